@@ -1,0 +1,54 @@
+/*
+ * docwriter.h - writes a segment's .docs (fixed 56-byte records, then the
+ * string heap of paths and titles) and .store (zlib blocks of document text
+ * with token checkpoints).  Layout: FORMAT.md, ".docs" and ".store".
+ *
+ * Documents are added in doc id order (0, 1, 2, ...).  Memory: one store
+ * block (64 KiB, or one document when it is larger) and its compressed copy;
+ * the heap spills to an unlinked temporary file and is appended at finish.
+ */
+#ifndef SHELF_DOCWRITER_H
+#define SHELF_DOCWRITER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "index/filewriter.h"
+#include "util/buf.h"
+
+typedef struct shelf_docinfo {
+    const char *path;
+    const char *title;
+    size_t title_bytes;
+    uint32_t length;       /* body tokens */
+    uint32_t title_length; /* title tokens */
+    uint64_t size;
+    int64_t mtime_ns;
+    uint64_t hash;
+    uint32_t flags;
+} shelf_docinfo;
+
+typedef struct shelf_docwriter {
+    shelf_fwriter docs;
+    shelf_fwriter store;
+    FILE *heap;
+    uint64_t heap_len;
+    shelf_buf raw;    /* the store block being filled */
+    shelf_buf packed; /* its compressed form */
+    uint64_t doc_count;
+    uint64_t total_tokens;
+    uint64_t total_title_tokens;
+} shelf_docwriter;
+
+int shelf_docwriter_open(shelf_docwriter *w, const char *docs_path, const char *store_path,
+                         shelf_err *err);
+/* checkpoints: byte offsets of body tokens 0, 128, 256, ... */
+int shelf_docwriter_add(shelf_docwriter *w, const shelf_docinfo *info, const char *text,
+                        size_t text_len, const uint64_t *checkpoints, size_t checkpoint_count,
+                        shelf_err *err);
+int shelf_docwriter_finish(shelf_docwriter *w, shelf_err *err);
+int shelf_docwriter_commit(shelf_docwriter *w, shelf_err *err);
+void shelf_docwriter_close(shelf_docwriter *w);
+
+#endif

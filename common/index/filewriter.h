@@ -1,0 +1,56 @@
+/*
+ * filewriter.h - writes one framed index file (see FORMAT.md, "Framing")
+ * safely: buffered writes under "<path>.tmp" with a running CRC-32, then the
+ * footer, fsync, and, on commit, an atomic rename to <path>.
+ *
+ * Invariants: offset counts every byte handed to the writer (header
+ * included); crc covers all of them.  After the first failure the writer is
+ * "failed": later writes do nothing and return the same error, so callers may
+ * check once at the end.  A writer that is not committed must be aborted,
+ * which removes the temporary file: no half-written file is ever visible
+ * under its final name.
+ */
+#ifndef SHELF_FILEWRITER_H
+#define SHELF_FILEWRITER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/error.h"
+
+#define SHELF_FW_BUFFER (256 * 1024)
+
+typedef struct shelf_fwriter {
+    char *path;     /* final name */
+    char *tmp_path; /* name while writing */
+    int fd;
+    uint64_t offset;
+    uint32_t crc;
+    int status;     /* SHELF_OK until something fails */
+    shelf_err err;  /* the first failure */
+    size_t buffered;
+    uint8_t *buf;
+} shelf_fwriter;
+
+/* Create <path>.tmp and write the header with the given 8-byte magic. */
+int shelf_fw_open(shelf_fwriter *w, const char *path, const char *magic, shelf_err *err);
+
+int shelf_fw_write(shelf_fwriter *w, const void *data, size_t n);
+int shelf_fw_u32(shelf_fwriter *w, uint32_t v);
+int shelf_fw_u64(shelf_fwriter *w, uint64_t v);
+int shelf_fw_varint(shelf_fwriter *w, uint64_t v);
+
+/* Write the footer, flush and fsync.  The file stays under its .tmp name. */
+int shelf_fw_finish(shelf_fwriter *w, shelf_err *err);
+
+/* Rename <path>.tmp to <path>.  Call after shelf_fw_finish succeeded. */
+int shelf_fw_commit(shelf_fwriter *w, shelf_err *err);
+
+/* Close and remove the temporary file; frees the writer's memory.  Safe to
+ * call after commit (then it only frees). */
+void shelf_fw_abort(shelf_fwriter *w);
+
+/* fsync a directory so that renames inside it are durable. */
+int shelf_fsync_dir(const char *dir, shelf_err *err);
+
+#endif

@@ -1,0 +1,49 @@
+/*
+ * postwriter.h - writes the postings of a segment: .post (doc ids and term
+ * frequencies in 128-posting blocks with a skip table) and .pos (positions).
+ * Layout: FORMAT.md, ".post" and ".pos".
+ *
+ * Use: begin_term, then add one posting per document in increasing doc id
+ * order, then end_term, which reports the offsets and counts for the
+ * dictionary.  Memory: the encoded doc/freq data of the current term
+ * (about 2 bytes a posting); positions stream straight to disk.
+ */
+#ifndef SHELF_POSTWRITER_H
+#define SHELF_POSTWRITER_H
+
+#include <stdint.h>
+
+#include "index/bitpack.h"
+#include "index/dictwriter.h"
+#include "index/filewriter.h"
+#include "util/buf.h"
+
+typedef struct shelf_postwriter {
+    shelf_fwriter post;
+    shelf_fwriter pos;
+    shelf_buf blocks;
+    shelf_buf skips;
+    uint32_t gaps[SHELF_BLOCK_LEN];
+    uint32_t tfs[SHELF_BLOCK_LEN];
+    unsigned in_block;
+    uint32_t block_max_tf;
+    uint32_t block_min_len;
+    int64_t prev_doc;
+    uint64_t df, cf;
+    uint64_t term_pos_start;
+    uint64_t block_pos_start;
+} shelf_postwriter;
+
+int shelf_postwriter_open(shelf_postwriter *w, const char *post_path, const char *pos_path,
+                          shelf_err *err);
+void shelf_postwriter_begin_term(shelf_postwriter *w);
+/* positions: tf strictly increasing positions. doc_len: the document's length
+ * in the field (for the block score bounds). */
+int shelf_postwriter_add(shelf_postwriter *w, uint32_t doc, uint32_t tf, const uint32_t *positions,
+                         uint32_t doc_len, shelf_err *err);
+int shelf_postwriter_end_term(shelf_postwriter *w, shelf_term_stats *stats, shelf_err *err);
+int shelf_postwriter_finish(shelf_postwriter *w, shelf_err *err);
+int shelf_postwriter_commit(shelf_postwriter *w, shelf_err *err);
+void shelf_postwriter_close(shelf_postwriter *w);
+
+#endif

@@ -1,0 +1,136 @@
+/* walk.c - recursive, deterministic, loop-safe folder walk; see walk.h. */
+#include "walk.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+typedef struct dir_id {
+    dev_t dev;
+    ino_t ino;
+} dir_id;
+
+typedef struct walker {
+    const walk_callbacks *cb;
+    dir_id *seen;
+    size_t seen_count, seen_cap;
+} walker;
+
+static int seen_before(walker *w, const struct stat *st)
+{
+    for (size_t i = 0; i < w->seen_count; i++)
+        if (w->seen[i].dev == st->st_dev && w->seen[i].ino == st->st_ino)
+            return 1;
+    if (w->seen_count == w->seen_cap) {
+        size_t cap = w->seen_cap ? w->seen_cap * 2 : 64;
+        dir_id *p = realloc(w->seen, cap * sizeof *p);
+        if (!p)
+            return 0;
+        w->seen = p;
+        w->seen_cap = cap;
+    }
+    w->seen[w->seen_count++] = (dir_id){st->st_dev, st->st_ino};
+    return 0;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *join(const char *dir, const char *name)
+{
+    size_t ld = strlen(dir), ln = strlen(name);
+    char *p = malloc(ld + ln + 2);
+    if (!p)
+        return NULL;
+    memcpy(p, dir, ld);
+    size_t at = ld;
+    if (ld == 0 || dir[ld - 1] != '/')
+        p[at++] = '/';
+    memcpy(p + at, name, ln + 1);
+    return p;
+}
+
+/* Sorted names of a folder's visible entries; NULL on error (errno set). */
+static char **list_dir(const char *path, size_t *count)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return NULL;
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 32;
+            char **p = realloc(names, cap * sizeof *p);
+            if (!p)
+                break;
+            names = p;
+        }
+        if (!(names[n] = strdup(e->d_name)))
+            break;
+        n++;
+    }
+    closedir(d);
+    if (n > 1)
+        qsort(names, n, sizeof *names, compare_names);
+    *count = n;
+    return names ? names : calloc(1, sizeof *names);
+}
+
+static int visit(walker *w, const char *path);
+
+static int visit_dir(walker *w, const char *path, const struct stat *st)
+{
+    if (seen_before(w, st)) {
+        w->cb->problem(w->cb->ctx, path, "folder already visited (symlink loop?), not entered again");
+        return 0;
+    }
+    size_t count = 0;
+    char **names = list_dir(path, &count);
+    if (!names) {
+        w->cb->problem(w->cb->ctx, path, strerror(errno));
+        return 0;
+    }
+    int rc = 0;
+    for (size_t i = 0; i < count; i++) {
+        char *child = rc == 0 ? join(path, names[i]) : NULL;
+        if (child)
+            rc = visit(w, child);
+        free(child);
+        free(names[i]);
+    }
+    free(names);
+    return rc;
+}
+
+static int visit(walker *w, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        w->cb->problem(w->cb->ctx, path, strerror(errno));
+        return 0;
+    }
+    if (S_ISDIR(st.st_mode))
+        return visit_dir(w, path, &st);
+    if (S_ISREG(st.st_mode))
+        return w->cb->file(w->cb->ctx, path);
+    w->cb->problem(w->cb->ctx, path, "not a regular file or folder");
+    return 0;
+}
+
+int walk_paths(char *const *paths, size_t count, const walk_callbacks *cb)
+{
+    walker w = {.cb = cb};
+    int rc = 0;
+    for (size_t i = 0; i < count && rc == 0; i++)
+        rc = visit(&w, paths[i]);
+    free(w.seen);
+    return rc;
+}

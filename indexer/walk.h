@@ -1,0 +1,26 @@
+/*
+ * walk.h - visits the files under the paths named on the command line.
+ *
+ * Folders are walked recursively in byte order of names, so the same tree
+ * always gives the same documents in the same order.  Hidden entries (names
+ * starting with '.') inside folders are skipped; a path named explicitly is
+ * always visited.  A folder reached twice (a symlink loop, or two links to
+ * one folder) is visited once, and the repeat is reported.
+ */
+#ifndef SHELF_WALK_H
+#define SHELF_WALK_H
+
+#include <stddef.h>
+
+typedef struct walk_callbacks {
+    /* A regular file (or a symlink to one).  Return nonzero to stop. */
+    int (*file)(void *ctx, const char *path);
+    /* Something that could not be visited, with the reason. */
+    void (*problem)(void *ctx, const char *path, const char *reason);
+    void *ctx;
+} walk_callbacks;
+
+/* Returns 0, or the first nonzero value a callback returned. */
+int walk_paths(char *const *paths, size_t count, const walk_callbacks *cb);
+
+#endif

@@ -1,0 +1,108 @@
+/* support.c - see support.h. */
+#include "support.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+char *ts_strf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *s = malloc((size_t)n + 1);
+    if (!s)
+        abort();
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+char *ts_mkdtemp(void)
+{
+    const char *base = getenv("TMPDIR");
+    char *tmpl = ts_strf("%s/shelf-test-XXXXXX", base && *base ? base : "/tmp");
+    if (!mkdtemp(tmpl))
+        abort();
+    return tmpl;
+}
+
+void ts_rmtree(const char *path)
+{
+    char *cmd = ts_strf("rm -rf '%s'", path);
+    if (system(cmd) != 0)
+        fprintf(stderr, "warning: could not remove %s\n", path);
+    free(cmd);
+}
+
+static void make_parents(char *path)
+{
+    for (char *p = path + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        mkdir(path, 0755);
+        *p = '/';
+    }
+}
+
+char *ts_write_file(const char *dir, const char *name, const void *data, size_t n)
+{
+    char *path = ts_strf("%s/%s", dir, name);
+    make_parents(path);
+    FILE *f = fopen(path, "wb");
+    if (!f || (n && fwrite(data, 1, n, f) != n) || fclose(f) != 0)
+        abort();
+    return path;
+}
+
+char *ts_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    size_t got;
+    while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (cap - n - 1 == 0) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+        }
+    }
+    fclose(f);
+    if (!buf)
+        abort();
+    buf[n] = '\0';
+    if (len)
+        *len = n;
+    return buf;
+}
+
+int ts_run(const char *cmd, char **out, char **err_out)
+{
+    char *dir = ts_mkdtemp();
+    char *out_path = ts_strf("%s/out", dir);
+    char *err_path = ts_strf("%s/err", dir);
+    char *full = ts_strf("(%s) >'%s' 2>'%s' </dev/null", cmd, out_path, err_path);
+    int status = system(full);
+    int rc = (status != -1 && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
+    if (out)
+        *out = ts_read_file(out_path, NULL);
+    if (err_out)
+        *err_out = ts_read_file(err_path, NULL);
+    ts_rmtree(dir);
+    free(full);
+    free(out_path);
+    free(err_path);
+    free(dir);
+    return rc;
+}

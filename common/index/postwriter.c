@@ -35,7 +35,8 @@ void shelf_postwriter_begin_term(shelf_postwriter *w)
     reset_block(w);
 }
 
-static int flush_full_block(shelf_postwriter *w, uint32_t last_doc)
+/* One skip entry for the block being closed (full or last); see FORMAT.md. */
+static int add_skip_entry(shelf_postwriter *w, uint32_t last_doc)
 {
     uint64_t doc_offset = w->blocks.len;
     if (doc_offset > UINT32_MAX)
@@ -43,6 +44,13 @@ static int flush_full_block(shelf_postwriter *w, uint32_t last_doc)
     if (shelf_buf_put_u32le(&w->skips, last_doc) || shelf_buf_put_u32le(&w->skips, (uint32_t)doc_offset) ||
         shelf_buf_put_u64le(&w->skips, w->block_pos_start) ||
         shelf_buf_put_u32le(&w->skips, w->block_max_tf) || shelf_buf_put_u32le(&w->skips, w->block_min_len))
+        return SHELF_ENOMEM;
+    return SHELF_OK;
+}
+
+static int flush_full_block(shelf_postwriter *w, uint32_t last_doc)
+{
+    if (add_skip_entry(w, last_doc) != SHELF_OK)
         return SHELF_ENOMEM;
     uint32_t tf_minus_one[SHELF_BLOCK_LEN];
     for (int i = 0; i < SHELF_BLOCK_LEN; i++)
@@ -87,6 +95,10 @@ int shelf_postwriter_add(shelf_postwriter *w, uint32_t doc, uint32_t tf, const u
 
 static int encode_last_block(shelf_postwriter *w)
 {
+    if (w->in_block == 0)
+        return SHELF_OK;
+    if (add_skip_entry(w, (uint32_t)w->prev_doc) != SHELF_OK)
+        return SHELF_ENOMEM;
     for (unsigned i = 0; i < w->in_block; i++) {
         if (shelf_buf_put_varint(&w->blocks, w->gaps[i]) ||
             shelf_buf_put_varint(&w->blocks, w->tfs[i] - 1))

@@ -368,7 +368,7 @@ static int load_block(shelf_postings *p, uint64_t b)
     p->index = 0;
     p->doc = p->docs[0];
     const uint8_t *pos_base = p->seg->files[F_POS].data + p->term.pos_offset;
-    p->pos_p = pos_base + pos_start;
+    p->pos_block = p->pos_p = pos_base + pos_start;
     p->pos_end = pos_base + p->term.pos_len;
     p->pos_index = 0;
     return SHELF_OK;
@@ -451,8 +451,12 @@ static int skip_positions(shelf_postings *p, uint32_t count)
 
 int shelf_postings_positions(shelf_postings *p, uint32_t *out, shelf_err *err)
 {
-    if (p->doc == SHELF_DOC_END || p->pos_index > p->index)
-        return shelf_errf(err, SHELF_EINVAL, "positions asked for out of order");
+    if (p->doc == SHELF_DOC_END)
+        return shelf_errf(err, SHELF_EINVAL, "positions asked for past the end");
+    if (p->pos_index > p->index) { /* asked again: start over from the block */
+        p->pos_p = p->pos_block;
+        p->pos_index = 0;
+    }
     while (p->pos_index < p->index) {
         if (skip_positions(p, p->tfs[p->pos_index]))
             goto damaged;

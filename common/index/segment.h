@@ -78,6 +78,7 @@ typedef struct shelf_postings {
     uint32_t tfs[SHELF_BLOCK_LEN];
     unsigned in_block, index;
     uint32_t doc;             /* current doc, SHELF_DOC_END when done */
+    const uint8_t *pos_block;  /* the current block's first position */
     const uint8_t *pos_p, *pos_end;
     unsigned pos_index;       /* docs of the block whose positions pos_p has passed */
     int status;               /* SHELF_OK, or the error that ended iteration */
@@ -95,7 +96,8 @@ static inline uint32_t shelf_postings_tf(const shelf_postings *p)
 {
     return p->tfs[p->index];
 }
-/* Positions of the current document: fills out[0..tf-1] (out holds tf). */
+/* Positions of the current document: fills out[0..tf-1] (out holds tf).
+ * May be called again for the same document. */
 int shelf_postings_positions(shelf_postings *p, uint32_t *out, shelf_err *err);
 
 /* ---- documents ---- */

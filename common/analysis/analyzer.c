@@ -1,0 +1,412 @@
+/*
+ * analyzer.c - UTF-8 text to index terms: tokenise, fold, cut, stem.  The
+ * pipeline and the public contract are described in analyzer.h.
+ *
+ * How a token is produced (shelf_tokens_next):
+ *   1. skip separators (counting invalid UTF-8 bytes) up to a letter or digit;
+ *   2. consume the run of letters, digits and marks, folding each character
+ *      into it->fold as it goes; once a folded character no longer fits in
+ *      SHELF_MAX_TERM_BYTES the token is marked cut and the rest of the run is
+ *      consumed without folding;
+ *   3. drop a possessive 's / ’s that directly follows the run;
+ *   4. stem the folded term (through the analyzer's stem cache) and copy the
+ *      stem back into it->fold.
+ *
+ * Invariants:
+ *   - it->pos only grows and never passes it->len; no byte at or beyond len
+ *     is ever read.
+ *   - it->fold always holds whole UTF-8 characters, at most
+ *     SHELF_MAX_TERM_BYTES bytes of them.
+ *   - No allocation happens per token: folding uses a fixed stack buffer, the
+ *     stem cache has a fixed size and the stemmer reuses its own memory.
+ *   - ASCII letters and digits never reach utf8proc.
+ */
+#include "analysis/analyzer.h"
+
+#include <libstemmer.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "analysis/stem_cache.h"
+#include "analysis/utf8.h"
+
+#define NO_STEMMING "none"
+#define DEFAULT_LANGUAGE "english"
+
+/* Enough code points for the longest full decomposition (U+FDFA gives 18). */
+#define FOLD_SCRATCH 32
+
+static const utf8proc_option_t FOLD_OPTIONS =
+    UTF8PROC_CASEFOLD | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_STRIPMARK;
+
+struct shelf_analyzer {
+    char language[SHELF_LANGUAGE_MAX];
+    struct sb_stemmer *stemmer; /* NULL for "none"                  */
+    shelf_stem_cache *stems;    /* recent stems; NULL with no stemmer */
+};
+
+/* What a character means to the tokeniser. */
+typedef enum char_kind {
+    KIND_SEPARATOR, /* anything that is not part of a word            */
+    KIND_INVALID,   /* a byte that does not start valid UTF-8         */
+    KIND_WORD,      /* a letter or number: can start or extend a word */
+    KIND_MARK       /* a combining mark: extends a word, never starts */
+} char_kind;
+
+/* The state of the token being built. */
+typedef struct token_build {
+    size_t fold_len;
+    bool cut;
+} token_build;
+
+/* ---------------------------------------------------------------- analyzer */
+
+void shelf_analyzer_languages(char *out, size_t out_size)
+{
+    if (out_size == 0)
+        return;
+    size_t used = 0;
+    out[0] = '\0';
+    const char *separator = "";
+    for (const char **name = sb_stemmer_list(); *name; name++) {
+        int n = snprintf(out + used, out_size - used, "%s%s", separator, *name);
+        if (n < 0 || (size_t)n >= out_size - used)
+            return;
+        used += (size_t)n;
+        separator = ", ";
+    }
+    snprintf(out + used, out_size - used, "%s%s", separator, NO_STEMMING);
+}
+
+static int unknown_language(const char *language, shelf_err *err)
+{
+    char choices[SHELF_ERR_MAX];
+    shelf_analyzer_languages(choices, sizeof choices);
+    return shelf_errf(err, SHELF_EINVAL, "unknown language '%.*s'; choose one of: %s",
+                      SHELF_LANGUAGE_MAX, language, choices);
+}
+
+static shelf_analyzer *fail_out_of_memory(shelf_analyzer *a, const char *language,
+                                          shelf_err *err)
+{
+    shelf_analyzer_free(a);
+    shelf_errf(err, SHELF_ENOMEM, "out of memory creating the '%s' analyzer", language);
+    return NULL;
+}
+
+shelf_analyzer *shelf_analyzer_new(const char *language, shelf_err *err)
+{
+    if (!language)
+        language = DEFAULT_LANGUAGE;
+    if (language[0] == '\0' || strlen(language) >= SHELF_LANGUAGE_MAX) {
+        unknown_language(language, err);
+        return NULL;
+    }
+    shelf_analyzer *a = calloc(1, sizeof *a);
+    if (!a)
+        return fail_out_of_memory(NULL, language, err);
+    strcpy(a->language, language);
+    if (strcmp(language, NO_STEMMING) == 0)
+        return a;
+    a->stemmer = sb_stemmer_new(language, "UTF_8");
+    if (!a->stemmer) {
+        shelf_analyzer_free(a);
+        unknown_language(language, err);
+        return NULL;
+    }
+    a->stems = shelf_stem_cache_new();
+    if (!a->stems)
+        return fail_out_of_memory(a, language, err);
+    return a;
+}
+
+void shelf_analyzer_free(shelf_analyzer *a)
+{
+    if (!a)
+        return;
+    if (a->stemmer)
+        sb_stemmer_delete(a->stemmer);
+    shelf_stem_cache_free(a->stems);
+    free(a);
+}
+
+const char *shelf_analyzer_language(const shelf_analyzer *a)
+{
+    return a->language;
+}
+
+/* ------------------------------------------------------- character classes */
+
+static bool is_ascii_alnum(uint8_t byte)
+{
+    return (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') ||
+           (byte >= '0' && byte <= '9');
+}
+
+static uint8_t ascii_lower(uint8_t byte)
+{
+    return (byte >= 'A' && byte <= 'Z') ? (uint8_t)(byte + ('a' - 'A')) : byte;
+}
+
+static char_kind kind_of_code_point(int32_t cp)
+{
+    switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO:
+        return KIND_WORD;
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
+    case UTF8PROC_CATEGORY_ME:
+        return KIND_MARK;
+    default:
+        return KIND_SEPARATOR;
+    }
+}
+
+/* Decode the character at pos (< len): its kind, code point and byte length. */
+static char_kind read_char(const uint8_t *text, size_t len, size_t pos, int32_t *cp,
+                           size_t *n)
+{
+    uint8_t byte = text[pos];
+    if (byte < 0x80) {
+        *cp = byte;
+        *n = 1;
+        return is_ascii_alnum(byte) ? KIND_WORD : KIND_SEPARATOR;
+    }
+    *n = shelf_utf8_decode(text, len, pos, cp);
+    if (*cp == SHELF_UTF8_INVALID)
+        return KIND_INVALID;
+    return kind_of_code_point(*cp);
+}
+
+/* ----------------------------------------------------------------- folding */
+
+/* Append one folded code point, or mark the token cut when it does not fit. */
+static void append_code_point(shelf_token_iter *it, token_build *build, int32_t cp)
+{
+    size_t n = shelf_utf8_length(cp);
+    if (build->fold_len + n > SHELF_MAX_TERM_BYTES) {
+        build->cut = true;
+        return;
+    }
+    shelf_utf8_encode(cp, (uint8_t *)it->fold + build->fold_len);
+    build->fold_len += n;
+}
+
+/* Fold a non-ASCII word character: case fold, NFKD, drop marks.  Only letters
+ * and numbers of the result are kept (a compatibility decomposition such as
+ * "⑴" -> "(1)" must not bring punctuation into a term). */
+static void append_folded(shelf_token_iter *it, token_build *build, int32_t cp)
+{
+    utf8proc_int32_t folded[FOLD_SCRATCH];
+    utf8proc_ssize_t count = utf8proc_decompose_char(cp, folded, FOLD_SCRATCH, FOLD_OPTIONS, NULL);
+    if (count < 0 || count > FOLD_SCRATCH)
+        return;
+    for (utf8proc_ssize_t i = 0; i < count && !build->cut; i++) {
+        if (kind_of_code_point(folded[i]) == KIND_WORD)
+            append_code_point(it, build, folded[i]);
+    }
+}
+
+static void append_ascii(shelf_token_iter *it, token_build *build, uint8_t byte)
+{
+    if (build->fold_len == SHELF_MAX_TERM_BYTES) {
+        build->cut = true;
+        return;
+    }
+    it->fold[build->fold_len++] = (char)ascii_lower(byte);
+}
+
+/* --------------------------------------------------------------- scanning */
+
+/* Advance it->pos to the first letter or digit; false at the end of text. */
+static bool skip_to_word(shelf_token_iter *it)
+{
+    while (it->pos < it->len) {
+        uint8_t byte = it->text[it->pos];
+        if (byte < 0x80) {
+            if (is_ascii_alnum(byte))
+                return true;
+            it->pos++;
+            continue;
+        }
+        int32_t cp;
+        size_t n;
+        char_kind kind = read_char(it->text, it->len, it->pos, &cp, &n);
+        if (kind == KIND_WORD)
+            return true;
+        if (kind == KIND_INVALID)
+            it->invalid_bytes++;
+        it->pos += n;
+    }
+    return false;
+}
+
+/* Consume the run of word characters at it->pos, folding it into it->fold.
+ * Stops before the first separator or invalid byte. */
+static void consume_word(shelf_token_iter *it, token_build *build)
+{
+    while (it->pos < it->len) {
+        uint8_t byte = it->text[it->pos];
+        if (byte < 0x80) {
+            if (!is_ascii_alnum(byte))
+                return;
+            if (!build->cut)
+                append_ascii(it, build, byte);
+            it->pos++;
+            continue;
+        }
+        int32_t cp;
+        size_t n;
+        char_kind kind = read_char(it->text, it->len, it->pos, &cp, &n);
+        if (kind != KIND_WORD && kind != KIND_MARK)
+            return;
+        if (!build->cut)
+            append_folded(it, build, cp);
+        it->pos += n;
+    }
+}
+
+/* Byte length of an apostrophe (' or U+2019) at pos, or 0 if there is none. */
+static size_t apostrophe_length(const uint8_t *text, size_t len, size_t pos)
+{
+    if (pos < len && text[pos] == '\'')
+        return 1;
+    if (len - pos >= 3 && text[pos] == 0xE2 && text[pos + 1] == 0x80 && text[pos + 2] == 0x99)
+        return 3;
+    return 0;
+}
+
+/* True when the character at pos ends a word: end of text, a separator or an
+ * invalid byte. */
+static bool ends_word(const uint8_t *text, size_t len, size_t pos)
+{
+    if (pos >= len)
+        return true;
+    int32_t cp;
+    size_t n;
+    char_kind kind = read_char(text, len, pos, &cp, &n);
+    return kind == KIND_SEPARATOR || kind == KIND_INVALID;
+}
+
+/* If a possessive 's / ’s follows the word just consumed, step over it. */
+static void skip_possessive(shelf_token_iter *it)
+{
+    size_t quote = apostrophe_length(it->text, it->len, it->pos);
+    if (quote == 0)
+        return;
+    size_t s_at = it->pos + quote;
+    if (s_at >= it->len || (it->text[s_at] != 's' && it->text[s_at] != 'S'))
+        return;
+    if (ends_word(it->text, it->len, s_at + 1))
+        it->pos = s_at + 1;
+}
+
+/* ---------------------------------------------------------------- stemming */
+
+/* Run Snowball on term; returns the stem's length (0 when the stemmer fails
+ * or returns nothing) and points *stem at the stemmer's own memory. */
+static size_t run_stemmer(struct sb_stemmer *stemmer, const char *term, size_t term_len,
+                          const char **stem)
+{
+    const sb_symbol *result = sb_stemmer_stem(stemmer, (const sb_symbol *)term, (int)term_len);
+    int result_len = sb_stemmer_length(stemmer);
+    if (!result || result_len <= 0)
+        return 0;
+    *stem = (const char *)result;
+    return shelf_utf8_prefix_within(result, (size_t)result_len, SHELF_MAX_TERM_BYTES);
+}
+
+/* Replace the folded term by its stem; keeps the folded term when the stemmer
+ * fails or returns nothing.  Returns the new length. */
+static size_t stem_fold(shelf_token_iter *it, size_t fold_len)
+{
+    shelf_analyzer *a = it->analyzer;
+    if (!a || !a->stemmer)
+        return fold_len;
+    const char *stem;
+    size_t stem_len;
+    if (!shelf_stem_cache_get(a->stems, it->fold, fold_len, &stem, &stem_len)) {
+        stem_len = run_stemmer(a->stemmer, it->fold, fold_len, &stem);
+        if (stem_len == 0)
+            return fold_len;
+        shelf_stem_cache_put(a->stems, it->fold, fold_len, stem, stem_len);
+    }
+    memcpy(it->fold, stem, stem_len);
+    return stem_len;
+}
+
+/* ------------------------------------------------------------------ tokens */
+
+void shelf_tokens_begin(shelf_token_iter *it, shelf_analyzer *a, const char *text, size_t len)
+{
+    memset(it, 0, sizeof *it);
+    it->analyzer = a;
+    it->text = (const uint8_t *)text;
+    it->len = text ? len : 0;
+}
+
+bool shelf_tokens_next(shelf_token_iter *it, shelf_token *tok)
+{
+    while (skip_to_word(it)) {
+        size_t start = it->pos;
+        token_build build = {0, false};
+        consume_word(it, &build);
+        size_t end = it->pos;
+        skip_possessive(it);
+        if (build.fold_len == 0)
+            continue; /* folded to nothing: not a term */
+        if (build.cut)
+            it->cut_tokens++;
+        tok->term_len = stem_fold(it, build.fold_len);
+        tok->term = it->fold;
+        tok->position = it->next_position++;
+        tok->start = start;
+        tok->end = end;
+        return true;
+    }
+    return false;
+}
+
+/* --------------------------------------------------------- single words */
+
+static size_t first_term(shelf_analyzer *a, const char *word, size_t len,
+                         char out[SHELF_MAX_TERM_BYTES + 1], bool *more)
+{
+    shelf_token_iter it;
+    shelf_token tok;
+    shelf_tokens_begin(&it, a, word, len);
+    if (more)
+        *more = false;
+    out[0] = '\0';
+    if (!shelf_tokens_next(&it, &tok))
+        return 0;
+    size_t n = tok.term_len;
+    memcpy(out, tok.term, n);
+    out[n] = '\0';
+    if (more)
+        *more = shelf_tokens_next(&it, &tok);
+    return n;
+}
+
+size_t shelf_analyze_word(shelf_analyzer *a, const char *word, size_t len,
+                          char out[SHELF_MAX_TERM_BYTES + 1], bool *more)
+{
+    return first_term(a, word, len, out, more);
+}
+
+size_t shelf_fold_word(shelf_analyzer *a, const char *word, size_t len,
+                       char out[SHELF_MAX_TERM_BYTES + 1], bool *more)
+{
+    /* The same analysis with no stemmer attached. */
+    shelf_analyzer folding_only = {.language = NO_STEMMING, .stemmer = NULL, .stems = NULL};
+    return first_term(&folding_only, word, len, out, more);
+}

@@ -1,0 +1,37 @@
+/*
+ * stem_cache.h - a fixed-size memo of recent (folded term -> stem) results,
+ * so the Snowball stemmer runs once per distinct frequent word instead of
+ * once per token.  Text follows Zipf's law: a few thousand words make up most
+ * tokens, and stemming is by far the most expensive step of analysis.
+ *
+ * Invariants:
+ *   - The cache is direct-mapped: each term hashes to exactly one slot, and a
+ *     put replaces whatever was there.  It never grows and never allocates
+ *     after shelf_stem_cache_new.
+ *   - A hit returns exactly the bytes that were put for an identical term, so
+ *     the cache can never change what a term stems to.
+ *   - Terms and stems are 1..SHELF_MAX_TERM_BYTES bytes long.
+ *   - Not thread-safe; each analyzer owns one.
+ */
+#ifndef SHELF_STEM_CACHE_H
+#define SHELF_STEM_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct shelf_stem_cache shelf_stem_cache;
+
+/* Returns NULL when out of memory. */
+shelf_stem_cache *shelf_stem_cache_new(void);
+void shelf_stem_cache_free(shelf_stem_cache *cache);
+
+/* On a hit, point *stem at the cached stem (valid until the next put) and set
+ * *stem_len; returns false on a miss. */
+bool shelf_stem_cache_get(const shelf_stem_cache *cache, const char *term, size_t term_len,
+                          const char **stem, size_t *stem_len);
+
+/* Remember that term stems to stem. */
+void shelf_stem_cache_put(shelf_stem_cache *cache, const char *term, size_t term_len,
+                          const char *stem, size_t stem_len);
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * search.h - runs a plan over every segment of an open index and keeps the
+ * exact top k hits with a bounded heap, plus the exact number of matches.
+ *
+ * Order: higher score first; equal scores by lower global document number,
+ * so the output is deterministic.  BM25 statistics (N, average lengths, df)
+ * are those of the whole index.
+ */
+#ifndef SHELF_QUERY_SEARCH_H
+#define SHELF_QUERY_SEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "index/index.h"
+#include "query/iter.h"
+#include "query/plan.h"
+
+#define SHELF_DEFAULT_K1 1.2
+#define SHELF_DEFAULT_B 0.75
+#define SHELF_DEFAULT_TITLE_WEIGHT 2.0
+
+typedef struct shelf_search_opts {
+    double k1, b, title_weight;
+    size_t k; /* hits to keep (0: count only) */
+} shelf_search_opts;
+
+typedef struct shelf_hit {
+    uint64_t doc;     /* global document number */
+    uint32_t segment; /* position of the segment in the index */
+    uint32_t local;   /* doc id inside that segment */
+    double score;
+} shelf_hit;
+
+typedef struct shelf_results {
+    uint64_t total;   /* every matching document */
+    shelf_hit *hits;  /* best first; count <= k */
+    size_t count;
+} shelf_results;
+
+void shelf_search_opts_default(shelf_search_opts *o);
+
+int shelf_search(const shelf_index *idx, const shelf_plan *plan, const shelf_search_opts *o,
+                 shelf_results *out, shelf_err *err);
+void shelf_results_free(shelf_results *r);
+
+/* Score breakdown of one hit (for --explain). */
+int shelf_search_explain(const shelf_index *idx, const shelf_plan *plan, const shelf_search_opts *o,
+                         const shelf_hit *hit, shelf_explain *ex, shelf_err *err);
+
+#endif

@@ -1,0 +1,330 @@
+/*
+ * main.c - the searcher command: options, reading queries (from the command
+ * line or one per line from --queries), running them against an index and
+ * exit codes.  Searching is done by the library in common/; printing by
+ * print.c.
+ *
+ * Exit codes (as grep): 0 some document matched; 1 nothing matched;
+ * 2 error (bad usage, malformed query, missing or damaged index).
+ */
+#include "analysis/analyzer.h"
+#include "index/index.h"
+#include "print.h"
+#include "query/parse.h"
+#include "query/plan.h"
+#include "query/search.h"
+#include "util/json.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { EXIT_HITS = 0, EXIT_NO_HITS = 1, EXIT_ERROR = 2 };
+
+typedef struct options {
+    const char *index_dir;
+    size_t limit, offset;
+    bool json, all, explain, count_only, verify;
+    int color; /* -1 auto, 0 never, 1 always */
+    const char *queries_file;
+    shelf_search_opts search;
+    char *query; /* joined from the remaining arguments */
+} options;
+
+typedef struct session {
+    const options *opt;
+    shelf_index *idx;
+    shelf_analyzer *analyzer;
+    print_opts po;
+} session;
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+"Usage: searcher [OPTIONS] QUERY...\n"
+"       searcher [OPTIONS] --queries FILE      (one query per line; - for stdin)\n"
+"\n"
+"Ranked search (BM25) over an index built by `indexer`.\n"
+"\n"
+"Query language:\n"
+"  word              documents with the word (folded and stemmed like the\n"
+"                    documents: defence finds Defences)\n"
+"  a b               default OR, ranked: documents with more and rarer words first\n"
+"  a AND b, a OR b   operators in upper case; AND binds tighter than OR\n"
+"  a NOT b           a, but not b (same as: a -b)\n"
+"  +word  -word      required / excluded\n"
+"  ( ... )           grouping\n"
+"  \"exact phrase\"    words next to each other, in order\n"
+"  a NEAR/n b        words within n positions, any order (NEAR alone: n = 10)\n"
+"  prefix*           words starting with prefix (at most 128 terms, the most\n"
+"                    frequent; a note says when the cap is hit)\n"
+"  title:word        word in the title (also title:\"a phrase\", title:pre*)\n"
+"  path:fragment     documents whose path contains fragment (any case)\n"
+"\n"
+"Options:\n"
+"  --index DIR         index folder (default ./index)\n"
+"  -n, --limit N       hits to show (default 10)\n"
+"  --offset K          skip the first K hits (paging)\n"
+"  --all               make AND the default operator between words\n"
+"  --json              one JSON object per query on stdout\n"
+"  --count             only print the number of matching documents\n"
+"  --explain           show each matched term's tf, df, idf, length norm and\n"
+"                      contribution\n"
+"  --k1 X, --b X       BM25 parameters (default 1.2 and 0.75)\n"
+"  --title-weight W    weight of title matches (default 2; 0 = plain BM25)\n"
+"  --color WHEN        auto (default: on a terminal), always or never\n"
+"  --queries FILE      run many queries, one per line, in one process\n"
+"  --no-verify         skip checksum verification when opening the index\n"
+"  -h, --help          this help\n"
+"\n"
+"Exit status: 0 documents matched; 1 none matched; 2 error.\n");
+}
+
+static int parse_number(const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (*s == '\0' || *end != '\0' || errno || !(v >= lo && v <= hi))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_count(const char *name, const char *s, size_t *out)
+{
+    double v;
+    if (parse_number(s, 0, 1e9, &v) != 0 || v != (double)(size_t)v) {
+        fprintf(stderr, "searcher: %s wants a whole number, got '%s'\n", name, s);
+        return -1;
+    }
+    *out = (size_t)v;
+    return 0;
+}
+
+static int parse_param(const char *name, const char *s, double lo, double hi, double *out)
+{
+    if (parse_number(s, lo, hi, out) != 0) {
+        fprintf(stderr, "searcher: %s wants a number from %g to %g, got '%s'\n", name, lo, hi, s);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_color(const char *s, int *out)
+{
+    if (strcmp(s, "auto") == 0)
+        *out = -1;
+    else if (strcmp(s, "always") == 0)
+        *out = 1;
+    else if (strcmp(s, "never") == 0)
+        *out = 0;
+    else {
+        fprintf(stderr, "searcher: --color wants auto, always or never, got '%s'\n", s);
+        return -1;
+    }
+    return 0;
+}
+
+static char *join_args(char **args, int n)
+{
+    size_t len = 1;
+    for (int i = 0; i < n; i++)
+        len += strlen(args[i]) + 1;
+    char *q = calloc(1, len);
+    for (int i = 0; q && i < n; i++) {
+        if (i)
+            strcat(q, " ");
+        strcat(q, args[i]);
+    }
+    return q;
+}
+
+static int parse_options(int argc, char **argv, options *opt)
+{
+    enum { O_INDEX = 256, O_OFFSET, O_JSON, O_ALL, O_EXPLAIN, O_COUNT, O_K1, O_B, O_TW, O_COLOR,
+           O_QUERIES, O_NOVERIFY };
+    static const struct option longopts[] = {
+        {"index", required_argument, NULL, O_INDEX}, {"limit", required_argument, NULL, 'n'},
+        {"offset", required_argument, NULL, O_OFFSET}, {"json", no_argument, NULL, O_JSON},
+        {"all", no_argument, NULL, O_ALL}, {"explain", no_argument, NULL, O_EXPLAIN},
+        {"count", no_argument, NULL, O_COUNT}, {"k1", required_argument, NULL, O_K1},
+        {"b", required_argument, NULL, O_B}, {"title-weight", required_argument, NULL, O_TW},
+        {"color", required_argument, NULL, O_COLOR}, {"colour", required_argument, NULL, O_COLOR},
+        {"queries", required_argument, NULL, O_QUERIES}, {"no-verify", no_argument, NULL, O_NOVERIFY},
+        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    *opt = (options){.index_dir = "index", .limit = 10, .color = -1, .verify = true};
+    shelf_search_opts_default(&opt->search);
+    int c, bad = 0;
+    while (!bad && (c = getopt_long(argc, argv, "+n:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case O_INDEX: opt->index_dir = optarg; break;
+        case 'n': bad = parse_count("--limit", optarg, &opt->limit); break;
+        case O_OFFSET: bad = parse_count("--offset", optarg, &opt->offset); break;
+        case O_JSON: opt->json = true; break;
+        case O_ALL: opt->all = true; break;
+        case O_EXPLAIN: opt->explain = true; break;
+        case O_COUNT: opt->count_only = true; break;
+        case O_K1: bad = parse_param("--k1", optarg, 0, 100, &opt->search.k1); break;
+        case O_B: bad = parse_param("--b", optarg, 0, 1, &opt->search.b); break;
+        case O_TW: bad = parse_param("--title-weight", optarg, 0, 1000, &opt->search.title_weight); break;
+        case O_COLOR: bad = parse_color(optarg, &opt->color); break;
+        case O_QUERIES: opt->queries_file = optarg; break;
+        case O_NOVERIFY: opt->verify = false; break;
+        case 'h': usage(stdout); exit(EXIT_HITS);
+        default: bad = 1; break;
+        }
+    }
+    if (bad) {
+        fprintf(stderr, "Try 'searcher --help'.\n");
+        return -1;
+    }
+    if (!opt->queries_file && optind >= argc) {
+        fprintf(stderr, "searcher: no query given\nTry 'searcher --help'.\n");
+        return -1;
+    }
+    if (opt->queries_file && optind < argc) {
+        fprintf(stderr, "searcher: give either a QUERY or --queries FILE, not both\n");
+        return -1;
+    }
+    if (!opt->queries_file && !(opt->query = join_args(argv + optind, argc - optind)))
+        return -1;
+    opt->search.k = opt->count_only ? 0 : opt->limit + opt->offset;
+    return 0;
+}
+
+static bool want_color(int setting)
+{
+    if (setting >= 0)
+        return setting == 1;
+    const char *term = getenv("TERM");
+    return isatty(STDOUT_FILENO) && !getenv("NO_COLOR") && term && strcmp(term, "dumb") != 0;
+}
+
+static void report_query_error(const session *s, const char *query, const shelf_err *err, int column)
+{
+    if (s->opt->json)
+        print_json_error(stdout, query, err->msg, column);
+    if (column > 0)
+        fprintf(stderr, "searcher: query error at column %d: %s\n", column, err->msg);
+    else
+        fprintf(stderr, "searcher: %s\n", err->msg);
+}
+
+/* Run one query; returns EXIT_HITS, EXIT_NO_HITS or EXIT_ERROR. */
+static int run_query(session *s, const char *query)
+{
+    shelf_err err = {0};
+    int column = 0;
+    shelf_parse_opts popts = {.default_and = s->opt->all};
+    shelf_qnode *tree = shelf_query_parse(query, &popts, &err, &column);
+    if (!tree) {
+        report_query_error(s, query, &err, column);
+        return EXIT_ERROR;
+    }
+    char notes[512];
+    shelf_plan *plan = shelf_plan_build(s->idx, s->analyzer, tree, notes, sizeof notes, &err, &column);
+    shelf_query_free(tree);
+    if (!plan) {
+        report_query_error(s, query, &err, column);
+        return EXIT_ERROR;
+    }
+    shelf_results res;
+    int rc = shelf_search(s->idx, plan, &s->opt->search, &res, &err);
+    if (rc == SHELF_OK && s->opt->count_only) {
+        if (s->opt->json) {
+            fputs("{\"query\":", stdout);
+            shelf_json_string(stdout, query, strlen(query));
+            printf(",\"total\":%llu}\n", (unsigned long long)res.total);
+        } else {
+            printf("%llu\n", (unsigned long long)res.total);
+        }
+    } else if (rc == SHELF_OK) {
+        query_result qr = {query, plan, &res, notes};
+        rc = print_results(stdout, &s->po, s->idx, s->analyzer, &qr, &err);
+    }
+    if (rc != SHELF_OK)
+        fprintf(stderr, "searcher: %s\n", err.msg);
+    uint64_t total = res.total;
+    shelf_results_free(&res);
+    shelf_plan_free(plan);
+    if (rc != SHELF_OK)
+        return EXIT_ERROR;
+    return total ? EXIT_HITS : EXIT_NO_HITS;
+}
+
+static int combine(int so_far, int rc)
+{
+    if (so_far == EXIT_ERROR || rc == EXIT_ERROR)
+        return EXIT_ERROR;
+    return (so_far == EXIT_HITS || rc == EXIT_HITS) ? EXIT_HITS : EXIT_NO_HITS;
+}
+
+static int run_query_file(session *s, const char *path)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "searcher: %s: cannot open: %s\n", path, strerror(errno));
+        return EXIT_ERROR;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int status = EXIT_NO_HITS;
+    while ((n = getline(&line, &cap, f)) >= 0) {
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = '\0';
+        status = combine(status, run_query(s, line));
+        fflush(stdout);
+    }
+    free(line);
+    if (f != stdin)
+        fclose(f);
+    return status;
+}
+
+static int open_session(session *s, const options *opt)
+{
+    shelf_err err = {0};
+    s->opt = opt;
+    int rc = shelf_index_open(&s->idx, opt->index_dir, opt->verify ? SHELF_OPEN_VERIFY : 0, &err);
+    if (rc != SHELF_OK) {
+        fprintf(stderr, "searcher: %s\n", err.msg);
+        if (rc == SHELF_ENOTFOUND)
+            fprintf(stderr, "searcher: build one first: indexer --index %s PATH...\n", opt->index_dir);
+        return -1;
+    }
+    s->analyzer = shelf_analyzer_new(shelf_index_language(s->idx), &err);
+    if (!s->analyzer) {
+        fprintf(stderr, "searcher: %s/MANIFEST: %s\n", opt->index_dir, err.msg);
+        shelf_index_close(s->idx);
+        return -1;
+    }
+    s->po = (print_opts){.json = opt->json, .color = want_color(opt->color), .explain = opt->explain,
+                         .offset = opt->offset, .search = &opt->search};
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    options opt;
+    if (parse_options(argc, argv, &opt) != 0)
+        return EXIT_ERROR;
+    session s;
+    if (open_session(&s, &opt) != 0) {
+        free(opt.query);
+        return EXIT_ERROR;
+    }
+    int status = opt.queries_file ? run_query_file(&s, opt.queries_file) : run_query(&s, opt.query);
+    shelf_analyzer_free(s.analyzer);
+    shelf_index_close(s.idx);
+    free(opt.query);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "searcher: cannot write results: %s\n", strerror(errno));
+        return EXIT_ERROR;
+    }
+    return status;
+}

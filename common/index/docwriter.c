@@ -65,7 +65,7 @@ static int flush_store_block(shelf_docwriter *w, shelf_err *err)
     shelf_buf_reset(&w->packed);
     if (shelf_buf_reserve(&w->packed, packed_len) != SHELF_OK)
         return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", w->store.path);
-    if (compress2(w->packed.data, &packed_len, w->raw.data, (uLong)w->raw.len, 6) != Z_OK)
+    if (compress2(w->packed.data, &packed_len, w->raw.data, (uLong)w->raw.len, SHELF_STORE_ZLIB_LEVEL) != Z_OK)
         return shelf_errf(err, SHELF_ENOMEM, "%s: compression failed", w->store.path);
     shelf_fw_u32(&w->store, (uint32_t)w->raw.len);
     shelf_fw_u32(&w->store, (uint32_t)packed_len);

@@ -31,6 +31,7 @@
 #define SHELF_DOCS_TRAILER_BYTES 40
 #define SHELF_STORE_BLOCK_TARGET (64 * 1024)
 #define SHELF_CHECKPOINT_EVERY 128
+#define SHELF_STORE_ZLIB_LEVEL 1 /* fastest: the store is written once per document */
 
 #define SHELF_DOC_FLAG_INVALID_UTF8 1u
 

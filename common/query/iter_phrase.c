@@ -6,6 +6,7 @@
  * order.  The document's tf is the number of such matches (iter.h).
  */
 #include "query/iter.h"
+#include "query/match.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,14 +23,10 @@ typedef struct phrase_iter {
     size_t n;
     shelf_postings *posts;
     positions *pos;
+    shelf_word_positions *words;
     uint32_t matches;
     double idf_sum;
 } phrase_iter;
-
-typedef struct tagged {
-    uint32_t pos;
-    uint32_t word;
-} tagged;
 
 static int load_positions(phrase_iter *t, size_t i)
 {
@@ -52,68 +49,20 @@ static int load_positions(phrase_iter *t, size_t i)
     return 0;
 }
 
-static uint32_t count_phrase(phrase_iter *t)
+static uint32_t count_matches(phrase_iter *t)
 {
-    uint32_t count = 0;
-    uint32_t *cursor = calloc(t->n, sizeof *cursor);
-    if (!cursor)
-        return 0;
-    const positions *first = &t->pos[0];
-    for (uint32_t a = 0; a < first->len; a++) {
-        uint32_t p = first->at[a];
-        size_t i = 1;
-        for (; i < t->n; i++) {
-            const positions *ps = &t->pos[i];
-            uint64_t want = (uint64_t)p + i;
-            while (cursor[i] < ps->len && ps->at[cursor[i]] < want)
-                cursor[i]++;
-            if (cursor[i] == ps->len || ps->at[cursor[i]] != want)
-                break;
-        }
-        if (i == t->n)
-            count++;
-    }
-    free(cursor);
-    return count;
-}
-
-static int by_position(const void *a, const void *b)
-{
-    const tagged *x = a, *y = b;
-    if (x->pos != y->pos)
-        return x->pos < y->pos ? -1 : 1;
-    return x->word < y->word ? -1 : x->word > y->word;
-}
-
-static uint32_t count_near(phrase_iter *t)
-{
-    size_t total = 0;
+    shelf_word_positions *words = t->words;
     for (size_t i = 0; i < t->n; i++)
-        total += t->pos[i].len;
-    tagged *all = malloc(total * sizeof *all);
-    int64_t *last = malloc(t->n * sizeof *last);
-    uint32_t count = 0;
-    if (all && last) {
-        size_t k = 0;
-        for (size_t i = 0; i < t->n; i++)
-            for (uint32_t j = 0; j < t->pos[i].len; j++)
-                all[k++] = (tagged){t->pos[i].at[j], (uint32_t)i};
-        qsort(all, total, sizeof *all, by_position);
-        for (size_t i = 0; i < t->n; i++)
-            last[i] = -1;
-        for (size_t k2 = 0; k2 < total; k2++) {
-            last[all[k2].word] = all[k2].pos;
-            int64_t lowest = all[k2].pos;
-            size_t i = 0;
-            for (; i < t->n && last[i] >= 0; i++)
-                if (last[i] < lowest)
-                    lowest = last[i];
-            if (i == t->n && (int64_t)all[k2].pos - lowest <= t->plan->distance)
-                count++;
-        }
+        words[i] = (shelf_word_positions){t->pos[i].at, t->pos[i].len};
+    uint32_t count = t->plan->kind == SHELF_P_NEAR
+                         ? shelf_match_near(words, t->n, t->plan->distance, NULL, NULL)
+                         : shelf_match_phrase(words, t->n, NULL, NULL);
+    if (count == UINT32_MAX) {
+        shelf_err err;
+        shelf_errf(&err, SHELF_ENOMEM, "out of memory matching a phrase");
+        shelf_scorer_fail(t->base.scorer, &err);
+        return 0;
     }
-    free(all);
-    free(last);
     return count;
 }
 
@@ -152,7 +101,7 @@ static uint32_t settle(phrase_iter *t, uint32_t target)
             ok = load_positions(t, i) == 0;
         if (!ok)
             break;
-        t->matches = t->plan->kind == SHELF_P_NEAR ? count_near(t) : count_phrase(t);
+        t->matches = count_matches(t);
         if (t->matches > 0)
             return t->base.doc = doc;
         target = doc + 1;
@@ -217,6 +166,7 @@ static void phrase_free(shelf_iter *it)
     for (size_t i = 0; t->pos && i < t->n; i++)
         free(t->pos[i].at);
     free(t->pos);
+    free(t->words);
     free(t->posts);
     free(t);
 }
@@ -252,8 +202,9 @@ shelf_iter *shelf_iter_phrase(const shelf_plan *plan, shelf_scorer *sc)
     if (t) {
         t->posts = calloc(plan->nkeys, sizeof *t->posts);
         t->pos = calloc(plan->nkeys, sizeof *t->pos);
+        t->words = calloc(plan->nkeys, sizeof *t->words);
     }
-    if (!t || !t->posts || !t->pos) {
+    if (!t || !t->posts || !t->pos || !t->words) {
         if (t)
             phrase_free(&t->base);
         shelf_err err;

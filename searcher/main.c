@@ -30,6 +30,9 @@ typedef struct options {
     bool json, all, explain, count_only, verify;
     int color; /* -1 auto, 0 never, 1 always */
     const char *queries_file;
+    size_t passages, width, context;
+    cite_format cite;
+    const char *highlight; /* "OPEN,CLOSE" or NULL */
     shelf_search_opts search;
     char *query; /* joined from the remaining arguments */
 } options;
@@ -71,6 +74,14 @@ static void usage(FILE *out)
 "  --all               make AND the default operator between words\n"
 "  --json              one JSON object per query on stdout\n"
 "  --count             only print the number of matching documents\n"
+"  --passages N        passages shown per hit (default 2)\n"
+"  --width CHARS       passage length in characters (default 200)\n"
+"  --context N         show N lines of the document around each passage\n"
+"  --highlight O,C     markers around matches in text output (default: bold\n"
+"                      colour on a terminal, [[ and ]] otherwise)\n"
+"  --cite              print each passage as a quotation: the whole sentence(s)\n"
+"                      in quotes, then (Title, path, line N)\n"
+"  --cite-format F     plain (default), markdown or json\n"
 "  --explain           show each matched term's tf, df, idf, length norm and\n"
 "                      contribution\n"
 "  --k1 X, --b X       BM25 parameters (default 1.2 and 0.75)\n"
@@ -129,6 +140,37 @@ static int parse_color(const char *s, int *out)
     return 0;
 }
 
+static int check_min(const char *name, size_t v, size_t min)
+{
+    if (v >= min)
+        return 0;
+    fprintf(stderr, "searcher: %s must be at least %zu\n", name, min);
+    return -1;
+}
+
+static int check_highlight(const char *s)
+{
+    if (strchr(s, ','))
+        return 0;
+    fprintf(stderr, "searcher: --highlight wants OPEN,CLOSE (for example '**,**'), got '%s'\n", s);
+    return -1;
+}
+
+static int parse_cite_format(const char *s, cite_format *out)
+{
+    if (strcmp(s, "plain") == 0)
+        *out = CITE_PLAIN;
+    else if (strcmp(s, "markdown") == 0)
+        *out = CITE_MARKDOWN;
+    else if (strcmp(s, "json") == 0)
+        *out = CITE_JSON;
+    else {
+        fprintf(stderr, "searcher: --cite-format wants plain, markdown or json, got '%s'\n", s);
+        return -1;
+    }
+    return 0;
+}
+
 static char *join_args(char **args, int n)
 {
     size_t len = 1;
@@ -146,7 +188,7 @@ static char *join_args(char **args, int n)
 static int parse_options(int argc, char **argv, options *opt)
 {
     enum { O_INDEX = 256, O_OFFSET, O_JSON, O_ALL, O_EXPLAIN, O_COUNT, O_K1, O_B, O_TW, O_COLOR,
-           O_QUERIES, O_NOVERIFY };
+           O_QUERIES, O_NOVERIFY, O_PASSAGES, O_WIDTH, O_CONTEXT, O_HIGHLIGHT, O_CITE, O_CITE_FORMAT };
     static const struct option longopts[] = {
         {"index", required_argument, NULL, O_INDEX}, {"limit", required_argument, NULL, 'n'},
         {"offset", required_argument, NULL, O_OFFSET}, {"json", no_argument, NULL, O_JSON},
@@ -155,8 +197,12 @@ static int parse_options(int argc, char **argv, options *opt)
         {"b", required_argument, NULL, O_B}, {"title-weight", required_argument, NULL, O_TW},
         {"color", required_argument, NULL, O_COLOR}, {"colour", required_argument, NULL, O_COLOR},
         {"queries", required_argument, NULL, O_QUERIES}, {"no-verify", no_argument, NULL, O_NOVERIFY},
+        {"passages", required_argument, NULL, O_PASSAGES}, {"width", required_argument, NULL, O_WIDTH},
+        {"context", required_argument, NULL, O_CONTEXT}, {"highlight", required_argument, NULL, O_HIGHLIGHT},
+        {"cite", no_argument, NULL, O_CITE}, {"cite-format", required_argument, NULL, O_CITE_FORMAT},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    *opt = (options){.index_dir = "index", .limit = 10, .color = -1, .verify = true};
+    *opt = (options){.index_dir = "index", .limit = 10, .color = -1, .verify = true,
+                     .passages = SHELF_DEFAULT_PASSAGES, .width = SHELF_DEFAULT_WIDTH};
     shelf_search_opts_default(&opt->search);
     int c, bad = 0;
     while (!bad && (c = getopt_long(argc, argv, "+n:h", longopts, NULL)) != -1) {
@@ -174,6 +220,12 @@ static int parse_options(int argc, char **argv, options *opt)
         case O_COLOR: bad = parse_color(optarg, &opt->color); break;
         case O_QUERIES: opt->queries_file = optarg; break;
         case O_NOVERIFY: opt->verify = false; break;
+        case O_PASSAGES: bad = parse_count("--passages", optarg, &opt->passages) || check_min("--passages", opt->passages, 1); break;
+        case O_WIDTH: bad = parse_count("--width", optarg, &opt->width) || check_min("--width", opt->width, 20); break;
+        case O_CONTEXT: bad = parse_count("--context", optarg, &opt->context); break;
+        case O_HIGHLIGHT: bad = check_highlight(optarg); opt->highlight = optarg; break;
+        case O_CITE: if (opt->cite == CITE_NONE) opt->cite = CITE_PLAIN; break;
+        case O_CITE_FORMAT: bad = parse_cite_format(optarg, &opt->cite); break; /* implies --cite */
         case 'h': usage(stdout); exit(EXIT_HITS);
         default: bad = 1; break;
         }
@@ -286,6 +338,25 @@ static int run_query_file(session *s, const char *path)
     return status;
 }
 
+/* Highlight markers: --highlight O,C, else colour on a terminal, else [[ ]]. */
+static void set_markers(session *s, const char *highlight)
+{
+    static char open[64], close[64];
+    if (highlight) {
+        const char *comma = strchr(highlight, ',');
+        snprintf(open, sizeof open, "%.*s", (int)(comma - highlight), highlight);
+        snprintf(close, sizeof close, "%s", comma + 1);
+        s->po.mark_open = open;
+        s->po.mark_close = close;
+    } else if (s->po.color) {
+        s->po.mark_open = "\033[1;31m";
+        s->po.mark_close = "\033[0m";
+    } else {
+        s->po.mark_open = "[[";
+        s->po.mark_close = "]]";
+    }
+}
+
 static int open_session(session *s, const options *opt)
 {
     shelf_err err = {0};
@@ -304,7 +375,10 @@ static int open_session(session *s, const options *opt)
         return -1;
     }
     s->po = (print_opts){.json = opt->json, .color = want_color(opt->color), .explain = opt->explain,
-                         .offset = opt->offset, .search = &opt->search};
+                         .offset = opt->offset, .search = &opt->search, .context = opt->context,
+                         .cite = opt->cite,
+                         .passages = {opt->passages, opt->width}};
+    set_markers(s, opt->highlight);
     return 0;
 }
 

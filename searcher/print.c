@@ -1,69 +1,89 @@
-/* print.c - text and JSON output of results; see print.h. */
+/*
+ * print.c - text, citation and JSON output of results; see print.h.
+ *
+ * Text output, per hit: rank, title and score; then per passage the place
+ * (path:line:column, the form editors open), its section, and the passage on
+ * one line with line breaks shown as spaces, cuts as "…" and matches between
+ * the highlight markers.
+ */
 #include "print.h"
-#include "present/matchline.h"
+#include "present/cite.h"
+#include "present/snippets.h"
+#include "present/textnav.h"
 #include "util/json.h"
 
 #include <string.h>
-
-#define LINE_SHOWN_MAX 200
 
 typedef struct hit_view {
     size_t rank;
     const shelf_hit *hit;
     shelf_docmeta meta;
-    shelf_matchline line;
     const char *text;
+    size_t len;
+    shelf_passages passages;
 } hit_view;
 
-static const char *bold(const print_opts *po) { return po->color ? "\033[1m" : ""; }
-static const char *mark(const print_opts *po) { return po->color ? "\033[1;31m" : ""; }
 static const char *dim(const print_opts *po) { return po->color ? "\033[2m" : ""; }
+static const char *bold(const print_opts *po) { return po->color ? "\033[1m" : ""; }
 static const char *reset(const print_opts *po) { return po->color ? "\033[0m" : ""; }
 
-/* Back up to a UTF-8 character boundary. */
-static size_t char_start(const char *s, size_t i, size_t floor)
+/* Write text with line breaks and tabs shown as single spaces. */
+static void put_flat(FILE *out, const char *s, size_t n)
 {
-    while (i > floor && ((unsigned char)s[i] & 0xC0) == 0x80)
-        i--;
-    return i;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '\r')
+            continue;
+        fputc(c == '\n' || c == '\t' ? ' ' : c, out);
+    }
 }
 
-/* The shown part of the matching line: at most LINE_SHOWN_MAX bytes around the hit. */
-static void shown_range(const hit_view *v, size_t *from, size_t *to)
+static void print_passage_text(FILE *out, const print_opts *po, const hit_view *v, const shelf_passage *p)
 {
-    size_t a = v->line.start, b = v->line.end;
-    while (a < b && (v->text[a] == ' ' || v->text[a] == '\t'))
-        a++;
-    if (b - a > LINE_SHOWN_MAX) {
-        size_t lead = LINE_SHOWN_MAX / 3;
-        if (v->line.hit_start > a + lead)
-            a = char_start(v->text, v->line.hit_start - lead, a);
-        if (b - a > LINE_SHOWN_MAX)
-            b = char_start(v->text, a + LINE_SHOWN_MAX, a);
+    fputs("    ", out);
+    if (p->cut_before)
+        fputs("…", out);
+    size_t at = p->start;
+    for (size_t i = 0; i < p->nhighlights; i++) {
+        size_t from = p->start + p->highlights[i].from, to = p->start + p->highlights[i].to;
+        put_flat(out, v->text + at, from - at);
+        fputs(po->mark_open, out);
+        put_flat(out, v->text + from, to - from);
+        fputs(po->mark_close, out);
+        at = to;
     }
-    *from = a;
-    *to = b;
+    put_flat(out, v->text + at, p->end - at);
+    if (p->cut_after)
+        fputs("…", out);
+    fputc('\n', out);
 }
 
-static void print_text_line(FILE *out, const print_opts *po, const hit_view *v)
+static void print_context(FILE *out, const print_opts *po, const hit_view *v, const shelf_passage *p)
 {
-    size_t a, b;
-    shown_range(v, &a, &b);
-    fputs("   ", out);
-    if (a > v->line.start)
-        fputs("…", out);
-    size_t hs = v->line.hit_start, he = v->line.hit_end;
-    if (hs >= a && he <= b) {
-        fwrite(v->text + a, 1, hs - a, out);
-        fprintf(out, "%s%s%s", mark(po), po->color ? "" : "[[", "");
-        fwrite(v->text + hs, 1, he - hs, out);
-        fprintf(out, "%s%s", po->color ? "" : "]]", reset(po));
-        fwrite(v->text + he, 1, b - he, out);
-    } else {
-        fwrite(v->text + a, 1, b - a, out);
+    size_t first = p->line > po->context ? p->line - po->context : 1;
+    size_t last = p->end_line + po->context;
+    size_t line = 1, at = 0;
+    while (at <= v->len && line <= last) {
+        size_t end = shelf_line_end(v->text, v->len, at);
+        if (line >= first) {
+            int inside = line >= p->line && line <= p->end_line;
+            fprintf(out, "    %s%c %6zu | ", dim(po), inside ? '>' : ' ', line);
+            fwrite(v->text + at, 1, end - at, out);
+            fprintf(out, "%s\n", reset(po));
+        }
+        if (end >= v->len)
+            break;
+        at = end + 1;
+        line++;
     }
-    if (b < v->line.end)
-        fputs("…", out);
+}
+
+static void print_place(FILE *out, const print_opts *po, const hit_view *v, const shelf_passage *p)
+{
+    fprintf(out, "    %s%.*s:%zu:%zu%s", dim(po), (int)v->meta.path_len, v->meta.path, p->line,
+            p->column, reset(po));
+    if (p->section_len)
+        fprintf(out, "  § %.*s", (int)p->section_len, v->text + p->section_start);
     fputc('\n', out);
 }
 
@@ -71,9 +91,10 @@ static void print_explain_text(FILE *out, const print_opts *po, const shelf_expl
 {
     for (size_t i = 0; i < ex->count; i++) {
         const shelf_explain_term *t = &ex->terms[i];
-        fprintf(out, "   %s%-6s %-20s tf=%u title_tf=%u df=%llu idf=%.4f norm=%.4f title_norm=%.4f -> %.4f%s\n",
-                dim(po), t->kind, t->text, t->tf_body, t->tf_title, (unsigned long long)t->df, t->idf,
-                t->norm_body, t->norm_title, t->score, reset(po));
+        fprintf(out, "    %s%-6s %-20s tf=%u title_tf=%u df=%llu idf=%.4f norm=%.4f "
+                     "title_norm=%.4f -> %.4f%s\n",
+                dim(po), t->kind, t->text, t->tf_body, t->tf_title, (unsigned long long)t->df,
+                t->idf, t->norm_body, t->norm_title, t->score, reset(po));
     }
 }
 
@@ -81,15 +102,58 @@ static void print_hit_text(FILE *out, const print_opts *po, const hit_view *v, c
 {
     fprintf(out, "%2zu. %s%.*s%s  %s(%.4f)%s\n", v->rank, bold(po), (int)v->meta.title_len,
             v->meta.title, reset(po), dim(po), v->hit->score, reset(po));
-    fprintf(out, "    %.*s", (int)v->meta.path_len, v->meta.path);
-    if (v->line.line)
-        fprintf(out, ":%zu", v->line.line);
-    fputc('\n', out);
-    if (v->line.line)
-        print_text_line(out, po, v);
+    for (size_t i = 0; i < v->passages.count; i++) {
+        const shelf_passage *p = &v->passages.at[i];
+        print_place(out, po, v, p);
+        if (po->context)
+            print_context(out, po, v, p);
+        else
+            print_passage_text(out, po, v, p);
+    }
     if (ex)
         print_explain_text(out, po, ex);
 }
+
+/* ---- citations ---- */
+
+static void print_cite(FILE *out, const print_opts *po, const hit_view *v, const shelf_passage *p)
+{
+    shelf_quote q;
+    shelf_quote_of(v->text, v->len, p, &q);
+    const char *quote = v->text + q.start;
+    size_t n = q.end - q.start;
+    if (po->cite == CITE_JSON) {
+        fputs("{\"quote\":", out);
+        shelf_json_string(out, quote, n);
+        fputs(",\"title\":", out);
+        shelf_json_string(out, v->meta.title, v->meta.title_len);
+        fputs(",\"path\":", out);
+        shelf_json_string(out, v->meta.path, v->meta.path_len);
+        fprintf(out, ",\"line\":%zu,\"column\":%zu,\"start\":%zu,\"end\":%zu,\"section\":", q.line,
+                q.column, q.start, q.end);
+        shelf_json_string(out, v->text + p->section_start, p->section_len);
+        fputs("}\n", out);
+        return;
+    }
+    const char *ellipsis_in = q.whole_sentences ? "" : "…";
+    if (po->cite == CITE_MARKDOWN)
+        fputs("> ", out);
+    fprintf(out, "“%s", ellipsis_in);
+    put_flat(out, quote, n);
+    fprintf(out, "%s”", ellipsis_in);
+    if (po->cite == CITE_MARKDOWN) {
+        fprintf(out, "\n>\n> — *%.*s*, `%.*s`, line %zu", (int)v->meta.title_len, v->meta.title,
+                (int)v->meta.path_len, v->meta.path, q.line);
+        if (p->section_len)
+            fprintf(out, ", § %.*s", (int)p->section_len, v->text + p->section_start);
+        fputs("\n\n", out);
+    } else {
+        fprintf(out, " (%.*s, %.*s, line %zu)\n", (int)v->meta.title_len, v->meta.title,
+                (int)v->meta.path_len, v->meta.path, q.line);
+    }
+}
+
+/* ---- JSON ---- */
 
 static void print_explain_json(FILE *out, const shelf_explain *ex)
 {
@@ -106,6 +170,24 @@ static void print_explain_json(FILE *out, const shelf_explain *ex)
     fputc(']', out);
 }
 
+static void print_snippets_json(FILE *out, const hit_view *v)
+{
+    fputs(",\"snippets\":[", out);
+    for (size_t i = 0; i < v->passages.count; i++) {
+        const shelf_passage *p = &v->passages.at[i];
+        fprintf(out, "%s{\"line\":%zu,\"column\":%zu,\"start\":%zu,\"end\":%zu,\"section\":",
+                i ? "," : "", p->line, p->column, p->start, p->end);
+        shelf_json_string(out, v->text + p->section_start, p->section_len);
+        fputs(",\"text\":", out);
+        shelf_json_string(out, v->text + p->start, p->end - p->start);
+        fputs(",\"highlights\":[", out);
+        for (size_t h = 0; h < p->nhighlights; h++)
+            fprintf(out, "%s[%zu,%zu]", h ? "," : "", p->highlights[h].from, p->highlights[h].to);
+        fputs("]}", out);
+    }
+    fputc(']', out);
+}
+
 static void print_hit_json(FILE *out, const hit_view *v, const shelf_explain *ex, int first)
 {
     fprintf(out, "%s{\"rank\":%zu,\"score\":%.17g,\"doc\":%llu,\"path\":", first ? "" : ",",
@@ -113,28 +195,26 @@ static void print_hit_json(FILE *out, const hit_view *v, const shelf_explain *ex
     shelf_json_string(out, v->meta.path, v->meta.path_len);
     fputs(",\"title\":", out);
     shelf_json_string(out, v->meta.title, v->meta.title_len);
-    if (v->line.line) {
-        fprintf(out, ",\"line\":%zu,\"text\":", v->line.line);
-        shelf_json_string(out, v->text + v->line.start, v->line.end - v->line.start);
-    }
+    print_snippets_json(out, v);
     if (ex)
         print_explain_json(out, ex);
     fputc('}', out);
 }
 
-static int load_view(const shelf_index *idx, shelf_analyzer *a, const query_result *qr,
-                     const shelf_hit *hit, shelf_buf *text, hit_view *v, shelf_err *err)
+/* ---- one query ---- */
+
+static int load_view(const shelf_index *idx, shelf_analyzer *a, const print_opts *po,
+                     const query_result *qr, const shelf_hit *hit, shelf_buf *text, hit_view *v,
+                     shelf_err *err)
 {
     const shelf_segment *seg = shelf_index_segment(idx, hit->segment);
     v->hit = hit;
     int rc = shelf_segment_doc(seg, hit->local, &v->meta, err);
     if (rc == SHELF_OK)
-        rc = shelf_segment_text(seg, hit->local, text, NULL, err);
-    if (rc != SHELF_OK)
-        return rc;
+        rc = shelf_snippets_for_hit(idx, hit, qr->plan, a, &po->passages, text, &v->passages, err);
     v->text = (const char *)text->data;
-    shelf_find_matchline(a, qr->plan, v->text, text->len, &v->line);
-    return SHELF_OK;
+    v->len = text->len;
+    return rc;
 }
 
 static void print_header(FILE *out, const print_opts *po, const query_result *qr)
@@ -149,7 +229,7 @@ static void print_header(FILE *out, const print_opts *po, const query_result *qr
         }
         fputs(",\"hits\":[", out);
     } else if (qr->notes && *qr->notes) {
-        fprintf(out, "note: %s", qr->notes);
+        fprintf(stderr, "note: %s", qr->notes);
     }
 }
 
@@ -159,6 +239,8 @@ static void print_footer(FILE *out, const print_opts *po, const query_result *qr
         fputs("]}\n", out);
         return;
     }
+    if (po->cite != CITE_NONE)
+        return;
     unsigned long long total = qr->results->total;
     if (total == 0)
         fprintf(out, "no documents match %s\n", qr->query);
@@ -167,6 +249,18 @@ static void print_footer(FILE *out, const print_opts *po, const query_result *qr
     else
         fprintf(out, "%s%zu-%zu of %llu matching documents%s\n", dim(po), po->offset + 1,
                 po->offset + shown, total, reset(po));
+}
+
+static void print_hit(FILE *out, const print_opts *po, const hit_view *v, const shelf_explain *ex,
+                      size_t shown)
+{
+    if (po->json)
+        print_hit_json(out, v, ex, shown == 0);
+    else if (po->cite != CITE_NONE)
+        for (size_t i = 0; i < v->passages.count; i++)
+            print_cite(out, po, v, &v->passages.at[i]);
+    else
+        print_hit_text(out, po, v, ex);
 }
 
 int print_results(FILE *out, const print_opts *po, const shelf_index *idx, shelf_analyzer *a,
@@ -178,19 +272,14 @@ int print_results(FILE *out, const print_opts *po, const shelf_index *idx, shelf
     print_header(out, po, qr);
     for (size_t i = po->offset; i < qr->results->count && rc == SHELF_OK; i++) {
         hit_view v = {.rank = i + 1};
-        rc = load_view(idx, a, qr, &qr->results->hits[i], &text, &v, err);
+        rc = load_view(idx, a, po, qr, &qr->results->hits[i], &text, &v, err);
         shelf_explain ex = {0};
         if (rc == SHELF_OK && po->explain)
             rc = shelf_search_explain(idx, qr->plan, po->search, v.hit, &ex, err);
-        if (rc == SHELF_OK) {
-            v.rank = shown + 1 + po->offset;
-            if (po->json)
-                print_hit_json(out, &v, po->explain ? &ex : NULL, shown == 0);
-            else
-                print_hit_text(out, po, &v, po->explain ? &ex : NULL);
-            shown++;
-        }
+        if (rc == SHELF_OK)
+            print_hit(out, po, &v, po->explain ? &ex : NULL, shown++);
         shelf_explain_free(&ex);
+        shelf_passages_free(&v.passages);
     }
     if (rc == SHELF_OK)
         print_footer(out, po, qr, shown);

@@ -1,6 +1,7 @@
 /*
  * print.h - how the searcher shows one query's results: as text for people
- * (colour only when asked or on a terminal) or as one JSON object per query.
+ * (passages with highlighted matches, colour only when asked or on a
+ * terminal), as ready-to-paste citations, or as one JSON object per query.
  */
 #ifndef SHELF_PRINT_H
 #define SHELF_PRINT_H
@@ -10,14 +11,22 @@
 
 #include "analysis/analyzer.h"
 #include "index/index.h"
+#include "present/passage.h"
 #include "query/plan.h"
 #include "query/search.h"
+
+typedef enum cite_format { CITE_NONE, CITE_PLAIN, CITE_MARKDOWN, CITE_JSON } cite_format;
 
 typedef struct print_opts {
     bool json;
     bool color;
     bool explain;
-    size_t offset;     /* hits skipped before the first shown */
+    size_t offset;          /* hits skipped before the first shown */
+    size_t context;         /* lines of context around each passage */
+    cite_format cite;
+    const char *mark_open;  /* highlight markers for text output */
+    const char *mark_close;
+    shelf_passage_opts passages;
     const shelf_search_opts *search;
 } print_opts;
 

@@ -1,0 +1,23 @@
+/* cite.c - whole-sentence quotations; see cite.h. */
+#include "present/cite.h"
+#include "present/textnav.h"
+
+void shelf_quote_of(const char *text, size_t len, const shelf_passage *p, shelf_quote *q)
+{
+    size_t first = p->start, last = p->end;
+    if (p->nhighlights) {
+        first = p->start + p->highlights[0].from;
+        last = p->start + p->highlights[p->nhighlights - 1].to;
+    }
+    size_t para_start = shelf_paragraph_start(text, first);
+    size_t para_end = shelf_paragraph_end(text, len, last > first ? last - 1 : first);
+    q->start = shelf_sentence_start(text, first, para_start);
+    q->end = shelf_sentence_end(text, last > first ? last - 1 : last, para_end);
+    q->whole_sentences = 1;
+    if (q->end - q->start > SHELF_QUOTE_MAX_BYTES || q->end <= q->start) {
+        q->start = p->start;
+        q->end = p->end;
+        q->whole_sentences = 0;
+    }
+    shelf_line_column(text, q->start, &q->line, &q->column);
+}

@@ -1,0 +1,24 @@
+/*
+ * cite.h - a ready-to-paste quotation for a passage: the whole sentence or
+ * sentences holding its highlighted matches (or its whole range when it has
+ * none), without cutting a sentence, unless that would pass
+ * SHELF_QUOTE_MAX_BYTES, in which case the passage itself is quoted.
+ */
+#ifndef SHELF_CITE_H
+#define SHELF_CITE_H
+
+#include <stddef.h>
+
+#include "present/passage.h"
+
+#define SHELF_QUOTE_MAX_BYTES 1200
+
+typedef struct shelf_quote {
+    size_t start, end;     /* byte range in the text */
+    size_t line, column;   /* of start, 1-based */
+    int whole_sentences;   /* 0 when the quote is the passage, cut */
+} shelf_quote;
+
+void shelf_quote_of(const char *text, size_t len, const shelf_passage *p, shelf_quote *q);
+
+#endif

@@ -1,0 +1,203 @@
+/* passage.c - choosing, cutting and locating passages; see passage.h. */
+#include "present/passage.h"
+#include "present/section.h"
+#include "present/textnav.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define SECTION_LOOKBACK_LINES 2000
+
+typedef struct candidate {
+    size_t anchor; /* index of the anchor span */
+    double score;
+} candidate;
+
+/* Score of the raw window [from, to) over spans, using a scratch group mark. */
+static double window_score(const shelf_spans *s, size_t first, size_t to, uint32_t *seen, uint32_t stamp)
+{
+    double score = 0;
+    size_t extra = 0;
+    for (size_t i = first; i < s->count && s->at[i].start < to; i++) {
+        if (s->at[i].end > to)
+            continue;
+        if (seen[s->at[i].group] != stamp) {
+            seen[s->at[i].group] = stamp;
+            score += s->at[i].weight > 0 ? s->at[i].weight : 0.01;
+        } else {
+            extra++;
+        }
+    }
+    return score + 0.05 * (double)(extra < 20 ? extra : 20);
+}
+
+static int by_score(const void *a, const void *b)
+{
+    const candidate *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    return x->anchor < y->anchor ? -1 : x->anchor > y->anchor;
+}
+
+static candidate *score_candidates(const char *text, size_t len, const shelf_spans *s, size_t width,
+                                   shelf_err *err)
+{
+    candidate *c = malloc((s->count ? s->count : 1) * sizeof *c);
+    uint32_t *seen = calloc(s->groups ? s->groups : 1, sizeof *seen);
+    if (!c || !seen) {
+        free(c);
+        free(seen);
+        shelf_errf(err, SHELF_ENOMEM, "out of memory choosing passages");
+        return NULL;
+    }
+    for (size_t i = 0; i < s->count; i++) {
+        size_t from = s->at[i].start;
+        size_t to = shelf_chars_forward(text, from, width - width / 3, len);
+        c[i] = (candidate){i, window_score(s, i, to, seen, (uint32_t)i + 1)};
+    }
+    free(seen);
+    qsort(c, s->count, sizeof *c, by_score);
+    return c;
+}
+
+/* Cut [start, end) around the span [a, b) within its paragraph. */
+static void cut_window(const char *text, size_t len, size_t a, size_t b, size_t width,
+                       size_t *start, size_t *end)
+{
+    size_t para_start = shelf_paragraph_start(text, a);
+    size_t para_end = shelf_paragraph_end(text, len, a);
+    size_t sentence = shelf_sentence_start(text, a, para_start);
+    if (shelf_char_count(text, sentence, a) <= width * 6 / 10)
+        *start = sentence;
+    else
+        *start = shelf_word_start_after(text, shelf_chars_back(text, a, width / 4, para_start), a);
+    size_t limit = shelf_chars_forward(text, *start, width, para_end);
+    if (limit < b)
+        limit = b;
+    size_t sentence_end = shelf_sentence_end(text, b, para_end);
+    size_t slack = shelf_chars_forward(text, limit, width / 5, para_end);
+    if (sentence_end <= slack && shelf_char_count(text, *start, sentence_end) >= width / 2)
+        *end = sentence_end;
+    else if (limit >= para_end)
+        *end = para_end;
+    else
+        *end = shelf_word_end_before(text, limit, b);
+    while (*end > *start && (text[*end - 1] == ' ' || text[*end - 1] == '\n' || text[*end - 1] == '\r'))
+        (*end)--;
+}
+
+static int overlaps(const shelf_passages *p, size_t start, size_t end)
+{
+    for (size_t i = 0; i < p->count; i++)
+        if (start < p->at[i].end && p->at[i].start < end)
+            return 1;
+    return 0;
+}
+
+static int add_highlights(shelf_passage *p, const shelf_spans *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->count; i++)
+        if (s->at[i].start >= p->start && s->at[i].end <= p->end)
+            n++;
+    p->highlights = malloc((n ? n : 1) * sizeof *p->highlights);
+    if (!p->highlights)
+        return SHELF_ENOMEM;
+    for (size_t i = 0; i < s->count; i++) {
+        const shelf_span *sp = &s->at[i];
+        if (sp->start < p->start || sp->end > p->end)
+            continue;
+        shelf_highlight h = {sp->start - p->start, sp->end - p->start};
+        shelf_highlight *last = p->nhighlights ? &p->highlights[p->nhighlights - 1] : NULL;
+        if (last && h.from <= last->to) {
+            if (h.to > last->to)
+                last->to = h.to;
+        } else {
+            p->highlights[p->nhighlights++] = h;
+        }
+    }
+    return SHELF_OK;
+}
+
+static void locate(const char *text, size_t len, shelf_passage *p)
+{
+    size_t ignored;
+    shelf_line_column(text, p->start, &p->line, &p->column);
+    shelf_line_column(text, p->end, &p->end_line, &ignored);
+    shelf_section_of(text, len, p->start, SECTION_LOOKBACK_LINES, &p->section_start, &p->section_len);
+    size_t para_start = shelf_paragraph_start(text, p->start);
+    size_t para_end = shelf_paragraph_end(text, len, p->start);
+    size_t first = para_start;
+    while (first < para_end && (text[first] == ' ' || text[first] == '\t' || text[first] == '\n'))
+        first++;
+    p->cut_before = p->start > first;
+    p->cut_after = p->end < para_end;
+}
+
+static int add_passage(shelf_passages *out, const char *text, size_t len, const shelf_spans *s,
+                       size_t start, size_t end, double score)
+{
+    shelf_passage *p = &out->at[out->count];
+    memset(p, 0, sizeof *p);
+    p->start = start;
+    p->end = end;
+    p->score = score;
+    if (add_highlights(p, s) != SHELF_OK)
+        return SHELF_ENOMEM;
+    locate(text, len, p);
+    out->count++;
+    return SHELF_OK;
+}
+
+/* No match located: the first lines of the document. */
+static int opening_passage(const char *text, size_t len, const shelf_passage_opts *o,
+                           shelf_passages *out)
+{
+    size_t a = 0;
+    while (a < len && (text[a] == ' ' || text[a] == '\t' || text[a] == '\n' || text[a] == '\r'))
+        a++;
+    size_t start, end;
+    if (a >= len)
+        return SHELF_OK;
+    cut_window(text, len, a, a, o->width, &start, &end);
+    shelf_spans none = {0};
+    return add_passage(out, text, len, &none, start, end, 0);
+}
+
+int shelf_passages_pick(const char *text, size_t len, const shelf_spans *spans,
+                        const shelf_passage_opts *o, shelf_passages *out, shelf_err *err)
+{
+    memset(out, 0, sizeof *out);
+    size_t want = o->passages ? o->passages : 1;
+    size_t width = o->width >= 20 ? o->width : 20;
+    shelf_passage_opts opts = {want, width};
+    out->at = calloc(want, sizeof *out->at);
+    if (!out->at)
+        return shelf_errf(err, SHELF_ENOMEM, "out of memory choosing passages");
+    if (spans->count == 0)
+        return opening_passage(text, len, &opts, out) == SHELF_OK
+                   ? SHELF_OK : shelf_errf(err, SHELF_ENOMEM, "out of memory");
+    candidate *c = score_candidates(text, len, spans, width, err);
+    if (!c)
+        return SHELF_ENOMEM;
+    int rc = SHELF_OK;
+    for (size_t i = 0; i < spans->count && out->count < want && rc == SHELF_OK; i++) {
+        const shelf_span *anchor = &spans->at[c[i].anchor];
+        size_t start, end;
+        cut_window(text, len, anchor->start, anchor->end, width, &start, &end);
+        if (end <= start || overlaps(out, start, end))
+            continue;
+        if (add_passage(out, text, len, spans, start, end, c[i].score) != SHELF_OK)
+            rc = shelf_errf(err, SHELF_ENOMEM, "out of memory choosing passages");
+    }
+    free(c);
+    return rc;
+}
+
+void shelf_passages_free(shelf_passages *p)
+{
+    for (size_t i = 0; i < p->count; i++)
+        free(p->at[i].highlights);
+    free(p->at);
+    memset(p, 0, sizeof *p);
+}

@@ -1,0 +1,62 @@
+/*
+ * passage.h - the best passages of a hit, highlighted and located for
+ * citation.
+ *
+ * Choosing: every match span is a candidate anchor; a candidate window of
+ * about `width` characters is placed with the anchor in its first third and
+ * scored by the idf of the distinct query leaves it holds, plus a little for
+ * each further match.  The best windows that do not overlap are kept, up to
+ * `passages`, best first.
+ *
+ * Cutting: a passage starts at the sentence start before its anchor when one
+ * lies within 60% of the width, else at a word boundary; it ends at a
+ * sentence end when one lies near the width, else at a word boundary.  It
+ * never crosses a blank line and never splits a UTF-8 sequence; cut_before
+ * and cut_after say whether text of the same paragraph was left out (shown as
+ * "…").  A document with no located match gets one passage from its start.
+ *
+ * Locating: line (1-based) and column (1-based, in characters) of the first
+ * character, byte range [start, end) in the stored text, and the section
+ * (section.h).  Highlights are byte ranges relative to start, sorted and
+ * merged.
+ */
+#ifndef SHELF_PASSAGE_H
+#define SHELF_PASSAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "present/spans.h"
+
+#define SHELF_DEFAULT_PASSAGES 2
+#define SHELF_DEFAULT_WIDTH 200
+
+typedef struct shelf_highlight {
+    size_t from, to;
+} shelf_highlight;
+
+typedef struct shelf_passage {
+    size_t start, end;
+    size_t line, column, end_line;
+    size_t section_start, section_len;
+    bool cut_before, cut_after;
+    double score;
+    shelf_highlight *highlights;
+    size_t nhighlights;
+} shelf_passage;
+
+typedef struct shelf_passages {
+    shelf_passage *at;
+    size_t count;
+} shelf_passages;
+
+typedef struct shelf_passage_opts {
+    size_t passages; /* at most this many (>= 1) */
+    size_t width;    /* target length in characters (>= 20) */
+} shelf_passage_opts;
+
+int shelf_passages_pick(const char *text, size_t len, const shelf_spans *spans,
+                        const shelf_passage_opts *o, shelf_passages *out, shelf_err *err);
+void shelf_passages_free(shelf_passages *p);
+
+#endif

@@ -1,0 +1,144 @@
+/* section.c - nearest heading above a position; see section.h for the rule. */
+#include "present/section.h"
+#include "present/textnav.h"
+
+#include <ctype.h>
+#include <stdbool.h>
+
+#define HEADING_MAX_CHARS 80
+
+typedef struct line_span {
+    size_t start, end; /* end excludes the '\n' */
+} line_span;
+
+static bool is_blank_char(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static void trim(const char *t, size_t *a, size_t *b)
+{
+    while (*a < *b && is_blank_char(t[*a]))
+        (*a)++;
+    while (*b > *a && is_blank_char(t[*b - 1]))
+        (*b)--;
+}
+
+static bool is_blank(const char *t, line_span l)
+{
+    trim(t, &l.start, &l.end);
+    return l.start == l.end;
+}
+
+static line_span line_at(const char *t, size_t len, size_t pos)
+{
+    return (line_span){shelf_line_start(t, pos), shelf_line_end(t, len, pos)};
+}
+
+static bool prev_line(const char *t, size_t len, line_span cur, line_span *out)
+{
+    if (cur.start == 0)
+        return false;
+    *out = line_at(t, len, cur.start - 1);
+    return true;
+}
+
+static bool next_line(const char *t, size_t len, line_span cur, line_span *out)
+{
+    if (cur.end >= len)
+        return false;
+    *out = line_at(t, len, cur.end + 1);
+    return true;
+}
+
+/* "# Heading": sets the text range and returns true. */
+static bool atx_heading(const char *t, line_span l, size_t *a, size_t *b)
+{
+    size_t i = l.start, hashes = 0;
+    while (i < l.end && t[i] == '#')
+        i++, hashes++;
+    if (hashes == 0 || hashes > 6 || i >= l.end || t[i] != ' ')
+        return false;
+    *a = i;
+    *b = l.end;
+    while (*b > *a && t[*b - 1] == '#')
+        (*b)--;
+    trim(t, a, b);
+    return *b > *a;
+}
+
+static bool underline(const char *t, line_span l)
+{
+    size_t a = l.start, b = l.end;
+    trim(t, &a, &b);
+    if (b - a < 2 || (t[a] != '=' && t[a] != '-'))
+        return false;
+    for (size_t i = a; i < b; i++)
+        if (t[i] != t[a])
+            return false;
+    return true;
+}
+
+static bool toc_entry(const char *t, size_t a, size_t b)
+{
+    size_t i = b;
+    while (i > a && isdigit((unsigned char)t[i - 1]))
+        i--;
+    return i < b && i > a && t[i - 1] == '\t';
+}
+
+static bool plain_heading(const char *t, size_t len, line_span l, size_t *a, size_t *b)
+{
+    *a = l.start;
+    *b = l.end;
+    trim(t, a, b);
+    size_t chars = shelf_char_count(t, *a, *b);
+    if (chars < 2 || chars > HEADING_MAX_CHARS)
+        return false;
+    unsigned char first = (unsigned char)t[*a];
+    if (!(isalnum(first) || first >= 0x80))
+        return false;
+    char last = t[*b - 1];
+    if (last == '.' || last == ',' || last == ';' || last == ':' || toc_entry(t, *a, *b))
+        return false;
+    line_span around;
+    if (prev_line(t, len, l, &around) && !is_blank(t, around))
+        return false;
+    return !next_line(t, len, l, &around) || is_blank(t, around);
+}
+
+static bool heading_text(const char *t, size_t len, line_span l, size_t *a, size_t *b)
+{
+    if (is_blank(t, l))
+        return false;
+    if (atx_heading(t, l, a, b))
+        return true;
+    line_span below;
+    if (next_line(t, len, l, &below) && underline(t, below) && !underline(t, l)) {
+        *a = l.start;
+        *b = l.end;
+        trim(t, a, b);
+        return true;
+    }
+    return plain_heading(t, len, l, a, b);
+}
+
+void shelf_section_of(const char *t, size_t len, size_t pos, size_t max_lines, size_t *start,
+                      size_t *heading_len)
+{
+    *start = 0;
+    *heading_len = 0;
+    if (len == 0)
+        return;
+    line_span l = line_at(t, len, pos < len ? pos : len - 1);
+    for (size_t seen = 0; max_lines == 0 || seen < max_lines; seen++) {
+        size_t a, b;
+        if (heading_text(t, len, l, &a, &b)) {
+            *start = a;
+            *heading_len = b - a;
+            return;
+        }
+        if (!prev_line(t, len, l, &l))
+            return;
+    }
+}

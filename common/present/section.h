@@ -1,0 +1,25 @@
+/*
+ * section.h - the section a position sits in: the nearest heading at or
+ * above its line.  A line is a heading when it is
+ *   - a Markdown ATX heading: 1 to 6 '#' then a space (the text after them);
+ *   - a setext heading: a non-blank line followed by a line of only '=' or
+ *     only '-' (at least two);
+ *   - a title-like plain-text line: 2 to 80 characters once trimmed, starting
+ *     with a letter or digit, not ending in '.', ',', ';' or ':', not a
+ *     table-of-contents entry (text, a tab, then a page number), and with a
+ *     blank line (or the start of the text) before it and a blank line after.
+ * The heading's text is returned trimmed; a text with no heading above the
+ * position has no section (length 0).
+ */
+#ifndef SHELF_SECTION_H
+#define SHELF_SECTION_H
+
+#include <stddef.h>
+
+/* Section of pos: sets *start and *heading_len to the heading text (length 0
+ * when none).
+ * Looks back at most max_lines lines (0: no limit). */
+void shelf_section_of(const char *t, size_t len, size_t pos, size_t max_lines, size_t *start,
+                      size_t *heading_len);
+
+#endif

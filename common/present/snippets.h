@@ -1,0 +1,20 @@
+/*
+ * snippets.h - one call from a hit to its passages: fetch the stored text and
+ * checkpoints, find the match spans (spans.h), pick and locate passages
+ * (passage.h).  The caller keeps the text buffer to print passage bytes.
+ */
+#ifndef SHELF_SNIPPETS_H
+#define SHELF_SNIPPETS_H
+
+#include "analysis/analyzer.h"
+#include "index/index.h"
+#include "present/passage.h"
+#include "query/plan.h"
+#include "query/search.h"
+#include "util/buf.h"
+
+int shelf_snippets_for_hit(const shelf_index *idx, const shelf_hit *hit, const shelf_plan *plan,
+                           shelf_analyzer *a, const shelf_passage_opts *o, shelf_buf *text,
+                           shelf_passages *out, shelf_err *err);
+
+#endif

@@ -1,0 +1,212 @@
+/* spans.c - a hit's matches as byte ranges of its text; see spans.h. */
+#include "present/spans.h"
+#include "query/match.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct collector {
+    const shelf_segment *seg;
+    uint32_t doc;
+    shelf_spans *out;
+    shelf_err *err;
+    int status;
+    uint32_t group;
+    double weight;
+} collector;
+
+static void add_span(collector *c, uint32_t first, uint32_t last)
+{
+    shelf_spans *s = c->out;
+    if (c->status != SHELF_OK || s->count >= SHELF_SPANS_MAX)
+        return;
+    if (s->count == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 64;
+        shelf_span *p = realloc(s->at, cap * sizeof *p);
+        if (!p) {
+            c->status = shelf_errf(c->err, SHELF_ENOMEM, "out of memory finding snippets");
+            return;
+        }
+        s->at = p;
+        s->cap = cap;
+    }
+    s->at[s->count++] = (shelf_span){first, last, 0, 0, c->group, c->weight};
+}
+
+/* Positions of a body key in the document; *len 0 when absent. */
+static uint32_t *key_positions(collector *c, const shelf_pkey *k, uint32_t *len)
+{
+    uint8_t key[SHELF_MAX_KEY_BYTES];
+    memcpy(key, k->key, k->len);
+    key[0] = SHELF_FIELD_BODY;
+    *len = 0;
+    shelf_term_stats stats;
+    shelf_postings p;
+    int rc = shelf_segment_lookup(c->seg, key, k->len, &stats, c->err);
+    if (rc == SHELF_ENOTFOUND)
+        return NULL;
+    if (rc == SHELF_OK)
+        rc = shelf_postings_open(&p, c->seg, &stats, c->err);
+    if (rc == SHELF_OK && shelf_postings_advance(&p, c->doc) != c->doc) {
+        if (p.status != SHELF_OK && c->err)
+            *c->err = p.err;
+        rc = p.status;
+        if (rc == SHELF_OK)
+            return NULL;
+    }
+    uint32_t *pos = NULL;
+    if (rc == SHELF_OK) {
+        uint32_t tf = shelf_postings_tf(&p);
+        pos = malloc(tf * sizeof *pos);
+        rc = pos ? shelf_postings_positions(&p, pos, c->err)
+                 : shelf_errf(c->err, SHELF_ENOMEM, "out of memory");
+        *len = rc == SHELF_OK ? tf : 0;
+    }
+    if (rc != SHELF_OK) {
+        c->status = rc;
+        free(pos);
+        return NULL;
+    }
+    return pos;
+}
+
+static void on_match(void *ctx, const uint32_t *members, size_t n)
+{
+    collector *c = ctx;
+    add_span(c, members[0], members[n - 1]);
+}
+
+static void on_near_match(void *ctx, const uint32_t *members, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        add_span(ctx, members[i], members[i]);
+}
+
+static void collect_words(collector *c, const shelf_plan *p)
+{
+    shelf_word_positions *words = calloc(p->nkeys, sizeof *words);
+    int complete = words != NULL;
+    for (size_t i = 0; complete && i < p->nkeys && c->status == SHELF_OK; i++) {
+        words[i].at = key_positions(c, &p->keys[i], &words[i].len);
+        complete = words[i].len > 0;
+    }
+    if (complete && c->status == SHELF_OK) {
+        if (p->kind == SHELF_P_TERM)
+            for (uint32_t j = 0; j < words[0].len; j++)
+                add_span(c, words[0].at[j], words[0].at[j]);
+        else if (p->kind == SHELF_P_PHRASE)
+            shelf_match_phrase(words, p->nkeys, on_match, c);
+        else
+            shelf_match_near(words, p->nkeys, p->distance, on_near_match, c);
+    }
+    for (size_t i = 0; words && i < p->nkeys; i++)
+        free((void *)words[i].at);
+    free(words);
+}
+
+static void collect(collector *c, const shelf_plan *p)
+{
+    if (p->occur == SHELF_OCCUR_MUST_NOT || c->status != SHELF_OK)
+        return;
+    if (p->kind == SHELF_P_TERM || p->kind == SHELF_P_PHRASE || p->kind == SHELF_P_NEAR) {
+        c->group = c->out->groups++;
+        c->weight = 0;
+        for (size_t i = 0; i < p->nkeys; i++)
+            c->weight += p->keys[i].idf;
+        collect_words(c, p);
+        return;
+    }
+    for (size_t i = 0; i < p->nchildren; i++)
+        collect(c, p->children[i]);
+}
+
+static int by_first(const void *a, const void *b)
+{
+    const shelf_span *x = a, *y = b;
+    if (x->first != y->first)
+        return x->first < y->first ? -1 : 1;
+    if (x->last != y->last)
+        return x->last < y->last ? -1 : 1;
+    return x->group < y->group ? -1 : x->group > y->group;
+}
+
+/* ---- positions to bytes ---- */
+
+typedef struct locator {
+    shelf_analyzer *a;
+    const char *text;
+    size_t len;
+    const uint64_t *cp;
+    size_t ncp;
+    shelf_token_iter it;
+    shelf_token tok;
+    size_t base_offset;
+    uint32_t base_pos;
+    int have; /* tok holds a token */
+} locator;
+
+static void restart_at(locator *l, size_t checkpoint)
+{
+    l->base_offset = (size_t)l->cp[checkpoint];
+    l->base_pos = (uint32_t)(checkpoint * SHELF_CHECKPOINT_EVERY);
+    shelf_tokens_begin(&l->it, l->a, l->text + l->base_offset, l->len - l->base_offset);
+    l->have = 0;
+}
+
+static uint32_t current_pos(const locator *l)
+{
+    return l->base_pos + l->tok.position;
+}
+
+/* Byte range of the token at position pos. */
+static int locate(locator *l, uint32_t pos, size_t *start, size_t *end)
+{
+    size_t checkpoint = pos / SHELF_CHECKPOINT_EVERY;
+    if (checkpoint >= l->ncp)
+        return -1;
+    if (!l->have || current_pos(l) > pos || current_pos(l) / SHELF_CHECKPOINT_EVERY < checkpoint)
+        restart_at(l, checkpoint);
+    while (!l->have || current_pos(l) < pos) {
+        if (!shelf_tokens_next(&l->it, &l->tok))
+            return -1;
+        l->have = 1;
+    }
+    if (current_pos(l) != pos)
+        return -1;
+    *start = l->base_offset + l->tok.start;
+    *end = l->base_offset + l->tok.end;
+    return 0;
+}
+
+static int fill_bytes(shelf_spans *s, locator *l, shelf_err *err)
+{
+    for (size_t i = 0; i < s->count; i++) {
+        shelf_span *sp = &s->at[i];
+        size_t ignored;
+        if (locate(l, sp->first, &sp->start, &ignored) != 0)
+            return shelf_errf(err, SHELF_ECORRUPT, "stored text does not match its positions");
+        if (locate(l, sp->last, &ignored, &sp->end) != 0)
+            return shelf_errf(err, SHELF_ECORRUPT, "stored text does not match its positions");
+    }
+    return SHELF_OK;
+}
+
+int shelf_spans_find(const shelf_segment *seg, uint32_t doc, const shelf_plan *plan,
+                     shelf_analyzer *a, const char *text, size_t len, const uint64_t *checkpoints,
+                     size_t checkpoint_count, shelf_spans *out, shelf_err *err)
+{
+    memset(out, 0, sizeof *out);
+    collector c = {seg, doc, out, err, SHELF_OK, 0, 0};
+    collect(&c, plan);
+    if (c.status != SHELF_OK)
+        return c.status;
+    qsort(out->at, out->count, sizeof *out->at, by_first);
+    locator l = {.a = a, .text = text, .len = len, .cp = checkpoints, .ncp = checkpoint_count};
+    return fill_bytes(out, &l, err);
+}
+
+void shelf_spans_free(shelf_spans *s)
+{
+    free(s->at);
+    memset(s, 0, sizeof *s);
+}

@@ -1,0 +1,170 @@
+/* textnav.c - character, word, sentence and line navigation; see textnav.h. */
+#include "present/textnav.h"
+
+#include <string.h>
+
+static bool is_continuation(char c)
+{
+    return ((unsigned char)c & 0xC0) == 0x80;
+}
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+size_t shelf_chars_forward(const char *t, size_t pos, size_t n, size_t ceil)
+{
+    while (n > 0 && pos < ceil) {
+        pos++;
+        while (pos < ceil && is_continuation(t[pos]))
+            pos++;
+        n--;
+    }
+    return pos;
+}
+
+size_t shelf_chars_back(const char *t, size_t pos, size_t n, size_t floor)
+{
+    while (n > 0 && pos > floor) {
+        pos--;
+        while (pos > floor && is_continuation(t[pos]))
+            pos--;
+        n--;
+    }
+    return pos;
+}
+
+size_t shelf_char_count(const char *t, size_t from, size_t to)
+{
+    size_t n = 0;
+    for (size_t i = from; i < to; i++)
+        n += !is_continuation(t[i]);
+    return n;
+}
+
+size_t shelf_word_start_after(const char *t, size_t pos, size_t ceil)
+{
+    if (pos == 0 || pos >= ceil || is_space(t[pos - 1]))
+        return pos < ceil ? pos : ceil;
+    while (pos < ceil && !is_space(t[pos]))
+        pos++;
+    while (pos < ceil && is_space(t[pos]))
+        pos++;
+    return pos;
+}
+
+size_t shelf_word_end_before(const char *t, size_t pos, size_t floor)
+{
+    if (pos <= floor || is_space(t[pos]) || is_space(t[pos - 1]))
+        return pos > floor ? pos : floor;
+    while (pos > floor && !is_space(t[pos - 1]))
+        pos--;
+    while (pos > floor && is_space(t[pos - 1]))
+        pos--;
+    return pos;
+}
+
+static bool is_closer(char c)
+{
+    return c == '"' || c == '\'' || c == ')' || c == ']';
+}
+
+/* Does a sentence end just before offset i (i.e. t[..i) ends one)? */
+static bool sentence_ends_before(const char *t, size_t i, size_t floor)
+{
+    size_t j = i;
+    while (j > floor && is_closer(t[j - 1]))
+        j--;
+    return j > floor && (t[j - 1] == '.' || t[j - 1] == '!' || t[j - 1] == '?');
+}
+
+size_t shelf_sentence_start(const char *t, size_t pos, size_t floor)
+{
+    size_t i = pos;
+    while (i > floor) {
+        if (t[i - 1] == '\n')
+            break;
+        if (is_space(t[i - 1]) && sentence_ends_before(t, i - 1, floor))
+            break;
+        i--;
+    }
+    while (i < pos && is_space(t[i]))
+        i++;
+    return i;
+}
+
+size_t shelf_sentence_end(const char *t, size_t pos, size_t ceil)
+{
+    for (size_t i = pos; i < ceil; i++) {
+        if (t[i] == '\n')
+            return i;
+        if ((t[i] == '.' || t[i] == '!' || t[i] == '?') && (i + 1 == ceil || is_space(t[i + 1]) ||
+                                                           is_closer(t[i + 1]))) {
+            size_t end = i + 1;
+            while (end < ceil && is_closer(t[end]))
+                end++;
+            if (end == ceil || is_space(t[end]))
+                return end;
+        }
+    }
+    return ceil;
+}
+
+size_t shelf_line_start(const char *t, size_t pos)
+{
+    while (pos > 0 && t[pos - 1] != '\n')
+        pos--;
+    return pos;
+}
+
+size_t shelf_line_end(const char *t, size_t len, size_t pos)
+{
+    const char *nl = pos < len ? memchr(t + pos, '\n', len - pos) : NULL;
+    return nl ? (size_t)(nl - t) : len;
+}
+
+static bool line_is_blank(const char *t, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++)
+        if (!is_space(t[i]))
+            return false;
+    return true;
+}
+
+size_t shelf_paragraph_start(const char *t, size_t pos)
+{
+    size_t line = shelf_line_start(t, pos);
+    while (line > 0) {
+        size_t prev = shelf_line_start(t, line - 1);
+        if (line_is_blank(t, prev, line - 1))
+            break;
+        line = prev;
+    }
+    return line;
+}
+
+size_t shelf_paragraph_end(const char *t, size_t len, size_t pos)
+{
+    size_t end = shelf_line_end(t, len, pos);
+    while (end < len) {
+        size_t next_end = shelf_line_end(t, len, end + 1);
+        if (line_is_blank(t, end + 1, next_end))
+            break;
+        end = next_end;
+    }
+    return end;
+}
+
+void shelf_line_column(const char *t, size_t pos, size_t *line, size_t *column)
+{
+    size_t lines = 1, start = 0;
+    const char *p = t, *end = t + pos;
+    while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+        lines++;
+        p++;
+        start = (size_t)(p - t);
+    }
+    *line = lines;
+    *column = shelf_char_count(t, start, pos) + 1;
+}

@@ -106,3 +106,28 @@ int ts_run(const char *cmd, char **out, char **err_out)
     free(dir);
     return rc;
 }
+
+/* ---- pseudo-random numbers and exact-size buffers ---- */
+
+uint64_t ts_rand(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+uint64_t ts_rand_below(uint64_t *state, uint64_t n)
+{
+    return ts_rand(state) % n;
+}
+
+void *ts_exact_copy(const void *data, size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        abort();
+    if (n)
+        memcpy(p, data, n);
+    return p;
+}

@@ -21,4 +21,15 @@ int ts_run(const char *cmd, char **out, char **err_out);
 /* malloc'd printf. */
 char *ts_strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* ---- pseudo-random numbers and exact-size buffers (index tests) ---- */
+#include <stdint.h>
+
+/* splitmix64: the next number of a seeded, reproducible sequence. */
+uint64_t ts_rand(uint64_t *state);
+/* A uniformly chosen number in [0, n) (n > 0). */
+uint64_t ts_rand_below(uint64_t *state, uint64_t n);
+/* malloc'd copy of n bytes in a block of exactly n bytes (at least 1), so
+ * that a read past its end is caught by AddressSanitizer. */
+void *ts_exact_copy(const void *data, size_t n);
+
 #endif

@@ -16,6 +16,7 @@
 #include "util/error.h"
 
 typedef struct shelf_term_stats {
+    uint8_t field; /* the key's field byte (set by readers; writers ignore it) */
     uint64_t df, cf;
     uint64_t post_offset, post_len;
     uint64_t pos_offset, pos_len;

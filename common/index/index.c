@@ -114,8 +114,13 @@ static int check_postings(const shelf_segment *s, const shelf_dict_iter *it, uin
     int64_t prev = -1;
     for (uint32_t doc = p.doc; doc != SHELF_DOC_END; doc = shelf_postings_next(&p)) {
         uint32_t tf = shelf_postings_tf(&p);
+        uint32_t limit = it->key[0] == SHELF_FIELD_TITLE_ID ? shelf_segment_title_length(s, doc)
+                                                           : shelf_segment_doc_length(s, doc);
         if ((int64_t)doc <= prev)
             return shelf_errf(err, SHELF_ECORRUPT, "%s: doc ids out of order", shelf_segment_file(s, "post"));
+        if (tf > limit)
+            return shelf_errf(err, SHELF_ECORRUPT, "%s: term frequency %u exceeds document length %u",
+                              shelf_segment_file(s, "post"), tf, limit);
         if (tf > *cap) {
             uint32_t *grown = realloc(*positions, tf * sizeof **positions);
             if (!grown)
@@ -126,8 +131,6 @@ static int check_postings(const shelf_segment *s, const shelf_dict_iter *it, uin
         rc = shelf_postings_positions(&p, *positions, err);
         if (rc != SHELF_OK)
             return rc;
-        uint32_t limit = it->key[0] == SHELF_FIELD_TITLE_ID ? shelf_segment_title_length(s, doc)
-                                                           : shelf_segment_doc_length(s, doc);
         for (uint32_t i = 0; i < tf; i++)
             if ((*positions)[i] >= limit || (i > 0 && (*positions)[i] <= (*positions)[i - 1]))
                 return shelf_errf(err, SHELF_ECORRUPT, "%s: position out of range",

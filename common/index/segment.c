@@ -156,7 +156,7 @@ const char *shelf_segment_file(const shelf_segment *s, const char *ext)
 static int key_cmp(const uint8_t *a, size_t la, const uint8_t *b, size_t lb)
 {
     size_t n = la < lb ? la : lb;
-    int c = memcmp(a, b, n);
+    int c = n ? memcmp(a, b, n) : 0;
     if (c)
         return c;
     return la < lb ? -1 : la > lb;
@@ -202,6 +202,7 @@ static int read_entry(shelf_dict_iter *it, shelf_err *err)
         return corrupt(it->seg, F_DICT, err, "dictionary entry");
     memcpy(it->key + shared, p, suffix);
     it->key_len = shared + suffix;
+    it->stats.field = it->key[0];
     p += suffix;
     shelf_term_stats *t = &it->stats;
     if (shelf_varint_get(&p, end, &t->df) || shelf_varint_get(&p, end, &t->cf) ||
@@ -332,8 +333,10 @@ static int decode_last_block(shelf_postings *p, const uint8_t **q, int64_t prev,
         if (shelf_varint_get(q, p->blocks_end, &gap) || shelf_varint_get(q, p->blocks_end, &tf) ||
             tf >= UINT32_MAX)
             return postings_fail(p, "postings tail");
+        if (gap >= UINT32_MAX)
+            return postings_fail(p, "postings tail");
         prev += (int64_t)gap + 1;
-        if (gap >= UINT32_MAX || prev >= p->seg->doc_count)
+        if (prev >= p->seg->doc_count)
             return postings_fail(p, "postings tail");
         p->docs[i] = (uint32_t)prev;
         p->tfs[i] = (uint32_t)tf + 1;
@@ -380,6 +383,7 @@ int shelf_postings_open(shelf_postings *p, const shelf_segment *s, const shelf_t
     memset(p, 0, sizeof *p);
     p->seg = s;
     p->term = *term;
+    p->field = term->field;
     p->block_count = (term->df + SHELF_BLOCK_LEN - 1) / SHELF_BLOCK_LEN;
     const uint8_t *start = s->files[F_POST].data + term->post_offset;
     p->blocks_end = start + term->post_len;
@@ -437,6 +441,23 @@ uint32_t shelf_postings_advance(shelf_postings *p, uint32_t target)
     while (p->doc != SHELF_DOC_END && p->doc < target)
         shelf_postings_next(p);
     return p->doc;
+}
+
+uint32_t shelf_postings_tf_checked(const shelf_postings *p, shelf_err *err)
+{
+    if (p->doc == SHELF_DOC_END) {
+        shelf_errf(err, SHELF_EINVAL, "no current document");
+        return 0;
+    }
+    uint32_t tf = p->tfs[p->index];
+    const uint8_t *r = p->seg->records + (size_t)p->doc * SHELF_DOC_RECORD_BYTES;
+    uint32_t limit = shelf_load_u32le(r + (p->field == SHELF_FIELD_TITLE_ID ? 4 : 0));
+    if (tf > limit) {
+        shelf_errf(err, SHELF_ECORRUPT, "%s: term frequency %u exceeds document length %u",
+                   p->seg->files[F_POST].path, tf, limit);
+        return 0;
+    }
+    return tf;
 }
 
 static int skip_positions(shelf_postings *p, uint32_t count)

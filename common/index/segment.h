@@ -81,6 +81,7 @@ typedef struct shelf_postings {
     const uint8_t *pos_block;  /* the current block's first position */
     const uint8_t *pos_p, *pos_end;
     unsigned pos_index;       /* docs of the block whose positions pos_p has passed */
+    uint8_t field;            /* the key's field byte */
     int status;               /* SHELF_OK, or the error that ended iteration */
     shelf_err err;
 } shelf_postings;
@@ -96,6 +97,11 @@ static inline uint32_t shelf_postings_tf(const shelf_postings *p)
 {
     return p->tfs[p->index];
 }
+/* The current document's tf after checking it against the document's length
+ * in the term's field (a damaged tf could otherwise ask callers for huge
+ * position buffers); 0 with err set (SHELF_ECORRUPT) when it does not fit. */
+uint32_t shelf_postings_tf_checked(const shelf_postings *p, shelf_err *err);
+
 /* Positions of the current document: fills out[0..tf-1] (out holds tf).
  * May be called again for the same document. */
 int shelf_postings_positions(shelf_postings *p, uint32_t *out, shelf_err *err);

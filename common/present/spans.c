@@ -56,10 +56,13 @@ static uint32_t *key_positions(collector *c, const shelf_pkey *k, uint32_t *len)
     }
     uint32_t *pos = NULL;
     if (rc == SHELF_OK) {
-        uint32_t tf = shelf_postings_tf(&p);
-        pos = malloc(tf * sizeof *pos);
-        rc = pos ? shelf_postings_positions(&p, pos, c->err)
-                 : shelf_errf(c->err, SHELF_ENOMEM, "out of memory");
+        uint32_t tf = shelf_postings_tf_checked(&p, c->err);
+        pos = tf ? malloc(tf * sizeof *pos) : NULL;
+        if (tf == 0)
+            rc = SHELF_ECORRUPT;
+        else
+            rc = pos ? shelf_postings_positions(&p, pos, c->err)
+                     : shelf_errf(c->err, SHELF_ENOMEM, "out of memory");
         *len = rc == SHELF_OK ? tf : 0;
     }
     if (rc != SHELF_OK) {

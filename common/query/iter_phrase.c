@@ -32,7 +32,12 @@ static int load_positions(phrase_iter *t, size_t i)
 {
     shelf_postings *p = &t->posts[i];
     positions *ps = &t->pos[i];
-    uint32_t tf = shelf_postings_tf(p);
+    shelf_err err = {0};
+    uint32_t tf = shelf_postings_tf_checked(p, &err);
+    if (tf == 0) {
+        shelf_scorer_fail(t->base.scorer, &err);
+        return -1;
+    }
     if (tf > ps->cap) {
         uint32_t *a = realloc(ps->at, tf * sizeof *a);
         if (!a)
@@ -40,7 +45,6 @@ static int load_positions(phrase_iter *t, size_t i)
         ps->at = a;
         ps->cap = tf;
     }
-    shelf_err err = {0};
     if (shelf_postings_positions(p, ps->at, &err) != SHELF_OK) {
         shelf_scorer_fail(t->base.scorer, &err);
         return -1;

@@ -1,0 +1,437 @@
+/*
+ * test_indexer_cli.c - the `indexer` command end to end (indexer/main.c,
+ * indexer/walk.c, through the library): exit codes, messages, and what ends
+ * up in the index, checked with the reader API.
+ *
+ * Covers: indexing the sample corpus and `--check`; a folder holding an
+ * empty file, a binary file, an unreadable file, a PDF, a hidden folder, a
+ * symlink loop and a file with invalid UTF-8 (exit 1, one message per
+ * problem, only the good documents indexed); `--language none` against the
+ * default English stemming; an unknown language; nothing to index (exit 2,
+ * previous index untouched); a re-run replacing the index; `--memory 1`
+ * giving the same index; a run without PATH indexing the sample corpus; bad
+ * options.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "index/format.h"
+#include "index/index.h"
+#include "support.h"
+
+/* ---- running the indexer ---- */
+
+/* Run the indexer with args (already quoted) in cwd (NULL: unchanged). */
+static int indexer_in(const char *cwd, const char *args, char **out, char **err)
+{
+    char *cmd = cwd ? ts_strf("cd '%s' && '%s' %s", cwd, INDEXER_BIN, args)
+                    : ts_strf("'%s' %s", INDEXER_BIN, args);
+    int rc = ts_run(cmd, out, err);
+    free(cmd);
+    return rc;
+}
+
+static int indexer(const char *args, char **out, char **err)
+{
+    return indexer_in(NULL, args, out, err);
+}
+
+/* Index paths (quoted) into dir and expect the exit code. */
+static void index_into(const char *dir, const char *paths, int expected)
+{
+    char *args = ts_strf("-q --index '%s' %s", dir, paths);
+    char *err = NULL;
+    int rc = indexer(args, NULL, &err);
+    if (rc != expected)
+        fail_msg("indexer %s: exit %d (wanted %d), stderr: %s", args, rc, expected, err);
+    free(err);
+    free(args);
+}
+
+/* `indexer --check dir`: exit 0, and the document count it reports. */
+static unsigned long check_documents(const char *dir, char **out_keep)
+{
+    char *args = ts_strf("--check '%s'", dir);
+    char *out = NULL, *err = NULL;
+    int rc = indexer(args, &out, &err);
+    if (rc != 0)
+        fail_msg("indexer --check %s: exit %d, stderr: %s", dir, rc, err);
+    assert_non_null(strstr(out, ": OK"));
+    const char *at = strstr(out, "documents");
+    assert_non_null(at);
+    unsigned long docs = 0;
+    assert_int_equal(sscanf(at, "documents %lu", &docs), 1);
+    free(args);
+    free(err);
+    if (out_keep)
+        *out_keep = out;
+    else
+        free(out);
+    return docs;
+}
+
+static shelf_index *open_index(const char *dir)
+{
+    shelf_index *idx = NULL;
+    shelf_err err = {0};
+    if (shelf_index_open(&idx, dir, SHELF_OPEN_VERIFY, &err) != SHELF_OK)
+        fail_msg("open %s: %s", dir, err.msg);
+    return idx;
+}
+
+/* The document paths of an index, in order, joined by '\n'. */
+static char *index_paths(const shelf_index *idx)
+{
+    shelf_buf b = SHELF_BUF_INIT;
+    for (size_t i = 0; i < shelf_index_segment_count(idx); i++) {
+        const shelf_segment *s = shelf_index_segment(idx, i);
+        for (uint32_t d = 0; d < shelf_segment_doc_count(s); d++) {
+            shelf_docmeta m;
+            assert_int_equal(shelf_segment_doc(s, d, &m, NULL), SHELF_OK);
+            shelf_buf_append(&b, m.path, m.path_len);
+            shelf_buf_put_u8(&b, '\n');
+        }
+    }
+    shelf_buf_put_u8(&b, 0);
+    return (char *)b.data;
+}
+
+static int exists(const char *dir, const char *name)
+{
+    char *p = ts_strf("%s/%s", dir, name);
+    struct stat st;
+    int r = stat(p, &st) == 0;
+    free(p);
+    return r;
+}
+
+/* Some line of text contains both a and b. */
+static int line_with(const char *text, const char *a, const char *b)
+{
+    const char *line = text;
+    while (line && *line) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        char *copy = strndup(line, len);
+        int hit = strstr(copy, a) && strstr(copy, b);
+        free(copy);
+        if (hit)
+            return 1;
+        line = end ? end + 1 : NULL;
+    }
+    return 0;
+}
+
+static void write_text(const char *dir, const char *name, const char *text)
+{
+    free(ts_write_file(dir, name, text, strlen(text)));
+}
+
+/* ---- fixture: a temporary folder per test ---- */
+
+static int setup(void **state)
+{
+    *state = ts_mkdtemp();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    char *tmp = *state;
+    char *cmd = ts_strf("chmod -R u+rwx '%s' 2>/dev/null", tmp);
+    ts_run(cmd, NULL, NULL);
+    free(cmd);
+    ts_rmtree(tmp);
+    free(tmp);
+    return 0;
+}
+
+/* ---- tests ---- */
+
+static void test_corpus_indexes_and_checks(void **state)
+{
+    char *dir = ts_strf("%s/index", (char *)*state);
+    char *args = ts_strf("--index '%s' '%s'", dir, CORPUS_DIR);
+    char *err = NULL;
+    int rc = indexer(args, NULL, &err);
+    if (rc != 0)
+        fail_msg("exit %d: %s", rc, err);
+    assert_non_null(strstr(err, "indexed 5 documents"));
+    assert_int_equal(check_documents(dir, NULL), 5);
+    shelf_index *idx = open_index(dir);
+    assert_int_equal(shelf_index_doc_count(idx), 5);
+    assert_string_equal(shelf_index_language(idx), "english");
+    assert_int_equal(shelf_index_generation(idx), 1);
+    shelf_index_close(idx);
+    free(err);
+    free(args);
+    free(dir);
+}
+
+/* The messy folder; returns the expected indexed paths ('\n'-joined). */
+static char *make_messy_folder(const char *src, int locked_readable)
+{
+    write_text(src, "good.txt", "A good file\nwith some words.\n");
+    write_text(src, "notes.md", "# Notes\n\nMarkdown *words*.\n");
+    write_text(src, "sub/deep.txt", "Deep inside\n");
+    write_text(src, "empty.txt", "");
+    static const char binary[] = "\x7f" "ELF\0\0\0\0\0\0\1\2\3\0\0\0binary\0\0\0\0\0\0\0\0\0\0\0\0\0";
+    free(ts_write_file(src, "binary.txt", binary, sizeof binary - 1));
+    write_text(src, "doc.pdf", "%PDF-1.4 not text at all\n");
+    write_text(src, ".git/HEAD.txt", "hidden folder file\n");
+    write_text(src, ".hidden.txt", "hidden file\n");
+    write_text(src, "bad-utf8.txt", "caf\xe9 cr\xe8me \xff\xfe ok\n");
+    char *locked = ts_write_file(src, "locked.txt", "Locked away\n", 12);
+    assert_int_equal(chmod(locked, 0), 0);
+    free(locked);
+    char *loop = ts_strf("%s/sub/loop", src);
+    assert_int_equal(symlink("..", loop), 0);
+    free(loop);
+    return ts_strf("%s/bad-utf8.txt\n%s/good.txt\n%s%s%s/notes.md\n%s/sub/deep.txt\n", src, src,
+                   locked_readable ? src : "", locked_readable ? "/locked.txt\n" : "", src, src);
+}
+
+static void test_messy_folder(void **state)
+{
+    const char *tmp = *state;
+    char *src = ts_strf("%s/src", tmp), *dir = ts_strf("%s/index", tmp);
+    int root = getuid() == 0; /* root reads a mode-000 file anyway */
+    char *expected = make_messy_folder(src, root);
+    char *args = ts_strf("--index '%s' '%s'", dir, src);
+    char *err = NULL;
+    int rc = indexer(args, NULL, &err);
+    if (rc != 1)
+        fail_msg("exit %d (wanted 1), stderr: %s", rc, err);
+    if (!line_with(err, "empty.txt", "empty file") || !line_with(err, "binary.txt", "binary") ||
+        !line_with(err, "bad-utf8.txt", "invalid UTF-8") || !line_with(err, "sub/loop", "loop"))
+        fail_msg("stderr lacks a message: %s", err);
+    if (!root && !line_with(err, "locked.txt", "skipped"))
+        fail_msg("stderr does not name the unreadable file: %s", err);
+    assert_null(strstr(err, "doc.pdf"));
+    assert_null(strstr(err, "HEAD.txt"));
+    shelf_index *idx = open_index(dir);
+    char *paths = index_paths(idx);
+    assert_string_equal(paths, expected);
+    assert_int_equal(shelf_index_doc_count(idx), root ? 5 : 4);
+    shelf_docmeta m;
+    assert_int_equal(shelf_segment_doc(shelf_index_segment(idx, 0), 0, &m, NULL), SHELF_OK);
+    assert_int_equal(m.flags & SHELF_DOC_FLAG_INVALID_UTF8, SHELF_DOC_FLAG_INVALID_UTF8);
+    assert_int_equal(shelf_segment_doc(shelf_index_segment(idx, 0), 1, &m, NULL), SHELF_OK);
+    assert_int_equal(m.flags, 0);
+    shelf_index_close(idx);
+    assert_int_equal(check_documents(dir, NULL), root ? 5 : 4);
+    free(paths);
+    free(err);
+    free(args);
+    free(expected);
+    free(src);
+    free(dir);
+}
+
+/* Index the corpus with a language; return whether body "defences" exists. */
+static int has_defences(const char *dir, const char *language)
+{
+    char *args = ts_strf("-q --language %s --index '%s' '%s'", language, dir, CORPUS_DIR);
+    assert_int_equal(indexer(args, NULL, NULL), 0);
+    shelf_index *idx = open_index(dir);
+    assert_string_equal(shelf_index_language(idx), language);
+    uint64_t df = 0;
+    assert_int_equal(shelf_index_df(idx, (const uint8_t *)"\001defences", 9, &df, NULL), SHELF_OK);
+    uint64_t stem_df = 0;
+    assert_int_equal(shelf_index_df(idx, (const uint8_t *)"\001defenc", 7, &stem_df, NULL), SHELF_OK);
+    assert_true((df > 0) != (stem_df > 0)); /* one form or the other */
+    shelf_index_close(idx);
+    free(args);
+    return df > 0;
+}
+
+static void test_language_none_vs_english(void **state)
+{
+    const char *tmp = *state;
+    char *none = ts_strf("%s/none", tmp), *english = ts_strf("%s/english", tmp);
+    assert_true(has_defences(none, "none"));
+    assert_false(has_defences(english, "english"));
+    free(none);
+    free(english);
+}
+
+static void test_unknown_language(void **state)
+{
+    const char *tmp = *state;
+    char *dir = ts_strf("%s/index", tmp);
+    index_into(dir, "'" CORPUS_DIR "'", 0);
+    char *manifest = ts_strf("%s/MANIFEST", dir);
+    size_t before_len, after_len;
+    char *before = ts_read_file(manifest, &before_len);
+    char *args = ts_strf("--language klingon --index '%s' '%s'", dir, CORPUS_DIR);
+    char *err = NULL;
+    assert_int_equal(indexer(args, NULL, &err), 2);
+    if (!strstr(err, "klingon") || !strstr(err, "english") || !strstr(err, "french") ||
+        !strstr(err, "none"))
+        fail_msg("message does not list the languages: %s", err);
+    char *after = ts_read_file(manifest, &after_len);
+    assert_int_equal(after_len, before_len);
+    assert_memory_equal(after, before, before_len);
+    assert_int_equal(check_documents(dir, NULL), 5);
+    free(before);
+    free(after);
+    free(err);
+    free(args);
+    free(manifest);
+    free(dir);
+}
+
+static void test_nothing_to_index(void **state)
+{
+    const char *tmp = *state;
+    char *dir = ts_strf("%s/index", tmp), *empty = ts_strf("%s/empty", tmp);
+    assert_int_equal(mkdir(empty, 0755), 0);
+    index_into(dir, "'" CORPUS_DIR "'", 0);
+    char *manifest = ts_strf("%s/MANIFEST", dir);
+    size_t before_len, after_len;
+    char *before = ts_read_file(manifest, &before_len);
+    char *args = ts_strf("--index '%s' '%s'", dir, empty);
+    char *err = NULL;
+    assert_int_equal(indexer(args, NULL, &err), 2);
+    assert_non_null(strstr(err, "nothing to index"));
+    char *after = ts_read_file(manifest, &after_len);
+    assert_int_equal(after_len, before_len);
+    assert_memory_equal(after, before, before_len);
+    assert_true(exists(dir, "seg_000001.dict"));
+    assert_false(exists(dir, "seg_000002.dict"));
+    assert_false(exists(dir, "seg_000002.dict.tmp"));
+    assert_int_equal(check_documents(dir, NULL), 5);
+    free(before);
+    free(after);
+    free(err);
+    free(args);
+    free(manifest);
+    free(empty);
+    free(dir);
+}
+
+static void test_rerun_replaces_index(void **state)
+{
+    const char *tmp = *state;
+    char *dir = ts_strf("%s/index", tmp), *small = ts_strf("%s/small", tmp);
+    write_text(small, "one.txt", "first document\n");
+    write_text(small, "two.txt", "second document\n");
+    index_into(dir, "'" CORPUS_DIR "'", 0);
+    shelf_index *old = open_index(dir);
+    assert_int_equal(shelf_index_generation(old), 1);
+    char *quoted = ts_strf("'%s'", small);
+    index_into(dir, quoted, 0);
+    /* The old snapshot stays readable through its mappings. */
+    assert_int_equal(shelf_index_doc_count(old), 5);
+    shelf_index_close(old);
+    shelf_index *idx = open_index(dir);
+    assert_int_equal(shelf_index_generation(idx), 2);
+    assert_int_equal(shelf_index_doc_count(idx), 2);
+    assert_int_equal(shelf_segment_number(shelf_index_segment(idx, 0)), 2);
+    shelf_index_close(idx);
+    static const char *const exts[] = {"dict", "post", "pos", "docs", "store"};
+    for (int i = 0; i < 5; i++) {
+        char *name1 = ts_strf("seg_000001.%s", exts[i]), *name2 = ts_strf("seg_000002.%s", exts[i]);
+        assert_false(exists(dir, name1));
+        assert_true(exists(dir, name2));
+        free(name1);
+        free(name2);
+    }
+    assert_int_equal(check_documents(dir, NULL), 2);
+    free(quoted);
+    free(small);
+    free(dir);
+}
+
+/* The --check report without its first line (which names the folder). */
+static char *check_numbers(const char *dir)
+{
+    char *out = NULL;
+    check_documents(dir, &out);
+    char *nl = strchr(out, '\n');
+    assert_non_null(nl);
+    char *rest = strdup(nl + 1);
+    free(out);
+    return rest;
+}
+
+static void test_memory_one_same_index(void **state)
+{
+    const char *tmp = *state;
+    char *a = ts_strf("%s/default", tmp), *b = ts_strf("%s/small-memory", tmp);
+    index_into(a, "'" CORPUS_DIR "'", 0);
+    char *args = ts_strf("-q --memory 1 --index '%s' '%s'", b, CORPUS_DIR);
+    assert_int_equal(indexer(args, NULL, NULL), 0);
+    char *na = check_numbers(a), *nb = check_numbers(b);
+    assert_string_equal(na, nb);
+    assert_non_null(strstr(na, "documents  5"));
+    free(na);
+    free(nb);
+    free(args);
+    free(a);
+    free(b);
+}
+
+static void test_no_path_uses_sample_corpus(void **state)
+{
+    const char *tmp = *state;
+    char *dir = ts_strf("%s/idx", tmp);
+    char *args = ts_strf("-q --index '%s'", dir);
+    char *err = NULL;
+    int rc = indexer_in(tmp, args, NULL, &err);
+    if (rc != 0)
+        fail_msg("exit %d: %s", rc, err);
+    assert_int_equal(check_documents(dir, NULL), 5);
+    free(err);
+    /* No argument at all: the index goes to ./index. */
+    rc = indexer_in(tmp, "", NULL, &err);
+    if (rc != 0)
+        fail_msg("exit %d: %s", rc, err);
+    char *cwd_index = ts_strf("%s/index", tmp);
+    assert_int_equal(check_documents(cwd_index, NULL), 5);
+    free(cwd_index);
+    free(err);
+    free(args);
+    free(dir);
+}
+
+static void test_bad_options(void **state)
+{
+    const char *tmp = *state;
+    char *err = NULL;
+    char *args = ts_strf("--memory 0 --index '%s/i' '%s'", tmp, CORPUS_DIR);
+    assert_int_equal(indexer(args, NULL, &err), 2);
+    assert_non_null(strstr(err, "--memory"));
+    free(err);
+    free(args);
+    args = ts_strf("--memory lots --index '%s/i' '%s'", tmp, CORPUS_DIR);
+    assert_int_equal(indexer(args, NULL, NULL), 2);
+    free(args);
+    assert_int_equal(indexer("--no-such-option", NULL, NULL), 2);
+    assert_false(exists(tmp, "i/MANIFEST"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_corpus_indexes_and_checks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_messy_folder, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_language_none_vs_english, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_language, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nothing_to_index, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rerun_replaces_index, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_memory_one_same_index, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_path_uses_sample_corpus, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_options, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,7 +1,7 @@
 /*
  * main.c - the indexer command: options, the walk over the given paths, the
  * progress bar and summary, and exit codes.  All indexing work is done by the
- * library in common/; this file only decides what to show.
+ * library in common/; this file only decides what to do and what to show.
  *
  * Exit codes: 0 everything indexed; 1 finished, but some files were skipped
  * or unreadable; 2 usage error or failure (the index is left as it was).
@@ -10,6 +10,7 @@
 #include "extract/extract.h"
 #include "index/index.h"
 #include "index/indexwriter.h"
+#include "listing.h"
 #include "progress.h"
 #include "walk.h"
 
@@ -18,16 +19,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 enum { EXIT_DONE = 0, EXIT_SKIPPED = 1, EXIT_FAILED = 2 };
 
+typedef enum mode { MODE_INDEX, MODE_CHECK, MODE_LIST, MODE_REMOVE, MODE_OPTIMIZE } mode;
+
 typedef struct options {
     const char *index_dir;
-    const char *language;
+    const char *language; /* NULL: keep the index's */
     size_t memory_mb;
-    int check;
-    int quiet;
+    mode mode;
+    int quiet, rebuild, prune, wait;
+    shelf_merge_policy merge_policy;
     char **paths;
     size_t path_count;
 } options;
@@ -37,7 +42,7 @@ typedef struct run_state {
     shelf_indexwriter *writer;
     progress bar;
     uint64_t files, bytes, tokens, invalid_bytes, cut_tokens;
-    uint64_t skipped, ignored;
+    uint64_t unchanged, skipped, ignored;
     int failed;
     shelf_err err;
 } run_state;
@@ -45,25 +50,40 @@ typedef struct run_state {
 static void usage(FILE *out)
 {
     fprintf(out,
-"Usage: indexer [OPTIONS] [PATH...]\n"
-"       indexer --check [DIR]\n"
+"Usage: indexer [OPTIONS] [PATH...]      index or update\n"
+"       indexer --remove PATH...         delete documents\n"
+"       indexer --list                   list indexed documents\n"
+"       indexer --optimize               merge everything into one segment\n"
+"       indexer --check [DIR]            verify an index\n"
 "\n"
 "Index the .txt and .md files under each PATH (a file or a folder, walked\n"
 "recursively; hidden entries skipped, symlink loops detected) into an index\n"
 "folder that `searcher` reads.  With no PATH, indexes the sample shelf\n"
-"(the project's corpus/ folder).  Running it again rebuilds the index; the\n"
-"old index stays readable until the new one is committed.\n"
+"(the project's corpus/ folder).\n"
+"\n"
+"On an existing index a run is incremental: new files are added, files whose\n"
+"size or modification time changed are re-read and replaced if their content\n"
+"changed, unchanged files cost one stat, and documents whose files are gone\n"
+"from under the given PATHs are removed (unless --no-prune).  Searches keep\n"
+"working during a run and see its changes once it commits.\n"
 "\n"
 "Options:\n"
-"  --index DIR       index folder (default ./index)\n"
-"  --language NAME   stemming language (default english); `none` for no\n"
-"                    stemming; `--language list` shows the choices\n"
-"  --memory MB       memory for postings before spilling sorted runs to\n"
-"                    disk (default 256)\n"
-"  --check [DIR]     verify every checksum and invariant of an index\n"
-"                    (DIR, else --index) and print its statistics\n"
-"  -q, --quiet       no progress bar and no summary\n"
-"  -h, --help        this help\n"
+"  --index DIR          index folder (default ./index)\n"
+"  --language NAME      stemming language for a new index (default english);\n"
+"                       `none` for no stemming; `--language list` shows them\n"
+"  --rebuild            start the index afresh from the given PATHs\n"
+"  --no-prune           keep documents whose files no longer exist\n"
+"  --remove PATH...     delete the documents of these files or folders\n"
+"  --list               list indexed documents (tokens, size, modified, path, title)\n"
+"  --optimize           merge all segments into one, dropping deleted documents\n"
+"  --merge-policy P     tiered (default: merge 8 segments of similar size) or none\n"
+"  --memory MB          memory for postings before spilling sorted runs to\n"
+"                       disk (default 256)\n"
+"  --wait               wait for another indexer's lock instead of failing\n"
+"  --check [DIR]        verify every checksum and invariant of an index\n"
+"                       (DIR, else --index) and print its statistics\n"
+"  -q, --quiet          no progress bar and no summary\n"
+"  -h, --help           this help\n"
 "\n"
 "Text rules: invalid UTF-8 bytes act as word separators (warned per file);\n"
 "empty and binary files are skipped with a message; terms longer than 64\n"
@@ -94,26 +114,55 @@ static int parse_size(const char *s, size_t *out)
     return 0;
 }
 
+static int parse_policy(const char *s, shelf_merge_policy *out)
+{
+    if (strcmp(s, "tiered") == 0)
+        *out = SHELF_MERGE_TIERED;
+    else if (strcmp(s, "none") == 0)
+        *out = SHELF_MERGE_NONE;
+    else
+        return -1;
+    return 0;
+}
+
 static int parse_options(int argc, char **argv, options *opt)
 {
+    enum { O_INDEX = 256, O_LANGUAGE, O_MEMORY, O_CHECK, O_REBUILD, O_NOPRUNE, O_REMOVE, O_LIST,
+           O_OPTIMIZE, O_POLICY, O_WAIT };
     static const struct option longopts[] = {
-        {"index", required_argument, NULL, 'i'}, {"language", required_argument, NULL, 'l'},
-        {"memory", required_argument, NULL, 'm'}, {"check", no_argument, NULL, 'c'},
-        {"quiet", no_argument, NULL, 'q'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    *opt = (options){.index_dir = "index", .language = "english", .memory_mb = 256};
+        {"index", required_argument, NULL, O_INDEX}, {"language", required_argument, NULL, O_LANGUAGE},
+        {"memory", required_argument, NULL, O_MEMORY}, {"check", no_argument, NULL, O_CHECK},
+        {"rebuild", no_argument, NULL, O_REBUILD}, {"no-prune", no_argument, NULL, O_NOPRUNE},
+        {"remove", no_argument, NULL, O_REMOVE}, {"list", no_argument, NULL, O_LIST},
+        {"optimize", no_argument, NULL, O_OPTIMIZE}, {"merge-policy", required_argument, NULL, O_POLICY},
+        {"wait", no_argument, NULL, O_WAIT}, {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    *opt = (options){.index_dir = "index", .memory_mb = 256, .prune = 1,
+                     .merge_policy = SHELF_MERGE_TIERED};
     int c;
     while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
         switch (c) {
-        case 'i': opt->index_dir = optarg; break;
-        case 'l': opt->language = optarg; break;
-        case 'm':
+        case O_INDEX: opt->index_dir = optarg; break;
+        case O_LANGUAGE: opt->language = optarg; break;
+        case O_MEMORY:
             if (parse_size(optarg, &opt->memory_mb) != 0) {
                 fprintf(stderr, "indexer: --memory wants a number of megabytes, got '%s'\n", optarg);
                 return -1;
             }
             break;
-        case 'c': opt->check = 1; break;
+        case O_CHECK: opt->mode = MODE_CHECK; break;
+        case O_REBUILD: opt->rebuild = 1; break;
+        case O_NOPRUNE: opt->prune = 0; break;
+        case O_REMOVE: opt->mode = MODE_REMOVE; break;
+        case O_LIST: opt->mode = MODE_LIST; break;
+        case O_OPTIMIZE: opt->mode = MODE_OPTIMIZE; break;
+        case O_POLICY:
+            if (parse_policy(optarg, &opt->merge_policy) != 0) {
+                fprintf(stderr, "indexer: --merge-policy wants tiered or none, got '%s'\n", optarg);
+                return -1;
+            }
+            break;
+        case O_WAIT: opt->wait = 1; break;
         case 'q': opt->quiet = 1; break;
         case 'h': usage(stdout); exit(EXIT_DONE);
         default:
@@ -123,14 +172,52 @@ static int parse_options(int argc, char **argv, options *opt)
     }
     opt->paths = argv + optind;
     opt->path_count = (size_t)(argc - optind);
+    if (opt->mode == MODE_REMOVE && opt->path_count == 0) {
+        fprintf(stderr, "indexer: --remove needs at least one PATH\n");
+        return -1;
+    }
     return 0;
 }
 
-static void strip_trailing_slashes(char *path)
+/* Paths are stored as given, tidied: no leading "./", no doubled or
+ * trailing slashes, so "corpus/", "./corpus" and "corpus" name one folder. */
+static void tidy_path(char *path)
 {
-    size_t n = strlen(path);
-    while (n > 1 && path[n - 1] == '/')
-        path[--n] = '\0';
+    char *r = path, *w = path;
+    while (r[0] == '.' && r[1] == '/' && r[2] != '\0')
+        r += 2;
+    for (; *r; r++) {
+        if (*r == '/' && w > path && w[-1] == '/')
+            continue;
+        *w++ = *r;
+    }
+    *w = '\0';
+    while (w - path > 1 && w[-1] == '/')
+        *--w = '\0';
+}
+
+/* ---- the writer, with --wait ---- */
+
+static shelf_indexwriter *open_writer(const options *opt, shelf_err *err)
+{
+    shelf_writer_opts wo = {.language = opt->language, .memory_budget = opt->memory_mb << 20,
+                            .rebuild = opt->rebuild};
+    int told = 0;
+    for (;;) {
+        shelf_indexwriter *w = shelf_indexwriter_open(opt->index_dir, &wo, err);
+        if (w || err->code != SHELF_ELOCKED || !opt->wait)
+            return w;
+        if (!told++)
+            fprintf(stderr, "indexer: %s; waiting for it to finish\n", err->msg);
+        usleep(200 * 1000);
+    }
+}
+
+static int merge_after(const options *opt, shelf_indexwriter *w, shelf_merge_policy policy,
+                       unsigned *merges, shelf_err *err)
+{
+    *merges = 0;
+    return shelf_indexwriter_merge(w, policy, merges, err);
 }
 
 /* ---- --check ---- */
@@ -154,9 +241,10 @@ static int run_check(const options *opt)
     printf("index %s: OK (format version %u, generation %llu, language %s)\n", dir,
            SHELF_FORMAT_VERSION, (unsigned long long)shelf_index_generation(idx),
            shelf_index_language(idx));
-    printf("  segments   %llu\n  documents  %llu\n  tokens     %llu\n  terms      %llu\n"
-           "  postings   %llu\n  positions  %llu\n  bytes      %llu\n",
+    printf("  segments   %llu\n  documents  %llu\n  deleted    %llu\n  tokens     %llu\n"
+           "  terms      %llu\n  postings   %llu\n  positions  %llu\n  bytes      %llu\n",
            (unsigned long long)r.segments, (unsigned long long)r.documents,
+           (unsigned long long)(shelf_index_numbered(idx) - r.documents),
            (unsigned long long)r.tokens, (unsigned long long)r.terms,
            (unsigned long long)r.postings, (unsigned long long)r.positions,
            (unsigned long long)r.bytes);
@@ -181,12 +269,42 @@ static void on_problem(void *ctx, const char *path, const char *reason)
     warn(st, "skipped %s: %s", path, reason);
 }
 
+static int index_file(run_state *st, const char *path, shelf_extracted *ex)
+{
+    shelf_doc_input doc = {.path = path, .title = ex->title, .title_len = ex->title_len,
+                           .text = ex->text, .text_len = ex->len, .size = ex->size,
+                           .mtime_ns = ex->mtime_ns, .hash = ex->hash};
+    shelf_doc_report rep;
+    if (shelf_indexwriter_add(st->writer, &doc, &rep, &st->err) != SHELF_OK) {
+        st->failed = 1;
+        return 1;
+    }
+    if (rep.invalid_bytes) {
+        char count[32];
+        snprintf(count, sizeof count, "%llu", (unsigned long long)rep.invalid_bytes);
+        warn(st, "warning: %s: %s invalid UTF-8 bytes treated as separators", path, count);
+    }
+    st->tokens += rep.tokens;
+    st->invalid_bytes += rep.invalid_bytes;
+    st->cut_tokens += rep.cut_tokens;
+    return 0;
+}
+
 static int on_file(void *ctx, const char *path)
 {
     run_state *st = ctx;
     if (!shelf_extract_supported(path)) {
         st->ignored++;
         return 0;
+    }
+    struct stat sb;
+    if (stat(path, &sb) == 0) {
+        int64_t mtime = (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec;
+        shelf_source_state state = shelf_indexwriter_probe(st->writer, path, (uint64_t)sb.st_size, mtime);
+        if (state == SHELF_SOURCE_SAME) {
+            st->unchanged++;
+            return 0;
+        }
     }
     shelf_extracted ex;
     shelf_err err = {0};
@@ -201,28 +319,16 @@ static int on_file(void *ctx, const char *path)
         st->failed = 1;
         return 1;
     }
-    shelf_doc_input doc = {.path = path, .title = ex.title, .title_len = ex.title_len,
-                           .text = ex.text, .text_len = ex.len, .size = ex.size,
-                           .mtime_ns = ex.mtime_ns, .hash = ex.hash};
-    shelf_doc_report rep;
-    rc = shelf_indexwriter_add(st->writer, &doc, &rep, &st->err);
-    shelf_extracted_free(&ex);
-    if (rc != SHELF_OK) {
-        st->failed = 1;
-        return 1;
-    }
-    if (rep.invalid_bytes) {
-        char count[32];
-        snprintf(count, sizeof count, "%llu", (unsigned long long)rep.invalid_bytes);
-        warn(st, "warning: %s: %s invalid UTF-8 bytes treated as separators", path, count);
-    }
+    int stop = 0;
+    if (shelf_indexwriter_same_content(st->writer, path, ex.hash))
+        st->unchanged++;
+    else
+        stop = index_file(st, path, &ex);
     st->files++;
-    st->bytes += doc.size;
-    st->tokens += rep.tokens;
-    st->invalid_bytes += rep.invalid_bytes;
-    st->cut_tokens += rep.cut_tokens;
+    st->bytes += ex.size;
+    shelf_extracted_free(&ex);
     progress_update(&st->bar, st->files, st->bytes);
-    return 0;
+    return stop;
 }
 
 /* Pre-pass for the progress bar: how many supported files and bytes. */
@@ -243,15 +349,23 @@ static int count_file(void *ctx, const char *path)
 
 static void ignore_problem(void *ctx, const char *path, const char *reason) {}
 
-static void print_summary(const run_state *st, const shelf_segment_summary *s, double seconds)
+static void print_summary(const run_state *st, const shelf_commit_summary *c, unsigned merges,
+                          double seconds)
 {
     double mb = (double)st->bytes / 1e6;
-    fprintf(stderr,
-            "indexed %llu documents, %llu tokens, %llu unique terms; %.2f MB in %.2f s (%.1f MB/s); "
-            "index %s is %.2f MB",
-            (unsigned long long)s->doc_count, (unsigned long long)st->tokens,
-            (unsigned long long)s->term_count, mb, seconds, seconds > 0 ? mb / seconds : 0,
-            st->opt->index_dir, (double)s->bytes / 1e6);
+    fprintf(stderr, "added %llu, updated %llu, unchanged %llu, removed %llu documents",
+            (unsigned long long)c->added, (unsigned long long)c->updated,
+            (unsigned long long)st->unchanged, (unsigned long long)c->removed);
+    fprintf(stderr, "; %llu tokens, %llu unique terms in the new segment; read %.2f MB in %.2f s (%.1f MB/s)",
+            (unsigned long long)st->tokens, (unsigned long long)c->segment.term_count, mb, seconds,
+            seconds > 0 ? mb / seconds : 0);
+    if (c->committed)
+        fprintf(stderr, "; index %s at generation %llu", st->opt->index_dir,
+                (unsigned long long)c->generation);
+    else
+        fprintf(stderr, "; index %s unchanged", st->opt->index_dir);
+    if (merges)
+        fprintf(stderr, "; %u merges", merges);
     fprintf(stderr, "; skipped %llu", (unsigned long long)st->skipped);
     if (st->ignored)
         fprintf(stderr, "; ignored %llu (not .txt/.md)", (unsigned long long)st->ignored);
@@ -262,54 +376,138 @@ static void print_summary(const run_state *st, const shelf_segment_summary *s, d
     fputc('\n', stderr);
 }
 
+static int use_default_corpus(options *opt, char **slot)
+{
+    const char *corpus = default_corpus();
+    if (!corpus) {
+        fprintf(stderr, "indexer: no PATH given and the sample corpus/ was not found\n");
+        return -1;
+    }
+    static char copy[4096]; /* tidy_path edits paths in place */
+    snprintf(copy, sizeof copy, "%s", corpus);
+    slot[0] = copy;
+    opt->paths = slot;
+    opt->path_count = 1;
+    return 0;
+}
+
+static void walk_all(run_state *st)
+{
+    const options *opt = st->opt;
+    if (!opt->quiet && isatty(STDERR_FILENO)) {
+        totals t = {0};
+        walk_callbacks counter = {count_file, ignore_problem, &t};
+        walk_paths(opt->paths, opt->path_count, &counter);
+        progress_start(&st->bar, t.files, t.bytes);
+    }
+    walk_callbacks cb = {on_file, on_problem, st};
+    walk_paths(opt->paths, opt->path_count, &cb);
+    progress_clear(&st->bar);
+}
+
+static int finish_run(run_state *st, double started)
+{
+    const options *opt = st->opt;
+    shelf_commit_summary summary = {0};
+    unsigned merges = 0;
+    uint64_t pruned = 0;
+    if (!st->failed && opt->prune &&
+        shelf_indexwriter_prune(st->writer, opt->paths, opt->path_count, &pruned, &st->err) != SHELF_OK)
+        st->failed = 1;
+    if (!st->failed && st->files == 0 && st->unchanged == 0 && pruned == 0) {
+        fprintf(stderr, "indexer: nothing to index: no readable .txt or .md files under the given "
+                        "paths; index %s left as it was\n", opt->index_dir);
+        return EXIT_FAILED;
+    }
+    if (!st->failed && shelf_indexwriter_commit(st->writer, &summary, &st->err) != SHELF_OK)
+        st->failed = 1;
+    if (!st->failed && merge_after(opt, st->writer, opt->merge_policy, &merges, &st->err) != SHELF_OK) {
+        fprintf(stderr, "indexer: the batch is committed, but merging failed: %s\n", st->err.msg);
+        return EXIT_FAILED;
+    }
+    if (st->failed) {
+        fprintf(stderr, "indexer: %s\nindexer: index %s left as it was\n", st->err.msg, opt->index_dir);
+        return EXIT_FAILED;
+    }
+    if (!opt->quiet)
+        print_summary(st, &summary, merges, progress_now() - started);
+    return st->skipped ? EXIT_SKIPPED : EXIT_DONE;
+}
+
 static int run_index(options *opt)
 {
     char *fallback[1];
-    if (opt->path_count == 0) {
-        const char *corpus = default_corpus();
-        if (!corpus) {
-            fprintf(stderr, "indexer: no PATH given and the sample corpus/ was not found\n");
-            return EXIT_FAILED;
-        }
-        fallback[0] = (char *)corpus;
-        opt->paths = fallback;
-        opt->path_count = 1;
-    }
+    if (opt->path_count == 0 && use_default_corpus(opt, fallback) != 0)
+        return EXIT_FAILED;
     for (size_t i = 0; i < opt->path_count; i++)
-        strip_trailing_slashes(opt->paths[i]);
+        tidy_path(opt->paths[i]);
     run_state st = {.opt = opt};
-    st.writer = shelf_indexwriter_open(opt->index_dir, opt->language, opt->memory_mb << 20, &st.err);
+    st.writer = open_writer(opt, &st.err);
     if (!st.writer) {
         fprintf(stderr, "indexer: %s\n", st.err.msg);
         return EXIT_FAILED;
     }
     double started = progress_now();
-    if (!opt->quiet && isatty(STDERR_FILENO)) {
-        totals t = {0};
-        walk_callbacks counter = {count_file, ignore_problem, &t};
-        walk_paths(opt->paths, opt->path_count, &counter);
-        progress_start(&st.bar, t.files, t.bytes);
-    }
-    walk_callbacks cb = {on_file, on_problem, &st};
-    walk_paths(opt->paths, opt->path_count, &cb);
-    progress_clear(&st.bar);
-    shelf_segment_summary summary;
-    if (!st.failed && st.files == 0) {
-        fprintf(stderr, "indexer: nothing to index: no readable .txt or .md files under the given paths; "
-                        "index %s left as it was\n", opt->index_dir);
-        shelf_indexwriter_free(st.writer);
+    walk_all(&st);
+    int rc = finish_run(&st, started);
+    shelf_indexwriter_free(st.writer);
+    return rc;
+}
+
+/* ---- --remove and --optimize ---- */
+
+static int run_remove(options *opt)
+{
+    shelf_err err = {0};
+    shelf_indexwriter *w = open_writer(opt, &err);
+    if (!w) {
+        fprintf(stderr, "indexer: %s\n", err.msg);
         return EXIT_FAILED;
     }
-    if (!st.failed && shelf_indexwriter_commit(st.writer, &summary, &st.err) != SHELF_OK)
-        st.failed = 1;
-    shelf_indexwriter_free(st.writer);
-    if (st.failed) {
-        fprintf(stderr, "indexer: %s\nindexer: index %s left as it was\n", st.err.msg, opt->index_dir);
+    uint64_t total = 0;
+    int rc = SHELF_OK;
+    for (size_t i = 0; i < opt->path_count && rc == SHELF_OK; i++) {
+        uint64_t n = 0;
+        tidy_path(opt->paths[i]);
+        rc = shelf_indexwriter_remove(w, opt->paths[i], &n, &err);
+        if (rc == SHELF_OK && n == 0)
+            fprintf(stderr, "indexer: %s: no such document in the index\n", opt->paths[i]);
+        total += n;
+    }
+    unsigned merges = 0;
+    if (rc == SHELF_OK)
+        rc = shelf_indexwriter_commit(w, NULL, &err);
+    if (rc == SHELF_OK)
+        rc = merge_after(opt, w, opt->merge_policy, &merges, &err);
+    shelf_indexwriter_free(w);
+    if (rc != SHELF_OK) {
+        fprintf(stderr, "indexer: %s\n", err.msg);
         return EXIT_FAILED;
     }
     if (!opt->quiet)
-        print_summary(&st, &summary, progress_now() - started);
-    return st.skipped ? EXIT_SKIPPED : EXIT_DONE;
+        fprintf(stderr, "removed %llu documents from %s\n", (unsigned long long)total, opt->index_dir);
+    return total ? EXIT_DONE : EXIT_SKIPPED;
+}
+
+static int run_optimize(options *opt)
+{
+    shelf_err err = {0};
+    shelf_indexwriter *w = open_writer(opt, &err);
+    if (!w) {
+        fprintf(stderr, "indexer: %s\n", err.msg);
+        return EXIT_FAILED;
+    }
+    unsigned merges = 0;
+    int rc = merge_after(opt, w, SHELF_MERGE_ALL, &merges, &err);
+    shelf_indexwriter_free(w);
+    if (rc != SHELF_OK) {
+        fprintf(stderr, "indexer: %s\n", err.msg);
+        return EXIT_FAILED;
+    }
+    if (!opt->quiet)
+        fprintf(stderr, merges ? "index %s merged into one segment\n" : "index %s already optimal\n",
+                opt->index_dir);
+    return EXIT_DONE;
 }
 
 static int list_languages(void)
@@ -325,9 +523,14 @@ int main(int argc, char **argv)
     options opt;
     if (parse_options(argc, argv, &opt) != 0)
         return EXIT_FAILED;
-    if (strcmp(opt.language, "list") == 0)
+    if (opt.language && strcmp(opt.language, "list") == 0)
         return list_languages();
-    if (opt.check)
-        return run_check(&opt);
+    switch (opt.mode) {
+    case MODE_CHECK: return run_check(&opt);
+    case MODE_LIST: return list_documents(opt.index_dir);
+    case MODE_REMOVE: return run_remove(&opt);
+    case MODE_OPTIMIZE: return run_optimize(&opt);
+    case MODE_INDEX: break;
+    }
     return run_index(&opt);
 }

@@ -458,10 +458,12 @@ static char *build_small_index(const char *parent)
 {
     char *dir = ts_strf("%s/crafted", parent);
     shelf_err err = {0};
-    shelf_indexwriter *w = shelf_indexwriter_open(dir, "english", 1 << 20, &err);
+    shelf_writer_opts wo = {.language = "english", .memory_budget = 1 << 20};
+    shelf_indexwriter *w = shelf_indexwriter_open(dir, &wo, &err);
     assert_non_null(w);
+    static const char *const paths[] = {"doc0.txt", "doc1.txt", "doc2.txt"};
     for (int i = 0; i < 3; i++) {
-        shelf_doc_input in = {.path = "doc.txt", .title = "alpha", .title_len = 5,
+        shelf_doc_input in = {.path = paths[i], .title = "alpha", .title_len = 5,
                               .text = "alpha beta", .text_len = 10, .size = 10, .hash = 1};
         assert_int_equal(shelf_indexwriter_add(w, &in, NULL, &err), SHELF_OK);
     }
@@ -552,7 +554,8 @@ static void test_manifest_names_missing_segment(void **state)
     fixture *fx = *state;
     char *dir = ts_strf("%s/ghost", fx->tmp);
     free(ts_write_file(dir, "README", "x", 1));
-    shelf_manifest_segment seg = {7, 5, 1000};
+    shelf_manifest_segment seg = {.number = 7, .doc_count = 5, .live_count = 5,
+                                  .total_tokens = 1000, .live_tokens = 1000};
     shelf_manifest m = {.generation = 3, .language = "english", .next_segment = 8,
                         .segment_count = 1, .segments = &seg};
     shelf_err err = {0};

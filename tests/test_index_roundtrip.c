@@ -106,7 +106,8 @@ static void free_sources(source_set *set)
 static shelf_segment_summary build_index(const char *dir, const source_set *set, size_t budget)
 {
     shelf_err err = {0};
-    shelf_indexwriter *w = shelf_indexwriter_open(dir, "english", budget, &err);
+    shelf_writer_opts wo = {.language = "english", .memory_budget = budget};
+    shelf_indexwriter *w = shelf_indexwriter_open(dir, &wo, &err);
     if (!w)
         fail_msg("indexwriter_open: %s", err.msg);
     for (size_t i = 0; i < set->count; i++) {
@@ -120,11 +121,11 @@ static shelf_segment_summary build_index(const char *dir, const source_set *set,
             fail_msg("indexwriter_add %s: %s", sd->path, err.msg);
         assert_int_equal(rep.doc, i);
     }
-    shelf_segment_summary sum;
+    shelf_commit_summary sum;
     if (shelf_indexwriter_commit(w, &sum, &err) != SHELF_OK)
         fail_msg("indexwriter_commit: %s", err.msg);
     shelf_indexwriter_free(w);
-    return sum;
+    return sum.segment;
 }
 
 static shelf_index *open_index(const char *dir)

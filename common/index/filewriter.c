@@ -3,6 +3,7 @@
 #include "index/format.h"
 #include "index/varint.h"
 #include "util/bytes.h"
+#include "util/crashpoint.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -128,6 +129,7 @@ int shelf_fw_finish(shelf_fwriter *w, shelf_err *err)
     shelf_fw_write(w, crc, sizeof crc);
     if (w->status == SHELF_OK)
         flush_buffer(w);
+    shelf_crashpoint();
     if (w->status == SHELF_OK && fsync(w->fd) != 0)
         fail_errno(w, errno, "fsync failed");
     if (w->status == SHELF_OK && close(w->fd) != 0)
@@ -142,8 +144,10 @@ int shelf_fw_commit(shelf_fwriter *w, shelf_err *err)
 {
     if (w->status != SHELF_OK)
         return report(w, err);
+    shelf_crashpoint();
     if (rename(w->tmp_path, w->path) != 0)
         return shelf_errno(err, errno, "%s: cannot rename to %s", w->tmp_path, w->path);
+    shelf_crashpoint();
     free(w->tmp_path);
     w->tmp_path = NULL;
     return SHELF_OK;

@@ -4,12 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define OPEN_ATTEMPTS 8
+
 struct shelf_index {
     char *dir;
     shelf_manifest manifest;
     shelf_segment **segments;
+    shelf_deletions *dels;
     uint64_t *bases;
-    uint64_t doc_count, total_tokens, total_title_tokens;
+    uint64_t numbered;   /* documents in all segment files, deleted ones included */
+    uint64_t doc_count, total_tokens, total_title_tokens; /* live */
 };
 
 static int check_against_manifest(const shelf_index *idx, size_t i, shelf_err *err)
@@ -19,29 +23,80 @@ static int check_against_manifest(const shelf_index *idx, size_t i, shelf_err *e
     if (shelf_segment_doc_count(s) != m->doc_count || shelf_segment_total_tokens(s) != m->total_tokens)
         return shelf_errf(err, SHELF_ECORRUPT, "%s: does not match %s/MANIFEST (document counts differ)",
                           shelf_segment_file(s, "docs"), idx->dir);
+    if (m->doc_count - idx->dels[i].deleted != m->live_count)
+        return shelf_errf(err, SHELF_ECORRUPT, "%s/MANIFEST: live count of segment %u disagrees with "
+                          "its deletions file", idx->dir, m->number);
     return SHELF_OK;
+}
+
+static int open_segment(shelf_index *idx, size_t i, bool verify, shelf_err *err)
+{
+    const shelf_manifest_segment *m = &idx->manifest.segments[i];
+    int rc = shelf_segment_open(&idx->segments[i], idx->dir, m->number, verify, err);
+    shelf_deletions_init(&idx->dels[i], m->doc_count);
+    if (rc == SHELF_OK && m->del_gen)
+        rc = shelf_deletions_read(&idx->dels[i], idx->dir, m->number, m->del_gen, m->doc_count, err);
+    if (rc == SHELF_OK)
+        rc = check_against_manifest(idx, i, err);
+    return rc;
+}
+
+static void close_segments(shelf_index *idx)
+{
+    for (uint32_t i = 0; idx->segments && i < idx->manifest.segment_count; i++) {
+        shelf_segment_close(idx->segments[i]);
+        if (idx->dels)
+            shelf_deletions_free(&idx->dels[i]);
+    }
+    free(idx->segments);
+    free(idx->dels);
+    free(idx->bases);
+    idx->segments = NULL;
+    idx->dels = NULL;
+    idx->bases = NULL;
+    idx->numbered = idx->doc_count = idx->total_tokens = idx->total_title_tokens = 0;
 }
 
 static int open_segments(shelf_index *idx, bool verify, shelf_err *err)
 {
     size_t n = idx->manifest.segment_count;
     idx->segments = calloc(n ? n : 1, sizeof *idx->segments);
+    idx->dels = calloc(n ? n : 1, sizeof *idx->dels);
     idx->bases = calloc(n ? n : 1, sizeof *idx->bases);
-    if (!idx->segments || !idx->bases)
+    if (!idx->segments || !idx->dels || !idx->bases)
         return shelf_errf(err, SHELF_ENOMEM, "out of memory opening %s", idx->dir);
     for (size_t i = 0; i < n; i++) {
-        int rc = shelf_segment_open(&idx->segments[i], idx->dir, idx->manifest.segments[i].number,
-                                    verify, err);
-        if (rc == SHELF_OK)
-            rc = check_against_manifest(idx, i, err);
+        int rc = open_segment(idx, i, verify, err);
         if (rc != SHELF_OK)
             return rc;
-        idx->bases[i] = idx->doc_count;
-        idx->doc_count += shelf_segment_doc_count(idx->segments[i]);
-        idx->total_tokens += shelf_segment_total_tokens(idx->segments[i]);
-        idx->total_title_tokens += shelf_segment_total_title_tokens(idx->segments[i]);
+        const shelf_manifest_segment *m = &idx->manifest.segments[i];
+        idx->bases[i] = idx->numbered;
+        idx->numbered += m->doc_count;
+        idx->doc_count += m->live_count;
+        idx->total_tokens += m->live_tokens;
+        idx->total_title_tokens += m->live_title_tokens;
     }
     return SHELF_OK;
+}
+
+/* Read the manifest and open what it lists.  A writer may commit and remove
+ * old files between the two steps; a file that vanished under a manifest
+ * that is no longer current means "read the new manifest and try again". */
+static int open_snapshot(shelf_index *idx, bool verify, shelf_err *err)
+{
+    uint64_t last_generation = UINT64_MAX;
+    for (int attempt = 0; attempt < OPEN_ATTEMPTS; attempt++) {
+        int rc = shelf_manifest_read(idx->dir, &idx->manifest, err);
+        if (rc != SHELF_OK)
+            return rc;
+        rc = open_segments(idx, verify, err);
+        if (rc != SHELF_ENOTFOUND || idx->manifest.generation == last_generation)
+            return rc;
+        last_generation = idx->manifest.generation;
+        close_segments(idx);
+        shelf_manifest_free(&idx->manifest);
+    }
+    return shelf_errf(err, SHELF_EIO, "%s: the index kept changing while being opened", idx->dir);
 }
 
 int shelf_index_open(shelf_index **out, const char *dir, unsigned flags, shelf_err *err)
@@ -52,9 +107,7 @@ int shelf_index_open(shelf_index **out, const char *dir, unsigned flags, shelf_e
         free(idx);
         return shelf_errf(err, SHELF_ENOMEM, "out of memory opening %s", dir);
     }
-    int rc = shelf_manifest_read(dir, &idx->manifest, err);
-    if (rc == SHELF_OK)
-        rc = open_segments(idx, flags & SHELF_OPEN_VERIFY, err);
+    int rc = open_snapshot(idx, flags & SHELF_OPEN_VERIFY, err);
     if (rc != SHELF_OK) {
         shelf_index_close(idx);
         return rc;
@@ -67,10 +120,7 @@ void shelf_index_close(shelf_index *idx)
 {
     if (!idx)
         return;
-    for (uint32_t i = 0; idx->segments && i < idx->manifest.segment_count; i++)
-        shelf_segment_close(idx->segments[i]);
-    free(idx->segments);
-    free(idx->bases);
+    close_segments(idx);
     shelf_manifest_free(&idx->manifest);
     free(idx->dir);
     free(idx);
@@ -86,6 +136,30 @@ uint64_t shelf_index_doc_count(const shelf_index *idx) { return idx->doc_count; 
 uint64_t shelf_index_total_tokens(const shelf_index *idx) { return idx->total_tokens; }
 uint64_t shelf_index_total_title_tokens(const shelf_index *idx) { return idx->total_title_tokens; }
 
+const shelf_manifest *shelf_index_manifest(const shelf_index *idx) { return &idx->manifest; }
+const shelf_deletions *shelf_index_deletions(const shelf_index *idx, size_t i) { return &idx->dels[i]; }
+uint64_t shelf_index_numbered(const shelf_index *idx) { return idx->numbered; }
+
+/* Postings of a term in a segment that has deletions, counting live ones. */
+static int count_live(const shelf_segment *s, const shelf_deletions *d, const shelf_term_stats *t,
+                      uint64_t *live, shelf_err *err)
+{
+    shelf_postings p;
+    int rc = shelf_postings_open(&p, s, t, err);
+    if (rc != SHELF_OK)
+        return rc;
+    uint64_t n = 0;
+    for (uint32_t doc = p.doc; doc != SHELF_DOC_END; doc = shelf_postings_next(&p))
+        n += !shelf_deleted(d, doc);
+    if (p.status != SHELF_OK) {
+        if (err)
+            *err = p.err;
+        return p.status;
+    }
+    *live += n;
+    return SHELF_OK;
+}
+
 int shelf_index_df(const shelf_index *idx, const uint8_t *key, size_t key_len, uint64_t *df,
                    shelf_err *err)
 {
@@ -93,9 +167,11 @@ int shelf_index_df(const shelf_index *idx, const uint8_t *key, size_t key_len, u
     for (size_t i = 0; i < idx->manifest.segment_count; i++) {
         shelf_term_stats t;
         int rc = shelf_segment_lookup(idx->segments[i], key, key_len, &t, err);
-        if (rc == SHELF_OK)
+        if (rc == SHELF_OK && idx->dels[i].deleted)
+            rc = count_live(idx->segments[i], &idx->dels[i], &t, df, err);
+        else if (rc == SHELF_OK)
             *df += t.df;
-        else if (rc != SHELF_ENOTFOUND)
+        if (rc != SHELF_OK && rc != SHELF_ENOTFOUND)
             return rc;
     }
     return SHELF_OK;
@@ -184,28 +260,37 @@ static int check_dictionary(const shelf_segment *s, shelf_check_report *r, shelf
     return rc;
 }
 
-static int check_documents(const shelf_segment *s, shelf_check_report *r, shelf_err *err)
+static int check_documents(const shelf_segment *s, const shelf_deletions *d,
+                           const shelf_manifest_segment *m, const char *dir, shelf_check_report *r,
+                           shelf_err *err)
 {
     shelf_buf text = SHELF_BUF_INIT, checkpoints = SHELF_BUF_INIT;
-    uint64_t tokens = 0;
+    uint64_t tokens = 0, live_tokens = 0, live_title = 0;
     int rc = SHELF_OK;
-    for (uint32_t d = 0; rc == SHELF_OK && d < shelf_segment_doc_count(s); d++) {
-        shelf_docmeta m;
-        rc = shelf_segment_doc(s, d, &m, err);
+    for (uint32_t doc = 0; rc == SHELF_OK && doc < shelf_segment_doc_count(s); doc++) {
+        shelf_docmeta meta;
+        rc = shelf_segment_doc(s, doc, &meta, err);
         if (rc == SHELF_OK)
-            rc = shelf_segment_text(s, d, &text, &checkpoints, err);
+            rc = shelf_segment_text(s, doc, &text, &checkpoints, err);
         if (rc == SHELF_OK && checkpoints.len / sizeof(uint64_t) !=
-                                  (m.length + SHELF_CHECKPOINT_EVERY - 1) / SHELF_CHECKPOINT_EVERY)
+                                  (meta.length + SHELF_CHECKPOINT_EVERY - 1) / SHELF_CHECKPOINT_EVERY)
             rc = shelf_errf(err, SHELF_ECORRUPT, "%s: checkpoints disagree with length of document %u",
-                            shelf_segment_file(s, "store"), d);
-        tokens += m.length;
+                            shelf_segment_file(s, "store"), doc);
+        tokens += meta.length;
+        if (!shelf_deleted(d, doc)) {
+            live_tokens += meta.length;
+            live_title += meta.title_length;
+        }
     }
     if (rc == SHELF_OK && tokens != shelf_segment_total_tokens(s))
         rc = shelf_errf(err, SHELF_ECORRUPT, "%s: document lengths do not add up",
                         shelf_segment_file(s, "docs"));
+    if (rc == SHELF_OK && (live_tokens != m->live_tokens || live_title != m->live_title_tokens))
+        rc = shelf_errf(err, SHELF_ECORRUPT, "%s/MANIFEST: live token counts of segment %u do not add up",
+                        dir, m->number);
     shelf_buf_free(&text);
     shelf_buf_free(&checkpoints);
-    r->documents += shelf_segment_doc_count(s);
+    r->documents += m->live_count;
     r->tokens += tokens;
     return rc;
 }
@@ -217,7 +302,7 @@ int shelf_index_check(const shelf_index *idx, shelf_check_report *report, shelf_
         const shelf_segment *s = idx->segments[i];
         int rc = shelf_segment_verify(s, err);
         if (rc == SHELF_OK)
-            rc = check_documents(s, report, err);
+            rc = check_documents(s, &idx->dels[i], &idx->manifest.segments[i], idx->dir, report, err);
         if (rc == SHELF_OK)
             rc = check_dictionary(s, report, err);
         if (rc != SHELF_OK)

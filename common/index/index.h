@@ -3,6 +3,8 @@
  * and its segments, memory-mapped.  This is the reader API the searcher and
  * `indexer --check` use.
  *
+ * Deleted documents stay in their segment's files until a merge drops them;
+ * every count and statistic here is over live documents only.
  * A document is named by (segment position, local doc id); shelf_index_base
  * turns that into one global number for ordering and tie-breaking: the
  * segments in manifest order, each one's documents after the previous ones'.
@@ -16,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "index/deletions.h"
 #include "index/manifest.h"
 #include "index/segment.h"
 #include "util/error.h"
@@ -35,11 +38,19 @@ const shelf_segment *shelf_index_segment(const shelf_index *idx, size_t i);
 /* Global number of a segment's first document. */
 uint64_t shelf_index_base(const shelf_index *idx, size_t i);
 
-/* Collection statistics over all segments. */
+/* The manifest this index was opened from. */
+const shelf_manifest *shelf_index_manifest(const shelf_index *idx);
+/* The segment's deleted documents (an empty set when none). */
+const shelf_deletions *shelf_index_deletions(const shelf_index *idx, size_t i);
+/* Documents in all segment files, deleted ones included (global numbers
+ * run from 0 to this). */
+uint64_t shelf_index_numbered(const shelf_index *idx);
+
+/* Collection statistics over the live documents of all segments. */
 uint64_t shelf_index_doc_count(const shelf_index *idx);
 uint64_t shelf_index_total_tokens(const shelf_index *idx);
 uint64_t shelf_index_total_title_tokens(const shelf_index *idx);
-/* Documents containing the key in any segment (0 when none). */
+/* Live documents containing the key in any segment (0 when none). */
 int shelf_index_df(const shelf_index *idx, const uint8_t *key, size_t key_len, uint64_t *df,
                    shelf_err *err);
 

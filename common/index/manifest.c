@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define SEGMENT_RECORD_BYTES 16
+#define SEGMENT_RECORD_BYTES 40
 
 static int parse_body(const shelf_mapped *f, shelf_manifest *m, shelf_err *err)
 {
@@ -36,11 +36,18 @@ static int parse_body(const shelf_mapped *f, shelf_manifest *m, shelf_err *err)
     if (!m->segments)
         return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", f->path);
     for (uint32_t i = 0; i < m->segment_count; i++, p += SEGMENT_RECORD_BYTES) {
-        m->segments[i].number = shelf_load_u32le(p);
-        m->segments[i].doc_count = shelf_load_u32le(p + 4);
-        m->segments[i].total_tokens = shelf_load_u64le(p + 8);
-        if (m->segments[i].number >= m->next_segment)
-            return shelf_errf(err, SHELF_ECORRUPT, "%s: damaged (segment number)", f->path);
+        shelf_manifest_segment *seg = &m->segments[i];
+        seg->number = shelf_load_u32le(p);
+        seg->doc_count = shelf_load_u32le(p + 4);
+        seg->live_count = shelf_load_u32le(p + 8);
+        seg->del_gen = shelf_load_u32le(p + 12);
+        seg->total_tokens = shelf_load_u64le(p + 16);
+        seg->live_tokens = shelf_load_u64le(p + 24);
+        seg->live_title_tokens = shelf_load_u64le(p + 32);
+        if (seg->number >= m->next_segment || seg->live_count > seg->doc_count ||
+            seg->live_tokens > seg->total_tokens || seg->del_gen > m->generation ||
+            (seg->del_gen == 0 && seg->live_count != seg->doc_count))
+            return shelf_errf(err, SHELF_ECORRUPT, "%s: damaged (segment %u record)", f->path, i);
     }
     return SHELF_OK;
 }
@@ -85,9 +92,14 @@ int shelf_manifest_write(const char *dir, const shelf_manifest *m, shelf_err *er
     shelf_fw_u32(&w, m->next_segment);
     shelf_fw_u32(&w, m->segment_count);
     for (uint32_t i = 0; i < m->segment_count; i++) {
-        shelf_fw_u32(&w, m->segments[i].number);
-        shelf_fw_u32(&w, m->segments[i].doc_count);
-        shelf_fw_u64(&w, m->segments[i].total_tokens);
+        const shelf_manifest_segment *seg = &m->segments[i];
+        shelf_fw_u32(&w, seg->number);
+        shelf_fw_u32(&w, seg->doc_count);
+        shelf_fw_u32(&w, seg->live_count);
+        shelf_fw_u32(&w, seg->del_gen);
+        shelf_fw_u64(&w, seg->total_tokens);
+        shelf_fw_u64(&w, seg->live_tokens);
+        shelf_fw_u64(&w, seg->live_title_tokens);
     }
     rc = shelf_fw_finish(&w, err);
     if (rc == SHELF_OK)

@@ -18,8 +18,12 @@
 
 typedef struct shelf_manifest_segment {
     uint32_t number;
-    uint32_t doc_count;
-    uint64_t total_tokens;
+    uint32_t doc_count;          /* documents in the segment's files */
+    uint32_t live_count;         /* of which not deleted */
+    uint32_t del_gen;            /* its deletions file "seg_N.G.del"; 0: none */
+    uint64_t total_tokens;       /* body tokens of all its documents */
+    uint64_t live_tokens;        /* body tokens of its live documents */
+    uint64_t live_title_tokens;  /* title tokens of its live documents */
 } shelf_manifest_segment;
 
 typedef struct shelf_manifest {

@@ -15,6 +15,10 @@
 static int map_file(shelf_mapped *m, shelf_err *err)
 {
     int fd = open(m->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT) {
+        shelf_errno(err, errno, "%s: cannot open", m->path);
+        return err ? (err->code = SHELF_ENOTFOUND) : SHELF_ENOTFOUND;
+    }
     if (fd < 0)
         return shelf_errno(err, errno, "%s: cannot open", m->path);
     struct stat st;

@@ -5,7 +5,8 @@
  *
  * After a successful open, [body, body + body_len) is the file's body and
  * trailer points at its fixed-size trailer (trailer_len bytes); both lie
- * inside the mapping.  Errors name the file: SHELF_EIO (cannot open/map),
+ * inside the mapping.  Errors name the file: SHELF_ENOTFOUND (no such file),
+ * SHELF_EIO (cannot open/map),
  * SHELF_EVERSION (other format version), SHELF_ECORRUPT (anything else).
  */
 #ifndef SHELF_MAPPED_H

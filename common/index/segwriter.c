@@ -203,6 +203,7 @@ int shelf_segwriter_finish(shelf_segwriter *w, shelf_segment_summary *summary, s
         summary->number = w->number;
         summary->doc_count = w->doc_count;
         summary->total_tokens = w->total_tokens;
+        summary->total_title_tokens = w->docs.total_title_tokens;
         summary->term_count = terms;
         summary->bytes = segment_bytes(w, 0);
         summary->runs = runs;

@@ -41,6 +41,7 @@ typedef struct shelf_segment_summary {
     uint32_t number;
     uint32_t doc_count;
     uint64_t total_tokens;
+    uint64_t total_title_tokens;
     uint64_t term_count;   /* unique keys (body and title terms) */
     uint64_t bytes;        /* size of the five files */
     unsigned runs;         /* spill runs the inverter wrote */

@@ -32,7 +32,10 @@ static int search_segment(const shelf_index *idx, size_t seg, const shelf_plan *
     init_scorer(&sc, idx, seg, o);
     shelf_iter *it = shelf_iter_build(plan, &sc);
     uint64_t base = shelf_index_base(idx, seg);
+    const shelf_deletions *deleted = shelf_index_deletions(idx, seg);
     for (uint32_t d = it ? it->doc : SHELF_DOC_END; d != SHELF_DOC_END; d = shelf_iter_next(it)) {
+        if (shelf_deleted(deleted, d))
+            continue;
         (*total)++;
         if (o->k == 0)
             continue;

@@ -4,7 +4,8 @@
  *
  * Order: higher score first; equal scores by lower global document number,
  * so the output is deterministic.  BM25 statistics (N, average lengths, df)
- * are those of the whole index.
+ * are those of the whole index's live documents; deleted documents never
+ * match.
  */
 #ifndef SHELF_QUERY_SEARCH_H
 #define SHELF_QUERY_SEARCH_H

@@ -1,7 +1,11 @@
-/* listing.c - indexer --list; see listing.h. */
+/* listing.c - indexer --list and --check; see listing.h. */
 #include "listing.h"
+#include "engine/engine.h"
+#include "index/format.h"
 #include "index/index.h"
+#include "xapian/xapian_c.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -13,41 +17,108 @@ static void format_time(int64_t ns, char *out, size_t size)
         snprintf(out, size, "?");
 }
 
-static int list_segment(const shelf_index *idx, size_t i, shelf_err *err)
+static int print_doc(void *ctx, const shelf_docview *m)
 {
-    const shelf_segment *s = shelf_index_segment(idx, i);
-    const shelf_deletions *d = shelf_index_deletions(idx, i);
-    for (uint32_t doc = 0; doc < shelf_segment_doc_count(s); doc++) {
-        if (shelf_deleted(d, doc))
-            continue;
-        shelf_docmeta m;
-        int rc = shelf_segment_doc(s, doc, &m, err);
-        if (rc != SHELF_OK)
-            return rc;
-        char when[32];
-        format_time(m.mtime_ns, when, sizeof when);
-        printf("%u\t%llu\t%s\t%.*s\t%.*s%s\n", m.length, (unsigned long long)m.size, when,
-               (int)m.path_len, m.path, (int)m.title_len, m.title,
-               (m.flags & SHELF_DOC_FLAG_INVALID_UTF8) ? "\t(invalid UTF-8)" : "");
-    }
-    return SHELF_OK;
+    char when[32];
+    format_time(m->mtime_ns, when, sizeof when);
+    printf("%u\t%llu\t%s\t%.*s\t%.*s%s\n", m->length, (unsigned long long)m->size, when,
+           (int)m->path_len, m->path, (int)m->title_len, m->title,
+           (m->flags & SHELF_DOC_FLAG_INVALID_UTF8) ? "\t(invalid UTF-8)" : "");
+    return 0;
 }
 
 int list_documents(const char *index_dir)
 {
     shelf_err err = {0};
-    shelf_index *idx;
-    if (shelf_index_open(&idx, index_dir, 0, &err) != SHELF_OK) {
+    shelf_engine *e;
+    if (shelf_engine_open(&e, index_dir, 0, &err) != SHELF_OK) {
         fprintf(stderr, "indexer: %s\n", err.msg);
         return 2;
     }
-    int rc = SHELF_OK;
-    for (size_t i = 0; i < shelf_index_segment_count(idx) && rc == SHELF_OK; i++)
-        rc = list_segment(idx, i, &err);
-    shelf_index_close(idx);
+    int rc = shelf_engine_each_doc(e, print_doc, NULL, &err);
+    shelf_engine_close(e);
     if (rc != SHELF_OK) {
         fprintf(stderr, "indexer: %s\n", err.msg);
         return 2;
     }
     return 0;
+}
+
+static int check_native(const char *dir)
+{
+    shelf_err err = {0};
+    shelf_index *idx;
+    if (shelf_index_open(&idx, dir, SHELF_OPEN_VERIFY, &err) != SHELF_OK) {
+        fprintf(stderr, "indexer: check failed: %s\n", err.msg);
+        return 2;
+    }
+    shelf_check_report r;
+    int rc = shelf_index_check(idx, &r, &err);
+    if (rc != SHELF_OK) {
+        fprintf(stderr, "indexer: check failed: %s\n", err.msg);
+        shelf_index_close(idx);
+        return 2;
+    }
+    printf("index %s: OK (native, format version %u, generation %llu, language %s)\n", dir,
+           SHELF_FORMAT_VERSION, (unsigned long long)shelf_index_generation(idx),
+           shelf_index_language(idx));
+    printf("  segments   %llu\n  documents  %llu\n  deleted    %llu\n  tokens     %llu\n"
+           "  terms      %llu\n  postings   %llu\n  positions  %llu\n  bytes      %llu\n",
+           (unsigned long long)r.segments, (unsigned long long)r.documents,
+           (unsigned long long)(shelf_index_numbered(idx) - r.documents),
+           (unsigned long long)r.tokens, (unsigned long long)r.terms,
+           (unsigned long long)r.postings, (unsigned long long)r.positions,
+           (unsigned long long)r.bytes);
+    shelf_index_close(idx);
+    return 0;
+}
+
+typedef struct doc_tally {
+    unsigned long long docs, tokens;
+} doc_tally;
+
+static int tally_doc(void *ctx, const shelf_docview *m)
+{
+    doc_tally *t = ctx;
+    t->docs++;
+    t->tokens += m->length;
+    return 0;
+}
+
+static int check_xapian(const char *dir)
+{
+    char path[PATH_MAX], report[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, SHELF_XAPIAN_SUBDIR);
+    shelf_err err = {0};
+    uint64_t errors = 0;
+    if (shelf_xdb_check(path, report, sizeof report, &errors, &err) != SHELF_OK || errors) {
+        fprintf(stderr, "indexer: check failed: %s: %s%s\n", path,
+                errors ? "Xapian's check found errors\n" : err.msg, errors ? report : "");
+        return 2;
+    }
+    shelf_engine *e;
+    doc_tally t = {0};
+    int rc = shelf_engine_open(&e, dir, 0, &err);
+    if (rc == SHELF_OK)
+        rc = shelf_engine_each_doc(e, tally_doc, &t, &err);
+    if (rc != SHELF_OK) {
+        fprintf(stderr, "indexer: check failed: %s\n", err.msg);
+        shelf_engine_close(e);
+        return 2;
+    }
+    printf("index %s: OK (Xapian, language %s)\n  documents  %llu\n  tokens     %llu\n", dir,
+           shelf_engine_language(e), t.docs, t.tokens);
+    shelf_engine_close(e);
+    return 0;
+}
+
+int check_index(const char *index_dir)
+{
+    shelf_backend backend;
+    shelf_err err = {0};
+    if (shelf_engine_detect(index_dir, &backend, &err) != SHELF_OK) {
+        fprintf(stderr, "indexer: check failed: %s\n", err.msg);
+        return 2;
+    }
+    return backend == SHELF_BACKEND_NATIVE ? check_native(index_dir) : check_xapian(index_dir);
 }

@@ -29,6 +29,7 @@ typedef enum mode { MODE_INDEX, MODE_CHECK, MODE_LIST, MODE_REMOVE, MODE_OPTIMIZ
 typedef struct options {
     const char *index_dir;
     const char *language; /* NULL: keep the index's */
+    const char *backend;  /* NULL: the folder's own, native when new */
     size_t memory_mb;
     mode mode;
     int quiet, rebuild, prune, wait;
@@ -69,6 +70,8 @@ static void usage(FILE *out)
 "\n"
 "Options:\n"
 "  --index DIR          index folder (default ./index)\n"
+"  --backend B          native (default) or xapian: a Xapian database in DIR/xapian,\n"
+"                       read by the same searcher; the folder's own backend is kept\n"
 "  --language NAME      stemming language for a new index (default english);\n"
 "                       `none` for no stemming; `--language list` shows them\n"
 "  --rebuild            start the index afresh from the given PATHs\n"
@@ -128,7 +131,7 @@ static int parse_policy(const char *s, shelf_merge_policy *out)
 static int parse_options(int argc, char **argv, options *opt)
 {
     enum { O_INDEX = 256, O_LANGUAGE, O_MEMORY, O_CHECK, O_REBUILD, O_NOPRUNE, O_REMOVE, O_LIST,
-           O_OPTIMIZE, O_POLICY, O_WAIT };
+           O_OPTIMIZE, O_POLICY, O_WAIT, O_BACKEND };
     static const struct option longopts[] = {
         {"index", required_argument, NULL, O_INDEX}, {"language", required_argument, NULL, O_LANGUAGE},
         {"memory", required_argument, NULL, O_MEMORY}, {"check", no_argument, NULL, O_CHECK},
@@ -136,6 +139,7 @@ static int parse_options(int argc, char **argv, options *opt)
         {"remove", no_argument, NULL, O_REMOVE}, {"list", no_argument, NULL, O_LIST},
         {"optimize", no_argument, NULL, O_OPTIMIZE}, {"merge-policy", required_argument, NULL, O_POLICY},
         {"wait", no_argument, NULL, O_WAIT}, {"quiet", no_argument, NULL, 'q'},
+        {"backend", required_argument, NULL, O_BACKEND},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     *opt = (options){.index_dir = "index", .memory_mb = 256, .prune = 1,
                      .merge_policy = SHELF_MERGE_TIERED};
@@ -163,6 +167,7 @@ static int parse_options(int argc, char **argv, options *opt)
             }
             break;
         case O_WAIT: opt->wait = 1; break;
+        case O_BACKEND: opt->backend = optarg; break;
         case 'q': opt->quiet = 1; break;
         case 'h': usage(stdout); exit(EXIT_DONE);
         default:
@@ -201,7 +206,7 @@ static void tidy_path(char *path)
 static shelf_indexwriter *open_writer(const options *opt, shelf_err *err)
 {
     shelf_writer_opts wo = {.language = opt->language, .memory_budget = opt->memory_mb << 20,
-                            .rebuild = opt->rebuild};
+                            .rebuild = opt->rebuild, .backend = opt->backend};
     int told = 0;
     for (;;) {
         shelf_indexwriter *w = shelf_indexwriter_open(opt->index_dir, &wo, err);
@@ -218,38 +223,6 @@ static int merge_after(const options *opt, shelf_indexwriter *w, shelf_merge_pol
 {
     *merges = 0;
     return shelf_indexwriter_merge(w, policy, merges, err);
-}
-
-/* ---- --check ---- */
-
-static int run_check(const options *opt)
-{
-    const char *dir = opt->path_count ? opt->paths[0] : opt->index_dir;
-    shelf_err err = {0};
-    shelf_index *idx;
-    if (shelf_index_open(&idx, dir, SHELF_OPEN_VERIFY, &err) != SHELF_OK) {
-        fprintf(stderr, "indexer: check failed: %s\n", err.msg);
-        return EXIT_FAILED;
-    }
-    shelf_check_report r;
-    int rc = shelf_index_check(idx, &r, &err);
-    if (rc != SHELF_OK) {
-        fprintf(stderr, "indexer: check failed: %s\n", err.msg);
-        shelf_index_close(idx);
-        return EXIT_FAILED;
-    }
-    printf("index %s: OK (format version %u, generation %llu, language %s)\n", dir,
-           SHELF_FORMAT_VERSION, (unsigned long long)shelf_index_generation(idx),
-           shelf_index_language(idx));
-    printf("  segments   %llu\n  documents  %llu\n  deleted    %llu\n  tokens     %llu\n"
-           "  terms      %llu\n  postings   %llu\n  positions  %llu\n  bytes      %llu\n",
-           (unsigned long long)r.segments, (unsigned long long)r.documents,
-           (unsigned long long)(shelf_index_numbered(idx) - r.documents),
-           (unsigned long long)r.tokens, (unsigned long long)r.terms,
-           (unsigned long long)r.postings, (unsigned long long)r.positions,
-           (unsigned long long)r.bytes);
-    shelf_index_close(idx);
-    return EXIT_DONE;
 }
 
 /* ---- indexing ---- */
@@ -356,12 +329,15 @@ static void print_summary(const run_state *st, const shelf_commit_summary *c, un
     fprintf(stderr, "added %llu, updated %llu, unchanged %llu, removed %llu documents",
             (unsigned long long)c->added, (unsigned long long)c->updated,
             (unsigned long long)st->unchanged, (unsigned long long)c->removed);
-    fprintf(stderr, "; %llu tokens, %llu unique terms in the new segment; read %.2f MB in %.2f s (%.1f MB/s)",
-            (unsigned long long)st->tokens, (unsigned long long)c->segment.term_count, mb, seconds,
-            seconds > 0 ? mb / seconds : 0);
-    if (c->committed)
+    fprintf(stderr, "; %llu tokens", (unsigned long long)st->tokens);
+    if (c->segment.term_count)
+        fprintf(stderr, ", %llu unique terms in the new segment", (unsigned long long)c->segment.term_count);
+    fprintf(stderr, "; read %.2f MB in %.2f s (%.1f MB/s)", mb, seconds, seconds > 0 ? mb / seconds : 0);
+    if (c->committed && c->generation)
         fprintf(stderr, "; index %s at generation %llu", st->opt->index_dir,
                 (unsigned long long)c->generation);
+    else if (c->committed)
+        fprintf(stderr, "; index %s committed", st->opt->index_dir);
     else
         fprintf(stderr, "; index %s unchanged", st->opt->index_dir);
     if (merges)
@@ -526,7 +502,7 @@ int main(int argc, char **argv)
     if (opt.language && strcmp(opt.language, "list") == 0)
         return list_languages();
     switch (opt.mode) {
-    case MODE_CHECK: return run_check(&opt);
+    case MODE_CHECK: return check_index(opt.path_count ? opt.paths[0] : opt.index_dir);
     case MODE_LIST: return list_documents(opt.index_dir);
     case MODE_REMOVE: return run_remove(&opt);
     case MODE_OPTIMIZE: return run_optimize(&opt);

@@ -8,7 +8,7 @@
  * 2 error (bad usage, malformed query, missing or damaged index).
  */
 #include "analysis/analyzer.h"
-#include "index/index.h"
+#include "engine/engine.h"
 #include "print.h"
 #include "query/parse.h"
 #include "query/plan.h"
@@ -39,7 +39,7 @@ typedef struct options {
 
 typedef struct session {
     const options *opt;
-    shelf_index *idx;
+    shelf_engine *engine;
     shelf_analyzer *analyzer;
     print_opts po;
 } session;
@@ -278,14 +278,15 @@ static int run_query(session *s, const char *query)
         return EXIT_ERROR;
     }
     char notes[512];
-    shelf_plan *plan = shelf_plan_build(s->idx, s->analyzer, tree, notes, sizeof notes, &err, &column);
+    shelf_plan *plan = shelf_plan_for_engine(s->engine, s->analyzer, tree, notes, sizeof notes, &err,
+                                             &column);
     shelf_query_free(tree);
     if (!plan) {
         report_query_error(s, query, &err, column);
         return EXIT_ERROR;
     }
     shelf_results res;
-    int rc = shelf_search(s->idx, plan, &s->opt->search, &res, &err);
+    int rc = shelf_engine_search(s->engine, plan, &s->opt->search, &res, &err);
     if (rc == SHELF_OK && s->opt->count_only) {
         if (s->opt->json) {
             fputs("{\"query\":", stdout);
@@ -296,7 +297,7 @@ static int run_query(session *s, const char *query)
         }
     } else if (rc == SHELF_OK) {
         query_result qr = {query, plan, &res, notes};
-        rc = print_results(stdout, &s->po, s->idx, s->analyzer, &qr, &err);
+        rc = print_results(stdout, &s->po, s->engine, s->analyzer, &qr, &err);
     }
     if (rc != SHELF_OK)
         fprintf(stderr, "searcher: %s\n", err.msg);
@@ -361,17 +362,17 @@ static int open_session(session *s, const options *opt)
 {
     shelf_err err = {0};
     s->opt = opt;
-    int rc = shelf_index_open(&s->idx, opt->index_dir, opt->verify ? SHELF_OPEN_VERIFY : 0, &err);
+    int rc = shelf_engine_open(&s->engine, opt->index_dir, opt->verify ? SHELF_OPEN_VERIFY : 0, &err);
     if (rc != SHELF_OK) {
         fprintf(stderr, "searcher: %s\n", err.msg);
         if (rc == SHELF_ENOTFOUND)
             fprintf(stderr, "searcher: build one first: indexer --index %s PATH...\n", opt->index_dir);
         return -1;
     }
-    s->analyzer = shelf_analyzer_new(shelf_index_language(s->idx), &err);
+    s->analyzer = shelf_analyzer_new(shelf_engine_language(s->engine), &err);
     if (!s->analyzer) {
-        fprintf(stderr, "searcher: %s/MANIFEST: %s\n", opt->index_dir, err.msg);
-        shelf_index_close(s->idx);
+        fprintf(stderr, "searcher: %s: %s\n", opt->index_dir, err.msg);
+        shelf_engine_close(s->engine);
         return -1;
     }
     s->po = (print_opts){.json = opt->json, .color = want_color(opt->color), .explain = opt->explain,
@@ -394,7 +395,7 @@ int main(int argc, char **argv)
     }
     int status = opt.queries_file ? run_query_file(&s, opt.queries_file) : run_query(&s, opt.query);
     shelf_analyzer_free(s.analyzer);
-    shelf_index_close(s.idx);
+    shelf_engine_close(s.engine);
     free(opt.query);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "searcher: cannot write results: %s\n", strerror(errno));

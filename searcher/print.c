@@ -17,7 +17,7 @@
 typedef struct hit_view {
     size_t rank;
     const shelf_hit *hit;
-    shelf_docmeta meta;
+    shelf_docview meta;
     const char *text;
     size_t len;
     shelf_passages passages;
@@ -203,15 +203,16 @@ static void print_hit_json(FILE *out, const hit_view *v, const shelf_explain *ex
 
 /* ---- one query ---- */
 
-static int load_view(const shelf_index *idx, shelf_analyzer *a, const print_opts *po,
+static int load_view(shelf_engine *e, shelf_analyzer *a, const print_opts *po,
                      const query_result *qr, const shelf_hit *hit, shelf_buf *text, hit_view *v,
                      shelf_err *err)
 {
-    const shelf_segment *seg = shelf_index_segment(idx, hit->segment);
     v->hit = hit;
-    int rc = shelf_segment_doc(seg, hit->local, &v->meta, err);
+    /* Text first: with Xapian, the metadata's strings live in the engine's
+     * buffer until its next document read. */
+    int rc = shelf_snippets_for_engine_hit(e, hit, qr->plan, a, &po->passages, text, &v->passages, err);
     if (rc == SHELF_OK)
-        rc = shelf_snippets_for_hit(idx, hit, qr->plan, a, &po->passages, text, &v->passages, err);
+        rc = shelf_engine_doc(e, hit, &v->meta, err);
     v->text = (const char *)text->data;
     v->len = text->len;
     return rc;
@@ -263,7 +264,7 @@ static void print_hit(FILE *out, const print_opts *po, const hit_view *v, const 
         print_hit_text(out, po, v, ex);
 }
 
-int print_results(FILE *out, const print_opts *po, const shelf_index *idx, shelf_analyzer *a,
+int print_results(FILE *out, const print_opts *po, shelf_engine *e, shelf_analyzer *a,
                   const query_result *qr, shelf_err *err)
 {
     shelf_buf text = SHELF_BUF_INIT;
@@ -272,10 +273,10 @@ int print_results(FILE *out, const print_opts *po, const shelf_index *idx, shelf
     print_header(out, po, qr);
     for (size_t i = po->offset; i < qr->results->count && rc == SHELF_OK; i++) {
         hit_view v = {.rank = i + 1};
-        rc = load_view(idx, a, po, qr, &qr->results->hits[i], &text, &v, err);
+        rc = load_view(e, a, po, qr, &qr->results->hits[i], &text, &v, err);
         shelf_explain ex = {0};
         if (rc == SHELF_OK && po->explain)
-            rc = shelf_search_explain(idx, qr->plan, po->search, v.hit, &ex, err);
+            rc = shelf_engine_explain(e, qr->plan, po->search, v.hit, &ex, err);
         if (rc == SHELF_OK)
             print_hit(out, po, &v, po->explain ? &ex : NULL, shown++);
         shelf_explain_free(&ex);

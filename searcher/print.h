@@ -10,7 +10,7 @@
 #include <stdio.h>
 
 #include "analysis/analyzer.h"
-#include "index/index.h"
+#include "engine/engine.h"
 #include "present/passage.h"
 #include "query/plan.h"
 #include "query/search.h"
@@ -39,7 +39,7 @@ typedef struct query_result {
 
 /* Print one query's results.  Returns SHELF_OK or the error met while
  * reading documents (err filled). */
-int print_results(FILE *out, const print_opts *po, const shelf_index *idx, shelf_analyzer *a,
+int print_results(FILE *out, const print_opts *po, shelf_engine *e, shelf_analyzer *a,
                   const query_result *qr, shelf_err *err);
 
 /* JSON object for a query that failed: {"query":..., "error":..., "column":...} */

@@ -14,6 +14,8 @@
 #include "index/merge.h"
 #include "index/pathmap.h"
 #include "index/segment.h"
+#include "index/xapwriter.h"
+#include "engine/engine.h"
 #include "util/crashpoint.h"
 
 #include <dirent.h>
@@ -29,6 +31,7 @@
 #define MERGE_FACTOR 8
 
 struct shelf_indexwriter {
+    shelf_xapwriter *xap; /* set: everything goes to the Xapian backend */
     char *dir;
     shelf_writer_opts opts;
     shelf_analyzer *analyzer;
@@ -178,9 +181,34 @@ static int load_base(shelf_indexwriter *w, shelf_manifest *committed, shelf_err 
     return SHELF_OK;
 }
 
+/* Which backend to write: the one asked for, else the folder's own. */
+static int choose_backend(const char *dir, const shelf_writer_opts *opts, shelf_backend *out,
+                          shelf_err *err)
+{
+    shelf_backend existing;
+    bool has = shelf_engine_detect(dir, &existing, NULL) == SHELF_OK;
+    if (!opts->backend) {
+        *out = has ? existing : SHELF_BACKEND_NATIVE;
+        return SHELF_OK;
+    }
+    if (strcmp(opts->backend, "native") == 0)
+        *out = SHELF_BACKEND_NATIVE;
+    else if (strcmp(opts->backend, "xapian") == 0)
+        *out = SHELF_BACKEND_XAPIAN;
+    else
+        return shelf_errf(err, SHELF_EINVAL, "unknown backend '%s' (native or xapian)", opts->backend);
+    if (has && existing != *out)
+        return shelf_errf(err, SHELF_EINVAL, "%s: holds a %s index; use another folder for a %s one", dir,
+                          existing == SHELF_BACKEND_NATIVE ? "native" : "Xapian", opts->backend);
+    return SHELF_OK;
+}
+
 shelf_indexwriter *shelf_indexwriter_open(const char *dir, const shelf_writer_opts *opts,
                                           shelf_err *err)
 {
+    shelf_backend backend = SHELF_BACKEND_NATIVE;
+    if (choose_backend(dir, opts, &backend, err) != SHELF_OK)
+        return NULL;
     shelf_indexwriter *w = calloc(1, sizeof *w);
     if (!w || !(w->dir = strdup(dir))) {
         free(w);
@@ -188,6 +216,14 @@ shelf_indexwriter *shelf_indexwriter_open(const char *dir, const shelf_writer_op
         return NULL;
     }
     w->opts = *opts;
+    if (backend == SHELF_BACKEND_XAPIAN) {
+        w->xap = shelf_xapwriter_open(dir, opts, err);
+        if (!w->xap) {
+            shelf_indexwriter_free(w);
+            return NULL;
+        }
+        return w;
+    }
     if (make_dir(dir, err) != SHELF_OK || shelf_lock_acquire(dir, err) != SHELF_OK) {
         shelf_indexwriter_free(w);
         return NULL;
@@ -225,6 +261,8 @@ static shelf_pathentry *live_entry(shelf_indexwriter *w, const char *path)
 shelf_source_state shelf_indexwriter_probe(shelf_indexwriter *w, const char *path, uint64_t size,
                                            int64_t mtime_ns)
 {
+    if (w->xap)
+        return shelf_xapwriter_probe(w->xap, path, size, mtime_ns);
     shelf_pathentry *e = live_entry(w, path);
     if (!e)
         return SHELF_SOURCE_NEW;
@@ -239,6 +277,8 @@ shelf_source_state shelf_indexwriter_probe(shelf_indexwriter *w, const char *pat
 
 bool shelf_indexwriter_same_content(shelf_indexwriter *w, const char *path, uint64_t hash)
 {
+    if (w->xap)
+        return shelf_xapwriter_same_content(w->xap, path, hash);
     shelf_pathentry *e = live_entry(w, path);
     if (!e || e->segment == FRESH)
         return false;
@@ -278,6 +318,8 @@ static int open_fresh(shelf_indexwriter *w, shelf_err *err)
 int shelf_indexwriter_add(shelf_indexwriter *w, const shelf_doc_input *doc,
                           shelf_doc_report *report, shelf_err *err)
 {
+    if (w->xap)
+        return shelf_xapwriter_add(w->xap, doc, report, err);
     shelf_crashpoint();
     int rc = open_fresh(w, err);
     shelf_doc_report rep;
@@ -302,18 +344,14 @@ int shelf_indexwriter_add(shelf_indexwriter *w, const shelf_doc_input *doc,
     return SHELF_OK;
 }
 
-static bool under(const char *path, const char *root)
-{
-    size_t n = strlen(root);
-    return strncmp(path, root, n) == 0 && (path[n] == '\0' || path[n] == '/' || (n > 0 && root[n - 1] == '/'));
-}
-
 int shelf_indexwriter_remove(shelf_indexwriter *w, const char *path, uint64_t *count, shelf_err *err)
 {
+    if (w->xap)
+        return shelf_xapwriter_remove(w->xap, path, count, err);
     *count = 0;
     for (size_t i = 0; i < w->paths.slot_count; i++) {
         shelf_pathentry *e = &w->paths.slots[i];
-        if (!e->path || !e->live || !under(e->path, path))
+        if (!e->path || !e->live || !shelf_path_under(e->path, path))
             continue;
         if (delete_entry(w, e) != SHELF_OK)
             return shelf_errf(err, SHELF_ENOMEM, "out of memory");
@@ -326,13 +364,15 @@ int shelf_indexwriter_remove(shelf_indexwriter *w, const char *path, uint64_t *c
 int shelf_indexwriter_prune(shelf_indexwriter *w, char *const *roots, size_t root_count,
                             uint64_t *count, shelf_err *err)
 {
+    if (w->xap)
+        return shelf_xapwriter_prune(w->xap, roots, root_count, count, err);
     *count = 0;
     for (size_t i = 0; i < w->paths.slot_count; i++) {
         shelf_pathentry *e = &w->paths.slots[i];
         if (!e->path || !e->live || e->seen)
             continue;
         for (size_t r = 0; r < root_count; r++) {
-            if (!under(e->path, roots[r]))
+            if (!shelf_path_under(e->path, roots[r]))
                 continue;
             if (delete_entry(w, e) != SHELF_OK)
                 return shelf_errf(err, SHELF_ENOMEM, "out of memory");
@@ -437,6 +477,8 @@ static bool has_changes(const shelf_indexwriter *w)
 
 int shelf_indexwriter_commit(shelf_indexwriter *w, shelf_commit_summary *summary, shelf_err *err)
 {
+    if (w->xap)
+        return shelf_xapwriter_commit(w->xap, summary, err);
     shelf_commit_summary sum = {.added = w->added, .updated = w->updated, .removed = w->removed,
                                 .generation = w->generation};
     if (!has_changes(w)) {
@@ -585,6 +627,8 @@ int shelf_indexwriter_merge(shelf_indexwriter *w, shelf_merge_policy policy, uns
                             shelf_err *err)
 {
     *merges = 0;
+    if (w->xap)
+        return SHELF_OK;
     for (;;) {
         bool merged;
         int rc = merge_once(w, policy, &merged, err);
@@ -602,6 +646,7 @@ void shelf_indexwriter_free(shelf_indexwriter *w)
 {
     if (!w)
         return;
+    shelf_xapwriter_free(w->xap);
     shelf_segwriter_free(w->fresh);
     for (size_t i = 0; w->segments && i < w->base.segment_count; i++)
         shelf_segment_close(w->segments[i]);

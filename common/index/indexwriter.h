@@ -10,6 +10,10 @@
  * single atomic step) and removes files no manifest names.  Freeing a writer
  * without committing leaves the index as it was.
  *
+ * With the Xapian backend (opts->backend "xapian") the same calls write a
+ * Xapian database instead (xapwriter.h); merging is then Xapian's own affair
+ * and shelf_indexwriter_merge does nothing.
+ *
  * Readers are never blocked: they map the files of the manifest they opened;
  * removing a file does not disturb a process that has it mapped, and a reader
  * that finds a file gone while opening re-reads the manifest (index.h).
@@ -30,6 +34,7 @@ typedef struct shelf_writer_opts {
     const char *language; /* NULL: the index's own (english for a new index) */
     size_t memory_budget; /* bytes for postings before spilling */
     bool rebuild;         /* start from an empty index (the old one stays until commit) */
+    const char *backend;  /* "native" or "xapian"; NULL: the folder's own (native when new) */
 } shelf_writer_opts;
 
 typedef enum shelf_source_state {

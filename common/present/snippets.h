@@ -7,12 +7,18 @@
 #define SHELF_SNIPPETS_H
 
 #include "analysis/analyzer.h"
+#include "engine/engine.h"
 #include "index/index.h"
 #include "present/passage.h"
 #include "query/plan.h"
 #include "query/search.h"
 #include "util/buf.h"
 
+int shelf_snippets_for_engine_hit(shelf_engine *e, const shelf_hit *hit, const shelf_plan *plan,
+                                  shelf_analyzer *a, const shelf_passage_opts *o, shelf_buf *text,
+                                  shelf_passages *out, shelf_err *err);
+
+/* The same over an open native index. */
 int shelf_snippets_for_hit(const shelf_index *idx, const shelf_hit *hit, const shelf_plan *plan,
                            shelf_analyzer *a, const shelf_passage_opts *o, shelf_buf *text,
                            shelf_passages *out, shelf_err *err);

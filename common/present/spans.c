@@ -1,13 +1,14 @@
 /* spans.c - a hit's matches as byte ranges of its text; see spans.h. */
 #include "present/spans.h"
 #include "query/match.h"
+#include "util/buf.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct collector {
-    const shelf_segment *seg;
-    uint32_t doc;
+    shelf_engine *engine;
+    const shelf_hit *hit;
     shelf_spans *out;
     shelf_err *err;
     int status;
@@ -33,44 +34,23 @@ static void add_span(collector *c, uint32_t first, uint32_t last)
     s->at[s->count++] = (shelf_span){first, last, 0, 0, c->group, c->weight};
 }
 
-/* Positions of a body key in the document; *len 0 when absent. */
+/* Positions of a key's term in the body of the hit's document (a buffer of
+ * uint32_t the caller frees); *len 0 when absent. */
 static uint32_t *key_positions(collector *c, const shelf_pkey *k, uint32_t *len)
 {
     uint8_t key[SHELF_MAX_KEY_BYTES];
     memcpy(key, k->key, k->len);
     key[0] = SHELF_FIELD_BODY;
-    *len = 0;
-    shelf_term_stats stats;
-    shelf_postings p;
-    int rc = shelf_segment_lookup(c->seg, key, k->len, &stats, c->err);
-    if (rc == SHELF_ENOTFOUND)
-        return NULL;
-    if (rc == SHELF_OK)
-        rc = shelf_postings_open(&p, c->seg, &stats, c->err);
-    if (rc == SHELF_OK && shelf_postings_advance(&p, c->doc) != c->doc) {
-        if (p.status != SHELF_OK && c->err)
-            *c->err = p.err;
-        rc = p.status;
-        if (rc == SHELF_OK)
-            return NULL;
-    }
-    uint32_t *pos = NULL;
-    if (rc == SHELF_OK) {
-        uint32_t tf = shelf_postings_tf_checked(&p, c->err);
-        pos = tf ? malloc(tf * sizeof *pos) : NULL;
-        if (tf == 0)
-            rc = SHELF_ECORRUPT;
-        else
-            rc = pos ? shelf_postings_positions(&p, pos, c->err)
-                     : shelf_errf(c->err, SHELF_ENOMEM, "out of memory");
-        *len = rc == SHELF_OK ? tf : 0;
-    }
-    if (rc != SHELF_OK) {
+    shelf_buf pos = SHELF_BUF_INIT;
+    int rc = shelf_engine_positions(c->engine, c->hit, key, k->len, &pos, c->err);
+    *len = rc == SHELF_OK ? (uint32_t)(pos.len / sizeof(uint32_t)) : 0;
+    if (rc != SHELF_OK)
         c->status = rc;
-        free(pos);
+    if (*len == 0) {
+        shelf_buf_free(&pos);
         return NULL;
     }
-    return pos;
+    return (uint32_t *)pos.data;
 }
 
 static void on_match(void *ctx, const uint32_t *members, size_t n)
@@ -194,12 +174,12 @@ static int fill_bytes(shelf_spans *s, locator *l, shelf_err *err)
     return SHELF_OK;
 }
 
-int shelf_spans_find(const shelf_segment *seg, uint32_t doc, const shelf_plan *plan,
+int shelf_spans_find(shelf_engine *engine, const shelf_hit *hit, const shelf_plan *plan,
                      shelf_analyzer *a, const char *text, size_t len, const uint64_t *checkpoints,
                      size_t checkpoint_count, shelf_spans *out, shelf_err *err)
 {
     memset(out, 0, sizeof *out);
-    collector c = {seg, doc, out, err, SHELF_OK, 0, 0};
+    collector c = {engine, hit, out, err, SHELF_OK, 0, 0};
     collect(&c, plan);
     if (c.status != SHELF_OK)
         return c.status;

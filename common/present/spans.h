@@ -3,7 +3,7 @@
  *
  * For one document, every leaf of the plan that is not excluded (a MUST_NOT
  * subtree contributes nothing) yields spans of token positions from the
- * postings: a term gives one span per occurrence, a phrase one span per
+ * index (either backend, engine.h): a term gives one span per occurrence, a phrase one span per
  * match covering all its words, a NEAR group one span per word of each
  * match.  Then the positions are turned into byte ranges of the stored text
  * by re-analysing from the nearest checkpoint (FORMAT.md, ".store"), which
@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 #include "analysis/analyzer.h"
-#include "index/segment.h"
+#include "engine/engine.h"
 #include "query/plan.h"
 
 #define SHELF_SPANS_MAX 200000 /* spans kept per document (leaf by leaf); more are ignored */
@@ -36,8 +36,8 @@ typedef struct shelf_spans {
     uint32_t groups; /* number of leaves seen */
 } shelf_spans;
 
-/* Collect the spans of document doc, sorted by start, bytes filled in. */
-int shelf_spans_find(const shelf_segment *seg, uint32_t doc, const shelf_plan *plan,
+/* Collect the spans of the hit's document, sorted by start, bytes filled in. */
+int shelf_spans_find(shelf_engine *engine, const shelf_hit *hit, const shelf_plan *plan,
                      shelf_analyzer *a, const char *text, size_t len, const uint64_t *checkpoints,
                      size_t checkpoint_count, shelf_spans *out, shelf_err *err);
 void shelf_spans_free(shelf_spans *s);

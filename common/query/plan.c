@@ -1,5 +1,6 @@
 /* plan.c - from a parse tree to an analysed, index-aware plan; see plan.h. */
 #include "query/plan.h"
+#include "engine/engine.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -7,7 +8,7 @@
 #include <string.h>
 
 typedef struct planner {
-    const shelf_index *idx;
+    const shelf_engine *engine;
     shelf_analyzer *analyzer;
     char *notes;
     size_t notes_size;
@@ -79,17 +80,17 @@ static int key_stats(planner *pl, shelf_pkey *k)
 {
     uint64_t df = 0;
     k->key[0] = SHELF_FIELD_BODY;
-    if (shelf_index_df(pl->idx, k->key, k->len, &df, pl->err) != SHELF_OK)
+    if (shelf_engine_df(pl->engine, k->key, k->len, &df, pl->err) != SHELF_OK)
         return -1;
     if (df == 0) {
         k->key[0] = SHELF_FIELD_TITLE_ID;
-        int rc = shelf_index_df(pl->idx, k->key, k->len, &df, pl->err);
+        int rc = shelf_engine_df(pl->engine, k->key, k->len, &df, pl->err);
         k->key[0] = SHELF_FIELD_BODY;
         if (rc != SHELF_OK)
             return -1;
     }
     k->df = df;
-    k->idf = shelf_bm25_idf(shelf_index_doc_count(pl->idx), df);
+    k->idf = shelf_bm25_idf(shelf_engine_doc_count(pl->engine), df);
     return 0;
 }
 
@@ -214,27 +215,33 @@ static size_t prefix_key(planner *pl, const char *word, uint8_t key[SHELF_MAX_KE
     return n ? n + 1 : 0;
 }
 
+typedef struct prefix_sink {
+    expansion *e;
+    int failed;
+} prefix_sink;
+
+static int take_expansion(void *ctx, const uint8_t *key, size_t len)
+{
+    prefix_sink *sink = ctx;
+    uint8_t body[SHELF_MAX_KEY_BYTES];
+    memcpy(body, key, len);
+    body[0] = SHELF_FIELD_BODY;
+    if (add_expansion(sink->e, body, len) != 0) {
+        sink->failed = 1;
+        return 1;
+    }
+    return 0;
+}
+
 static int collect_prefix(planner *pl, const uint8_t *prefix, size_t len, uint8_t field, expansion *e)
 {
     uint8_t probe[SHELF_MAX_KEY_BYTES];
     memcpy(probe, prefix, len);
     probe[0] = field;
-    for (size_t s = 0; s < shelf_index_segment_count(pl->idx); s++) {
-        shelf_dict_iter it;
-        if (shelf_dict_seek(&it, shelf_index_segment(pl->idx, s), probe, len, pl->err) != SHELF_OK)
-            return -1;
-        int got;
-        while ((got = shelf_dict_next(&it, pl->err)) == 1) {
-            if (it.key_len < len || memcmp(it.key, probe, len) != 0)
-                break;
-            it.key[0] = SHELF_FIELD_BODY;
-            if (add_expansion(e, it.key, it.key_len) != 0)
-                return -1;
-        }
-        if (got < 0)
-            return -1;
-    }
-    return 0;
+    prefix_sink sink = {e, 0};
+    if (shelf_engine_terms(pl->engine, probe, len, take_expansion, &sink, pl->err) != SHELF_OK)
+        return -1;
+    return sink.failed ? -1 : 0;
 }
 
 static shelf_plan *plan_prefix(planner *pl, const shelf_qnode *q)
@@ -345,7 +352,21 @@ shelf_plan *shelf_plan_build(const shelf_index *idx, shelf_analyzer *analyzer,
                              const shelf_qnode *query, char *notes, size_t notes_size,
                              shelf_err *err, int *err_column)
 {
-    planner pl = {idx, analyzer, notes, notes_size, err, err_column, 0};
+    shelf_engine *engine = shelf_engine_borrow(idx);
+    if (!engine) {
+        shelf_errf(err, SHELF_ENOMEM, "out of memory planning the query");
+        return NULL;
+    }
+    shelf_plan *p = shelf_plan_for_engine(engine, analyzer, query, notes, notes_size, err, err_column);
+    shelf_engine_close(engine);
+    return p;
+}
+
+shelf_plan *shelf_plan_for_engine(const shelf_engine *engine, shelf_analyzer *analyzer,
+                                  const shelf_qnode *query, char *notes, size_t notes_size,
+                                  shelf_err *err, int *err_column)
+{
+    planner pl = {engine, analyzer, notes, notes_size, err, err_column, 0};
     if (notes && notes_size)
         notes[0] = '\0';
     if (err_column)

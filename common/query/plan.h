@@ -66,9 +66,17 @@ typedef struct shelf_plan {
     size_t nchildren;
 } shelf_plan;
 
-/* Build a plan.  notes (may be NULL) receives human-readable remarks such as
- * a prefix expansion cap being hit.  On error returns NULL with err set and
- * *err_column (1-based) where the problem is. */
+typedef struct shelf_engine shelf_engine;
+
+/* Build a plan against an index of either backend (engine.h).  notes (may be
+ * NULL) receives human-readable remarks such as a prefix expansion cap being
+ * hit.  On error returns NULL with err set and *err_column (1-based) where
+ * the problem is. */
+shelf_plan *shelf_plan_for_engine(const shelf_engine *engine, shelf_analyzer *analyzer,
+                                  const shelf_qnode *query, char *notes, size_t notes_size,
+                                  shelf_err *err, int *err_column);
+
+/* The same against an open native index. */
 shelf_plan *shelf_plan_build(const shelf_index *idx, shelf_analyzer *analyzer,
                              const shelf_qnode *query, char *notes, size_t notes_size,
                              shelf_err *err, int *err_column);

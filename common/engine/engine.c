@@ -1,0 +1,89 @@
+/*
+ * engine.c - the backend-independent index handle (engine.h): dispatch
+ * through the backend's operations, and engines borrowed over an open
+ * native index.
+ */
+#include "engine/engine_impl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+shelf_engine *shelf_engine_borrow(const shelf_index *idx)
+{
+    shelf_engine *e = calloc(1, sizeof *e);
+    if (!e || !(e->dir = strdup(shelf_index_dir(idx)))) {
+        free(e);
+        return NULL;
+    }
+    e->ops = &shelf_native_ops;
+    e->backend = SHELF_BACKEND_NATIVE;
+    e->idx = (shelf_index *)idx;
+    e->borrowed = true;
+    snprintf(e->language, sizeof e->language, "%s", shelf_index_language(idx));
+    return e;
+}
+
+void shelf_engine_close(shelf_engine *e)
+{
+    if (!e)
+        return;
+    if (e->ops)
+        e->ops->close(e);
+    shelf_buf_free(&e->blob);
+    free(e->dir);
+    free(e);
+}
+
+shelf_backend shelf_engine_backend(const shelf_engine *e) { return e->backend; }
+const char *shelf_engine_language(const shelf_engine *e) { return e->language; }
+const shelf_index *shelf_engine_native(const shelf_engine *e) { return e->idx; }
+uint64_t shelf_engine_doc_count(const shelf_engine *e) { return e->ops->doc_count(e); }
+
+int shelf_engine_df(const shelf_engine *e, const uint8_t *key, size_t len, uint64_t *df, shelf_err *err)
+{
+    return e->ops->df(e, key, len, df, err);
+}
+
+int shelf_engine_terms(const shelf_engine *e, const uint8_t *prefix, size_t len,
+                       int (*fn)(void *ctx, const uint8_t *key, size_t len), void *ctx,
+                       shelf_err *err)
+{
+    return e->ops->terms(e, prefix, len, fn, ctx, err);
+}
+
+int shelf_engine_search(const shelf_engine *e, const shelf_plan *plan, const shelf_search_opts *o,
+                        shelf_results *out, shelf_err *err)
+{
+    return e->ops->search(e, plan, o, out, err);
+}
+
+int shelf_engine_explain(const shelf_engine *e, const shelf_plan *plan, const shelf_search_opts *o,
+                         const shelf_hit *hit, shelf_explain *ex, shelf_err *err)
+{
+    return e->ops->explain(e, plan, o, hit, ex, err);
+}
+
+int shelf_engine_doc(shelf_engine *e, const shelf_hit *hit, shelf_docview *out, shelf_err *err)
+{
+    return e->ops->doc(e, hit, out, err);
+}
+
+int shelf_engine_text(shelf_engine *e, const shelf_hit *hit, shelf_buf *text, shelf_buf *checkpoints,
+                      shelf_err *err)
+{
+    return e->ops->text(e, hit, text, checkpoints, err);
+}
+
+int shelf_engine_positions(shelf_engine *e, const shelf_hit *hit, const uint8_t *key, size_t len,
+                           shelf_buf *out, shelf_err *err)
+{
+    shelf_buf_reset(out);
+    return e->ops->positions(e, hit, key, len, out, err);
+}
+
+int shelf_engine_each_doc(shelf_engine *e, int (*fn)(void *ctx, const shelf_docview *view), void *ctx,
+                          shelf_err *err)
+{
+    return e->ops->each_doc(e, fn, ctx, err);
+}

@@ -1,0 +1,95 @@
+/*
+ * engine.h - one open index, whichever backend wrote it: the native segment
+ * format (index.h) or a Xapian database (xapian_c.h).  The searcher, the
+ * planner and the snippet code see only this interface, so every query
+ * operator, the output formats, snippets and citations work the same on both.
+ *
+ * The backend is detected from the folder: a MANIFEST means native, a
+ * "xapian" sub-folder means Xapian.
+ *
+ * Keys are the planner's: one field byte (SHELF_FIELD_BODY or
+ * SHELF_FIELD_TITLE_ID) then the term's bytes.  A hit names a document as
+ * (segment position, doc id inside it); Xapian indexes have one "segment"
+ * whose doc ids are Xapian's.
+ */
+#ifndef SHELF_ENGINE_H
+#define SHELF_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "index/index.h"
+#include "query/iter.h"
+#include "query/plan.h"
+#include "query/search.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+typedef struct shelf_engine shelf_engine;
+
+typedef enum shelf_backend { SHELF_BACKEND_NATIVE, SHELF_BACKEND_XAPIAN } shelf_backend;
+
+#define SHELF_XAPIAN_SUBDIR "xapian"
+
+/* A document's metadata.  Strings are not NUL-terminated and stay valid
+ * until the next call on the same engine. */
+typedef struct shelf_docview {
+    const char *path;
+    size_t path_len;
+    const char *title;
+    size_t title_len;
+    uint32_t length, title_length;
+    uint64_t size;
+    int64_t mtime_ns;
+    uint64_t hash;
+    uint32_t flags;
+} shelf_docview;
+
+/* Which backend holds an index folder: SHELF_OK and *backend, or
+ * SHELF_ENOTFOUND ("no index here"). */
+int shelf_engine_detect(const char *dir, shelf_backend *backend, shelf_err *err);
+
+/* flags: SHELF_OPEN_VERIFY (index.h) for the native backend. */
+int shelf_engine_open(shelf_engine **out, const char *dir, unsigned flags, shelf_err *err);
+void shelf_engine_close(shelf_engine *e);
+/* An engine over an index the caller already opened and keeps owning
+ * (closing the engine leaves the index open).  NULL on ENOMEM. */
+shelf_engine *shelf_engine_borrow(const shelf_index *idx);
+
+shelf_backend shelf_engine_backend(const shelf_engine *e);
+const char *shelf_engine_language(const shelf_engine *e);
+uint64_t shelf_engine_doc_count(const shelf_engine *e);
+/* The native index behind the engine, or NULL for Xapian. */
+const shelf_index *shelf_engine_native(const shelf_engine *e);
+
+/* Live documents containing key. */
+int shelf_engine_df(const shelf_engine *e, const uint8_t *key, size_t len, uint64_t *df, shelf_err *err);
+/* Every distinct key starting with prefix (field byte + term prefix), in
+ * byte order per segment; fn returns nonzero to stop. */
+int shelf_engine_terms(const shelf_engine *e, const uint8_t *prefix, size_t len,
+                       int (*fn)(void *ctx, const uint8_t *key, size_t len), void *ctx,
+                       shelf_err *err);
+
+int shelf_engine_search(const shelf_engine *e, const shelf_plan *plan, const shelf_search_opts *o,
+                        shelf_results *out, shelf_err *err);
+/* Score breakdown (native backend only: SHELF_EINVAL on Xapian). */
+int shelf_engine_explain(const shelf_engine *e, const shelf_plan *plan, const shelf_search_opts *o,
+                         const shelf_hit *hit, shelf_explain *ex, shelf_err *err);
+
+int shelf_engine_doc(shelf_engine *e, const shelf_hit *hit, shelf_docview *out, shelf_err *err);
+/* Stored text (NUL appended, not counted) and checkpoints (u64 offsets of
+ * tokens 0, 128, ...). */
+int shelf_engine_text(shelf_engine *e, const shelf_hit *hit, shelf_buf *text, shelf_buf *checkpoints,
+                      shelf_err *err);
+/* Calls fn for every live document (native: in index order; Xapian: by
+ * path) until fn returns nonzero.  view's strings are valid during the call. */
+int shelf_engine_each_doc(shelf_engine *e, int (*fn)(void *ctx, const shelf_docview *view), void *ctx,
+                          shelf_err *err);
+
+/* Positions (uint32_t, ascending) of key in the hit's document; empty when
+ * absent. */
+int shelf_engine_positions(shelf_engine *e, const shelf_hit *hit, const uint8_t *key, size_t len,
+                           shelf_buf *out, shelf_err *err);
+
+#endif

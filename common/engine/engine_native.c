@@ -1,0 +1,127 @@
+/* engine_native.c - the engine operations over a native index (index.h). */
+#include "engine/engine_impl.h"
+
+#include <string.h>
+
+static uint64_t native_doc_count(const shelf_engine *e)
+{
+    return shelf_index_doc_count(e->idx);
+}
+
+static int native_df(const shelf_engine *e, const uint8_t *key, size_t len, uint64_t *df, shelf_err *err)
+{
+    return shelf_index_df(e->idx, key, len, df, err);
+}
+
+static int native_terms(const shelf_engine *e, const uint8_t *prefix, size_t len,
+                        int (*fn)(void *ctx, const uint8_t *key, size_t len), void *ctx, shelf_err *err)
+{
+    const shelf_index *idx = e->idx;
+    for (size_t s = 0; s < shelf_index_segment_count(idx); s++) {
+        shelf_dict_iter it;
+        int rc = shelf_dict_seek(&it, shelf_index_segment(idx, s), prefix, len, err);
+        if (rc != SHELF_OK)
+            return rc;
+        int got;
+        while ((got = shelf_dict_next(&it, err)) == 1) {
+            if (it.key_len < len || memcmp(it.key, prefix, len) != 0)
+                break;
+            if (fn(ctx, it.key, it.key_len))
+                return SHELF_OK;
+        }
+        if (got < 0)
+            return got;
+    }
+    return SHELF_OK;
+}
+
+static int native_search(const shelf_engine *e, const shelf_plan *plan, const shelf_search_opts *o,
+                         shelf_results *out, shelf_err *err)
+{
+    return shelf_search(e->idx, plan, o, out, err);
+}
+
+static int native_explain(const shelf_engine *e, const shelf_plan *plan, const shelf_search_opts *o,
+                          const shelf_hit *hit, shelf_explain *ex, shelf_err *err)
+{
+    return shelf_search_explain(e->idx, plan, o, hit, ex, err);
+}
+
+static int native_doc(shelf_engine *e, const shelf_hit *hit, shelf_docview *out, shelf_err *err)
+{
+    shelf_docmeta m;
+    int rc = shelf_segment_doc(shelf_index_segment(e->idx, hit->segment), hit->local, &m, err);
+    if (rc == SHELF_OK)
+        *out = (shelf_docview){m.path, m.path_len, m.title, m.title_len, m.length, m.title_length,
+                               m.size, m.mtime_ns, m.hash, m.flags};
+    return rc;
+}
+
+static int native_text(shelf_engine *e, const shelf_hit *hit, shelf_buf *text, shelf_buf *checkpoints,
+                       shelf_err *err)
+{
+    return shelf_segment_text(shelf_index_segment(e->idx, hit->segment), hit->local, text, checkpoints,
+                              err);
+}
+
+static int native_positions(shelf_engine *e, const shelf_hit *hit, const uint8_t *key, size_t len,
+                            shelf_buf *out, shelf_err *err)
+{
+    const shelf_segment *seg = shelf_index_segment(e->idx, hit->segment);
+    uint32_t doc = hit->local;
+    shelf_term_stats stats;
+    shelf_postings p;
+    int rc = shelf_segment_lookup(seg, key, len, &stats, err);
+    if (rc == SHELF_ENOTFOUND)
+        return SHELF_OK;
+    if (rc == SHELF_OK)
+        rc = shelf_postings_open(&p, seg, &stats, err);
+    if (rc != SHELF_OK)
+        return rc;
+    if (shelf_postings_advance(&p, doc) != doc) {
+        if (p.status != SHELF_OK && err)
+            *err = p.err;
+        return p.status;
+    }
+    uint32_t tf = shelf_postings_tf_checked(&p, err);
+    if (tf == 0)
+        return SHELF_ECORRUPT;
+    if (shelf_buf_reserve(out, (size_t)tf * sizeof(uint32_t)) != SHELF_OK)
+        return shelf_errf(err, SHELF_ENOMEM, "out of memory");
+    rc = shelf_postings_positions(&p, (uint32_t *)out->data, err);
+    if (rc == SHELF_OK)
+        out->len = (size_t)tf * sizeof(uint32_t);
+    return rc;
+}
+
+static int native_each_doc(shelf_engine *e, int (*fn)(void *ctx, const shelf_docview *view), void *ctx,
+                           shelf_err *err)
+{
+    for (size_t i = 0; i < shelf_index_segment_count(e->idx); i++) {
+        const shelf_deletions *d = shelf_index_deletions(e->idx, i);
+        uint32_t n = shelf_segment_doc_count(shelf_index_segment(e->idx, i));
+        for (uint32_t doc = 0; doc < n; doc++) {
+            if (shelf_deleted(d, doc))
+                continue;
+            shelf_hit hit = {shelf_index_base(e->idx, i) + doc, (uint32_t)i, doc, 0};
+            shelf_docview view;
+            int rc = native_doc(e, &hit, &view, err);
+            if (rc != SHELF_OK)
+                return rc;
+            if (fn(ctx, &view))
+                return SHELF_OK;
+        }
+    }
+    return SHELF_OK;
+}
+
+static void native_close(shelf_engine *e)
+{
+    if (!e->borrowed)
+        shelf_index_close(e->idx);
+    e->idx = NULL;
+}
+
+const engine_ops shelf_native_ops = {native_doc_count, native_df,   native_terms, native_search,
+                                     native_explain,   native_doc,  native_text,  native_positions,
+                                     native_each_doc, native_close};

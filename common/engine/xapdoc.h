@@ -1,0 +1,31 @@
+/*
+ * xapdoc.h - what the Xapian backend keeps in each document's data blob, so
+ * that results, snippets and citations need nothing but the database:
+ *
+ *   magic "SXD1"
+ *   path_len:varint path   title_len:varint title
+ *   size:u64  mtime_ns:i64  hash:u64  flags:u32  length:u32  title_length:u32
+ *   text_len:varint text
+ *   checkpoint_count:varint  checkpoint gaps:varint...   (as in the native store)
+ *
+ * Integers little-endian.  Decoding checks every length against the blob.
+ */
+#ifndef SHELF_XAPDOC_H
+#define SHELF_XAPDOC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/engine.h"
+#include "util/buf.h"
+
+/* Append the blob for a document to out. */
+int shelf_xapdoc_encode(shelf_buf *out, const shelf_docview *meta, const char *text, size_t text_len,
+                        const uint64_t *checkpoints, size_t checkpoint_count);
+
+/* Decode: meta strings point into blob; text and checkpoints (may be NULL)
+ * receive copies.  SHELF_ECORRUPT on a damaged blob. */
+int shelf_xapdoc_decode(const uint8_t *blob, size_t len, shelf_docview *meta, shelf_buf *text,
+                        shelf_buf *checkpoints);
+
+#endif

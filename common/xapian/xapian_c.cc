@@ -93,8 +93,9 @@ int guarded(shelf_err *err, const char *where, const char *what, F &&body)
         return body();
     } catch (const Xapian::Error &e) {
         const char *sys = e.get_error_string();
-        return shelf_errf(err, code_of_current_error(), "%s: %s: %s: %s%s%s%s", where, what, e.get_type(),
-                          e.get_msg().c_str(), sys ? " (" : "", sys ? sys : "", sys ? ")" : "");
+        return shelf_errf(err, code_of_current_error(), "%s: %s: %s: %s%s%s%s", where, what,
+                          e.get_type(), e.get_msg().c_str(), sys ? " (" : "", sys ? sys : "",
+                          sys ? ")" : "");
     } catch (const std::bad_alloc &) {
         return shelf_errf(err, SHELF_ENOMEM, "%s: %s: out of memory", where, what);
     } catch (const bad_argument &e) {
@@ -194,7 +195,7 @@ std::string key_term(const shelf_plan *p, size_t i, bool title)
 // so Xapian never computes it.
 Xapian::Query weightless(const Xapian::Query &q)
 {
-    return q;
+    return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, 0.0);
 }
 
 Xapian::Query term_query(const shelf_plan *p)
@@ -361,12 +362,8 @@ void shelf_xdb_close(shelf_xdb *db)
     if (!db)
         return;
     try {
-        if (db->wdb && db->in_txn)
-            db->wdb->cancel_transaction();
-    } catch (...) {
-        // closing regardless; Xapian drops an unfinished transaction anyway
-    }
-    try {
+        // Xapian's close: an open transaction is cancelled, changes made
+        // outside one are committed.
         db->db->close();
     } catch (...) {
         // nothing to report to: the handle goes away either way

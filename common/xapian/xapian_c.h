@@ -9,6 +9,11 @@
  * Our analyzer's terms never start with an upper-case ASCII letter, so the
  * prefixes cannot collide.  Positions handed to Xapian are ours + 1 (Xapian
  * counts from 1); the functions here take and return ours (from 0).
+ *
+ * Behaviours worth knowing: a path longer than 244 bytes cannot be an id
+ * (Xapian limits terms to 245 bytes); title terms carry no weight in search
+ * (they are stored with wdf 0); closing a writable handle cancels an open
+ * transaction; an empty PATH fragment matches every document.
  */
 #ifndef SHELF_XAPIAN_C_H
 #define SHELF_XAPIAN_C_H
@@ -16,13 +21,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" { /* the project's headers are C: give them C linkage from C++ too */
+#endif
+
 #include "query/plan.h"
 #include "util/buf.h"
 #include "util/error.h"
-
-#ifdef __cplusplus
-extern "C" {
-#endif
 
 #define SHELF_XAPIAN_TITLE_PREFIX "S"
 #define SHELF_XAPIAN_ID_PREFIX "Q"

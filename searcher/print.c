@@ -63,7 +63,7 @@ static void print_context(FILE *out, const print_opts *po, const hit_view *v, co
     size_t first = p->line > po->context ? p->line - po->context : 1;
     size_t last = p->end_line + po->context;
     size_t line = 1, at = 0;
-    while (at <= v->len && line <= last) {
+    while (at < v->len && line <= last) {
         size_t end = shelf_line_end(v->text, v->len, at);
         if (line >= first) {
             int inside = line >= p->line && line <= p->end_line;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #define SECTION_LOOKBACK_LINES 2000
+#define GLUED_RUN_MAX 4
 
 typedef struct candidate {
     size_t anchor; /* index of the anchor span */
@@ -60,17 +61,54 @@ static candidate *score_candidates(const char *text, size_t len, const shelf_spa
     return c;
 }
 
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* The match [a, b) may be glued to other non-space text (e.g. "x—nato»-y").
+ * Widen to the whole white-space-delimited run, unless the run is longer
+ * than GLUED_RUN_MAX widths (a blob, not words): then cut at the match. */
+static size_t run_start(const char *text, size_t a, size_t floor, size_t width)
+{
+    size_t r = a;
+    while (r > floor && !is_space(text[r - 1]))
+        r--;
+    return shelf_char_count(text, r, a) <= GLUED_RUN_MAX * width ? r : a;
+}
+
+static size_t run_end(const char *text, size_t b, size_t ceil, size_t width)
+{
+    size_t r = b;
+    while (r < ceil && !is_space(text[r]))
+        r++;
+    return shelf_char_count(text, b, r) <= GLUED_RUN_MAX * width ? r : b;
+}
+
+/* End of the paragraph's text, without trailing white space. */
+static size_t paragraph_text_end(const char *text, size_t len, size_t pos)
+{
+    size_t end = shelf_paragraph_end(text, len, pos);
+    while (end > 0 && is_space(text[end - 1]))
+        end--;
+    return end;
+}
+
 /* Cut [start, end) around the span [a, b) within its paragraph. */
 static void cut_window(const char *text, size_t len, size_t a, size_t b, size_t width,
                        size_t *start, size_t *end)
 {
     size_t para_start = shelf_paragraph_start(text, a);
-    size_t para_end = shelf_paragraph_end(text, len, a);
+    size_t para_end = paragraph_text_end(text, len, a);
+    if (para_end < b)
+        para_end = b;
     size_t sentence = shelf_sentence_start(text, a, para_start);
     if (shelf_char_count(text, sentence, a) <= width * 6 / 10)
         *start = sentence;
     else
         *start = shelf_word_start_after(text, shelf_chars_back(text, a, width / 4, para_start), a);
+    if (*start == a)
+        *start = run_start(text, a, para_start, width);
     size_t limit = shelf_chars_forward(text, *start, width, para_end);
     if (limit < b)
         limit = b;
@@ -82,7 +120,9 @@ static void cut_window(const char *text, size_t len, size_t a, size_t b, size_t 
         *end = para_end;
     else
         *end = shelf_word_end_before(text, limit, b);
-    while (*end > *start && (text[*end - 1] == ' ' || text[*end - 1] == '\n' || text[*end - 1] == '\r'))
+    if (*end == b)
+        *end = run_end(text, b, para_end, width);
+    while (*end > *start && is_space(text[*end - 1]))
         (*end)--;
 }
 
@@ -126,7 +166,7 @@ static void locate(const char *text, size_t len, shelf_passage *p)
     shelf_line_column(text, p->end, &p->end_line, &ignored);
     shelf_section_of(text, len, p->start, SECTION_LOOKBACK_LINES, &p->section_start, &p->section_len);
     size_t para_start = shelf_paragraph_start(text, p->start);
-    size_t para_end = shelf_paragraph_end(text, len, p->start);
+    size_t para_end = paragraph_text_end(text, len, p->start);
     size_t first = para_start;
     while (first < para_end && (text[first] == ' ' || text[first] == '\t' || text[first] == '\n'))
         first++;

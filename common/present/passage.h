@@ -10,8 +10,10 @@
  *
  * Cutting: a passage starts at the sentence start before its anchor when one
  * lies within 60% of the width, else at a word boundary; it ends at a
- * sentence end when one lies near the width, else at a word boundary.  It
- * never crosses a blank line and never splits a UTF-8 sequence; cut_before
+ * sentence end when one lies near the width, else at a word boundary (a
+ * match glued to other text without white space takes its whole run along,
+ * unless that run is longer than four widths).  It never crosses a blank
+ * line and never splits a UTF-8 sequence; cut_before
  * and cut_after say whether text of the same paragraph was left out (shown as
  * "…").  A document with no located match gets one passage from its start.
  *

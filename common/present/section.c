@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <stdbool.h>
+#include <utf8proc.h>
 
 #define HEADING_MAX_CHARS 80
 
@@ -87,6 +88,18 @@ static bool toc_entry(const char *t, size_t a, size_t b)
     return i < b && i > a && t[i - 1] == '\t';
 }
 
+/* Is the first character a Unicode letter or number? */
+static bool starts_with_letter_or_digit(const char *s, size_t len)
+{
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &cp);
+    if (n <= 0)
+        return false;
+    utf8proc_category_t c = utf8proc_category(cp);
+    return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
+           (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO);
+}
+
 static bool plain_heading(const char *t, size_t len, line_span l, size_t *a, size_t *b)
 {
     *a = l.start;
@@ -95,8 +108,7 @@ static bool plain_heading(const char *t, size_t len, line_span l, size_t *a, siz
     size_t chars = shelf_char_count(t, *a, *b);
     if (chars < 2 || chars > HEADING_MAX_CHARS)
         return false;
-    unsigned char first = (unsigned char)t[*a];
-    if (!(isalnum(first) || first >= 0x80))
+    if (!starts_with_letter_or_digit(t + *a, *b - *a))
         return false;
     char last = t[*b - 1];
     if (last == '.' || last == ',' || last == ';' || last == ':' || toc_entry(t, *a, *b))

@@ -183,7 +183,8 @@ int shelf_spans_find(shelf_engine *engine, const shelf_hit *hit, const shelf_pla
     collect(&c, plan);
     if (c.status != SHELF_OK)
         return c.status;
-    qsort(out->at, out->count, sizeof *out->at, by_first);
+    if (out->count > 1)
+        qsort(out->at, out->count, sizeof *out->at, by_first);
     locator l = {.a = a, .text = text, .len = len, .cp = checkpoints, .ncp = checkpoint_count};
     return fill_bytes(out, &l, err);
 }

@@ -74,7 +74,8 @@ static int compare_best_first(const void *a, const void *b)
 
 shelf_hit *shelf_topk_finish(shelf_topk *t, size_t *count)
 {
-    qsort(t->heap, t->count, sizeof *t->heap, compare_best_first);
+    if (t->count > 1)
+        qsort(t->heap, t->count, sizeof *t->heap, compare_best_first);
     shelf_hit *hits = t->heap;
     *count = t->count;
     t->heap = NULL;

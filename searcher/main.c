@@ -27,7 +27,8 @@ enum { EXIT_HITS = 0, EXIT_NO_HITS = 1, EXIT_ERROR = 2 };
 typedef struct options {
     const char *index_dir;
     size_t limit, offset;
-    bool json, all, explain, count_only, verify;
+    bool json, all, explain, count_only;
+    int verify; /* 0 never, 1 small indexes (default), 2 always */
     int color; /* -1 auto, 0 never, 1 always */
     const char *queries_file;
     size_t passages, width, context;
@@ -74,6 +75,9 @@ static void usage(FILE *out)
 "  --all               make AND the default operator between words\n"
 "  --json              one JSON object per query on stdout\n"
 "  --count             only print the number of matching documents\n"
+"  --exact-total       count every match of a ranked OR query exactly (by\n"
+"                      default the count may be a lower bound, shown as >= N,\n"
+"                      because documents that cannot reach the top are skipped)\n"
 "  --passages N        passages shown per hit (default 2)\n"
 "  --width CHARS       passage length in characters (default 200)\n"
 "  --context N         show N lines of the document around each passage\n"
@@ -88,7 +92,10 @@ static void usage(FILE *out)
 "  --title-weight W    weight of title matches (default 2; 0 = plain BM25)\n"
 "  --color WHEN        auto (default: on a terminal), always or never\n"
 "  --queries FILE      run many queries, one per line, in one process\n"
-"  --no-verify         skip checksum verification when opening the index\n"
+"  --verify            check every file's CRC-32 when opening the index (done\n"
+"                      by default only for indexes up to 64 MiB; file frames and\n"
+"                      every offset are always checked)\n"
+"  --no-verify         never check CRC-32s when opening\n"
 "  -h, --help          this help\n"
 "\n"
 "Exit status: 0 documents matched; 1 none matched; 2 error.\n");
@@ -188,7 +195,7 @@ static char *join_args(char **args, int n)
 static int parse_options(int argc, char **argv, options *opt)
 {
     enum { O_INDEX = 256, O_OFFSET, O_JSON, O_ALL, O_EXPLAIN, O_COUNT, O_K1, O_B, O_TW, O_COLOR,
-           O_QUERIES, O_NOVERIFY, O_PASSAGES, O_WIDTH, O_CONTEXT, O_HIGHLIGHT, O_CITE, O_CITE_FORMAT };
+           O_QUERIES, O_NOVERIFY, O_EXACT, O_VERIFY, O_PASSAGES, O_WIDTH, O_CONTEXT, O_HIGHLIGHT, O_CITE, O_CITE_FORMAT };
     static const struct option longopts[] = {
         {"index", required_argument, NULL, O_INDEX}, {"limit", required_argument, NULL, 'n'},
         {"offset", required_argument, NULL, O_OFFSET}, {"json", no_argument, NULL, O_JSON},
@@ -197,11 +204,12 @@ static int parse_options(int argc, char **argv, options *opt)
         {"b", required_argument, NULL, O_B}, {"title-weight", required_argument, NULL, O_TW},
         {"color", required_argument, NULL, O_COLOR}, {"colour", required_argument, NULL, O_COLOR},
         {"queries", required_argument, NULL, O_QUERIES}, {"no-verify", no_argument, NULL, O_NOVERIFY},
+        {"verify", no_argument, NULL, O_VERIFY}, {"exact-total", no_argument, NULL, O_EXACT},
         {"passages", required_argument, NULL, O_PASSAGES}, {"width", required_argument, NULL, O_WIDTH},
         {"context", required_argument, NULL, O_CONTEXT}, {"highlight", required_argument, NULL, O_HIGHLIGHT},
         {"cite", no_argument, NULL, O_CITE}, {"cite-format", required_argument, NULL, O_CITE_FORMAT},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    *opt = (options){.index_dir = "index", .limit = 10, .color = -1, .verify = true,
+    *opt = (options){.index_dir = "index", .limit = 10, .color = -1, .verify = 1,
                      .passages = SHELF_DEFAULT_PASSAGES, .width = SHELF_DEFAULT_WIDTH};
     shelf_search_opts_default(&opt->search);
     int c, bad = 0;
@@ -219,7 +227,9 @@ static int parse_options(int argc, char **argv, options *opt)
         case O_TW: bad = parse_param("--title-weight", optarg, 0, 1000, &opt->search.title_weight); break;
         case O_COLOR: bad = parse_color(optarg, &opt->color); break;
         case O_QUERIES: opt->queries_file = optarg; break;
-        case O_NOVERIFY: opt->verify = false; break;
+        case O_NOVERIFY: opt->verify = 0; break;
+        case O_VERIFY: opt->verify = 2; break;
+        case O_EXACT: opt->search.exact_total = true; break;
         case O_PASSAGES: bad = parse_count("--passages", optarg, &opt->passages) || check_min("--passages", opt->passages, 1); break;
         case O_WIDTH: bad = parse_count("--width", optarg, &opt->width) || check_min("--width", opt->width, 20); break;
         case O_CONTEXT: bad = parse_count("--context", optarg, &opt->context); break;
@@ -362,7 +372,8 @@ static int open_session(session *s, const options *opt)
 {
     shelf_err err = {0};
     s->opt = opt;
-    int rc = shelf_engine_open(&s->engine, opt->index_dir, opt->verify ? SHELF_OPEN_VERIFY : 0, &err);
+    static const unsigned verify_flags[] = {0, SHELF_OPEN_VERIFY_SMALL, SHELF_OPEN_VERIFY};
+    int rc = shelf_engine_open(&s->engine, opt->index_dir, verify_flags[opt->verify], &err);
     if (rc != SHELF_OK) {
         fprintf(stderr, "searcher: %s\n", err.msg);
         if (rc == SHELF_ENOTFOUND)

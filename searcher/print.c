@@ -223,7 +223,8 @@ static void print_header(FILE *out, const print_opts *po, const query_result *qr
     if (po->json) {
         fputs("{\"query\":", out);
         shelf_json_string(out, qr->query, strlen(qr->query));
-        fprintf(out, ",\"total\":%llu", (unsigned long long)qr->results->total);
+        fprintf(out, ",\"total\":%llu,\"total_exact\":%s", (unsigned long long)qr->results->total,
+                qr->results->total_exact ? "true" : "false");
         if (qr->notes && *qr->notes) {
             fputs(",\"notes\":", out);
             shelf_json_string(out, qr->notes, strlen(qr->notes));
@@ -248,8 +249,8 @@ static void print_footer(FILE *out, const print_opts *po, const query_result *qr
     else if (shown == 0)
         fprintf(out, "%llu matching documents; none after offset %zu\n", total, po->offset);
     else
-        fprintf(out, "%s%zu-%zu of %llu matching documents%s\n", dim(po), po->offset + 1,
-                po->offset + shown, total, reset(po));
+        fprintf(out, "%s%zu-%zu of %s%llu matching documents%s\n", dim(po), po->offset + 1,
+                po->offset + shown, qr->results->total_exact ? "" : "≥ ", total, reset(po));
 }
 
 static void print_hit(FILE *out, const print_opts *po, const hit_view *v, const shelf_explain *ex,

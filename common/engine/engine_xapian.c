@@ -91,6 +91,7 @@ static int xapian_search(const shelf_engine *e, const shelf_plan *plan, const sh
     for (size_t i = 0; rc == SHELF_OK && i < count; i++)
         out->hits[i] = (shelf_hit){xh[i].docid, 0, xh[i].docid, xh[i].score};
     out->count = rc == SHELF_OK ? count : 0;
+    out->total_exact = true; /* Xapian is asked to check every match */
     free(xh);
     return rc;
 }

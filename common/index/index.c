@@ -99,6 +99,19 @@ static int open_snapshot(shelf_index *idx, bool verify, shelf_err *err)
     return shelf_errf(err, SHELF_EIO, "%s: the index kept changing while being opened", idx->dir);
 }
 
+static int verify_if_small(const shelf_index *idx, shelf_err *err)
+{
+    uint64_t bytes = 0;
+    for (uint32_t i = 0; i < idx->manifest.segment_count; i++)
+        bytes += shelf_segment_bytes(idx->segments[i]);
+    for (uint32_t i = 0; bytes <= SHELF_VERIFY_SMALL_BYTES && i < idx->manifest.segment_count; i++) {
+        int rc = shelf_segment_verify(idx->segments[i], err);
+        if (rc != SHELF_OK)
+            return rc;
+    }
+    return SHELF_OK;
+}
+
 int shelf_index_open(shelf_index **out, const char *dir, unsigned flags, shelf_err *err)
 {
     *out = NULL;
@@ -108,6 +121,8 @@ int shelf_index_open(shelf_index **out, const char *dir, unsigned flags, shelf_e
         return shelf_errf(err, SHELF_ENOMEM, "out of memory opening %s", dir);
     }
     int rc = open_snapshot(idx, flags & SHELF_OPEN_VERIFY, err);
+    if (rc == SHELF_OK && (flags & SHELF_OPEN_VERIFY_SMALL) && !(flags & SHELF_OPEN_VERIFY))
+        rc = verify_if_small(idx, err);
     if (rc != SHELF_OK) {
         shelf_index_close(idx);
         return rc;

@@ -25,7 +25,13 @@
 
 typedef struct shelf_index shelf_index;
 
-enum { SHELF_OPEN_VERIFY = 1 }; /* check every file's CRC-32 at open */
+enum {
+    SHELF_OPEN_VERIFY = 1,      /* check every file's CRC-32 at open */
+    SHELF_OPEN_VERIFY_SMALL = 2 /* the same when the index is at most
+                                   SHELF_VERIFY_SMALL_BYTES, so start-up stays
+                                   independent of the collection's size */
+};
+#define SHELF_VERIFY_SMALL_BYTES (64u << 20)
 
 int shelf_index_open(shelf_index **out, const char *dir, unsigned flags, shelf_err *err);
 void shelf_index_close(shelf_index *idx);

@@ -460,6 +460,35 @@ uint32_t shelf_postings_tf_checked(const shelf_postings *p, shelf_err *err)
     return tf;
 }
 
+static double norm_tf(uint32_t tf, uint32_t len, double b, double avg)
+{
+    double k = avg > 0 ? 1.0 - b + b * (double)len / avg : 1.0;
+    return (double)tf / k;
+}
+
+double shelf_postings_max_tfn(const shelf_postings *p, double b, double avg)
+{
+    double best = 0;
+    if (p->skips) {
+        for (uint64_t i = 0; i < p->block_count; i++) {
+            const uint8_t *e = skip_entry(p, i);
+            double v = norm_tf(shelf_load_u32le(e + 16), shelf_load_u32le(e + 20), b, avg);
+            if (v > best)
+                best = v;
+        }
+        return best;
+    }
+    /* One block, already decoded at open: exact. */
+    for (unsigned i = 0; i < p->in_block; i++) {
+        const uint8_t *r = p->seg->records + (size_t)p->docs[i] * SHELF_DOC_RECORD_BYTES;
+        uint32_t len = shelf_load_u32le(r + (p->field == SHELF_FIELD_TITLE_ID ? 4 : 0));
+        double v = norm_tf(p->tfs[i], len, b, avg);
+        if (v > best)
+            best = v;
+    }
+    return best;
+}
+
 static int skip_positions(shelf_postings *p, uint32_t count)
 {
     for (uint32_t i = 0; i < count; i++) {

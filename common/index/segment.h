@@ -102,6 +102,12 @@ static inline uint32_t shelf_postings_tf(const shelf_postings *p)
  * position buffers); 0 with err set (SHELF_ECORRUPT) when it does not fit. */
 uint32_t shelf_postings_tf_checked(const shelf_postings *p, shelf_err *err);
 
+/* An upper bound, over the whole posting list, of tf / (1 - b + b * dl / avg)
+ * (BM25's length-normalised frequency), from the skip table's per-block
+ * (max tf, min length) pairs, or exactly from the single block of a short
+ * list.  Leaves p where it is.  0 on a damaged list. */
+double shelf_postings_max_tfn(const shelf_postings *p, double b, double avg);
+
 /* Positions of the current document: fills out[0..tf-1] (out holds tf).
  * May be called again for the same document. */
 int shelf_postings_positions(shelf_postings *p, uint32_t *out, shelf_err *err);

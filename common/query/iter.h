@@ -65,6 +65,7 @@ struct shelf_iter {
     const shelf_iter_ops *ops;
     uint32_t doc;
     shelf_scorer *scorer;
+    uint64_t cost; /* about how many documents it can visit (for ordering AND) */
 };
 
 /* Build the iterator tree for one segment.  NULL with sc->status set on
@@ -89,6 +90,9 @@ shelf_explain_term *shelf_explain_add(shelf_explain *ex);
 void shelf_scorer_fail(shelf_scorer *sc, const shelf_err *err);
 
 shelf_iter *shelf_iter_term(const shelf_plan *plan, shelf_scorer *sc);
+/* For a term iterator: an upper bound of its score over the segment
+ * (BM25F of the largest normalised frequencies of body and title). */
+double shelf_iter_term_bound(shelf_iter *it);
 shelf_iter *shelf_iter_phrase(const shelf_plan *plan, shelf_scorer *sc);
 shelf_iter *shelf_iter_bool(const shelf_plan *plan, shelf_scorer *sc);
 shelf_iter *shelf_iter_path(const shelf_plan *plan, shelf_scorer *sc);

@@ -15,6 +15,7 @@
 typedef struct bool_iter {
     shelf_iter base;
     shelf_iter **must, **should, **must_not;
+    shelf_iter **must_order; /* must, rarest first (leapfrog order) */
     size_t nmust, nshould, nmust_not;
 } bool_iter;
 
@@ -35,11 +36,12 @@ static uint32_t candidate(bool_iter *t, uint32_t target)
             shelf_iter_advance(t->should[i], target);
         return min_should(t);
     }
+    shelf_iter **order = t->must_order ? t->must_order : t->must;
     size_t agreed = 0;
     while (agreed < t->nmust) {
         agreed = 0;
         for (size_t i = 0; i < t->nmust; i++) {
-            uint32_t d = shelf_iter_advance(t->must[i], target);
+            uint32_t d = shelf_iter_advance(order[i], target);
             if (d == SHELF_DOC_END)
                 return SHELF_DOC_END;
             if (d > target) {
@@ -121,7 +123,38 @@ static void bool_free(shelf_iter *it)
     free_all(t->must, t->nmust);
     free_all(t->should, t->nshould);
     free_all(t->must_not, t->nmust_not);
+    free(t->must_order);
     free(t);
+}
+
+/* Leapfrogging is cheapest when the rarest clause leads: sort the MUST
+ * clauses by increasing cost (a stable insertion sort; there are few).  The
+ * score is still summed in the plan's order (bool_score), so the order of
+ * evaluation never changes a result. */
+static void order_musts(bool_iter *t)
+{
+    t->must_order = malloc((t->nmust ? t->nmust : 1) * sizeof *t->must_order);
+    if (!t->must_order)
+        return;
+    for (size_t i = 0; i < t->nmust; i++) {
+        shelf_iter *x = t->must[i];
+        size_t j = i;
+        while (j > 0 && t->must_order[j - 1]->cost > x->cost) {
+            t->must_order[j] = t->must_order[j - 1];
+            j--;
+        }
+        t->must_order[j] = x;
+    }
+}
+
+static uint64_t estimate_cost(const bool_iter *t)
+{
+    if (t->nmust)
+        return t->must_order ? t->must_order[0]->cost : t->must[0]->cost;
+    uint64_t sum = 0;
+    for (size_t i = 0; i < t->nshould; i++)
+        sum += t->should[i]->cost;
+    return sum;
 }
 
 static const shelf_iter_ops bool_ops = {bool_next, bool_advance, bool_score, bool_explain, bool_free};
@@ -159,6 +192,8 @@ shelf_iter *shelf_iter_bool(const shelf_plan *plan, shelf_scorer *sc)
         else
             t->should[t->nshould++] = child;
     }
+    order_musts(t);
+    t->base.cost = estimate_cost(t);
     settle(t, 0);
     return &t->base;
 }

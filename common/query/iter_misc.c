@@ -91,6 +91,7 @@ shelf_iter *shelf_iter_path(const shelf_plan *plan, shelf_scorer *sc)
     t->base.scorer = sc;
     t->fragment = plan->text;
     t->fragment_len = strlen(plan->text);
+    t->base.cost = shelf_segment_doc_count(sc->seg);
     path_settle(t, 0);
     return &t->base;
 }

@@ -225,6 +225,10 @@ shelf_iter *shelf_iter_phrase(const shelf_plan *plan, shelf_scorer *sc)
         t->idf_sum += plan->keys[i].idf;
         all_present = open_word(t, i) && all_present;
     }
+    t->base.cost = all_present ? UINT64_MAX : 0;
+    for (size_t i = 0; all_present && i < t->n; i++)
+        if (t->posts[i].term.df < t->base.cost)
+            t->base.cost = t->posts[i].term.df;
     if (all_present)
         settle(t, 0);
     else

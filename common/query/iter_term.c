@@ -126,6 +126,18 @@ static void term_explain(shelf_iter *it, shelf_explain *ex)
     e->score = shelf_bm25_saturate(it->scorer, e->idf, p.tfn);
 }
 
+double shelf_iter_term_bound(shelf_iter *it)
+{
+    term_iter *t = (term_iter *)it;
+    shelf_scorer *sc = it->scorer;
+    double tfn = 0;
+    if (t->has_body)
+        tfn += shelf_postings_max_tfn(&t->body, sc->b, sc->avg_body);
+    if (t->has_title && sc->title_weight > 0)
+        tfn += sc->title_weight * shelf_postings_max_tfn(&t->title, sc->b, sc->avg_title);
+    return shelf_bm25_saturate(sc, t->plan->keys[0].idf, tfn);
+}
+
 static void term_free(shelf_iter *it)
 {
     free(it);
@@ -148,6 +160,7 @@ shelf_iter *shelf_iter_term(const shelf_plan *plan, shelf_scorer *sc)
     t->title_only = plan->field == SHELF_FIELD_TITLE_ID;
     t->has_body = open_field(t, SHELF_FIELD_BODY, &t->body);
     t->has_title = open_field(t, SHELF_FIELD_TITLE_ID, &t->title);
+    t->base.cost = (t->has_body ? t->body.term.df : 0) + (t->has_title ? t->title.term.df : 0);
     settle(t);
     return &t->base;
 }

@@ -1,5 +1,6 @@
 /* search.c - exact top-k over all segments; see search.h. */
 #include "query/search.h"
+#include "query/maxscore.h"
 #include "query/topk.h"
 
 #include <stdlib.h>
@@ -11,6 +12,7 @@ void shelf_search_opts_default(shelf_search_opts *o)
     o->b = SHELF_DEFAULT_B;
     o->title_weight = SHELF_DEFAULT_TITLE_WEIGHT;
     o->k = 10;
+    o->exact_total = false;
 }
 
 static void init_scorer(shelf_scorer *sc, const shelf_index *idx, size_t seg, const shelf_search_opts *o)
@@ -59,8 +61,11 @@ int shelf_search(const shelf_index *idx, const shelf_plan *plan, const shelf_sea
     if (shelf_topk_init(&top, o->k) != SHELF_OK)
         return shelf_errf(err, SHELF_ENOMEM, "out of memory for %zu hits", o->k);
     int rc = SHELF_OK;
+    bool prune = o->k > 0 && !o->exact_total && shelf_maxscore_applies(plan);
+    out->total_exact = !prune;
     for (size_t s = 0; rc == SHELF_OK && s < shelf_index_segment_count(idx); s++)
-        rc = search_segment(idx, s, plan, o, &top, &out->total, err);
+        rc = prune ? shelf_maxscore_segment(idx, s, plan, o, &top, &out->total, err)
+                   : search_segment(idx, s, plan, o, &top, &out->total, err);
     if (rc == SHELF_OK)
         out->hits = shelf_topk_finish(&top, &out->count);
     shelf_topk_free(&top);

@@ -3,13 +3,20 @@
  * exact top k hits with a bounded heap, plus the exact number of matches.
  *
  * Order: higher score first; equal scores by lower global document number,
- * so the output is deterministic.  BM25 statistics (N, average lengths, df)
+ * so the output is deterministic.
+ *
+ * A ranked OR of plain terms (the common query) is evaluated with MaxScore
+ * dynamic pruning (maxscore.h): same hits, same scores, same order as
+ * exhaustive evaluation, but documents that cannot enter the top k are not
+ * scored, so total is then a lower bound (total_exact false) unless
+ * exact_total is asked for.  Every other query is evaluated exhaustively.  BM25 statistics (N, average lengths, df)
  * are those of the whole index's live documents; deleted documents never
  * match.
  */
 #ifndef SHELF_QUERY_SEARCH_H
 #define SHELF_QUERY_SEARCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,7 +30,8 @@
 
 typedef struct shelf_search_opts {
     double k1, b, title_weight;
-    size_t k; /* hits to keep (0: count only) */
+    size_t k;         /* hits to keep (0: count only) */
+    bool exact_total; /* never prune: count every match exactly */
 } shelf_search_opts;
 
 typedef struct shelf_hit {
@@ -34,7 +42,8 @@ typedef struct shelf_hit {
 } shelf_hit;
 
 typedef struct shelf_results {
-    uint64_t total;   /* every matching document */
+    uint64_t total;   /* matching documents: all of them when total_exact, */
+    bool total_exact; /* else a lower bound (dynamic pruning skipped some) */
     shelf_hit *hits;  /* best first; count <= k */
     size_t count;
 } shelf_results;

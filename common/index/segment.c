@@ -489,14 +489,14 @@ double shelf_postings_max_tfn(const shelf_postings *p, double b, double avg)
     return best;
 }
 
-static int skip_positions(shelf_postings *p, uint32_t count)
+/* Skip count varints: each ends with the first byte whose high bit is clear. */
+static int skip_positions(shelf_postings *p, uint64_t count)
 {
-    for (uint32_t i = 0; i < count; i++) {
-        uint64_t v;
-        if (shelf_varint_get(&p->pos_p, p->pos_end, &v))
-            return -1;
-    }
-    return 0;
+    const uint8_t *q = p->pos_p, *end = p->pos_end;
+    while (count > 0 && q < end)
+        count -= !(*q++ & 0x80);
+    p->pos_p = q;
+    return count == 0 ? 0 : -1;
 }
 
 int shelf_postings_positions(shelf_postings *p, uint32_t *out, shelf_err *err)
@@ -507,11 +507,11 @@ int shelf_postings_positions(shelf_postings *p, uint32_t *out, shelf_err *err)
         p->pos_p = p->pos_block;
         p->pos_index = 0;
     }
-    while (p->pos_index < p->index) {
-        if (skip_positions(p, p->tfs[p->pos_index]))
-            goto damaged;
-        p->pos_index++;
-    }
+    uint64_t to_skip = 0;
+    while (p->pos_index < p->index)
+        to_skip += p->tfs[p->pos_index++];
+    if (to_skip && skip_positions(p, to_skip))
+        goto damaged;
     uint64_t pos = 0;
     for (uint32_t i = 0; i < p->tfs[p->index]; i++) {
         uint64_t v;

@@ -24,6 +24,7 @@ typedef struct phrase_iter {
     shelf_postings *posts;
     positions *pos;
     shelf_word_positions *words;
+    size_t *rarest; /* word indexes by increasing df */
     uint32_t matches;
     double idf_sum;
 } phrase_iter;
@@ -70,12 +71,14 @@ static uint32_t count_matches(phrase_iter *t)
     return count;
 }
 
-/* Smallest doc >= target where every word occurs; END when none. */
+/* Smallest doc >= target where every word occurs; END when none.  Words
+ * are visited rarest first, so the leader skips furthest. */
 static uint32_t align(phrase_iter *t, uint32_t target)
 {
     size_t agreed = 0;
     while (agreed < t->n) {
-        for (size_t i = 0; i < t->n; i++) {
+        for (size_t k = 0; k < t->n; k++) {
+            size_t i = t->rarest[k];
             uint32_t d = shelf_postings_advance(&t->posts[i], target);
             if (t->posts[i].status != SHELF_OK) {
                 shelf_scorer_fail(t->base.scorer, &t->posts[i].err);
@@ -171,6 +174,7 @@ static void phrase_free(shelf_iter *it)
         free(t->pos[i].at);
     free(t->pos);
     free(t->words);
+    free(t->rarest);
     free(t->posts);
     free(t);
 }
@@ -200,6 +204,18 @@ static int open_word(phrase_iter *t, size_t i)
     return 1;
 }
 
+static void order_by_rarity(phrase_iter *t)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        size_t j = i;
+        while (j > 0 && t->posts[t->rarest[j - 1]].term.df > t->posts[i].term.df) {
+            t->rarest[j] = t->rarest[j - 1];
+            j--;
+        }
+        t->rarest[j] = i;
+    }
+}
+
 shelf_iter *shelf_iter_phrase(const shelf_plan *plan, shelf_scorer *sc)
 {
     phrase_iter *t = calloc(1, sizeof *t);
@@ -207,8 +223,9 @@ shelf_iter *shelf_iter_phrase(const shelf_plan *plan, shelf_scorer *sc)
         t->posts = calloc(plan->nkeys, sizeof *t->posts);
         t->pos = calloc(plan->nkeys, sizeof *t->pos);
         t->words = calloc(plan->nkeys, sizeof *t->words);
+        t->rarest = calloc(plan->nkeys, sizeof *t->rarest);
     }
-    if (!t || !t->posts || !t->pos || !t->words) {
+    if (!t || !t->posts || !t->pos || !t->words || !t->rarest) {
         if (t)
             phrase_free(&t->base);
         shelf_err err;
@@ -225,6 +242,7 @@ shelf_iter *shelf_iter_phrase(const shelf_plan *plan, shelf_scorer *sc)
         t->idf_sum += plan->keys[i].idf;
         all_present = open_word(t, i) && all_present;
     }
+    order_by_rarity(t);
     t->base.cost = all_present ? UINT64_MAX : 0;
     for (size_t i = 0; all_present && i < t->n; i++)
         if (t->posts[i].term.df < t->base.cost)

@@ -1,0 +1,199 @@
+/*
+ * qbench.c - query benchmark driver for our engine (either backend), the
+ * counterpart of fts5_driver.c: runs every query of a file R times in one
+ * process with warm caches and prints one JSON object with latency
+ * percentiles, queries per second, hits and errors.
+ *
+ *   qbench INDEX QUERYFILE [--k N] [--count] [--repeat R] [--snippets]
+ *          [--exact-total]
+ *
+ * --count asks for the number of matches only (k = 0); --snippets also builds
+ * the passages of every hit and reports the mean time per hit.  Exit 2 on
+ * usage errors or when the index cannot be opened.
+ */
+#include "engine/engine.h"
+#include "present/snippets.h"
+#include "query/parse.h"
+#include "query/plan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct bench_opts {
+    const char *index, *queries;
+    size_t k, repeat;
+    bool count, snippets, exact;
+} bench_opts;
+
+typedef struct tally {
+    double *lat; /* microseconds, one per run */
+    size_t runs, cap;
+    uint64_t hits, errors, snippet_hits;
+    double snippet_us;
+} tally;
+
+static double now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static int parse_args(int argc, char **argv, bench_opts *o)
+{
+    *o = (bench_opts){.k = 10, .repeat = 3};
+    int positional = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--k") == 0 && i + 1 < argc)
+            o->k = strtoul(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--repeat") == 0 && i + 1 < argc)
+            o->repeat = strtoul(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--count") == 0)
+            o->count = true;
+        else if (strcmp(argv[i], "--snippets") == 0)
+            o->snippets = true;
+        else if (strcmp(argv[i], "--exact-total") == 0)
+            o->exact = true;
+        else if (positional == 0 && argv[i][0] != '-')
+            o->index = argv[i], positional++;
+        else if (positional == 1 && argv[i][0] != '-')
+            o->queries = argv[i], positional++;
+        else
+            return -1;
+    }
+    return positional == 2 && o->repeat > 0 ? 0 : -1;
+}
+
+static void record(tally *t, double us)
+{
+    if (t->runs == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 1024;
+        t->lat = realloc(t->lat, t->cap * sizeof *t->lat);
+        if (!t->lat)
+            abort();
+    }
+    t->lat[t->runs++] = us;
+}
+
+static void time_snippets(shelf_engine *e, shelf_analyzer *a, const shelf_plan *plan,
+                          const shelf_results *r, tally *t)
+{
+    shelf_passage_opts po = {SHELF_DEFAULT_PASSAGES, SHELF_DEFAULT_WIDTH};
+    shelf_buf text = SHELF_BUF_INIT;
+    for (size_t i = 0; i < r->count; i++) {
+        shelf_passages p;
+        shelf_err err = {0};
+        double start = now_us();
+        if (shelf_snippets_for_engine_hit(e, &r->hits[i], plan, a, &po, &text, &p, &err) == SHELF_OK) {
+            t->snippet_us += now_us() - start;
+            t->snippet_hits++;
+            shelf_passages_free(&p);
+        }
+    }
+    shelf_buf_free(&text);
+}
+
+/* One run of one query, timed from parsing to results. */
+static void run_once(shelf_engine *e, shelf_analyzer *a, const bench_opts *o, const char *query,
+                     bool last, tally *t)
+{
+    shelf_err err = {0};
+    int column;
+    double start = now_us();
+    shelf_qnode *tree = shelf_query_parse(query, NULL, &err, &column);
+    shelf_plan *plan = tree ? shelf_plan_for_engine(e, a, tree, NULL, 0, &err, &column) : NULL;
+    shelf_search_opts so;
+    shelf_search_opts_default(&so);
+    so.k = o->count ? 0 : o->k;
+    so.exact_total = o->exact;
+    shelf_results r = {0};
+    int rc = plan ? shelf_engine_search(e, plan, &so, &r, &err) : SHELF_EINVAL;
+    double us = now_us() - start;
+    if (rc == SHELF_OK) {
+        record(t, us);
+        if (last)
+            t->hits += r.total;
+        if (last && o->snippets)
+            time_snippets(e, a, plan, &r, t);
+    } else if (last) {
+        t->errors++;
+    }
+    shelf_results_free(&r);
+    shelf_plan_free(plan);
+    shelf_query_free(tree);
+}
+
+static int by_value(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return a < b ? -1 : a > b;
+}
+
+static double percentile(const tally *t, double p)
+{
+    if (t->runs == 0)
+        return 0;
+    size_t i = (size_t)(p * (double)(t->runs - 1) + 0.5);
+    return t->lat[i];
+}
+
+static void report(const bench_opts *o, size_t queries, const tally *t, double seconds)
+{
+    qsort(t->lat, t->runs, sizeof *t->lat, by_value);
+    printf("{\"engine\":\"shelf\",\"queries\":%zu,\"repeats\":%zu,\"k\":%zu,\"count_only\":%s,"
+           "\"p50_us\":%.1f,\"p95_us\":%.1f,\"p99_us\":%.1f,\"qps\":%.1f,\"hits\":%llu,\"errors\":%llu",
+           queries, o->repeat, o->count ? 0 : o->k, o->count ? "true" : "false", percentile(t, 0.5),
+           percentile(t, 0.95), percentile(t, 0.99), seconds > 0 ? (double)t->runs / seconds : 0,
+           (unsigned long long)t->hits, (unsigned long long)t->errors);
+    if (o->snippets)
+        printf(",\"snippet_us_per_hit\":%.1f",
+               t->snippet_hits ? t->snippet_us / (double)t->snippet_hits : 0);
+    printf("}\n");
+}
+
+int main(int argc, char **argv)
+{
+    bench_opts o;
+    if (parse_args(argc, argv, &o) != 0) {
+        fprintf(stderr, "usage: qbench INDEX QUERYFILE [--k N] [--count] [--repeat R] [--snippets] "
+                        "[--exact-total]\n");
+        return 2;
+    }
+    shelf_err err = {0};
+    shelf_engine *e;
+    if (shelf_engine_open(&e, o.index, 0, &err) != SHELF_OK) {
+        fprintf(stderr, "qbench: %s\n", err.msg);
+        return 2;
+    }
+    shelf_analyzer *a = shelf_analyzer_new(shelf_engine_language(e), &err);
+    FILE *f = fopen(o.queries, "r");
+    if (!a || !f) {
+        fprintf(stderr, "qbench: %s: %s\n", o.queries, a ? "cannot open" : err.msg);
+        return 2;
+    }
+    char **lines = NULL, buf[4096];
+    size_t n = 0;
+    while (fgets(buf, sizeof buf, f)) {
+        buf[strcspn(buf, "\r\n")] = '\0';
+        if (!buf[0])
+            continue;
+        lines = realloc(lines, (n + 1) * sizeof *lines);
+        lines[n++] = strdup(buf);
+    }
+    fclose(f);
+    tally t = {0};
+    double start = now_us();
+    for (size_t r = 0; r < o.repeat; r++)
+        for (size_t i = 0; i < n; i++)
+            run_once(e, a, &o, lines[i], r + 1 == o.repeat, &t);
+    report(&o, n, &t, (now_us() - start) / 1e6);
+    for (size_t i = 0; i < n; i++)
+        free(lines[i]);
+    free(lines);
+    free(t.lat);
+    shelf_analyzer_free(a);
+    shelf_engine_close(e);
+    return 0;
+}

@@ -11,6 +11,7 @@
 #include "index/index.h"
 #include "index/indexwriter.h"
 #include "listing.h"
+#include "pipeline.h"
 #include "progress.h"
 #include "walk.h"
 
@@ -33,6 +34,7 @@ typedef struct options {
     size_t memory_mb;
     mode mode;
     int quiet, rebuild, prune, wait;
+    unsigned threads;
     shelf_merge_policy merge_policy;
     char **paths;
     size_t path_count;
@@ -41,6 +43,7 @@ typedef struct options {
 typedef struct run_state {
     const options *opt;
     shelf_indexwriter *writer;
+    pipeline *pipe; /* --threads: reading and analysis on worker threads */
     progress bar;
     uint64_t files, bytes, tokens, invalid_bytes, cut_tokens;
     uint64_t unchanged, skipped, ignored;
@@ -80,6 +83,8 @@ static void usage(FILE *out)
 "  --list               list indexed documents (tokens, size, modified, path, title)\n"
 "  --optimize           merge all segments into one, dropping deleted documents\n"
 "  --merge-policy P     tiered (default: merge 8 segments of similar size) or none\n"
+"  --threads N          read and analyse files on N threads while one thread\n"
+"                       writes the index (default 1: everything on one thread)\n"
 "  --memory MB          memory for postings before spilling sorted runs to\n"
 "                       disk (default 256)\n"
 "  --wait               wait for another indexer's lock instead of failing\n"
@@ -131,7 +136,7 @@ static int parse_policy(const char *s, shelf_merge_policy *out)
 static int parse_options(int argc, char **argv, options *opt)
 {
     enum { O_INDEX = 256, O_LANGUAGE, O_MEMORY, O_CHECK, O_REBUILD, O_NOPRUNE, O_REMOVE, O_LIST,
-           O_OPTIMIZE, O_POLICY, O_WAIT, O_BACKEND };
+           O_OPTIMIZE, O_POLICY, O_WAIT, O_BACKEND, O_THREADS };
     static const struct option longopts[] = {
         {"index", required_argument, NULL, O_INDEX}, {"language", required_argument, NULL, O_LANGUAGE},
         {"memory", required_argument, NULL, O_MEMORY}, {"check", no_argument, NULL, O_CHECK},
@@ -140,8 +145,9 @@ static int parse_options(int argc, char **argv, options *opt)
         {"optimize", no_argument, NULL, O_OPTIMIZE}, {"merge-policy", required_argument, NULL, O_POLICY},
         {"wait", no_argument, NULL, O_WAIT}, {"quiet", no_argument, NULL, 'q'},
         {"backend", required_argument, NULL, O_BACKEND},
+        {"threads", required_argument, NULL, O_THREADS},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    *opt = (options){.index_dir = "index", .memory_mb = 256, .prune = 1,
+    *opt = (options){.index_dir = "index", .memory_mb = 256, .prune = 1, .threads = 1,
                      .merge_policy = SHELF_MERGE_TIERED};
     int c;
     while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
@@ -168,6 +174,15 @@ static int parse_options(int argc, char **argv, options *opt)
             break;
         case O_WAIT: opt->wait = 1; break;
         case O_BACKEND: opt->backend = optarg; break;
+        case O_THREADS: {
+            size_t n;
+            if (parse_size(optarg, &n) != 0 || n > 64) {
+                fprintf(stderr, "indexer: --threads wants 1 to 64, got '%s'\n", optarg);
+                return -1;
+            }
+            opt->threads = (unsigned)n;
+            break;
+        }
         case 'q': opt->quiet = 1; break;
         case 'h': usage(stdout); exit(EXIT_DONE);
         default:
@@ -242,13 +257,15 @@ static void on_problem(void *ctx, const char *path, const char *reason)
     warn(st, "skipped %s: %s", path, reason);
 }
 
-static int index_file(run_state *st, const char *path, shelf_extracted *ex)
+static int index_file(run_state *st, const char *path, shelf_extracted *ex, const shelf_analyzed *an)
 {
     shelf_doc_input doc = {.path = path, .title = ex->title, .title_len = ex->title_len,
                            .text = ex->text, .text_len = ex->len, .size = ex->size,
                            .mtime_ns = ex->mtime_ns, .hash = ex->hash};
     shelf_doc_report rep;
-    if (shelf_indexwriter_add(st->writer, &doc, &rep, &st->err) != SHELF_OK) {
+    int rc = an ? shelf_indexwriter_add_analyzed(st->writer, &doc, an, &rep, &st->err)
+                : shelf_indexwriter_add(st->writer, &doc, &rep, &st->err);
+    if (rc != SHELF_OK) {
         st->failed = 1;
         return 1;
     }
@@ -263,6 +280,50 @@ static int index_file(run_state *st, const char *path, shelf_extracted *ex)
     return 0;
 }
 
+/* A file read (and perhaps analysed): add it unless its content is the
+ * indexed one.  Returns nonzero to stop the run. */
+static int consume(void *ctx, const char *path, int rc, const shelf_err *err, shelf_extracted *ex,
+                   const shelf_analyzed *an)
+{
+    run_state *st = ctx;
+    if (rc == SHELF_ESKIP || rc == SHELF_EIO) {
+        st->skipped++;
+        warn(st, "skipped %s%s", err->msg, "");
+        return 0;
+    }
+    if (rc != SHELF_OK) {
+        st->err = *err;
+        st->failed = 1;
+        return 1;
+    }
+    int stop = 0;
+    if (shelf_indexwriter_same_content(st->writer, path, ex->hash))
+        st->unchanged++;
+    else
+        stop = index_file(st, path, ex, an);
+    st->files++;
+    st->bytes += ex->size;
+    progress_update(&st->bar, st->files, st->bytes);
+    return stop;
+}
+
+/* Does the file need reading?  (Unchanged files cost one stat.) */
+static bool needs_reading(run_state *st, const char *path)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return true; /* reading it will report the problem */
+    int64_t mtime = (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec;
+    if (st->pipe)
+        pipeline_lock(st->pipe);
+    shelf_source_state state = shelf_indexwriter_probe(st->writer, path, (uint64_t)sb.st_size, mtime);
+    if (state == SHELF_SOURCE_SAME)
+        st->unchanged++;
+    if (st->pipe)
+        pipeline_unlock(st->pipe);
+    return state != SHELF_SOURCE_SAME;
+}
+
 static int on_file(void *ctx, const char *path)
 {
     run_state *st = ctx;
@@ -270,37 +331,16 @@ static int on_file(void *ctx, const char *path)
         st->ignored++;
         return 0;
     }
-    struct stat sb;
-    if (stat(path, &sb) == 0) {
-        int64_t mtime = (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec;
-        shelf_source_state state = shelf_indexwriter_probe(st->writer, path, (uint64_t)sb.st_size, mtime);
-        if (state == SHELF_SOURCE_SAME) {
-            st->unchanged++;
-            return 0;
-        }
-    }
+    if (!needs_reading(st, path))
+        return 0;
+    if (st->pipe)
+        return pipeline_submit(st->pipe, path);
     shelf_extracted ex;
     shelf_err err = {0};
     int rc = shelf_extract_file(path, &ex, &err);
-    if (rc == SHELF_ESKIP || rc == SHELF_EIO) {
-        st->skipped++;
-        warn(st, "skipped %s%s", err.msg, "");
-        return 0;
-    }
-    if (rc != SHELF_OK) {
-        st->err = err;
-        st->failed = 1;
-        return 1;
-    }
-    int stop = 0;
-    if (shelf_indexwriter_same_content(st->writer, path, ex.hash))
-        st->unchanged++;
-    else
-        stop = index_file(st, path, &ex);
-    st->files++;
-    st->bytes += ex.size;
-    shelf_extracted_free(&ex);
-    progress_update(&st->bar, st->files, st->bytes);
+    int stop = consume(st, path, rc, &err, &ex, NULL);
+    if (rc == SHELF_OK)
+        shelf_extracted_free(&ex);
     return stop;
 }
 
@@ -376,8 +416,16 @@ static void walk_all(run_state *st)
         walk_paths(opt->paths, opt->path_count, &counter);
         progress_start(&st->bar, t.files, t.bytes);
     }
+    if (opt->threads > 1) {
+        bool native = shelf_indexwriter_is_native(st->writer);
+        st->pipe = pipeline_start(opt->threads, native ? shelf_indexwriter_language(st->writer) : NULL,
+                                  consume, st);
+    }
     walk_callbacks cb = {on_file, on_problem, st};
     walk_paths(opt->paths, opt->path_count, &cb);
+    if (st->pipe)
+        pipeline_finish(st->pipe);
+    st->pipe = NULL;
     progress_clear(&st->bar);
 }
 

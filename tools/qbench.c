@@ -6,7 +6,10 @@
  *
  *   qbench INDEX QUERYFILE [--k N] [--count] [--repeat R] [--snippets]
  *          [--exact-total]
+ *   qbench INDEX QUERYFILE --matches
  *
+ * --matches prints, per query, the number of matching documents and their
+ * sorted paths (count<TAB>path<TAB>path...), for comparing engines.
  * --count asks for the number of matches only (k = 0); --snippets also builds
  * the passages of every hit and reports the mean time per hit.  Exit 2 on
  * usage errors or when the index cannot be opened.
@@ -24,7 +27,7 @@
 typedef struct bench_opts {
     const char *index, *queries;
     size_t k, repeat;
-    bool count, snippets, exact;
+    bool count, snippets, exact, matches;
 } bench_opts;
 
 typedef struct tally {
@@ -56,6 +59,8 @@ static int parse_args(int argc, char **argv, bench_opts *o)
             o->snippets = true;
         else if (strcmp(argv[i], "--exact-total") == 0)
             o->exact = true;
+        else if (strcmp(argv[i], "--matches") == 0)
+            o->matches = true;
         else if (positional == 0 && argv[i][0] != '-')
             o->index = argv[i], positional++;
         else if (positional == 1 && argv[i][0] != '-')
@@ -63,7 +68,7 @@ static int parse_args(int argc, char **argv, bench_opts *o)
         else
             return -1;
     }
-    return positional == 2 && o->repeat > 0 ? 0 : -1;
+    return positional == 2 && (o->repeat > 0 || o->matches) ? 0 : -1;
 }
 
 static void record(tally *t, double us)
@@ -119,6 +124,46 @@ static void run_once(shelf_engine *e, shelf_analyzer *a, const bench_opts *o, co
             time_snippets(e, a, plan, &r, t);
     } else if (last) {
         t->errors++;
+    }
+    shelf_results_free(&r);
+    shelf_plan_free(plan);
+    shelf_query_free(tree);
+}
+
+static int by_string(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* --matches: every matching document of one query, paths sorted. */
+static void print_matches(shelf_engine *e, shelf_analyzer *a, const char *query)
+{
+    shelf_err err = {0};
+    int column;
+    shelf_qnode *tree = shelf_query_parse(query, NULL, &err, &column);
+    shelf_plan *plan = tree ? shelf_plan_for_engine(e, a, tree, NULL, 0, &err, &column) : NULL;
+    shelf_search_opts so;
+    shelf_search_opts_default(&so);
+    so.k = (size_t)shelf_engine_doc_count(e);
+    so.exact_total = true;
+    shelf_results r = {0};
+    if (!plan || shelf_engine_search(e, plan, &so, &r, &err) != SHELF_OK) {
+        printf("error\t%s\n", err.msg);
+    } else {
+        char **paths = calloc(r.count + 1, sizeof *paths);
+        for (size_t i = 0; i < r.count; i++) {
+            shelf_docview v;
+            if (shelf_engine_doc(e, &r.hits[i], &v, &err) == SHELF_OK)
+                paths[i] = strndup(v.path, v.path_len);
+        }
+        qsort(paths, r.count, sizeof *paths, by_string);
+        printf("%llu", (unsigned long long)r.total);
+        for (size_t i = 0; i < r.count; i++) {
+            printf("\t%s", paths[i] ? paths[i] : "?");
+            free(paths[i]);
+        }
+        printf("\n");
+        free(paths);
     }
     shelf_results_free(&r);
     shelf_plan_free(plan);
@@ -183,12 +228,19 @@ int main(int argc, char **argv)
         lines[n++] = strdup(buf);
     }
     fclose(f);
+    if (o.matches) {
+        for (size_t i = 0; i < n; i++)
+            print_matches(e, a, lines[i]);
+    }
     tally t = {0};
     double start = now_us();
+    if (o.matches)
+        o.repeat = 0;
     for (size_t r = 0; r < o.repeat; r++)
         for (size_t i = 0; i < n; i++)
             run_once(e, a, &o, lines[i], r + 1 == o.repeat, &t);
-    report(&o, n, &t, (now_us() - start) / 1e6);
+    if (!o.matches)
+        report(&o, n, &t, (now_us() - start) / 1e6);
     for (size_t i = 0; i < n; i++)
         free(lines[i]);
     free(lines);

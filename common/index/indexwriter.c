@@ -315,6 +315,25 @@ static int open_fresh(shelf_indexwriter *w, shelf_err *err)
     return w->fresh ? SHELF_OK : (err && err->code ? err->code : SHELF_EIO);
 }
 
+/* Record a document just added to the fresh segment under its path. */
+static int note_added(shelf_indexwriter *w, const char *path, const shelf_doc_report *rep,
+                      shelf_err *err)
+{
+    shelf_pathentry *old = live_entry(w, path);
+    if (old && delete_entry(w, old) != SHELF_OK)
+        return shelf_errf(err, SHELF_ENOMEM, "out of memory");
+    if (old)
+        w->updated++;
+    else
+        w->added++;
+    shelf_pathentry *e = shelf_pathmap_put(&w->paths, path, FRESH, rep->doc);
+    if (!e)
+        return shelf_errf(err, SHELF_ENOMEM, "out of memory");
+    e->seen = 1;
+    w->fresh_docs++;
+    return SHELF_OK;
+}
+
 int shelf_indexwriter_add(shelf_indexwriter *w, const shelf_doc_input *doc,
                           shelf_doc_report *report, shelf_err *err)
 {
@@ -325,23 +344,38 @@ int shelf_indexwriter_add(shelf_indexwriter *w, const shelf_doc_input *doc,
     shelf_doc_report rep;
     if (rc == SHELF_OK)
         rc = shelf_segwriter_add(w->fresh, doc, &rep, err);
-    if (rc != SHELF_OK)
-        return rc;
-    shelf_pathentry *old = live_entry(w, doc->path);
-    if (old && delete_entry(w, old) != SHELF_OK)
-        return shelf_errf(err, SHELF_ENOMEM, "out of memory");
-    if (old)
-        w->updated++;
-    else
-        w->added++;
-    shelf_pathentry *e = shelf_pathmap_put(&w->paths, doc->path, FRESH, rep.doc);
-    if (!e)
-        return shelf_errf(err, SHELF_ENOMEM, "out of memory");
-    e->seen = 1;
-    w->fresh_docs++;
-    if (report)
+    if (rc == SHELF_OK)
+        rc = note_added(w, doc->path, &rep, err);
+    if (rc == SHELF_OK && report)
         *report = rep;
-    return SHELF_OK;
+    return rc;
+}
+
+int shelf_indexwriter_add_analyzed(shelf_indexwriter *w, const shelf_doc_input *doc,
+                                   const shelf_analyzed *an, shelf_doc_report *report, shelf_err *err)
+{
+    if (w->xap)
+        return shelf_xapwriter_add(w->xap, doc, report, err);
+    shelf_crashpoint();
+    int rc = open_fresh(w, err);
+    shelf_doc_report rep;
+    if (rc == SHELF_OK)
+        rc = shelf_segwriter_add_analyzed(w->fresh, doc, an, &rep, err);
+    if (rc == SHELF_OK)
+        rc = note_added(w, doc->path, &rep, err);
+    if (rc == SHELF_OK && report)
+        *report = rep;
+    return rc;
+}
+
+bool shelf_indexwriter_is_native(const shelf_indexwriter *w)
+{
+    return w->xap == NULL;
+}
+
+const char *shelf_indexwriter_language(const shelf_indexwriter *w)
+{
+    return w->xap ? shelf_xapwriter_language(w->xap) : shelf_analyzer_language(w->analyzer);
 }
 
 int shelf_indexwriter_remove(shelf_indexwriter *w, const char *path, uint64_t *count, shelf_err *err)

@@ -65,6 +65,15 @@ bool shelf_indexwriter_same_content(shelf_indexwriter *w, const char *path, uint
 /* Add a document; a live document with the same path is replaced. */
 int shelf_indexwriter_add(shelf_indexwriter *w, const shelf_doc_input *doc,
                           shelf_doc_report *report, shelf_err *err);
+/* The same for a document analysed beforehand with this writer's language
+ * (shelf_indexwriter_language); the Xapian backend analyses it again. */
+int shelf_indexwriter_add_analyzed(shelf_indexwriter *w, const shelf_doc_input *doc,
+                                   const shelf_analyzed *an, shelf_doc_report *report, shelf_err *err);
+/* True unless the writer writes the Xapian backend. */
+bool shelf_indexwriter_is_native(const shelf_indexwriter *w);
+/* The analysis language the writer uses. */
+const char *shelf_indexwriter_language(const shelf_indexwriter *w);
+
 /* Delete the live documents whose path is `path` or lies under the folder
  * `path`; *count receives how many. */
 int shelf_indexwriter_remove(shelf_indexwriter *w, const char *path, uint64_t *count, shelf_err *err);

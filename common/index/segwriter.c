@@ -114,41 +114,93 @@ static int invert_field(shelf_segwriter *w, uint8_t field, const char *text, siz
     return SHELF_OK;
 }
 
-int shelf_segwriter_add(shelf_segwriter *w, const shelf_doc_input *in, shelf_doc_report *report,
-                        shelf_err *err)
+/* What both ways of adding share: room for the document's lengths. */
+static int begin_document(shelf_segwriter *w, shelf_err *err)
 {
     if (w->doc_count == UINT32_MAX - 1)
         return shelf_errf(err, SHELF_EINVAL, "%s: segment is full (4 billion documents)", w->dir);
     if (grow_lengths(w) != SHELF_OK)
         return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", w->dir);
+    return SHELF_OK;
+}
+
+/* Store the document's record and text once its terms are inverted. */
+static int finish_document(shelf_segwriter *w, const shelf_doc_input *in, uint32_t length,
+                           uint32_t title_length, uint64_t invalid_bytes, uint64_t cut_tokens,
+                           const uint64_t *checkpoints, size_t checkpoint_count,
+                           shelf_doc_report *report, shelf_err *err)
+{
+    uint32_t doc = w->doc_count;
+    shelf_docinfo info = {
+        .path = in->path, .title = in->title, .title_bytes = in->title_len,
+        .length = length, .title_length = title_length,
+        .size = in->size, .mtime_ns = in->mtime_ns, .hash = in->hash,
+        .flags = invalid_bytes ? SHELF_DOC_FLAG_INVALID_UTF8 : 0,
+    };
+    int rc = shelf_docwriter_add(&w->docs, &info, in->text, in->text_len, checkpoints,
+                                 checkpoint_count, err);
+    if (rc != SHELF_OK)
+        return rc;
+    w->lengths[1][doc] = length;
+    w->lengths[2][doc] = title_length;
+    w->doc_count++;
+    w->total_tokens += length;
+    if (report)
+        *report = (shelf_doc_report){doc, length, invalid_bytes, cut_tokens};
+    return shelf_inverter_end_doc(w->inverter, err);
+}
+
+int shelf_segwriter_add(shelf_segwriter *w, const shelf_doc_input *in, shelf_doc_report *report,
+                        shelf_err *err)
+{
+    int rc = begin_document(w, err);
+    if (rc != SHELF_OK)
+        return rc;
     uint32_t doc = w->doc_count;
     shelf_token_iter body, title;
     size_t checkpoints = 0;
-    int rc = invert_field(w, SHELF_FIELD_BODY, in->text, in->text_len, doc, &body, &checkpoints, err);
+    rc = invert_field(w, SHELF_FIELD_BODY, in->text, in->text_len, doc, &body, &checkpoints, err);
     if (rc == SHELF_OK)
         rc = invert_field(w, SHELF_FIELD_TITLE_ID, in->title, in->title_len, doc, &title, NULL, err);
     if (rc != SHELF_OK)
         return rc;
-    shelf_docinfo info = {
-        .path = in->path, .title = in->title, .title_bytes = in->title_len,
-        .length = body.next_position, .title_length = title.next_position,
-        .size = in->size, .mtime_ns = in->mtime_ns, .hash = in->hash,
-        .flags = body.invalid_bytes ? SHELF_DOC_FLAG_INVALID_UTF8 : 0,
-    };
-    rc = shelf_docwriter_add(&w->docs, &info, in->text, in->text_len, w->checkpoints, checkpoints, err);
+    return finish_document(w, in, body.next_position, title.next_position, body.invalid_bytes,
+                           body.cut_tokens + title.cut_tokens, w->checkpoints, checkpoints, report,
+                           err);
+}
+
+static int invert_records(shelf_segwriter *w, uint8_t field, const shelf_buf *records, uint32_t doc,
+                          shelf_err *err)
+{
+    uint8_t key[SHELF_MAX_KEY_BYTES];
+    key[0] = field;
+    shelf_analyzed_cursor c = {records->data, records->data + records->len};
+    const uint8_t *term;
+    size_t len;
+    uint32_t position;
+    while (shelf_analyzed_next(&c, &term, &len, &position)) {
+        memcpy(key + 1, term, len);
+        int rc = shelf_inverter_add(w->inverter, key, len + 1, doc, position, err);
+        if (rc != SHELF_OK)
+            return rc;
+    }
+    return SHELF_OK;
+}
+
+int shelf_segwriter_add_analyzed(shelf_segwriter *w, const shelf_doc_input *in,
+                                 const shelf_analyzed *an, shelf_doc_report *report, shelf_err *err)
+{
+    int rc = begin_document(w, err);
+    uint32_t doc = w->doc_count;
+    if (rc == SHELF_OK)
+        rc = invert_records(w, SHELF_FIELD_BODY, &an->body, doc, err);
+    if (rc == SHELF_OK)
+        rc = invert_records(w, SHELF_FIELD_TITLE_ID, &an->title, doc, err);
     if (rc != SHELF_OK)
         return rc;
-    w->lengths[1][doc] = info.length;
-    w->lengths[2][doc] = info.title_length;
-    w->doc_count++;
-    w->total_tokens += info.length;
-    if (report) {
-        report->doc = doc;
-        report->tokens = info.length;
-        report->invalid_bytes = body.invalid_bytes;
-        report->cut_tokens = body.cut_tokens + title.cut_tokens;
-    }
-    return shelf_inverter_end_doc(w->inverter, err);
+    return finish_document(w, in, an->body_tokens, an->title_tokens, an->invalid_bytes, an->cut_tokens,
+                           (const uint64_t *)an->checkpoints.data,
+                           an->checkpoints.len / sizeof(uint64_t), report, err);
 }
 
 static uint64_t file_size(const char *path)

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "analysis/analyzer.h"
+#include "index/analyzed.h"
 #include "util/error.h"
 
 typedef struct shelf_segwriter shelf_segwriter;
@@ -51,6 +52,10 @@ shelf_segwriter *shelf_segwriter_open(const char *dir, uint32_t number, shelf_an
                                       size_t memory_budget, shelf_err *err);
 int shelf_segwriter_add(shelf_segwriter *w, const shelf_doc_input *doc, shelf_doc_report *report,
                         shelf_err *err);
+/* The same for a document analysed beforehand (analyzed.h) with the same
+ * language: no analysis happens here. */
+int shelf_segwriter_add_analyzed(shelf_segwriter *w, const shelf_doc_input *doc,
+                                 const shelf_analyzed *an, shelf_doc_report *report, shelf_err *err);
 int shelf_segwriter_finish(shelf_segwriter *w, shelf_segment_summary *summary, shelf_err *err);
 int shelf_segwriter_commit(shelf_segwriter *w, shelf_err *err);
 void shelf_segwriter_free(shelf_segwriter *w);

@@ -313,6 +313,11 @@ int shelf_xapwriter_commit(shelf_xapwriter *w, shelf_commit_summary *summary, sh
     return rc;
 }
 
+const char *shelf_xapwriter_language(const shelf_xapwriter *w)
+{
+    return shelf_analyzer_language(w->analyzer);
+}
+
 void shelf_xapwriter_free(shelf_xapwriter *w)
 {
     if (!w)

@@ -24,6 +24,7 @@ int shelf_xapwriter_prune(shelf_xapwriter *w, char *const *roots, size_t root_co
                           shelf_err *err);
 int shelf_xapwriter_commit(shelf_xapwriter *w, shelf_commit_summary *summary, shelf_err *err);
 void shelf_xapwriter_free(shelf_xapwriter *w);
+const char *shelf_xapwriter_language(const shelf_xapwriter *w);
 
 /* True when a path lies at or under root (root "a" covers "a" and "a/..."). */
 bool shelf_path_under(const char *path, const char *root);

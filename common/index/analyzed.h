@@ -1,0 +1,39 @@
+/*
+ * analyzed.h - a document analysed ahead of indexing, so that analysis can
+ * run on other threads than the one that owns the index writer
+ * (`indexer --threads`).  It holds what the segment writer would otherwise
+ * compute itself: each field's terms with positions, the body's checkpoints
+ * (every 128th token's byte offset) and the analysis counters.
+ *
+ * Token records in body/title: term_len:u8, term bytes, position:u32 (host
+ * order; the buffer never leaves the process).
+ */
+#ifndef SHELF_ANALYZED_H
+#define SHELF_ANALYZED_H
+
+#include <stdint.h>
+
+#include "analysis/analyzer.h"
+#include "util/buf.h"
+
+typedef struct shelf_analyzed {
+    shelf_buf body, title;
+    shelf_buf checkpoints; /* uint64_t offsets */
+    uint32_t body_tokens, title_tokens;
+    uint64_t invalid_bytes, cut_tokens;
+} shelf_analyzed;
+
+/* Analyse a document's text and title (replacing out's contents). */
+int shelf_analyze_document(shelf_analyzer *a, const char *text, size_t text_len, const char *title,
+                           size_t title_len, shelf_analyzed *out);
+void shelf_analyzed_free(shelf_analyzed *d);
+
+/* Walk one field's records: returns false at the end. */
+typedef struct shelf_analyzed_cursor {
+    const uint8_t *p, *end;
+} shelf_analyzed_cursor;
+
+bool shelf_analyzed_next(shelf_analyzed_cursor *c, const uint8_t **term, size_t *len,
+                         uint32_t *position);
+
+#endif

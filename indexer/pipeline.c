@@ -1,0 +1,173 @@
+/* pipeline.c - parallel reading and analysis, ordered writing; see pipeline.h. */
+#include "pipeline.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct slot {
+    bool queued, ready; /* queued: waiting for a worker; ready: for the writer */
+    uint64_t seq;
+    char *path;
+    int rc;
+    shelf_err err;
+    shelf_extracted ex;
+    shelf_analyzed an;
+} slot;
+
+struct pipeline {
+    pthread_mutex_t mu;        /* guards everything below but the writer lock */
+    pthread_cond_t changed;
+    pthread_mutex_t writer_mu; /* the index writer */
+    slot ring[PIPELINE_WINDOW];
+    uint64_t submitted;        /* next sequence number to hand out */
+    uint64_t claimed;          /* next sequence number a worker takes */
+    uint64_t consumed;         /* next sequence number the writer takes */
+    bool closing, stopped;
+    unsigned workers;
+    pthread_t *threads;
+    pthread_t writer;
+    char language[SHELF_LANGUAGE_MAX + 1];
+    pipeline_consume consume;
+    void *ctx;
+};
+
+static void process(pipeline *p, shelf_analyzer *a, slot *s)
+{
+    s->rc = shelf_extract_file(s->path, &s->ex, &s->err);
+    if (s->rc == SHELF_OK && a &&
+        shelf_analyze_document(a, s->ex.text, s->ex.len, s->ex.title, s->ex.title_len, &s->an) != SHELF_OK)
+        s->rc = shelf_errf(&s->err, SHELF_ENOMEM, "%s: out of memory analysing", s->path);
+}
+
+static void *worker_main(void *arg)
+{
+    pipeline *p = arg;
+    shelf_err err;
+    shelf_analyzer *a = p->language[0] ? shelf_analyzer_new(p->language, &err) : NULL;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (p->claimed == p->submitted && !p->closing)
+            pthread_cond_wait(&p->changed, &p->mu);
+        if (p->claimed == p->submitted)
+            break;
+        slot *s = &p->ring[p->claimed++ % PIPELINE_WINDOW];
+        s->queued = false;
+        pthread_mutex_unlock(&p->mu);
+        process(p, a, s);
+        pthread_mutex_lock(&p->mu);
+        s->ready = true;
+        pthread_cond_broadcast(&p->changed);
+    }
+    pthread_mutex_unlock(&p->mu);
+    shelf_analyzer_free(a);
+    return NULL;
+}
+
+static void release(slot *s)
+{
+    if (s->rc == SHELF_OK)
+        shelf_extracted_free(&s->ex);
+    free(s->path);
+    s->path = NULL;
+}
+
+static void *writer_main(void *arg)
+{
+    pipeline *p = arg;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        slot *s = &p->ring[p->consumed % PIPELINE_WINDOW];
+        while (!(p->consumed < p->submitted && s->ready) && !(p->closing && p->consumed == p->submitted))
+            pthread_cond_wait(&p->changed, &p->mu);
+        if (p->consumed == p->submitted)
+            break;
+        pthread_mutex_unlock(&p->mu);
+        pthread_mutex_lock(&p->writer_mu);
+        int stop = p->stopped ? 0 : p->consume(p->ctx, s->path, s->rc, &s->err, &s->ex, &s->an);
+        pthread_mutex_unlock(&p->writer_mu);
+        release(s);
+        pthread_mutex_lock(&p->mu);
+        if (stop)
+            p->stopped = true;
+        s->ready = false;
+        p->consumed++;
+        pthread_cond_broadcast(&p->changed);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+pipeline *pipeline_start(unsigned workers, const char *language, pipeline_consume consume, void *ctx)
+{
+    pipeline *p = calloc(1, sizeof *p);
+    if (!p || !(p->threads = calloc(workers, sizeof *p->threads))) {
+        free(p);
+        return NULL;
+    }
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_mutex_init(&p->writer_mu, NULL);
+    pthread_cond_init(&p->changed, NULL);
+    snprintf(p->language, sizeof p->language, "%s", language ? language : "");
+    p->consume = consume;
+    p->ctx = ctx;
+    p->workers = workers;
+    for (unsigned i = 0; i < workers; i++)
+        pthread_create(&p->threads[i], NULL, worker_main, p);
+    pthread_create(&p->writer, NULL, writer_main, p);
+    return p;
+}
+
+int pipeline_submit(pipeline *p, const char *path)
+{
+    char *copy = strdup(path);
+    pthread_mutex_lock(&p->mu);
+    while (p->submitted - p->consumed >= PIPELINE_WINDOW && !p->stopped)
+        pthread_cond_wait(&p->changed, &p->mu);
+    int stopped = p->stopped || !copy;
+    if (!stopped) {
+        slot *s = &p->ring[p->submitted % PIPELINE_WINDOW];
+        s->ready = false; /* s->an keeps its buffers from the slot's last use */
+        s->rc = SHELF_OK;
+        shelf_err_clear(&s->err);
+        memset(&s->ex, 0, sizeof s->ex);
+        s->seq = p->submitted++;
+        s->path = copy;
+        s->queued = true;
+        pthread_cond_broadcast(&p->changed);
+    } else {
+        free(copy);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return stopped;
+}
+
+void pipeline_lock(pipeline *p)
+{
+    pthread_mutex_lock(&p->writer_mu);
+}
+
+void pipeline_unlock(pipeline *p)
+{
+    pthread_mutex_unlock(&p->writer_mu);
+}
+
+void pipeline_finish(pipeline *p)
+{
+    pthread_mutex_lock(&p->mu);
+    p->closing = true;
+    pthread_cond_broadcast(&p->changed);
+    pthread_mutex_unlock(&p->mu);
+    for (unsigned i = 0; i < p->workers; i++)
+        pthread_join(p->threads[i], NULL);
+    pthread_join(p->writer, NULL);
+    for (size_t i = 0; i < PIPELINE_WINDOW; i++)
+        shelf_analyzed_free(&p->ring[i].an);
+    pthread_mutex_destroy(&p->mu);
+    pthread_mutex_destroy(&p->writer_mu);
+    pthread_cond_destroy(&p->changed);
+    free(p->threads);
+    free(p);
+}

@@ -417,9 +417,7 @@ static void walk_all(run_state *st)
         progress_start(&st->bar, t.files, t.bytes);
     }
     if (opt->threads > 1) {
-        bool native = shelf_indexwriter_is_native(st->writer);
-        st->pipe = pipeline_start(opt->threads, native ? shelf_indexwriter_language(st->writer) : NULL,
-                                  consume, st);
+        st->pipe = pipeline_start(opt->threads, shelf_indexwriter_language(st->writer), consume, st);
     }
     walk_callbacks cb = {on_file, on_problem, st};
     walk_paths(opt->paths, opt->path_count, &cb);

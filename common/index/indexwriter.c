@@ -355,7 +355,7 @@ int shelf_indexwriter_add_analyzed(shelf_indexwriter *w, const shelf_doc_input *
                                    const shelf_analyzed *an, shelf_doc_report *report, shelf_err *err)
 {
     if (w->xap)
-        return shelf_xapwriter_add(w->xap, doc, report, err);
+        return shelf_xapwriter_add_analyzed(w->xap, doc, an, report, err);
     shelf_crashpoint();
     int rc = open_fresh(w, err);
     shelf_doc_report rep;
@@ -366,11 +366,6 @@ int shelf_indexwriter_add_analyzed(shelf_indexwriter *w, const shelf_doc_input *
     if (rc == SHELF_OK && report)
         *report = rep;
     return rc;
-}
-
-bool shelf_indexwriter_is_native(const shelf_indexwriter *w)
-{
-    return w->xap == NULL;
 }
 
 const char *shelf_indexwriter_language(const shelf_indexwriter *w)

@@ -66,11 +66,9 @@ bool shelf_indexwriter_same_content(shelf_indexwriter *w, const char *path, uint
 int shelf_indexwriter_add(shelf_indexwriter *w, const shelf_doc_input *doc,
                           shelf_doc_report *report, shelf_err *err);
 /* The same for a document analysed beforehand with this writer's language
- * (shelf_indexwriter_language); the Xapian backend analyses it again. */
+ * (shelf_indexwriter_language). */
 int shelf_indexwriter_add_analyzed(shelf_indexwriter *w, const shelf_doc_input *doc,
                                    const shelf_analyzed *an, shelf_doc_report *report, shelf_err *err);
-/* True unless the writer writes the Xapian backend. */
-bool shelf_indexwriter_is_native(const shelf_indexwriter *w);
 /* The analysis language the writer uses. */
 const char *shelf_indexwriter_language(const shelf_indexwriter *w);
 

@@ -24,8 +24,7 @@ struct shelf_xapwriter {
     shelf_analyzer *analyzer;
     shelf_pathmap seen;
     shelf_buf blob, scratch;
-    uint64_t *checkpoints;
-    size_t checkpoints_cap;
+    shelf_analyzed analyzed; /* the document being added, when we analyse it */
     uint64_t added, updated, removed;
     int locked, in_transaction;
 };
@@ -117,63 +116,47 @@ bool shelf_xapwriter_same_content(shelf_xapwriter *w, const char *path, uint64_t
 
 /* ---- adding ---- */
 
-static int note_checkpoint(shelf_xapwriter *w, size_t index, uint64_t offset)
-{
-    if (index == w->checkpoints_cap) {
-        size_t cap = w->checkpoints_cap ? w->checkpoints_cap * 2 : 256;
-        uint64_t *p = realloc(w->checkpoints, cap * sizeof *p);
-        if (!p)
-            return SHELF_ENOMEM;
-        w->checkpoints = p;
-        w->checkpoints_cap = cap;
-    }
-    w->checkpoints[index] = offset;
-    return SHELF_OK;
-}
-
-/* Postings of one field; returns tokens seen or -1 (err set). */
-static int64_t add_field(shelf_xapwriter *w, shelf_xdoc *doc, const char *text, size_t len, bool title,
-                         size_t *checkpoints, shelf_token_iter *it, shelf_err *err)
+/* Postings of one field's analysed records; title terms get the "S" prefix
+ * and wdf 0. */
+static int add_records(shelf_xdoc *doc, const shelf_buf *records, bool title, shelf_err *err)
 {
     char term[SHELF_MAX_KEY_BYTES + 1];
     size_t skip = title ? 1 : 0;
     term[0] = SHELF_XAPIAN_TITLE_PREFIX[0];
-    shelf_token tok;
-    shelf_tokens_begin(it, w->analyzer, text, len);
-    while (shelf_tokens_next(it, &tok)) {
-        if (checkpoints && tok.position % SHELF_CHECKPOINT_EVERY == 0 &&
-            note_checkpoint(w, (*checkpoints)++, tok.start) != SHELF_OK) {
-            shelf_errf(err, SHELF_ENOMEM, "out of memory");
-            return -1;
-        }
-        memcpy(term + skip, tok.term, tok.term_len);
-        if (shelf_xdoc_add_posting(doc, term, tok.term_len + skip, tok.position, title ? 0 : 1, err))
-            return -1;
+    shelf_analyzed_cursor c = {records->data, records->data + records->len};
+    const uint8_t *t;
+    size_t len;
+    uint32_t position;
+    while (shelf_analyzed_next(&c, &t, &len, &position)) {
+        memcpy(term + skip, t, len);
+        int rc = shelf_xdoc_add_posting(doc, term, len + skip, position, title ? 0 : 1, err);
+        if (rc != SHELF_OK)
+            return rc;
     }
-    return it->next_position;
+    return SHELF_OK;
 }
 
 static int build_doc(shelf_xapwriter *w, shelf_xdoc *xd, const shelf_doc_input *in,
-                     shelf_doc_report *rep, shelf_err *err)
+                     const shelf_analyzed *an, shelf_err *err)
 {
-    shelf_token_iter body, title;
-    size_t checkpoints = 0;
-    int64_t length = add_field(w, xd, in->text, in->text_len, false, &checkpoints, &body, err);
-    int64_t title_length = length < 0 ? -1 : add_field(w, xd, in->title, in->title_len, true, NULL, &title, err);
-    if (title_length < 0)
-        return err && err->code ? err->code : SHELF_ENOMEM;
-    shelf_docview meta = {in->path, strlen(in->path), in->title, in->title_len, (uint32_t)length,
-                          (uint32_t)title_length, in->size, in->mtime_ns, in->hash,
-                          body.invalid_bytes ? SHELF_DOC_FLAG_INVALID_UTF8 : 0};
+    int rc = add_records(xd, &an->body, false, err);
+    if (rc == SHELF_OK)
+        rc = add_records(xd, &an->title, true, err);
+    if (rc != SHELF_OK)
+        return rc;
+    shelf_docview meta = {in->path, strlen(in->path), in->title, in->title_len, an->body_tokens,
+                          an->title_tokens, in->size, in->mtime_ns, in->hash,
+                          an->invalid_bytes ? SHELF_DOC_FLAG_INVALID_UTF8 : 0};
     shelf_buf_reset(&w->blob);
-    if (shelf_xapdoc_encode(&w->blob, &meta, in->text, in->text_len, w->checkpoints, checkpoints))
+    if (shelf_xapdoc_encode(&w->blob, &meta, in->text, in->text_len,
+                            (const uint64_t *)an->checkpoints.data,
+                            an->checkpoints.len / sizeof(uint64_t)))
         return shelf_errf(err, SHELF_ENOMEM, "out of memory");
-    *rep = (shelf_doc_report){0, (uint32_t)length, body.invalid_bytes, body.cut_tokens + title.cut_tokens};
     return shelf_xdoc_set_data(xd, w->blob.data, w->blob.len, err);
 }
 
-int shelf_xapwriter_add(shelf_xapwriter *w, const shelf_doc_input *in, shelf_doc_report *report,
-                        shelf_err *err)
+int shelf_xapwriter_add_analyzed(shelf_xapwriter *w, const shelf_doc_input *in,
+                                 const shelf_analyzed *an, shelf_doc_report *report, shelf_err *err)
 {
     shelf_crashpoint();
     if (strlen(in->path) + 1 > XAPIAN_TERM_MAX)
@@ -182,8 +165,7 @@ int shelf_xapwriter_add(shelf_xapwriter *w, const shelf_doc_input *in, shelf_doc
     shelf_xdoc *xd = shelf_xdoc_new();
     if (!xd)
         return shelf_errf(err, SHELF_ENOMEM, "out of memory");
-    shelf_doc_report rep;
-    int rc = build_doc(w, xd, in, &rep, err);
+    int rc = build_doc(w, xd, in, an, err);
     size_t path_len = strlen(in->path);
     uint32_t old, docid = 0;
     bool replacing = rc == SHELF_OK && shelf_xdb_find(w->db, in->path, path_len, &old, NULL) == SHELF_OK;
@@ -196,11 +178,19 @@ int shelf_xapwriter_add(shelf_xapwriter *w, const shelf_doc_input *in, shelf_doc
         w->updated++;
     else
         w->added++;
-    rep.doc = docid;
     shelf_pathmap_put(&w->seen, in->path, 0, 0);
     if (report)
-        *report = rep;
+        *report = (shelf_doc_report){docid, an->body_tokens, an->invalid_bytes, an->cut_tokens};
     return SHELF_OK;
+}
+
+int shelf_xapwriter_add(shelf_xapwriter *w, const shelf_doc_input *in, shelf_doc_report *report,
+                        shelf_err *err)
+{
+    if (shelf_analyze_document(w->analyzer, in->text, in->text_len, in->title, in->title_len,
+                               &w->analyzed) != SHELF_OK)
+        return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory analysing", in->path);
+    return shelf_xapwriter_add_analyzed(w, in, &w->analyzed, report, err);
 }
 
 /* ---- deleting ---- */
@@ -330,7 +320,7 @@ void shelf_xapwriter_free(shelf_xapwriter *w)
     shelf_pathmap_free(&w->seen);
     shelf_buf_free(&w->blob);
     shelf_buf_free(&w->scratch);
-    free(w->checkpoints);
+    shelf_analyzed_free(&w->analyzed);
     if (w->locked)
         shelf_lock_release(w->dir);
     free(w->dir);

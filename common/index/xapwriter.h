@@ -19,6 +19,8 @@ shelf_source_state shelf_xapwriter_probe(shelf_xapwriter *w, const char *path, u
 bool shelf_xapwriter_same_content(shelf_xapwriter *w, const char *path, uint64_t hash);
 int shelf_xapwriter_add(shelf_xapwriter *w, const shelf_doc_input *doc, shelf_doc_report *report,
                         shelf_err *err);
+int shelf_xapwriter_add_analyzed(shelf_xapwriter *w, const shelf_doc_input *in,
+                                 const shelf_analyzed *an, shelf_doc_report *report, shelf_err *err);
 int shelf_xapwriter_remove(shelf_xapwriter *w, const char *path, uint64_t *count, shelf_err *err);
 int shelf_xapwriter_prune(shelf_xapwriter *w, char *const *roots, size_t root_count, uint64_t *count,
                           shelf_err *err);

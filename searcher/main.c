@@ -93,7 +93,7 @@ static void usage(FILE *out)
 "  --color WHEN        auto (default: on a terminal), always or never\n"
 "  --queries FILE      run many queries, one per line, in one process\n"
 "  --verify            check every file's CRC-32 when opening the index (done\n"
-"                      by default only for indexes up to 64 MiB; file frames and\n"
+"                      by default only for indexes up to 8 MiB; file frames and\n"
 "                      every offset are always checked)\n"
 "  --no-verify         never check CRC-32s when opening\n"
 "  -h, --help          this help\n"

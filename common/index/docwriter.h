@@ -4,7 +4,7 @@
  * with token checkpoints).  Layout: FORMAT.md, ".docs" and ".store".
  *
  * Documents are added in doc id order (0, 1, 2, ...).  Memory: one store
- * block (64 KiB, or one document when it is larger) and its compressed copy;
+ * block (16 KiB, or one document when it is larger) and its compressed copy;
  * the heap spills to an unlinked temporary file and is appended at finish.
  */
 #ifndef SHELF_DOCWRITER_H

@@ -31,7 +31,7 @@ enum {
                                    SHELF_VERIFY_SMALL_BYTES, so start-up stays
                                    independent of the collection's size */
 };
-#define SHELF_VERIFY_SMALL_BYTES (64u << 20)
+#define SHELF_VERIFY_SMALL_BYTES (8u << 20)
 
 int shelf_index_open(shelf_index **out, const char *dir, unsigned flags, shelf_err *err);
 void shelf_index_close(shelf_index *idx);

@@ -75,6 +75,8 @@ int shelf_fw_write(shelf_fwriter *w, const void *data, size_t n)
 {
     if (w->status != SHELF_OK)
         return w->status;
+    if (n == 0) /* zlib's crc32 of a NULL buffer returns its seed, 0: skip */
+        return SHELF_OK;
     const uint8_t *p = data;
     w->crc = (uint32_t)crc32_z(w->crc, p, n);
     w->offset += n;

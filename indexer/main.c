@@ -15,7 +15,9 @@
 #include "progress.h"
 #include "walk.h"
 
+#include <dirent.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -362,6 +364,31 @@ static int count_file(void *ctx, const char *path)
 
 static void ignore_problem(void *ctx, const char *path, const char *reason) {}
 
+/* Bytes of the files directly in dir and in its sub-folders (the Xapian
+ * backend keeps its database one level down). */
+static uint64_t folder_bytes(const char *dir, int depth)
+{
+    DIR *d = opendir(dir);
+    uint64_t total = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[PATH_MAX];
+        struct stat sb;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (stat(path, &sb) != 0)
+            continue;
+        if (S_ISDIR(sb.st_mode) && depth > 0)
+            total += folder_bytes(path, depth - 1);
+        else if (S_ISREG(sb.st_mode))
+            total += (uint64_t)sb.st_size;
+    }
+    if (d)
+        closedir(d);
+    return total;
+}
+
 static void print_summary(const run_state *st, const shelf_commit_summary *c, unsigned merges,
                           double seconds)
 {
@@ -380,6 +407,7 @@ static void print_summary(const run_state *st, const shelf_commit_summary *c, un
         fprintf(stderr, "; index %s committed", st->opt->index_dir);
     else
         fprintf(stderr, "; index %s unchanged", st->opt->index_dir);
+    fprintf(stderr, " (%.2f MB)", (double)folder_bytes(st->opt->index_dir, 1) / 1e6);
     if (merges)
         fprintf(stderr, "; %u merges", merges);
     fprintf(stderr, "; skipped %llu", (unsigned long long)st->skipped);

@@ -223,7 +223,8 @@ static void tidy_path(char *path)
 static shelf_indexwriter *open_writer(const options *opt, shelf_err *err)
 {
     shelf_writer_opts wo = {.language = opt->language, .memory_budget = opt->memory_mb << 20,
-                            .rebuild = opt->rebuild, .backend = opt->backend};
+                            .rebuild = opt->rebuild, .backend = opt->backend,
+                            .threads = opt->threads};
     int told = 0;
     for (;;) {
         shelf_indexwriter *w = shelf_indexwriter_open(opt->index_dir, &wo, err);

@@ -19,7 +19,9 @@ typedef struct slot {
 
 struct pipeline {
     pthread_mutex_t mu;        /* guards everything below but the writer lock */
-    pthread_cond_t changed;
+    pthread_cond_t work;       /* workers wait for paths */
+    pthread_cond_t result;     /* the writer waits for the next result */
+    pthread_cond_t space;      /* the walk waits for room in the window */
     pthread_mutex_t writer_mu; /* the index writer */
     slot ring[PIPELINE_WINDOW];
     uint64_t submitted;        /* next sequence number to hand out */
@@ -50,16 +52,18 @@ static void *worker_main(void *arg)
     pthread_mutex_lock(&p->mu);
     for (;;) {
         while (p->claimed == p->submitted && !p->closing)
-            pthread_cond_wait(&p->changed, &p->mu);
+            pthread_cond_wait(&p->work, &p->mu);
         if (p->claimed == p->submitted)
             break;
-        slot *s = &p->ring[p->claimed++ % PIPELINE_WINDOW];
+        uint64_t seq = p->claimed++;
+        slot *s = &p->ring[seq % PIPELINE_WINDOW];
         s->queued = false;
         pthread_mutex_unlock(&p->mu);
         process(p, a, s);
         pthread_mutex_lock(&p->mu);
         s->ready = true;
-        pthread_cond_broadcast(&p->changed);
+        if (seq == p->consumed) /* only the next in order can wake the writer */
+            pthread_cond_signal(&p->result);
     }
     pthread_mutex_unlock(&p->mu);
     shelf_analyzer_free(a);
@@ -81,7 +85,7 @@ static void *writer_main(void *arg)
     for (;;) {
         slot *s = &p->ring[p->consumed % PIPELINE_WINDOW];
         while (!(p->consumed < p->submitted && s->ready) && !(p->closing && p->consumed == p->submitted))
-            pthread_cond_wait(&p->changed, &p->mu);
+            pthread_cond_wait(&p->result, &p->mu);
         if (p->consumed == p->submitted)
             break;
         pthread_mutex_unlock(&p->mu);
@@ -94,7 +98,7 @@ static void *writer_main(void *arg)
             p->stopped = true;
         s->ready = false;
         p->consumed++;
-        pthread_cond_broadcast(&p->changed);
+        pthread_cond_signal(&p->space);
     }
     pthread_mutex_unlock(&p->mu);
     return NULL;
@@ -109,7 +113,9 @@ pipeline *pipeline_start(unsigned workers, const char *language, pipeline_consum
     }
     pthread_mutex_init(&p->mu, NULL);
     pthread_mutex_init(&p->writer_mu, NULL);
-    pthread_cond_init(&p->changed, NULL);
+    pthread_cond_init(&p->work, NULL);
+    pthread_cond_init(&p->result, NULL);
+    pthread_cond_init(&p->space, NULL);
     snprintf(p->language, sizeof p->language, "%s", language ? language : "");
     p->consume = consume;
     p->ctx = ctx;
@@ -125,7 +131,7 @@ int pipeline_submit(pipeline *p, const char *path)
     char *copy = strdup(path);
     pthread_mutex_lock(&p->mu);
     while (p->submitted - p->consumed >= PIPELINE_WINDOW && !p->stopped)
-        pthread_cond_wait(&p->changed, &p->mu);
+        pthread_cond_wait(&p->space, &p->mu);
     int stopped = p->stopped || !copy;
     if (!stopped) {
         slot *s = &p->ring[p->submitted % PIPELINE_WINDOW];
@@ -136,7 +142,7 @@ int pipeline_submit(pipeline *p, const char *path)
         s->seq = p->submitted++;
         s->path = copy;
         s->queued = true;
-        pthread_cond_broadcast(&p->changed);
+        pthread_cond_signal(&p->work);
     } else {
         free(copy);
     }
@@ -158,7 +164,8 @@ void pipeline_finish(pipeline *p)
 {
     pthread_mutex_lock(&p->mu);
     p->closing = true;
-    pthread_cond_broadcast(&p->changed);
+    pthread_cond_broadcast(&p->work);
+    pthread_cond_broadcast(&p->result);
     pthread_mutex_unlock(&p->mu);
     for (unsigned i = 0; i < p->workers; i++)
         pthread_join(p->threads[i], NULL);
@@ -167,7 +174,9 @@ void pipeline_finish(pipeline *p)
         shelf_analyzed_free(&p->ring[i].an);
     pthread_mutex_destroy(&p->mu);
     pthread_mutex_destroy(&p->writer_mu);
-    pthread_cond_destroy(&p->changed);
+    pthread_cond_destroy(&p->work);
+    pthread_cond_destroy(&p->result);
+    pthread_cond_destroy(&p->space);
     free(p->threads);
     free(p);
 }

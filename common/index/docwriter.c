@@ -36,7 +36,124 @@ static FILE *open_unlinked_temp(const char *near_path, shelf_err *err)
     return f;
 }
 
-int shelf_docwriter_open(shelf_docwriter *w, const char *docs_path, const char *store_path,
+/* ---- writing blocks (on the caller's thread or the compressor's) ---- */
+
+/* Compress raw and append it to the store; records its offset. */
+static int write_block(shelf_docwriter *w, const shelf_buf *raw, shelf_buf *packed)
+{
+    if (raw->len > UINT32_MAX)
+        return SHELF_EINVAL;
+    uLongf packed_len = compressBound((uLong)raw->len);
+    shelf_buf_reset(packed);
+    if (shelf_buf_reserve(packed, packed_len) != SHELF_OK)
+        return SHELF_ENOMEM;
+    if (compress2(packed->data, &packed_len, raw->data, (uLong)raw->len, SHELF_STORE_ZLIB_LEVEL) != Z_OK)
+        return SHELF_ENOMEM;
+    uint64_t offset = w->store.offset;
+    if (shelf_buf_append(&w->block_offsets, &offset, sizeof offset) != SHELF_OK)
+        return SHELF_ENOMEM;
+    shelf_fw_u32(&w->store, (uint32_t)raw->len);
+    shelf_fw_u32(&w->store, (uint32_t)packed_len);
+    shelf_fw_write(&w->store, packed->data, packed_len);
+    return w->store.status;
+}
+
+static void *compressor_main(void *arg)
+{
+    shelf_docwriter *w = arg;
+    shelf_block_queue *q = w->queue;
+    pthread_mutex_lock(&q->mu);
+    for (;;) {
+        while (q->count == 0 && !q->closing)
+            pthread_cond_wait(&q->changed, &q->mu);
+        if (q->count == 0)
+            break;
+        shelf_buf *block = &q->blocks[q->head];
+        pthread_mutex_unlock(&q->mu);
+        int rc = write_block(w, block, &w->packed);
+        pthread_mutex_lock(&q->mu);
+        if (rc != SHELF_OK && w->store.status == SHELF_OK) {
+            w->store.status = rc; /* reported at finish */
+            shelf_errf(&w->store.err, rc, "%s: cannot compress a block", w->store.tmp_path);
+        }
+        shelf_buf_reset(block);
+        q->head = (q->head + 1) % SHELF_STORE_QUEUE;
+        q->count--;
+        pthread_cond_broadcast(&q->changed);
+    }
+    pthread_mutex_unlock(&q->mu);
+    return NULL;
+}
+
+static int start_compressor(shelf_docwriter *w)
+{
+    w->queue = calloc(1, sizeof *w->queue);
+    if (!w->queue)
+        return SHELF_ENOMEM;
+    pthread_mutex_init(&w->queue->mu, NULL);
+    pthread_cond_init(&w->queue->changed, NULL);
+    if (pthread_create(&w->queue->thread, NULL, compressor_main, w) != 0) {
+        pthread_mutex_destroy(&w->queue->mu);
+        pthread_cond_destroy(&w->queue->changed);
+        free(w->queue);
+        w->queue = NULL; /* compress inline instead */
+    }
+    return SHELF_OK;
+}
+
+/* Wait until the compressor has written everything queued, then stop it. */
+static void stop_compressor(shelf_docwriter *w)
+{
+    shelf_block_queue *q = w->queue;
+    if (!q)
+        return;
+    pthread_mutex_lock(&q->mu);
+    q->closing = true;
+    pthread_cond_broadcast(&q->changed);
+    pthread_mutex_unlock(&q->mu);
+    pthread_join(q->thread, NULL);
+    for (size_t i = 0; i < SHELF_STORE_QUEUE; i++)
+        shelf_buf_free(&q->blocks[i]);
+    pthread_mutex_destroy(&q->mu);
+    pthread_cond_destroy(&q->changed);
+    free(q);
+    w->queue = NULL;
+}
+
+/* Hand the filled block to the compressor (swapping buffers), or write it. */
+static int flush_store_block(shelf_docwriter *w, shelf_err *err)
+{
+    if (w->raw.len == 0)
+        return SHELF_OK;
+    if (w->raw.len > UINT32_MAX)
+        return shelf_errf(err, SHELF_EINVAL, "%s: document too large for the store (over 4 GiB)",
+                          w->store.path);
+    w->block_count++;
+    shelf_block_queue *q = w->queue;
+    if (!q) {
+        int rc = write_block(w, &w->raw, &w->packed);
+        shelf_buf_reset(&w->raw);
+        if (rc != SHELF_OK && w->store.status == SHELF_OK)
+            return shelf_errf(err, rc, "%s: cannot compress a block", w->store.path);
+        if (w->store.status != SHELF_OK && err)
+            *err = w->store.err;
+        return w->store.status;
+    }
+    pthread_mutex_lock(&q->mu);
+    while (q->count == SHELF_STORE_QUEUE)
+        pthread_cond_wait(&q->changed, &q->mu);
+    shelf_buf *slot = &q->blocks[(q->head + q->count) % SHELF_STORE_QUEUE];
+    shelf_buf spare = *slot;
+    *slot = w->raw;
+    w->raw = spare;
+    shelf_buf_reset(&w->raw);
+    q->count++;
+    pthread_cond_broadcast(&q->changed);
+    pthread_mutex_unlock(&q->mu);
+    return SHELF_OK;
+}
+
+int shelf_docwriter_open(shelf_docwriter *w, const char *docs_path, const char *store_path, bool async,
                          shelf_err *err)
 {
     memset(w, 0, sizeof *w);
@@ -49,31 +166,11 @@ int shelf_docwriter_open(shelf_docwriter *w, const char *docs_path, const char *
         if (!w->heap)
             rc = err ? err->code : SHELF_EIO;
     }
+    if (rc == SHELF_OK && async && start_compressor(w) != SHELF_OK)
+        rc = shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", store_path);
     if (rc != SHELF_OK)
         shelf_docwriter_close(w);
     return rc;
-}
-
-static int flush_store_block(shelf_docwriter *w, shelf_err *err)
-{
-    if (w->raw.len == 0)
-        return SHELF_OK;
-    if (w->raw.len > UINT32_MAX)
-        return shelf_errf(err, SHELF_EINVAL, "%s: document too large for the store (over 4 GiB)",
-                          w->store.path);
-    uLongf packed_len = compressBound((uLong)w->raw.len);
-    shelf_buf_reset(&w->packed);
-    if (shelf_buf_reserve(&w->packed, packed_len) != SHELF_OK)
-        return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", w->store.path);
-    if (compress2(w->packed.data, &packed_len, w->raw.data, (uLong)w->raw.len, SHELF_STORE_ZLIB_LEVEL) != Z_OK)
-        return shelf_errf(err, SHELF_ENOMEM, "%s: compression failed", w->store.path);
-    shelf_fw_u32(&w->store, (uint32_t)w->raw.len);
-    shelf_fw_u32(&w->store, (uint32_t)packed_len);
-    shelf_fw_write(&w->store, w->packed.data, packed_len);
-    shelf_buf_reset(&w->raw);
-    if (w->store.status != SHELF_OK && err)
-        *err = w->store.err;
-    return w->store.status;
 }
 
 static int append_store_record(shelf_docwriter *w, const char *text, size_t text_len,
@@ -105,7 +202,7 @@ static int append_heap_entry(shelf_docwriter *w, const shelf_docinfo *info)
 }
 
 static void write_record(shelf_docwriter *w, const shelf_docinfo *info, uint64_t heap_offset,
-                         uint64_t store_offset, uint32_t inblock)
+                         uint64_t store_block, uint32_t inblock)
 {
     uint8_t rec[SHELF_DOC_RECORD_BYTES];
     shelf_store_u32le(rec, info->length);
@@ -114,7 +211,7 @@ static void write_record(shelf_docwriter *w, const shelf_docinfo *info, uint64_t
     shelf_store_u64le(rec + 16, (uint64_t)info->mtime_ns);
     shelf_store_u64le(rec + 24, info->hash);
     shelf_store_u64le(rec + 32, heap_offset);
-    shelf_store_u64le(rec + 40, store_offset);
+    shelf_store_u64le(rec + 40, store_block);
     shelf_store_u32le(rec + 48, inblock);
     shelf_store_u32le(rec + 52, info->flags);
     shelf_fw_write(&w->docs, rec, sizeof rec);
@@ -128,14 +225,14 @@ int shelf_docwriter_add(shelf_docwriter *w, const shelf_docinfo *info, const cha
     if (w->raw.len > 0 && w->raw.len + record_estimate > SHELF_STORE_BLOCK_TARGET &&
         flush_store_block(w, err) != SHELF_OK)
         return err ? err->code : SHELF_EIO;
-    uint64_t store_offset = w->store.offset;
+    uint64_t store_block = w->block_count; /* the block being filled */
     uint32_t inblock = (uint32_t)w->raw.len;
     if (append_store_record(w, text, text_len, checkpoints, checkpoint_count) != SHELF_OK)
         return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", w->store.path);
     uint64_t heap_offset = w->heap_len;
     if (append_heap_entry(w, info) != SHELF_OK)
         return shelf_errno(err, errno, "%s: cannot write temporary heap", w->docs.path);
-    write_record(w, info, heap_offset, store_offset, inblock);
+    write_record(w, info, heap_offset, store_block, inblock);
     w->doc_count++;
     w->total_tokens += info->length;
     w->total_title_tokens += info->title_length;
@@ -159,10 +256,23 @@ static int copy_heap(shelf_docwriter *w, shelf_err *err)
     return SHELF_OK;
 }
 
-int shelf_docwriter_finish(shelf_docwriter *w, shelf_err *err)
+static int finish_store(shelf_docwriter *w, shelf_err *err)
 {
     if (flush_store_block(w, err) != SHELF_OK)
         return err ? err->code : SHELF_EIO;
+    stop_compressor(w);
+    uint64_t index_offset = w->store.offset;
+    shelf_fw_write(&w->store, w->block_offsets.data, w->block_offsets.len);
+    shelf_fw_u64(&w->store, w->block_count);
+    shelf_fw_u64(&w->store, index_offset);
+    return shelf_fw_finish(&w->store, err);
+}
+
+int shelf_docwriter_finish(shelf_docwriter *w, shelf_err *err)
+{
+    int rc = finish_store(w, err);
+    if (rc != SHELF_OK)
+        return rc;
     uint64_t heap_offset = w->docs.offset;
     if (copy_heap(w, err) != SHELF_OK)
         return err ? err->code : SHELF_EIO;
@@ -171,10 +281,7 @@ int shelf_docwriter_finish(shelf_docwriter *w, shelf_err *err)
     shelf_fw_u64(&w->docs, w->total_title_tokens);
     shelf_fw_u64(&w->docs, heap_offset);
     shelf_fw_u64(&w->docs, w->heap_len);
-    int rc = shelf_fw_finish(&w->docs, err);
-    if (rc == SHELF_OK)
-        rc = shelf_fw_finish(&w->store, err);
-    return rc;
+    return shelf_fw_finish(&w->docs, err);
 }
 
 int shelf_docwriter_commit(shelf_docwriter *w, shelf_err *err)
@@ -187,6 +294,7 @@ int shelf_docwriter_commit(shelf_docwriter *w, shelf_err *err)
 
 void shelf_docwriter_close(shelf_docwriter *w)
 {
+    stop_compressor(w);
     shelf_fw_abort(&w->docs);
     shelf_fw_abort(&w->store);
     if (w->heap)
@@ -194,4 +302,5 @@ void shelf_docwriter_close(shelf_docwriter *w)
     w->heap = NULL;
     shelf_buf_free(&w->raw);
     shelf_buf_free(&w->packed);
+    shelf_buf_free(&w->block_offsets);
 }

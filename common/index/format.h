@@ -31,6 +31,7 @@
 #define SHELF_DOC_RECORD_BYTES 56
 #define SHELF_DOCS_TRAILER_BYTES 40
 #define SHELF_STORE_BLOCK_TARGET (16 * 1024)
+#define SHELF_STORE_TRAILER_BYTES 16
 #define SHELF_CHECKPOINT_EVERY 128
 #define SHELF_STORE_ZLIB_LEVEL 1 /* fastest: the store is written once per document */
 

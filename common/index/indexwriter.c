@@ -311,7 +311,8 @@ static int open_fresh(shelf_indexwriter *w, shelf_err *err)
     if (w->fresh)
         return SHELF_OK;
     w->fresh_number = w->next_segment;
-    w->fresh = shelf_segwriter_open(w->dir, w->fresh_number, w->analyzer, w->opts.memory_budget, err);
+    w->fresh = shelf_segwriter_open(w->dir, w->fresh_number, w->analyzer, w->opts.memory_budget,
+                                    w->opts.threads > 1, err);
     return w->fresh ? SHELF_OK : (err && err->code ? err->code : SHELF_EIO);
 }
 

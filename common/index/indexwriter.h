@@ -35,6 +35,7 @@ typedef struct shelf_writer_opts {
     size_t memory_budget; /* bytes for postings before spilling */
     bool rebuild;         /* start from an empty index (the old one stays until commit) */
     const char *backend;  /* "native" or "xapian"; NULL: the folder's own (native when new) */
+    unsigned threads;     /* > 1: the native store is compressed on a thread of its own */
 } shelf_writer_opts;
 
 typedef enum shelf_source_state {

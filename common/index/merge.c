@@ -215,7 +215,7 @@ static int open_writers(merger *m, uint32_t number, shelf_err *err)
     shelf_segment_path(dict, sizeof dict, m->dir, number, "dict");
     shelf_segment_path(post, sizeof post, m->dir, number, "post");
     shelf_segment_path(pos, sizeof pos, m->dir, number, "pos");
-    int rc = shelf_docwriter_open(&m->docw, docs, store, err);
+    int rc = shelf_docwriter_open(&m->docw, docs, store, false, err);
     if (rc == SHELF_OK)
         rc = shelf_dictwriter_open(&m->dictw, dict, err);
     if (rc == SHELF_OK)
@@ -259,6 +259,7 @@ int shelf_merge_segments(const char *dir, const shelf_segment *const *inputs,
 {
     merger m = {.dir = dir, .in = inputs, .del = deleted, .count = count};
     m.docw.store.fd = m.docw.docs.fd = m.dictw.file.fd = m.postw.post.fd = m.postw.pos.fd = -1;
+    m.docw.queue = NULL;
     int rc = build_maps(&m, err);
     if (rc == SHELF_OK)
         rc = open_writers(&m, number, err);

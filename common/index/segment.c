@@ -19,7 +19,8 @@ enum { F_DICT, F_POST, F_POS, F_DOCS, F_STORE, F_COUNT };
 static const char *const file_ext[F_COUNT] = {"dict", "post", "pos", "docs", "store"};
 static const char *const file_magic[F_COUNT] = {SHELF_MAGIC_DICT, SHELF_MAGIC_POST, SHELF_MAGIC_POS,
                                                 SHELF_MAGIC_DOCS, SHELF_MAGIC_STORE};
-static const size_t file_trailer[F_COUNT] = {SHELF_DICT_TRAILER_BYTES, 0, 0, SHELF_DOCS_TRAILER_BYTES, 0};
+static const size_t file_trailer[F_COUNT] = {SHELF_DICT_TRAILER_BYTES, 0, 0, SHELF_DOCS_TRAILER_BYTES,
+                                             SHELF_STORE_TRAILER_BYTES};
 
 struct shelf_segment {
     uint32_t number;
@@ -34,6 +35,9 @@ struct shelf_segment {
     const uint8_t *records;
     const uint8_t *heap;
     uint64_t heap_len;
+    /* store */
+    const uint8_t *store_index; /* store_blocks u64 offsets */
+    uint64_t store_blocks;
 };
 
 static int corrupt(const shelf_segment *s, int file, shelf_err *err, const char *what)
@@ -83,6 +87,20 @@ static int load_docs_trailer(shelf_segment *s, shelf_err *err)
     return SHELF_OK;
 }
 
+static int load_store_trailer(shelf_segment *s, shelf_err *err)
+{
+    const shelf_mapped *f = &s->files[F_STORE];
+    uint64_t count = shelf_load_u64le(f->trailer);
+    uint64_t index_offset = shelf_load_u64le(f->trailer + 8);
+    uint64_t body_end = SHELF_HEADER_BYTES + f->body_len;
+    if (index_offset < SHELF_HEADER_BYTES || index_offset > body_end ||
+        (body_end - index_offset) / 8 != count || (body_end - index_offset) % 8 != 0)
+        return corrupt(s, F_STORE, err, "block index");
+    s->store_blocks = count;
+    s->store_index = f->data + index_offset;
+    return SHELF_OK;
+}
+
 int shelf_segment_open(shelf_segment **out, const char *dir, uint32_t number, bool verify,
                        shelf_err *err)
 {
@@ -101,6 +119,8 @@ int shelf_segment_open(shelf_segment **out, const char *dir, uint32_t number, bo
         rc = load_dict_trailer(s, err);
     if (rc == SHELF_OK)
         rc = load_docs_trailer(s, err);
+    if (rc == SHELF_OK)
+        rc = load_store_trailer(s, err);
     if (rc != SHELF_OK) {
         shelf_segment_close(s);
         return rc;
@@ -578,10 +598,13 @@ int shelf_segment_doc(const shelf_segment *s, uint32_t doc, shelf_docmeta *out, 
     return SHELF_OK;
 }
 
-static int inflate_block(const shelf_segment *s, uint64_t offset, shelf_buf *raw, shelf_err *err)
+static int inflate_block(const shelf_segment *s, uint64_t block, shelf_buf *raw, shelf_err *err)
 {
     const shelf_mapped *f = &s->files[F_STORE];
-    uint64_t body_end = SHELF_HEADER_BYTES + f->body_len;
+    if (block >= s->store_blocks)
+        return corrupt(s, F_STORE, err, "block number");
+    uint64_t offset = shelf_load_u64le(s->store_index + 8 * block);
+    uint64_t body_end = (uint64_t)(s->store_index - f->data); /* blocks end where the index starts */
     if (offset < SHELF_HEADER_BYTES || offset > body_end || body_end - offset < 8)
         return corrupt(s, F_STORE, err, "block offset");
     const uint8_t *h = f->data + offset;

@@ -36,7 +36,7 @@ void shelf_segment_path(char *out, size_t out_size, const char *dir, uint32_t nu
 }
 
 shelf_segwriter *shelf_segwriter_open(const char *dir, uint32_t number, shelf_analyzer *analyzer,
-                                      size_t memory_budget, shelf_err *err)
+                                      size_t memory_budget, bool async_store, shelf_err *err)
 {
     shelf_segwriter *w = calloc(1, sizeof *w);
     if (!w || !(w->dir = strdup(dir))) {
@@ -50,7 +50,7 @@ shelf_segwriter *shelf_segwriter_open(const char *dir, uint32_t number, shelf_an
     shelf_segment_path(path, sizeof path, dir, number, "docs");
     shelf_segment_path(store, sizeof store, dir, number, "store");
     snprintf(prefix, sizeof prefix, "%s/seg_%06u.", dir, number);
-    if (shelf_docwriter_open(&w->docs, path, store, err) != SHELF_OK) {
+    if (shelf_docwriter_open(&w->docs, path, store, async_store, err) != SHELF_OK) {
         free(w->dir);
         free(w);
         return NULL;

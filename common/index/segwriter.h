@@ -11,6 +11,7 @@
 #ifndef SHELF_SEGWRITER_H
 #define SHELF_SEGWRITER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -48,8 +49,9 @@ typedef struct shelf_segment_summary {
     unsigned runs;         /* spill runs the inverter wrote */
 } shelf_segment_summary;
 
+/* async_store: compress the document store on a thread of its own. */
 shelf_segwriter *shelf_segwriter_open(const char *dir, uint32_t number, shelf_analyzer *analyzer,
-                                      size_t memory_budget, shelf_err *err);
+                                      size_t memory_budget, bool async_store, shelf_err *err);
 int shelf_segwriter_add(shelf_segwriter *w, const shelf_doc_input *doc, shelf_doc_report *report,
                         shelf_err *err);
 /* The same for a document analysed beforehand (analyzed.h) with the same

@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#define SHELF_FORMAT_VERSION 1u
+#define SHELF_FORMAT_VERSION 2u
 
 #define SHELF_MAGIC_MANIFEST "SHLFMANI"
 #define SHELF_MAGIC_DICT "SHLFDICT"

@@ -32,6 +32,8 @@
 
 #include <sqlite3.h>
 
+#include "extract/extract.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -46,7 +48,6 @@
 #include <unistd.h>
 
 enum { EXIT_OK = 0, EXIT_FATAL = 2 };
-enum { TITLE_MAX_BYTES = 200, BINARY_SNIFF_BYTES = 8192 };
 
 #define ELLIPSIS "\xe2\x80\xa6"
 #define SQL_CREATE "CREATE VIRTUAL TABLE docs USING fts5(path UNINDEXED, title, body, " \
@@ -279,16 +280,6 @@ static bool supported(const char *name)
     return false;
 }
 
-static bool looks_binary(const char *s, size_t len)
-{
-    size_t n = len < BINARY_SNIFF_BYTES ? len : BINARY_SNIFF_BYTES, odd = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        odd += c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f';
-    }
-    return odd * 10 > n;
-}
-
 /* The whole file, NUL-terminated; exits when it cannot be read. */
 static char *read_file(const char *path, size_t *len)
 {
@@ -308,41 +299,6 @@ static char *read_file(const char *path, size_t *len)
     buf[n] = '\0';
     *len = n;
     return buf;
-}
-
-static bool title_blank(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v' || c == '#';
-}
-
-/* At most max bytes of s, not splitting a UTF-8 sequence. */
-static size_t cut_at_char(const char *s, size_t len, size_t max)
-{
-    if (len <= max)
-        return len;
-    size_t n = max;
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-        n--;
-    return n;
-}
-
-/* The indexer's title rule; sets *tlen, returns NULL when no line has text. */
-static const char *title_of(const char *text, size_t len, size_t *tlen)
-{
-    for (size_t i = 0; i < len;) {
-        const char *nl = memchr(text + i, '\n', len - i);
-        size_t end = nl ? (size_t)(nl - text) : len, a = i, b = end;
-        while (a < b && title_blank(text[a]))
-            a++;
-        while (b > a && title_blank(text[b - 1]))
-            b--;
-        if (b > a) {
-            *tlen = cut_at_char(text + a, b - a, TITLE_MAX_BYTES);
-            return text + a;
-        }
-        i = end + 1;
-    }
-    return NULL;
 }
 
 /* ---- walking folders ---- */
@@ -384,12 +340,8 @@ static bool first_visit(walker *w, const struct stat *sb)
 static void insert_doc(walker *w, const char *path, const char *text, size_t len)
 {
     const char *base = strrchr(path, '/');
-    size_t tlen;
-    const char *title = title_of(text, len, &tlen);
-    if (!title) {
-        title = base ? base + 1 : path;
-        tlen = strlen(title);
-    }
+    size_t tlen; /* the indexer's own title rule (extract.h) */
+    const char *title = shelf_title_of(text, len, base ? base + 1 : path, &tlen);
     sqlite3_stmt *st = w->insert;
     sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, title, (int)tlen, SQLITE_STATIC);
@@ -405,7 +357,7 @@ static void visit_file(walker *w, const char *path)
     char *text = read_file(path, &len);
     if (len > INT32_MAX)
         die("%s: too large for one SQLite value", path);
-    if (len == 0 || looks_binary(text, len)) {
+    if (len == 0 || shelf_looks_binary(text, len)) { /* the indexer's rule */
         fprintf(stderr, "fts5_driver: skipped %s: %s\n", path, len ? "binary file" : "empty file");
         w->skipped++;
     } else {

@@ -5,6 +5,7 @@
 #ifndef SHELF_TEST_SUPPORT_H
 #define SHELF_TEST_SUPPORT_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /* Create a fresh empty temporary directory; returns a malloc'd path. */
@@ -18,6 +19,30 @@ char *ts_read_file(const char *path, size_t *len);
 /* Run a shell command, capture stdout (and stderr if err_out != NULL) into
  * malloc'd strings; returns the exit status (or -1). */
 int ts_run(const char *cmd, char **out, char **err_out);
+/* Run argv (NULL-terminated; argv[0] is the program's path) without a
+ * shell, cheaply (posix_spawn): stdin from /dev/null, stdout and stderr
+ * captured into *out / *err (malloc'd; either may be NULL), output files
+ * kept in scratch_dir.  SHELF_CRASH_AFTER is removed from the child's
+ * environment, or set to crash_after when that is not NULL.  *signo (may be
+ * NULL) receives the signal that killed the child, else 0.  Returns the exit
+ * status, or -1 when a signal killed the child. */
+int ts_spawn(const char *const *argv, const char *scratch_dir, const char *crash_after, char **out,
+             char **err, int *signo);
+/* The same with the arguments after prog given as a NULL-terminated list
+ * (at most 62 of them); no crash point. */
+int ts_spawn_va(const char *prog, const char *scratch_dir, char **out, char **err, va_list ap);
+
+/* A growing NUL-terminated string. */
+typedef struct ts_sbuf {
+    char *s;
+    size_t n, cap;
+} ts_sbuf;
+
+void ts_sb_addn(ts_sbuf *b, const char *s, size_t n);
+void ts_sb_add(ts_sbuf *b, const char *s);
+/* The string (never NULL); the caller frees it. */
+char *ts_sb_take(ts_sbuf *b);
+
 /* malloc'd printf. */
 char *ts_strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -53,68 +53,12 @@ static char *g_scratch;
 static int run_argv(const char *const *argv, const char *crash_after, char **out, char **err,
                     int *signo)
 {
-    char *out_path = ts_strf("%s/out.%ld", g_scratch, (long)getpid());
-    char *err_path = ts_strf("%s/err.%ld", g_scratch, (long)getpid());
-    /* posix_spawn, not fork: much cheaper for a sanitized parent. */
-    posix_spawn_file_actions_t fa;
-    if (posix_spawn_file_actions_init(&fa) != 0 ||
-        posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0) != 0 ||
-        posix_spawn_file_actions_addopen(&fa, 1, out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644) != 0 ||
-        posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644) != 0)
-        abort();
-    size_t nenv = 0;
-    while (environ[nenv])
-        nenv++;
-    char **envp = calloc(nenv + 2, sizeof *envp);
-    char *crash_var = NULL;
-    size_t k = 0;
-    if (!envp)
-        abort();
-    for (size_t i = 0; i < nenv; i++)
-        if (strncmp(environ[i], "SHELF_CRASH_AFTER=", 18) != 0)
-            envp[k++] = environ[i];
-    if (crash_after)
-        envp[k++] = crash_var = ts_strf("SHELF_CRASH_AFTER=%s", crash_after);
-    envp[k] = NULL;
-    fflush(NULL);
-    pid_t pid;
-    if (posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, envp) != 0)
-        abort();
-    posix_spawn_file_actions_destroy(&fa);
-    free(envp);
-    free(crash_var);
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            abort();
-    if (out)
-        *out = ts_read_file(out_path, NULL);
-    if (err)
-        *err = ts_read_file(err_path, NULL);
-    unlink(out_path);
-    unlink(err_path);
-    free(out_path);
-    free(err_path);
-    if (signo)
-        *signo = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return ts_spawn(argv, g_scratch, crash_after, out, err, signo);
 }
-
-#define MAX_ARGS 32
 
 static int run_va(const char *prog, char **out, char **err, va_list ap)
 {
-    const char *argv[MAX_ARGS];
-    int n = 0;
-    argv[n++] = prog;
-    const char *a;
-    while ((a = va_arg(ap, const char *)) != NULL) {
-        if (n == MAX_ARGS - 1)
-            abort();
-        argv[n++] = a;
-    }
-    argv[n] = NULL;
-    return run_argv(argv, NULL, out, err, NULL);
+    return ts_spawn_va(prog, g_scratch, out, err, ap);
 }
 
 static int indexer(char **out, char **err, ...)
@@ -135,34 +79,7 @@ static int searcher(char **out, char **err, ...)
     return rc;
 }
 
-/* ---- strings ---- */
-
-typedef struct sbuf {
-    char *s;
-    size_t n, cap;
-} sbuf;
-
-static void sb_addn(sbuf *b, const char *s, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        b->cap = (b->n + n + 1) * 2;
-        b->s = realloc(b->s, b->cap);
-        if (!b->s)
-            abort();
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = '\0';
-}
-
-static void sb_add(sbuf *b, const char *s) { sb_addn(b, s, strlen(s)); }
-
-static char *sb_take(sbuf *b)
-{
-    if (!b->s)
-        sb_addn(b, "", 0);
-    return b->s;
-}
+/* ---- strings (ts_sbuf from support.h) ---- */
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -184,13 +101,13 @@ static char *sorted_lines(char *text)
     }
     if (n > 1)
         qsort(lines, n, sizeof *lines, cmp_str);
-    sbuf b = {0};
+    ts_sbuf b = {0};
     for (size_t i = 0; i < n; i++) {
-        sb_add(&b, lines[i]);
-        sb_add(&b, "\n");
+        ts_sb_add(&b, lines[i]);
+        ts_sb_add(&b, "\n");
     }
     free(lines);
-    return sb_take(&b);
+    return ts_sb_take(&b);
 }
 
 static void assert_same_text(const char *got, const char *want, const char *what)
@@ -327,7 +244,7 @@ static unsigned long count_of(const char *index, const char *query, const char *
     return n;
 }
 
-static void normalise_line(sbuf *b, const char *line, size_t qno)
+static void normalise_line(ts_sbuf *b, const char *line, size_t qno)
 {
     if (strstr(line, ",\"error\":"))
         fail_msg("query %zu failed: %s", qno, line);
@@ -357,10 +274,10 @@ static void normalise_line(sbuf *b, const char *line, size_t qno)
     if (n > 1)
         qsort(hits, n, sizeof *hits, cmp_str);
     char *head = ts_strf("q%zu total=%lu\n", qno, total);
-    sb_add(b, head);
+    ts_sb_add(b, head);
     free(head);
     for (size_t i = 0; i < n; i++) {
-        sb_add(b, hits[i]);
+        ts_sb_add(b, hits[i]);
         free(hits[i]);
     }
     free(hits);
@@ -373,7 +290,7 @@ static char *signature(const char *index, const char *queries, const char *when)
     int rc = searcher(&out, &err, "--index", index, "--json", "--exact-total", "-n", "100", "--queries", queries, NULL);
     if (rc != 0 && rc != 1)
         fail_msg("%s: searcher: exit %d: %s", when, rc, err);
-    sbuf b = {0};
+    ts_sbuf b = {0};
     size_t qno = 0;
     for (char *line = out; line && *line;) {
         char *end = strchr(line, '\n');
@@ -384,7 +301,7 @@ static char *signature(const char *index, const char *queries, const char *when)
     }
     free(out);
     free(err);
-    return sb_take(&b);
+    return ts_sb_take(&b);
 }
 
 /* No LOCK, no temporary file, no file of a segment or deletions file the
@@ -476,7 +393,7 @@ static char *lib_paths(const char *index, const char *when)
     shelf_err e = {0};
     if (shelf_index_open(&idx, index, 0, &e) != SHELF_OK)
         fail_msg("%s: open %s: %s", when, index, e.msg);
-    sbuf b = {0};
+    ts_sbuf b = {0};
     for (size_t i = 0; i < shelf_index_segment_count(idx); i++) {
         const shelf_segment *seg = shelf_index_segment(idx, i);
         const shelf_deletions *del = shelf_index_deletions(idx, i);
@@ -486,12 +403,12 @@ static char *lib_paths(const char *index, const char *when)
             shelf_docmeta m;
             if (shelf_segment_doc(seg, d, &m, &e) != SHELF_OK)
                 fail_msg("%s: document %u of segment %zu: %s", when, d, i, e.msg);
-            sb_addn(&b, m.path, m.path_len);
-            sb_add(&b, "\n");
+            ts_sb_addn(&b, m.path, m.path_len);
+            ts_sb_add(&b, "\n");
         }
     }
     shelf_index_close(idx);
-    char *joined = sb_take(&b);
+    char *joined = ts_sb_take(&b);
     char *sorted = sorted_lines(joined);
     free(joined);
     return sorted;

@@ -59,64 +59,14 @@ static char *g_scratch; /* a temporary folder for captured output */
  * may be NULL).  Returns the exit code, or -1 when killed by a signal. */
 static int run_argv(const char *const *argv, char **out, char **err)
 {
-    char *out_path = ts_strf("%s/out.%ld", g_scratch, (long)getpid());
-    char *err_path = ts_strf("%s/err.%ld", g_scratch, (long)getpid());
-    /* posix_spawn, not fork: much cheaper for a sanitized parent. */
-    posix_spawn_file_actions_t fa;
-    if (posix_spawn_file_actions_init(&fa) != 0 ||
-        posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0) != 0 ||
-        posix_spawn_file_actions_addopen(&fa, 1, out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644) != 0 ||
-        posix_spawn_file_actions_addopen(&fa, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644) != 0)
-        abort();
-    size_t nenv = 0;
-    while (environ[nenv])
-        nenv++;
-    char **envp = calloc(nenv + 2, sizeof *envp);
-    char *crash_var = NULL;
-    size_t k = 0;
-    if (!envp)
-        abort();
-    for (size_t i = 0; i < nenv; i++)
-        if (strncmp(environ[i], "SHELF_CRASH_AFTER=", 18) != 0)
-            envp[k++] = environ[i];
-    envp[k] = NULL;
-    fflush(NULL);
-    pid_t pid;
-    if (posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, envp) != 0)
-        abort();
-    posix_spawn_file_actions_destroy(&fa);
-    free(envp);
-    free(crash_var);
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            abort();
-    if (out)
-        *out = ts_read_file(out_path, NULL);
-    if (err)
-        *err = ts_read_file(err_path, NULL);
-    unlink(out_path);
-    unlink(err_path);
-    free(out_path);
-    free(err_path);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return ts_spawn(argv, g_scratch, NULL, out, err, NULL);
 }
 
 #define MAX_ARGS 64
 
 static int run_va(const char *prog, char **out, char **err, va_list ap)
 {
-    const char *argv[MAX_ARGS];
-    int n = 0;
-    argv[n++] = prog;
-    const char *a;
-    while ((a = va_arg(ap, const char *)) != NULL) {
-        if (n == MAX_ARGS - 1)
-            abort();
-        argv[n++] = a;
-    }
-    argv[n] = NULL;
-    return run_argv(argv, out, err);
+    return ts_spawn_va(prog, g_scratch, out, err, ap);
 }
 
 /* indexer ARGS... (NULL-terminated) */
@@ -138,34 +88,7 @@ static int searcher(char **out, char **err, ...)
     return rc;
 }
 
-/* ---- a growing string ---- */
-
-typedef struct sbuf {
-    char *s;
-    size_t n, cap;
-} sbuf;
-
-static void sb_addn(sbuf *b, const char *s, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        b->cap = (b->n + n + 1) * 2;
-        b->s = realloc(b->s, b->cap);
-        if (!b->s)
-            abort();
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = '\0';
-}
-
-static void sb_add(sbuf *b, const char *s) { sb_addn(b, s, strlen(s)); }
-
-static char *sb_take(sbuf *b)
-{
-    if (!b->s)
-        sb_addn(b, "", 0);
-    return b->s;
-}
+/* ---- strings (ts_sbuf from support.h) ---- */
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -248,9 +171,9 @@ static void load_corpus(void)
  * `extra` (may be NULL) appended. */
 static char *synth_doc(uint64_t *rng, const char *title, const char *extra)
 {
-    sbuf b = {0};
-    sb_add(&b, title);
-    sb_add(&b, "\n\n");
+    ts_sbuf b = {0};
+    ts_sb_add(&b, title);
+    ts_sb_add(&b, "\n\n");
     for (int w = 0; w < 3; w++) {
         int f = (int)ts_rand_below(rng, (uint64_t)g_corpus_n);
         const char *t = g_corpus[f];
@@ -265,14 +188,14 @@ static char *synth_doc(uint64_t *rng, const char *title, const char *extra)
             end = len;
         while (end < len && t[end] != '\n')
             end++;
-        sb_addn(&b, t + start, end - start);
-        sb_add(&b, "\n\n");
+        ts_sb_addn(&b, t + start, end - start);
+        ts_sb_add(&b, "\n\n");
     }
     if (extra) {
-        sb_add(&b, extra);
-        sb_add(&b, "\n");
+        ts_sb_add(&b, extra);
+        ts_sb_add(&b, "\n");
     }
-    return sb_take(&b);
+    return ts_sb_take(&b);
 }
 
 /* ---- what the indexer reports ---- */
@@ -382,16 +305,16 @@ static char *list_paths(const char *index)
     }
     if (n > 1)
         qsort(paths, n, sizeof *paths, cmp_str);
-    sbuf b = {0};
+    ts_sbuf b = {0};
     for (size_t i = 0; i < n; i++) {
-        sb_add(&b, paths[i]);
-        sb_add(&b, "\n");
+        ts_sb_add(&b, paths[i]);
+        ts_sb_add(&b, "\n");
         free(paths[i]);
     }
     free(paths);
     free(out);
     free(err);
-    return sb_take(&b);
+    return ts_sb_take(&b);
 }
 
 /* The expected listing: root/name for each name, sorted. */
@@ -402,14 +325,14 @@ static char *expected_paths(const char *root, char **names, size_t n)
         full[i] = ts_strf("%s/%s", root, names[i]);
     if (n > 1)
         qsort(full, n, sizeof *full, cmp_str);
-    sbuf b = {0};
+    ts_sbuf b = {0};
     for (size_t i = 0; i < n; i++) {
-        sb_add(&b, full[i]);
-        sb_add(&b, "\n");
+        ts_sb_add(&b, full[i]);
+        ts_sb_add(&b, "\n");
         free(full[i]);
     }
     free(full);
-    return sb_take(&b);
+    return ts_sb_take(&b);
 }
 
 /* Two texts are equal, else fail showing the first differing line. */
@@ -472,7 +395,7 @@ static unsigned long count_only(const char *index, const char *query)
 
 /* The normalised results of one --json line: "total=T" then the sorted
  * "path score" of every hit (score exactly as printed, %.17g). */
-static void normalise_line(sbuf *b, const char *line, size_t qno)
+static void normalise_line(ts_sbuf *b, const char *line, size_t qno)
 {
     if (strstr(line, ",\"error\":"))
         fail_msg("query %zu failed: %s", qno, line);
@@ -502,10 +425,10 @@ static void normalise_line(sbuf *b, const char *line, size_t qno)
     if (n > 1)
         qsort(hits, n, sizeof *hits, cmp_str);
     char *head = ts_strf("q%zu total=%lu\n", qno, total);
-    sb_add(b, head);
+    ts_sb_add(b, head);
     free(head);
     for (size_t i = 0; i < n; i++) {
-        sb_add(b, hits[i]);
+        ts_sb_add(b, hits[i]);
         free(hits[i]);
     }
     free(hits);
@@ -518,7 +441,7 @@ static char *signature(const char *index, const char *queries)
     int rc = searcher(&out, &err, "--index", index, "--json", "--exact-total", "-n", "100", "--queries", queries, NULL);
     if (rc != 0 && rc != 1)
         fail_msg("searcher --queries on %s: exit %d: %s", index, rc, err);
-    sbuf b = {0};
+    ts_sbuf b = {0};
     size_t qno = 0;
     for (char *line = out; line && *line;) {
         char *end = strchr(line, '\n');
@@ -529,7 +452,7 @@ static char *signature(const char *index, const char *queries)
     }
     free(out);
     free(err);
-    return sb_take(&b);
+    return ts_sb_take(&b);
 }
 
 /* One query, normalised like signature(). */
@@ -542,11 +465,11 @@ static char *signature_of_query(const char *index, const char *query)
     char *end = strchr(out, '\n');
     if (end)
         *end = '\0';
-    sbuf b = {0};
+    ts_sbuf b = {0};
     normalise_line(&b, out, 1);
     free(out);
     free(err);
-    return sb_take(&b);
+    return ts_sb_take(&b);
 }
 
 /* How many queries of a signature have hits. */
@@ -586,10 +509,10 @@ static const char *const QUERIES[] = {
 
 static char *write_queries(const char *dir)
 {
-    sbuf b = {0};
+    ts_sbuf b = {0};
     for (size_t i = 0; i < QUERY_COUNT; i++) {
-        sb_add(&b, QUERIES[i]);
-        sb_add(&b, "\n");
+        ts_sb_add(&b, QUERIES[i]);
+        ts_sb_add(&b, "\n");
     }
     char *path = ts_write_file(dir, "queries.txt", b.s, b.n);
     free(b.s);
@@ -669,14 +592,14 @@ static char *segment_files(const char *index)
     closedir(d);
     if (n > 1)
         qsort(names, n, sizeof *names, cmp_str);
-    sbuf b = {0};
+    ts_sbuf b = {0};
     for (size_t i = 0; i < n; i++) {
-        sb_add(&b, names[i]);
-        sb_add(&b, "\n");
+        ts_sb_add(&b, names[i]);
+        ts_sb_add(&b, "\n");
         free(names[i]);
     }
     free(names);
-    return sb_take(&b);
+    return ts_sb_take(&b);
 }
 
 /* ---- fixture ---- */

@@ -38,16 +38,42 @@ static FILE *open_unlinked_temp(const char *near_path, shelf_err *err)
 
 /* ---- writing blocks (on the caller's thread or the compressor's) ---- */
 
+/* Compress raw into packed with one deflate stream kept for the whole
+ * segment (reset per block: the same bytes as compress2, without setting up
+ * zlib's state each time).  Only the thread that writes blocks uses it. */
+static int deflate_block(shelf_docwriter *w, const shelf_buf *raw, shelf_buf *packed, uLong bound,
+                         uLong *packed_len)
+{
+    if (!w->deflater_ready) {
+        memset(&w->deflater, 0, sizeof w->deflater);
+        if (deflateInit(&w->deflater, SHELF_STORE_ZLIB_LEVEL) != Z_OK)
+            return SHELF_ENOMEM;
+        w->deflater_ready = true;
+    } else if (deflateReset(&w->deflater) != Z_OK) {
+        return SHELF_ENOMEM;
+    }
+    z_stream *z = &w->deflater;
+    z->next_in = raw->data;
+    z->avail_in = (uInt)raw->len;
+    z->next_out = packed->data;
+    z->avail_out = (uInt)bound;
+    if (deflate(z, Z_FINISH) != Z_STREAM_END)
+        return SHELF_ENOMEM;
+    *packed_len = z->total_out;
+    return SHELF_OK;
+}
+
 /* Compress raw and append it to the store; records its offset. */
 static int write_block(shelf_docwriter *w, const shelf_buf *raw, shelf_buf *packed)
 {
     if (raw->len > UINT32_MAX)
         return SHELF_EINVAL;
-    uLongf packed_len = compressBound((uLong)raw->len);
+    uLong bound = compressBound((uLong)raw->len);
     shelf_buf_reset(packed);
-    if (shelf_buf_reserve(packed, packed_len) != SHELF_OK)
+    if (shelf_buf_reserve(packed, bound) != SHELF_OK)
         return SHELF_ENOMEM;
-    if (compress2(packed->data, &packed_len, raw->data, (uLong)raw->len, SHELF_STORE_ZLIB_LEVEL) != Z_OK)
+    uLong packed_len;
+    if (deflate_block(w, raw, packed, bound, &packed_len) != SHELF_OK)
         return SHELF_ENOMEM;
     uint64_t offset = w->store.offset;
     if (shelf_buf_append(&w->block_offsets, &offset, sizeof offset) != SHELF_OK)
@@ -295,6 +321,9 @@ int shelf_docwriter_commit(shelf_docwriter *w, shelf_err *err)
 void shelf_docwriter_close(shelf_docwriter *w)
 {
     stop_compressor(w);
+    if (w->deflater_ready)
+        deflateEnd(&w->deflater);
+    w->deflater_ready = false;
     shelf_fw_abort(&w->docs);
     shelf_fw_abort(&w->store);
     if (w->heap)

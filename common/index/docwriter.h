@@ -21,6 +21,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <zlib.h>
+
 #include "index/filewriter.h"
 #include "util/buf.h"
 
@@ -55,6 +57,8 @@ typedef struct shelf_docwriter {
     uint64_t heap_len;
     shelf_buf raw;          /* the store block being filled */
     shelf_buf packed;       /* compressed form (compressor's scratch) */
+    z_stream deflater;      /* reused for every block */
+    bool deflater_ready;
     shelf_buf block_offsets; /* u64 per written block */
     uint64_t block_count;   /* blocks handed out so far */
     shelf_block_queue *queue; /* NULL: compress on the caller's thread */

@@ -236,13 +236,6 @@ static shelf_indexwriter *open_writer(const options *opt, shelf_err *err)
     }
 }
 
-static int merge_after(const options *opt, shelf_indexwriter *w, shelf_merge_policy policy,
-                       unsigned *merges, shelf_err *err)
-{
-    *merges = 0;
-    return shelf_indexwriter_merge(w, policy, merges, err);
-}
-
 /* ---- indexing ---- */
 
 static void warn(run_state *st, const char *fmt, const char *a, const char *b)
@@ -472,7 +465,7 @@ static int finish_run(run_state *st, double started)
     }
     if (!st->failed && shelf_indexwriter_commit(st->writer, &summary, &st->err) != SHELF_OK)
         st->failed = 1;
-    if (!st->failed && merge_after(opt, st->writer, opt->merge_policy, &merges, &st->err) != SHELF_OK) {
+    if (!st->failed && shelf_indexwriter_merge(st->writer, opt->merge_policy, &merges, &st->err) != SHELF_OK) {
         fprintf(stderr, "indexer: the batch is committed, but merging failed: %s\n", st->err.msg);
         return EXIT_FAILED;
     }
@@ -529,7 +522,7 @@ static int run_remove(options *opt)
     if (rc == SHELF_OK)
         rc = shelf_indexwriter_commit(w, NULL, &err);
     if (rc == SHELF_OK)
-        rc = merge_after(opt, w, opt->merge_policy, &merges, &err);
+        rc = shelf_indexwriter_merge(w, opt->merge_policy, &merges, &err);
     shelf_indexwriter_free(w);
     if (rc != SHELF_OK) {
         fprintf(stderr, "indexer: %s\n", err.msg);
@@ -549,7 +542,7 @@ static int run_optimize(options *opt)
         return EXIT_FAILED;
     }
     unsigned merges = 0;
-    int rc = merge_after(opt, w, SHELF_MERGE_ALL, &merges, &err);
+    int rc = shelf_indexwriter_merge(w, SHELF_MERGE_ALL, &merges, &err);
     shelf_indexwriter_free(w);
     if (rc != SHELF_OK) {
         fprintf(stderr, "indexer: %s\n", err.msg);

@@ -8,8 +8,7 @@
 #include <string.h>
 
 typedef struct slot {
-    bool queued, ready; /* queued: waiting for a worker; ready: for the writer */
-    uint64_t seq;
+    bool ready; /* the worker is done: the writer may take it */
     char *path;
     int rc;
     shelf_err err;
@@ -57,7 +56,6 @@ static void *worker_main(void *arg)
             break;
         uint64_t seq = p->claimed++;
         slot *s = &p->ring[seq % PIPELINE_WINDOW];
-        s->queued = false;
         pthread_mutex_unlock(&p->mu);
         process(p, a, s);
         pthread_mutex_lock(&p->mu);
@@ -139,9 +137,8 @@ int pipeline_submit(pipeline *p, const char *path)
         s->rc = SHELF_OK;
         shelf_err_clear(&s->err);
         memset(&s->ex, 0, sizeof s->ex);
-        s->seq = p->submitted++;
+        p->submitted++;
         s->path = copy;
-        s->queued = true;
         pthread_cond_signal(&p->work);
     } else {
         free(copy);

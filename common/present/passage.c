@@ -61,18 +61,13 @@ static candidate *score_candidates(const char *text, size_t len, const shelf_spa
     return c;
 }
 
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
 /* The match [a, b) may be glued to other non-space text (e.g. "x—nato»-y").
  * Widen to the whole white-space-delimited run, unless the run is longer
  * than GLUED_RUN_MAX widths (a blob, not words): then cut at the match. */
 static size_t run_start(const char *text, size_t a, size_t floor, size_t width)
 {
     size_t r = a;
-    while (r > floor && !is_space(text[r - 1]))
+    while (r > floor && !shelf_is_space(text[r - 1]))
         r--;
     return shelf_char_count(text, r, a) <= GLUED_RUN_MAX * width ? r : a;
 }
@@ -80,7 +75,7 @@ static size_t run_start(const char *text, size_t a, size_t floor, size_t width)
 static size_t run_end(const char *text, size_t b, size_t ceil, size_t width)
 {
     size_t r = b;
-    while (r < ceil && !is_space(text[r]))
+    while (r < ceil && !shelf_is_space(text[r]))
         r++;
     return shelf_char_count(text, b, r) <= GLUED_RUN_MAX * width ? r : b;
 }
@@ -89,7 +84,7 @@ static size_t run_end(const char *text, size_t b, size_t ceil, size_t width)
 static size_t paragraph_text_end(const char *text, size_t len, size_t pos)
 {
     size_t end = shelf_paragraph_end(text, len, pos);
-    while (end > 0 && is_space(text[end - 1]))
+    while (end > 0 && shelf_is_space(text[end - 1]))
         end--;
     return end;
 }
@@ -122,7 +117,7 @@ static void cut_window(const char *text, size_t len, size_t a, size_t b, size_t 
         *end = shelf_word_end_before(text, limit, b);
     if (*end == b)
         *end = run_end(text, b, para_end, width);
-    while (*end > *start && is_space(text[*end - 1]))
+    while (*end > *start && shelf_is_space(text[*end - 1]))
         (*end)--;
 }
 

@@ -8,7 +8,7 @@ static bool is_continuation(char c)
     return ((unsigned char)c & 0xC0) == 0x80;
 }
 
-static bool is_space(char c)
+bool shelf_is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
@@ -45,22 +45,22 @@ size_t shelf_char_count(const char *t, size_t from, size_t to)
 
 size_t shelf_word_start_after(const char *t, size_t pos, size_t ceil)
 {
-    if (pos == 0 || pos >= ceil || is_space(t[pos - 1]))
+    if (pos == 0 || pos >= ceil || shelf_is_space(t[pos - 1]))
         return pos < ceil ? pos : ceil;
-    while (pos < ceil && !is_space(t[pos]))
+    while (pos < ceil && !shelf_is_space(t[pos]))
         pos++;
-    while (pos < ceil && is_space(t[pos]))
+    while (pos < ceil && shelf_is_space(t[pos]))
         pos++;
     return pos;
 }
 
 size_t shelf_word_end_before(const char *t, size_t pos, size_t floor)
 {
-    if (pos <= floor || is_space(t[pos]) || is_space(t[pos - 1]))
+    if (pos <= floor || shelf_is_space(t[pos]) || shelf_is_space(t[pos - 1]))
         return pos > floor ? pos : floor;
-    while (pos > floor && !is_space(t[pos - 1]))
+    while (pos > floor && !shelf_is_space(t[pos - 1]))
         pos--;
-    while (pos > floor && is_space(t[pos - 1]))
+    while (pos > floor && shelf_is_space(t[pos - 1]))
         pos--;
     return pos;
 }
@@ -85,11 +85,11 @@ size_t shelf_sentence_start(const char *t, size_t pos, size_t floor)
     while (i > floor) {
         if (t[i - 1] == '\n')
             break;
-        if (is_space(t[i - 1]) && sentence_ends_before(t, i - 1, floor))
+        if (shelf_is_space(t[i - 1]) && sentence_ends_before(t, i - 1, floor))
             break;
         i--;
     }
-    while (i < pos && is_space(t[i]))
+    while (i < pos && shelf_is_space(t[i]))
         i++;
     return i;
 }
@@ -99,12 +99,12 @@ size_t shelf_sentence_end(const char *t, size_t pos, size_t ceil)
     for (size_t i = pos; i < ceil; i++) {
         if (t[i] == '\n')
             return i;
-        if ((t[i] == '.' || t[i] == '!' || t[i] == '?') && (i + 1 == ceil || is_space(t[i + 1]) ||
+        if ((t[i] == '.' || t[i] == '!' || t[i] == '?') && (i + 1 == ceil || shelf_is_space(t[i + 1]) ||
                                                            is_closer(t[i + 1]))) {
             size_t end = i + 1;
             while (end < ceil && is_closer(t[end]))
                 end++;
-            if (end == ceil || is_space(t[end]))
+            if (end == ceil || shelf_is_space(t[end]))
                 return end;
         }
     }
@@ -127,7 +127,7 @@ size_t shelf_line_end(const char *t, size_t len, size_t pos)
 static bool line_is_blank(const char *t, size_t from, size_t to)
 {
     for (size_t i = from; i < to; i++)
-        if (!is_space(t[i]))
+        if (!shelf_is_space(t[i]))
             return false;
     return true;
 }

@@ -18,6 +18,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* ASCII white space (space, tab, line feed, carriage return, form feed,
+ * vertical tab). */
+bool shelf_is_space(char c);
+
 /* Offset n characters after pos (stopping at ceil). */
 size_t shelf_chars_forward(const char *t, size_t pos, size_t n, size_t ceil);
 /* Offset n characters before pos (stopping at floor). */

@@ -160,7 +160,7 @@ static shelf_plan *plan_words(planner *pl, const shelf_qnode *q)
         shelf_plan_free(p);
         return NULL;
     }
-    if (p->nkeys == 1 || (p->kind == SHELF_P_NEAR && p->nkeys == 1))
+    if (p->nkeys == 1)
         p->kind = SHELF_P_TERM;
     return p;
 }

@@ -1,6 +1,7 @@
 /* listing.c - indexer --list and --check; see listing.h. */
 #include "listing.h"
 #include "engine/engine.h"
+#include "extract/extract.h"
 #include "index/format.h"
 #include "index/index.h"
 #include "xapian/xapian_c.h"
@@ -17,13 +18,25 @@ static void format_time(int64_t ns, char *out, size_t size)
         snprintf(out, size, "?");
 }
 
+/* "pdf", "html", "text, converted from windows-1252", ... */
+static void describe_format(uint32_t flags, char *out, size_t size)
+{
+    shelf_format f = (shelf_format)((flags >> SHELF_DOC_FORMAT_SHIFT) & SHELF_DOC_FIELD_MASK);
+    shelf_encoding e = (shelf_encoding)((flags >> SHELF_DOC_ENCODING_SHIFT) & SHELF_DOC_FIELD_MASK);
+    if (e == SHELF_ENC_UTF8)
+        snprintf(out, size, "%s", shelf_format_name(f));
+    else
+        snprintf(out, size, "%s, converted from %s", shelf_format_name(f), shelf_encoding_name(e));
+}
+
 static int print_doc(void *ctx, const shelf_docview *m)
 {
-    char when[32];
+    char when[32], format[96];
     format_time(m->mtime_ns, when, sizeof when);
-    printf("%u\t%llu\t%s\t%.*s\t%.*s%s\n", m->length, (unsigned long long)m->size, when,
-           (int)m->path_len, m->path, (int)m->title_len, m->title,
-           (m->flags & SHELF_DOC_FLAG_INVALID_UTF8) ? "\t(invalid UTF-8)" : "");
+    describe_format(m->flags, format, sizeof format);
+    printf("%u\t%llu\t%s\t%.*s\t%.*s\t%s%s\n", m->length, (unsigned long long)m->size, when,
+           (int)m->path_len, m->path, (int)m->title_len, m->title, format,
+           (m->flags & SHELF_DOC_FLAG_INVALID_UTF8) ? " (invalid UTF-8 bytes)" : "");
     return 0;
 }
 

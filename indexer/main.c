@@ -10,6 +10,7 @@
 #include "extract/extract.h"
 #include "index/index.h"
 #include "index/indexwriter.h"
+#include "filter.h"
 #include "listing.h"
 #include "pipeline.h"
 #include "progress.h"
@@ -38,6 +39,7 @@ typedef struct options {
     int quiet, rebuild, prune, wait;
     unsigned threads;
     shelf_merge_policy merge_policy;
+    file_filter filter;
     char **paths;
     size_t path_count;
 } options;
@@ -62,10 +64,12 @@ static void usage(FILE *out)
 "       indexer --optimize               merge everything into one segment\n"
 "       indexer --check [DIR]            verify an index\n"
 "\n"
-"Index the .txt and .md files under each PATH (a file or a folder, walked\n"
+"Index the documents under each PATH (a file or a folder, walked\n"
 "recursively; hidden entries skipped, symlink loops detected) into an index\n"
-"folder that `searcher` reads.  With no PATH, indexes the sample shelf\n"
-"(the project's corpus/ folder).\n"
+"folder that `searcher` reads: plain text (.txt, .text, no extension),\n"
+"Markdown (.md, .markdown), HTML (.html, .htm, .xhtml) and PDF (.pdf); the\n"
+"format is recognised from the content first.  With no PATH, indexes the\n"
+"sample shelf (the project's corpus/ folder).\n"
 "\n"
 "On an existing index a run is incremental: new files are added, files whose\n"
 "size or modification time changed are re-read and replaced if their content\n"
@@ -89,15 +93,20 @@ static void usage(FILE *out)
 "                       writes the index (default 1: everything on one thread)\n"
 "  --memory MB          memory for postings before spilling sorted runs to\n"
 "                       disk (default 256)\n"
+"  --include GLOB       read only files matching GLOB (repeatable; a GLOB with\n"
+"                       '/' matches the path, otherwise the file name)\n"
+"  --exclude GLOB       skip files and folders matching GLOB (repeatable)\n"
 "  --wait               wait for another indexer's lock instead of failing\n"
 "  --check [DIR]        verify every checksum and invariant of an index\n"
 "                       (DIR, else --index) and print its statistics\n"
 "  -q, --quiet          no progress bar and no summary\n"
 "  -h, --help           this help\n"
 "\n"
-"Text rules: invalid UTF-8 bytes act as word separators (warned per file);\n"
-"empty and binary files are skipped with a message; terms longer than 64\n"
-"bytes are cut to 64 bytes at a character boundary and counted.\n"
+"Text rules: UTF-16 with a byte-order mark and Windows-1252 text are\n"
+"converted to UTF-8 (shown by --list); stray invalid UTF-8 bytes act as word\n"
+"separators (warned per file); empty and binary files, encrypted and\n"
+"image-only PDFs are skipped with a message; terms longer than 64 bytes are\n"
+"cut to 64 bytes at a character boundary and counted.\n"
 "\n"
 "Exit status: 0 all indexed; 1 done, but some files were skipped or\n"
 "unreadable; 2 usage error or failure (index left as it was).\n");
@@ -138,7 +147,7 @@ static int parse_policy(const char *s, shelf_merge_policy *out)
 static int parse_options(int argc, char **argv, options *opt)
 {
     enum { O_INDEX = 256, O_LANGUAGE, O_MEMORY, O_CHECK, O_REBUILD, O_NOPRUNE, O_REMOVE, O_LIST,
-           O_OPTIMIZE, O_POLICY, O_WAIT, O_BACKEND, O_THREADS };
+           O_OPTIMIZE, O_POLICY, O_WAIT, O_BACKEND, O_THREADS, O_INCLUDE, O_EXCLUDE };
     static const struct option longopts[] = {
         {"index", required_argument, NULL, O_INDEX}, {"language", required_argument, NULL, O_LANGUAGE},
         {"memory", required_argument, NULL, O_MEMORY}, {"check", no_argument, NULL, O_CHECK},
@@ -148,6 +157,8 @@ static int parse_options(int argc, char **argv, options *opt)
         {"wait", no_argument, NULL, O_WAIT}, {"quiet", no_argument, NULL, 'q'},
         {"backend", required_argument, NULL, O_BACKEND},
         {"threads", required_argument, NULL, O_THREADS},
+        {"include", required_argument, NULL, O_INCLUDE},
+        {"exclude", required_argument, NULL, O_EXCLUDE},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     *opt = (options){.index_dir = "index", .memory_mb = 256, .prune = 1, .threads = 1,
                      .merge_policy = SHELF_MERGE_TIERED};
@@ -185,6 +196,13 @@ static int parse_options(int argc, char **argv, options *opt)
             opt->threads = (unsigned)n;
             break;
         }
+        case O_INCLUDE:
+        case O_EXCLUDE:
+            if ((c == O_INCLUDE ? filter_include : filter_exclude)(&opt->filter, optarg) != 0) {
+                fprintf(stderr, "indexer: out of memory\n");
+                return -1;
+            }
+            break;
         case 'q': opt->quiet = 1; break;
         case 'h': usage(stdout); exit(EXIT_DONE);
         default:
@@ -257,7 +275,9 @@ static int index_file(run_state *st, const char *path, shelf_extracted *ex, cons
 {
     shelf_doc_input doc = {.path = path, .title = ex->title, .title_len = ex->title_len,
                            .text = ex->text, .text_len = ex->len, .size = ex->size,
-                           .mtime_ns = ex->mtime_ns, .hash = ex->hash};
+                           .mtime_ns = ex->mtime_ns, .hash = ex->hash, .layout = &ex->layout,
+                           .flags = (uint32_t)ex->format << SHELF_DOC_FORMAT_SHIFT |
+                                    (uint32_t)ex->encoding << SHELF_DOC_ENCODING_SHIFT};
     shelf_doc_report rep;
     int rc = an ? shelf_indexwriter_add_analyzed(st->writer, &doc, an, &rep, &st->err)
                 : shelf_indexwriter_add(st->writer, &doc, &rep, &st->err);
@@ -323,7 +343,7 @@ static bool needs_reading(run_state *st, const char *path)
 static int on_file(void *ctx, const char *path)
 {
     run_state *st = ctx;
-    if (!shelf_extract_supported(path)) {
+    if (!filter_wants_file(&st->opt->filter, path)) {
         st->ignored++;
         return 0;
     }
@@ -342,6 +362,7 @@ static int on_file(void *ctx, const char *path)
 
 /* Pre-pass for the progress bar: how many supported files and bytes. */
 typedef struct totals {
+    const file_filter *filter;
     uint64_t files, bytes;
 } totals;
 
@@ -349,7 +370,7 @@ static int count_file(void *ctx, const char *path)
 {
     totals *t = ctx;
     struct stat st;
-    if (shelf_extract_supported(path) && stat(path, &st) == 0) {
+    if (filter_wants_file(t->filter, path) && stat(path, &st) == 0) {
         t->files++;
         t->bytes += (uint64_t)st.st_size;
     }
@@ -357,6 +378,18 @@ static int count_file(void *ctx, const char *path)
 }
 
 static void ignore_problem(void *ctx, const char *path, const char *reason) {}
+
+static bool wanted_dir(void *ctx, const char *path)
+{
+    const run_state *st = ctx;
+    return filter_wants_dir(&st->opt->filter, path);
+}
+
+static bool wanted_dir_of_filter(void *ctx, const char *path)
+{
+    const totals *t = ctx;
+    return filter_wants_dir(t->filter, path);
+}
 
 /* Bytes of the files directly in dir and in its sub-folders (the Xapian
  * backend keeps its database one level down). */
@@ -406,7 +439,8 @@ static void print_summary(const run_state *st, const shelf_commit_summary *c, un
         fprintf(stderr, "; %u merges", merges);
     fprintf(stderr, "; skipped %llu", (unsigned long long)st->skipped);
     if (st->ignored)
-        fprintf(stderr, "; ignored %llu (not .txt/.md)", (unsigned long long)st->ignored);
+        fprintf(stderr, "; ignored %llu (other file types or --include/--exclude)",
+                (unsigned long long)st->ignored);
     if (st->cut_tokens)
         fprintf(stderr, "; %llu terms cut to 64 bytes", (unsigned long long)st->cut_tokens);
     if (st->invalid_bytes)
@@ -433,15 +467,15 @@ static void walk_all(run_state *st)
 {
     const options *opt = st->opt;
     if (!opt->quiet && isatty(STDERR_FILENO)) {
-        totals t = {0};
-        walk_callbacks counter = {count_file, ignore_problem, &t};
+        totals t = {.filter = &opt->filter};
+        walk_callbacks counter = {count_file, ignore_problem, wanted_dir_of_filter, &t};
         walk_paths(opt->paths, opt->path_count, &counter);
         progress_start(&st->bar, t.files, t.bytes);
     }
     if (opt->threads > 1) {
         st->pipe = pipeline_start(opt->threads, shelf_indexwriter_language(st->writer), consume, st);
     }
-    walk_callbacks cb = {on_file, on_problem, st};
+    walk_callbacks cb = {on_file, on_problem, wanted_dir, st};
     walk_paths(opt->paths, opt->path_count, &cb);
     if (st->pipe)
         pipeline_finish(st->pipe);
@@ -459,7 +493,7 @@ static int finish_run(run_state *st, double started)
         shelf_indexwriter_prune(st->writer, opt->paths, opt->path_count, &pruned, &st->err) != SHELF_OK)
         st->failed = 1;
     if (!st->failed && st->files == 0 && st->unchanged == 0 && pruned == 0) {
-        fprintf(stderr, "indexer: nothing to index: no readable .txt or .md files under the given "
+        fprintf(stderr, "indexer: nothing to index: no readable documents under the given "
                         "paths; index %s left as it was\n", opt->index_dir);
         return EXIT_FAILED;
     }
@@ -567,14 +601,19 @@ int main(int argc, char **argv)
     options opt;
     if (parse_options(argc, argv, &opt) != 0)
         return EXIT_FAILED;
+    int rc;
     if (opt.language && strcmp(opt.language, "list") == 0)
-        return list_languages();
-    switch (opt.mode) {
-    case MODE_CHECK: return check_index(opt.path_count ? opt.paths[0] : opt.index_dir);
-    case MODE_LIST: return list_documents(opt.index_dir);
-    case MODE_REMOVE: return run_remove(&opt);
-    case MODE_OPTIMIZE: return run_optimize(&opt);
-    case MODE_INDEX: break;
-    }
-    return run_index(&opt);
+        rc = list_languages();
+    else if (opt.mode == MODE_CHECK)
+        rc = check_index(opt.path_count ? opt.paths[0] : opt.index_dir);
+    else if (opt.mode == MODE_LIST)
+        rc = list_documents(opt.index_dir);
+    else if (opt.mode == MODE_REMOVE)
+        rc = run_remove(&opt);
+    else if (opt.mode == MODE_OPTIMIZE)
+        rc = run_optimize(&opt);
+    else
+        rc = run_index(&opt);
+    filter_free(&opt.filter);
+    return rc;
 }

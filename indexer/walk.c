@@ -117,8 +117,11 @@ static int visit(walker *w, const char *path)
         w->cb->problem(w->cb->ctx, path, strerror(errno));
         return 0;
     }
-    if (S_ISDIR(st.st_mode))
+    if (S_ISDIR(st.st_mode)) {
+        if (w->cb->want_dir && !w->cb->want_dir(w->cb->ctx, path))
+            return 0;
         return visit_dir(w, path, &st);
+    }
     if (S_ISREG(st.st_mode))
         return w->cb->file(w->cb->ctx, path);
     w->cb->problem(w->cb->ctx, path, "not a regular file or folder");

@@ -10,6 +10,7 @@
 #ifndef SHELF_WALK_H
 #define SHELF_WALK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct walk_callbacks {
@@ -17,6 +18,8 @@ typedef struct walk_callbacks {
     int (*file)(void *ctx, const char *path);
     /* Something that could not be visited, with the reason. */
     void (*problem)(void *ctx, const char *path, const char *reason);
+    /* May the walk enter this folder?  NULL: every folder. */
+    bool (*want_dir)(void *ctx, const char *path);
     void *ctx;
 } walk_callbacks;
 

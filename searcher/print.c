@@ -2,9 +2,10 @@
  * print.c - text, citation and JSON output of results; see print.h.
  *
  * Text output, per hit: rank, title and score; then per passage the place
- * (path:line:column, the form editors open), its section, and the passage on
- * one line with line breaks shown as spaces, cuts as "…" and matches between
- * the highlight markers.
+ * (path:line:column, the form editors open; "path, p. N, line L" for paged
+ * formats such as PDF), its section, and the passage on one line with line
+ * breaks shown as spaces, cuts as "…" and matches between the highlight
+ * markers.
  */
 #include "print.h"
 #include "present/cite.h"
@@ -20,6 +21,7 @@ typedef struct hit_view {
     shelf_docview meta;
     const char *text;
     size_t len;
+    const shelf_layout *layout;
     shelf_passages passages;
 } hit_view;
 
@@ -58,12 +60,19 @@ static void print_passage_text(FILE *out, const print_opts *po, const hit_view *
     fputc('\n', out);
 }
 
+/* Lines around the passage, numbered as cited: within its page when paged
+ * (and not past the page's ends). */
 static void print_context(FILE *out, const print_opts *po, const hit_view *v, const shelf_passage *p)
 {
     size_t first = p->line > po->context ? p->line - po->context : 1;
     size_t last = p->end_line + po->context;
-    size_t line = 1, at = 0;
-    while (at < v->len && line <= last) {
+    size_t line = 1, at = 0, stop = v->len;
+    if (p->page) {
+        at = (size_t)shelf_layout_page_start(v->layout, p->page);
+        if (p->page < v->layout->npages)
+            stop = (size_t)shelf_layout_page_start(v->layout, p->page + 1);
+    }
+    while (at < stop && line <= last) {
         size_t end = shelf_line_end(v->text, v->len, at);
         if (line >= first) {
             int inside = line >= p->line && line <= p->end_line;
@@ -80,8 +89,12 @@ static void print_context(FILE *out, const print_opts *po, const hit_view *v, co
 
 static void print_place(FILE *out, const print_opts *po, const hit_view *v, const shelf_passage *p)
 {
-    fprintf(out, "    %s%.*s:%zu:%zu%s", dim(po), (int)v->meta.path_len, v->meta.path, p->line,
-            p->column, reset(po));
+    if (p->page)
+        fprintf(out, "    %s%.*s, p. %zu, line %zu%s", dim(po), (int)v->meta.path_len, v->meta.path,
+                p->page, p->line, reset(po));
+    else
+        fprintf(out, "    %s%.*s:%zu:%zu%s", dim(po), (int)v->meta.path_len, v->meta.path, p->line,
+                p->column, reset(po));
     if (p->section_len)
         fprintf(out, "  § %.*s", (int)p->section_len, v->text + p->section_start);
     fputc('\n', out);
@@ -116,10 +129,19 @@ static void print_hit_text(FILE *out, const print_opts *po, const hit_view *v, c
 
 /* ---- citations ---- */
 
+/* "p. 28, line 12" or "line 12". */
+static void print_cite_place(FILE *out, const shelf_quote *q)
+{
+    if (q->page)
+        fprintf(out, "p. %zu, line %zu", q->page, q->line);
+    else
+        fprintf(out, "line %zu", q->line);
+}
+
 static void print_cite(FILE *out, const print_opts *po, const hit_view *v, const shelf_passage *p)
 {
     shelf_quote q;
-    shelf_quote_of(v->text, v->len, p, &q);
+    shelf_quote_of(v->text, v->len, v->layout, p, &q);
     const char *quote = v->text + q.start;
     size_t n = q.end - q.start;
     if (po->cite == CITE_JSON) {
@@ -129,6 +151,8 @@ static void print_cite(FILE *out, const print_opts *po, const hit_view *v, const
         shelf_json_string(out, v->meta.title, v->meta.title_len);
         fputs(",\"path\":", out);
         shelf_json_string(out, v->meta.path, v->meta.path_len);
+        if (q.page)
+            fprintf(out, ",\"page\":%zu", q.page);
         fprintf(out, ",\"line\":%zu,\"column\":%zu,\"start\":%zu,\"end\":%zu,\"section\":", q.line,
                 q.column, q.start, q.end);
         shelf_json_string(out, v->text + p->section_start, p->section_len);
@@ -142,14 +166,17 @@ static void print_cite(FILE *out, const print_opts *po, const hit_view *v, const
     put_flat(out, quote, n);
     fprintf(out, "%s”", ellipsis_in);
     if (po->cite == CITE_MARKDOWN) {
-        fprintf(out, "\n>\n> — *%.*s*, `%.*s`, line %zu", (int)v->meta.title_len, v->meta.title,
-                (int)v->meta.path_len, v->meta.path, q.line);
+        fprintf(out, "\n>\n> — *%.*s*, `%.*s`, ", (int)v->meta.title_len, v->meta.title,
+                (int)v->meta.path_len, v->meta.path);
+        print_cite_place(out, &q);
         if (p->section_len)
             fprintf(out, ", § %.*s", (int)p->section_len, v->text + p->section_start);
         fputs("\n\n", out);
     } else {
-        fprintf(out, " (%.*s, %.*s, line %zu)\n", (int)v->meta.title_len, v->meta.title,
-                (int)v->meta.path_len, v->meta.path, q.line);
+        fprintf(out, " (%.*s, %.*s, ", (int)v->meta.title_len, v->meta.title,
+                (int)v->meta.path_len, v->meta.path);
+        print_cite_place(out, &q);
+        fputs(")\n", out);
     }
 }
 
@@ -175,8 +202,11 @@ static void print_snippets_json(FILE *out, const hit_view *v)
     fputs(",\"snippets\":[", out);
     for (size_t i = 0; i < v->passages.count; i++) {
         const shelf_passage *p = &v->passages.at[i];
-        fprintf(out, "%s{\"line\":%zu,\"column\":%zu,\"start\":%zu,\"end\":%zu,\"section\":",
-                i ? "," : "", p->line, p->column, p->start, p->end);
+        fputs(i ? ",{" : "{", out);
+        if (p->page)
+            fprintf(out, "\"page\":%zu,", p->page);
+        fprintf(out, "\"line\":%zu,\"column\":%zu,\"start\":%zu,\"end\":%zu,\"section\":", p->line,
+                p->column, p->start, p->end);
         shelf_json_string(out, v->text + p->section_start, p->section_len);
         fputs(",\"text\":", out);
         shelf_json_string(out, v->text + p->start, p->end - p->start);
@@ -204,13 +234,15 @@ static void print_hit_json(FILE *out, const hit_view *v, const shelf_explain *ex
 /* ---- one query ---- */
 
 static int load_view(shelf_engine *e, shelf_analyzer *a, const print_opts *po,
-                     const query_result *qr, const shelf_hit *hit, shelf_buf *text, hit_view *v,
-                     shelf_err *err)
+                     const query_result *qr, const shelf_hit *hit, shelf_buf *text,
+                     shelf_layout *layout, hit_view *v, shelf_err *err)
 {
     v->hit = hit;
+    v->layout = layout;
     /* Text first: with Xapian, the metadata's strings live in the engine's
      * buffer until its next document read. */
-    int rc = shelf_snippets_for_engine_hit(e, hit, qr->plan, a, &po->passages, text, &v->passages, err);
+    int rc = shelf_snippets_for_engine_hit(e, hit, qr->plan, a, &po->passages, text, layout,
+                                           &v->passages, err);
     if (rc == SHELF_OK)
         rc = shelf_engine_doc(e, hit, &v->meta, err);
     v->text = (const char *)text->data;
@@ -269,12 +301,13 @@ int print_results(FILE *out, const print_opts *po, shelf_engine *e, shelf_analyz
                   const query_result *qr, shelf_err *err)
 {
     shelf_buf text = SHELF_BUF_INIT;
+    shelf_layout layout = SHELF_LAYOUT_INIT;
     int rc = SHELF_OK;
     size_t shown = 0;
     print_header(out, po, qr);
     for (size_t i = po->offset; i < qr->results->count && rc == SHELF_OK; i++) {
         hit_view v = {.rank = i + 1};
-        rc = load_view(e, a, po, qr, &qr->results->hits[i], &text, &v, err);
+        rc = load_view(e, a, po, qr, &qr->results->hits[i], &text, &layout, &v, err);
         shelf_explain ex = {0};
         if (rc == SHELF_OK && po->explain)
             rc = shelf_engine_explain(e, qr->plan, po->search, v.hit, &ex, err);
@@ -286,6 +319,7 @@ int print_results(FILE *out, const print_opts *po, shelf_engine *e, shelf_analyz
     if (rc == SHELF_OK)
         print_footer(out, po, qr, shown);
     shelf_buf_free(&text);
+    shelf_layout_free(&layout);
     return rc;
 }
 

@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "extract/extract.h"
 #include "index/format.h"
 #include "index/index.h"
 #include "support.h"
@@ -189,15 +190,18 @@ static char *make_messy_folder(const char *src, int locked_readable)
     write_text(src, "doc.pdf", "%PDF-1.4 not text at all\n");
     write_text(src, ".git/HEAD.txt", "hidden folder file\n");
     write_text(src, ".hidden.txt", "hidden file\n");
-    write_text(src, "bad-utf8.txt", "caf\xe9 cr\xe8me \xff\xfe ok\n");
+    write_text(src, "bad-utf8.txt", "na\xc3\xafve caf\xc3\xa9 cr\xc3\xa8me \xc3\xa0 la "
+                                     "fa\xc3\xa7on, stray \xff byte\n");
+    write_text(src, "latin1.txt", "caf\xe9 cr\xe8me \x93quoted\x94\n");
     char *locked = ts_write_file(src, "locked.txt", "Locked away\n", 12);
     assert_int_equal(chmod(locked, 0), 0);
     free(locked);
     char *loop = ts_strf("%s/sub/loop", src);
     assert_int_equal(symlink("..", loop), 0);
     free(loop);
-    return ts_strf("%s/bad-utf8.txt\n%s/good.txt\n%s%s%s/notes.md\n%s/sub/deep.txt\n", src, src,
-                   locked_readable ? src : "", locked_readable ? "/locked.txt\n" : "", src, src);
+    return ts_strf("%s/bad-utf8.txt\n%s/good.txt\n%s/latin1.txt\n%s%s%s/notes.md\n%s/sub/deep.txt\n",
+                   src, src, src, locked_readable ? src : "", locked_readable ? "/locked.txt\n" : "",
+                   src, src);
 }
 
 static void test_messy_folder(void **state)
@@ -212,23 +216,27 @@ static void test_messy_folder(void **state)
     if (rc != 1)
         fail_msg("exit %d (wanted 1), stderr: %s", rc, err);
     if (!line_with(err, "empty.txt", "empty file") || !line_with(err, "binary.txt", "binary") ||
-        !line_with(err, "bad-utf8.txt", "invalid UTF-8") || !line_with(err, "sub/loop", "loop"))
+        !line_with(err, "bad-utf8.txt", "invalid UTF-8") || !line_with(err, "sub/loop", "loop") ||
+        !line_with(err, "doc.pdf", "damaged PDF"))
         fail_msg("stderr lacks a message: %s", err);
     if (!root && !line_with(err, "locked.txt", "skipped"))
         fail_msg("stderr does not name the unreadable file: %s", err);
-    assert_null(strstr(err, "doc.pdf"));
+    assert_null(strstr(err, "latin1.txt"));
     assert_null(strstr(err, "HEAD.txt"));
     shelf_index *idx = open_index(dir);
     char *paths = index_paths(idx);
     assert_string_equal(paths, expected);
-    assert_int_equal(shelf_index_doc_count(idx), root ? 5 : 4);
+    assert_int_equal(shelf_index_doc_count(idx), root ? 6 : 5);
     shelf_docmeta m;
-    assert_int_equal(shelf_segment_doc(shelf_index_segment(idx, 0), 0, &m, NULL), SHELF_OK);
-    assert_int_equal(m.flags & SHELF_DOC_FLAG_INVALID_UTF8, SHELF_DOC_FLAG_INVALID_UTF8);
-    assert_int_equal(shelf_segment_doc(shelf_index_segment(idx, 0), 1, &m, NULL), SHELF_OK);
+    const shelf_segment *seg = shelf_index_segment(idx, 0);
+    assert_int_equal(shelf_segment_doc(seg, 0, &m, NULL), SHELF_OK); /* bad-utf8.txt */
+    assert_int_equal(m.flags, SHELF_DOC_FLAG_INVALID_UTF8);
+    assert_int_equal(shelf_segment_doc(seg, 1, &m, NULL), SHELF_OK); /* good.txt */
     assert_int_equal(m.flags, 0);
+    assert_int_equal(shelf_segment_doc(seg, 2, &m, NULL), SHELF_OK); /* latin1.txt */
+    assert_int_equal(m.flags, SHELF_ENC_CP1252 << SHELF_DOC_ENCODING_SHIFT);
     shelf_index_close(idx);
-    assert_int_equal(check_documents(dir, NULL), root ? 5 : 4);
+    assert_int_equal(check_documents(dir, NULL), root ? 6 : 5);
     free(paths);
     free(err);
     free(args);

@@ -1446,7 +1446,7 @@ static void test_quotes(void **state)
     p.nhighlights = 1;
     hl[0] = (shelf_highlight){nth(t, "word", 0) - p.start, nth(t, "word", 0) + 4 - p.start};
     shelf_quote q;
-    shelf_quote_of(t, len, &p, &q);
+    shelf_quote_of(t, len, NULL, &p, &q);
     assert_true(q.whole_sentences);
     assert_int_equal(q.start, nth(t, "The second", 0));
     assert_int_equal(q.end, nth(t, "word.", 0) + 5);
@@ -1455,26 +1455,26 @@ static void test_quotes(void **state)
     /* two highlights in different sentences: both sentences */
     hl[1] = (shelf_highlight){nth(t, "Third", 0) - p.start, nth(t, "Third", 0) + 5 - p.start};
     p.nhighlights = 2;
-    shelf_quote_of(t, len, &p, &q);
+    shelf_quote_of(t, len, NULL, &p, &q);
     assert_int_equal(q.start, nth(t, "The second", 0));
     assert_int_equal(q.end, nth(t, "Third!", 0) + 6);
     /* a closing bracket after the full stop belongs to the sentence */
     p.end = len;
     hl[0] = (shelf_highlight){nth(t, "really", 0) - p.start, nth(t, "really", 0) + 6 - p.start};
     p.nhighlights = 1;
-    shelf_quote_of(t, len, &p, &q);
+    shelf_quote_of(t, len, NULL, &p, &q);
     assert_int_equal(q.start, nth(t, "Fourth", 0));
     assert_int_equal(q.end, nth(t, ".)", 0) + 2);
     /* last sentence without punctuation runs to the end of the text */
     hl[0] = (shelf_highlight){nth(t, "ends", 0) - p.start, len - p.start};
-    shelf_quote_of(t, len, &p, &q);
+    shelf_quote_of(t, len, NULL, &p, &q);
     assert_int_equal(q.start, nth(t, "ends", 0));
     assert_int_equal(q.end, len);
     /* no highlight: the sentences of the passage */
     p.nhighlights = 0;
     p.start = nth(t, "The second", 0);
     p.end = nth(t, " Third", 0);
-    shelf_quote_of(t, len, &p, &q);
+    shelf_quote_of(t, len, NULL, &p, &q);
     assert_true(q.whole_sentences);
     assert_int_equal(q.start, p.start);
     assert_int_equal(q.end, p.end);
@@ -1495,7 +1495,7 @@ static void test_quotes(void **state)
     bool capped = false, sentence = false;
     for (size_t i = 0; i < s.ps.count; i++) {
         const shelf_passage *pp = &s.ps.at[i];
-        shelf_quote_of(s.t, s.len, pp, &q);
+        shelf_quote_of(s.t, s.len, NULL, pp, &q);
         check_quote("ibex", s.t, s.len, pp, &q);
         if (!q.whole_sentences)
             capped = true;
@@ -1550,7 +1550,7 @@ static void test_quote_cap(void **state)
         p.highlights = &hl;
         p.nhighlights = 1;
         shelf_quote q;
-        shelf_quote_of(t, len, &p, &q);
+        shelf_quote_of(t, len, NULL, &p, &q);
         if (extra == 0) {
             assert_true(q.whole_sentences);
             assert_int_equal(q.start, s0);

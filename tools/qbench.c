@@ -91,7 +91,7 @@ static void time_snippets(shelf_engine *e, shelf_analyzer *a, const shelf_plan *
         shelf_passages p;
         shelf_err err = {0};
         double start = now_us();
-        if (shelf_snippets_for_engine_hit(e, &r->hits[i], plan, a, &po, &text, &p, &err) == SHELF_OK) {
+        if (shelf_snippets_for_engine_hit(e, &r->hits[i], plan, a, &po, &text, NULL, &p, &err) == SHELF_OK) {
             t->snippet_us += now_us() - start;
             t->snippet_hits++;
             shelf_passages_free(&p);

@@ -72,7 +72,13 @@ int shelf_engine_doc(shelf_engine *e, const shelf_hit *hit, shelf_docview *out, 
 int shelf_engine_text(shelf_engine *e, const shelf_hit *hit, shelf_buf *text, shelf_buf *checkpoints,
                       shelf_err *err)
 {
-    return e->ops->text(e, hit, text, checkpoints, err);
+    return e->ops->text(e, hit, text, checkpoints, NULL, err);
+}
+
+int shelf_engine_stored(shelf_engine *e, const shelf_hit *hit, shelf_buf *text,
+                        shelf_buf *checkpoints, shelf_layout *layout, shelf_err *err)
+{
+    return e->ops->text(e, hit, text, checkpoints, layout, err);
 }
 
 int shelf_engine_positions(shelf_engine *e, const shelf_hit *hit, const uint8_t *key, size_t len,

@@ -82,6 +82,9 @@ int shelf_engine_doc(shelf_engine *e, const shelf_hit *hit, shelf_docview *out, 
  * tokens 0, 128, ...). */
 int shelf_engine_text(shelf_engine *e, const shelf_hit *hit, shelf_buf *text, shelf_buf *checkpoints,
                       shelf_err *err);
+/* The same plus the document's pages and headings (layout may be NULL). */
+int shelf_engine_stored(shelf_engine *e, const shelf_hit *hit, shelf_buf *text,
+                        shelf_buf *checkpoints, shelf_layout *layout, shelf_err *err);
 /* Calls fn for every live document (native: in index order; Xapian: by
  * path) until fn returns nonzero.  view's strings are valid during the call. */
 int shelf_engine_each_doc(shelf_engine *e, int (*fn)(void *ctx, const shelf_docview *view), void *ctx,

@@ -23,6 +23,7 @@ typedef struct engine_ops {
                    const shelf_hit *hit, shelf_explain *ex, shelf_err *err);
     int (*doc)(shelf_engine *e, const shelf_hit *hit, shelf_docview *out, shelf_err *err);
     int (*text)(shelf_engine *e, const shelf_hit *hit, shelf_buf *text, shelf_buf *checkpoints,
+                shelf_layout *layout,
                 shelf_err *err);
     int (*positions)(shelf_engine *e, const shelf_hit *hit, const uint8_t *key, size_t len,
                      shelf_buf *out, shelf_err *err);

@@ -58,10 +58,10 @@ static int native_doc(shelf_engine *e, const shelf_hit *hit, shelf_docview *out,
 }
 
 static int native_text(shelf_engine *e, const shelf_hit *hit, shelf_buf *text, shelf_buf *checkpoints,
-                       shelf_err *err)
+                       shelf_layout *layout, shelf_err *err)
 {
-    return shelf_segment_text(shelf_index_segment(e->idx, hit->segment), hit->local, text, checkpoints,
-                              err);
+    return shelf_segment_stored(shelf_index_segment(e->idx, hit->segment), hit->local, text,
+                                checkpoints, layout, err);
 }
 
 static int native_positions(shelf_engine *e, const shelf_hit *hit, const uint8_t *key, size_t len,

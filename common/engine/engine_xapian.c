@@ -103,13 +103,14 @@ static int xapian_explain(const shelf_engine *e, const shelf_plan *plan, const s
 }
 
 static int xapian_blob(shelf_engine *e, uint32_t docid, shelf_docview *meta, shelf_buf *text,
-                       shelf_buf *checkpoints, shelf_err *err)
+                       shelf_buf *checkpoints, shelf_layout *layout, shelf_err *err)
 {
     int rc = shelf_xdb_data(e->xdb, docid, &e->blob, err);
     if (rc != SHELF_OK)
         return rc;
     shelf_docview scratch;
-    rc = shelf_xapdoc_decode(e->blob.data, e->blob.len, meta ? meta : &scratch, text, checkpoints);
+    rc = shelf_xapdoc_decode(e->blob.data, e->blob.len, meta ? meta : &scratch, text, checkpoints,
+                             layout);
     if (rc != SHELF_OK)
         return shelf_errf(err, rc, "%s/%s: document %u has damaged data", e->dir, SHELF_XAPIAN_SUBDIR,
                           docid);
@@ -118,13 +119,13 @@ static int xapian_blob(shelf_engine *e, uint32_t docid, shelf_docview *meta, she
 
 static int xapian_doc(shelf_engine *e, const shelf_hit *hit, shelf_docview *out, shelf_err *err)
 {
-    return xapian_blob(e, hit->local, out, NULL, NULL, err);
+    return xapian_blob(e, hit->local, out, NULL, NULL, NULL, err);
 }
 
 static int xapian_text(shelf_engine *e, const shelf_hit *hit, shelf_buf *text, shelf_buf *checkpoints,
-                       shelf_err *err)
+                       shelf_layout *layout, shelf_err *err)
 {
-    return xapian_blob(e, hit->local, NULL, text, checkpoints, err);
+    return xapian_blob(e, hit->local, NULL, text, checkpoints, layout, err);
 }
 
 static int xapian_positions(shelf_engine *e, const shelf_hit *hit, const uint8_t *key, size_t len,
@@ -149,7 +150,7 @@ static int visit_id(void *ctx, const char *term, size_t len, uint64_t df)
     shelf_docview view;
     w->status = shelf_xdb_find(w->e->xdb, term + 1, len - 1, &docid, w->err); /* past "Q" */
     if (w->status == SHELF_OK)
-        w->status = xapian_blob(w->e, docid, &view, NULL, NULL, w->err);
+        w->status = xapian_blob(w->e, docid, &view, NULL, NULL, NULL, w->err);
     return w->status != SHELF_OK || w->fn(w->ctx, &view);
 }
 

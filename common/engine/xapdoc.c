@@ -5,12 +5,14 @@
 
 #include <string.h>
 
-#define MAGIC "SXD1"
+#define MAGIC "SXD2"
 #define FIXED_BYTES (8 + 8 + 8 + 4 + 4 + 4)
 
 int shelf_xapdoc_encode(shelf_buf *out, const shelf_docview *m, const char *text, size_t text_len,
-                        const uint64_t *checkpoints, size_t checkpoint_count)
+                        const uint64_t *checkpoints, size_t checkpoint_count,
+                        const shelf_layout *layout)
 {
+    static const shelf_layout none = SHELF_LAYOUT_INIT;
     uint8_t fixed[FIXED_BYTES];
     shelf_store_u64le(fixed, m->size);
     shelf_store_u64le(fixed + 8, (uint64_t)m->mtime_ns);
@@ -28,6 +30,8 @@ int shelf_xapdoc_encode(shelf_buf *out, const shelf_docview *m, const char *text
         bad = shelf_buf_put_varint(out, checkpoints[i] - prev);
         prev = checkpoints[i];
     }
+    if (!bad)
+        bad = shelf_layout_encode(out, layout ? layout : &none);
     return bad ? SHELF_ENOMEM : SHELF_OK;
 }
 
@@ -42,24 +46,26 @@ static int take_string(const uint8_t **p, const uint8_t *end, const char **s, si
     return 0;
 }
 
-static int take_checkpoints(const uint8_t *p, const uint8_t *end, size_t text_len, shelf_buf *out)
+/* Checkpoints into out (may be NULL: skipped), advancing *p. */
+static int take_checkpoints(const uint8_t **p, const uint8_t *end, size_t text_len, shelf_buf *out)
 {
     uint64_t count, offset = 0;
-    if (shelf_varint_get(&p, end, &count) || count > (uint64_t)(end - p))
+    if (shelf_varint_get(p, end, &count) || count > (uint64_t)(end - *p))
         return -1;
-    shelf_buf_reset(out);
+    if (out)
+        shelf_buf_reset(out);
     for (uint64_t i = 0; i < count; i++) {
         uint64_t gap;
-        if (shelf_varint_get(&p, end, &gap) || (offset += gap) > text_len)
+        if (shelf_varint_get(p, end, &gap) || (offset += gap) > text_len)
             return -1;
-        if (shelf_buf_append(out, &offset, sizeof offset))
+        if (out && shelf_buf_append(out, &offset, sizeof offset))
             return -1;
     }
     return 0;
 }
 
 int shelf_xapdoc_decode(const uint8_t *blob, size_t len, shelf_docview *m, shelf_buf *text,
-                        shelf_buf *checkpoints)
+                        shelf_buf *checkpoints, shelf_layout *layout)
 {
     const uint8_t *p = blob, *end = blob + len;
     if (len < 4 || memcmp(p, MAGIC, 4) != 0)
@@ -85,7 +91,11 @@ int shelf_xapdoc_decode(const uint8_t *blob, size_t len, shelf_docview *m, shelf
             return SHELF_ENOMEM;
         text->len--;
     }
-    if (checkpoints && take_checkpoints(p, end, body_len, checkpoints) != 0)
+    if (!checkpoints && !layout)
+        return SHELF_OK;
+    if (take_checkpoints(&p, end, body_len, checkpoints) != 0)
+        return SHELF_ECORRUPT;
+    if (layout && shelf_layout_decode(&p, end, body_len, layout) != 0)
         return SHELF_ECORRUPT;
     return SHELF_OK;
 }

@@ -2,11 +2,12 @@
  * xapdoc.h - what the Xapian backend keeps in each document's data blob, so
  * that results, snippets and citations need nothing but the database:
  *
- *   magic "SXD1"
+ *   magic "SXD2"
  *   path_len:varint path   title_len:varint title
  *   size:u64  mtime_ns:i64  hash:u64  flags:u32  length:u32  title_length:u32
  *   text_len:varint text
  *   checkpoint_count:varint  checkpoint gaps:varint...   (as in the native store)
+ *   layout                                               (as in the native store)
  *
  * Integers little-endian.  Decoding checks every length against the blob.
  */
@@ -17,15 +18,17 @@
 #include <stdint.h>
 
 #include "engine/engine.h"
+#include "extract/layout.h"
 #include "util/buf.h"
 
 /* Append the blob for a document to out. */
 int shelf_xapdoc_encode(shelf_buf *out, const shelf_docview *meta, const char *text, size_t text_len,
-                        const uint64_t *checkpoints, size_t checkpoint_count);
+                        const uint64_t *checkpoints, size_t checkpoint_count,
+                        const shelf_layout *layout);
 
-/* Decode: meta strings point into blob; text and checkpoints (may be NULL)
- * receive copies.  SHELF_ECORRUPT on a damaged blob. */
+/* Decode: meta strings point into blob; text, checkpoints and layout (each
+ * may be NULL) receive copies.  SHELF_ECORRUPT on a damaged blob. */
 int shelf_xapdoc_decode(const uint8_t *blob, size_t len, shelf_docview *meta, shelf_buf *text,
-                        shelf_buf *checkpoints);
+                        shelf_buf *checkpoints, shelf_layout *layout);
 
 #endif

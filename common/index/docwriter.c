@@ -200,8 +200,9 @@ int shelf_docwriter_open(shelf_docwriter *w, const char *docs_path, const char *
 }
 
 static int append_store_record(shelf_docwriter *w, const char *text, size_t text_len,
-                               const uint64_t *checkpoints, size_t count)
+                               const uint64_t *checkpoints, size_t count, const shelf_layout *layout)
 {
+    static const shelf_layout none = SHELF_LAYOUT_INIT;
     if (shelf_buf_put_varint(&w->raw, text_len) || shelf_buf_append(&w->raw, text, text_len) ||
         shelf_buf_put_varint(&w->raw, count))
         return SHELF_ENOMEM;
@@ -211,7 +212,7 @@ static int append_store_record(shelf_docwriter *w, const char *text, size_t text
             return SHELF_ENOMEM;
         prev = checkpoints[i];
     }
-    return SHELF_OK;
+    return shelf_layout_encode(&w->raw, layout ? layout : &none);
 }
 
 static int append_heap_entry(shelf_docwriter *w, const shelf_docinfo *info)
@@ -245,7 +246,7 @@ static void write_record(shelf_docwriter *w, const shelf_docinfo *info, uint64_t
 
 int shelf_docwriter_add(shelf_docwriter *w, const shelf_docinfo *info, const char *text,
                         size_t text_len, const uint64_t *checkpoints, size_t checkpoint_count,
-                        shelf_err *err)
+                        const shelf_layout *layout, shelf_err *err)
 {
     size_t record_estimate = text_len + 5 * checkpoint_count + 20;
     if (w->raw.len > 0 && w->raw.len + record_estimate > SHELF_STORE_BLOCK_TARGET &&
@@ -253,7 +254,7 @@ int shelf_docwriter_add(shelf_docwriter *w, const shelf_docinfo *info, const cha
         return err ? err->code : SHELF_EIO;
     uint64_t store_block = w->block_count; /* the block being filled */
     uint32_t inblock = (uint32_t)w->raw.len;
-    if (append_store_record(w, text, text_len, checkpoints, checkpoint_count) != SHELF_OK)
+    if (append_store_record(w, text, text_len, checkpoints, checkpoint_count, layout) != SHELF_OK)
         return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", w->store.path);
     uint64_t heap_offset = w->heap_len;
     if (append_heap_entry(w, info) != SHELF_OK)

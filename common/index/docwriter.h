@@ -23,6 +23,7 @@
 
 #include <zlib.h>
 
+#include "extract/layout.h"
 #include "index/filewriter.h"
 #include "util/buf.h"
 
@@ -69,10 +70,11 @@ typedef struct shelf_docwriter {
 
 int shelf_docwriter_open(shelf_docwriter *w, const char *docs_path, const char *store_path, bool async,
                          shelf_err *err);
-/* checkpoints: byte offsets of body tokens 0, 128, 256, ... */
+/* checkpoints: byte offsets of body tokens 0, 128, 256, ...; layout: pages
+ * and headings (NULL: none). */
 int shelf_docwriter_add(shelf_docwriter *w, const shelf_docinfo *info, const char *text,
                         size_t text_len, const uint64_t *checkpoints, size_t checkpoint_count,
-                        shelf_err *err);
+                        const shelf_layout *layout, shelf_err *err);
 int shelf_docwriter_finish(shelf_docwriter *w, shelf_err *err);
 int shelf_docwriter_commit(shelf_docwriter *w, shelf_err *err);
 void shelf_docwriter_close(shelf_docwriter *w);

@@ -58,12 +58,12 @@ static int build_maps(merger *m, shelf_err *err)
 }
 
 static int copy_document(merger *m, size_t i, uint32_t d, shelf_buf *path, shelf_buf *text,
-                         shelf_buf *checkpoints, shelf_err *err)
+                         shelf_buf *checkpoints, shelf_layout *layout, shelf_err *err)
 {
     shelf_docmeta meta;
     int rc = shelf_segment_doc(m->in[i], d, &meta, err);
     if (rc == SHELF_OK)
-        rc = shelf_segment_text(m->in[i], d, text, checkpoints, err);
+        rc = shelf_segment_stored(m->in[i], d, text, checkpoints, layout, err);
     if (rc != SHELF_OK)
         return rc;
     shelf_buf_reset(path);
@@ -76,19 +76,21 @@ static int copy_document(merger *m, size_t i, uint32_t d, shelf_buf *path, shelf
     };
     return shelf_docwriter_add(&m->docw, &info, (const char *)text->data, text->len,
                                (const uint64_t *)checkpoints->data,
-                               checkpoints->len / sizeof(uint64_t), err);
+                               checkpoints->len / sizeof(uint64_t), layout, err);
 }
 
 static int copy_documents(merger *m, shelf_err *err)
 {
     shelf_buf path = SHELF_BUF_INIT, text = SHELF_BUF_INIT, checkpoints = SHELF_BUF_INIT;
+    shelf_layout layout = SHELF_LAYOUT_INIT;
     int rc = SHELF_OK;
     for (size_t i = 0; i < m->count && rc == SHELF_OK; i++) {
         uint32_t n = shelf_segment_doc_count(m->in[i]);
         for (uint32_t d = 0; d < n && rc == SHELF_OK; d++)
             if (m->map[i][d] != NO_DOC)
-                rc = copy_document(m, i, d, &path, &text, &checkpoints, err);
+                rc = copy_document(m, i, d, &path, &text, &checkpoints, &layout, err);
     }
+    shelf_layout_free(&layout);
     shelf_buf_free(&path);
     shelf_buf_free(&text);
     shelf_buf_free(&checkpoints);

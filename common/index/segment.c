@@ -622,7 +622,8 @@ static int inflate_block(const shelf_segment *s, uint64_t block, shelf_buf *raw,
 }
 
 static int parse_record(const shelf_segment *s, const shelf_buf *raw, uint32_t inblock,
-                        shelf_buf *text, shelf_buf *checkpoints, shelf_err *err)
+                        shelf_buf *text, shelf_buf *checkpoints, shelf_layout *layout,
+                        shelf_err *err)
 {
     const uint8_t *p = raw->data + inblock, *end = raw->data + raw->len;
     uint64_t text_len, count;
@@ -633,24 +634,33 @@ static int parse_record(const shelf_segment *s, const shelf_buf *raw, uint32_t i
         return shelf_errf(err, SHELF_ENOMEM, "out of memory");
     text->len--; /* the NUL stays after the text but is not counted */
     p += text_len;
-    if (!checkpoints)
+    if (!checkpoints && !layout)
         return SHELF_OK;
     if (shelf_varint_get(&p, end, &count) || count > (uint64_t)(end - p))
         return corrupt(s, F_STORE, err, "checkpoints");
-    shelf_buf_reset(checkpoints);
+    if (checkpoints)
+        shelf_buf_reset(checkpoints);
     uint64_t offset = 0;
     for (uint64_t i = 0; i < count; i++) {
         uint64_t gap;
         if (shelf_varint_get(&p, end, &gap) || (offset += gap) > text_len)
             return corrupt(s, F_STORE, err, "checkpoints");
-        if (shelf_buf_append(checkpoints, &offset, sizeof offset))
+        if (checkpoints && shelf_buf_append(checkpoints, &offset, sizeof offset))
             return shelf_errf(err, SHELF_ENOMEM, "out of memory");
     }
+    if (layout && shelf_layout_decode(&p, end, text_len, layout) != 0)
+        return corrupt(s, F_STORE, err, "page and heading layout");
     return SHELF_OK;
 }
 
 int shelf_segment_text(const shelf_segment *s, uint32_t doc, shelf_buf *text,
                        shelf_buf *checkpoints, shelf_err *err)
+{
+    return shelf_segment_stored(s, doc, text, checkpoints, NULL, err);
+}
+
+int shelf_segment_stored(const shelf_segment *s, uint32_t doc, shelf_buf *text,
+                         shelf_buf *checkpoints, shelf_layout *layout, shelf_err *err)
 {
     if (doc >= s->doc_count)
         return shelf_errf(err, SHELF_ENOTFOUND, "%s: no document %u", s->files[F_DOCS].path, doc);
@@ -658,7 +668,7 @@ int shelf_segment_text(const shelf_segment *s, uint32_t doc, shelf_buf *text,
     shelf_buf raw = SHELF_BUF_INIT;
     int rc = inflate_block(s, shelf_load_u64le(r + 40), &raw, err);
     if (rc == SHELF_OK)
-        rc = parse_record(s, &raw, shelf_load_u32le(r + 48), text, checkpoints, err);
+        rc = parse_record(s, &raw, shelf_load_u32le(r + 48), text, checkpoints, layout, err);
     shelf_buf_free(&raw);
     return rc;
 }

@@ -18,6 +18,7 @@
 #include "index/bitpack.h"
 #include "index/dictwriter.h"
 #include "index/format.h"
+#include "extract/layout.h"
 #include "util/buf.h"
 #include "util/error.h"
 
@@ -136,5 +137,8 @@ uint32_t shelf_segment_title_length(const shelf_segment *s, uint32_t doc);
  * be NULL) receives the byte offsets of tokens 0, 128, 256, ... as u64s. */
 int shelf_segment_text(const shelf_segment *s, uint32_t doc, shelf_buf *text,
                        shelf_buf *checkpoints, shelf_err *err);
+/* The same plus the document's layout (pages and headings; may be NULL). */
+int shelf_segment_stored(const shelf_segment *s, uint32_t doc, shelf_buf *text,
+                         shelf_buf *checkpoints, shelf_layout *layout, shelf_err *err);
 
 #endif

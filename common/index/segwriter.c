@@ -135,10 +135,10 @@ static int finish_document(shelf_segwriter *w, const shelf_doc_input *in, uint32
         .path = in->path, .title = in->title, .title_bytes = in->title_len,
         .length = length, .title_length = title_length,
         .size = in->size, .mtime_ns = in->mtime_ns, .hash = in->hash,
-        .flags = invalid_bytes ? SHELF_DOC_FLAG_INVALID_UTF8 : 0,
+        .flags = in->flags | (invalid_bytes ? SHELF_DOC_FLAG_INVALID_UTF8 : 0),
     };
     int rc = shelf_docwriter_add(&w->docs, &info, in->text, in->text_len, checkpoints,
-                                 checkpoint_count, err);
+                                 checkpoint_count, in->layout, err);
     if (rc != SHELF_OK)
         return rc;
     w->lengths[1][doc] = length;

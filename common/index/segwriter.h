@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "analysis/analyzer.h"
+#include "extract/layout.h"
 #include "index/analyzed.h"
 #include "util/error.h"
 
@@ -30,6 +31,9 @@ typedef struct shelf_doc_input {
     uint64_t size;      /* source size in bytes */
     int64_t mtime_ns;
     uint64_t hash;      /* XXH3-64 of the source bytes */
+    const shelf_layout *layout; /* pages and headings; NULL: none */
+    uint32_t flags;     /* format and encoding bits (format.h); the invalid
+                         * UTF-8 bit is added from the analysis */
 } shelf_doc_input;
 
 typedef struct shelf_doc_report {

@@ -95,7 +95,7 @@ static int stored_meta(shelf_xapwriter *w, const char *path, shelf_docview *meta
     if (shelf_xdb_find(w->db, path, strlen(path), &docid, NULL) != SHELF_OK ||
         shelf_xdb_data(w->db, docid, &w->scratch, NULL) != SHELF_OK)
         return -1;
-    return shelf_xapdoc_decode(w->scratch.data, w->scratch.len, meta, NULL, NULL) == SHELF_OK ? 0 : -1;
+    return shelf_xapdoc_decode(w->scratch.data, w->scratch.len, meta, NULL, NULL, NULL) == SHELF_OK ? 0 : -1;
 }
 
 shelf_source_state shelf_xapwriter_probe(shelf_xapwriter *w, const char *path, uint64_t size,
@@ -146,11 +146,11 @@ static int build_doc(shelf_xapwriter *w, shelf_xdoc *xd, const shelf_doc_input *
         return rc;
     shelf_docview meta = {in->path, strlen(in->path), in->title, in->title_len, an->body_tokens,
                           an->title_tokens, in->size, in->mtime_ns, in->hash,
-                          an->invalid_bytes ? SHELF_DOC_FLAG_INVALID_UTF8 : 0};
+                          in->flags | (an->invalid_bytes ? SHELF_DOC_FLAG_INVALID_UTF8 : 0)};
     shelf_buf_reset(&w->blob);
     if (shelf_xapdoc_encode(&w->blob, &meta, in->text, in->text_len,
                             (const uint64_t *)an->checkpoints.data,
-                            an->checkpoints.len / sizeof(uint64_t)))
+                            an->checkpoints.len / sizeof(uint64_t), in->layout))
         return shelf_errf(err, SHELF_ENOMEM, "out of memory");
     return shelf_xdoc_set_data(xd, w->blob.data, w->blob.len, err);
 }

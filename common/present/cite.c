@@ -1,8 +1,10 @@
 /* cite.c - whole-sentence quotations; see cite.h. */
 #include "present/cite.h"
+#include "present/place.h"
 #include "present/textnav.h"
 
-void shelf_quote_of(const char *text, size_t len, const shelf_passage *p, shelf_quote *q)
+void shelf_quote_of(const char *text, size_t len, const shelf_layout *layout, const shelf_passage *p,
+                    shelf_quote *q)
 {
     size_t first = p->start, last = p->end;
     if (p->nhighlights) {
@@ -19,5 +21,7 @@ void shelf_quote_of(const char *text, size_t len, const shelf_passage *p, shelf_
         q->end = p->end;
         q->whole_sentences = 0;
     }
-    shelf_line_column(text, q->start, &q->line, &q->column);
+    size_t ignored;
+    shelf_line_column(text, q->start, &ignored, &q->column);
+    shelf_page_line_of(text, layout, q->start, &q->page, &q->line);
 }

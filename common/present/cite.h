@@ -15,10 +15,13 @@
 
 typedef struct shelf_quote {
     size_t start, end;     /* byte range in the text */
-    size_t line, column;   /* of start, 1-based */
+    size_t page;           /* of start, 1-based; 0 when unpaged */
+    size_t line, column;   /* of start, 1-based; the line within the page */
     int whole_sentences;   /* 0 when the quote is the passage, cut */
 } shelf_quote;
 
-void shelf_quote_of(const char *text, size_t len, const shelf_passage *p, shelf_quote *q);
+/* layout: the document's pages (NULL: unpaged). */
+void shelf_quote_of(const char *text, size_t len, const shelf_layout *layout, const shelf_passage *p,
+                    shelf_quote *q);
 
 #endif

@@ -1,5 +1,6 @@
 /* passage.c - choosing, cutting and locating passages; see passage.h. */
 #include "present/passage.h"
+#include "present/place.h"
 #include "present/section.h"
 #include "present/textnav.h"
 
@@ -154,12 +155,19 @@ static int add_highlights(shelf_passage *p, const shelf_spans *s)
     return SHELF_OK;
 }
 
-static void locate(const char *text, size_t len, shelf_passage *p)
+static void locate(const char *text, size_t len, const shelf_layout *layout, shelf_passage *p)
 {
-    size_t ignored;
-    shelf_line_column(text, p->start, &p->line, &p->column);
-    shelf_line_column(text, p->end, &p->end_line, &ignored);
-    shelf_section_of(text, len, p->start, SECTION_LOOKBACK_LINES, &p->section_start, &p->section_len);
+    shelf_place at;
+    shelf_place_of(text, len, layout, p->start, SECTION_LOOKBACK_LINES, &at);
+    p->page = at.page;
+    p->line = at.line;
+    p->column = at.column;
+    p->section_start = at.section_start;
+    p->section_len = at.section_len;
+    size_t end_page;
+    shelf_page_line_of(text, layout, p->end, &end_page, &p->end_line);
+    if (end_page != p->page) /* a passage ends at most at its page's end */
+        p->end_line = p->line;
     size_t para_start = shelf_paragraph_start(text, p->start);
     size_t para_end = paragraph_text_end(text, len, p->start);
     size_t first = para_start;
@@ -169,8 +177,8 @@ static void locate(const char *text, size_t len, shelf_passage *p)
     p->cut_after = p->end < para_end;
 }
 
-static int add_passage(shelf_passages *out, const char *text, size_t len, const shelf_spans *s,
-                       size_t start, size_t end, double score)
+static int add_passage(shelf_passages *out, const char *text, size_t len, const shelf_layout *layout,
+                       const shelf_spans *s, size_t start, size_t end, double score)
 {
     shelf_passage *p = &out->at[out->count];
     memset(p, 0, sizeof *p);
@@ -179,14 +187,14 @@ static int add_passage(shelf_passages *out, const char *text, size_t len, const 
     p->score = score;
     if (add_highlights(p, s) != SHELF_OK)
         return SHELF_ENOMEM;
-    locate(text, len, p);
+    locate(text, len, layout, p);
     out->count++;
     return SHELF_OK;
 }
 
 /* No match located: the first lines of the document. */
-static int opening_passage(const char *text, size_t len, const shelf_passage_opts *o,
-                           shelf_passages *out)
+static int opening_passage(const char *text, size_t len, const shelf_layout *layout,
+                           const shelf_passage_opts *o, shelf_passages *out)
 {
     size_t a = 0;
     while (a < len && (text[a] == ' ' || text[a] == '\t' || text[a] == '\n' || text[a] == '\r'))
@@ -196,11 +204,12 @@ static int opening_passage(const char *text, size_t len, const shelf_passage_opt
         return SHELF_OK;
     cut_window(text, len, a, a, o->width, &start, &end);
     shelf_spans none = {0};
-    return add_passage(out, text, len, &none, start, end, 0);
+    return add_passage(out, text, len, layout, &none, start, end, 0);
 }
 
-int shelf_passages_pick(const char *text, size_t len, const shelf_spans *spans,
-                        const shelf_passage_opts *o, shelf_passages *out, shelf_err *err)
+int shelf_passages_pick(const char *text, size_t len, const shelf_layout *layout,
+                        const shelf_spans *spans, const shelf_passage_opts *o,
+                        shelf_passages *out, shelf_err *err)
 {
     memset(out, 0, sizeof *out);
     size_t want = o->passages ? o->passages : 1;
@@ -210,7 +219,7 @@ int shelf_passages_pick(const char *text, size_t len, const shelf_spans *spans,
     if (!out->at)
         return shelf_errf(err, SHELF_ENOMEM, "out of memory choosing passages");
     if (spans->count == 0)
-        return opening_passage(text, len, &opts, out) == SHELF_OK
+        return opening_passage(text, len, layout, &opts, out) == SHELF_OK
                    ? SHELF_OK : shelf_errf(err, SHELF_ENOMEM, "out of memory");
     candidate *c = score_candidates(text, len, spans, width, err);
     if (!c)
@@ -222,7 +231,7 @@ int shelf_passages_pick(const char *text, size_t len, const shelf_spans *spans,
         cut_window(text, len, anchor->start, anchor->end, width, &start, &end);
         if (end <= start || overlaps(out, start, end))
             continue;
-        if (add_passage(out, text, len, spans, start, end, c[i].score) != SHELF_OK)
+        if (add_passage(out, text, len, layout, spans, start, end, c[i].score) != SHELF_OK)
             rc = shelf_errf(err, SHELF_ENOMEM, "out of memory choosing passages");
     }
     free(c);

@@ -17,9 +17,9 @@
  * and cut_after say whether text of the same paragraph was left out (shown as
  * "…").  A document with no located match gets one passage from its start.
  *
- * Locating: line (1-based) and column (1-based, in characters) of the first
- * character, byte range [start, end) in the stored text, and the section
- * (section.h).  Highlights are byte ranges relative to start, sorted and
+ * Locating: page (paged formats, else 0), line (1-based; within the page
+ * when paged) and column (1-based, in characters) of the first character,
+ * byte range [start, end) in the stored text, and the section (place.h).  Highlights are byte ranges relative to start, sorted and
  * merged.
  */
 #ifndef SHELF_PASSAGE_H
@@ -28,6 +28,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "extract/layout.h"
 #include "present/spans.h"
 
 #define SHELF_DEFAULT_PASSAGES 2
@@ -39,7 +40,7 @@ typedef struct shelf_highlight {
 
 typedef struct shelf_passage {
     size_t start, end;
-    size_t line, column, end_line;
+    size_t page, line, column, end_line; /* page 0: unpaged; lines within the page */
     size_t section_start, section_len;
     bool cut_before, cut_after;
     double score;
@@ -57,8 +58,10 @@ typedef struct shelf_passage_opts {
     size_t width;    /* target length in characters (>= 20) */
 } shelf_passage_opts;
 
-int shelf_passages_pick(const char *text, size_t len, const shelf_spans *spans,
-                        const shelf_passage_opts *o, shelf_passages *out, shelf_err *err);
+/* layout: the document's pages and headings (NULL: none). */
+int shelf_passages_pick(const char *text, size_t len, const shelf_layout *layout,
+                        const shelf_spans *spans, const shelf_passage_opts *o,
+                        shelf_passages *out, shelf_err *err);
 void shelf_passages_free(shelf_passages *p);
 
 #endif

@@ -14,9 +14,10 @@
 #include "query/search.h"
 #include "util/buf.h"
 
+/* layout (may be NULL) receives the document's pages and headings. */
 int shelf_snippets_for_engine_hit(shelf_engine *e, const shelf_hit *hit, const shelf_plan *plan,
                                   shelf_analyzer *a, const shelf_passage_opts *o, shelf_buf *text,
-                                  shelf_passages *out, shelf_err *err);
+                                  shelf_layout *layout, shelf_passages *out, shelf_err *err);
 
 /* The same over an open native index. */
 int shelf_snippets_for_hit(const shelf_index *idx, const shelf_hit *hit, const shelf_plan *plan,

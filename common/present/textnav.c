@@ -2,6 +2,7 @@
 #include "present/textnav.h"
 
 #include <string.h>
+#include <utf8proc.h>
 
 static bool is_continuation(char c)
 {
@@ -65,6 +66,13 @@ size_t shelf_word_end_before(const char *t, size_t pos, size_t floor)
     return pos;
 }
 
+static bool starts_lowercase(const char *s, size_t len)
+{
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &cp);
+    return n > 0 && utf8proc_category(cp) == UTF8PROC_CATEGORY_LL;
+}
+
 static bool is_closer(char c)
 {
     return c == '"' || c == '\'' || c == ')' || c == ']';
@@ -79,11 +87,27 @@ static bool sentence_ends_before(const char *t, size_t i, size_t floor)
     return j > floor && (t[j - 1] == '.' || t[j - 1] == '!' || t[j - 1] == '?');
 }
 
+/* Is the line break at t[nl] a hard-wrap inside a sentence?  It is when
+ * the next line goes on with a lower-case letter after a line that did not
+ * end a sentence (nor was blank). */
+static bool wrapped_line_break(const char *t, size_t nl, size_t floor, size_t ceil)
+{
+    size_t next = nl + 1;
+    while (next < ceil && (t[next] == ' ' || t[next] == '\t'))
+        next++;
+    if (next >= ceil || !starts_lowercase(t + next, ceil - next))
+        return false;
+    size_t prev = nl;
+    while (prev > floor && (t[prev - 1] == ' ' || t[prev - 1] == '\t' || t[prev - 1] == '\r'))
+        prev--;
+    return prev > floor && t[prev - 1] != '\n' && !sentence_ends_before(t, prev, floor);
+}
+
 size_t shelf_sentence_start(const char *t, size_t pos, size_t floor)
 {
     size_t i = pos;
     while (i > floor) {
-        if (t[i - 1] == '\n')
+        if (t[i - 1] == '\n' && !wrapped_line_break(t, i - 1, floor, pos + 1))
             break;
         if (shelf_is_space(t[i - 1]) && sentence_ends_before(t, i - 1, floor))
             break;
@@ -97,7 +121,7 @@ size_t shelf_sentence_start(const char *t, size_t pos, size_t floor)
 size_t shelf_sentence_end(const char *t, size_t pos, size_t ceil)
 {
     for (size_t i = pos; i < ceil; i++) {
-        if (t[i] == '\n')
+        if (t[i] == '\n' && !wrapped_line_break(t, i, pos, ceil))
             return i;
         if ((t[i] == '.' || t[i] == '!' || t[i] == '?') && (i + 1 == ceil || shelf_is_space(t[i + 1]) ||
                                                            is_closer(t[i + 1]))) {

@@ -8,7 +8,12 @@
  *   word boundary       an offset next to ASCII white space, or the text's ends
  *   sentence start      the text's start, the first non-space after a line
  *                       break, or after '.', '!' or '?' (and any closing
- *                       quotes or brackets) followed by white space
+ *                       quotes or brackets) followed by white space; a line
+ *                       break inside a sentence (the next line goes on with
+ *                       a lower-case letter and the line before did not end
+ *                       a sentence) does not start one, so hard-wrapped
+ *                       text (PDF lines, wrapped .txt) quotes whole
+ *                       sentences
  *   paragraph           text between blank lines (a line holding only white
  *                       space counts as blank)
  */

@@ -1,0 +1,1018 @@
+/*
+ * html.c - HTML to the text a reader sees, its <title> and its headings,
+ * with libxml2's forgiving HTML parser.
+ *
+ * Sniffing (shelf_sniff_html): after an optional BOM (UTF-8, UTF-16LE or
+ * UTF-16BE; UTF-16 is looked at through its ASCII characters), white space
+ * and <!-- comments -->, the first 1 KiB (in characters) must begin,
+ * case-insensitively, with "<!DOCTYPE" + white space + "html", with "<html",
+ * or with "<?xml" and contain an "<html" element later on; "html" must be
+ * followed by white space, '>', '/' or the end of the window.  Anything else
+ * (such as a text file that mentions <html> on its second line) is not HTML.
+ *
+ * Character encoding, first match wins:
+ *   1. a BOM: UTF-8 (stripped), UTF-16LE or UTF-16BE (converted by
+ *      encoding.c); encoding UTF8 / UTF16LE / UTF16BE;
+ *   2. a charset declared in the first 4 KiB: an XML declaration at the very
+ *      start (<?xml ... encoding="X"?>), else the first <meta charset="X">
+ *      or <meta http-equiv="Content-Type" content="...; charset=X"> outside
+ *      comments.  Labels are matched case-insensitively:
+ *        - utf-8 / utf8 (and, as in browsers, utf-16 labels, which cannot be
+ *          declared by ASCII bytes): UTF8;
+ *        - windows-1252, cp1252, iso-8859-1, latin1, l1, us-ascii, ascii and
+ *          the other WHATWG aliases of windows-1252: CP1252;
+ *        - any other label: OTHER, converted with iconv(3) when iconv
+ *          knows it, else ignored (as if undeclared);
+ *   3. nothing declared: UTF8 when the bytes are valid UTF-8, else CP1252.
+ * All conversion happens here (encoding.c's converters), before libxml2,
+ * which always gets valid UTF-8 declared as "UTF-8": a byte that cannot be
+ * converted, an invalid byte in UTF-8 input and the five bytes Windows-1252
+ * leaves undefined become U+FFFD.  (libxml2 2.9 itself drops the rest of
+ * the document at the first conversion error, and switches to Latin-1 for
+ * the rest of the file at the first invalid UTF-8 byte.)  Passing the
+ * encoding also makes libxml2 ignore the document's own <meta>
+ * declarations, so the decision above is the only one.
+ *
+ * Parsing: htmlReadMemory with HTML_PARSE_RECOVER | NOERROR | NOWARNING |
+ * NONET | XML_PARSE_HUGE.  HUGE is deliberate: without it libxml2 2.9 stops
+ * parsing at nesting depth 256 or at a 10 MB text node and silently drops
+ * the rest of the document.  libxml2's error output is silenced for the
+ * duration of the call (its per-thread generic and structured handlers are
+ * swapped for silent ones and restored), and xmlInitParser runs once
+ * through pthread_once, so several threads can extract at once.  No
+ * document → SHELF_ESKIP "PATH: damaged HTML".
+ *
+ * Visible text (walk_visible):
+ *   - skipped with everything inside: head (the title is read from the
+ *     first <title> anywhere), title, script, style, noscript, template,
+ *     svg, object, iframe, embed, applet, noembed, noframes, canvas,
+ *     elements with a `hidden` attribute, comments and processing
+ *     instructions.  Entities are decoded by the parser.
+ *   - white space (space, tab, CR, LF, FF) collapses to one space as in a
+ *     browser; none is kept at a line's start or end.  Inside <pre> and
+ *     <textarea> the text is kept as written, line by line (CRLF and CR
+ *     become LF, trailing spaces of a line are dropped).
+ *   - paragraph blocks (p, h1-h6, pre, blockquote, table, hr, and outermost
+ *     ul/ol/dl/menu) are separated from what surrounds them by one blank
+ *     line; line blocks (div, li, dt, dd, tr, section, article, header,
+ *     footer, nav, main, aside, figure, figcaption, address, caption, form,
+ *     fieldset, legend, details, summary, nested lists, ...) end a line;
+ *     <br> is one line break (two in a row make a blank line); cells of a
+ *     row (td, th) are separated by " | ".  The result never has leading or
+ *     trailing blank lines nor two blank lines in a row.
+ *   - h1-h6: each heading's text is a paragraph of its own, on one line
+ *     (line breaks inside a heading become spaces), and its exact byte range
+ *     in the text goes to the layout with its level; a heading inside a
+ *     heading is plain text of the outer one, set off by spaces.  layout.structured is true
+ *     even when there are no headings.
+ *   - the tree is walked through parent/sibling pointers, without recursion
+ *     or a stack, so any nesting depth is safe.
+ * No visible text → SHELF_ESKIP "PATH: no visible text".
+ *
+ * Invariants: out->text is valid UTF-8 and NUL-terminated; out->title is the
+ * <title> text (white space collapsed, trimmed) or NULL; headings are
+ * ascending, non-overlapping, non-empty, inside the text.  Nothing here
+ * prints.
+ */
+#include "extract/extract.h"
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/encoding.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+
+#include "analysis/utf8.h"
+#include "util/buf.h"
+
+/* encoding.c's converters (reader internals, not part of extract.h). */
+size_t shelf_bom_length(const char *data, size_t len, shelf_encoding *enc);
+int shelf_utf16_to_utf8(const char *data, size_t len, bool big_endian, shelf_buf *out);
+int shelf_cp1252_to_utf8(const char *data, size_t len, shelf_buf *out);
+int shelf_utf8_repair(const char *data, size_t len, shelf_buf *out);
+int shelf_charset_to_utf8(const char *charset, const char *data, size_t len, shelf_buf *out);
+
+#define SNIFF_CHARS 1024
+#define CHARSET_SCAN_BYTES 4096
+#define LABEL_MAX 64
+#define PARSE_OPTIONS                                                                          \
+    (HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |       \
+     XML_PARSE_HUGE)
+
+/* ------------------------------------------------------------------ */
+/* Small byte helpers                                                   */
+/* ------------------------------------------------------------------ */
+
+static bool is_html_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+/* True when s[0..n) starts with the lowercase ASCII word w, ignoring case. */
+static bool starts_with_ci(const char *s, size_t n, const char *w)
+{
+    size_t wl = strlen(w);
+    return n >= wl && strncasecmp(s, w, wl) == 0;
+}
+
+/* Index of the first occurrence of w in s[from..n) (w as written), or n. */
+static size_t find_bytes(const char *s, size_t n, size_t from, const char *w)
+{
+    size_t wl = strlen(w);
+    for (size_t i = from; i + wl <= n; i++)
+        if (memcmp(s + i, w, wl) == 0)
+            return i;
+    return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Sniffing                                                             */
+/* ------------------------------------------------------------------ */
+
+/* The first SNIFF_CHARS characters after any BOM, as ASCII bytes (UTF-16
+ * code units above 0x7F become 0x80).  Returns how many were written. */
+static size_t sniff_window(const char *data, size_t len, char *win)
+{
+    shelf_encoding enc = SHELF_ENC_UTF8;
+    size_t bom = shelf_bom_length(data, len, &enc);
+    const unsigned char *b = (const unsigned char *)data + bom;
+    size_t avail = len - bom, n = 0;
+    if (enc == SHELF_ENC_UTF8) {
+        n = avail < SNIFF_CHARS ? avail : SNIFF_CHARS;
+        memcpy(win, b, n);
+        return n;
+    }
+    bool be = enc == SHELF_ENC_UTF16BE;
+    for (size_t i = 0; i + 1 < avail && n < SNIFF_CHARS; i += 2) {
+        unsigned unit = be ? (unsigned)b[i] << 8 | b[i + 1] : (unsigned)b[i + 1] << 8 | b[i];
+        win[n++] = unit < 0x80 ? (char)unit : (char)0x80;
+    }
+    return n;
+}
+
+/* Skips white space and complete comments; returns n when a comment does
+ * not end inside the window. */
+static size_t skip_space_and_comments(const char *s, size_t n, size_t i)
+{
+    for (;;) {
+        while (i < n && is_html_space((unsigned char)s[i]))
+            i++;
+        if (!starts_with_ci(s + i, n - i, "<!--"))
+            return i;
+        size_t end = find_bytes(s, n, i + 4, "-->");
+        if (end == n)
+            return n;
+        i = end + 3;
+    }
+}
+
+/* "html" at s[i], followed by a delimiter or the end of the window. */
+static bool html_word_at(const char *s, size_t n, size_t i)
+{
+    if (!starts_with_ci(s + i, n - i, "html"))
+        return false;
+    i += 4;
+    return i == n || is_html_space((unsigned char)s[i]) || s[i] == '>' || s[i] == '/';
+}
+
+static bool doctype_html_at(const char *s, size_t n, size_t i)
+{
+    if (!starts_with_ci(s + i, n - i, "<!doctype"))
+        return false;
+    i += 9;
+    if (i == n || !is_html_space((unsigned char)s[i]))
+        return false;
+    while (i < n && is_html_space((unsigned char)s[i]))
+        i++;
+    return html_word_at(s, n, i);
+}
+
+static bool html_element_after(const char *s, size_t n, size_t i)
+{
+    for (; i < n; i++)
+        if (s[i] == '<' && html_word_at(s, n, i + 1))
+            return true;
+    return false;
+}
+
+bool shelf_sniff_html(const char *data, size_t len)
+{
+    char win[SNIFF_CHARS];
+    size_t n = sniff_window(data, len, win);
+    size_t i = skip_space_and_comments(win, n, 0);
+    if (i >= n)
+        return false;
+    if (doctype_html_at(win, n, i))
+        return true;
+    if (win[i] == '<' && html_word_at(win, n, i + 1))
+        return true;
+    if (starts_with_ci(win + i, n - i, "<?xml"))
+        return html_element_after(win, n, i + 5);
+    return false;
+}
+
+/* ------------------------------------------------------------------ */
+/* Declared charset                                                     */
+/* ------------------------------------------------------------------ */
+
+/* A byte range of the scanned prefix. */
+typedef struct span {
+    const char *s;
+    size_t n;
+} span;
+
+typedef struct tag_attribute {
+    span name, value;
+} tag_attribute;
+
+static bool span_is(span sp, const char *w)
+{
+    return sp.n == strlen(w) && strncasecmp(sp.s, w, sp.n) == 0;
+}
+
+/* A quoted or bare attribute value at s[*i]; bare values end at white
+ * space, '>' or any of the extra stop bytes. */
+static span read_value(const char *s, size_t n, size_t *i, const char *stops)
+{
+    span v = {s + *i, 0};
+    if (*i < n && (s[*i] == '"' || s[*i] == '\'')) {
+        char q = s[(*i)++];
+        v.s = s + *i;
+        while (*i < n && s[*i] != q)
+            (*i)++;
+        v.n = (size_t)(s + *i - v.s);
+        if (*i < n)
+            (*i)++;
+        return v;
+    }
+    while (*i < n && !is_html_space((unsigned char)s[*i]) && s[*i] != '>' &&
+           !strchr(stops, s[*i]))
+        (*i)++;
+    v.n = (size_t)(s + *i - v.s);
+    return v;
+}
+
+/* The next attribute of a tag whose name has been read; false at '>' or
+ * the end of the window (*i then rests on '>' or n). */
+static bool next_attribute(const char *s, size_t n, size_t *i, tag_attribute *a)
+{
+    while (*i < n && (is_html_space((unsigned char)s[*i]) || s[*i] == '/'))
+        (*i)++;
+    if (*i >= n || s[*i] == '>' || (s[*i] == '?' && *i + 1 < n && s[*i + 1] == '>'))
+        return false;
+    size_t start = *i;
+    while (*i < n && !is_html_space((unsigned char)s[*i]) && !strchr("/>=", s[*i]))
+        (*i)++;
+    if (*i == start)
+        (*i)++; /* a lone '=': skip it */
+    a->name = (span){s + start, *i - start};
+    a->value = (span){s + *i, 0};
+    while (*i < n && is_html_space((unsigned char)s[*i]))
+        (*i)++;
+    if (*i < n && s[*i] == '=') {
+        (*i)++;
+        while (*i < n && is_html_space((unsigned char)s[*i]))
+            (*i)++;
+        a->value = read_value(s, n, i, "");
+    }
+    return true;
+}
+
+/* The charset named in a content="text/html; charset=X" value. */
+static span charset_in_content(span content)
+{
+    span none = {content.s, 0};
+    for (size_t i = 0; i + 7 <= content.n; i++) {
+        if (strncasecmp(content.s + i, "charset", 7) != 0)
+            continue;
+        size_t j = i + 7;
+        while (j < content.n && is_html_space((unsigned char)content.s[j]))
+            j++;
+        if (j >= content.n || content.s[j] != '=')
+            continue;
+        j++;
+        while (j < content.n && is_html_space((unsigned char)content.s[j]))
+            j++;
+        return read_value(content.s, content.n, &j, ";");
+    }
+    return none;
+}
+
+/* The charset a <meta> tag declares (n == 0 when none); *i is just past
+ * "<meta". */
+static span meta_charset(const char *s, size_t n, size_t *i)
+{
+    span charset = {s, 0}, content = {s, 0};
+    bool content_type = false;
+    tag_attribute a;
+    while (next_attribute(s, n, i, &a)) {
+        if (span_is(a.name, "charset") && charset.n == 0)
+            charset = a.value;
+        else if (span_is(a.name, "content"))
+            content = a.value;
+        else if (span_is(a.name, "http-equiv"))
+            content_type = span_is(a.value, "content-type");
+    }
+    if (charset.n > 0)
+        return charset;
+    if (content_type)
+        return charset_in_content(content);
+    return charset;
+}
+
+/* The encoding="X" of an XML declaration at the start of s. */
+static span xml_declared_encoding(const char *s, size_t n)
+{
+    span none = {s, 0};
+    if (!starts_with_ci(s, n, "<?xml") || n < 6 || !is_html_space((unsigned char)s[5]))
+        return none;
+    size_t i = 5;
+    tag_attribute a;
+    while (next_attribute(s, n, &i, &a))
+        if (span_is(a.name, "encoding"))
+            return a.value;
+    return none;
+}
+
+static span declared_label(const char *s, size_t n)
+{
+    span xml = xml_declared_encoding(s, n);
+    if (xml.n > 0)
+        return xml;
+    size_t i = 0;
+    while (i < n) {
+        if (starts_with_ci(s + i, n - i, "<!--")) {
+            size_t end = find_bytes(s, n, i + 4, "-->");
+            i = end == n ? n : end + 3;
+        } else if (starts_with_ci(s + i, n - i, "<meta") && i + 5 < n &&
+                   (is_html_space((unsigned char)s[i + 5]) || s[i + 5] == '/')) {
+            i += 5;
+            span found = meta_charset(s, n, &i);
+            if (found.n > 0)
+                return found;
+        } else {
+            i++;
+        }
+    }
+    return (span){s, 0};
+}
+
+/* The label trimmed and lowercased into buf; false when it does not fit. */
+static bool normalize_label(span label, char *buf)
+{
+    while (label.n > 0 && is_html_space((unsigned char)label.s[0])) {
+        label.s++;
+        label.n--;
+    }
+    while (label.n > 0 && is_html_space((unsigned char)label.s[label.n - 1]))
+        label.n--;
+    if (label.n == 0 || label.n >= LABEL_MAX)
+        return false;
+    for (size_t i = 0; i < label.n; i++) {
+        char c = label.s[i];
+        buf[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+    }
+    buf[label.n] = '\0';
+    return true;
+}
+
+static bool label_in(const char *label, const char *const *names, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        if (strcmp(label, names[i]) == 0)
+            return true;
+    return false;
+}
+
+/* What a declared label means: UTF8, CP1252, or OTHER for any other label
+ * (converted by iconv, when it knows it). */
+static shelf_encoding classify_label(const char *label)
+{
+    static const char *const utf8[] = {
+        "utf-8",     "utf8",       "unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8",
+        "x-unicode20utf8", "utf-16", "utf-16le",        "utf-16be",      "unicode",
+        "ucs-2",     "csunicode",  "iso-10646-ucs-2",   "unicodefeff",   "unicodefffe"};
+    static const char *const cp1252[] = {
+        "windows-1252", "cp1252",    "x-cp1252",   "iso-8859-1",      "iso8859-1",
+        "iso88591",     "iso_8859-1", "iso_8859-1:1987", "iso-ir-100", "latin1",
+        "l1",           "csisolatin1", "ibm819",   "cp819",           "us-ascii",
+        "ascii",        "ansi_x3.4-1968"};
+    if (label_in(label, utf8, sizeof utf8 / sizeof *utf8))
+        return SHELF_ENC_UTF8;
+    if (label_in(label, cp1252, sizeof cp1252 / sizeof *cp1252))
+        return SHELF_ENC_CP1252;
+    return SHELF_ENC_OTHER;
+}
+
+/* ------------------------------------------------------------------ */
+/* Input preparation: valid UTF-8 for libxml2                           */
+/* ------------------------------------------------------------------ */
+
+typedef struct html_input {
+    const char *bytes; /* valid UTF-8 */
+    size_t len;
+    shelf_encoding encoding; /* of the source */
+    shelf_buf converted;     /* owns bytes when they are not the source's */
+} html_input;
+
+static bool valid_utf8(const char *s, size_t len)
+{
+    const uint8_t *b = (const uint8_t *)s;
+    size_t i = 0;
+    while (i < len) {
+        if (b[i] < 0x80) {
+            i++;
+            continue;
+        }
+        int32_t cp;
+        i += shelf_utf8_decode(b, len, i, &cp);
+        if (cp == SHELF_UTF8_INVALID)
+            return false;
+    }
+    return true;
+}
+
+static int use_converted(html_input *in, int rc)
+{
+    in->bytes = (const char *)in->converted.data;
+    in->len = in->converted.len;
+    return rc;
+}
+
+/* UTF-8 source: as is when valid, else repaired. */
+static int use_utf8(html_input *in, const char *data, size_t len)
+{
+    if (!valid_utf8(data, len))
+        return use_converted(in, shelf_utf8_repair(data, len, &in->converted));
+    in->bytes = data;
+    in->len = len;
+    return SHELF_OK;
+}
+
+/* Converts a source without BOM whose encoding is in->encoding. */
+static int convert_source(html_input *in, const char *data, size_t len, const char *label)
+{
+    switch (in->encoding) {
+    case SHELF_ENC_UTF8:
+        return use_utf8(in, data, len);
+    case SHELF_ENC_CP1252:
+        return use_converted(in, shelf_cp1252_to_utf8(data, len, &in->converted));
+    default:
+        return use_converted(in, shelf_charset_to_utf8(label, data, len, &in->converted));
+    }
+}
+
+/* Decides the encoding (rules in the header) and fills *in. */
+static int prepare_input(const char *data, size_t len, html_input *in)
+{
+    shelf_encoding bom_enc = SHELF_ENC_UTF8;
+    size_t bom = shelf_bom_length(data, len, &bom_enc);
+    if (bom) {
+        in->encoding = bom_enc;
+        if (bom_enc == SHELF_ENC_UTF8)
+            return use_utf8(in, data + bom, len - bom);
+        bool be = bom_enc == SHELF_ENC_UTF16BE;
+        return use_converted(in, shelf_utf16_to_utf8(data + bom, len - bom, be, &in->converted));
+    }
+    size_t scan = len < CHARSET_SCAN_BYTES ? len : CHARSET_SCAN_BYTES;
+    char label[LABEL_MAX];
+    if (normalize_label(declared_label(data, scan), label)) {
+        in->encoding = classify_label(label);
+        int rc = convert_source(in, data, len, label);
+        if (rc != SHELF_EINVAL)
+            return rc; /* SHELF_EINVAL: iconv does not know it, ignore it */
+        shelf_buf_reset(&in->converted);
+    }
+    in->encoding = valid_utf8(data, len) ? SHELF_ENC_UTF8 : SHELF_ENC_CP1252;
+    return convert_source(in, data, len, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Parsing with libxml2, silently                                       */
+/* ------------------------------------------------------------------ */
+
+static pthread_once_t parser_once = PTHREAD_ONCE_INIT;
+
+static void init_parser(void)
+{
+    xmlInitParser();
+}
+
+static void ignore_generic_error(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
+static void ignore_structured_error(void *ctx, xmlErrorPtr error)
+{
+    (void)ctx;
+    (void)error;
+}
+
+static htmlDocPtr parse_silently(const html_input *in)
+{
+    pthread_once(&parser_once, init_parser);
+    /* These handlers are per thread in libxml2; swap and restore them. */
+    xmlGenericErrorFunc old_generic = xmlGenericError;
+    void *old_generic_ctx = xmlGenericErrorContext;
+    xmlStructuredErrorFunc old_structured = xmlStructuredError;
+    void *old_structured_ctx = xmlStructuredErrorContext;
+    xmlSetGenericErrorFunc(NULL, ignore_generic_error);
+    xmlSetStructuredErrorFunc(NULL, ignore_structured_error);
+    htmlDocPtr doc = htmlReadMemory(in->bytes, (int)in->len, NULL, "UTF-8", PARSE_OPTIONS);
+    xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
+    xmlSetStructuredErrorFunc(old_structured_ctx, old_structured);
+    xmlResetLastError();
+    return doc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Element kinds                                                        */
+/* ------------------------------------------------------------------ */
+
+typedef enum element_kind {
+    KIND_INLINE = 0, /* unknown elements too */
+    KIND_SKIP,       /* not rendered: skipped with its content */
+    KIND_LINE,       /* a block that ends a line */
+    KIND_PARAGRAPH,  /* a block set off by blank lines */
+    KIND_LIST,       /* ul/ol/dl/menu: a paragraph when outermost */
+    KIND_HEADING,
+    KIND_BREAK, /* br */
+    KIND_PRE,   /* pre (paragraph) */
+    KIND_TEXTAREA,
+    KIND_ROW,
+    KIND_CELL
+} element_kind;
+
+typedef struct element_rule {
+    const char *name;
+    element_kind kind;
+} element_rule;
+
+/* Sorted by name for bsearch. */
+static const element_rule element_rules[] = {
+    {"address", KIND_LINE},     {"applet", KIND_SKIP},     {"article", KIND_LINE},
+    {"aside", KIND_LINE},       {"blockquote", KIND_PARAGRAPH}, {"body", KIND_LINE},
+    {"br", KIND_BREAK},         {"canvas", KIND_SKIP},     {"caption", KIND_LINE},
+    {"center", KIND_LINE},      {"dd", KIND_LINE},         {"details", KIND_LINE},
+    {"dialog", KIND_LINE},      {"dir", KIND_LIST},        {"div", KIND_LINE},
+    {"dl", KIND_LIST},          {"dt", KIND_LINE},         {"embed", KIND_SKIP},
+    {"fieldset", KIND_LINE},    {"figcaption", KIND_LINE}, {"figure", KIND_LINE},
+    {"footer", KIND_LINE},      {"form", KIND_LINE},       {"frameset", KIND_SKIP},
+    {"h1", KIND_HEADING},       {"h2", KIND_HEADING},      {"h3", KIND_HEADING},
+    {"h4", KIND_HEADING},       {"h5", KIND_HEADING},      {"h6", KIND_HEADING},
+    {"head", KIND_SKIP},        {"header", KIND_LINE},     {"hgroup", KIND_LINE},
+    {"hr", KIND_PARAGRAPH},     {"iframe", KIND_SKIP},     {"legend", KIND_LINE},
+    {"li", KIND_LINE},          {"main", KIND_LINE},       {"menu", KIND_LIST},
+    {"nav", KIND_LINE},         {"noembed", KIND_SKIP},    {"noframes", KIND_SKIP},
+    {"noscript", KIND_SKIP},    {"object", KIND_SKIP},     {"ol", KIND_LIST},
+    {"option", KIND_LINE},      {"p", KIND_PARAGRAPH},     {"pre", KIND_PRE},
+    {"script", KIND_SKIP},      {"search", KIND_LINE},     {"section", KIND_LINE},
+    {"style", KIND_SKIP},       {"summary", KIND_LINE},    {"svg", KIND_SKIP},
+    {"table", KIND_PARAGRAPH},  {"td", KIND_CELL},         {"template", KIND_SKIP},
+    {"textarea", KIND_TEXTAREA}, {"th", KIND_CELL},        {"title", KIND_SKIP},
+    {"tr", KIND_ROW},           {"ul", KIND_LIST},
+};
+
+static int compare_rule(const void *key, const void *rule)
+{
+    return strcmp((const char *)key, ((const element_rule *)rule)->name);
+}
+
+static element_kind kind_of(const xmlNode *element)
+{
+    if (!element->name)
+        return KIND_INLINE;
+    if (xmlHasProp((xmlNode *)element, (const xmlChar *)"hidden"))
+        return KIND_SKIP;
+    const element_rule *rule =
+        bsearch(element->name, element_rules, sizeof element_rules / sizeof *element_rules,
+                sizeof *element_rules, compare_rule);
+    return rule ? rule->kind : KIND_INLINE;
+}
+
+static uint32_t heading_level(const xmlNode *element)
+{
+    return (uint32_t)(element->name[1] - '0');
+}
+
+/* ------------------------------------------------------------------ */
+/* The text builder: breaks and spaces are owed, then paid before the   */
+/* next visible character, so none ever trails                          */
+/* ------------------------------------------------------------------ */
+
+#define NO_HEADING_START SIZE_MAX
+#define CELL_SEPARATOR " | "
+
+typedef struct text_builder {
+    shelf_buf out;
+    int rc;               /* first failure (SHELF_ENOMEM), sticky */
+    int owed_breaks;      /* 0..2 newlines before the next character */
+    bool owed_cell;       /* CELL_SEPARATOR before the next character */
+    bool owed_space;      /* one space before the next character */
+    size_t line_floor;    /* trailing-space trimming never goes below this */
+    int pre_depth;        /* inside pre/textarea: white space kept */
+    int list_depth;
+    const xmlNode *heading; /* the open heading element, or NULL */
+    uint32_t heading_level;
+    size_t heading_start; /* offset of its first character */
+    shelf_layout *layout;
+} text_builder;
+
+static void append(text_builder *tb, const char *s, size_t n)
+{
+    if (tb->rc == SHELF_OK && shelf_buf_append(&tb->out, s, n) != SHELF_OK)
+        tb->rc = SHELF_ENOMEM;
+}
+
+/* Drops spaces and tabs that pre text left at the end of the line. */
+static void trim_line_end(text_builder *tb)
+{
+    while (tb->out.len > tb->line_floor &&
+           (tb->out.data[tb->out.len - 1] == ' ' || tb->out.data[tb->out.len - 1] == '\t'))
+        tb->out.len--;
+}
+
+/* Owe n (1 or 2) line ends; inside a heading a space instead. */
+static void owe_break(text_builder *tb, int n)
+{
+    trim_line_end(tb);
+    if (tb->heading) {
+        tb->owed_space = true;
+        return;
+    }
+    if (n > tb->owed_breaks)
+        tb->owed_breaks = n;
+    tb->owed_cell = false;
+    tb->owed_space = false;
+}
+
+/* <br> and pre's newlines: one more line end, at most a blank line. */
+static void add_line_break(text_builder *tb)
+{
+    trim_line_end(tb);
+    if (tb->heading) {
+        tb->owed_space = true;
+        return;
+    }
+    if (tb->owed_breaks < 2)
+        tb->owed_breaks++;
+    tb->owed_cell = false;
+    tb->owed_space = false;
+}
+
+/* Pays what is owed before a visible character is appended. */
+static void pay_owed(text_builder *tb)
+{
+    if (tb->out.len > 0) {
+        if (tb->owed_breaks > 0)
+            append(tb, "\n\n", (size_t)tb->owed_breaks);
+        else if (tb->owed_cell)
+            append(tb, CELL_SEPARATOR, strlen(CELL_SEPARATOR));
+        else if (tb->owed_space)
+            append(tb, " ", 1);
+        if (tb->owed_breaks > 0 || tb->owed_cell || tb->owed_space)
+            tb->line_floor = tb->out.len;
+    }
+    tb->owed_breaks = 0;
+    tb->owed_cell = false;
+    tb->owed_space = false;
+    if (tb->heading && tb->heading_start == NO_HEADING_START)
+        tb->heading_start = tb->out.len;
+}
+
+static void emit_visible(text_builder *tb, const char *s, size_t n)
+{
+    pay_owed(tb);
+    append(tb, s, n);
+}
+
+/* Text outside pre: runs of white space become one owed space. */
+static void add_flowing_text(text_builder *tb, const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        if (is_html_space((unsigned char)s[i])) {
+            tb->owed_space = true;
+            i++;
+            continue;
+        }
+        size_t run = i;
+        while (i < n && !is_html_space((unsigned char)s[i]))
+            i++;
+        emit_visible(tb, s + run, i - run);
+    }
+}
+
+/* Text inside pre/textarea: kept line by line. */
+static void add_preformatted_text(text_builder *tb, const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        if (s[i] == '\n' || s[i] == '\r') {
+            if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n')
+                i++;
+            add_line_break(tb);
+            i++;
+            continue;
+        }
+        size_t run = i;
+        while (i < n && s[i] != '\n' && s[i] != '\r')
+            i++;
+        emit_visible(tb, s + run, i - run);
+    }
+}
+
+static void add_text(text_builder *tb, const xmlNode *node)
+{
+    if (!node->content)
+        return;
+    const char *s = (const char *)node->content;
+    size_t n = strlen(s);
+    if (tb->pre_depth > 0)
+        add_preformatted_text(tb, s, n);
+    else
+        add_flowing_text(tb, s, n);
+}
+
+static void open_heading(text_builder *tb, const xmlNode *element)
+{
+    owe_break(tb, 2); /* inside a heading: a space */
+    if (tb->heading)
+        return; /* a heading inside a heading: plain text of the outer one */
+    tb->heading = element;
+    tb->heading_level = heading_level(element);
+    tb->heading_start = NO_HEADING_START;
+}
+
+static void close_heading(text_builder *tb, const xmlNode *element)
+{
+    if (tb->heading != element) {
+        owe_break(tb, 2); /* the inner heading ends: a space */
+        return;
+    }
+    trim_line_end(tb);
+    size_t start = tb->heading_start;
+    if (start != NO_HEADING_START && tb->out.len > start && tb->out.len - start <= UINT32_MAX &&
+        tb->rc == SHELF_OK &&
+        shelf_layout_add_heading(tb->layout, start, (uint32_t)(tb->out.len - start),
+                                 tb->heading_level) != SHELF_OK)
+        tb->rc = SHELF_ENOMEM;
+    tb->heading = NULL;
+    owe_break(tb, 2);
+}
+
+static int list_break(const text_builder *tb)
+{
+    return tb->list_depth > 0 ? 1 : 2;
+}
+
+/* Start of an element; false when its content is to be skipped. */
+static bool open_element(text_builder *tb, const xmlNode *element)
+{
+    switch (kind_of(element)) {
+    case KIND_SKIP:
+        return false;
+    case KIND_LINE:
+    case KIND_ROW:
+        owe_break(tb, 1);
+        break;
+    case KIND_PARAGRAPH:
+        owe_break(tb, 2);
+        break;
+    case KIND_LIST:
+        owe_break(tb, list_break(tb));
+        tb->list_depth++;
+        break;
+    case KIND_HEADING:
+        open_heading(tb, element);
+        break;
+    case KIND_BREAK:
+        add_line_break(tb);
+        break;
+    case KIND_PRE:
+        owe_break(tb, 2);
+        tb->pre_depth++;
+        break;
+    case KIND_TEXTAREA:
+        owe_break(tb, 1);
+        tb->pre_depth++;
+        break;
+    case KIND_CELL:
+    case KIND_INLINE:
+        break;
+    }
+    return true;
+}
+
+static void close_element(text_builder *tb, const xmlNode *element)
+{
+    switch (kind_of(element)) {
+    case KIND_LINE:
+    case KIND_ROW:
+        owe_break(tb, 1);
+        break;
+    case KIND_PARAGRAPH:
+        owe_break(tb, 2);
+        break;
+    case KIND_LIST:
+        tb->list_depth--;
+        owe_break(tb, list_break(tb));
+        break;
+    case KIND_HEADING:
+        close_heading(tb, element);
+        break;
+    case KIND_PRE:
+        tb->pre_depth--;
+        owe_break(tb, 2);
+        break;
+    case KIND_TEXTAREA:
+        tb->pre_depth--;
+        owe_break(tb, 1);
+        break;
+    case KIND_CELL:
+        if (tb->owed_breaks == 0)
+            tb->owed_cell = true;
+        break;
+    case KIND_SKIP:
+    case KIND_BREAK:
+    case KIND_INLINE:
+        break;
+    }
+}
+
+/* Enters node; true when the walk should go into its children (and later
+ * call close_element for it). */
+static bool visit(text_builder *tb, const xmlNode *node)
+{
+    switch (node->type) {
+    case XML_ELEMENT_NODE:
+        return open_element(tb, node);
+    case XML_TEXT_NODE:
+    case XML_CDATA_SECTION_NODE:
+        add_text(tb, node);
+        return false;
+    default:
+        return false; /* comments, processing instructions, DTD */
+    }
+}
+
+/* Depth-first over the document through parent and sibling pointers: no
+ * recursion, no stack, any depth. */
+static void walk_visible(text_builder *tb, xmlDoc *doc)
+{
+    const xmlNode *top = (const xmlNode *)doc;
+    const xmlNode *node = doc->children;
+    while (node && tb->rc == SHELF_OK) {
+        if (visit(tb, node)) {
+            if (node->children) {
+                node = node->children;
+                continue;
+            }
+            close_element(tb, node);
+        }
+        while (!node->next) {
+            node = node->parent;
+            if (!node || node == top)
+                return;
+            close_element(tb, node);
+        }
+        node = node->next;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Title                                                                */
+/* ------------------------------------------------------------------ */
+
+/* Foreign content whose <title> is not the document's. */
+static bool is_foreign_root(const xmlNode *element)
+{
+    const char *name = (const char *)element->name;
+    return name && (strcmp(name, "svg") == 0 || strcmp(name, "math") == 0);
+}
+
+/* Next node in document order, entering HTML elements only. */
+static const xmlNode *next_in_order(const xmlNode *node, const xmlNode *top)
+{
+    if (node->type == XML_ELEMENT_NODE && node->children && !is_foreign_root(node))
+        return node->children;
+    while (!node->next) {
+        node = node->parent;
+        if (!node || node == top)
+            return NULL;
+    }
+    return node->next;
+}
+
+static const xmlNode *find_title(xmlDoc *doc)
+{
+    const xmlNode *top = (const xmlNode *)doc;
+    for (const xmlNode *n = doc->children; n; n = next_in_order(n, top))
+        if (n->type == XML_ELEMENT_NODE && n->name && strcmp((const char *)n->name, "title") == 0)
+            return n;
+    return NULL;
+}
+
+/* The <title> text, white space collapsed and trimmed; SHELF_OK with
+ * *title NULL when there is none. */
+static int read_title(xmlDoc *doc, char **title, size_t *title_len)
+{
+    *title = NULL;
+    *title_len = 0;
+    const xmlNode *element = find_title(doc);
+    if (!element)
+        return SHELF_OK;
+    xmlChar *content = xmlNodeGetContent(element);
+    if (!content)
+        return SHELF_OK;
+    text_builder tb = {0};
+    add_flowing_text(&tb, (const char *)content, strlen((const char *)content));
+    xmlFree(content);
+    if (tb.rc == SHELF_OK && tb.out.len > 0)
+        append(&tb, "", 1);
+    if (tb.rc != SHELF_OK || tb.out.len == 0) {
+        shelf_buf_free(&tb.out);
+        return tb.rc;
+    }
+    *title = (char *)tb.out.data;
+    *title_len = tb.out.len - 1;
+    return SHELF_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* The reader                                                           */
+/* ------------------------------------------------------------------ */
+
+/* Makes buf valid, NUL-terminated UTF-8 (libxml2 was given valid UTF-8;
+ * its output is checked all the same, cheaply). */
+static int finish_utf8(shelf_buf *buf)
+{
+    if (!valid_utf8((const char *)buf->data, buf->len)) {
+        shelf_buf fixed = SHELF_BUF_INIT;
+        if (shelf_utf8_repair((const char *)buf->data, buf->len, &fixed) != SHELF_OK) {
+            shelf_buf_free(&fixed);
+            return SHELF_ENOMEM;
+        }
+        shelf_buf_free(buf);
+        *buf = fixed;
+    }
+    return shelf_buf_put_u8(buf, 0);
+}
+
+static int extract_document(const char *path, xmlDoc *doc, shelf_doctext *out, shelf_err *err)
+{
+    text_builder tb = {0};
+    tb.layout = &out->layout;
+    out->layout.structured = true;
+    walk_visible(&tb, doc);
+    trim_line_end(&tb);
+    int rc = tb.rc;
+    if (rc == SHELF_OK && tb.out.len == 0) {
+        shelf_buf_free(&tb.out);
+        return shelf_errf(err, SHELF_ESKIP, "%s: no visible text", path);
+    }
+    if (rc == SHELF_OK)
+        rc = finish_utf8(&tb.out);
+    if (rc == SHELF_OK)
+        rc = read_title(doc, &out->title, &out->title_len);
+    if (rc != SHELF_OK) {
+        shelf_buf_free(&tb.out);
+        return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", path);
+    }
+    out->text = (char *)tb.out.data;
+    out->len = tb.out.len - 1;
+    return SHELF_OK;
+}
+
+int shelf_extract_html(const char *path, const char *data, size_t len, shelf_doctext *out,
+                       shelf_err *err)
+{
+    memset(out, 0, sizeof *out);
+    html_input in = {0};
+    if (prepare_input(data, len, &in) != SHELF_OK) {
+        shelf_buf_free(&in.converted);
+        return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", path);
+    }
+    if (in.len > INT_MAX) {
+        shelf_buf_free(&in.converted);
+        return shelf_errf(err, SHELF_ESKIP, "%s: HTML file too large (over 2 GiB)", path);
+    }
+    htmlDocPtr doc = parse_silently(&in);
+    shelf_buf_free(&in.converted);
+    if (!doc)
+        return shelf_errf(err, SHELF_ESKIP, "%s: damaged HTML", path);
+    out->encoding = in.encoding;
+    int rc = extract_document(path, doc, out, err);
+    xmlFreeDoc(doc);
+    if (rc != SHELF_OK)
+        shelf_doctext_free(out);
+    return rc;
+}

@@ -1,0 +1,67 @@
+/*
+ * layout.h - where pages and headings lie in a document's extracted text,
+ * so citations can name a page and a section after the source is gone.
+ *
+ * Invariants (checked by shelf_layout_decode, kept by the add functions'
+ * callers): page starts are strictly ascending byte offsets into the text,
+ * the first is 0; headings are byte ranges [start, start + len) inside the
+ * text with ascending, non-overlapping starts, level 1..6.
+ *
+ * A layout is "paged" when it has page starts (PDF).  It is "structured"
+ * when the format marks its headings (HTML, Markdown): then the headings
+ * list is the whole truth about sections, even when empty.  Otherwise
+ * (plain text, PDF) sections come from the plain-text rule in
+ * present/section.h.
+ */
+#ifndef SHELF_LAYOUT_H
+#define SHELF_LAYOUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/buf.h"
+
+#define SHELF_HEADING_MAX_LEVEL 6
+
+typedef struct shelf_heading {
+    uint64_t start;
+    uint32_t len;
+    uint32_t level;
+} shelf_heading;
+
+typedef struct shelf_layout {
+    bool structured;
+    uint64_t *pages; /* start offset of page 1, 2, ... */
+    size_t npages, page_cap;
+    shelf_heading *headings;
+    size_t nheadings, heading_cap;
+} shelf_layout;
+
+#define SHELF_LAYOUT_INIT {false, NULL, 0, 0, NULL, 0, 0}
+
+/* SHELF_OK or SHELF_ENOMEM (layout unchanged). */
+int shelf_layout_add_page(shelf_layout *l, uint64_t start);
+int shelf_layout_add_heading(shelf_layout *l, uint64_t start, uint32_t len, uint32_t level);
+void shelf_layout_reset(shelf_layout *l); /* empty, keeps memory */
+void shelf_layout_free(shelf_layout *l);
+/* Deep copy into an empty (reset or INIT) dst. */
+int shelf_layout_copy(shelf_layout *dst, const shelf_layout *src);
+
+/* Serialized form (FORMAT.md, ".store"): flags:varint (bit 0 structured),
+ * page_count:varint, page start gaps:varint..., heading_count:varint, then
+ * per heading start gap:varint len:varint level:varint (gaps from the
+ * previous start, the first from 0). */
+int shelf_layout_encode(shelf_buf *out, const shelf_layout *l);
+/* Reads the form above from *p (< end), advancing *p; every offset is
+ * checked against text_len.  0, or -1 on damaged input (l reset). */
+int shelf_layout_decode(const uint8_t **p, const uint8_t *end, uint64_t text_len, shelf_layout *l);
+
+/* 1-based page holding pos, or 0 for an unpaged layout. */
+size_t shelf_layout_page_of(const shelf_layout *l, uint64_t pos);
+/* Start offset of a 1-based page (0 when unpaged or out of range). */
+uint64_t shelf_layout_page_start(const shelf_layout *l, size_t page);
+/* The last heading starting at or before pos, or NULL. */
+const shelf_heading *shelf_layout_heading_before(const shelf_layout *l, uint64_t pos);
+
+#endif

@@ -1,0 +1,34 @@
+/*
+ * place.h - where a byte offset of a document's stored text sits, in the
+ * terms a citation uses: page (paged formats), line and column, section.
+ *
+ *   page     1-based page of the offset for a paged layout (PDF), else 0;
+ *   line     1-based; counted from the start of the page when paged, from
+ *            the start of the text otherwise;
+ *   column   1-based, in characters;
+ *   section  for a structured layout (HTML, Markdown) the text of the last
+ *            heading the format marked at or before the offset (none before
+ *            the first); otherwise the plain-text rule of section.h, looking
+ *            back at most `lookback` lines (0: no limit).
+ */
+#ifndef SHELF_PLACE_H
+#define SHELF_PLACE_H
+
+#include <stddef.h>
+
+#include "extract/layout.h"
+
+typedef struct shelf_place {
+    size_t page, line, column;
+    size_t section_start, section_len; /* heading text; length 0 when none */
+} shelf_place;
+
+/* layout may be NULL (unpaged, unstructured). */
+void shelf_place_of(const char *text, size_t len, const shelf_layout *layout, size_t pos,
+                    size_t lookback, shelf_place *out);
+
+/* Just the page and line of pos (as above). */
+void shelf_page_line_of(const char *text, const shelf_layout *layout, size_t pos, size_t *page,
+                        size_t *line);
+
+#endif

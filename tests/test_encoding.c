@@ -112,7 +112,9 @@ static void utf16be_bom_decoded(void **state)
 static void utf16_odd_trailing_byte_replaced(void **state)
 {
     (void)state;
-    const char s[] = "\xff\xfe" "A\0B\0" "C";
+    const char s[] = "\xff\xfe"
+                     "A\0B\0"
+                     "C";
     shelf_doctext d = decode_ok(s, sizeof s - 1);
     assert_text(&d, "AB\xef\xbf\xbd");
     shelf_doctext_free(&d);
@@ -132,10 +134,19 @@ static void windows1252_decoded(void **state)
 static void windows1252_undefined_bytes_replaced(void **state)
 {
     (void)state;
-    const char *s = "a\x81" "b\x8d" "c\x8f" "d\x90" "e\x9d" "f\xff";
+    const char *s = "a\x81"
+                    "b\x8d"
+                    "c\x8f"
+                    "d\x90"
+                    "e\x9d"
+                    "f\xff";
     shelf_doctext d = decode_ok(s, strlen(s));
-    assert_text(&d, "a\xef\xbf\xbd" "b\xef\xbf\xbd" "c\xef\xbf\xbd" "d\xef\xbf\xbd"
-                    "e\xef\xbf\xbd" "f\xc3\xbf");
+    assert_text(&d, "a\xef\xbf\xbd"
+                    "b\xef\xbf\xbd"
+                    "c\xef\xbf\xbd"
+                    "d\xef\xbf\xbd"
+                    "e\xef\xbf\xbd"
+                    "f\xc3\xbf");
     assert_int_equal(d.encoding, SHELF_ENC_CP1252);
     shelf_doctext_free(&d);
 }
@@ -167,7 +178,8 @@ static void below_ratio_becomes_windows1252(void **state)
 static void binary_rejected(void **state)
 {
     (void)state;
-    const char s[] = "\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0\x01\0\0\0";
+    const char s[] = "\x7f"
+                     "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0\x01\0\0\0";
     char *copy = ts_exact_copy(s, sizeof s - 1);
     shelf_doctext d;
     shelf_err err = {0};

@@ -67,15 +67,15 @@ static void assert_heading(const shelf_doctext *d, size_t i, const char *text, u
 static void script_style_head_absent(void **state)
 {
     (void)state;
-    shelf_doctext d = extract_ok(
-        "<!DOCTYPE html><html><head><meta name=\"x\" content=\"headmeta\">"
-        "<style>body { color: red }</style><script>var headscript = 1;</script>"
-        "<title>The Title</title></head><body>"
-        "<p>Visible one.</p><script>var bodyscript = '<p>no</p>';</script>"
-        "<style>.x{}</style><noscript>noscript text</noscript>"
-        "<template><p>template text</p></template><!-- a comment -->"
-        "<svg><text>svg text</text></svg><div hidden>hidden text</div>"
-        "<iframe>iframe text</iframe><p>Visible two.</p></body></html>");
+    shelf_doctext d =
+        extract_ok("<!DOCTYPE html><html><head><meta name=\"x\" content=\"headmeta\">"
+                   "<style>body { color: red }</style><script>var headscript = 1;</script>"
+                   "<title>The Title</title></head><body>"
+                   "<p>Visible one.</p><script>var bodyscript = '<p>no</p>';</script>"
+                   "<style>.x{}</style><noscript>noscript text</noscript>"
+                   "<template><p>template text</p></template><!-- a comment -->"
+                   "<svg><text>svg text</text></svg><div hidden>hidden text</div>"
+                   "<iframe>iframe text</iframe><p>Visible two.</p></body></html>");
     assert_text(&d, "Visible one.\n\nVisible two.");
     assert_string_equal(d.title, "The Title");
     assert_int_equal(d.title_len, strlen("The Title"));
@@ -102,8 +102,8 @@ static void title_collapsed_and_absent(void **state)
 static void entities_decoded(void **state)
 {
     (void)state;
-    shelf_doctext d =
-        extract_ok("<html><body><p>Tom &amp; Jerry&#8217;s caf&eacute; &lt;b&gt;</p></body></html>");
+    shelf_doctext d = extract_ok(
+        "<html><body><p>Tom &amp; Jerry&#8217;s caf&eacute; &lt;b&gt;</p></body></html>");
     assert_text(&d, "Tom & Jerry\xe2\x80\x99s caf\xc3\xa9 <b>");
     shelf_doctext_free(&d);
 }
@@ -146,14 +146,15 @@ static void no_headings_still_structured(void **state)
 static void paragraphs_breaks_and_pre(void **state)
 {
     (void)state;
-    shelf_doctext d = extract_ok("<html><body>\n"
-                                 "<p>First\n   paragraph.</p>\n"
-                                 "<p>Line one<br>Line two<br><br>After blank</p>\n"
-                                 "<pre>\ncode  line 1\n    indented  \n\n\n\nlast</pre>\n"
-                                 "<div>div a</div><div>div b</div>"
-                                 "<ul><li>one</li><li>two</li></ul>"
-                                 "<table><tr><td>a1</td> <td>b1</td></tr><tr><th>a2</th><td>b2</td></tr>"
-                                 "</table><p></p><p>  end  </p></body></html>");
+    shelf_doctext d =
+        extract_ok("<html><body>\n"
+                   "<p>First\n   paragraph.</p>\n"
+                   "<p>Line one<br>Line two<br><br>After blank</p>\n"
+                   "<pre>\ncode  line 1\n    indented  \n\n\n\nlast</pre>\n"
+                   "<div>div a</div><div>div b</div>"
+                   "<ul><li>one</li><li>two</li></ul>"
+                   "<table><tr><td>a1</td> <td>b1</td></tr><tr><th>a2</th><td>b2</td></tr>"
+                   "</table><p></p><p>  end  </p></body></html>");
     assert_text(&d, "First paragraph.\n\n"
                     "Line one\nLine two\n\nAfter blank\n\n"
                     "code  line 1\n    indented\n\nlast\n\n"
@@ -188,11 +189,12 @@ static void meta_charset_windows1252(void **state)
 static void http_equiv_iso8859_1(void **state)
 {
     (void)state;
-    shelf_doctext d =
-        extract_ok("<html><head><meta http-equiv=\"Content-Type\" "
-                   "content=\"text/html; charset=iso-8859-1\"></head>"
-                   "<body><p>Gr\xfc\xdf" "e aus K\xf6ln</p></body></html>");
-    assert_text(&d, "Gr\xc3\xbc\xc3\x9f" "e aus K\xc3\xb6ln");
+    shelf_doctext d = extract_ok("<html><head><meta http-equiv=\"Content-Type\" "
+                                 "content=\"text/html; charset=iso-8859-1\"></head>"
+                                 "<body><p>Gr\xfc\xdf"
+                                 "e aus K\xf6ln</p></body></html>");
+    assert_text(&d, "Gr\xc3\xbc\xc3\x9f"
+                    "e aus K\xc3\xb6ln");
     assert_int_equal(d.encoding, SHELF_ENC_CP1252);
     shelf_doctext_free(&d);
 }

@@ -41,18 +41,12 @@
 #include <string.h>
 
 #include "analysis/utf8.h"
+#include "extract/convert.h"
 #include "util/buf.h"
 
 #define REPLACEMENT_CHAR 0xFFFD
 #define UTF8_OVER_INVALID_RATIO 4
 
-/* The converters below are also used by html.c, which declares them itself
- * (extract.h is the shared public contract; these are reader internals). */
-size_t shelf_bom_length(const char *data, size_t len, shelf_encoding *enc);
-int shelf_utf16_to_utf8(const char *data, size_t len, bool big_endian, shelf_buf *out);
-int shelf_cp1252_to_utf8(const char *data, size_t len, shelf_buf *out);
-int shelf_utf8_repair(const char *data, size_t len, shelf_buf *out);
-int shelf_charset_to_utf8(const char *charset, const char *data, size_t len, shelf_buf *out);
 
 /* Length of a byte-order mark at the start of data (0 when there is none)
  * and the encoding it announces. */

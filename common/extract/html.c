@@ -16,7 +16,8 @@
  *   2. a charset declared in the first 4 KiB: an XML declaration at the very
  *      start (<?xml ... encoding="X"?>), else the first <meta charset="X">
  *      or <meta http-equiv="Content-Type" content="...; charset=X"> outside
- *      comments.  Labels are matched case-insensitively:
+ *      comments.  Labels (letters, digits, - _ . : only; anything else is
+ *      ignored) are matched case-insensitively:
  *        - utf-8 / utf8 (and, as in browsers, utf-16 labels, which cannot be
  *          declared by ASCII bytes): UTF8;
  *        - windows-1252, cp1252, iso-8859-1, latin1, l1, us-ascii, ascii and
@@ -83,26 +84,20 @@
 #include <strings.h>
 
 #include <libxml/HTMLparser.h>
-#include <libxml/encoding.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
 #include "analysis/utf8.h"
+#include "extract/convert.h"
 #include "util/buf.h"
 
-/* encoding.c's converters (reader internals, not part of extract.h). */
-size_t shelf_bom_length(const char *data, size_t len, shelf_encoding *enc);
-int shelf_utf16_to_utf8(const char *data, size_t len, bool big_endian, shelf_buf *out);
-int shelf_cp1252_to_utf8(const char *data, size_t len, shelf_buf *out);
-int shelf_utf8_repair(const char *data, size_t len, shelf_buf *out);
-int shelf_charset_to_utf8(const char *charset, const char *data, size_t len, shelf_buf *out);
 
 #define SNIFF_CHARS 1024
 #define CHARSET_SCAN_BYTES 4096
 #define LABEL_MAX 64
-#define PARSE_OPTIONS                                                                          \
-    (HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |       \
+#define PARSE_OPTIONS                                                                              \
+    (HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |           \
      XML_PARSE_HUGE)
 
 /* ------------------------------------------------------------------ */
@@ -251,8 +246,7 @@ static span read_value(const char *s, size_t n, size_t *i, const char *stops)
             (*i)++;
         return v;
     }
-    while (*i < n && !is_html_space((unsigned char)s[*i]) && s[*i] != '>' &&
-           !strchr(stops, s[*i]))
+    while (*i < n && !is_html_space((unsigned char)s[*i]) && s[*i] != '>' && !strchr(stops, s[*i]))
         (*i)++;
     v.n = (size_t)(s + *i - v.s);
     return v;
@@ -363,7 +357,16 @@ static span declared_label(const char *s, size_t n)
     return (span){s, 0};
 }
 
-/* The label trimmed and lowercased into buf; false when it does not fit. */
+/* Letters, digits and - _ . : (what charset names are made of; nothing
+ * else reaches iconv_open). */
+static bool is_label_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           (c != '\0' && strchr("-_.:", c) != NULL);
+}
+
+/* The label trimmed and lowercased into buf; false when it is empty, too
+ * long or holds other characters. */
 static bool normalize_label(span label, char *buf)
 {
     while (label.n > 0 && is_html_space((unsigned char)label.s[0])) {
@@ -376,6 +379,8 @@ static bool normalize_label(span label, char *buf)
         return false;
     for (size_t i = 0; i < label.n; i++) {
         char c = label.s[i];
+        if (!is_label_char(c))
+            return false;
         buf[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
     }
     buf[label.n] = '\0';
@@ -395,13 +400,13 @@ static bool label_in(const char *label, const char *const *names, size_t count)
 static shelf_encoding classify_label(const char *label)
 {
     static const char *const utf8[] = {
-        "utf-8",     "utf8",       "unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8",
-        "x-unicode20utf8", "utf-16", "utf-16le",        "utf-16be",      "unicode",
-        "ucs-2",     "csunicode",  "iso-10646-ucs-2",   "unicodefeff",   "unicodefffe"};
+        "utf-8",           "utf8",      "unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8",
+        "x-unicode20utf8", "utf-16",    "utf-16le",          "utf-16be",      "unicode",
+        "ucs-2",           "csunicode", "iso-10646-ucs-2",   "unicodefeff",   "unicodefffe"};
     static const char *const cp1252[] = {
-        "windows-1252", "cp1252",    "x-cp1252",   "iso-8859-1",      "iso8859-1",
-        "iso88591",     "iso_8859-1", "iso_8859-1:1987", "iso-ir-100", "latin1",
-        "l1",           "csisolatin1", "ibm819",   "cp819",           "us-ascii",
+        "windows-1252", "cp1252",        "x-cp1252",        "iso-8859-1", "iso8859-1",
+        "iso88591",     "iso_8859-1",    "iso_8859-1:1987", "iso-ir-100", "latin1",
+        "l1",           "csisolatin1",   "ibm819",          "cp819",      "us-ascii",
         "ascii",        "ansi_x3.4-1968"};
     if (label_in(label, utf8, sizeof utf8 / sizeof *utf8))
         return SHELF_ENC_UTF8;
@@ -558,27 +563,68 @@ typedef struct element_rule {
 
 /* Sorted by name for bsearch. */
 static const element_rule element_rules[] = {
-    {"address", KIND_LINE},     {"applet", KIND_SKIP},     {"article", KIND_LINE},
-    {"aside", KIND_LINE},       {"blockquote", KIND_PARAGRAPH}, {"body", KIND_LINE},
-    {"br", KIND_BREAK},         {"canvas", KIND_SKIP},     {"caption", KIND_LINE},
-    {"center", KIND_LINE},      {"dd", KIND_LINE},         {"details", KIND_LINE},
-    {"dialog", KIND_LINE},      {"dir", KIND_LIST},        {"div", KIND_LINE},
-    {"dl", KIND_LIST},          {"dt", KIND_LINE},         {"embed", KIND_SKIP},
-    {"fieldset", KIND_LINE},    {"figcaption", KIND_LINE}, {"figure", KIND_LINE},
-    {"footer", KIND_LINE},      {"form", KIND_LINE},       {"frameset", KIND_SKIP},
-    {"h1", KIND_HEADING},       {"h2", KIND_HEADING},      {"h3", KIND_HEADING},
-    {"h4", KIND_HEADING},       {"h5", KIND_HEADING},      {"h6", KIND_HEADING},
-    {"head", KIND_SKIP},        {"header", KIND_LINE},     {"hgroup", KIND_LINE},
-    {"hr", KIND_PARAGRAPH},     {"iframe", KIND_SKIP},     {"legend", KIND_LINE},
-    {"li", KIND_LINE},          {"main", KIND_LINE},       {"menu", KIND_LIST},
-    {"nav", KIND_LINE},         {"noembed", KIND_SKIP},    {"noframes", KIND_SKIP},
-    {"noscript", KIND_SKIP},    {"object", KIND_SKIP},     {"ol", KIND_LIST},
-    {"option", KIND_LINE},      {"p", KIND_PARAGRAPH},     {"pre", KIND_PRE},
-    {"script", KIND_SKIP},      {"search", KIND_LINE},     {"section", KIND_LINE},
-    {"style", KIND_SKIP},       {"summary", KIND_LINE},    {"svg", KIND_SKIP},
-    {"table", KIND_PARAGRAPH},  {"td", KIND_CELL},         {"template", KIND_SKIP},
-    {"textarea", KIND_TEXTAREA}, {"th", KIND_CELL},        {"title", KIND_SKIP},
-    {"tr", KIND_ROW},           {"ul", KIND_LIST},
+    {"address", KIND_LINE},
+    {"applet", KIND_SKIP},
+    {"article", KIND_LINE},
+    {"aside", KIND_LINE},
+    {"blockquote", KIND_PARAGRAPH},
+    {"body", KIND_LINE},
+    {"br", KIND_BREAK},
+    {"canvas", KIND_SKIP},
+    {"caption", KIND_LINE},
+    {"center", KIND_LINE},
+    {"dd", KIND_LINE},
+    {"details", KIND_LINE},
+    {"dialog", KIND_LINE},
+    {"dir", KIND_LIST},
+    {"div", KIND_LINE},
+    {"dl", KIND_LIST},
+    {"dt", KIND_LINE},
+    {"embed", KIND_SKIP},
+    {"fieldset", KIND_LINE},
+    {"figcaption", KIND_LINE},
+    {"figure", KIND_LINE},
+    {"footer", KIND_LINE},
+    {"form", KIND_LINE},
+    {"frameset", KIND_SKIP},
+    {"h1", KIND_HEADING},
+    {"h2", KIND_HEADING},
+    {"h3", KIND_HEADING},
+    {"h4", KIND_HEADING},
+    {"h5", KIND_HEADING},
+    {"h6", KIND_HEADING},
+    {"head", KIND_SKIP},
+    {"header", KIND_LINE},
+    {"hgroup", KIND_LINE},
+    {"hr", KIND_PARAGRAPH},
+    {"iframe", KIND_SKIP},
+    {"legend", KIND_LINE},
+    {"li", KIND_LINE},
+    {"main", KIND_LINE},
+    {"menu", KIND_LIST},
+    {"nav", KIND_LINE},
+    {"noembed", KIND_SKIP},
+    {"noframes", KIND_SKIP},
+    {"noscript", KIND_SKIP},
+    {"object", KIND_SKIP},
+    {"ol", KIND_LIST},
+    {"option", KIND_LINE},
+    {"p", KIND_PARAGRAPH},
+    {"pre", KIND_PRE},
+    {"script", KIND_SKIP},
+    {"search", KIND_LINE},
+    {"section", KIND_LINE},
+    {"style", KIND_SKIP},
+    {"summary", KIND_LINE},
+    {"svg", KIND_SKIP},
+    {"table", KIND_PARAGRAPH},
+    {"td", KIND_CELL},
+    {"template", KIND_SKIP},
+    {"textarea", KIND_TEXTAREA},
+    {"th", KIND_CELL},
+    {"title", KIND_SKIP},
+    {"tr", KIND_ROW},
+    {"ul", KIND_LIST},
 };
 
 static int compare_rule(const void *key, const void *rule)
@@ -604,8 +650,8 @@ static uint32_t heading_level(const xmlNode *element)
 }
 
 /* ------------------------------------------------------------------ */
-/* The text builder: breaks and spaces are owed, then paid before the   */
-/* next visible character, so none ever trails                          */
+/* The text builder: breaks, separators and spaces are owed, then paid  */
+/* just before the next visible character, so none ever trails          */
 /* ------------------------------------------------------------------ */
 
 #define NO_HEADING_START SIZE_MAX
@@ -617,7 +663,8 @@ typedef struct text_builder {
     int owed_breaks;      /* 0..2 newlines before the next character */
     bool owed_cell;       /* CELL_SEPARATOR before the next character */
     bool owed_space;      /* one space before the next character */
-    size_t line_floor;    /* trailing-space trimming never goes below this */
+    shelf_buf pre_blanks; /* pre's spaces and tabs, written only when a
+                             character follows them on the same line */
     int pre_depth;        /* inside pre/textarea: white space kept */
     int list_depth;
     const xmlNode *heading; /* the open heading element, or NULL */
@@ -626,24 +673,16 @@ typedef struct text_builder {
     shelf_layout *layout;
 } text_builder;
 
-static void append(text_builder *tb, const char *s, size_t n)
+static void append(text_builder *tb, const void *s, size_t n)
 {
     if (tb->rc == SHELF_OK && shelf_buf_append(&tb->out, s, n) != SHELF_OK)
         tb->rc = SHELF_ENOMEM;
 }
 
-/* Drops spaces and tabs that pre text left at the end of the line. */
-static void trim_line_end(text_builder *tb)
-{
-    while (tb->out.len > tb->line_floor &&
-           (tb->out.data[tb->out.len - 1] == ' ' || tb->out.data[tb->out.len - 1] == '\t'))
-        tb->out.len--;
-}
-
 /* Owe n (1 or 2) line ends; inside a heading a space instead. */
 static void owe_break(text_builder *tb, int n)
 {
-    trim_line_end(tb);
+    shelf_buf_reset(&tb->pre_blanks);
     if (tb->heading) {
         tb->owed_space = true;
         return;
@@ -657,7 +696,7 @@ static void owe_break(text_builder *tb, int n)
 /* <br> and pre's newlines: one more line end, at most a blank line. */
 static void add_line_break(text_builder *tb)
 {
-    trim_line_end(tb);
+    shelf_buf_reset(&tb->pre_blanks);
     if (tb->heading) {
         tb->owed_space = true;
         return;
@@ -668,8 +707,8 @@ static void add_line_break(text_builder *tb)
     tb->owed_space = false;
 }
 
-/* Pays what is owed before a visible character is appended. */
-static void pay_owed(text_builder *tb)
+/* Pays what is owed, then appends n visible bytes. */
+static void emit_visible(text_builder *tb, const char *s, size_t n)
 {
     if (tb->out.len > 0) {
         if (tb->owed_breaks > 0)
@@ -678,19 +717,14 @@ static void pay_owed(text_builder *tb)
             append(tb, CELL_SEPARATOR, strlen(CELL_SEPARATOR));
         else if (tb->owed_space)
             append(tb, " ", 1);
-        if (tb->owed_breaks > 0 || tb->owed_cell || tb->owed_space)
-            tb->line_floor = tb->out.len;
     }
     tb->owed_breaks = 0;
     tb->owed_cell = false;
     tb->owed_space = false;
     if (tb->heading && tb->heading_start == NO_HEADING_START)
         tb->heading_start = tb->out.len;
-}
-
-static void emit_visible(text_builder *tb, const char *s, size_t n)
-{
-    pay_owed(tb);
+    append(tb, tb->pre_blanks.data, tb->pre_blanks.len);
+    shelf_buf_reset(&tb->pre_blanks);
     append(tb, s, n);
 }
 
@@ -711,7 +745,13 @@ static void add_flowing_text(text_builder *tb, const char *s, size_t n)
     }
 }
 
-/* Text inside pre/textarea: kept line by line. */
+static bool is_pre_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* Text inside pre/textarea: kept line by line; blanks at the end of a line
+ * are dropped. */
 static void add_preformatted_text(text_builder *tb, const char *s, size_t n)
 {
     size_t i = 0;
@@ -721,22 +761,28 @@ static void add_preformatted_text(text_builder *tb, const char *s, size_t n)
                 i++;
             add_line_break(tb);
             i++;
-            continue;
-        }
-        size_t run = i;
-        while (i < n && s[i] != '\n' && s[i] != '\r')
+        } else if (is_pre_blank(s[i])) {
+            if (tb->rc == SHELF_OK && shelf_buf_put_u8(&tb->pre_blanks, (uint8_t)s[i]) != SHELF_OK)
+                tb->rc = SHELF_ENOMEM;
             i++;
-        emit_visible(tb, s + run, i - run);
+        } else {
+            size_t run = i;
+            while (i < n && s[i] != '\n' && s[i] != '\r' && !is_pre_blank(s[i]))
+                i++;
+            emit_visible(tb, s + run, i - run);
+        }
     }
 }
 
+/* A text node: preformatted inside pre/textarea, except in a heading,
+ * which is always one line. */
 static void add_text(text_builder *tb, const xmlNode *node)
 {
     if (!node->content)
         return;
     const char *s = (const char *)node->content;
     size_t n = strlen(s);
-    if (tb->pre_depth > 0)
+    if (tb->pre_depth > 0 && !tb->heading)
         add_preformatted_text(tb, s, n);
     else
         add_flowing_text(tb, s, n);
@@ -758,7 +804,6 @@ static void close_heading(text_builder *tb, const xmlNode *element)
         owe_break(tb, 2); /* the inner heading ends: a space */
         return;
     }
-    trim_line_end(tb);
     size_t start = tb->heading_start;
     if (start != NO_HEADING_START && tb->out.len > start && tb->out.len - start <= UINT32_MAX &&
         tb->rc == SHELF_OK &&
@@ -973,7 +1018,7 @@ static int extract_document(const char *path, xmlDoc *doc, shelf_doctext *out, s
     tb.layout = &out->layout;
     out->layout.structured = true;
     walk_visible(&tb, doc);
-    trim_line_end(&tb);
+    shelf_buf_free(&tb.pre_blanks);
     int rc = tb.rc;
     if (rc == SHELF_OK && tb.out.len == 0) {
         shelf_buf_free(&tb.out);

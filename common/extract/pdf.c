@@ -210,6 +210,7 @@ static void silence_output(void)
         close(fd);
 }
 
+#ifndef SHELF_UNDER_ASAN
 /* The child's address space as it starts (a copy of the parent's), or 0. */
 static size_t current_address_space(void)
 {
@@ -228,6 +229,7 @@ static size_t current_address_space(void)
         return 0;
     return (size_t)pages * (size_t)page_size;
 }
+#endif
 
 /* No core files, and a cap on the memory poppler may take on top of what
  * the child starts with, so a decompression bomb ends in a failed
@@ -375,8 +377,9 @@ static bool reap(pid_t pid, int *status, bool block)
 
 typedef enum wait_outcome { WAIT_FINISHED, WAIT_OVER_BUDGET, WAIT_NOMEM } wait_outcome;
 
-/* Collect the child's result until the pipe is done or the child is gone,
- * within the budget.  Reaps the child unless over budget. */
+/* Collect the child's result until the pipe is done (complete, too large or
+ * at end of file) or the child is gone, within the budget.  Sets *reaped
+ * (and *status) when it found the child gone; otherwise the caller reaps. */
 static wait_outcome collect_from_child(pid_t pid, int fd, int64_t deadline, collector *c,
                                        bool *reaped, int *status)
 {
@@ -423,6 +426,14 @@ static int start_child(const char *path, const char *data, size_t len, pid_t *pi
         pthread_mutex_unlock(&fork_lock);
         return shelf_errno(err, e, "%s: cannot create a pipe for the PDF reader", path);
     }
+    int fl = fcntl(fds[0], F_GETFL); /* the read end only: the child writes blocking */
+    if (fl < 0 || fcntl(fds[0], F_SETFL, fl | O_NONBLOCK) != 0) {
+        int e = errno;
+        close(fds[0]);
+        close(fds[1]);
+        pthread_mutex_unlock(&fork_lock);
+        return shelf_errno(err, e, "%s: cannot set up a pipe for the PDF reader", path);
+    }
     *pid = fork();
     if (*pid == 0) {
         close(fds[0]);
@@ -434,13 +445,6 @@ static int start_child(const char *path, const char *data, size_t len, pid_t *pi
     if (*pid < 0) {
         close(fds[0]);
         return shelf_errno(err, e, "%s: cannot start the PDF reader", path);
-    }
-    int fl = fcntl(fds[0], F_GETFL);
-    if (fl < 0 || fcntl(fds[0], F_SETFL, fl | O_NONBLOCK) != 0) {
-        e = errno;
-        kill_and_reap(*pid);
-        close(fds[0]);
-        return shelf_errno(err, e, "%s: cannot set up the PDF reader's pipe", path);
     }
     *rfd = fds[0];
     return SHELF_OK;
@@ -463,7 +467,8 @@ static int run_reader(const char *path, const char *data, size_t len, unsigned b
     wait_outcome w = collect_from_child(pid, fd, deadline, &c, &reaped, &status);
     close(fd);
     if (w != WAIT_FINISHED) {
-        kill_and_reap(pid);
+        if (!reaped)
+            kill_and_reap(pid);
         free(c.body);
         if (w == WAIT_NOMEM)
             return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory reading the PDF", path);
@@ -472,7 +477,7 @@ static int run_reader(const char *path, const char *data, size_t len, unsigned b
     }
     if (!reaped) {
         if (!collector_complete(&c))
-            kill(pid, SIGKILL); /* closed its pipe without finishing: do not wait on it */
+            kill(pid, SIGKILL); /* gave up on it (end of file, too large): no waiting */
         reap(pid, &status, true);
     }
     if (c.too_large) {

@@ -350,6 +350,22 @@ static void test_title_trimmed_or_null(void **state)
     assert_null(d.title);
     shelf_doctext_free(&d);
     free(pdf);
+
+    /* producers' placeholders are no titles; a real title that starts alike is */
+    static const char *const placeholders[] = {"Enscript Output", "Untitled",
+                                               "Microsoft Word - draft.docx"};
+    for (size_t i = 0; i < sizeof placeholders / sizeof *placeholders; i++) {
+        pdf = make_pdf(placeholders[i], pages, 1, &len);
+        assert_int_equal(shelf_extract_pdf("p.pdf", pdf, len, BUDGET_MS, &d, &err), SHELF_OK);
+        assert_null(d.title);
+        shelf_doctext_free(&d);
+        free(pdf);
+    }
+    pdf = make_pdf("Untitled Territories", pages, 1, &len);
+    assert_int_equal(shelf_extract_pdf("t.pdf", pdf, len, BUDGET_MS, &d, &err), SHELF_OK);
+    assert_string_equal(d.title, "Untitled Territories");
+    shelf_doctext_free(&d);
+    free(pdf);
 }
 
 static void test_empty_page_keeps_its_start(void **state)

@@ -75,6 +75,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -666,8 +667,24 @@ static bool is_blank(char c)
     return c == ' ' || c == '\t';
 }
 
+/* Titles that PDF producers write when the author gave none: such a title
+ * says nothing about the document, so the first line is used instead. */
+static bool is_placeholder_title(const char *t, size_t n)
+{
+    static const char *const placeholders[] = {"untitled", "enscript output", "title",
+                                               "document", "microsoft word"};
+    for (size_t i = 0; i < sizeof placeholders / sizeof *placeholders; i++) {
+        size_t m = strlen(placeholders[i]);
+        if (n >= m && strncasecmp(t, placeholders[i], m) == 0 &&
+            (n == m || strncmp(t + m, " -", 2) == 0))
+            return true;
+    }
+    return false;
+}
+
 /* The metadata title: controls to spaces, invalid UTF-8 to U+FFFD, outer
- * white space trimmed; NULL when empty. */
+ * white space trimmed; NULL when empty or a producer's placeholder
+ * ("Untitled", "Enscript Output", "Microsoft Word - draft.docx"). */
 static int build_title(const char *path, const char *s, size_t n, shelf_doctext *out,
                        shelf_err *err)
 {
@@ -689,7 +706,7 @@ static int build_title(const char *path, const char *s, size_t n, shelf_doctext 
         a++;
     while (o > a && is_blank(t[o - 1]))
         o--;
-    if (o == a) {
+    if (o == a || is_placeholder_title(t + a, o - a)) {
         free(t);
         return SHELF_OK;
     }

@@ -4,6 +4,7 @@
 #include "extract/extract.h"
 #include "index/format.h"
 #include "index/index.h"
+#include "util/visible.h"
 #include "xapian/xapian_c.h"
 
 #include <limits.h>
@@ -34,8 +35,11 @@ static int print_doc(void *ctx, const shelf_docview *m)
     char when[32], format[96];
     format_time(m->mtime_ns, when, sizeof when);
     describe_format(m->flags, format, sizeof format);
-    printf("%u\t%llu\t%s\t%.*s\t%.*s\t%s%s\n", m->length, (unsigned long long)m->size, when,
-           (int)m->path_len, m->path, (int)m->title_len, m->title, format,
+    printf("%u\t%llu\t%s\t", m->length, (unsigned long long)m->size, when);
+    shelf_put_visible(stdout, m->path, m->path_len);
+    putchar('\t');
+    shelf_put_visible(stdout, m->title, m->title_len);
+    printf("\t%s%s\n", format,
            (m->flags & SHELF_DOC_FLAG_INVALID_UTF8) ? " (invalid UTF-8 bytes)" : "");
     return 0;
 }

@@ -14,6 +14,7 @@
 #include "listing.h"
 #include "pipeline.h"
 #include "progress.h"
+#include "util/visible.h"
 #include "walk.h"
 
 #include <dirent.h>
@@ -256,11 +257,15 @@ static shelf_indexwriter *open_writer(const options *opt, shelf_err *err)
 
 /* ---- indexing ---- */
 
+/* One warning line; a newline or other control character in a file name
+ * is shown escaped (util/visible.h) so it cannot split the line. */
 static void warn(run_state *st, const char *fmt, const char *a, const char *b)
 {
+    char line[2 * SHELF_ERR_MAX + 4096];
+    snprintf(line, sizeof line, fmt, a, b);
     progress_clear(&st->bar);
-    fprintf(stderr, "indexer: ");
-    fprintf(stderr, fmt, a, b);
+    fputs("indexer: ", stderr);
+    shelf_put_visible(stderr, line, strlen(line));
     fputc('\n', stderr);
 }
 
@@ -284,6 +289,12 @@ static int index_file(run_state *st, const char *path, shelf_extracted *ex, cons
     if (rc != SHELF_OK) {
         st->failed = 1;
         return 1;
+    }
+    if (ex->truncated) {
+        char what[96];
+        snprintf(what, sizeof what, "only the first %zu MiB of %.1f MiB indexed",
+                 SHELF_MAX_TEXT_BYTES >> 20, (double)ex->size / (1 << 20));
+        warn(st, "warning: %s: %s", path, what);
     }
     if (rep.invalid_bytes) {
         char count[32];

@@ -12,6 +12,7 @@
 #include "present/snippets.h"
 #include "present/textnav.h"
 #include "util/json.h"
+#include "util/visible.h"
 
 #include <string.h>
 
@@ -89,12 +90,12 @@ static void print_context(FILE *out, const print_opts *po, const hit_view *v, co
 
 static void print_place(FILE *out, const print_opts *po, const hit_view *v, const shelf_passage *p)
 {
+    fprintf(out, "    %s", dim(po));
+    shelf_put_visible(out, v->meta.path, v->meta.path_len);
     if (p->page)
-        fprintf(out, "    %s%.*s, p. %zu, line %zu%s", dim(po), (int)v->meta.path_len, v->meta.path,
-                p->page, p->line, reset(po));
+        fprintf(out, ", p. %zu, line %zu%s", p->page, p->line, reset(po));
     else
-        fprintf(out, "    %s%.*s:%zu:%zu%s", dim(po), (int)v->meta.path_len, v->meta.path, p->line,
-                p->column, reset(po));
+        fprintf(out, ":%zu:%zu%s", p->line, p->column, reset(po));
     if (p->section_len)
         fprintf(out, "  § %.*s", (int)p->section_len, v->text + p->section_start);
     fputc('\n', out);
@@ -113,8 +114,9 @@ static void print_explain_text(FILE *out, const print_opts *po, const shelf_expl
 
 static void print_hit_text(FILE *out, const print_opts *po, const hit_view *v, const shelf_explain *ex)
 {
-    fprintf(out, "%2zu. %s%.*s%s  %s(%.4f)%s\n", v->rank, bold(po), (int)v->meta.title_len,
-            v->meta.title, reset(po), dim(po), v->hit->score, reset(po));
+    fprintf(out, "%2zu. %s", v->rank, bold(po));
+    shelf_put_visible(out, v->meta.title, v->meta.title_len);
+    fprintf(out, "%s  %s(%.4f)%s\n", reset(po), dim(po), v->hit->score, reset(po));
     for (size_t i = 0; i < v->passages.count; i++) {
         const shelf_passage *p = &v->passages.at[i];
         print_place(out, po, v, p);
@@ -138,46 +140,53 @@ static void print_cite_place(FILE *out, const shelf_quote *q)
         fprintf(out, "line %zu", q->line);
 }
 
-static void print_cite(FILE *out, const print_opts *po, const hit_view *v, const shelf_passage *p)
+void print_citation(FILE *out, cite_format f, const cited_doc *d, const shelf_passage *p)
 {
     shelf_quote q;
-    shelf_quote_of(v->text, v->len, v->layout, p, &q);
-    const char *quote = v->text + q.start;
+    shelf_quote_of(d->text, d->len, d->layout, p, &q);
+    const char *quote = d->text + q.start;
     size_t n = q.end - q.start;
-    if (po->cite == CITE_JSON) {
+    if (f == CITE_JSON) {
         fputs("{\"quote\":", out);
         shelf_json_string(out, quote, n);
         fputs(",\"title\":", out);
-        shelf_json_string(out, v->meta.title, v->meta.title_len);
+        shelf_json_string(out, d->title, d->title_len);
         fputs(",\"path\":", out);
-        shelf_json_string(out, v->meta.path, v->meta.path_len);
+        shelf_json_string(out, d->path, d->path_len);
         if (q.page)
             fprintf(out, ",\"page\":%zu", q.page);
         fprintf(out, ",\"line\":%zu,\"column\":%zu,\"start\":%zu,\"end\":%zu,\"section\":", q.line,
                 q.column, q.start, q.end);
-        shelf_json_string(out, v->text + p->section_start, p->section_len);
+        shelf_json_string(out, d->text + p->section_start, p->section_len);
         fputs("}\n", out);
         return;
     }
     const char *ellipsis_in = q.whole_sentences ? "" : "…";
-    if (po->cite == CITE_MARKDOWN)
+    if (f == CITE_MARKDOWN)
         fputs("> ", out);
     fprintf(out, "“%s", ellipsis_in);
     put_flat(out, quote, n);
     fprintf(out, "%s”", ellipsis_in);
-    if (po->cite == CITE_MARKDOWN) {
-        fprintf(out, "\n>\n> — *%.*s*, `%.*s`, ", (int)v->meta.title_len, v->meta.title,
-                (int)v->meta.path_len, v->meta.path);
+    if (f == CITE_MARKDOWN) {
+        fprintf(out, "\n>\n> — *%.*s*, `%.*s`, ", (int)d->title_len, d->title,
+                (int)d->path_len, d->path);
         print_cite_place(out, &q);
         if (p->section_len)
-            fprintf(out, ", § %.*s", (int)p->section_len, v->text + p->section_start);
+            fprintf(out, ", § %.*s", (int)p->section_len, d->text + p->section_start);
         fputs("\n\n", out);
     } else {
-        fprintf(out, " (%.*s, %.*s, ", (int)v->meta.title_len, v->meta.title,
-                (int)v->meta.path_len, v->meta.path);
+        fprintf(out, " (%.*s, %.*s, ", (int)d->title_len, d->title,
+                (int)d->path_len, d->path);
         print_cite_place(out, &q);
         fputs(")\n", out);
     }
+}
+
+static void print_cite(FILE *out, const print_opts *po, const hit_view *v, const shelf_passage *p)
+{
+    cited_doc d = {v->text, v->len, v->layout, v->meta.title, v->meta.title_len, v->meta.path,
+                   v->meta.path_len};
+    print_citation(out, po->cite, &d, p);
 }
 
 /* ---- JSON ---- */

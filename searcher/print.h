@@ -42,6 +42,21 @@ typedef struct query_result {
 int print_results(FILE *out, const print_opts *po, shelf_engine *e, shelf_analyzer *a,
                   const query_result *qr, shelf_err *err);
 
+/* A document a citation quotes from (strings not NUL-terminated). */
+typedef struct cited_doc {
+    const char *text;
+    size_t len;
+    const shelf_layout *layout; /* pages and headings; may be NULL */
+    const char *title;
+    size_t title_len;
+    const char *path;
+    size_t path_len;
+} cited_doc;
+
+/* One passage as a ready-to-paste quotation, exactly as --cite prints it in
+ * format f (CITE_PLAIN, CITE_MARKDOWN or CITE_JSON), newline(s) included. */
+void print_citation(FILE *out, cite_format f, const cited_doc *d, const shelf_passage *p);
+
 /* JSON object for a query that failed: {"query":..., "error":..., "column":...} */
 void print_json_error(FILE *out, const char *query, const char *message, int column);
 

@@ -325,28 +325,61 @@ static void test_nesting_limit(void **state)
     free(query);
 }
 
-/* Long flat inputs: many words, a long NEAR chain, a long OR chain. */
+/* Long flat inputs up to the limits parse; one word or byte more is an
+ * error at the right column. */
+static char *repeated(const char *piece, size_t repeats, const char *tail)
+{
+    size_t piece_len = strlen(piece), tail_len = strlen(tail);
+    char *query = malloc(piece_len * repeats + tail_len + 1);
+    assert_non_null(query);
+    for (size_t i = 0; i < repeats; i++)
+        memcpy(query + i * piece_len, piece, piece_len);
+    strcpy(query + piece_len * repeats, tail);
+    return query;
+}
+
 static void test_long_inputs(void **state)
 {
     (void)state;
-    const char *pieces[] = {"word ", "w NEAR/2 ", "x OR ", "-y +z "};
-    size_t repeats = 100000;
-    for (size_t k = 0; k < sizeof pieces / sizeof pieces[0]; k++) {
-        size_t piece_len = strlen(pieces[k]);
-        char *query = malloc(piece_len * repeats + 2);
-        assert_non_null(query);
-        for (size_t i = 0; i < repeats; i++)
-            memcpy(query + i * piece_len, pieces[k], piece_len);
-        strcpy(query + piece_len * repeats, "q");
+    static const struct {
+        const char *piece;
+        size_t words_per_piece;
+    } shapes[] = {{"word ", 1}, {"w NEAR/2 ", 1}, {"x OR ", 1}, {"-y +z ", 2}};
+    for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
+        size_t per = shapes[k].words_per_piece, piece_len = strlen(shapes[k].piece);
+        size_t repeats = (SHELF_QUERY_MAX_WORDS - 1) / per;
+        char *query = repeated(shapes[k].piece, repeats, "q");
         shelf_err err;
         int column;
         shelf_qnode *tree = parse(query, k % 2 == 1, &err, &column);
         if (!tree)
-            fail_msg("long input %zu: error at %d: %s", k, column, err.msg);
-        assert_true(tree->nchildren >= repeats);
+            fail_msg("input %zu at the limit: error at %d: %s", k, column, err.msg);
         shelf_query_free(tree);
         free(query);
+        /* enough pieces to pass the limit: the error names the first word past it */
+        repeats = SHELF_QUERY_MAX_WORDS / per + 1;
+        query = repeated(shapes[k].piece, repeats, "q");
+        assert_null(parse(query, k % 2 == 1, &err, &column));
+        assert_non_null(strstr(err.msg, "too many words: at most 1024"));
+        size_t first_extra_piece = SHELF_QUERY_MAX_WORDS / per;
+        assert_true((size_t)column > first_extra_piece * piece_len);
+        assert_true((size_t)column <= (first_extra_piece + 1) * piece_len + 1);
+        free(query);
     }
+    size_t limit = (size_t)256 << 10;
+    char *longest = malloc(limit + 2);
+    memset(longest, 'x', limit + 1);
+    longest[limit] = '\0';
+    shelf_err err;
+    int column;
+    shelf_qnode *tree = parse(longest, false, &err, &column);
+    assert_non_null(tree);
+    shelf_query_free(tree);
+    longest[limit] = 'x';
+    longest[limit + 1] = '\0';
+    assert_null(parse(longest, false, &err, &column));
+    assert_non_null(strstr(err.msg, "query too long: at most 256 KiB"));
+    free(longest);
 }
 
 /* ---- fuzzing ------------------------------------------------------------ */

@@ -1,6 +1,7 @@
 /* extract.c - reading one file for indexing: load, detect the format, hand
  * the bytes to its reader, settle the title.  Rules: extract.h. */
 #include "extract/extract.h"
+#include "extract/convert.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +14,7 @@
 
 #define BINARY_SNIFF_BYTES 8192
 #define PDF_SNIFF_BYTES 1024
+#define SHELF_CUT_SEARCH_BYTES 65536
 
 bool shelf_extract_supported(const char *path)
 {
@@ -187,47 +189,128 @@ static int read_format(const char *path, shelf_format f, const char *data, size_
     }
 }
 
-static int load(const char *path, shelf_extracted *out, char **bytes, shelf_err *err)
+/* An open source file and what has been read of it. */
+typedef struct source {
+    const char *path;
+    int fd;
+    char *bytes;  /* the first `have` bytes (NUL after them) */
+    size_t have;
+    XXH3_state_t *hash;
+} source;
+
+static int open_source(source *src, shelf_extracted *out, shelf_err *err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0)
-        return shelf_errno(err, errno, "%s: cannot open", path);
+    src->fd = open(src->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (src->fd < 0)
+        return shelf_errno(err, errno, "%s: cannot open", src->path);
     struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return shelf_errf(err, SHELF_ESKIP, "%s: not a regular file", path);
-    }
+    if (fstat(src->fd, &st) != 0 || !S_ISREG(st.st_mode))
+        return shelf_errf(err, SHELF_ESKIP, "%s: not a regular file", src->path);
     out->size = (uint64_t)st.st_size;
     out->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-    if (out->size == 0) {
-        close(fd);
-        return shelf_errf(err, SHELF_ESKIP, "%s: empty file", path);
+    if (out->size == 0)
+        return shelf_errf(err, SHELF_ESKIP, "%s: empty file", src->path);
+    src->hash = XXH3_createState();
+    if (!src->hash || XXH3_64bits_reset(src->hash) != XXH_OK)
+        return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", src->path);
+    return SHELF_OK;
+}
+
+/* Read until `have` reaches want (the file's first bytes), hashing them. */
+static int read_upto(source *src, size_t want, shelf_err *err)
+{
+    if (want <= src->have)
+        return SHELF_OK;
+    char *p = realloc(src->bytes, want + 1);
+    if (!p)
+        return shelf_errf(err, SHELF_ENOMEM, "%s: too large to load (%zu bytes)", src->path, want);
+    src->bytes = p;
+    int rc = read_all(src->fd, src->path, p + src->have, want - src->have, err);
+    if (rc != SHELF_OK)
+        return rc;
+    XXH3_64bits_update(src->hash, p + src->have, want - src->have);
+    src->have = want;
+    p[want] = '\0';
+    return SHELF_OK;
+}
+
+/* Hash the rest of the file without keeping it. */
+static int hash_rest(source *src, uint64_t size, shelf_err *err)
+{
+    char chunk[1 << 16];
+    for (uint64_t done = src->have; done < size;) {
+        size_t n = size - done < sizeof chunk ? (size_t)(size - done) : sizeof chunk;
+        int rc = read_all(src->fd, src->path, chunk, n, err);
+        if (rc != SHELF_OK)
+            return rc;
+        XXH3_64bits_update(src->hash, chunk, n);
+        done += n;
     }
-    *bytes = malloc((size_t)out->size + 1);
-    if (!*bytes) {
-        close(fd);
-        return shelf_errf(err, SHELF_ENOMEM, "%s: too large to load (%llu bytes)", path,
-                          (unsigned long long)out->size);
+    return SHELF_OK;
+}
+
+/* End a cut text at its last line break near the cut, so no line or UTF-8
+ * sequence is split (UTF-16 is cut at an even length). */
+static size_t text_cut(const char *bytes, size_t have, shelf_encoding bom)
+{
+    size_t floor = have > SHELF_CUT_SEARCH_BYTES ? have - SHELF_CUT_SEARCH_BYTES : 0;
+    for (size_t i = have; i > floor; i--)
+        if (bytes[i - 1] == '\n')
+            return i;
+    if (bom == SHELF_ENC_UTF16LE || bom == SHELF_ENC_UTF16BE)
+        return have & ~(size_t)1;
+    size_t n = have;
+    while (n > 0 && ((unsigned char)bytes[n - 1] & 0xC0) == 0x80)
+        n--;
+    return n > 0 && (unsigned char)bytes[n - 1] >= 0xC0 ? n - 1 : have;
+}
+
+/* Load the bytes the format needs: all of a PDF (up to its limit), the
+ * first SHELF_MAX_TEXT_BYTES of anything else. */
+static int load(source *src, shelf_extracted *out, shelf_err *err)
+{
+    size_t head = out->size < SHELF_MAX_TEXT_BYTES ? (size_t)out->size : SHELF_MAX_TEXT_BYTES;
+    int rc = read_upto(src, head, err);
+    if (rc != SHELF_OK)
+        return rc;
+    out->format = shelf_detect_format(src->path, src->bytes, src->have);
+    if (out->format == SHELF_FORMAT_PDF && out->size > SHELF_MAX_PDF_BYTES)
+        return shelf_errf(err, SHELF_ESKIP, "%s: PDF larger than %d MiB (skipped)", src->path,
+                          (int)(SHELF_MAX_PDF_BYTES >> 20));
+    if (out->format == SHELF_FORMAT_PDF)
+        return read_upto(src, (size_t)out->size, err);
+    if (out->size > src->have) {
+        rc = hash_rest(src, out->size, err);
+        shelf_encoding bom = SHELF_ENC_UTF8;
+        shelf_bom_length(src->bytes, src->have, &bom);
+        src->have = text_cut(src->bytes, src->have, bom);
+        src->bytes[src->have] = '\0';
+        out->truncated = true;
     }
-    int rc = read_all(fd, path, *bytes, (size_t)out->size, err);
-    close(fd);
-    if (rc == SHELF_OK)
-        (*bytes)[out->size] = '\0';
     return rc;
+}
+
+static void close_source(source *src)
+{
+    if (src->fd >= 0)
+        close(src->fd);
+    free(src->bytes);
+    XXH3_freeState(src->hash);
 }
 
 int shelf_extract_file(const char *path, shelf_extracted *out, shelf_err *err)
 {
     memset(out, 0, sizeof *out);
-    char *bytes = NULL;
-    int rc = load(path, out, &bytes, err);
+    source src = {.path = path, .fd = -1};
     shelf_doctext d = {0};
+    int rc = open_source(&src, out, err);
+    if (rc == SHELF_OK)
+        rc = load(&src, out, err);
     if (rc == SHELF_OK) {
-        out->hash = XXH3_64bits(bytes, (size_t)out->size);
-        out->format = shelf_detect_format(path, bytes, (size_t)out->size);
-        rc = read_format(path, out->format, bytes, (size_t)out->size, &d, err);
+        out->hash = XXH3_64bits_digest(src.hash);
+        rc = read_format(path, out->format, src.bytes, src.have, &d, err);
     }
-    free(bytes);
+    close_source(&src);
     if (rc != SHELF_OK) {
         shelf_extracted_free(out);
         return rc;

@@ -36,6 +36,11 @@
 /* Wall-clock budget for one PDF (the extraction runs in a child process
  * that is killed when it runs over). */
 #define SHELF_PDF_BUDGET_MS 30000
+/* Of a text, Markdown or HTML file only the first 64 MiB are indexed (cut
+ * at a line break; the content hash still covers the whole file); a PDF
+ * larger than 512 MiB is skipped.  These bound the indexer's memory. */
+#define SHELF_MAX_TEXT_BYTES ((size_t)64 << 20)
+#define SHELF_MAX_PDF_BYTES ((uint64_t)512 << 20)
 
 typedef enum shelf_format {
     SHELF_FORMAT_TEXT = 0,
@@ -74,6 +79,7 @@ typedef struct shelf_extracted {
     shelf_format format;
     shelf_encoding encoding;
     bool invalid_utf8;
+    bool truncated; /* only the first SHELF_MAX_TEXT_BYTES were read */
     uint64_t size;
     int64_t mtime_ns;
     uint64_t hash; /* XXH3-64 of the file's bytes */

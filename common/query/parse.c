@@ -40,7 +40,7 @@
 #include "query/parse_tree.h"
 
 #define MAX_GROUP_DEPTH 64
-#define MAX_QUERY_BYTES ((size_t)16 << 20)
+#define MAX_QUERY_BYTES ((size_t)256 << 10)
 
 typedef struct qparser {
     qlexer lexer;
@@ -48,6 +48,7 @@ typedef struct qparser {
     const char *query;
     bool default_and;
     int depth; /* open parentheses around the current token */
+    size_t words; /* words (terms, prefixes, paths, phrase words) so far */
     shelf_err *err;
     int *err_column;
 } qparser;
@@ -154,10 +155,21 @@ static const char *token_value(const qparser *p, const qtoken *token)
     return p->query + token->value_start;
 }
 
+/* Count one more word; false (error set) past SHELF_QUERY_MAX_WORDS. */
+static bool count_word(qparser *p, int column)
+{
+    if (++p->words <= SHELF_QUERY_MAX_WORDS)
+        return true;
+    fail(p, column, "too many words: at most 1024 in a query");
+    return false;
+}
+
 /* TERM or PREFIX from the current WORD token, then advance. */
 static shelf_qnode *parse_word(qparser *p)
 {
     const qtoken *t = &p->token;
+    if (!count_word(p, t->column))
+        return NULL;
     shelf_qkind kind = t->is_prefix ? SHELF_Q_PREFIX : SHELF_Q_TERM;
     shelf_qnode *node = qnode_new_text(kind, t->column, token_value(p, t), t->value_len);
     if (!node)
@@ -173,6 +185,8 @@ static shelf_qnode *parse_word(qparser *p)
 static shelf_qnode *parse_path(qparser *p)
 {
     const qtoken *t = &p->token;
+    if (!count_word(p, t->column))
+        return NULL;
     shelf_qnode *node = qnode_new_text(SHELF_Q_PATH, t->column, token_value(p, t), t->value_len);
     if (!node)
         return fail_nomem(p);
@@ -197,6 +211,8 @@ static bool add_phrase_words(qparser *p, const qtoken *t, shelf_qnode *phrase)
         int column = c.column;
         while (!qcursor_at_end(&c) && !qlex_is_space(qcursor_byte(&c)))
             qcursor_step(&c);
+        if (!count_word(p, column))
+            return false;
         shelf_qnode *word =
             qnode_new_text(SHELF_Q_TERM, column, p->query + start, c.pos - start);
         if (!word) {
@@ -554,7 +570,7 @@ shelf_qnode *shelf_query_parse(const char *query, const shelf_parse_opts *opts,
         return fail(&p, 1, "empty query");
     size_t length = bounded_length(query, MAX_QUERY_BYTES);
     if (length > MAX_QUERY_BYTES)
-        return fail(&p, 1, "query too long: at most 16 MiB");
+        return fail(&p, 1, "query too long: at most 256 KiB");
     p.query = query;
     p.default_and = opts && opts->default_and;
     qlex_init(&p.lexer, query, length);

@@ -31,7 +31,9 @@
  *
  * Errors: unbalanced quote or parenthesis, an operator with a missing operand
  * (lone AND/OR/NOT/NEAR, "+" or "-" alone), an empty query or empty phrase,
- * a bad NEAR distance, an empty field value.  The parser returns NULL, sets
+ * a bad NEAR distance, an empty field value, and the limits: more than 64
+ * levels of parentheses, more than SHELF_QUERY_MAX_WORDS words (each word of
+ * a phrase or NEAR counts), a query longer than 256 KiB.  The parser returns NULL, sets
  * err (SHELF_EINVAL, a one-line message) and *err_column to the 1-based
  * column (in characters) where the problem is.
  */
@@ -45,6 +47,7 @@
 
 #define SHELF_NEAR_DEFAULT 10
 #define SHELF_NEAR_MAX 1000
+#define SHELF_QUERY_MAX_WORDS 1024
 
 typedef enum shelf_qkind {
     SHELF_Q_TERM,   /* one word; text = the word as typed                  */

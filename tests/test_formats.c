@@ -101,6 +101,8 @@ static void make_sources(void)
     write_src("skip.draft.md", draft, sizeof draft - 1);
     static const char image[] = "zqimageword\n";
     write_src("photo.jpg", image, sizeof image - 1);
+    static const char old[] = "zqarchivedword\n";
+    write_src("archive/old.txt", old, sizeof old - 1);
 }
 
 static int setup(void **state)
@@ -110,7 +112,7 @@ static int setup(void **state)
     g_idx = ts_strf("%s/idx", g_tmp);
     make_sources();
     char *err = NULL;
-    int rc = run_cmd(NULL, &err, "'%s' --quiet --index '%s' --exclude '*.draft.md' '%s'",
+    int rc = run_cmd(NULL, &err, "'%s' --quiet --index '%s' --exclude '*.draft.md' --exclude archive '%s'",
                      INDEXER_BIN, g_idx, g_src);
     if (rc != 0)
         fail_msg("indexer exit %d: %s", rc, err);
@@ -349,7 +351,9 @@ static void test_encodings_and_detection(void **state)
     assert_int_equal(search_json(g_idx, "zqmystery", &v), 0);
     assert_string_equal(jget_type(first_hit(&v), "title", J_STR)->s, "Mystery");
     jv_free(&v);
-    assert_int_equal(search_json(g_idx, "zqdraftword", &v), 1); /* --exclude */
+    assert_int_equal(search_json(g_idx, "zqdraftword", &v), 1); /* --exclude a file */
+    jv_free(&v);
+    assert_int_equal(search_json(g_idx, "zqarchivedword", &v), 1); /* --exclude a folder */
     jv_free(&v);
     assert_int_equal(search_json(g_idx, "zqimageword", &v), 1); /* unknown extension */
     jv_free(&v);

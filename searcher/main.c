@@ -2,7 +2,7 @@
  * main.c - the searcher command: options, reading queries (from the command
  * line or one per line from --queries), running them against an index and
  * exit codes.  Searching is done by the library in common/; printing by
- * print.c.
+ * print.c; --serve hands over to serve.c (HTTP).
  *
  * Exit codes (as grep): 0 some document matched; 1 nothing matched;
  * 2 error (bad usage, malformed query, missing or damaged index).
@@ -13,6 +13,8 @@
 #include "query/parse.h"
 #include "query/plan.h"
 #include "query/search.h"
+#include "listen_addr.h"
+#include "serve.h"
 #include "util/json.h"
 
 #include <errno.h>
@@ -36,6 +38,8 @@ typedef struct options {
     const char *highlight; /* "OPEN,CLOSE" or NULL */
     shelf_search_opts search;
     char *query; /* joined from the remaining arguments */
+    bool serve;         /* --serve: HTTP instead of a query */
+    const char *listen; /* --listen HOST:PORT (with --serve) */
 } options;
 
 typedef struct session {
@@ -50,6 +54,7 @@ static void usage(FILE *out)
     fprintf(out,
 "Usage: searcher [OPTIONS] QUERY...\n"
 "       searcher [OPTIONS] --queries FILE      (one query per line; - for stdin)\n"
+"       searcher --serve [--index DIR] [--listen HOST:PORT]   (web page and JSON API)\n"
 "\n"
 "Ranked search (BM25) over an index built by `indexer`.\n"
 "\n"
@@ -96,6 +101,10 @@ static void usage(FILE *out)
 "                      by default only for indexes up to 8 MiB; file frames and\n"
 "                      every offset are always checked)\n"
 "  --no-verify         never check CRC-32s when opening\n"
+"  --serve             answer over HTTP until Ctrl-C: a search page for people\n"
+"                      and a JSON API (/api/search, /api/doc, /api/cite)\n"
+"  --listen HOST:PORT  where --serve listens (default " SERVE_DEFAULT_LISTEN ";\n"
+"                      only loopback unless you name another address)\n"
 "  -h, --help          this help\n"
 "\n"
 "Exit status: 0 documents matched; 1 none matched; 2 error.\n");
@@ -192,10 +201,25 @@ static char *join_args(char **args, int n)
     return q;
 }
 
+/* --serve takes no query; --listen needs --serve. */
+static int check_serve_options(const options *opt, int words)
+{
+    if (!opt->serve) {
+        fprintf(stderr, "searcher: --listen goes with --serve\n");
+        return -1;
+    }
+    if (words > 0 || opt->queries_file) {
+        fprintf(stderr, "searcher: --serve takes no query (search from the page or /api/search)\n");
+        return -1;
+    }
+    return 0;
+}
+
 static int parse_options(int argc, char **argv, options *opt)
 {
     enum { O_INDEX = 256, O_OFFSET, O_JSON, O_ALL, O_EXPLAIN, O_COUNT, O_K1, O_B, O_TW, O_COLOR,
-           O_QUERIES, O_NOVERIFY, O_EXACT, O_VERIFY, O_PASSAGES, O_WIDTH, O_CONTEXT, O_HIGHLIGHT, O_CITE, O_CITE_FORMAT };
+           O_QUERIES, O_NOVERIFY, O_EXACT, O_VERIFY, O_PASSAGES, O_WIDTH, O_CONTEXT, O_HIGHLIGHT, O_CITE, O_CITE_FORMAT,
+           O_SERVE, O_LISTEN };
     static const struct option longopts[] = {
         {"index", required_argument, NULL, O_INDEX}, {"limit", required_argument, NULL, 'n'},
         {"offset", required_argument, NULL, O_OFFSET}, {"json", no_argument, NULL, O_JSON},
@@ -208,6 +232,7 @@ static int parse_options(int argc, char **argv, options *opt)
         {"passages", required_argument, NULL, O_PASSAGES}, {"width", required_argument, NULL, O_WIDTH},
         {"context", required_argument, NULL, O_CONTEXT}, {"highlight", required_argument, NULL, O_HIGHLIGHT},
         {"cite", no_argument, NULL, O_CITE}, {"cite-format", required_argument, NULL, O_CITE_FORMAT},
+        {"serve", no_argument, NULL, O_SERVE}, {"listen", required_argument, NULL, O_LISTEN},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     *opt = (options){.index_dir = "index", .limit = 10, .color = -1, .verify = 1,
                      .passages = SHELF_DEFAULT_PASSAGES, .width = SHELF_DEFAULT_WIDTH};
@@ -236,6 +261,8 @@ static int parse_options(int argc, char **argv, options *opt)
         case O_HIGHLIGHT: bad = check_highlight(optarg); opt->highlight = optarg; break;
         case O_CITE: if (opt->cite == CITE_NONE) opt->cite = CITE_PLAIN; break;
         case O_CITE_FORMAT: bad = parse_cite_format(optarg, &opt->cite); break; /* implies --cite */
+        case O_SERVE: opt->serve = true; break;
+        case O_LISTEN: opt->listen = optarg; break;
         case 'h': usage(stdout); exit(EXIT_HITS);
         default: bad = 1; break;
         }
@@ -244,6 +271,8 @@ static int parse_options(int argc, char **argv, options *opt)
         fprintf(stderr, "Try 'searcher --help'.\n");
         return -1;
     }
+    if (opt->serve || opt->listen)
+        return check_serve_options(opt, argc - optind);
     if (!opt->queries_file && optind >= argc) {
         fprintf(stderr, "searcher: no query given\nTry 'searcher --help'.\n");
         return -1;
@@ -399,6 +428,12 @@ int main(int argc, char **argv)
     options opt;
     if (parse_options(argc, argv, &opt) != 0)
         return EXIT_ERROR;
+    if (opt.serve) {
+        static const unsigned verify_flags[] = {0, SHELF_OPEN_VERIFY_SMALL, SHELF_OPEN_VERIFY};
+        serve_config sc = {opt.index_dir, opt.listen ? opt.listen : SERVE_DEFAULT_LISTEN,
+                           verify_flags[opt.verify]};
+        return serve_main(&sc) == 0 ? EXIT_HITS : EXIT_ERROR;
+    }
     session s;
     if (open_session(&s, &opt) != 0) {
         free(opt.query);

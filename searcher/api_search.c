@@ -1,0 +1,86 @@
+/*
+ * api_search.c - GET /api/search: one query, answered with exactly the
+ * object `searcher --json` prints for it (print_results), so scripts can
+ * move between the command line and the server.
+ *
+ * Parameters: q (required, at most SERVE_QUERY_MAX bytes), n (1..100,
+ * default 10), offset (0..10000), passages (1..10, default 2), width
+ * (20..2000 characters, default 200), all (0 or 1: AND as the default
+ * operator).  The deadline is checked after planning and after searching.
+ */
+#include "api.h"
+
+#include "http_params.h"
+#include "present/passage.h"
+#include "print.h"
+#include "serve_limits.h"
+
+#include <stdlib.h>
+
+typedef struct search_params {
+    const char *q;
+    size_t q_len, n, offset, passages, width;
+    bool all;
+} search_params;
+
+static int read_params(struct MHD_Connection *c, search_params *sp, reply *r)
+{
+    static const char *const flags[] = {"0", "1", NULL};
+    if (param_required(c, "q", SERVE_QUERY_MAX, &sp->q, &sp->q_len, r) < 0 ||
+        param_count(c, "n", 1, SERVE_HITS_MAX, SERVE_HITS_DEFAULT, &sp->n, r) < 0 ||
+        param_count(c, "offset", 0, SERVE_OFFSET_MAX, 0, &sp->offset, r) < 0 ||
+        param_count(c, "passages", 1, SERVE_PASSAGES_MAX, SHELF_DEFAULT_PASSAGES, &sp->passages, r) < 0 ||
+        param_count(c, "width", SERVE_WIDTH_MIN, SERVE_WIDTH_MAX, SHELF_DEFAULT_WIDTH, &sp->width, r) < 0)
+        return -1;
+    int all = param_choice(c, "all", flags, r);
+    if (all < 0)
+        return -1;
+    sp->all = all == 1;
+    return 0;
+}
+
+static void write_results(api_request *rq, const search_params *sp, const shelf_search_opts *so,
+                          const query_result *qr, reply *r)
+{
+    print_opts po = {.json = true, .offset = sp->offset, .search = so,
+                     .passages = {sp->passages, sp->width}};
+    jbody b;
+    FILE *f = jbody_open(&b);
+    shelf_err err = {0};
+    int rc = f ? print_results(f, &po, rq->lease->engine, rq->lease->analyzer, qr, &err) : SHELF_OK;
+    if (rc != SHELF_OK) {
+        if (f)
+            fclose(f);
+        free(b.data);
+        reply_error(r, 500, "%s", err.msg);
+        return;
+    }
+    reply_json(r, 200, &b);
+}
+
+void api_search(api_request *rq, reply *r)
+{
+    search_params sp;
+    if (read_params(rq->conn, &sp, r) < 0)
+        return;
+    char notes[512] = "";
+    shelf_plan *plan = api_plan(rq, sp.q, sp.all, notes, sizeof notes, r);
+    if (!plan || api_past_deadline(rq, r)) {
+        shelf_plan_free(plan);
+        return;
+    }
+    shelf_search_opts so;
+    shelf_search_opts_default(&so);
+    so.k = sp.n + sp.offset;
+    shelf_results res = {0};
+    shelf_err err = {0};
+    int rc = shelf_engine_search(rq->lease->engine, plan, &so, &res, &err);
+    if (rc != SHELF_OK)
+        reply_error(r, 500, "%s", err.msg);
+    else if (!api_past_deadline(rq, r)) {
+        query_result qr = {sp.q, plan, &res, notes};
+        write_results(rq, &sp, &so, &qr, r);
+    }
+    shelf_results_free(&res);
+    shelf_plan_free(plan);
+}

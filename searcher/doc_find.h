@@ -1,0 +1,27 @@
+/*
+ * doc_find.h - a document of the server's API by its ID, which is its path
+ * as indexed (the "path" of a search hit).  A path is stable across commits
+ * and merges, where the numeric "doc" of a hit is not (it is a position in
+ * one generation's segment list).
+ *
+ * The lookup is the query language's own path: filter (a PATH plan node,
+ * backend-independent) followed by an exact, case-sensitive byte comparison
+ * of each candidate's path, so it costs one pass over the documents'
+ * records of the snapshot (as `path:` does).  The index is never asked to
+ * touch the file system: an ID that is not exactly an indexed path, such as
+ * "../../etc/passwd", is simply not found.
+ */
+#ifndef SHELF_DOC_FIND_H
+#define SHELF_DOC_FIND_H
+
+#include <stddef.h>
+
+#include "analysis/analyzer.h"
+#include "engine/engine.h"
+
+/* SHELF_OK and *hit; SHELF_ENOTFOUND when no live document has exactly
+ * this path; another code (err filled) when reading the index failed. */
+int doc_find(shelf_engine *e, shelf_analyzer *a, const char *path, size_t len, shelf_hit *hit,
+             shelf_err *err);
+
+#endif

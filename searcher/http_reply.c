@@ -1,0 +1,76 @@
+/* http_reply.c - JSON bodies and errors; see http_reply.h. */
+#include "http_reply.h"
+
+#include "util/json.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char OUT_OF_MEMORY[] = "{\"error\":\"out of memory\",\"status\":500}\n";
+
+static void reply_out_of_memory(reply *r)
+{
+    free(r->body);
+    *r = (reply){.status = 500, .type = JSON_TYPE,
+                 .static_body = (const unsigned char *)OUT_OF_MEMORY,
+                 .len = sizeof OUT_OF_MEMORY - 1};
+}
+
+FILE *jbody_open(jbody *b)
+{
+    *b = (jbody){0};
+    b->f = open_memstream(&b->data, &b->len);
+    return b->f;
+}
+
+void reply_json(reply *r, unsigned status, jbody *b)
+{
+    int bad = !b->f || ferror(b->f);
+    if (b->f && fclose(b->f) != 0)
+        bad = 1;
+    if (bad) {
+        free(b->data);
+        reply_out_of_memory(r);
+        return;
+    }
+    free(r->body);
+    *r = (reply){.status = status, .type = JSON_TYPE, .body = b->data, .len = b->len};
+}
+
+void reply_error(reply *r, unsigned status, const char *fmt, ...)
+{
+    char message[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    jbody b;
+    FILE *f = jbody_open(&b);
+    if (f) {
+        fputs("{\"error\":", f);
+        shelf_json_string(f, message, strlen(message));
+        fprintf(f, ",\"status\":%u}\n", status);
+    }
+    reply_json(r, status, &b);
+}
+
+void reply_query_error(reply *r, const char *query, const char *message, int column)
+{
+    jbody b;
+    FILE *f = jbody_open(&b);
+    if (f) {
+        fputs("{\"query\":", f);
+        shelf_json_string(f, query, strlen(query));
+        fputs(",\"error\":", f);
+        shelf_json_string(f, message, strlen(message));
+        fprintf(f, ",\"column\":%d,\"status\":400}\n", column);
+    }
+    reply_json(r, 400, &b);
+}
+
+void reply_free(reply *r)
+{
+    free(r->body);
+    *r = (reply){0};
+}

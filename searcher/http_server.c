@@ -1,0 +1,286 @@
+/* http_server.c - libmicrohttpd glue, request checks and routing; see http_server.h. */
+#include "http_server.h"
+
+#include "api.h"
+#include "http_params.h"
+#include "http_reply.h"
+#include "serve_limits.h"
+#include "web_assets.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define PAGE_CSP "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; " \
+                 "object-src 'none'"
+#define API_CSP "default-src 'none'; frame-ancestors 'none'"
+
+struct http_server {
+    struct MHD_Daemon *daemon;
+    http_config cfg;
+};
+
+/* Per request: the raw request target, as sent. */
+typedef struct req_state {
+    size_t uri_len;
+    char *path;  /* the target up to '?', at most SERVE_URI_MAX bytes */
+    bool headers_seen; /* the handler's first call is over */
+} req_state;
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    req_state *st = calloc(1, sizeof *st);
+    if (!st)
+        return NULL;
+    st->uri_len = strlen(uri);
+    size_t n = strcspn(uri, "?");
+    st->path = strndup(uri, n < SERVE_URI_MAX ? n : SERVE_URI_MAX);
+    if (!st->path) {
+        free(st);
+        return NULL;
+    }
+    return st;
+}
+
+static void on_done(void *cls, struct MHD_Connection *c, void **con_cls,
+                    enum MHD_RequestTerminationCode toe)
+{
+    req_state *st = *con_cls;
+    if (st)
+        free(st->path);
+    free(st);
+    *con_cls = NULL;
+}
+
+static void on_log(void *cls, const char *fmt, va_list ap)
+{
+    fputs("searcher: http: ", stderr);
+    vfprintf(stderr, fmt, ap);
+}
+
+/* ---- checks ---- */
+
+static bool has_body(struct MHD_Connection *c)
+{
+    const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    const char *te = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    return te || (len && strspn(len, "0") != strlen(len));
+}
+
+/* The host part of a Host header: "[::1]:80" -> "::1", "a:80" -> "a". */
+static int host_part(const char *host, char *out, size_t size)
+{
+    const char *start = host, *end;
+    if (*host == '[') {
+        start = host + 1;
+        end = strchr(start, ']');
+        if (!end)
+            return -1;
+    } else {
+        end = host + strcspn(host, ":");
+    }
+    size_t n = (size_t)(end - start);
+    if (n == 0 || n >= size)
+        return -1;
+    memcpy(out, start, n);
+    out[n] = '\0';
+    return 0;
+}
+
+static bool loopback_name(const char *host)
+{
+    char name[256];
+    if (host_part(host, name, sizeof name) != 0)
+        return false;
+    if (strcasecmp(name, "localhost") == 0)
+        return true;
+    struct in_addr v4;
+    struct in6_addr v6;
+    if (inet_pton(AF_INET, name, &v4) == 1)
+        return (ntohl(v4.s_addr) >> 24) == 127;
+    return inet_pton(AF_INET6, name, &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
+}
+
+static bool host_allowed(const http_server *s, struct MHD_Connection *c)
+{
+    if (!s->cfg.loopback)
+        return true;
+    const char *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+    return !host || loopback_name(host);
+}
+
+/* ---- routing ---- */
+
+typedef void (*api_route)(api_request *rq, reply *r);
+
+static api_route find_route(const char *path)
+{
+    static const struct {
+        const char *path;
+        api_route fn;
+    } routes[] = {{"/healthz", api_health}, {"/api/search", api_search},
+                  {"/api/doc", api_doc},    {"/api/cite", api_cite}};
+    for (size_t i = 0; i < sizeof routes / sizeof *routes; i++)
+        if (strcmp(path, routes[i].path) == 0)
+            return routes[i].fn;
+    return NULL;
+}
+
+static void run_api(http_server *s, struct MHD_Connection *c, api_route fn, reply *r)
+{
+    api_request rq = {.conn = c};
+    clock_gettime(CLOCK_MONOTONIC, &rq.started);
+    snap_lease lease;
+    shelf_err err = {0};
+    if (snap_acquire(s->cfg.holder, &lease, &err) != SHELF_OK) {
+        reply_error(r, 500, "%s", err.msg);
+        return;
+    }
+    rq.lease = &lease;
+    fn(&rq, r);
+    snap_release(s->cfg.holder, &lease);
+}
+
+/* Steps 1-3, decided from the headers alone: true with r filled. */
+static bool refuse_early(struct MHD_Connection *c, const req_state *st, const char *method, reply *r)
+{
+    if (!st)
+        reply_error(r, 500, "out of memory");
+    else if (st->uri_len > SERVE_URI_MAX)
+        reply_error(r, 414, "request target too long: %zu bytes (the limit is %d)", st->uri_len,
+                    SERVE_URI_MAX);
+    else if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0) {
+        reply_error(r, 405, "method %s not allowed: use GET", method);
+        r->allow = "GET, HEAD";
+    } else if (has_body(c))
+        reply_error(r, 413, "requests take no body");
+    else
+        return false;
+    return true;
+}
+
+/* Steps 4 and 5. */
+static void route(http_server *s, struct MHD_Connection *c, const req_state *st, reply *r)
+{
+    web_asset asset;
+    api_route fn;
+    if (!host_allowed(s, c))
+        reply_error(r, 403, "this server answers only requests addressed to a loopback name "
+                            "(localhost, 127.0.0.1, [::1])");
+    else if ((fn = find_route(st->path)))
+        run_api(s, c, fn, r);
+    else if (web_asset_find(st->path, &asset) == 0)
+        *r = (reply){.status = 200, .type = asset.type, .page = true, .static_body = asset.data,
+                     .len = asset.len};
+    else
+        reply_error(r, 404, "not found: %s", st->path);
+}
+
+/* ---- responses ---- */
+
+static void add_headers(struct MHD_Response *resp, const reply *r)
+{
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->type ? r->type : JSON_TYPE);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
+    MHD_add_response_header(resp, "Content-Security-Policy", r->page ? PAGE_CSP : API_CSP);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, r->page ? "no-cache" : "no-store");
+    if (r->allow)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
+}
+
+static enum MHD_Result send_reply(struct MHD_Connection *c, reply *r)
+{
+    struct MHD_Response *resp;
+    if (r->body) {
+        resp = MHD_create_response_from_buffer(r->len, r->body, MHD_RESPMEM_MUST_FREE);
+        if (resp)
+            r->body = NULL; /* the response owns it now */
+    } else {
+        resp = MHD_create_response_from_buffer(r->len, (void *)r->static_body, MHD_RESPMEM_PERSISTENT);
+    }
+    if (!resp)
+        return MHD_NO; /* out of memory: libmicrohttpd closes the connection */
+    add_headers(resp, r);
+    enum MHD_Result ret = MHD_queue_response(c, r->status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
+{
+    req_state *st = *con_cls;
+    reply r = {0};
+    /* A request refused from its headers is answered at once (the
+     * connection is then closed); any other is answered on the second call,
+     * once libmicrohttpd has the whole request, so the connection stays
+     * open for the next one. */
+    if (!refuse_early(c, st, method, &r)) {
+        if (!st->headers_seen) {
+            st->headers_seen = true;
+            return MHD_YES;
+        }
+        if (*upload_data_size) { /* not announced by the headers: ignored */
+            *upload_data_size = 0;
+            return MHD_YES;
+        }
+        route(cls, c, st, &r);
+    }
+    enum MHD_Result ret = send_reply(c, &r);
+    reply_free(&r);
+    return ret;
+}
+
+/* ---- the daemon ---- */
+
+int http_start(http_server **out, const http_config *cfg, char *msg, size_t msg_size)
+{
+    http_server *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(msg, msg_size, "out of memory");
+        close(cfg->listen_fd);
+        return -1;
+    }
+    s->cfg = *cfg;
+    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
+                     (cfg->family == AF_INET6 ? MHD_USE_IPv6 : 0);
+    s->daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, s,
+        MHD_OPTION_EXTERNAL_LOGGER, on_log, s,
+        MHD_OPTION_LISTEN_SOCKET, (MHD_socket)cfg->listen_fd,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->threads,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)SERVE_CONNECTIONS_MAX,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)SERVE_IDLE_TIMEOUT_S,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVE_CONNECTION_MEMORY,
+        MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+        MHD_OPTION_UNESCAPE_CALLBACK, param_unescape, NULL,
+        MHD_OPTION_NOTIFY_COMPLETED, on_done, s,
+        MHD_OPTION_END);
+    if (!s->daemon) {
+        snprintf(msg, msg_size, "libmicrohttpd could not start its threads");
+        close(cfg->listen_fd);
+        free(s);
+        return -1;
+    }
+    *out = s;
+    return 0;
+}
+
+void http_stop(http_server *s)
+{
+    if (!s)
+        return;
+    MHD_stop_daemon(s->daemon);
+    free(s);
+}

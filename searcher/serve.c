@@ -1,0 +1,87 @@
+/* serve.c - starting, running and stopping the server; see serve.h. */
+#include "serve.h"
+
+#include "http_server.h"
+#include "listen_addr.h"
+#include "serve_limits.h"
+#include "snapshot.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static unsigned pool_size(void)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    if (cpus < SERVE_THREADS_MIN)
+        return SERVE_THREADS_MIN;
+    return cpus > SERVE_THREADS_MAX ? SERVE_THREADS_MAX : (unsigned)cpus;
+}
+
+static int open_index(const serve_config *cfg, snap_holder **holder)
+{
+    shelf_err err = {0};
+    int rc = snap_holder_open(holder, cfg->index_dir, cfg->open_flags, &err);
+    if (rc == SHELF_OK)
+        return 0;
+    fprintf(stderr, "searcher: %s\n", err.msg);
+    if (rc == SHELF_ENOTFOUND)
+        fprintf(stderr, "searcher: build one first: indexer --index %s PATH...\n", cfg->index_dir);
+    return -1;
+}
+
+/* Signals are taken by sigwait() in the main thread only: blocked here,
+ * before the server's threads start, so they inherit the mask. */
+static void block_stop_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+static void say_serving(const serve_config *cfg, const listen_addr *la, unsigned threads)
+{
+    const char *open = la->family == AF_INET6 ? "[" : "", *close = la->family == AF_INET6 ? "]" : "";
+    fprintf(stderr, "searcher: serving %s at http://%s%s%s:%u/ (%u threads; Ctrl-C stops)\n",
+            cfg->index_dir, open, la->host, close, la->port, threads);
+    if (!la->loopback)
+        fprintf(stderr, "searcher: warning: %s is not a loopback address: anyone who can reach "
+                        "it can read every document of the index\n", la->host);
+    fflush(stderr);
+}
+
+int serve_main(const serve_config *cfg)
+{
+    snap_holder *holder;
+    if (open_index(cfg, &holder) != 0)
+        return 2;
+    listen_addr la;
+    char msg[512];
+    if (listen_open(cfg->listen, &la, msg, sizeof msg) != 0) {
+        fprintf(stderr, "searcher: %s\n", msg);
+        snap_holder_close(holder);
+        return 2;
+    }
+    sigset_t stop;
+    block_stop_signals(&stop);
+    http_config hc = {holder, la.fd, la.family, la.loopback, pool_size()};
+    http_server *server;
+    if (http_start(&server, &hc, msg, sizeof msg) != 0) {
+        fprintf(stderr, "searcher: %s\n", msg);
+        snap_holder_close(holder);
+        return 2;
+    }
+    say_serving(cfg, &la, hc.threads);
+    int signo = 0;
+    sigwait(&stop, &signo);
+    fprintf(stderr, "searcher: %s received, stopping\n", signo == SIGINT ? "SIGINT" : "SIGTERM");
+    http_stop(server);
+    snap_holder_close(holder);
+    fprintf(stderr, "searcher: stopped\n");
+    return 0;
+}

@@ -1,0 +1,465 @@
+/*
+ * app.js - the behaviour of the page of `searcher --serve`.
+ *
+ * Invariants:
+ * - Text that comes from the index (titles, paths, sections, passages,
+ *   document lines, error messages) reaches the page only through
+ *   textContent and createTextNode; matches become <mark> elements made with
+ *   createElement.  Nothing here assigns HTML, so a document holding
+ *   <script> or <img onerror=...> shows those characters and runs nothing.
+ * - The URL holds the whole state: ?q=&offset= for results, plus
+ *   &doc=&line=&page= for an open document, so every view can be bookmarked
+ *   and shared, and back/forward redraw it (render() reads only the URL).
+ * - Highlight offsets from the API count UTF-8 bytes of the text they go
+ *   with; they are applied to the text's UTF-8 encoding, never to the
+ *   JavaScript string's UTF-16 units.
+ */
+'use strict';
+
+(function () {
+  const HITS_PER_PAGE = 10;
+  const OFFSET_MAX = 10000;
+  const DOC_CONTEXT = 40;
+  const DOC_CONTEXT_MAX = 500;
+  const FORMAT_KEY = 'shelf.cite-format';
+
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
+  const byId = (id) => document.getElementById(id);
+
+  let renderToken = 0; // answers to an older render are dropped
+  let docContext = DOC_CONTEXT;
+
+  /* ---- small DOM helpers (text only) ---- */
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  /* text with highlights [[from, to], ...] (UTF-8 byte offsets) -> nodes */
+  function markedText(text, highlights) {
+    const bytes = encoder.encode(text);
+    const frag = document.createDocumentFragment();
+    let at = 0;
+    for (const pair of highlights || []) {
+      const from = pair[0], to = pair[1];
+      if (from < at || to > bytes.length || from >= to) continue;
+      frag.appendChild(document.createTextNode(decoder.decode(bytes.subarray(at, from))));
+      frag.appendChild(el('mark', null, decoder.decode(bytes.subarray(from, to))));
+      at = to;
+    }
+    frag.appendChild(document.createTextNode(decoder.decode(bytes.subarray(at))));
+    return frag;
+  }
+
+  function setStatus(text, isError) {
+    const status = byId('status');
+    status.textContent = text;
+    status.classList.toggle('error', Boolean(isError));
+  }
+
+  /* ---- the URL ---- */
+
+  function toQuery(params) {
+    return Object.keys(params)
+      .filter((k) => params[k] !== undefined && params[k] !== null && params[k] !== '')
+      .map((k) => encodeURIComponent(k) + '=' + encodeURIComponent(params[k]))
+      .join('&');
+  }
+
+  function wholeNumber(text, fallback) {
+    return /^[0-9]{1,9}$/.test(text || '') ? Number(text) : fallback;
+  }
+
+  function readState() {
+    const p = new URLSearchParams(location.search);
+    return {
+      q: p.get('q') || '',
+      offset: Math.min(wholeNumber(p.get('offset'), 0), OFFSET_MAX),
+      doc: p.get('doc') || '',
+      line: Math.max(wholeNumber(p.get('line'), 1), 1),
+      page: wholeNumber(p.get('page'), 0),
+    };
+  }
+
+  function stateUrl(s) {
+    const query = toQuery({
+      q: s.q,
+      offset: s.offset ? s.offset : undefined,
+      doc: s.doc || undefined,
+      line: s.doc ? s.line : undefined,
+      page: s.doc && s.page ? s.page : undefined,
+    });
+    return query ? '/?' + query : '/';
+  }
+
+  /* meta goes into history.state: {fromResults: true} when a document is
+   * opened from the results, so "Back to the results" can go back. */
+  function go(s, meta) {
+    history.pushState(meta || null, '', stateUrl(s));
+    render();
+  }
+
+  function plainClick(event) {
+    return event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey;
+  }
+
+  /* Plain left clicks on our links navigate in place; others (new tab...)
+   * follow the href. */
+  function followInPlace(link, state, meta) {
+    link.href = stateUrl(state);
+    link.addEventListener('click', (event) => {
+      if (!plainClick(event)) return;
+      event.preventDefault();
+      go(state, meta);
+    });
+  }
+
+  /* ---- talking to the server ---- */
+
+  async function api(route, params) {
+    const response = await fetch(route + '?' + toQuery(params), { cache: 'no-store' });
+    let body;
+    try {
+      body = await response.json();
+    } catch (e) {
+      body = { error: 'the server answered ' + response.status };
+    }
+    if (!response.ok) {
+      const error = new Error(body.error || 'the server answered ' + response.status);
+      error.body = body;
+      throw error;
+    }
+    return body;
+  }
+
+  function showError(error) {
+    const body = error.body || {};
+    const list = byId('results');
+    list.replaceChildren();
+    byId('pager').replaceChildren();
+    if (body.column > 0 && typeof body.query === 'string') {
+      setStatus('The query has a problem at column ' + body.column + ': ' + body.error, true);
+      const item = el('li', 'query-error');
+      const shown = el('pre', 'caret');
+      const chars = Array.from(body.query);
+      shown.textContent = body.query + '\n' + ' '.repeat(Math.min(body.column - 1, chars.length)) + '^';
+      item.appendChild(shown);
+      list.appendChild(item);
+    } else {
+      setStatus('Something went wrong: ' + (error.message || 'no answer'), true);
+    }
+  }
+
+  /* ---- citations ---- */
+
+  function citeFormat() {
+    return byId('cite-format').value === 'markdown' ? 'markdown' : 'plain';
+  }
+
+  async function writeClipboard(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      try {
+        await navigator.clipboard.writeText(text);
+        return;
+      } catch (e) {
+        /* fall back below */
+      }
+    }
+    const area = el('textarea', 'clipboard-fallback');
+    area.value = text;
+    area.setAttribute('readonly', '');
+    document.body.appendChild(area);
+    area.select();
+    const copied = document.execCommand('copy');
+    area.remove();
+    if (!copied) throw new Error('the browser did not allow copying');
+  }
+
+  async function copyCitation(button, note, hit, snippet, q) {
+    button.disabled = true;
+    note.textContent = '';
+    try {
+      const answer = await api('/api/cite', {
+        doc: hit.path, start: snippet.start, end: snippet.end, q: q, format: citeFormat(),
+      });
+      await writeClipboard(answer.citation);
+      note.textContent = 'Copied';
+    } catch (error) {
+      note.textContent = 'Not copied: ' + error.message;
+    } finally {
+      button.disabled = false;
+      setTimeout(() => { note.textContent = ''; }, 4000);
+    }
+  }
+
+  /* ---- results ---- */
+
+  /* "name.txt:12" or "name.pdf, p. 3, line 12": the file's name only, as
+   * its whole path is shown once under the title. */
+  function placeOf(path, snippet) {
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    return snippet.page ? name + ', p. ' + snippet.page + ', line ' + snippet.line
+                        : name + ':' + snippet.line;
+  }
+
+  function docState(q, path, snippet) {
+    return { q: q, doc: path, line: snippet.line, page: snippet.page || 0 };
+  }
+
+  function renderPassage(hit, snippet, s) {
+    const item = el('li', 'passage');
+    const place = el('p', 'place');
+    const loc = el('span', 'loc', placeOf(hit.path, snippet));
+    loc.title = hit.path;
+    place.appendChild(loc);
+    if (snippet.section) place.appendChild(el('span', 'section', '§ ' + snippet.section));
+    item.appendChild(place);
+    const link = el('a', 'passage-text');
+    link.appendChild(markedText(snippet.text, snippet.highlights));
+    link.title = 'Open the document at line ' + snippet.line;
+    followInPlace(link, docState(s.q, hit.path, snippet), { fromResults: true });
+    item.appendChild(link);
+    const actions = el('div', 'actions');
+    const button = el('button', 'copy', 'Copy citation');
+    button.type = 'button';
+    const note = el('span', 'copy-note');
+    note.setAttribute('role', 'status');
+    button.addEventListener('click', () => copyCitation(button, note, hit, snippet, s.q));
+    actions.append(button, note);
+    item.appendChild(actions);
+    return item;
+  }
+
+  function renderHit(hit, s) {
+    const item = el('li', 'hit');
+    const heading = el('h2', 'hit-title');
+    const title = el('a', null, hit.title || hit.path);
+    const first = hit.snippets[0] || { line: 1 };
+    followInPlace(title, docState(s.q, hit.path, first), { fromResults: true });
+    heading.appendChild(title);
+    item.appendChild(heading);
+    item.appendChild(el('p', 'hit-path', hit.path));
+    const passages = el('ul', 'passages');
+    for (const snippet of hit.snippets) passages.appendChild(renderPassage(hit, snippet, s));
+    item.appendChild(passages);
+    return item;
+  }
+
+  /* The count may be a lower bound (dynamic pruning), unless fewer hits
+   * came back than were asked for: then every match is among them. */
+  function summary(data, s, shown) {
+    if (data.total === 0) return 'No documents match ' + s.q + '.';
+    if (shown === 0) return data.total + ' matching documents; none after ' + s.offset + '.';
+    const exact = data.total_exact || shown < HITS_PER_PAGE;
+    const total = exact && !data.total_exact ? s.offset + shown : data.total;
+    const about = exact ? '' : 'at least ';
+    let text = 'Documents ' + (s.offset + 1) + '–' + (s.offset + shown) + ' of ' + about + total + '.';
+    if (data.notes) text += ' ' + data.notes.trim();
+    return text;
+  }
+
+  function renderPager(data, s, shown) {
+    const pager = byId('pager');
+    pager.replaceChildren();
+    if (s.offset > 0) {
+      const prev = el('a', 'prev', '← Previous ' + HITS_PER_PAGE);
+      followInPlace(prev, { q: s.q, offset: Math.max(0, s.offset - HITS_PER_PAGE) });
+      pager.appendChild(prev);
+    }
+    const more = shown === HITS_PER_PAGE &&
+      (s.offset + shown < data.total || !data.total_exact) && s.offset + shown <= OFFSET_MAX;
+    if (more) {
+      const next = el('a', 'next', 'Next ' + HITS_PER_PAGE + ' →');
+      followInPlace(next, { q: s.q, offset: s.offset + shown });
+      pager.appendChild(next);
+    }
+  }
+
+  async function showResults(s, token) {
+    setStatus('Searching…');
+    let data;
+    try {
+      data = await api('/api/search', { q: s.q, n: HITS_PER_PAGE, offset: s.offset });
+    } catch (error) {
+      if (token === renderToken) showError(error);
+      return;
+    }
+    if (token !== renderToken) return;
+    document.title = s.q + ' — shelf';
+    const list = byId('results');
+    list.replaceChildren();
+    list.start = s.offset + 1;
+    for (const hit of data.hits) list.appendChild(renderHit(hit, s));
+    setStatus(summary(data, s, data.hits.length));
+    renderPager(data, s, data.hits.length);
+  }
+
+  /* ---- a document ---- */
+
+  function renderLine(line, target) {
+    const row = el('div', line.line === target ? 'line target' : 'line');
+    row.id = 'L' + line.line;
+    row.appendChild(el('span', 'number', String(line.line)));
+    const text = el('span', 'text');
+    text.appendChild(markedText(line.text, line.highlights));
+    if (line.cut) text.appendChild(el('span', 'cut', ' … (line cut)'));
+    row.appendChild(text);
+    if (line.line === target) row.tabIndex = -1;
+    return row;
+  }
+
+  function docPlace(data) {
+    let text = data.path;
+    if (data.page) text += ', p. ' + data.page + ' of ' + data.pages;
+    text += ', line ' + data.line;
+    if (data.section) text += '  § ' + data.section;
+    return text;
+  }
+
+  function renderDocNav(data, s) {
+    const top = byId('doc-nav-top'), bottom = byId('doc-nav-bottom');
+    top.replaceChildren();
+    bottom.replaceChildren();
+    if (data.page > 1) {
+      const prev = el('a', 'prev-page', '← Page ' + (data.page - 1));
+      followInPlace(prev, Object.assign({}, s, { page: data.page - 1, line: 1 }));
+      top.appendChild(prev);
+    }
+    if (data.page && data.page < data.pages) {
+      const next = el('a', 'next-page', 'Page ' + (data.page + 1) + ' →');
+      followInPlace(next, Object.assign({}, s, { page: data.page + 1, line: 1 }));
+      top.appendChild(next);
+    }
+    const partial = data.first_line > 1 || data.last_line < data.total_lines;
+    if (partial && docContext < DOC_CONTEXT_MAX) {
+      const more = el('button', 'more-lines', 'Show more lines');
+      more.type = 'button';
+      more.addEventListener('click', () => {
+        docContext = Math.min(docContext * 4, DOC_CONTEXT_MAX);
+        render();
+      });
+      bottom.appendChild(more);
+    }
+    bottom.appendChild(el('span', 'line-range',
+      'Lines ' + data.first_line + '–' + data.last_line + ' of ' + data.total_lines));
+  }
+
+  async function showDoc(s, token) {
+    setStatus('Opening the document…');
+    let data;
+    try {
+      data = await api('/api/doc', {
+        doc: s.doc, line: s.line, context: docContext, page: s.page || undefined, q: s.q || undefined,
+      });
+    } catch (error) {
+      if (token !== renderToken) return;
+      byId('doc-title').textContent = '';
+      byId('doc-lines').replaceChildren();
+      setStatus('Cannot open the document: ' + error.message, true);
+      return;
+    }
+    if (token !== renderToken) return;
+    document.title = (data.title || data.path) + ' — shelf';
+    byId('doc-title').textContent = data.title || data.path;
+    byId('doc-place').textContent = docPlace(data);
+    const lines = byId('doc-lines');
+    lines.replaceChildren();
+    for (const line of data.lines) lines.appendChild(renderLine(line, data.line));
+    renderDocNav(data, s);
+    setStatus('');
+    const target = byId('L' + data.line);
+    if (target) {
+      target.scrollIntoView({ block: 'center' });
+      target.focus({ preventScroll: true });
+    }
+  }
+
+  function setupBackLink(s) {
+    const back = byId('doc-back');
+    const results = { q: s.q, offset: s.offset };
+    back.hidden = !s.q;
+    back.href = stateUrl(results);
+    back.onclick = (event) => {
+      if (!plainClick(event)) return;
+      event.preventDefault();
+      if (history.state && history.state.fromResults) history.back();
+      else go(results);
+    };
+  }
+
+  /* ---- drawing the state in the URL ---- */
+
+  function render() {
+    const s = readState();
+    const token = ++renderToken;
+    const input = byId('q');
+    if (document.activeElement !== input) input.value = s.q;
+    const inDoc = Boolean(s.doc);
+    byId('results-view').hidden = inDoc;
+    byId('doc-view').hidden = !inDoc;
+    if (inDoc) {
+      setupBackLink(s);
+      showDoc(s, token);
+    } else if (s.q) {
+      docContext = DOC_CONTEXT;
+      showResults(s, token);
+    } else {
+      document.title = 'Search the shelf';
+      byId('results').replaceChildren();
+      byId('pager').replaceChildren();
+      setStatus('Type words to search the shelf. Press / to jump to the search box.');
+    }
+  }
+
+  /* ---- wiring ---- */
+
+  function isTyping(target) {
+    const tag = target && target.tagName;
+    return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || (target && target.isContentEditable);
+  }
+
+  function setupHelp() {
+    const toggle = byId('help-toggle'), help = byId('help');
+    toggle.addEventListener('click', () => {
+      const open = help.hidden;
+      help.hidden = !open;
+      toggle.setAttribute('aria-expanded', String(open));
+    });
+  }
+
+  function setupCiteFormat() {
+    const select = byId('cite-format');
+    try {
+      const saved = localStorage.getItem(FORMAT_KEY);
+      if (saved === 'plain' || saved === 'markdown') select.value = saved;
+    } catch (e) { /* storage off: keep the default */ }
+    select.addEventListener('change', () => {
+      try { localStorage.setItem(FORMAT_KEY, citeFormat()); } catch (e) { /* ignore */ }
+    });
+  }
+
+  function setup() {
+    byId('search-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      const q = byId('q').value.trim();
+      if (q) go({ q: q, offset: 0 });
+    });
+    document.addEventListener('keydown', (event) => {
+      if (event.key === '/' && !event.ctrlKey && !event.metaKey && !event.altKey && !isTyping(event.target)) {
+        event.preventDefault();
+        byId('q').focus();
+        byId('q').select();
+      }
+    });
+    window.addEventListener('popstate', render);
+    setupHelp();
+    setupCiteFormat();
+    render();
+  }
+
+  setup();
+})();

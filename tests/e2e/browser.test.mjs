@@ -1,0 +1,272 @@
+/*
+ * browser.test.mjs - the page of `searcher --serve` in headless Chromium,
+ * as a writer uses it (run by run-e2e, which sets SEARCHER, INDEXER,
+ * CHROMIUM, CORPUS_DIR and E2E_WORK).
+ *
+ * It indexes the sample shelf plus a document full of HTML, starts the
+ * server on a free loopback port and checks, in a real browser:
+ *  - "/" focuses the search box; typing a query and Enter shows results with
+ *    <mark>ed passages, title, path:line and section, and puts the query in
+ *    the URL;
+ *  - "Copy citation" puts on the clipboard exactly what `searcher --cite`
+ *    prints for that passage;
+ *  - clicking a passage opens the document at its line with the matches
+ *    marked; back and forward move between the two views; a bookmarked
+ *    document URL opens directly;
+ *  - the query syntax is one click away; a malformed query names its column;
+ *  - a document holding <script> and <img onerror=...> shows those
+ *    characters and runs nothing (no script, no image element, no dialog,
+ *    no Content-Security-Policy violation);
+ *  - at 360 px wide nothing scrolls sideways.
+ * Screenshots of the results page (1100 and 360 px wide) and of a document
+ * opened at its line go to E2E_WORK/output/.
+ */
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const SEARCHER = process.env.SEARCHER;
+const INDEXER = process.env.INDEXER;
+const WORK = process.env.E2E_WORK;
+const corpusDir = process.env.CORPUS_DIR; /* the sample shelf (run-e2e sets it) */
+const output = path.join(WORK, 'output');
+
+const EVIL = [
+  'Zebrafish notes with markup',
+  '',
+  'The zebrafish report says <script>window.__pwned = 1; alert("xss")</script> in plain text.',
+  'An image tag: <img src=x onerror="window.__pwned = 2"> should show as characters, zebrafish too.',
+  'Entities stay literal: &lt;b&gt; and <b>bold</b>.',
+  '',
+].join('\n');
+
+function log(message) {
+  process.stdout.write(`e2e: ${message}\n`);
+}
+
+/* ---- the index and the server ---- */
+
+function buildIndex() {
+  const root = fs.mkdtempSync(path.join(WORK, 'run-'));
+  const docs = path.join(root, 'docs');
+  fs.mkdirSync(docs);
+  for (const name of fs.readdirSync(corpusDir)) fs.copyFileSync(path.join(corpusDir, name), path.join(docs, name));
+  fs.writeFileSync(path.join(docs, 'zebrafish-markup.txt'), EVIL);
+  const index = path.join(root, 'index');
+  execFileSync(INDEXER, ['--index', index, docs], { stdio: ['ignore', 'ignore', 'pipe'] });
+  return { root, docs, index };
+}
+
+function startServer(index) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(SEARCHER, ['--serve', '--index', index, '--listen', '127.0.0.1:0'],
+      { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 15000);
+    child.stderr.on('data', (chunk) => {
+      err += chunk;
+      const m = /serving .* at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, base: m[1] });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${err}`)));
+  });
+}
+
+function stopServer(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve(child.exitCode);
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGTERM');
+  });
+}
+
+/* What `searcher --cite` prints for the first passage of q. */
+function cliCitation(index, q) {
+  const out = execFileSync(SEARCHER, ['--index', index, '--cite', '-n', '1', '--', q], { encoding: 'utf8' });
+  return out.split('\n')[0];
+}
+
+/* ---- the checks ---- */
+
+function watchPage(page, problems) {
+  page.on('dialog', async (dialog) => {
+    problems.push(`a dialog opened: ${dialog.message()}`);
+    await dialog.dismiss();
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (msg) => {
+    /* the malformed query's 400 is expected; anything else (a CSP
+     * violation, a script error) is a problem */
+    const expected = /status of 400 \(Bad Request\)/.test(msg.text());
+    if (msg.type() === 'error' && !expected) problems.push(`console error: ${msg.text()}`);
+  });
+}
+
+async function searchFromBox(page, base, q) {
+  await page.goto(base);
+  await page.waitForSelector('#status:has-text("Type words")');
+  await page.keyboard.press('/');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'q', '"/" focuses the search box');
+  await page.keyboard.type(q);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.hit .passage mark');
+  assert.equal(new URL(page.url()).searchParams.get('q'), q, 'the query is in the URL');
+}
+
+async function checkResults(page) {
+  const hits = await page.locator('.hit').count();
+  assert.ok(hits >= 2, `several hits (${hits})`);
+  const marks = await page.locator('.passage mark').allTextContents();
+  assert.ok(marks.length > 0 && marks.every((m) => /^deterr/i.test(m)), `marks are the matches: ${marks}`);
+  const title = await page.locator('.hit-title').first().textContent();
+  assert.ok(title.trim().length > 0, 'hits have titles');
+  const place = await page.locator('.passage .loc').first().textContent();
+  assert.match(place, /^[^/]+\.txt:\d+$/, 'passages show name:line');
+  const where = await page.locator('.hit-path').first().textContent();
+  assert.match(where, /^\/.*\/docs\/[^/]+\.txt$/, 'hits show their path');
+  assert.ok(await page.locator('.passage .section').count() > 0, 'sections are shown');
+  assert.match(await page.locator('#status').textContent(), /of (at least )?\d+/);
+}
+
+async function checkCopyCitation(page, index, q) {
+  await page.locator('.passage button.copy').first().click();
+  await page.waitForSelector('.copy-note:has-text("Copied")');
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  assert.equal(copied, cliCitation(index, q), 'the clipboard holds what searcher --cite prints');
+  log(`copied: ${copied.slice(0, 100)}…`);
+}
+
+async function checkOpenDocument(page) {
+  const first = page.locator('.passage').first();
+  const loc = await first.locator('.loc').textContent();
+  const line = Number(/:(\d+)$/.exec(loc)[1]);
+  const resultsUrl = page.url();
+  await first.locator('.passage-text').click();
+  await page.waitForSelector('#doc-view:not([hidden]) .line.target');
+  const url = new URL(page.url());
+  assert.equal(Number(url.searchParams.get('line')), line, 'the URL names the line');
+  assert.ok(url.searchParams.get('doc'), 'the URL names the document');
+  const target = page.locator('.line.target');
+  assert.equal(Number(await target.locator('.number').textContent()), line, 'opened at the line');
+  assert.ok(await page.locator('#doc-lines mark').count() > 0, 'matches marked in the document');
+  assert.ok(await target.locator('mark').count() > 0, 'the target line has its match marked');
+  assert.ok(await page.locator('#results-view').isHidden(), 'results hidden while reading');
+  await page.goBack();
+  await page.waitForSelector('#results-view:not([hidden]) .hit');
+  assert.equal(page.url(), resultsUrl, 'back returns to the results');
+  await page.goForward();
+  await page.waitForSelector('#doc-view:not([hidden]) .line.target');
+  return url.toString();
+}
+
+async function checkBookmark(context, docUrl) {
+  const page = await context.newPage();
+  await page.goto(docUrl);
+  await page.waitForSelector('#doc-view:not([hidden]) .line.target mark');
+  await page.close();
+}
+
+async function checkHelpAndErrors(page, base) {
+  await page.goto(base);
+  assert.ok(await page.locator('#help').isHidden());
+  await page.locator('#help-toggle').click();
+  assert.ok(await page.locator('#help').isVisible(), 'query syntax one click away');
+  assert.match(await page.locator('#help').textContent(), /NEAR/);
+  await page.goto(`${base}?q=${encodeURIComponent('"unbalanced')}`);
+  await page.waitForSelector('#status.error');
+  assert.match(await page.locator('#status').textContent(), /column 1/);
+}
+
+async function checkHostileDocument(page, base) {
+  await page.goto(`${base}?q=zebrafish`);
+  await page.waitForSelector('.hit .passage mark');
+  const text = await page.locator('#results').textContent();
+  assert.ok(text.includes('<script>'), 'the <script> tag shows as text');
+  assert.ok(text.includes('<img src=x onerror='), 'the <img> tag shows as text');
+  assert.equal(await page.locator('#results script, #results img').count(), 0, 'no element was made');
+  await page.locator('.passage-text').first().click();
+  await page.waitForSelector('#doc-view:not([hidden]) .line');
+  const doc = await page.locator('#doc-lines').textContent();
+  assert.ok(doc.includes('<script>window.__pwned = 1; alert("xss")</script>'));
+  assert.ok(doc.includes('<img src=x onerror="window.__pwned = 2">'));
+  assert.ok(doc.includes('&lt;b&gt; and <b>bold</b>'), 'entities and tags stay literal');
+  assert.equal(await page.locator('#doc-lines script, #doc-lines img, #doc-lines b').count(), 0);
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined, 'nothing ran');
+}
+
+async function screenshots(browser, base, q) {
+  fs.mkdirSync(output, { recursive: true });
+  const wide = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
+  await wide.goto(`${base}?q=${encodeURIComponent(q)}`);
+  await wide.waitForSelector('.hit .passage mark');
+  await wide.screenshot({ path: path.join(output, 'results.png'), fullPage: false });
+  await wide.locator('.passage-text').first().click();
+  await wide.waitForSelector('#doc-view:not([hidden]) .line.target');
+  await wide.screenshot({ path: path.join(output, 'document.png'), fullPage: false });
+  await wide.close();
+  const narrow = await browser.newPage({ viewport: { width: 360, height: 800 } });
+  await narrow.goto(`${base}?q=${encodeURIComponent(q)}`);
+  await narrow.waitForSelector('.hit .passage mark');
+  const overflow = await narrow.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(overflow <= 360, `no sideways scrolling at 360 px (${overflow})`);
+  await narrow.screenshot({ path: path.join(output, 'results-360px.png') });
+  await narrow.close();
+  log(`screenshots in ${output}`);
+}
+
+async function main() {
+  const { root, index } = buildIndex();
+  const { child, base } = await startServer(index);
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox'],
+  });
+  const problems = [];
+  let failed = null;
+  try {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base.replace(/\/$/, '') });
+    const page = await context.newPage();
+    watchPage(page, problems);
+    const q = 'deterrence';
+    await searchFromBox(page, base, q);
+    await checkResults(page);
+    log('results with marked passages: ok');
+    await checkCopyCitation(page, index, q);
+    log('copy citation: ok');
+    const docUrl = await checkOpenDocument(page);
+    await checkBookmark(context, docUrl);
+    log('document at its line, back/forward, bookmark: ok');
+    await checkHelpAndErrors(page, base);
+    log('query syntax help and malformed query: ok');
+    await checkHostileDocument(page, base);
+    log('document full of HTML shown as text, nothing ran: ok');
+    await screenshots(browser, base, q);
+    assert.deepEqual(problems, [], 'no dialogs, page errors or console errors');
+  } catch (error) {
+    failed = error;
+  } finally {
+    await browser.close();
+    const code = await stopServer(child);
+    if (!failed && code !== 0) failed = new Error(`server exited with ${code} on SIGTERM`);
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+  if (failed) {
+    process.stderr.write(`e2e: FAILED: ${failed.stack || failed}\n`);
+    if (problems.length) process.stderr.write(`e2e: also seen: ${problems.join('; ')}\n`);
+    process.exit(1);
+  }
+  log('all checks passed');
+}
+
+main().catch((error) => {
+  process.stderr.write(`e2e: FAILED: ${error.stack || error}\n`);
+  process.exit(1);
+});

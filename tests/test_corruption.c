@@ -20,8 +20,14 @@
  * and texts.  Only errors or wrong data may come out; a crash or a sanitizer
  * report fails the test.  Hand-made postings with valid checksums carry
  * extreme varints (gaps near 2^63, tf past the positions) that the decoder
- * must reject without overflowing.  Finally: a missing index folder, and a
- * MANIFEST naming segment files that do not exist.
+ * must reject without overflowing.  Lengths read from disk are bounded
+ * before they size a buffer (run under a 1 GiB address-space limit): a
+ * store block claiming 4 GiB of text, a tf of 2^30 in a document claiming
+ * 2^32 tokens.  A MANIFEST with a damaged language name (valid CRC) is
+ * refused naming it, and a position past its document's text fails the
+ * searcher with a message naming the files.  Finally: a missing index
+ * folder, and a MANIFEST naming segment files that do not exist.
+ * (test_corrupt_cli.c sweeps every file through the binaries.)
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -32,9 +38,12 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
+#include "engine/engine.h"
 #include "index/dictwriter.h"
 #include "index/filewriter.h"
 #include "index/format.h"
@@ -532,6 +541,200 @@ static void test_crafted_postings(void **state)
     free(dir);
 }
 
+/* ---- lengths read from disk are bounded before use ---- */
+
+/* Run with at most 1 GiB of address space (not under AddressSanitizer,
+ * whose shadow memory needs far more), so that a length read from disk and
+ * trusted makes an allocation fail instead of quietly reserving gigabytes. */
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+#ifndef SANITIZED
+#define SANITIZED 0
+#endif
+
+static struct rlimit limit_address_space(void)
+{
+    struct rlimit before;
+    assert_int_equal(getrlimit(RLIMIT_AS, &before), 0);
+    struct rlimit small = before;
+    if (!SANITIZED && (small.rlim_max == RLIM_INFINITY || small.rlim_max > (1ull << 30)))
+        small.rlim_cur = 1ull << 30;
+    assert_int_equal(setrlimit(RLIMIT_AS, &small), 0);
+    return before;
+}
+
+static void unlimit_address_space(const struct rlimit *before)
+{
+    assert_int_equal(setrlimit(RLIMIT_AS, before), 0);
+}
+
+/* Overwrite n bytes at offset of a framed file and recompute its CRC. */
+static void patch_with_crc(const char *path, size_t offset, const void *bytes, size_t n)
+{
+    size_t len;
+    uint8_t *data = (uint8_t *)ts_read_file(path, &len);
+    assert_non_null(data);
+    assert_true(offset + n <= len);
+    memcpy(data + offset, bytes, n);
+    fix_crc(data, len);
+    write_bytes(path, data, len);
+    free(data);
+}
+
+/* A store block whose header claims 4 GiB of text (CRC valid): reading the
+ * document fails as damage, without reserving the 4 GiB first. */
+static void test_store_block_length_bounded(void **state)
+{
+    fixture *fx = *state;
+    char *parent = ts_strf("%s/store-length", fx->tmp);
+    assert_int_equal(mkdir(parent, 0755), 0);
+    char *dir = build_small_index(parent);
+    char *store = ts_strf("%s/seg_000001.store", dir);
+    size_t len;
+    uint8_t *data = (uint8_t *)ts_read_file(store, &len);
+    assert_non_null(data);
+    size_t trailer = len - SHELF_FOOTER_BYTES - SHELF_STORE_TRAILER_BYTES;
+    uint64_t index_offset = shelf_load_u64le(data + trailer + 8);
+    uint64_t first_block = shelf_load_u64le(data + index_offset);
+    free(data);
+    uint8_t huge[4];
+    shelf_store_u32le(huge, 0xFFFFFFF0u);
+    patch_with_crc(store, (size_t)first_block, huge, sizeof huge);
+
+    shelf_index *idx = NULL;
+    shelf_err err = {0};
+    assert_int_equal(shelf_index_open(&idx, dir, SHELF_OPEN_VERIFY, &err), SHELF_OK);
+    shelf_buf text = SHELF_BUF_INIT;
+    struct rlimit before = limit_address_space();
+    int rc = shelf_segment_text(shelf_index_segment(idx, 0), 0, &text, NULL, &err);
+    unlimit_address_space(&before);
+    if (rc != SHELF_ECORRUPT || !strstr(err.msg, "seg_000001.store"))
+        fail_msg("4 GiB store block: %d '%s', wanted SHELF_ECORRUPT naming the store", rc, err.msg);
+    shelf_buf_free(&text);
+    shelf_index_close(idx);
+    ts_rmtree(parent);
+    free(store);
+    free(dir);
+    free(parent);
+}
+
+/* A posting whose tf is 2^30 in a document whose length says 2^32 - 256
+ * (both files with valid CRCs): the tf is refused because the term's
+ * positions cannot hold that many, before anyone sizes a buffer by it. */
+static void test_term_frequency_bounded(void **state)
+{
+    fixture *fx = *state;
+    char *parent = ts_strf("%s/tf-bound", fx->tmp);
+    assert_int_equal(mkdir(parent, 0755), 0);
+    char *dir = build_small_index(parent);
+    char *docs = ts_strf("%s/seg_000001.docs", dir), *post = ts_strf("%s/seg_000001.post", dir);
+    char *dict = ts_strf("%s/seg_000001.dict", dir);
+    uint8_t length[4];
+    shelf_store_u32le(length, 0xFFFFFF00u);
+    patch_with_crc(docs, SHELF_HEADER_BYTES, length, sizeof length); /* doc 0's length */
+    uint8_t body[2 * SHELF_VARINT_MAX];
+    size_t n = shelf_varint_put(body, 0);           /* doc 0 */
+    n += shelf_varint_put(body + n, (1u << 30) - 1); /* tf - 1 */
+    write_framed(post, SHELF_MAGIC_POST, body, n);
+    shelf_term_stats t = {.df = 1, .cf = 1u << 30, .post_offset = SHELF_HEADER_BYTES,
+                          .post_len = n, .pos_offset = SHELF_HEADER_BYTES, .pos_len = 4};
+    write_one_key_dict(dict, "\001alpha", &t);
+
+    shelf_index *idx = NULL;
+    shelf_err err = {0};
+    assert_int_equal(shelf_index_open(&idx, dir, SHELF_OPEN_VERIFY, &err), SHELF_OK);
+    const shelf_segment *s = shelf_index_segment(idx, 0);
+    shelf_term_stats got;
+    assert_int_equal(shelf_segment_lookup(s, (const uint8_t *)"\001alpha", 6, &got, &err), SHELF_OK);
+    shelf_postings p;
+    assert_int_equal(shelf_postings_open(&p, s, &got, &err), SHELF_OK);
+    assert_int_equal(p.doc, 0);
+    uint32_t tf = shelf_postings_tf_checked(&p, &err);
+    if (tf != 0 || err.code != SHELF_ECORRUPT || !strstr(err.msg, "seg_000001."))
+        fail_msg("tf 2^30 with 4 bytes of positions: got %u, '%s'", tf, err.msg);
+
+    /* The consumer that sizes a buffer by the tf: the engine's positions. */
+    shelf_engine *e = shelf_engine_borrow(idx);
+    assert_non_null(e);
+    shelf_hit hit = {0, 0, 0, 0};
+    shelf_buf positions = SHELF_BUF_INIT;
+    struct rlimit before = limit_address_space();
+    int rc = shelf_engine_positions(e, &hit, (const uint8_t *)"\001alpha", 6, &positions, &err);
+    unlimit_address_space(&before);
+    if (rc != SHELF_ECORRUPT || !strstr(err.msg, "seg_000001."))
+        fail_msg("positions with tf 2^30: %d '%s', wanted SHELF_ECORRUPT naming a file", rc, err.msg);
+    shelf_buf_free(&positions);
+    shelf_engine_close(e);
+    shelf_index_close(idx);
+    ts_rmtree(parent);
+    free(docs);
+    free(post);
+    free(dict);
+    free(dir);
+    free(parent);
+}
+
+/* A MANIFEST whose language name is damaged but whose CRC is valid: the
+ * check and every open refuse it, naming the MANIFEST (before, the check
+ * passed and searches failed on an "unknown language" naming no file). */
+static void test_manifest_language_checked(void **state)
+{
+    fixture *fx = *state;
+    const saved_file *f = &fx->files[0];
+    const size_t language = SHELF_HEADER_BYTES + 8 + 1; /* after generation and length */
+    const uint8_t bad[] = {'d', 0, 0x80};
+    for (size_t i = 0; i < sizeof bad; i++) {
+        uint8_t *copy = ts_exact_copy(f->data, f->len);
+        assert_memory_equal(copy + language, "english", 7);
+        copy[language + (i ? 3 : 0)] = bad[i];
+        fix_crc(copy, f->len);
+        write_bytes(f->path, copy, f->len);
+        free(copy);
+        expect_check_fails(fx->index_dir, "MANIFEST", "language");
+        expect_open_fails(fx->index_dir, 0, SHELF_ECORRUPT, "MANIFEST", "language");
+    }
+    restore(f);
+    expect_healthy(fx);
+}
+
+/* A position past the document's tokens, in a .pos file whose CRC is valid
+ * (nothing but the stored text can tell): the searcher's snippets fail
+ * with a message naming the files (before, it named none). */
+static void test_position_mismatch_names_files(void **state)
+{
+    fixture *fx = *state;
+    char *parent = ts_strf("%s/position-mismatch", fx->tmp);
+    assert_int_equal(mkdir(parent, 0755), 0);
+    char *dir = build_small_index(parent);
+    shelf_index *idx = NULL;
+    shelf_err err = {0};
+    assert_int_equal(shelf_index_open(&idx, dir, SHELF_OPEN_VERIFY, &err), SHELF_OK);
+    shelf_term_stats t;
+    assert_int_equal(shelf_segment_lookup(shelf_index_segment(idx, 0), (const uint8_t *)"\001alpha",
+                                          6, &t, &err), SHELF_OK);
+    shelf_index_close(idx);
+    char *pos = ts_strf("%s/seg_000001.pos", dir);
+    const uint8_t past_the_text = 5; /* doc 0 has two tokens */
+    patch_with_crc(pos, (size_t)t.pos_offset, &past_the_text, 1);
+    char *cmd = ts_strf("'%s' --index '%s' alpha", SEARCHER_BIN, dir);
+    char *err_text = NULL;
+    int rc = ts_run(cmd, NULL, &err_text);
+    assert_non_null(err_text);
+    if (rc != 2 || !strstr(err_text, "seg_000001.pos") || !strstr(err_text, "seg_000001.store"))
+        fail_msg("position past the text: exit %d, stderr: %s", rc, err_text);
+    free(err_text);
+    free(cmd);
+    free(pos);
+    ts_rmtree(parent);
+    free(dir);
+    free(parent);
+}
+
 /* ---- missing things ---- */
 
 static void test_missing_index_dir(void **state)
@@ -600,6 +803,10 @@ int main(void)
         cmocka_unit_test(test_reader_on_healthy_index),
         cmocka_unit_test(test_random_damage_never_crashes),
         cmocka_unit_test(test_crafted_postings),
+        cmocka_unit_test(test_store_block_length_bounded),
+        cmocka_unit_test(test_term_frequency_bounded),
+        cmocka_unit_test(test_manifest_language_checked),
+        cmocka_unit_test(test_position_mismatch_names_files),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

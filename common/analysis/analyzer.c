@@ -80,6 +80,18 @@ void shelf_analyzer_languages(char *out, size_t out_size)
     snprintf(out + used, out_size - used, "%s%s", separator, NO_STEMMING);
 }
 
+bool shelf_analyzer_knows(const char *language)
+{
+    if (!language || language[0] == '\0' || strlen(language) >= SHELF_LANGUAGE_MAX)
+        return false;
+    if (strcmp(language, NO_STEMMING) == 0)
+        return true;
+    struct sb_stemmer *stemmer = sb_stemmer_new(language, "UTF_8");
+    if (stemmer)
+        sb_stemmer_delete(stemmer);
+    return stemmer != NULL;
+}
+
 static int unknown_language(const char *language, shelf_err *err)
 {
     char choices[SHELF_ERR_MAX];

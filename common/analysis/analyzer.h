@@ -55,6 +55,10 @@ const char *shelf_analyzer_language(const shelf_analyzer *a);
 /* Write the list of supported language names, comma-separated, into out. */
 void shelf_analyzer_languages(char *out, size_t out_size);
 
+/* Whether shelf_analyzer_new accepts the language (cheaply: no analyzer is
+ * built).  False on running out of memory too. */
+bool shelf_analyzer_knows(const char *language);
+
 typedef struct shelf_token {
     const char *term;  /* folded (and stemmed) term, NOT NUL-terminated */
     size_t term_len;   /* 1..SHELF_MAX_TERM_BYTES                       */

@@ -90,6 +90,11 @@ int shelf_engine_stored(shelf_engine *e, const shelf_hit *hit, shelf_buf *text,
 int shelf_engine_each_doc(shelf_engine *e, int (*fn)(void *ctx, const shelf_docview *view), void *ctx,
                           shelf_err *err);
 
+/* For messages: the file holding one part of a hit's document, "pos" (its
+ * positions) or "store" (its text) - the segment's file of a native index,
+ * the index folder of a Xapian one. */
+const char *shelf_engine_file(const shelf_engine *e, const shelf_hit *hit, const char *part);
+
 /* Positions (uint32_t, ascending) of key in the hit's document; empty when
  * absent. */
 int shelf_engine_positions(shelf_engine *e, const shelf_hit *hit, const uint8_t *key, size_t len,

@@ -61,7 +61,8 @@ int shelf_deletions_read(shelf_deletions *d, const char *dir, uint32_t segment, 
         return rc;
     size_t bytes = bitmap_bytes(doc_count);
     if (f.body_len != 8 + bytes || shelf_load_u32le(f.body) != doc_count)
-        rc = shelf_errf(err, SHELF_ECORRUPT, "%s: damaged (size does not match the segment)", path);
+        rc = shelf_errf(err, SHELF_ECORRUPT, "%s: damaged (size does not match the %u documents "
+                        "MANIFEST gives the segment)", path, doc_count);
     else if (!(d->bits = calloc(bytes + 1, 1)))
         rc = shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", path);
     if (rc == SHELF_OK) {

@@ -1,6 +1,7 @@
 /* index.c - an open index snapshot and its full check; see index.h. */
 #include "index/index.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,9 +24,12 @@ static int check_against_manifest(const shelf_index *idx, size_t i, shelf_err *e
     if (shelf_segment_doc_count(s) != m->doc_count || shelf_segment_total_tokens(s) != m->total_tokens)
         return shelf_errf(err, SHELF_ECORRUPT, "%s: does not match %s/MANIFEST (document counts differ)",
                           shelf_segment_file(s, "docs"), idx->dir);
-    if (m->doc_count - idx->dels[i].deleted != m->live_count)
+    if (m->doc_count - idx->dels[i].deleted != m->live_count) {
+        char del[PATH_MAX];
+        shelf_deletions_path(del, sizeof del, idx->dir, m->number, m->del_gen);
         return shelf_errf(err, SHELF_ECORRUPT, "%s/MANIFEST: live count of segment %u disagrees with "
-                          "its deletions file", idx->dir, m->number);
+                          "%s", idx->dir, m->number, m->del_gen ? del : "its document count");
+    }
     return SHELF_OK;
 }
 
@@ -204,14 +208,13 @@ static int check_postings(const shelf_segment *s, const shelf_dict_iter *it, uin
     uint64_t count = 0, tf_sum = 0;
     int64_t prev = -1;
     for (uint32_t doc = p.doc; doc != SHELF_DOC_END; doc = shelf_postings_next(&p)) {
-        uint32_t tf = shelf_postings_tf(&p);
         uint32_t limit = it->key[0] == SHELF_FIELD_TITLE_ID ? shelf_segment_title_length(s, doc)
                                                            : shelf_segment_doc_length(s, doc);
         if ((int64_t)doc <= prev)
             return shelf_errf(err, SHELF_ECORRUPT, "%s: doc ids out of order", shelf_segment_file(s, "post"));
-        if (tf > limit)
-            return shelf_errf(err, SHELF_ECORRUPT, "%s: term frequency %u exceeds document length %u",
-                              shelf_segment_file(s, "post"), tf, limit);
+        uint32_t tf = shelf_postings_tf_checked(&p, err); /* bounded before sizing the buffer */
+        if (tf == 0)
+            return SHELF_ECORRUPT;
         if (tf > *cap) {
             uint32_t *grown = realloc(*positions, tf * sizeof **positions);
             if (!grown)
@@ -224,8 +227,9 @@ static int check_postings(const shelf_segment *s, const shelf_dict_iter *it, uin
             return rc;
         for (uint32_t i = 0; i < tf; i++)
             if ((*positions)[i] >= limit || (i > 0 && (*positions)[i] <= (*positions)[i - 1]))
-                return shelf_errf(err, SHELF_ECORRUPT, "%s: position out of range",
-                                  shelf_segment_file(s, "pos"));
+                return shelf_errf(err, SHELF_ECORRUPT, "%s: position out of range in document %u "
+                                  "(placed by %s and %s)", shelf_segment_file(s, "pos"), doc,
+                                  shelf_segment_file(s, "dict"), shelf_segment_file(s, "post"));
         prev = doc;
         count++;
         tf_sum += tf;
@@ -236,8 +240,8 @@ static int check_postings(const shelf_segment *s, const shelf_dict_iter *it, uin
         return p.status;
     }
     if (count != it->stats.df || tf_sum != it->stats.cf)
-        return shelf_errf(err, SHELF_ECORRUPT, "%s: postings disagree with the dictionary's counts",
-                          shelf_segment_file(s, "post"));
+        return shelf_errf(err, SHELF_ECORRUPT, "%s: postings disagree with the counts in %s",
+                          shelf_segment_file(s, "post"), shelf_segment_file(s, "dict"));
     r->postings += count;
     r->positions += tf_sum;
     return SHELF_OK;
@@ -289,8 +293,9 @@ static int check_documents(const shelf_segment *s, const shelf_deletions *d,
             rc = shelf_segment_text(s, doc, &text, &checkpoints, err);
         if (rc == SHELF_OK && checkpoints.len / sizeof(uint64_t) !=
                                   (meta.length + SHELF_CHECKPOINT_EVERY - 1) / SHELF_CHECKPOINT_EVERY)
-            rc = shelf_errf(err, SHELF_ECORRUPT, "%s: checkpoints disagree with length of document %u",
-                            shelf_segment_file(s, "store"), doc);
+            rc = shelf_errf(err, SHELF_ECORRUPT, "%s: checkpoints disagree with the length %s gives "
+                            "document %u", shelf_segment_file(s, "store"), shelf_segment_file(s, "docs"),
+                            doc);
         tokens += meta.length;
         if (!shelf_deleted(d, doc)) {
             live_tokens += meta.length;
@@ -301,8 +306,8 @@ static int check_documents(const shelf_segment *s, const shelf_deletions *d,
         rc = shelf_errf(err, SHELF_ECORRUPT, "%s: document lengths do not add up",
                         shelf_segment_file(s, "docs"));
     if (rc == SHELF_OK && (live_tokens != m->live_tokens || live_title != m->live_title_tokens))
-        rc = shelf_errf(err, SHELF_ECORRUPT, "%s/MANIFEST: live token counts of segment %u do not add up",
-                        dir, m->number);
+        rc = shelf_errf(err, SHELF_ECORRUPT, "%s/MANIFEST: live token counts of segment %u do not add "
+                        "up with %s", dir, m->number, shelf_segment_file(s, "docs"));
     shelf_buf_free(&text);
     shelf_buf_free(&checkpoints);
     r->documents += m->live_count;

@@ -14,6 +14,20 @@
 
 #define SEGMENT_RECORD_BYTES 40
 
+/* The language must be one this build analyses: a damaged name would
+ * otherwise pass the check and stop every search with a message about an
+ * unknown language that names no file. */
+static int check_language(const shelf_mapped *f, const char *language, size_t len, shelf_err *err)
+{
+    for (size_t i = 0; i < len; i++)
+        if (language[i] < 'a' || language[i] > 'z')
+            return shelf_errf(err, SHELF_ECORRUPT, "%s: damaged (bad language field)", f->path);
+    if (!shelf_analyzer_knows(language))
+        return shelf_errf(err, SHELF_ECORRUPT, "%s: damaged, or from another build (unknown "
+                          "language '%s')", f->path, language);
+    return SHELF_OK;
+}
+
 static int parse_body(const shelf_mapped *f, shelf_manifest *m, shelf_err *err)
 {
     const uint8_t *p = f->body, *end = f->body + f->body_len;
@@ -26,6 +40,9 @@ static int parse_body(const shelf_mapped *f, shelf_manifest *m, shelf_err *err)
         return shelf_errf(err, SHELF_ECORRUPT, "%s: damaged (bad language field)", f->path);
     memcpy(m->language, p, lang_len);
     m->language[lang_len] = '\0';
+    int rc = check_language(f, m->language, lang_len, err);
+    if (rc != SHELF_OK)
+        return rc;
     p += lang_len;
     m->next_segment = shelf_load_u32le(p);
     m->segment_count = shelf_load_u32le(p + 4);

@@ -477,6 +477,12 @@ uint32_t shelf_postings_tf_checked(const shelf_postings *p, shelf_err *err)
                    p->seg->files[F_POST].path, tf, limit);
         return 0;
     }
+    /* The length is read from disk too: a position takes at least a byte. */
+    if (tf > (uint64_t)(p->pos_end - p->pos_block)) {
+        shelf_errf(err, SHELF_ECORRUPT, "%s: term frequency %u exceeds the positions stored in %s",
+                   p->seg->files[F_POST].path, tf, p->seg->files[F_POS].path);
+        return 0;
+    }
     return tf;
 }
 
@@ -545,7 +551,8 @@ int shelf_postings_positions(shelf_postings *p, uint32_t *out, shelf_err *err)
     p->pos_index++;
     return SHELF_OK;
 damaged:
-    return shelf_errf(err, SHELF_ECORRUPT, "%s: damaged (positions)", p->seg->files[F_POS].path);
+    return shelf_errf(err, SHELF_ECORRUPT, "%s: damaged (positions, as %s counts them)",
+                      p->seg->files[F_POS].path, p->seg->files[F_POST].path);
 }
 
 /* ---- documents ---- */
@@ -598,6 +605,10 @@ int shelf_segment_doc(const shelf_segment *s, uint32_t doc, shelf_docmeta *out, 
     return SHELF_OK;
 }
 
+/* deflate never packs more than 1032 bytes into one, so a block's raw length
+ * is bounded by its packed length before the buffer is sized by it. */
+#define ZLIB_MAX_RATIO 1032u
+
 static int inflate_block(const shelf_segment *s, uint64_t block, shelf_buf *raw, shelf_err *err)
 {
     const shelf_mapped *f = &s->files[F_STORE];
@@ -609,7 +620,7 @@ static int inflate_block(const shelf_segment *s, uint64_t block, shelf_buf *raw,
         return corrupt(s, F_STORE, err, "block offset");
     const uint8_t *h = f->data + offset;
     uint32_t raw_len = shelf_load_u32le(h), packed_len = shelf_load_u32le(h + 4);
-    if (packed_len > body_end - offset - 8)
+    if (packed_len > body_end - offset - 8 || raw_len > (uint64_t)packed_len * ZLIB_MAX_RATIO)
         return corrupt(s, F_STORE, err, "block length");
     shelf_buf_reset(raw);
     if (shelf_buf_reserve(raw, (size_t)raw_len + 1) != SHELF_OK)
@@ -625,9 +636,11 @@ static int parse_record(const shelf_segment *s, const shelf_buf *raw, uint32_t i
                         shelf_buf *text, shelf_buf *checkpoints, shelf_layout *layout,
                         shelf_err *err)
 {
+    if (inblock > raw->len) /* checked before it moves a pointer */
+        return corrupt(s, F_STORE, err, "document record");
     const uint8_t *p = raw->data + inblock, *end = raw->data + raw->len;
     uint64_t text_len, count;
-    if (inblock > raw->len || shelf_varint_get(&p, end, &text_len) || text_len > (uint64_t)(end - p))
+    if (shelf_varint_get(&p, end, &text_len) || text_len > (uint64_t)(end - p))
         return corrupt(s, F_STORE, err, "document record");
     shelf_buf_reset(text);
     if (shelf_buf_append(text, p, text_len) || shelf_buf_put_u8(text, 0))
@@ -670,5 +683,8 @@ int shelf_segment_stored(const shelf_segment *s, uint32_t doc, shelf_buf *text,
     if (rc == SHELF_OK)
         rc = parse_record(s, &raw, shelf_load_u32le(r + 48), text, checkpoints, layout, err);
     shelf_buf_free(&raw);
+    if (rc == SHELF_ECORRUPT && err) /* the block and offset come from the document's record */
+        snprintf(err->msg + strlen(err->msg), sizeof err->msg - strlen(err->msg),
+                 " for document %u of %s", doc, s->files[F_DOCS].path);
     return rc;
 }

@@ -99,8 +99,9 @@ static inline uint32_t shelf_postings_tf(const shelf_postings *p)
     return p->tfs[p->index];
 }
 /* The current document's tf after checking it against the document's length
- * in the term's field (a damaged tf could otherwise ask callers for huge
- * position buffers); 0 with err set (SHELF_ECORRUPT) when it does not fit. */
+ * in the term's field and against the bytes of positions stored (a damaged
+ * tf could otherwise ask callers for huge position buffers); 0 with err set
+ * (SHELF_ECORRUPT) when it does not fit. */
 uint32_t shelf_postings_tf_checked(const shelf_postings *p, shelf_err *err);
 
 /* An upper bound, over the whole posting list, of tf / (1 - b + b * dl / avg)

@@ -161,15 +161,21 @@ static int locate(locator *l, uint32_t pos, size_t *start, size_t *end)
     return 0;
 }
 
-static int fill_bytes(shelf_spans *s, locator *l, shelf_err *err)
+static int mismatch(const collector *c, shelf_err *err)
+{
+    return shelf_errf(err, SHELF_ECORRUPT, "%s: positions of document %u do not match its text in %s",
+                      shelf_engine_file(c->engine, c->hit, "pos"), c->hit->local,
+                      shelf_engine_file(c->engine, c->hit, "store"));
+}
+
+static int fill_bytes(const collector *c, shelf_spans *s, locator *l, shelf_err *err)
 {
     for (size_t i = 0; i < s->count; i++) {
         shelf_span *sp = &s->at[i];
         size_t ignored;
-        if (locate(l, sp->first, &sp->start, &ignored) != 0)
-            return shelf_errf(err, SHELF_ECORRUPT, "stored text does not match its positions");
-        if (locate(l, sp->last, &ignored, &sp->end) != 0)
-            return shelf_errf(err, SHELF_ECORRUPT, "stored text does not match its positions");
+        if (locate(l, sp->first, &sp->start, &ignored) != 0 ||
+            locate(l, sp->last, &ignored, &sp->end) != 0)
+            return mismatch(c, err);
     }
     return SHELF_OK;
 }
@@ -186,7 +192,7 @@ int shelf_spans_find(shelf_engine *engine, const shelf_hit *hit, const shelf_pla
     if (out->count > 1)
         qsort(out->at, out->count, sizeof *out->at, by_first);
     locator l = {.a = a, .text = text, .len = len, .cp = checkpoints, .ncp = checkpoint_count};
-    return fill_bytes(out, &l, err);
+    return fill_bytes(&c, out, &l, err);
 }
 
 void shelf_spans_free(shelf_spans *s)

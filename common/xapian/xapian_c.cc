@@ -39,6 +39,8 @@ extern "C" {
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 struct shelf_xdb {
     std::unique_ptr<Xapian::Database> db; // reading; the writer itself if writable
     Xapian::WritableDatabase *wdb = nullptr;
@@ -84,6 +86,53 @@ int code_of_current_error()
     }
 }
 
+// Which file of the glass database in folder path is damaged, for messages
+// (Xapian's own errors name a block, not a file): the first table failing
+// its own check, else the version file (every table reads its root from
+// it, and the database's statistics live there); "" when path holds no
+// tables.  Only called once the database as a whole failed.
+std::string damaged_file(const std::string &path)
+{
+    static const char *const tables[] = {"postlist", "docdata", "termlist",
+                                         "position", "spelling", "synonym"};
+    size_t present = 0, failed = 0;
+    std::string first;
+    for (const char *table : tables) {
+        std::string file = path + "/" + table + ".glass";
+        if (access(file.c_str(), F_OK) != 0)
+            continue;
+        present++;
+        bool bad;
+        try {
+            bad = Xapian::Database::check(file, 0, nullptr) != 0;
+        } catch (const Xapian::Error &) {
+            bad = true;
+        }
+        if (bad && failed++ == 0)
+            first = file;
+    }
+    if (present == 0)
+        return "";
+    return failed == 0 || (present > 1 && failed == present) ? path + "/iamglass" : first;
+}
+
+// " (in <file>)" when e reports damage to the database at where (not a
+// failed system call: those carry their errno's text).  Never throws: it
+// runs inside guarded()'s handler.
+std::string damage_note(const Xapian::Error &e, const char *where) noexcept
+{
+    const char *type = e.get_type();
+    if ((std::strcmp(type, "DatabaseError") != 0 && std::strcmp(type, "DatabaseCorruptError") != 0) ||
+        e.get_error_string())
+        return "";
+    try {
+        std::string file = damaged_file(where);
+        return file.empty() ? "" : " (in " + file + ")";
+    } catch (...) {
+        return "";
+    }
+}
+
 // Run body() (returning a status); any exception becomes an error naming
 // where (usually the database path) and what was being done.
 template <class F>
@@ -93,9 +142,10 @@ int guarded(shelf_err *err, const char *where, const char *what, F &&body)
         return body();
     } catch (const Xapian::Error &e) {
         const char *sys = e.get_error_string();
-        return shelf_errf(err, code_of_current_error(), "%s: %s: %s: %s%s%s%s", where, what,
-                          e.get_type(), e.get_msg().c_str(), sys ? " (" : "", sys ? sys : "",
-                          sys ? ")" : "");
+        int code = code_of_current_error();
+        return shelf_errf(err, code, "%s: %s: %s: %s%s%s%s%s", where, what, e.get_type(),
+                          e.get_msg().c_str(), sys ? " (" : "", sys ? sys : "", sys ? ")" : "",
+                          damage_note(e, where).c_str());
     } catch (const std::bad_alloc &) {
         return shelf_errf(err, SHELF_ENOMEM, "%s: %s: out of memory", where, what);
     } catch (const bad_argument &e) {
@@ -603,7 +653,8 @@ int shelf_xdb_check(const char *path, char *report, size_t report_size, uint64_t
     return guarded(err, path, "check", [&]() -> int {
         std::ostringstream text;
         size_t found = Xapian::Database::check(path, 0, &text);
-        copy_text(report, report_size, text.str());
+        std::string file = found ? damaged_file(path) : "";
+        copy_text(report, report_size, (file.empty() ? "" : "damaged file: " + file + "\n") + text.str());
         if (errors)
             *errors = found;
         return SHELF_OK;

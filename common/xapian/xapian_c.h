@@ -123,8 +123,10 @@ int shelf_xdb_search(shelf_xdb *db, const shelf_plan *plan, const shelf_xsearch 
                      shelf_xhit *hits, size_t *count, uint64_t *total, shelf_err *err);
 
 /* Xapian's own consistency check of the database at path (Database::check);
- * report receives its text output (truncated to report_size), *errors the
- * number of errors found. */
+ * report receives its text output (truncated to report_size), first a line
+ * "damaged file: PATH" when errors were found, *errors the number of errors
+ * found.  Errors from here, like every error about a damaged database,
+ * end with "(in PATH)" naming the damaged file. */
 int shelf_xdb_check(const char *path, char *report, size_t report_size, uint64_t *errors,
                     shelf_err *err);
 

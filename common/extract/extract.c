@@ -102,13 +102,15 @@ static int is_space(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
 }
 
-/* Cut to at most max bytes without splitting a UTF-8 sequence. */
+/* Cut to at most max bytes without splitting a UTF-8 sequence.  A sequence
+ * has at most three continuation bytes, so no more are stepped back over
+ * (a run of stray ones must not cut the title down to nothing). */
 static size_t cut_at_char(const char *s, size_t len, size_t max)
 {
     if (len <= max)
         return len;
     size_t n = max;
-    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+    while (n > 0 && max - n < 3 && ((unsigned char)s[n] & 0xC0) == 0x80)
         n--;
     return n;
 }

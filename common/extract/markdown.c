@@ -410,9 +410,11 @@ static long text_start_line(const source *s, cmark_node *block)
         i++;
     if (i >= len || p[i] != '[')
         return line;
-    long room = (long)s->nlines; /* lines that may be skipped */
-    if (cmark_node_get_type(block) == CMARK_NODE_PARAGRAPH)
-        room = cmark_node_get_end_line(block) - line + 1 - rendered_lines(block);
+    /* Lines that may be skipped: the block's, less those its text takes
+     * and a setext heading's underline (never part of a definition). */
+    long room = cmark_node_get_end_line(block) - line + 1 - rendered_lines(block);
+    if (cmark_node_get_type(block) == CMARK_NODE_HEADING)
+        room--;
     long skipped = 0;
     while (skipped < room) {
         size_t n = ref_def_lines(s, line + skipped, p, len);
@@ -423,6 +425,23 @@ static long text_start_line(const source *s, cmark_node *block)
             break;
     }
     return line + skipped;
+}
+
+/* Is cmark's text lit[0..ln) the source's p[0..pn)?  cmark reads each NUL
+ * byte of the source as U+FFFD. */
+static bool same_as_source(const char *lit, size_t ln, const char *p, size_t pn)
+{
+    size_t i = 0, k = 0;
+    while (i < ln && k < pn) {
+        if (p[k] == '\0' && ln - i >= 3 && memcmp(lit + i, "\xEF\xBF\xBD", 3) == 0)
+            i += 3;
+        else if (lit[i] == p[k])
+            i++;
+        else
+            return false;
+        k++;
+    }
+    return i == ln && k == pn;
 }
 
 /* True for a fenced code block: its start line is a fence, not its text. */
@@ -440,7 +459,7 @@ static bool is_fenced(const source *s, cmark_node *code)
     const char *eol = lit ? strchr(lit, '\n') : NULL;
     size_t first_len = eol ? (size_t)(eol - lit) : (lit ? strlen(lit) : 0);
     trim(&lit, &first_len);
-    return !(lit && first_len == len && memcmp(lit, p, len) == 0);
+    return !(lit && same_as_source(lit, first_len, p, len));
 }
 
 /* ---- the output ---- */

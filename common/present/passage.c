@@ -197,12 +197,16 @@ static int opening_passage(const char *text, size_t len, const shelf_layout *lay
                            const shelf_passage_opts *o, shelf_passages *out)
 {
     size_t a = 0;
-    while (a < len && (text[a] == ' ' || text[a] == '\t' || text[a] == '\n' || text[a] == '\r'))
+    while (a < len && shelf_is_space(text[a]))
         a++;
     size_t start, end;
     if (a >= len)
         return SHELF_OK;
     cut_window(text, len, a, a, o->width, &start, &end);
+    if (end <= start) { /* the text opens with a blob longer than four widths */
+        start = a;
+        end = shelf_chars_forward(text, a, o->width, paragraph_text_end(text, len, a));
+    }
     shelf_spans none = {0};
     return add_passage(out, text, len, layout, &none, start, end, 0);
 }

@@ -426,23 +426,6 @@ typedef struct html_input {
     shelf_buf converted;     /* owns bytes when they are not the source's */
 } html_input;
 
-static bool valid_utf8(const char *s, size_t len)
-{
-    const uint8_t *b = (const uint8_t *)s;
-    size_t i = 0;
-    while (i < len) {
-        if (b[i] < 0x80) {
-            i++;
-            continue;
-        }
-        int32_t cp;
-        i += shelf_utf8_decode(b, len, i, &cp);
-        if (cp == SHELF_UTF8_INVALID)
-            return false;
-    }
-    return true;
-}
-
 static int use_converted(html_input *in, int rc)
 {
     in->bytes = (const char *)in->converted.data;
@@ -453,7 +436,7 @@ static int use_converted(html_input *in, int rc)
 /* UTF-8 source: as is when valid, else repaired. */
 static int use_utf8(html_input *in, const char *data, size_t len)
 {
-    if (!valid_utf8(data, len))
+    if (!shelf_utf8_valid(data, len))
         return use_converted(in, shelf_utf8_repair(data, len, &in->converted));
     in->bytes = data;
     in->len = len;
@@ -494,7 +477,7 @@ static int prepare_input(const char *data, size_t len, html_input *in)
             return rc; /* SHELF_EINVAL: iconv does not know it, ignore it */
         shelf_buf_reset(&in->converted);
     }
-    in->encoding = valid_utf8(data, len) ? SHELF_ENC_UTF8 : SHELF_ENC_CP1252;
+    in->encoding = shelf_utf8_valid(data, len) ? SHELF_ENC_UTF8 : SHELF_ENC_CP1252;
     return convert_source(in, data, len, NULL);
 }
 
@@ -1000,7 +983,7 @@ static int read_title(xmlDoc *doc, char **title, size_t *title_len)
  * its output is checked all the same, cheaply). */
 static int finish_utf8(shelf_buf *buf)
 {
-    if (!valid_utf8((const char *)buf->data, buf->len)) {
+    if (!shelf_utf8_valid((const char *)buf->data, buf->len)) {
         shelf_buf fixed = SHELF_BUF_INIT;
         if (shelf_utf8_repair((const char *)buf->data, buf->len, &fixed) != SHELF_OK) {
             shelf_buf_free(&fixed);

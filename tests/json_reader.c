@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "json_reader.h"
+#include "support.h"
 
 
 typedef struct jparser {
@@ -66,24 +67,6 @@ static size_t utf8_len(const unsigned char *p, size_t n)
     return need;
 }
 
-typedef struct sbuf {
-    char *d;
-    size_t n, cap;
-} sbuf;
-
-static void sb_add(sbuf *b, const void *data, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        b->cap = (b->n + n + 1) * 2;
-        b->d = realloc(b->d, b->cap);
-        if (!b->d)
-            abort();
-    }
-    memcpy(b->d + b->n, data, n);
-    b->n += n;
-    b->d[b->n] = '\0';
-}
-
 static int hex4(jparser *j, uint32_t *out)
 {
     if (j->end - j->p < 4)
@@ -106,7 +89,7 @@ static int hex4(jparser *j, uint32_t *out)
     return 0;
 }
 
-static void put_utf8(sbuf *b, uint32_t cp)
+static void put_utf8(ts_sbuf *b, uint32_t cp)
 {
     unsigned char u[4];
     size_t n;
@@ -119,7 +102,7 @@ static void put_utf8(sbuf *b, uint32_t cp)
     else
         u[0] = 0xF0 | cp >> 18, u[1] = 0x80 | ((cp >> 12) & 0x3F),
         u[2] = 0x80 | ((cp >> 6) & 0x3F), u[3] = 0x80 | (cp & 0x3F), n = 4;
-    sb_add(b, u, n);
+    ts_sb_addn(b, (const char *)u, n);
 }
 
 static int jstring(jparser *j, char **out, size_t *out_len)
@@ -127,8 +110,8 @@ static int jstring(jparser *j, char **out, size_t *out_len)
     if (j->p >= j->end || *j->p != '"')
         return -1;
     j->p++;
-    sbuf b = {0};
-    sb_add(&b, "", 0);
+    ts_sbuf b = {0};
+    ts_sb_addn(&b, "", 0);
     for (;;) {
         if (j->p >= j->end)
             goto bad;
@@ -147,7 +130,7 @@ static int jstring(jparser *j, char **out, size_t *out_len)
             const char *simple = strchr("\"\\/bfnrt", (int)e);
             if (e && simple) {
                 static const char map[] = "\"\\/\b\f\n\r\t";
-                sb_add(&b, &map[simple - "\"\\/bfnrt"], 1);
+                ts_sb_addn(&b, &map[simple - "\"\\/bfnrt"], 1);
             } else if (e == 'u') {
                 uint32_t cp;
                 if (hex4(j, &cp) != 0)
@@ -172,14 +155,14 @@ static int jstring(jparser *j, char **out, size_t *out_len)
         size_t n = utf8_len(j->p, (size_t)(j->end - j->p));
         if (n == 0)
             goto bad; /* invalid UTF-8 */
-        sb_add(&b, j->p, n);
+        ts_sb_addn(&b, (const char *)j->p, n);
         j->p += n;
     }
-    *out = b.d;
     *out_len = b.n;
+    *out = ts_sb_take(&b);
     return 0;
 bad:
-    free(b.d);
+    free(b.s);
     return -1;
 }
 

@@ -227,3 +227,20 @@ char *ts_sb_take(ts_sbuf *b)
         ts_sb_addn(b, "", 0);
     return b->s;
 }
+
+/* Some line of text contains both a and b. */
+int ts_line_with(const char *text, const char *a, const char *b)
+{
+    const char *line = text;
+    while (line && *line) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        char *copy = strndup(line, len);
+        int hit = strstr(copy, a) && strstr(copy, b);
+        free(copy);
+        if (hit)
+            return 1;
+        line = end ? end + 1 : NULL;
+    }
+    return 0;
+}

@@ -57,4 +57,7 @@ uint64_t ts_rand_below(uint64_t *state, uint64_t n);
  * that a read past its end is caught by AddressSanitizer. */
 void *ts_exact_copy(const void *data, size_t n);
 
+/* Does some line of text contain both a and b? */
+int ts_line_with(const char *text, const char *a, const char *b);
+
 #endif

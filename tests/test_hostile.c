@@ -178,17 +178,7 @@ static void expect_found(const char *word)
 /* Does the indexer's stderr hold a line with both fragments? */
 static int said(const char *a, const char *b)
 {
-    for (const char *line = g_err; line && *line;) {
-        const char *end = strchr(line, '\n');
-        size_t n = end ? (size_t)(end - line) : strlen(line);
-        char *copy = strndup(line, n);
-        int hit = strstr(copy, a) && strstr(copy, b);
-        free(copy);
-        if (hit)
-            return 1;
-        line = end ? end + 1 : NULL;
-    }
-    return 0;
+    return ts_line_with(g_err, a, b);
 }
 
 static void test_batch_indexed_with_warnings(void **state)

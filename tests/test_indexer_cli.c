@@ -115,23 +115,6 @@ static int exists(const char *dir, const char *name)
     return r;
 }
 
-/* Some line of text contains both a and b. */
-static int line_with(const char *text, const char *a, const char *b)
-{
-    const char *line = text;
-    while (line && *line) {
-        const char *end = strchr(line, '\n');
-        size_t len = end ? (size_t)(end - line) : strlen(line);
-        char *copy = strndup(line, len);
-        int hit = strstr(copy, a) && strstr(copy, b);
-        free(copy);
-        if (hit)
-            return 1;
-        line = end ? end + 1 : NULL;
-    }
-    return 0;
-}
-
 static void write_text(const char *dir, const char *name, const char *text)
 {
     free(ts_write_file(dir, name, text, strlen(text)));
@@ -215,11 +198,11 @@ static void test_messy_folder(void **state)
     int rc = indexer(args, NULL, &err);
     if (rc != 1)
         fail_msg("exit %d (wanted 1), stderr: %s", rc, err);
-    if (!line_with(err, "empty.txt", "empty file") || !line_with(err, "binary.txt", "binary") ||
-        !line_with(err, "bad-utf8.txt", "invalid UTF-8") || !line_with(err, "sub/loop", "loop") ||
-        !line_with(err, "doc.pdf", "damaged PDF"))
+    if (!ts_line_with(err, "empty.txt", "empty file") || !ts_line_with(err, "binary.txt", "binary") ||
+        !ts_line_with(err, "bad-utf8.txt", "invalid UTF-8") || !ts_line_with(err, "sub/loop", "loop") ||
+        !ts_line_with(err, "doc.pdf", "damaged PDF"))
         fail_msg("stderr lacks a message: %s", err);
-    if (!root && !line_with(err, "locked.txt", "skipped"))
+    if (!root && !ts_line_with(err, "locked.txt", "skipped"))
         fail_msg("stderr does not name the unreadable file: %s", err);
     assert_null(strstr(err, "latin1.txt"));
     assert_null(strstr(err, "HEAD.txt"));

@@ -239,20 +239,28 @@ static void tidy_path(char *path)
 
 /* ---- the writer, with --wait ---- */
 
+/* Why a writing run failed, that it changed nothing, and for a damaged index
+ * how to get a sound one back. */
+static void say_failed(const options *opt, const shelf_err *err)
+{
+    fprintf(stderr, "indexer: %s\nindexer: index %s left as it was\n", err->msg, opt->index_dir);
+    if (err->code == SHELF_ECORRUPT)
+        fprintf(stderr, "indexer: the index is damaged and nothing is built on damaged files; "
+                        "recover with: indexer --index %s --rebuild PATH...\n",
+                opt->index_dir);
+}
+
 static shelf_indexwriter *open_writer(const options *opt, shelf_err *err)
 {
     shelf_writer_opts wo = {.language = opt->language, .memory_budget = opt->memory_mb << 20,
                             .rebuild = opt->rebuild, .backend = opt->backend,
                             .threads = opt->threads};
-    int told = 0;
-    for (;;) {
-        shelf_indexwriter *w = shelf_indexwriter_open(opt->index_dir, &wo, err);
-        if (w || err->code != SHELF_ELOCKED || !opt->wait)
-            return w;
-        if (!told++)
-            fprintf(stderr, "indexer: %s; waiting for it to finish\n", err->msg);
-        usleep(200 * 1000);
-    }
+    shelf_indexwriter *w = shelf_indexwriter_open(opt->index_dir, &wo, err);
+    if (w || err->code != SHELF_ELOCKED || !opt->wait)
+        return w;
+    fprintf(stderr, "indexer: %s; waiting for it to finish\n", err->msg);
+    wo.wait = true; /* the kernel wakes us when the lock is free */
+    return shelf_indexwriter_open(opt->index_dir, &wo, err);
 }
 
 /* ---- indexing ---- */
@@ -512,10 +520,13 @@ static int finish_run(run_state *st, double started)
         st->failed = 1;
     if (!st->failed && shelf_indexwriter_merge(st->writer, opt->merge_policy, &merges, &st->err) != SHELF_OK) {
         fprintf(stderr, "indexer: the batch is committed, but merging failed: %s\n", st->err.msg);
+        if (st->err.code == SHELF_ECORRUPT)
+            fprintf(stderr, "indexer: the index is damaged; recover with: indexer --index %s "
+                            "--rebuild PATH...\n", opt->index_dir);
         return EXIT_FAILED;
     }
     if (st->failed) {
-        fprintf(stderr, "indexer: %s\nindexer: index %s left as it was\n", st->err.msg, opt->index_dir);
+        say_failed(opt, &st->err);
         return EXIT_FAILED;
     }
     if (!opt->quiet)
@@ -533,7 +544,7 @@ static int run_index(options *opt)
     run_state st = {.opt = opt};
     st.writer = open_writer(opt, &st.err);
     if (!st.writer) {
-        fprintf(stderr, "indexer: %s\n", st.err.msg);
+        say_failed(opt, &st.err);
         return EXIT_FAILED;
     }
     double started = progress_now();
@@ -550,7 +561,7 @@ static int run_remove(options *opt)
     shelf_err err = {0};
     shelf_indexwriter *w = open_writer(opt, &err);
     if (!w) {
-        fprintf(stderr, "indexer: %s\n", err.msg);
+        say_failed(opt, &err);
         return EXIT_FAILED;
     }
     uint64_t total = 0;
@@ -583,14 +594,14 @@ static int run_optimize(options *opt)
     shelf_err err = {0};
     shelf_indexwriter *w = open_writer(opt, &err);
     if (!w) {
-        fprintf(stderr, "indexer: %s\n", err.msg);
+        say_failed(opt, &err);
         return EXIT_FAILED;
     }
     unsigned merges = 0;
     int rc = shelf_indexwriter_merge(w, SHELF_MERGE_ALL, &merges, &err);
     shelf_indexwriter_free(w);
     if (rc != SHELF_OK) {
-        fprintf(stderr, "indexer: %s\n", err.msg);
+        say_failed(opt, &err);
         return EXIT_FAILED;
     }
     if (!opt->quiet)

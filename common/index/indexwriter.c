@@ -47,7 +47,7 @@ struct shelf_indexwriter {
     uint32_t *fresh_deleted;  /* fresh docs replaced later in the same run */
     size_t fresh_deleted_count, fresh_deleted_cap;
     uint64_t added, updated, removed;
-    int locked;
+    shelf_lock lock;          /* held from open to free */
 };
 
 /* ---- files no manifest names ---- */
@@ -132,13 +132,41 @@ static int choose_language(shelf_indexwriter *w, const shelf_manifest *committed
     return w->analyzer ? SHELF_OK : SHELF_EINVAL;
 }
 
-static int load_segment(shelf_indexwriter *w, size_t i, shelf_err *err)
+/* A run reads every base segment's .docs (the table of paths, document
+ * lengths for the new live figures) and its deletions file (whose CRC
+ * shelf_deletions_read checks); nothing built on them is committed unless
+ * their CRCs hold.  A small base (SHELF_VERIFY_SMALL_BYTES) is verified
+ * whole, so damage anywhere is reported before it is built on. */
+static int verify_base(shelf_indexwriter *w, shelf_err *err)
+{
+    uint64_t bytes = 0;
+    for (size_t i = 0; i < w->base.segment_count; i++)
+        bytes += shelf_segment_bytes(w->segments[i]);
+    bool whole = bytes <= SHELF_VERIFY_SMALL_BYTES;
+    for (size_t i = 0; i < w->base.segment_count; i++) {
+        int rc = whole ? shelf_segment_verify(w->segments[i], err)
+                       : shelf_segment_verify_file(w->segments[i], "docs", err);
+        if (rc != SHELF_OK)
+            return rc;
+    }
+    return SHELF_OK;
+}
+
+static int open_base_segment(shelf_indexwriter *w, size_t i, shelf_err *err)
 {
     const shelf_manifest_segment *m = &w->base.segments[i];
     int rc = shelf_segment_open(&w->segments[i], w->dir, m->number, false, err);
     shelf_deletions_init(&w->dels[i], m->doc_count);
     if (rc == SHELF_OK && m->del_gen)
         rc = shelf_deletions_read(&w->dels[i], w->dir, m->number, m->del_gen, m->doc_count, err);
+    return rc;
+}
+
+/* Put the live documents of base segment i in the table of paths. */
+static int load_paths(shelf_indexwriter *w, size_t i, shelf_err *err)
+{
+    const shelf_manifest_segment *m = &w->base.segments[i];
+    int rc = SHELF_OK;
     for (uint32_t d = 0; rc == SHELF_OK && d < m->doc_count; d++) {
         if (shelf_deleted(&w->dels[i], d))
             continue;
@@ -173,12 +201,14 @@ static int load_base(shelf_indexwriter *w, shelf_manifest *committed, shelf_err 
     w->dirty = calloc(n, sizeof *w->dirty);
     if (!w->segments || !w->dels || !w->dirty)
         return shelf_errf(err, SHELF_ENOMEM, "out of memory opening %s", w->dir);
-    for (size_t i = 0; i < w->base.segment_count; i++) {
-        int rc = load_segment(w, i, err);
-        if (rc != SHELF_OK)
-            return rc;
-    }
-    return SHELF_OK;
+    int rc = SHELF_OK;
+    for (size_t i = 0; rc == SHELF_OK && i < w->base.segment_count; i++)
+        rc = open_base_segment(w, i, err);
+    if (rc == SHELF_OK)
+        rc = verify_base(w, err);
+    for (size_t i = 0; rc == SHELF_OK && i < w->base.segment_count; i++)
+        rc = load_paths(w, i, err);
+    return rc;
 }
 
 /* Which backend to write: the one asked for, else the folder's own. */
@@ -216,6 +246,7 @@ shelf_indexwriter *shelf_indexwriter_open(const char *dir, const shelf_writer_op
         return NULL;
     }
     w->opts = *opts;
+    w->lock.fd = -1;
     if (backend == SHELF_BACKEND_XAPIAN) {
         w->xap = shelf_xapwriter_open(dir, opts, err);
         if (!w->xap) {
@@ -224,11 +255,10 @@ shelf_indexwriter *shelf_indexwriter_open(const char *dir, const shelf_writer_op
         }
         return w;
     }
-    if (make_dir(dir, err) != SHELF_OK || shelf_lock_acquire(dir, err) != SHELF_OK) {
+    if (make_dir(dir, err) != SHELF_OK || shelf_lock_acquire(&w->lock, dir, opts->wait, err) != SHELF_OK) {
         shelf_indexwriter_free(w);
         return NULL;
     }
-    w->locked = 1;
     shelf_manifest committed;
     int rc = shelf_manifest_read(dir, &committed, err);
     if (rc == SHELF_ENOTFOUND) {
@@ -416,6 +446,29 @@ int shelf_indexwriter_prune(shelf_indexwriter *w, char *const *roots, size_t roo
 
 /* ---- committing ---- */
 
+/* Belt and braces behind the lock: the MANIFEST on disk is still generation
+ * `expected` (0: none), the one this writer built on. */
+static int check_still_current(const char *dir, uint64_t expected, shelf_err *err)
+{
+    shelf_manifest now;
+    shelf_err read_err = {0};
+    uint64_t found = 0;
+    int rc = shelf_manifest_read(dir, &now, &read_err);
+    if (rc == SHELF_OK) {
+        found = now.generation;
+        shelf_manifest_free(&now);
+    } else if (rc != SHELF_ENOTFOUND) {
+        return shelf_errf(err, rc, "%s", read_err.msg);
+    }
+    if (found != expected)
+        return shelf_errf(err, SHELF_ELOCKED,
+                          "%s/%s: generation %llu replaced by %llu by another writer while this one "
+                          "held the lock; nothing committed",
+                          dir, SHELF_MANIFEST_NAME, (unsigned long long)expected,
+                          (unsigned long long)found);
+    return SHELF_OK;
+}
+
 static void live_figures(const shelf_segment *s, const shelf_deletions *d, shelf_manifest_segment *m)
 {
     m->live_count = m->doc_count - d->deleted;
@@ -531,7 +584,9 @@ int shelf_indexwriter_commit(shelf_indexwriter *w, shelf_commit_summary *summary
     if (rc != SHELF_OK)
         return rc;
     shelf_crashpoint();
-    rc = shelf_manifest_write(w->dir, &next, err);
+    rc = check_still_current(w->dir, w->generation, err);
+    if (rc == SHELF_OK)
+        rc = shelf_manifest_write(w->dir, &next, err);
     shelf_crashpoint();
     if (rc == SHELF_OK) {
         remove_unlisted(w->dir, &next);
@@ -608,7 +663,9 @@ static int commit_merge(shelf_indexwriter *w, const shelf_manifest *m, const siz
             next.segments[next.segment_count++] = m->segments[i];
     }
     shelf_crashpoint();
-    int rc = shelf_manifest_write(w->dir, &next, err);
+    int rc = check_still_current(w->dir, m->generation, err);
+    if (rc == SHELF_OK)
+        rc = shelf_manifest_write(w->dir, &next, err);
     shelf_crashpoint();
     if (rc == SHELF_OK) {
         remove_unlisted(w->dir, &next);
@@ -635,9 +692,12 @@ static int merge_once(shelf_indexwriter *w, shelf_merge_policy policy, bool *mer
     size_t count = pick && in && del ? choose(m, policy, pick) : 0;
     if (!pick || !in || !del)
         rc = shelf_errf(err, SHELF_ENOMEM, "out of memory");
-    for (size_t k = 0; k < count; k++) {
+    if (rc == SHELF_OK && m->generation != w->generation)
+        rc = check_still_current(w->dir, w->generation, err);
+    for (size_t k = 0; rc == SHELF_OK && k < count; k++) {
         in[k] = shelf_index_segment(idx, pick[k]);
-        del[k] = shelf_index_deletions(idx, pick[k]);
+        del[k] = shelf_index_deletions(idx, pick[k]); /* its CRC checked at open */
+        rc = shelf_segment_verify(in[k], err); /* never rewrite damage with fresh CRCs */
     }
     shelf_segment_summary s;
     if (rc == SHELF_OK && count > 0)
@@ -646,6 +706,8 @@ static int merge_once(shelf_indexwriter *w, shelf_merge_policy policy, bool *mer
         rc = commit_merge(w, m, pick, count, &s, err);
         *merged = rc == SHELF_OK;
     }
+    if (rc != SHELF_OK && rc != SHELF_ELOCKED)
+        remove_unlisted(w->dir, m); /* a half-written merged segment */
     free(pick);
     free(in);
     free(del);
@@ -689,8 +751,7 @@ void shelf_indexwriter_free(shelf_indexwriter *w)
     shelf_pathmap_free(&w->paths);
     shelf_analyzer_free(w->analyzer);
     shelf_manifest_free(&w->base);
-    if (w->locked)
-        shelf_lock_release(w->dir);
+    shelf_lock_release(&w->lock);
     free(w->dir);
     free(w);
 }

@@ -36,6 +36,7 @@ typedef struct shelf_writer_opts {
     bool rebuild;         /* start from an empty index (the old one stays until commit) */
     const char *backend;  /* "native" or "xapian"; NULL: the folder's own (native when new) */
     unsigned threads;     /* > 1: the native store is compressed on a thread of its own */
+    bool wait;            /* block until another writer's lock is free (lock.h) */
 } shelf_writer_opts;
 
 typedef enum shelf_source_state {
@@ -51,8 +52,11 @@ typedef struct shelf_commit_summary {
     uint64_t generation;
 } shelf_commit_summary;
 
-/* Open (creating the folder if needed).  Fails with SHELF_ELOCKED when
- * another writer holds the lock (the caller may wait and retry), SHELF_EINVAL
+/* Open (creating the folder if needed), taking the writer lock, then reading
+ * the current MANIFEST: the run builds on that generation, and every commit
+ * checks it is still current.  Fails with SHELF_ELOCKED when another writer
+ * holds the lock (unless opts->wait), SHELF_ECORRUPT naming the file when a
+ * file the run would build on fails its CRC (verify_base), SHELF_EINVAL
  * when opts->language differs from an existing index's (use rebuild). */
 shelf_indexwriter *shelf_indexwriter_open(const char *dir, const shelf_writer_opts *opts,
                                           shelf_err *err);

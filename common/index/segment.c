@@ -149,6 +149,14 @@ int shelf_segment_verify(const shelf_segment *s, shelf_err *err)
     return SHELF_OK;
 }
 
+int shelf_segment_verify_file(const shelf_segment *s, const char *ext, shelf_err *err)
+{
+    for (int i = 0; i < F_COUNT; i++)
+        if (strcmp(ext, file_ext[i]) == 0)
+            return shelf_map_verify(&s->files[i], err);
+    return shelf_errf(err, SHELF_EINVAL, "segment %u has no .%s file", s->number, ext);
+}
+
 uint32_t shelf_segment_number(const shelf_segment *s) { return s->number; }
 uint32_t shelf_segment_doc_count(const shelf_segment *s) { return s->doc_count; }
 uint64_t shelf_segment_total_tokens(const shelf_segment *s) { return s->total_tokens; }

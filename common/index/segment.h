@@ -32,6 +32,8 @@ void shelf_segment_close(shelf_segment *s);
 
 /* Check every file's CRC (what verify does at open). */
 int shelf_segment_verify(const shelf_segment *s, shelf_err *err);
+/* Check one file's CRC, named by its extension ("docs", "dict", ...). */
+int shelf_segment_verify_file(const shelf_segment *s, const char *ext, shelf_err *err);
 
 uint32_t shelf_segment_number(const shelf_segment *s);
 uint32_t shelf_segment_doc_count(const shelf_segment *s);

@@ -26,7 +26,8 @@ struct shelf_xapwriter {
     shelf_buf blob, scratch;
     shelf_analyzed analyzed; /* the document being added, when we analyse it */
     uint64_t added, updated, removed;
-    int locked, in_transaction;
+    shelf_lock lock; /* ours, taken before Xapian's own */
+    int in_transaction;
 };
 
 bool shelf_path_under(const char *path, const char *root)
@@ -66,12 +67,13 @@ shelf_xapwriter *shelf_xapwriter_open(const char *dir, const shelf_writer_opts *
         shelf_errf(err, SHELF_ENOMEM, "out of memory");
         return NULL;
     }
+    w->lock.fd = -1;
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/%s", dir, SHELF_XAPIAN_SUBDIR);
     int rc = (mkdir(dir, 0755) == 0 || errno == EEXIST) ? SHELF_OK
                                                         : shelf_errno(err, errno, "%s: cannot create", dir);
-    if (rc == SHELF_OK && (rc = shelf_lock_acquire(dir, err)) == SHELF_OK)
-        w->locked = 1;
+    if (rc == SHELF_OK)
+        rc = shelf_lock_acquire(&w->lock, dir, opts->wait, err);
     if (rc == SHELF_OK)
         rc = shelf_xdb_open_writable(&w->db, path, 1, err);
     if (rc == SHELF_OK && (rc = shelf_xdb_begin(w->db, err)) == SHELF_OK)
@@ -321,8 +323,7 @@ void shelf_xapwriter_free(shelf_xapwriter *w)
     shelf_buf_free(&w->blob);
     shelf_buf_free(&w->scratch);
     shelf_analyzed_free(&w->analyzed);
-    if (w->locked)
-        shelf_lock_release(w->dir);
+    shelf_lock_release(&w->lock);
     free(w->dir);
     free(w);
 }

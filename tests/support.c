@@ -1,4 +1,5 @@
 /* support.c - see support.h. */
+#define _GNU_SOURCE /* F_OFD_GETLK */
 #include "support.h"
 
 #include <errno.h>
@@ -65,6 +66,19 @@ char *ts_write_file(const char *dir, const char *name, const void *data, size_t 
     if (!f || (n && fwrite(data, 1, n, f) != n) || fclose(f) != 0)
         abort();
     return path;
+}
+
+int ts_lock_free(const char *index_dir)
+{
+    char *path = ts_strf("%s/LOCK", index_dir);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    free(path);
+    if (fd < 0)
+        return errno == ENOENT;
+    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0};
+    int free_now = fcntl(fd, F_OFD_GETLK, &fl) == 0 && fl.l_type == F_UNLCK;
+    close(fd);
+    return free_now;
 }
 
 char *ts_read_file(const char *path, size_t *len)

@@ -16,6 +16,9 @@ void ts_rmtree(const char *path);
 char *ts_write_file(const char *dir, const char *name, const void *data, size_t n);
 /* Read a whole file; returns malloc'd NUL-terminated buffer and its length. */
 char *ts_read_file(const char *path, size_t *len);
+/* Is the writer lock of an index folder free (dir/LOCK absent, or held by
+ * no open file)?  Asks the kernel without taking the lock. */
+int ts_lock_free(const char *index_dir);
 /* Run a shell command, capture stdout (and stderr if err_out != NULL) into
  * malloc'd strings; returns the exit status (or -1). */
 int ts_run(const char *cmd, char **out, char **err_out);

@@ -12,7 +12,7 @@
  * sees exactly the old or exactly the new state (results with scores of a
  * set of queries, the --list lines, --count of a marker word), never a mix;
  * re-running the same command completes, and the result equals a fresh
- * index of the same files, with no stale file and no lock left behind.
+ * index of the same files, with no stale file and no lock left held.
  * Together the series must have at least 50 kill points.
  *
  * Write errors: the indexer under a file-size limit (ulimit -f, SIGXFSZ
@@ -304,7 +304,7 @@ static char *signature(const char *index, const char *queries, const char *when)
     return ts_sb_take(&b);
 }
 
-/* No LOCK, no temporary file, no file of a segment or deletions file the
+/* No held LOCK, no temporary file, no file of a segment or deletions file the
  * MANIFEST does not name, and every listed segment's five files present. */
 static void assert_folder_clean(const char *index, const char *when)
 {
@@ -323,6 +323,11 @@ static void assert_folder_clean(const char *index, const char *when)
         const char *name = ent->d_name;
         if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strcmp(name, "MANIFEST") == 0)
             continue;
+        if (strcmp(name, "LOCK") == 0) { /* permanent; must be free */
+            if (!ts_lock_free(index))
+                fail_msg("%s: %s: the writer lock is still held", when, index);
+            continue;
+        }
         unsigned number, gen;
         char tail[16];
         int listed = -1;

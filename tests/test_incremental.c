@@ -44,6 +44,7 @@
 
 #include "analysis/analyzer.h"
 #include "index/index.h"
+#include "index/lock.h"
 #include "query/parse.h"
 #include "query/plan.h"
 #include "query/search.h"
@@ -522,7 +523,7 @@ static char *write_queries(const char *dir)
 /* ---- the folder against its manifest ---- */
 
 /* Every file of the folder is MANIFEST or a file of a listed segment (with
- * its listed deletions file); no temporary file, no LOCK; every listed
+ * its listed deletions file) or a LOCK no one holds; no temporary file; every listed
  * segment has its five files. */
 static void assert_folder_clean(const char *index)
 {
@@ -541,6 +542,11 @@ static void assert_folder_clean(const char *index)
         const char *name = ent->d_name;
         if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strcmp(name, "MANIFEST") == 0)
             continue;
+        if (strcmp(name, "LOCK") == 0) { /* permanent; must be free */
+            if (!ts_lock_free(index))
+                fail_msg("%s: the writer lock is still held", index);
+            continue;
+        }
         unsigned number, gen;
         char tail[16];
         size_t k;
@@ -1292,19 +1298,33 @@ static void test_optimize_drops_first_term(void **state)
 
 /* ---- the writer lock ---- */
 
-static pid_t spawn_sleeper(void)
+/* A child process that takes the index's writer lock and holds it (at most
+ * two minutes, whatever happens); returns once the lock is held. */
+static pid_t spawn_holder(const char *index)
 {
+    int ready[2];
+    if (pipe(ready) != 0)
+        abort();
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0)
         abort();
     if (pid == 0) {
         detach_output();
-        for (int i = 0; i < 120; i++) /* at most two minutes, whatever happens */
+        close(ready[0]);
+        shelf_lock lock;
+        if (shelf_lock_acquire(&lock, index, false, NULL) != SHELF_OK || write(ready[1], "x", 1) != 1)
+            _exit(1);
+        for (int i = 0; i < 120; i++)
             sleep(1);
         _exit(0);
     }
     track_child(pid);
+    close(ready[1]);
+    char c;
+    if (read(ready[0], &c, 1) != 1)
+        fail_msg("the lock holder could not take the lock");
+    close(ready[0]);
     return pid;
 }
 
@@ -1405,8 +1425,7 @@ static void test_lock_live_holder_and_wait(void **state)
     uint64_t g = generation_of(index);
     write_text(root, "late.txt", "Late note\n\nlockedoutword waits for the lock.\n");
 
-    pid_t holder = spawn_sleeper();
-    write_lock(index, holder);
+    pid_t holder = spawn_holder(index);
     char *lock_path = ts_strf("%s/LOCK", index);
     char *lock_before = ts_read_file(lock_path, NULL);
 
@@ -1464,7 +1483,7 @@ static void test_lock_live_holder_and_wait(void **state)
         }
     }
     assert_int_equal(generation_of(index), g);
-    assert_int_equal(unlink(lock_path), 0);
+    kill_and_reap(holder); /* the kernel drops its lock */
     int rc = wait_bounded(waiter, 60);
     char *err = ts_read_file(err_path, NULL);
     if (rc != 0)
@@ -1474,8 +1493,7 @@ static void test_lock_live_holder_and_wait(void **state)
     expect_counts(err, 1, 0, 5, 0);
     free(err);
     assert_int_equal(count_of(index, "lockedoutword"), 1);
-    assert_false(file_exists(lock_path));
-    kill_and_reap(holder);
+    assert_true(ts_lock_free(index));
 
     free(err_path);
     free(file);
@@ -1505,7 +1523,7 @@ static void test_lock_dead_holder_taken_over(void **state)
         free(err);
         char *word = ts_strf("takenoverword%d", i);
         assert_int_equal(count_of(index, word), 1);
-        assert_false(file_exists(lock_path));
+        assert_true(ts_lock_free(index));
         free(word);
         free(text);
         free(name);
@@ -1516,14 +1534,14 @@ static void test_lock_dead_holder_taken_over(void **state)
     assert_int_equal(indexer(&out, &err, "--index", index, "--optimize", NULL), 0);
     free(out);
     free(err);
-    assert_false(file_exists(lock_path));
+    assert_true(ts_lock_free(index));
     assert_int_equal(check_index(index).segments, 1);
     write_lock(index, pids[0]);
     char *file = ts_strf("%s/taken-0.txt", root);
     assert_int_equal(indexer(&out, &err, "--index", index, "--remove", file, NULL), 0);
     free(out);
     free(err);
-    assert_false(file_exists(lock_path));
+    assert_true(ts_lock_free(index));
     assert_int_equal(count_of(index, "takenoverword0"), 0);
     free(file);
     free(lock_path);

@@ -416,6 +416,17 @@ static void kill_and_reap(pid_t pid)
     reap(pid, &status, true);
 }
 
+/* In the child: close every descriptor but stdio and the result pipe, so
+ * that it holds nothing of the parent's, in particular not the index's
+ * writer lock (an open-file-description lock lives while any copy of its
+ * descriptor is open: a child outliving a killed indexer would keep it). */
+static void close_inherited(int keep)
+{
+    if (keep > 3)
+        close_range(3, (unsigned)keep - 1, 0);
+    close_range((unsigned)keep + 1, ~0u, 0);
+}
+
 /* Fork the reader; *rfd receives the parent's (non-blocking) read end. */
 static int start_child(const char *path, const char *data, size_t len, pid_t *pid, int *rfd,
                        shelf_err *err)
@@ -438,6 +449,7 @@ static int start_child(const char *path, const char *data, size_t len, pid_t *pi
     *pid = fork();
     if (*pid == 0) {
         close(fds[0]);
+        close_inherited(fds[1]);
         child_main(fds[1], data, len);
     }
     int e = errno;

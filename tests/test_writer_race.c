@@ -12,8 +12,9 @@
  *
  * Trials: SHELF_RACE_TRIALS in the environment, else 20 (6 under
  * AddressSanitizer, whose processes start slowly); half as many without
- * --wait.  The old pid-file lock failed within the first few trials.  SHELF_TEST_INDEXER
- * names another indexer binary to race (to show an old one failing).
+ * --wait.  The old pid-file lock failed within the first few trials.
+ * SHELF_TEST_INDEXER names another indexer binary to race (to show an old
+ * one failing).
  * KEEP_TMP=1 keeps the temporary folders.
  */
 #include <setjmp.h>

@@ -8,7 +8,8 @@
  * --wait, each indexer either succeeds or exits 2 saying another indexer is
  * writing, whatever succeeded is present, and the index checks clean; a
  * LOCK file naming a dead process (or empty) blocks nobody; a lock holder
- * killed with SIGKILL blocks nobody; a live holder is named by its pid.
+ * killed with SIGKILL blocks nobody; a live holder is named by its pid; a
+ * commit or merge over a MANIFEST replaced behind its back commits nothing.
  *
  * Trials: SHELF_RACE_TRIALS in the environment, else 20 (6 under
  * AddressSanitizer, whose processes start slowly); half as many without
@@ -34,7 +35,9 @@
 #include <unistd.h>
 
 #include "index/index.h"
+#include "index/indexwriter.h"
 #include "index/lock.h"
+#include "index/manifest.h"
 #include "support.h"
 
 extern char **environ;
@@ -388,11 +391,52 @@ static void test_killed_holder_blocks_nobody(void **state)
     free(d2);
 }
 
+/* Replace MANIFEST behind a writer's back (as a writer ignoring the lock
+ * would), one generation on. */
+static void bump_generation(const char *index)
+{
+    shelf_manifest m;
+    shelf_err e = {0};
+    assert_int_equal(shelf_manifest_read(index, &m, &e), SHELF_OK);
+    m.generation++;
+    assert_int_equal(shelf_manifest_write(index, &m, &e), SHELF_OK);
+    shelf_manifest_free(&m);
+}
+
+/* Belt and braces: a commit or merge whose base generation is no longer
+ * current commits nothing. */
+static void test_commit_checks_its_generation(void **state)
+{
+    fixture *fx = *state;
+    first_run(fx);
+    shelf_writer_opts wo = {.memory_budget = 16u << 20};
+    for (int merge = 0; merge < 2; merge++) {
+        shelf_err e = {0};
+        shelf_indexwriter *w = shelf_indexwriter_open(fx->index, &wo, &e);
+        if (!w)
+            fail_msg("open: %s", e.msg);
+        uint64_t removed = 0;
+        char *d00 = folder(fx, 0);
+        assert_int_equal(shelf_indexwriter_remove(w, d00, &removed, &e), SHELF_OK);
+        assert_int_equal(removed, FILES_PER_FOLDER);
+        bump_generation(fx->index);
+        unsigned merges = 0;
+        int rc = merge ? shelf_indexwriter_merge(w, SHELF_MERGE_ALL, &merges, &e)
+                       : shelf_indexwriter_commit(w, NULL, &e);
+        if (rc != SHELF_ELOCKED || !strstr(e.msg, "another writer"))
+            fail_msg("%s over a replaced MANIFEST: %d: %s", merge ? "merge" : "commit", rc, e.msg);
+        shelf_indexwriter_free(w);
+        assert_int_equal(folders_present(fx, merge), 1u); /* d00 still live */
+        free(d00);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_stale_lock_file_blocks_nobody, setup, teardown),
         cmocka_unit_test_setup_teardown(test_killed_holder_blocks_nobody, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_commit_checks_its_generation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eight_waiting_writers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eight_writers_without_wait, setup, teardown),
     };

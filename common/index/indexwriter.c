@@ -446,6 +446,14 @@ int shelf_indexwriter_prune(shelf_indexwriter *w, char *const *roots, size_t roo
 
 /* ---- committing ---- */
 
+static int generation_moved(const char *dir, uint64_t expected, uint64_t found, shelf_err *err)
+{
+    return shelf_errf(err, SHELF_ELOCKED,
+                      "%s/%s: generation %llu replaced by %llu by another writer while this one "
+                      "held the lock; nothing committed",
+                      dir, SHELF_MANIFEST_NAME, (unsigned long long)expected, (unsigned long long)found);
+}
+
 /* Belt and braces behind the lock: the MANIFEST on disk is still generation
  * `expected` (0: none), the one this writer built on. */
 static int check_still_current(const char *dir, uint64_t expected, shelf_err *err)
@@ -460,13 +468,7 @@ static int check_still_current(const char *dir, uint64_t expected, shelf_err *er
     } else if (rc != SHELF_ENOTFOUND) {
         return shelf_errf(err, rc, "%s", read_err.msg);
     }
-    if (found != expected)
-        return shelf_errf(err, SHELF_ELOCKED,
-                          "%s/%s: generation %llu replaced by %llu by another writer while this one "
-                          "held the lock; nothing committed",
-                          dir, SHELF_MANIFEST_NAME, (unsigned long long)expected,
-                          (unsigned long long)found);
-    return SHELF_OK;
+    return found == expected ? SHELF_OK : generation_moved(dir, expected, found, err);
 }
 
 static void live_figures(const shelf_segment *s, const shelf_deletions *d, shelf_manifest_segment *m)
@@ -693,7 +695,7 @@ static int merge_once(shelf_indexwriter *w, shelf_merge_policy policy, bool *mer
     if (!pick || !in || !del)
         rc = shelf_errf(err, SHELF_ENOMEM, "out of memory");
     if (rc == SHELF_OK && m->generation != w->generation)
-        rc = check_still_current(w->dir, w->generation, err);
+        rc = generation_moved(w->dir, w->generation, m->generation, err);
     for (size_t k = 0; rc == SHELF_OK && k < count; k++) {
         in[k] = shelf_index_segment(idx, pick[k]);
         del[k] = shelf_index_deletions(idx, pick[k]); /* its CRC checked at open */

@@ -11,7 +11,7 @@
  * killed with SIGKILL blocks nobody; a live holder is named by its pid; a
  * commit or merge over a MANIFEST replaced behind its back commits nothing.
  *
- * Trials: SHELF_RACE_TRIALS in the environment, else 20 (6 under
+ * Trials: SHELF_RACE_TRIALS in the environment, else 30 (6 under
  * AddressSanitizer, whose processes start slowly); half as many without
  * --wait.  The old pid-file lock failed within the first few trials.
  * SHELF_TEST_INDEXER names another indexer binary to race (to show an old
@@ -59,7 +59,7 @@ static int trials(void)
 #if defined(__SANITIZE_ADDRESS__)
     return 6;
 #else
-    return 20;
+    return 30;
 #endif
 }
 

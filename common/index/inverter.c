@@ -37,9 +37,18 @@ struct shelf_inverter {
 
 /* ---- the term table ---- */
 
+/* What malloc really takes for a block of n bytes (glibc: an 8-byte header,
+ * 16-byte granules, 32 bytes at least), so that the budget counts the
+ * allocator's overhead of millions of small blocks too. */
+static size_t heap_bytes(size_t n)
+{
+    size_t chunk = (n + 8 + 15) & ~(size_t)15;
+    return n == 0 ? 0 : chunk < 32 ? 32 : chunk;
+}
+
 static size_t term_overhead(size_t key_len)
 {
-    return sizeof(term_acc) + key_len + 2 * sizeof(term_acc *);
+    return heap_bytes(sizeof(term_acc) + key_len);
 }
 
 static int table_grow(shelf_inverter *inv)
@@ -57,7 +66,7 @@ static int table_grow(shelf_inverter *inv)
             j = (j + 1) & (count - 1);
         slots[j] = t;
     }
-    inv->memory += (count - inv->slot_count) * sizeof *slots;
+    inv->memory += heap_bytes(count * sizeof *slots) - heap_bytes(inv->slot_count * sizeof *slots);
     free(inv->slots);
     inv->slots = slots;
     inv->slot_count = count;
@@ -99,7 +108,7 @@ static void table_clear(shelf_inverter *inv)
         inv->slots[i] = NULL;
     }
     inv->term_count = 0;
-    inv->memory = inv->slot_count * sizeof *inv->slots;
+    inv->memory = heap_bytes(inv->slot_count * sizeof *inv->slots);
 }
 
 static int compare_terms(const void *a, const void *b)
@@ -165,8 +174,8 @@ void shelf_inverter_free(shelf_inverter *inv)
     free(inv);
 }
 
-int shelf_inverter_add(shelf_inverter *inv, const uint8_t *key, size_t key_len, uint32_t doc,
-                       uint32_t position, shelf_err *err)
+static int add_occurrence(shelf_inverter *inv, const uint8_t *key, size_t key_len, uint32_t doc,
+                          uint32_t position, shelf_err *err)
 {
     term_acc *t = table_find_or_add(inv, key, key_len);
     if (!t)
@@ -183,7 +192,7 @@ int shelf_inverter_add(shelf_inverter *inv, const uint8_t *key, size_t key_len, 
         rc = shelf_buf_put_varint(&t->stream, (uint64_t)(position - t->last_pos - 1) << 1);
     }
     t->last_pos = position;
-    inv->memory += t->stream.cap - old_cap;
+    inv->memory += heap_bytes(t->stream.cap) - heap_bytes(old_cap);
     if (rc != SHELF_OK)
         return shelf_errf(err, SHELF_ENOMEM, "out of memory while inverting");
     return SHELF_OK;
@@ -222,6 +231,18 @@ static int write_run(shelf_inverter *inv, shelf_err *err)
     return rc;
 }
 
+/* The budget is checked at every occurrence, so one document with millions
+ * of distinct words spills mid-document: its postings of a term may then
+ * begin in one run and go on in the next (the merge joins them). */
+int shelf_inverter_add(shelf_inverter *inv, const uint8_t *key, size_t key_len, uint32_t doc,
+                       uint32_t position, shelf_err *err)
+{
+    int rc = add_occurrence(inv, key, key_len, doc, position, err);
+    if (rc == SHELF_OK && inv->memory > inv->budget && inv->term_count > 0)
+        rc = write_run(inv, err);
+    return rc;
+}
+
 int shelf_inverter_end_doc(shelf_inverter *inv, shelf_err *err)
 {
     if (inv->memory <= inv->budget || inv->term_count == 0)
@@ -239,7 +260,12 @@ unsigned shelf_inverter_runs(const shelf_inverter *inv)
     return inv->runs;
 }
 
-/* ---- merging: a source is a run file or the sorted in-memory table ---- */
+/* ---- merging: a source is a run file or the sorted in-memory table ----
+ *
+ * A run's stream is decoded straight from its file, byte by byte through
+ * stdio's buffer, so merging holds no whole stream of any run in memory:
+ * besides the in-memory table, a merge holds one stdio buffer per run and a
+ * few thousand positions. */
 
 typedef struct source {
     FILE *run;         /* NULL for the in-memory source */
@@ -248,14 +274,44 @@ typedef struct source {
     size_t next, count;
     uint8_t key[SHELF_MAX_KEY_BYTES];
     size_t key_len;    /* 0 once exhausted */
-    shelf_buf stream_buf;
-    const uint8_t *stream;
-    size_t stream_len;
+    const uint8_t *mem, *mem_end; /* in-memory source: the current stream */
+    uint64_t run_left; /* run source: bytes of the current stream not yet read */
 } source;
+
+/* The next byte of the source's current stream, or -1 at its end (or when
+ * the run file ends early: the caller then reports a damaged stream). */
+static int stream_byte(source *s)
+{
+    if (!s->run)
+        return s->mem < s->mem_end ? *s->mem++ : -1;
+    if (s->run_left == 0)
+        return -1;
+    s->run_left--;
+    int c = getc(s->run);
+    return c == EOF ? -1 : c;
+}
+
+static int stream_varint(source *s, uint64_t *out)
+{
+    uint64_t v = 0;
+    for (unsigned shift = 0; shift < 64; shift += 7) {
+        int c = stream_byte(s);
+        if (c < 0)
+            return -1;
+        v |= (uint64_t)(c & 0x7F) << shift;
+        if (!(c & 0x80)) {
+            *out = v;
+            return 0;
+        }
+    }
+    return -1;
+}
 
 static int source_advance_run(source *s, shelf_err *err)
 {
-    int key_len = fgetc(s->run);
+    while (s->run_left > 0 && getc(s->run) != EOF) /* the rest of a stream not read */
+        s->run_left--;
+    int key_len = getc(s->run);
     if (key_len == 0) {
         s->key_len = 0;
         return SHELF_OK;
@@ -265,21 +321,15 @@ static int source_advance_run(source *s, shelf_err *err)
         return shelf_errf(err, SHELF_ECORRUPT, "%s: run file truncated", s->path);
     uint64_t len = 0;
     for (unsigned shift = 0;; shift += 7) {
-        int c = fgetc(s->run);
+        int c = getc(s->run);
         if (c == EOF || shift > 63)
             return shelf_errf(err, SHELF_ECORRUPT, "%s: run file truncated", s->path);
         len |= (uint64_t)(c & 0x7F) << shift;
         if (!(c & 0x80))
             break;
     }
-    shelf_buf_reset(&s->stream_buf);
-    if (shelf_buf_reserve(&s->stream_buf, len) != SHELF_OK)
-        return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory reading run", s->path);
-    if (fread(s->stream_buf.data, 1, len, s->run) != len)
-        return shelf_errf(err, SHELF_ECORRUPT, "%s: run file truncated", s->path);
     s->key_len = (size_t)key_len;
-    s->stream = s->stream_buf.data;
-    s->stream_len = len;
+    s->run_left = len;
     return SHELF_OK;
 }
 
@@ -294,8 +344,8 @@ static int source_advance(source *s, shelf_err *err)
     term_acc *t = s->sorted[s->next++];
     memcpy(s->key, t->key, t->key_len);
     s->key_len = t->key_len;
-    s->stream = t->stream.data;
-    s->stream_len = t->stream.len;
+    s->mem = t->stream.data;
+    s->mem_end = t->stream.data + t->stream.len;
     return SHELF_OK;
 }
 
@@ -306,68 +356,89 @@ static int key_compare(const source *a, const source *b)
     return c ? c : (int)a->key_len - (int)b->key_len;
 }
 
-/* Per-term decoding state while feeding the postings writer. */
+#define FEED_CHUNK 4096
+
+/* Per-term decoding state while feeding the postings writer.  A document's
+ * positions go to the writer in chunks of FEED_CHUNK; its posting is ended
+ * when the next document (or the end of the term) comes, so a document whose
+ * postings were split over consecutive runs becomes one posting. */
 typedef struct term_feed {
     shelf_postwriter *post;
     const uint32_t *lengths;
     uint32_t doc_count;
-    uint32_t *positions;
-    size_t npos, cap;
+    uint32_t positions[FEED_CHUNK];
+    size_t npos;
     uint32_t doc;
     int have_doc;
 } term_feed;
 
-static int feed_emit(term_feed *f, shelf_err *err)
+static int feed_flush(term_feed *f, shelf_err *err)
+{
+    size_t n = f->npos;
+    f->npos = 0;
+    return shelf_postwriter_put_positions(f->post, f->positions, n, err);
+}
+
+static int feed_end_posting(term_feed *f, shelf_err *err)
 {
     if (!f->have_doc)
         return SHELF_OK;
     f->have_doc = 0;
-    if (f->doc >= f->doc_count)
-        return shelf_errf(err, SHELF_ECORRUPT, "postings name doc %u of %u", f->doc, f->doc_count);
-    return shelf_postwriter_add(f->post, f->doc, (uint32_t)f->npos, f->positions,
-                                f->lengths[f->doc], err);
+    int rc = feed_flush(f, err);
+    return rc == SHELF_OK ? shelf_postwriter_end_posting(f->post, f->doc, f->lengths[f->doc], err) : rc;
 }
 
-static int feed_position(term_feed *f, uint32_t pos)
+/* A document's first occurrence in a stream: a new posting, or the same
+ * document going on from the previous run. */
+static int feed_document(term_feed *f, uint32_t doc, shelf_err *err)
 {
-    if (f->npos == f->cap) {
-        size_t cap = f->cap ? f->cap * 2 : 64;
-        uint32_t *p = realloc(f->positions, cap * sizeof *p);
-        if (!p)
-            return SHELF_ENOMEM;
-        f->positions = p;
-        f->cap = cap;
-    }
-    f->positions[f->npos++] = pos;
+    if (f->have_doc && doc == f->doc)
+        return SHELF_OK;
+    int rc = feed_end_posting(f, err);
+    if (rc != SHELF_OK)
+        return rc;
+    if (doc >= f->doc_count)
+        return shelf_errf(err, SHELF_ECORRUPT, "postings name doc %u of %u", doc, f->doc_count);
+    f->doc = doc;
+    f->have_doc = 1;
     return SHELF_OK;
 }
 
-static int feed_section(term_feed *f, const uint8_t *p, const uint8_t *end, shelf_err *err)
+static int feed_position(term_feed *f, uint32_t pos, shelf_err *err)
+{
+    f->positions[f->npos++] = pos;
+    return f->npos == FEED_CHUNK ? feed_flush(f, err) : SHELF_OK;
+}
+
+/* Feed one source's stream of the current term. */
+static int feed_section(term_feed *f, source *s, shelf_err *err)
 {
     int64_t prev_doc = -1;
     uint32_t pos = 0;
-    while (p < end) {
-        uint64_t v, gap = 0;
-        if (shelf_varint_get(&p, end, &v) != 0)
-            return shelf_errf(err, SHELF_ECORRUPT, "damaged occurrence stream");
+    int started = 0;
+    uint64_t v, gap;
+    while (stream_varint(s, &v) == 0) {
         if (v & 1) {
-            if (shelf_varint_get(&p, end, &gap) != 0)
+            if (stream_varint(s, &gap) != 0 || prev_doc + (int64_t)gap + 1 > UINT32_MAX)
                 return shelf_errf(err, SHELF_ECORRUPT, "damaged occurrence stream");
-            int rc = feed_emit(f, err);
+            prev_doc = prev_doc + (int64_t)gap + 1;
+            int rc = feed_document(f, (uint32_t)prev_doc, err);
             if (rc != SHELF_OK)
                 return rc;
-            prev_doc = prev_doc + (int64_t)gap + 1;
-            f->doc = (uint32_t)prev_doc;
-            f->have_doc = 1;
-            f->npos = 0;
             pos = (uint32_t)(v >> 1);
-        } else {
+            started = 1;
+        } else if (started) {
             pos = pos + (uint32_t)(v >> 1) + 1;
-        }
-        if (!f->have_doc || feed_position(f, pos) != SHELF_OK)
+        } else {
             return shelf_errf(err, SHELF_ECORRUPT, "damaged occurrence stream");
+        }
+        int rc = feed_position(f, pos, err);
+        if (rc != SHELF_OK)
+            return rc;
     }
-    return feed_emit(f, err);
+    if ((s->run && s->run_left > 0) || (!s->run && s->mem < s->mem_end))
+        return shelf_errf(err, SHELF_ECORRUPT, "damaged occurrence stream");
+    return SHELF_OK;
 }
 
 static int merge_one_term(source *sources, size_t nsrc, const source *min, term_feed *feed,
@@ -380,18 +451,22 @@ static int merge_one_term(source *sources, size_t nsrc, const source *min, term_
     if (field != SHELF_FIELD_BODY && field != SHELF_FIELD_TITLE_ID)
         return shelf_errf(err, SHELF_ECORRUPT, "unknown field %u in a key", field);
     shelf_postwriter_begin_term(feed->post);
-    for (size_t i = 0; i < nsrc; i++) {
+    feed->have_doc = 0;
+    feed->npos = 0;
+    for (size_t i = 0; i < nsrc; i++) { /* runs in the order written, the table last */
         source *s = &sources[i];
         if (s->key_len != key_len || memcmp(s->key, key, key_len) != 0)
             continue;
-        int rc = feed_section(feed, s->stream, s->stream + s->stream_len, err);
+        int rc = feed_section(feed, s, err);
         if (rc == SHELF_OK)
             rc = source_advance(s, err);
         if (rc != SHELF_OK)
             return rc;
     }
+    int rc = feed_end_posting(feed, err);
     shelf_term_stats stats;
-    int rc = shelf_postwriter_end_term(feed->post, &stats, err);
+    if (rc == SHELF_OK)
+        rc = shelf_postwriter_end_term(feed->post, &stats, err);
     if (rc == SHELF_OK)
         rc = shelf_dictwriter_add(dict, key, key_len, &stats, err);
     return rc;
@@ -426,7 +501,6 @@ static void close_sources(source *sources, size_t nsrc)
             fclose(sources[i].run);
         free(sources[i].path);
         free(sources[i].sorted);
-        shelf_buf_free(&sources[i].stream_buf);
     }
 }
 
@@ -446,20 +520,24 @@ int shelf_inverter_finish(shelf_inverter *inv, shelf_dictwriter *dict, shelf_pos
 {
     size_t nsrc = 0;
     source *sources = calloc(inv->runs + 1, sizeof *sources);
-    if (!sources)
+    term_feed *feed = malloc(sizeof *feed);
+    if (!sources || !feed) {
+        free(sources);
+        free(feed);
         return shelf_errf(err, SHELF_ENOMEM, "out of memory merging runs");
-    term_feed feed = {.post = post, .doc_count = doc_count};
+    }
+    *feed = (term_feed){.post = post, .doc_count = doc_count};
     int rc = open_sources(inv, sources, &nsrc, err);
     uint64_t terms = 0;
     const source *min;
     while (rc == SHELF_OK && (min = smallest_key(sources, nsrc)) != NULL) {
-        feed.lengths = doc_lengths[min->key[0] == SHELF_FIELD_TITLE_ID ? 2 : 1];
-        rc = merge_one_term(sources, nsrc, min, &feed, dict, err);
+        feed->lengths = doc_lengths[min->key[0] == SHELF_FIELD_TITLE_ID ? 2 : 1];
+        rc = merge_one_term(sources, nsrc, min, feed, dict, err);
         terms++;
     }
     close_sources(sources, nsrc);
     free(sources);
-    free(feed.positions);
+    free(feed);
     *term_count = terms;
     return rc;
 }

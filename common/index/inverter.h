@@ -15,6 +15,9 @@
  * (summed tf, positions in order).  The merge reads runs through stdio
  * buffers and hands positions on in small chunks, so memory stays within the
  * budget (plus a few KiB per run) however large the corpus or one document.
+ * When SHELF_INVERTER_MAX_RUNS runs exist they are merged into one run the
+ * same way, so however small the budget, at most that many run files are
+ * ever open.
  *
  * Occurrence stream of one term (in memory and in runs), per occurrence:
  *   varint (delta << 1 | new_doc)    new_doc = 1 on a document's first occurrence
@@ -24,7 +27,8 @@
  * occurrence is -1, so every run's stream decodes on its own.
  *
  * Invariants: documents are added in increasing doc id order; positions
- * increase within a document and key (also across a run boundary).  Run files are named
+ * increase within a document and key (also across a run boundary).  Run
+ * files (the streams cut into chunks, see inverter.c) are named
  * "<prefix>run-N.tmp" and removed by finish or free.
  */
 #ifndef SHELF_INVERTER_H
@@ -36,6 +40,8 @@
 #include "index/dictwriter.h"
 #include "index/postwriter.h"
 #include "util/error.h"
+
+#define SHELF_INVERTER_MAX_RUNS 32
 
 typedef struct shelf_inverter shelf_inverter;
 
@@ -53,7 +59,7 @@ int shelf_inverter_end_doc(shelf_inverter *inv, shelf_err *err);
 
 /* Bytes currently held for postings (what the budget is compared with). */
 size_t shelf_inverter_memory(const shelf_inverter *inv);
-/* Runs written so far. */
+/* Runs written so far (counting those compacted since). */
 unsigned shelf_inverter_runs(const shelf_inverter *inv);
 
 /* Merge everything into the writers.  doc_lengths[field][doc] gives the

@@ -321,7 +321,7 @@ static int read_run_varint(source *s, uint64_t *out)
 {
     uint64_t v = 0;
     for (unsigned shift = 0; shift < 64; shift += 7) {
-        int c = getc(s->run);
+        int c = getc_unlocked(s->run); /* one thread reads a run */
         if (c == EOF)
             return -1;
         v |= (uint64_t)(c & 0x7F) << shift;
@@ -350,7 +350,7 @@ static int stream_byte(source *s)
             s->stream_done = true;
     }
     s->chunk_left--;
-    int c = getc(s->run);
+    int c = getc_unlocked(s->run); /* one thread reads a run */
     if (c == EOF)
         s->broken = s->stream_done = true;
     return c == EOF ? -1 : c;

@@ -27,8 +27,8 @@
 #include "index/analyzed.h"
 
 #define PIPELINE_WINDOW 32
-#define PIPELINE_BYTES ((uint64_t)8 << 20)
-#define PIPELINE_ANALYSE_MAX ((size_t)1 << 20)
+#define PIPELINE_BYTES ((uint64_t)4 << 20)
+#define PIPELINE_ANALYSE_MAX ((size_t)256 << 10)
 #define PIPELINE_KEEP_BYTES ((size_t)256 << 10)
 
 typedef struct pipeline pipeline;

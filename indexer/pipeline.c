@@ -6,9 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef struct slot {
     bool ready; /* the worker is done: the writer may take it */
+    bool analysed;
+    uint64_t bytes; /* the file's size when submitted (the byte window) */
     char *path;
     int rc;
     shelf_err err;
@@ -26,6 +29,7 @@ struct pipeline {
     uint64_t submitted;        /* next sequence number to hand out */
     uint64_t claimed;          /* next sequence number a worker takes */
     uint64_t consumed;         /* next sequence number the writer takes */
+    uint64_t bytes_in_flight;  /* sizes of the files submitted, not consumed */
     bool closing, stopped;
     unsigned workers;
     pthread_t *threads;
@@ -38,7 +42,8 @@ struct pipeline {
 static void process(pipeline *p, shelf_analyzer *a, slot *s)
 {
     s->rc = shelf_extract_file(s->path, &s->ex, &s->err);
-    if (s->rc == SHELF_OK && a &&
+    s->analysed = s->rc == SHELF_OK && a && s->ex.len <= PIPELINE_ANALYSE_MAX;
+    if (s->analysed &&
         shelf_analyze_document(a, s->ex.text, s->ex.len, s->ex.title, s->ex.title_len, &s->an) != SHELF_OK)
         s->rc = shelf_errf(&s->err, SHELF_ENOMEM, "%s: out of memory analysing", s->path);
 }
@@ -72,6 +77,8 @@ static void release(slot *s)
 {
     if (s->rc == SHELF_OK)
         shelf_extracted_free(&s->ex);
+    if (s->an.body.cap + s->an.title.cap + s->an.checkpoints.cap > PIPELINE_KEEP_BYTES)
+        shelf_analyzed_free(&s->an);
     free(s->path);
     s->path = NULL;
 }
@@ -88,7 +95,8 @@ static void *writer_main(void *arg)
             break;
         pthread_mutex_unlock(&p->mu);
         pthread_mutex_lock(&p->writer_mu);
-        int stop = p->stopped ? 0 : p->consume(p->ctx, s->path, s->rc, &s->err, &s->ex, &s->an);
+        const shelf_analyzed *an = s->analysed ? &s->an : NULL;
+        int stop = p->stopped ? 0 : p->consume(p->ctx, s->path, s->rc, &s->err, &s->ex, an);
         pthread_mutex_unlock(&p->writer_mu);
         release(s);
         pthread_mutex_lock(&p->mu);
@@ -96,6 +104,7 @@ static void *writer_main(void *arg)
             p->stopped = true;
         s->ready = false;
         p->consumed++;
+        p->bytes_in_flight -= s->bytes;
         pthread_cond_signal(&p->space);
     }
     pthread_mutex_unlock(&p->mu);
@@ -124,17 +133,29 @@ pipeline *pipeline_start(unsigned workers, const char *language, pipeline_consum
     return p;
 }
 
+/* Is there room for one more file of this size? */
+static bool has_room(const pipeline *p, uint64_t bytes)
+{
+    uint64_t in_flight = p->submitted - p->consumed;
+    return in_flight == 0 || (in_flight < PIPELINE_WINDOW && p->bytes_in_flight + bytes <= PIPELINE_BYTES);
+}
+
 int pipeline_submit(pipeline *p, const char *path)
 {
     char *copy = strdup(path);
+    struct stat st;
+    uint64_t bytes = stat(path, &st) == 0 && st.st_size > 0 ? (uint64_t)st.st_size : 0;
     pthread_mutex_lock(&p->mu);
-    while (p->submitted - p->consumed >= PIPELINE_WINDOW && !p->stopped)
+    while (!has_room(p, bytes) && !p->stopped)
         pthread_cond_wait(&p->space, &p->mu);
     int stopped = p->stopped || !copy;
     if (!stopped) {
         slot *s = &p->ring[p->submitted % PIPELINE_WINDOW];
         s->ready = false; /* s->an keeps its buffers from the slot's last use */
         s->rc = SHELF_OK;
+        s->analysed = false;
+        s->bytes = bytes;
+        p->bytes_in_flight += bytes;
         shelf_err_clear(&s->err);
         memset(&s->ex, 0, sizeof s->ex);
         p->submitted++;

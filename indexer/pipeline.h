@@ -6,7 +6,13 @@
  *   walk (caller's thread) --paths--> N workers: read, hash, analyse
  *        --results, reordered by sequence number--> writer thread: consume()
  *
- * At most PIPELINE_WINDOW documents are in flight, which bounds memory.  The
+ * Memory is bounded by two windows: at most PIPELINE_WINDOW documents, and
+ * at most PIPELINE_BYTES of source files, are in flight (a larger file waits
+ * until nothing else is in flight, and the next file waits for it: it is read
+ * alone).  Workers analyse only texts of at most PIPELINE_ANALYSE_MAX bytes;
+ * a larger one reaches the consumer unanalysed (an == NULL) and is analysed
+ * while it is inverted, so its token list is never held whole.  A slot's
+ * analysis buffers are kept for reuse only up to PIPELINE_KEEP_BYTES.  The
  * index writer is shared between the walk (which asks it whether a file
  * changed) and the writer thread: both hold the pipeline's writer lock while
  * they use it (pipeline_lock / pipeline_unlock around the walk's calls; the
@@ -15,16 +21,22 @@
 #ifndef SHELF_PIPELINE_H
 #define SHELF_PIPELINE_H
 
+#include <stdint.h>
+
 #include "extract/extract.h"
 #include "index/analyzed.h"
 
 #define PIPELINE_WINDOW 32
+#define PIPELINE_BYTES ((uint64_t)4 << 20)
+#define PIPELINE_ANALYSE_MAX ((size_t)256 << 10)
+#define PIPELINE_KEEP_BYTES ((size_t)256 << 10)
 
 typedef struct pipeline pipeline;
 
 /* Called on the writer thread, in submission order.  rc is the extraction's
- * status (err says why when not SHELF_OK); ex and an are valid when it is OK
- * and are freed after the call.  Returns nonzero to stop everything. */
+ * status (err says why when not SHELF_OK); ex is valid when it is OK, an
+ * when it is OK and the document was analysed (else NULL); both are freed
+ * after the call.  Returns nonzero to stop everything. */
 typedef int (*pipeline_consume)(void *ctx, const char *path, int rc, const shelf_err *err,
                                 shelf_extracted *ex, const shelf_analyzed *an);
 

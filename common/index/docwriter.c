@@ -244,18 +244,136 @@ static void write_record(shelf_docwriter *w, const shelf_docinfo *info, uint64_t
     shelf_fw_write(&w->docs, rec, sizeof rec);
 }
 
+/* ---- a large record: a block of its own, compressed as it streams ----
+ *
+ * A record of SHELF_STORE_STREAM_MIN text bytes or more is never copied into
+ * a block buffer: its pieces (length, text, checkpoints and layout) are
+ * deflated twice in 64 KiB steps, first only to learn the compressed length
+ * the block header needs, then into the file.  Deflate is deterministic, so
+ * both passes give the same bytes. */
+
+typedef struct record_pieces {
+    const uint8_t *data[3];
+    size_t len[3];
+} record_pieces;
+
+static int deflate_pieces(shelf_docwriter *w, const record_pieces *r, shelf_fwriter *out,
+                          uLong *packed_len)
+{
+    if (!w->deflater_ready) {
+        memset(&w->deflater, 0, sizeof w->deflater);
+        if (deflateInit(&w->deflater, SHELF_STORE_ZLIB_LEVEL) != Z_OK)
+            return SHELF_ENOMEM;
+        w->deflater_ready = true;
+    } else if (deflateReset(&w->deflater) != Z_OK) {
+        return SHELF_ENOMEM;
+    }
+    z_stream *z = &w->deflater;
+    uint8_t chunk[1 << 16];
+    int zrc = Z_OK;
+    for (int i = 0; i < 3 && zrc != Z_STREAM_END; i++) {
+        z->next_in = (Bytef *)r->data[i];
+        z->avail_in = (uInt)r->len[i];
+        int flush = i == 2 ? Z_FINISH : Z_NO_FLUSH;
+        do {
+            z->next_out = chunk;
+            z->avail_out = sizeof chunk;
+            zrc = deflate(z, flush);
+            if (zrc == Z_STREAM_ERROR)
+                return SHELF_ENOMEM;
+            if (out)
+                shelf_fw_write(out, chunk, sizeof chunk - z->avail_out);
+        } while (z->avail_in > 0 || (flush == Z_FINISH && zrc != Z_STREAM_END));
+    }
+    *packed_len = z->total_out;
+    return SHELF_OK;
+}
+
+/* With a compressor thread: wait until it has written every queued block,
+ * so that the deflater and the store file are the caller's. */
+static void wait_for_compressor(shelf_docwriter *w)
+{
+    shelf_block_queue *q = w->queue;
+    if (!q)
+        return;
+    pthread_mutex_lock(&q->mu);
+    while (q->count > 0)
+        pthread_cond_wait(&q->changed, &q->mu);
+    pthread_mutex_unlock(&q->mu);
+}
+
+static int write_large_block(shelf_docwriter *w, const char *text, size_t text_len,
+                             const uint64_t *checkpoints, size_t count, const shelf_layout *layout,
+                             shelf_err *err)
+{
+    shelf_buf head = SHELF_BUF_INIT, tail = SHELF_BUF_INIT;
+    static const shelf_layout none = SHELF_LAYOUT_INIT;
+    int rc = shelf_buf_put_varint(&head, text_len) || shelf_buf_put_varint(&tail, count) ? SHELF_ENOMEM
+                                                                                          : SHELF_OK;
+    for (size_t i = 0, prev = 0; rc == SHELF_OK && i < count; prev = checkpoints[i++])
+        rc = shelf_buf_put_varint(&tail, checkpoints[i] - prev);
+    if (rc == SHELF_OK)
+        rc = shelf_layout_encode(&tail, layout ? layout : &none);
+    record_pieces r = {{head.data, (const uint8_t *)text, tail.data}, {head.len, text_len, tail.len}};
+    uint64_t raw_len = (uint64_t)head.len + text_len + tail.len;
+    uint64_t offset = w->store.offset;
+    uLong packed_len = 0;
+    if (rc == SHELF_OK && raw_len > UINT32_MAX)
+        rc = SHELF_EINVAL;
+    if (rc == SHELF_OK)
+        rc = deflate_pieces(w, &r, NULL, &packed_len);
+    if (rc == SHELF_OK && shelf_buf_append(&w->block_offsets, &offset, sizeof offset) != SHELF_OK)
+        rc = SHELF_ENOMEM;
+    if (rc == SHELF_OK) {
+        shelf_fw_u32(&w->store, (uint32_t)raw_len);
+        shelf_fw_u32(&w->store, (uint32_t)packed_len);
+        rc = deflate_pieces(w, &r, &w->store, &packed_len);
+    }
+    shelf_buf_free(&head);
+    shelf_buf_free(&tail);
+    if (rc == SHELF_EINVAL)
+        return shelf_errf(err, rc, "%s: document too large for the store (over 4 GiB)", w->store.path);
+    if (rc != SHELF_OK)
+        return shelf_errf(err, rc, "%s: out of memory compressing a document", w->store.path);
+    w->block_count++;
+    if (w->store.status != SHELF_OK && err)
+        *err = w->store.err;
+    return w->store.status;
+}
+
+/* Put the record in the store: appended to the block being filled, or in a
+ * block of its own when large.  *store_block and *inblock say where. */
+static int store_record(shelf_docwriter *w, const char *text, size_t text_len,
+                        const uint64_t *checkpoints, size_t checkpoint_count,
+                        const shelf_layout *layout, uint64_t *store_block, uint32_t *inblock,
+                        shelf_err *err)
+{
+    size_t record_estimate = text_len + 5 * checkpoint_count + 20;
+    bool large = text_len >= SHELF_STORE_STREAM_MIN;
+    if (w->raw.len > 0 && (large || w->raw.len + record_estimate > SHELF_STORE_BLOCK_TARGET) &&
+        flush_store_block(w, err) != SHELF_OK)
+        return err ? err->code : SHELF_EIO;
+    *store_block = w->block_count; /* the block being filled */
+    *inblock = (uint32_t)w->raw.len;
+    if (large) {
+        wait_for_compressor(w);
+        return write_large_block(w, text, text_len, checkpoints, checkpoint_count, layout, err);
+    }
+    if (append_store_record(w, text, text_len, checkpoints, checkpoint_count, layout) != SHELF_OK)
+        return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", w->store.path);
+    return SHELF_OK;
+}
+
 int shelf_docwriter_add(shelf_docwriter *w, const shelf_docinfo *info, const char *text,
                         size_t text_len, const uint64_t *checkpoints, size_t checkpoint_count,
                         const shelf_layout *layout, shelf_err *err)
 {
-    size_t record_estimate = text_len + 5 * checkpoint_count + 20;
-    if (w->raw.len > 0 && w->raw.len + record_estimate > SHELF_STORE_BLOCK_TARGET &&
-        flush_store_block(w, err) != SHELF_OK)
-        return err ? err->code : SHELF_EIO;
-    uint64_t store_block = w->block_count; /* the block being filled */
-    uint32_t inblock = (uint32_t)w->raw.len;
-    if (append_store_record(w, text, text_len, checkpoints, checkpoint_count, layout) != SHELF_OK)
-        return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", w->store.path);
+    uint64_t store_block = 0;
+    uint32_t inblock = 0;
+    int rc = store_record(w, text, text_len, checkpoints, checkpoint_count, layout, &store_block,
+                          &inblock, err);
+    if (rc != SHELF_OK)
+        return rc;
     uint64_t heap_offset = w->heap_len;
     if (append_heap_entry(w, info) != SHELF_OK)
         return shelf_errno(err, errno, "%s: cannot write temporary heap", w->docs.path);

@@ -9,8 +9,11 @@
  * compressor thread (open with async) while the caller goes on adding
  * documents; blocks are written in order either way, and the files are the
  * same.  Memory: the block being filled plus, with async, at most
- * SHELF_STORE_QUEUE blocks waiting; the heap spills to an unlinked temporary
- * file and is appended at finish.
+ * SHELF_STORE_QUEUE blocks waiting; a document of SHELF_STORE_STREAM_MIN
+ * text bytes or more gets a block of its own, compressed straight from the
+ * caller's text into the file (never copied), so no buffer grows with one
+ * document; the heap spills to an unlinked temporary file and is appended at
+ * finish.
  */
 #ifndef SHELF_DOCWRITER_H
 #define SHELF_DOCWRITER_H
@@ -28,6 +31,7 @@
 #include "util/buf.h"
 
 #define SHELF_STORE_QUEUE 4
+#define SHELF_STORE_STREAM_MIN ((size_t)1 << 20)
 
 typedef struct shelf_docinfo {
     const char *path;

@@ -8,6 +8,7 @@
 #include "util/buf.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,14 +33,24 @@ struct shelf_inverter {
     size_t slot_count; /* power of two */
     size_t term_count;
     size_t memory;
-    unsigned runs;
+    unsigned runs;    /* run files now (run-0 .. run-(runs-1)) */
+    unsigned spilled; /* runs written in all, before any compaction */
 };
 
 /* ---- the term table ---- */
 
+/* What malloc really takes for a block of n bytes (glibc: an 8-byte header,
+ * 16-byte granules, 32 bytes at least), so that the budget counts the
+ * allocator's overhead of millions of small blocks too. */
+static size_t heap_bytes(size_t n)
+{
+    size_t chunk = (n + 8 + 15) & ~(size_t)15;
+    return n == 0 ? 0 : chunk < 32 ? 32 : chunk;
+}
+
 static size_t term_overhead(size_t key_len)
 {
-    return sizeof(term_acc) + key_len + 2 * sizeof(term_acc *);
+    return heap_bytes(sizeof(term_acc) + key_len);
 }
 
 static int table_grow(shelf_inverter *inv)
@@ -57,7 +68,7 @@ static int table_grow(shelf_inverter *inv)
             j = (j + 1) & (count - 1);
         slots[j] = t;
     }
-    inv->memory += (count - inv->slot_count) * sizeof *slots;
+    inv->memory += heap_bytes(count * sizeof *slots) - heap_bytes(inv->slot_count * sizeof *slots);
     free(inv->slots);
     inv->slots = slots;
     inv->slot_count = count;
@@ -99,7 +110,7 @@ static void table_clear(shelf_inverter *inv)
         inv->slots[i] = NULL;
     }
     inv->term_count = 0;
-    inv->memory = inv->slot_count * sizeof *inv->slots;
+    inv->memory = heap_bytes(inv->slot_count * sizeof *inv->slots);
 }
 
 static int compare_terms(const void *a, const void *b)
@@ -165,8 +176,8 @@ void shelf_inverter_free(shelf_inverter *inv)
     free(inv);
 }
 
-int shelf_inverter_add(shelf_inverter *inv, const uint8_t *key, size_t key_len, uint32_t doc,
-                       uint32_t position, shelf_err *err)
+static int add_occurrence(shelf_inverter *inv, const uint8_t *key, size_t key_len, uint32_t doc,
+                          uint32_t position, shelf_err *err)
 {
     term_acc *t = table_find_or_add(inv, key, key_len);
     if (!t)
@@ -183,11 +194,50 @@ int shelf_inverter_add(shelf_inverter *inv, const uint8_t *key, size_t key_len, 
         rc = shelf_buf_put_varint(&t->stream, (uint64_t)(position - t->last_pos - 1) << 1);
     }
     t->last_pos = position;
-    inv->memory += t->stream.cap - old_cap;
+    inv->memory += heap_bytes(t->stream.cap) - heap_bytes(old_cap);
     if (rc != SHELF_OK)
         return shelf_errf(err, SHELF_ENOMEM, "out of memory while inverting");
     return SHELF_OK;
 }
+
+/* ---- run files ----
+ *
+ * A run is its terms in key order, each as key_len:u8, key, then its stream
+ * in chunks (varint length > 0, bytes) ended by a varint 0; a key_len of 0
+ * ends the file.  Chunks let a merged stream be written without knowing its
+ * length first. */
+
+static int put_varint(FILE *f, uint64_t v)
+{
+    uint8_t bytes[SHELF_VARINT_MAX];
+    size_t n = shelf_varint_put(bytes, v);
+    return fwrite(bytes, 1, n, f) == n ? 0 : -1;
+}
+
+static int put_chunk(FILE *f, const uint8_t *data, size_t len)
+{
+    if (len == 0)
+        return 0;
+    return put_varint(f, len) == 0 && fwrite(data, 1, len, f) == len ? 0 : -1;
+}
+
+static int put_key(FILE *f, const uint8_t *key, size_t key_len)
+{
+    return fputc((int)key_len, f) != EOF && fwrite(key, 1, key_len, f) == key_len ? 0 : -1;
+}
+
+static int close_run_file(FILE *f, const char *path, int rc, shelf_err *err)
+{
+    if (f && rc == SHELF_OK && (fputc(0, f) == EOF || fflush(f) != 0))
+        rc = shelf_errno(err, errno, "%s: cannot write run file", path);
+    if (f && fclose(f) != 0 && rc == SHELF_OK)
+        rc = shelf_errno(err, errno, "%s: cannot write run file", path);
+    if (rc != SHELF_OK && path)
+        unlink(path);
+    return rc;
+}
+
+static int compact_runs(shelf_inverter *inv, shelf_err *err);
 
 static int write_run(shelf_inverter *inv, shelf_err *err)
 {
@@ -201,24 +251,32 @@ static int write_run(shelf_inverter *inv, shelf_err *err)
         rc = shelf_errno(err, errno, "%s: cannot create run file", path);
     for (size_t i = 0; rc == SHELF_OK && i < inv->term_count; i++) {
         term_acc *t = sorted[i];
-        uint8_t len[SHELF_VARINT_MAX];
-        size_t n = shelf_varint_put(len, t->stream.len);
-        if (fputc(t->key_len, f) == EOF || fwrite(t->key, 1, t->key_len, f) != t->key_len ||
-            fwrite(len, 1, n, f) != n || fwrite(t->stream.data, 1, t->stream.len, f) != t->stream.len)
+        if (put_key(f, t->key, t->key_len) != 0 || put_chunk(f, t->stream.data, t->stream.len) != 0 ||
+            put_varint(f, 0) != 0)
             rc = shelf_errno(err, errno, "%s: cannot write run file", path);
     }
-    if (f && rc == SHELF_OK && (fputc(0, f) == EOF || fflush(f) != 0))
-        rc = shelf_errno(err, errno, "%s: cannot write run file", path);
-    if (f && fclose(f) != 0 && rc == SHELF_OK)
-        rc = shelf_errno(err, errno, "%s: cannot write run file", path);
+    rc = close_run_file(f, path, rc, err);
     if (rc == SHELF_OK) {
         inv->runs++;
+        inv->spilled++;
         table_clear(inv);
-    } else if (path) {
-        unlink(path);
     }
     free(sorted);
     free(path);
+    if (rc == SHELF_OK && inv->runs == SHELF_INVERTER_MAX_RUNS)
+        rc = compact_runs(inv, err);
+    return rc;
+}
+
+/* The budget is checked at every occurrence, so one document with millions
+ * of distinct words spills mid-document: its postings of a term may then
+ * begin in one run and go on in the next (the merge joins them). */
+int shelf_inverter_add(shelf_inverter *inv, const uint8_t *key, size_t key_len, uint32_t doc,
+                       uint32_t position, shelf_err *err)
+{
+    int rc = add_occurrence(inv, key, key_len, doc, position, err);
+    if (rc == SHELF_OK && inv->memory > inv->budget && inv->term_count > 0)
+        rc = write_run(inv, err);
     return rc;
 }
 
@@ -236,10 +294,15 @@ size_t shelf_inverter_memory(const shelf_inverter *inv)
 
 unsigned shelf_inverter_runs(const shelf_inverter *inv)
 {
-    return inv->runs;
+    return inv->spilled;
 }
 
-/* ---- merging: a source is a run file or the sorted in-memory table ---- */
+/* ---- merging: a source is a run file or the sorted in-memory table ----
+ *
+ * A run's stream is decoded straight from its file, byte by byte through
+ * stdio's buffer, so merging holds no whole stream of any run in memory:
+ * besides the in-memory table, a merge holds one stdio buffer per run and a
+ * few KiB for its output. */
 
 typedef struct source {
     FILE *run;         /* NULL for the in-memory source */
@@ -248,14 +311,72 @@ typedef struct source {
     size_t next, count;
     uint8_t key[SHELF_MAX_KEY_BYTES];
     size_t key_len;    /* 0 once exhausted */
-    shelf_buf stream_buf;
-    const uint8_t *stream;
-    size_t stream_len;
+    const uint8_t *mem, *mem_end; /* in-memory source: the current stream */
+    uint64_t chunk_left; /* run source: bytes of the current chunk not yet read */
+    bool stream_done;  /* run source: the current stream's end was read */
+    bool broken;       /* run source: the file ended inside a stream */
 } source;
+
+static int read_run_varint(source *s, uint64_t *out)
+{
+    uint64_t v = 0;
+    for (unsigned shift = 0; shift < 64; shift += 7) {
+        int c = getc_unlocked(s->run); /* one thread reads a run */
+        if (c == EOF)
+            return -1;
+        v |= (uint64_t)(c & 0x7F) << shift;
+        if (!(c & 0x80)) {
+            *out = v;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* The next byte of the source's current stream, or -1 at its end (or when
+ * the run file is damaged: then s->broken is set). */
+static int stream_byte(source *s)
+{
+    if (!s->run)
+        return s->mem < s->mem_end ? *s->mem++ : -1;
+    while (s->chunk_left == 0) {
+        if (s->stream_done)
+            return -1;
+        if (read_run_varint(s, &s->chunk_left) != 0) {
+            s->broken = s->stream_done = true;
+            return -1;
+        }
+        if (s->chunk_left == 0)
+            s->stream_done = true;
+    }
+    s->chunk_left--;
+    int c = getc_unlocked(s->run); /* one thread reads a run */
+    if (c == EOF)
+        s->broken = s->stream_done = true;
+    return c == EOF ? -1 : c;
+}
+
+static int stream_varint(source *s, uint64_t *out)
+{
+    uint64_t v = 0;
+    for (unsigned shift = 0; shift < 64; shift += 7) {
+        int c = stream_byte(s);
+        if (c < 0)
+            return -1;
+        v |= (uint64_t)(c & 0x7F) << shift;
+        if (!(c & 0x80)) {
+            *out = v;
+            return 0;
+        }
+    }
+    return -1;
+}
 
 static int source_advance_run(source *s, shelf_err *err)
 {
-    int key_len = fgetc(s->run);
+    while (stream_byte(s) >= 0) /* the rest of a stream not read */
+        ;
+    int key_len = s->broken ? EOF : getc(s->run);
     if (key_len == 0) {
         s->key_len = 0;
         return SHELF_OK;
@@ -263,23 +384,9 @@ static int source_advance_run(source *s, shelf_err *err)
     if (key_len == EOF || key_len > SHELF_MAX_KEY_BYTES ||
         fread(s->key, 1, (size_t)key_len, s->run) != (size_t)key_len)
         return shelf_errf(err, SHELF_ECORRUPT, "%s: run file truncated", s->path);
-    uint64_t len = 0;
-    for (unsigned shift = 0;; shift += 7) {
-        int c = fgetc(s->run);
-        if (c == EOF || shift > 63)
-            return shelf_errf(err, SHELF_ECORRUPT, "%s: run file truncated", s->path);
-        len |= (uint64_t)(c & 0x7F) << shift;
-        if (!(c & 0x80))
-            break;
-    }
-    shelf_buf_reset(&s->stream_buf);
-    if (shelf_buf_reserve(&s->stream_buf, len) != SHELF_OK)
-        return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory reading run", s->path);
-    if (fread(s->stream_buf.data, 1, len, s->run) != len)
-        return shelf_errf(err, SHELF_ECORRUPT, "%s: run file truncated", s->path);
     s->key_len = (size_t)key_len;
-    s->stream = s->stream_buf.data;
-    s->stream_len = len;
+    s->chunk_left = 0;
+    s->stream_done = false;
     return SHELF_OK;
 }
 
@@ -294,8 +401,8 @@ static int source_advance(source *s, shelf_err *err)
     term_acc *t = s->sorted[s->next++];
     memcpy(s->key, t->key, t->key_len);
     s->key_len = t->key_len;
-    s->stream = t->stream.data;
-    s->stream_len = t->stream.len;
+    s->mem = t->stream.data;
+    s->mem_end = t->stream.data + t->stream.len;
     return SHELF_OK;
 }
 
@@ -306,102 +413,232 @@ static int key_compare(const source *a, const source *b)
     return c ? c : (int)a->key_len - (int)b->key_len;
 }
 
-/* Per-term decoding state while feeding the postings writer. */
-typedef struct term_feed {
-    shelf_postwriter *post;
-    const uint32_t *lengths;
-    uint32_t doc_count;
-    uint32_t *positions;
-    size_t npos, cap;
-    uint32_t doc;
-    int have_doc;
-} term_feed;
+/* ---- sinks: where a merged term goes ----
+ *
+ * Occurrences reach a sink as (doc, position) in order: docs never
+ * decrease, and an occurrence with the doc of the one before continues that
+ * document (its postings were split over consecutive runs), so a sink makes
+ * one posting of it. */
 
-static int feed_emit(term_feed *f, shelf_err *err)
+typedef struct sink sink;
+struct sink {
+    int (*begin_term)(sink *k, const uint8_t *key, size_t key_len, shelf_err *err);
+    int (*occurrence)(sink *k, uint32_t doc, uint32_t pos, shelf_err *err);
+    int (*end_term)(sink *k, const uint8_t *key, size_t key_len, shelf_err *err);
+};
+
+#define FEED_CHUNK 4096
+
+/* The final merge: postings and dictionary.  A document's positions go to
+ * the postings writer in chunks of FEED_CHUNK; its posting is ended when the
+ * next document (or the end of the term) comes. */
+typedef struct postings_sink {
+    sink ops; /* first: a sink * is a postings_sink * */
+    shelf_postwriter *post;
+    shelf_dictwriter *dict;
+    const uint32_t *const *doc_lengths;
+    const uint32_t *lengths; /* of the current term's field */
+    uint32_t doc_count;
+    uint32_t positions[FEED_CHUNK];
+    size_t npos;
+    uint32_t doc;
+    bool have_doc;
+    uint64_t terms;
+} postings_sink;
+
+static int postings_flush(postings_sink *f, shelf_err *err)
+{
+    size_t n = f->npos;
+    f->npos = 0;
+    return shelf_postwriter_put_positions(f->post, f->positions, n, err);
+}
+
+static int postings_end_posting(postings_sink *f, shelf_err *err)
 {
     if (!f->have_doc)
         return SHELF_OK;
-    f->have_doc = 0;
-    if (f->doc >= f->doc_count)
-        return shelf_errf(err, SHELF_ECORRUPT, "postings name doc %u of %u", f->doc, f->doc_count);
-    return shelf_postwriter_add(f->post, f->doc, (uint32_t)f->npos, f->positions,
-                                f->lengths[f->doc], err);
+    f->have_doc = false;
+    int rc = postings_flush(f, err);
+    return rc == SHELF_OK ? shelf_postwriter_end_posting(f->post, f->doc, f->lengths[f->doc], err) : rc;
 }
 
-static int feed_position(term_feed *f, uint32_t pos)
+static int postings_begin_term(sink *k, const uint8_t *key, size_t key_len, shelf_err *err)
 {
-    if (f->npos == f->cap) {
-        size_t cap = f->cap ? f->cap * 2 : 64;
-        uint32_t *p = realloc(f->positions, cap * sizeof *p);
-        if (!p)
-            return SHELF_ENOMEM;
-        f->positions = p;
-        f->cap = cap;
-    }
-    f->positions[f->npos++] = pos;
+    postings_sink *f = (postings_sink *)k;
+    (void)key_len;
+    if (key[0] != SHELF_FIELD_BODY && key[0] != SHELF_FIELD_TITLE_ID)
+        return shelf_errf(err, SHELF_ECORRUPT, "unknown field %u in a key", key[0]);
+    f->lengths = f->doc_lengths[key[0] == SHELF_FIELD_TITLE_ID ? 2 : 1];
+    f->have_doc = false;
+    f->npos = 0;
+    shelf_postwriter_begin_term(f->post);
     return SHELF_OK;
 }
 
-static int feed_section(term_feed *f, const uint8_t *p, const uint8_t *end, shelf_err *err)
+static int postings_occurrence(sink *k, uint32_t doc, uint32_t pos, shelf_err *err)
 {
-    int64_t prev_doc = -1;
-    uint32_t pos = 0;
-    while (p < end) {
-        uint64_t v, gap = 0;
-        if (shelf_varint_get(&p, end, &v) != 0)
-            return shelf_errf(err, SHELF_ECORRUPT, "damaged occurrence stream");
-        if (v & 1) {
-            if (shelf_varint_get(&p, end, &gap) != 0)
-                return shelf_errf(err, SHELF_ECORRUPT, "damaged occurrence stream");
-            int rc = feed_emit(f, err);
-            if (rc != SHELF_OK)
-                return rc;
-            prev_doc = prev_doc + (int64_t)gap + 1;
-            f->doc = (uint32_t)prev_doc;
-            f->have_doc = 1;
-            f->npos = 0;
-            pos = (uint32_t)(v >> 1);
-        } else {
-            pos = pos + (uint32_t)(v >> 1) + 1;
-        }
-        if (!f->have_doc || feed_position(f, pos) != SHELF_OK)
-            return shelf_errf(err, SHELF_ECORRUPT, "damaged occurrence stream");
+    postings_sink *f = (postings_sink *)k;
+    if (!f->have_doc || doc != f->doc) {
+        int rc = postings_end_posting(f, err);
+        if (rc != SHELF_OK)
+            return rc;
+        if (doc >= f->doc_count)
+            return shelf_errf(err, SHELF_ECORRUPT, "postings name doc %u of %u", doc, f->doc_count);
+        f->doc = doc;
+        f->have_doc = true;
     }
-    return feed_emit(f, err);
+    f->positions[f->npos++] = pos;
+    return f->npos == FEED_CHUNK ? postings_flush(f, err) : SHELF_OK;
 }
 
-static int merge_one_term(source *sources, size_t nsrc, const source *min, term_feed *feed,
-                          shelf_dictwriter *dict, shelf_err *err)
+static int postings_end_term(sink *k, const uint8_t *key, size_t key_len, shelf_err *err)
+{
+    postings_sink *f = (postings_sink *)k;
+    int rc = postings_end_posting(f, err);
+    shelf_term_stats stats;
+    if (rc == SHELF_OK)
+        rc = shelf_postwriter_end_term(f->post, &stats, err);
+    if (rc == SHELF_OK)
+        rc = shelf_dictwriter_add(f->dict, key, key_len, &stats, err);
+    f->terms++;
+    return rc;
+}
+
+/* Compaction: the runs merged into one run, streams re-encoded as one. */
+typedef struct run_sink {
+    sink ops; /* first */
+    FILE *f;
+    const char *path;
+    uint8_t chunk[1 << 16];
+    size_t len;
+    bool have_doc;
+    uint32_t doc, pos;
+} run_sink;
+
+static int run_sink_flush(run_sink *r, shelf_err *err)
+{
+    size_t n = r->len;
+    r->len = 0;
+    if (put_chunk(r->f, r->chunk, n) != 0)
+        return shelf_errno(err, errno, "%s: cannot write run file", r->path);
+    return SHELF_OK;
+}
+
+static int run_begin_term(sink *k, const uint8_t *key, size_t key_len, shelf_err *err)
+{
+    run_sink *r = (run_sink *)k;
+    r->have_doc = false;
+    if (put_key(r->f, key, key_len) != 0)
+        return shelf_errno(err, errno, "%s: cannot write run file", r->path);
+    return SHELF_OK;
+}
+
+static int run_occurrence(sink *k, uint32_t doc, uint32_t pos, shelf_err *err)
+{
+    run_sink *r = (run_sink *)k;
+    if (r->len + 2 * SHELF_VARINT_MAX > sizeof r->chunk && run_sink_flush(r, err) != SHELF_OK)
+        return err ? err->code : SHELF_EIO;
+    if (r->have_doc && doc == r->doc) {
+        if (pos <= r->pos)
+            return shelf_errf(err, SHELF_ECORRUPT, "%s: positions out of order", r->path);
+        r->len += shelf_varint_put(r->chunk + r->len, (uint64_t)(pos - r->pos - 1) << 1);
+    } else {
+        int64_t prev = r->have_doc ? (int64_t)r->doc : -1;
+        if ((int64_t)doc <= prev)
+            return shelf_errf(err, SHELF_ECORRUPT, "%s: documents out of order", r->path);
+        r->len += shelf_varint_put(r->chunk + r->len, (uint64_t)pos << 1 | 1);
+        r->len += shelf_varint_put(r->chunk + r->len, (uint64_t)((int64_t)doc - prev - 1));
+    }
+    r->have_doc = true;
+    r->doc = doc;
+    r->pos = pos;
+    return SHELF_OK;
+}
+
+static int run_end_term(sink *k, const uint8_t *key, size_t key_len, shelf_err *err)
+{
+    run_sink *r = (run_sink *)k;
+    (void)key;
+    (void)key_len;
+    int rc = run_sink_flush(r, err);
+    if (rc == SHELF_OK && put_varint(r->f, 0) != 0)
+        rc = shelf_errno(err, errno, "%s: cannot write run file", r->path);
+    return rc;
+}
+
+/* ---- the k-way merge ---- */
+
+/* Feed one source's stream of the current term to the sink. */
+static int feed_section(source *s, sink *k, shelf_err *err)
+{
+    int64_t doc = -1;
+    uint32_t pos = 0;
+    uint64_t v, gap;
+    while (stream_varint(s, &v) == 0) {
+        if (v & 1) {
+            if (stream_varint(s, &gap) != 0 || doc + (int64_t)gap + 1 > UINT32_MAX)
+                return shelf_errf(err, SHELF_ECORRUPT, "damaged occurrence stream");
+            doc = doc + (int64_t)gap + 1;
+            pos = (uint32_t)(v >> 1);
+        } else if (doc >= 0) {
+            pos = pos + (uint32_t)(v >> 1) + 1;
+        } else {
+            return shelf_errf(err, SHELF_ECORRUPT, "damaged occurrence stream");
+        }
+        int rc = k->occurrence(k, (uint32_t)doc, pos, err);
+        if (rc != SHELF_OK)
+            return rc;
+    }
+    if (s->broken || (!s->run && s->mem < s->mem_end))
+        return shelf_errf(err, SHELF_ECORRUPT, "damaged occurrence stream");
+    return SHELF_OK;
+}
+
+static int merge_one_term(source *sources, size_t nsrc, const source *min, sink *k, shelf_err *err)
 {
     uint8_t key[SHELF_MAX_KEY_BYTES];
     size_t key_len = min->key_len;
     memcpy(key, min->key, key_len);
-    uint8_t field = key[0];
-    if (field != SHELF_FIELD_BODY && field != SHELF_FIELD_TITLE_ID)
-        return shelf_errf(err, SHELF_ECORRUPT, "unknown field %u in a key", field);
-    shelf_postwriter_begin_term(feed->post);
-    for (size_t i = 0; i < nsrc; i++) {
+    int rc = k->begin_term(k, key, key_len, err);
+    for (size_t i = 0; rc == SHELF_OK && i < nsrc; i++) { /* runs in the order written, the table last */
         source *s = &sources[i];
         if (s->key_len != key_len || memcmp(s->key, key, key_len) != 0)
             continue;
-        int rc = feed_section(feed, s->stream, s->stream + s->stream_len, err);
+        rc = feed_section(s, k, err);
         if (rc == SHELF_OK)
             rc = source_advance(s, err);
-        if (rc != SHELF_OK)
-            return rc;
     }
-    shelf_term_stats stats;
-    int rc = shelf_postwriter_end_term(feed->post, &stats, err);
-    if (rc == SHELF_OK)
-        rc = shelf_dictwriter_add(dict, key, key_len, &stats, err);
+    return rc == SHELF_OK ? k->end_term(k, key, key_len, err) : rc;
+}
+
+static const source *smallest_key(const source *sources, size_t nsrc)
+{
+    const source *min = NULL;
+    for (size_t i = 0; i < nsrc; i++) {
+        if (sources[i].key_len && (!min || key_compare(&sources[i], min) < 0))
+            min = &sources[i];
+    }
+    return min;
+}
+
+static int merge_sources(source *sources, size_t nsrc, sink *k, shelf_err *err)
+{
+    int rc = SHELF_OK;
+    const source *min;
+    while (rc == SHELF_OK && (min = smallest_key(sources, nsrc)) != NULL)
+        rc = merge_one_term(sources, nsrc, min, k, err);
     return rc;
 }
 
-static int open_sources(shelf_inverter *inv, source *sources, size_t *nsrc, shelf_err *err)
+/* Open the run files as sources, and the table as the last one when
+ * with_table. */
+static int open_sources(shelf_inverter *inv, bool with_table, source *sources, size_t *nsrc,
+                        shelf_err *err)
 {
     *nsrc = 0;
     for (unsigned i = 0; i < inv->runs; i++) {
         source *s = &sources[(*nsrc)++];
+        s->stream_done = true; /* nothing to skip before the first key */
         s->path = run_path(inv, i);
         if (!s->path)
             return shelf_errf(err, SHELF_ENOMEM, "out of memory");
@@ -411,6 +648,8 @@ static int open_sources(shelf_inverter *inv, source *sources, size_t *nsrc, shel
         if (source_advance(s, err) != SHELF_OK)
             return err ? err->code : SHELF_ECORRUPT;
     }
+    if (!with_table)
+        return SHELF_OK;
     source *mem = &sources[(*nsrc)++];
     mem->sorted = table_sorted(inv);
     if (!mem->sorted)
@@ -426,18 +665,49 @@ static void close_sources(source *sources, size_t nsrc)
             fclose(sources[i].run);
         free(sources[i].path);
         free(sources[i].sorted);
-        shelf_buf_free(&sources[i].stream_buf);
     }
 }
 
-static const source *smallest_key(const source *sources, size_t nsrc)
+/* Merge every run into one (named as run 0), so that no more than
+ * SHELF_INVERTER_MAX_RUNS files are ever open or merged at once. */
+static int compact_runs(shelf_inverter *inv, shelf_err *err)
 {
-    const source *min = NULL;
-    for (size_t i = 0; i < nsrc; i++) {
-        if (sources[i].key_len && (!min || key_compare(&sources[i], min) < 0))
-            min = &sources[i];
+    size_t nsrc = 0;
+    source *sources = calloc(inv->runs, sizeof *sources);
+    run_sink *r = calloc(1, sizeof *r);
+    char *path = run_path(inv, inv->runs);
+    int rc = sources && r && path ? SHELF_OK : shelf_errf(err, SHELF_ENOMEM, "out of memory merging runs");
+    if (rc == SHELF_OK) {
+        r->ops = (sink){run_begin_term, run_occurrence, run_end_term};
+        r->path = path;
+        r->f = fopen(path, "wb");
+        if (!r->f)
+            rc = shelf_errno(err, errno, "%s: cannot create run file", path);
     }
-    return min;
+    if (rc == SHELF_OK)
+        rc = open_sources(inv, false, sources, &nsrc, err);
+    if (rc == SHELF_OK)
+        rc = merge_sources(sources, nsrc, &r->ops, err);
+    if (sources)
+        close_sources(sources, nsrc);
+    if (r && r->f)
+        rc = close_run_file(r->f, path, rc, err);
+    char *first = rc == SHELF_OK ? run_path(inv, 0) : NULL;
+    if (rc == SHELF_OK && (!first || rename(path, first) != 0))
+        rc = shelf_errno(err, first ? errno : ENOMEM, "%s: cannot rename run file", path);
+    for (unsigned i = 1; rc == SHELF_OK && i < inv->runs; i++) {
+        char *old = run_path(inv, i);
+        if (old)
+            unlink(old);
+        free(old);
+    }
+    if (rc == SHELF_OK)
+        inv->runs = 1;
+    free(first);
+    free(path);
+    free(r);
+    free(sources);
+    return rc;
 }
 
 int shelf_inverter_finish(shelf_inverter *inv, shelf_dictwriter *dict, shelf_postwriter *post,
@@ -446,20 +716,23 @@ int shelf_inverter_finish(shelf_inverter *inv, shelf_dictwriter *dict, shelf_pos
 {
     size_t nsrc = 0;
     source *sources = calloc(inv->runs + 1, sizeof *sources);
-    if (!sources)
+    postings_sink *f = calloc(1, sizeof *f);
+    if (!sources || !f) {
+        free(sources);
+        free(f);
         return shelf_errf(err, SHELF_ENOMEM, "out of memory merging runs");
-    term_feed feed = {.post = post, .doc_count = doc_count};
-    int rc = open_sources(inv, sources, &nsrc, err);
-    uint64_t terms = 0;
-    const source *min;
-    while (rc == SHELF_OK && (min = smallest_key(sources, nsrc)) != NULL) {
-        feed.lengths = doc_lengths[min->key[0] == SHELF_FIELD_TITLE_ID ? 2 : 1];
-        rc = merge_one_term(sources, nsrc, min, &feed, dict, err);
-        terms++;
     }
+    f->ops = (sink){postings_begin_term, postings_occurrence, postings_end_term};
+    f->post = post;
+    f->dict = dict;
+    f->doc_lengths = doc_lengths;
+    f->doc_count = doc_count;
+    int rc = open_sources(inv, true, sources, &nsrc, err);
+    if (rc == SHELF_OK)
+        rc = merge_sources(sources, nsrc, &f->ops, err);
     close_sources(sources, nsrc);
+    *term_count = f->terms;
     free(sources);
-    free(feed.positions);
-    *term_count = terms;
+    free(f);
     return rc;
 }

@@ -3,12 +3,21 @@
  * postings within a memory budget.
  *
  * Occurrences accumulate in an in-memory hash table of terms, each with an
- * append-only byte stream (format below).  When the memory in use passes the
- * budget at a document boundary, the table is written as a sorted run file
- * next to the index and emptied.  At the end, the runs and what is left in
- * memory are merged term by term, in key order, into the segment's
- * dictionary and postings writers.  Memory therefore stays near the budget
- * (plus one document's own postings) however large the corpus.
+ * append-only byte stream (format below).  The memory counted against the
+ * budget is everything the table holds as malloc really takes it: the slot
+ * array, each term's record and key, each stream's capacity, with the
+ * allocator's per-block overhead.  When it passes the budget -- checked at
+ * every occurrence, so also in the middle of a document -- the table is
+ * written as a sorted run file next to the index and emptied.  At the end,
+ * the runs and what is left in memory are merged term by term, in key order,
+ * into the segment's dictionary and postings writers; a document whose
+ * postings of a term were split over consecutive runs becomes one posting
+ * (summed tf, positions in order).  The merge reads runs through stdio
+ * buffers and hands positions on in small chunks, so memory stays within the
+ * budget (plus a few KiB per run) however large the corpus or one document.
+ * When SHELF_INVERTER_MAX_RUNS runs exist they are merged into one run the
+ * same way, so however small the budget, at most that many run files are
+ * ever open.
  *
  * Occurrence stream of one term (in memory and in runs), per occurrence:
  *   varint (delta << 1 | new_doc)    new_doc = 1 on a document's first occurrence
@@ -18,7 +27,8 @@
  * occurrence is -1, so every run's stream decodes on its own.
  *
  * Invariants: documents are added in increasing doc id order; positions
- * increase within a document and key.  Run files are named
+ * increase within a document and key (also across a run boundary).  Run
+ * files (the streams cut into chunks, see inverter.c) are named
  * "<prefix>run-N.tmp" and removed by finish or free.
  */
 #ifndef SHELF_INVERTER_H
@@ -31,6 +41,8 @@
 #include "index/postwriter.h"
 #include "util/error.h"
 
+#define SHELF_INVERTER_MAX_RUNS 32
+
 typedef struct shelf_inverter shelf_inverter;
 
 /* run_prefix: path prefix for run files (e.g. "<index>/seg_000001.").
@@ -41,12 +53,13 @@ void shelf_inverter_free(shelf_inverter *inv);
 int shelf_inverter_add(shelf_inverter *inv, const uint8_t *key, size_t key_len, uint32_t doc,
                        uint32_t position, shelf_err *err);
 
-/* Call after each document: spills a run when over budget. */
+/* Call after each document: spills a run when over budget (adding also
+ * spills as soon as the budget is passed, so this rarely has work). */
 int shelf_inverter_end_doc(shelf_inverter *inv, shelf_err *err);
 
 /* Bytes currently held for postings (what the budget is compared with). */
 size_t shelf_inverter_memory(const shelf_inverter *inv);
-/* Runs written so far. */
+/* Runs written so far (counting those compacted since). */
 unsigned shelf_inverter_runs(const shelf_inverter *inv);
 
 /* Merge everything into the writers.  doc_lengths[field][doc] gives the

@@ -32,6 +32,7 @@ void shelf_postwriter_begin_term(shelf_postwriter *w)
     w->prev_doc = -1;
     w->df = w->cf = 0;
     w->term_pos_start = w->pos.offset;
+    w->open_tf = 0;
     reset_block(w);
 }
 
@@ -63,19 +64,28 @@ static int flush_full_block(shelf_postwriter *w, uint32_t last_doc)
     return SHELF_OK;
 }
 
-static void write_positions(shelf_postwriter *w, uint32_t tf, const uint32_t *positions)
+int shelf_postwriter_put_positions(shelf_postwriter *w, const uint32_t *positions, size_t n,
+                                   shelf_err *err)
 {
-    shelf_fw_varint(&w->pos, positions[0]);
-    for (uint32_t i = 1; i < tf; i++)
-        shelf_fw_varint(&w->pos, (uint64_t)positions[i] - positions[i - 1] - 1);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t pos = positions[i];
+        if (w->open_tf == UINT32_MAX || (w->open_tf > 0 && pos <= w->open_last_pos))
+            return shelf_errf(err, SHELF_EINVAL, "%s: positions out of order", w->pos.path);
+        shelf_fw_varint(&w->pos, w->open_tf ? (uint64_t)pos - w->open_last_pos - 1 : pos);
+        w->open_last_pos = pos;
+        w->open_tf++;
+    }
+    if (w->pos.status != SHELF_OK && err)
+        *err = w->pos.err;
+    return w->pos.status;
 }
 
-int shelf_postwriter_add(shelf_postwriter *w, uint32_t doc, uint32_t tf, const uint32_t *positions,
-                         uint32_t doc_len, shelf_err *err)
+int shelf_postwriter_end_posting(shelf_postwriter *w, uint32_t doc, uint32_t doc_len, shelf_err *err)
 {
+    uint32_t tf = w->open_tf;
+    w->open_tf = 0;
     if ((int64_t)doc <= w->prev_doc || tf == 0)
         return shelf_errf(err, SHELF_EINVAL, "%s: postings out of order", w->post.path);
-    write_positions(w, tf, positions);
     w->gaps[w->in_block] = (uint32_t)((int64_t)doc - w->prev_doc - 1);
     w->tfs[w->in_block] = tf;
     w->in_block++;
@@ -88,9 +98,16 @@ int shelf_postwriter_add(shelf_postwriter *w, uint32_t doc, uint32_t tf, const u
     w->cf += tf;
     if (w->in_block == SHELF_BLOCK_LEN && flush_full_block(w, doc) != SHELF_OK)
         return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", w->post.path);
-    if (w->pos.status != SHELF_OK && err)
-        *err = w->pos.err;
-    return w->pos.status;
+    return SHELF_OK;
+}
+
+int shelf_postwriter_add(shelf_postwriter *w, uint32_t doc, uint32_t tf, const uint32_t *positions,
+                         uint32_t doc_len, shelf_err *err)
+{
+    if ((int64_t)doc <= w->prev_doc || tf == 0)
+        return shelf_errf(err, SHELF_EINVAL, "%s: postings out of order", w->post.path);
+    int rc = shelf_postwriter_put_positions(w, positions, tf, err);
+    return rc == SHELF_OK ? shelf_postwriter_end_posting(w, doc, doc_len, err) : rc;
 }
 
 static int encode_last_block(shelf_postwriter *w)

@@ -5,8 +5,11 @@
  *
  * Use: begin_term, then add one posting per document in increasing doc id
  * order, then end_term, which reports the offsets and counts for the
- * dictionary.  Memory: the encoded doc/freq data of the current term
- * (about 2 bytes a posting); positions stream straight to disk.
+ * dictionary.  A posting is added whole (shelf_postwriter_add) or in pieces:
+ * its positions in any number of put_positions calls, then end_posting,
+ * so a caller never needs all of one document's positions at once.
+ * Memory: the encoded doc/freq data of the current term (about 2 bytes a
+ * posting); positions stream straight to disk.
  */
 #ifndef SHELF_POSTWRITER_H
 #define SHELF_POSTWRITER_H
@@ -32,6 +35,8 @@ typedef struct shelf_postwriter {
     uint64_t df, cf;
     uint64_t term_pos_start;
     uint64_t block_pos_start;
+    uint32_t open_tf;       /* positions put for the posting not yet ended */
+    uint32_t open_last_pos; /* the last of them */
 } shelf_postwriter;
 
 int shelf_postwriter_open(shelf_postwriter *w, const char *post_path, const char *pos_path,
@@ -41,6 +46,12 @@ void shelf_postwriter_begin_term(shelf_postwriter *w);
  * in the field (for the block score bounds). */
 int shelf_postwriter_add(shelf_postwriter *w, uint32_t doc, uint32_t tf, const uint32_t *positions,
                          uint32_t doc_len, shelf_err *err);
+/* The same in pieces: positions (strictly increasing, also across calls)
+ * of the next posting, then the posting itself, whose tf is the number of
+ * positions put since the last posting. */
+int shelf_postwriter_put_positions(shelf_postwriter *w, const uint32_t *positions, size_t n,
+                                   shelf_err *err);
+int shelf_postwriter_end_posting(shelf_postwriter *w, uint32_t doc, uint32_t doc_len, shelf_err *err);
 int shelf_postwriter_end_term(shelf_postwriter *w, shelf_term_stats *stats, shelf_err *err);
 int shelf_postwriter_finish(shelf_postwriter *w, shelf_err *err);
 int shelf_postwriter_commit(shelf_postwriter *w, shelf_err *err);

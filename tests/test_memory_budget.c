@@ -1,0 +1,315 @@
+/*
+ * test_memory_budget.c - one document, however many distinct words it has,
+ * keeps the indexer within `--memory` plus the fixed overhead the README
+ * documents ("Limits and guarantees"), and spilling in the middle of a
+ * document loses nothing.
+ *
+ * The document: WORDS distinct words (six letters from 16 consonants, which
+ * no stemmer changes), with the pair "zzzzzzz xxxxxxx" before every
+ * MARK_EVERY-th word, so both marker terms occur all through the document and
+ * their postings are cut at every spill.  Word i is at position
+ * i + 2 * (i / MARK_EVERY + 1); marker pair k at positions k * (MARK_EVERY + 2)
+ * and one more.
+ *
+ *   - a small budget through the library: more runs than are ever kept (so
+ *     they are also compacted into one), and the markers come back as one
+ *     posting each with every position, in order;
+ *   - the binary under --memory 64, with 1 and 2 threads: peak RSS (wait4's
+ *     ru_maxrss; not under AddressSanitizer, whose shadow memory dominates)
+ *     within 64 MiB + 2 x the text + 32 MiB; `--check` clean; words at the
+ *     start, middle and end found at their positions; the marker phrase
+ *     found; both thread counts build the same files.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "index/format.h"
+#include "index/index.h"
+#include "index/indexwriter.h"
+#include "index/inverter.h"
+#include "index/segment.h"
+#include "support.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define MEASURE_RSS 0
+#else
+#define MEASURE_RSS 1
+#endif
+
+#define WORDS 3000000u
+#define SMALL_WORDS 200000u
+#define MARK_EVERY 1000u
+#define BUDGET_MB 64
+#define FIXED_OVERHEAD_KB (32 * 1024) /* README: --memory + 2 x the text + 32 MiB */
+
+static const char LETTERS[] = "bcdfghjkmnpqrtvz"; /* 16 consonants */
+
+static char *g_tmp, *g_src, *g_text;
+static size_t g_text_len;
+
+/* ---- the document ---- */
+
+static void word_of(uint32_t i, char out[7])
+{
+    for (int k = 5; k >= 0; k--, i /= 16)
+        out[k] = LETTERS[i % 16];
+    out[6] = '\0';
+}
+
+static uint32_t word_position(uint32_t i)
+{
+    return i + 2 * (i / MARK_EVERY + 1);
+}
+
+/* The text of a document of `words` distinct words and the markers. */
+static char *make_text(uint32_t words, size_t *len)
+{
+    size_t cap = (size_t)words * 7 + (words / MARK_EVERY + 1) * 16 + 16;
+    char *text = malloc(cap), *p = text;
+    assert_non_null(text);
+    for (uint32_t i = 0; i < words; i++) {
+        if (i % MARK_EVERY == 0) {
+            memcpy(p, "zzzzzzz xxxxxxx ", 16);
+            p += 16;
+        }
+        word_of(i, p);
+        p[6] = i % 12 == 11 ? '\n' : ' ';
+        p += 7;
+    }
+    *p++ = '\n';
+    *len = (size_t)(p - text);
+    return text;
+}
+
+/* ---- checking an index ---- */
+
+static void lookup(const shelf_segment *s, const char *term, shelf_postings *p)
+{
+    uint8_t key[SHELF_MAX_KEY_BYTES];
+    size_t n = strlen(term);
+    key[0] = SHELF_FIELD_BODY;
+    memcpy(key + 1, term, n);
+    shelf_term_stats st;
+    shelf_err err = {0};
+    if (shelf_segment_lookup(s, key, n + 1, &st, &err) != SHELF_OK)
+        fail_msg("term %s not in the index: %s", term, err.msg);
+    assert_int_equal(st.df, 1);
+    if (shelf_postings_open(p, s, &st, &err) != SHELF_OK)
+        fail_msg("postings of %s: %s", term, err.msg);
+    assert_int_equal(p->doc, 0);
+}
+
+/* The marker `term` is one posting with a position in every pair. */
+static void check_marker(const shelf_segment *s, const char *term, uint32_t offset, uint32_t words)
+{
+    shelf_postings p;
+    lookup(s, term, &p);
+    uint32_t pairs = (words + MARK_EVERY - 1) / MARK_EVERY;
+    assert_int_equal(shelf_postings_tf(&p), pairs);
+    uint32_t *pos = malloc(pairs * sizeof *pos);
+    shelf_err err = {0};
+    if (shelf_postings_positions(&p, pos, &err) != SHELF_OK)
+        fail_msg("positions of %s: %s", term, err.msg);
+    for (uint32_t k = 0; k < pairs; k++)
+        if (pos[k] != k * (MARK_EVERY + 2) + offset)
+            fail_msg("%s: position %u is %u, not %u", term, k, pos[k], k * (MARK_EVERY + 2) + offset);
+    free(pos);
+    assert_int_equal(shelf_postings_next(&p), SHELF_DOC_END);
+}
+
+static void check_word(const shelf_segment *s, uint32_t i)
+{
+    char word[7];
+    word_of(i, word);
+    shelf_postings p;
+    lookup(s, word, &p);
+    assert_int_equal(shelf_postings_tf(&p), 1);
+    uint32_t pos;
+    shelf_err err = {0};
+    assert_int_equal(shelf_postings_positions(&p, &pos, &err), SHELF_OK);
+    assert_int_equal(pos, word_position(i));
+}
+
+static void check_postings(const char *dir, uint32_t words)
+{
+    shelf_index *idx;
+    shelf_err err = {0};
+    if (shelf_index_open(&idx, dir, SHELF_OPEN_VERIFY, &err) != SHELF_OK)
+        fail_msg("open %s: %s", dir, err.msg);
+    assert_int_equal(shelf_index_segment_count(idx), 1);
+    const shelf_segment *s = shelf_index_segment(idx, 0);
+    assert_int_equal(shelf_segment_doc_count(s), 1);
+    assert_int_equal(shelf_segment_doc_length(s, 0), words + 2 * ((words + MARK_EVERY - 1) / MARK_EVERY));
+    check_marker(s, "zzzzzzz", 0, words);
+    check_marker(s, "xxxxxxx", 1, words);
+    check_word(s, 0);
+    check_word(s, words / 2);
+    check_word(s, words - 1);
+    shelf_index_close(idx);
+}
+
+/* ---- the library with a small budget: a document spills many times ---- */
+
+static void test_split_postings_merge(void **state)
+{
+    (void)state;
+    size_t len;
+    char *text = make_text(SMALL_WORDS, &len);
+    char *dir = ts_strf("%s/small", g_tmp);
+    shelf_writer_opts wo = {.language = "english", .memory_budget = (size_t)512 << 10};
+    shelf_err err = {0};
+    shelf_indexwriter *w = shelf_indexwriter_open(dir, &wo, &err);
+    if (!w)
+        fail_msg("open: %s", err.msg);
+    shelf_doc_input in = {.path = "small.txt", .title = "small", .title_len = 5, .text = text,
+                          .text_len = len, .size = len};
+    shelf_doc_report rep;
+    if (shelf_indexwriter_add(w, &in, &rep, &err) != SHELF_OK)
+        fail_msg("add: %s", err.msg);
+    shelf_commit_summary sum;
+    if (shelf_indexwriter_commit(w, &sum, &err) != SHELF_OK)
+        fail_msg("commit: %s", err.msg);
+    shelf_indexwriter_free(w);
+    print_message("%u words in 512 KiB: %u runs\n", SMALL_WORDS, sum.segment.runs);
+    /* so many that the runs were also merged into one on the way */
+    assert_true(sum.segment.runs > SHELF_INVERTER_MAX_RUNS);
+    check_postings(dir, SMALL_WORDS);
+    free(dir);
+    free(text);
+}
+
+/* ---- the binary under --memory 64 ---- */
+
+/* Index the source folder into dir; returns the child's peak RSS in KiB. */
+static long run_indexer(const char *dir, const char *threads)
+{
+    char *errfile = ts_strf("%s/indexer-%s.err", g_tmp, threads);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int fd = open(errfile, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(fd, 2);
+        alarm(600);
+        execl(INDEXER_BIN, INDEXER_BIN, "--quiet", "--memory", "64", "--threads", threads, "--index",
+              dir, g_src, (char *)NULL);
+        _exit(127);
+    }
+    int status;
+    struct rusage ru;
+    assert_int_equal(wait4(pid, &status, 0, &ru), pid);
+    size_t n;
+    char *err = ts_read_file(errfile, &n);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fail_msg("indexer --threads %s failed (status %d): %s", threads, status, err ? err : "");
+    free(err);
+    free(errfile);
+    return ru.ru_maxrss;
+}
+
+static void check_rss(long maxrss_kb, const char *threads)
+{
+    long limit_kb = BUDGET_MB * 1024 + 2 * (long)(g_text_len >> 10) + FIXED_OVERHEAD_KB;
+    print_message("--threads %s: peak RSS %ld MiB (bound %ld MiB)\n", threads, maxrss_kb >> 10,
+                  limit_kb >> 10);
+    if (MEASURE_RSS && maxrss_kb > limit_kb)
+        fail_msg("indexer --memory %d --threads %s: peak RSS %ld MiB over the bound of %ld MiB",
+                 BUDGET_MB, threads, maxrss_kb >> 10, limit_kb >> 10);
+}
+
+static void check_cli(const char *dir)
+{
+    char *out = NULL;
+    char *cmd = ts_strf("'%s' --check '%s'", INDEXER_BIN, dir);
+    if (ts_run(cmd, &out, NULL) != 0)
+        fail_msg("--check: %s", out ? out : "");
+    free(out);
+    free(cmd);
+    char last[7];
+    word_of(WORDS - 1, last);
+    cmd = ts_strf("'%s' --index '%s' --all --count '\"zzzzzzz xxxxxxx\"' bbbbbb bcdfgh %s",
+                  SEARCHER_BIN, dir, last);
+    out = NULL;
+    if (ts_run(cmd, &out, NULL) != 0 || strcmp(out, "1\n") != 0)
+        fail_msg("%s: %s", cmd, out ? out : "");
+    free(out);
+    free(cmd);
+    cmd = ts_strf("'%s' --index '%s' --count '\"xxxxxxx zzzzzzz\"'", SEARCHER_BIN, dir);
+    out = NULL;
+    ts_run(cmd, &out, NULL);
+    if (!out || strcmp(out, "0\n") != 0)
+        fail_msg("%s: %s", cmd, out ? out : "");
+    free(out);
+    free(cmd);
+}
+
+static void index_and_check(const char *threads, const char *name)
+{
+    char *dir = ts_strf("%s/%s", g_tmp, name);
+    check_rss(run_indexer(dir, threads), threads);
+    check_cli(dir);
+    check_postings(dir, WORDS);
+    free(dir);
+}
+
+static void test_one_thread(void **state)
+{
+    (void)state;
+    index_and_check("1", "idx1");
+}
+
+static void test_two_threads_same_index(void **state)
+{
+    (void)state;
+    index_and_check("2", "idx2");
+    static const char *const exts[] = {"dict", "post", "pos", "store"};
+    for (int i = 0; i < 4; i++) {
+        char *cmd = ts_strf("cmp -s '%s/idx1/seg_000001.%s' '%s/idx2/seg_000001.%s'", g_tmp, exts[i],
+                            g_tmp, exts[i]);
+        if (ts_run(cmd, NULL, NULL) != 0)
+            fail_msg("seg_000001.%s differs between 1 and 2 threads", exts[i]);
+        free(cmd);
+    }
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    g_tmp = ts_mkdtemp();
+    g_src = ts_strf("%s/src", g_tmp);
+    g_text = make_text(WORDS, &g_text_len);
+    free(ts_write_file(g_src, "words.txt", g_text, g_text_len));
+    free(g_text);
+    g_text = NULL;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    ts_rmtree(g_tmp);
+    free(g_tmp);
+    free(g_src);
+    free(g_text);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_split_postings_merge),
+        cmocka_unit_test(test_one_thread),
+        cmocka_unit_test(test_two_threads_same_index),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

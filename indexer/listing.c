@@ -4,6 +4,7 @@
 #include "extract/extract.h"
 #include "index/format.h"
 #include "index/index.h"
+#include "util/sandbox.h"
 #include "util/visible.h"
 #include "xapian/xapian_c.h"
 
@@ -102,7 +103,7 @@ static int tally_doc(void *ctx, const shelf_docview *m)
     return 0;
 }
 
-static int check_xapian(const char *dir)
+static int check_xapian_here(const char *dir)
 {
     char path[PATH_MAX], report[4096];
     snprintf(path, sizeof path, "%s/%s", dir, SHELF_XAPIAN_SUBDIR);
@@ -127,6 +128,36 @@ static int check_xapian(const char *dir)
            shelf_engine_language(e), t.docs, t.tokens);
     shelf_engine_close(e);
     return 0;
+}
+
+static int check_xapian_child(void *ctx)
+{
+    int rc = check_xapian_here(ctx);
+    fflush(stdout);
+    fflush(stderr);
+    return rc;
+}
+
+/* Xapian's check and our reading of its documents run in a child process:
+ * libxapian 1.4 can crash on a damaged table, and that must end in exit 2
+ * with a message, not in our crash. */
+static int check_xapian(const char *dir)
+{
+    fflush(stdout);
+    fflush(stderr);
+    shelf_sandbox_result r;
+    shelf_err err = {0};
+    if (shelf_sandbox_run(check_xapian_child, (void *)dir, 0, &r, &err) != SHELF_OK) {
+        fprintf(stderr, "indexer: check failed: %s\n", err.msg);
+        return 2;
+    }
+    if (r.end == SHELF_SANDBOX_EXITED)
+        return r.status;
+    char name[32];
+    fprintf(stderr, "indexer: check failed: damaged Xapian table (the check crashed with %s): %s\n",
+            r.end == SHELF_SANDBOX_SIGNALED ? shelf_signal_name(r.status, name, sizeof name) : "a timeout",
+            dir);
+    return 2;
 }
 
 int check_index(const char *index_dir)

@@ -38,6 +38,7 @@ typedef struct options {
     size_t memory_mb;
     mode mode;
     int quiet, rebuild, prune, wait;
+    walk_links links; /* symlinks met in folders: skipped unless --follow */
     unsigned threads;
     shelf_merge_policy merge_policy;
     file_filter filter;
@@ -52,6 +53,7 @@ typedef struct run_state {
     progress bar;
     uint64_t files, bytes, tokens, invalid_bytes, cut_tokens;
     uint64_t unchanged, skipped, ignored;
+    uint64_t links_skipped, links_outside; /* symlinks not followed */
     int failed;
     shelf_err err;
 } run_state;
@@ -66,8 +68,8 @@ static void usage(FILE *out)
 "       indexer --check [DIR]            verify an index\n"
 "\n"
 "Index the documents under each PATH (a file or a folder, walked\n"
-"recursively; hidden entries skipped, symlink loops detected) into an index\n"
-"folder that `searcher` reads: plain text (.txt, .text, no extension),\n"
+"recursively; hidden entries and symlinks inside folders skipped) into an\n"
+"index folder that `searcher` reads: plain text (.txt, .text, no extension),\n"
 "Markdown (.md, .markdown), HTML (.html, .htm, .xhtml) and PDF (.pdf); the\n"
 "format is recognised from the content first.  With no PATH, indexes the\n"
 "sample shelf (the project's corpus/ folder).\n"
@@ -97,6 +99,10 @@ static void usage(FILE *out)
 "  --include GLOB       read only files matching GLOB (repeatable; a GLOB with\n"
 "                       '/' matches the path, otherwise the file name)\n"
 "  --exclude GLOB       skip files and folders matching GLOB (repeatable)\n"
+"  --follow             follow symlinks met in folders, to targets inside the\n"
+"                       given PATHs only (default: such links are skipped and\n"
+"                       counted; a PATH that is a symlink is always followed)\n"
+"  --follow-outside     follow symlinks met in folders wherever they lead\n"
 "  --wait               wait for another indexer's lock instead of failing\n"
 "  --check [DIR]        verify every checksum and invariant of an index\n"
 "                       (DIR, else --index) and print its statistics\n"
@@ -148,7 +154,8 @@ static int parse_policy(const char *s, shelf_merge_policy *out)
 static int parse_options(int argc, char **argv, options *opt)
 {
     enum { O_INDEX = 256, O_LANGUAGE, O_MEMORY, O_CHECK, O_REBUILD, O_NOPRUNE, O_REMOVE, O_LIST,
-           O_OPTIMIZE, O_POLICY, O_WAIT, O_BACKEND, O_THREADS, O_INCLUDE, O_EXCLUDE };
+           O_OPTIMIZE, O_POLICY, O_WAIT, O_BACKEND, O_THREADS, O_INCLUDE, O_EXCLUDE,
+           O_FOLLOW, O_FOLLOW_OUTSIDE };
     static const struct option longopts[] = {
         {"index", required_argument, NULL, O_INDEX}, {"language", required_argument, NULL, O_LANGUAGE},
         {"memory", required_argument, NULL, O_MEMORY}, {"check", no_argument, NULL, O_CHECK},
@@ -160,6 +167,8 @@ static int parse_options(int argc, char **argv, options *opt)
         {"threads", required_argument, NULL, O_THREADS},
         {"include", required_argument, NULL, O_INCLUDE},
         {"exclude", required_argument, NULL, O_EXCLUDE},
+        {"follow", no_argument, NULL, O_FOLLOW},
+        {"follow-outside", no_argument, NULL, O_FOLLOW_OUTSIDE},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     *opt = (options){.index_dir = "index", .memory_mb = 256, .prune = 1, .threads = 1,
                      .merge_policy = SHELF_MERGE_TIERED};
@@ -187,6 +196,11 @@ static int parse_options(int argc, char **argv, options *opt)
             }
             break;
         case O_WAIT: opt->wait = 1; break;
+        case O_FOLLOW:
+            if (opt->links == WALK_LINKS_SKIP)
+                opt->links = WALK_LINKS_INSIDE;
+            break;
+        case O_FOLLOW_OUTSIDE: opt->links = WALK_LINKS_ANY; break;
         case O_BACKEND: opt->backend = optarg; break;
         case O_THREADS: {
             size_t n;
@@ -275,6 +289,15 @@ static void warn(run_state *st, const char *fmt, const char *a, const char *b)
     fputs("indexer: ", stderr);
     shelf_put_visible(stderr, line, strlen(line));
     fputc('\n', stderr);
+}
+
+static void on_link_skipped(void *ctx, const char *path, bool outside)
+{
+    run_state *st = ctx;
+    if (outside)
+        st->links_outside++;
+    else
+        st->links_skipped++;
 }
 
 static void on_problem(void *ctx, const char *path, const char *reason)
@@ -460,6 +483,11 @@ static void print_summary(const run_state *st, const shelf_commit_summary *c, un
     if (st->ignored)
         fprintf(stderr, "; ignored %llu (other file types or --include/--exclude)",
                 (unsigned long long)st->ignored);
+    if (st->links_skipped)
+        fprintf(stderr, "; %llu symlinks skipped (use --follow)", (unsigned long long)st->links_skipped);
+    if (st->links_outside)
+        fprintf(stderr, "; %llu symlinks to outside the given paths skipped (use --follow-outside)",
+                (unsigned long long)st->links_outside);
     if (st->cut_tokens)
         fprintf(stderr, "; %llu terms cut to 64 bytes", (unsigned long long)st->cut_tokens);
     if (st->invalid_bytes)
@@ -487,15 +515,15 @@ static void walk_all(run_state *st)
     const options *opt = st->opt;
     if (!opt->quiet && isatty(STDERR_FILENO)) {
         totals t = {.filter = &opt->filter};
-        walk_callbacks counter = {count_file, ignore_problem, wanted_dir_of_filter, &t};
-        walk_paths(opt->paths, opt->path_count, &counter);
+        walk_callbacks counter = {count_file, ignore_problem, wanted_dir_of_filter, &t, NULL};
+        walk_paths(opt->paths, opt->path_count, &counter, opt->links);
         progress_start(&st->bar, t.files, t.bytes);
     }
     if (opt->threads > 1) {
         st->pipe = pipeline_start(opt->threads, shelf_indexwriter_language(st->writer), consume, st);
     }
-    walk_callbacks cb = {on_file, on_problem, wanted_dir, st};
-    walk_paths(opt->paths, opt->path_count, &cb);
+    walk_callbacks cb = {on_file, on_problem, wanted_dir, st, on_link_skipped};
+    walk_paths(opt->paths, opt->path_count, &cb, opt->links);
     if (st->pipe)
         pipeline_finish(st->pipe);
     st->pipe = NULL;

@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,6 +15,9 @@ typedef struct dir_id {
 
 typedef struct walker {
     const walk_callbacks *cb;
+    walk_links links;
+    char **roots; /* real paths of the given paths (NULL where unresolvable) */
+    size_t root_count;
     dir_id *seen;
     size_t seen_count, seen_cap;
 } walker;
@@ -84,7 +88,7 @@ static char **list_dir(const char *path, size_t *count)
     return names ? names : calloc(1, sizeof *names);
 }
 
-static int visit(walker *w, const char *path);
+static int visit(walker *w, const char *path, bool named);
 
 static int visit_dir(walker *w, const char *path, const struct stat *st)
 {
@@ -102,7 +106,7 @@ static int visit_dir(walker *w, const char *path, const struct stat *st)
     for (size_t i = 0; i < count; i++) {
         char *child = rc == 0 ? join(path, names[i]) : NULL;
         if (child)
-            rc = visit(w, child);
+            rc = visit(w, child, false);
         free(child);
         free(names[i]);
     }
@@ -110,9 +114,46 @@ static int visit_dir(walker *w, const char *path, const struct stat *st)
     return rc;
 }
 
-static int visit(walker *w, const char *path)
+/* Is `real` one of the roots or under one of them? */
+static bool inside_roots(const walker *w, const char *real)
+{
+    for (size_t i = 0; i < w->root_count; i++) {
+        const char *root = w->roots[i];
+        if (!root)
+            continue;
+        size_t n = strlen(root);
+        if (strncmp(real, root, n) == 0 &&
+            (real[n] == '\0' || real[n] == '/' || (n > 0 && root[n - 1] == '/')))
+            return true;
+    }
+    return false;
+}
+
+/* May the walk go through this symlink met inside a folder? */
+static bool follow_link(walker *w, const char *path)
+{
+    if (w->links == WALK_LINKS_ANY)
+        return true;
+    bool outside = false;
+    if (w->links == WALK_LINKS_INSIDE) {
+        char *real = realpath(path, NULL);
+        if (!real)
+            return true; /* dangling: stat reports why */
+        outside = !inside_roots(w, real);
+        free(real);
+        if (!outside)
+            return true;
+    }
+    if (w->cb->link_skipped)
+        w->cb->link_skipped(w->cb->ctx, path, outside);
+    return false;
+}
+
+static int visit(walker *w, const char *path, bool named)
 {
     struct stat st;
+    if (!named && lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && !follow_link(w, path))
+        return 0;
     if (stat(path, &st) != 0) {
         w->cb->problem(w->cb->ctx, path, strerror(errno));
         return 0;
@@ -128,12 +169,21 @@ static int visit(walker *w, const char *path)
     return 0;
 }
 
-int walk_paths(char *const *paths, size_t count, const walk_callbacks *cb)
+int walk_paths(char *const *paths, size_t count, const walk_callbacks *cb, walk_links links)
 {
-    walker w = {.cb = cb};
+    walker w = {.cb = cb, .links = links};
+    if (links == WALK_LINKS_INSIDE && count > 0) {
+        w.roots = calloc(count, sizeof *w.roots);
+        w.root_count = w.roots ? count : 0;
+        for (size_t i = 0; i < w.root_count; i++)
+            w.roots[i] = realpath(paths[i], NULL);
+    }
     int rc = 0;
     for (size_t i = 0; i < count && rc == 0; i++)
-        rc = visit(&w, paths[i]);
+        rc = visit(&w, paths[i], true);
+    for (size_t i = 0; i < w.root_count; i++)
+        free(w.roots[i]);
+    free(w.roots);
     free(w.seen);
     return rc;
 }

@@ -6,6 +6,13 @@
  * starting with '.') inside folders are skipped; a path named explicitly is
  * always visited.  A folder reached twice (a symlink loop, or two links to
  * one folder) is visited once, and the repeat is reported.
+ *
+ * Symlinks.  A path named explicitly is followed (like find -H).  A symlink
+ * met inside a folder is skipped (and passed to `link_skipped`) unless the
+ * walk follows links: WALK_LINKS_INSIDE follows those whose target's real
+ * path is one of the given paths' real paths or lies under one of them,
+ * WALK_LINKS_ANY follows every link.  A dangling link that is followed is
+ * reported as a problem.
  */
 #ifndef SHELF_WALK_H
 #define SHELF_WALK_H
@@ -21,9 +28,14 @@ typedef struct walk_callbacks {
     /* May the walk enter this folder?  NULL: every folder. */
     bool (*want_dir)(void *ctx, const char *path);
     void *ctx;
+    /* A symlink not followed; `outside` when it was not followed because
+     * its target lies outside the given paths.  NULL: not told. */
+    void (*link_skipped)(void *ctx, const char *path, bool outside);
 } walk_callbacks;
 
+typedef enum walk_links { WALK_LINKS_SKIP, WALK_LINKS_INSIDE, WALK_LINKS_ANY } walk_links;
+
 /* Returns 0, or the first nonzero value a callback returned. */
-int walk_paths(char *const *paths, size_t count, const walk_callbacks *cb);
+int walk_paths(char *const *paths, size_t count, const walk_callbacks *cb, walk_links links);
 
 #endif

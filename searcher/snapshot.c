@@ -2,6 +2,7 @@
 #include "snapshot.h"
 
 #include "index/manifest.h"
+#include "xapian_probe.h"
 
 #include <limits.h>
 #include <pthread.h>
@@ -41,6 +42,7 @@ struct snap_holder {
     char *dir;
     unsigned flags;
     char stamp[PATH_MAX];
+    shelf_backend backend;
     pthread_mutex_t lock;        /* current, current_id, failed_id, refs */
     pthread_mutex_t reload_lock; /* one reloader at a time */
     snapshot *current;
@@ -71,9 +73,18 @@ static bool same_id(const file_id *a, const file_id *b)
 
 /* ---- snapshots ---- */
 
+#define PROBE_BUDGET_MS 10000
+
 static int snapshot_open(snapshot **out, const char *dir, unsigned flags, uint64_t serial,
-                         shelf_err *err)
+                         shelf_backend backend, shelf_err *err)
 {
+    /* A Xapian generation is tried in a child first: libxapian can crash on
+     * a damaged table, and the server must survive it (xapian_probe.h). */
+    if (backend == SHELF_BACKEND_XAPIAN) {
+        int probed = xapian_probe(dir, PROBE_BUDGET_MS, err);
+        if (probed != SHELF_OK)
+            return probed;
+    }
     snapshot *s = calloc(1, sizeof *s);
     if (!s)
         return shelf_errf(err, SHELF_ENOMEM, "out of memory");
@@ -202,8 +213,9 @@ int snap_holder_open(snap_holder **out, const char *dir, unsigned flags, shelf_e
     int rc = shelf_engine_detect(dir, &backend, err);
     if (rc == SHELF_OK) {
         stamp_path(h, backend);
+        h->backend = backend;
         h->current_id = stat_id(h->stamp);
-        rc = snapshot_open(&h->current, dir, flags, ++h->serial, err);
+        rc = snapshot_open(&h->current, dir, flags, ++h->serial, backend, err);
     }
     if (rc != SHELF_OK) {
         free(h->dir);
@@ -250,7 +262,7 @@ static void reload(snap_holder *h, const file_id *id)
 {
     shelf_err err = {0};
     snapshot *fresh;
-    int rc = snapshot_open(&fresh, h->dir, h->flags, h->serial + 1, &err);
+    int rc = snapshot_open(&fresh, h->dir, h->flags, h->serial + 1, h->backend, &err);
     if (rc != SHELF_OK) {
         pthread_mutex_lock(&h->lock);
         h->failed_id = *id;

@@ -25,6 +25,9 @@
  *   identity changed, one request (the others do not wait) opens the new
  *   index and swaps it in for later requests.  A failed open keeps the old
  *   snapshot and is reported once per identity.
+ * - A Xapian generation (at start-up and on every reload) is first opened
+ *   and probed in a child process (xapian_probe.h): when libxapian crashes
+ *   on a damaged table there, the open fails and the server lives on.
  */
 #ifndef SHELF_SNAPSHOT_H
 #define SHELF_SNAPSHOT_H

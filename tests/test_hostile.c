@@ -7,7 +7,7 @@
  * warned, memory bounded), a file of NUL bytes, 10 million one-letter
  * tokens, 100,000 nested Markdown quotes, file names holding a newline and
  * invalid UTF-8 (shown escaped), an unreadable file and folder, a symlink
- * loop, a FIFO (skipped without blocking).  The rest of the batch is
+ * loop (under --follow), a FIFO (skipped without blocking).  The rest of the batch is
  * indexed.  Peak memory of the indexer is measured with wait4 (not under
  * AddressSanitizer, whose shadow memory would dominate).
  *
@@ -115,7 +115,7 @@ static void run_indexer(void)
         int fd = open(errfile, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         dup2(fd, 2);
         alarm(600);
-        execl(INDEXER_BIN, INDEXER_BIN, "--quiet", "--index", g_idx, g_src, (char *)NULL);
+        execl(INDEXER_BIN, INDEXER_BIN, "--quiet", "--follow", "--index", g_idx, g_src, (char *)NULL);
         _exit(127);
     }
     int status;

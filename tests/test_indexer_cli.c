@@ -5,7 +5,7 @@
  *
  * Covers: indexing the sample corpus and `--check`; a folder holding an
  * empty file, a binary file, an unreadable file, a PDF, a hidden folder, a
- * symlink loop and a file with invalid UTF-8 (exit 1, one message per
+ * symlink loop (with --follow) and a file with invalid UTF-8 (exit 1, one message per
  * problem, only the good documents indexed); `--language none` against the
  * default English stemming; an unknown language; nothing to index (exit 2,
  * previous index untouched); a re-run replacing the index; `--memory 1`
@@ -193,7 +193,7 @@ static void test_messy_folder(void **state)
     char *src = ts_strf("%s/src", tmp), *dir = ts_strf("%s/index", tmp);
     int root = getuid() == 0; /* root reads a mode-000 file anyway */
     char *expected = make_messy_folder(src, root);
-    char *args = ts_strf("--index '%s' '%s'", dir, src);
+    char *args = ts_strf("--follow --index '%s' '%s'", dir, src); /* --follow: into the loop */
     char *err = NULL;
     int rc = indexer(args, NULL, &err);
     if (rc != 1)

@@ -10,7 +10,7 @@
 
 #define SECTION_LOOKBACK_LINES 2000
 #define GLUED_RUN_MAX 4
-#define CUT_WORK 16 /* ticks counted per window cut (a few scans of its text) */
+#define CUT_WORK 64 /* ticks counted per window cut (a few scans of its paragraph) */
 
 typedef struct candidate {
     size_t anchor; /* index of the anchor span */

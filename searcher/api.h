@@ -15,6 +15,7 @@
 #define SHELF_API_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "extract/layout.h"
@@ -29,6 +30,8 @@ typedef struct api_request {
     struct MHD_Connection *conn;
     snap_lease *lease;
     struct timespec started; /* CLOCK_MONOTONIC */
+    double limit_seconds;    /* the request's time limit (--request-timeout) */
+    uint64_t deadline_ns;    /* started + limit_seconds, for the library (deadline.h) */
 } api_request;
 
 void api_health(api_request *rq, reply *r);
@@ -38,8 +41,10 @@ void api_cite(api_request *rq, reply *r);
 
 /* ---- shared by the routes (api_common.c) ---- */
 
-/* Past SERVE_REQUEST_SECONDS: true with r filled (503). */
+/* Past the request's deadline: true with r filled (503). */
 bool api_past_deadline(const api_request *rq, reply *r);
+/* The 503 answer for a request out of time (also for SHELF_ETIMEOUT). */
+void api_reply_timeout(const api_request *rq, reply *r);
 
 /* Parse and plan query against the lease (default AND when all); NULL with
  * r filled (400 with the column for a malformed query).  notes may be NULL. */

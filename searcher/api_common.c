@@ -8,21 +8,23 @@
 #include "http_params.h"
 #include "query/parse.h"
 #include "serve_limits.h"
+#include "util/deadline.h"
 #include "util/json.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+void api_reply_timeout(const api_request *rq, reply *r)
+{
+    reply_error(r, 503, "the request took longer than %g s; try a narrower query",
+                rq->limit_seconds);
+}
+
 bool api_past_deadline(const api_request *rq, reply *r)
 {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    double elapsed = (double)(now.tv_sec - rq->started.tv_sec) +
-                     (double)(now.tv_nsec - rq->started.tv_nsec) / 1e9;
-    if (elapsed <= SERVE_REQUEST_SECONDS)
+    if (!shelf_deadline_passed(rq->deadline_ns))
         return false;
-    reply_error(r, 503, "the request took longer than %d s; try a narrower query",
-                SERVE_REQUEST_SECONDS);
+    api_reply_timeout(rq, r);
     return true;
 }
 

@@ -6,7 +6,8 @@
  * Parameters: q (required, at most SERVE_QUERY_MAX bytes), n (1..100,
  * default 10), offset (0..10000), passages (1..10, default 2), width
  * (20..2000 characters, default 200), all (0 or 1: AND as the default
- * operator).  The deadline is checked after planning and after searching.
+ * operator).  The request's deadline goes to the search and to the
+ * passages, which check it as they go: past it, 503.
  */
 #include "api.h"
 
@@ -43,7 +44,7 @@ static void write_results(api_request *rq, const search_params *sp, const shelf_
                           const query_result *qr, reply *r)
 {
     print_opts po = {.json = true, .offset = sp->offset, .search = so,
-                     .passages = {sp->passages, sp->width}};
+                     .passages = {sp->passages, sp->width, rq->deadline_ns}};
     jbody b;
     FILE *f = jbody_open(&b);
     shelf_err err = {0};
@@ -52,7 +53,10 @@ static void write_results(api_request *rq, const search_params *sp, const shelf_
         if (f)
             fclose(f);
         free(b.data);
-        reply_error(r, 500, "%s", err.msg);
+        if (rc == SHELF_ETIMEOUT)
+            api_reply_timeout(rq, r);
+        else
+            reply_error(r, 500, "%s", err.msg);
         return;
     }
     reply_json(r, 200, &b);
@@ -72,10 +76,13 @@ void api_search(api_request *rq, reply *r)
     shelf_search_opts so;
     shelf_search_opts_default(&so);
     so.k = sp.n + sp.offset;
+    so.deadline_ns = rq->deadline_ns;
     shelf_results res = {0};
     shelf_err err = {0};
     int rc = shelf_engine_search(rq->lease->engine, plan, &so, &res, &err);
-    if (rc != SHELF_OK)
+    if (rc == SHELF_ETIMEOUT)
+        api_reply_timeout(rq, r);
+    else if (rc != SHELF_OK)
         reply_error(r, 500, "%s", err.msg);
     else if (!api_past_deadline(rq, r)) {
         query_result qr = {sp.q, plan, &res, notes};

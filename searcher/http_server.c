@@ -5,6 +5,7 @@
 #include "http_params.h"
 #include "http_reply.h"
 #include "serve_limits.h"
+#include "util/deadline.h"
 #include "web_assets.h"
 
 #include <arpa/inet.h>
@@ -134,8 +135,9 @@ static api_route find_route(const char *path)
 
 static void run_api(http_server *s, struct MHD_Connection *c, api_route fn, reply *r)
 {
-    api_request rq = {.conn = c};
+    api_request rq = {.conn = c, .limit_seconds = s->cfg.request_seconds};
     clock_gettime(CLOCK_MONOTONIC, &rq.started);
+    rq.deadline_ns = shelf_deadline_after(s->cfg.request_seconds);
     snap_lease lease;
     shelf_err err = {0};
     if (snap_acquire(s->cfg.holder, &lease, &err) != SHELF_OK) {

@@ -34,6 +34,7 @@ typedef struct http_config {
     int family;      /* AF_INET or AF_INET6 */
     bool loopback;   /* check Host headers (step 4) */
     unsigned threads;
+    double request_seconds; /* each API request's deadline, from its start */
 } http_config;
 
 /* 0, or -1 with msg filled (the listening socket is then closed). */

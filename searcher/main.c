@@ -5,7 +5,8 @@
  * print.c; --serve hands over to serve.c (HTTP).
  *
  * Exit codes (as grep): 0 some document matched; 1 nothing matched;
- * 2 error (bad usage, malformed query, missing or damaged index).
+ * 2 error (bad usage, malformed query, missing or damaged index);
+ * 3 a query ran past its --timeout.
  */
 #include "analysis/analyzer.h"
 #include "engine/engine.h"
@@ -15,6 +16,8 @@
 #include "query/search.h"
 #include "listen_addr.h"
 #include "serve.h"
+#include "serve_limits.h"
+#include "util/deadline.h"
 #include "util/json.h"
 
 #include <errno.h>
@@ -24,7 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { EXIT_HITS = 0, EXIT_NO_HITS = 1, EXIT_ERROR = 2 };
+enum { EXIT_HITS = 0, EXIT_NO_HITS = 1, EXIT_ERROR = 2, EXIT_TIMEOUT = 3 };
 
 typedef struct options {
     const char *index_dir;
@@ -40,6 +43,7 @@ typedef struct options {
     char *query; /* joined from the remaining arguments */
     bool serve;         /* --serve: HTTP instead of a query */
     const char *listen; /* --listen HOST:PORT (with --serve) */
+    double timeout;     /* --timeout: seconds per query or request; 0 none, < 0 not given */
 } options;
 
 typedef struct session {
@@ -105,10 +109,15 @@ static void usage(FILE *out)
 "                      and a JSON API (/api/search, /api/doc, /api/cite)\n"
 "  --listen HOST:PORT  where --serve listens (default " SERVE_DEFAULT_LISTEN ";\n"
 "                      only loopback unless you name another address)\n"
+"  --timeout SECONDS   give up on a query after this long (exit status 3; default:\n"
+"                      no limit); with --serve, the limit of each request (503;\n"
+"                      default 10); 0 = no limit\n"
 "  -h, --help          this help\n"
 "\n"
-"Exit status: 0 documents matched; 1 none matched; 2 error.\n");
+"Exit status: 0 documents matched; 1 none matched; 2 error; 3 --timeout reached.\n");
 }
+
+#define TIMEOUT_MAX_S 86400.0
 
 static int parse_number(const char *s, double lo, double hi, double *out)
 {
@@ -219,7 +228,7 @@ static int parse_options(int argc, char **argv, options *opt)
 {
     enum { O_INDEX = 256, O_OFFSET, O_JSON, O_ALL, O_EXPLAIN, O_COUNT, O_K1, O_B, O_TW, O_COLOR,
            O_QUERIES, O_NOVERIFY, O_EXACT, O_VERIFY, O_PASSAGES, O_WIDTH, O_CONTEXT, O_HIGHLIGHT, O_CITE, O_CITE_FORMAT,
-           O_SERVE, O_LISTEN };
+           O_SERVE, O_LISTEN, O_TIMEOUT };
     static const struct option longopts[] = {
         {"index", required_argument, NULL, O_INDEX}, {"limit", required_argument, NULL, 'n'},
         {"offset", required_argument, NULL, O_OFFSET}, {"json", no_argument, NULL, O_JSON},
@@ -233,9 +242,11 @@ static int parse_options(int argc, char **argv, options *opt)
         {"context", required_argument, NULL, O_CONTEXT}, {"highlight", required_argument, NULL, O_HIGHLIGHT},
         {"cite", no_argument, NULL, O_CITE}, {"cite-format", required_argument, NULL, O_CITE_FORMAT},
         {"serve", no_argument, NULL, O_SERVE}, {"listen", required_argument, NULL, O_LISTEN},
+        {"timeout", required_argument, NULL, O_TIMEOUT},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     *opt = (options){.index_dir = "index", .limit = 10, .color = -1, .verify = 1,
-                     .passages = SHELF_DEFAULT_PASSAGES, .width = SHELF_DEFAULT_WIDTH};
+                     .passages = SHELF_DEFAULT_PASSAGES, .width = SHELF_DEFAULT_WIDTH,
+                     .timeout = -1};
     shelf_search_opts_default(&opt->search);
     int c, bad = 0;
     while (!bad && (c = getopt_long(argc, argv, "+n:h", longopts, NULL)) != -1) {
@@ -263,6 +274,7 @@ static int parse_options(int argc, char **argv, options *opt)
         case O_CITE_FORMAT: bad = parse_cite_format(optarg, &opt->cite); break; /* implies --cite */
         case O_SERVE: opt->serve = true; break;
         case O_LISTEN: opt->listen = optarg; break;
+        case O_TIMEOUT: bad = parse_param("--timeout", optarg, 0, TIMEOUT_MAX_S, &opt->timeout); break;
         case 'h': usage(stdout); exit(EXIT_HITS);
         default: bad = 1; break;
         }
@@ -305,9 +317,44 @@ static void report_query_error(const session *s, const char *query, const shelf_
         fprintf(stderr, "searcher: %s\n", err->msg);
 }
 
-/* Run one query; returns EXIT_HITS, EXIT_NO_HITS or EXIT_ERROR. */
+/* The exit status of a query that failed with rc, saying why. */
+static int report_failure(const session *s, const char *query, int rc, const shelf_err *err)
+{
+    if (rc != SHELF_ETIMEOUT) {
+        fprintf(stderr, "searcher: %s\n", err->msg);
+        return EXIT_ERROR;
+    }
+    if (s->opt->json)
+        print_json_error(stdout, query, err->msg, 0);
+    fprintf(stderr, "searcher: %s (--timeout %g s); try a narrower query\n", err->msg,
+            s->opt->timeout);
+    return EXIT_TIMEOUT;
+}
+
+/* Print one query's results.  JSON goes through memory first, so that a
+ * query failing half-way (out of time) leaves no half object on stdout. */
+static int print_query(session *s, const query_result *qr, shelf_err *err)
+{
+    if (!s->opt->json)
+        return print_results(stdout, &s->po, s->engine, s->analyzer, qr, err);
+    char *json = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&json, &len);
+    if (!f)
+        return shelf_errf(err, SHELF_ENOMEM, "out of memory printing results");
+    int rc = print_results(f, &s->po, s->engine, s->analyzer, qr, err);
+    if (fclose(f) != 0 && rc == SHELF_OK)
+        rc = shelf_errf(err, SHELF_ENOMEM, "out of memory printing results");
+    if (rc == SHELF_OK)
+        fwrite(json, 1, len, stdout);
+    free(json);
+    return rc;
+}
+
+/* Run one query; returns EXIT_HITS, EXIT_NO_HITS, EXIT_ERROR or EXIT_TIMEOUT. */
 static int run_query(session *s, const char *query)
 {
+    uint64_t deadline = shelf_deadline_after(s->opt->timeout);
     shelf_err err = {0};
     int column = 0;
     shelf_parse_opts popts = {.default_and = s->opt->all};
@@ -324,8 +371,11 @@ static int run_query(session *s, const char *query)
         report_query_error(s, query, &err, column);
         return EXIT_ERROR;
     }
+    shelf_search_opts so = s->opt->search;
+    so.deadline_ns = deadline;
+    s->po.passages.deadline_ns = deadline;
     shelf_results res;
-    int rc = shelf_engine_search(s->engine, plan, &s->opt->search, &res, &err);
+    int rc = shelf_engine_search(s->engine, plan, &so, &res, &err);
     if (rc == SHELF_OK && s->opt->count_only) {
         if (s->opt->json) {
             fputs("{\"query\":", stdout);
@@ -336,15 +386,13 @@ static int run_query(session *s, const char *query)
         }
     } else if (rc == SHELF_OK) {
         query_result qr = {query, plan, &res, notes};
-        rc = print_results(stdout, &s->po, s->engine, s->analyzer, &qr, &err);
+        rc = print_query(s, &qr, &err);
     }
-    if (rc != SHELF_OK)
-        fprintf(stderr, "searcher: %s\n", err.msg);
     uint64_t total = res.total;
     shelf_results_free(&res);
     shelf_plan_free(plan);
     if (rc != SHELF_OK)
-        return EXIT_ERROR;
+        return report_failure(s, query, rc, &err);
     return total ? EXIT_HITS : EXIT_NO_HITS;
 }
 
@@ -352,6 +400,8 @@ static int combine(int so_far, int rc)
 {
     if (so_far == EXIT_ERROR || rc == EXIT_ERROR)
         return EXIT_ERROR;
+    if (so_far == EXIT_TIMEOUT || rc == EXIT_TIMEOUT)
+        return EXIT_TIMEOUT;
     return (so_far == EXIT_HITS || rc == EXIT_HITS) ? EXIT_HITS : EXIT_NO_HITS;
 }
 
@@ -431,7 +481,8 @@ int main(int argc, char **argv)
     if (opt.serve) {
         static const unsigned verify_flags[] = {0, SHELF_OPEN_VERIFY_SMALL, SHELF_OPEN_VERIFY};
         serve_config sc = {opt.index_dir, opt.listen ? opt.listen : SERVE_DEFAULT_LISTEN,
-                           verify_flags[opt.verify]};
+                           verify_flags[opt.verify],
+                           opt.timeout >= 0 ? opt.timeout : SERVE_REQUEST_SECONDS};
         return serve_main(&sc) == 0 ? EXIT_HITS : EXIT_ERROR;
     }
     session s;

@@ -69,7 +69,7 @@ int serve_main(const serve_config *cfg)
     }
     sigset_t stop;
     block_stop_signals(&stop);
-    http_config hc = {holder, la.fd, la.family, la.loopback, pool_size()};
+    http_config hc = {holder, la.fd, la.family, la.loopback, pool_size(), cfg->request_seconds};
     http_server *server;
     if (http_start(&server, &hc, msg, sizeof msg) != 0) {
         fprintf(stderr, "searcher: %s\n", msg);

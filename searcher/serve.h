@@ -13,8 +13,9 @@
 
 typedef struct serve_config {
     const char *index_dir;
-    const char *listen;  /* HOST:PORT (listen_addr.h) */
-    unsigned open_flags; /* SHELF_OPEN_VERIFY... */
+    const char *listen;      /* HOST:PORT (listen_addr.h) */
+    unsigned open_flags;     /* SHELF_OPEN_VERIFY... */
+    double request_seconds;  /* time limit of one request (--request-timeout) */
 } serve_config;
 
 /* Serve until a stop signal: 0, or 2 when it could not start. */

@@ -20,9 +20,9 @@
 #define SERVE_URI_MAX 8192               /* request target bytes -> 414 */
 #define SERVE_QUERY_MAX 1024             /* q bytes -> 413 */
 #define SERVE_PARAM_MAX 4096             /* any other parameter's bytes -> 413 */
-#define SERVE_REQUEST_SECONDS 10         /* checked between the stages of a
-                                            search (plan, search, passages):
-                                            past it -> 503 */
+#define SERVE_REQUEST_SECONDS 10         /* default of --request-timeout; the
+                                            search and the passages check it
+                                            as they go: past it -> 503 */
 
 /* ---- what a request may ask for ---- */
 #define SERVE_HITS_DEFAULT 10

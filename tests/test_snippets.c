@@ -392,7 +392,7 @@ static void snippets_of(fixture *fx, const char *q, uint32_t doc, size_t n, size
             hit = &r.hits[i];
     if (!hit)
         fail_msg("[%s] document %u is not a hit (%zu hits)", q, doc, r.count);
-    shelf_passage_opts po = {n, width};
+    shelf_passage_opts po = {n, width, 0};
     if (shelf_snippets_for_hit(fx->idx, hit, plan, fx->an, &po, &s->text, &s->ps, &err) != SHELF_OK)
         fail_msg("[%s] snippets: %s", q, err.msg);
     shelf_results_free(&r);
@@ -1641,7 +1641,7 @@ static void test_snippets_second_segment(void **state)
     for (size_t i = 0; i < r.count; i++) {
         shelf_buf text = SHELF_BUF_INIT;
         shelf_passages ps;
-        shelf_passage_opts po = {3, 60};
+        shelf_passage_opts po = {3, 60, 0};
         if (shelf_snippets_for_hit(fx.idx, &r.hits[i], plan, fx.an, &po, &text, &ps, &err) != SHELF_OK)
             fail_msg("snippets: %s", err.msg);
         const char *t = (const char *)text.data;

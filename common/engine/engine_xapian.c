@@ -85,7 +85,8 @@ static int xapian_search(const shelf_engine *e, const shelf_plan *plan, const sh
         out->hits = NULL;
         return shelf_errf(err, SHELF_ENOMEM, "out of memory for %zu hits", o->k);
     }
-    shelf_xsearch params = {.k1 = o->k1, .b = o->b, .offset = 0, .k = o->k};
+    shelf_xsearch params = {.k1 = o->k1, .b = o->b, .offset = 0, .k = o->k,
+                            .deadline_ns = o->deadline_ns};
     size_t count = 0;
     int rc = shelf_xdb_search(e->xdb, plan, &params, xh, &count, &out->total, err);
     for (size_t i = 0; rc == SHELF_OK && i < count; i++)

@@ -3,24 +3,29 @@
 #include "present/place.h"
 #include "present/section.h"
 #include "present/textnav.h"
+#include "util/deadline.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define SECTION_LOOKBACK_LINES 2000
 #define GLUED_RUN_MAX 4
+#define CUT_WORK 64 /* ticks counted per window cut (a few scans of its paragraph) */
 
 typedef struct candidate {
     size_t anchor; /* index of the anchor span */
     double score;
 } candidate;
 
-/* Score of the raw window [from, to) over spans, using a scratch group mark. */
-static double window_score(const shelf_spans *s, size_t first, size_t to, uint32_t *seen, uint32_t stamp)
+/* Score of the raw window [from, to) over spans, using a scratch group mark;
+ * the spans looked at are counted on the ticker. */
+static double window_score(const shelf_spans *s, size_t first, size_t to, uint32_t *seen, uint32_t stamp,
+                           shelf_ticker *clock)
 {
     double score = 0;
     size_t extra = 0;
-    for (size_t i = first; i < s->count && s->at[i].start < to; i++) {
+    size_t i;
+    for (i = first; i < s->count && s->at[i].start < to; i++) {
         if (s->at[i].end > to)
             continue;
         if (seen[s->at[i].group] != stamp) {
@@ -30,6 +35,7 @@ static double window_score(const shelf_spans *s, size_t first, size_t to, uint32
             extra++;
         }
     }
+    shelf_ticker_tick(clock, (uint32_t)(i - first) + 1);
     return score + 0.05 * (double)(extra < 20 ? extra : 20);
 }
 
@@ -41,25 +47,31 @@ static int by_score(const void *a, const void *b)
     return x->anchor < y->anchor ? -1 : x->anchor > y->anchor;
 }
 
-static candidate *score_candidates(const char *text, size_t len, const shelf_spans *s, size_t width,
-                                   shelf_err *err)
+/* Every span's window scored, best first, into *out; SHELF_ENOMEM, or
+ * SHELF_ETIMEOUT past the deadline. */
+static int score_candidates(const char *text, size_t len, const shelf_spans *s, size_t width,
+                            shelf_ticker *clock, candidate **out, shelf_err *err)
 {
     candidate *c = malloc((s->count ? s->count : 1) * sizeof *c);
     uint32_t *seen = calloc(s->groups ? s->groups : 1, sizeof *seen);
     if (!c || !seen) {
         free(c);
         free(seen);
-        shelf_errf(err, SHELF_ENOMEM, "out of memory choosing passages");
-        return NULL;
+        return shelf_errf(err, SHELF_ENOMEM, "out of memory choosing passages");
     }
-    for (size_t i = 0; i < s->count; i++) {
+    for (size_t i = 0; i < s->count && !clock->expired; i++) {
         size_t from = s->at[i].start;
         size_t to = shelf_chars_forward(text, from, width - width / 3, len);
-        c[i] = (candidate){i, window_score(s, i, to, seen, (uint32_t)i + 1)};
+        c[i] = (candidate){i, window_score(s, i, to, seen, (uint32_t)i + 1, clock)};
     }
     free(seen);
+    if (clock->expired) {
+        free(c);
+        return shelf_timeout_err(err, "choosing passages");
+    }
     qsort(c, s->count, sizeof *c, by_score);
-    return c;
+    *out = c;
+    return SHELF_OK;
 }
 
 /* The match [a, b) may be glued to other non-space text (e.g. "x—nato»-y").
@@ -218,18 +230,26 @@ int shelf_passages_pick(const char *text, size_t len, const shelf_layout *layout
     memset(out, 0, sizeof *out);
     size_t want = o->passages ? o->passages : 1;
     size_t width = o->width >= 20 ? o->width : 20;
-    shelf_passage_opts opts = {want, width};
+    shelf_passage_opts opts = {want, width, o->deadline_ns};
+    shelf_ticker clock;
+    shelf_ticker_init(&clock, o->deadline_ns);
+    if (shelf_deadline_passed(o->deadline_ns))
+        return shelf_timeout_err(err, "choosing passages");
     out->at = calloc(want, sizeof *out->at);
     if (!out->at)
         return shelf_errf(err, SHELF_ENOMEM, "out of memory choosing passages");
     if (spans->count == 0)
         return opening_passage(text, len, layout, &opts, out) == SHELF_OK
                    ? SHELF_OK : shelf_errf(err, SHELF_ENOMEM, "out of memory");
-    candidate *c = score_candidates(text, len, spans, width, err);
-    if (!c)
-        return SHELF_ENOMEM;
-    int rc = SHELF_OK;
+    candidate *c = NULL;
+    int rc = score_candidates(text, len, spans, width, &clock, &c, err);
+    if (rc != SHELF_OK)
+        return rc;
     for (size_t i = 0; i < spans->count && out->count < want && rc == SHELF_OK; i++) {
+        if (shelf_ticker_tick(&clock, CUT_WORK)) {
+            rc = shelf_timeout_err(err, "choosing passages");
+            break;
+        }
         const shelf_span *anchor = &spans->at[c[i].anchor];
         size_t start, end;
         cut_window(text, len, anchor->start, anchor->end, width, &start, &end);

@@ -21,12 +21,17 @@
  * when paged) and column (1-based, in characters) of the first character,
  * byte range [start, end) in the stored text, and the section (place.h).  Highlights are byte ranges relative to start, sorted and
  * merged.
+ *
+ * Deadline: with deadline_ns set, scoring and cutting count their work and
+ * read the clock every SHELF_TICKS_PER_CHECK units (deadline.h); past it,
+ * picking stops with SHELF_ETIMEOUT (out is freed as after any error).
  */
 #ifndef SHELF_PASSAGE_H
 #define SHELF_PASSAGE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "extract/layout.h"
 #include "present/spans.h"
@@ -54,8 +59,9 @@ typedef struct shelf_passages {
 } shelf_passages;
 
 typedef struct shelf_passage_opts {
-    size_t passages; /* at most this many (>= 1) */
-    size_t width;    /* target length in characters (>= 20) */
+    size_t passages;      /* at most this many (>= 1) */
+    size_t width;         /* target length in characters (>= 20) */
+    uint64_t deadline_ns; /* CLOCK_MONOTONIC time to give up by (deadline.h); 0: none */
 } shelf_passage_opts;
 
 /* layout: the document's pages and headings (NULL: none). */

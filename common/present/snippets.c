@@ -1,6 +1,7 @@
 /* snippets.c - from a hit to its passages; see snippets.h. */
 #include "present/snippets.h"
 #include "present/spans.h"
+#include "util/deadline.h"
 
 #include <string.h>
 
@@ -14,11 +15,13 @@ int shelf_snippets_for_engine_hit(shelf_engine *e, const shelf_hit *hit, const s
     shelf_layout own = SHELF_LAYOUT_INIT;
     if (!layout)
         layout = &own;
+    if (shelf_deadline_passed(o->deadline_ns))
+        return shelf_timeout_err(err, "choosing passages");
     int rc = shelf_engine_stored(e, hit, text, &checkpoints, layout, err);
     if (rc == SHELF_OK)
-        rc = shelf_spans_find(e, hit, plan, a, (const char *)text->data, text->len,
-                              (const uint64_t *)checkpoints.data, checkpoints.len / sizeof(uint64_t),
-                              &spans, err);
+        rc = shelf_spans_find_until(e, hit, plan, a, (const char *)text->data, text->len,
+                                    (const uint64_t *)checkpoints.data,
+                                    checkpoints.len / sizeof(uint64_t), o->deadline_ns, &spans, err);
     if (rc == SHELF_OK)
         rc = shelf_passages_pick((const char *)text->data, text->len, layout, &spans, o, out, err);
     shelf_layout_free(&own);

@@ -2,6 +2,7 @@
  * snippets.h - one call from a hit to its passages: fetch the stored text and
  * checkpoints, find the match spans (spans.h), pick and locate passages
  * (passage.h).  The caller keeps the text buffer to print passage bytes.
+ * The passage options' deadline covers every step (SHELF_ETIMEOUT past it).
  */
 #ifndef SHELF_SNIPPETS_H
 #define SHELF_SNIPPETS_H

@@ -2,9 +2,14 @@
 #include "present/spans.h"
 #include "query/match.h"
 #include "util/buf.h"
+#include "util/deadline.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* Ticks counted per key whose positions are read (a dictionary lookup and a
+ * decode), against one per span located. */
+#define LEAF_WORK 16
 
 typedef struct collector {
     shelf_engine *engine;
@@ -14,6 +19,7 @@ typedef struct collector {
     int status;
     uint32_t group;
     double weight;
+    shelf_ticker clock;
 } collector;
 
 static void add_span(collector *c, uint32_t first, uint32_t last)
@@ -92,6 +98,10 @@ static void collect(collector *c, const shelf_plan *p)
     if (p->occur == SHELF_OCCUR_MUST_NOT || c->status != SHELF_OK)
         return;
     if (p->kind == SHELF_P_TERM || p->kind == SHELF_P_PHRASE || p->kind == SHELF_P_NEAR) {
+        if (shelf_ticker_tick(&c->clock, LEAF_WORK * (uint32_t)p->nkeys)) {
+            c->status = shelf_timeout_err(c->err, "finding the matches for passages");
+            return;
+        }
         c->group = c->out->groups++;
         c->weight = 0;
         for (size_t i = 0; i < p->nkeys; i++)
@@ -168,9 +178,11 @@ static int mismatch(const collector *c, shelf_err *err)
                       shelf_engine_file(c->engine, c->hit, "store"));
 }
 
-static int fill_bytes(const collector *c, shelf_spans *s, locator *l, shelf_err *err)
+static int fill_bytes(collector *c, shelf_spans *s, locator *l, shelf_err *err)
 {
     for (size_t i = 0; i < s->count; i++) {
+        if (shelf_ticker_tick(&c->clock, 1))
+            return shelf_timeout_err(err, "finding the matches for passages");
         shelf_span *sp = &s->at[i];
         size_t ignored;
         if (locate(l, sp->first, &sp->start, &ignored) != 0 ||
@@ -184,8 +196,20 @@ int shelf_spans_find(shelf_engine *engine, const shelf_hit *hit, const shelf_pla
                      shelf_analyzer *a, const char *text, size_t len, const uint64_t *checkpoints,
                      size_t checkpoint_count, shelf_spans *out, shelf_err *err)
 {
+    return shelf_spans_find_until(engine, hit, plan, a, text, len, checkpoints, checkpoint_count, 0,
+                                  out, err);
+}
+
+int shelf_spans_find_until(shelf_engine *engine, const shelf_hit *hit, const shelf_plan *plan,
+                           shelf_analyzer *a, const char *text, size_t len,
+                           const uint64_t *checkpoints, size_t checkpoint_count,
+                           uint64_t deadline_ns, shelf_spans *out, shelf_err *err)
+{
     memset(out, 0, sizeof *out);
-    collector c = {engine, hit, out, err, SHELF_OK, 0, 0};
+    collector c = {engine, hit, out, err, SHELF_OK, 0, 0, {0}};
+    shelf_ticker_init(&c.clock, deadline_ns);
+    if (shelf_deadline_passed(deadline_ns))
+        return shelf_timeout_err(err, "finding the matches for passages");
     collect(&c, plan);
     if (c.status != SHELF_OK)
         return c.status;

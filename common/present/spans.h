@@ -10,6 +10,10 @@
  * costs at most 127 tokens per jump.  Because the spans come from the
  * postings, highlighting is exactly as stem- and phrase-aware as matching.
  * Title-field leaves are located in the body (the title line is part of it).
+ *
+ * shelf_spans_find_until also counts its work (a leaf's positions read, a
+ * span located) against a deadline (deadline.h) and stops with
+ * SHELF_ETIMEOUT once it has passed.
  */
 #ifndef SHELF_SPANS_H
 #define SHELF_SPANS_H
@@ -40,6 +44,11 @@ typedef struct shelf_spans {
 int shelf_spans_find(shelf_engine *engine, const shelf_hit *hit, const shelf_plan *plan,
                      shelf_analyzer *a, const char *text, size_t len, const uint64_t *checkpoints,
                      size_t checkpoint_count, shelf_spans *out, shelf_err *err);
+/* The same, giving up with SHELF_ETIMEOUT past deadline_ns (0: never). */
+int shelf_spans_find_until(shelf_engine *engine, const shelf_hit *hit, const shelf_plan *plan,
+                           shelf_analyzer *a, const char *text, size_t len,
+                           const uint64_t *checkpoints, size_t checkpoint_count,
+                           uint64_t deadline_ns, shelf_spans *out, shelf_err *err);
 void shelf_spans_free(shelf_spans *s);
 
 #endif

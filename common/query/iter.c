@@ -70,3 +70,15 @@ void shelf_scorer_fail(shelf_scorer *sc, const shelf_err *err)
     sc->status = err->code ? err->code : SHELF_ECORRUPT;
     sc->err = *err;
 }
+
+bool shelf_scorer_tick(shelf_scorer *sc)
+{
+    if (!shelf_ticker_tick(&sc->clock, 1))
+        return false;
+    if (sc->status == SHELF_OK) {
+        shelf_err err;
+        shelf_timeout_err(&err, "searching");
+        shelf_scorer_fail(sc, &err);
+    }
+    return true;
+}

@@ -18,20 +18,26 @@
  *           matches in the document and idf = the sum of their words' idf.
  *   BOOL:   sum of the scores of the children that match; PATH scores 0.
  * Errors met while iterating (a damaged posting list) end the iteration and
- * are left in the scorer's status/err.
+ * are left in the scorer's status/err.  So does the search's deadline: the
+ * iterators that walk documents (term, path) count every step with
+ * shelf_scorer_tick, which fails the scorer with SHELF_ETIMEOUT once the
+ * deadline has passed; every term iterator then reports SHELF_DOC_END.
  */
 #ifndef SHELF_QUERY_ITER_H
 #define SHELF_QUERY_ITER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "index/segment.h"
 #include "query/plan.h"
+#include "util/deadline.h"
 
 typedef struct shelf_scorer {
     const shelf_segment *seg;
     double k1, b, title_weight;
     double avg_body, avg_title; /* over the whole index */
+    shelf_ticker clock;         /* the search's deadline (none when 0) */
     int status;
     shelf_err err;
 } shelf_scorer;
@@ -88,6 +94,9 @@ double shelf_length_norm(const shelf_scorer *sc, uint32_t dl, double avg);
 double shelf_bm25_saturate(const shelf_scorer *sc, double idf, double tfn);
 shelf_explain_term *shelf_explain_add(shelf_explain *ex);
 void shelf_scorer_fail(shelf_scorer *sc, const shelf_err *err);
+/* Count one step of work against the deadline; true (the scorer failed with
+ * SHELF_ETIMEOUT) when it has passed. */
+bool shelf_scorer_tick(shelf_scorer *sc);
 
 shelf_iter *shelf_iter_term(const shelf_plan *plan, shelf_scorer *sc);
 /* For a term iterator: an upper bound of its score over the segment

@@ -33,7 +33,7 @@ static uint32_t path_settle(path_iter *t, uint32_t target)
 {
     shelf_scorer *sc = t->base.scorer;
     uint32_t count = shelf_segment_doc_count(sc->seg);
-    for (uint32_t d = target; d < count; d++) {
+    for (uint32_t d = target; d < count && !shelf_scorer_tick(sc); d++) {
         shelf_docmeta m;
         shelf_err err = {0};
         if (shelf_segment_doc(sc->seg, d, &m, &err) != SHELF_OK) {

@@ -84,7 +84,7 @@ static uint32_t align(phrase_iter *t, uint32_t target)
                 shelf_scorer_fail(t->base.scorer, &t->posts[i].err);
                 return SHELF_DOC_END;
             }
-            if (d == SHELF_DOC_END)
+            if (d == SHELF_DOC_END || shelf_scorer_tick(t->base.scorer))
                 return SHELF_DOC_END;
             if (d > target) {
                 target = d;

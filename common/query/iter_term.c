@@ -60,6 +60,8 @@ static uint32_t term_next(shelf_iter *it)
     uint32_t cur = it->doc;
     if (cur == SHELF_DOC_END)
         return cur;
+    if (shelf_scorer_tick(it->scorer))
+        return settle(t);
     if (t->has_title && t->title.doc == cur)
         shelf_postings_next(&t->title);
     if (t->has_body && !t->title_only && t->body.doc == cur)
@@ -72,6 +74,8 @@ static uint32_t term_advance(shelf_iter *it, uint32_t target)
     term_iter *t = (term_iter *)it;
     if (it->doc >= target)
         return it->doc;
+    if (shelf_scorer_tick(it->scorer))
+        return settle(t);
     if (t->has_title)
         shelf_postings_advance(&t->title, target);
     if (t->has_body && !t->title_only)

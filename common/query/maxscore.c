@@ -145,6 +145,7 @@ int shelf_maxscore_segment(const shelf_index *idx, size_t seg, const shelf_plan 
     double n = (double)shelf_index_doc_count(idx);
     sc.avg_body = n > 0 ? (double)shelf_index_total_tokens(idx) / n : 0;
     sc.avg_title = n > 0 ? (double)shelf_index_total_title_tokens(idx) / n : 0;
+    shelf_ticker_init(&sc.clock, o->deadline_ns);
     scorer_state s = {0};
     int rc = init_state(&s, plan, &sc);
     const shelf_deletions *deleted = shelf_index_deletions(idx, seg);

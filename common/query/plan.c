@@ -15,6 +15,7 @@ typedef struct planner {
     shelf_err *err;
     int *err_column;
     int failed;
+    size_t expanded; /* terms taken from prefixes so far, whole query */
 } planner;
 
 double shelf_bm25_idf(uint64_t doc_count, uint64_t df)
@@ -244,6 +245,25 @@ static int collect_prefix(planner *pl, const uint8_t *prefix, size_t len, uint8_
     return sink.failed ? -1 : 0;
 }
 
+/* Count the terms a prefix keeps against the query's budget; true (the
+ * planner failed, pointing at the prefix) when they would pass it. */
+static bool over_budget(planner *pl, const shelf_qnode *q, size_t matched)
+{
+    size_t kept = matched < SHELF_PREFIX_MAX_TERMS ? matched : SHELF_PREFIX_MAX_TERMS;
+    if (pl->expanded + kept <= SHELF_QUERY_MAX_EXPANSIONS) {
+        pl->expanded += kept;
+        return false;
+    }
+    pl->failed = 1;
+    shelf_errf(pl->err, SHELF_EINVAL,
+               "too many prefix terms: '%s*' takes the query past %d terms from prefixes "
+               "(at most %d per prefix); use longer or fewer prefixes",
+               q->text, SHELF_QUERY_MAX_EXPANSIONS, SHELF_PREFIX_MAX_TERMS);
+    if (pl->err_column)
+        *pl->err_column = q->column;
+    return true;
+}
+
 static shelf_plan *plan_prefix(planner *pl, const shelf_qnode *q)
 {
     uint8_t prefix[SHELF_MAX_KEY_BYTES];
@@ -253,6 +273,11 @@ static shelf_plan *plan_prefix(planner *pl, const shelf_qnode *q)
     expansion e = {0};
     shelf_plan *p = new_node(SHELF_P_BOOL, q->occur);
     int ok = p && collect_prefix(pl, prefix, len, field_byte(q->field), &e) == 0;
+    if (ok && over_budget(pl, q, e.count)) {
+        free(e.keys);
+        shelf_plan_free(p);
+        return NULL;
+    }
     for (size_t i = 0; ok && i < e.count; i++)
         ok = key_stats(pl, &e.keys[i]) == 0;
     if (ok && e.count > SHELF_PREFIX_MAX_TERMS) {
@@ -366,7 +391,7 @@ shelf_plan *shelf_plan_for_engine(const shelf_engine *engine, shelf_analyzer *an
                                   const shelf_qnode *query, char *notes, size_t notes_size,
                                   shelf_err *err, int *err_column)
 {
-    planner pl = {engine, analyzer, notes, notes_size, err, err_column, 0};
+    planner pl = {engine, analyzer, notes, notes_size, err, err_column, 0, 0};
     if (notes && notes_size)
         notes[0] = '\0';
     if (err_column)

@@ -19,7 +19,12 @@
  * Prefix expansion matches dictionary terms that start with the longest common
  * prefix of the word's folded and stemmed forms ("nations*" looks for
  * "nation..."), keeps at most SHELF_PREFIX_MAX_TERMS distinct terms, the most
- * frequent ones, and says so in the plan's notes when it drops any.
+ * frequent ones, and says so in the plan's notes when it drops any.  The
+ * prefixes of one query keep at most SHELF_QUERY_MAX_EXPANSIONS terms in
+ * all: a prefix that would pass the budget makes planning fail (SHELF_EINVAL,
+ * the column of that prefix), since silently searching only part of what was
+ * asked would make the results wrong without saying so; the query must
+ * be narrowed.
  * Keys are stored with the body field byte; iterators switch the byte to read
  * the title field.  df is the number of documents holding the term in the
  * body (the title line is part of the body), or in the title when the body
@@ -37,6 +42,7 @@
 #include "query/parse.h"
 
 #define SHELF_PREFIX_MAX_TERMS 128
+#define SHELF_QUERY_MAX_EXPANSIONS 1024
 
 typedef enum shelf_pkind {
     SHELF_P_TERM,

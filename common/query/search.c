@@ -2,6 +2,7 @@
 #include "query/search.h"
 #include "query/maxscore.h"
 #include "query/topk.h"
+#include "util/deadline.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@ void shelf_search_opts_default(shelf_search_opts *o)
     o->title_weight = SHELF_DEFAULT_TITLE_WEIGHT;
     o->k = 10;
     o->exact_total = false;
+    o->deadline_ns = 0;
 }
 
 static void init_scorer(shelf_scorer *sc, const shelf_index *idx, size_t seg, const shelf_search_opts *o)
@@ -22,6 +24,7 @@ static void init_scorer(shelf_scorer *sc, const shelf_index *idx, size_t seg, co
     sc->k1 = o->k1;
     sc->b = o->b;
     sc->title_weight = o->title_weight;
+    shelf_ticker_init(&sc->clock, o->deadline_ns);
     double n = (double)shelf_index_doc_count(idx);
     sc->avg_body = n > 0 ? (double)shelf_index_total_tokens(idx) / n : 0;
     sc->avg_title = n > 0 ? (double)shelf_index_total_title_tokens(idx) / n : 0;
@@ -35,7 +38,8 @@ static int search_segment(const shelf_index *idx, size_t seg, const shelf_plan *
     shelf_iter *it = shelf_iter_build(plan, &sc);
     uint64_t base = shelf_index_base(idx, seg);
     const shelf_deletions *deleted = shelf_index_deletions(idx, seg);
-    for (uint32_t d = it ? it->doc : SHELF_DOC_END; d != SHELF_DOC_END; d = shelf_iter_next(it)) {
+    for (uint32_t d = it ? it->doc : SHELF_DOC_END; d != SHELF_DOC_END && sc.status == SHELF_OK;
+         d = shelf_iter_next(it)) {
         if (shelf_deleted(deleted, d))
             continue;
         (*total)++;
@@ -60,7 +64,7 @@ int shelf_search(const shelf_index *idx, const shelf_plan *plan, const shelf_sea
     shelf_topk top;
     if (shelf_topk_init(&top, o->k) != SHELF_OK)
         return shelf_errf(err, SHELF_ENOMEM, "out of memory for %zu hits", o->k);
-    int rc = SHELF_OK;
+    int rc = shelf_deadline_passed(o->deadline_ns) ? shelf_timeout_err(err, "searching") : SHELF_OK;
     bool prune = o->k > 0 && !o->exact_total && shelf_maxscore_applies(plan);
     out->total_exact = !prune;
     for (size_t s = 0; rc == SHELF_OK && s < shelf_index_segment_count(idx); s++)

@@ -12,6 +12,11 @@
  * exact_total is asked for.  Every other query is evaluated exhaustively.  BM25 statistics (N, average lengths, df)
  * are those of the whole index's live documents; deleted documents never
  * match.
+ *
+ * With a deadline in the options, the iterators count the postings they
+ * move over and read the clock every SHELF_TICKS_PER_CHECK of them
+ * (deadline.h); past the deadline the search stops with SHELF_ETIMEOUT and
+ * no results.
  */
 #ifndef SHELF_QUERY_SEARCH_H
 #define SHELF_QUERY_SEARCH_H
@@ -30,8 +35,9 @@
 
 typedef struct shelf_search_opts {
     double k1, b, title_weight;
-    size_t k;         /* hits to keep (0: count only) */
-    bool exact_total; /* never prune: count every match exactly */
+    size_t k;             /* hits to keep (0: count only) */
+    bool exact_total;     /* never prune: count every match exactly */
+    uint64_t deadline_ns; /* CLOCK_MONOTONIC time to give up by (deadline.h); 0: none */
 } shelf_search_opts;
 
 typedef struct shelf_hit {

@@ -22,7 +22,8 @@ enum shelf_status {
     SHELF_EINVAL = -5,    /* bad argument or malformed input (query, option)    */
     SHELF_ENOTFOUND = -6, /* no index, no such term or document                 */
     SHELF_ELOCKED = -7,   /* another writer holds the index lock                */
-    SHELF_ESKIP = -8      /* input not indexable (binary, unsupported); skipped */
+    SHELF_ESKIP = -8,     /* input not indexable (binary, unsupported); skipped */
+    SHELF_ETIMEOUT = -9   /* the work's deadline passed (deadline.h); stopped  */
 };
 
 #define SHELF_ERR_MAX 512

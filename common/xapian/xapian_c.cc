@@ -24,6 +24,7 @@
 extern "C" {
 #include "query/plan.h"
 #include "util/buf.h"
+#include "util/deadline.h"
 #include "util/error.h"
 }
 #include "xapian/xapian_c.h"
@@ -57,6 +58,26 @@ namespace {
 // A malformed argument found on our side (a bad plan node...): EINVAL.
 struct bad_argument : std::invalid_argument {
     using std::invalid_argument::invalid_argument;
+};
+
+// The search's deadline passed (thrown by deadline_decider): SHELF_ETIMEOUT.
+struct out_of_time {};
+
+// Accepts every document; every SHELF_TICKS_PER_CHECK documents Xapian
+// considers, reads the clock and, past the deadline, stops the match by
+// throwing out_of_time (which get_mset passes on to us).
+class deadline_decider : public Xapian::MatchDecider {
+  public:
+    explicit deadline_decider(uint64_t deadline_ns) { shelf_ticker_init(&clock_, deadline_ns); }
+    bool operator()(const Xapian::Document &) const override
+    {
+        if (shelf_ticker_tick(&clock_, 1))
+            throw out_of_time();
+        return true;
+    }
+
+  private:
+    mutable shelf_ticker clock_;
 };
 
 const char *const DOC_CONTEXT = "xapian document";
@@ -148,6 +169,8 @@ int guarded(shelf_err *err, const char *where, const char *what, F &&body)
                           damage_note(e, where).c_str());
     } catch (const std::bad_alloc &) {
         return shelf_errf(err, SHELF_ENOMEM, "%s: %s: out of memory", where, what);
+    } catch (const out_of_time &) {
+        return shelf_timeout_err(err, "searching");
     } catch (const bad_argument &e) {
         return shelf_errf(err, SHELF_EINVAL, "%s: %s: %s", where, what, e.what());
     } catch (const std::exception &e) {
@@ -357,6 +380,8 @@ Xapian::Query plan_query(const Xapian::Database &db, const shelf_plan *p)
 int run_query(const Xapian::Database &db, const Xapian::Query &q, const shelf_xsearch *params,
               shelf_xhit *hits, size_t *count, uint64_t *total)
 {
+    if (shelf_deadline_passed(params->deadline_ns))
+        throw out_of_time();
     Xapian::Enquire enquire(db);
     enquire.set_query(q);
     enquire.set_weighting_scheme(Xapian::BM25Weight(params->k1, 0, 1, params->b, 0.0));
@@ -365,7 +390,9 @@ int run_query(const Xapian::Database &db, const Xapian::Query &q, const shelf_xs
     Xapian::doccount n = db.get_doccount();
     Xapian::doccount first = (Xapian::doccount)std::min<uint64_t>(params->offset, n);
     Xapian::doccount want = (Xapian::doccount)std::min<uint64_t>(params->k, n);
-    Xapian::MSet mset = enquire.get_mset(first, want, n);
+    deadline_decider decider(params->deadline_ns);
+    Xapian::MSet mset = params->deadline_ns ? enquire.get_mset(first, want, n, nullptr, &decider)
+                                            : enquire.get_mset(first, want, n);
     size_t got = 0;
     for (auto m = mset.begin(); m != mset.end() && got < params->k; ++m, ++got)
         hits[got] = shelf_xhit{*m, m.get_weight()};

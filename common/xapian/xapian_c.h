@@ -102,8 +102,9 @@ typedef struct shelf_xhit {
 } shelf_xhit;
 
 typedef struct shelf_xsearch {
-    double k1, b;     /* BM25Weight parameters; k2 = 0, k3 = 1, min_normlen = 0 */
-    size_t offset, k; /* hits [offset, offset + k) of the ranking */
+    double k1, b;         /* BM25Weight parameters; k2 = 0, k3 = 1, min_normlen = 0 */
+    size_t offset, k;     /* hits [offset, offset + k) of the ranking */
+    uint64_t deadline_ns; /* CLOCK_MONOTONIC time to give up by (deadline.h); 0: none */
 } shelf_xsearch;
 
 /* Translate a plan (plan.h) to a Xapian::Query and run it with BM25Weight:
@@ -118,7 +119,10 @@ typedef struct shelf_xsearch {
  *             ignored), as a weightless filter;
  *   NONE   -> MatchNothing.
  * Writes up to k hits into hits (caller's array of k), best first (ties by
- * docid), sets *count, and *total to the exact number of matches. */
+ * docid), sets *count, and *total to the exact number of matches.
+ * With a deadline, a match decider reads the clock every
+ * SHELF_TICKS_PER_CHECK documents Xapian considers and stops the match
+ * past it: SHELF_ETIMEOUT. */
 int shelf_xdb_search(shelf_xdb *db, const shelf_plan *plan, const shelf_xsearch *params,
                      shelf_xhit *hits, size_t *count, uint64_t *total, shelf_err *err);
 

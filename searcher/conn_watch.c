@@ -1,0 +1,220 @@
+/* conn_watch.c - connection cap and head deadlines; see conn_watch.h. */
+#include "conn_watch.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#define REAP_EVERY_MS 100
+
+/* What a client past the cap reads before the end of the stream. */
+static const char REFUSAL_BODY[] = "{\"error\":\"too many open connections: try again\",\"status\":503}\n";
+
+struct conn_entry {
+    conn_entry *prev, *next;
+    int fd;
+    bool refused;
+    bool waiting;         /* for a request's head: the clock runs */
+    struct timespec due;  /* when waiting: the head's deadline */
+    bool reaped;          /* its socket was shut down */
+};
+
+struct conn_watch {
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    pthread_t reaper;
+    bool stopping;
+    unsigned cap, header_seconds;
+    unsigned counted; /* open, not refused */
+    conn_entry *head;
+    char refusal[320]; /* the whole 503 response */
+    size_t refusal_len;
+};
+
+static struct timespec now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t;
+}
+
+static bool reached(const struct timespec *due, const struct timespec *t)
+{
+    return t->tv_sec > due->tv_sec || (t->tv_sec == due->tv_sec && t->tv_nsec >= due->tv_nsec);
+}
+
+/* Under the lock. */
+static void start_clock(conn_watch *w, conn_entry *e)
+{
+    e->waiting = true;
+    e->due = now();
+    e->due.tv_sec += w->header_seconds;
+}
+
+static void reap_overdue(conn_watch *w)
+{
+    struct timespec t = now();
+    for (conn_entry *e = w->head; e; e = e->next)
+        if (e->waiting && !e->reaped && reached(&e->due, &t)) {
+            shutdown(e->fd, SHUT_RDWR);
+            e->reaped = true;
+        }
+}
+
+static void *reaper_run(void *arg)
+{
+    conn_watch *w = arg;
+    pthread_mutex_lock(&w->lock);
+    while (!w->stopping) {
+        reap_overdue(w);
+        struct timespec until = now();
+        until.tv_nsec += REAP_EVERY_MS * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&w->wake, &w->lock, &until);
+    }
+    pthread_mutex_unlock(&w->lock);
+    return NULL;
+}
+
+static int init_sync(conn_watch *w)
+{
+    pthread_condattr_t attr;
+    if (pthread_condattr_init(&attr) != 0)
+        return -1;
+    int rc = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    if (rc == 0)
+        rc = pthread_cond_init(&w->wake, &attr);
+    pthread_condattr_destroy(&attr);
+    if (rc != 0)
+        return -1;
+    if (pthread_mutex_init(&w->lock, NULL) != 0) {
+        pthread_cond_destroy(&w->wake);
+        return -1;
+    }
+    return 0;
+}
+
+int cw_start(conn_watch **out, unsigned cap, unsigned header_seconds, char *msg, size_t msg_size)
+{
+    conn_watch *w = calloc(1, sizeof *w);
+    if (!w || init_sync(w) != 0) {
+        snprintf(msg, msg_size, "out of memory");
+        free(w);
+        return -1;
+    }
+    w->cap = cap;
+    w->header_seconds = header_seconds;
+    w->refusal_len = (size_t)snprintf(w->refusal, sizeof w->refusal,
+                                      "HTTP/1.1 503 Service Unavailable\r\n"
+                                      "Content-Type: application/json; charset=utf-8\r\n"
+                                      "Content-Length: %zu\r\nConnection: close\r\nRetry-After: 1\r\n"
+                                      "\r\n%s",
+                                      strlen(REFUSAL_BODY), REFUSAL_BODY);
+    int rc = pthread_create(&w->reaper, NULL, reaper_run, w);
+    if (rc != 0) {
+        snprintf(msg, msg_size, "could not start the connection reaper: %s", strerror(rc));
+        pthread_cond_destroy(&w->wake);
+        pthread_mutex_destroy(&w->lock);
+        free(w);
+        return -1;
+    }
+    *out = w;
+    return 0;
+}
+
+void cw_stop(conn_watch *w)
+{
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->lock);
+    w->stopping = true;
+    pthread_cond_signal(&w->wake);
+    pthread_mutex_unlock(&w->lock);
+    pthread_join(w->reaper, NULL);
+    while (w->head) {
+        conn_entry *e = w->head;
+        w->head = e->next;
+        free(e);
+    }
+    pthread_cond_destroy(&w->wake);
+    pthread_mutex_destroy(&w->lock);
+    free(w);
+}
+
+/* The fixed 503 fits in an empty socket buffer, so the write does not
+ * block; whatever happens, the socket is shut down. */
+static void refuse(const conn_watch *w, int fd)
+{
+    ssize_t n;
+    do
+        n = send(fd, w->refusal, w->refusal_len, MSG_NOSIGNAL | MSG_DONTWAIT);
+    while (n < 0 && errno == EINTR);
+    shutdown(fd, SHUT_RDWR);
+}
+
+conn_entry *cw_open(conn_watch *w, int fd)
+{
+    conn_entry *e = calloc(1, sizeof *e);
+    if (!e)
+        return NULL;
+    e->fd = fd;
+    pthread_mutex_lock(&w->lock);
+    if (w->counted >= w->cap) {
+        e->refused = true;
+    } else {
+        w->counted++;
+        start_clock(w, e);
+    }
+    e->next = w->head;
+    if (w->head)
+        w->head->prev = e;
+    w->head = e;
+    pthread_mutex_unlock(&w->lock);
+    if (e->refused)
+        refuse(w, fd);
+    return e;
+}
+
+void cw_close(conn_watch *w, conn_entry *e)
+{
+    if (!e)
+        return;
+    pthread_mutex_lock(&w->lock);
+    if (!e->refused)
+        w->counted--;
+    if (e->prev)
+        e->prev->next = e->next;
+    else
+        w->head = e->next;
+    if (e->next)
+        e->next->prev = e->prev;
+    pthread_mutex_unlock(&w->lock);
+    free(e);
+}
+
+bool cw_refused(const conn_entry *e)
+{
+    return e->refused; /* set before the entry is shared, never changed */
+}
+
+void cw_head_received(conn_watch *w, conn_entry *e)
+{
+    pthread_mutex_lock(&w->lock);
+    e->waiting = false;
+    pthread_mutex_unlock(&w->lock);
+}
+
+void cw_request_done(conn_watch *w, conn_entry *e)
+{
+    pthread_mutex_lock(&w->lock);
+    if (!e->refused)
+        start_clock(w, e);
+    pthread_mutex_unlock(&w->lock);
+}

@@ -28,8 +28,9 @@ struct conn_watch {
     pthread_cond_t wake;
     pthread_t reaper;
     bool stopping;
-    unsigned cap, header_seconds;
+    unsigned cap, header_seconds, evict_seconds;
     unsigned counted; /* open, not refused */
+    unsigned doomed;  /* of those, shut down but not closed yet */
     conn_entry *head;
     char refusal[320]; /* the whole 503 response */
     size_t refusal_len;
@@ -42,9 +43,15 @@ static struct timespec now(void)
     return t;
 }
 
+static bool earlier(const struct timespec *a, const struct timespec *b)
+{
+    return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/* Is time t at or past due? */
 static bool reached(const struct timespec *due, const struct timespec *t)
 {
-    return t->tv_sec > due->tv_sec || (t->tv_sec == due->tv_sec && t->tv_nsec >= due->tv_nsec);
+    return !earlier(t, due);
 }
 
 /* Under the lock. */
@@ -55,14 +62,37 @@ static void start_clock(conn_watch *w, conn_entry *e)
     e->due.tv_sec += w->header_seconds;
 }
 
+/* Under the lock: shut the socket down; libmicrohttpd closes it soon. */
+static void reap(conn_watch *w, conn_entry *e)
+{
+    shutdown(e->fd, SHUT_RDWR);
+    e->reaped = true;
+    w->doomed++;
+}
+
 static void reap_overdue(conn_watch *w)
 {
     struct timespec t = now();
     for (conn_entry *e = w->head; e; e = e->next)
-        if (e->waiting && !e->reaped && reached(&e->due, &t)) {
-            shutdown(e->fd, SHUT_RDWR);
-            e->reaped = true;
-        }
+        if (e->waiting && !e->reaped && reached(&e->due, &t))
+            reap(w, e);
+}
+
+/* Under the lock, at the cap: the connection that has waited longest for a
+ * request's head, if that is at least evict_seconds, else NULL.  A client
+ * sends its head at once, so such a connection is idle between requests or
+ * trickling bytes. */
+static conn_entry *longest_waiting(conn_watch *w)
+{
+    conn_entry *oldest = NULL;
+    for (conn_entry *e = w->head; e; e = e->next)
+        if (e->waiting && !e->reaped && (!oldest || earlier(&e->due, &oldest->due)))
+            oldest = e;
+    if (!oldest)
+        return NULL;
+    struct timespec evictable = now();
+    evictable.tv_sec += (time_t)w->header_seconds - (time_t)w->evict_seconds;
+    return reached(&oldest->due, &evictable) ? oldest : NULL;
 }
 
 static void *reaper_run(void *arg)
@@ -101,7 +131,8 @@ static int init_sync(conn_watch *w)
     return 0;
 }
 
-int cw_start(conn_watch **out, unsigned cap, unsigned header_seconds, char *msg, size_t msg_size)
+int cw_start(conn_watch **out, unsigned cap, unsigned header_seconds, unsigned evict_seconds,
+             char *msg, size_t msg_size)
 {
     conn_watch *w = calloc(1, sizeof *w);
     if (!w || init_sync(w) != 0) {
@@ -111,6 +142,7 @@ int cw_start(conn_watch **out, unsigned cap, unsigned header_seconds, char *msg,
     }
     w->cap = cap;
     w->header_seconds = header_seconds;
+    w->evict_seconds = evict_seconds;
     w->refusal_len = (size_t)snprintf(w->refusal, sizeof w->refusal,
                                       "HTTP/1.1 503 Service Unavailable\r\n"
                                       "Content-Type: application/json; charset=utf-8\r\n"
@@ -166,9 +198,14 @@ conn_entry *cw_open(conn_watch *w, int fd)
         return NULL;
     e->fd = fd;
     pthread_mutex_lock(&w->lock);
-    if (w->counted >= w->cap) {
-        e->refused = true;
-    } else {
+    if (w->counted - w->doomed >= w->cap) {
+        conn_entry *victim = longest_waiting(w);
+        if (victim)
+            reap(w, victim);
+        else
+            e->refused = true;
+    }
+    if (!e->refused) {
         w->counted++;
         start_clock(w, e);
     }
@@ -189,6 +226,8 @@ void cw_close(conn_watch *w, conn_entry *e)
     pthread_mutex_lock(&w->lock);
     if (!e->refused)
         w->counted--;
+    if (e->reaped)
+        w->doomed--;
     if (e->prev)
         e->prev->next = e->next;
     else

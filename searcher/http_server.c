@@ -293,7 +293,8 @@ int http_start(http_server **out, const http_config *cfg, char *msg, size_t msg_
         return -1;
     }
     s->cfg = *cfg;
-    if (cw_start(&s->watch, cfg->max_connections, SERVE_HEADER_TIMEOUT_S, msg, msg_size) != 0) {
+    if (cw_start(&s->watch, cfg->max_connections, SERVE_HEADER_TIMEOUT_S, SERVE_EVICT_AFTER_S,
+                 msg, msg_size) != 0) {
         close(cfg->listen_fd);
         free(s);
         return -1;

@@ -9,8 +9,8 @@
 
 /* ---- the connection ---- */
 #define SERVE_CONNECTIONS_MAX 1024       /* open connections; a new one past
-                                            it gets a 503 at once and is
-                                            closed.  At about 2,000 requests/s,
+                                            it (none to evict, below) gets a
+                                            503 at once and is closed.  At about 2,000 requests/s,
                                             a full house of busy connections
                                             waits about 0.5 s per request */
 #define SERVE_CONNECTIONS_SPARE 256      /* libmicrohttpd's own limit is this
@@ -26,6 +26,10 @@
                                             connection's opening, or of the end
                                             of the previous request on it;
                                             else the connection is closed */
+#define SERVE_EVICT_AFTER_S 2           /* at the cap, a new connection takes
+                                            the place of the one waiting
+                                            longest for a request's head, if
+                                            that is this long or more */
 #define SERVE_IDLE_TIMEOUT_S 10          /* a connection silent this long is closed */
 #define SERVE_CONNECTION_MEMORY (64u << 10) /* request line + headers buffer per
                                               connection; past it libmicrohttpd

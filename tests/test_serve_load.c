@@ -14,6 +14,7 @@
  *   - a kept-alive connection that trickles its next request is closed too;
  *   - past the cap, new connections get a 503 (or are closed) at once,
  *     while a connection opened before them is still answered;
+ *   - at the cap, a connection idle for long enough gives way to a new one;
  *   - a NUL byte in the request line or a header, two Host headers and the
  *     like are answered 400.
  */
@@ -48,6 +49,7 @@
 #define SLOW_CLIENTS 300
 #define ANSWER_MS 1000     /* a normal request under load */
 #define PAST_CAP 20        /* connections opened past the cap */
+#define EVICT_MS 2500      /* SERVE_EVICT_AFTER_S, and some */
 
 static char *g_tmp, *g_idx, *g_err_path;
 static pid_t g_pid;
@@ -427,6 +429,33 @@ static void test_past_the_cap_answered_at_once(void **state)
     assert_int_equal(status, 200);
 }
 
+/* At the cap, a new connection takes the place of one that has waited
+ * long enough (SERVE_EVICT_AFTER_S) for a request's head: more slow clients
+ * than the cap cannot keep a normal request out. */
+static void test_at_the_cap_a_waiting_connection_gives_way(void **state)
+{
+    unsigned n = g_cap;
+    int *fds = calloc(n, sizeof *fds);
+    assert_non_null(fds);
+    double start = now_s();
+    for (unsigned i = 0; i < n; i++)
+        if ((fds[i] = connect_server()) < 0)
+            fail_msg("connection %u of %u (the cap): not accepted", i + 1, n);
+    sleep_ms(EVICT_MS);
+    double ms;
+    int status = timed_healthz(&ms);
+    if (status != 200)
+        fail_msg("with %u idle connections (the cap) for %d ms, a normal request got %d after %.0f ms",
+                 n, EVICT_MS, status, ms);
+    unsigned gone = count_readable(fds, n, 1, 1000);
+    assert_true(now_s() - start < HEAD_SECONDS);
+    for (unsigned i = 0; i < n; i++)
+        close(fds[i]);
+    free(fds);
+    if (gone != 1)
+        fail_msg("%u connections made way for one (want 1)", gone);
+}
+
 /* ================= ambiguous requests ================= */
 
 static void expect_status(const char *what, const char *request, size_t n, int want)
@@ -502,6 +531,7 @@ int main(void)
         cmocka_unit_test(test_nul_bytes_are_refused),
         cmocka_unit_test(test_ambiguous_headers_are_refused),
         cmocka_unit_test(test_past_the_cap_answered_at_once),
+        cmocka_unit_test(test_at_the_cap_a_waiting_connection_gives_way),
         cmocka_unit_test(test_slow_clients_do_not_block_others),
         cmocka_unit_test(test_kept_alive_connection_trickling_is_closed),
     };

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #define REAP_EVERY_MS 100
+#define PEEK_BYTES (64u << 10) /* SERVE_CONNECTION_MEMORY: the longest head */
 
 /* What a client past the cap reads before the end of the stream. */
 static const char REFUSAL_BODY[] = "{\"error\":\"too many open connections: try again\",\"status\":503}\n";
@@ -34,6 +35,7 @@ struct conn_watch {
     conn_entry *head;
     char refusal[320]; /* the whole 503 response */
     size_t refusal_len;
+    char *peek;        /* PEEK_BYTES, used under the lock */
 };
 
 static struct timespec now(void)
@@ -62,6 +64,26 @@ static void start_clock(conn_watch *w, conn_entry *e)
     e->due.tv_sec += w->header_seconds;
 }
 
+/* Does buf hold the end of a head: a line break followed by an empty line
+ * (LF LF or LF CR LF)? */
+static bool ends_a_head(const char *buf, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i++)
+        if (buf[i] == '\n' && (buf[i + 1] == '\n' || (buf[i + 1] == '\r' && i + 2 < n && buf[i + 2] == '\n')))
+            return true;
+    return false;
+}
+
+/* Under the lock: has the client sent a whole head that the server has
+ * not read yet (its thread is busy with other requests)?  Then the time
+ * spent is the server's, not the client's, and the connection is kept.  A
+ * client trickling bytes never has a whole head waiting. */
+static bool head_waiting_unread(conn_watch *w, int fd)
+{
+    ssize_t n = recv(fd, w->peek, PEEK_BYTES, MSG_PEEK | MSG_DONTWAIT);
+    return n > 0 && ends_a_head(w->peek, (size_t)n);
+}
+
 /* Under the lock: shut the socket down; libmicrohttpd closes it soon. */
 static void reap(conn_watch *w, conn_entry *e)
 {
@@ -74,7 +96,7 @@ static void reap_overdue(conn_watch *w)
 {
     struct timespec t = now();
     for (conn_entry *e = w->head; e; e = e->next)
-        if (e->waiting && !e->reaped && reached(&e->due, &t))
+        if (e->waiting && !e->reaped && reached(&e->due, &t) && !head_waiting_unread(w, e->fd))
             reap(w, e);
 }
 
@@ -84,15 +106,14 @@ static void reap_overdue(conn_watch *w)
  * trickling bytes. */
 static conn_entry *longest_waiting(conn_watch *w)
 {
-    conn_entry *oldest = NULL;
-    for (conn_entry *e = w->head; e; e = e->next)
-        if (e->waiting && !e->reaped && (!oldest || earlier(&e->due, &oldest->due)))
-            oldest = e;
-    if (!oldest)
-        return NULL;
     struct timespec evictable = now();
     evictable.tv_sec += (time_t)w->header_seconds - (time_t)w->evict_seconds;
-    return reached(&oldest->due, &evictable) ? oldest : NULL;
+    conn_entry *oldest = NULL;
+    for (conn_entry *e = w->head; e; e = e->next)
+        if (e->waiting && !e->reaped && reached(&e->due, &evictable) &&
+            (!oldest || earlier(&e->due, &oldest->due)) && !head_waiting_unread(w, e->fd))
+            oldest = e;
+    return oldest;
 }
 
 static void *reaper_run(void *arg)
@@ -135,8 +156,14 @@ int cw_start(conn_watch **out, unsigned cap, unsigned header_seconds, unsigned e
              char *msg, size_t msg_size)
 {
     conn_watch *w = calloc(1, sizeof *w);
+    if (w && !(w->peek = malloc(PEEK_BYTES))) {
+        free(w);
+        w = NULL;
+    }
     if (!w || init_sync(w) != 0) {
         snprintf(msg, msg_size, "out of memory");
+        if (w)
+            free(w->peek);
         free(w);
         return -1;
     }
@@ -154,6 +181,7 @@ int cw_start(conn_watch **out, unsigned cap, unsigned header_seconds, unsigned e
         snprintf(msg, msg_size, "could not start the connection reaper: %s", strerror(rc));
         pthread_cond_destroy(&w->wake);
         pthread_mutex_destroy(&w->lock);
+        free(w->peek);
         free(w);
         return -1;
     }
@@ -177,6 +205,7 @@ void cw_stop(conn_watch *w)
     }
     pthread_cond_destroy(&w->wake);
     pthread_mutex_destroy(&w->lock);
+    free(w->peek);
     free(w);
 }
 

@@ -52,6 +52,8 @@
 #define EVICT_MS 2500      /* SERVE_EVICT_AFTER_S, and some */
 
 static char *g_tmp, *g_idx, *g_err_path;
+static int *g_fds;    /* a test's many connections, closed after it even */
+static unsigned g_nfds; /* when it fails, so the next test starts clean */
 static pid_t g_pid;
 static unsigned g_port, g_cap;
 
@@ -274,6 +276,29 @@ static int timed_healthz(double *ms)
     return *ms <= ANSWER_MS ? status : 0;
 }
 
+/* An array of n connections to fill (-1 for none yet), closed by
+ * close_many_fds() after the test. */
+static int *many_fds(unsigned n)
+{
+    g_fds = malloc(n * sizeof *g_fds);
+    assert_non_null(g_fds);
+    for (unsigned i = 0; i < n; i++)
+        g_fds[i] = -1;
+    g_nfds = n;
+    return g_fds;
+}
+
+static int close_many_fds(void **state)
+{
+    for (unsigned i = 0; i < g_nfds; i++)
+        if (g_fds[i] >= 0)
+            close(g_fds[i]);
+    free(g_fds);
+    g_fds = NULL;
+    g_nfds = 0;
+    return 0;
+}
+
 /* ================= slow clients ================= */
 
 static const char SLOW_HEAD[] = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: aaaaaaaaaaaaaaaaaaaa";
@@ -288,7 +313,7 @@ static bool closed_by_server(int fd)
 
 static void test_slow_clients_do_not_block_others(void **state)
 {
-    static int fds[SLOW_CLIENTS];
+    int *fds = many_fds(SLOW_CLIENTS);
     for (int i = 0; i < SLOW_CLIENTS; i++) {
         fds[i] = connect_server();
         assert_true(fds[i] >= 0);
@@ -314,10 +339,9 @@ static void test_slow_clients_do_not_block_others(void **state)
     }
     assert_true(probes >= 10);
     int still_open = 0;
-    for (int i = 0; i < SLOW_CLIENTS; i++) {
+    for (int i = 0; i < SLOW_CLIENTS; i++)
         still_open += !closed_by_server(fds[i]);
-        close(fds[i]);
-    }
+    close_many_fds(NULL);
     if (still_open)
         fail_msg("%d of %d slow connections still open %.1f s after they started (the head's time "
                  "is %d s)", still_open, SLOW_CLIENTS, now_s() - start, HEAD_SECONDS);
@@ -391,8 +415,7 @@ static void test_past_the_cap_answered_at_once(void **state)
     assert_true(keeper >= 0);
     sleep_ms(100);
     unsigned n = g_cap - 1 + PAST_CAP;
-    int *fds = calloc(n, sizeof *fds);
-    assert_non_null(fds);
+    int *fds = many_fds(n);
     double start = now_s();
     for (unsigned i = 0; i < n; i++)
         if ((fds[i] = connect_server()) < 0)
@@ -415,9 +438,7 @@ static void test_past_the_cap_answered_at_once(void **state)
     free(got);
     close(keeper);
     assert_true(now_s() - start < HEAD_SECONDS); /* none was closed for its head's time */
-    for (unsigned i = 0; i < n; i++)
-        close(fds[i]);
-    free(fds);
+    close_many_fds(NULL);
     /* Once they are gone, new connections are served again. */
     double ms = 0;
     int status = 0;
@@ -435,8 +456,7 @@ static void test_past_the_cap_answered_at_once(void **state)
 static void test_at_the_cap_a_waiting_connection_gives_way(void **state)
 {
     unsigned n = g_cap;
-    int *fds = calloc(n, sizeof *fds);
-    assert_non_null(fds);
+    int *fds = many_fds(n);
     double start = now_s();
     for (unsigned i = 0; i < n; i++)
         if ((fds[i] = connect_server()) < 0)
@@ -449,9 +469,7 @@ static void test_at_the_cap_a_waiting_connection_gives_way(void **state)
                  n, EVICT_MS, status, ms);
     unsigned gone = count_readable(fds, n, 1, 1000);
     assert_true(now_s() - start < HEAD_SECONDS);
-    for (unsigned i = 0; i < n; i++)
-        close(fds[i]);
-    free(fds);
+    close_many_fds(NULL);
     if (gone != 1)
         fail_msg("%u connections made way for one (want 1)", gone);
 }
@@ -530,9 +548,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_nul_bytes_are_refused),
         cmocka_unit_test(test_ambiguous_headers_are_refused),
-        cmocka_unit_test(test_past_the_cap_answered_at_once),
-        cmocka_unit_test(test_at_the_cap_a_waiting_connection_gives_way),
-        cmocka_unit_test(test_slow_clients_do_not_block_others),
+        cmocka_unit_test_teardown(test_past_the_cap_answered_at_once, close_many_fds),
+        cmocka_unit_test_teardown(test_at_the_cap_a_waiting_connection_gives_way, close_many_fds),
+        cmocka_unit_test_teardown(test_slow_clients_do_not_block_others, close_many_fds),
         cmocka_unit_test(test_kept_alive_connection_trickling_is_closed),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

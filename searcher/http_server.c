@@ -2,6 +2,8 @@
 #include "http_server.h"
 
 #include "api.h"
+#include "conn_watch.h"
+#include "http_head.h"
 #include "http_params.h"
 #include "http_reply.h"
 #include "serve_limits.h"
@@ -24,6 +26,7 @@
 
 struct http_server {
     struct MHD_Daemon *daemon;
+    conn_watch *watch;
     http_config cfg;
 };
 
@@ -49,14 +52,42 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
     return st;
 }
 
+static conn_entry *entry_of(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info ? info->socket_context : NULL;
+}
+
 static void on_done(void *cls, struct MHD_Connection *c, void **con_cls,
                     enum MHD_RequestTerminationCode toe)
 {
+    http_server *s = cls;
     req_state *st = *con_cls;
     if (st)
         free(st->path);
     free(st);
     *con_cls = NULL;
+    conn_entry *e = entry_of(c);
+    if (e)
+        cw_request_done(s->watch, e);
+}
+
+/* Every connection is known to the watch from its opening to its closing. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    http_server *s = cls;
+    if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        cw_close(s->watch, *socket_context);
+        *socket_context = NULL;
+        return;
+    }
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (!info)
+        return;
+    *socket_context = cw_open(s->watch, info->connect_fd);
+    if (!*socket_context) /* out of memory: not watched, so not kept */
+        shutdown(info->connect_fd, SHUT_RDWR);
 }
 
 static void on_log(void *cls, const char *fmt, va_list ap)
@@ -149,11 +180,15 @@ static void run_api(http_server *s, struct MHD_Connection *c, api_route fn, repl
     snap_release(s->cfg.holder, &lease);
 }
 
-/* Steps 1-3, decided from the headers alone: true with r filled. */
-static bool refuse_early(struct MHD_Connection *c, const req_state *st, const char *method, reply *r)
+/* Steps 0-3, decided from the headers alone: true with r filled. */
+static bool refuse_early(struct MHD_Connection *c, const req_state *st, const char *method,
+                         const char *url, const char *version, reply *r)
 {
+    const char *why;
     if (!st)
         reply_error(r, 500, "out of memory");
+    else if ((why = head_ambiguity(c, method, url, version, st->uri_len)))
+        reply_error(r, 400, "malformed request: %s", why);
     else if (st->uri_len > SERVE_URI_MAX)
         reply_error(r, 414, "request target too long: %zu bytes (the limit is %d)", st->uri_len,
                     SERVE_URI_MAX);
@@ -221,13 +256,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
 {
+    http_server *s = cls;
     req_state *st = *con_cls;
     reply r = {0};
+    conn_entry *e = entry_of(c);
+    if (!e || cw_refused(e))
+        return MHD_NO; /* past the cap: already answered 503 */
+    if (!st || !st->headers_seen)
+        cw_head_received(s->watch, e);
     /* A request refused from its headers is answered at once (the
      * connection is then closed); any other is answered on the second call,
      * once libmicrohttpd has the whole request, so the connection stays
      * open for the next one. */
-    if (!refuse_early(c, st, method, &r)) {
+    if (!refuse_early(c, st, method, url, version, &r)) {
         if (!st->headers_seen) {
             st->headers_seen = true;
             return MHD_YES;
@@ -236,7 +277,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             *upload_data_size = 0;
             return MHD_YES;
         }
-        route(cls, c, st, &r);
+        route(s, c, st, &r);
     }
     enum MHD_Result ret = send_reply(c, &r);
     reply_free(&r);
@@ -254,23 +295,33 @@ int http_start(http_server **out, const http_config *cfg, char *msg, size_t msg_
         return -1;
     }
     s->cfg = *cfg;
-    unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG |
+    if (cw_start(&s->watch, cfg->max_connections, SERVE_HEADER_TIMEOUT_S, SERVE_EVICT_AFTER_S,
+                 msg, msg_size) != 0) {
+        close(cfg->listen_fd);
+        free(s);
+        return -1;
+    }
+    /* epoll (or poll), never select(): descriptors past FD_SETSIZE work. */
+    unsigned poller = MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL : MHD_USE_POLL;
+    unsigned flags = poller | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
                      (cfg->family == AF_INET6 ? MHD_USE_IPv6 : 0);
     s->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, s,
         MHD_OPTION_EXTERNAL_LOGGER, on_log, s,
         MHD_OPTION_LISTEN_SOCKET, (MHD_socket)cfg->listen_fd,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->threads,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)SERVE_CONNECTIONS_MAX,
+        MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections + SERVE_CONNECTIONS_SPARE,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)SERVE_IDLE_TIMEOUT_S,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SERVE_CONNECTION_MEMORY,
         MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
         MHD_OPTION_UNESCAPE_CALLBACK, param_unescape, NULL,
         MHD_OPTION_NOTIFY_COMPLETED, on_done, s,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
         MHD_OPTION_END);
     if (!s->daemon) {
         snprintf(msg, msg_size, "libmicrohttpd could not start its threads");
+        cw_stop(s->watch);
         close(cfg->listen_fd);
         free(s);
         return -1;
@@ -284,5 +335,6 @@ void http_stop(http_server *s)
     if (!s)
         return;
     MHD_stop_daemon(s->daemon);
+    cw_stop(s->watch);
     free(s);
 }

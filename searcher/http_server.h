@@ -3,7 +3,14 @@
  * a pool of threads each polling its share of the connections, every
  * request answered on its first call (the API takes no request bodies).
  *
+ * Connections: at most cfg->max_connections open; a new one past that gets
+ * a fixed 503 at once and is closed.  A request's line and headers must
+ * arrive within SERVE_HEADER_TIMEOUT_S of the connection's opening (or of
+ * the end of the previous request on it), else the connection is closed
+ * (conn_watch.h).
+ *
  * What every request goes through, in order (the first that fails answers):
+ *   0. an unambiguous head: no NUL byte, one Host, ... (http_head.h) else 400
  *   1. the request target at most SERVE_URI_MAX bytes       else 414
  *   2. method GET or HEAD                                   else 405 (Allow)
  *   3. no request body                                      else 413
@@ -35,6 +42,7 @@ typedef struct http_config {
     bool loopback;   /* check Host headers (step 4) */
     unsigned threads;
     double request_seconds; /* each API request's deadline, from its start */
+    unsigned max_connections; /* open at once; more get a 503 */
 } http_config;
 
 /* 0, or -1 with msg filled (the listening socket is then closed). */

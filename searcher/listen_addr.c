@@ -11,7 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define LISTEN_BACKLOG 128
+#define LISTEN_BACKLOG 1024 /* a burst of new connections (wrk -c1000) is not dropped */
 
 static int parse_port(const char *s, unsigned *port)
 {

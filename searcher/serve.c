@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -19,6 +20,26 @@ static unsigned pool_size(void)
     if (cpus < SERVE_THREADS_MIN)
         return SERVE_THREADS_MIN;
     return cpus > SERVE_THREADS_MAX ? SERVE_THREADS_MAX : (unsigned)cpus;
+}
+
+/* Raise the descriptor limit to its hard limit, then fit the connection
+ * cap (and libmicrohttpd's spare above it) within it. */
+static unsigned connection_cap(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return SERVE_CONNECTIONS_MAX;
+    if (rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+        getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    rlim_t overhead = SERVE_FDS_RESERVED + SERVE_CONNECTIONS_SPARE;
+    if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= SERVE_CONNECTIONS_MAX + overhead)
+        return SERVE_CONNECTIONS_MAX;
+    if (rl.rlim_cur < overhead + 16)
+        return 16;
+    return (unsigned)(rl.rlim_cur - overhead);
 }
 
 static int open_index(const serve_config *cfg, snap_holder **holder)
@@ -44,11 +65,12 @@ static void block_stop_signals(sigset_t *set)
     signal(SIGPIPE, SIG_IGN);
 }
 
-static void say_serving(const serve_config *cfg, const listen_addr *la, unsigned threads)
+static void say_serving(const serve_config *cfg, const listen_addr *la, const http_config *hc)
 {
     const char *open = la->family == AF_INET6 ? "[" : "", *close = la->family == AF_INET6 ? "]" : "";
-    fprintf(stderr, "searcher: serving %s at http://%s%s%s:%u/ (%u threads; Ctrl-C stops)\n",
-            cfg->index_dir, open, la->host, close, la->port, threads);
+    fprintf(stderr, "searcher: serving %s at http://%s%s%s:%u/ (%u threads, %u connections; "
+                    "Ctrl-C stops)\n",
+            cfg->index_dir, open, la->host, close, la->port, hc->threads, hc->max_connections);
     if (!la->loopback)
         fprintf(stderr, "searcher: warning: %s is not a loopback address: anyone who can reach "
                         "it can read every document of the index\n", la->host);
@@ -69,14 +91,15 @@ int serve_main(const serve_config *cfg)
     }
     sigset_t stop;
     block_stop_signals(&stop);
-    http_config hc = {holder, la.fd, la.family, la.loopback, pool_size(), cfg->request_seconds};
+    http_config hc = {holder, la.fd, la.family, la.loopback, pool_size(), cfg->request_seconds,
+                      connection_cap()};
     http_server *server;
     if (http_start(&server, &hc, msg, sizeof msg) != 0) {
         fprintf(stderr, "searcher: %s\n", msg);
         snap_holder_close(holder);
         return 2;
     }
-    say_serving(cfg, &la, hc.threads);
+    say_serving(cfg, &la, &hc);
     int signo = 0;
     sigwait(&stop, &signo);
     fprintf(stderr, "searcher: %s received, stopping\n", signo == SIGINT ? "SIGINT" : "SIGTERM");

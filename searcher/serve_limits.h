@@ -8,7 +8,28 @@
 #define SHELF_SERVE_LIMITS_H
 
 /* ---- the connection ---- */
-#define SERVE_CONNECTIONS_MAX 256        /* open connections; more are refused */
+#define SERVE_CONNECTIONS_MAX 1024       /* open connections; a new one past
+                                            it (none to evict, below) gets a
+                                            503 at once and is closed.  At about 2,000 requests/s,
+                                            a full house of busy connections
+                                            waits about 0.5 s per request */
+#define SERVE_CONNECTIONS_SPARE 256      /* libmicrohttpd's own limit is this
+                                            much higher, so that it keeps
+                                            accepting (and we keep refusing
+                                            with a 503) instead of leaving
+                                            connections in the kernel's queue */
+#define SERVE_FDS_RESERVED 128           /* descriptors kept for the index,
+                                            threads and logs: the cap shrinks
+                                            when RLIMIT_NOFILE is too low */
+#define SERVE_HEADER_TIMEOUT_S 5         /* a request's line and headers must
+                                            arrive within this time of the
+                                            connection's opening, or of the end
+                                            of the previous request on it;
+                                            else the connection is closed */
+#define SERVE_EVICT_AFTER_S 2           /* at the cap, a new connection takes
+                                            the place of the one waiting
+                                            longest for a request's head, if
+                                            that is this long or more */
 #define SERVE_IDLE_TIMEOUT_S 10          /* a connection silent this long is closed */
 #define SERVE_CONNECTION_MEMORY (64u << 10) /* request line + headers buffer per
                                               connection; past it libmicrohttpd

@@ -1,6 +1,6 @@
 /*
  * test_codec.c - the two integer codecs of the index format
- * (common/index/varint.h and common/index/bitpack.h).
+ * (common/util/varint.h and common/backend/native/bitpack.h).
  *
  * Varints: round-trips of edge values and seeded random values, the exact
  * encoded length, truncated and over-long encodings rejected with the read
@@ -21,8 +21,8 @@
 
 #include <cmocka.h>
 
-#include "index/bitpack.h"
-#include "index/varint.h"
+#include "backend/native/bitpack.h"
+#include "util/varint.h"
 #include "support.h"
 
 #define BITPACK_BLOCKS_PER_WIDTH 10000

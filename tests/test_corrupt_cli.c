@@ -67,9 +67,9 @@
 
 #include "analysis/analyzer.h"
 #include "engine/engine.h"
-#include "engine/xapdoc.h"
-#include "index/format.h"
-#include "index/index.h"
+#include "backend/xapian/xapdoc.h"
+#include "backend/native/format.h"
+#include "backend/native/index.h"
 #include "json_reader.h"
 #include "present/snippets.h"
 #include "query/parse.h"
@@ -77,7 +77,7 @@
 #include "query/search.h"
 #include "support.h"
 #include "util/bytes.h"
-#include "xapian/xapian_c.h"
+#include "backend/xapian/xapian_c.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SANITIZED 1

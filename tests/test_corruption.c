@@ -1,6 +1,6 @@
 /*
  * test_corruption.c - a damaged index is always detected or at least never
- * crashes the reader (common/index/mapped.h, segment.h, index.h, manifest.h
+ * crashes the reader (common/backend/native/mapped.h, segment.h, index.h, manifest.h
  * and `indexer --check`).
  *
  * The corpus is indexed with the indexer binary, then each of the six files
@@ -44,13 +44,13 @@
 #include <zlib.h>
 
 #include "engine/engine.h"
-#include "index/dictwriter.h"
-#include "index/filewriter.h"
-#include "index/format.h"
-#include "index/index.h"
-#include "index/indexwriter.h"
-#include "index/manifest.h"
-#include "index/varint.h"
+#include "backend/native/dictwriter.h"
+#include "backend/native/filewriter.h"
+#include "backend/native/format.h"
+#include "backend/native/index.h"
+#include "backend/native/indexwriter.h"
+#include "backend/native/manifest.h"
+#include "util/varint.h"
 #include "support.h"
 #include "util/bytes.h"
 

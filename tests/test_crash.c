@@ -39,7 +39,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "index/index.h"
+#include "backend/native/index.h"
 #include "support.h"
 
 extern char **environ;

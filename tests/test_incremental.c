@@ -43,8 +43,8 @@
 #include <unistd.h>
 
 #include "analysis/analyzer.h"
-#include "index/index.h"
-#include "index/lock.h"
+#include "backend/native/index.h"
+#include "backend/native/lock.h"
 #include "query/parse.h"
 #include "query/plan.h"
 #include "query/search.h"

@@ -1,6 +1,6 @@
 /*
  * test_index_roundtrip.c - what the index writer stores is exactly what the
- * reader gives back (common/index/indexwriter.h, segment.h, index.h).
+ * reader gives back (common/backend/native/indexwriter.h, segment.h, index.h).
  *
  * An index is built with the library API from the files of a folder, in
  * sorted name order and through shelf_extract_file as the indexer does.  A
@@ -34,9 +34,9 @@
 
 #include "analysis/analyzer.h"
 #include "extract/extract.h"
-#include "index/format.h"
-#include "index/index.h"
-#include "index/indexwriter.h"
+#include "backend/native/format.h"
+#include "backend/native/index.h"
+#include "backend/native/indexwriter.h"
 #include "support.h"
 
 #define BIG_BUDGET ((size_t)256 << 20)

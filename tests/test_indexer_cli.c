@@ -25,8 +25,8 @@
 #include <unistd.h>
 
 #include "extract/extract.h"
-#include "index/format.h"
-#include "index/index.h"
+#include "backend/native/format.h"
+#include "backend/native/index.h"
 #include "support.h"
 
 /* ---- running the indexer ---- */

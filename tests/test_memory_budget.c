@@ -34,11 +34,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "index/format.h"
-#include "index/index.h"
-#include "index/indexwriter.h"
-#include "index/inverter.h"
-#include "index/segment.h"
+#include "backend/native/format.h"
+#include "backend/native/index.h"
+#include "backend/native/indexwriter.h"
+#include "backend/native/inverter.h"
+#include "backend/native/segment.h"
 #include "support.h"
 
 #if defined(__SANITIZE_ADDRESS__)

@@ -36,8 +36,8 @@
 
 #include "analysis/analyzer.h"
 #include "extract/extract.h"
-#include "index/index.h"
-#include "index/indexwriter.h"
+#include "backend/native/index.h"
+#include "backend/native/indexwriter.h"
 #include "query/parse.h"
 #include "query/plan.h"
 #include "query/search.h"

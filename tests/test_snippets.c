@@ -34,8 +34,8 @@
 
 #include "analysis/analyzer.h"
 #include "extract/extract.h"
-#include "index/index.h"
-#include "index/indexwriter.h"
+#include "backend/native/index.h"
+#include "backend/native/indexwriter.h"
 #include "present/cite.h"
 #include "present/passage.h"
 #include "present/section.h"

@@ -34,10 +34,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "index/index.h"
-#include "index/indexwriter.h"
-#include "index/lock.h"
-#include "index/manifest.h"
+#include "backend/native/index.h"
+#include "backend/native/indexwriter.h"
+#include "backend/native/lock.h"
+#include "backend/native/manifest.h"
 #include "support.h"
 
 extern char **environ;

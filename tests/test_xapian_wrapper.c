@@ -32,7 +32,7 @@
 
 #include "query/plan.h"
 #include "support.h"
-#include "xapian/xapian_c.h"
+#include "backend/xapian/xapian_c.h"
 
 /* libxapian 1.4.22's Database::check deletes an internal object through a
  * pointer to a smaller base class without a virtual destructor, which

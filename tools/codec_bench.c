@@ -5,8 +5,8 @@
  *
  *   codec_bench [MILLION_INTEGERS]   (default 200)
  */
-#include "index/bitpack.h"
-#include "index/varint.h"
+#include "backend/native/bitpack.h"
+#include "util/varint.h"
 
 #include <stdio.h>
 #include <stdlib.h>

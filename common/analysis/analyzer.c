@@ -30,7 +30,7 @@
 #include <utf8proc.h>
 
 #include "analysis/stem_cache.h"
-#include "analysis/utf8.h"
+#include "util/utf8.h"
 
 #define NO_STEMMING "none"
 #define DEFAULT_LANGUAGE "english"

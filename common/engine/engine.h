@@ -19,8 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "index/index.h"
-#include "query/iter.h"
+#include "backend/native/index.h"
+#include "backend/native/iter.h"
 #include "query/plan.h"
 #include "query/search.h"
 #include "util/buf.h"

@@ -40,7 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/utf8.h"
+#include "util/utf8.h"
 #include "extract/convert.h"
 #include "util/buf.h"
 

@@ -88,7 +88,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
-#include "analysis/utf8.h"
+#include "util/utf8.h"
 #include "extract/convert.h"
 #include "util/buf.h"
 

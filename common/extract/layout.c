@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "index/varint.h"
+#include "util/varint.h"
 #include "util/error.h"
 
 static int grow(void **arr, size_t *cap, size_t need, size_t elem)

@@ -9,7 +9,7 @@
 
 #include "analysis/analyzer.h"
 #include "engine/engine.h"
-#include "index/index.h"
+#include "backend/native/index.h"
 #include "present/passage.h"
 #include "query/plan.h"
 #include "query/search.h"

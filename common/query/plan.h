@@ -37,8 +37,8 @@
 #include <stdint.h>
 
 #include "analysis/analyzer.h"
-#include "index/format.h"
-#include "index/index.h"
+#include "backend/native/format.h"
+#include "backend/native/index.h"
 #include "query/parse.h"
 
 #define SHELF_PREFIX_MAX_TERMS 128

@@ -25,8 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "index/index.h"
-#include "query/iter.h"
+#include "backend/native/index.h"
+#include "backend/native/iter.h"
 #include "query/plan.h"
 
 #define SHELF_DEFAULT_K1 1.2

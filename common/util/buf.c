@@ -1,7 +1,7 @@
 /* buf.c - growable byte buffer; see buf.h. */
 #include "util/buf.h"
 #include "util/error.h"
-#include "index/varint.h"
+#include "util/varint.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* json.c - JSON string escaping; see json.h. */
 #include "util/json.h"
-#include "analysis/utf8.h"
+#include "util/utf8.h"
 
 
 void shelf_json_string(FILE *out, const char *s, size_t len)

@@ -3,7 +3,7 @@
 
 #include <stdint.h>
 
-#include "analysis/utf8.h"
+#include "util/utf8.h"
 
 void shelf_put_visible(FILE *out, const char *s, size_t len)
 {

@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "analysis/analyzer.h"
-#include "analysis/utf8.h"
+#include "util/utf8.h"
 #include "fuzz.h"
 
 #define TARGET "analyzer"

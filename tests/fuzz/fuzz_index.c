@@ -23,8 +23,8 @@
 #include <zlib.h>
 
 #include "fuzz.h"
-#include "index/format.h"
-#include "index/index.h"
+#include "backend/native/format.h"
+#include "backend/native/index.h"
 #include "index_template.h"
 #include "index_walk.h"
 #include "util/bytes.h"

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/utf8.h"
+#include "util/utf8.h"
 #include "fuzz.h"
 #include "util/buf.h"
 #include "util/error.h"

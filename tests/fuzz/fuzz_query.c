@@ -23,7 +23,7 @@
 
 #include "analysis/analyzer.h"
 #include "fuzz.h"
-#include "index/index.h"
+#include "backend/native/index.h"
 #include "index_template.h"
 #include "present/snippets.h"
 #include "query/parse.h"

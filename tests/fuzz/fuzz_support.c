@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "analysis/utf8.h"
+#include "util/utf8.h"
 #include "util/buf.h"
 
 #define REMOVE_FD_LIMIT 16

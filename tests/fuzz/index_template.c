@@ -8,8 +8,8 @@
 
 #include "extract/extract.h"
 #include "fuzz.h"
-#include "index/format.h"
-#include "index/indexwriter.h"
+#include "backend/native/format.h"
+#include "backend/native/indexwriter.h"
 
 #define WHO "index template"
 #define SLICE_BYTES 3000

@@ -16,7 +16,7 @@
 #ifndef SHELF_FUZZ_INDEX_WALK_H
 #define SHELF_FUZZ_INDEX_WALK_H
 
-#include "index/index.h"
+#include "backend/native/index.h"
 
 /* target names the caller in failure reports. */
 void fuzz_walk_index(const char *target, const shelf_index *idx);

@@ -1,0 +1,65 @@
+/* analyzed.c - documents analysed ahead of indexing; see analyzed.h. */
+#include "backend/native/analyzed.h"
+#include "backend/native/format.h"
+
+#include <string.h>
+
+static int add_field(shelf_analyzer *a, const char *text, size_t len, shelf_buf *out,
+                     shelf_buf *checkpoints, shelf_token_iter *it)
+{
+    shelf_token tok;
+    shelf_tokens_begin(it, a, text, len);
+    while (shelf_tokens_next(it, &tok)) {
+        uint8_t n = (uint8_t)tok.term_len;
+        uint32_t pos = tok.position;
+        if (shelf_buf_append(out, &n, 1) || shelf_buf_append(out, tok.term, tok.term_len) ||
+            shelf_buf_append(out, &pos, sizeof pos))
+            return SHELF_ENOMEM;
+        if (checkpoints && pos % SHELF_CHECKPOINT_EVERY == 0) {
+            uint64_t offset = tok.start;
+            if (shelf_buf_append(checkpoints, &offset, sizeof offset))
+                return SHELF_ENOMEM;
+        }
+    }
+    return SHELF_OK;
+}
+
+int shelf_analyze_document(shelf_analyzer *a, const char *text, size_t text_len, const char *title,
+                           size_t title_len, shelf_analyzed *out)
+{
+    shelf_buf_reset(&out->body);
+    shelf_buf_reset(&out->title);
+    shelf_buf_reset(&out->checkpoints);
+    shelf_token_iter body, head;
+    int rc = add_field(a, text, text_len, &out->body, &out->checkpoints, &body);
+    if (rc == SHELF_OK)
+        rc = add_field(a, title, title_len, &out->title, NULL, &head);
+    if (rc != SHELF_OK)
+        return rc;
+    out->body_tokens = body.next_position;
+    out->title_tokens = head.next_position;
+    out->invalid_bytes = body.invalid_bytes;
+    out->cut_tokens = body.cut_tokens + head.cut_tokens;
+    return SHELF_OK;
+}
+
+bool shelf_analyzed_next(shelf_analyzed_cursor *c, const uint8_t **term, size_t *len,
+                         uint32_t *position)
+{
+    if (c->p >= c->end)
+        return false;
+    size_t n = *c->p++;
+    *term = c->p;
+    *len = n;
+    c->p += n;
+    memcpy(position, c->p, sizeof *position);
+    c->p += sizeof *position;
+    return true;
+}
+
+void shelf_analyzed_free(shelf_analyzed *d)
+{
+    shelf_buf_free(&d->body);
+    shelf_buf_free(&d->title);
+    shelf_buf_free(&d->checkpoints);
+}

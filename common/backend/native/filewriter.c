@@ -1,0 +1,183 @@
+/* filewriter.c - framed, checksummed, atomically renamed files; see filewriter.h. */
+#include "backend/native/filewriter.h"
+#include "backend/native/format.h"
+#include "util/varint.h"
+#include "util/bytes.h"
+#include "util/crashpoint.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+static char *concat(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    char *s = malloc(la + lb + 1);
+    if (s) {
+        memcpy(s, a, la);
+        memcpy(s + la, b, lb + 1);
+    }
+    return s;
+}
+
+static int fail_errno(shelf_fwriter *w, int e, const char *what)
+{
+    if (w->status == SHELF_OK)
+        w->status = shelf_errno(&w->err, e, "%s: %s", w->tmp_path, what);
+    return w->status;
+}
+
+static int flush_buffer(shelf_fwriter *w)
+{
+    size_t done = 0;
+    while (done < w->buffered) {
+        ssize_t n = write(w->fd, w->buf + done, w->buffered - done);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return fail_errno(w, errno, "write failed");
+        }
+        done += (size_t)n;
+    }
+    w->buffered = 0;
+    return SHELF_OK;
+}
+
+int shelf_fw_open(shelf_fwriter *w, const char *path, const char *magic, shelf_err *err)
+{
+    memset(w, 0, sizeof *w);
+    w->fd = -1;
+    w->path = strdup(path);
+    w->tmp_path = concat(path, ".tmp");
+    w->buf = malloc(SHELF_FW_BUFFER);
+    if (!w->path || !w->tmp_path || !w->buf) {
+        shelf_fw_abort(w);
+        return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", path);
+    }
+    w->fd = open(w->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (w->fd < 0) {
+        int rc = shelf_errno(err, errno, "%s: cannot create", w->tmp_path);
+        shelf_fw_abort(w);
+        return rc;
+    }
+    w->crc = (uint32_t)crc32(0L, Z_NULL, 0);
+    uint8_t header[SHELF_HEADER_BYTES] = {0};
+    memcpy(header, magic, 8);
+    shelf_store_u32le(header + 8, SHELF_FORMAT_VERSION);
+    return shelf_fw_write(w, header, sizeof header);
+}
+
+int shelf_fw_write(shelf_fwriter *w, const void *data, size_t n)
+{
+    if (w->status != SHELF_OK)
+        return w->status;
+    if (n == 0) /* zlib's crc32 of a NULL buffer returns its seed, 0: skip */
+        return SHELF_OK;
+    const uint8_t *p = data;
+    w->crc = (uint32_t)crc32_z(w->crc, p, n);
+    w->offset += n;
+    while (n > 0) {
+        size_t room = SHELF_FW_BUFFER - w->buffered;
+        size_t take = n < room ? n : room;
+        memcpy(w->buf + w->buffered, p, take);
+        w->buffered += take;
+        p += take;
+        n -= take;
+        if (w->buffered == SHELF_FW_BUFFER && flush_buffer(w) != SHELF_OK)
+            return w->status;
+    }
+    return SHELF_OK;
+}
+
+int shelf_fw_u32(shelf_fwriter *w, uint32_t v)
+{
+    uint8_t b[4];
+    shelf_store_u32le(b, v);
+    return shelf_fw_write(w, b, 4);
+}
+
+int shelf_fw_u64(shelf_fwriter *w, uint64_t v)
+{
+    uint8_t b[8];
+    shelf_store_u64le(b, v);
+    return shelf_fw_write(w, b, 8);
+}
+
+int shelf_fw_varint(shelf_fwriter *w, uint64_t v)
+{
+    uint8_t b[SHELF_VARINT_MAX];
+    return shelf_fw_write(w, b, shelf_varint_put(b, v));
+}
+
+static int report(shelf_fwriter *w, shelf_err *err)
+{
+    if (w->status != SHELF_OK && err)
+        *err = w->err;
+    return w->status;
+}
+
+int shelf_fw_finish(shelf_fwriter *w, shelf_err *err)
+{
+    uint8_t tail[12];
+    shelf_store_u64le(tail, w->offset + SHELF_FOOTER_BYTES);
+    shelf_store_u32le(tail + 8, SHELF_END_MAGIC);
+    shelf_fw_write(w, tail, sizeof tail);
+    uint8_t crc[4];
+    shelf_store_u32le(crc, w->crc);
+    shelf_fw_write(w, crc, sizeof crc);
+    if (w->status == SHELF_OK)
+        flush_buffer(w);
+    shelf_crashpoint();
+    if (w->status == SHELF_OK && fsync(w->fd) != 0)
+        fail_errno(w, errno, "fsync failed");
+    if (w->status == SHELF_OK && close(w->fd) != 0)
+        fail_errno(w, errno, "close failed");
+    else if (w->status != SHELF_OK)
+        close(w->fd);
+    w->fd = -1;
+    return report(w, err);
+}
+
+int shelf_fw_commit(shelf_fwriter *w, shelf_err *err)
+{
+    if (w->status != SHELF_OK)
+        return report(w, err);
+    shelf_crashpoint();
+    if (rename(w->tmp_path, w->path) != 0)
+        return shelf_errno(err, errno, "%s: cannot rename to %s", w->tmp_path, w->path);
+    shelf_crashpoint();
+    free(w->tmp_path);
+    w->tmp_path = NULL;
+    return SHELF_OK;
+}
+
+void shelf_fw_abort(shelf_fwriter *w)
+{
+    if (w->fd >= 0)
+        close(w->fd);
+    w->fd = -1;
+    if (w->tmp_path)
+        unlink(w->tmp_path);
+    free(w->tmp_path);
+    free(w->path);
+    free(w->buf);
+    w->tmp_path = w->path = NULL;
+    w->buf = NULL;
+}
+
+int shelf_fsync_dir(const char *dir, shelf_err *err)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return shelf_errno(err, errno, "%s: cannot open folder", dir);
+    int rc = fsync(fd);
+    int e = errno;
+    close(fd);
+    if (rc != 0 && e != EINVAL)
+        return shelf_errno(err, e, "%s: fsync of folder failed", dir);
+    return SHELF_OK;
+}

@@ -1,0 +1,48 @@
+/*
+ * format.h - constants of the on-disk index format.  The layout itself is
+ * described in one place, common/backend/native/FORMAT.md; keep the two in step and
+ * bump SHELF_FORMAT_VERSION on any change.
+ */
+#ifndef SHELF_FORMAT_H
+#define SHELF_FORMAT_H
+
+#include <stdint.h>
+
+#define SHELF_FORMAT_VERSION 3u
+
+#define SHELF_MAGIC_MANIFEST "SHLFMANI"
+#define SHELF_MAGIC_DICT "SHLFDICT"
+#define SHELF_MAGIC_POST "SHLFPOST"
+#define SHELF_MAGIC_POS "SHLFPOS_"
+#define SHELF_MAGIC_DOCS "SHLFDOCS"
+#define SHELF_MAGIC_STORE "SHLFSTOR"
+#define SHELF_MAGIC_DELS "SHLFDELS"
+
+#define SHELF_HEADER_BYTES 16
+#define SHELF_FOOTER_BYTES 16
+#define SHELF_END_MAGIC 0x444E4553u /* "SEND" read as little-endian u32 */
+
+#define SHELF_FIELD_BODY 1
+#define SHELF_FIELD_TITLE_ID 2
+
+#define SHELF_DICT_BLOCK_ENTRIES 32
+#define SHELF_DICT_TRAILER_BYTES 32
+#define SHELF_SKIP_ENTRY_BYTES 24
+#define SHELF_DOC_RECORD_BYTES 56
+#define SHELF_DOCS_TRAILER_BYTES 40
+#define SHELF_STORE_BLOCK_TARGET (16 * 1024)
+#define SHELF_STORE_TRAILER_BYTES 16
+#define SHELF_CHECKPOINT_EVERY 128
+#define SHELF_STORE_ZLIB_LEVEL 1 /* fastest: the store is written once per document */
+
+/* Document record flags: bit 0 invalid UTF-8 left in the text; bits 4-7 the
+ * source format (extract.h shelf_format); bits 8-11 its encoding
+ * (shelf_encoding). */
+#define SHELF_DOC_FLAG_INVALID_UTF8 1u
+#define SHELF_DOC_FORMAT_SHIFT 4
+#define SHELF_DOC_ENCODING_SHIFT 8
+#define SHELF_DOC_FIELD_MASK 0xFu
+
+#define SHELF_MAX_KEY_BYTES 65 /* field byte + up to 64 term bytes */
+
+#endif

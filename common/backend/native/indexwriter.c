@@ -1,0 +1,759 @@
+/*
+ * indexwriter.c - incremental writing of an index folder; see indexwriter.h.
+ *
+ * State: the manifest the run builds on (`base`, empty when rebuilding), its
+ * segments opened for reading metadata, a working copy of each one's
+ * deletions, the table of live documents by path, and the new segment being
+ * filled (created on the first added document).
+ */
+#include "backend/native/indexwriter.h"
+#include "backend/native/deletions.h"
+#include "backend/native/index.h"
+#include "backend/native/lock.h"
+#include "backend/native/manifest.h"
+#include "backend/native/merge.h"
+#include "backend/native/pathmap.h"
+#include "backend/native/segment.h"
+#include "backend/xapian/xapwriter.h"
+#include "engine/engine.h"
+#include "util/crashpoint.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define FRESH UINT32_MAX
+#define MERGE_FACTOR 8
+
+struct shelf_indexwriter {
+    shelf_xapwriter *xap; /* set: everything goes to the Xapian backend */
+    char *dir;
+    shelf_writer_opts opts;
+    shelf_analyzer *analyzer;
+    shelf_manifest base;      /* what this run builds on */
+    uint64_t generation;      /* of the committed manifest (0: none) */
+    uint32_t next_segment;
+    shelf_segment **segments; /* parallel to base.segments */
+    shelf_deletions *dels;
+    bool *dirty;
+    shelf_pathmap paths;
+    shelf_segwriter *fresh;
+    uint32_t fresh_number, fresh_docs;
+    uint32_t *fresh_deleted;  /* fresh docs replaced later in the same run */
+    size_t fresh_deleted_count, fresh_deleted_cap;
+    uint64_t added, updated, removed;
+    shelf_lock lock;          /* held from open to free */
+};
+
+/* ---- files no manifest names ---- */
+
+static int lists_segment(const shelf_manifest *m, unsigned number, unsigned *del_gen)
+{
+    for (uint32_t i = 0; i < m->segment_count; i++) {
+        if (m->segments[i].number == number) {
+            *del_gen = m->segments[i].del_gen;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int is_stale(const char *name, const shelf_manifest *m)
+{
+    unsigned number, gen, listed_gen;
+    char tail[8];
+    size_t n = strlen(name);
+    if (strcmp(name, "MANIFEST.tmp") == 0)
+        return 1;
+    if (strncmp(name, "seg_", 4) != 0)
+        return 0;
+    if (n > 4 && strcmp(name + n - 4, ".tmp") == 0)
+        return 1;
+    if (sscanf(name, "seg_%6u.%6u.%3s", &number, &gen, tail) == 3 && strcmp(tail, "del") == 0)
+        return !lists_segment(m, number, &listed_gen) || listed_gen != gen;
+    if (sscanf(name, "seg_%6u.", &number) == 1)
+        return !lists_segment(m, number, &listed_gen);
+    return 0;
+}
+
+/* Remove segment and deletions files the manifest does not name, and
+ * temporary files a crashed run left behind. */
+static void remove_unlisted(const char *dir, const shelf_manifest *m)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (!is_stale(e->d_name, m))
+            continue;
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        unlink(path);
+        shelf_crashpoint();
+    }
+    closedir(d);
+}
+
+/* ---- opening ---- */
+
+static int make_dir(const char *dir, shelf_err *err)
+{
+    if (mkdir(dir, 0755) == 0 || errno == EEXIST) {
+        struct stat st;
+        if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+            return SHELF_OK;
+        return shelf_errf(err, SHELF_EIO, "%s: exists and is not a folder", dir);
+    }
+    return shelf_errno(err, errno, "%s: cannot create index folder", dir);
+}
+
+static int choose_language(shelf_indexwriter *w, const shelf_manifest *committed, shelf_err *err)
+{
+    const char *wanted = w->opts.language;
+    const char *existing = committed->segment_count || committed->generation ? committed->language : NULL;
+    if (wanted) { /* an unknown name gets the list of known ones first */
+        shelf_analyzer *probe = shelf_analyzer_new(wanted, err);
+        if (!probe)
+            return SHELF_EINVAL;
+        shelf_analyzer_free(probe);
+    }
+    if (existing && wanted && !w->opts.rebuild && strcmp(existing, wanted) != 0)
+        return shelf_errf(err, SHELF_EINVAL,
+                          "%s: the index was built with language '%s', not '%s' (rebuild it to change)",
+                          w->dir, existing, wanted);
+    const char *language = wanted ? wanted : existing ? existing : "english";
+    w->analyzer = shelf_analyzer_new(language, err);
+    return w->analyzer ? SHELF_OK : SHELF_EINVAL;
+}
+
+/* A run reads every base segment's .docs (the table of paths, document
+ * lengths for the new live figures) and its deletions file (whose CRC
+ * shelf_deletions_read checks); nothing built on them is committed unless
+ * their CRCs hold.  A small base (SHELF_VERIFY_SMALL_BYTES) is verified
+ * whole, so damage anywhere is reported before it is built on. */
+static int verify_base(shelf_indexwriter *w, shelf_err *err)
+{
+    uint64_t bytes = 0;
+    for (size_t i = 0; i < w->base.segment_count; i++)
+        bytes += shelf_segment_bytes(w->segments[i]);
+    bool whole = bytes <= SHELF_VERIFY_SMALL_BYTES;
+    for (size_t i = 0; i < w->base.segment_count; i++) {
+        int rc = whole ? shelf_segment_verify(w->segments[i], err)
+                       : shelf_segment_verify_file(w->segments[i], "docs", err);
+        if (rc != SHELF_OK)
+            return rc;
+    }
+    return SHELF_OK;
+}
+
+static int open_base_segment(shelf_indexwriter *w, size_t i, shelf_err *err)
+{
+    const shelf_manifest_segment *m = &w->base.segments[i];
+    int rc = shelf_segment_open(&w->segments[i], w->dir, m->number, false, err);
+    shelf_deletions_init(&w->dels[i], m->doc_count);
+    if (rc == SHELF_OK && m->del_gen)
+        rc = shelf_deletions_read(&w->dels[i], w->dir, m->number, m->del_gen, m->doc_count, err);
+    return rc;
+}
+
+/* Put the live documents of base segment i in the table of paths. */
+static int load_paths(shelf_indexwriter *w, size_t i, shelf_err *err)
+{
+    const shelf_manifest_segment *m = &w->base.segments[i];
+    int rc = SHELF_OK;
+    for (uint32_t d = 0; rc == SHELF_OK && d < m->doc_count; d++) {
+        if (shelf_deleted(&w->dels[i], d))
+            continue;
+        shelf_docmeta meta;
+        char path[PATH_MAX];
+        rc = shelf_segment_doc(w->segments[i], d, &meta, err);
+        if (rc == SHELF_OK && meta.path_len >= sizeof path)
+            rc = shelf_errf(err, SHELF_ECORRUPT, "%s: a document path is too long", w->dir);
+        if (rc != SHELF_OK)
+            break;
+        memcpy(path, meta.path, meta.path_len);
+        path[meta.path_len] = '\0';
+        if (!shelf_pathmap_put(&w->paths, path, (uint32_t)i, d))
+            rc = shelf_errf(err, SHELF_ENOMEM, "out of memory loading %s", w->dir);
+    }
+    return rc;
+}
+
+static int load_base(shelf_indexwriter *w, shelf_manifest *committed, shelf_err *err)
+{
+    w->generation = committed->generation;
+    w->next_segment = committed->next_segment ? committed->next_segment : 1;
+    if (w->opts.rebuild) {
+        shelf_manifest_free(committed);
+        memset(&w->base, 0, sizeof w->base);
+    } else {
+        w->base = *committed;
+    }
+    size_t n = w->base.segment_count ? w->base.segment_count : 1;
+    w->segments = calloc(n, sizeof *w->segments);
+    w->dels = calloc(n, sizeof *w->dels);
+    w->dirty = calloc(n, sizeof *w->dirty);
+    if (!w->segments || !w->dels || !w->dirty)
+        return shelf_errf(err, SHELF_ENOMEM, "out of memory opening %s", w->dir);
+    int rc = SHELF_OK;
+    for (size_t i = 0; rc == SHELF_OK && i < w->base.segment_count; i++)
+        rc = open_base_segment(w, i, err);
+    if (rc == SHELF_OK)
+        rc = verify_base(w, err);
+    for (size_t i = 0; rc == SHELF_OK && i < w->base.segment_count; i++)
+        rc = load_paths(w, i, err);
+    return rc;
+}
+
+/* Which backend to write: the one asked for, else the folder's own. */
+static int choose_backend(const char *dir, const shelf_writer_opts *opts, shelf_backend *out,
+                          shelf_err *err)
+{
+    shelf_backend existing;
+    bool has = shelf_engine_detect(dir, &existing, NULL) == SHELF_OK;
+    if (!opts->backend) {
+        *out = has ? existing : SHELF_BACKEND_NATIVE;
+        return SHELF_OK;
+    }
+    if (strcmp(opts->backend, "native") == 0)
+        *out = SHELF_BACKEND_NATIVE;
+    else if (strcmp(opts->backend, "xapian") == 0)
+        *out = SHELF_BACKEND_XAPIAN;
+    else
+        return shelf_errf(err, SHELF_EINVAL, "unknown backend '%s' (native or xapian)", opts->backend);
+    if (has && existing != *out)
+        return shelf_errf(err, SHELF_EINVAL, "%s: holds a %s index; use another folder for a %s one", dir,
+                          existing == SHELF_BACKEND_NATIVE ? "native" : "Xapian", opts->backend);
+    return SHELF_OK;
+}
+
+shelf_indexwriter *shelf_indexwriter_open(const char *dir, const shelf_writer_opts *opts,
+                                          shelf_err *err)
+{
+    shelf_backend backend = SHELF_BACKEND_NATIVE;
+    if (choose_backend(dir, opts, &backend, err) != SHELF_OK)
+        return NULL;
+    shelf_indexwriter *w = calloc(1, sizeof *w);
+    if (!w || !(w->dir = strdup(dir))) {
+        free(w);
+        shelf_errf(err, SHELF_ENOMEM, "out of memory");
+        return NULL;
+    }
+    w->opts = *opts;
+    w->lock.fd = -1;
+    if (backend == SHELF_BACKEND_XAPIAN) {
+        w->xap = shelf_xapwriter_open(dir, opts, err);
+        if (!w->xap) {
+            shelf_indexwriter_free(w);
+            return NULL;
+        }
+        return w;
+    }
+    if (make_dir(dir, err) != SHELF_OK || shelf_lock_acquire(&w->lock, dir, opts->wait, err) != SHELF_OK) {
+        shelf_indexwriter_free(w);
+        return NULL;
+    }
+    shelf_manifest committed;
+    int rc = shelf_manifest_read(dir, &committed, err);
+    if (rc == SHELF_ENOTFOUND) {
+        memset(&committed, 0, sizeof committed);
+        rc = SHELF_OK;
+    }
+    if (rc == SHELF_OK)
+        rc = choose_language(w, &committed, err);
+    if (rc == SHELF_OK)
+        remove_unlisted(dir, &committed);
+    if (rc == SHELF_OK)
+        rc = load_base(w, &committed, err);
+    else
+        shelf_manifest_free(&committed);
+    if (rc != SHELF_OK) {
+        shelf_indexwriter_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+/* ---- what the run sees ---- */
+
+static shelf_pathentry *live_entry(shelf_indexwriter *w, const char *path)
+{
+    shelf_pathentry *e = shelf_pathmap_find(&w->paths, path);
+    return e && e->live ? e : NULL;
+}
+
+shelf_source_state shelf_indexwriter_probe(shelf_indexwriter *w, const char *path, uint64_t size,
+                                           int64_t mtime_ns)
+{
+    if (w->xap)
+        return shelf_xapwriter_probe(w->xap, path, size, mtime_ns);
+    shelf_pathentry *e = live_entry(w, path);
+    if (!e)
+        return SHELF_SOURCE_NEW;
+    e->seen = 1;
+    if (e->segment == FRESH)
+        return SHELF_SOURCE_SAME;
+    shelf_docmeta meta;
+    if (shelf_segment_doc(w->segments[e->segment], e->doc, &meta, NULL) != SHELF_OK)
+        return SHELF_SOURCE_CHANGED;
+    return meta.size == size && meta.mtime_ns == mtime_ns ? SHELF_SOURCE_SAME : SHELF_SOURCE_CHANGED;
+}
+
+bool shelf_indexwriter_same_content(shelf_indexwriter *w, const char *path, uint64_t hash)
+{
+    if (w->xap)
+        return shelf_xapwriter_same_content(w->xap, path, hash);
+    shelf_pathentry *e = live_entry(w, path);
+    if (!e || e->segment == FRESH)
+        return false;
+    shelf_docmeta meta;
+    return shelf_segment_doc(w->segments[e->segment], e->doc, &meta, NULL) == SHELF_OK &&
+           meta.hash == hash;
+}
+
+static int delete_entry(shelf_indexwriter *w, shelf_pathentry *e)
+{
+    e->live = 0;
+    if (e->segment != FRESH) {
+        w->dirty[e->segment] = true;
+        return shelf_deletions_add(&w->dels[e->segment], e->doc) < 0 ? SHELF_ENOMEM : SHELF_OK;
+    }
+    if (w->fresh_deleted_count == w->fresh_deleted_cap) {
+        size_t cap = w->fresh_deleted_cap ? w->fresh_deleted_cap * 2 : 16;
+        uint32_t *p = realloc(w->fresh_deleted, cap * sizeof *p);
+        if (!p)
+            return SHELF_ENOMEM;
+        w->fresh_deleted = p;
+        w->fresh_deleted_cap = cap;
+    }
+    w->fresh_deleted[w->fresh_deleted_count++] = e->doc;
+    return SHELF_OK;
+}
+
+static int open_fresh(shelf_indexwriter *w, shelf_err *err)
+{
+    if (w->fresh)
+        return SHELF_OK;
+    w->fresh_number = w->next_segment;
+    w->fresh = shelf_segwriter_open(w->dir, w->fresh_number, w->analyzer, w->opts.memory_budget,
+                                    w->opts.threads > 1, err);
+    return w->fresh ? SHELF_OK : (err && err->code ? err->code : SHELF_EIO);
+}
+
+/* Record a document just added to the fresh segment under its path. */
+static int note_added(shelf_indexwriter *w, const char *path, const shelf_doc_report *rep,
+                      shelf_err *err)
+{
+    shelf_pathentry *old = live_entry(w, path);
+    if (old && delete_entry(w, old) != SHELF_OK)
+        return shelf_errf(err, SHELF_ENOMEM, "out of memory");
+    if (old)
+        w->updated++;
+    else
+        w->added++;
+    shelf_pathentry *e = shelf_pathmap_put(&w->paths, path, FRESH, rep->doc);
+    if (!e)
+        return shelf_errf(err, SHELF_ENOMEM, "out of memory");
+    e->seen = 1;
+    w->fresh_docs++;
+    return SHELF_OK;
+}
+
+int shelf_indexwriter_add(shelf_indexwriter *w, const shelf_doc_input *doc,
+                          shelf_doc_report *report, shelf_err *err)
+{
+    if (w->xap)
+        return shelf_xapwriter_add(w->xap, doc, report, err);
+    shelf_crashpoint();
+    int rc = open_fresh(w, err);
+    shelf_doc_report rep;
+    if (rc == SHELF_OK)
+        rc = shelf_segwriter_add(w->fresh, doc, &rep, err);
+    if (rc == SHELF_OK)
+        rc = note_added(w, doc->path, &rep, err);
+    if (rc == SHELF_OK && report)
+        *report = rep;
+    return rc;
+}
+
+int shelf_indexwriter_add_analyzed(shelf_indexwriter *w, const shelf_doc_input *doc,
+                                   const shelf_analyzed *an, shelf_doc_report *report, shelf_err *err)
+{
+    if (w->xap)
+        return shelf_xapwriter_add_analyzed(w->xap, doc, an, report, err);
+    shelf_crashpoint();
+    int rc = open_fresh(w, err);
+    shelf_doc_report rep;
+    if (rc == SHELF_OK)
+        rc = shelf_segwriter_add_analyzed(w->fresh, doc, an, &rep, err);
+    if (rc == SHELF_OK)
+        rc = note_added(w, doc->path, &rep, err);
+    if (rc == SHELF_OK && report)
+        *report = rep;
+    return rc;
+}
+
+const char *shelf_indexwriter_language(const shelf_indexwriter *w)
+{
+    return w->xap ? shelf_xapwriter_language(w->xap) : shelf_analyzer_language(w->analyzer);
+}
+
+int shelf_indexwriter_remove(shelf_indexwriter *w, const char *path, uint64_t *count, shelf_err *err)
+{
+    if (w->xap)
+        return shelf_xapwriter_remove(w->xap, path, count, err);
+    *count = 0;
+    for (size_t i = 0; i < w->paths.slot_count; i++) {
+        shelf_pathentry *e = &w->paths.slots[i];
+        if (!e->path || !e->live || !shelf_path_under(e->path, path))
+            continue;
+        if (delete_entry(w, e) != SHELF_OK)
+            return shelf_errf(err, SHELF_ENOMEM, "out of memory");
+        (*count)++;
+    }
+    w->removed += *count;
+    return SHELF_OK;
+}
+
+int shelf_indexwriter_prune(shelf_indexwriter *w, char *const *roots, size_t root_count,
+                            uint64_t *count, shelf_err *err)
+{
+    if (w->xap)
+        return shelf_xapwriter_prune(w->xap, roots, root_count, count, err);
+    *count = 0;
+    for (size_t i = 0; i < w->paths.slot_count; i++) {
+        shelf_pathentry *e = &w->paths.slots[i];
+        if (!e->path || !e->live || e->seen)
+            continue;
+        for (size_t r = 0; r < root_count; r++) {
+            if (!shelf_path_under(e->path, roots[r]))
+                continue;
+            if (delete_entry(w, e) != SHELF_OK)
+                return shelf_errf(err, SHELF_ENOMEM, "out of memory");
+            (*count)++;
+            break;
+        }
+    }
+    w->removed += *count;
+    return SHELF_OK;
+}
+
+/* ---- committing ---- */
+
+static int generation_moved(const char *dir, uint64_t expected, uint64_t found, shelf_err *err)
+{
+    return shelf_errf(err, SHELF_ELOCKED,
+                      "%s/%s: generation %llu replaced by %llu by another writer while this one "
+                      "held the lock; nothing committed",
+                      dir, SHELF_MANIFEST_NAME, (unsigned long long)expected, (unsigned long long)found);
+}
+
+/* Belt and braces behind the lock: the MANIFEST on disk is still generation
+ * `expected` (0: none), the one this writer built on. */
+static int check_still_current(const char *dir, uint64_t expected, shelf_err *err)
+{
+    shelf_manifest now;
+    shelf_err read_err = {0};
+    uint64_t found = 0;
+    int rc = shelf_manifest_read(dir, &now, &read_err);
+    if (rc == SHELF_OK) {
+        found = now.generation;
+        shelf_manifest_free(&now);
+    } else if (rc != SHELF_ENOTFOUND) {
+        return shelf_errf(err, rc, "%s", read_err.msg);
+    }
+    return found == expected ? SHELF_OK : generation_moved(dir, expected, found, err);
+}
+
+static void live_figures(const shelf_segment *s, const shelf_deletions *d, shelf_manifest_segment *m)
+{
+    m->live_count = m->doc_count - d->deleted;
+    m->live_tokens = m->live_title_tokens = 0;
+    for (uint32_t doc = 0; doc < m->doc_count; doc++) {
+        if (shelf_deleted(d, doc))
+            continue;
+        m->live_tokens += shelf_segment_doc_length(s, doc);
+        m->live_title_tokens += shelf_segment_title_length(s, doc);
+    }
+}
+
+static int write_deletions(shelf_indexwriter *w, uint64_t gen, shelf_err *err)
+{
+    for (size_t i = 0; i < w->base.segment_count; i++) {
+        shelf_manifest_segment *m = &w->base.segments[i];
+        if (!w->dirty[i] || w->dels[i].deleted == m->doc_count)
+            continue;
+        int rc = shelf_deletions_write(&w->dels[i], w->dir, m->number, (uint32_t)gen, err);
+        if (rc != SHELF_OK)
+            return rc;
+        m->del_gen = (uint32_t)gen;
+    }
+    return SHELF_OK;
+}
+
+/* The fresh segment's own entry (and deletions file when a path was added twice). */
+static int fresh_entry(shelf_indexwriter *w, const shelf_segment_summary *s, uint64_t gen,
+                       shelf_manifest_segment *out, shelf_err *err)
+{
+    *out = (shelf_manifest_segment){s->number, s->doc_count, s->doc_count, 0, s->total_tokens,
+                                    s->total_tokens, s->total_title_tokens};
+    if (w->fresh_deleted_count == 0)
+        return SHELF_OK;
+    shelf_segment *seg;
+    shelf_deletions d;
+    shelf_deletions_init(&d, s->doc_count);
+    int rc = shelf_segment_open(&seg, w->dir, s->number, false, err);
+    for (size_t i = 0; rc == SHELF_OK && i < w->fresh_deleted_count; i++)
+        if (shelf_deletions_add(&d, w->fresh_deleted[i]) < 0)
+            rc = shelf_errf(err, SHELF_ENOMEM, "out of memory");
+    if (rc == SHELF_OK) {
+        live_figures(seg, &d, out);
+        out->del_gen = (uint32_t)gen;
+        rc = shelf_deletions_write(&d, w->dir, s->number, (uint32_t)gen, err);
+    }
+    shelf_segment_close(seg);
+    shelf_deletions_free(&d);
+    return rc;
+}
+
+static int build_manifest(shelf_indexwriter *w, const shelf_segment_summary *s, uint64_t gen,
+                          shelf_manifest *next, shelf_err *err)
+{
+    memset(next, 0, sizeof *next);
+    next->generation = gen;
+    snprintf(next->language, sizeof next->language, "%s", shelf_analyzer_language(w->analyzer));
+    next->next_segment = w->fresh ? w->fresh_number + 1 : w->next_segment;
+    next->segments = calloc(w->base.segment_count + 1, sizeof *next->segments);
+    if (!next->segments)
+        return shelf_errf(err, SHELF_ENOMEM, "out of memory");
+    for (size_t i = 0; i < w->base.segment_count; i++) {
+        shelf_manifest_segment m = w->base.segments[i];
+        if (w->dirty[i])
+            live_figures(w->segments[i], &w->dels[i], &m);
+        if (m.live_count > 0)
+            next->segments[next->segment_count++] = m;
+    }
+    if (w->fresh && s->doc_count > 0) {
+        shelf_manifest_segment m;
+        int rc = fresh_entry(w, s, gen, &m, err);
+        if (rc != SHELF_OK)
+            return rc;
+        if (m.live_count > 0)
+            next->segments[next->segment_count++] = m;
+    }
+    return SHELF_OK;
+}
+
+static bool has_changes(const shelf_indexwriter *w)
+{
+    if (w->fresh_docs || w->opts.rebuild)
+        return true;
+    for (size_t i = 0; i < w->base.segment_count; i++)
+        if (w->dirty[i])
+            return true;
+    return false;
+}
+
+int shelf_indexwriter_commit(shelf_indexwriter *w, shelf_commit_summary *summary, shelf_err *err)
+{
+    if (w->xap)
+        return shelf_xapwriter_commit(w->xap, summary, err);
+    shelf_commit_summary sum = {.added = w->added, .updated = w->updated, .removed = w->removed,
+                                .generation = w->generation};
+    if (!has_changes(w)) {
+        if (summary)
+            *summary = sum;
+        return SHELF_OK;
+    }
+    uint64_t gen = w->generation + 1;
+    int rc = SHELF_OK;
+    if (w->fresh) {
+        rc = shelf_segwriter_finish(w->fresh, &sum.segment, err);
+        if (rc == SHELF_OK)
+            rc = shelf_segwriter_commit(w->fresh, err);
+    }
+    if (rc == SHELF_OK)
+        rc = write_deletions(w, gen, err);
+    shelf_manifest next;
+    if (rc == SHELF_OK)
+        rc = build_manifest(w, &sum.segment, gen, &next, err);
+    if (rc != SHELF_OK)
+        return rc;
+    shelf_crashpoint();
+    rc = check_still_current(w->dir, w->generation, err);
+    if (rc == SHELF_OK)
+        rc = shelf_manifest_write(w->dir, &next, err);
+    shelf_crashpoint();
+    if (rc == SHELF_OK) {
+        remove_unlisted(w->dir, &next);
+        w->generation = gen;
+        w->next_segment = next.next_segment;
+        sum.committed = true;
+        sum.generation = gen;
+    }
+    shelf_manifest_free(&next);
+    if (summary)
+        *summary = sum;
+    return rc;
+}
+
+/* ---- merging ---- */
+
+static unsigned tier_of(uint32_t live)
+{
+    unsigned tier = 0;
+    while (live >= MERGE_FACTOR) {
+        live /= MERGE_FACTOR;
+        tier++;
+    }
+    return tier;
+}
+
+/* Choose segments to merge; returns how many were put in pick[]. */
+static size_t choose(const shelf_manifest *m, shelf_merge_policy policy, size_t *pick)
+{
+    size_t n = m->segment_count;
+    if (policy == SHELF_MERGE_NONE || n == 0)
+        return 0;
+    if (policy == SHELF_MERGE_ALL) {
+        if (n == 1 && m->segments[0].live_count == m->segments[0].doc_count)
+            return 0;
+        for (size_t i = 0; i < n; i++)
+            pick[i] = i;
+        return n;
+    }
+    for (unsigned tier = 0; tier < 12; tier++) {
+        size_t count = 0;
+        for (size_t i = 0; i < n && count < MERGE_FACTOR; i++)
+            if (tier_of(m->segments[i].live_count) == tier)
+                pick[count++] = i;
+        if (count == MERGE_FACTOR)
+            return count;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (m->segments[i].live_count * 2 < m->segments[i].doc_count) {
+            pick[0] = i;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int commit_merge(shelf_indexwriter *w, const shelf_manifest *m, const size_t *pick, size_t count,
+                        const shelf_segment_summary *s, shelf_err *err)
+{
+    shelf_manifest next = *m;
+    next.generation = m->generation + 1;
+    next.next_segment = s->number + 1;
+    next.segment_count = 0;
+    next.segments = calloc(m->segment_count + 1, sizeof *next.segments);
+    if (!next.segments)
+        return shelf_errf(err, SHELF_ENOMEM, "out of memory");
+    for (size_t i = 0, k = 0; i < m->segment_count; i++) {
+        bool picked = k < count && pick[k] == i;
+        if (picked && k++ == 0 && s->doc_count > 0)
+            next.segments[next.segment_count++] = (shelf_manifest_segment){
+                s->number, s->doc_count, s->doc_count, 0, s->total_tokens, s->total_tokens,
+                s->total_title_tokens};
+        else if (!picked)
+            next.segments[next.segment_count++] = m->segments[i];
+    }
+    shelf_crashpoint();
+    int rc = check_still_current(w->dir, m->generation, err);
+    if (rc == SHELF_OK)
+        rc = shelf_manifest_write(w->dir, &next, err);
+    shelf_crashpoint();
+    if (rc == SHELF_OK) {
+        remove_unlisted(w->dir, &next);
+        w->generation = next.generation;
+        w->next_segment = next.next_segment;
+    }
+    free(next.segments);
+    return rc;
+}
+
+static int merge_once(shelf_indexwriter *w, shelf_merge_policy policy, bool *merged, shelf_err *err)
+{
+    *merged = false;
+    shelf_index *idx;
+    int rc = shelf_index_open(&idx, w->dir, 0, err);
+    if (rc == SHELF_ENOTFOUND)
+        return SHELF_OK;
+    if (rc != SHELF_OK)
+        return rc;
+    const shelf_manifest *m = shelf_index_manifest(idx);
+    size_t *pick = calloc(m->segment_count + 1, sizeof *pick);
+    const shelf_segment **in = calloc(m->segment_count + 1, sizeof *in);
+    const shelf_deletions **del = calloc(m->segment_count + 1, sizeof *del);
+    size_t count = pick && in && del ? choose(m, policy, pick) : 0;
+    if (!pick || !in || !del)
+        rc = shelf_errf(err, SHELF_ENOMEM, "out of memory");
+    if (rc == SHELF_OK && m->generation != w->generation)
+        rc = generation_moved(w->dir, w->generation, m->generation, err);
+    for (size_t k = 0; rc == SHELF_OK && k < count; k++) {
+        in[k] = shelf_index_segment(idx, pick[k]);
+        del[k] = shelf_index_deletions(idx, pick[k]); /* its CRC checked at open */
+        rc = shelf_segment_verify(in[k], err); /* never rewrite damage with fresh CRCs */
+    }
+    shelf_segment_summary s;
+    if (rc == SHELF_OK && count > 0)
+        rc = shelf_merge_segments(w->dir, in, del, count, m->next_segment, &s, err);
+    if (rc == SHELF_OK && count > 0) {
+        rc = commit_merge(w, m, pick, count, &s, err);
+        *merged = rc == SHELF_OK;
+    }
+    if (rc != SHELF_OK && rc != SHELF_ELOCKED)
+        remove_unlisted(w->dir, m); /* a half-written merged segment */
+    free(pick);
+    free(in);
+    free(del);
+    shelf_index_close(idx);
+    return rc;
+}
+
+int shelf_indexwriter_merge(shelf_indexwriter *w, shelf_merge_policy policy, unsigned *merges,
+                            shelf_err *err)
+{
+    *merges = 0;
+    if (w->xap)
+        return SHELF_OK;
+    for (;;) {
+        bool merged;
+        int rc = merge_once(w, policy, &merged, err);
+        if (rc != SHELF_OK)
+            return rc;
+        if (!merged)
+            return SHELF_OK;
+        (*merges)++;
+        if (policy == SHELF_MERGE_ALL)
+            return SHELF_OK;
+    }
+}
+
+void shelf_indexwriter_free(shelf_indexwriter *w)
+{
+    if (!w)
+        return;
+    shelf_xapwriter_free(w->xap);
+    shelf_segwriter_free(w->fresh);
+    for (size_t i = 0; w->segments && i < w->base.segment_count; i++)
+        shelf_segment_close(w->segments[i]);
+    for (size_t i = 0; w->dels && i < w->base.segment_count; i++)
+        shelf_deletions_free(&w->dels[i]);
+    free(w->segments);
+    free(w->dels);
+    free(w->dirty);
+    free(w->fresh_deleted);
+    shelf_pathmap_free(&w->paths);
+    shelf_analyzer_free(w->analyzer);
+    shelf_manifest_free(&w->base);
+    shelf_lock_release(&w->lock);
+    free(w->dir);
+    free(w);
+}

@@ -1,0 +1,738 @@
+/*
+ * inverter.c - in-memory inversion with sorted spill runs and a final k-way
+ * merge; see inverter.h for the stream format and invariants.
+ */
+#include "backend/native/inverter.h"
+#include "backend/native/format.h"
+#include "util/varint.h"
+#include "util/buf.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#define NO_DOC UINT32_MAX
+
+typedef struct term_acc {
+    shelf_buf stream;
+    uint64_t hash;
+    uint32_t last_doc;
+    uint32_t last_pos;
+    uint8_t key_len;
+    uint8_t key[];
+} term_acc;
+
+struct shelf_inverter {
+    char *run_prefix;
+    size_t budget;
+    term_acc **slots;
+    size_t slot_count; /* power of two */
+    size_t term_count;
+    size_t memory;
+    unsigned runs;    /* run files now (run-0 .. run-(runs-1)) */
+    unsigned spilled; /* runs written in all, before any compaction */
+};
+
+/* ---- the term table ---- */
+
+/* What malloc really takes for a block of n bytes (glibc: an 8-byte header,
+ * 16-byte granules, 32 bytes at least), so that the budget counts the
+ * allocator's overhead of millions of small blocks too. */
+static size_t heap_bytes(size_t n)
+{
+    size_t chunk = (n + 8 + 15) & ~(size_t)15;
+    return n == 0 ? 0 : chunk < 32 ? 32 : chunk;
+}
+
+static size_t term_overhead(size_t key_len)
+{
+    return heap_bytes(sizeof(term_acc) + key_len);
+}
+
+static int table_grow(shelf_inverter *inv)
+{
+    size_t count = inv->slot_count ? inv->slot_count * 2 : 4096;
+    term_acc **slots = calloc(count, sizeof *slots);
+    if (!slots)
+        return SHELF_ENOMEM;
+    for (size_t i = 0; i < inv->slot_count; i++) {
+        term_acc *t = inv->slots[i];
+        if (!t)
+            continue;
+        size_t j = (size_t)t->hash & (count - 1);
+        while (slots[j])
+            j = (j + 1) & (count - 1);
+        slots[j] = t;
+    }
+    inv->memory += heap_bytes(count * sizeof *slots) - heap_bytes(inv->slot_count * sizeof *slots);
+    free(inv->slots);
+    inv->slots = slots;
+    inv->slot_count = count;
+    return SHELF_OK;
+}
+
+static term_acc *table_find_or_add(shelf_inverter *inv, const uint8_t *key, size_t key_len)
+{
+    if ((inv->term_count + 1) * 2 > inv->slot_count && table_grow(inv) != SHELF_OK)
+        return NULL;
+    uint64_t hash = XXH3_64bits(key, key_len);
+    size_t mask = inv->slot_count - 1;
+    size_t i = (size_t)hash & mask;
+    for (term_acc *t; (t = inv->slots[i]) != NULL; i = (i + 1) & mask) {
+        if (t->hash == hash && t->key_len == key_len && memcmp(t->key, key, key_len) == 0)
+            return t;
+    }
+    term_acc *t = calloc(1, sizeof *t + key_len);
+    if (!t)
+        return NULL;
+    t->hash = hash;
+    t->key_len = (uint8_t)key_len;
+    t->last_doc = NO_DOC;
+    memcpy(t->key, key, key_len);
+    inv->slots[i] = t;
+    inv->term_count++;
+    inv->memory += term_overhead(key_len);
+    return t;
+}
+
+static void table_clear(shelf_inverter *inv)
+{
+    for (size_t i = 0; i < inv->slot_count; i++) {
+        term_acc *t = inv->slots[i];
+        if (!t)
+            continue;
+        shelf_buf_free(&t->stream);
+        free(t);
+        inv->slots[i] = NULL;
+    }
+    inv->term_count = 0;
+    inv->memory = heap_bytes(inv->slot_count * sizeof *inv->slots);
+}
+
+static int compare_terms(const void *a, const void *b)
+{
+    const term_acc *x = *(term_acc *const *)a, *y = *(term_acc *const *)b;
+    size_t n = x->key_len < y->key_len ? x->key_len : y->key_len;
+    int c = memcmp(x->key, y->key, n);
+    return c ? c : (int)x->key_len - (int)y->key_len;
+}
+
+/* A sorted array of the table's terms; caller frees the array only. */
+static term_acc **table_sorted(shelf_inverter *inv)
+{
+    term_acc **all = malloc((inv->term_count ? inv->term_count : 1) * sizeof *all);
+    if (!all)
+        return NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < inv->slot_count; i++)
+        if (inv->slots[i])
+            all[n++] = inv->slots[i];
+    qsort(all, n, sizeof *all, compare_terms);
+    return all;
+}
+
+/* ---- public: building ---- */
+
+shelf_inverter *shelf_inverter_new(const char *run_prefix, size_t budget, shelf_err *err)
+{
+    shelf_inverter *inv = calloc(1, sizeof *inv);
+    if (inv)
+        inv->run_prefix = strdup(run_prefix);
+    if (!inv || !inv->run_prefix || table_grow(inv) != SHELF_OK) {
+        shelf_inverter_free(inv);
+        shelf_errf(err, SHELF_ENOMEM, "out of memory creating the inverter");
+        return NULL;
+    }
+    inv->budget = budget;
+    return inv;
+}
+
+static char *run_path(const shelf_inverter *inv, unsigned n)
+{
+    size_t len = strlen(inv->run_prefix) + 32;
+    char *p = malloc(len);
+    if (p)
+        snprintf(p, len, "%srun-%u.tmp", inv->run_prefix, n);
+    return p;
+}
+
+void shelf_inverter_free(shelf_inverter *inv)
+{
+    if (!inv)
+        return;
+    table_clear(inv);
+    free(inv->slots);
+    for (unsigned i = 0; i < inv->runs; i++) {
+        char *p = run_path(inv, i);
+        if (p)
+            unlink(p);
+        free(p);
+    }
+    free(inv->run_prefix);
+    free(inv);
+}
+
+static int add_occurrence(shelf_inverter *inv, const uint8_t *key, size_t key_len, uint32_t doc,
+                          uint32_t position, shelf_err *err)
+{
+    term_acc *t = table_find_or_add(inv, key, key_len);
+    if (!t)
+        return shelf_errf(err, SHELF_ENOMEM, "out of memory while inverting");
+    size_t old_cap = t->stream.cap;
+    int rc;
+    if (t->last_doc != doc) {
+        int64_t prev = t->last_doc == NO_DOC ? -1 : (int64_t)t->last_doc;
+        rc = shelf_buf_put_varint(&t->stream, (uint64_t)position << 1 | 1);
+        if (rc == SHELF_OK)
+            rc = shelf_buf_put_varint(&t->stream, (uint64_t)((int64_t)doc - prev - 1));
+        t->last_doc = doc;
+    } else {
+        rc = shelf_buf_put_varint(&t->stream, (uint64_t)(position - t->last_pos - 1) << 1);
+    }
+    t->last_pos = position;
+    inv->memory += heap_bytes(t->stream.cap) - heap_bytes(old_cap);
+    if (rc != SHELF_OK)
+        return shelf_errf(err, SHELF_ENOMEM, "out of memory while inverting");
+    return SHELF_OK;
+}
+
+/* ---- run files ----
+ *
+ * A run is its terms in key order, each as key_len:u8, key, then its stream
+ * in chunks (varint length > 0, bytes) ended by a varint 0; a key_len of 0
+ * ends the file.  Chunks let a merged stream be written without knowing its
+ * length first. */
+
+static int put_varint(FILE *f, uint64_t v)
+{
+    uint8_t bytes[SHELF_VARINT_MAX];
+    size_t n = shelf_varint_put(bytes, v);
+    return fwrite(bytes, 1, n, f) == n ? 0 : -1;
+}
+
+static int put_chunk(FILE *f, const uint8_t *data, size_t len)
+{
+    if (len == 0)
+        return 0;
+    return put_varint(f, len) == 0 && fwrite(data, 1, len, f) == len ? 0 : -1;
+}
+
+static int put_key(FILE *f, const uint8_t *key, size_t key_len)
+{
+    return fputc((int)key_len, f) != EOF && fwrite(key, 1, key_len, f) == key_len ? 0 : -1;
+}
+
+static int close_run_file(FILE *f, const char *path, int rc, shelf_err *err)
+{
+    if (f && rc == SHELF_OK && (fputc(0, f) == EOF || fflush(f) != 0))
+        rc = shelf_errno(err, errno, "%s: cannot write run file", path);
+    if (f && fclose(f) != 0 && rc == SHELF_OK)
+        rc = shelf_errno(err, errno, "%s: cannot write run file", path);
+    if (rc != SHELF_OK && path)
+        unlink(path);
+    return rc;
+}
+
+static int compact_runs(shelf_inverter *inv, shelf_err *err);
+
+static int write_run(shelf_inverter *inv, shelf_err *err)
+{
+    char *path = run_path(inv, inv->runs);
+    term_acc **sorted = table_sorted(inv);
+    FILE *f = path ? fopen(path, "wb") : NULL;
+    int rc = SHELF_OK;
+    if (!path || !sorted)
+        rc = shelf_errf(err, SHELF_ENOMEM, "out of memory writing a run");
+    else if (!f)
+        rc = shelf_errno(err, errno, "%s: cannot create run file", path);
+    for (size_t i = 0; rc == SHELF_OK && i < inv->term_count; i++) {
+        term_acc *t = sorted[i];
+        if (put_key(f, t->key, t->key_len) != 0 || put_chunk(f, t->stream.data, t->stream.len) != 0 ||
+            put_varint(f, 0) != 0)
+            rc = shelf_errno(err, errno, "%s: cannot write run file", path);
+    }
+    rc = close_run_file(f, path, rc, err);
+    if (rc == SHELF_OK) {
+        inv->runs++;
+        inv->spilled++;
+        table_clear(inv);
+    }
+    free(sorted);
+    free(path);
+    if (rc == SHELF_OK && inv->runs == SHELF_INVERTER_MAX_RUNS)
+        rc = compact_runs(inv, err);
+    return rc;
+}
+
+/* The budget is checked at every occurrence, so one document with millions
+ * of distinct words spills mid-document: its postings of a term may then
+ * begin in one run and go on in the next (the merge joins them). */
+int shelf_inverter_add(shelf_inverter *inv, const uint8_t *key, size_t key_len, uint32_t doc,
+                       uint32_t position, shelf_err *err)
+{
+    int rc = add_occurrence(inv, key, key_len, doc, position, err);
+    if (rc == SHELF_OK && inv->memory > inv->budget && inv->term_count > 0)
+        rc = write_run(inv, err);
+    return rc;
+}
+
+int shelf_inverter_end_doc(shelf_inverter *inv, shelf_err *err)
+{
+    if (inv->memory <= inv->budget || inv->term_count == 0)
+        return SHELF_OK;
+    return write_run(inv, err);
+}
+
+size_t shelf_inverter_memory(const shelf_inverter *inv)
+{
+    return inv->memory;
+}
+
+unsigned shelf_inverter_runs(const shelf_inverter *inv)
+{
+    return inv->spilled;
+}
+
+/* ---- merging: a source is a run file or the sorted in-memory table ----
+ *
+ * A run's stream is decoded straight from its file, byte by byte through
+ * stdio's buffer, so merging holds no whole stream of any run in memory:
+ * besides the in-memory table, a merge holds one stdio buffer per run and a
+ * few KiB for its output. */
+
+typedef struct source {
+    FILE *run;         /* NULL for the in-memory source */
+    char *path;
+    term_acc **sorted; /* in-memory source */
+    size_t next, count;
+    uint8_t key[SHELF_MAX_KEY_BYTES];
+    size_t key_len;    /* 0 once exhausted */
+    const uint8_t *mem, *mem_end; /* in-memory source: the current stream */
+    uint64_t chunk_left; /* run source: bytes of the current chunk not yet read */
+    bool stream_done;  /* run source: the current stream's end was read */
+    bool broken;       /* run source: the file ended inside a stream */
+} source;
+
+static int read_run_varint(source *s, uint64_t *out)
+{
+    uint64_t v = 0;
+    for (unsigned shift = 0; shift < 64; shift += 7) {
+        int c = getc_unlocked(s->run); /* one thread reads a run */
+        if (c == EOF)
+            return -1;
+        v |= (uint64_t)(c & 0x7F) << shift;
+        if (!(c & 0x80)) {
+            *out = v;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* The next byte of the source's current stream, or -1 at its end (or when
+ * the run file is damaged: then s->broken is set). */
+static int stream_byte(source *s)
+{
+    if (!s->run)
+        return s->mem < s->mem_end ? *s->mem++ : -1;
+    while (s->chunk_left == 0) {
+        if (s->stream_done)
+            return -1;
+        if (read_run_varint(s, &s->chunk_left) != 0) {
+            s->broken = s->stream_done = true;
+            return -1;
+        }
+        if (s->chunk_left == 0)
+            s->stream_done = true;
+    }
+    s->chunk_left--;
+    int c = getc_unlocked(s->run); /* one thread reads a run */
+    if (c == EOF)
+        s->broken = s->stream_done = true;
+    return c == EOF ? -1 : c;
+}
+
+static int stream_varint(source *s, uint64_t *out)
+{
+    uint64_t v = 0;
+    for (unsigned shift = 0; shift < 64; shift += 7) {
+        int c = stream_byte(s);
+        if (c < 0)
+            return -1;
+        v |= (uint64_t)(c & 0x7F) << shift;
+        if (!(c & 0x80)) {
+            *out = v;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static int source_advance_run(source *s, shelf_err *err)
+{
+    while (stream_byte(s) >= 0) /* the rest of a stream not read */
+        ;
+    int key_len = s->broken ? EOF : getc(s->run);
+    if (key_len == 0) {
+        s->key_len = 0;
+        return SHELF_OK;
+    }
+    if (key_len == EOF || key_len > SHELF_MAX_KEY_BYTES ||
+        fread(s->key, 1, (size_t)key_len, s->run) != (size_t)key_len)
+        return shelf_errf(err, SHELF_ECORRUPT, "%s: run file truncated", s->path);
+    s->key_len = (size_t)key_len;
+    s->chunk_left = 0;
+    s->stream_done = false;
+    return SHELF_OK;
+}
+
+static int source_advance(source *s, shelf_err *err)
+{
+    if (s->run)
+        return source_advance_run(s, err);
+    if (s->next >= s->count) {
+        s->key_len = 0;
+        return SHELF_OK;
+    }
+    term_acc *t = s->sorted[s->next++];
+    memcpy(s->key, t->key, t->key_len);
+    s->key_len = t->key_len;
+    s->mem = t->stream.data;
+    s->mem_end = t->stream.data + t->stream.len;
+    return SHELF_OK;
+}
+
+static int key_compare(const source *a, const source *b)
+{
+    size_t n = a->key_len < b->key_len ? a->key_len : b->key_len;
+    int c = memcmp(a->key, b->key, n);
+    return c ? c : (int)a->key_len - (int)b->key_len;
+}
+
+/* ---- sinks: where a merged term goes ----
+ *
+ * Occurrences reach a sink as (doc, position) in order: docs never
+ * decrease, and an occurrence with the doc of the one before continues that
+ * document (its postings were split over consecutive runs), so a sink makes
+ * one posting of it. */
+
+typedef struct sink sink;
+struct sink {
+    int (*begin_term)(sink *k, const uint8_t *key, size_t key_len, shelf_err *err);
+    int (*occurrence)(sink *k, uint32_t doc, uint32_t pos, shelf_err *err);
+    int (*end_term)(sink *k, const uint8_t *key, size_t key_len, shelf_err *err);
+};
+
+#define FEED_CHUNK 4096
+
+/* The final merge: postings and dictionary.  A document's positions go to
+ * the postings writer in chunks of FEED_CHUNK; its posting is ended when the
+ * next document (or the end of the term) comes. */
+typedef struct postings_sink {
+    sink ops; /* first: a sink * is a postings_sink * */
+    shelf_postwriter *post;
+    shelf_dictwriter *dict;
+    const uint32_t *const *doc_lengths;
+    const uint32_t *lengths; /* of the current term's field */
+    uint32_t doc_count;
+    uint32_t positions[FEED_CHUNK];
+    size_t npos;
+    uint32_t doc;
+    bool have_doc;
+    uint64_t terms;
+} postings_sink;
+
+static int postings_flush(postings_sink *f, shelf_err *err)
+{
+    size_t n = f->npos;
+    f->npos = 0;
+    return shelf_postwriter_put_positions(f->post, f->positions, n, err);
+}
+
+static int postings_end_posting(postings_sink *f, shelf_err *err)
+{
+    if (!f->have_doc)
+        return SHELF_OK;
+    f->have_doc = false;
+    int rc = postings_flush(f, err);
+    return rc == SHELF_OK ? shelf_postwriter_end_posting(f->post, f->doc, f->lengths[f->doc], err) : rc;
+}
+
+static int postings_begin_term(sink *k, const uint8_t *key, size_t key_len, shelf_err *err)
+{
+    postings_sink *f = (postings_sink *)k;
+    (void)key_len;
+    if (key[0] != SHELF_FIELD_BODY && key[0] != SHELF_FIELD_TITLE_ID)
+        return shelf_errf(err, SHELF_ECORRUPT, "unknown field %u in a key", key[0]);
+    f->lengths = f->doc_lengths[key[0] == SHELF_FIELD_TITLE_ID ? 2 : 1];
+    f->have_doc = false;
+    f->npos = 0;
+    shelf_postwriter_begin_term(f->post);
+    return SHELF_OK;
+}
+
+static int postings_occurrence(sink *k, uint32_t doc, uint32_t pos, shelf_err *err)
+{
+    postings_sink *f = (postings_sink *)k;
+    if (!f->have_doc || doc != f->doc) {
+        int rc = postings_end_posting(f, err);
+        if (rc != SHELF_OK)
+            return rc;
+        if (doc >= f->doc_count)
+            return shelf_errf(err, SHELF_ECORRUPT, "postings name doc %u of %u", doc, f->doc_count);
+        f->doc = doc;
+        f->have_doc = true;
+    }
+    f->positions[f->npos++] = pos;
+    return f->npos == FEED_CHUNK ? postings_flush(f, err) : SHELF_OK;
+}
+
+static int postings_end_term(sink *k, const uint8_t *key, size_t key_len, shelf_err *err)
+{
+    postings_sink *f = (postings_sink *)k;
+    int rc = postings_end_posting(f, err);
+    shelf_term_stats stats;
+    if (rc == SHELF_OK)
+        rc = shelf_postwriter_end_term(f->post, &stats, err);
+    if (rc == SHELF_OK)
+        rc = shelf_dictwriter_add(f->dict, key, key_len, &stats, err);
+    f->terms++;
+    return rc;
+}
+
+/* Compaction: the runs merged into one run, streams re-encoded as one. */
+typedef struct run_sink {
+    sink ops; /* first */
+    FILE *f;
+    const char *path;
+    uint8_t chunk[1 << 16];
+    size_t len;
+    bool have_doc;
+    uint32_t doc, pos;
+} run_sink;
+
+static int run_sink_flush(run_sink *r, shelf_err *err)
+{
+    size_t n = r->len;
+    r->len = 0;
+    if (put_chunk(r->f, r->chunk, n) != 0)
+        return shelf_errno(err, errno, "%s: cannot write run file", r->path);
+    return SHELF_OK;
+}
+
+static int run_begin_term(sink *k, const uint8_t *key, size_t key_len, shelf_err *err)
+{
+    run_sink *r = (run_sink *)k;
+    r->have_doc = false;
+    if (put_key(r->f, key, key_len) != 0)
+        return shelf_errno(err, errno, "%s: cannot write run file", r->path);
+    return SHELF_OK;
+}
+
+static int run_occurrence(sink *k, uint32_t doc, uint32_t pos, shelf_err *err)
+{
+    run_sink *r = (run_sink *)k;
+    if (r->len + 2 * SHELF_VARINT_MAX > sizeof r->chunk && run_sink_flush(r, err) != SHELF_OK)
+        return err ? err->code : SHELF_EIO;
+    if (r->have_doc && doc == r->doc) {
+        if (pos <= r->pos)
+            return shelf_errf(err, SHELF_ECORRUPT, "%s: positions out of order", r->path);
+        r->len += shelf_varint_put(r->chunk + r->len, (uint64_t)(pos - r->pos - 1) << 1);
+    } else {
+        int64_t prev = r->have_doc ? (int64_t)r->doc : -1;
+        if ((int64_t)doc <= prev)
+            return shelf_errf(err, SHELF_ECORRUPT, "%s: documents out of order", r->path);
+        r->len += shelf_varint_put(r->chunk + r->len, (uint64_t)pos << 1 | 1);
+        r->len += shelf_varint_put(r->chunk + r->len, (uint64_t)((int64_t)doc - prev - 1));
+    }
+    r->have_doc = true;
+    r->doc = doc;
+    r->pos = pos;
+    return SHELF_OK;
+}
+
+static int run_end_term(sink *k, const uint8_t *key, size_t key_len, shelf_err *err)
+{
+    run_sink *r = (run_sink *)k;
+    (void)key;
+    (void)key_len;
+    int rc = run_sink_flush(r, err);
+    if (rc == SHELF_OK && put_varint(r->f, 0) != 0)
+        rc = shelf_errno(err, errno, "%s: cannot write run file", r->path);
+    return rc;
+}
+
+/* ---- the k-way merge ---- */
+
+/* Feed one source's stream of the current term to the sink. */
+static int feed_section(source *s, sink *k, shelf_err *err)
+{
+    int64_t doc = -1;
+    uint32_t pos = 0;
+    uint64_t v, gap;
+    while (stream_varint(s, &v) == 0) {
+        if (v & 1) {
+            if (stream_varint(s, &gap) != 0 || doc + (int64_t)gap + 1 > UINT32_MAX)
+                return shelf_errf(err, SHELF_ECORRUPT, "damaged occurrence stream");
+            doc = doc + (int64_t)gap + 1;
+            pos = (uint32_t)(v >> 1);
+        } else if (doc >= 0) {
+            pos = pos + (uint32_t)(v >> 1) + 1;
+        } else {
+            return shelf_errf(err, SHELF_ECORRUPT, "damaged occurrence stream");
+        }
+        int rc = k->occurrence(k, (uint32_t)doc, pos, err);
+        if (rc != SHELF_OK)
+            return rc;
+    }
+    if (s->broken || (!s->run && s->mem < s->mem_end))
+        return shelf_errf(err, SHELF_ECORRUPT, "damaged occurrence stream");
+    return SHELF_OK;
+}
+
+static int merge_one_term(source *sources, size_t nsrc, const source *min, sink *k, shelf_err *err)
+{
+    uint8_t key[SHELF_MAX_KEY_BYTES];
+    size_t key_len = min->key_len;
+    memcpy(key, min->key, key_len);
+    int rc = k->begin_term(k, key, key_len, err);
+    for (size_t i = 0; rc == SHELF_OK && i < nsrc; i++) { /* runs in the order written, the table last */
+        source *s = &sources[i];
+        if (s->key_len != key_len || memcmp(s->key, key, key_len) != 0)
+            continue;
+        rc = feed_section(s, k, err);
+        if (rc == SHELF_OK)
+            rc = source_advance(s, err);
+    }
+    return rc == SHELF_OK ? k->end_term(k, key, key_len, err) : rc;
+}
+
+static const source *smallest_key(const source *sources, size_t nsrc)
+{
+    const source *min = NULL;
+    for (size_t i = 0; i < nsrc; i++) {
+        if (sources[i].key_len && (!min || key_compare(&sources[i], min) < 0))
+            min = &sources[i];
+    }
+    return min;
+}
+
+static int merge_sources(source *sources, size_t nsrc, sink *k, shelf_err *err)
+{
+    int rc = SHELF_OK;
+    const source *min;
+    while (rc == SHELF_OK && (min = smallest_key(sources, nsrc)) != NULL)
+        rc = merge_one_term(sources, nsrc, min, k, err);
+    return rc;
+}
+
+/* Open the run files as sources, and the table as the last one when
+ * with_table. */
+static int open_sources(shelf_inverter *inv, bool with_table, source *sources, size_t *nsrc,
+                        shelf_err *err)
+{
+    *nsrc = 0;
+    for (unsigned i = 0; i < inv->runs; i++) {
+        source *s = &sources[(*nsrc)++];
+        s->stream_done = true; /* nothing to skip before the first key */
+        s->path = run_path(inv, i);
+        if (!s->path)
+            return shelf_errf(err, SHELF_ENOMEM, "out of memory");
+        s->run = fopen(s->path, "rb");
+        if (!s->run)
+            return shelf_errno(err, errno, "%s: cannot reopen run file", s->path);
+        if (source_advance(s, err) != SHELF_OK)
+            return err ? err->code : SHELF_ECORRUPT;
+    }
+    if (!with_table)
+        return SHELF_OK;
+    source *mem = &sources[(*nsrc)++];
+    mem->sorted = table_sorted(inv);
+    if (!mem->sorted)
+        return shelf_errf(err, SHELF_ENOMEM, "out of memory sorting terms");
+    mem->count = inv->term_count;
+    return source_advance(mem, err);
+}
+
+static void close_sources(source *sources, size_t nsrc)
+{
+    for (size_t i = 0; i < nsrc; i++) {
+        if (sources[i].run)
+            fclose(sources[i].run);
+        free(sources[i].path);
+        free(sources[i].sorted);
+    }
+}
+
+/* Merge every run into one (named as run 0), so that no more than
+ * SHELF_INVERTER_MAX_RUNS files are ever open or merged at once. */
+static int compact_runs(shelf_inverter *inv, shelf_err *err)
+{
+    size_t nsrc = 0;
+    source *sources = calloc(inv->runs, sizeof *sources);
+    run_sink *r = calloc(1, sizeof *r);
+    char *path = run_path(inv, inv->runs);
+    int rc = sources && r && path ? SHELF_OK : shelf_errf(err, SHELF_ENOMEM, "out of memory merging runs");
+    if (rc == SHELF_OK) {
+        r->ops = (sink){run_begin_term, run_occurrence, run_end_term};
+        r->path = path;
+        r->f = fopen(path, "wb");
+        if (!r->f)
+            rc = shelf_errno(err, errno, "%s: cannot create run file", path);
+    }
+    if (rc == SHELF_OK)
+        rc = open_sources(inv, false, sources, &nsrc, err);
+    if (rc == SHELF_OK)
+        rc = merge_sources(sources, nsrc, &r->ops, err);
+    if (sources)
+        close_sources(sources, nsrc);
+    if (r && r->f)
+        rc = close_run_file(r->f, path, rc, err);
+    char *first = rc == SHELF_OK ? run_path(inv, 0) : NULL;
+    if (rc == SHELF_OK && (!first || rename(path, first) != 0))
+        rc = shelf_errno(err, first ? errno : ENOMEM, "%s: cannot rename run file", path);
+    for (unsigned i = 1; rc == SHELF_OK && i < inv->runs; i++) {
+        char *old = run_path(inv, i);
+        if (old)
+            unlink(old);
+        free(old);
+    }
+    if (rc == SHELF_OK)
+        inv->runs = 1;
+    free(first);
+    free(path);
+    free(r);
+    free(sources);
+    return rc;
+}
+
+int shelf_inverter_finish(shelf_inverter *inv, shelf_dictwriter *dict, shelf_postwriter *post,
+                          const uint32_t *const doc_lengths[3], uint32_t doc_count,
+                          uint64_t *term_count, shelf_err *err)
+{
+    size_t nsrc = 0;
+    source *sources = calloc(inv->runs + 1, sizeof *sources);
+    postings_sink *f = calloc(1, sizeof *f);
+    if (!sources || !f) {
+        free(sources);
+        free(f);
+        return shelf_errf(err, SHELF_ENOMEM, "out of memory merging runs");
+    }
+    f->ops = (sink){postings_begin_term, postings_occurrence, postings_end_term};
+    f->post = post;
+    f->dict = dict;
+    f->doc_lengths = doc_lengths;
+    f->doc_count = doc_count;
+    int rc = open_sources(inv, true, sources, &nsrc, err);
+    if (rc == SHELF_OK)
+        rc = merge_sources(sources, nsrc, &f->ops, err);
+    close_sources(sources, nsrc);
+    *term_count = f->terms;
+    free(sources);
+    free(f);
+    return rc;
+}

@@ -1,0 +1,72 @@
+/*
+ * inverter.h - turns a stream of (key, doc, position) occurrences into sorted
+ * postings within a memory budget.
+ *
+ * Occurrences accumulate in an in-memory hash table of terms, each with an
+ * append-only byte stream (format below).  The memory counted against the
+ * budget is everything the table holds as malloc really takes it: the slot
+ * array, each term's record and key, each stream's capacity, with the
+ * allocator's per-block overhead.  When it passes the budget -- checked at
+ * every occurrence, so also in the middle of a document -- the table is
+ * written as a sorted run file next to the index and emptied.  At the end,
+ * the runs and what is left in memory are merged term by term, in key order,
+ * into the segment's dictionary and postings writers; a document whose
+ * postings of a term were split over consecutive runs becomes one posting
+ * (summed tf, positions in order).  The merge reads runs through stdio
+ * buffers and hands positions on in small chunks, so memory stays within the
+ * budget (plus a few KiB per run) however large the corpus or one document.
+ * When SHELF_INVERTER_MAX_RUNS runs exist they are merged into one run the
+ * same way, so however small the budget, at most that many run files are
+ * ever open.
+ *
+ * Occurrence stream of one term (in memory and in runs), per occurrence:
+ *   varint (delta << 1 | new_doc)    new_doc = 1 on a document's first occurrence
+ *   [varint doc_gap]                 only when new_doc: doc - previous doc - 1
+ * delta is the absolute position on a document's first occurrence, else
+ * position - previous position - 1.  The previous doc of a stream's first
+ * occurrence is -1, so every run's stream decodes on its own.
+ *
+ * Invariants: documents are added in increasing doc id order; positions
+ * increase within a document and key (also across a run boundary).  Run
+ * files (the streams cut into chunks, see inverter.c) are named
+ * "<prefix>run-N.tmp" and removed by finish or free.
+ */
+#ifndef SHELF_INVERTER_H
+#define SHELF_INVERTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "backend/native/dictwriter.h"
+#include "backend/native/postwriter.h"
+#include "util/error.h"
+
+#define SHELF_INVERTER_MAX_RUNS 32
+
+typedef struct shelf_inverter shelf_inverter;
+
+/* run_prefix: path prefix for run files (e.g. "<index>/seg_000001.").
+ * budget: bytes of memory for postings before spilling to a run. */
+shelf_inverter *shelf_inverter_new(const char *run_prefix, size_t budget, shelf_err *err);
+void shelf_inverter_free(shelf_inverter *inv);
+
+int shelf_inverter_add(shelf_inverter *inv, const uint8_t *key, size_t key_len, uint32_t doc,
+                       uint32_t position, shelf_err *err);
+
+/* Call after each document: spills a run when over budget (adding also
+ * spills as soon as the budget is passed, so this rarely has work). */
+int shelf_inverter_end_doc(shelf_inverter *inv, shelf_err *err);
+
+/* Bytes currently held for postings (what the budget is compared with). */
+size_t shelf_inverter_memory(const shelf_inverter *inv);
+/* Runs written so far (counting those compacted since). */
+unsigned shelf_inverter_runs(const shelf_inverter *inv);
+
+/* Merge everything into the writers.  doc_lengths[field][doc] gives the
+ * length of each document in each field (index 1 body, 2 title), used for
+ * the block score bounds.  Reports the number of unique keys in *term_count. */
+int shelf_inverter_finish(shelf_inverter *inv, shelf_dictwriter *dict, shelf_postwriter *post,
+                          const uint32_t *const doc_lengths[3], uint32_t doc_count,
+                          uint64_t *term_count, shelf_err *err);
+
+#endif

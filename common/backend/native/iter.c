@@ -1,0 +1,84 @@
+/* iter.c - building iterator trees and what the iterator kinds share; see iter.h. */
+#include "backend/native/iter.h"
+
+#include <stdlib.h>
+
+shelf_iter *shelf_iter_build(const shelf_plan *plan, shelf_scorer *sc)
+{
+    switch (plan->kind) {
+    case SHELF_P_TERM:
+        return shelf_iter_term(plan, sc);
+    case SHELF_P_PHRASE:
+    case SHELF_P_NEAR:
+        return shelf_iter_phrase(plan, sc);
+    case SHELF_P_BOOL:
+        return shelf_iter_bool(plan, sc);
+    case SHELF_P_PATH:
+        return shelf_iter_path(plan, sc);
+    case SHELF_P_NONE:
+        return shelf_iter_none(sc);
+    }
+    return NULL;
+}
+
+void shelf_iter_free(shelf_iter *it)
+{
+    if (it)
+        it->ops->free(it);
+}
+
+double shelf_length_norm(const shelf_scorer *sc, uint32_t dl, double avg)
+{
+    if (avg <= 0)
+        return 1.0;
+    return 1.0 - sc->b + sc->b * (double)dl / avg;
+}
+
+double shelf_bm25_saturate(const shelf_scorer *sc, double idf, double tfn)
+{
+    if (tfn <= 0)
+        return 0;
+    return idf * tfn * (sc->k1 + 1.0) / (sc->k1 + tfn);
+}
+
+shelf_explain_term *shelf_explain_add(shelf_explain *ex)
+{
+    if (ex->count == ex->cap) {
+        size_t cap = ex->cap ? ex->cap * 2 : 8;
+        shelf_explain_term *t = realloc(ex->terms, cap * sizeof *t);
+        if (!t)
+            return NULL;
+        ex->terms = t;
+        ex->cap = cap;
+    }
+    shelf_explain_term *t = &ex->terms[ex->count++];
+    *t = (shelf_explain_term){0};
+    return t;
+}
+
+void shelf_explain_free(shelf_explain *ex)
+{
+    free(ex->terms);
+    ex->terms = NULL;
+    ex->count = ex->cap = 0;
+}
+
+void shelf_scorer_fail(shelf_scorer *sc, const shelf_err *err)
+{
+    if (sc->status != SHELF_OK)
+        return;
+    sc->status = err->code ? err->code : SHELF_ECORRUPT;
+    sc->err = *err;
+}
+
+bool shelf_scorer_tick(shelf_scorer *sc)
+{
+    if (!shelf_ticker_tick(&sc->clock, 1))
+        return false;
+    if (sc->status == SHELF_OK) {
+        shelf_err err;
+        shelf_timeout_err(&err, "searching");
+        shelf_scorer_fail(sc, &err);
+    }
+    return true;
+}

@@ -1,0 +1,110 @@
+/*
+ * iter.h - matching and scoring iterators over one segment, built from a
+ * plan (plan.h).  Document-at-a-time: every iterator sits on its current
+ * matching document `doc` (SHELF_DOC_END when exhausted) and only moves
+ * forward.
+ *
+ * Contract of every iterator:
+ *   - after shelf_iter_build, doc is its first matching document;
+ *   - next() moves to the following match; advance(t) to the first match >= t
+ *     (staying put when doc >= t); both return the new doc;
+ *   - score() and explain() describe the current doc and do not move it.
+ *
+ * Scoring (README, "Ranking"), with K(dl, avg) = 1 - b + b * dl / avg:
+ *   TERM:   tfn = tf_body / K(dl_body, avg_body) + w * tf_title / K(dl_title, avg_title)
+ *           score = idf * tfn * (k1 + 1) / (k1 + tfn)         (BM25F; w = title weight)
+ *           which is exactly idf * tf (k1 + 1) / (tf + k1 K) when w = 0.
+ *   PHRASE, NEAR: the same formula over their field alone with tf = number of
+ *           matches in the document and idf = the sum of their words' idf.
+ *   BOOL:   sum of the scores of the children that match; PATH scores 0.
+ * Errors met while iterating (a damaged posting list) end the iteration and
+ * are left in the scorer's status/err.  So does the search's deadline: the
+ * iterators that walk documents (term, path) count every step with
+ * shelf_scorer_tick, which fails the scorer with SHELF_ETIMEOUT once the
+ * deadline has passed; every term iterator then reports SHELF_DOC_END.
+ */
+#ifndef SHELF_QUERY_ITER_H
+#define SHELF_QUERY_ITER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "backend/native/segment.h"
+#include "query/plan.h"
+#include "util/deadline.h"
+
+typedef struct shelf_scorer {
+    const shelf_segment *seg;
+    double k1, b, title_weight;
+    double avg_body, avg_title; /* over the whole index */
+    shelf_ticker clock;         /* the search's deadline (none when 0) */
+    int status;
+    shelf_err err;
+} shelf_scorer;
+
+typedef struct shelf_explain_term {
+    char text[96];       /* the word or phrase as typed */
+    const char *kind;    /* "term", "title", "phrase", "near" */
+    uint32_t tf_body, tf_title;
+    uint64_t df;
+    double idf;
+    double norm_body, norm_title; /* K(dl, avg) of each field */
+    double score;
+} shelf_explain_term;
+
+typedef struct shelf_explain {
+    shelf_explain_term *terms;
+    size_t count, cap;
+} shelf_explain;
+
+typedef struct shelf_iter shelf_iter;
+
+typedef struct shelf_iter_ops {
+    uint32_t (*next)(shelf_iter *it);
+    uint32_t (*advance)(shelf_iter *it, uint32_t target);
+    double (*score)(shelf_iter *it);
+    void (*explain)(shelf_iter *it, shelf_explain *ex);
+    void (*free)(shelf_iter *it);
+} shelf_iter_ops;
+
+struct shelf_iter {
+    const shelf_iter_ops *ops;
+    uint32_t doc;
+    shelf_scorer *scorer;
+    uint64_t cost; /* about how many documents it can visit (for ordering AND) */
+};
+
+/* Build the iterator tree for one segment.  NULL with sc->status set on
+ * error. */
+shelf_iter *shelf_iter_build(const shelf_plan *plan, shelf_scorer *sc);
+
+static inline uint32_t shelf_iter_next(shelf_iter *it) { return it->ops->next(it); }
+static inline uint32_t shelf_iter_advance(shelf_iter *it, uint32_t t) { return it->ops->advance(it, t); }
+static inline double shelf_iter_score(shelf_iter *it) { return it->ops->score(it); }
+static inline void shelf_iter_explain(shelf_iter *it, shelf_explain *ex) { it->ops->explain(it, ex); }
+void shelf_iter_free(shelf_iter *it);
+
+void shelf_explain_free(shelf_explain *ex);
+
+/* ---- shared by the iterator files ---- */
+
+/* K(dl, avg) = 1 - b + b * dl / avg (1 when avg is 0). */
+double shelf_length_norm(const shelf_scorer *sc, uint32_t dl, double avg);
+/* The saturation idf * tfn * (k1 + 1) / (k1 + tfn). */
+double shelf_bm25_saturate(const shelf_scorer *sc, double idf, double tfn);
+shelf_explain_term *shelf_explain_add(shelf_explain *ex);
+void shelf_scorer_fail(shelf_scorer *sc, const shelf_err *err);
+/* Count one step of work against the deadline; true (the scorer failed with
+ * SHELF_ETIMEOUT) when it has passed. */
+bool shelf_scorer_tick(shelf_scorer *sc);
+
+shelf_iter *shelf_iter_term(const shelf_plan *plan, shelf_scorer *sc);
+/* For a term iterator: an upper bound of its score over the segment
+ * (BM25F of the largest normalised frequencies of body and title). */
+double shelf_iter_term_bound(shelf_iter *it);
+shelf_iter *shelf_iter_phrase(const shelf_plan *plan, shelf_scorer *sc);
+shelf_iter *shelf_iter_bool(const shelf_plan *plan, shelf_scorer *sc);
+shelf_iter *shelf_iter_path(const shelf_plan *plan, shelf_scorer *sc);
+shelf_iter *shelf_iter_none(shelf_scorer *sc);
+
+#endif

@@ -1,0 +1,120 @@
+/*
+ * iter_misc.c - the two iterators without postings: PATH (documents whose
+ * path contains a fragment, compared without regard to ASCII case; score 0)
+ * and NONE (matches nothing, for a prefix that expands to no term).
+ */
+#include "backend/native/iter.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct path_iter {
+    shelf_iter base;
+    const char *fragment;
+    size_t fragment_len;
+} path_iter;
+
+static int contains_nocase(const char *hay, size_t n, const char *needle, size_t m)
+{
+    if (m == 0)
+        return 1;
+    for (size_t i = 0; i + m <= n; i++) {
+        size_t j = 0;
+        while (j < m && tolower((unsigned char)hay[i + j]) == tolower((unsigned char)needle[j]))
+            j++;
+        if (j == m)
+            return 1;
+    }
+    return 0;
+}
+
+static uint32_t path_settle(path_iter *t, uint32_t target)
+{
+    shelf_scorer *sc = t->base.scorer;
+    uint32_t count = shelf_segment_doc_count(sc->seg);
+    for (uint32_t d = target; d < count && !shelf_scorer_tick(sc); d++) {
+        shelf_docmeta m;
+        shelf_err err = {0};
+        if (shelf_segment_doc(sc->seg, d, &m, &err) != SHELF_OK) {
+            shelf_scorer_fail(sc, &err);
+            break;
+        }
+        if (contains_nocase(m.path, m.path_len, t->fragment, t->fragment_len))
+            return t->base.doc = d;
+    }
+    return t->base.doc = SHELF_DOC_END;
+}
+
+static uint32_t path_next(shelf_iter *it)
+{
+    if (it->doc == SHELF_DOC_END)
+        return it->doc;
+    return path_settle((path_iter *)it, it->doc + 1);
+}
+
+static uint32_t path_advance(shelf_iter *it, uint32_t target)
+{
+    if (it->doc >= target)
+        return it->doc;
+    return path_settle((path_iter *)it, target);
+}
+
+static double zero_score(shelf_iter *it)
+{
+    return 0;
+}
+
+static void no_explain(shelf_iter *it, shelf_explain *ex) {}
+
+static void plain_free(shelf_iter *it)
+{
+    free(it);
+}
+
+static const shelf_iter_ops path_ops = {path_next, path_advance, zero_score, no_explain, plain_free};
+
+static shelf_iter *fail_nomem(shelf_scorer *sc)
+{
+    shelf_err err;
+    shelf_errf(&err, SHELF_ENOMEM, "out of memory");
+    shelf_scorer_fail(sc, &err);
+    return NULL;
+}
+
+shelf_iter *shelf_iter_path(const shelf_plan *plan, shelf_scorer *sc)
+{
+    path_iter *t = calloc(1, sizeof *t);
+    if (!t)
+        return fail_nomem(sc);
+    t->base.ops = &path_ops;
+    t->base.scorer = sc;
+    t->fragment = plan->text;
+    t->fragment_len = strlen(plan->text);
+    t->base.cost = shelf_segment_doc_count(sc->seg);
+    path_settle(t, 0);
+    return &t->base;
+}
+
+static uint32_t none_move(shelf_iter *it)
+{
+    return it->doc = SHELF_DOC_END;
+}
+
+static uint32_t none_advance(shelf_iter *it, uint32_t target)
+{
+    return it->doc = SHELF_DOC_END;
+}
+
+static const shelf_iter_ops none_ops = {none_move, none_advance, zero_score, no_explain, plain_free};
+
+shelf_iter *shelf_iter_none(shelf_scorer *sc)
+{
+    shelf_iter *t = calloc(1, sizeof *t);
+    if (!t)
+        return fail_nomem(sc);
+    t->ops = &none_ops;
+    t->scorer = sc;
+    t->doc = SHELF_DOC_END;
+    return t;
+}

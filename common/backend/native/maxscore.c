@@ -1,0 +1,176 @@
+/* maxscore.c - MaxScore over a ranked OR of terms; see maxscore.h. */
+#include "backend/native/maxscore.h"
+#include "backend/native/iter.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BOUND_SLACK 1e-9
+
+typedef struct scorer_state {
+    shelf_iter **terms;   /* in plan order */
+    size_t n;
+    size_t *order;        /* term indexes by increasing bound */
+    double *bound;        /* per term, inflated */
+    double *prefix;       /* prefix[i] = sum of bounds of order[0..i] */
+    double *part;         /* this candidate's score per term (plan order) */
+    bool *has;
+} scorer_state;
+
+bool shelf_maxscore_applies(const shelf_plan *plan)
+{
+    if (plan->kind == SHELF_P_TERM)
+        return true;
+    if (plan->kind != SHELF_P_BOOL || plan->nchildren == 0)
+        return false;
+    for (size_t i = 0; i < plan->nchildren; i++)
+        if (plan->children[i]->kind != SHELF_P_TERM || plan->children[i]->occur != SHELF_OCCUR_SHOULD)
+            return false;
+    return true;
+}
+
+static void free_state(scorer_state *s)
+{
+    for (size_t i = 0; s->terms && i < s->n; i++)
+        shelf_iter_free(s->terms[i]);
+    free(s->terms);
+    free(s->order);
+    free(s->bound);
+    free(s->prefix);
+    free(s->part);
+    free(s->has);
+}
+
+static int init_state(scorer_state *s, const shelf_plan *plan, shelf_scorer *sc)
+{
+    const shelf_plan *const *leaves = plan->kind == SHELF_P_TERM ? &plan : (const shelf_plan *const *)plan->children;
+    s->n = plan->kind == SHELF_P_TERM ? 1 : plan->nchildren;
+    s->terms = calloc(s->n, sizeof *s->terms);
+    s->order = calloc(s->n, sizeof *s->order);
+    s->bound = calloc(s->n, sizeof *s->bound);
+    s->prefix = calloc(s->n, sizeof *s->prefix);
+    s->part = calloc(s->n, sizeof *s->part);
+    s->has = calloc(s->n, sizeof *s->has);
+    if (!s->terms || !s->order || !s->bound || !s->prefix || !s->part || !s->has)
+        return SHELF_ENOMEM;
+    for (size_t i = 0; i < s->n; i++) {
+        if (!(s->terms[i] = shelf_iter_term(leaves[i], sc)))
+            return sc->status ? sc->status : SHELF_ENOMEM;
+        double u = shelf_iter_term_bound(s->terms[i]);
+        s->bound[i] = u + fabs(u) * BOUND_SLACK;
+        s->order[i] = i;
+    }
+    for (size_t i = 1; i < s->n; i++) { /* insertion sort by bound */
+        size_t x = s->order[i], j = i;
+        while (j > 0 && s->bound[s->order[j - 1]] > s->bound[x]) {
+            s->order[j] = s->order[j - 1];
+            j--;
+        }
+        s->order[j] = x;
+    }
+    double sum = 0;
+    for (size_t i = 0; i < s->n; i++)
+        s->prefix[i] = sum += s->bound[s->order[i]];
+    return SHELF_OK;
+}
+
+/* First essential position: terms order[0..e) are non-essential. */
+static size_t first_essential(const scorer_state *s, double threshold)
+{
+    size_t e = 0;
+    while (e < s->n && s->prefix[e] <= threshold)
+        e++;
+    return e;
+}
+
+static uint32_t next_candidate(const scorer_state *s, size_t e)
+{
+    uint32_t doc = SHELF_DOC_END;
+    for (size_t i = e; i < s->n; i++)
+        if (s->terms[s->order[i]]->doc < doc)
+            doc = s->terms[s->order[i]]->doc;
+    return doc;
+}
+
+/* Score doc; returns false when it was abandoned as unable to beat threshold. */
+static bool score_candidate(scorer_state *s, size_t e, uint32_t doc, double threshold, double *score)
+{
+    double sum = 0;
+    memset(s->has, 0, s->n * sizeof *s->has);
+    for (size_t i = e; i < s->n; i++) {
+        size_t t = s->order[i];
+        if (s->terms[t]->doc == doc) {
+            s->part[t] = shelf_iter_score(s->terms[t]);
+            s->has[t] = true;
+            sum += s->part[t];
+        }
+    }
+    for (size_t i = e; i-- > 0;) {
+        if (sum + s->prefix[i] <= threshold)
+            return false;
+        size_t t = s->order[i];
+        if (shelf_iter_advance(s->terms[t], doc) == doc) {
+            s->part[t] = shelf_iter_score(s->terms[t]);
+            s->has[t] = true;
+            sum += s->part[t];
+        }
+    }
+    double exact = 0; /* in plan order, as the exhaustive evaluator adds */
+    for (size_t t = 0; t < s->n; t++)
+        if (s->has[t])
+            exact += s->part[t];
+    *score = exact;
+    return true;
+}
+
+static void move_past(scorer_state *s, size_t e, uint32_t doc)
+{
+    for (size_t i = e; i < s->n; i++)
+        if (s->terms[s->order[i]]->doc == doc)
+            shelf_iter_next(s->terms[s->order[i]]);
+}
+
+static double current_threshold(const shelf_topk *top)
+{
+    return top->count < top->k ? -INFINITY : top->heap[0].score;
+}
+
+int shelf_maxscore_segment(const shelf_index *idx, size_t seg, const shelf_plan *plan,
+                           const shelf_search_opts *o, shelf_topk *top, uint64_t *total,
+                           shelf_err *err)
+{
+    shelf_scorer sc = {.seg = shelf_index_segment(idx, seg), .k1 = o->k1, .b = o->b,
+                       .title_weight = o->title_weight};
+    double n = (double)shelf_index_doc_count(idx);
+    sc.avg_body = n > 0 ? (double)shelf_index_total_tokens(idx) / n : 0;
+    sc.avg_title = n > 0 ? (double)shelf_index_total_title_tokens(idx) / n : 0;
+    shelf_ticker_init(&sc.clock, o->deadline_ns);
+    scorer_state s = {0};
+    int rc = init_state(&s, plan, &sc);
+    const shelf_deletions *deleted = shelf_index_deletions(idx, seg);
+    uint64_t base = shelf_index_base(idx, seg);
+    while (rc == SHELF_OK && sc.status == SHELF_OK) {
+        double threshold = current_threshold(top);
+        size_t e = first_essential(&s, threshold);
+        uint32_t doc = e < s.n ? next_candidate(&s, e) : SHELF_DOC_END;
+        if (doc == SHELF_DOC_END)
+            break;
+        double score;
+        if (!shelf_deleted(deleted, doc) && score_candidate(&s, e, doc, threshold, &score)) {
+            (*total)++;
+            shelf_hit hit = {base + doc, (uint32_t)seg, doc, score};
+            shelf_topk_offer(top, &hit);
+        }
+        move_past(&s, e, doc);
+    }
+    free_state(&s);
+    if (rc == SHELF_OK && sc.status != SHELF_OK) {
+        if (err)
+            *err = sc.err;
+        rc = sc.status;
+    } else if (rc == SHELF_ENOMEM) {
+        shelf_errf(err, rc, "out of memory searching");
+    }
+    return rc;
+}

@@ -1,0 +1,293 @@
+/* segwriter.c - one segment from analysed documents; see segwriter.h. */
+#include "backend/native/segwriter.h"
+#include "backend/native/dictwriter.h"
+#include "backend/native/docwriter.h"
+#include "backend/native/format.h"
+#include "backend/native/inverter.h"
+#include "backend/native/postwriter.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct shelf_segwriter {
+    char *dir;
+    uint32_t number;
+    shelf_analyzer *analyzer;
+    shelf_inverter *inverter;
+    shelf_docwriter docs;
+    uint32_t *lengths[3]; /* [1] body, [2] title, per doc */
+    uint32_t doc_count;
+    size_t lengths_cap;
+    uint64_t *checkpoints;
+    size_t checkpoints_cap;
+    uint64_t total_tokens;
+    shelf_dictwriter dict;
+    shelf_postwriter post;
+    int postings_open;
+    int finished;
+};
+
+void shelf_segment_path(char *out, size_t out_size, const char *dir, uint32_t number, const char *ext)
+{
+    snprintf(out, out_size, "%s/seg_%06u.%s", dir, number, ext);
+}
+
+shelf_segwriter *shelf_segwriter_open(const char *dir, uint32_t number, shelf_analyzer *analyzer,
+                                      size_t memory_budget, bool async_store, shelf_err *err)
+{
+    shelf_segwriter *w = calloc(1, sizeof *w);
+    if (!w || !(w->dir = strdup(dir))) {
+        free(w);
+        shelf_errf(err, SHELF_ENOMEM, "out of memory");
+        return NULL;
+    }
+    w->number = number;
+    w->analyzer = analyzer;
+    char path[PATH_MAX], store[PATH_MAX], prefix[PATH_MAX];
+    shelf_segment_path(path, sizeof path, dir, number, "docs");
+    shelf_segment_path(store, sizeof store, dir, number, "store");
+    snprintf(prefix, sizeof prefix, "%s/seg_%06u.", dir, number);
+    if (shelf_docwriter_open(&w->docs, path, store, async_store, err) != SHELF_OK) {
+        free(w->dir);
+        free(w);
+        return NULL;
+    }
+    w->inverter = shelf_inverter_new(prefix, memory_budget, err);
+    if (!w->inverter) {
+        shelf_segwriter_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+static int grow_lengths(shelf_segwriter *w)
+{
+    if (w->doc_count < w->lengths_cap)
+        return SHELF_OK;
+    size_t cap = w->lengths_cap ? w->lengths_cap * 2 : 1024;
+    for (int f = 1; f <= 2; f++) {
+        uint32_t *p = realloc(w->lengths[f], cap * sizeof *p);
+        if (!p)
+            return SHELF_ENOMEM;
+        w->lengths[f] = p;
+    }
+    w->lengths_cap = cap;
+    return SHELF_OK;
+}
+
+static int note_checkpoint(shelf_segwriter *w, size_t index, uint64_t offset)
+{
+    if (index == w->checkpoints_cap) {
+        size_t cap = w->checkpoints_cap ? w->checkpoints_cap * 2 : 256;
+        uint64_t *p = realloc(w->checkpoints, cap * sizeof *p);
+        if (!p)
+            return SHELF_ENOMEM;
+        w->checkpoints = p;
+        w->checkpoints_cap = cap;
+    }
+    w->checkpoints[index] = offset;
+    return SHELF_OK;
+}
+
+/* Analyse one field of a document into the inverter. */
+static int invert_field(shelf_segwriter *w, uint8_t field, const char *text, size_t len,
+                        uint32_t doc, shelf_token_iter *it, size_t *checkpoint_count,
+                        shelf_err *err)
+{
+    uint8_t key[SHELF_MAX_KEY_BYTES];
+    key[0] = field;
+    shelf_token tok;
+    shelf_tokens_begin(it, w->analyzer, text, len);
+    while (shelf_tokens_next(it, &tok)) {
+        if (checkpoint_count && tok.position % SHELF_CHECKPOINT_EVERY == 0) {
+            if (note_checkpoint(w, (*checkpoint_count)++, tok.start) != SHELF_OK)
+                return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", w->dir);
+        }
+        memcpy(key + 1, tok.term, tok.term_len);
+        int rc = shelf_inverter_add(w->inverter, key, tok.term_len + 1, doc, tok.position, err);
+        if (rc != SHELF_OK)
+            return rc;
+    }
+    return SHELF_OK;
+}
+
+/* What both ways of adding share: room for the document's lengths. */
+static int begin_document(shelf_segwriter *w, shelf_err *err)
+{
+    if (w->doc_count == UINT32_MAX - 1)
+        return shelf_errf(err, SHELF_EINVAL, "%s: segment is full (4 billion documents)", w->dir);
+    if (grow_lengths(w) != SHELF_OK)
+        return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", w->dir);
+    return SHELF_OK;
+}
+
+/* Store the document's record and text once its terms are inverted. */
+static int finish_document(shelf_segwriter *w, const shelf_doc_input *in, uint32_t length,
+                           uint32_t title_length, uint64_t invalid_bytes, uint64_t cut_tokens,
+                           const uint64_t *checkpoints, size_t checkpoint_count,
+                           shelf_doc_report *report, shelf_err *err)
+{
+    uint32_t doc = w->doc_count;
+    shelf_docinfo info = {
+        .path = in->path, .title = in->title, .title_bytes = in->title_len,
+        .length = length, .title_length = title_length,
+        .size = in->size, .mtime_ns = in->mtime_ns, .hash = in->hash,
+        .flags = in->flags | (invalid_bytes ? SHELF_DOC_FLAG_INVALID_UTF8 : 0),
+    };
+    int rc = shelf_docwriter_add(&w->docs, &info, in->text, in->text_len, checkpoints,
+                                 checkpoint_count, in->layout, err);
+    if (rc != SHELF_OK)
+        return rc;
+    w->lengths[1][doc] = length;
+    w->lengths[2][doc] = title_length;
+    w->doc_count++;
+    w->total_tokens += length;
+    if (report)
+        *report = (shelf_doc_report){doc, length, invalid_bytes, cut_tokens};
+    return shelf_inverter_end_doc(w->inverter, err);
+}
+
+int shelf_segwriter_add(shelf_segwriter *w, const shelf_doc_input *in, shelf_doc_report *report,
+                        shelf_err *err)
+{
+    int rc = begin_document(w, err);
+    if (rc != SHELF_OK)
+        return rc;
+    uint32_t doc = w->doc_count;
+    shelf_token_iter body, title;
+    size_t checkpoints = 0;
+    rc = invert_field(w, SHELF_FIELD_BODY, in->text, in->text_len, doc, &body, &checkpoints, err);
+    if (rc == SHELF_OK)
+        rc = invert_field(w, SHELF_FIELD_TITLE_ID, in->title, in->title_len, doc, &title, NULL, err);
+    if (rc != SHELF_OK)
+        return rc;
+    return finish_document(w, in, body.next_position, title.next_position, body.invalid_bytes,
+                           body.cut_tokens + title.cut_tokens, w->checkpoints, checkpoints, report,
+                           err);
+}
+
+static int invert_records(shelf_segwriter *w, uint8_t field, const shelf_buf *records, uint32_t doc,
+                          shelf_err *err)
+{
+    uint8_t key[SHELF_MAX_KEY_BYTES];
+    key[0] = field;
+    shelf_analyzed_cursor c = {records->data, records->data + records->len};
+    const uint8_t *term;
+    size_t len;
+    uint32_t position;
+    while (shelf_analyzed_next(&c, &term, &len, &position)) {
+        memcpy(key + 1, term, len);
+        int rc = shelf_inverter_add(w->inverter, key, len + 1, doc, position, err);
+        if (rc != SHELF_OK)
+            return rc;
+    }
+    return SHELF_OK;
+}
+
+int shelf_segwriter_add_analyzed(shelf_segwriter *w, const shelf_doc_input *in,
+                                 const shelf_analyzed *an, shelf_doc_report *report, shelf_err *err)
+{
+    int rc = begin_document(w, err);
+    uint32_t doc = w->doc_count;
+    if (rc == SHELF_OK)
+        rc = invert_records(w, SHELF_FIELD_BODY, &an->body, doc, err);
+    if (rc == SHELF_OK)
+        rc = invert_records(w, SHELF_FIELD_TITLE_ID, &an->title, doc, err);
+    if (rc != SHELF_OK)
+        return rc;
+    return finish_document(w, in, an->body_tokens, an->title_tokens, an->invalid_bytes, an->cut_tokens,
+                           (const uint64_t *)an->checkpoints.data,
+                           an->checkpoints.len / sizeof(uint64_t), report, err);
+}
+
+static uint64_t file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
+}
+
+static uint64_t segment_bytes(const shelf_segwriter *w, int committed)
+{
+    static const char *const exts[] = {"dict", "post", "pos", "docs", "store"};
+    uint64_t total = 0;
+    for (int i = 0; i < 5; i++) {
+        char path[PATH_MAX];
+        shelf_segment_path(path, sizeof path - 4, w->dir, w->number, exts[i]);
+        if (!committed)
+            strcat(path, ".tmp");
+        total += file_size(path);
+    }
+    return total;
+}
+
+int shelf_segwriter_finish(shelf_segwriter *w, shelf_segment_summary *summary, shelf_err *err)
+{
+    char dict[PATH_MAX], post[PATH_MAX], pos[PATH_MAX];
+    shelf_segment_path(dict, sizeof dict, w->dir, w->number, "dict");
+    shelf_segment_path(post, sizeof post, w->dir, w->number, "post");
+    shelf_segment_path(pos, sizeof pos, w->dir, w->number, "pos");
+    int rc = shelf_dictwriter_open(&w->dict, dict, err);
+    if (rc != SHELF_OK)
+        return rc;
+    rc = shelf_postwriter_open(&w->post, post, pos, err);
+    if (rc != SHELF_OK) {
+        shelf_dictwriter_close(&w->dict);
+        return rc;
+    }
+    w->postings_open = 1;
+    uint64_t terms = 0;
+    const uint32_t *const lengths[3] = {NULL, w->lengths[1], w->lengths[2]};
+    unsigned runs = shelf_inverter_runs(w->inverter);
+    rc = shelf_inverter_finish(w->inverter, &w->dict, &w->post, lengths, w->doc_count, &terms, err);
+    if (rc == SHELF_OK)
+        rc = shelf_dictwriter_finish(&w->dict, err);
+    if (rc == SHELF_OK)
+        rc = shelf_postwriter_finish(&w->post, err);
+    if (rc == SHELF_OK)
+        rc = shelf_docwriter_finish(&w->docs, err);
+    if (rc != SHELF_OK)
+        return rc;
+    w->finished = 1;
+    if (summary) {
+        summary->number = w->number;
+        summary->doc_count = w->doc_count;
+        summary->total_tokens = w->total_tokens;
+        summary->total_title_tokens = w->docs.total_title_tokens;
+        summary->term_count = terms;
+        summary->bytes = segment_bytes(w, 0);
+        summary->runs = runs;
+    }
+    return SHELF_OK;
+}
+
+int shelf_segwriter_commit(shelf_segwriter *w, shelf_err *err)
+{
+    if (!w->finished)
+        return shelf_errf(err, SHELF_EINVAL, "%s: segment committed before it was finished", w->dir);
+    int rc = shelf_docwriter_commit(&w->docs, err);
+    if (rc == SHELF_OK)
+        rc = shelf_postwriter_commit(&w->post, err);
+    if (rc == SHELF_OK)
+        rc = shelf_fw_commit(&w->dict.file, err);
+    return rc;
+}
+
+void shelf_segwriter_free(shelf_segwriter *w)
+{
+    if (!w)
+        return;
+    shelf_inverter_free(w->inverter);
+    shelf_docwriter_close(&w->docs);
+    if (w->postings_open) {
+        shelf_postwriter_close(&w->post);
+        shelf_dictwriter_close(&w->dict);
+    }
+    free(w->lengths[1]);
+    free(w->lengths[2]);
+    free(w->checkpoints);
+    free(w->dir);
+    free(w);
+}

@@ -1,0 +1,691 @@
+// xapian_c.cc - the C API of xapian_c.h over libxapian.
+//
+// Every extern "C" function runs its body inside guarded(), which turns any
+// C++ exception into a status code and a one-line message
+// "<path>: <operation>: <Xapian error type>: <message>", so nothing thrown by
+// libxapian or the standard library crosses into C.  Xapian errors map to our
+// codes by their class (lock -> ELOCKED, missing database -> ENOTFOUND,
+// corruption -> ECORRUPT, version -> EVERSION, bad argument -> EINVAL...).
+//
+// A handle keeps one Xapian::Database for reading; when it was opened
+// writable that object is the Xapian::WritableDatabase itself, so a writer
+// reads its own uncommitted changes.  A read-only handle that meets
+// DatabaseModifiedError (a writer committed twice under it) reopens the
+// database and retries the operation once.
+//
+// Searching translates the plan tree (query/plan.h) to a Xapian::Query as
+// described in the header, runs it with BM25Weight, ranks by relevance with
+// ties in ascending docid order, and asks Xapian to examine every document
+// (check_at_least = doc count) so the match count it reports is exact.
+
+// The project's C headers have no extern "C" guards of their own: declare
+// them with C linkage before xapian_c.h includes them (include guards make
+// its own inclusions no-ops).
+extern "C" {
+#include "query/plan.h"
+#include "util/buf.h"
+#include "util/deadline.h"
+#include "util/error.h"
+}
+#include "backend/xapian/xapian_c.h"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+struct shelf_xdb {
+    std::unique_ptr<Xapian::Database> db; // reading; the writer itself if writable
+    Xapian::WritableDatabase *wdb = nullptr;
+    std::string path;
+    bool in_txn = false;
+};
+
+struct shelf_xdoc {
+    Xapian::Document doc;
+};
+
+namespace {
+
+// A malformed argument found on our side (a bad plan node...): EINVAL.
+struct bad_argument : std::invalid_argument {
+    using std::invalid_argument::invalid_argument;
+};
+
+// The search's deadline passed (thrown by deadline_decider): SHELF_ETIMEOUT.
+struct out_of_time {};
+
+// Accepts every document; every SHELF_TICKS_PER_CHECK documents Xapian
+// considers, reads the clock and, past the deadline, stops the match by
+// throwing out_of_time (which get_mset passes on to us).
+class deadline_decider : public Xapian::MatchDecider {
+  public:
+    explicit deadline_decider(uint64_t deadline_ns) { shelf_ticker_init(&clock_, deadline_ns); }
+    bool operator()(const Xapian::Document &) const override
+    {
+        if (shelf_ticker_tick(&clock_, 1))
+            throw out_of_time();
+        return true;
+    }
+
+  private:
+    mutable shelf_ticker clock_;
+};
+
+const char *const DOC_CONTEXT = "xapian document";
+
+// Our status code for the Xapian exception being handled (Xapian::Error is
+// not polymorphic, so its class is found by rethrowing), most specific first.
+int code_of_current_error()
+{
+    try {
+        throw;
+    } catch (const Xapian::DatabaseLockError &) {
+        return SHELF_ELOCKED;
+    } catch (const Xapian::DatabaseVersionError &) {
+        return SHELF_EVERSION;
+    } catch (const Xapian::DatabaseNotFoundError &) {
+        return SHELF_ENOTFOUND;
+    } catch (const Xapian::DatabaseCorruptError &) {
+        return SHELF_ECORRUPT;
+    } catch (const Xapian::DocNotFoundError &) {
+        return SHELF_ENOTFOUND;
+    } catch (const Xapian::InvalidArgumentError &) {
+        return SHELF_EINVAL;
+    } catch (const Xapian::InvalidOperationError &) {
+        return SHELF_EINVAL;
+    } catch (...) {
+        return SHELF_EIO;
+    }
+}
+
+// Which file of the glass database in folder path is damaged, for messages
+// (Xapian's own errors name a block, not a file): the first table failing
+// its own check, else the version file (every table reads its root from
+// it, and the database's statistics live there); "" when path holds no
+// tables.  Only called once the database as a whole failed.
+std::string damaged_file(const std::string &path)
+{
+    static const char *const tables[] = {"postlist", "docdata", "termlist",
+                                         "position", "spelling", "synonym"};
+    size_t present = 0, failed = 0;
+    std::string first;
+    for (const char *table : tables) {
+        std::string file = path + "/" + table + ".glass";
+        if (access(file.c_str(), F_OK) != 0)
+            continue;
+        present++;
+        bool bad;
+        try {
+            bad = Xapian::Database::check(file, 0, nullptr) != 0;
+        } catch (const Xapian::Error &) {
+            bad = true;
+        }
+        if (bad && failed++ == 0)
+            first = file;
+    }
+    if (present == 0)
+        return "";
+    return failed == 0 || (present > 1 && failed == present) ? path + "/iamglass" : first;
+}
+
+// " (in <file>)" when e reports damage to the database at where (not a
+// failed system call: those carry their errno's text).  Never throws: it
+// runs inside guarded()'s handler.
+std::string damage_note(const Xapian::Error &e, const char *where) noexcept
+{
+    const char *type = e.get_type();
+    if ((std::strcmp(type, "DatabaseError") != 0 && std::strcmp(type, "DatabaseCorruptError") != 0) ||
+        e.get_error_string())
+        return "";
+    try {
+        std::string file = damaged_file(where);
+        return file.empty() ? "" : " (in " + file + ")";
+    } catch (...) {
+        return "";
+    }
+}
+
+// Run body() (returning a status); any exception becomes an error naming
+// where (usually the database path) and what was being done.
+template <class F>
+int guarded(shelf_err *err, const char *where, const char *what, F &&body)
+{
+    try {
+        return body();
+    } catch (const Xapian::Error &e) {
+        const char *sys = e.get_error_string();
+        int code = code_of_current_error();
+        return shelf_errf(err, code, "%s: %s: %s: %s%s%s%s%s", where, what, e.get_type(),
+                          e.get_msg().c_str(), sys ? " (" : "", sys ? sys : "", sys ? ")" : "",
+                          damage_note(e, where).c_str());
+    } catch (const std::bad_alloc &) {
+        return shelf_errf(err, SHELF_ENOMEM, "%s: %s: out of memory", where, what);
+    } catch (const out_of_time &) {
+        return shelf_timeout_err(err, "searching");
+    } catch (const bad_argument &e) {
+        return shelf_errf(err, SHELF_EINVAL, "%s: %s: %s", where, what, e.what());
+    } catch (const std::exception &e) {
+        return shelf_errf(err, SHELF_EIO, "%s: %s: %s", where, what, e.what());
+    } catch (...) {
+        return shelf_errf(err, SHELF_EIO, "%s: %s: unknown C++ exception", where, what);
+    }
+}
+
+// guarded() for an operation on an open handle; a read-only handle retries
+// once after reopening when the database changed underneath it.
+template <class F>
+int on_db(shelf_xdb *db, shelf_err *err, const char *what, F &&body)
+{
+    if (!db)
+        return shelf_errf(err, SHELF_EINVAL, "xapian: %s: no database", what);
+    return guarded(err, db->path.c_str(), what, [&]() -> int {
+        try {
+            return body();
+        } catch (const Xapian::DatabaseModifiedError &) {
+            if (db->wdb)
+                throw;
+            db->db->reopen();
+            return body();
+        }
+    });
+}
+
+// on_db() for an operation that needs a writable handle.
+template <class F>
+int on_writer(shelf_xdb *db, shelf_err *err, const char *what, F &&body)
+{
+    if (db && !db->wdb)
+        return shelf_errf(err, SHELF_EINVAL, "%s: %s: database opened read-only",
+                          db->path.c_str(), what);
+    return on_db(db, err, what, body);
+}
+
+int open_handle(shelf_xdb **out, const char *path, bool writable, int create, shelf_err *err)
+{
+    if (!out || !path)
+        return shelf_errf(err, SHELF_EINVAL, "xapian: open: no path");
+    *out = nullptr;
+    return guarded(err, path, "open", [&]() -> int {
+        std::unique_ptr<shelf_xdb> h(new shelf_xdb);
+        h->path = path;
+        if (writable) {
+            int flags = create ? Xapian::DB_CREATE_OR_OPEN : Xapian::DB_OPEN;
+            h->wdb = new Xapian::WritableDatabase(path, flags);
+            h->db.reset(h->wdb);
+        } else {
+            h->db.reset(new Xapian::Database(path));
+        }
+        *out = h.release();
+        return SHELF_OK;
+    });
+}
+
+std::string term_string(const char *term, size_t len)
+{
+    if (!term && len)
+        throw bad_argument("NULL term");
+    return std::string(term ? term : "", len);
+}
+
+std::string id_term(const char *id, size_t len)
+{
+    return SHELF_XAPIAN_ID_PREFIX + term_string(id, len);
+}
+
+// ---- plan -> Xapian::Query ----
+
+bool title_field(const shelf_plan *p)
+{
+    if (p->field == SHELF_FIELD_TITLE_ID)
+        return true;
+    if (p->field == SHELF_FIELD_BODY)
+        return false;
+    throw bad_argument("plan node with unknown field " + std::to_string(p->field));
+}
+
+// The Xapian term of plan key i: the key without its field byte, under the
+// title prefix when title is set.
+std::string key_term(const shelf_plan *p, size_t i, bool title)
+{
+    const shelf_pkey &k = p->keys[i];
+    if (k.len < 2 || k.len > SHELF_MAX_KEY_BYTES)
+        throw bad_argument("plan key of length " + std::to_string(k.len));
+    std::string t(reinterpret_cast<const char *>(k.key) + 1, k.len - 1);
+    return title ? SHELF_XAPIAN_TITLE_PREFIX + t : t;
+}
+
+// Title terms have wdf 0, so BM25 gives them no weight -- or NaN (0 / 0) when
+// k1 = 0 or a document has length 0 and b = 1.  Make the "no weight" explicit
+// so Xapian never computes it.
+Xapian::Query weightless(const Xapian::Query &q)
+{
+    return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, 0.0);
+}
+
+Xapian::Query term_query(const shelf_plan *p)
+{
+    if (p->nkeys != 1 || !p->keys)
+        throw bad_argument("TERM plan node without exactly one key");
+    Xapian::Query title = weightless(Xapian::Query(key_term(p, 0, true)));
+    if (title_field(p))
+        return title;
+    return Xapian::Query(Xapian::Query::OP_OR, Xapian::Query(key_term(p, 0, false)), title);
+}
+
+// OP_PHRASE / OP_NEAR over the node's keys in the given window.
+Xapian::Query positional_query(const shelf_plan *p, Xapian::Query::op op, Xapian::termcount window)
+{
+    if (p->nkeys == 0 || !p->keys)
+        throw bad_argument("PHRASE/NEAR plan node without keys");
+    bool title = title_field(p);
+    std::vector<Xapian::Query> words;
+    for (size_t i = 0; i < p->nkeys; i++)
+        words.emplace_back(key_term(p, i, title));
+    Xapian::Query q(op, words.begin(), words.end(), window);
+    return title ? weightless(q) : q;
+}
+
+Xapian::Query near_query(const shelf_plan *p)
+{
+    if (p->distance < 0)
+        throw bad_argument("NEAR plan node with negative distance");
+    return positional_query(p, Xapian::Query::OP_NEAR, (Xapian::termcount)p->distance + 1);
+}
+
+bool contains_nocase(const std::string &hay, size_t from, const std::string &needle)
+{
+    auto lower = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c; };
+    auto eq = [&](char a, char b) { return lower((unsigned char)a) == lower((unsigned char)b); };
+    return std::search(hay.begin() + (std::ptrdiff_t)from, hay.end(), needle.begin(), needle.end(),
+                       eq) != hay.end();
+}
+
+// The unique-id terms whose path contains the fragment, as a filter that
+// adds no weight.
+Xapian::Query path_query(const Xapian::Database &db, const shelf_plan *p)
+{
+    std::string fragment = p->text ? p->text : "";
+    std::vector<Xapian::Query> ids;
+    const std::string prefix = SHELF_XAPIAN_ID_PREFIX;
+    for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
+        std::string term = *t;
+        if (contains_nocase(term, prefix.size(), fragment))
+            ids.emplace_back(term);
+    }
+    return weightless(Xapian::Query(Xapian::Query::OP_OR, ids.begin(), ids.end()));
+}
+
+Xapian::Query plan_query(const Xapian::Database &db, const shelf_plan *p);
+
+Xapian::Query bool_query(const Xapian::Database &db, const shelf_plan *p)
+{
+    if (p->nchildren && !p->children)
+        throw bad_argument("BOOL plan node without children");
+    std::vector<Xapian::Query> musts, shoulds, nots;
+    for (size_t i = 0; i < p->nchildren; i++) {
+        const shelf_plan *c = p->children[i];
+        if (!c)
+            throw bad_argument("NULL plan child");
+        auto &role = c->occur == SHELF_OCCUR_MUST       ? musts
+                     : c->occur == SHELF_OCCUR_MUST_NOT ? nots
+                                                        : shoulds;
+        role.push_back(plan_query(db, c));
+    }
+    Xapian::Query must(Xapian::Query::OP_AND, musts.begin(), musts.end());
+    Xapian::Query should(Xapian::Query::OP_OR, shoulds.begin(), shoulds.end());
+    Xapian::Query q;
+    if (musts.empty() && shoulds.empty())
+        return Xapian::Query::MatchNothing;
+    if (musts.empty())
+        q = should;
+    else if (shoulds.empty())
+        q = must;
+    else
+        q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, must, should);
+    if (nots.empty())
+        return q;
+    Xapian::Query excluded(Xapian::Query::OP_OR, nots.begin(), nots.end());
+    return Xapian::Query(Xapian::Query::OP_AND_NOT, q, excluded);
+}
+
+Xapian::Query plan_query(const Xapian::Database &db, const shelf_plan *p)
+{
+    switch (p->kind) {
+    case SHELF_P_TERM:
+        return term_query(p);
+    case SHELF_P_PHRASE:
+        return positional_query(p, Xapian::Query::OP_PHRASE, (Xapian::termcount)p->nkeys);
+    case SHELF_P_NEAR:
+        return near_query(p);
+    case SHELF_P_BOOL:
+        return bool_query(db, p);
+    case SHELF_P_PATH:
+        return path_query(db, p);
+    case SHELF_P_NONE:
+        return Xapian::Query::MatchNothing;
+    }
+    throw bad_argument("plan node of unknown kind " + std::to_string((int)p->kind));
+}
+
+// Run q: hits [offset, offset + k) into hits, the exact match count into *total.
+int run_query(const Xapian::Database &db, const Xapian::Query &q, const shelf_xsearch *params,
+              shelf_xhit *hits, size_t *count, uint64_t *total)
+{
+    if (shelf_deadline_passed(params->deadline_ns))
+        throw out_of_time();
+    Xapian::Enquire enquire(db);
+    enquire.set_query(q);
+    enquire.set_weighting_scheme(Xapian::BM25Weight(params->k1, 0, 1, params->b, 0.0));
+    enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+    enquire.set_sort_by_relevance();
+    Xapian::doccount n = db.get_doccount();
+    Xapian::doccount first = (Xapian::doccount)std::min<uint64_t>(params->offset, n);
+    Xapian::doccount want = (Xapian::doccount)std::min<uint64_t>(params->k, n);
+    deadline_decider decider(params->deadline_ns);
+    Xapian::MSet mset = params->deadline_ns ? enquire.get_mset(first, want, n, nullptr, &decider)
+                                            : enquire.get_mset(first, want, n);
+    size_t got = 0;
+    for (auto m = mset.begin(); m != mset.end() && got < params->k; ++m, ++got)
+        hits[got] = shelf_xhit{*m, m.get_weight()};
+    *count = got;
+    *total = mset.get_matches_estimated();
+    return SHELF_OK;
+}
+
+void copy_text(char *out, size_t out_size, const std::string &text)
+{
+    if (!out || !out_size)
+        return;
+    size_t n = std::min(text.size(), out_size - 1);
+    memcpy(out, text.data(), n);
+    out[n] = '\0';
+}
+
+int buf_set(shelf_buf *out, const void *data, size_t len)
+{
+    shelf_buf_reset(out);
+    if (shelf_buf_append(out, data, len) != SHELF_OK)
+        throw std::bad_alloc();
+    return SHELF_OK;
+}
+
+} // namespace
+
+extern "C" {
+
+// ---- databases ----
+
+int shelf_xdb_open_writable(shelf_xdb **db, const char *path, int create, shelf_err *err)
+{
+    return open_handle(db, path, true, create, err);
+}
+
+int shelf_xdb_open(shelf_xdb **db, const char *path, shelf_err *err)
+{
+    return open_handle(db, path, false, 0, err);
+}
+
+void shelf_xdb_close(shelf_xdb *db)
+{
+    if (!db)
+        return;
+    try {
+        // Xapian's close: an open transaction is cancelled, changes made
+        // outside one are committed.
+        db->db->close();
+    } catch (...) {
+        // nothing to report to: the handle goes away either way
+    }
+    delete db;
+}
+
+int shelf_xdb_begin(shelf_xdb *db, shelf_err *err)
+{
+    return on_writer(db, err, "begin transaction", [&]() -> int {
+        db->wdb->begin_transaction(true);
+        db->in_txn = true;
+        return SHELF_OK;
+    });
+}
+
+int shelf_xdb_commit(shelf_xdb *db, shelf_err *err)
+{
+    return on_writer(db, err, "commit", [&]() -> int {
+        if (db->in_txn) {
+            db->in_txn = false; // a failed commit_transaction ends it too
+            db->wdb->commit_transaction();
+        } else {
+            db->wdb->commit();
+        }
+        return SHELF_OK;
+    });
+}
+
+int shelf_xdb_cancel(shelf_xdb *db, shelf_err *err)
+{
+    return on_writer(db, err, "cancel transaction", [&]() -> int {
+        db->in_txn = false;
+        db->wdb->cancel_transaction();
+        return SHELF_OK;
+    });
+}
+
+int shelf_xdb_get_metadata(shelf_xdb *db, const char *key, char *out, size_t out_size,
+                           shelf_err *err)
+{
+    return on_db(db, err, "get metadata", [&]() -> int {
+        if (!key || !out || !out_size)
+            throw bad_argument("no key or no room for the value");
+        std::string value = db->db->get_metadata(key);
+        if (value.size() >= out_size)
+            throw bad_argument(std::string("value of '") + key + "' longer than " +
+                               std::to_string(out_size - 1) + " bytes");
+        copy_text(out, out_size, value);
+        return SHELF_OK;
+    });
+}
+
+int shelf_xdb_set_metadata(shelf_xdb *db, const char *key, const char *value, shelf_err *err)
+{
+    return on_writer(db, err, "set metadata", [&]() -> int {
+        if (!key || !value)
+            throw bad_argument("no key or value");
+        db->wdb->set_metadata(key, value);
+        return SHELF_OK;
+    });
+}
+
+// ---- documents ----
+
+shelf_xdoc *shelf_xdoc_new(void)
+{
+    try {
+        return new shelf_xdoc;
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+void shelf_xdoc_free(shelf_xdoc *doc)
+{
+    delete doc;
+}
+
+int shelf_xdoc_add_posting(shelf_xdoc *doc, const char *term, size_t len, uint32_t pos,
+                           uint32_t wdf_inc, shelf_err *err)
+{
+    return guarded(err, DOC_CONTEXT, "add posting", [&]() -> int {
+        if (!doc)
+            throw bad_argument("no document");
+        if (pos == UINT32_MAX)
+            throw bad_argument("position out of range");
+        doc->doc.add_posting(term_string(term, len), pos + 1, wdf_inc);
+        return SHELF_OK;
+    });
+}
+
+int shelf_xdoc_add_boolean_term(shelf_xdoc *doc, const char *term, size_t len, shelf_err *err)
+{
+    return guarded(err, DOC_CONTEXT, "add boolean term", [&]() -> int {
+        if (!doc)
+            throw bad_argument("no document");
+        doc->doc.add_boolean_term(term_string(term, len));
+        return SHELF_OK;
+    });
+}
+
+int shelf_xdoc_set_data(shelf_xdoc *doc, const void *data, size_t len, shelf_err *err)
+{
+    return guarded(err, DOC_CONTEXT, "set data", [&]() -> int {
+        if (!doc || (!data && len))
+            throw bad_argument("no document or no data");
+        doc->doc.set_data(std::string(static_cast<const char *>(data), len));
+        return SHELF_OK;
+    });
+}
+
+int shelf_xdb_replace(shelf_xdb *db, const char *id, size_t id_len, shelf_xdoc *doc,
+                      uint32_t *docid, shelf_err *err)
+{
+    return on_writer(db, err, "replace document", [&]() -> int {
+        if (!doc)
+            throw bad_argument("no document");
+        std::string unique = id_term(id, id_len);
+        doc->doc.add_boolean_term(unique); // so that find() and PATH see it
+        Xapian::docid did = db->wdb->replace_document(unique, doc->doc);
+        if (docid)
+            *docid = did;
+        return SHELF_OK;
+    });
+}
+
+int shelf_xdb_delete(shelf_xdb *db, const char *id, size_t id_len, shelf_err *err)
+{
+    return on_writer(db, err, "delete document", [&]() -> int {
+        db->wdb->delete_document(id_term(id, id_len));
+        return SHELF_OK;
+    });
+}
+
+int shelf_xdb_find(shelf_xdb *db, const char *id, size_t id_len, uint32_t *docid, shelf_err *err)
+{
+    return on_db(db, err, "find document", [&]() -> int {
+        std::string unique = id_term(id, id_len);
+        Xapian::PostingIterator p = db->db->postlist_begin(unique);
+        if (p == db->db->postlist_end(unique))
+            return shelf_errf(err, SHELF_ENOTFOUND, "%s: no document with id '%s'",
+                              db->path.c_str(), unique.c_str() + 1);
+        if (docid)
+            *docid = *p;
+        return SHELF_OK;
+    });
+}
+
+int shelf_xdb_data(shelf_xdb *db, uint32_t docid, shelf_buf *out, shelf_err *err)
+{
+    return on_db(db, err, "read document data", [&]() -> int {
+        if (!out)
+            throw bad_argument("no output buffer");
+        std::string data = db->db->get_document(docid).get_data();
+        return buf_set(out, data.data(), data.size());
+    });
+}
+
+int shelf_xdb_positions(shelf_xdb *db, uint32_t docid, const char *term, size_t len,
+                        shelf_buf *out, shelf_err *err)
+{
+    return on_db(db, err, "read positions", [&]() -> int {
+        if (!out)
+            throw bad_argument("no output buffer");
+        std::string t = term_string(term, len);
+        std::vector<uint32_t> ours;
+        try {
+            for (auto p = db->db->positionlist_begin(docid, t);
+                 p != db->db->positionlist_end(docid, t); ++p)
+                ours.push_back(*p - 1);
+        } catch (const Xapian::DocNotFoundError &) {
+            ours.clear(); // the term is not in that document
+        }
+        return buf_set(out, ours.data(), ours.size() * sizeof(uint32_t));
+    });
+}
+
+// ---- statistics and terms ----
+
+uint64_t shelf_xdb_doc_count(shelf_xdb *db)
+{
+    uint64_t n = 0;
+    on_db(db, nullptr, "document count", [&]() -> int {
+        n = db->db->get_doccount();
+        return SHELF_OK;
+    });
+    return n;
+}
+
+int shelf_xdb_termfreq(shelf_xdb *db, const char *term, size_t len, uint64_t *df, shelf_err *err)
+{
+    return on_db(db, err, "term frequency", [&]() -> int {
+        if (!df)
+            throw bad_argument("no output");
+        *df = db->db->get_termfreq(term_string(term, len));
+        return SHELF_OK;
+    });
+}
+
+int shelf_xdb_terms(shelf_xdb *db, const char *prefix, size_t len,
+                    int (*fn)(void *ctx, const char *term, size_t len, uint64_t df), void *ctx,
+                    shelf_err *err)
+{
+    return on_db(db, err, "list terms", [&]() -> int {
+        if (!fn)
+            throw bad_argument("no callback");
+        std::string pre = term_string(prefix, len);
+        for (auto t = db->db->allterms_begin(pre); t != db->db->allterms_end(pre); ++t) {
+            std::string term = *t;
+            if (fn(ctx, term.data(), term.size(), t.get_termfreq()))
+                break;
+        }
+        return SHELF_OK;
+    });
+}
+
+// ---- searching ----
+
+int shelf_xdb_search(shelf_xdb *db, const shelf_plan *plan, const shelf_xsearch *params,
+                     shelf_xhit *hits, size_t *count, uint64_t *total, shelf_err *err)
+{
+    return on_db(db, err, "search", [&]() -> int {
+        if (!plan || !params || !count || !total || (params->k && !hits))
+            throw bad_argument("missing plan, parameters or outputs");
+        Xapian::Query q = plan_query(*db->db, plan);
+        return run_query(*db->db, q, params, hits, count, total);
+    });
+}
+
+int shelf_xdb_check(const char *path, char *report, size_t report_size, uint64_t *errors,
+                    shelf_err *err)
+{
+    if (!path)
+        return shelf_errf(err, SHELF_EINVAL, "xapian: check: no path");
+    copy_text(report, report_size, "");
+    return guarded(err, path, "check", [&]() -> int {
+        std::ostringstream text;
+        size_t found = Xapian::Database::check(path, 0, &text);
+        std::string file = found ? damaged_file(path) : "";
+        copy_text(report, report_size, (file.empty() ? "" : "damaged file: " + file + "\n") + text.str());
+        if (errors)
+            *errors = found;
+        return SHELF_OK;
+    });
+}
+
+} // extern "C"

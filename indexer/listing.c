@@ -2,11 +2,11 @@
 #include "listing.h"
 #include "engine/engine.h"
 #include "extract/extract.h"
-#include "index/format.h"
-#include "index/index.h"
+#include "backend/native/format.h"
+#include "backend/native/index.h"
 #include "util/sandbox.h"
 #include "util/visible.h"
-#include "xapian/xapian_c.h"
+#include "backend/xapian/xapian_c.h"
 
 #include <limits.h>
 #include <stdio.h>

@@ -8,8 +8,8 @@
  */
 #include "analysis/analyzer.h"
 #include "extract/extract.h"
-#include "index/index.h"
-#include "index/indexwriter.h"
+#include "backend/native/index.h"
+#include "backend/native/indexwriter.h"
 #include "filter.h"
 #include "listing.h"
 #include "pipeline.h"

@@ -1,7 +1,7 @@
 /* snapshot.c - the refcounted current index and its reload; see snapshot.h. */
 #include "snapshot.h"
 
-#include "index/manifest.h"
+#include "backend/native/manifest.h"
 #include "xapian_probe.h"
 
 #include <limits.h>

@@ -39,9 +39,12 @@
 static const char *const tables[TABLE_COUNT] = {"iamglass", "postlist.glass", "termlist.glass",
                                                 "docdata.glass", "position.glass"};
 /* Flips that crashed libxapian 1.4.22 (SIGSEGV) on this index: in the
- * termlist, its check; in iamglass, every opening of the database. */
+ * termlist, its check; in iamglass, every opening of the database.  The
+ * index is built from a copy of corpus/ named by the relative path
+ * "corpus", so its tables do not depend on where the source tree is checked
+ * out (document paths are terms; an absolute path would move the offset). */
 #define CRASHING_TABLE "termlist.glass"
-#define CRASHING_OFFSET 4643
+#define CRASHING_OFFSET 4204
 #define CRASHING_IAMGLASS_OFFSET 34
 #define CRASHING_IAMGLASS_MASK 0x40
 #define START_SECONDS 60 /* generous: sanitizer builds start slowly */
@@ -61,7 +64,8 @@ static int setup(void **state)
     fixture *fx = calloc(1, sizeof *fx);
     fx->tmp = ts_mkdtemp();
     fx->index = ts_strf("%s/index", fx->tmp);
-    char *cmd = ts_strf("'%s' -q --backend xapian --index '%s' '%s'", INDEXER_BIN, fx->index, CORPUS_DIR);
+    char *cmd = ts_strf("cp -r '%s' '%s/corpus' && cd '%s' && '%s' -q --backend xapian --index index corpus",
+                        CORPUS_DIR, fx->tmp, fx->tmp, INDEXER_BIN);
     assert_int_equal(ts_run(cmd, NULL, NULL), 0);
     free(cmd);
     for (size_t i = 0; i < TABLE_COUNT; i++) {

@@ -1,30 +1,32 @@
 /*
  * api_cite.c - GET /api/cite: a byte range of a document's stored text
  * turned into a ready-to-paste quotation with its citation, in the same
- * words as `searcher --cite` (print_citation, cite.h, place.h).
+ * words as `searcher --cite`: the same citation output forms (output.h,
+ * output_cite.c), given the range as the hit's one passage.
  *
  * Parameters: doc (its path as indexed), start and end (bytes of the stored
  * text, start < end <= length, on character boundaries, at most
- * SERVE_CITE_BYTES_MAX apart), format (plain, the default, or markdown), q
+ * SERVE_CITE_BYTES_MAX apart), format (a --cite-format name other than
+ * json: plain, the default, or markdown), q
  * (optional).  The range is treated as a passage: the quote is the whole
  * sentence(s) holding it, or, with q, holding the query's matches inside it
  * - so a search snippet's start, end and query give exactly the quotation
  * `searcher --cite` prints for that snippet.
  *
- * Answer: {"format", "citation": the text --cite prints (without its final
- * line break), "quote": the object --cite-format json prints}.
+ * Answer: {"format", "citation": the text --cite-format FORMAT prints
+ * (without its final line breaks), "quote": the object --cite-format json
+ * prints}.
  */
 #include "api.h"
 
 #include "http_params.h"
+#include "output.h"
 #include "present/place.h"
 #include "present/spans.h"
-#include "print.h"
 #include "serve_limits.h"
 #include "util/json.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 static bool on_boundary(const api_doc_text *d, size_t at)
 {
@@ -88,14 +90,40 @@ static int make_passage(api_request *rq, api_doc_text *d, const shelf_plan *plan
     return rc == SHELF_OK ? 0 : -1;
 }
 
-/* What print_citation writes in format f, without trailing line breaks. */
-static char *citation_text(cite_format f, const cited_doc *cd, const shelf_passage *p, size_t *len)
+/* The citation form that writes the answer's "quote". */
+#define QUOTE_STYLE "json"
+
+/* The formats a request may ask for: every citation form but the quote's,
+ * in table order (the first is the default); names NULL-terminated. */
+enum { MAX_FORMATS = 8 };
+typedef struct cite_formats {
+    const output_form *form[MAX_FORMATS];
+    const char *names[MAX_FORMATS + 1];
+} cite_formats;
+
+static void list_formats(cite_formats *cf)
+{
+    const output_form *quote = output_cite_form(QUOTE_STYLE);
+    size_t n = 0;
+    for (size_t i = 0; i < output_form_count() && n < MAX_FORMATS; i++) {
+        const output_form *f = output_form_at(i);
+        if (f->cite_style && f != quote) {
+            cf->form[n] = f;
+            cf->names[n++] = f->cite_style;
+        }
+    }
+    cf->names[n] = NULL;
+}
+
+/* What form writes for the document's passage p, without trailing line
+ * breaks. */
+static char *citation_text(const output_form *form, const output_hit *h, size_t *len)
 {
     jbody b;
     FILE *out = jbody_open(&b);
     if (!out)
         return NULL;
-    print_citation(out, f, cd, p);
+    form->hit(out, &(output_style){0}, h, 0);
     if (fclose(out) != 0) {
         free(b.data);
         return NULL;
@@ -106,17 +134,19 @@ static char *citation_text(cite_format f, const cited_doc *cd, const shelf_passa
     return b.data;
 }
 
-static void answer(const api_doc_text *d, const shelf_passage *p, int markdown, reply *r)
+static void answer(const api_doc_text *d, shelf_passage *p, const output_form *form, reply *r)
 {
-    cited_doc cd = {(const char *)d->text.data, d->text.len, &d->layout, d->title, d->title_len,
-                    d->path, d->path_len};
+    output_hit h = {.rank = 1, .doc = d->hit.doc, .path = d->path, .path_len = d->path_len,
+                    .title = d->title, .title_len = d->title_len,
+                    .text = (const char *)d->text.data, .len = d->text.len,
+                    .layout = &d->layout, .passages = {p, 1}};
     size_t text_len = 0, json_len = 0;
-    char *text = citation_text(markdown ? CITE_MARKDOWN : CITE_PLAIN, &cd, p, &text_len);
-    char *json = citation_text(CITE_JSON, &cd, p, &json_len);
+    char *text = citation_text(form, &h, &text_len);
+    char *json = citation_text(output_cite_form(QUOTE_STYLE), &h, &json_len);
     jbody b;
     FILE *f = text && json ? jbody_open(&b) : NULL;
     if (f) {
-        fprintf(f, "{\"format\":\"%s\",\"citation\":", markdown ? "markdown" : "plain");
+        fprintf(f, "{\"format\":\"%s\",\"citation\":", form->cite_style);
         shelf_json_string(f, text, text_len);
         fputs(",\"quote\":", f);
         fwrite(json, 1, json_len, f);
@@ -131,11 +161,12 @@ static void answer(const api_doc_text *d, const shelf_passage *p, int markdown, 
 
 void api_cite(api_request *rq, reply *r)
 {
-    static const char *const formats[] = {"plain", "markdown", NULL};
+    cite_formats formats;
+    list_formats(&formats);
     shelf_passage p = {0};
     shelf_plan *plan = NULL;
     api_doc_text d;
-    int format = param_choice(rq->conn, "format", formats, r);
+    int format = param_choice(rq->conn, "format", formats.names, r);
     if (format < 0 || param_count(rq->conn, "start", 0, 999999999, 0, &p.start, r) < 0 ||
         param_count(rq->conn, "end", 1, 999999999, 0, &p.end, r) < 0 ||
         api_optional_plan(rq, &plan, r) < 0)
@@ -144,7 +175,7 @@ void api_cite(api_request *rq, reply *r)
         reply_error(r, 400, "missing parameter end");
     } else if (api_doc_load(rq, &d, r) == 0) {
         if (check_range(&d, p.start, p.end, r) == 0 && make_passage(rq, &d, plan, &p, r) == 0)
-            answer(&d, &p, format == 1, r);
+            answer(&d, &p, formats.form[format], r);
         api_doc_unload(&d);
     }
     free(p.highlights);

@@ -1,7 +1,8 @@
 /*
  * api_search.c - GET /api/search: one query, answered with exactly the
- * object `searcher --json` prints for it (print_results), so scripts can
- * move between the command line and the server.
+ * object `searcher --json` prints for it (print_results in the "json"
+ * output form, output.h), so scripts can move between the command line and
+ * the server.
  *
  * Parameters: q (required, at most SERVE_QUERY_MAX bytes), n (1..100,
  * default 10), offset (0..10000), passages (1..10, default 2), width
@@ -12,6 +13,7 @@
 #include "api.h"
 
 #include "http_params.h"
+#include "output.h"
 #include "present/passage.h"
 #include "print.h"
 #include "serve_limits.h"
@@ -43,7 +45,8 @@ static int read_params(struct MHD_Connection *c, search_params *sp, reply *r)
 static void write_results(api_request *rq, const search_params *sp, const shelf_search_opts *so,
                           const query_result *qr, reply *r)
 {
-    print_opts po = {.json = true, .offset = sp->offset, .search = so,
+    print_opts po = {.form = output_form_named("json"), .style = {.offset = sp->offset},
+                     .search = so,
                      .passages = {sp->passages, sp->width, rq->deadline_ns}};
     jbody b;
     FILE *f = jbody_open(&b);

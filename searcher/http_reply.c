@@ -1,11 +1,11 @@
-/* http_reply.c - JSON bodies and errors; see http_reply.h. */
+/* http_reply.c - JSON bodies and errors (written by the "json" output
+ * form, output.h); see http_reply.h. */
 #include "http_reply.h"
 
-#include "util/json.h"
+#include "output.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
-#include <string.h>
 
 static const char OUT_OF_MEMORY[] = "{\"error\":\"out of memory\",\"status\":500}\n";
 
@@ -38,6 +38,16 @@ void reply_json(reply *r, unsigned status, jbody *b)
     *r = (reply){.status = status, .type = JSON_TYPE, .body = b->data, .len = b->len};
 }
 
+/* e as the JSON form writes errors, with e->status as the reply's. */
+static void reply_error_object(reply *r, const output_error *e)
+{
+    jbody b;
+    FILE *f = jbody_open(&b);
+    if (f)
+        output_form_named("json")->error(f, e);
+    reply_json(r, e->status, &b);
+}
+
 void reply_error(reply *r, unsigned status, const char *fmt, ...)
 {
     char message[1024];
@@ -45,28 +55,12 @@ void reply_error(reply *r, unsigned status, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
-    jbody b;
-    FILE *f = jbody_open(&b);
-    if (f) {
-        fputs("{\"error\":", f);
-        shelf_json_string(f, message, strlen(message));
-        fprintf(f, ",\"status\":%u}\n", status);
-    }
-    reply_json(r, status, &b);
+    reply_error_object(r, &(output_error){.message = message, .status = status});
 }
 
 void reply_query_error(reply *r, const char *query, const char *message, int column)
 {
-    jbody b;
-    FILE *f = jbody_open(&b);
-    if (f) {
-        fputs("{\"query\":", f);
-        shelf_json_string(f, query, strlen(query));
-        fputs(",\"error\":", f);
-        shelf_json_string(f, message, strlen(message));
-        fprintf(f, ",\"column\":%d,\"status\":400}\n", column);
-    }
-    reply_json(r, 400, &b);
+    reply_error_object(r, &(output_error){query, message, column, 400});
 }
 
 void reply_free(reply *r)

@@ -1,9 +1,10 @@
 /*
  * http_reply.h - what the server answers, before it becomes an HTTP
  * response: a status, a content type and a body.  API answers are JSON
- * written into a memory stream (so the --json writers of print.c can be
+ * written into a memory stream (so the output forms of output.h can be
  * used unchanged); errors are {"error": message, "status": code}, with
- * "query" and "column" added for a malformed query, as --json does.
+ * "query" and "column" added for a malformed query, as --json does (both
+ * written by the "json" form's error).
  *
  * Invariants: a reply always ends up with a body (when building one fails,
  * it becomes the fixed 500 answer); body is malloc'd and owned by the reply

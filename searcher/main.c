@@ -2,7 +2,8 @@
  * main.c - the searcher command: options, reading queries (from the command
  * line or one per line from --queries), running them against an index and
  * exit codes.  Searching is done by the library in common/; printing by
- * print.c; --serve hands over to serve.c (HTTP).
+ * print.c in the output form picked once from the options (output.h);
+ * --serve hands over to serve.c (HTTP).
  *
  * Exit codes (as grep): 0 some document matched; 1 nothing matched;
  * 2 error (bad usage, malformed query, missing or damaged index);
@@ -10,6 +11,7 @@
  */
 #include "analysis/analyzer.h"
 #include "engine/engine.h"
+#include "output.h"
 #include "print.h"
 #include "query/parse.h"
 #include "query/plan.h"
@@ -18,7 +20,6 @@
 #include "serve.h"
 #include "serve_limits.h"
 #include "util/deadline.h"
-#include "util/json.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -37,7 +38,7 @@ typedef struct options {
     int color; /* -1 auto, 0 never, 1 always */
     const char *queries_file;
     size_t passages, width, context;
-    cite_format cite;
+    const output_form *cite; /* --cite, --cite-format: a citation form; NULL without */
     const char *highlight; /* "OPEN,CLOSE" or NULL */
     shelf_search_opts search;
     char *query; /* joined from the remaining arguments */
@@ -55,6 +56,8 @@ typedef struct session {
 
 static void usage(FILE *out)
 {
+    char cite_styles[128];
+    output_cite_styles(cite_styles, sizeof cite_styles, true);
     fprintf(out,
 "Usage: searcher [OPTIONS] QUERY...\n"
 "       searcher [OPTIONS] --queries FILE      (one query per line; - for stdin)\n"
@@ -94,7 +97,7 @@ static void usage(FILE *out)
 "                      colour on a terminal, [[ and ]] otherwise)\n"
 "  --cite              print each passage as a quotation: the whole sentence(s)\n"
 "                      in quotes, then (Title, path, line N)\n"
-"  --cite-format F     plain (default), markdown or json\n"
+"  --cite-format F     %s\n"
 "  --explain           show each matched term's tf, df, idf, length norm and\n"
 "                      contribution\n"
 "  --k1 X, --b X       BM25 parameters (default 1.2 and 0.75)\n"
@@ -114,7 +117,8 @@ static void usage(FILE *out)
 "                      default 10); 0 = no limit\n"
 "  -h, --help          this help\n"
 "\n"
-"Exit status: 0 documents matched; 1 none matched; 2 error; 3 --timeout reached.\n");
+"Exit status: 0 documents matched; 1 none matched; 2 error; 3 --timeout reached.\n",
+            cite_styles);
 }
 
 #define TIMEOUT_MAX_S 86400.0
@@ -181,19 +185,15 @@ static int check_highlight(const char *s)
     return -1;
 }
 
-static int parse_cite_format(const char *s, cite_format *out)
+static int parse_cite_format(const char *s, const output_form **out)
 {
-    if (strcmp(s, "plain") == 0)
-        *out = CITE_PLAIN;
-    else if (strcmp(s, "markdown") == 0)
-        *out = CITE_MARKDOWN;
-    else if (strcmp(s, "json") == 0)
-        *out = CITE_JSON;
-    else {
-        fprintf(stderr, "searcher: --cite-format wants plain, markdown or json, got '%s'\n", s);
-        return -1;
-    }
-    return 0;
+    *out = output_cite_form(s);
+    if (*out)
+        return 0;
+    char styles[128];
+    output_cite_styles(styles, sizeof styles, false);
+    fprintf(stderr, "searcher: --cite-format wants %s, got '%s'\n", styles, s);
+    return -1;
 }
 
 static char *join_args(char **args, int n)
@@ -270,7 +270,7 @@ static int parse_options(int argc, char **argv, options *opt)
         case O_WIDTH: bad = parse_count("--width", optarg, &opt->width) || check_min("--width", opt->width, 20); break;
         case O_CONTEXT: bad = parse_count("--context", optarg, &opt->context); break;
         case O_HIGHLIGHT: bad = check_highlight(optarg); opt->highlight = optarg; break;
-        case O_CITE: if (opt->cite == CITE_NONE) opt->cite = CITE_PLAIN; break;
+        case O_CITE: if (!opt->cite) opt->cite = output_cite_default(); break;
         case O_CITE_FORMAT: bad = parse_cite_format(optarg, &opt->cite); break; /* implies --cite */
         case O_SERVE: opt->serve = true; break;
         case O_LISTEN: opt->listen = optarg; break;
@@ -307,10 +307,10 @@ static bool want_color(int setting)
     return isatty(STDOUT_FILENO) && !getenv("NO_COLOR") && term && strcmp(term, "dumb") != 0;
 }
 
+/* The form's word on a failed query (stdout), then ours (stderr). */
 static void report_query_error(const session *s, const char *query, const shelf_err *err, int column)
 {
-    if (s->opt->json)
-        print_json_error(stdout, query, err->msg, column);
+    s->po.form->error(stdout, &(output_error){query, err->msg, column, 0});
     if (column > 0)
         fprintf(stderr, "searcher: query error at column %d: %s\n", column, err->msg);
     else
@@ -324,31 +324,10 @@ static int report_failure(const session *s, const char *query, int rc, const she
         fprintf(stderr, "searcher: %s\n", err->msg);
         return EXIT_ERROR;
     }
-    if (s->opt->json)
-        print_json_error(stdout, query, err->msg, 0);
+    s->po.form->error(stdout, &(output_error){query, err->msg, 0, 0});
     fprintf(stderr, "searcher: %s (--timeout %g s); try a narrower query\n", err->msg,
             s->opt->timeout);
     return EXIT_TIMEOUT;
-}
-
-/* Print one query's results.  JSON goes through memory first, so that a
- * query failing half-way (out of time) leaves no half object on stdout. */
-static int print_query(session *s, const query_result *qr, shelf_err *err)
-{
-    if (!s->opt->json)
-        return print_results(stdout, &s->po, s->engine, s->analyzer, qr, err);
-    char *json = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&json, &len);
-    if (!f)
-        return shelf_errf(err, SHELF_ENOMEM, "out of memory printing results");
-    int rc = print_results(f, &s->po, s->engine, s->analyzer, qr, err);
-    if (fclose(f) != 0 && rc == SHELF_OK)
-        rc = shelf_errf(err, SHELF_ENOMEM, "out of memory printing results");
-    if (rc == SHELF_OK)
-        fwrite(json, 1, len, stdout);
-    free(json);
-    return rc;
 }
 
 /* Run one query; returns EXIT_HITS, EXIT_NO_HITS, EXIT_ERROR or EXIT_TIMEOUT. */
@@ -377,16 +356,10 @@ static int run_query(session *s, const char *query)
     shelf_results res;
     int rc = shelf_engine_search(s->engine, plan, &so, &res, &err);
     if (rc == SHELF_OK && s->opt->count_only) {
-        if (s->opt->json) {
-            fputs("{\"query\":", stdout);
-            shelf_json_string(stdout, query, strlen(query));
-            printf(",\"total\":%llu}\n", (unsigned long long)res.total);
-        } else {
-            printf("%llu\n", (unsigned long long)res.total);
-        }
+        s->po.form->count(stdout, query, (unsigned long long)res.total);
     } else if (rc == SHELF_OK) {
         query_result qr = {query, plan, &res, notes};
-        rc = print_query(s, &qr, &err);
+        rc = print_results(stdout, &s->po, s->engine, s->analyzer, &qr, &err);
     }
     uint64_t total = res.total;
     shelf_results_free(&res);
@@ -436,15 +409,26 @@ static void set_markers(session *s, const char *highlight)
         const char *comma = strchr(highlight, ',');
         snprintf(open, sizeof open, "%.*s", (int)(comma - highlight), highlight);
         snprintf(close, sizeof close, "%s", comma + 1);
-        s->po.mark_open = open;
-        s->po.mark_close = close;
-    } else if (s->po.color) {
-        s->po.mark_open = "\033[1;31m";
-        s->po.mark_close = "\033[0m";
+        s->po.style.mark_open = open;
+        s->po.style.mark_close = close;
+    } else if (s->po.style.color) {
+        s->po.style.mark_open = "\033[1;31m";
+        s->po.style.mark_close = "\033[0m";
     } else {
-        s->po.mark_open = "[[";
-        s->po.mark_close = "]]";
+        s->po.style.mark_open = "[[";
+        s->po.style.mark_close = "]]";
     }
+}
+
+/* The one place the options choose how answers look: --json wins over
+ * --cite, which wins over text. */
+static const output_form *pick_form(const options *opt)
+{
+    if (opt->json)
+        return output_form_named("json");
+    if (opt->cite)
+        return opt->cite;
+    return output_form_named("text");
 }
 
 static int open_session(session *s, const options *opt)
@@ -465,9 +449,10 @@ static int open_session(session *s, const options *opt)
         shelf_engine_close(s->engine);
         return -1;
     }
-    s->po = (print_opts){.json = opt->json, .color = want_color(opt->color), .explain = opt->explain,
-                         .offset = opt->offset, .search = &opt->search, .context = opt->context,
-                         .cite = opt->cite,
+    s->po = (print_opts){.form = pick_form(opt),
+                         .style = {.color = want_color(opt->color), .offset = opt->offset,
+                                   .context = opt->context},
+                         .explain = opt->explain, .search = &opt->search,
                          .passages = {opt->passages, opt->width}};
     set_markers(s, opt->highlight);
     return 0;

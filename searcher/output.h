@@ -1,0 +1,107 @@
+/*
+ * output.h - the ways the searcher can show a query's answer, as a table of
+ * output forms.  A form is one row of the same few functions: the start of
+ * a query's answer (header), one hit, the end (footer), the count alone
+ * (--count) and a failed query (error).  The command line picks one form
+ * (searcher/main.c), the HTTP API the same rows (api_search.c, api_cite.c,
+ * http_reply.c); print.c drives a form through one query.
+ *
+ * Rows (output.c): "text" (people, output_text.c), "json" (one object per
+ * query, output_json.c) and the citation forms "cite-plain",
+ * "cite-markdown", "cite-json" (output_cite.c), whose --cite-format names
+ * are "plain", "markdown" and "json"; the first citation row is the one
+ * --cite gives.
+ *
+ * Invariants: every row has every function (a form with nothing to say at
+ * some step does nothing there); a form writes only to the stream it is
+ * given, except that text and citations show the planner's notes on
+ * stderr; a buffered form's answer must reach its reader whole or not at
+ * all (print.c holds it in memory until the query succeeded).
+ */
+#ifndef SHELF_OUTPUT_H
+#define SHELF_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "engine/engine.h"
+#include "extract/layout.h"
+#include "present/passage.h"
+#include "query/plan.h"
+#include "query/search.h"
+
+/* One query and what the search found. */
+typedef struct query_result {
+    const char *query;
+    const shelf_plan *plan;
+    const shelf_results *results;
+    const char *notes;  /* the planner's notes; may be NULL or empty */
+} query_result;
+
+/* How text is dressed; forms that do not dress text ignore it. */
+typedef struct output_style {
+    bool color;
+    size_t offset;          /* hits skipped before the first shown */
+    size_t context;         /* lines of context around each passage (0: the passage alone) */
+    const char *mark_open;  /* highlight markers around matches */
+    const char *mark_close;
+} output_style;
+
+/* One hit as shown: its document (strings not NUL-terminated) and the
+ * passages chosen in it. */
+typedef struct output_hit {
+    size_t rank;                   /* 1 for the best hit */
+    double score;
+    uint64_t doc;
+    const char *path, *title;
+    size_t path_len, title_len;
+    const char *text;              /* the document's stored text */
+    size_t len;
+    const shelf_layout *layout;    /* pages and headings; may be NULL */
+    shelf_passages passages;
+    const shelf_explain *explain;  /* the score's terms, or NULL when not asked */
+} output_hit;
+
+/* A failure to report.  query NULL: not about a query (no "query" and
+ * "column"); status 0: not an HTTP answer (no "status"). */
+typedef struct output_error {
+    const char *query;
+    const char *message;
+    int column;        /* where in the query, from 1; 0 unknown */
+    unsigned status;
+} output_error;
+
+typedef struct output_form {
+    const char *name;        /* "text", "json", "cite-plain", ... */
+    const char *cite_style;  /* its --cite-format name; NULL when not a citation form */
+    bool buffered;           /* whole or nothing: see the invariants above */
+    /* Before the first hit. */
+    void (*header)(FILE *out, const output_style *st, const query_result *qr);
+    /* One hit; shown counts the hits already written for this query. */
+    void (*hit)(FILE *out, const output_style *st, const output_hit *h, size_t shown);
+    /* After the last hit. */
+    void (*footer)(FILE *out, const output_style *st, const query_result *qr, size_t shown);
+    /* --count: the number of matching documents alone. */
+    void (*count)(FILE *out, const char *query, unsigned long long total);
+    /* A query that failed (bad syntax, out of time) or an HTTP error. */
+    void (*error)(FILE *out, const output_error *e);
+} output_form;
+
+/* The table: output_form_at(0 .. output_form_count() - 1). */
+size_t output_form_count(void);
+const output_form *output_form_at(size_t i);
+
+/* The row with this name, or NULL. */
+const output_form *output_form_named(const char *name);
+/* The citation row with this --cite-format name, or NULL. */
+const output_form *output_cite_form(const char *style);
+/* The citation row --cite alone gives. */
+const output_form *output_cite_default(void);
+
+/* The --cite-format names joined for people: "plain, markdown or json";
+ * with mark_default, the default one is followed by " (default)".
+ * Cut to fit size (always NUL-terminated). */
+void output_cite_styles(char *buf, size_t size, bool mark_default);
+
+#endif

@@ -1,0 +1,140 @@
+/*
+ * output_cite.c - the citation forms (--cite, --cite-format): every passage
+ * of every hit as a ready-to-paste quotation (present/cite.h: the whole
+ * sentence or sentences), then where it comes from; see output.h.
+ *
+ *   plain:    “quote” (Title, path, p. N, line L)
+ *   markdown: > “quote”
+ *             >
+ *             > — *Title*, `path`, line L, § Section
+ *             (then a blank line)
+ *   json:     {"quote", "title", "path", "page" (paged only), "line",
+ *              "column", "start", "end", "section"}, one per line
+ *
+ * A quote that had to be cut (not whole sentences) is marked with "…" at
+ * both ends.  Citations have no header, footer or error of their own: the
+ * notes, the count and failures are shown as in text (output_text.h).
+ * GET /api/cite writes its "citation" and "quote" with these rows.
+ */
+#include "output_text.h"
+
+#include "present/cite.h"
+#include "util/json.h"
+
+/* One quotation of passage p, whose quote is q. */
+typedef void put_quote_fn(FILE *out, const output_hit *h, const shelf_passage *p,
+                          const shelf_quote *q);
+
+/* "p. 28, line 12" or "line 12". */
+static void put_place(FILE *out, const shelf_quote *q)
+{
+    if (q->page)
+        fprintf(out, "p. %zu, line %zu", q->page, q->line);
+    else
+        fprintf(out, "line %zu", q->line);
+}
+
+/* “quote”, with "…" inside the marks when the quote is cut. */
+static void put_quoted(FILE *out, const output_hit *h, const shelf_quote *q)
+{
+    const char *ellipsis = q->whole_sentences ? "" : "…";
+    fprintf(out, "“%s", ellipsis);
+    output_put_flat(out, h->text + q->start, q->end - q->start);
+    fprintf(out, "%s”", ellipsis);
+}
+
+static void put_plain(FILE *out, const output_hit *h, const shelf_passage *p, const shelf_quote *q)
+{
+    put_quoted(out, h, q);
+    fprintf(out, " (%.*s, %.*s, ", (int)h->title_len, h->title, (int)h->path_len, h->path);
+    put_place(out, q);
+    fputs(")\n", out);
+}
+
+static void put_markdown(FILE *out, const output_hit *h, const shelf_passage *p, const shelf_quote *q)
+{
+    fputs("> ", out);
+    put_quoted(out, h, q);
+    fprintf(out, "\n>\n> — *%.*s*, `%.*s`, ", (int)h->title_len, h->title, (int)h->path_len,
+            h->path);
+    put_place(out, q);
+    if (p->section_len)
+        fprintf(out, ", § %.*s", (int)p->section_len, h->text + p->section_start);
+    fputs("\n\n", out);
+}
+
+static void put_json(FILE *out, const output_hit *h, const shelf_passage *p, const shelf_quote *q)
+{
+    fputs("{\"quote\":", out);
+    shelf_json_string(out, h->text + q->start, q->end - q->start);
+    fputs(",\"title\":", out);
+    shelf_json_string(out, h->title, h->title_len);
+    fputs(",\"path\":", out);
+    shelf_json_string(out, h->path, h->path_len);
+    if (q->page)
+        fprintf(out, ",\"page\":%zu", q->page);
+    fprintf(out, ",\"line\":%zu,\"column\":%zu,\"start\":%zu,\"end\":%zu,\"section\":", q->line,
+            q->column, q->start, q->end);
+    shelf_json_string(out, h->text + p->section_start, p->section_len);
+    fputs("}\n", out);
+}
+
+static void put_citations(FILE *out, const output_hit *h, put_quote_fn *put)
+{
+    for (size_t i = 0; i < h->passages.count; i++) {
+        const shelf_passage *p = &h->passages.at[i];
+        shelf_quote q;
+        shelf_quote_of(h->text, h->len, h->layout, p, &q);
+        put(out, h, p, &q);
+    }
+}
+
+static void plain_hit(FILE *out, const output_style *st, const output_hit *h, size_t shown)
+{
+    put_citations(out, h, put_plain);
+}
+
+static void markdown_hit(FILE *out, const output_style *st, const output_hit *h, size_t shown)
+{
+    put_citations(out, h, put_markdown);
+}
+
+static void json_hit(FILE *out, const output_style *st, const output_hit *h, size_t shown)
+{
+    put_citations(out, h, put_json);
+}
+
+static void no_footer(FILE *out, const output_style *st, const query_result *qr, size_t shown)
+{
+    /* citations end with their last quotation */
+}
+
+const output_form output_cite_plain_form = {
+    .name = "cite-plain",
+    .cite_style = "plain",
+    .header = output_text_header,
+    .hit = plain_hit,
+    .footer = no_footer,
+    .count = output_text_count,
+    .error = output_text_error,
+};
+
+const output_form output_cite_markdown_form = {
+    .name = "cite-markdown",
+    .cite_style = "markdown",
+    .header = output_text_header,
+    .hit = markdown_hit,
+    .footer = no_footer,
+    .count = output_text_count,
+    .error = output_text_error,
+};
+
+const output_form output_cite_json_form = {
+    .name = "cite-json",
+    .cite_style = "json",
+    .header = output_text_header,
+    .hit = json_hit,
+    .footer = no_footer,
+    .count = output_text_count,
+    .error = output_text_error,
+};

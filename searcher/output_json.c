@@ -1,0 +1,129 @@
+/*
+ * output_json.c - the JSON form: one object per query, on one line; see
+ * output.h.  The same bytes answer GET /api/search, and its error object is
+ * the body of every HTTP error.
+ *
+ *   {"query", "total", "total_exact", "notes" (when any), "hits": [
+ *     {"rank", "score", "doc", "path", "title",
+ *      "snippets": [{"page" (paged only), "line", "column", "start", "end",
+ *                    "section", "text", "highlights": [[from, to], ...]}],
+ *      "explain": [...] (with --explain)}]}
+ *   --count: {"query", "total"}
+ *   error:   {"query", "error", "column", "status"}: "query" and "column"
+ *            only about a query, "status" only over HTTP.
+ *
+ * Scores and explain figures are printed with 17 significant digits, so
+ * they read back as the same doubles.  The form is buffered: a query that
+ * fails half-way must leave no half object.
+ */
+#include "output.h"
+
+#include "util/json.h"
+
+#include <string.h>
+
+static void put_string(FILE *out, const char *s)
+{
+    shelf_json_string(out, s, strlen(s));
+}
+
+static void put_explain(FILE *out, const shelf_explain *ex)
+{
+    fputs(",\"explain\":[", out);
+    for (size_t i = 0; i < ex->count; i++) {
+        const shelf_explain_term *t = &ex->terms[i];
+        fprintf(out, "%s{\"kind\":\"%s\",\"text\":", i ? "," : "", t->kind);
+        put_string(out, t->text);
+        fprintf(out, ",\"tf\":%u,\"title_tf\":%u,\"df\":%llu,\"idf\":%.17g,\"norm\":%.17g,"
+                     "\"title_norm\":%.17g,\"score\":%.17g}",
+                t->tf_body, t->tf_title, (unsigned long long)t->df, t->idf, t->norm_body,
+                t->norm_title, t->score);
+    }
+    fputc(']', out);
+}
+
+static void put_snippets(FILE *out, const output_hit *h)
+{
+    fputs(",\"snippets\":[", out);
+    for (size_t i = 0; i < h->passages.count; i++) {
+        const shelf_passage *p = &h->passages.at[i];
+        fputs(i ? ",{" : "{", out);
+        if (p->page)
+            fprintf(out, "\"page\":%zu,", p->page);
+        fprintf(out, "\"line\":%zu,\"column\":%zu,\"start\":%zu,\"end\":%zu,\"section\":", p->line,
+                p->column, p->start, p->end);
+        shelf_json_string(out, h->text + p->section_start, p->section_len);
+        fputs(",\"text\":", out);
+        shelf_json_string(out, h->text + p->start, p->end - p->start);
+        fputs(",\"highlights\":[", out);
+        for (size_t k = 0; k < p->nhighlights; k++)
+            fprintf(out, "%s[%zu,%zu]", k ? "," : "", p->highlights[k].from, p->highlights[k].to);
+        fputs("]}", out);
+    }
+    fputc(']', out);
+}
+
+static void json_header(FILE *out, const output_style *st, const query_result *qr)
+{
+    fputs("{\"query\":", out);
+    put_string(out, qr->query);
+    fprintf(out, ",\"total\":%llu,\"total_exact\":%s", (unsigned long long)qr->results->total,
+            qr->results->total_exact ? "true" : "false");
+    if (qr->notes && *qr->notes) {
+        fputs(",\"notes\":", out);
+        put_string(out, qr->notes);
+    }
+    fputs(",\"hits\":[", out);
+}
+
+static void json_hit(FILE *out, const output_style *st, const output_hit *h, size_t shown)
+{
+    fprintf(out, "%s{\"rank\":%zu,\"score\":%.17g,\"doc\":%llu,\"path\":", shown ? "," : "",
+            h->rank, h->score, (unsigned long long)h->doc);
+    shelf_json_string(out, h->path, h->path_len);
+    fputs(",\"title\":", out);
+    shelf_json_string(out, h->title, h->title_len);
+    put_snippets(out, h);
+    if (h->explain)
+        put_explain(out, h->explain);
+    fputc('}', out);
+}
+
+static void json_footer(FILE *out, const output_style *st, const query_result *qr, size_t shown)
+{
+    fputs("]}\n", out);
+}
+
+static void json_count(FILE *out, const char *query, unsigned long long total)
+{
+    fputs("{\"query\":", out);
+    put_string(out, query);
+    fprintf(out, ",\"total\":%llu}\n", total);
+}
+
+static void json_error(FILE *out, const output_error *e)
+{
+    fputc('{', out);
+    if (e->query) {
+        fputs("\"query\":", out);
+        put_string(out, e->query);
+        fputc(',', out);
+    }
+    fputs("\"error\":", out);
+    put_string(out, e->message);
+    if (e->query)
+        fprintf(out, ",\"column\":%d", e->column);
+    if (e->status)
+        fprintf(out, ",\"status\":%u", e->status);
+    fputs("}\n", out);
+}
+
+const output_form output_json_form = {
+    .name = "json",
+    .buffered = true,
+    .header = json_header,
+    .hit = json_hit,
+    .footer = json_footer,
+    .count = json_count,
+    .error = json_error,
+};

@@ -1,0 +1,154 @@
+/*
+ * output_text.c - the text form, for people; see output.h.
+ *
+ * Per hit: rank, title and score; then per passage the place
+ * (path:line:column, the form editors open; "path, p. N, line L" for paged
+ * formats such as PDF), its section, and the passage on one line with line
+ * breaks shown as spaces, cuts as "…" and matches between the highlight
+ * markers - or, with --context N, the lines around it, numbered.  With
+ * --explain, one line per scored term.  Then a footer saying how many
+ * documents matched.  Colour (dim, bold) only when the style asks for it.
+ */
+#include "output_text.h"
+
+#include "present/textnav.h"
+#include "util/visible.h"
+
+static const char *dim(const output_style *st) { return st->color ? "\033[2m" : ""; }
+static const char *bold(const output_style *st) { return st->color ? "\033[1m" : ""; }
+static const char *reset(const output_style *st) { return st->color ? "\033[0m" : ""; }
+
+void output_put_flat(FILE *out, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '\r')
+            continue;
+        fputc(c == '\n' || c == '\t' ? ' ' : c, out);
+    }
+}
+
+static void put_passage(FILE *out, const output_style *st, const output_hit *h, const shelf_passage *p)
+{
+    fputs("    ", out);
+    if (p->cut_before)
+        fputs("…", out);
+    size_t at = p->start;
+    for (size_t i = 0; i < p->nhighlights; i++) {
+        size_t from = p->start + p->highlights[i].from, to = p->start + p->highlights[i].to;
+        output_put_flat(out, h->text + at, from - at);
+        fputs(st->mark_open, out);
+        output_put_flat(out, h->text + from, to - from);
+        fputs(st->mark_close, out);
+        at = to;
+    }
+    output_put_flat(out, h->text + at, p->end - at);
+    if (p->cut_after)
+        fputs("…", out);
+    fputc('\n', out);
+}
+
+/* Lines around the passage, numbered as cited: within its page when paged
+ * (and not past the page's ends). */
+static void put_context(FILE *out, const output_style *st, const output_hit *h, const shelf_passage *p)
+{
+    size_t first = p->line > st->context ? p->line - st->context : 1;
+    size_t last = p->end_line + st->context;
+    size_t line = 1, at = 0, stop = h->len;
+    if (p->page) {
+        at = (size_t)shelf_layout_page_start(h->layout, p->page);
+        if (p->page < h->layout->npages)
+            stop = (size_t)shelf_layout_page_start(h->layout, p->page + 1);
+    }
+    while (at < stop && line <= last) {
+        size_t end = shelf_line_end(h->text, h->len, at);
+        if (line >= first) {
+            int inside = line >= p->line && line <= p->end_line;
+            fprintf(out, "    %s%c %6zu | ", dim(st), inside ? '>' : ' ', line);
+            fwrite(h->text + at, 1, end - at, out);
+            fprintf(out, "%s\n", reset(st));
+        }
+        if (end >= h->len)
+            break;
+        at = end + 1;
+        line++;
+    }
+}
+
+static void put_place(FILE *out, const output_style *st, const output_hit *h, const shelf_passage *p)
+{
+    fprintf(out, "    %s", dim(st));
+    shelf_put_visible(out, h->path, h->path_len);
+    if (p->page)
+        fprintf(out, ", p. %zu, line %zu%s", p->page, p->line, reset(st));
+    else
+        fprintf(out, ":%zu:%zu%s", p->line, p->column, reset(st));
+    if (p->section_len)
+        fprintf(out, "  § %.*s", (int)p->section_len, h->text + p->section_start);
+    fputc('\n', out);
+}
+
+static void put_explain(FILE *out, const output_style *st, const shelf_explain *ex)
+{
+    for (size_t i = 0; i < ex->count; i++) {
+        const shelf_explain_term *t = &ex->terms[i];
+        fprintf(out, "    %s%-6s %-20s tf=%u title_tf=%u df=%llu idf=%.4f norm=%.4f "
+                     "title_norm=%.4f -> %.4f%s\n",
+                dim(st), t->kind, t->text, t->tf_body, t->tf_title, (unsigned long long)t->df,
+                t->idf, t->norm_body, t->norm_title, t->score, reset(st));
+    }
+}
+
+void output_text_header(FILE *out, const output_style *st, const query_result *qr)
+{
+    if (qr->notes && *qr->notes)
+        fprintf(stderr, "note: %s", qr->notes);
+}
+
+static void text_hit(FILE *out, const output_style *st, const output_hit *h, size_t shown)
+{
+    fprintf(out, "%2zu. %s", h->rank, bold(st));
+    shelf_put_visible(out, h->title, h->title_len);
+    fprintf(out, "%s  %s(%.4f)%s\n", reset(st), dim(st), h->score, reset(st));
+    for (size_t i = 0; i < h->passages.count; i++) {
+        const shelf_passage *p = &h->passages.at[i];
+        put_place(out, st, h, p);
+        if (st->context)
+            put_context(out, st, h, p);
+        else
+            put_passage(out, st, h, p);
+    }
+    if (h->explain)
+        put_explain(out, st, h->explain);
+}
+
+static void text_footer(FILE *out, const output_style *st, const query_result *qr, size_t shown)
+{
+    unsigned long long total = qr->results->total;
+    if (total == 0)
+        fprintf(out, "no documents match %s\n", qr->query);
+    else if (shown == 0)
+        fprintf(out, "%llu matching documents; none after offset %zu\n", total, st->offset);
+    else
+        fprintf(out, "%s%zu-%zu of %s%llu matching documents%s\n", dim(st), st->offset + 1,
+                st->offset + shown, qr->results->total_exact ? "" : "≥ ", total, reset(st));
+}
+
+void output_text_count(FILE *out, const char *query, unsigned long long total)
+{
+    fprintf(out, "%llu\n", total);
+}
+
+void output_text_error(FILE *out, const output_error *e)
+{
+    /* stdout stays for answers; the caller says what failed on stderr */
+}
+
+const output_form output_text_form = {
+    .name = "text",
+    .header = output_text_header,
+    .hit = text_hit,
+    .footer = text_footer,
+    .count = output_text_count,
+    .error = output_text_error,
+};

@@ -1,0 +1,173 @@
+/*
+ * test_output_forms.c - the searcher's table of output forms
+ * (searcher/output.h): every row is complete, every name the help lists
+ * finds its row, unknown names find none, and the rows write what the
+ * command line and the HTTP API promise (a citation, a JSON error, a count).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "output.h"
+#include "support.h"
+
+/* What fn writes, as a malloc'd string. */
+typedef void write_fn(FILE *out, const void *ctx);
+
+static char *written(write_fn *fn, const void *ctx)
+{
+    char *s = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&s, &n);
+    assert_non_null(f);
+    fn(f, ctx);
+    assert_int_equal(fclose(f), 0);
+    return s;
+}
+
+static void test_every_row_is_complete(void **state)
+{
+    size_t n = output_form_count(), cites = 0;
+    assert_true(n >= 5);
+    for (size_t i = 0; i < n; i++) {
+        const output_form *f = output_form_at(i);
+        assert_non_null(f);
+        assert_non_null(f->name);
+        assert_non_null(f->header);
+        assert_non_null(f->hit);
+        assert_non_null(f->footer);
+        assert_non_null(f->count);
+        assert_non_null(f->error);
+        assert_ptr_equal(output_form_named(f->name), f);
+        if (f->cite_style) {
+            assert_ptr_equal(output_cite_form(f->cite_style), f);
+            cites++;
+        }
+        for (size_t j = 0; j < i; j++)
+            assert_string_not_equal(output_form_at(j)->name, f->name);
+    }
+    assert_int_equal(cites, 3);
+    assert_null(output_form_at(n));
+}
+
+/* The --cite-format line of `searcher --help`, e.g.
+ * "plain (default), markdown or json": each name finds its row. */
+static void test_help_names_find_rows(void **state)
+{
+    char *out = NULL;
+    int rc = ts_run(SEARCHER_BIN " --help", &out, NULL);
+    assert_int_equal(rc, 0);
+    char *line = strstr(out, "--cite-format F");
+    assert_non_null(line);
+    line += strlen("--cite-format F");
+    line[strcspn(line, "\n")] = '\0';
+    size_t found = 0;
+    for (char *w = strtok(line, " ,"); w; w = strtok(NULL, " ,")) {
+        if (strcmp(w, "or") == 0)
+            continue;
+        if (strcmp(w, "(default)") == 0) {
+            assert_true(found > 0);
+            continue;
+        }
+        const output_form *f = output_cite_form(w);
+        assert_non_null(f);
+        assert_string_equal(f->cite_style, w);
+        if (found == 0)
+            assert_ptr_equal(f, output_cite_default());
+        found++;
+    }
+    assert_int_equal(found, 3);
+    free(out);
+    assert_non_null(output_form_named("text"));
+    assert_non_null(output_form_named("json"));
+}
+
+static void test_unknown_names_fail(void **state)
+{
+    assert_null(output_form_named("xml"));
+    assert_null(output_form_named(""));
+    assert_null(output_form_named("plain"));  /* a --cite-format name, not a row's */
+    assert_null(output_cite_form("html"));
+    assert_null(output_cite_form(""));
+    assert_null(output_cite_form("text"));    /* a row, but not a citation */
+    assert_null(output_cite_form("cite-plain"));
+}
+
+static void test_style_list(void **state)
+{
+    char buf[64];
+    output_cite_styles(buf, sizeof buf, false);
+    assert_string_equal(buf, "plain, markdown or json");
+    output_cite_styles(buf, sizeof buf, true);
+    assert_string_equal(buf, "plain (default), markdown or json");
+    output_cite_styles(buf, 8, true);
+    assert_string_equal(buf, "plain (");
+}
+
+static void write_errors(FILE *out, const void *ctx)
+{
+    const output_form *json = ctx;
+    json->error(out, &(output_error){"a (", "unclosed", 3, 0});
+    json->error(out, &(output_error){"a (", "unclosed", 3, 400});
+    json->error(out, &(output_error){.message = "gone", .status = 404});
+}
+
+static void write_counts(FILE *out, const void *ctx)
+{
+    for (size_t i = 0; i < output_form_count(); i++)
+        output_form_at(i)->count(out, "nato \"x\"", 42);
+}
+
+static void test_json_error_and_counts(void **state)
+{
+    char *s = written(write_errors, output_form_named("json"));
+    assert_string_equal(s, "{\"query\":\"a (\",\"error\":\"unclosed\",\"column\":3}\n"
+                           "{\"query\":\"a (\",\"error\":\"unclosed\",\"column\":3,\"status\":400}\n"
+                           "{\"error\":\"gone\",\"status\":404}\n");
+    free(s);
+    s = written(write_counts, NULL);
+    assert_string_equal(s, "42\n{\"query\":\"nato \\\"x\\\"\",\"total\":42}\n42\n42\n42\n");
+    free(s);
+}
+
+static const char DOC[] = "Intro line.\nThe alliance\tholds. Next one.\n";
+
+static void write_cite(FILE *out, const void *ctx)
+{
+    shelf_passage p = {.start = 12, .end = 31, .line = 2, .column = 1, .end_line = 2};
+    output_hit h = {.rank = 1, .path = "a/doc.txt", .path_len = 9, .title = "Doc", .title_len = 3,
+                    .text = DOC, .len = sizeof DOC - 1, .passages = {&p, 1}};
+    ((const output_form *)ctx)->hit(out, &(output_style){0}, &h, 0);
+}
+
+static void test_citation_rows(void **state)
+{
+    char *s = written(write_cite, output_cite_form("plain"));
+    assert_string_equal(s, "“The alliance holds.” (Doc, a/doc.txt, line 2)\n");
+    free(s);
+    s = written(write_cite, output_cite_form("markdown"));
+    assert_string_equal(s, "> “The alliance holds.”\n>\n> — *Doc*, `a/doc.txt`, line 2\n\n");
+    free(s);
+    s = written(write_cite, output_cite_form("json"));
+    assert_string_equal(s, "{\"quote\":\"The alliance\\tholds.\",\"title\":\"Doc\",\"path\":\"a/doc.txt\","
+                           "\"line\":2,\"column\":1,\"start\":12,\"end\":31,\"section\":\"\"}\n");
+    free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_row_is_complete),
+        cmocka_unit_test(test_help_names_find_rows),
+        cmocka_unit_test(test_unknown_names_fail),
+        cmocka_unit_test(test_style_list),
+        cmocka_unit_test(test_json_error_and_counts),
+        cmocka_unit_test(test_citation_rows),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,5 +1,6 @@
 /*
- * test_xapian_wrapper.c - the C API over libxapian (xapian/xapian_c.h).
+ * test_xapian_wrapper.c - the C API over libxapian (backend/xapian/xapian_c.h)
+ * and the plan translation on top of it (backend/xapian/xapian_query.h).
  *
  * Each test builds a small Xapian database in a temporary folder from the
  * documents in DOCS (body terms with positions and wdf 1, title terms under
@@ -9,6 +10,8 @@
  *     find by id, terms by prefix, metadata;
  *   - replace (same id keeps the count and the docid), delete, and a
  *     cancelled transaction leaving nothing behind;
+ *   - the query-building API: term, phrase, near, AND / OR / AND_NOT /
+ *     AND_MAYBE / FILTER, scale weight, nothing, and a NULL operand;
  *   - searching hand-built plans: TERM (body and title), PHRASE (order
  *     matters), NEAR/n boundaries, BOOL roles, PATH filter (weightless,
  *     ASCII case ignored), NONE; best first with ties by docid, exact total,
@@ -33,6 +36,8 @@
 #include "query/plan.h"
 #include "support.h"
 #include "backend/xapian/xapian_c.h"
+#include "backend/xapian/xapian_query.h"
+#include "backend/xapian/xapian_terms.h"
 
 /* libxapian 1.4.22's Database::check deletes an internal object through a
  * pointer to a smaller base class without a virtual destructor, which
@@ -286,7 +291,7 @@ static result search_slice(shelf_xdb *db, shelf_plan *plan, size_t offset, size_
     memset(&r, 0, sizeof r);
     shelf_xsearch params = {.k1 = k1, .b = 0.75, .offset = offset, .k = k};
     shelf_err err = {0};
-    if (shelf_xdb_search(db, plan, &params, r.hits, &r.count, &r.total, &err) != SHELF_OK)
+    if (shelf_xapian_search_plan(db, plan, &params, r.hits, &r.count, &r.total, &err) != SHELF_OK)
         fail_msg("search: %s", err.msg);
     p_free(plan);
     assert_true(r.count <= k);
@@ -496,6 +501,132 @@ static void test_close_in_transaction(void **state)
     shelf_xdb *r = open_reader(fx.path);
     assert_int_equal(shelf_xdb_doc_count(r), NDOCS);
     shelf_xdb_close(r);
+    fixture_close(&fx);
+}
+
+/* ---- tests: the query-building API ---- */
+
+static shelf_xq *q_term(const char *term)
+{
+    shelf_xq *q = NULL;
+    shelf_err err = {0};
+    if (shelf_xq_term(&q, term, strlen(term), &err) != SHELF_OK)
+        fail_msg("term %s: %s", term, err.msg);
+    return q;
+}
+
+/* Runs q over the whole ranking; frees q. */
+static result run_all(shelf_xdb *db, shelf_xq *q)
+{
+    result r;
+    memset(&r, 0, sizeof r);
+    assert_non_null(q);
+    shelf_xsearch params = {.k1 = 1.2, .b = 0.75, .offset = 0, .k = NDOCS + 2};
+    shelf_err err = {0};
+    if (shelf_xdb_run(db, q, &params, r.hits, &r.count, &r.total, &err) != SHELF_OK)
+        fail_msg("run: %s", err.msg);
+    shelf_xq_free(q);
+    for (size_t i = 0; i < r.count; i++)
+        r.set |= D(r.hits[i].docid);
+    assert_int_equal(r.total, r.count);
+    check_order(&r);
+    return r;
+}
+
+static double score_of(const result *r, uint32_t docid)
+{
+    for (size_t i = 0; i < r->count; i++)
+        if (r->hits[i].docid == docid)
+            return r->hits[i].score;
+    fail_msg("docid %u not in the result", docid);
+    return 0;
+}
+
+/* A query built by a two-operand combinator from two terms; frees nothing
+ * the caller sees. */
+static shelf_xq *q_pair(int (*combine)(shelf_xq **, const shelf_xq *, const shelf_xq *, shelf_err *),
+                        const char *a, const char *b)
+{
+    shelf_xq *qa = q_term(a), *qb = q_term(b), *q = NULL;
+    shelf_err err = {0};
+    assert_int_equal(combine(&q, qa, qb, &err), SHELF_OK);
+    shelf_xq_free(qa);
+    shelf_xq_free(qb);
+    return q;
+}
+
+/* A query built by an n-ary combinator (window ignored by AND / OR). */
+static shelf_xq *q_words(int (*combine)(shelf_xq **, shelf_xq *const *, size_t, uint32_t, shelf_err *),
+                         uint32_t window, const char *w1, const char *w2)
+{
+    shelf_xq *words[] = {q_term(w1), q_term(w2)}, *q = NULL;
+    shelf_err err = {0};
+    assert_int_equal(combine(&q, words, 2, window, &err), SHELF_OK);
+    shelf_xq_free(words[0]);
+    shelf_xq_free(words[1]);
+    return q;
+}
+
+static int and_of(shelf_xq **out, shelf_xq *const *subs, size_t n, uint32_t window, shelf_err *err)
+{
+    (void)window;
+    return shelf_xq_and(out, subs, n, err);
+}
+
+static int or_of(shelf_xq **out, shelf_xq *const *subs, size_t n, uint32_t window, shelf_err *err)
+{
+    (void)window;
+    return shelf_xq_or(out, subs, n, err);
+}
+
+static void test_query_api(void **state)
+{
+    fixture fx;
+    fixture_open(&fx);
+    shelf_xdb *db = fx.db;
+    result quick = run_all(db, q_term("quick"));
+    assert_int_equal(quick.set, D(1) | D(2) | D(3) | D(5) | D(6));
+    assert_int_equal(run_all(db, q_term("Squick")).set, D(5)); /* the title term */
+
+    assert_int_equal(run_all(db, q_words(shelf_xq_phrase, 2, "quick", "brown")).set, D(1));
+    assert_int_equal(run_all(db, q_words(shelf_xq_phrase, 2, "brown", "quick")).set, D(2) | D(6));
+    assert_int_equal(run_all(db, q_words(shelf_xq_near, 2, "brown", "quick")).set,
+                     D(1) | D(2) | D(6));
+    assert_int_equal(run_all(db, q_words(shelf_xq_near, 4, "brown", "quick")).set,
+                     D(1) | D(2) | D(3) | D(6));
+    assert_int_equal(run_all(db, q_words(and_of, 0, "fox", "dog")).set, D(3));
+    assert_int_equal(run_all(db, q_words(or_of, 0, "alpha", "delta")).set, D(1) | D(4));
+
+    assert_int_equal(run_all(db, q_pair(shelf_xq_and_not, "fox", "red")).set, D(1) | D(2) | D(6));
+    result maybe = run_all(db, q_pair(shelf_xq_and_maybe, "quick", "red"));
+    assert_int_equal(maybe.set, quick.set);
+    assert_true(score_of(&maybe, 3) > score_of(&quick, 3));
+    assert_true(score_of(&maybe, 1) == score_of(&quick, 1));
+    result filtered = run_all(db, q_pair(shelf_xq_filter, "quick", "Qmisc/epsilon.txt"));
+    assert_int_equal(filtered.set, D(5));
+    assert_true(score_of(&filtered, 5) == score_of(&quick, 5));
+
+    shelf_xq *q = q_term("quick"), *scaled = NULL, *none = NULL;
+    shelf_err err = {0};
+    assert_int_equal(shelf_xq_scale(&scaled, q, 0.0, &err), SHELF_OK);
+    shelf_xq_free(q);
+    result weightless = run_all(db, scaled);
+    assert_int_equal(weightless.set, quick.set);
+    for (size_t i = 0; i < weightless.count; i++)
+        assert_true(weightless.hits[i].score == 0.0);
+
+    assert_int_equal(shelf_xq_nothing(&none, &err), SHELF_OK);
+    assert_int_equal(run_all(db, none).count, 0);
+    assert_int_equal(shelf_xq_or(&none, NULL, 0, &err), SHELF_OK);
+    assert_int_equal(run_all(db, none).count, 0);
+
+    shelf_xq *half[] = {q_term("fox"), NULL};
+    shelf_xq *bad = (shelf_xq *)&bad;
+    assert_int_equal(shelf_xq_and(&bad, half, 2, &err), SHELF_EINVAL);
+    assert_null(bad);
+    assert_int_equal(shelf_xq_and_not(&bad, half[0], NULL, &err), SHELF_EINVAL);
+    assert_null(bad);
+    shelf_xq_free(half[0]);
     fixture_close(&fx);
 }
 
@@ -717,7 +848,7 @@ static void assert_total(shelf_xdb *db, shelf_plan *plan, uint64_t want)
     shelf_err err = {0};
     for (size_t k = 0; k < 2; k++) {
         params.k = k;
-        if (shelf_xdb_search(db, plan, &params, &hit, &count, &total, &err) != SHELF_OK)
+        if (shelf_xapian_search_plan(db, plan, &params, &hit, &count, &total, &err) != SHELF_OK)
             fail_msg("search: %s", err.msg);
         assert_int_equal(total, want);
         assert_int_equal(count, want ? k : 0);
@@ -800,18 +931,18 @@ static void test_search_bad_plans(void **state)
     shelf_plan *nested = p_bool(1, p_words(SHELF_P_PHRASE, SHELF_FIELD_BODY, ""));
     shelf_plan *plans[] = {bad_field, empty_key, two_keys, bad_near, nested};
     for (size_t i = 0; i < sizeof plans / sizeof plans[0]; i++) {
-        assert_int_equal(shelf_xdb_search(fx.db, plans[i], &params, hits, &count, &total, &err),
+        assert_int_equal(shelf_xapian_search_plan(fx.db, plans[i], &params, hits, &count, &total, &err),
                          SHELF_EINVAL);
         p_free(plans[i]);
     }
     assert_non_null(strstr(err.msg, fx.path));
-    assert_int_equal(shelf_xdb_search(fx.db, NULL, &params, hits, &count, &total, &err),
+    assert_int_equal(shelf_xapian_search_plan(fx.db, NULL, &params, hits, &count, &total, &err),
                      SHELF_EINVAL);
     shelf_plan *ok = p_term("quick");
-    int rc = shelf_xdb_search(fx.db, ok, &params, NULL, &count, &total, &err);
+    int rc = shelf_xapian_search_plan(fx.db, ok, &params, NULL, &count, &total, &err);
     assert_int_equal(rc, SHELF_EINVAL);
     params.k = 0;
-    assert_int_equal(shelf_xdb_search(fx.db, ok, &params, NULL, &count, &total, &err), SHELF_OK);
+    assert_int_equal(shelf_xapian_search_plan(fx.db, ok, &params, NULL, &count, &total, &err), SHELF_OK);
     assert_int_equal(count, 0);
     assert_int_equal(total, 5);
     p_free(ok);
@@ -938,6 +1069,7 @@ int main(void)
         cmocka_unit_test(test_replace_and_delete),
         cmocka_unit_test(test_transactions),
         cmocka_unit_test(test_close_in_transaction),
+        cmocka_unit_test(test_query_api),
         cmocka_unit_test(test_search_term),
         cmocka_unit_test(test_search_k1_zero),
         cmocka_unit_test(test_search_slices),

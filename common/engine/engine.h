@@ -21,6 +21,8 @@
 
 #include "backend/native/index.h"
 #include "backend/native/iter.h"
+#include "backend/docview.h" /* shelf_docview: a document's metadata */
+#include "backend/xapian/xapian_terms.h" /* SHELF_XAPIAN_SUBDIR */
 #include "query/plan.h"
 #include "query/search.h"
 #include "util/buf.h"
@@ -29,22 +31,6 @@
 typedef struct shelf_engine shelf_engine;
 
 typedef enum shelf_backend { SHELF_BACKEND_NATIVE, SHELF_BACKEND_XAPIAN } shelf_backend;
-
-#define SHELF_XAPIAN_SUBDIR "xapian"
-
-/* A document's metadata.  Strings are not NUL-terminated and stay valid
- * until the next call on the same engine. */
-typedef struct shelf_docview {
-    const char *path;
-    size_t path_len;
-    const char *title;
-    size_t title_len;
-    uint32_t length, title_length;
-    uint64_t size;
-    int64_t mtime_ns;
-    uint64_t hash;
-    uint32_t flags;
-} shelf_docview;
 
 /* Which backend holds an index folder: SHELF_OK and *backend, or
  * SHELF_ENOTFOUND ("no index here"). */

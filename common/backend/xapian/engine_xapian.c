@@ -1,18 +1,18 @@
 /*
  * engine_xapian.c - the engine operations over a Xapian database written by
- * `indexer --backend xapian` (xapian_c.h for the term layout, xapdoc.h for
- * the document data).
+ * `indexer --backend xapian` (xapian_terms.h for the term layout,
+ * xapian_query.h for searching, xapdoc.h for the document data).
  */
 #include "engine/engine_impl.h"
 #include "backend/xapian/xapdoc.h"
 #include "backend/xapian/xapian_c.h"
+#include "backend/xapian/xapian_query.h"
+#include "backend/xapian/xapian_terms.h"
 
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define LANGUAGE_KEY "shelf.language"
 
 int shelf_xapian_engine_open(shelf_engine *e, shelf_err *err)
 {
@@ -20,7 +20,7 @@ int shelf_xapian_engine_open(shelf_engine *e, shelf_err *err)
     snprintf(path, sizeof path, "%s/%s", e->dir, SHELF_XAPIAN_SUBDIR);
     int rc = shelf_xdb_open(&e->xdb, path, err);
     if (rc == SHELF_OK)
-        rc = shelf_xdb_get_metadata(e->xdb, LANGUAGE_KEY, e->language, sizeof e->language, err);
+        rc = shelf_xdb_get_metadata(e->xdb, SHELF_XAPIAN_LANGUAGE_KEY, e->language, sizeof e->language, err);
     if (rc == SHELF_OK && e->language[0] == '\0')
         rc = shelf_errf(err, SHELF_ECORRUPT, "%s: no analysis language recorded", path);
     return rc;
@@ -31,20 +31,10 @@ static uint64_t xapian_doc_count(const shelf_engine *e)
     return shelf_xdb_doc_count(e->xdb);
 }
 
-/* Xapian term for a key: the term itself (body) or "S" + term (title). */
-static size_t xapian_term(const uint8_t *key, size_t len, char out[SHELF_MAX_KEY_BYTES + 1])
-{
-    size_t n = 0;
-    if (key[0] == SHELF_FIELD_TITLE_ID)
-        out[n++] = SHELF_XAPIAN_TITLE_PREFIX[0];
-    memcpy(out + n, key + 1, len - 1);
-    return n + len - 1;
-}
-
 static int xapian_df(const shelf_engine *e, const uint8_t *key, size_t len, uint64_t *df, shelf_err *err)
 {
-    char term[SHELF_MAX_KEY_BYTES + 1];
-    return shelf_xdb_termfreq(e->xdb, term, xapian_term(key, len, term), df, err);
+    char term[SHELF_MAX_KEY_BYTES];
+    return shelf_xdb_termfreq(e->xdb, term, shelf_xapian_key_term(key, len, term), df, err);
 }
 
 typedef struct term_relay {
@@ -57,20 +47,17 @@ static int relay_term(void *ctx, const char *term, size_t len, uint64_t df)
 {
     term_relay *r = ctx;
     uint8_t key[SHELF_MAX_KEY_BYTES];
-    size_t skip = r->field == SHELF_FIELD_TITLE_ID ? 1 : 0;
-    if (len <= skip || len - skip + 1 > sizeof key)
-        return 0;
-    key[0] = r->field;
-    memcpy(key + 1, term + skip, len - skip);
-    return r->fn(r->ctx, key, len - skip + 1);
+    size_t key_len = shelf_xapian_term_key(r->field, term, len, key, sizeof key);
+    return key_len ? r->fn(r->ctx, key, key_len) : 0;
 }
 
 static int xapian_terms(const shelf_engine *e, const uint8_t *prefix, size_t len,
                         int (*fn)(void *ctx, const uint8_t *key, size_t len), void *ctx, shelf_err *err)
 {
-    char term[SHELF_MAX_KEY_BYTES + 1];
+    char term[SHELF_MAX_KEY_BYTES];
     term_relay relay = {fn, ctx, prefix[0]};
-    return shelf_xdb_terms(e->xdb, term, xapian_term(prefix, len, term), relay_term, &relay, err);
+    return shelf_xdb_terms(e->xdb, term, shelf_xapian_key_term(prefix, len, term), relay_term, &relay,
+                           err);
 }
 
 static int xapian_search(const shelf_engine *e, const shelf_plan *plan, const shelf_search_opts *o,
@@ -88,7 +75,7 @@ static int xapian_search(const shelf_engine *e, const shelf_plan *plan, const sh
     shelf_xsearch params = {.k1 = o->k1, .b = o->b, .offset = 0, .k = o->k,
                             .deadline_ns = o->deadline_ns};
     size_t count = 0;
-    int rc = shelf_xdb_search(e->xdb, plan, &params, xh, &count, &out->total, err);
+    int rc = shelf_xapian_search_plan(e->xdb, plan, &params, xh, &count, &out->total, err);
     for (size_t i = 0; rc == SHELF_OK && i < count; i++)
         out->hits[i] = (shelf_hit){xh[i].docid, 0, xh[i].docid, xh[i].score};
     out->count = rc == SHELF_OK ? count : 0;
@@ -132,8 +119,9 @@ static int xapian_text(shelf_engine *e, const shelf_hit *hit, shelf_buf *text, s
 static int xapian_positions(shelf_engine *e, const shelf_hit *hit, const uint8_t *key, size_t len,
                             shelf_buf *out, shelf_err *err)
 {
-    char term[SHELF_MAX_KEY_BYTES + 1];
-    return shelf_xdb_positions(e->xdb, hit->local, term, xapian_term(key, len, term), out, err);
+    char term[SHELF_MAX_KEY_BYTES];
+    return shelf_xdb_positions(e->xdb, hit->local, term, shelf_xapian_key_term(key, len, term), out,
+                               err);
 }
 
 typedef struct doc_walk {
@@ -149,7 +137,11 @@ static int visit_id(void *ctx, const char *term, size_t len, uint64_t df)
     doc_walk *w = ctx;
     uint32_t docid;
     shelf_docview view;
-    w->status = shelf_xdb_find(w->e->xdb, term + 1, len - 1, &docid, w->err); /* past "Q" */
+    size_t path_len;
+    const char *path = shelf_xapian_id_path(term, len, &path_len);
+    if (!path)
+        return 0;
+    w->status = shelf_xdb_find(w->e->xdb, path, path_len, &docid, w->err);
     if (w->status == SHELF_OK)
         w->status = xapian_blob(w->e, docid, &view, NULL, NULL, NULL, w->err);
     return w->status != SHELF_OK || w->fn(w->ctx, &view);
@@ -159,7 +151,7 @@ static int xapian_each_doc(shelf_engine *e, int (*fn)(void *ctx, const shelf_doc
                            shelf_err *err)
 {
     doc_walk w = {e, fn, ctx, err, SHELF_OK};
-    int rc = shelf_xdb_terms(e->xdb, SHELF_XAPIAN_ID_PREFIX, 1, visit_id, &w, err);
+    int rc = shelf_xdb_terms(e->xdb, SHELF_XAPIAN_ID_PREFIX, SHELF_XAPIAN_ID_PREFIX_LEN, visit_id, &w, err);
     return rc != SHELF_OK ? rc : w.status;
 }
 

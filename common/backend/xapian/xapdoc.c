@@ -2,6 +2,7 @@
 #include "backend/xapian/xapdoc.h"
 #include "util/varint.h"
 #include "util/bytes.h"
+#include "util/error.h"
 
 #include <string.h>
 

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "engine/engine.h"
+#include "backend/docview.h"
 #include "extract/layout.h"
 #include "util/buf.h"
 

@@ -13,16 +13,17 @@
 // DatabaseModifiedError (a writer committed twice under it) reopens the
 // database and retries the operation once.
 //
-// Searching translates the plan tree (query/plan.h) to a Xapian::Query as
-// described in the header, runs it with BM25Weight, ranks by relevance with
-// ties in ascending docid order, and asks Xapian to examine every document
-// (check_at_least = doc count) so the match count it reports is exact.
+// A query handle holds one Xapian::Query; combining copies Query objects,
+// which share their trees.  Searching runs a query with BM25Weight, ranks by
+// relevance with ties in ascending docid order, and asks Xapian to examine
+// every document (check_at_least = doc count) so the match count it reports
+// is exact.
 
 // The project's C headers have no extern "C" guards of their own: declare
 // them with C linkage before xapian_c.h includes them (include guards make
 // its own inclusions no-ops).
 extern "C" {
-#include "query/plan.h"
+#include "backend/xapian/xapian_terms.h"
 #include "util/buf.h"
 #include "util/deadline.h"
 #include "util/error.h"
@@ -53,9 +54,13 @@ struct shelf_xdoc {
     Xapian::Document doc;
 };
 
+struct shelf_xq {
+    Xapian::Query query;
+};
+
 namespace {
 
-// A malformed argument found on our side (a bad plan node...): EINVAL.
+// A malformed argument found on our side (a NULL operand...): EINVAL.
 struct bad_argument : std::invalid_argument {
     using std::invalid_argument::invalid_argument;
 };
@@ -81,6 +86,7 @@ class deadline_decider : public Xapian::MatchDecider {
 };
 
 const char *const DOC_CONTEXT = "xapian document";
+const char *const QUERY_CONTEXT = "xapian query";
 
 // Our status code for the Xapian exception being handled (Xapian::Error is
 // not polymorphic, so its class is found by rethrowing), most specific first.
@@ -241,139 +247,54 @@ std::string id_term(const char *id, size_t len)
     return SHELF_XAPIAN_ID_PREFIX + term_string(id, len);
 }
 
-// ---- plan -> Xapian::Query ----
+// ---- query handles ----
 
-bool title_field(const shelf_plan *p)
+const Xapian::Query &query_of(const shelf_xq *q)
 {
-    if (p->field == SHELF_FIELD_TITLE_ID)
-        return true;
-    if (p->field == SHELF_FIELD_BODY)
-        return false;
-    throw bad_argument("plan node with unknown field " + std::to_string(p->field));
+    if (!q)
+        throw bad_argument("NULL subquery");
+    return q->query;
 }
 
-// The Xapian term of plan key i: the key without its field byte, under the
-// title prefix when title is set.
-std::string key_term(const shelf_plan *p, size_t i, bool title)
+std::vector<Xapian::Query> queries_of(shelf_xq *const *subs, size_t n)
 {
-    const shelf_pkey &k = p->keys[i];
-    if (k.len < 2 || k.len > SHELF_MAX_KEY_BYTES)
-        throw bad_argument("plan key of length " + std::to_string(k.len));
-    std::string t(reinterpret_cast<const char *>(k.key) + 1, k.len - 1);
-    return title ? SHELF_XAPIAN_TITLE_PREFIX + t : t;
+    if (n && !subs)
+        throw bad_argument("no subqueries");
+    std::vector<Xapian::Query> queries;
+    queries.reserve(n);
+    for (size_t i = 0; i < n; i++)
+        queries.push_back(query_of(subs[i]));
+    return queries;
 }
 
-// Title terms have wdf 0, so BM25 gives them no weight -- or NaN (0 / 0) when
-// k1 = 0 or a document has length 0 and b = 1.  Make the "no weight" explicit
-// so Xapian never computes it.
-Xapian::Query weightless(const Xapian::Query &q)
+// *out = a new handle holding the query build() returns.
+template <class F>
+int build_query(shelf_xq **out, shelf_err *err, const char *what, F &&build)
 {
-    return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, 0.0);
+    if (!out)
+        return shelf_errf(err, SHELF_EINVAL, "%s: %s: no output", QUERY_CONTEXT, what);
+    *out = nullptr;
+    return guarded(err, QUERY_CONTEXT, what, [&]() -> int {
+        *out = new shelf_xq{build()};
+        return SHELF_OK;
+    });
 }
 
-Xapian::Query term_query(const shelf_plan *p)
+// op over n subqueries, in order, within window (0: none).
+int nary_query(shelf_xq **out, Xapian::Query::op op, shelf_xq *const *subs, size_t n,
+               Xapian::termcount window, shelf_err *err, const char *what)
 {
-    if (p->nkeys != 1 || !p->keys)
-        throw bad_argument("TERM plan node without exactly one key");
-    Xapian::Query title = weightless(Xapian::Query(key_term(p, 0, true)));
-    if (title_field(p))
-        return title;
-    return Xapian::Query(Xapian::Query::OP_OR, Xapian::Query(key_term(p, 0, false)), title);
+    return build_query(out, err, what, [&]() {
+        std::vector<Xapian::Query> queries = queries_of(subs, n);
+        return Xapian::Query(op, queries.begin(), queries.end(), window);
+    });
 }
 
-// OP_PHRASE / OP_NEAR over the node's keys in the given window.
-Xapian::Query positional_query(const shelf_plan *p, Xapian::Query::op op, Xapian::termcount window)
+int pair_query(shelf_xq **out, Xapian::Query::op op, const shelf_xq *a, const shelf_xq *b,
+               shelf_err *err, const char *what)
 {
-    if (p->nkeys == 0 || !p->keys)
-        throw bad_argument("PHRASE/NEAR plan node without keys");
-    bool title = title_field(p);
-    std::vector<Xapian::Query> words;
-    for (size_t i = 0; i < p->nkeys; i++)
-        words.emplace_back(key_term(p, i, title));
-    Xapian::Query q(op, words.begin(), words.end(), window);
-    return title ? weightless(q) : q;
-}
-
-Xapian::Query near_query(const shelf_plan *p)
-{
-    if (p->distance < 0)
-        throw bad_argument("NEAR plan node with negative distance");
-    return positional_query(p, Xapian::Query::OP_NEAR, (Xapian::termcount)p->distance + 1);
-}
-
-bool contains_nocase(const std::string &hay, size_t from, const std::string &needle)
-{
-    auto lower = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c; };
-    auto eq = [&](char a, char b) { return lower((unsigned char)a) == lower((unsigned char)b); };
-    return std::search(hay.begin() + (std::ptrdiff_t)from, hay.end(), needle.begin(), needle.end(),
-                       eq) != hay.end();
-}
-
-// The unique-id terms whose path contains the fragment, as a filter that
-// adds no weight.
-Xapian::Query path_query(const Xapian::Database &db, const shelf_plan *p)
-{
-    std::string fragment = p->text ? p->text : "";
-    std::vector<Xapian::Query> ids;
-    const std::string prefix = SHELF_XAPIAN_ID_PREFIX;
-    for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t) {
-        std::string term = *t;
-        if (contains_nocase(term, prefix.size(), fragment))
-            ids.emplace_back(term);
-    }
-    return weightless(Xapian::Query(Xapian::Query::OP_OR, ids.begin(), ids.end()));
-}
-
-Xapian::Query plan_query(const Xapian::Database &db, const shelf_plan *p);
-
-Xapian::Query bool_query(const Xapian::Database &db, const shelf_plan *p)
-{
-    if (p->nchildren && !p->children)
-        throw bad_argument("BOOL plan node without children");
-    std::vector<Xapian::Query> musts, shoulds, nots;
-    for (size_t i = 0; i < p->nchildren; i++) {
-        const shelf_plan *c = p->children[i];
-        if (!c)
-            throw bad_argument("NULL plan child");
-        auto &role = c->occur == SHELF_OCCUR_MUST       ? musts
-                     : c->occur == SHELF_OCCUR_MUST_NOT ? nots
-                                                        : shoulds;
-        role.push_back(plan_query(db, c));
-    }
-    Xapian::Query must(Xapian::Query::OP_AND, musts.begin(), musts.end());
-    Xapian::Query should(Xapian::Query::OP_OR, shoulds.begin(), shoulds.end());
-    Xapian::Query q;
-    if (musts.empty() && shoulds.empty())
-        return Xapian::Query::MatchNothing;
-    if (musts.empty())
-        q = should;
-    else if (shoulds.empty())
-        q = must;
-    else
-        q = Xapian::Query(Xapian::Query::OP_AND_MAYBE, must, should);
-    if (nots.empty())
-        return q;
-    Xapian::Query excluded(Xapian::Query::OP_OR, nots.begin(), nots.end());
-    return Xapian::Query(Xapian::Query::OP_AND_NOT, q, excluded);
-}
-
-Xapian::Query plan_query(const Xapian::Database &db, const shelf_plan *p)
-{
-    switch (p->kind) {
-    case SHELF_P_TERM:
-        return term_query(p);
-    case SHELF_P_PHRASE:
-        return positional_query(p, Xapian::Query::OP_PHRASE, (Xapian::termcount)p->nkeys);
-    case SHELF_P_NEAR:
-        return near_query(p);
-    case SHELF_P_BOOL:
-        return bool_query(db, p);
-    case SHELF_P_PATH:
-        return path_query(db, p);
-    case SHELF_P_NONE:
-        return Xapian::Query::MatchNothing;
-    }
-    throw bad_argument("plan node of unknown kind " + std::to_string((int)p->kind));
+    return build_query(out, err, what,
+                       [&]() { return Xapian::Query(op, query_of(a), query_of(b)); });
 }
 
 // Run q: hits [offset, offset + k) into hits, the exact match count into *total.
@@ -432,6 +353,11 @@ int shelf_xdb_open_writable(shelf_xdb **db, const char *path, int create, shelf_
 int shelf_xdb_open(shelf_xdb **db, const char *path, shelf_err *err)
 {
     return open_handle(db, path, false, 0, err);
+}
+
+const char *shelf_xdb_path(const shelf_xdb *db)
+{
+    return db ? db->path.c_str() : "xapian";
 }
 
 void shelf_xdb_close(shelf_xdb *db)
@@ -583,7 +509,7 @@ int shelf_xdb_find(shelf_xdb *db, const char *id, size_t id_len, uint32_t *docid
         Xapian::PostingIterator p = db->db->postlist_begin(unique);
         if (p == db->db->postlist_end(unique))
             return shelf_errf(err, SHELF_ENOTFOUND, "%s: no document with id '%s'",
-                              db->path.c_str(), unique.c_str() + 1);
+                              db->path.c_str(), unique.c_str() + SHELF_XAPIAN_ID_PREFIX_LEN);
         if (docid)
             *docid = *p;
         return SHELF_OK;
@@ -658,16 +584,76 @@ int shelf_xdb_terms(shelf_xdb *db, const char *prefix, size_t len,
     });
 }
 
+// ---- building queries ----
+
+int shelf_xq_term(shelf_xq **out, const char *term, size_t len, shelf_err *err)
+{
+    return build_query(out, err, "term", [&]() { return Xapian::Query(term_string(term, len)); });
+}
+
+int shelf_xq_nothing(shelf_xq **out, shelf_err *err)
+{
+    return build_query(out, err, "nothing", []() { return Xapian::Query::MatchNothing; });
+}
+
+int shelf_xq_and(shelf_xq **out, shelf_xq *const *subs, size_t n, shelf_err *err)
+{
+    return nary_query(out, Xapian::Query::OP_AND, subs, n, 0, err, "and");
+}
+
+int shelf_xq_or(shelf_xq **out, shelf_xq *const *subs, size_t n, shelf_err *err)
+{
+    return nary_query(out, Xapian::Query::OP_OR, subs, n, 0, err, "or");
+}
+
+int shelf_xq_phrase(shelf_xq **out, shelf_xq *const *terms, size_t n, uint32_t window,
+                    shelf_err *err)
+{
+    return nary_query(out, Xapian::Query::OP_PHRASE, terms, n, window, err, "phrase");
+}
+
+int shelf_xq_near(shelf_xq **out, shelf_xq *const *terms, size_t n, uint32_t window,
+                  shelf_err *err)
+{
+    return nary_query(out, Xapian::Query::OP_NEAR, terms, n, window, err, "near");
+}
+
+int shelf_xq_and_maybe(shelf_xq **out, const shelf_xq *a, const shelf_xq *b, shelf_err *err)
+{
+    return pair_query(out, Xapian::Query::OP_AND_MAYBE, a, b, err, "and maybe");
+}
+
+int shelf_xq_and_not(shelf_xq **out, const shelf_xq *a, const shelf_xq *b, shelf_err *err)
+{
+    return pair_query(out, Xapian::Query::OP_AND_NOT, a, b, err, "and not");
+}
+
+int shelf_xq_filter(shelf_xq **out, const shelf_xq *a, const shelf_xq *b, shelf_err *err)
+{
+    return pair_query(out, Xapian::Query::OP_FILTER, a, b, err, "filter");
+}
+
+int shelf_xq_scale(shelf_xq **out, const shelf_xq *q, double factor, shelf_err *err)
+{
+    return build_query(out, err, "scale weight", [&]() {
+        return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, query_of(q), factor);
+    });
+}
+
+void shelf_xq_free(shelf_xq *q)
+{
+    delete q;
+}
+
 // ---- searching ----
 
-int shelf_xdb_search(shelf_xdb *db, const shelf_plan *plan, const shelf_xsearch *params,
-                     shelf_xhit *hits, size_t *count, uint64_t *total, shelf_err *err)
+int shelf_xdb_run(shelf_xdb *db, const shelf_xq *query, const shelf_xsearch *params,
+                  shelf_xhit *hits, size_t *count, uint64_t *total, shelf_err *err)
 {
     return on_db(db, err, "search", [&]() -> int {
-        if (!plan || !params || !count || !total || (params->k && !hits))
-            throw bad_argument("missing plan, parameters or outputs");
-        Xapian::Query q = plan_query(*db->db, plan);
-        return run_query(*db->db, q, params, hits, count, total);
+        if (!query || !params || !count || !total || (params->k && !hits))
+            throw bad_argument("missing query, parameters or outputs");
+        return run_query(*db->db, query->query, params, hits, count, total);
     });
 }
 

@@ -4,16 +4,15 @@
  * handles; every function that can fail returns SHELF_OK or an error code and
  * fills a shelf_err; no C++ exception ever crosses into C.
  *
- * Terms: a body term is stored under its own bytes; a title term under
- * "S" + term; the unique id of a document is the boolean term "Q" + path.
- * Our analyzer's terms never start with an upper-case ASCII letter, so the
- * prefixes cannot collide.  Positions handed to Xapian are ours + 1 (Xapian
- * counts from 1); the functions here take and return ours (from 0).
+ * The wrapper knows nothing of our plans or keys: it stores and finds
+ * documents by id (the boolean term "Q" + path, xapian_terms.h), and builds
+ * and runs Xapian queries from terms (xapian_query.h translates plans).
+ * Positions handed to Xapian are ours + 1 (Xapian counts from 1); the
+ * functions here take and return ours (from 0).
  *
  * Behaviours worth knowing: a path longer than 244 bytes cannot be an id
- * (Xapian limits terms to 245 bytes); title terms carry no weight in search
- * (they are stored with wdf 0); closing a writable handle cancels an open
- * transaction; an empty PATH fragment matches every document.
+ * (Xapian limits terms to 245 bytes); closing a writable handle cancels an
+ * open transaction.
  */
 #ifndef SHELF_XAPIAN_C_H
 #define SHELF_XAPIAN_C_H
@@ -25,15 +24,12 @@
 extern "C" { /* the project's headers are C: give them C linkage from C++ too */
 #endif
 
-#include "query/plan.h"
 #include "util/buf.h"
 #include "util/error.h"
 
-#define SHELF_XAPIAN_TITLE_PREFIX "S"
-#define SHELF_XAPIAN_ID_PREFIX "Q"
-
 typedef struct shelf_xdb shelf_xdb;
 typedef struct shelf_xdoc shelf_xdoc;
+typedef struct shelf_xq shelf_xq;
 
 /* ---- databases ---- */
 
@@ -42,6 +38,8 @@ int shelf_xdb_open_writable(shelf_xdb **db, const char *path, int create, shelf_
 /* Open read-only. */
 int shelf_xdb_open(shelf_xdb **db, const char *path, shelf_err *err);
 void shelf_xdb_close(shelf_xdb *db);
+/* The database's folder, for messages ("xapian" for no handle). */
+const char *shelf_xdb_path(const shelf_xdb *db);
 
 /* Transactions on a writable database: everything between begin and commit
  * becomes visible atomically; cancel drops it. */
@@ -94,6 +92,39 @@ int shelf_xdb_terms(shelf_xdb *db, const char *prefix, size_t len,
                     int (*fn)(void *ctx, const char *term, size_t len, uint64_t df), void *ctx,
                     shelf_err *err);
 
+/* ---- building queries ----
+ *
+ * A shelf_xq is one Xapian::Query.  Every function below makes a new handle
+ * in *out (NULL on failure), which the caller frees with shelf_xq_free;
+ * combining copies its operands' trees (Xapian shares them), so operands stay
+ * the caller's to free.  Each maps to the Xapian operator of the same name,
+ * built with the subqueries in the order given. */
+
+/* One term (wdf-weighted by BM25 in a search). */
+int shelf_xq_term(shelf_xq **out, const char *term, size_t len, shelf_err *err);
+/* A query matching nothing (Xapian's MatchNothing; also what AND / OR of no
+ * subqueries is). */
+int shelf_xq_nothing(shelf_xq **out, shelf_err *err);
+/* OP_AND / OP_OR of n subqueries. */
+int shelf_xq_and(shelf_xq **out, shelf_xq *const *subs, size_t n, shelf_err *err);
+int shelf_xq_or(shelf_xq **out, shelf_xq *const *subs, size_t n, shelf_err *err);
+/* OP_PHRASE: the terms in this order within window positions; OP_NEAR: in
+ * any order within window positions. */
+int shelf_xq_phrase(shelf_xq **out, shelf_xq *const *terms, size_t n, uint32_t window,
+                    shelf_err *err);
+int shelf_xq_near(shelf_xq **out, shelf_xq *const *terms, size_t n, uint32_t window,
+                  shelf_err *err);
+/* OP_AND_MAYBE: matches of a, b adding its weight where it matches too. */
+int shelf_xq_and_maybe(shelf_xq **out, const shelf_xq *a, const shelf_xq *b, shelf_err *err);
+/* OP_AND_NOT: matches of a that b does not match. */
+int shelf_xq_and_not(shelf_xq **out, const shelf_xq *a, const shelf_xq *b, shelf_err *err);
+/* OP_FILTER: matches of a that b matches too, weighted by a alone. */
+int shelf_xq_filter(shelf_xq **out, const shelf_xq *a, const shelf_xq *b, shelf_err *err);
+/* OP_SCALE_WEIGHT: q with every weight multiplied by factor (>= 0; 0 makes
+ * q a weightless filter). */
+int shelf_xq_scale(shelf_xq **out, const shelf_xq *q, double factor, shelf_err *err);
+void shelf_xq_free(shelf_xq *q);
+
 /* ---- searching ---- */
 
 typedef struct shelf_xhit {
@@ -107,24 +138,14 @@ typedef struct shelf_xsearch {
     uint64_t deadline_ns; /* CLOCK_MONOTONIC time to give up by (deadline.h); 0: none */
 } shelf_xsearch;
 
-/* Translate a plan (plan.h) to a Xapian::Query and run it with BM25Weight:
- *   TERM   -> OR of the body term and the title term ("S"+term);
- *             title field: the title term alone;
- *   PHRASE -> OP_PHRASE over the words (window = word count), title field
- *             on "S" terms;
- *   NEAR/n -> OP_NEAR with window n + 1 (our NEAR/n: last - first <= n);
- *   BOOL   -> MUST: OP_AND; SHOULD: OP_OR (OP_AND_MAYBE next to MUST);
- *             MUST_NOT: OP_AND_NOT;
- *   PATH   -> the "Q" ids whose path contains the fragment (ASCII case
- *             ignored), as a weightless filter;
- *   NONE   -> MatchNothing.
- * Writes up to k hits into hits (caller's array of k), best first (ties by
- * docid), sets *count, and *total to the exact number of matches.
+/* Run query with BM25Weight.  Writes up to k hits into hits (caller's array
+ * of k), best first (ties by docid), sets *count, and *total to the exact
+ * number of matches (Xapian is asked to examine every document).
  * With a deadline, a match decider reads the clock every
  * SHELF_TICKS_PER_CHECK documents Xapian considers and stops the match
  * past it: SHELF_ETIMEOUT. */
-int shelf_xdb_search(shelf_xdb *db, const shelf_plan *plan, const shelf_xsearch *params,
-                     shelf_xhit *hits, size_t *count, uint64_t *total, shelf_err *err);
+int shelf_xdb_run(shelf_xdb *db, const shelf_xq *query, const shelf_xsearch *params,
+                  shelf_xhit *hits, size_t *count, uint64_t *total, shelf_err *err);
 
 /* Xapian's own consistency check of the database at path (Database::check);
  * report receives its text output (truncated to report_size), first a line

@@ -7,6 +7,7 @@
 #include "backend/native/pathmap.h"
 #include "util/crashpoint.h"
 #include "backend/xapian/xapian_c.h"
+#include "backend/xapian/xapian_terms.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -14,9 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-#define LANGUAGE_KEY "shelf.language"
-#define XAPIAN_TERM_MAX 245 /* Xapian's limit on a term, the "Q" + path id included */
 
 struct shelf_xapwriter {
     char *dir;
@@ -44,7 +42,7 @@ static int remove_all(shelf_xapwriter *w, shelf_err *err);
 static int choose_language(shelf_xapwriter *w, const shelf_writer_opts *opts, shelf_err *err)
 {
     char existing[SHELF_LANGUAGE_MAX + 1];
-    int rc = shelf_xdb_get_metadata(w->db, LANGUAGE_KEY, existing, sizeof existing, err);
+    int rc = shelf_xdb_get_metadata(w->db, SHELF_XAPIAN_LANGUAGE_KEY, existing, sizeof existing, err);
     if (rc != SHELF_OK)
         return rc;
     const char *wanted = opts->language;
@@ -56,7 +54,7 @@ static int choose_language(shelf_xapwriter *w, const shelf_writer_opts *opts, sh
     w->analyzer = shelf_analyzer_new(language, err);
     if (!w->analyzer)
         return SHELF_EINVAL;
-    return existing[0] ? SHELF_OK : shelf_xdb_set_metadata(w->db, LANGUAGE_KEY, language, err);
+    return existing[0] ? SHELF_OK : shelf_xdb_set_metadata(w->db, SHELF_XAPIAN_LANGUAGE_KEY, language, err);
 }
 
 shelf_xapwriter *shelf_xapwriter_open(const char *dir, const shelf_writer_opts *opts, shelf_err *err)
@@ -123,15 +121,14 @@ bool shelf_xapwriter_same_content(shelf_xapwriter *w, const char *path, uint64_t
 static int add_records(shelf_xdoc *doc, const shelf_buf *records, bool title, shelf_err *err)
 {
     char term[SHELF_MAX_KEY_BYTES + 1];
-    size_t skip = title ? 1 : 0;
-    term[0] = SHELF_XAPIAN_TITLE_PREFIX[0];
+    uint8_t field = title ? SHELF_FIELD_TITLE_ID : SHELF_FIELD_BODY;
     shelf_analyzed_cursor c = {records->data, records->data + records->len};
     const uint8_t *t;
     size_t len;
     uint32_t position;
     while (shelf_analyzed_next(&c, &t, &len, &position)) {
-        memcpy(term + skip, t, len);
-        int rc = shelf_xdoc_add_posting(doc, term, len + skip, position, title ? 0 : 1, err);
+        size_t term_len = shelf_xapian_field_term(field, t, len, term);
+        int rc = shelf_xdoc_add_posting(doc, term, term_len, position, title ? 0 : 1, err);
         if (rc != SHELF_OK)
             return rc;
     }
@@ -161,9 +158,9 @@ int shelf_xapwriter_add_analyzed(shelf_xapwriter *w, const shelf_doc_input *in,
                                  const shelf_analyzed *an, shelf_doc_report *report, shelf_err *err)
 {
     shelf_crashpoint();
-    if (strlen(in->path) + 1 > XAPIAN_TERM_MAX)
+    if (strlen(in->path) + 1 > SHELF_XAPIAN_TERM_MAX)
         return shelf_errf(err, SHELF_EINVAL, "%s: path too long for a Xapian document id (%d bytes)",
-                          in->path, XAPIAN_TERM_MAX - 1);
+                          in->path, SHELF_XAPIAN_TERM_MAX - 1);
     shelf_xdoc *xd = shelf_xdoc_new();
     if (!xd)
         return shelf_errf(err, SHELF_ENOMEM, "out of memory");
@@ -211,10 +208,12 @@ static int collect_id(void *ctx, const char *term, size_t len, uint64_t df)
 {
     id_list *l = ctx;
     char path[PATH_MAX];
-    if (len < 2 || len - 1 >= sizeof path)
+    size_t path_len;
+    const char *id_path = shelf_xapian_id_path(term, len, &path_len);
+    if (!id_path || path_len < 1 || path_len >= sizeof path)
         return 0;
-    memcpy(path, term + 1, len - 1);
-    path[len - 1] = '\0';
+    memcpy(path, id_path, path_len);
+    path[path_len] = '\0';
     bool wanted = l->all;
     for (size_t r = 0; r < l->root_count && !wanted; r++)
         wanted = shelf_path_under(path, l->roots[r]);
@@ -254,7 +253,7 @@ static int delete_listed(shelf_xapwriter *w, id_list *l, uint64_t *count, shelf_
 
 static int delete_under(shelf_xapwriter *w, id_list *l, uint64_t *count, shelf_err *err)
 {
-    int rc = shelf_xdb_terms(w->db, SHELF_XAPIAN_ID_PREFIX, 1, collect_id, l, err);
+    int rc = shelf_xdb_terms(w->db, SHELF_XAPIAN_ID_PREFIX, SHELF_XAPIAN_ID_PREFIX_LEN, collect_id, l, err);
     if (rc != SHELF_OK) {
         l->failed = 1;
         delete_listed(w, l, count, NULL);

@@ -1,0 +1,349 @@
+/*
+ * xapian_query.c - plan -> Xapian query; see xapian_query.h.
+ *
+ * Every builder returns a status and, on SHELF_OK, a query handle in *out
+ * that the caller frees; on failure *out is NULL and nothing is left to free.
+ * Subquery handles are collected in a query_list in plan order and freed
+ * once combined (combining copies them).
+ */
+#include "backend/xapian/xapian_query.h"
+#include "backend/xapian/xapian_terms.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct translation {
+    shelf_xdb *db;
+    shelf_err *err;
+} translation;
+
+/* ---- errors ---- */
+
+static int bad_plan(const translation *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int bad_plan(const translation *t, const char *fmt, ...)
+{
+    char what[SHELF_ERR_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    return shelf_errf(t->err, SHELF_EINVAL, "%s: search: %s", shelf_xdb_path(t->db), what);
+}
+
+static int out_of_memory(const translation *t)
+{
+    return shelf_errf(t->err, SHELF_ENOMEM, "%s: search: out of memory", shelf_xdb_path(t->db));
+}
+
+/* ---- a growable list of query handles ---- */
+
+typedef struct query_list {
+    shelf_xq **items;
+    size_t count, cap;
+} query_list;
+
+/* Appends q (taking it: freed here when the list cannot grow). */
+static int list_push(const translation *t, query_list *l, shelf_xq *q)
+{
+    if (l->count == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        shelf_xq **items = realloc(l->items, cap * sizeof *items);
+        if (!items) {
+            shelf_xq_free(q);
+            return out_of_memory(t);
+        }
+        l->items = items;
+        l->cap = cap;
+    }
+    l->items[l->count++] = q;
+    return SHELF_OK;
+}
+
+static void list_free(query_list *l)
+{
+    for (size_t i = 0; i < l->count; i++)
+        shelf_xq_free(l->items[i]);
+    free(l->items);
+    *l = (query_list){0};
+}
+
+/* ---- leaves ---- */
+
+/* Replaces *q by a weightless copy (see the header on title terms). */
+static int make_weightless(const translation *t, shelf_xq **q)
+{
+    shelf_xq *scaled;
+    int rc = shelf_xq_scale(&scaled, *q, 0.0, t->err);
+    shelf_xq_free(*q);
+    *q = rc == SHELF_OK ? scaled : NULL;
+    return rc;
+}
+
+/* The term query of plan key i in field. */
+static int key_query(const translation *t, const shelf_plan *p, size_t i, uint8_t field,
+                     shelf_xq **out)
+{
+    const shelf_pkey *k = &p->keys[i];
+    *out = NULL;
+    if (k->len < 2 || k->len > SHELF_MAX_KEY_BYTES)
+        return bad_plan(t, "plan key of length %zu", k->len);
+    char term[SHELF_MAX_KEY_BYTES];
+    size_t len = shelf_xapian_field_term(field, k->key + 1, k->len - 1, term);
+    return shelf_xq_term(out, term, len, t->err);
+}
+
+/* Whether the node searches the title alone (else the body, with titles). */
+static int title_field(const translation *t, const shelf_plan *p, bool *title)
+{
+    if (p->field != SHELF_FIELD_TITLE_ID && p->field != SHELF_FIELD_BODY)
+        return bad_plan(t, "plan node with unknown field %d", p->field);
+    *title = p->field == SHELF_FIELD_TITLE_ID;
+    return SHELF_OK;
+}
+
+static int term_query(const translation *t, const shelf_plan *p, shelf_xq **out)
+{
+    *out = NULL;
+    if (p->nkeys != 1 || !p->keys)
+        return bad_plan(t, "TERM plan node without exactly one key");
+    shelf_xq *title_term = NULL, *body_term = NULL;
+    bool title_only = false;
+    int rc = key_query(t, p, 0, SHELF_FIELD_TITLE_ID, &title_term);
+    if (rc == SHELF_OK)
+        rc = make_weightless(t, &title_term);
+    if (rc == SHELF_OK)
+        rc = title_field(t, p, &title_only);
+    if (rc == SHELF_OK && title_only) {
+        *out = title_term;
+        return SHELF_OK;
+    }
+    if (rc == SHELF_OK)
+        rc = key_query(t, p, 0, SHELF_FIELD_BODY, &body_term);
+    if (rc == SHELF_OK) {
+        shelf_xq *both[] = {body_term, title_term};
+        rc = shelf_xq_or(out, both, 2, t->err);
+    }
+    shelf_xq_free(body_term);
+    shelf_xq_free(title_term);
+    return rc;
+}
+
+/* OP_PHRASE (phrase) or OP_NEAR over the node's keys within window. */
+static int positional_query(const translation *t, const shelf_plan *p, bool phrase, uint32_t window,
+                            shelf_xq **out)
+{
+    *out = NULL;
+    if (p->nkeys == 0 || !p->keys)
+        return bad_plan(t, "PHRASE/NEAR plan node without keys");
+    bool title = false;
+    int rc = title_field(t, p, &title);
+    query_list words = {0};
+    for (size_t i = 0; rc == SHELF_OK && i < p->nkeys; i++) {
+        shelf_xq *word;
+        rc = key_query(t, p, i, p->field, &word);
+        if (rc == SHELF_OK)
+            rc = list_push(t, &words, word);
+    }
+    if (rc == SHELF_OK)
+        rc = phrase ? shelf_xq_phrase(out, words.items, words.count, window, t->err)
+                    : shelf_xq_near(out, words.items, words.count, window, t->err);
+    list_free(&words);
+    if (rc == SHELF_OK && title)
+        rc = make_weightless(t, out);
+    return rc;
+}
+
+static int near_query(const translation *t, const shelf_plan *p, shelf_xq **out)
+{
+    *out = NULL;
+    if (p->distance < 0)
+        return bad_plan(t, "NEAR plan node with negative distance");
+    return positional_query(t, p, false, (uint32_t)p->distance + 1, out);
+}
+
+/* ---- PATH ---- */
+
+static unsigned char ascii_lower(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
+}
+
+/* Whether needle occurs in hay, ASCII case ignored (an empty needle does). */
+static bool contains_nocase(const char *hay, size_t hay_len, const char *needle, size_t needle_len)
+{
+    for (size_t start = 0; start + needle_len <= hay_len; start++) {
+        size_t i = 0;
+        while (i < needle_len &&
+               ascii_lower((unsigned char)hay[start + i]) == ascii_lower((unsigned char)needle[i]))
+            i++;
+        if (i == needle_len)
+            return true;
+    }
+    return false;
+}
+
+typedef struct path_walk {
+    const translation *t;
+    const char *fragment;
+    size_t fragment_len;
+    query_list ids;
+    int status;
+} path_walk;
+
+static int visit_id_term(void *ctx, const char *term, size_t len, uint64_t df)
+{
+    (void)df;
+    path_walk *w = ctx;
+    size_t path_len;
+    const char *path = shelf_xapian_id_path(term, len, &path_len);
+    if (!path || !contains_nocase(path, path_len, w->fragment, w->fragment_len))
+        return 0;
+    shelf_xq *id;
+    w->status = shelf_xq_term(&id, term, len, w->t->err);
+    if (w->status == SHELF_OK)
+        w->status = list_push(w->t, &w->ids, id);
+    return w->status != SHELF_OK;
+}
+
+/* The id terms whose path contains the fragment, as a weightless filter. */
+static int path_query(const translation *t, const shelf_plan *p, shelf_xq **out)
+{
+    *out = NULL;
+    path_walk w = {t, p->text ? p->text : "", 0, {0}, SHELF_OK};
+    w.fragment_len = strlen(w.fragment);
+    int rc = shelf_xdb_terms(t->db, SHELF_XAPIAN_ID_PREFIX, SHELF_XAPIAN_ID_PREFIX_LEN,
+                             visit_id_term, &w, t->err);
+    if (rc == SHELF_OK)
+        rc = w.status;
+    if (rc == SHELF_OK)
+        rc = shelf_xq_or(out, w.ids.items, w.ids.count, t->err);
+    list_free(&w.ids);
+    if (rc == SHELF_OK)
+        rc = make_weightless(t, out);
+    return rc;
+}
+
+/* ---- BOOL ---- */
+
+static int plan_query(const translation *t, const shelf_plan *p, shelf_xq **out);
+
+/* The children's queries sorted by role, each in plan order. */
+typedef struct roles {
+    query_list musts, shoulds, nots;
+} roles;
+
+static void roles_free(roles *r)
+{
+    list_free(&r->musts);
+    list_free(&r->shoulds);
+    list_free(&r->nots);
+}
+
+static int collect_roles(const translation *t, const shelf_plan *p, roles *r)
+{
+    if (p->nchildren && !p->children)
+        return bad_plan(t, "BOOL plan node without children");
+    for (size_t i = 0; i < p->nchildren; i++) {
+        const shelf_plan *c = p->children[i];
+        if (!c)
+            return bad_plan(t, "NULL plan child");
+        query_list *role = c->occur == SHELF_OCCUR_MUST       ? &r->musts
+                           : c->occur == SHELF_OCCUR_MUST_NOT ? &r->nots
+                                                              : &r->shoulds;
+        shelf_xq *q;
+        int rc = plan_query(t, c, &q);
+        if (rc == SHELF_OK)
+            rc = list_push(t, role, q);
+        if (rc != SHELF_OK)
+            return rc;
+    }
+    return SHELF_OK;
+}
+
+/* MUST alone, SHOULD alone, or MUST AND_MAYBE SHOULD (r has either). */
+static int positive_query(const translation *t, roles *r, shelf_xq **out)
+{
+    if (r->musts.count == 0)
+        return shelf_xq_or(out, r->shoulds.items, r->shoulds.count, t->err);
+    if (r->shoulds.count == 0)
+        return shelf_xq_and(out, r->musts.items, r->musts.count, t->err);
+    shelf_xq *must, *should = NULL;
+    int rc = shelf_xq_and(&must, r->musts.items, r->musts.count, t->err);
+    if (rc == SHELF_OK)
+        rc = shelf_xq_or(&should, r->shoulds.items, r->shoulds.count, t->err);
+    if (rc == SHELF_OK)
+        rc = shelf_xq_and_maybe(out, must, should, t->err);
+    shelf_xq_free(must);
+    shelf_xq_free(should);
+    return rc;
+}
+
+/* The positive query AND_NOT the OR of the MUST_NOT children. */
+static int exclude(const translation *t, roles *r, shelf_xq **q)
+{
+    shelf_xq *excluded, *kept = *q;
+    *q = NULL;
+    int rc = shelf_xq_or(&excluded, r->nots.items, r->nots.count, t->err);
+    if (rc == SHELF_OK) {
+        rc = shelf_xq_and_not(q, kept, excluded, t->err);
+        shelf_xq_free(excluded);
+    }
+    shelf_xq_free(kept);
+    return rc;
+}
+
+static int bool_query(const translation *t, const shelf_plan *p, shelf_xq **out)
+{
+    *out = NULL;
+    roles r = {{0}, {0}, {0}};
+    int rc = collect_roles(t, p, &r);
+    if (rc == SHELF_OK && r.musts.count == 0 && r.shoulds.count == 0)
+        rc = shelf_xq_nothing(out, t->err);
+    else if (rc == SHELF_OK)
+        rc = positive_query(t, &r, out);
+    if (rc == SHELF_OK && r.nots.count && (r.musts.count || r.shoulds.count))
+        rc = exclude(t, &r, out);
+    roles_free(&r);
+    return rc;
+}
+
+/* ---- the tree ---- */
+
+static int plan_query(const translation *t, const shelf_plan *p, shelf_xq **out)
+{
+    *out = NULL;
+    switch (p->kind) {
+    case SHELF_P_TERM:
+        return term_query(t, p, out);
+    case SHELF_P_PHRASE:
+        return positional_query(t, p, true, (uint32_t)p->nkeys, out);
+    case SHELF_P_NEAR:
+        return near_query(t, p, out);
+    case SHELF_P_BOOL:
+        return bool_query(t, p, out);
+    case SHELF_P_PATH:
+        return path_query(t, p, out);
+    case SHELF_P_NONE:
+        return shelf_xq_nothing(out, t->err);
+    }
+    return bad_plan(t, "plan node of unknown kind %d", (int)p->kind);
+}
+
+int shelf_xapian_search_plan(shelf_xdb *db, const shelf_plan *plan, const shelf_xsearch *params,
+                             shelf_xhit *hits, size_t *count, uint64_t *total, shelf_err *err)
+{
+    translation t = {db, err};
+    if (!db || !plan)
+        return bad_plan(&t, "missing database or plan");
+    shelf_xq *query;
+    int rc = plan_query(&t, plan, &query);
+    if (rc != SHELF_OK)
+        return rc;
+    rc = shelf_xdb_run(db, query, params, hits, count, total, err);
+    shelf_xq_free(query);
+    return rc;
+}

@@ -9,6 +9,7 @@
  * 3 a query ran past its --timeout.
  */
 #include "analysis/analyzer.h"
+#include "backend/native/index.h" /* SHELF_OPEN_VERIFY flags */
 #include "engine/engine.h"
 #include "print.h"
 #include "query/parse.h"

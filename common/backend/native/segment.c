@@ -5,6 +5,7 @@
 #include "backend/native/segment.h"
 #include "backend/native/mapped.h"
 #include "backend/native/segwriter.h"
+#include "query/bm25.h"
 #include "util/varint.h"
 #include "util/bytes.h"
 
@@ -496,8 +497,7 @@ uint32_t shelf_postings_tf_checked(const shelf_postings *p, shelf_err *err)
 
 static double norm_tf(uint32_t tf, uint32_t len, double b, double avg)
 {
-    double k = avg > 0 ? 1.0 - b + b * (double)len / avg : 1.0;
-    return (double)tf / k;
+    return (double)tf / shelf_bm25_length_norm(b, len, avg);
 }
 
 double shelf_postings_max_tfn(const shelf_postings *p, double b, double avg)

@@ -20,6 +20,13 @@
 #define SHELF_MAGIC_STORE "SHLFSTOR"
 #define SHELF_MAGIC_DELS "SHLFDELS"
 
+/* A segment's five files, by extension ("<dir>/seg_NNNNNN.<ext>", segpath.h). */
+#define SHELF_EXT_DICT "dict"
+#define SHELF_EXT_POST "post"
+#define SHELF_EXT_POS "pos"
+#define SHELF_EXT_DOCS "docs"
+#define SHELF_EXT_STORE "store"
+
 #define SHELF_HEADER_BYTES 16
 #define SHELF_FOOTER_BYTES 16
 #define SHELF_END_MAGIC 0x444E4553u /* "SEND" read as little-endian u32 */

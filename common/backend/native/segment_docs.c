@@ -31,12 +31,12 @@ int shelf_segment_load_docs(shelf_segment *s, shelf_err *err)
 
 uint32_t shelf_segment_doc_length(const shelf_segment *s, uint32_t doc)
 {
-    return doc < s->doc_count ? shelf_load_u32le(shelf_segment_record(s, doc)) : 0;
+    return doc < s->doc_count ? shelf_segment_field_length(s, doc, SHELF_FIELD_BODY) : 0;
 }
 
 uint32_t shelf_segment_title_length(const shelf_segment *s, uint32_t doc)
 {
-    return doc < s->doc_count ? shelf_load_u32le(shelf_segment_record(s, doc) + 4) : 0;
+    return doc < s->doc_count ? shelf_segment_field_length(s, doc, SHELF_FIELD_TITLE_ID) : 0;
 }
 
 static int heap_string(const shelf_segment *s, const uint8_t **p, const char **str, size_t *len)

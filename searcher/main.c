@@ -10,6 +10,7 @@
  * 3 a query ran past its --timeout.
  */
 #include "analysis/analyzer.h"
+#include "backend/native/index.h" /* SHELF_OPEN_VERIFY flags */
 #include "engine/engine.h"
 #include "output.h"
 #include "print.h"

@@ -1,6 +1,7 @@
 /* snapshot.c - the refcounted current index and its reload; see snapshot.h. */
 #include "snapshot.h"
 
+#include "backend/native/index.h"
 #include "backend/native/manifest.h"
 #include "xapian_probe.h"
 

@@ -48,6 +48,8 @@
 #include "query/parse.h"
 #include "query/plan.h"
 #include "query/search.h"
+#include "backend/native/index_stats.h"
+#include "backend/native/search.h"
 #include "support.h"
 
 extern char **environ;
@@ -1556,7 +1558,7 @@ static int lib_count(const shelf_index *idx, shelf_analyzer *an, const shelf_qno
                      shelf_err *err)
 {
     int col = 0;
-    shelf_plan *plan = shelf_plan_build(idx, an, q, NULL, 0, err, &col);
+    shelf_plan *plan = shelf_plan_for_index(idx, an, q, NULL, 0, err, &col);
     if (!plan)
         return err->code ? err->code : SHELF_EINVAL;
     shelf_search_opts o;

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "backend/native/index.h"
 #include "engine/engine.h"
 #include "backend/native/indexwriter.h"
 #include "query/parse.h"

@@ -39,8 +39,11 @@
 #include "backend/native/index.h"
 #include "backend/native/indexwriter.h"
 #include "query/parse.h"
+#include "query/bm25.h"
 #include "query/plan.h"
 #include "query/search.h"
+#include "backend/native/index_stats.h"
+#include "backend/native/search.h"
 #include "support.h"
 
 #define EPS 1e-9
@@ -172,7 +175,7 @@ static shelf_plan *plan_query(fixture *fx, const char *q, bool default_and, char
     shelf_qnode *tree = shelf_query_parse(q, &po, err, column);
     if (!tree)
         return NULL;
-    shelf_plan *p = shelf_plan_build(fx->idx, fx->an, tree, notes, notes_size, err, column);
+    shelf_plan *p = shelf_plan_for_index(fx->idx, fx->an, tree, notes, notes_size, err, column);
     shelf_query_free(tree);
     return p;
 }

@@ -44,6 +44,8 @@
 #include "query/parse.h"
 #include "query/plan.h"
 #include "query/search.h"
+#include "backend/native/index_stats.h"
+#include "backend/native/search.h"
 #include "support.h"
 
 #define BUDGET ((size_t)64 << 20)
@@ -348,7 +350,7 @@ static shelf_plan *plan_of(fixture *fx, const char *q)
     if (!tree)
         fail_msg("[%s] parse: %s (column %d)", q, err.msg, column);
     char notes[256];
-    shelf_plan *plan = shelf_plan_build(fx->idx, fx->an, tree, notes, sizeof notes, &err, &column);
+    shelf_plan *plan = shelf_plan_for_index(fx->idx, fx->an, tree, notes, sizeof notes, &err, &column);
     shelf_query_free(tree);
     if (!plan)
         fail_msg("[%s] plan: %s (column %d)", q, err.msg, column);

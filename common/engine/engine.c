@@ -1,9 +1,10 @@
 /*
  * engine.c - the backend-independent index handle (engine.h): dispatch
- * through the backend's operations, and engines borrowed over an open
- * native index.
+ * through the backend's operations, engines borrowed over an open
+ * native index, and the engine as the planner's statistics.
  */
 #include "engine/engine_impl.h"
+#include "backend/native/index.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,36 @@ int shelf_engine_terms(const shelf_engine *e, const uint8_t *prefix, size_t len,
                        shelf_err *err)
 {
     return e->ops->terms(e, prefix, len, fn, ctx, err);
+}
+
+static uint64_t engine_doc_count(const void *source)
+{
+    return shelf_engine_doc_count(source);
+}
+
+static int engine_df(const void *source, const uint8_t *key, size_t len, uint64_t *df, shelf_err *err)
+{
+    return shelf_engine_df(source, key, len, df, err);
+}
+
+static int engine_terms(const void *source, const uint8_t *prefix, size_t len, shelf_key_fn fn,
+                        void *ctx, shelf_err *err)
+{
+    return shelf_engine_terms(source, prefix, len, fn, ctx, err);
+}
+
+void shelf_engine_stats(const shelf_engine *e, shelf_stats *out)
+{
+    *out = (shelf_stats){e, engine_doc_count, engine_df, engine_terms};
+}
+
+shelf_plan *shelf_plan_for_engine(const shelf_engine *engine, shelf_analyzer *analyzer,
+                                  const shelf_qnode *query, char *notes, size_t notes_size,
+                                  shelf_err *err, int *err_column)
+{
+    shelf_stats stats;
+    shelf_engine_stats(engine, &stats);
+    return shelf_plan_build(&stats, analyzer, query, notes, notes_size, err, err_column);
 }
 
 int shelf_engine_search(const shelf_engine *e, const shelf_plan *plan, const shelf_search_opts *o,

@@ -19,16 +19,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "backend/native/index.h"
-#include "backend/native/iter.h"
 #include "backend/docview.h" /* shelf_docview: a document's metadata */
 #include "backend/xapian/xapian_terms.h" /* SHELF_XAPIAN_SUBDIR */
+#include "extract/layout.h"
+#include "query/parse.h"
 #include "query/plan.h"
 #include "query/search.h"
+#include "query/stats.h"
 #include "util/buf.h"
 #include "util/error.h"
 
 typedef struct shelf_engine shelf_engine;
+typedef struct shelf_index shelf_index; /* backend/native/index.h */
 
 typedef enum shelf_backend { SHELF_BACKEND_NATIVE, SHELF_BACKEND_XAPIAN } shelf_backend;
 
@@ -56,6 +58,15 @@ int shelf_engine_df(const shelf_engine *e, const uint8_t *key, size_t len, uint6
 int shelf_engine_terms(const shelf_engine *e, const uint8_t *prefix, size_t len,
                        int (*fn)(void *ctx, const uint8_t *key, size_t len), void *ctx,
                        shelf_err *err);
+
+/* The engine's statistics for the planner (query/stats.h); valid while e is
+ * open. */
+void shelf_engine_stats(const shelf_engine *e, shelf_stats *out);
+/* shelf_plan_build (plan.h) with the engine's statistics: the plan for a
+ * query against this index, whichever backend holds it. */
+shelf_plan *shelf_plan_for_engine(const shelf_engine *engine, shelf_analyzer *analyzer,
+                                  const shelf_qnode *query, char *notes, size_t notes_size,
+                                  shelf_err *err, int *err_column);
 
 int shelf_engine_search(const shelf_engine *e, const shelf_plan *plan, const shelf_search_opts *o,
                         shelf_results *out, shelf_err *err);

@@ -1,5 +1,6 @@
 /* engine_open.c - detecting an index folder's backend and opening it; see engine.h. */
 #include "engine/engine_impl.h"
+#include "backend/native/index.h"
 
 #include <limits.h>
 #include <stdio.h>

@@ -1,5 +1,6 @@
 /* spans.c - a hit's matches as byte ranges of its text; see spans.h. */
 #include "present/spans.h"
+#include "backend/native/format.h" /* SHELF_CHECKPOINT_EVERY */
 #include "query/match.h"
 #include "util/buf.h"
 #include "util/deadline.h"

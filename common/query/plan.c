@@ -1,14 +1,13 @@
 /* plan.c - from a parse tree to an analysed, index-aware plan; see plan.h. */
 #include "query/plan.h"
-#include "engine/engine.h"
+#include "query/bm25.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct planner {
-    const shelf_engine *engine;
+    const shelf_stats *stats;
     shelf_analyzer *analyzer;
     char *notes;
     size_t notes_size;
@@ -17,12 +16,6 @@ typedef struct planner {
     int failed;
     size_t expanded; /* terms taken from prefixes so far, whole query */
 } planner;
-
-double shelf_bm25_idf(uint64_t doc_count, uint64_t df)
-{
-    double n = (double)df, N = (double)doc_count;
-    return log(1.0 + (N - n + 0.5) / (n + 0.5));
-}
 
 static void note(planner *pl, const char *fmt, const char *word, int count)
 {
@@ -76,22 +69,27 @@ static int add_child(shelf_plan *parent, shelf_plan *child)
     return 0;
 }
 
+static int stats_df(planner *pl, const uint8_t *key, size_t len, uint64_t *df)
+{
+    return pl->stats->df(pl->stats->source, key, len, df, pl->err);
+}
+
 /* Fill a key's statistics from the index. */
 static int key_stats(planner *pl, shelf_pkey *k)
 {
     uint64_t df = 0;
     k->key[0] = SHELF_FIELD_BODY;
-    if (shelf_engine_df(pl->engine, k->key, k->len, &df, pl->err) != SHELF_OK)
+    if (stats_df(pl, k->key, k->len, &df) != SHELF_OK)
         return -1;
     if (df == 0) {
         k->key[0] = SHELF_FIELD_TITLE_ID;
-        int rc = shelf_engine_df(pl->engine, k->key, k->len, &df, pl->err);
+        int rc = stats_df(pl, k->key, k->len, &df);
         k->key[0] = SHELF_FIELD_BODY;
         if (rc != SHELF_OK)
             return -1;
     }
     k->df = df;
-    k->idf = shelf_bm25_idf(shelf_engine_doc_count(pl->engine), df);
+    k->idf = shelf_bm25_idf(pl->stats->doc_count(pl->stats->source), df);
     return 0;
 }
 
@@ -240,7 +238,8 @@ static int collect_prefix(planner *pl, const uint8_t *prefix, size_t len, uint8_
     memcpy(probe, prefix, len);
     probe[0] = field;
     prefix_sink sink = {e, 0};
-    if (shelf_engine_terms(pl->engine, probe, len, take_expansion, &sink, pl->err) != SHELF_OK)
+    const shelf_stats *st = pl->stats;
+    if (st->terms(st->source, probe, len, take_expansion, &sink, pl->err) != SHELF_OK)
         return -1;
     return sink.failed ? -1 : 0;
 }
@@ -373,25 +372,11 @@ static shelf_plan *plan_node(planner *pl, const shelf_qnode *q)
     return p;
 }
 
-shelf_plan *shelf_plan_build(const shelf_index *idx, shelf_analyzer *analyzer,
+shelf_plan *shelf_plan_build(const shelf_stats *stats, shelf_analyzer *analyzer,
                              const shelf_qnode *query, char *notes, size_t notes_size,
                              shelf_err *err, int *err_column)
 {
-    shelf_engine *engine = shelf_engine_borrow(idx);
-    if (!engine) {
-        shelf_errf(err, SHELF_ENOMEM, "out of memory planning the query");
-        return NULL;
-    }
-    shelf_plan *p = shelf_plan_for_engine(engine, analyzer, query, notes, notes_size, err, err_column);
-    shelf_engine_close(engine);
-    return p;
-}
-
-shelf_plan *shelf_plan_for_engine(const shelf_engine *engine, shelf_analyzer *analyzer,
-                                  const shelf_qnode *query, char *notes, size_t notes_size,
-                                  shelf_err *err, int *err_column)
-{
-    planner pl = {engine, analyzer, notes, notes_size, err, err_column, 0, 0};
+    planner pl = {stats, analyzer, notes, notes_size, err, err_column, 0, 0};
     if (notes && notes_size)
         notes[0] = '\0';
     if (err_column)

@@ -37,9 +37,10 @@
 #include <stdint.h>
 
 #include "analysis/analyzer.h"
-#include "backend/native/format.h"
-#include "backend/native/index.h"
+#include "query/keys.h"
 #include "query/parse.h"
+#include "query/stats.h"
+#include "util/error.h"
 
 #define SHELF_PREFIX_MAX_TERMS 128
 #define SHELF_QUERY_MAX_EXPANSIONS 1024
@@ -72,23 +73,15 @@ typedef struct shelf_plan {
     size_t nchildren;
 } shelf_plan;
 
-typedef struct shelf_engine shelf_engine;
-
-/* Build a plan against an index of either backend (engine.h).  notes (may be
- * NULL) receives human-readable remarks such as a prefix expansion cap being
- * hit.  On error returns NULL with err set and *err_column (1-based) where
- * the problem is. */
-shelf_plan *shelf_plan_for_engine(const shelf_engine *engine, shelf_analyzer *analyzer,
-                                  const shelf_qnode *query, char *notes, size_t notes_size,
-                                  shelf_err *err, int *err_column);
-
-/* The same against an open native index. */
-shelf_plan *shelf_plan_build(const shelf_index *idx, shelf_analyzer *analyzer,
+/* Build a plan with the statistics of one index (stats.h): the engine's
+ * (engine.h, shelf_plan_for_engine) or the native index's
+ * (backend/native/index_stats.h, shelf_plan_for_index).  notes (may be NULL)
+ * receives human-readable remarks such as a prefix expansion cap being hit.
+ * On error returns NULL with err set and *err_column (1-based) where the
+ * problem is. */
+shelf_plan *shelf_plan_build(const shelf_stats *stats, shelf_analyzer *analyzer,
                              const shelf_qnode *query, char *notes, size_t notes_size,
                              shelf_err *err, int *err_column);
 void shelf_plan_free(shelf_plan *p);
-
-/* BM25 idf: ln(1 + (N - n + 0.5) / (n + 0.5)). */
-double shelf_bm25_idf(uint64_t doc_count, uint64_t df);
 
 #endif

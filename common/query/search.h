@@ -1,22 +1,14 @@
 /*
- * search.h - runs a plan over every segment of an open index and keeps the
- * exact top k hits with a bounded heap, plus the exact number of matches.
+ * search.h - what a search asks for and what it gives back, whichever
+ * backend runs it: the options (BM25 parameters, how many hits, exactness,
+ * deadline), the hits and results, and the per-term score breakdown that
+ * --explain prints.  The native evaluation is backend/native/search.h; the
+ * engine (engine.h) runs a plan on either backend.
  *
- * Order: higher score first; equal scores by lower global document number,
- * so the output is deterministic.
- *
- * A ranked OR of plain terms (the common query) is evaluated with MaxScore
- * dynamic pruning (maxscore.h): same hits, same scores, same order as
- * exhaustive evaluation, but documents that cannot enter the top k are not
- * scored, so total is then a lower bound (total_exact false) unless
- * exact_total is asked for.  Every other query is evaluated exhaustively.  BM25 statistics (N, average lengths, df)
- * are those of the whole index's live documents; deleted documents never
- * match.
- *
- * With a deadline in the options, the iterators count the postings they
- * move over and read the clock every SHELF_TICKS_PER_CHECK of them
- * (deadline.h); past the deadline the search stops with SHELF_ETIMEOUT and
- * no results.
+ * Order of results: higher score first; equal scores by lower global
+ * document number, so the output is deterministic.  total counts every
+ * matching live document when total_exact, else it is a lower bound (a
+ * backend skipped documents that could not enter the top k).
  */
 #ifndef SHELF_QUERY_SEARCH_H
 #define SHELF_QUERY_SEARCH_H
@@ -24,10 +16,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include "backend/native/index.h"
-#include "backend/native/iter.h"
-#include "query/plan.h"
 
 #define SHELF_DEFAULT_K1 1.2
 #define SHELF_DEFAULT_B 0.75
@@ -54,14 +42,28 @@ typedef struct shelf_results {
     size_t count;
 } shelf_results;
 
-void shelf_search_opts_default(shelf_search_opts *o);
+/* One scored part of a hit: a term, a title term, a phrase or a NEAR group. */
+typedef struct shelf_explain_term {
+    char text[96];       /* the word or phrase as typed */
+    const char *kind;    /* "term", "title", "phrase", "near" */
+    uint32_t tf_body, tf_title;
+    uint64_t df;
+    double idf;
+    double norm_body, norm_title; /* K(dl, avg) of each field */
+    double score;
+} shelf_explain_term;
 
-int shelf_search(const shelf_index *idx, const shelf_plan *plan, const shelf_search_opts *o,
-                 shelf_results *out, shelf_err *err);
+/* The score breakdown of one hit: its parts in plan order. */
+typedef struct shelf_explain {
+    shelf_explain_term *terms;
+    size_t count, cap;
+} shelf_explain;
+
+void shelf_search_opts_default(shelf_search_opts *o);
 void shelf_results_free(shelf_results *r);
 
-/* Score breakdown of one hit (for --explain). */
-int shelf_search_explain(const shelf_index *idx, const shelf_plan *plan, const shelf_search_opts *o,
-                         const shelf_hit *hit, shelf_explain *ex, shelf_err *err);
+/* A new zeroed part at the end of ex; NULL on ENOMEM. */
+shelf_explain_term *shelf_explain_add(shelf_explain *ex);
+void shelf_explain_free(shelf_explain *ex);
 
 #endif

@@ -1,5 +1,6 @@
 /* topk.c - bounded min-heap of hits; see topk.h. */
 #include "query/topk.h"
+#include "util/error.h"
 
 #include <stdlib.h>
 

@@ -29,6 +29,8 @@
 #include "query/parse.h"
 #include "query/plan.h"
 #include "query/search.h"
+#include "backend/native/index_stats.h"
+#include "backend/native/search.h"
 
 #define TARGET "query"
 #define HITS 5
@@ -190,7 +192,7 @@ static void plan_and_search(const shelf_qnode *tree)
     char notes[NOTES_BYTES];
     shelf_err err = {0};
     int column = 0;
-    shelf_plan *plan = shelf_plan_build(index_, analyzer, tree, notes, sizeof notes, &err, &column);
+    shelf_plan *plan = shelf_plan_for_index(index_, analyzer, tree, notes, sizeof notes, &err, &column);
     if (!plan) {
         fuzz_require(err.code != SHELF_OK && err.msg[0] && column >= 1, TARGET,
                      "plan refused without a message or column");

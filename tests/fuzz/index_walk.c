@@ -11,6 +11,8 @@
 #include "query/parse.h"
 #include "query/plan.h"
 #include "query/search.h"
+#include "backend/native/index_stats.h"
+#include "backend/native/search.h"
 #include "util/buf.h"
 
 #define MAX_POSITIONS (1u << 16)
@@ -224,7 +226,7 @@ static void walk_search(walker *w)
     shelf_qnode *tree = shelf_query_parse(QUERY, &po, NULL, &column);
     fuzz_require(tree != NULL, w->target, "the walk's query does not parse");
     char notes[NOTES_BYTES];
-    shelf_plan *plan = shelf_plan_build(w->idx, english_analyzer(w->target), tree, notes,
+    shelf_plan *plan = shelf_plan_for_index(w->idx, english_analyzer(w->target), tree, notes,
                                         sizeof notes, NULL, &column);
     shelf_search_opts o;
     shelf_search_opts_default(&o);

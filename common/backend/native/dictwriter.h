@@ -13,14 +13,8 @@
 
 #include "backend/native/filewriter.h"
 #include "backend/native/format.h"
+#include "backend/native/termstats.h"
 #include "util/error.h"
-
-typedef struct shelf_term_stats {
-    uint8_t field; /* the key's field byte (set by readers; writers ignore it) */
-    uint64_t df, cf;
-    uint64_t post_offset, post_len;
-    uint64_t pos_offset, pos_len;
-} shelf_term_stats;
 
 typedef struct shelf_dictwriter {
     shelf_fwriter file;

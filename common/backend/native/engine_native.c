@@ -1,5 +1,7 @@
 /* engine_native.c - the engine operations over a native index (index.h). */
 #include "engine/engine_impl.h"
+#include "backend/native/index.h"
+#include "backend/native/search.h"
 
 #include <string.h>
 
@@ -16,23 +18,7 @@ static int native_df(const shelf_engine *e, const uint8_t *key, size_t len, uint
 static int native_terms(const shelf_engine *e, const uint8_t *prefix, size_t len,
                         int (*fn)(void *ctx, const uint8_t *key, size_t len), void *ctx, shelf_err *err)
 {
-    const shelf_index *idx = e->idx;
-    for (size_t s = 0; s < shelf_index_segment_count(idx); s++) {
-        shelf_dict_iter it;
-        int rc = shelf_dict_seek(&it, shelf_index_segment(idx, s), prefix, len, err);
-        if (rc != SHELF_OK)
-            return rc;
-        int got;
-        while ((got = shelf_dict_next(&it, err)) == 1) {
-            if (it.key_len < len || memcmp(it.key, prefix, len) != 0)
-                break;
-            if (fn(ctx, it.key, it.key_len))
-                return SHELF_OK;
-        }
-        if (got < 0)
-            return got;
-    }
-    return SHELF_OK;
+    return shelf_index_terms(e->idx, prefix, len, fn, ctx, err);
 }
 
 static int native_search(const shelf_engine *e, const shelf_plan *plan, const shelf_search_opts *o,

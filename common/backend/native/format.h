@@ -8,6 +8,8 @@
 
 #include <stdint.h>
 
+#include "query/keys.h" /* the key layout: field bytes, SHELF_MAX_KEY_BYTES */
+
 #define SHELF_FORMAT_VERSION 3u
 
 #define SHELF_MAGIC_MANIFEST "SHLFMANI"
@@ -18,12 +20,16 @@
 #define SHELF_MAGIC_STORE "SHLFSTOR"
 #define SHELF_MAGIC_DELS "SHLFDELS"
 
+/* A segment's five files, by extension ("<dir>/seg_NNNNNN.<ext>", segpath.h). */
+#define SHELF_EXT_DICT "dict"
+#define SHELF_EXT_POST "post"
+#define SHELF_EXT_POS "pos"
+#define SHELF_EXT_DOCS "docs"
+#define SHELF_EXT_STORE "store"
+
 #define SHELF_HEADER_BYTES 16
 #define SHELF_FOOTER_BYTES 16
 #define SHELF_END_MAGIC 0x444E4553u /* "SEND" read as little-endian u32 */
-
-#define SHELF_FIELD_BODY 1
-#define SHELF_FIELD_TITLE_ID 2
 
 #define SHELF_DICT_BLOCK_ENTRIES 32
 #define SHELF_DICT_TRAILER_BYTES 32
@@ -42,7 +48,5 @@
 #define SHELF_DOC_FORMAT_SHIFT 4
 #define SHELF_DOC_ENCODING_SHIFT 8
 #define SHELF_DOC_FIELD_MASK 0xFu
-
-#define SHELF_MAX_KEY_BYTES 65 /* field byte + up to 64 term bytes */
 
 #endif

@@ -196,6 +196,28 @@ int shelf_index_df(const shelf_index *idx, const uint8_t *key, size_t key_len, u
     return SHELF_OK;
 }
 
+int shelf_index_terms(const shelf_index *idx, const uint8_t *prefix, size_t len,
+                      int (*fn)(void *ctx, const uint8_t *key, size_t len), void *ctx,
+                      shelf_err *err)
+{
+    for (size_t s = 0; s < shelf_index_segment_count(idx); s++) {
+        shelf_dict_iter it;
+        int rc = shelf_dict_seek(&it, shelf_index_segment(idx, s), prefix, len, err);
+        if (rc != SHELF_OK)
+            return rc;
+        int got;
+        while ((got = shelf_dict_next(&it, err)) == 1) {
+            if (it.key_len < len || memcmp(it.key, prefix, len) != 0)
+                break;
+            if (fn(ctx, it.key, it.key_len))
+                return SHELF_OK;
+        }
+        if (got < 0)
+            return got;
+    }
+    return SHELF_OK;
+}
+
 /* ---- the full check ---- */
 
 static int check_postings(const shelf_segment *s, const shelf_dict_iter *it, uint32_t **positions,

@@ -59,6 +59,12 @@ uint64_t shelf_index_total_title_tokens(const shelf_index *idx);
 /* Live documents containing the key in any segment (0 when none). */
 int shelf_index_df(const shelf_index *idx, const uint8_t *key, size_t key_len, uint64_t *df,
                    shelf_err *err);
+/* Every key starting with prefix (field byte + term prefix), in byte order
+ * per segment, segment after segment (so a key held by several segments
+ * comes once per segment); fn returns nonzero to stop. */
+int shelf_index_terms(const shelf_index *idx, const uint8_t *prefix, size_t len,
+                      int (*fn)(void *ctx, const uint8_t *key, size_t len), void *ctx,
+                      shelf_err *err);
 
 /* What --check reports. */
 typedef struct shelf_check_report {

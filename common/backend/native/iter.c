@@ -27,40 +27,11 @@ void shelf_iter_free(shelf_iter *it)
         it->ops->free(it);
 }
 
-double shelf_length_norm(const shelf_scorer *sc, uint32_t dl, double avg)
-{
-    if (avg <= 0)
-        return 1.0;
-    return 1.0 - sc->b + sc->b * (double)dl / avg;
-}
-
 double shelf_bm25_saturate(const shelf_scorer *sc, double idf, double tfn)
 {
     if (tfn <= 0)
         return 0;
     return idf * tfn * (sc->k1 + 1.0) / (sc->k1 + tfn);
-}
-
-shelf_explain_term *shelf_explain_add(shelf_explain *ex)
-{
-    if (ex->count == ex->cap) {
-        size_t cap = ex->cap ? ex->cap * 2 : 8;
-        shelf_explain_term *t = realloc(ex->terms, cap * sizeof *t);
-        if (!t)
-            return NULL;
-        ex->terms = t;
-        ex->cap = cap;
-    }
-    shelf_explain_term *t = &ex->terms[ex->count++];
-    *t = (shelf_explain_term){0};
-    return t;
-}
-
-void shelf_explain_free(shelf_explain *ex)
-{
-    free(ex->terms);
-    ex->terms = NULL;
-    ex->count = ex->cap = 0;
 }
 
 void shelf_scorer_fail(shelf_scorer *sc, const shelf_err *err)

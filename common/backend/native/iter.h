@@ -10,7 +10,8 @@
  *     (staying put when doc >= t); both return the new doc;
  *   - score() and explain() describe the current doc and do not move it.
  *
- * Scoring (README, "Ranking"), with K(dl, avg) = 1 - b + b * dl / avg:
+ * Scoring (README, "Ranking"), with K(dl, avg) = 1 - b + b * dl / avg
+ * (query/bm25.h):
  *   TERM:   tfn = tf_body / K(dl_body, avg_body) + w * tf_title / K(dl_title, avg_title)
  *           score = idf * tfn * (k1 + 1) / (k1 + tfn)         (BM25F; w = title weight)
  *           which is exactly idf * tf (k1 + 1) / (tf + k1 K) when w = 0.
@@ -23,14 +24,15 @@
  * shelf_scorer_tick, which fails the scorer with SHELF_ETIMEOUT once the
  * deadline has passed; every term iterator then reports SHELF_DOC_END.
  */
-#ifndef SHELF_QUERY_ITER_H
-#define SHELF_QUERY_ITER_H
+#ifndef SHELF_NATIVE_ITER_H
+#define SHELF_NATIVE_ITER_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "backend/native/segment.h"
 #include "query/plan.h"
+#include "query/search.h"
 #include "util/deadline.h"
 
 typedef struct shelf_scorer {
@@ -41,21 +43,6 @@ typedef struct shelf_scorer {
     int status;
     shelf_err err;
 } shelf_scorer;
-
-typedef struct shelf_explain_term {
-    char text[96];       /* the word or phrase as typed */
-    const char *kind;    /* "term", "title", "phrase", "near" */
-    uint32_t tf_body, tf_title;
-    uint64_t df;
-    double idf;
-    double norm_body, norm_title; /* K(dl, avg) of each field */
-    double score;
-} shelf_explain_term;
-
-typedef struct shelf_explain {
-    shelf_explain_term *terms;
-    size_t count, cap;
-} shelf_explain;
 
 typedef struct shelf_iter shelf_iter;
 
@@ -84,15 +71,10 @@ static inline double shelf_iter_score(shelf_iter *it) { return it->ops->score(it
 static inline void shelf_iter_explain(shelf_iter *it, shelf_explain *ex) { it->ops->explain(it, ex); }
 void shelf_iter_free(shelf_iter *it);
 
-void shelf_explain_free(shelf_explain *ex);
-
 /* ---- shared by the iterator files ---- */
 
-/* K(dl, avg) = 1 - b + b * dl / avg (1 when avg is 0). */
-double shelf_length_norm(const shelf_scorer *sc, uint32_t dl, double avg);
 /* The saturation idf * tfn * (k1 + 1) / (k1 + tfn). */
 double shelf_bm25_saturate(const shelf_scorer *sc, double idf, double tfn);
-shelf_explain_term *shelf_explain_add(shelf_explain *ex);
 void shelf_scorer_fail(shelf_scorer *sc, const shelf_err *err);
 /* Count one step of work against the deadline; true (the scorer failed with
  * SHELF_ETIMEOUT) when it has passed. */

@@ -6,6 +6,7 @@
  * order.  The document's tf is the number of such matches (iter.h).
  */
 #include "backend/native/iter.h"
+#include "query/bm25.h"
 #include "query/match.h"
 
 #include <stdio.h>
@@ -133,9 +134,10 @@ static uint32_t phrase_advance(shelf_iter *it, uint32_t target)
 static double field_norm(const phrase_iter *t)
 {
     const shelf_scorer *sc = t->base.scorer;
+    uint32_t doc = t->base.doc;
     if (t->plan->field == SHELF_FIELD_TITLE_ID)
-        return shelf_length_norm(sc, shelf_segment_title_length(sc->seg, t->base.doc), sc->avg_title);
-    return shelf_length_norm(sc, shelf_segment_doc_length(sc->seg, t->base.doc), sc->avg_body);
+        return shelf_bm25_length_norm(sc->b, shelf_segment_title_length(sc->seg, doc), sc->avg_title);
+    return shelf_bm25_length_norm(sc->b, shelf_segment_doc_length(sc->seg, doc), sc->avg_body);
 }
 
 static double phrase_score(shelf_iter *it)

@@ -5,6 +5,7 @@
  * title postings decide matching and the body ones only add to the score.
  */
 #include "backend/native/iter.h"
+#include "query/bm25.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,8 +98,10 @@ static term_parts compute(term_iter *t)
         p.tf_body = shelf_postings_tf(&t->body);
     if (t->has_title && t->title.doc == doc)
         p.tf_title = shelf_postings_tf(&t->title);
-    p.norm_body = shelf_length_norm(sc, shelf_segment_doc_length(sc->seg, doc), sc->avg_body);
-    p.norm_title = shelf_length_norm(sc, shelf_segment_title_length(sc->seg, doc), sc->avg_title);
+    uint32_t body_len = shelf_segment_doc_length(sc->seg, doc);
+    uint32_t title_len = shelf_segment_title_length(sc->seg, doc);
+    p.norm_body = shelf_bm25_length_norm(sc->b, body_len, sc->avg_body);
+    p.norm_title = shelf_bm25_length_norm(sc->b, title_len, sc->avg_title);
     p.tfn = p.tf_body / p.norm_body;
     if (sc->title_weight > 0 && p.tf_title)
         p.tfn += sc->title_weight * p.tf_title / p.norm_title;

@@ -13,11 +13,13 @@
  * surviving candidate's score is summed in the plan's order, exactly as the
  * exhaustive evaluator sums it, so scores and ties are bit-identical.
  */
-#ifndef SHELF_QUERY_MAXSCORE_H
-#define SHELF_QUERY_MAXSCORE_H
+#ifndef SHELF_NATIVE_MAXSCORE_H
+#define SHELF_NATIVE_MAXSCORE_H
 
 #include <stdbool.h>
 
+#include "backend/native/index.h"
+#include "query/plan.h"
 #include "query/search.h"
 #include "query/topk.h"
 

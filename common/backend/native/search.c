@@ -1,21 +1,12 @@
-/* search.c - exact top-k over all segments; see search.h. */
-#include "query/search.h"
+/* search.c - exact top-k over all segments of a native index; see search.h. */
+#include "backend/native/search.h"
+#include "backend/native/iter.h"
 #include "backend/native/maxscore.h"
 #include "query/topk.h"
 #include "util/deadline.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-void shelf_search_opts_default(shelf_search_opts *o)
-{
-    o->k1 = SHELF_DEFAULT_K1;
-    o->b = SHELF_DEFAULT_B;
-    o->title_weight = SHELF_DEFAULT_TITLE_WEIGHT;
-    o->k = 10;
-    o->exact_total = false;
-    o->deadline_ns = 0;
-}
 
 static void init_scorer(shelf_scorer *sc, const shelf_index *idx, size_t seg, const shelf_search_opts *o)
 {
@@ -74,12 +65,6 @@ int shelf_search(const shelf_index *idx, const shelf_plan *plan, const shelf_sea
         out->hits = shelf_topk_finish(&top, &out->count);
     shelf_topk_free(&top);
     return rc;
-}
-
-void shelf_results_free(shelf_results *r)
-{
-    free(r->hits);
-    memset(r, 0, sizeof *r);
 }
 
 int shelf_search_explain(const shelf_index *idx, const shelf_plan *plan, const shelf_search_opts *o,

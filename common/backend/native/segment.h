@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #include "backend/native/bitpack.h"
-#include "backend/native/dictwriter.h"
+#include "backend/native/termstats.h"
 #include "backend/native/format.h"
 #include "extract/layout.h"
 #include "util/buf.h"

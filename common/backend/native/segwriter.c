@@ -30,11 +30,6 @@ struct shelf_segwriter {
     int finished;
 };
 
-void shelf_segment_path(char *out, size_t out_size, const char *dir, uint32_t number, const char *ext)
-{
-    snprintf(out, out_size, "%s/seg_%06u.%s", dir, number, ext);
-}
-
 shelf_segwriter *shelf_segwriter_open(const char *dir, uint32_t number, shelf_analyzer *analyzer,
                                       size_t memory_budget, bool async_store, shelf_err *err)
 {

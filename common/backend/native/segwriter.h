@@ -18,6 +18,7 @@
 #include "analysis/analyzer.h"
 #include "extract/layout.h"
 #include "backend/native/analyzed.h"
+#include "backend/native/segpath.h" /* shelf_segment_path */
 #include "util/error.h"
 
 typedef struct shelf_segwriter shelf_segwriter;
@@ -65,8 +66,5 @@ int shelf_segwriter_add_analyzed(shelf_segwriter *w, const shelf_doc_input *doc,
 int shelf_segwriter_finish(shelf_segwriter *w, shelf_segment_summary *summary, shelf_err *err);
 int shelf_segwriter_commit(shelf_segwriter *w, shelf_err *err);
 void shelf_segwriter_free(shelf_segwriter *w);
-
-/* Path of a segment file: "<dir>/seg_NNNNNN.<ext>" into out. */
-void shelf_segment_path(char *out, size_t out_size, const char *dir, uint32_t number, const char *ext);
 
 #endif

@@ -1,8 +1,6 @@
 /* xapian_terms.c - the key <-> Xapian term rules; see xapian_terms.h. */
 #include "backend/xapian/xapian_terms.h"
-/* The key layout (field bytes).  TODO(merge): query/keys.h once the query
- * helper's branch provides it. */
-#include "query/plan.h"
+#include "query/keys.h" /* the key layout (field bytes) */
 
 #include <stdbool.h>
 #include <string.h>

@@ -1,0 +1,73 @@
+/*
+ * segment_docs.c - a segment's document table (.docs, FORMAT.md): one
+ * SHELF_DOC_RECORD_BYTES record per document (lengths, size, time, hash,
+ * where its text is stored, flags), then a heap of varint-prefixed path and
+ * title strings; see segment.h.
+ */
+#include "backend/native/segment_impl.h"
+#include "util/varint.h"
+
+#include <stdint.h>
+
+int shelf_segment_load_docs(shelf_segment *s, shelf_err *err)
+{
+    const shelf_mapped *f = &s->files[F_DOCS];
+    const uint8_t *t = f->trailer;
+    uint64_t doc_count = shelf_load_u64le(t);
+    s->total_tokens = shelf_load_u64le(t + 8);
+    s->total_title_tokens = shelf_load_u64le(t + 16);
+    uint64_t heap_offset = shelf_load_u64le(t + 24);
+    s->heap_len = shelf_load_u64le(t + 32);
+    uint64_t body_end = SHELF_HEADER_BYTES + f->body_len;
+    if (doc_count >= UINT32_MAX || doc_count > f->body_len / SHELF_DOC_RECORD_BYTES ||
+        heap_offset != SHELF_HEADER_BYTES + doc_count * SHELF_DOC_RECORD_BYTES ||
+        heap_offset + s->heap_len != body_end)
+        return shelf_segment_corrupt(s, F_DOCS, err, "document table size");
+    s->doc_count = (uint32_t)doc_count;
+    s->records = f->data + SHELF_HEADER_BYTES;
+    s->heap = f->data + heap_offset;
+    return SHELF_OK;
+}
+
+uint32_t shelf_segment_doc_length(const shelf_segment *s, uint32_t doc)
+{
+    return doc < s->doc_count ? shelf_segment_field_length(s, doc, SHELF_FIELD_BODY) : 0;
+}
+
+uint32_t shelf_segment_title_length(const shelf_segment *s, uint32_t doc)
+{
+    return doc < s->doc_count ? shelf_segment_field_length(s, doc, SHELF_FIELD_TITLE_ID) : 0;
+}
+
+static int heap_string(const shelf_segment *s, const uint8_t **p, const char **str, size_t *len)
+{
+    const uint8_t *end = s->heap + s->heap_len;
+    uint64_t n;
+    if (shelf_varint_get(p, end, &n) || n > (uint64_t)(end - *p))
+        return -1;
+    *str = (const char *)*p;
+    *len = (size_t)n;
+    *p += n;
+    return 0;
+}
+
+int shelf_segment_doc(const shelf_segment *s, uint32_t doc, shelf_docmeta *out, shelf_err *err)
+{
+    if (doc >= s->doc_count)
+        return shelf_errf(err, SHELF_ENOTFOUND, "%s: no document %u", s->files[F_DOCS].path, doc);
+    const uint8_t *r = shelf_segment_record(s, doc);
+    out->length = shelf_load_u32le(r);
+    out->title_length = shelf_load_u32le(r + 4);
+    out->size = shelf_load_u64le(r + 8);
+    out->mtime_ns = (int64_t)shelf_load_u64le(r + 16);
+    out->hash = shelf_load_u64le(r + 24);
+    out->flags = shelf_load_u32le(r + 52);
+    uint64_t heap_offset = shelf_load_u64le(r + 32);
+    if (heap_offset >= s->heap_len)
+        return shelf_segment_corrupt(s, F_DOCS, err, "string heap offset");
+    const uint8_t *p = s->heap + heap_offset;
+    if (heap_string(s, &p, &out->path, &out->path_len) ||
+        heap_string(s, &p, &out->title, &out->title_len))
+        return shelf_segment_corrupt(s, F_DOCS, err, "string heap entry");
+    return SHELF_OK;
+}

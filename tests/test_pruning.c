@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "engine/engine.h"
-#include "backend/native/indexwriter.h"
+#include "engine/writer.h"
 #include "query/parse.h"
 #include "query/plan.h"
 #include "support.h"

@@ -4,6 +4,7 @@
  * native index.
  */
 #include "engine/engine_impl.h"
+#include "backend/native/native_backend.h" /* shelf_native_ops, for borrowed engines */
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "backend/backend.h" /* shelf_backend, shelf_docview */
 #include "backend/native/index.h"
 #include "backend/native/iter.h"
 #include "query/plan.h"
@@ -27,24 +28,6 @@
 #include "util/error.h"
 
 typedef struct shelf_engine shelf_engine;
-
-typedef enum shelf_backend { SHELF_BACKEND_NATIVE, SHELF_BACKEND_XAPIAN } shelf_backend;
-
-#define SHELF_XAPIAN_SUBDIR "xapian"
-
-/* A document's metadata.  Strings are not NUL-terminated and stay valid
- * until the next call on the same engine. */
-typedef struct shelf_docview {
-    const char *path;
-    size_t path_len;
-    const char *title;
-    size_t title_len;
-    uint32_t length, title_length;
-    uint64_t size;
-    int64_t mtime_ns;
-    uint64_t hash;
-    uint32_t flags;
-} shelf_docview;
 
 /* Which backend holds an index folder: SHELF_OK and *backend, or
  * SHELF_ENOTFOUND ("no index here"). */

@@ -1,5 +1,6 @@
 /*
- * indexwriter.c - incremental writing of an index folder; see indexwriter.h.
+ * indexwriter.c - incremental writing of a native index folder; see
+ * indexwriter.h.
  *
  * State: the manifest the run builds on (`base`, empty when rebuilding), its
  * segments opened for reading metadata, a working copy of each one's
@@ -7,15 +8,15 @@
  * filled (created on the first added document).
  */
 #include "backend/native/indexwriter.h"
+#include "backend/lock.h"
 #include "backend/native/deletions.h"
 #include "backend/native/index.h"
-#include "backend/native/lock.h"
 #include "backend/native/manifest.h"
 #include "backend/native/merge.h"
-#include "backend/native/pathmap.h"
+#include "backend/native/merge_policy.h"
 #include "backend/native/segment.h"
-#include "backend/xapian/xapwriter.h"
-#include "engine/engine.h"
+#include "backend/path_under.h"
+#include "backend/pathmap.h"
 #include "util/crashpoint.h"
 
 #include <dirent.h>
@@ -28,10 +29,8 @@
 #include <unistd.h>
 
 #define FRESH UINT32_MAX
-#define MERGE_FACTOR 8
 
-struct shelf_indexwriter {
-    shelf_xapwriter *xap; /* set: everything goes to the Xapian backend */
+struct shelf_native_writer {
     char *dir;
     shelf_writer_opts opts;
     shelf_analyzer *analyzer;
@@ -113,7 +112,7 @@ static int make_dir(const char *dir, shelf_err *err)
     return shelf_errno(err, errno, "%s: cannot create index folder", dir);
 }
 
-static int choose_language(shelf_indexwriter *w, const shelf_manifest *committed, shelf_err *err)
+static int choose_language(shelf_native_writer *w, const shelf_manifest *committed, shelf_err *err)
 {
     const char *wanted = w->opts.language;
     const char *existing = committed->segment_count || committed->generation ? committed->language : NULL;
@@ -137,7 +136,7 @@ static int choose_language(shelf_indexwriter *w, const shelf_manifest *committed
  * shelf_deletions_read checks); nothing built on them is committed unless
  * their CRCs hold.  A small base (SHELF_VERIFY_SMALL_BYTES) is verified
  * whole, so damage anywhere is reported before it is built on. */
-static int verify_base(shelf_indexwriter *w, shelf_err *err)
+static int verify_base(shelf_native_writer *w, shelf_err *err)
 {
     uint64_t bytes = 0;
     for (size_t i = 0; i < w->base.segment_count; i++)
@@ -152,7 +151,7 @@ static int verify_base(shelf_indexwriter *w, shelf_err *err)
     return SHELF_OK;
 }
 
-static int open_base_segment(shelf_indexwriter *w, size_t i, shelf_err *err)
+static int open_base_segment(shelf_native_writer *w, size_t i, shelf_err *err)
 {
     const shelf_manifest_segment *m = &w->base.segments[i];
     int rc = shelf_segment_open(&w->segments[i], w->dir, m->number, false, err);
@@ -163,7 +162,7 @@ static int open_base_segment(shelf_indexwriter *w, size_t i, shelf_err *err)
 }
 
 /* Put the live documents of base segment i in the table of paths. */
-static int load_paths(shelf_indexwriter *w, size_t i, shelf_err *err)
+static int load_paths(shelf_native_writer *w, size_t i, shelf_err *err)
 {
     const shelf_manifest_segment *m = &w->base.segments[i];
     int rc = SHELF_OK;
@@ -185,7 +184,7 @@ static int load_paths(shelf_indexwriter *w, size_t i, shelf_err *err)
     return rc;
 }
 
-static int load_base(shelf_indexwriter *w, shelf_manifest *committed, shelf_err *err)
+static int load_base(shelf_native_writer *w, shelf_manifest *committed, shelf_err *err)
 {
     w->generation = committed->generation;
     w->next_segment = committed->next_segment ? committed->next_segment : 1;
@@ -211,35 +210,10 @@ static int load_base(shelf_indexwriter *w, shelf_manifest *committed, shelf_err 
     return rc;
 }
 
-/* Which backend to write: the one asked for, else the folder's own. */
-static int choose_backend(const char *dir, const shelf_writer_opts *opts, shelf_backend *out,
-                          shelf_err *err)
-{
-    shelf_backend existing;
-    bool has = shelf_engine_detect(dir, &existing, NULL) == SHELF_OK;
-    if (!opts->backend) {
-        *out = has ? existing : SHELF_BACKEND_NATIVE;
-        return SHELF_OK;
-    }
-    if (strcmp(opts->backend, "native") == 0)
-        *out = SHELF_BACKEND_NATIVE;
-    else if (strcmp(opts->backend, "xapian") == 0)
-        *out = SHELF_BACKEND_XAPIAN;
-    else
-        return shelf_errf(err, SHELF_EINVAL, "unknown backend '%s' (native or xapian)", opts->backend);
-    if (has && existing != *out)
-        return shelf_errf(err, SHELF_EINVAL, "%s: holds a %s index; use another folder for a %s one", dir,
-                          existing == SHELF_BACKEND_NATIVE ? "native" : "Xapian", opts->backend);
-    return SHELF_OK;
-}
-
-shelf_indexwriter *shelf_indexwriter_open(const char *dir, const shelf_writer_opts *opts,
+shelf_native_writer *shelf_native_writer_open(const char *dir, const shelf_writer_opts *opts,
                                           shelf_err *err)
 {
-    shelf_backend backend = SHELF_BACKEND_NATIVE;
-    if (choose_backend(dir, opts, &backend, err) != SHELF_OK)
-        return NULL;
-    shelf_indexwriter *w = calloc(1, sizeof *w);
+    shelf_native_writer *w = calloc(1, sizeof *w);
     if (!w || !(w->dir = strdup(dir))) {
         free(w);
         shelf_errf(err, SHELF_ENOMEM, "out of memory");
@@ -247,16 +221,8 @@ shelf_indexwriter *shelf_indexwriter_open(const char *dir, const shelf_writer_op
     }
     w->opts = *opts;
     w->lock.fd = -1;
-    if (backend == SHELF_BACKEND_XAPIAN) {
-        w->xap = shelf_xapwriter_open(dir, opts, err);
-        if (!w->xap) {
-            shelf_indexwriter_free(w);
-            return NULL;
-        }
-        return w;
-    }
     if (make_dir(dir, err) != SHELF_OK || shelf_lock_acquire(&w->lock, dir, opts->wait, err) != SHELF_OK) {
-        shelf_indexwriter_free(w);
+        shelf_native_writer_free(w);
         return NULL;
     }
     shelf_manifest committed;
@@ -274,7 +240,7 @@ shelf_indexwriter *shelf_indexwriter_open(const char *dir, const shelf_writer_op
     else
         shelf_manifest_free(&committed);
     if (rc != SHELF_OK) {
-        shelf_indexwriter_free(w);
+        shelf_native_writer_free(w);
         return NULL;
     }
     return w;
@@ -282,17 +248,15 @@ shelf_indexwriter *shelf_indexwriter_open(const char *dir, const shelf_writer_op
 
 /* ---- what the run sees ---- */
 
-static shelf_pathentry *live_entry(shelf_indexwriter *w, const char *path)
+static shelf_pathentry *live_entry(shelf_native_writer *w, const char *path)
 {
     shelf_pathentry *e = shelf_pathmap_find(&w->paths, path);
     return e && e->live ? e : NULL;
 }
 
-shelf_source_state shelf_indexwriter_probe(shelf_indexwriter *w, const char *path, uint64_t size,
+shelf_source_state shelf_native_writer_probe(shelf_native_writer *w, const char *path, uint64_t size,
                                            int64_t mtime_ns)
 {
-    if (w->xap)
-        return shelf_xapwriter_probe(w->xap, path, size, mtime_ns);
     shelf_pathentry *e = live_entry(w, path);
     if (!e)
         return SHELF_SOURCE_NEW;
@@ -305,10 +269,8 @@ shelf_source_state shelf_indexwriter_probe(shelf_indexwriter *w, const char *pat
     return meta.size == size && meta.mtime_ns == mtime_ns ? SHELF_SOURCE_SAME : SHELF_SOURCE_CHANGED;
 }
 
-bool shelf_indexwriter_same_content(shelf_indexwriter *w, const char *path, uint64_t hash)
+bool shelf_native_writer_same_content(shelf_native_writer *w, const char *path, uint64_t hash)
 {
-    if (w->xap)
-        return shelf_xapwriter_same_content(w->xap, path, hash);
     shelf_pathentry *e = live_entry(w, path);
     if (!e || e->segment == FRESH)
         return false;
@@ -317,7 +279,7 @@ bool shelf_indexwriter_same_content(shelf_indexwriter *w, const char *path, uint
            meta.hash == hash;
 }
 
-static int delete_entry(shelf_indexwriter *w, shelf_pathentry *e)
+static int delete_entry(shelf_native_writer *w, shelf_pathentry *e)
 {
     e->live = 0;
     if (e->segment != FRESH) {
@@ -336,7 +298,7 @@ static int delete_entry(shelf_indexwriter *w, shelf_pathentry *e)
     return SHELF_OK;
 }
 
-static int open_fresh(shelf_indexwriter *w, shelf_err *err)
+static int open_fresh(shelf_native_writer *w, shelf_err *err)
 {
     if (w->fresh)
         return SHELF_OK;
@@ -347,7 +309,7 @@ static int open_fresh(shelf_indexwriter *w, shelf_err *err)
 }
 
 /* Record a document just added to the fresh segment under its path. */
-static int note_added(shelf_indexwriter *w, const char *path, const shelf_doc_report *rep,
+static int note_added(shelf_native_writer *w, const char *path, const shelf_doc_report *rep,
                       shelf_err *err)
 {
     shelf_pathentry *old = live_entry(w, path);
@@ -365,11 +327,9 @@ static int note_added(shelf_indexwriter *w, const char *path, const shelf_doc_re
     return SHELF_OK;
 }
 
-int shelf_indexwriter_add(shelf_indexwriter *w, const shelf_doc_input *doc,
+int shelf_native_writer_add(shelf_native_writer *w, const shelf_doc_input *doc,
                           shelf_doc_report *report, shelf_err *err)
 {
-    if (w->xap)
-        return shelf_xapwriter_add(w->xap, doc, report, err);
     shelf_crashpoint();
     int rc = open_fresh(w, err);
     shelf_doc_report rep;
@@ -382,11 +342,9 @@ int shelf_indexwriter_add(shelf_indexwriter *w, const shelf_doc_input *doc,
     return rc;
 }
 
-int shelf_indexwriter_add_analyzed(shelf_indexwriter *w, const shelf_doc_input *doc,
+int shelf_native_writer_add_analyzed(shelf_native_writer *w, const shelf_doc_input *doc,
                                    const shelf_analyzed *an, shelf_doc_report *report, shelf_err *err)
 {
-    if (w->xap)
-        return shelf_xapwriter_add_analyzed(w->xap, doc, an, report, err);
     shelf_crashpoint();
     int rc = open_fresh(w, err);
     shelf_doc_report rep;
@@ -399,15 +357,13 @@ int shelf_indexwriter_add_analyzed(shelf_indexwriter *w, const shelf_doc_input *
     return rc;
 }
 
-const char *shelf_indexwriter_language(const shelf_indexwriter *w)
+const char *shelf_native_writer_language(const shelf_native_writer *w)
 {
-    return w->xap ? shelf_xapwriter_language(w->xap) : shelf_analyzer_language(w->analyzer);
+    return shelf_analyzer_language(w->analyzer);
 }
 
-int shelf_indexwriter_remove(shelf_indexwriter *w, const char *path, uint64_t *count, shelf_err *err)
+int shelf_native_writer_remove(shelf_native_writer *w, const char *path, uint64_t *count, shelf_err *err)
 {
-    if (w->xap)
-        return shelf_xapwriter_remove(w->xap, path, count, err);
     *count = 0;
     for (size_t i = 0; i < w->paths.slot_count; i++) {
         shelf_pathentry *e = &w->paths.slots[i];
@@ -421,11 +377,9 @@ int shelf_indexwriter_remove(shelf_indexwriter *w, const char *path, uint64_t *c
     return SHELF_OK;
 }
 
-int shelf_indexwriter_prune(shelf_indexwriter *w, char *const *roots, size_t root_count,
+int shelf_native_writer_prune(shelf_native_writer *w, char *const *roots, size_t root_count,
                             uint64_t *count, shelf_err *err)
 {
-    if (w->xap)
-        return shelf_xapwriter_prune(w->xap, roots, root_count, count, err);
     *count = 0;
     for (size_t i = 0; i < w->paths.slot_count; i++) {
         shelf_pathentry *e = &w->paths.slots[i];
@@ -483,7 +437,7 @@ static void live_figures(const shelf_segment *s, const shelf_deletions *d, shelf
     }
 }
 
-static int write_deletions(shelf_indexwriter *w, uint64_t gen, shelf_err *err)
+static int write_deletions(shelf_native_writer *w, uint64_t gen, shelf_err *err)
 {
     for (size_t i = 0; i < w->base.segment_count; i++) {
         shelf_manifest_segment *m = &w->base.segments[i];
@@ -498,7 +452,7 @@ static int write_deletions(shelf_indexwriter *w, uint64_t gen, shelf_err *err)
 }
 
 /* The fresh segment's own entry (and deletions file when a path was added twice). */
-static int fresh_entry(shelf_indexwriter *w, const shelf_segment_summary *s, uint64_t gen,
+static int fresh_entry(shelf_native_writer *w, const shelf_segment_summary *s, uint64_t gen,
                        shelf_manifest_segment *out, shelf_err *err)
 {
     *out = (shelf_manifest_segment){s->number, s->doc_count, s->doc_count, 0, s->total_tokens,
@@ -522,7 +476,7 @@ static int fresh_entry(shelf_indexwriter *w, const shelf_segment_summary *s, uin
     return rc;
 }
 
-static int build_manifest(shelf_indexwriter *w, const shelf_segment_summary *s, uint64_t gen,
+static int build_manifest(shelf_native_writer *w, const shelf_segment_summary *s, uint64_t gen,
                           shelf_manifest *next, shelf_err *err)
 {
     memset(next, 0, sizeof *next);
@@ -550,7 +504,7 @@ static int build_manifest(shelf_indexwriter *w, const shelf_segment_summary *s, 
     return SHELF_OK;
 }
 
-static bool has_changes(const shelf_indexwriter *w)
+static bool has_changes(const shelf_native_writer *w)
 {
     if (w->fresh_docs || w->opts.rebuild)
         return true;
@@ -560,10 +514,8 @@ static bool has_changes(const shelf_indexwriter *w)
     return false;
 }
 
-int shelf_indexwriter_commit(shelf_indexwriter *w, shelf_commit_summary *summary, shelf_err *err)
+int shelf_native_writer_commit(shelf_native_writer *w, shelf_commit_summary *summary, shelf_err *err)
 {
-    if (w->xap)
-        return shelf_xapwriter_commit(w->xap, summary, err);
     shelf_commit_summary sum = {.added = w->added, .updated = w->updated, .removed = w->removed,
                                 .generation = w->generation};
     if (!has_changes(w)) {
@@ -605,47 +557,7 @@ int shelf_indexwriter_commit(shelf_indexwriter *w, shelf_commit_summary *summary
 
 /* ---- merging ---- */
 
-static unsigned tier_of(uint32_t live)
-{
-    unsigned tier = 0;
-    while (live >= MERGE_FACTOR) {
-        live /= MERGE_FACTOR;
-        tier++;
-    }
-    return tier;
-}
-
-/* Choose segments to merge; returns how many were put in pick[]. */
-static size_t choose(const shelf_manifest *m, shelf_merge_policy policy, size_t *pick)
-{
-    size_t n = m->segment_count;
-    if (policy == SHELF_MERGE_NONE || n == 0)
-        return 0;
-    if (policy == SHELF_MERGE_ALL) {
-        if (n == 1 && m->segments[0].live_count == m->segments[0].doc_count)
-            return 0;
-        for (size_t i = 0; i < n; i++)
-            pick[i] = i;
-        return n;
-    }
-    for (unsigned tier = 0; tier < 12; tier++) {
-        size_t count = 0;
-        for (size_t i = 0; i < n && count < MERGE_FACTOR; i++)
-            if (tier_of(m->segments[i].live_count) == tier)
-                pick[count++] = i;
-        if (count == MERGE_FACTOR)
-            return count;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (m->segments[i].live_count * 2 < m->segments[i].doc_count) {
-            pick[0] = i;
-            return 1;
-        }
-    }
-    return 0;
-}
-
-static int commit_merge(shelf_indexwriter *w, const shelf_manifest *m, const size_t *pick, size_t count,
+static int commit_merge(shelf_native_writer *w, const shelf_manifest *m, const size_t *pick, size_t count,
                         const shelf_segment_summary *s, shelf_err *err)
 {
     shelf_manifest next = *m;
@@ -678,7 +590,7 @@ static int commit_merge(shelf_indexwriter *w, const shelf_manifest *m, const siz
     return rc;
 }
 
-static int merge_once(shelf_indexwriter *w, shelf_merge_policy policy, bool *merged, shelf_err *err)
+static int merge_once(shelf_native_writer *w, shelf_merge_policy policy, bool *merged, shelf_err *err)
 {
     *merged = false;
     shelf_index *idx;
@@ -691,7 +603,7 @@ static int merge_once(shelf_indexwriter *w, shelf_merge_policy policy, bool *mer
     size_t *pick = calloc(m->segment_count + 1, sizeof *pick);
     const shelf_segment **in = calloc(m->segment_count + 1, sizeof *in);
     const shelf_deletions **del = calloc(m->segment_count + 1, sizeof *del);
-    size_t count = pick && in && del ? choose(m, policy, pick) : 0;
+    size_t count = pick && in && del ? shelf_merge_choose(m, policy, pick) : 0;
     if (!pick || !in || !del)
         rc = shelf_errf(err, SHELF_ENOMEM, "out of memory");
     if (rc == SHELF_OK && m->generation != w->generation)
@@ -717,12 +629,10 @@ static int merge_once(shelf_indexwriter *w, shelf_merge_policy policy, bool *mer
     return rc;
 }
 
-int shelf_indexwriter_merge(shelf_indexwriter *w, shelf_merge_policy policy, unsigned *merges,
+int shelf_native_writer_merge(shelf_native_writer *w, shelf_merge_policy policy, unsigned *merges,
                             shelf_err *err)
 {
     *merges = 0;
-    if (w->xap)
-        return SHELF_OK;
     for (;;) {
         bool merged;
         int rc = merge_once(w, policy, &merged, err);
@@ -736,11 +646,10 @@ int shelf_indexwriter_merge(shelf_indexwriter *w, shelf_merge_policy policy, uns
     }
 }
 
-void shelf_indexwriter_free(shelf_indexwriter *w)
+void shelf_native_writer_free(shelf_native_writer *w)
 {
     if (!w)
         return;
-    shelf_xapwriter_free(w->xap);
     shelf_segwriter_free(w->fresh);
     for (size_t i = 0; w->segments && i < w->base.segment_count; i++)
         shelf_segment_close(w->segments[i]);

@@ -98,6 +98,8 @@ static int snapshot_open(snapshot **out, const char *dir, unsigned flags, uint64
     }
     s->row = row;
     s->backend = shelf_engine_backend(s->engine);
+    /* The one remaining look at a backend's own handle: only a native index
+     * counts generations (engine.h has no backend-independent generation). */
     const shelf_index *idx = shelf_engine_native(s->engine);
     s->numbered = idx != NULL;
     s->generation = idx ? shelf_index_generation(idx) : 0;

@@ -211,7 +211,7 @@ static int load_base(shelf_native_writer *w, shelf_manifest *committed, shelf_er
 }
 
 shelf_native_writer *shelf_native_writer_open(const char *dir, const shelf_writer_opts *opts,
-                                          shelf_err *err)
+                                              shelf_err *err)
 {
     shelf_native_writer *w = calloc(1, sizeof *w);
     if (!w || !(w->dir = strdup(dir))) {
@@ -255,7 +255,7 @@ static shelf_pathentry *live_entry(shelf_native_writer *w, const char *path)
 }
 
 shelf_source_state shelf_native_writer_probe(shelf_native_writer *w, const char *path, uint64_t size,
-                                           int64_t mtime_ns)
+                                             int64_t mtime_ns)
 {
     shelf_pathentry *e = live_entry(w, path);
     if (!e)
@@ -328,7 +328,7 @@ static int note_added(shelf_native_writer *w, const char *path, const shelf_doc_
 }
 
 int shelf_native_writer_add(shelf_native_writer *w, const shelf_doc_input *doc,
-                          shelf_doc_report *report, shelf_err *err)
+                            shelf_doc_report *report, shelf_err *err)
 {
     shelf_crashpoint();
     int rc = open_fresh(w, err);
@@ -343,7 +343,7 @@ int shelf_native_writer_add(shelf_native_writer *w, const shelf_doc_input *doc,
 }
 
 int shelf_native_writer_add_analyzed(shelf_native_writer *w, const shelf_doc_input *doc,
-                                   const shelf_analyzed *an, shelf_doc_report *report, shelf_err *err)
+                                     const shelf_analyzed *an, shelf_doc_report *report, shelf_err *err)
 {
     shelf_crashpoint();
     int rc = open_fresh(w, err);
@@ -378,7 +378,7 @@ int shelf_native_writer_remove(shelf_native_writer *w, const char *path, uint64_
 }
 
 int shelf_native_writer_prune(shelf_native_writer *w, char *const *roots, size_t root_count,
-                            uint64_t *count, shelf_err *err)
+                              uint64_t *count, shelf_err *err)
 {
     *count = 0;
     for (size_t i = 0; i < w->paths.slot_count; i++) {
@@ -630,7 +630,7 @@ static int merge_once(shelf_native_writer *w, shelf_merge_policy policy, bool *m
 }
 
 int shelf_native_writer_merge(shelf_native_writer *w, shelf_merge_policy policy, unsigned *merges,
-                            shelf_err *err)
+                              shelf_err *err)
 {
     *merges = 0;
     for (;;) {

@@ -36,21 +36,21 @@ typedef struct shelf_native_writer shelf_native_writer;
  * file the run would build on fails its CRC (verify_base), SHELF_EINVAL
  * when opts->language differs from an existing index's (use rebuild). */
 shelf_native_writer *shelf_native_writer_open(const char *dir, const shelf_writer_opts *opts,
-                                          shelf_err *err);
+                                              shelf_err *err);
 
 /* What the index knows of a file at this path; marks the path as seen. */
 shelf_source_state shelf_native_writer_probe(shelf_native_writer *w, const char *path, uint64_t size,
-                                           int64_t mtime_ns);
+                                             int64_t mtime_ns);
 /* True when the live document at path has this content hash. */
 bool shelf_native_writer_same_content(shelf_native_writer *w, const char *path, uint64_t hash);
 
 /* Add a document; a live document with the same path is replaced. */
 int shelf_native_writer_add(shelf_native_writer *w, const shelf_doc_input *doc,
-                          shelf_doc_report *report, shelf_err *err);
+                            shelf_doc_report *report, shelf_err *err);
 /* The same for a document analysed beforehand with this writer's language
  * (shelf_native_writer_language). */
 int shelf_native_writer_add_analyzed(shelf_native_writer *w, const shelf_doc_input *doc,
-                                   const shelf_analyzed *an, shelf_doc_report *report, shelf_err *err);
+                                     const shelf_analyzed *an, shelf_doc_report *report, shelf_err *err);
 /* The analysis language the writer uses. */
 const char *shelf_native_writer_language(const shelf_native_writer *w);
 
@@ -60,7 +60,7 @@ int shelf_native_writer_remove(shelf_native_writer *w, const char *path, uint64_
 /* Delete live documents under any of the roots whose files this run did not
  * see (they no longer exist there). */
 int shelf_native_writer_prune(shelf_native_writer *w, char *const *roots, size_t root_count,
-                            uint64_t *count, shelf_err *err);
+                              uint64_t *count, shelf_err *err);
 
 /* Commit everything.  summary may be NULL. */
 int shelf_native_writer_commit(shelf_native_writer *w, shelf_commit_summary *summary, shelf_err *err);
@@ -68,7 +68,7 @@ int shelf_native_writer_commit(shelf_native_writer *w, shelf_commit_summary *sum
 /* After a commit: merge segments as the policy chooses (merge_policy.h)
  * and commit each merge.  *merges receives the number of merges done. */
 int shelf_native_writer_merge(shelf_native_writer *w, shelf_merge_policy policy, unsigned *merges,
-                            shelf_err *err);
+                              shelf_err *err);
 
 /* Release the lock; abandons uncommitted work. */
 void shelf_native_writer_free(shelf_native_writer *w);

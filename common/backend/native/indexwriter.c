@@ -11,22 +11,21 @@
 #include "backend/lock.h"
 #include "backend/native/deletions.h"
 #include "backend/native/index.h"
+#include "backend/native/generation_guard.h"
 #include "backend/native/manifest.h"
-#include "backend/native/merge.h"
-#include "backend/native/merge_policy.h"
+#include "backend/native/merge_run.h"
 #include "backend/native/segment.h"
+#include "backend/native/unlisted.h"
 #include "backend/path_under.h"
 #include "backend/pathmap.h"
 #include "util/crashpoint.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #define FRESH UINT32_MAX
 
@@ -48,56 +47,6 @@ struct shelf_native_writer {
     uint64_t added, updated, removed;
     shelf_lock lock;          /* held from open to free */
 };
-
-/* ---- files no manifest names ---- */
-
-static int lists_segment(const shelf_manifest *m, unsigned number, unsigned *del_gen)
-{
-    for (uint32_t i = 0; i < m->segment_count; i++) {
-        if (m->segments[i].number == number) {
-            *del_gen = m->segments[i].del_gen;
-            return 1;
-        }
-    }
-    return 0;
-}
-
-static int is_stale(const char *name, const shelf_manifest *m)
-{
-    unsigned number, gen, listed_gen;
-    char tail[8];
-    size_t n = strlen(name);
-    if (strcmp(name, "MANIFEST.tmp") == 0)
-        return 1;
-    if (strncmp(name, "seg_", 4) != 0)
-        return 0;
-    if (n > 4 && strcmp(name + n - 4, ".tmp") == 0)
-        return 1;
-    if (sscanf(name, "seg_%6u.%6u.%3s", &number, &gen, tail) == 3 && strcmp(tail, "del") == 0)
-        return !lists_segment(m, number, &listed_gen) || listed_gen != gen;
-    if (sscanf(name, "seg_%6u.", &number) == 1)
-        return !lists_segment(m, number, &listed_gen);
-    return 0;
-}
-
-/* Remove segment and deletions files the manifest does not name, and
- * temporary files a crashed run left behind. */
-static void remove_unlisted(const char *dir, const shelf_manifest *m)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (!is_stale(e->d_name, m))
-            continue;
-        char path[PATH_MAX];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        unlink(path);
-        shelf_crashpoint();
-    }
-    closedir(d);
-}
 
 /* ---- opening ---- */
 
@@ -234,7 +183,7 @@ shelf_native_writer *shelf_native_writer_open(const char *dir, const shelf_write
     if (rc == SHELF_OK)
         rc = choose_language(w, &committed, err);
     if (rc == SHELF_OK)
-        remove_unlisted(dir, &committed);
+        shelf_remove_unlisted(dir, &committed);
     if (rc == SHELF_OK)
         rc = load_base(w, &committed, err);
     else
@@ -400,31 +349,6 @@ int shelf_native_writer_prune(shelf_native_writer *w, char *const *roots, size_t
 
 /* ---- committing ---- */
 
-static int generation_moved(const char *dir, uint64_t expected, uint64_t found, shelf_err *err)
-{
-    return shelf_errf(err, SHELF_ELOCKED,
-                      "%s/%s: generation %llu replaced by %llu by another writer while this one "
-                      "held the lock; nothing committed",
-                      dir, SHELF_MANIFEST_NAME, (unsigned long long)expected, (unsigned long long)found);
-}
-
-/* Belt and braces behind the lock: the MANIFEST on disk is still generation
- * `expected` (0: none), the one this writer built on. */
-static int check_still_current(const char *dir, uint64_t expected, shelf_err *err)
-{
-    shelf_manifest now;
-    shelf_err read_err = {0};
-    uint64_t found = 0;
-    int rc = shelf_manifest_read(dir, &now, &read_err);
-    if (rc == SHELF_OK) {
-        found = now.generation;
-        shelf_manifest_free(&now);
-    } else if (rc != SHELF_ENOTFOUND) {
-        return shelf_errf(err, rc, "%s", read_err.msg);
-    }
-    return found == expected ? SHELF_OK : generation_moved(dir, expected, found, err);
-}
-
 static void live_figures(const shelf_segment *s, const shelf_deletions *d, shelf_manifest_segment *m)
 {
     m->live_count = m->doc_count - d->deleted;
@@ -538,12 +462,12 @@ int shelf_native_writer_commit(shelf_native_writer *w, shelf_commit_summary *sum
     if (rc != SHELF_OK)
         return rc;
     shelf_crashpoint();
-    rc = check_still_current(w->dir, w->generation, err);
+    rc = shelf_manifest_still_current(w->dir, w->generation, err);
     if (rc == SHELF_OK)
         rc = shelf_manifest_write(w->dir, &next, err);
     shelf_crashpoint();
     if (rc == SHELF_OK) {
-        remove_unlisted(w->dir, &next);
+        shelf_remove_unlisted(w->dir, &next);
         w->generation = gen;
         w->next_segment = next.next_segment;
         sum.committed = true;
@@ -557,93 +481,10 @@ int shelf_native_writer_commit(shelf_native_writer *w, shelf_commit_summary *sum
 
 /* ---- merging ---- */
 
-static int commit_merge(shelf_native_writer *w, const shelf_manifest *m, const size_t *pick, size_t count,
-                        const shelf_segment_summary *s, shelf_err *err)
-{
-    shelf_manifest next = *m;
-    next.generation = m->generation + 1;
-    next.next_segment = s->number + 1;
-    next.segment_count = 0;
-    next.segments = calloc(m->segment_count + 1, sizeof *next.segments);
-    if (!next.segments)
-        return shelf_errf(err, SHELF_ENOMEM, "out of memory");
-    for (size_t i = 0, k = 0; i < m->segment_count; i++) {
-        bool picked = k < count && pick[k] == i;
-        if (picked && k++ == 0 && s->doc_count > 0)
-            next.segments[next.segment_count++] = (shelf_manifest_segment){
-                s->number, s->doc_count, s->doc_count, 0, s->total_tokens, s->total_tokens,
-                s->total_title_tokens};
-        else if (!picked)
-            next.segments[next.segment_count++] = m->segments[i];
-    }
-    shelf_crashpoint();
-    int rc = check_still_current(w->dir, m->generation, err);
-    if (rc == SHELF_OK)
-        rc = shelf_manifest_write(w->dir, &next, err);
-    shelf_crashpoint();
-    if (rc == SHELF_OK) {
-        remove_unlisted(w->dir, &next);
-        w->generation = next.generation;
-        w->next_segment = next.next_segment;
-    }
-    free(next.segments);
-    return rc;
-}
-
-static int merge_once(shelf_native_writer *w, shelf_merge_policy policy, bool *merged, shelf_err *err)
-{
-    *merged = false;
-    shelf_index *idx;
-    int rc = shelf_index_open(&idx, w->dir, 0, err);
-    if (rc == SHELF_ENOTFOUND)
-        return SHELF_OK;
-    if (rc != SHELF_OK)
-        return rc;
-    const shelf_manifest *m = shelf_index_manifest(idx);
-    size_t *pick = calloc(m->segment_count + 1, sizeof *pick);
-    const shelf_segment **in = calloc(m->segment_count + 1, sizeof *in);
-    const shelf_deletions **del = calloc(m->segment_count + 1, sizeof *del);
-    size_t count = pick && in && del ? shelf_merge_choose(m, policy, pick) : 0;
-    if (!pick || !in || !del)
-        rc = shelf_errf(err, SHELF_ENOMEM, "out of memory");
-    if (rc == SHELF_OK && m->generation != w->generation)
-        rc = generation_moved(w->dir, w->generation, m->generation, err);
-    for (size_t k = 0; rc == SHELF_OK && k < count; k++) {
-        in[k] = shelf_index_segment(idx, pick[k]);
-        del[k] = shelf_index_deletions(idx, pick[k]); /* its CRC checked at open */
-        rc = shelf_segment_verify(in[k], err); /* never rewrite damage with fresh CRCs */
-    }
-    shelf_segment_summary s;
-    if (rc == SHELF_OK && count > 0)
-        rc = shelf_merge_segments(w->dir, in, del, count, m->next_segment, &s, err);
-    if (rc == SHELF_OK && count > 0) {
-        rc = commit_merge(w, m, pick, count, &s, err);
-        *merged = rc == SHELF_OK;
-    }
-    if (rc != SHELF_OK && rc != SHELF_ELOCKED)
-        remove_unlisted(w->dir, m); /* a half-written merged segment */
-    free(pick);
-    free(in);
-    free(del);
-    shelf_index_close(idx);
-    return rc;
-}
-
 int shelf_native_writer_merge(shelf_native_writer *w, shelf_merge_policy policy, unsigned *merges,
                               shelf_err *err)
 {
-    *merges = 0;
-    for (;;) {
-        bool merged;
-        int rc = merge_once(w, policy, &merged, err);
-        if (rc != SHELF_OK)
-            return rc;
-        if (!merged)
-            return SHELF_OK;
-        (*merges)++;
-        if (policy == SHELF_MERGE_ALL)
-            return SHELF_OK;
-    }
+    return shelf_native_merge(w->dir, policy, &w->generation, &w->next_segment, merges, err);
 }
 
 void shelf_native_writer_free(shelf_native_writer *w)

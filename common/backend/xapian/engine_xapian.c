@@ -13,15 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LANGUAGE_KEY "shelf.language"
-
 static int xapian_open(shelf_engine *e, unsigned flags, shelf_err *err)
 {
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/%s", e->dir, SHELF_XAPIAN_SUBDIR);
     int rc = shelf_xdb_open(&e->xdb, path, err);
     if (rc == SHELF_OK)
-        rc = shelf_xdb_get_metadata(e->xdb, LANGUAGE_KEY, e->language, sizeof e->language, err);
+        rc = shelf_xdb_get_metadata(e->xdb, SHELF_XAPIAN_LANGUAGE_KEY, e->language,
+                                    sizeof e->language, err);
     if (rc == SHELF_OK && e->language[0] == '\0')
         rc = shelf_errf(err, SHELF_ECORRUPT, "%s: no analysis language recorded", path);
     return rc;

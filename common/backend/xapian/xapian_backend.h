@@ -11,6 +11,8 @@
 #include "backend/backend.h"
 
 #define SHELF_XAPIAN_SUBDIR "xapian"
+/* The database metadata key holding the analysis language. */
+#define SHELF_XAPIAN_LANGUAGE_KEY "shelf.language"
 
 extern const shelf_reader_ops shelf_xapian_ops;
 extern const shelf_writer_ops shelf_xapian_writer_ops;

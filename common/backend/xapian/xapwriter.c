@@ -16,7 +16,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define LANGUAGE_KEY "shelf.language"
 #define XAPIAN_TERM_MAX 245 /* Xapian's limit on a term, the "Q" + path id included */
 
 struct shelf_xapwriter {
@@ -38,7 +37,8 @@ static int remove_all(shelf_xapwriter *w, shelf_err *err);
 static int choose_language(shelf_xapwriter *w, const shelf_writer_opts *opts, shelf_err *err)
 {
     char existing[SHELF_LANGUAGE_MAX + 1];
-    int rc = shelf_xdb_get_metadata(w->db, LANGUAGE_KEY, existing, sizeof existing, err);
+    int rc =
+        shelf_xdb_get_metadata(w->db, SHELF_XAPIAN_LANGUAGE_KEY, existing, sizeof existing, err);
     if (rc != SHELF_OK)
         return rc;
     const char *wanted = opts->language;
@@ -50,7 +50,8 @@ static int choose_language(shelf_xapwriter *w, const shelf_writer_opts *opts, sh
     w->analyzer = shelf_analyzer_new(language, err);
     if (!w->analyzer)
         return SHELF_EINVAL;
-    return existing[0] ? SHELF_OK : shelf_xdb_set_metadata(w->db, LANGUAGE_KEY, language, err);
+    return existing[0] ? SHELF_OK
+                       : shelf_xdb_set_metadata(w->db, SHELF_XAPIAN_LANGUAGE_KEY, language, err);
 }
 
 shelf_xapwriter *shelf_xapwriter_open(const char *dir, const shelf_writer_opts *opts, shelf_err *err)

@@ -1,12 +1,12 @@
 /* listing.c - indexer --list and --check; see listing.h. */
 #include "listing.h"
+#include "backend/shared_format.h"
+#include "engine/backends.h"
 #include "engine/engine.h"
+#include "engine/index_check.h"
 #include "extract/extract.h"
-#include "backend/native/format.h"
-#include "backend/native/index.h"
 #include "util/sandbox.h"
 #include "util/visible.h"
-#include "backend/xapian/xapian_c.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -62,111 +62,79 @@ int list_documents(const char *index_dir)
     return 0;
 }
 
-static int check_native(const char *dir)
+typedef struct check_job {
+    const shelf_backend_row *row;
+    const char *dir;
+} check_job;
+
+static void print_check(const shelf_backend_row *row, const char *dir, const shelf_check_summary *c)
 {
-    shelf_err err = {0};
-    shelf_index *idx;
-    if (shelf_index_open(&idx, dir, SHELF_OPEN_VERIFY, &err) != SHELF_OK) {
-        fprintf(stderr, "indexer: check failed: %s\n", err.msg);
-        return 2;
+    if (!c->segmented) {
+        printf("index %s: OK (%s, language %s)\n  documents  %llu\n  tokens     %llu\n", dir,
+               row->label, c->language, (unsigned long long)c->documents,
+               (unsigned long long)c->tokens);
+        return;
     }
-    shelf_check_report r;
-    int rc = shelf_index_check(idx, &r, &err);
-    if (rc != SHELF_OK) {
-        fprintf(stderr, "indexer: check failed: %s\n", err.msg);
-        shelf_index_close(idx);
-        return 2;
-    }
-    printf("index %s: OK (native, format version %u, generation %llu, language %s)\n", dir,
-           SHELF_FORMAT_VERSION, (unsigned long long)shelf_index_generation(idx),
-           shelf_index_language(idx));
+    printf("index %s: OK (%s, format version %u, generation %llu, language %s)\n", dir, row->label,
+           c->format_version, (unsigned long long)c->generation, c->language);
     printf("  segments   %llu\n  documents  %llu\n  deleted    %llu\n  tokens     %llu\n"
            "  terms      %llu\n  postings   %llu\n  positions  %llu\n  bytes      %llu\n",
-           (unsigned long long)r.segments, (unsigned long long)r.documents,
-           (unsigned long long)(shelf_index_numbered(idx) - r.documents),
-           (unsigned long long)r.tokens, (unsigned long long)r.terms,
-           (unsigned long long)r.postings, (unsigned long long)r.positions,
-           (unsigned long long)r.bytes);
-    shelf_index_close(idx);
-    return 0;
+           (unsigned long long)c->segments, (unsigned long long)c->documents,
+           (unsigned long long)c->deleted, (unsigned long long)c->tokens,
+           (unsigned long long)c->terms, (unsigned long long)c->postings,
+           (unsigned long long)c->positions, (unsigned long long)c->bytes);
 }
 
-typedef struct doc_tally {
-    unsigned long long docs, tokens;
-} doc_tally;
-
-static int tally_doc(void *ctx, const shelf_docview *m)
+static int check_here(const check_job *job)
 {
-    doc_tally *t = ctx;
-    t->docs++;
-    t->tokens += m->length;
-    return 0;
-}
-
-static int check_xapian_here(const char *dir)
-{
-    char path[PATH_MAX], report[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, SHELF_XAPIAN_SUBDIR);
     shelf_err err = {0};
-    uint64_t errors = 0;
-    if (shelf_xdb_check(path, report, sizeof report, &errors, &err) != SHELF_OK || errors) {
-        fprintf(stderr, "indexer: check failed: %s: %s%s\n", path,
-                errors ? "Xapian's check found errors\n" : err.msg, errors ? report : "");
+    static shelf_check_summary summary; /* large (the backend's report) */
+    if (shelf_check_index(job->row, job->dir, &summary, &err) != SHELF_OK) {
+        fprintf(stderr, "indexer: check failed: %s%s\n", err.msg, summary.report);
         return 2;
     }
-    shelf_engine *e;
-    doc_tally t = {0};
-    int rc = shelf_engine_open(&e, dir, 0, &err);
-    if (rc == SHELF_OK)
-        rc = shelf_engine_each_doc(e, tally_doc, &t, &err);
-    if (rc != SHELF_OK) {
-        fprintf(stderr, "indexer: check failed: %s\n", err.msg);
-        shelf_engine_close(e);
-        return 2;
-    }
-    printf("index %s: OK (Xapian, language %s)\n  documents  %llu\n  tokens     %llu\n", dir,
-           shelf_engine_language(e), t.docs, t.tokens);
-    shelf_engine_close(e);
+    print_check(job->row, job->dir, &summary);
     return 0;
 }
 
-static int check_xapian_child(void *ctx)
+static int check_child(void *ctx)
 {
-    int rc = check_xapian_here(ctx);
+    int rc = check_here(ctx);
     fflush(stdout);
     fflush(stderr);
     return rc;
 }
 
-/* Xapian's check and our reading of its documents run in a child process:
- * libxapian 1.4 can crash on a damaged table, and that must end in exit 2
- * with a message, not in our crash. */
-static int check_xapian(const char *dir)
+/* A backend whose library can crash on a damaged index (the row says
+ * crash_prone: libxapian 1.4 on a damaged table) is checked in a child
+ * process, so that the crash ends in exit 2 with a message, not in ours. */
+static int check_in_child(const check_job *job)
 {
     fflush(stdout);
     fflush(stderr);
     shelf_sandbox_result r;
     shelf_err err = {0};
-    if (shelf_sandbox_run(check_xapian_child, (void *)dir, 0, &r, &err) != SHELF_OK) {
+    if (shelf_sandbox_run(check_child, (void *)job, 0, &r, &err) != SHELF_OK) {
         fprintf(stderr, "indexer: check failed: %s\n", err.msg);
         return 2;
     }
     if (r.end == SHELF_SANDBOX_EXITED)
         return r.status;
     char name[32];
-    fprintf(stderr, "indexer: check failed: damaged Xapian table (the check crashed with %s): %s\n",
+    fprintf(stderr, "indexer: check failed: damaged %s table (the check crashed with %s): %s\n",
+            job->row->label,
             r.end == SHELF_SANDBOX_SIGNALED ? shelf_signal_name(r.status, name, sizeof name) : "a timeout",
-            dir);
+            job->dir);
     return 2;
 }
 
 int check_index(const char *index_dir)
 {
-    shelf_backend backend;
     shelf_err err = {0};
-    if (shelf_engine_detect(index_dir, &backend, &err) != SHELF_OK) {
+    check_job job = {NULL, index_dir};
+    if (shelf_backend_detect(index_dir, &job.row, &err) != SHELF_OK) {
         fprintf(stderr, "indexer: check failed: %s\n", err.msg);
         return 2;
     }
-    return backend == SHELF_BACKEND_NATIVE ? check_native(index_dir) : check_xapian(index_dir);
+    return job.row->crash_prone ? check_in_child(&job) : check_here(&job);
 }

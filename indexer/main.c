@@ -8,8 +8,8 @@
  */
 #include "analysis/analyzer.h"
 #include "extract/extract.h"
-#include "backend/native/index.h"
-#include "backend/native/indexwriter.h"
+#include "backend/shared_format.h"
+#include "engine/writer.h"
 #include "filter.h"
 #include "listing.h"
 #include "pipeline.h"

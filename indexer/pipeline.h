@@ -24,7 +24,7 @@
 #include <stdint.h>
 
 #include "extract/extract.h"
-#include "backend/native/analyzed.h"
+#include "backend/analyzed.h"
 
 #define PIPELINE_WINDOW 32
 #define PIPELINE_BYTES ((uint64_t)4 << 20)

@@ -3,6 +3,7 @@
 
 #include "backend/native/index.h"
 #include "backend/native/manifest.h"
+#include "engine/backends.h"
 #include "xapian_probe.h"
 
 #include <limits.h>
@@ -30,7 +31,9 @@ struct snap_worker {
 
 struct snapshot {
     shelf_engine *engine; /* owns the open index */
+    const shelf_backend_row *row;
     shelf_backend backend;
+    bool numbered;        /* the backend counts generations (native) */
     uint64_t generation, serial;
     unsigned refs;        /* under the holder's lock */
     pthread_mutex_t pool_lock;
@@ -43,7 +46,7 @@ struct snap_holder {
     char *dir;
     unsigned flags;
     char stamp[PATH_MAX];
-    shelf_backend backend;
+    const shelf_backend_row *row; /* chosen once, at open */
     pthread_mutex_t lock;        /* current, current_id, failed_id, refs */
     pthread_mutex_t reload_lock; /* one reloader at a time */
     snapshot *current;
@@ -77,11 +80,12 @@ static bool same_id(const file_id *a, const file_id *b)
 #define PROBE_BUDGET_MS 10000
 
 static int snapshot_open(snapshot **out, const char *dir, unsigned flags, uint64_t serial,
-                         shelf_backend backend, shelf_err *err)
+                         const shelf_backend_row *row, shelf_err *err)
 {
-    /* A Xapian generation is tried in a child first: libxapian can crash on
-     * a damaged table, and the server must survive it (xapian_probe.h). */
-    if (backend == SHELF_BACKEND_XAPIAN) {
+    /* A crash-prone backend's generation is tried in a child first:
+     * libxapian can crash on a damaged table, and the server must survive
+     * it (xapian_probe.h; Xapian is the only such backend). */
+    if (row->crash_prone) {
         int probed = xapian_probe(dir, PROBE_BUDGET_MS, err);
         if (probed != SHELF_OK)
             return probed;
@@ -94,12 +98,16 @@ static int snapshot_open(snapshot **out, const char *dir, unsigned flags, uint64
         free(s);
         return rc;
     }
+    s->row = row;
     s->backend = shelf_engine_backend(s->engine);
+    /* The one remaining look at a backend's own handle: only a native index
+     * counts generations (engine.h has no backend-independent generation). */
     const shelf_index *idx = shelf_engine_native(s->engine);
+    s->numbered = idx != NULL;
     s->generation = idx ? shelf_index_generation(idx) : 0;
     s->serial = serial;
     s->refs = 1;
-    s->max_workers = s->backend == SHELF_BACKEND_NATIVE ? UINT_MAX : 1;
+    s->max_workers = row->shared_reads ? UINT_MAX : 1;
     pthread_mutex_init(&s->pool_lock, NULL);
     pthread_cond_init(&s->pool_free, NULL);
     *out = s;
@@ -132,9 +140,9 @@ static int worker_new(snapshot *s, snap_worker **out, shelf_err *err)
     snap_worker *w = calloc(1, sizeof *w);
     if (!w)
         return shelf_errf(err, SHELF_ENOMEM, "out of memory");
-    w->engine = s->backend == SHELF_BACKEND_NATIVE
-                    ? shelf_engine_borrow(shelf_engine_native(s->engine))
-                    : s->engine;
+    /* shared reads: each worker borrows the one open index */
+    w->engine = s->row->shared_reads ? shelf_engine_borrow(shelf_engine_native(s->engine))
+                                     : s->engine;
     if (!w->engine) {
         free(w);
         return shelf_errf(err, SHELF_ENOMEM, "out of memory");
@@ -194,14 +202,6 @@ static void snapshot_unref(snap_holder *h, snapshot *s)
 
 /* ---- the holder ---- */
 
-static void stamp_path(snap_holder *h, shelf_backend backend)
-{
-    if (backend == SHELF_BACKEND_NATIVE)
-        snprintf(h->stamp, sizeof h->stamp, "%s/%s", h->dir, SHELF_MANIFEST_NAME);
-    else
-        snprintf(h->stamp, sizeof h->stamp, "%s/%s/iamglass", h->dir, SHELF_XAPIAN_SUBDIR);
-}
-
 int snap_holder_open(snap_holder **out, const char *dir, unsigned flags, shelf_err *err)
 {
     snap_holder *h = calloc(1, sizeof *h);
@@ -210,13 +210,11 @@ int snap_holder_open(snap_holder **out, const char *dir, unsigned flags, shelf_e
         return shelf_errf(err, SHELF_ENOMEM, "out of memory");
     }
     h->flags = flags;
-    shelf_backend backend;
-    int rc = shelf_engine_detect(dir, &backend, err);
+    int rc = shelf_backend_detect(dir, &h->row, err);
     if (rc == SHELF_OK) {
-        stamp_path(h, backend);
-        h->backend = backend;
+        h->row->stamp_path(h->dir, h->stamp, sizeof h->stamp);
         h->current_id = stat_id(h->stamp);
-        rc = snapshot_open(&h->current, dir, flags, ++h->serial, backend, err);
+        rc = snapshot_open(&h->current, dir, flags, ++h->serial, h->row, err);
     }
     if (rc != SHELF_OK) {
         free(h->dir);
@@ -263,7 +261,7 @@ static void reload(snap_holder *h, const file_id *id)
 {
     shelf_err err = {0};
     snapshot *fresh;
-    int rc = snapshot_open(&fresh, h->dir, h->flags, h->serial + 1, h->backend, &err);
+    int rc = snapshot_open(&fresh, h->dir, h->flags, h->serial + 1, h->row, &err);
     if (rc != SHELF_OK) {
         pthread_mutex_lock(&h->lock);
         h->failed_id = *id;
@@ -274,7 +272,7 @@ static void reload(snap_holder *h, const file_id *id)
     }
     h->serial++;
     swap_in(h, fresh, id);
-    if (fresh->backend == SHELF_BACKEND_NATIVE)
+    if (fresh->numbered)
         fprintf(stderr, "searcher: now serving %s at generation %llu\n", h->dir,
                 (unsigned long long)fresh->generation);
     else

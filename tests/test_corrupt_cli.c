@@ -67,6 +67,7 @@
 
 #include "analysis/analyzer.h"
 #include "engine/engine.h"
+#include "backend/xapian/xapian_backend.h"
 #include "backend/xapian/xapdoc.h"
 #include "backend/native/format.h"
 #include "backend/native/index.h"

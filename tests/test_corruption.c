@@ -48,7 +48,7 @@
 #include "backend/native/filewriter.h"
 #include "backend/native/format.h"
 #include "backend/native/index.h"
-#include "backend/native/indexwriter.h"
+#include "engine/writer.h"
 #include "backend/native/manifest.h"
 #include "util/varint.h"
 #include "support.h"

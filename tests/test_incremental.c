@@ -44,7 +44,7 @@
 
 #include "analysis/analyzer.h"
 #include "backend/native/index.h"
-#include "backend/native/lock.h"
+#include "backend/lock.h"
 #include "query/parse.h"
 #include "query/plan.h"
 #include "query/search.h"

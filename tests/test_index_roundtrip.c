@@ -36,7 +36,7 @@
 #include "extract/extract.h"
 #include "backend/native/format.h"
 #include "backend/native/index.h"
-#include "backend/native/indexwriter.h"
+#include "engine/writer.h"
 #include "support.h"
 
 #define BIG_BUDGET ((size_t)256 << 20)

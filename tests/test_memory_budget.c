@@ -36,7 +36,7 @@
 
 #include "backend/native/format.h"
 #include "backend/native/index.h"
-#include "backend/native/indexwriter.h"
+#include "engine/writer.h"
 #include "backend/native/inverter.h"
 #include "backend/native/segment.h"
 #include "support.h"

@@ -18,7 +18,7 @@
 
 #include "backend/native/index.h"
 #include "engine/engine.h"
-#include "backend/native/indexwriter.h"
+#include "engine/writer.h"
 #include "query/parse.h"
 #include "query/plan.h"
 #include "support.h"

@@ -37,7 +37,7 @@
 #include "analysis/analyzer.h"
 #include "extract/extract.h"
 #include "backend/native/index.h"
-#include "backend/native/indexwriter.h"
+#include "engine/writer.h"
 #include "query/parse.h"
 #include "query/bm25.h"
 #include "query/plan.h"

@@ -35,7 +35,7 @@
 #include "analysis/analyzer.h"
 #include "extract/extract.h"
 #include "backend/native/index.h"
-#include "backend/native/indexwriter.h"
+#include "engine/writer.h"
 #include "present/cite.h"
 #include "present/passage.h"
 #include "present/section.h"

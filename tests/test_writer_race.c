@@ -35,8 +35,8 @@
 #include <unistd.h>
 
 #include "backend/native/index.h"
-#include "backend/native/indexwriter.h"
-#include "backend/native/lock.h"
+#include "engine/writer.h"
+#include "backend/lock.h"
 #include "backend/native/manifest.h"
 #include "support.h"
 

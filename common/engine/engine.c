@@ -5,6 +5,7 @@
  */
 #include "engine/engine_impl.h"
 #include "backend/native/index.h"
+#include "backend/native/native_backend.h" /* shelf_native_ops, for borrowed engines */
 
 #include <stdio.h>
 #include <stdlib.h>

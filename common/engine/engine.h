@@ -19,8 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "backend/docview.h" /* shelf_docview: a document's metadata */
-#include "backend/xapian/xapian_terms.h" /* SHELF_XAPIAN_SUBDIR */
+#include "backend/backend.h" /* shelf_backend, shelf_docview */
 #include "extract/layout.h"
 #include "query/parse.h"
 #include "query/plan.h"
@@ -31,8 +30,6 @@
 
 typedef struct shelf_engine shelf_engine;
 typedef struct shelf_index shelf_index; /* backend/native/index.h */
-
-typedef enum shelf_backend { SHELF_BACKEND_NATIVE, SHELF_BACKEND_XAPIAN } shelf_backend;
 
 /* Which backend holds an index folder: SHELF_OK and *backend, or
  * SHELF_ENOTFOUND ("no index here"). */

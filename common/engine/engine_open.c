@@ -2,32 +2,16 @@
 #include "engine/engine_impl.h"
 #include "backend/native/index.h"
 
-#include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-
-static int exists(const char *dir, const char *name, int want_dir)
-{
-    char path[PATH_MAX];
-    struct stat st;
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    return stat(path, &st) == 0 && (want_dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode));
-}
 
 int shelf_engine_detect(const char *dir, shelf_backend *backend, shelf_err *err)
 {
-    if (exists(dir, SHELF_MANIFEST_NAME, 0)) {
-        *backend = SHELF_BACKEND_NATIVE;
-        return SHELF_OK;
-    }
-    if (exists(dir, SHELF_XAPIAN_SUBDIR, 1)) {
-        *backend = SHELF_BACKEND_XAPIAN;
-        return SHELF_OK;
-    }
-    return shelf_errf(err, SHELF_ENOTFOUND, "%s: no index here (no %s and no %s/ database)", dir,
-                      SHELF_MANIFEST_NAME, SHELF_XAPIAN_SUBDIR);
+    const shelf_backend_row *row;
+    int rc = shelf_backend_detect(dir, &row, err);
+    if (rc == SHELF_OK)
+        *backend = row->id;
+    return rc;
 }
 
 int shelf_engine_open(shelf_engine **out, const char *dir, unsigned flags, shelf_err *err)
@@ -38,15 +22,12 @@ int shelf_engine_open(shelf_engine **out, const char *dir, unsigned flags, shelf
         free(e);
         return shelf_errf(err, SHELF_ENOMEM, "out of memory opening %s", dir);
     }
-    int rc = shelf_engine_detect(dir, &e->backend, err);
-    if (rc == SHELF_OK && e->backend == SHELF_BACKEND_NATIVE) {
-        e->ops = &shelf_native_ops;
-        rc = shelf_index_open(&e->idx, dir, flags, err);
-        if (rc == SHELF_OK)
-            snprintf(e->language, sizeof e->language, "%s", shelf_index_language(e->idx));
-    } else if (rc == SHELF_OK) {
-        e->ops = &shelf_xapian_ops;
-        rc = shelf_xapian_engine_open(e, err);
+    const shelf_backend_row *row;
+    int rc = shelf_backend_detect(dir, &row, err);
+    if (rc == SHELF_OK) {
+        e->ops = row->reader;
+        e->backend = row->id;
+        rc = e->ops->open(e, flags, err);
     }
     if (rc != SHELF_OK) {
         shelf_engine_close(e);

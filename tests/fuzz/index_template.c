@@ -9,7 +9,7 @@
 #include "extract/extract.h"
 #include "fuzz.h"
 #include "backend/native/format.h"
-#include "backend/native/indexwriter.h"
+#include "engine/writer.h"
 
 #define WHO "index template"
 #define SLICE_BYTES 3000

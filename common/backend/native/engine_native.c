@@ -1,9 +1,22 @@
-/* engine_native.c - the engine operations over a native index (index.h). */
-#include "engine/engine_impl.h"
+/* engine_native.c - the reader operations over a native index (index.h). */
 #include "backend/native/index.h"
+#include "backend/native/iter.h"
+#include "backend/native/native_backend.h"
+#include "backend/native/segment.h"
+#include "backend/reader_handle.h"
 #include "backend/native/search.h"
+#include "query/search.h"
 
+#include <stdio.h>
 #include <string.h>
+
+static int native_open(shelf_engine *e, unsigned flags, shelf_err *err)
+{
+    int rc = shelf_index_open(&e->idx, e->dir, flags, err);
+    if (rc == SHELF_OK)
+        snprintf(e->language, sizeof e->language, "%s", shelf_index_language(e->idx));
+    return rc;
+}
 
 static uint64_t native_doc_count(const shelf_engine *e)
 {
@@ -108,6 +121,16 @@ static void native_close(shelf_engine *e)
     e->idx = NULL;
 }
 
-const engine_ops shelf_native_ops = {native_doc_count, native_df,   native_terms, native_search,
-                                     native_explain,   native_doc,  native_text,  native_positions,
-                                     native_each_doc, native_close};
+const shelf_reader_ops shelf_native_ops = {
+    .open = native_open,
+    .doc_count = native_doc_count,
+    .df = native_df,
+    .terms = native_terms,
+    .search = native_search,
+    .explain = native_explain,
+    .doc = native_doc,
+    .text = native_text,
+    .positions = native_positions,
+    .each_doc = native_each_doc,
+    .close = native_close,
+};

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "query/keys.h" /* the key layout: field bytes, SHELF_MAX_KEY_BYTES */
+#include "backend/shared_format.h" /* checkpoints, document flags, key length */
 
 #define SHELF_FORMAT_VERSION 3u
 
@@ -38,15 +39,6 @@
 #define SHELF_DOCS_TRAILER_BYTES 40
 #define SHELF_STORE_BLOCK_TARGET (16 * 1024)
 #define SHELF_STORE_TRAILER_BYTES 16
-#define SHELF_CHECKPOINT_EVERY 128
 #define SHELF_STORE_ZLIB_LEVEL 1 /* fastest: the store is written once per document */
-
-/* Document record flags: bit 0 invalid UTF-8 left in the text; bits 4-7 the
- * source format (extract.h shelf_format); bits 8-11 its encoding
- * (shelf_encoding). */
-#define SHELF_DOC_FLAG_INVALID_UTF8 1u
-#define SHELF_DOC_FORMAT_SHIFT 4
-#define SHELF_DOC_ENCODING_SHIFT 8
-#define SHELF_DOC_FIELD_MASK 0xFu
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * indexwriter.c - incremental writing of an index folder; see indexwriter.h.
+ * indexwriter.c - incremental writing of a native index folder; see
+ * indexwriter.h.
  *
  * State: the manifest the run builds on (`base`, empty when rebuilding), its
  * segments opened for reading metadata, a working copy of each one's
@@ -7,31 +8,28 @@
  * filled (created on the first added document).
  */
 #include "backend/native/indexwriter.h"
+#include "backend/lock.h"
 #include "backend/native/deletions.h"
 #include "backend/native/index.h"
-#include "backend/native/lock.h"
+#include "backend/native/generation_guard.h"
 #include "backend/native/manifest.h"
-#include "backend/native/merge.h"
-#include "backend/native/pathmap.h"
+#include "backend/native/merge_run.h"
 #include "backend/native/segment.h"
-#include "backend/xapian/xapwriter.h"
-#include "engine/engine.h"
+#include "backend/native/unlisted.h"
+#include "backend/path_under.h"
+#include "backend/pathmap.h"
 #include "util/crashpoint.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #define FRESH UINT32_MAX
-#define MERGE_FACTOR 8
 
-struct shelf_indexwriter {
-    shelf_xapwriter *xap; /* set: everything goes to the Xapian backend */
+struct shelf_native_writer {
     char *dir;
     shelf_writer_opts opts;
     shelf_analyzer *analyzer;
@@ -50,56 +48,6 @@ struct shelf_indexwriter {
     shelf_lock lock;          /* held from open to free */
 };
 
-/* ---- files no manifest names ---- */
-
-static int lists_segment(const shelf_manifest *m, unsigned number, unsigned *del_gen)
-{
-    for (uint32_t i = 0; i < m->segment_count; i++) {
-        if (m->segments[i].number == number) {
-            *del_gen = m->segments[i].del_gen;
-            return 1;
-        }
-    }
-    return 0;
-}
-
-static int is_stale(const char *name, const shelf_manifest *m)
-{
-    unsigned number, gen, listed_gen;
-    char tail[8];
-    size_t n = strlen(name);
-    if (strcmp(name, "MANIFEST.tmp") == 0)
-        return 1;
-    if (strncmp(name, "seg_", 4) != 0)
-        return 0;
-    if (n > 4 && strcmp(name + n - 4, ".tmp") == 0)
-        return 1;
-    if (sscanf(name, "seg_%6u.%6u.%3s", &number, &gen, tail) == 3 && strcmp(tail, "del") == 0)
-        return !lists_segment(m, number, &listed_gen) || listed_gen != gen;
-    if (sscanf(name, "seg_%6u.", &number) == 1)
-        return !lists_segment(m, number, &listed_gen);
-    return 0;
-}
-
-/* Remove segment and deletions files the manifest does not name, and
- * temporary files a crashed run left behind. */
-static void remove_unlisted(const char *dir, const shelf_manifest *m)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (!is_stale(e->d_name, m))
-            continue;
-        char path[PATH_MAX];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        unlink(path);
-        shelf_crashpoint();
-    }
-    closedir(d);
-}
-
 /* ---- opening ---- */
 
 static int make_dir(const char *dir, shelf_err *err)
@@ -113,7 +61,7 @@ static int make_dir(const char *dir, shelf_err *err)
     return shelf_errno(err, errno, "%s: cannot create index folder", dir);
 }
 
-static int choose_language(shelf_indexwriter *w, const shelf_manifest *committed, shelf_err *err)
+static int choose_language(shelf_native_writer *w, const shelf_manifest *committed, shelf_err *err)
 {
     const char *wanted = w->opts.language;
     const char *existing = committed->segment_count || committed->generation ? committed->language : NULL;
@@ -137,7 +85,7 @@ static int choose_language(shelf_indexwriter *w, const shelf_manifest *committed
  * shelf_deletions_read checks); nothing built on them is committed unless
  * their CRCs hold.  A small base (SHELF_VERIFY_SMALL_BYTES) is verified
  * whole, so damage anywhere is reported before it is built on. */
-static int verify_base(shelf_indexwriter *w, shelf_err *err)
+static int verify_base(shelf_native_writer *w, shelf_err *err)
 {
     uint64_t bytes = 0;
     for (size_t i = 0; i < w->base.segment_count; i++)
@@ -152,7 +100,7 @@ static int verify_base(shelf_indexwriter *w, shelf_err *err)
     return SHELF_OK;
 }
 
-static int open_base_segment(shelf_indexwriter *w, size_t i, shelf_err *err)
+static int open_base_segment(shelf_native_writer *w, size_t i, shelf_err *err)
 {
     const shelf_manifest_segment *m = &w->base.segments[i];
     int rc = shelf_segment_open(&w->segments[i], w->dir, m->number, false, err);
@@ -163,7 +111,7 @@ static int open_base_segment(shelf_indexwriter *w, size_t i, shelf_err *err)
 }
 
 /* Put the live documents of base segment i in the table of paths. */
-static int load_paths(shelf_indexwriter *w, size_t i, shelf_err *err)
+static int load_paths(shelf_native_writer *w, size_t i, shelf_err *err)
 {
     const shelf_manifest_segment *m = &w->base.segments[i];
     int rc = SHELF_OK;
@@ -185,7 +133,7 @@ static int load_paths(shelf_indexwriter *w, size_t i, shelf_err *err)
     return rc;
 }
 
-static int load_base(shelf_indexwriter *w, shelf_manifest *committed, shelf_err *err)
+static int load_base(shelf_native_writer *w, shelf_manifest *committed, shelf_err *err)
 {
     w->generation = committed->generation;
     w->next_segment = committed->next_segment ? committed->next_segment : 1;
@@ -211,35 +159,10 @@ static int load_base(shelf_indexwriter *w, shelf_manifest *committed, shelf_err 
     return rc;
 }
 
-/* Which backend to write: the one asked for, else the folder's own. */
-static int choose_backend(const char *dir, const shelf_writer_opts *opts, shelf_backend *out,
-                          shelf_err *err)
+shelf_native_writer *shelf_native_writer_open(const char *dir, const shelf_writer_opts *opts,
+                                              shelf_err *err)
 {
-    shelf_backend existing;
-    bool has = shelf_engine_detect(dir, &existing, NULL) == SHELF_OK;
-    if (!opts->backend) {
-        *out = has ? existing : SHELF_BACKEND_NATIVE;
-        return SHELF_OK;
-    }
-    if (strcmp(opts->backend, "native") == 0)
-        *out = SHELF_BACKEND_NATIVE;
-    else if (strcmp(opts->backend, "xapian") == 0)
-        *out = SHELF_BACKEND_XAPIAN;
-    else
-        return shelf_errf(err, SHELF_EINVAL, "unknown backend '%s' (native or xapian)", opts->backend);
-    if (has && existing != *out)
-        return shelf_errf(err, SHELF_EINVAL, "%s: holds a %s index; use another folder for a %s one", dir,
-                          existing == SHELF_BACKEND_NATIVE ? "native" : "Xapian", opts->backend);
-    return SHELF_OK;
-}
-
-shelf_indexwriter *shelf_indexwriter_open(const char *dir, const shelf_writer_opts *opts,
-                                          shelf_err *err)
-{
-    shelf_backend backend = SHELF_BACKEND_NATIVE;
-    if (choose_backend(dir, opts, &backend, err) != SHELF_OK)
-        return NULL;
-    shelf_indexwriter *w = calloc(1, sizeof *w);
+    shelf_native_writer *w = calloc(1, sizeof *w);
     if (!w || !(w->dir = strdup(dir))) {
         free(w);
         shelf_errf(err, SHELF_ENOMEM, "out of memory");
@@ -247,16 +170,8 @@ shelf_indexwriter *shelf_indexwriter_open(const char *dir, const shelf_writer_op
     }
     w->opts = *opts;
     w->lock.fd = -1;
-    if (backend == SHELF_BACKEND_XAPIAN) {
-        w->xap = shelf_xapwriter_open(dir, opts, err);
-        if (!w->xap) {
-            shelf_indexwriter_free(w);
-            return NULL;
-        }
-        return w;
-    }
     if (make_dir(dir, err) != SHELF_OK || shelf_lock_acquire(&w->lock, dir, opts->wait, err) != SHELF_OK) {
-        shelf_indexwriter_free(w);
+        shelf_native_writer_free(w);
         return NULL;
     }
     shelf_manifest committed;
@@ -268,13 +183,13 @@ shelf_indexwriter *shelf_indexwriter_open(const char *dir, const shelf_writer_op
     if (rc == SHELF_OK)
         rc = choose_language(w, &committed, err);
     if (rc == SHELF_OK)
-        remove_unlisted(dir, &committed);
+        shelf_remove_unlisted(dir, &committed);
     if (rc == SHELF_OK)
         rc = load_base(w, &committed, err);
     else
         shelf_manifest_free(&committed);
     if (rc != SHELF_OK) {
-        shelf_indexwriter_free(w);
+        shelf_native_writer_free(w);
         return NULL;
     }
     return w;
@@ -282,17 +197,15 @@ shelf_indexwriter *shelf_indexwriter_open(const char *dir, const shelf_writer_op
 
 /* ---- what the run sees ---- */
 
-static shelf_pathentry *live_entry(shelf_indexwriter *w, const char *path)
+static shelf_pathentry *live_entry(shelf_native_writer *w, const char *path)
 {
     shelf_pathentry *e = shelf_pathmap_find(&w->paths, path);
     return e && e->live ? e : NULL;
 }
 
-shelf_source_state shelf_indexwriter_probe(shelf_indexwriter *w, const char *path, uint64_t size,
-                                           int64_t mtime_ns)
+shelf_source_state shelf_native_writer_probe(shelf_native_writer *w, const char *path, uint64_t size,
+                                             int64_t mtime_ns)
 {
-    if (w->xap)
-        return shelf_xapwriter_probe(w->xap, path, size, mtime_ns);
     shelf_pathentry *e = live_entry(w, path);
     if (!e)
         return SHELF_SOURCE_NEW;
@@ -305,10 +218,8 @@ shelf_source_state shelf_indexwriter_probe(shelf_indexwriter *w, const char *pat
     return meta.size == size && meta.mtime_ns == mtime_ns ? SHELF_SOURCE_SAME : SHELF_SOURCE_CHANGED;
 }
 
-bool shelf_indexwriter_same_content(shelf_indexwriter *w, const char *path, uint64_t hash)
+bool shelf_native_writer_same_content(shelf_native_writer *w, const char *path, uint64_t hash)
 {
-    if (w->xap)
-        return shelf_xapwriter_same_content(w->xap, path, hash);
     shelf_pathentry *e = live_entry(w, path);
     if (!e || e->segment == FRESH)
         return false;
@@ -317,7 +228,7 @@ bool shelf_indexwriter_same_content(shelf_indexwriter *w, const char *path, uint
            meta.hash == hash;
 }
 
-static int delete_entry(shelf_indexwriter *w, shelf_pathentry *e)
+static int delete_entry(shelf_native_writer *w, shelf_pathentry *e)
 {
     e->live = 0;
     if (e->segment != FRESH) {
@@ -336,7 +247,7 @@ static int delete_entry(shelf_indexwriter *w, shelf_pathentry *e)
     return SHELF_OK;
 }
 
-static int open_fresh(shelf_indexwriter *w, shelf_err *err)
+static int open_fresh(shelf_native_writer *w, shelf_err *err)
 {
     if (w->fresh)
         return SHELF_OK;
@@ -347,7 +258,7 @@ static int open_fresh(shelf_indexwriter *w, shelf_err *err)
 }
 
 /* Record a document just added to the fresh segment under its path. */
-static int note_added(shelf_indexwriter *w, const char *path, const shelf_doc_report *rep,
+static int note_added(shelf_native_writer *w, const char *path, const shelf_doc_report *rep,
                       shelf_err *err)
 {
     shelf_pathentry *old = live_entry(w, path);
@@ -365,11 +276,9 @@ static int note_added(shelf_indexwriter *w, const char *path, const shelf_doc_re
     return SHELF_OK;
 }
 
-int shelf_indexwriter_add(shelf_indexwriter *w, const shelf_doc_input *doc,
-                          shelf_doc_report *report, shelf_err *err)
+int shelf_native_writer_add(shelf_native_writer *w, const shelf_doc_input *doc,
+                            shelf_doc_report *report, shelf_err *err)
 {
-    if (w->xap)
-        return shelf_xapwriter_add(w->xap, doc, report, err);
     shelf_crashpoint();
     int rc = open_fresh(w, err);
     shelf_doc_report rep;
@@ -382,11 +291,9 @@ int shelf_indexwriter_add(shelf_indexwriter *w, const shelf_doc_input *doc,
     return rc;
 }
 
-int shelf_indexwriter_add_analyzed(shelf_indexwriter *w, const shelf_doc_input *doc,
-                                   const shelf_analyzed *an, shelf_doc_report *report, shelf_err *err)
+int shelf_native_writer_add_analyzed(shelf_native_writer *w, const shelf_doc_input *doc,
+                                     const shelf_analyzed *an, shelf_doc_report *report, shelf_err *err)
 {
-    if (w->xap)
-        return shelf_xapwriter_add_analyzed(w->xap, doc, an, report, err);
     shelf_crashpoint();
     int rc = open_fresh(w, err);
     shelf_doc_report rep;
@@ -399,15 +306,13 @@ int shelf_indexwriter_add_analyzed(shelf_indexwriter *w, const shelf_doc_input *
     return rc;
 }
 
-const char *shelf_indexwriter_language(const shelf_indexwriter *w)
+const char *shelf_native_writer_language(const shelf_native_writer *w)
 {
-    return w->xap ? shelf_xapwriter_language(w->xap) : shelf_analyzer_language(w->analyzer);
+    return shelf_analyzer_language(w->analyzer);
 }
 
-int shelf_indexwriter_remove(shelf_indexwriter *w, const char *path, uint64_t *count, shelf_err *err)
+int shelf_native_writer_remove(shelf_native_writer *w, const char *path, uint64_t *count, shelf_err *err)
 {
-    if (w->xap)
-        return shelf_xapwriter_remove(w->xap, path, count, err);
     *count = 0;
     for (size_t i = 0; i < w->paths.slot_count; i++) {
         shelf_pathentry *e = &w->paths.slots[i];
@@ -421,11 +326,9 @@ int shelf_indexwriter_remove(shelf_indexwriter *w, const char *path, uint64_t *c
     return SHELF_OK;
 }
 
-int shelf_indexwriter_prune(shelf_indexwriter *w, char *const *roots, size_t root_count,
-                            uint64_t *count, shelf_err *err)
+int shelf_native_writer_prune(shelf_native_writer *w, char *const *roots, size_t root_count,
+                              uint64_t *count, shelf_err *err)
 {
-    if (w->xap)
-        return shelf_xapwriter_prune(w->xap, roots, root_count, count, err);
     *count = 0;
     for (size_t i = 0; i < w->paths.slot_count; i++) {
         shelf_pathentry *e = &w->paths.slots[i];
@@ -446,31 +349,6 @@ int shelf_indexwriter_prune(shelf_indexwriter *w, char *const *roots, size_t roo
 
 /* ---- committing ---- */
 
-static int generation_moved(const char *dir, uint64_t expected, uint64_t found, shelf_err *err)
-{
-    return shelf_errf(err, SHELF_ELOCKED,
-                      "%s/%s: generation %llu replaced by %llu by another writer while this one "
-                      "held the lock; nothing committed",
-                      dir, SHELF_MANIFEST_NAME, (unsigned long long)expected, (unsigned long long)found);
-}
-
-/* Belt and braces behind the lock: the MANIFEST on disk is still generation
- * `expected` (0: none), the one this writer built on. */
-static int check_still_current(const char *dir, uint64_t expected, shelf_err *err)
-{
-    shelf_manifest now;
-    shelf_err read_err = {0};
-    uint64_t found = 0;
-    int rc = shelf_manifest_read(dir, &now, &read_err);
-    if (rc == SHELF_OK) {
-        found = now.generation;
-        shelf_manifest_free(&now);
-    } else if (rc != SHELF_ENOTFOUND) {
-        return shelf_errf(err, rc, "%s", read_err.msg);
-    }
-    return found == expected ? SHELF_OK : generation_moved(dir, expected, found, err);
-}
-
 static void live_figures(const shelf_segment *s, const shelf_deletions *d, shelf_manifest_segment *m)
 {
     m->live_count = m->doc_count - d->deleted;
@@ -483,7 +361,7 @@ static void live_figures(const shelf_segment *s, const shelf_deletions *d, shelf
     }
 }
 
-static int write_deletions(shelf_indexwriter *w, uint64_t gen, shelf_err *err)
+static int write_deletions(shelf_native_writer *w, uint64_t gen, shelf_err *err)
 {
     for (size_t i = 0; i < w->base.segment_count; i++) {
         shelf_manifest_segment *m = &w->base.segments[i];
@@ -498,7 +376,7 @@ static int write_deletions(shelf_indexwriter *w, uint64_t gen, shelf_err *err)
 }
 
 /* The fresh segment's own entry (and deletions file when a path was added twice). */
-static int fresh_entry(shelf_indexwriter *w, const shelf_segment_summary *s, uint64_t gen,
+static int fresh_entry(shelf_native_writer *w, const shelf_segment_summary *s, uint64_t gen,
                        shelf_manifest_segment *out, shelf_err *err)
 {
     *out = (shelf_manifest_segment){s->number, s->doc_count, s->doc_count, 0, s->total_tokens,
@@ -522,7 +400,7 @@ static int fresh_entry(shelf_indexwriter *w, const shelf_segment_summary *s, uin
     return rc;
 }
 
-static int build_manifest(shelf_indexwriter *w, const shelf_segment_summary *s, uint64_t gen,
+static int build_manifest(shelf_native_writer *w, const shelf_segment_summary *s, uint64_t gen,
                           shelf_manifest *next, shelf_err *err)
 {
     memset(next, 0, sizeof *next);
@@ -550,7 +428,7 @@ static int build_manifest(shelf_indexwriter *w, const shelf_segment_summary *s, 
     return SHELF_OK;
 }
 
-static bool has_changes(const shelf_indexwriter *w)
+static bool has_changes(const shelf_native_writer *w)
 {
     if (w->fresh_docs || w->opts.rebuild)
         return true;
@@ -560,10 +438,8 @@ static bool has_changes(const shelf_indexwriter *w)
     return false;
 }
 
-int shelf_indexwriter_commit(shelf_indexwriter *w, shelf_commit_summary *summary, shelf_err *err)
+int shelf_native_writer_commit(shelf_native_writer *w, shelf_commit_summary *summary, shelf_err *err)
 {
-    if (w->xap)
-        return shelf_xapwriter_commit(w->xap, summary, err);
     shelf_commit_summary sum = {.added = w->added, .updated = w->updated, .removed = w->removed,
                                 .generation = w->generation};
     if (!has_changes(w)) {
@@ -586,12 +462,12 @@ int shelf_indexwriter_commit(shelf_indexwriter *w, shelf_commit_summary *summary
     if (rc != SHELF_OK)
         return rc;
     shelf_crashpoint();
-    rc = check_still_current(w->dir, w->generation, err);
+    rc = shelf_manifest_still_current(w->dir, w->generation, err);
     if (rc == SHELF_OK)
         rc = shelf_manifest_write(w->dir, &next, err);
     shelf_crashpoint();
     if (rc == SHELF_OK) {
-        remove_unlisted(w->dir, &next);
+        shelf_remove_unlisted(w->dir, &next);
         w->generation = gen;
         w->next_segment = next.next_segment;
         sum.committed = true;
@@ -605,142 +481,16 @@ int shelf_indexwriter_commit(shelf_indexwriter *w, shelf_commit_summary *summary
 
 /* ---- merging ---- */
 
-static unsigned tier_of(uint32_t live)
+int shelf_native_writer_merge(shelf_native_writer *w, shelf_merge_policy policy, unsigned *merges,
+                              shelf_err *err)
 {
-    unsigned tier = 0;
-    while (live >= MERGE_FACTOR) {
-        live /= MERGE_FACTOR;
-        tier++;
-    }
-    return tier;
+    return shelf_native_merge(w->dir, policy, &w->generation, &w->next_segment, merges, err);
 }
 
-/* Choose segments to merge; returns how many were put in pick[]. */
-static size_t choose(const shelf_manifest *m, shelf_merge_policy policy, size_t *pick)
-{
-    size_t n = m->segment_count;
-    if (policy == SHELF_MERGE_NONE || n == 0)
-        return 0;
-    if (policy == SHELF_MERGE_ALL) {
-        if (n == 1 && m->segments[0].live_count == m->segments[0].doc_count)
-            return 0;
-        for (size_t i = 0; i < n; i++)
-            pick[i] = i;
-        return n;
-    }
-    for (unsigned tier = 0; tier < 12; tier++) {
-        size_t count = 0;
-        for (size_t i = 0; i < n && count < MERGE_FACTOR; i++)
-            if (tier_of(m->segments[i].live_count) == tier)
-                pick[count++] = i;
-        if (count == MERGE_FACTOR)
-            return count;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (m->segments[i].live_count * 2 < m->segments[i].doc_count) {
-            pick[0] = i;
-            return 1;
-        }
-    }
-    return 0;
-}
-
-static int commit_merge(shelf_indexwriter *w, const shelf_manifest *m, const size_t *pick, size_t count,
-                        const shelf_segment_summary *s, shelf_err *err)
-{
-    shelf_manifest next = *m;
-    next.generation = m->generation + 1;
-    next.next_segment = s->number + 1;
-    next.segment_count = 0;
-    next.segments = calloc(m->segment_count + 1, sizeof *next.segments);
-    if (!next.segments)
-        return shelf_errf(err, SHELF_ENOMEM, "out of memory");
-    for (size_t i = 0, k = 0; i < m->segment_count; i++) {
-        bool picked = k < count && pick[k] == i;
-        if (picked && k++ == 0 && s->doc_count > 0)
-            next.segments[next.segment_count++] = (shelf_manifest_segment){
-                s->number, s->doc_count, s->doc_count, 0, s->total_tokens, s->total_tokens,
-                s->total_title_tokens};
-        else if (!picked)
-            next.segments[next.segment_count++] = m->segments[i];
-    }
-    shelf_crashpoint();
-    int rc = check_still_current(w->dir, m->generation, err);
-    if (rc == SHELF_OK)
-        rc = shelf_manifest_write(w->dir, &next, err);
-    shelf_crashpoint();
-    if (rc == SHELF_OK) {
-        remove_unlisted(w->dir, &next);
-        w->generation = next.generation;
-        w->next_segment = next.next_segment;
-    }
-    free(next.segments);
-    return rc;
-}
-
-static int merge_once(shelf_indexwriter *w, shelf_merge_policy policy, bool *merged, shelf_err *err)
-{
-    *merged = false;
-    shelf_index *idx;
-    int rc = shelf_index_open(&idx, w->dir, 0, err);
-    if (rc == SHELF_ENOTFOUND)
-        return SHELF_OK;
-    if (rc != SHELF_OK)
-        return rc;
-    const shelf_manifest *m = shelf_index_manifest(idx);
-    size_t *pick = calloc(m->segment_count + 1, sizeof *pick);
-    const shelf_segment **in = calloc(m->segment_count + 1, sizeof *in);
-    const shelf_deletions **del = calloc(m->segment_count + 1, sizeof *del);
-    size_t count = pick && in && del ? choose(m, policy, pick) : 0;
-    if (!pick || !in || !del)
-        rc = shelf_errf(err, SHELF_ENOMEM, "out of memory");
-    if (rc == SHELF_OK && m->generation != w->generation)
-        rc = generation_moved(w->dir, w->generation, m->generation, err);
-    for (size_t k = 0; rc == SHELF_OK && k < count; k++) {
-        in[k] = shelf_index_segment(idx, pick[k]);
-        del[k] = shelf_index_deletions(idx, pick[k]); /* its CRC checked at open */
-        rc = shelf_segment_verify(in[k], err); /* never rewrite damage with fresh CRCs */
-    }
-    shelf_segment_summary s;
-    if (rc == SHELF_OK && count > 0)
-        rc = shelf_merge_segments(w->dir, in, del, count, m->next_segment, &s, err);
-    if (rc == SHELF_OK && count > 0) {
-        rc = commit_merge(w, m, pick, count, &s, err);
-        *merged = rc == SHELF_OK;
-    }
-    if (rc != SHELF_OK && rc != SHELF_ELOCKED)
-        remove_unlisted(w->dir, m); /* a half-written merged segment */
-    free(pick);
-    free(in);
-    free(del);
-    shelf_index_close(idx);
-    return rc;
-}
-
-int shelf_indexwriter_merge(shelf_indexwriter *w, shelf_merge_policy policy, unsigned *merges,
-                            shelf_err *err)
-{
-    *merges = 0;
-    if (w->xap)
-        return SHELF_OK;
-    for (;;) {
-        bool merged;
-        int rc = merge_once(w, policy, &merged, err);
-        if (rc != SHELF_OK)
-            return rc;
-        if (!merged)
-            return SHELF_OK;
-        (*merges)++;
-        if (policy == SHELF_MERGE_ALL)
-            return SHELF_OK;
-    }
-}
-
-void shelf_indexwriter_free(shelf_indexwriter *w)
+void shelf_native_writer_free(shelf_native_writer *w)
 {
     if (!w)
         return;
-    shelf_xapwriter_free(w->xap);
     shelf_segwriter_free(w->fresh);
     for (size_t i = 0; w->segments && i < w->base.segment_count; i++)
         shelf_segment_close(w->segments[i]);

@@ -17,42 +17,12 @@
 
 #include "analysis/analyzer.h"
 #include "extract/layout.h"
-#include "backend/native/analyzed.h"
+#include "backend/analyzed.h"
 #include "backend/native/segpath.h" /* shelf_segment_path */
+#include "backend/writer_types.h" /* shelf_doc_input, shelf_doc_report, shelf_segment_summary */
 #include "util/error.h"
 
 typedef struct shelf_segwriter shelf_segwriter;
-
-typedef struct shelf_doc_input {
-    const char *path;   /* NUL-terminated, as the user named it */
-    const char *title;  /* title text (not NUL-terminated) */
-    size_t title_len;
-    const char *text;   /* the document's text as indexed and stored */
-    size_t text_len;
-    uint64_t size;      /* source size in bytes */
-    int64_t mtime_ns;
-    uint64_t hash;      /* XXH3-64 of the source bytes */
-    const shelf_layout *layout; /* pages and headings; NULL: none */
-    uint32_t flags;     /* format and encoding bits (format.h); the invalid
-                         * UTF-8 bit is added from the analysis */
-} shelf_doc_input;
-
-typedef struct shelf_doc_report {
-    uint32_t doc;            /* id given to the document in this segment */
-    uint32_t tokens;         /* body tokens */
-    uint64_t invalid_bytes;  /* invalid UTF-8 bytes skipped as separators */
-    uint64_t cut_tokens;     /* tokens cut by the 64-byte rule */
-} shelf_doc_report;
-
-typedef struct shelf_segment_summary {
-    uint32_t number;
-    uint32_t doc_count;
-    uint64_t total_tokens;
-    uint64_t total_title_tokens;
-    uint64_t term_count;   /* unique keys (body and title terms) */
-    uint64_t bytes;        /* size of the five files */
-    unsigned runs;         /* spill runs the inverter wrote */
-} shelf_segment_summary;
 
 /* async_store: compress the document store on a thread of its own. */
 shelf_segwriter *shelf_segwriter_open(const char *dir, uint32_t number, shelf_analyzer *analyzer,

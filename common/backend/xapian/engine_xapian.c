@@ -3,7 +3,8 @@
  * `indexer --backend xapian` (xapian_terms.h for the term layout,
  * xapian_query.h for searching, xapdoc.h for the document data).
  */
-#include "engine/engine_impl.h"
+#include "backend/reader_handle.h"
+#include "backend/xapian/xapian_backend.h"
 #include "backend/xapian/xapdoc.h"
 #include "backend/xapian/xapian_c.h"
 #include "backend/xapian/xapian_query.h"
@@ -14,13 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-int shelf_xapian_engine_open(shelf_engine *e, shelf_err *err)
+static int xapian_open(shelf_engine *e, unsigned flags, shelf_err *err)
 {
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/%s", e->dir, SHELF_XAPIAN_SUBDIR);
     int rc = shelf_xdb_open(&e->xdb, path, err);
     if (rc == SHELF_OK)
-        rc = shelf_xdb_get_metadata(e->xdb, SHELF_XAPIAN_LANGUAGE_KEY, e->language, sizeof e->language, err);
+        rc = shelf_xdb_get_metadata(e->xdb, SHELF_XAPIAN_LANGUAGE_KEY, e->language,
+                                    sizeof e->language, err);
     if (rc == SHELF_OK && e->language[0] == '\0')
         rc = shelf_errf(err, SHELF_ECORRUPT, "%s: no analysis language recorded", path);
     return rc;
@@ -162,6 +164,16 @@ static void xapian_close(shelf_engine *e)
     e->xdb = NULL;
 }
 
-const engine_ops shelf_xapian_ops = {xapian_doc_count, xapian_df,   xapian_terms, xapian_search,
-                                     xapian_explain,   xapian_doc,  xapian_text,  xapian_positions,
-                                     xapian_each_doc, xapian_close};
+const shelf_reader_ops shelf_xapian_ops = {
+    .open = xapian_open,
+    .doc_count = xapian_doc_count,
+    .df = xapian_df,
+    .terms = xapian_terms,
+    .search = xapian_search,
+    .explain = xapian_explain,
+    .doc = xapian_doc,
+    .text = xapian_text,
+    .positions = xapian_positions,
+    .each_doc = xapian_each_doc,
+    .close = xapian_close,
+};

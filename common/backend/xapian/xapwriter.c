@@ -1,13 +1,14 @@
 /* xapwriter.c - writing the Xapian backend; see xapwriter.h. */
 #include "backend/xapian/xapwriter.h"
-#include "engine/engine.h"
+#include "backend/lock.h"
+#include "backend/path_under.h"
+#include "backend/pathmap.h"
+#include "backend/shared_format.h"
 #include "backend/xapian/xapdoc.h"
-#include "backend/native/format.h"
-#include "backend/native/lock.h"
-#include "backend/native/pathmap.h"
-#include "util/crashpoint.h"
+#include "backend/xapian/xapian_backend.h"
 #include "backend/xapian/xapian_c.h"
 #include "backend/xapian/xapian_terms.h"
+#include "util/crashpoint.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -27,13 +28,6 @@ struct shelf_xapwriter {
     shelf_lock lock; /* ours, taken before Xapian's own */
     int in_transaction;
 };
-
-bool shelf_path_under(const char *path, const char *root)
-{
-    size_t n = strlen(root);
-    return strncmp(path, root, n) == 0 &&
-           (path[n] == '\0' || path[n] == '/' || (n > 0 && root[n - 1] == '/'));
-}
 
 static int remove_all(shelf_xapwriter *w, shelf_err *err);
 

@@ -3,13 +3,16 @@
  * xapian`): documents analysed by our analyzer and stored in a Xapian
  * database in "<index>/xapian" (term layout: xapian_c.h; document data:
  * xapdoc.h).  A run is one Xapian transaction, so a commit is atomic; the
- * same writer lock as the native backend guards the folder.  The functions
- * mirror indexwriter.h, which dispatches to them.
+ * same writer lock as the native backend guards the folder (backend/lock.h).
+ * The indexer reaches these functions through the row's writer table
+ * (xapian_backend.h, xapwriter_ops.c); the contracts are engine/writer.h's.
  */
 #ifndef SHELF_XAPWRITER_H
 #define SHELF_XAPWRITER_H
 
-#include "backend/native/indexwriter.h"
+#include "backend/analyzed.h"
+#include "backend/writer_types.h"
+#include "util/error.h"
 
 typedef struct shelf_xapwriter shelf_xapwriter;
 
@@ -27,8 +30,5 @@ int shelf_xapwriter_prune(shelf_xapwriter *w, char *const *roots, size_t root_co
 int shelf_xapwriter_commit(shelf_xapwriter *w, shelf_commit_summary *summary, shelf_err *err);
 void shelf_xapwriter_free(shelf_xapwriter *w);
 const char *shelf_xapwriter_language(const shelf_xapwriter *w);
-
-/* True when a path lies at or under root (root "a" covers "a" and "a/..."). */
-bool shelf_path_under(const char *path, const char *root);
 
 #endif

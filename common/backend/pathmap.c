@@ -1,5 +1,5 @@
 /* pathmap.c - live documents by path; see pathmap.h. */
-#include "backend/native/pathmap.h"
+#include "backend/pathmap.h"
 
 #include <stdlib.h>
 #include <string.h>

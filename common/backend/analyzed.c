@@ -1,6 +1,6 @@
 /* analyzed.c - documents analysed ahead of indexing; see analyzed.h. */
-#include "backend/native/analyzed.h"
-#include "backend/native/format.h"
+#include "backend/analyzed.h"
+#include "backend/shared_format.h"
 
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /* lock.c - the writer lock of an index folder; see lock.h. */
 #define _GNU_SOURCE /* F_OFD_SETLK */
-#include "backend/native/lock.h"
+#include "backend/lock.h"
 
 #include <errno.h>
 #include <fcntl.h>

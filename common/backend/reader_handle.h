@@ -1,0 +1,31 @@
+/*
+ * reader_handle.h - the inside of an open index handle (shelf_engine,
+ * engine.h): what engine.c dispatches on and what each backend's reader
+ * operations (backend.h shelf_reader_ops) keep their state in.
+ *
+ * Invariants: ops and backend come from one row of the backend table; only
+ * that backend's fields are set (idx for native, xdb and blob for Xapian);
+ * close releases them, the engine frees the handle itself.
+ */
+#ifndef SHELF_READER_HANDLE_H
+#define SHELF_READER_HANDLE_H
+
+#include <stdbool.h>
+
+#include "backend/backend.h"
+
+typedef struct shelf_index shelf_index;
+typedef struct shelf_xdb shelf_xdb;
+
+struct shelf_engine {
+    const shelf_reader_ops *ops;
+    shelf_backend backend;
+    char *dir;
+    char language[SHELF_LANGUAGE_MAX + 1];
+    shelf_index *idx;   /* native */
+    bool borrowed;      /* idx belongs to the caller */
+    shelf_xdb *xdb;     /* Xapian */
+    shelf_buf blob;     /* the last Xapian document data read */
+};
+
+#endif

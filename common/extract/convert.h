@@ -18,8 +18,6 @@
 size_t shelf_bom_length(const char *data, size_t len, shelf_encoding *enc);
 int shelf_utf16_to_utf8(const char *data, size_t len, bool big_endian, shelf_buf *out);
 int shelf_cp1252_to_utf8(const char *data, size_t len, shelf_buf *out);
-/* True when the bytes are valid UTF-8 throughout. */
-bool shelf_utf8_valid(const char *data, size_t len);
 /* UTF-8 with invalid bytes replaced by U+FFFD. */
 int shelf_utf8_repair(const char *data, size_t len, shelf_buf *out);
 /* Any charset iconv knows, by label. */

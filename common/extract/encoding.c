@@ -204,23 +204,6 @@ int shelf_charset_to_utf8(const char *charset, const char *data, size_t len, she
     return rc;
 }
 
-bool shelf_utf8_valid(const char *s, size_t len)
-{
-    const uint8_t *b = (const uint8_t *)s;
-    size_t i = 0;
-    while (i < len) {
-        if (b[i] < 0x80) {
-            i++;
-            continue;
-        }
-        int32_t cp;
-        i += shelf_utf8_decode(b, len, i, &cp);
-        if (cp == SHELF_UTF8_INVALID)
-            return false;
-    }
-    return true;
-}
-
 /* What a scan of the bytes as UTF-8 finds. */
 typedef struct utf8_census {
     size_t multibyte; /* valid sequences of 2..4 bytes */

@@ -2,6 +2,7 @@
  * the bytes to its reader, settle the title.  Rules: extract.h. */
 #include "extract/extract.h"
 #include "extract/convert.h"
+#include "util/utf8.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -110,7 +111,7 @@ static size_t cut_at_char(const char *s, size_t len, size_t max)
     if (len <= max)
         return len;
     size_t n = max;
-    while (n > 0 && max - n < 3 && ((unsigned char)s[n] & 0xC0) == 0x80)
+    while (n > 0 && max - n < 3 && shelf_utf8_is_continuation((uint8_t)s[n]))
         n--;
     return n;
 }
@@ -262,7 +263,7 @@ static size_t text_cut(const char *bytes, size_t have, shelf_encoding bom)
     if (bom == SHELF_ENC_UTF16LE || bom == SHELF_ENC_UTF16BE)
         return have & ~(size_t)1;
     size_t n = have;
-    while (n > 0 && ((unsigned char)bytes[n - 1] & 0xC0) == 0x80)
+    while (n > 0 && shelf_utf8_is_continuation((uint8_t)bytes[n - 1]))
         n--;
     return n > 0 && (unsigned char)bytes[n - 1] >= 0xC0 ? n - 1 : have;
 }

@@ -2,6 +2,11 @@
  * pdf.c - the text, title and page layout of a PDF, read with poppler-glib
  * in a child process.
  *
+ * As a row of the readers table (.pdf): chosen by content when "%PDF-"
+ * occurs within the first 1 KiB (whatever the name), never by the name
+ * alone; sandboxed, so it gets the whole file up to SHELF_MAX_PDF_BYTES, and
+ * a budget of SHELF_PDF_BUDGET_MS.
+ *
  * Isolation.  Poppler parses untrusted bytes and can crash, hang or run away
  * with memory on a damaged file.  So all poppler work happens in a child
  * process made by shelf_sandbox_collect (util/sandbox.h: no inherited
@@ -53,7 +58,7 @@
  * white space trimmed, or NULL when that leaves nothing.  The text is valid
  * UTF-8 and NUL-terminated; encoding is SHELF_ENC_UTF8.
  */
-#include "extract/extract.h"
+#include "extract/readers.h"
 
 #include <glib.h>
 #include <poppler.h>
@@ -69,6 +74,7 @@
 #define RESULT_GROWTH 64                  /* body bytes allowed per input byte */
 #define RESULT_SLACK ((size_t)1 << 20)    /* plus this much */
 #define CHILD_MEMORY_HEADROOM ((size_t)1 << 30) /* address space for poppler */
+#define SIGNATURE_SNIFF_BYTES 1024            /* "%PDF-" is looked for this far */
 
 enum result_kind { RESULT_OK = 0, RESULT_ENCRYPTED = 1, RESULT_DAMAGED = 2 };
 
@@ -437,3 +443,31 @@ int shelf_extract_pdf(const char *path, const char *data, size_t len, unsigned b
         shelf_doctext_free(out);
     return rc;
 }
+
+static shelf_sniff sniff_pdf(const char *data, size_t len)
+{
+    size_t n = len < SIGNATURE_SNIFF_BYTES ? len : SIGNATURE_SNIFF_BYTES;
+    for (size_t i = 0; i + 5 <= n; i++)
+        if (memcmp(data + i, "%PDF-", 5) == 0)
+            return SHELF_SNIFF_YES;
+    return SHELF_SNIFF_NO;
+}
+
+static int read_pdf(const char *path, const char *data, size_t len, shelf_doctext *out,
+                    shelf_err *err)
+{
+    return shelf_extract_pdf(path, data, len, SHELF_PDF_BUDGET_MS, out, err);
+}
+
+static const char *const pdf_extensions[] = {".pdf", NULL};
+
+const shelf_reader shelf_reader_pdf = {
+    .format = SHELF_FORMAT_PDF,
+    .name = "pdf",
+    .label = "PDF",
+    .extensions = pdf_extensions,
+    .sniff = sniff_pdf,
+    .extract = read_pdf,
+    .sandboxed = true,
+    .max_file_bytes = SHELF_MAX_PDF_BYTES,
+};

@@ -1,16 +1,17 @@
 /*
- * convert.h - character-set converters shared by the text and HTML readers
+ * encoding.h - character-set converters shared by the text and HTML readers
  * (encoding.c implements them).  Reader internals: extract.h is the public
  * contract.  Every converter appends valid UTF-8 to out (invalid input
- * becomes U+FFFD) and returns SHELF_OK or SHELF_ENOMEM.
+ * becomes U+FFFD) and returns SHELF_OK or SHELF_ENOMEM (shelf_charset_to_utf8
+ * also SHELF_EINVAL).
  */
-#ifndef SHELF_CONVERT_H
-#define SHELF_CONVERT_H
+#ifndef SHELF_ENCODING_H
+#define SHELF_ENCODING_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "extract/extract.h"
+#include "extract/doctext.h"
 #include "util/buf.h"
 
 /* Length of a byte-order mark at the start of data (0 when there is none)

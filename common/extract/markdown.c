@@ -670,14 +670,6 @@ static int read_markdown(const char *path, const char *data, size_t len, shelf_d
     return rc;
 }
 
-/* Markdown is plain text to a sniffer: only the name tells. */
-static shelf_sniff sniff_markdown(const char *data, size_t len)
-{
-    (void)data;
-    (void)len;
-    return SHELF_SNIFF_IF_NAMED;
-}
-
 static const char *const markdown_extensions[] = {".md", ".markdown", NULL};
 
 const shelf_reader shelf_reader_markdown = {
@@ -685,7 +677,7 @@ const shelf_reader shelf_reader_markdown = {
     .name = "markdown",
     .label = "Markdown",
     .extensions = markdown_extensions,
-    .sniff = sniff_markdown,
+    .sniff = shelf_sniff_by_name_only,
     .extract = read_markdown,
     .sandboxed = false,
 };

@@ -28,6 +28,13 @@ const shelf_reader *shelf_reader_at(size_t i)
     return i < READER_COUNT ? readers[i] : NULL;
 }
 
+shelf_sniff shelf_sniff_by_name_only(const char *data, size_t len)
+{
+    (void)data;
+    (void)len;
+    return SHELF_SNIFF_IF_NAMED;
+}
+
 const shelf_reader *shelf_reader_of_format(shelf_format f)
 {
     for (size_t i = 0; i < READER_COUNT; i++)

@@ -69,6 +69,10 @@ extern const shelf_reader shelf_reader_markdown;
 extern const shelf_reader shelf_reader_html;
 extern const shelf_reader shelf_reader_pdf;
 
+/* The sniff of a format only its name reveals (text, Markdown):
+ * SHELF_SNIFF_IF_NAMED for any bytes. */
+shelf_sniff shelf_sniff_by_name_only(const char *data, size_t len);
+
 /* The table, in sniffing order. */
 size_t shelf_reader_count(void);
 const shelf_reader *shelf_reader_at(size_t i);

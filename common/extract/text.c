@@ -156,14 +156,7 @@ int shelf_decode_text(const char *path, const char *data, size_t len, shelf_doct
     return decode_bytes(path, data + bom, len - bom, bom > 0, out, err);
 }
 
-/* Any bytes may be text when named so; unnamed files fall back to text. */
-static shelf_sniff sniff_text(const char *data, size_t len)
-{
-    (void)data;
-    (void)len;
-    return SHELF_SNIFF_IF_NAMED;
-}
-
+/* Text is also what readers.c falls back to for a file no row claims. */
 static const char *const text_extensions[] = {".txt", ".text", NULL};
 
 const shelf_reader shelf_reader_text = {
@@ -171,7 +164,7 @@ const shelf_reader shelf_reader_text = {
     .name = "text",
     .label = "text",
     .extensions = text_extensions,
-    .sniff = sniff_text,
+    .sniff = shelf_sniff_by_name_only,
     .extract = shelf_decode_text,
     .sandboxed = false,
 };

@@ -112,12 +112,7 @@ size_t shelf_utf8_prefix_within(const uint8_t *text, size_t len, size_t limit)
 bool shelf_utf8_valid(const char *text, size_t len)
 {
     const uint8_t *b = (const uint8_t *)text;
-    size_t i = 0;
-    while (i < len) {
-        if (b[i] < 0x80) {
-            i++;
-            continue;
-        }
+    for (size_t i = 0; i < len;) {
         int32_t cp;
         i += shelf_utf8_decode(b, len, i, &cp);
         if (cp == SHELF_UTF8_INVALID)

@@ -1,7 +1,10 @@
 /* extract.c - reading one file for indexing: load, detect the format, hand
- * the bytes to its reader, settle the title.  Rules: extract.h. */
+ * the bytes to its reader (a row of readers.h), settle the title.  Rules:
+ * extract.h.  Knows no format: everything format-specific is in the row. */
 #include "extract/extract.h"
-#include "extract/convert.h"
+
+#include "extract/encoding.h"
+#include "util/utf8.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,129 +15,17 @@
 #include <unistd.h>
 #include <xxhash.h>
 
-#define BINARY_SNIFF_BYTES 8192
-#define PDF_SNIFF_BYTES 1024
 #define SHELF_CUT_SEARCH_BYTES 65536
-
-bool shelf_extract_supported(const char *path)
-{
-    static const char *const exts[] = {".txt", ".text", ".md",  ".markdown", ".html",
-                                       ".htm", ".xhtml", ".pdf"};
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    const char *dot = strrchr(base, '.');
-    if (!dot || dot == base)
-        return true; /* no extension: README, NOTES, ... */
-    for (size_t i = 0; i < sizeof exts / sizeof *exts; i++)
-        if (strcasecmp(dot, exts[i]) == 0)
-            return true;
-    return false;
-}
-
-static bool has_extension(const char *path, const char *const *exts, size_t n)
-{
-    size_t len = strlen(path);
-    for (size_t i = 0; i < n; i++) {
-        size_t e = strlen(exts[i]);
-        if (len > e && strcasecmp(path + len - e, exts[i]) == 0)
-            return true;
-    }
-    return false;
-}
-
-static bool is_pdf(const char *data, size_t len)
-{
-    size_t n = len < PDF_SNIFF_BYTES ? len : PDF_SNIFF_BYTES;
-    for (size_t i = 0; i + 5 <= n; i++)
-        if (memcmp(data + i, "%PDF-", 5) == 0)
-            return true;
-    return false;
-}
 
 shelf_format shelf_detect_format(const char *path, const char *data, size_t len)
 {
-    static const char *const md[] = {".md", ".markdown"};
-    static const char *const html[] = {".html", ".htm", ".xhtml"};
-    if (is_pdf(data, len))
-        return SHELF_FORMAT_PDF;
-    if (shelf_sniff_html(data, len))
-        return SHELF_FORMAT_HTML;
-    if (has_extension(path, md, 2))
-        return SHELF_FORMAT_MARKDOWN;
-    if (has_extension(path, html, 3) && !shelf_looks_binary(data, len))
-        return SHELF_FORMAT_HTML;
-    return SHELF_FORMAT_TEXT;
+    return shelf_reader_detect(path, data, len)->format;
 }
 
 const char *shelf_format_name(shelf_format f)
 {
-    static const char *const names[] = {"text", "markdown", "html", "pdf"};
-    return (unsigned)f < 4 ? names[f] : "unknown";
-}
-
-const char *shelf_encoding_name(shelf_encoding e)
-{
-    static const char *const names[] = {"utf-8", "utf-16le", "utf-16be", "windows-1252", "declared"};
-    return (unsigned)e < 5 ? names[e] : "unknown";
-}
-
-void shelf_doctext_free(shelf_doctext *d)
-{
-    free(d->text);
-    free(d->title);
-    shelf_layout_free(&d->layout);
-    memset(d, 0, sizeof *d);
-}
-
-bool shelf_looks_binary(const char *data, size_t len)
-{
-    size_t n = len < BINARY_SNIFF_BYTES ? len : BINARY_SNIFF_BYTES, odd = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)data[i];
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f')
-            odd++;
-    }
-    return odd * 10 > n;
-}
-
-static int is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
-}
-
-/* Cut to at most max bytes without splitting a UTF-8 sequence.  A sequence
- * has at most three continuation bytes, so no more are stepped back over
- * (a run of stray ones must not cut the title down to nothing). */
-static size_t cut_at_char(const char *s, size_t len, size_t max)
-{
-    if (len <= max)
-        return len;
-    size_t n = max;
-    while (n > 0 && max - n < 3 && ((unsigned char)s[n] & 0xC0) == 0x80)
-        n--;
-    return n;
-}
-
-const char *shelf_title_of(const char *text, size_t len, const char *fallback, size_t *title_len)
-{
-    size_t i = 0;
-    while (i < len) {
-        size_t end = i;
-        while (end < len && text[end] != '\n')
-            end++;
-        size_t a = i, b = end;
-        while (a < b && (is_space(text[a]) || text[a] == '#'))
-            a++;
-        while (b > a && (is_space(text[b - 1]) || text[b - 1] == '#'))
-            b--;
-        if (b > a) {
-            *title_len = cut_at_char(text + a, b - a, SHELF_TITLE_MAX_BYTES);
-            return text + a;
-        }
-        i = end + 1;
-    }
-    *title_len = strlen(fallback);
-    return fallback;
+    const shelf_reader *r = shelf_reader_of_format(f);
+    return r ? r->name : "unknown";
 }
 
 static int read_all(int fd, const char *path, char *buf, size_t size, shelf_err *err)
@@ -157,38 +48,6 @@ static const char *base_name(const char *path)
 {
     const char *slash = strrchr(path, '/');
     return slash ? slash + 1 : path;
-}
-
-/* Markdown is rendered from the decoded text. */
-static int read_markdown(const char *path, const char *data, size_t len, shelf_doctext *d,
-                         shelf_err *err)
-{
-    shelf_doctext plain;
-    int rc = shelf_decode_text(path, data, len, &plain, err);
-    if (rc != SHELF_OK)
-        return rc;
-    rc = shelf_extract_markdown(path, plain.text, plain.len, d, err);
-    if (rc == SHELF_OK) {
-        d->encoding = plain.encoding;
-        d->invalid_utf8 = plain.invalid_utf8;
-    }
-    shelf_doctext_free(&plain);
-    return rc;
-}
-
-static int read_format(const char *path, shelf_format f, const char *data, size_t len,
-                       shelf_doctext *d, shelf_err *err)
-{
-    switch (f) {
-    case SHELF_FORMAT_PDF:
-        return shelf_extract_pdf(path, data, len, SHELF_PDF_BUDGET_MS, d, err);
-    case SHELF_FORMAT_HTML:
-        return shelf_extract_html(path, data, len, d, err);
-    case SHELF_FORMAT_MARKDOWN:
-        return read_markdown(path, data, len, d, err);
-    default:
-        return shelf_decode_text(path, data, len, d, err);
-    }
 }
 
 /* An open source file and what has been read of it. */
@@ -262,24 +121,25 @@ static size_t text_cut(const char *bytes, size_t have, shelf_encoding bom)
     if (bom == SHELF_ENC_UTF16LE || bom == SHELF_ENC_UTF16BE)
         return have & ~(size_t)1;
     size_t n = have;
-    while (n > 0 && ((unsigned char)bytes[n - 1] & 0xC0) == 0x80)
+    while (n > 0 && shelf_utf8_is_continuation((uint8_t)bytes[n - 1]))
         n--;
     return n > 0 && (unsigned char)bytes[n - 1] >= 0xC0 ? n - 1 : have;
 }
 
-/* Load the bytes the format needs: all of a PDF (up to its limit), the
- * first SHELF_MAX_TEXT_BYTES of anything else. */
-static int load(source *src, shelf_extracted *out, shelf_err *err)
+/* Load the bytes the reader needs: all of the file for a sandboxed reader
+ * (up to its limit), the first SHELF_MAX_TEXT_BYTES for any other. */
+static int load(source *src, shelf_extracted *out, const shelf_reader **reader, shelf_err *err)
 {
     size_t head = out->size < SHELF_MAX_TEXT_BYTES ? (size_t)out->size : SHELF_MAX_TEXT_BYTES;
     int rc = read_upto(src, head, err);
     if (rc != SHELF_OK)
         return rc;
-    out->format = shelf_detect_format(src->path, src->bytes, src->have);
-    if (out->format == SHELF_FORMAT_PDF && out->size > SHELF_MAX_PDF_BYTES)
-        return shelf_errf(err, SHELF_ESKIP, "%s: PDF larger than %d MiB (skipped)", src->path,
-                          (int)(SHELF_MAX_PDF_BYTES >> 20));
-    if (out->format == SHELF_FORMAT_PDF)
+    *reader = shelf_reader_detect(src->path, src->bytes, src->have);
+    out->format = (*reader)->format;
+    if ((*reader)->sandboxed && out->size > (*reader)->max_file_bytes)
+        return shelf_errf(err, SHELF_ESKIP, "%s: %s larger than %d MiB (skipped)", src->path,
+                          (*reader)->label, (int)((*reader)->max_file_bytes >> 20));
+    if ((*reader)->sandboxed)
         return read_upto(src, (size_t)out->size, err);
     if (out->size > src->have) {
         rc = hash_rest(src, out->size, err);
@@ -305,12 +165,13 @@ int shelf_extract_file(const char *path, shelf_extracted *out, shelf_err *err)
     memset(out, 0, sizeof *out);
     source src = {.path = path, .fd = -1};
     shelf_doctext d = {0};
+    const shelf_reader *reader = NULL;
     int rc = open_source(&src, out, err);
     if (rc == SHELF_OK)
-        rc = load(&src, out, err);
+        rc = load(&src, out, &reader, err);
     if (rc == SHELF_OK) {
         out->hash = XXH3_64bits_digest(src.hash);
-        rc = read_format(path, out->format, src.bytes, src.have, &d, err);
+        rc = reader->extract(path, src.bytes, src.have, &d, err);
     }
     close_source(&src);
     if (rc != SHELF_OK) {
@@ -325,7 +186,7 @@ int shelf_extract_file(const char *path, shelf_extracted *out, shelf_err *err)
     out->invalid_utf8 = d.invalid_utf8;
     if (d.title && d.title_len > 0) {
         out->title = d.title;
-        out->title_len = cut_at_char(d.title, d.title_len, SHELF_TITLE_MAX_BYTES);
+        out->title_len = shelf_title_cut(d.title, d.title_len);
     } else {
         out->title = shelf_title_of(out->text, out->len, base_name(path), &out->title_len);
     }

@@ -10,29 +10,14 @@
  * followed by white space, '>', '/' or the end of the window.  Anything else
  * (such as a text file that mentions <html> on its second line) is not HTML.
  *
- * Character encoding, first match wins:
- *   1. a BOM: UTF-8 (stripped), UTF-16LE or UTF-16BE (converted by
- *      encoding.c); encoding UTF8 / UTF16LE / UTF16BE;
- *   2. a charset declared in the first 4 KiB: an XML declaration at the very
- *      start (<?xml ... encoding="X"?>), else the first <meta charset="X">
- *      or <meta http-equiv="Content-Type" content="...; charset=X"> outside
- *      comments.  Labels (letters, digits, - _ . : only; anything else is
- *      ignored) are matched case-insensitively:
- *        - utf-8 / utf8 (and, as in browsers, utf-16 labels, which cannot be
- *          declared by ASCII bytes): UTF8;
- *        - windows-1252, cp1252, iso-8859-1, latin1, l1, us-ascii, ascii and
- *          the other WHATWG aliases of windows-1252: CP1252;
- *        - any other label: OTHER, converted with iconv(3) when iconv
- *          knows it, else ignored (as if undeclared);
- *   3. nothing declared: UTF8 when the bytes are valid UTF-8, else CP1252.
- * All conversion happens here (encoding.c's converters), before libxml2,
- * which always gets valid UTF-8 declared as "UTF-8": a byte that cannot be
- * converted, an invalid byte in UTF-8 input and the five bytes Windows-1252
- * leaves undefined become U+FFFD.  (libxml2 2.9 itself drops the rest of
- * the document at the first conversion error, and switches to Latin-1 for
- * the rest of the file at the first invalid UTF-8 byte.)  Passing the
- * encoding also makes libxml2 ignore the document's own <meta>
- * declarations, so the decision above is the only one.
+ * Character encoding: decided and converted before parsing by charset.c
+ * (BOM, then a declared charset, then UTF-8 or Windows-1252), so libxml2
+ * always gets valid UTF-8 declared as "UTF-8" and ignores the document's
+ * own <meta> declarations.
+ *
+ * As a row of the readers table (.html, .htm, .xhtml): chosen by content
+ * when the sniff above says HTML (whatever the name), and by the name when
+ * the bytes do not look binary (text.c's rule).
  *
  * Parsing: htmlReadMemory with HTML_PARSE_RECOVER | NOERROR | NOWARNING |
  * NONET | XML_PARSE_HUGE.  HUGE is deliberate: without it libxml2 2.9 stops
@@ -75,7 +60,7 @@
  * ascending, non-overlapping, non-empty, inside the text.  Nothing here
  * prints.
  */
-#include "extract/extract.h"
+#include "extract/readers.h"
 
 #include <limits.h>
 #include <pthread.h>
@@ -88,43 +73,17 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
-#include "util/utf8.h"
-#include "extract/convert.h"
+#include "extract/charset.h"
+#include "extract/encoding.h"
+#include "extract/htmlscan.h"
 #include "util/buf.h"
+#include "util/utf8.h"
 
 
 #define SNIFF_CHARS 1024
-#define CHARSET_SCAN_BYTES 4096
-#define LABEL_MAX 64
 #define PARSE_OPTIONS                                                                              \
     (HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |           \
      XML_PARSE_HUGE)
-
-/* ------------------------------------------------------------------ */
-/* Small byte helpers                                                   */
-/* ------------------------------------------------------------------ */
-
-static bool is_html_space(unsigned char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
-/* True when s[0..n) starts with the lowercase ASCII word w, ignoring case. */
-static bool starts_with_ci(const char *s, size_t n, const char *w)
-{
-    size_t wl = strlen(w);
-    return n >= wl && strncasecmp(s, w, wl) == 0;
-}
-
-/* Index of the first occurrence of w in s[from..n) (w as written), or n. */
-static size_t find_bytes(const char *s, size_t n, size_t from, const char *w)
-{
-    size_t wl = strlen(w);
-    for (size_t i = from; i + wl <= n; i++)
-        if (memcmp(s + i, w, wl) == 0)
-            return i;
-    return n;
-}
 
 /* ------------------------------------------------------------------ */
 /* Sniffing                                                             */
@@ -156,11 +115,11 @@ static size_t sniff_window(const char *data, size_t len, char *win)
 static size_t skip_space_and_comments(const char *s, size_t n, size_t i)
 {
     for (;;) {
-        while (i < n && is_html_space((unsigned char)s[i]))
+        while (i < n && shelf_html_is_space((unsigned char)s[i]))
             i++;
-        if (!starts_with_ci(s + i, n - i, "<!--"))
+        if (!shelf_html_starts_with(s + i, n - i, "<!--"))
             return i;
-        size_t end = find_bytes(s, n, i + 4, "-->");
+        size_t end = shelf_html_find(s, n, i + 4, "-->");
         if (end == n)
             return n;
         i = end + 3;
@@ -170,20 +129,20 @@ static size_t skip_space_and_comments(const char *s, size_t n, size_t i)
 /* "html" at s[i], followed by a delimiter or the end of the window. */
 static bool html_word_at(const char *s, size_t n, size_t i)
 {
-    if (!starts_with_ci(s + i, n - i, "html"))
+    if (!shelf_html_starts_with(s + i, n - i, "html"))
         return false;
     i += 4;
-    return i == n || is_html_space((unsigned char)s[i]) || s[i] == '>' || s[i] == '/';
+    return i == n || shelf_html_is_space((unsigned char)s[i]) || s[i] == '>' || s[i] == '/';
 }
 
 static bool doctype_html_at(const char *s, size_t n, size_t i)
 {
-    if (!starts_with_ci(s + i, n - i, "<!doctype"))
+    if (!shelf_html_starts_with(s + i, n - i, "<!doctype"))
         return false;
     i += 9;
-    if (i == n || !is_html_space((unsigned char)s[i]))
+    if (i == n || !shelf_html_is_space((unsigned char)s[i]))
         return false;
-    while (i < n && is_html_space((unsigned char)s[i]))
+    while (i < n && shelf_html_is_space((unsigned char)s[i]))
         i++;
     return html_word_at(s, n, i);
 }
@@ -207,278 +166,9 @@ bool shelf_sniff_html(const char *data, size_t len)
         return true;
     if (win[i] == '<' && html_word_at(win, n, i + 1))
         return true;
-    if (starts_with_ci(win + i, n - i, "<?xml"))
+    if (shelf_html_starts_with(win + i, n - i, "<?xml"))
         return html_element_after(win, n, i + 5);
     return false;
-}
-
-/* ------------------------------------------------------------------ */
-/* Declared charset                                                     */
-/* ------------------------------------------------------------------ */
-
-/* A byte range of the scanned prefix. */
-typedef struct span {
-    const char *s;
-    size_t n;
-} span;
-
-typedef struct tag_attribute {
-    span name, value;
-} tag_attribute;
-
-static bool span_is(span sp, const char *w)
-{
-    return sp.n == strlen(w) && strncasecmp(sp.s, w, sp.n) == 0;
-}
-
-/* A quoted or bare attribute value at s[*i]; bare values end at white
- * space, '>' or any of the extra stop bytes. */
-static span read_value(const char *s, size_t n, size_t *i, const char *stops)
-{
-    span v = {s + *i, 0};
-    if (*i < n && (s[*i] == '"' || s[*i] == '\'')) {
-        char q = s[(*i)++];
-        v.s = s + *i;
-        while (*i < n && s[*i] != q)
-            (*i)++;
-        v.n = (size_t)(s + *i - v.s);
-        if (*i < n)
-            (*i)++;
-        return v;
-    }
-    while (*i < n && !is_html_space((unsigned char)s[*i]) && s[*i] != '>' && !strchr(stops, s[*i]))
-        (*i)++;
-    v.n = (size_t)(s + *i - v.s);
-    return v;
-}
-
-/* The next attribute of a tag whose name has been read; false at '>' or
- * the end of the window (*i then rests on '>' or n). */
-static bool next_attribute(const char *s, size_t n, size_t *i, tag_attribute *a)
-{
-    while (*i < n && (is_html_space((unsigned char)s[*i]) || s[*i] == '/'))
-        (*i)++;
-    if (*i >= n || s[*i] == '>' || (s[*i] == '?' && *i + 1 < n && s[*i + 1] == '>'))
-        return false;
-    size_t start = *i;
-    while (*i < n && !is_html_space((unsigned char)s[*i]) && !strchr("/>=", s[*i]))
-        (*i)++;
-    if (*i == start)
-        (*i)++; /* a lone '=': skip it */
-    a->name = (span){s + start, *i - start};
-    a->value = (span){s + *i, 0};
-    while (*i < n && is_html_space((unsigned char)s[*i]))
-        (*i)++;
-    if (*i < n && s[*i] == '=') {
-        (*i)++;
-        while (*i < n && is_html_space((unsigned char)s[*i]))
-            (*i)++;
-        a->value = read_value(s, n, i, "");
-    }
-    return true;
-}
-
-/* The charset named in a content="text/html; charset=X" value. */
-static span charset_in_content(span content)
-{
-    span none = {content.s, 0};
-    for (size_t i = 0; i + 7 <= content.n; i++) {
-        if (strncasecmp(content.s + i, "charset", 7) != 0)
-            continue;
-        size_t j = i + 7;
-        while (j < content.n && is_html_space((unsigned char)content.s[j]))
-            j++;
-        if (j >= content.n || content.s[j] != '=')
-            continue;
-        j++;
-        while (j < content.n && is_html_space((unsigned char)content.s[j]))
-            j++;
-        return read_value(content.s, content.n, &j, ";");
-    }
-    return none;
-}
-
-/* The charset a <meta> tag declares (n == 0 when none); *i is just past
- * "<meta". */
-static span meta_charset(const char *s, size_t n, size_t *i)
-{
-    span charset = {s, 0}, content = {s, 0};
-    bool content_type = false;
-    tag_attribute a;
-    while (next_attribute(s, n, i, &a)) {
-        if (span_is(a.name, "charset") && charset.n == 0)
-            charset = a.value;
-        else if (span_is(a.name, "content"))
-            content = a.value;
-        else if (span_is(a.name, "http-equiv"))
-            content_type = span_is(a.value, "content-type");
-    }
-    if (charset.n > 0)
-        return charset;
-    if (content_type)
-        return charset_in_content(content);
-    return charset;
-}
-
-/* The encoding="X" of an XML declaration at the start of s. */
-static span xml_declared_encoding(const char *s, size_t n)
-{
-    span none = {s, 0};
-    if (!starts_with_ci(s, n, "<?xml") || n < 6 || !is_html_space((unsigned char)s[5]))
-        return none;
-    size_t i = 5;
-    tag_attribute a;
-    while (next_attribute(s, n, &i, &a))
-        if (span_is(a.name, "encoding"))
-            return a.value;
-    return none;
-}
-
-static span declared_label(const char *s, size_t n)
-{
-    span xml = xml_declared_encoding(s, n);
-    if (xml.n > 0)
-        return xml;
-    size_t i = 0;
-    while (i < n) {
-        if (starts_with_ci(s + i, n - i, "<!--")) {
-            size_t end = find_bytes(s, n, i + 4, "-->");
-            i = end == n ? n : end + 3;
-        } else if (starts_with_ci(s + i, n - i, "<meta") && i + 5 < n &&
-                   (is_html_space((unsigned char)s[i + 5]) || s[i + 5] == '/')) {
-            i += 5;
-            span found = meta_charset(s, n, &i);
-            if (found.n > 0)
-                return found;
-        } else {
-            i++;
-        }
-    }
-    return (span){s, 0};
-}
-
-/* Letters, digits and - _ . : (what charset names are made of; nothing
- * else reaches iconv_open). */
-static bool is_label_char(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           (c != '\0' && strchr("-_.:", c) != NULL);
-}
-
-/* The label trimmed and lowercased into buf; false when it is empty, too
- * long or holds other characters. */
-static bool normalize_label(span label, char *buf)
-{
-    while (label.n > 0 && is_html_space((unsigned char)label.s[0])) {
-        label.s++;
-        label.n--;
-    }
-    while (label.n > 0 && is_html_space((unsigned char)label.s[label.n - 1]))
-        label.n--;
-    if (label.n == 0 || label.n >= LABEL_MAX)
-        return false;
-    for (size_t i = 0; i < label.n; i++) {
-        char c = label.s[i];
-        if (!is_label_char(c))
-            return false;
-        buf[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-    }
-    buf[label.n] = '\0';
-    return true;
-}
-
-static bool label_in(const char *label, const char *const *names, size_t count)
-{
-    for (size_t i = 0; i < count; i++)
-        if (strcmp(label, names[i]) == 0)
-            return true;
-    return false;
-}
-
-/* What a declared label means: UTF8, CP1252, or OTHER for any other label
- * (converted by iconv, when it knows it). */
-static shelf_encoding classify_label(const char *label)
-{
-    static const char *const utf8[] = {
-        "utf-8",           "utf8",      "unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8",
-        "x-unicode20utf8", "utf-16",    "utf-16le",          "utf-16be",      "unicode",
-        "ucs-2",           "csunicode", "iso-10646-ucs-2",   "unicodefeff",   "unicodefffe"};
-    static const char *const cp1252[] = {
-        "windows-1252", "cp1252",        "x-cp1252",        "iso-8859-1", "iso8859-1",
-        "iso88591",     "iso_8859-1",    "iso_8859-1:1987", "iso-ir-100", "latin1",
-        "l1",           "csisolatin1",   "ibm819",          "cp819",      "us-ascii",
-        "ascii",        "ansi_x3.4-1968"};
-    if (label_in(label, utf8, sizeof utf8 / sizeof *utf8))
-        return SHELF_ENC_UTF8;
-    if (label_in(label, cp1252, sizeof cp1252 / sizeof *cp1252))
-        return SHELF_ENC_CP1252;
-    return SHELF_ENC_OTHER;
-}
-
-/* ------------------------------------------------------------------ */
-/* Input preparation: valid UTF-8 for libxml2                           */
-/* ------------------------------------------------------------------ */
-
-typedef struct html_input {
-    const char *bytes; /* valid UTF-8 */
-    size_t len;
-    shelf_encoding encoding; /* of the source */
-    shelf_buf converted;     /* owns bytes when they are not the source's */
-} html_input;
-
-static int use_converted(html_input *in, int rc)
-{
-    in->bytes = (const char *)in->converted.data;
-    in->len = in->converted.len;
-    return rc;
-}
-
-/* UTF-8 source: as is when valid, else repaired. */
-static int use_utf8(html_input *in, const char *data, size_t len)
-{
-    if (!shelf_utf8_valid(data, len))
-        return use_converted(in, shelf_utf8_repair(data, len, &in->converted));
-    in->bytes = data;
-    in->len = len;
-    return SHELF_OK;
-}
-
-/* Converts a source without BOM whose encoding is in->encoding. */
-static int convert_source(html_input *in, const char *data, size_t len, const char *label)
-{
-    switch (in->encoding) {
-    case SHELF_ENC_UTF8:
-        return use_utf8(in, data, len);
-    case SHELF_ENC_CP1252:
-        return use_converted(in, shelf_cp1252_to_utf8(data, len, &in->converted));
-    default:
-        return use_converted(in, shelf_charset_to_utf8(label, data, len, &in->converted));
-    }
-}
-
-/* Decides the encoding (rules in the header) and fills *in. */
-static int prepare_input(const char *data, size_t len, html_input *in)
-{
-    shelf_encoding bom_enc = SHELF_ENC_UTF8;
-    size_t bom = shelf_bom_length(data, len, &bom_enc);
-    if (bom) {
-        in->encoding = bom_enc;
-        if (bom_enc == SHELF_ENC_UTF8)
-            return use_utf8(in, data + bom, len - bom);
-        bool be = bom_enc == SHELF_ENC_UTF16BE;
-        return use_converted(in, shelf_utf16_to_utf8(data + bom, len - bom, be, &in->converted));
-    }
-    size_t scan = len < CHARSET_SCAN_BYTES ? len : CHARSET_SCAN_BYTES;
-    char label[LABEL_MAX];
-    if (normalize_label(declared_label(data, scan), label)) {
-        in->encoding = classify_label(label);
-        int rc = convert_source(in, data, len, label);
-        if (rc != SHELF_EINVAL)
-            return rc; /* SHELF_EINVAL: iconv does not know it, ignore it */
-        shelf_buf_reset(&in->converted);
-    }
-    in->encoding = shelf_utf8_valid(data, len) ? SHELF_ENC_UTF8 : SHELF_ENC_CP1252;
-    return convert_source(in, data, len, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -504,7 +194,7 @@ static void ignore_structured_error(void *ctx, xmlErrorPtr error)
     (void)error;
 }
 
-static htmlDocPtr parse_silently(const html_input *in)
+static htmlDocPtr parse_silently(const shelf_html_input *in)
 {
     pthread_once(&parser_once, init_parser);
     /* These handlers are per thread in libxml2; swap and restore them. */
@@ -716,13 +406,13 @@ static void add_flowing_text(text_builder *tb, const char *s, size_t n)
 {
     size_t i = 0;
     while (i < n) {
-        if (is_html_space((unsigned char)s[i])) {
+        if (shelf_html_is_space((unsigned char)s[i])) {
             tb->owed_space = true;
             i++;
             continue;
         }
         size_t run = i;
-        while (i < n && !is_html_space((unsigned char)s[i]))
+        while (i < n && !shelf_html_is_space((unsigned char)s[i]))
             i++;
         emit_visible(tb, s + run, i - run);
     }
@@ -1024,17 +714,17 @@ int shelf_extract_html(const char *path, const char *data, size_t len, shelf_doc
                        shelf_err *err)
 {
     memset(out, 0, sizeof *out);
-    html_input in = {0};
-    if (prepare_input(data, len, &in) != SHELF_OK) {
-        shelf_buf_free(&in.converted);
+    shelf_html_input in = {0};
+    if (shelf_html_input_prepare(data, len, &in) != SHELF_OK) {
+        shelf_html_input_free(&in);
         return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", path);
     }
     if (in.len > INT_MAX) {
-        shelf_buf_free(&in.converted);
+        shelf_html_input_free(&in);
         return shelf_errf(err, SHELF_ESKIP, "%s: HTML file too large (over 2 GiB)", path);
     }
     htmlDocPtr doc = parse_silently(&in);
-    shelf_buf_free(&in.converted);
+    shelf_html_input_free(&in);
     if (!doc)
         return shelf_errf(err, SHELF_ESKIP, "%s: damaged HTML", path);
     out->encoding = in.encoding;
@@ -1044,3 +734,24 @@ int shelf_extract_html(const char *path, const char *data, size_t len, shelf_doc
         shelf_doctext_free(out);
     return rc;
 }
+
+/* Content that starts like HTML is HTML; a file named .html is HTML unless
+ * its bytes look binary. */
+static shelf_sniff sniff_html_row(const char *data, size_t len)
+{
+    if (shelf_sniff_html(data, len))
+        return SHELF_SNIFF_YES;
+    return shelf_looks_binary(data, len) ? SHELF_SNIFF_NO : SHELF_SNIFF_IF_NAMED;
+}
+
+static const char *const html_extensions[] = {".html", ".htm", ".xhtml", NULL};
+
+const shelf_reader shelf_reader_html = {
+    .format = SHELF_FORMAT_HTML,
+    .name = "html",
+    .label = "HTML",
+    .extensions = html_extensions,
+    .sniff = sniff_html_row,
+    .extract = shelf_extract_html,
+    .sandboxed = false,
+};

@@ -39,6 +39,11 @@
  * multi-line setext heading's range spans its newlines).  The layout is
  * structured even with no headings.
  *
+ * As a row of the readers table (.md, .markdown; never chosen by content
+ * alone) the reader first decodes the bytes as plain text (text.c: BOMs,
+ * UTF-16, Windows-1252, the binary rule) and renders that; the doctext
+ * reports the text's encoding and invalid_utf8.
+ *
  * Front matter: when the first line is "---" and a later line is "---" or
  * "...", the lines up to that one are YAML front matter, not text; they are
  * parsed as empty lines so the numbering holds.  A top-level "title:" key
@@ -55,7 +60,7 @@
  * nesting depth only costs cmark's own memory.  cmark aborts the process
  * when an allocation fails; our own allocation failures return SHELF_ENOMEM.
  */
-#include "extract/extract.h"
+#include "extract/readers.h"
 
 #include <cmark.h>
 #include <stdbool.h>
@@ -647,3 +652,32 @@ int shelf_extract_markdown(const char *path, const char *utf8, size_t len, shelf
     }
     return SHELF_OK;
 }
+
+/* The row's reader: Markdown is rendered from the decoded text. */
+static int read_markdown(const char *path, const char *data, size_t len, shelf_doctext *d,
+                         shelf_err *err)
+{
+    shelf_doctext plain;
+    int rc = shelf_decode_text(path, data, len, &plain, err);
+    if (rc != SHELF_OK)
+        return rc;
+    rc = shelf_extract_markdown(path, plain.text, plain.len, d, err);
+    if (rc == SHELF_OK) {
+        d->encoding = plain.encoding;
+        d->invalid_utf8 = plain.invalid_utf8;
+    }
+    shelf_doctext_free(&plain);
+    return rc;
+}
+
+static const char *const markdown_extensions[] = {".md", ".markdown", NULL};
+
+const shelf_reader shelf_reader_markdown = {
+    .format = SHELF_FORMAT_MARKDOWN,
+    .name = "markdown",
+    .label = "Markdown",
+    .extensions = markdown_extensions,
+    .sniff = shelf_sniff_by_name_only,
+    .extract = read_markdown,
+    .sandboxed = false,
+};

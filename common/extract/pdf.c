@@ -2,20 +2,23 @@
  * pdf.c - the text, title and page layout of a PDF, read with poppler-glib
  * in a child process.
  *
- * Isolation.  Poppler parses untrusted bytes and can crash, hang or run away
- * with memory on a damaged file.  So shelf_extract_pdf() forks (no exec) and
- * the child does all the poppler work on the inherited copy of `data`: it
- * sends stdout and stderr to /dev/null (library code never prints; glib and
- * poppler do), disables core dumps, caps its address space at what it
- * started with + 1 GiB + 2 x the result limit (not under AddressSanitizer),
- * opens the document, and writes one length-prefixed result to a pipe, then
- * leaves with _exit() (never exit(): no atexit handlers, no stdio flush, no
- * ASan leak check in the child, and it never returns into the caller).  The
- * parent never calls poppler or glib, so no poppler state or lock is ever
- * shared with a child (each child initialises poppler afresh: ~15 ms).
+ * As a row of the readers table (.pdf): chosen by content when "%PDF-"
+ * occurs within the first 1 KiB (whatever the name), never by the name
+ * alone; sandboxed, so it gets the whole file up to SHELF_MAX_PDF_BYTES, and
+ * a budget of SHELF_PDF_BUDGET_MS.
  *
- * The result on the pipe (integers little-endian):
- *   body_len:u64, then body_len bytes of body:
+ * Isolation.  Poppler parses untrusted bytes and can crash, hang or run away
+ * with memory on a damaged file.  So all poppler work happens in a child
+ * process made by shelf_sandbox_collect (util/sandbox.h: no inherited
+ * descriptors, output silenced, no core dumps, a time budget, every child
+ * reaped) on the inherited copy of `data`, with its address space capped at
+ * what it started with + 1 GiB + 2 x the result limit (not under
+ * AddressSanitizer).  The parent never calls poppler or glib, so no poppler
+ * state or lock is ever shared with a child (each child initialises poppler
+ * afresh: ~15 ms).
+ *
+ * The result the child sends (the sandbox frames it; integers
+ * little-endian):
  *   kind:u8 = RESULT_OK:        title_len:u32 title  npages:u32
  *                               npages x (len:u32 text)   (raw poppler text)
  *           | RESULT_ENCRYPTED
@@ -33,15 +36,8 @@
  * *out holds nothing.
  *
  * The budget.  The parent waits at most budget_ms of wall-clock time from
- * the fork (0 means no limit), reading the pipe as data arrives (so a large
- * result cannot dead-lock on a full pipe) with poll() in slices of at most
- * WAIT_SLICE_MS; on each idle slice it also checks whether the child is gone
- * (another process forked at the wrong moment may hold a copy of the pipe's
- * write end, so end-of-file alone is not trusted).  Over budget the child is
- * killed with SIGKILL and reaped, and the file is skipped.  Forks made here
- * are serialised by a mutex, so concurrent extractions in other threads
- * never inherit each other's write ends.  Every child is reaped before
- * returning; no pipe end outlives the call.
+ * the fork (0 means no limit); over budget the child is killed and the file
+ * is skipped.
  *
  * The text (built by the parent from the raw page texts):
  *   - each page is normalised: CRLF and CR become LF; C0 controls other
@@ -62,46 +58,25 @@
  * white space trimmed, or NULL when that leaves nothing.  The text is valid
  * UTF-8 and NUL-terminated; encoding is SHELF_ENC_UTF8.
  */
-#define _GNU_SOURCE /* pipe2 */
-#include "extract/extract.h"
+#include "extract/readers.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <glib.h>
-#include <poll.h>
 #include <poppler.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "util/buf.h"
+#include "util/sandbox.h"
+#include "util/utf8.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SHELF_UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SHELF_UNDER_ASAN 1
-#endif
-#endif
-
-#define WAIT_SLICE_MS 100
 #define RESULT_GROWTH 64                  /* body bytes allowed per input byte */
 #define RESULT_SLACK ((size_t)1 << 20)    /* plus this much */
-#define HEADER_BYTES 8                    /* body_len:u64 */
 #define CHILD_MEMORY_HEADROOM ((size_t)1 << 30) /* address space for poppler */
-#define CHILD_EXIT_OK 0
-#define CHILD_EXIT_FAIL 1
+#define SIGNATURE_SNIFF_BYTES 1024            /* "%PDF-" is looked for this far */
 
 enum result_kind { RESULT_OK = 0, RESULT_ENCRYPTED = 1, RESULT_DAMAGED = 2 };
-
-static pthread_mutex_t fork_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static size_t result_limit(size_t input_len)
 {
@@ -110,8 +85,18 @@ static size_t result_limit(size_t input_len)
     return input_len * RESULT_GROWTH + RESULT_SLACK;
 }
 
+/* The child's address space on top of its start: room for poppler plus
+ * twice the result limit (SIZE_MAX, no cap, when that overflows). */
+static size_t memory_headroom(size_t input_len)
+{
+    size_t extra = result_limit(input_len);
+    if (extra > (SIZE_MAX - CHILD_MEMORY_HEADROOM) / 2)
+        return SIZE_MAX;
+    return CHILD_MEMORY_HEADROOM + 2 * extra;
+}
+
 /* ------------------------------------------------------------------------
- * The child: parse with poppler, write the result, _exit.
+ * The child: parse with poppler, encode the result (the sandbox sends it).
  * ------------------------------------------------------------------------ */
 
 static int put_bytes32(shelf_buf *b, const char *s, size_t n)
@@ -123,12 +108,12 @@ static int put_bytes32(shelf_buf *b, const char *s, size_t n)
     return shelf_buf_append(b, s, n);
 }
 
-static void encode_damaged(shelf_buf *body, const char *reason)
+static int encode_damaged(shelf_buf *body, const char *reason)
 {
     shelf_buf_reset(body);
-    if (shelf_buf_put_u8(body, RESULT_DAMAGED) != SHELF_OK ||
-        put_bytes32(body, reason, strlen(reason)) != SHELF_OK)
-        _exit(CHILD_EXIT_FAIL);
+    if (shelf_buf_put_u8(body, RESULT_DAMAGED) != SHELF_OK)
+        return SHELF_ENOMEM;
+    return put_bytes32(body, reason, strlen(reason));
 }
 
 /* The page count and each page's raw text into body; false when the body
@@ -165,346 +150,69 @@ static const char *damage_reason(GError *gerr)
     return gerr->message;
 }
 
-static void encode_document(const char *data, size_t len, shelf_buf *body)
+/* The bytes a child reads: the inherited copy of the caller's data. */
+typedef struct pdf_input {
+    const char *data;
+    size_t len;
+} pdf_input;
+
+/* The sandbox's produce(): runs in the child, which exits right after, so
+ * nothing poppler allocated is freed. */
+static int encode_document(void *ctx, shelf_buf *body)
 {
+    const pdf_input *in = ctx;
     GError *gerr = NULL;
-    GBytes *bytes = g_bytes_new_static(data, len);
+    GBytes *bytes = g_bytes_new_static(in->data, in->len);
     PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, &gerr);
     if (!doc) {
-        if (gerr && g_error_matches(gerr, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED)) {
-            if (shelf_buf_put_u8(body, RESULT_ENCRYPTED) != SHELF_OK)
-                _exit(CHILD_EXIT_FAIL);
-        } else {
-            encode_damaged(body, damage_reason(gerr));
-        }
-        return; /* the child exits next: nothing to free */
+        if (gerr && g_error_matches(gerr, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED))
+            return shelf_buf_put_u8(body, RESULT_ENCRYPTED);
+        return encode_damaged(body, damage_reason(gerr));
     }
     char *title = poppler_document_get_title(doc);
     if (shelf_buf_put_u8(body, RESULT_OK) != SHELF_OK ||
         put_bytes32(body, title ? title : "", title ? strlen(title) : 0) != SHELF_OK)
-        _exit(CHILD_EXIT_FAIL);
-    if (!encode_pages(doc, body, result_limit(len)))
-        encode_damaged(body, "extracted text too large");
-}
-
-static bool write_all(int fd, const void *p, size_t n)
-{
-    const char *s = p;
-    while (n > 0) {
-        ssize_t w = write(fd, s, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        s += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
-static void silence_output(void)
-{
-    int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-    if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0 || dup2(fd, STDERR_FILENO) < 0)
-        _exit(CHILD_EXIT_FAIL);
-    if (fd > STDERR_FILENO)
-        close(fd);
-}
-
-#ifndef SHELF_UNDER_ASAN
-/* The child's address space as it starts (a copy of the parent's), or 0. */
-static size_t current_address_space(void)
-{
-    int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return 0;
-    char buf[64];
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0)
-        return 0;
-    buf[n] = '\0';
-    unsigned long long pages = strtoull(buf, NULL, 10);
-    long page_size = sysconf(_SC_PAGESIZE);
-    if (page_size <= 0 || pages > SIZE_MAX / (size_t)page_size)
-        return 0;
-    return (size_t)pages * (size_t)page_size;
-}
-#endif
-
-/* No core files, and a cap on the memory poppler may take on top of what
- * the child starts with, so a decompression bomb ends in a failed
- * allocation (reported as a crash) rather than in the OOM killer.  Not
- * under AddressSanitizer, whose shadow memory needs a huge address space. */
-static void limit_resources(size_t input_len)
-{
-    struct rlimit no_core = {0, 0};
-    setrlimit(RLIMIT_CORE, &no_core);
-#ifndef SHELF_UNDER_ASAN
-    size_t base = current_address_space();
-    size_t extra = result_limit(input_len);
-    if (base == 0 || base > SIZE_MAX - CHILD_MEMORY_HEADROOM ||
-        extra > (SIZE_MAX - base - CHILD_MEMORY_HEADROOM) / 2)
-        return;
-    size_t cap = base + CHILD_MEMORY_HEADROOM + 2 * extra;
-    struct rlimit as = {cap, cap};
-    setrlimit(RLIMIT_AS, &as);
-#endif
-}
-
-static _Noreturn void child_main(int wfd, const char *data, size_t len)
-{
-    limit_resources(len);
-    silence_output();
-    shelf_buf body = SHELF_BUF_INIT;
-    encode_document(data, len, &body);
-    shelf_buf header = SHELF_BUF_INIT;
-    if (shelf_buf_put_u64le(&header, body.len) != SHELF_OK ||
-        !write_all(wfd, header.data, header.len) || !write_all(wfd, body.data, body.len))
-        _exit(CHILD_EXIT_FAIL);
-    _exit(CHILD_EXIT_OK);
+        return SHELF_ENOMEM;
+    if (!encode_pages(doc, body, result_limit(in->len)))
+        return encode_damaged(body, "extracted text too large");
+    return SHELF_OK;
 }
 
 /* ------------------------------------------------------------------------
- * The parent: fork, collect the result within the budget, reap.
+ * The parent: run the child in the sandbox, turn its end into our errors.
  * ------------------------------------------------------------------------ */
 
-typedef struct collector {
-    uint8_t header[HEADER_BYTES];
-    size_t header_got;
-    uint8_t *body;
-    size_t body_len, body_got;
-    size_t limit;
-    bool eof;       /* the pipe reported end-of-file */
-    bool too_large; /* the announced body exceeds limit */
-} collector;
-
-static uint64_t get_u64le(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = (v << 8) | p[i];
-    return v;
-}
-
-static bool collector_complete(const collector *c)
-{
-    return c->header_got == HEADER_BYTES && c->body && c->body_got == c->body_len;
-}
-
-static bool collector_done(const collector *c)
-{
-    return c->eof || c->too_large || collector_complete(c);
-}
-
-/* Where the next bytes go, after the header has been read and checked.
- * Returns NULL when nothing more is wanted; *room receives the space. */
-static uint8_t *collector_space(collector *c, size_t *room)
-{
-    if (c->header_got < HEADER_BYTES) {
-        *room = HEADER_BYTES - c->header_got;
-        return c->header + c->header_got;
-    }
-    if (!c->body) {
-        uint64_t n = get_u64le(c->header);
-        if (n > c->limit) {
-            c->too_large = true;
-            return NULL;
-        }
-        c->body_len = (size_t)n;
-        c->body = malloc(c->body_len ? c->body_len : 1);
-        if (!c->body)
-            return NULL;
-    }
-    *room = c->body_len - c->body_got;
-    return *room ? c->body + c->body_got : NULL;
-}
-
-static void collector_advance(collector *c, size_t n)
-{
-    if (c->header_got < HEADER_BYTES)
-        c->header_got += n;
-    else
-        c->body_got += n;
-}
-
-/* Read whatever the (non-blocking) pipe holds now.  SHELF_OK or
- * SHELF_ENOMEM. */
-static int collect_available(int fd, collector *c)
-{
-    while (!collector_done(c)) {
-        size_t room;
-        uint8_t *dst = collector_space(c, &room);
-        if (!dst)
-            return c->too_large || collector_complete(c) ? SHELF_OK : SHELF_ENOMEM;
-        ssize_t n = read(fd, dst, room);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-            return SHELF_OK;
-        if (n <= 0) {
-            c->eof = true; /* end of file, or a read error treated as one */
-            return SHELF_OK;
-        }
-        collector_advance(c, (size_t)n);
-    }
-    return SHELF_OK;
-}
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* waitpid without EINTR; true when the child was reaped (status valid) or
- * is already gone (ECHILD: SIGCHLD ignored; *status then reads as a crash
- * unless the result was complete). */
-static bool reap(pid_t pid, int *status, bool block)
-{
-    for (;;) {
-        pid_t r = waitpid(pid, status, block ? 0 : WNOHANG);
-        if (r == pid)
-            return true;
-        if (r == 0)
-            return false;
-        if (errno == EINTR)
-            continue;
-        *status = -1;
-        return true;
-    }
-}
-
-typedef enum wait_outcome { WAIT_FINISHED, WAIT_OVER_BUDGET, WAIT_NOMEM } wait_outcome;
-
-/* Collect the child's result until the pipe is done (complete, too large or
- * at end of file) or the child is gone, within the budget.  Sets *reaped
- * (and *status) when it found the child gone; otherwise the caller reaps. */
-static wait_outcome collect_from_child(pid_t pid, int fd, int64_t deadline, collector *c,
-                                       bool *reaped, int *status)
-{
-    while (!collector_done(c)) {
-        int slice = WAIT_SLICE_MS;
-        if (deadline >= 0) {
-            int64_t left = deadline - now_ms();
-            if (left <= 0)
-                return WAIT_OVER_BUDGET;
-            if (left < slice)
-                slice = (int)left;
-        }
-        struct pollfd pfd = {fd, POLLIN, 0};
-        int r = poll(&pfd, 1, slice);
-        if (r < 0 && errno != EINTR)
-            return WAIT_NOMEM; /* poll's only real failure */
-        if (r > 0 && collect_available(fd, c) != SHELF_OK)
-            return WAIT_NOMEM;
-        if (r == 0 && reap(pid, status, false)) {
-            *reaped = true; /* whatever it wrote is in the pipe now */
-            if (collect_available(fd, c) != SHELF_OK)
-                return WAIT_NOMEM;
-            return WAIT_FINISHED;
-        }
-    }
-    return WAIT_FINISHED;
-}
-
-static void kill_and_reap(pid_t pid)
-{
-    int status;
-    kill(pid, SIGKILL);
-    reap(pid, &status, true);
-}
-
-/* In the child: close every descriptor but stdio and the result pipe, so
- * that it holds nothing of the parent's, in particular not the index's
- * writer lock (an open-file-description lock lives while any copy of its
- * descriptor is open: a child outliving a killed indexer would keep it). */
-static void close_inherited(int keep)
-{
-    if (keep > 3)
-        close_range(3, (unsigned)keep - 1, 0);
-    close_range((unsigned)keep + 1, ~0u, 0);
-}
-
-/* Fork the reader; *rfd receives the parent's (non-blocking) read end. */
-static int start_child(const char *path, const char *data, size_t len, pid_t *pid, int *rfd,
-                       shelf_err *err)
-{
-    int fds[2];
-    pthread_mutex_lock(&fork_lock);
-    if (pipe2(fds, O_CLOEXEC) != 0) {
-        int e = errno;
-        pthread_mutex_unlock(&fork_lock);
-        return shelf_errno(err, e, "%s: cannot create a pipe for the PDF reader", path);
-    }
-    int fl = fcntl(fds[0], F_GETFL); /* the read end only: the child writes blocking */
-    if (fl < 0 || fcntl(fds[0], F_SETFL, fl | O_NONBLOCK) != 0) {
-        int e = errno;
-        close(fds[0]);
-        close(fds[1]);
-        pthread_mutex_unlock(&fork_lock);
-        return shelf_errno(err, e, "%s: cannot set up a pipe for the PDF reader", path);
-    }
-    *pid = fork();
-    if (*pid == 0) {
-        close(fds[0]);
-        close_inherited(fds[1]);
-        child_main(fds[1], data, len);
-    }
-    int e = errno;
-    close(fds[1]);
-    pthread_mutex_unlock(&fork_lock);
-    if (*pid < 0) {
-        close(fds[0]);
-        return shelf_errno(err, e, "%s: cannot start the PDF reader", path);
-    }
-    *rfd = fds[0];
-    return SHELF_OK;
-}
-
-/* Run the reader on data.  On SHELF_OK *body (malloc'd) holds the child's
- * complete result body of *body_len bytes. */
+/* Run the reader on data.  On SHELF_OK *body holds the child's complete
+ * result. */
 static int run_reader(const char *path, const char *data, size_t len, unsigned budget_ms,
-                      uint8_t **body, size_t *body_len, shelf_err *err)
+                      shelf_buf *body, shelf_err *err)
 {
-    int64_t deadline = budget_ms ? now_ms() + (int64_t)budget_ms : -1;
-    pid_t pid = -1;
-    int fd = -1;
-    int rc = start_child(path, data, len, &pid, &fd, err);
+    pdf_input in = {data, len};
+    shelf_sandbox_job job = {.produce = encode_document,
+                             .ctx = &in,
+                             .budget_ms = budget_ms,
+                             .max_result = result_limit(len),
+                             .memory_headroom = memory_headroom(len),
+                             .subject = path,
+                             .worker = "the PDF reader"};
+    shelf_collected got;
+    int rc = shelf_sandbox_collect(&job, &got, err);
+    if (rc == SHELF_ENOMEM)
+        return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory reading the PDF", path);
     if (rc != SHELF_OK)
         return rc;
-    collector c = {.limit = result_limit(len)};
-    bool reaped = false;
-    int status = 0;
-    wait_outcome w = collect_from_child(pid, fd, deadline, &c, &reaped, &status);
-    close(fd);
-    if (w != WAIT_FINISHED) {
-        if (!reaped)
-            kill_and_reap(pid);
-        free(c.body);
-        if (w == WAIT_NOMEM)
-            return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory reading the PDF", path);
+    switch (got.end) {
+    case SHELF_COLLECT_COMPLETE:
+        *body = got.result;
+        return SHELF_OK;
+    case SHELF_COLLECT_TIMED_OUT:
         return shelf_errf(err, SHELF_ESKIP, "%s: PDF took longer than %g s to read (skipped)",
                           path, budget_ms / 1000.0);
-    }
-    if (!reaped) {
-        if (!collector_complete(&c))
-            kill(pid, SIGKILL); /* gave up on it (end of file, too large): no waiting */
-        reap(pid, &status, true);
-    }
-    if (c.too_large) {
-        free(c.body);
+    case SHELF_COLLECT_TOO_LARGE:
         return shelf_errf(err, SHELF_ESKIP, "%s: damaged PDF: extracted text too large", path);
-    }
-    bool exited_ok = status == -1 || (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_EXIT_OK);
-    if (!collector_complete(&c) || !exited_ok) {
-        free(c.body);
+    default:
         return shelf_errf(err, SHELF_ESKIP, "%s: PDF reader crashed (damaged PDF?)", path);
     }
-    *body = c.body;
-    *body_len = c.body_len;
-    return SHELF_OK;
 }
 
 /* ------------------------------------------------------------------------
@@ -544,38 +252,6 @@ static bool read_bytes32(reader *r, const char **s, size_t *n)
     return true;
 }
 
-/* Length of the valid UTF-8 sequence at s (n > 0 bytes), or 0 if invalid. */
-static size_t utf8_valid_len(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    size_t len;
-    unsigned char lo = 0x80, hi = 0xBF; /* range of the second byte */
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        if (c == 0xE0)
-            lo = 0xA0; /* no overlong forms */
-        else if (c == 0xED)
-            hi = 0x9F; /* no surrogates */
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        if (c == 0xF0)
-            lo = 0x90;
-        else if (c == 0xF4)
-            hi = 0x8F; /* nothing above U+10FFFF */
-    } else
-        return 0;
-    if (n < len || s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 2; i < len; i++)
-        if (s[i] < 0x80 || s[i] > 0xBF)
-            return 0;
-    return len;
-}
-
 static bool is_control(unsigned char c)
 {
     return (c < 0x20 && c != '\t' && c != '\n') || c == 0x7F;
@@ -585,8 +261,9 @@ static bool is_control(unsigned char c)
  * valid UTF-8 as is, an invalid byte as U+FFFD.  Returns bytes written. */
 static size_t copy_char(const char *s, size_t n, size_t *i, char *dst)
 {
-    size_t k = utf8_valid_len((const unsigned char *)s + *i, n - *i);
-    if (k == 0) {
+    int32_t cp;
+    size_t k = shelf_utf8_decode((const uint8_t *)s, n, *i, &cp);
+    if (cp == SHELF_UTF8_INVALID) {
         memcpy(dst, "\xEF\xBF\xBD", 3);
         *i += 1;
         return 3;
@@ -754,16 +431,43 @@ int shelf_extract_pdf(const char *path, const char *data, size_t len, unsigned b
                       shelf_doctext *out, shelf_err *err)
 {
     memset(out, 0, sizeof *out);
-    uint8_t *body = NULL;
-    size_t body_len = 0;
-    int rc = run_reader(path, data, len, budget_ms, &body, &body_len, err);
+    shelf_buf body = SHELF_BUF_INIT;
+    int rc = run_reader(path, data, len, budget_ms, &body, err);
     if (rc != SHELF_OK)
         return rc;
     out->layout = (shelf_layout)SHELF_LAYOUT_INIT;
     out->encoding = SHELF_ENC_UTF8;
-    rc = decode_result(path, body, body_len, out, err);
-    free(body);
+    rc = decode_result(path, body.data, body.len, out, err);
+    shelf_buf_free(&body);
     if (rc != SHELF_OK)
         shelf_doctext_free(out);
     return rc;
 }
+
+static shelf_sniff sniff_pdf(const char *data, size_t len)
+{
+    size_t n = len < SIGNATURE_SNIFF_BYTES ? len : SIGNATURE_SNIFF_BYTES;
+    for (size_t i = 0; i + 5 <= n; i++)
+        if (memcmp(data + i, "%PDF-", 5) == 0)
+            return SHELF_SNIFF_YES;
+    return SHELF_SNIFF_NO;
+}
+
+static int read_pdf(const char *path, const char *data, size_t len, shelf_doctext *out,
+                    shelf_err *err)
+{
+    return shelf_extract_pdf(path, data, len, SHELF_PDF_BUDGET_MS, out, err);
+}
+
+static const char *const pdf_extensions[] = {".pdf", NULL};
+
+const shelf_reader shelf_reader_pdf = {
+    .format = SHELF_FORMAT_PDF,
+    .name = "pdf",
+    .label = "PDF",
+    .extensions = pdf_extensions,
+    .sniff = sniff_pdf,
+    .extract = read_pdf,
+    .sandboxed = true,
+    .max_file_bytes = SHELF_MAX_PDF_BYTES,
+};

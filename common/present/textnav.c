@@ -4,10 +4,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
-static bool is_continuation(char c)
-{
-    return ((unsigned char)c & 0xC0) == 0x80;
-}
+#include "util/utf8.h"
 
 bool shelf_is_space(char c)
 {
@@ -18,7 +15,7 @@ size_t shelf_chars_forward(const char *t, size_t pos, size_t n, size_t ceil)
 {
     while (n > 0 && pos < ceil) {
         pos++;
-        while (pos < ceil && is_continuation(t[pos]))
+        while (pos < ceil && shelf_utf8_is_continuation((uint8_t)t[pos]))
             pos++;
         n--;
     }
@@ -29,7 +26,7 @@ size_t shelf_chars_back(const char *t, size_t pos, size_t n, size_t floor)
 {
     while (n > 0 && pos > floor) {
         pos--;
-        while (pos > floor && is_continuation(t[pos]))
+        while (pos > floor && shelf_utf8_is_continuation((uint8_t)t[pos]))
             pos--;
         n--;
     }
@@ -40,7 +37,7 @@ size_t shelf_char_count(const char *t, size_t from, size_t to)
 {
     size_t n = 0;
     for (size_t i = from; i < to; i++)
-        n += !is_continuation(t[i]);
+        n += !shelf_utf8_is_continuation((uint8_t)t[i]);
     return n;
 }
 

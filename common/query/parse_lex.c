@@ -17,6 +17,8 @@
 
 #include <string.h>
 
+#include "util/utf8.h"
+
 /* ---- cursor ------------------------------------------------------------ */
 
 void qcursor_init(qcursor *c, const char *text, size_t length, size_t pos, int column)
@@ -37,50 +39,12 @@ unsigned char qcursor_byte(const qcursor *c)
     return qcursor_at_end(c) ? 0 : (unsigned char)c->text[c->pos];
 }
 
-static bool is_continuation(unsigned char byte)
-{
-    return byte >= 0x80 && byte <= 0xBF;
-}
-
-/* Bytes in the well-formed UTF-8 sequence at s (Unicode table 3-7), or 1 if
- * the byte at s does not start one.  Reads at most `available` bytes. */
-static size_t utf8_sequence_length(const unsigned char *s, size_t available)
-{
-    unsigned char lead = s[0];
-    unsigned char second_low = 0x80, second_high = 0xBF;
-    size_t need;
-    if (lead < 0x80)
-        return 1;
-    if (lead >= 0xC2 && lead <= 0xDF)
-        need = 2;
-    else if (lead >= 0xE0 && lead <= 0xEF)
-        need = 3;
-    else if (lead >= 0xF0 && lead <= 0xF4)
-        need = 4;
-    else
-        return 1;
-    if (lead == 0xE0)
-        second_low = 0xA0; /* no overlong forms */
-    else if (lead == 0xED)
-        second_high = 0x9F; /* no surrogates */
-    else if (lead == 0xF0)
-        second_low = 0x90; /* no overlong forms */
-    else if (lead == 0xF4)
-        second_high = 0x8F; /* nothing above U+10FFFF */
-    if (available < need || s[1] < second_low || s[1] > second_high)
-        return 1;
-    for (size_t i = 2; i < need; i++)
-        if (!is_continuation(s[i]))
-            return 1;
-    return need;
-}
-
 void qcursor_step(qcursor *c)
 {
     if (qcursor_at_end(c))
         return;
-    const unsigned char *here = (const unsigned char *)c->text + c->pos;
-    c->pos += utf8_sequence_length(here, c->length - c->pos);
+    int32_t code_point; /* unused: a step is one character or one invalid byte */
+    c->pos += shelf_utf8_decode((const uint8_t *)c->text, c->length, c->pos, &code_point);
     c->column++;
 }
 

@@ -1,42 +1,94 @@
-/* sandbox.c - a function run in a child process; see sandbox.h. */
+/*
+ * sandbox.c - a function run in a child process, answering with its exit
+ * code (shelf_sandbox_run) or with bytes sent over a pipe
+ * (shelf_sandbox_collect); the rules are in sandbox.h.
+ *
+ * Invariants: every child forked here is reaped before the call returns;
+ * no pipe end outlives the call; a child never returns into the caller.
+ */
+#define _GNU_SOURCE /* pipe2, close_range */
 #include "util/sandbox.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#define WAIT_SLICE_MS 10
+#if defined(__SANITIZE_ADDRESS__)
+#define SHELF_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SHELF_UNDER_ASAN 1
+#endif
+#endif
 
-static long long now_ms(void)
+#define RUN_WAIT_SLICE_MS 10      /* shelf_sandbox_run: sleep between checks */
+#define COLLECT_POLL_SLICE_MS 100 /* shelf_sandbox_collect: longest poll() */
+#define HEADER_BYTES 8            /* the result's length: u64 little-endian */
+#define CHILD_EXIT_OK 0
+#define CHILD_EXIT_FAIL 1
+
+/* ------------------------------------------------------------------------
+ * Shared: the clock, reaping, the child's limits.
+ * ------------------------------------------------------------------------ */
+
+static int64_t now_ms(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
-    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-/* waitpid without EINTR; true when the child was reaped. */
-static bool reaped(pid_t pid, int *status, bool block)
+/* waitpid without EINTR; true when the child was reaped (status valid) or
+ * is already gone (ECHILD: SIGCHLD ignored; *status is then -1). */
+static bool reap(pid_t pid, int *status, bool block)
 {
     for (;;) {
         pid_t r = waitpid(pid, status, block ? 0 : WNOHANG);
         if (r == pid)
             return true;
-        if (r == 0 || errno != EINTR)
+        if (r == 0)
             return false;
+        if (errno == EINTR)
+            continue;
+        *status = -1;
+        return true;
     }
 }
 
-static void fill(shelf_sandbox_result *out, int status)
+static void kill_and_reap(pid_t pid)
 {
-    if (WIFSIGNALED(status))
-        *out = (shelf_sandbox_result){SHELF_SANDBOX_SIGNALED, WTERMSIG(status)};
-    else
-        *out = (shelf_sandbox_result){SHELF_SANDBOX_EXITED, WEXITSTATUS(status)};
+    int status;
+    kill(pid, SIGKILL);
+    reap(pid, &status, true);
 }
+
+static shelf_sandbox_result how_it_ended(int status)
+{
+    if (status == -1)
+        return (shelf_sandbox_result){SHELF_SANDBOX_EXITED, -1};
+    if (WIFSIGNALED(status))
+        return (shelf_sandbox_result){SHELF_SANDBOX_SIGNALED, WTERMSIG(status)};
+    return (shelf_sandbox_result){SHELF_SANDBOX_EXITED, WEXITSTATUS(status)};
+}
+
+static void disable_core_dumps(void)
+{
+    struct rlimit no_core = {0, 0};
+    setrlimit(RLIMIT_CORE, &no_core);
+}
+
+/* ------------------------------------------------------------------------
+ * shelf_sandbox_run
+ * ------------------------------------------------------------------------ */
 
 int shelf_sandbox_run(int (*fn)(void *ctx), void *ctx, unsigned budget_ms,
                       shelf_sandbox_result *out, shelf_err *err)
@@ -45,23 +97,318 @@ int shelf_sandbox_run(int (*fn)(void *ctx), void *ctx, unsigned budget_ms,
     if (pid < 0)
         return shelf_errno(err, errno, "cannot start a child process");
     if (pid == 0) {
-        struct rlimit no_core = {0, 0};
-        setrlimit(RLIMIT_CORE, &no_core);
+        disable_core_dumps();
         _exit(fn(ctx) & 0xff);
     }
-    long long deadline = budget_ms ? now_ms() + budget_ms : 0;
+    int64_t deadline = budget_ms ? now_ms() + budget_ms : 0;
     int status = 0;
-    while (!reaped(pid, &status, deadline == 0)) {
+    while (!reap(pid, &status, deadline == 0)) {
         if (deadline && now_ms() >= deadline) {
-            kill(pid, SIGKILL);
-            reaped(pid, &status, true);
+            kill_and_reap(pid);
             *out = (shelf_sandbox_result){SHELF_SANDBOX_TIMED_OUT, 0};
             return SHELF_OK;
         }
-        struct timespec slice = {0, WAIT_SLICE_MS * 1000000L};
+        struct timespec slice = {0, RUN_WAIT_SLICE_MS * 1000000L};
         nanosleep(&slice, NULL);
     }
-    fill(out, status);
+    *out = how_it_ended(status);
+    return SHELF_OK;
+}
+
+/* ------------------------------------------------------------------------
+ * shelf_sandbox_collect: the child
+ * ------------------------------------------------------------------------ */
+
+static bool write_all(int fd, const void *p, size_t n)
+{
+    const char *s = p;
+    while (n > 0) {
+        ssize_t w = write(fd, s, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return false;
+        s += w;
+        n -= (size_t)w;
+    }
+    return true;
+}
+
+static void silence_output(void)
+{
+    int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0 || dup2(fd, STDERR_FILENO) < 0)
+        _exit(CHILD_EXIT_FAIL);
+    if (fd > STDERR_FILENO)
+        close(fd);
+}
+
+#ifndef SHELF_UNDER_ASAN
+/* The child's address space as it starts (a copy of the parent's), or 0. */
+static size_t current_address_space(void)
+{
+    int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    char buf[64];
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    unsigned long long pages = strtoull(buf, NULL, 10);
+    long page_size = sysconf(_SC_PAGESIZE);
+    if (page_size <= 0 || pages > SIZE_MAX / (size_t)page_size)
+        return 0;
+    return (size_t)pages * (size_t)page_size;
+}
+#endif
+
+/* No core files, and the address space capped at the start + headroom (no
+ * cap when headroom is 0, the sum overflows, or under AddressSanitizer). */
+static void limit_resources(size_t headroom)
+{
+    disable_core_dumps();
+#ifndef SHELF_UNDER_ASAN
+    size_t base = current_address_space();
+    if (headroom == 0 || base == 0 || headroom > SIZE_MAX - base)
+        return;
+    struct rlimit as = {base + headroom, base + headroom};
+    setrlimit(RLIMIT_AS, &as);
+#else
+    (void)headroom;
+#endif
+}
+
+/* Close every descriptor but stdio and keep. */
+static void close_inherited(int keep)
+{
+    if (keep > 3)
+        close_range(3, (unsigned)keep - 1, 0);
+    close_range((unsigned)keep + 1, ~0u, 0);
+}
+
+static _Noreturn void child_main(int wfd, const shelf_sandbox_job *job)
+{
+    close_inherited(wfd);
+    limit_resources(job->memory_headroom);
+    silence_output();
+    shelf_buf result = SHELF_BUF_INIT;
+    if (job->produce(job->ctx, &result) != SHELF_OK)
+        _exit(CHILD_EXIT_FAIL);
+    shelf_buf header = SHELF_BUF_INIT;
+    if (shelf_buf_put_u64le(&header, result.len) != SHELF_OK ||
+        !write_all(wfd, header.data, header.len) || !write_all(wfd, result.data, result.len))
+        _exit(CHILD_EXIT_FAIL);
+    _exit(CHILD_EXIT_OK);
+}
+
+/* ------------------------------------------------------------------------
+ * shelf_sandbox_collect: the parent's reading of the pipe
+ * ------------------------------------------------------------------------ */
+
+typedef struct collector {
+    uint8_t header[HEADER_BYTES];
+    size_t header_got;
+    shelf_buf body; /* reserved to the announced length once known */
+    size_t body_len;
+    bool body_ready; /* the header was read and the body reserved */
+    size_t limit;
+    bool eof;       /* the pipe reported end-of-file */
+    bool too_large; /* the announced body exceeds limit */
+} collector;
+
+static uint64_t get_u64le(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+static bool collector_complete(const collector *c)
+{
+    return c->body_ready && c->body.len == c->body_len;
+}
+
+static bool collector_done(const collector *c)
+{
+    return c->eof || c->too_large || collector_complete(c);
+}
+
+/* Where the next bytes go, after the header has been read and checked.
+ * Returns NULL when nothing more is wanted; *room receives the space. */
+static uint8_t *collector_space(collector *c, size_t *room)
+{
+    if (c->header_got < HEADER_BYTES) {
+        *room = HEADER_BYTES - c->header_got;
+        return c->header + c->header_got;
+    }
+    if (!c->body_ready) {
+        uint64_t n = get_u64le(c->header);
+        if (n > c->limit) {
+            c->too_large = true;
+            return NULL;
+        }
+        c->body_len = (size_t)n;
+        if (shelf_buf_reserve(&c->body, c->body_len ? c->body_len : 1) != SHELF_OK)
+            return NULL;
+        c->body_ready = true;
+    }
+    *room = c->body_len - c->body.len;
+    return *room ? c->body.data + c->body.len : NULL;
+}
+
+static void collector_advance(collector *c, size_t n)
+{
+    if (c->header_got < HEADER_BYTES)
+        c->header_got += n;
+    else
+        c->body.len += n;
+}
+
+/* Read whatever the (non-blocking) pipe holds now.  SHELF_OK or
+ * SHELF_ENOMEM. */
+static int collect_available(int fd, collector *c)
+{
+    while (!collector_done(c)) {
+        size_t room;
+        uint8_t *dst = collector_space(c, &room);
+        if (!dst)
+            return c->too_large || collector_complete(c) ? SHELF_OK : SHELF_ENOMEM;
+        ssize_t n = read(fd, dst, room);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return SHELF_OK;
+        if (n <= 0) {
+            c->eof = true; /* end of file, or a read error treated as one */
+            return SHELF_OK;
+        }
+        collector_advance(c, (size_t)n);
+    }
+    return SHELF_OK;
+}
+
+typedef enum wait_outcome { WAIT_FINISHED, WAIT_OVER_BUDGET, WAIT_NOMEM } wait_outcome;
+
+/* Collect the child's result until the pipe is done (complete, too large or
+ * at end of file) or the child is gone, within the budget.  Sets *reaped
+ * (and *status) when it found the child gone; otherwise the caller reaps. */
+static wait_outcome collect_from_child(pid_t pid, int fd, int64_t deadline, collector *c,
+                                       bool *reaped, int *status)
+{
+    while (!collector_done(c)) {
+        int slice = COLLECT_POLL_SLICE_MS;
+        if (deadline >= 0) {
+            int64_t left = deadline - now_ms();
+            if (left <= 0)
+                return WAIT_OVER_BUDGET;
+            if (left < slice)
+                slice = (int)left;
+        }
+        struct pollfd pfd = {fd, POLLIN, 0};
+        int r = poll(&pfd, 1, slice);
+        if (r < 0 && errno != EINTR)
+            return WAIT_NOMEM; /* poll's only real failure */
+        if (r > 0 && collect_available(fd, c) != SHELF_OK)
+            return WAIT_NOMEM;
+        if (r == 0 && reap(pid, status, false)) {
+            *reaped = true; /* whatever it wrote is in the pipe now */
+            if (collect_available(fd, c) != SHELF_OK)
+                return WAIT_NOMEM;
+            return WAIT_FINISHED;
+        }
+    }
+    return WAIT_FINISHED;
+}
+
+/* ------------------------------------------------------------------------
+ * shelf_sandbox_collect: starting the child, judging the end
+ * ------------------------------------------------------------------------ */
+
+static pthread_mutex_t fork_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Fork the child; *rfd receives the parent's (non-blocking) read end. */
+static int start_child(const shelf_sandbox_job *job, pid_t *pid, int *rfd, shelf_err *err)
+{
+    int fds[2];
+    pthread_mutex_lock(&fork_lock);
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+        int e = errno;
+        pthread_mutex_unlock(&fork_lock);
+        return shelf_errno(err, e, "%s: cannot create a pipe for %s", job->subject, job->worker);
+    }
+    int fl = fcntl(fds[0], F_GETFL); /* the read end only: the child writes blocking */
+    if (fl < 0 || fcntl(fds[0], F_SETFL, fl | O_NONBLOCK) != 0) {
+        int e = errno;
+        close(fds[0]);
+        close(fds[1]);
+        pthread_mutex_unlock(&fork_lock);
+        return shelf_errno(err, e, "%s: cannot set up a pipe for %s", job->subject,
+                           job->worker);
+    }
+    *pid = fork();
+    if (*pid == 0) {
+        close(fds[0]);
+        child_main(fds[1], job);
+    }
+    int e = errno;
+    close(fds[1]);
+    pthread_mutex_unlock(&fork_lock);
+    if (*pid < 0) {
+        close(fds[0]);
+        return shelf_errno(err, e, "%s: cannot start %s", job->subject, job->worker);
+    }
+    *rfd = fds[0];
+    return SHELF_OK;
+}
+
+/* The end of a collection whose wait finished (the child reaped). */
+static shelf_collect_end judge(const collector *c, int status)
+{
+    if (c->too_large)
+        return SHELF_COLLECT_TOO_LARGE;
+    bool exited_ok = status == -1 || (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_EXIT_OK);
+    return collector_complete(c) && exited_ok ? SHELF_COLLECT_COMPLETE : SHELF_COLLECT_FAILED;
+}
+
+int shelf_sandbox_collect(const shelf_sandbox_job *job, shelf_collected *out, shelf_err *err)
+{
+    *out = (shelf_collected){.end = SHELF_COLLECT_FAILED, .result = SHELF_BUF_INIT};
+    int64_t deadline = job->budget_ms ? now_ms() + (int64_t)job->budget_ms : -1;
+    pid_t pid = -1;
+    int fd = -1;
+    int rc = start_child(job, &pid, &fd, err);
+    if (rc != SHELF_OK)
+        return rc;
+    collector c = {.limit = job->max_result, .body = SHELF_BUF_INIT};
+    bool reaped = false;
+    int status = 0;
+    wait_outcome w = collect_from_child(pid, fd, deadline, &c, &reaped, &status);
+    close(fd);
+    if (w != WAIT_FINISHED) {
+        if (!reaped)
+            kill_and_reap(pid);
+        shelf_buf_free(&c.body);
+        if (w == WAIT_NOMEM)
+            return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory collecting the result of %s",
+                              job->subject, job->worker);
+        out->end = SHELF_COLLECT_TIMED_OUT;
+        out->child = (shelf_sandbox_result){SHELF_SANDBOX_TIMED_OUT, 0};
+        return SHELF_OK;
+    }
+    if (!reaped) {
+        if (!collector_complete(&c))
+            kill(pid, SIGKILL); /* gave up on it (end of file, too large): no waiting */
+        reap(pid, &status, true);
+    }
+    out->end = judge(&c, status);
+    out->child = how_it_ended(status);
+    if (out->end == SHELF_COLLECT_COMPLETE)
+        out->result = c.body;
+    else
+        shelf_buf_free(&c.body);
     return SHELF_OK;
 }
 

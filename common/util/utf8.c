@@ -41,7 +41,7 @@ static utf8_lead_rule lead_rule(uint8_t lead)
     return none;                                      /* F5..FF         */
 }
 
-static bool is_continuation(uint8_t byte)
+bool shelf_utf8_is_continuation(uint8_t byte)
 {
     return (byte & 0xC0) == 0x80;
 }
@@ -63,7 +63,7 @@ size_t shelf_utf8_decode(const uint8_t *text, size_t len, size_t pos, int32_t *c
     int32_t value = ((int32_t)(lead & rule.payload_mask) << 6) | (second & 0x3F);
     for (size_t i = 2; i < rule.length; i++) {
         uint8_t next = text[pos + i];
-        if (!is_continuation(next))
+        if (!shelf_utf8_is_continuation(next))
             return 1;
         value = (value << 6) | (next & 0x3F);
     }
@@ -104,7 +104,19 @@ size_t shelf_utf8_prefix_within(const uint8_t *text, size_t len, size_t limit)
     if (len <= limit)
         return len;
     size_t cut = limit;
-    while (cut > 0 && is_continuation(text[cut]))
+    while (cut > 0 && shelf_utf8_is_continuation(text[cut]))
         cut--;
     return cut;
+}
+
+bool shelf_utf8_valid(const char *text, size_t len)
+{
+    const uint8_t *b = (const uint8_t *)text;
+    for (size_t i = 0; i < len;) {
+        int32_t cp;
+        i += shelf_utf8_decode(b, len, i, &cp);
+        if (cp == SHELF_UTF8_INVALID)
+            return false;
+    }
+    return true;
 }

@@ -1,6 +1,8 @@
 /*
- * utf8.h - a small, strict, bounds-checked UTF-8 decoder and encoder used by
- * the analyzer.
+ * utf8.h - a small, strict, bounds-checked UTF-8 decoder and encoder, and the
+ * one home of the UTF-8 rules: what a continuation byte is and what valid
+ * UTF-8 is (the analyzer, the query lexer, the readers and the presenters
+ * all ask here).
  *
  * Invariants:
  *   - shelf_utf8_decode never reads text[len] or beyond, whatever the input.
@@ -14,6 +16,7 @@
 #ifndef SHELF_UTF8_H
 #define SHELF_UTF8_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,6 +30,14 @@
  * code point, or to SHELF_UTF8_INVALID, and returns the number of bytes
  * consumed (1..4; always 1 when invalid). */
 size_t shelf_utf8_decode(const uint8_t *text, size_t len, size_t pos, int32_t *cp);
+
+/* True for a continuation byte (80..BF), the bytes that never start a
+ * character. */
+bool shelf_utf8_is_continuation(uint8_t byte);
+
+/* True when text[0..len) is well-formed UTF-8 throughout (the rules above:
+ * no overlongs, surrogates, values above U+10FFFF or truncated sequences). */
+bool shelf_utf8_valid(const char *text, size_t len);
 
 /* Number of bytes needed to encode a valid code point (1..4). */
 size_t shelf_utf8_length(int32_t cp);

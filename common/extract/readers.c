@@ -1,0 +1,82 @@
+/*
+ * readers.c - the table of format readers and the lookups over it; the
+ * rules are in readers.h.  This file knows no format: each row lives in
+ * its reader's file.
+ */
+#include "extract/readers.h"
+
+#include <string.h>
+#include <strings.h>
+
+/* In sniffing order: a PDF may contain "<html" and still be a PDF. */
+static const shelf_reader *const readers[] = {
+    &shelf_reader_pdf,
+    &shelf_reader_html,
+    &shelf_reader_markdown,
+    &shelf_reader_text,
+};
+
+#define READER_COUNT (sizeof readers / sizeof *readers)
+
+size_t shelf_reader_count(void)
+{
+    return READER_COUNT;
+}
+
+const shelf_reader *shelf_reader_at(size_t i)
+{
+    return i < READER_COUNT ? readers[i] : NULL;
+}
+
+shelf_sniff shelf_sniff_by_name_only(const char *data, size_t len)
+{
+    (void)data;
+    (void)len;
+    return SHELF_SNIFF_IF_NAMED;
+}
+
+const shelf_reader *shelf_reader_of_format(shelf_format f)
+{
+    for (size_t i = 0; i < READER_COUNT; i++)
+        if (readers[i]->format == f)
+            return readers[i];
+    return NULL;
+}
+
+/* The path's tail is ext (case-insensitive) and something comes before. */
+static bool ends_with_extension(const char *path, size_t path_len, const char *ext)
+{
+    size_t e = strlen(ext);
+    return path_len > e && strcasecmp(path + path_len - e, ext) == 0;
+}
+
+const shelf_reader *shelf_reader_named(const char *path)
+{
+    size_t len = strlen(path);
+    for (size_t i = 0; i < READER_COUNT; i++)
+        for (const char *const *ext = readers[i]->extensions; *ext; ext++)
+            if (ends_with_extension(path, len, *ext))
+                return readers[i];
+    return NULL;
+}
+
+const shelf_reader *shelf_reader_detect(const char *path, const char *data, size_t len)
+{
+    for (size_t i = 0; i < READER_COUNT; i++)
+        if (readers[i]->sniff(data, len) == SHELF_SNIFF_YES)
+            return readers[i];
+    const shelf_reader *named = shelf_reader_named(path);
+    if (named && named->sniff(data, len) != SHELF_SNIFF_NO)
+        return named;
+    return &shelf_reader_text;
+}
+
+bool shelf_extract_supported(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    const char *dot = strrchr(base, '.');
+    if (!dot || dot == base)
+        return true; /* no extension: README, NOTES, ... */
+    return shelf_reader_named(path) != NULL;
+}

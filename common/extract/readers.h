@@ -1,0 +1,125 @@
+/*
+ * readers.h - the document formats, as a table: one row per format reader
+ * (text.c, markdown.c, html.c, pdf.c each export theirs), and the lookups
+ * the dispatcher (extract.c) and the file walk use.  Adding a format is one
+ * new reader file that defines its row, one line in readers.c's table, one
+ * extern and one shelf_format value here.
+ *
+ * How a file's format is chosen (shelf_reader_detect), from its first bytes
+ * and its name:
+ *   1. the first row, in table order (PDF, HTML, Markdown, text), whose
+ *      sniff says SHELF_SNIFF_YES (the content alone decides);
+ *   2. else the row whose extension the path ends with (case-insensitive,
+ *      compared with the path's tail), when its sniff does not say
+ *      SHELF_SNIFF_NO;
+ *   3. else plain text.
+ *
+ * Invariants: every row has a name, a NULL-terminated non-empty list of
+ * extensions (each ".x", lower case, no two rows sharing one), a sniff and
+ * an extract function; rows' formats are distinct.  Readers never print.
+ */
+#ifndef SHELF_READERS_H
+#define SHELF_READERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "extract/doctext.h"
+#include "util/error.h"
+
+/* Public values: stored with each document (listings, the index). */
+typedef enum shelf_format {
+    SHELF_FORMAT_TEXT = 0,
+    SHELF_FORMAT_MARKDOWN = 1,
+    SHELF_FORMAT_HTML = 2,
+    SHELF_FORMAT_PDF = 3
+} shelf_format;
+
+/* What a reader's sniff makes of a file's first bytes. */
+typedef enum shelf_sniff {
+    SHELF_SNIFF_NO,       /* not this format, whatever the name says */
+    SHELF_SNIFF_IF_NAMED, /* this format when the name says so */
+    SHELF_SNIFF_YES       /* this format, whatever the name says */
+} shelf_sniff;
+
+/* Fills *out (zeroed first) or returns an error whose message starts with
+ * path (SHELF_ESKIP: not indexable, SHELF_EIO, SHELF_ENOMEM); on error *out
+ * holds nothing. */
+typedef int (*shelf_reader_fn)(const char *path, const char *data, size_t len,
+                               shelf_doctext *out, shelf_err *err);
+
+typedef struct shelf_reader {
+    shelf_format format;
+    const char *name;              /* "pdf": --list and messages */
+    const char *label;             /* "PDF": in sentences */
+    const char *const *extensions; /* ".pdf", ..., NULL */
+    shelf_sniff (*sniff)(const char *data, size_t len);
+    shelf_reader_fn extract;
+    /* The parser runs in a child process (util/sandbox.h) with a time
+     * budget and a memory cap, so it is given the whole file, up to
+     * max_file_bytes (larger files are skipped); a reader that is not
+     * sandboxed is given at most SHELF_MAX_TEXT_BYTES (extract.h). */
+    bool sandboxed;
+    uint64_t max_file_bytes;
+} shelf_reader;
+
+extern const shelf_reader shelf_reader_text;
+extern const shelf_reader shelf_reader_markdown;
+extern const shelf_reader shelf_reader_html;
+extern const shelf_reader shelf_reader_pdf;
+
+/* The sniff of a format only its name reveals (text, Markdown):
+ * SHELF_SNIFF_IF_NAMED for any bytes. */
+shelf_sniff shelf_sniff_by_name_only(const char *data, size_t len);
+
+/* The table, in sniffing order. */
+size_t shelf_reader_count(void);
+const shelf_reader *shelf_reader_at(size_t i);
+
+/* The row of a format; NULL for a value no row has. */
+const shelf_reader *shelf_reader_of_format(shelf_format f);
+
+/* The row whose extension the path ends with, or NULL. */
+const shelf_reader *shelf_reader_named(const char *path);
+
+/* The row the rules above choose (never NULL). */
+const shelf_reader *shelf_reader_detect(const char *path, const char *data, size_t len);
+
+/* True when the file name is one the walk reads without --include: it has
+ * no extension (no '.' in the base name but at its start) or a row's. */
+bool shelf_extract_supported(const char *path);
+
+/* ---- the readers' own entry points (each file documents its rules) ---- */
+
+/* Wall-clock budget for one PDF (the extraction runs in a child process
+ * that is killed when it runs over); a PDF larger than 512 MiB is
+ * skipped. */
+#define SHELF_PDF_BUDGET_MS 30000
+#define SHELF_MAX_PDF_BYTES ((uint64_t)512 << 20)
+
+/* text.c: bytes to UTF-8 (BOMs, UTF-16, the Windows-1252 heuristic, the
+ * binary rule). */
+int shelf_decode_text(const char *path, const char *data, size_t len, shelf_doctext *out,
+                      shelf_err *err);
+/* True when the first 8 KiB look binary: more than 1 in 10 bytes are NUL or
+ * control characters other than tab, newline, carriage return and form feed. */
+bool shelf_looks_binary(const char *data, size_t len);
+
+/* markdown.c: already decoded UTF-8 text to what a reader sees. */
+int shelf_extract_markdown(const char *path, const char *utf8, size_t len, shelf_doctext *out,
+                           shelf_err *err);
+
+/* html.c */
+int shelf_extract_html(const char *path, const char *data, size_t len, shelf_doctext *out,
+                       shelf_err *err);
+/* True when the bytes start like an HTML document (after an optional BOM,
+ * white space and comments: <!DOCTYPE html, <html, or <?xml followed by an
+ * <html element within the first 1 KiB), case-insensitively. */
+bool shelf_sniff_html(const char *data, size_t len);
+
+/* pdf.c: budget_ms 0 means no limit. */
+int shelf_extract_pdf(const char *path, const char *data, size_t len, unsigned budget_ms,
+                      shelf_doctext *out, shelf_err *err);
+
+#endif

@@ -1,0 +1,298 @@
+/*
+ * test_readers.c - the table of format readers (extract/readers.h): every
+ * row is complete, extension lookup and content sniffing pick the right
+ * row; the sandbox's collect form (util/sandbox.h) returns a normal child's
+ * bytes and reports a crashing child, a child that fails, a result over the
+ * limit and a child over budget; and the UTF-8 rules (util/utf8.h) that
+ * every reader shares.
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "extract/extract.h"
+#include "extract/readers.h"
+#include "util/error.h"
+#include "util/sandbox.h"
+#include "util/utf8.h"
+
+/* ---- the table ---------------------------------------------------------- */
+
+static void test_every_row_is_complete(void **state)
+{
+    (void)state;
+    assert_int_equal(shelf_reader_count(), 4);
+    for (size_t i = 0; i < shelf_reader_count(); i++) {
+        const shelf_reader *r = shelf_reader_at(i);
+        assert_non_null(r);
+        assert_non_null(r->name);
+        assert_true(r->name[0] != '\0');
+        assert_non_null(r->label);
+        assert_non_null(r->extensions);
+        assert_non_null(r->extensions[0]);
+        for (const char *const *e = r->extensions; *e; e++)
+            assert_int_equal((*e)[0], '.');
+        assert_non_null(r->sniff);
+        assert_non_null(r->extract);
+        assert_ptr_equal(shelf_reader_of_format(r->format), r);
+        assert_string_equal(shelf_format_name(r->format), r->name);
+    }
+    assert_null(shelf_reader_at(shelf_reader_count()));
+    assert_null(shelf_reader_of_format((shelf_format)99));
+    assert_string_equal(shelf_format_name((shelf_format)99), "unknown");
+}
+
+static void test_only_pdf_is_sandboxed(void **state)
+{
+    (void)state;
+    assert_true(shelf_reader_pdf.sandboxed);
+    assert_true(shelf_reader_pdf.max_file_bytes == SHELF_MAX_PDF_BYTES);
+    assert_false(shelf_reader_text.sandboxed);
+    assert_false(shelf_reader_markdown.sandboxed);
+    assert_false(shelf_reader_html.sandboxed);
+}
+
+static void test_extension_lookup(void **state)
+{
+    (void)state;
+    assert_ptr_equal(shelf_reader_named("a/notes.txt"), &shelf_reader_text);
+    assert_ptr_equal(shelf_reader_named("a/notes.TEXT"), &shelf_reader_text);
+    assert_ptr_equal(shelf_reader_named("README.md"), &shelf_reader_markdown);
+    assert_ptr_equal(shelf_reader_named("x.Markdown"), &shelf_reader_markdown);
+    assert_ptr_equal(shelf_reader_named("page.html"), &shelf_reader_html);
+    assert_ptr_equal(shelf_reader_named("page.htm"), &shelf_reader_html);
+    assert_ptr_equal(shelf_reader_named("page.xhtml"), &shelf_reader_html);
+    assert_ptr_equal(shelf_reader_named("paper.PDF"), &shelf_reader_pdf);
+    assert_null(shelf_reader_named("photo.jpg"));
+    assert_null(shelf_reader_named("README"));
+    assert_null(shelf_reader_named(".md")); /* the extension alone is a name */
+}
+
+static void test_supported_names(void **state)
+{
+    (void)state;
+    assert_true(shelf_extract_supported("dir/README"));
+    assert_true(shelf_extract_supported("dir/.profile"));
+    assert_true(shelf_extract_supported("dir/a.b/notes.md"));
+    assert_true(shelf_extract_supported("x.pdf"));
+    assert_false(shelf_extract_supported("dir/a.md/photo.jpg"));
+    assert_false(shelf_extract_supported("archive.tar.gz"));
+}
+
+static const shelf_reader *detect(const char *path, const char *bytes)
+{
+    return shelf_reader_detect(path, bytes, strlen(bytes));
+}
+
+static void test_sniffing_small_samples(void **state)
+{
+    (void)state;
+    const char *pdf = "%PDF-1.4\n%...\n";
+    const char *html = "<!DOCTYPE html><html><body>hi</body></html>";
+    const char *plain = "just some words\n";
+    const char binary[] = "\x01\x02\x03\x04\x05\x06\x07\x08 a";
+
+    assert_int_equal(shelf_reader_pdf.sniff(pdf, strlen(pdf)), SHELF_SNIFF_YES);
+    assert_int_equal(shelf_reader_pdf.sniff(plain, strlen(plain)), SHELF_SNIFF_NO);
+    assert_int_equal(shelf_reader_html.sniff(html, strlen(html)), SHELF_SNIFF_YES);
+    assert_int_equal(shelf_reader_html.sniff(plain, strlen(plain)), SHELF_SNIFF_IF_NAMED);
+    assert_int_equal(shelf_reader_html.sniff(binary, sizeof binary - 1), SHELF_SNIFF_NO);
+    assert_int_equal(shelf_reader_markdown.sniff(plain, strlen(plain)), SHELF_SNIFF_IF_NAMED);
+
+    /* Content first, whatever the name says. */
+    assert_ptr_equal(detect("report.txt", pdf), &shelf_reader_pdf);
+    assert_ptr_equal(detect("page.md", html), &shelf_reader_html);
+    /* Then the name, when the content does not object. */
+    assert_ptr_equal(detect("notes.md", plain), &shelf_reader_markdown);
+    assert_ptr_equal(detect("page.html", plain), &shelf_reader_html);
+    assert_ptr_equal(detect("page.html", binary), &shelf_reader_text);
+    assert_ptr_equal(detect("fake.pdf", plain), &shelf_reader_text);
+    /* Else text. */
+    assert_ptr_equal(detect("README", plain), &shelf_reader_text);
+    assert_int_equal(shelf_detect_format("README", plain, strlen(plain)), SHELF_FORMAT_TEXT);
+}
+
+static void test_text_row_reads(void **state)
+{
+    (void)state;
+    char bytes[] = "Title line\nbody\n";
+    shelf_doctext d;
+    shelf_err err;
+    assert_int_equal(shelf_reader_text.extract("t.txt", bytes, strlen(bytes), &d, &err), SHELF_OK);
+    assert_int_equal(d.len, strlen(bytes));
+    assert_memory_equal(d.text, bytes, d.len);
+    shelf_doctext_free(&d);
+}
+
+/* ---- the sandbox's collect form ------------------------------------------ */
+
+static int produce_greeting(void *ctx, shelf_buf *result)
+{
+    const char *s = ctx;
+    return shelf_buf_append(result, s, strlen(s));
+}
+
+static int produce_crash(void *ctx, shelf_buf *result)
+{
+    (void)ctx;
+    (void)result;
+    signal(SIGSEGV, SIG_DFL); /* sanitizers catch it otherwise */
+    raise(SIGSEGV);
+    return SHELF_OK;
+}
+
+static int produce_failure(void *ctx, shelf_buf *result)
+{
+    (void)ctx;
+    (void)result;
+    return SHELF_EIO;
+}
+
+static int produce_slowly(void *ctx, shelf_buf *result)
+{
+    (void)ctx;
+    (void)result;
+    struct timespec long_nap = {30, 0};
+    nanosleep(&long_nap, NULL);
+    return SHELF_OK;
+}
+
+static shelf_sandbox_job job_of(int (*produce)(void *, shelf_buf *), void *ctx)
+{
+    return (shelf_sandbox_job){.produce = produce,
+                               .ctx = ctx,
+                               .budget_ms = 10000,
+                               .max_result = 1 << 20,
+                               .memory_headroom = 0,
+                               .subject = "sample",
+                               .worker = "the test child"};
+}
+
+static void test_collect_returns_data(void **state)
+{
+    (void)state;
+    shelf_sandbox_job job = job_of(produce_greeting, (void *)"hello from the child");
+    shelf_collected got;
+    shelf_err err;
+    assert_int_equal(shelf_sandbox_collect(&job, &got, &err), SHELF_OK);
+    assert_int_equal(got.end, SHELF_COLLECT_COMPLETE);
+    assert_int_equal(got.child.end, SHELF_SANDBOX_EXITED);
+    assert_int_equal(got.child.status, 0);
+    assert_int_equal(got.result.len, strlen("hello from the child"));
+    assert_memory_equal(got.result.data, "hello from the child", got.result.len);
+    shelf_buf_free(&got.result);
+
+    job = job_of(produce_greeting, (void *)""); /* an empty result is a result */
+    assert_int_equal(shelf_sandbox_collect(&job, &got, &err), SHELF_OK);
+    assert_int_equal(got.end, SHELF_COLLECT_COMPLETE);
+    assert_int_equal(got.result.len, 0);
+    shelf_buf_free(&got.result);
+}
+
+static void test_collect_reports_crash(void **state)
+{
+    (void)state;
+    shelf_sandbox_job job = job_of(produce_crash, NULL);
+    shelf_collected got;
+    shelf_err err;
+    assert_int_equal(shelf_sandbox_collect(&job, &got, &err), SHELF_OK);
+    assert_int_equal(got.end, SHELF_COLLECT_FAILED);
+    assert_int_equal(got.child.end, SHELF_SANDBOX_SIGNALED);
+    assert_int_equal(got.child.status, SIGSEGV);
+    assert_null(got.result.data);
+}
+
+static void test_collect_reports_failure(void **state)
+{
+    (void)state;
+    shelf_sandbox_job job = job_of(produce_failure, NULL);
+    shelf_collected got;
+    shelf_err err;
+    assert_int_equal(shelf_sandbox_collect(&job, &got, &err), SHELF_OK);
+    assert_int_equal(got.end, SHELF_COLLECT_FAILED);
+    assert_int_equal(got.child.end, SHELF_SANDBOX_EXITED);
+    assert_int_not_equal(got.child.status, 0);
+}
+
+static void test_collect_refuses_too_large(void **state)
+{
+    (void)state;
+    shelf_sandbox_job job = job_of(produce_greeting, (void *)"twelve bytes");
+    job.max_result = 11;
+    shelf_collected got;
+    shelf_err err;
+    assert_int_equal(shelf_sandbox_collect(&job, &got, &err), SHELF_OK);
+    assert_int_equal(got.end, SHELF_COLLECT_TOO_LARGE);
+    assert_null(got.result.data);
+}
+
+static void test_collect_reports_timeout(void **state)
+{
+    (void)state;
+    shelf_sandbox_job job = job_of(produce_slowly, NULL);
+    job.budget_ms = 200;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    shelf_collected got;
+    shelf_err err;
+    assert_int_equal(shelf_sandbox_collect(&job, &got, &err), SHELF_OK);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    assert_int_equal(got.end, SHELF_COLLECT_TIMED_OUT);
+    assert_int_equal(got.child.end, SHELF_SANDBOX_TIMED_OUT);
+    assert_true(t1.tv_sec - t0.tv_sec < 10); /* killed, not waited for */
+}
+
+/* ---- the shared UTF-8 rules -------------------------------------------- */
+
+static bool valid(const char *s)
+{
+    return shelf_utf8_valid(s, strlen(s));
+}
+
+static void test_utf8_rules(void **state)
+{
+    (void)state;
+    assert_true(shelf_utf8_is_continuation(0x80));
+    assert_true(shelf_utf8_is_continuation(0xBF));
+    assert_false(shelf_utf8_is_continuation(0x7F));
+    assert_false(shelf_utf8_is_continuation(0xC0));
+
+    assert_true(valid("plain ASCII"));
+    assert_true(valid("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"));
+    assert_true(valid("\xf4\x8f\xbf\xbf"));  /* U+10FFFF */
+    assert_false(valid("\xc0\xaf"));         /* overlong '/' */
+    assert_false(valid("\xe0\x80\xaf"));     /* overlong, 3 bytes */
+    assert_false(valid("\xf0\x80\x80\xaf")); /* overlong, 4 bytes */
+    assert_false(valid("\xed\xa0\x80"));     /* surrogate U+D800 */
+    assert_false(valid("\xf4\x90\x80\x80")); /* above U+10FFFF */
+    assert_false(valid("\xf5\x80\x80\x80"));
+    assert_false(valid("\x80"));             /* stray continuation */
+    assert_false(valid("\xe2\x82"));         /* truncated */
+    assert_true(shelf_utf8_valid("", 0));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_row_is_complete),
+        cmocka_unit_test(test_only_pdf_is_sandboxed),
+        cmocka_unit_test(test_extension_lookup),
+        cmocka_unit_test(test_supported_names),
+        cmocka_unit_test(test_sniffing_small_samples),
+        cmocka_unit_test(test_text_row_reads),
+        cmocka_unit_test(test_collect_returns_data),
+        cmocka_unit_test(test_collect_reports_crash),
+        cmocka_unit_test(test_collect_reports_failure),
+        cmocka_unit_test(test_collect_refuses_too_large),
+        cmocka_unit_test(test_collect_reports_timeout),
+        cmocka_unit_test(test_utf8_rules),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

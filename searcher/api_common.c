@@ -5,6 +5,7 @@
 #include "api.h"
 
 #include "doc_find.h"
+#include "engine/backends.h"
 #include "http_params.h"
 #include "query/parse.h"
 #include "serve_limits.h"
@@ -133,7 +134,7 @@ void api_health(api_request *rq, reply *r)
         const snap_lease *l = rq->lease;
         fprintf(f, "{\"status\":\"ok\",\"backend\":\"%s\",\"generation\":%llu,\"snapshot\":%llu,"
                    "\"documents\":%llu}\n",
-                l->backend == SHELF_BACKEND_NATIVE ? "native" : "xapian",
+                shelf_backend_by_id(l->backend)->name,
                 (unsigned long long)l->generation, (unsigned long long)l->serial,
                 (unsigned long long)shelf_engine_doc_count(l->engine));
     }

@@ -25,6 +25,7 @@
 #include "present/textnav.h"
 #include "serve_limits.h"
 #include "util/json.h"
+#include "util/utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -154,7 +155,7 @@ static size_t cut_line(const char *t, size_t at, size_t end)
     if (end - at <= SERVE_LINE_BYTES_MAX)
         return end;
     size_t cut = at + SERVE_LINE_BYTES_MAX;
-    while (cut > at && ((unsigned char)t[cut] & 0xC0) == 0x80)
+    while (cut > at && shelf_utf8_is_continuation((unsigned char)t[cut]))
         cut--;
     return cut;
 }

@@ -54,6 +54,9 @@ typedef struct shelf_reader_ops {
                      shelf_buf *out, shelf_err *err);
     int (*each_doc)(shelf_engine *e, int (*fn)(void *ctx, const shelf_docview *view), void *ctx,
                     shelf_err *err);
+    /* For messages: the file holding a part ("pos", "store") of a hit's
+     * document; the index folder when the backend has no such file. */
+    const char *(*file)(const shelf_engine *e, const shelf_hit *hit, const char *part);
     void (*close)(shelf_engine *e); /* release backend state, not the handle */
 } shelf_reader_ops;
 

@@ -115,9 +115,7 @@ int shelf_engine_stored(shelf_engine *e, const shelf_hit *hit, shelf_buf *text,
 
 const char *shelf_engine_file(const shelf_engine *e, const shelf_hit *hit, const char *part)
 {
-    if (e->backend == SHELF_BACKEND_NATIVE && hit->segment < shelf_index_segment_count(e->idx))
-        return shelf_segment_file(shelf_index_segment(e->idx, hit->segment), part);
-    return e->dir;
+    return e->ops->file(e, hit, part);
 }
 
 int shelf_engine_positions(shelf_engine *e, const shelf_hit *hit, const uint8_t *key, size_t len,

@@ -38,11 +38,9 @@ static FILE *open_unlinked_temp(const char *near_path, shelf_err *err)
 
 /* ---- writing blocks (on the caller's thread or the compressor's) ---- */
 
-/* Compress raw into packed with one deflate stream kept for the whole
- * segment (reset per block: the same bytes as compress2, without setting up
- * zlib's state each time).  Only the thread that writes blocks uses it. */
-static int deflate_block(shelf_docwriter *w, const shelf_buf *raw, shelf_buf *packed, uLong bound,
-                         uLong *packed_len)
+/* Makes w->deflater ready for a new block: set up once per segment, reset
+ * after.  SHELF_OK or SHELF_ENOMEM. */
+static int start_stream(shelf_docwriter *w)
 {
     if (!w->deflater_ready) {
         memset(&w->deflater, 0, sizeof w->deflater);
@@ -52,6 +50,17 @@ static int deflate_block(shelf_docwriter *w, const shelf_buf *raw, shelf_buf *pa
     } else if (deflateReset(&w->deflater) != Z_OK) {
         return SHELF_ENOMEM;
     }
+    return SHELF_OK;
+}
+
+/* Compress raw into packed with one deflate stream kept for the whole
+ * segment (reset per block: the same bytes as compress2, without setting up
+ * zlib's state each time).  Only the thread that writes blocks uses it. */
+static int deflate_block(shelf_docwriter *w, const shelf_buf *raw, shelf_buf *packed, uLong bound,
+                         uLong *packed_len)
+{
+    if (start_stream(w) != SHELF_OK)
+        return SHELF_ENOMEM;
     z_stream *z = &w->deflater;
     z->next_in = raw->data;
     z->avail_in = (uInt)raw->len;
@@ -260,14 +269,8 @@ typedef struct record_pieces {
 static int deflate_pieces(shelf_docwriter *w, const record_pieces *r, shelf_fwriter *out,
                           uLong *packed_len)
 {
-    if (!w->deflater_ready) {
-        memset(&w->deflater, 0, sizeof w->deflater);
-        if (deflateInit(&w->deflater, SHELF_STORE_ZLIB_LEVEL) != Z_OK)
-            return SHELF_ENOMEM;
-        w->deflater_ready = true;
-    } else if (deflateReset(&w->deflater) != Z_OK) {
+    if (start_stream(w) != SHELF_OK)
         return SHELF_ENOMEM;
-    }
     z_stream *z = &w->deflater;
     uint8_t chunk[1 << 16];
     int zrc = Z_OK;

@@ -114,6 +114,13 @@ static int native_each_doc(shelf_engine *e, int (*fn)(void *ctx, const shelf_doc
     return SHELF_OK;
 }
 
+static const char *native_file(const shelf_engine *e, const shelf_hit *hit, const char *part)
+{
+    if (hit->segment < shelf_index_segment_count(e->idx))
+        return shelf_segment_file(shelf_index_segment(e->idx, hit->segment), part);
+    return e->dir;
+}
+
 static void native_close(shelf_engine *e)
 {
     if (!e->borrowed)
@@ -132,5 +139,6 @@ const shelf_reader_ops shelf_native_ops = {
     .text = native_text,
     .positions = native_positions,
     .each_doc = native_each_doc,
+    .file = native_file,
     .close = native_close,
 };

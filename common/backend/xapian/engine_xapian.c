@@ -157,6 +157,13 @@ static int xapian_each_doc(shelf_engine *e, int (*fn)(void *ctx, const shelf_doc
     return rc != SHELF_OK ? rc : w.status;
 }
 
+static const char *xapian_file(const shelf_engine *e, const shelf_hit *hit, const char *part)
+{
+    (void)hit;
+    (void)part;
+    return e->dir;
+}
+
 static void xapian_close(shelf_engine *e)
 {
     if (e->xdb)
@@ -175,5 +182,6 @@ const shelf_reader_ops shelf_xapian_ops = {
     .text = xapian_text,
     .positions = xapian_positions,
     .each_doc = xapian_each_doc,
+    .file = xapian_file,
     .close = xapian_close,
 };

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/utf8.h"
 
@@ -88,6 +89,12 @@ static bool starts_with(const char *t, const line *l, const char *prefix)
     return l->b - l->a >= n && memcmp(t + l->a, prefix, n) == 0;
 }
 
+/* ".. note::", ".. _label:", ".. a comment" */
+static bool is_directive(const char *t, const line *l)
+{
+    return starts_with(t, l, "..") && (l->b - l->a == 2 || is_space(t[l->a + 2]));
+}
+
 static bool contains(const char *t, const line *l, const char *needle)
 {
     size_t n = strlen(needle);
@@ -97,22 +104,44 @@ static bool contains(const char *t, const line *l, const char *needle)
     return false;
 }
 
-/* ":Author: ..." - a reStructuredText field. */
+/* ":Author: ..." - a reStructuredText field - or a line opening with a
+ * role (":ref:`...`"). */
 static bool is_field(const char *t, const line *l)
 {
     if (!starts_with(t, l, ":"))
         return false;
     for (size_t i = l->a + 1; i < l->b && i <= l->a + FIELD_NAME_MAX; i++)
         if (t[i] == ':')
-            return i > l->a + 1 && (i + 1 == l->b || is_space(t[i + 1]));
+            return i > l->a + 1 && (i + 1 == l->b || is_space(t[i + 1]) || t[i + 1] == '`');
     return false;
 }
 
-/* Comments, directives, fields and licence tags: not text. */
+static bool starts_with_word(const char *t, const line *l, const char *word)
+{
+    size_t n = strlen(word);
+    return l->b - l->a >= n && strncasecmp(t + l->a, word, n) == 0;
+}
+
+/* "Written by ...", "By ...", "Copyright ...", or a line with an e-mail
+ * address. */
+static bool is_byline(const char *t, const line *l)
+{
+    static const char *const openers[] = {"written by", "by ", "author:", "authors:", "copyright", "(c)",
+                                          "\xc2\xa9" /* © */};
+    for (size_t i = 0; i < sizeof openers / sizeof *openers; i++)
+        if (starts_with_word(t, l, openers[i]))
+            return true;
+    for (size_t i = l->a + 1; i + 1 < l->b; i++)
+        if (t[i] == '@' && is_alnum_ascii(t[i - 1]) && is_alnum_ascii(t[i + 1]))
+            return true;
+    return false;
+}
+
+/* Comments, directives, fields, bylines and licence tags: not text. */
 static bool is_markup(const char *t, const line *l)
 {
-    bool comment = starts_with(t, l, "..") && (l->b - l->a == 2 || is_space(t[l->a + 2]));
-    return comment || is_field(t, l) || contains(t, l, "SPDX-License-Identifier:");
+    return is_directive(t, l) || is_field(t, l) || is_byline(t, l) ||
+           contains(t, l, "SPDX-License-Identifier:");
 }
 
 static size_t char_count(const char *t, const line *l)
@@ -139,9 +168,19 @@ static bool has_letter(const char *t, const line *l)
     return false;
 }
 
-static bool ends_sentence(char c)
+/* The line ends in '.', '!', ',', ';' or ':', or their full-width forms. */
+static bool ends_sentence(const char *t, const line *l)
 {
-    return c == '.' || c == '!' || c == ',' || c == ';' || c == ':';
+    static const char *const wide[] = {"\xe3\x80\x82" /* 。 */, "\xef\xbc\x81" /* ！ */,
+                                       "\xef\xbc\x8c" /* ， */, "\xef\xbc\x9b" /* ； */,
+                                       "\xef\xbc\x9a" /* ： */};
+    char c = t[l->b - 1];
+    if (c == '.' || c == '!' || c == ',' || c == ';' || c == ':')
+        return true;
+    for (size_t i = 0; i < sizeof wide / sizeof *wide; i++)
+        if (l->b - l->a >= 3 && memcmp(t + l->b - 3, wide[i], 3) == 0)
+            return true;
+    return false;
 }
 
 /* A plain line that reads as a title; below is the line right under it. */
@@ -149,7 +188,7 @@ static bool reads_as_title(const char *t, const line *l, const line *below)
 {
     bool continued = below->b > below->a && is_lower_ascii(t[below->a]);
     return char_count(t, l) <= SHELF_TITLE_LINE_CHARS && word_count(t, l) <= SHELF_TITLE_LINE_WORDS &&
-           !ends_sentence(t[l->b - 1]) && has_letter(t, l) && !continued;
+           !ends_sentence(t, l) && has_letter(t, l) && !continued;
 }
 
 static bool is_title(const char *t, const line *l, const line *below)
@@ -159,13 +198,24 @@ static bool is_title(const char *t, const line *l, const line *below)
     return reads_as_title(t, l, below);
 }
 
+/* An indented line: the body of a directive or field above it. */
+static bool is_indented(const char *t, size_t len, size_t pos)
+{
+    return pos < len && (t[pos] == ' ' || t[pos] == '\t');
+}
+
 const char *shelf_title_of(const char *text, size_t len, const char *fallback, size_t *title_len)
 {
     size_t counted = 0;
+    bool in_markup = false; /* blank and indented lines after markup belong to it */
     for (size_t pos = 0; pos < len && counted < SHELF_TITLE_SCAN_LINES;) {
         line l = line_at(text, len, pos);
+        bool body_of_markup = in_markup && (l.b == l.a || is_indented(text, len, pos));
         pos = l.next;
-        if (l.b == l.a || is_adornment(text, &l) || is_markup(text, &l))
+        if (body_of_markup)
+            continue;
+        in_markup = l.b > l.a && is_markup(text, &l);
+        if (l.b == l.a || in_markup || is_adornment(text, &l))
             continue;
         line below = line_at(text, len, l.next);
         if (is_title(text, &l, &below)) {

@@ -5,7 +5,7 @@
  * server down: every failure becomes a JSON error with its status.
  *
  *   GET /healthz                                    api_health
- *   GET /api/search?q=&n=&offset=&passages=&width=&all=   api_search
+ *   GET /api/search?q=&n=&offset=&passages=&width=&all=&in_order=   api_search
  *   GET /api/doc?doc=&line=&context=&page=&q=       api_doc
  *   GET /api/cite?doc=&start=&end=&q=&format=       api_cite
  *

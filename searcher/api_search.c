@@ -7,7 +7,8 @@
  * Parameters: q (required, at most SERVE_QUERY_MAX bytes), n (1..100,
  * default 10), offset (0..10000), passages (1..10, default 2), width
  * (20..2000 characters, default 200), all (0 or 1: AND as the default
- * operator).  The request's deadline goes to the search and to the
+ * operator), in_order (0 or 1: a hit's passages in document order instead of
+ * best first, as --passages-in-order).  The request's deadline goes to the search and to the
  * passages, which check it as they go: past it, 503.
  */
 #include "api.h"
@@ -23,7 +24,7 @@
 typedef struct search_params {
     const char *q;
     size_t q_len, n, offset, passages, width;
-    bool all;
+    bool all, in_order;
 } search_params;
 
 static int read_params(struct MHD_Connection *c, search_params *sp, reply *r)
@@ -39,6 +40,10 @@ static int read_params(struct MHD_Connection *c, search_params *sp, reply *r)
     if (all < 0)
         return -1;
     sp->all = all == 1;
+    int in_order = param_choice(c, "in_order", flags, r);
+    if (in_order < 0)
+        return -1;
+    sp->in_order = in_order == 1;
     return 0;
 }
 
@@ -47,7 +52,7 @@ static void write_results(api_request *rq, const search_params *sp, const shelf_
 {
     print_opts po = {.form = output_form_named("json"), .style = {.offset = sp->offset},
                      .search = so,
-                     .passages = {sp->passages, sp->width, rq->deadline_ns}};
+                     .passages = {sp->passages, sp->width, rq->deadline_ns, sp->in_order}};
     jbody b;
     FILE *f = jbody_open(&b);
     shelf_err err = {0};

@@ -39,6 +39,7 @@ typedef struct options {
     int color; /* -1 auto, 0 never, 1 always */
     const char *queries_file;
     size_t passages, width, context;
+    bool passages_in_order; /* --passages-in-order: document order, not best first */
     const output_form *cite; /* --cite, --cite-format: a citation form; NULL without */
     const char *highlight; /* "OPEN,CLOSE" or NULL */
     shelf_search_opts search;
@@ -91,7 +92,9 @@ static void usage(FILE *out)
 "  --exact-total       count every match of a ranked OR query exactly (by\n"
 "                      default the count may be a lower bound, shown as >= N,\n"
 "                      because documents that cannot reach the top are skipped)\n"
-"  --passages N        passages shown per hit (default 2)\n"
+"  --passages N        passages shown per hit (default 2), best first: the one\n"
+"                      holding the most (and rarest) query words leads\n"
+"  --passages-in-order show a hit's passages in document order instead\n"
 "  --width CHARS       passage length in characters (default 200)\n"
 "  --context N         show N lines of the document around each passage\n"
 "  --highlight O,C     markers around matches in text output (default: bold\n"
@@ -228,7 +231,7 @@ static int check_serve_options(const options *opt, int words)
 static int parse_options(int argc, char **argv, options *opt)
 {
     enum { O_INDEX = 256, O_OFFSET, O_JSON, O_ALL, O_EXPLAIN, O_COUNT, O_K1, O_B, O_TW, O_COLOR,
-           O_QUERIES, O_NOVERIFY, O_EXACT, O_VERIFY, O_PASSAGES, O_WIDTH, O_CONTEXT, O_HIGHLIGHT, O_CITE, O_CITE_FORMAT,
+           O_QUERIES, O_NOVERIFY, O_EXACT, O_VERIFY, O_PASSAGES, O_IN_ORDER, O_WIDTH, O_CONTEXT, O_HIGHLIGHT, O_CITE, O_CITE_FORMAT,
            O_SERVE, O_LISTEN, O_TIMEOUT };
     static const struct option longopts[] = {
         {"index", required_argument, NULL, O_INDEX}, {"limit", required_argument, NULL, 'n'},
@@ -240,6 +243,7 @@ static int parse_options(int argc, char **argv, options *opt)
         {"queries", required_argument, NULL, O_QUERIES}, {"no-verify", no_argument, NULL, O_NOVERIFY},
         {"verify", no_argument, NULL, O_VERIFY}, {"exact-total", no_argument, NULL, O_EXACT},
         {"passages", required_argument, NULL, O_PASSAGES}, {"width", required_argument, NULL, O_WIDTH},
+        {"passages-in-order", no_argument, NULL, O_IN_ORDER},
         {"context", required_argument, NULL, O_CONTEXT}, {"highlight", required_argument, NULL, O_HIGHLIGHT},
         {"cite", no_argument, NULL, O_CITE}, {"cite-format", required_argument, NULL, O_CITE_FORMAT},
         {"serve", no_argument, NULL, O_SERVE}, {"listen", required_argument, NULL, O_LISTEN},
@@ -268,6 +272,7 @@ static int parse_options(int argc, char **argv, options *opt)
         case O_VERIFY: opt->verify = 2; break;
         case O_EXACT: opt->search.exact_total = true; break;
         case O_PASSAGES: bad = parse_count("--passages", optarg, &opt->passages) || check_min("--passages", opt->passages, 1); break;
+        case O_IN_ORDER: opt->passages_in_order = true; break;
         case O_WIDTH: bad = parse_count("--width", optarg, &opt->width) || check_min("--width", opt->width, 20); break;
         case O_CONTEXT: bad = parse_count("--context", optarg, &opt->context); break;
         case O_HIGHLIGHT: bad = check_highlight(optarg); opt->highlight = optarg; break;
@@ -454,7 +459,8 @@ static int open_session(session *s, const options *opt)
                          .style = {.color = want_color(opt->color), .offset = opt->offset,
                                    .context = opt->context},
                          .explain = opt->explain, .search = &opt->search,
-                         .passages = {opt->passages, opt->width}};
+                         .passages = {.passages = opt->passages, .width = opt->width,
+                                      .in_order = opt->passages_in_order}};
     set_markers(s, opt->highlight);
     return 0;
 }

@@ -310,7 +310,7 @@ static int passages_in_bounds(const shelf_passages *ps, const shelf_buf *text)
 static int read_hits(shelf_engine *e, shelf_analyzer *a, const shelf_plan *plan,
                      const shelf_results *res, bool *well_formed, shelf_err *err)
 {
-    shelf_passage_opts po = {SHELF_DEFAULT_PASSAGES, SHELF_DEFAULT_WIDTH, 0};
+    shelf_passage_opts po = {SHELF_DEFAULT_PASSAGES, SHELF_DEFAULT_WIDTH, 0, false};
     shelf_buf text = SHELF_BUF_INIT;
     shelf_layout layout = SHELF_LAYOUT_INIT;
     int rc = SHELF_OK;

@@ -467,7 +467,7 @@ static void test_library_passages_past_deadline(void **state)
 
     shelf_buf text = SHELF_BUF_INIT;
     shelf_passages ps;
-    shelf_passage_opts po = {2, 200, shelf_clock_ns() - 1};
+    shelf_passage_opts po = {2, 200, shelf_clock_ns() - 1, false};
     assert_int_equal(shelf_snippets_for_engine_hit(o.e, &res.hits[0], o.plan, o.a, &po, &text,
                                                    NULL, &ps, &err),
                      SHELF_ETIMEOUT);

@@ -409,6 +409,13 @@ static void test_search_equals_cli_json(void **state)
     assert_string_equal(r.body, out);
     free(out);
     resp_free(&r);
+    /* in_order=1 is --passages-in-order */
+    http_get("/api/search?q=nato+deterrence+ukraine&n=3&in_order=1", &r);
+    run_bin(&out, NULL, SEARCHER_BIN, "--index", g_idx, "--json", "-n", "3", "--passages-in-order",
+            "--", "nato deterrence ukraine", (char *)NULL);
+    assert_string_equal(r.body, out);
+    free(out);
+    resp_free(&r);
 }
 
 static void test_search_parameters(void **state)
@@ -422,6 +429,7 @@ static void test_search_parameters(void **state)
     expect_error("/api/search?q=nato&passages=11", 400, "parameter passages");
     expect_error("/api/search?q=nato&width=5", 400, "parameter width");
     expect_error("/api/search?q=nato&all=yes", 400, "parameter all");
+    expect_error("/api/search?q=nato&in_order=2", 400, "parameter in_order");
     jv any, all;
     get_json("/api/search?q=nato+zebrafish&n=1", 200, &any);
     get_json("/api/search?q=nato+zebrafish&n=1&all=1", 200, &all);

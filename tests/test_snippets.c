@@ -257,9 +257,24 @@ static char *dup_range(const char *t, size_t a, size_t b)
 
 /* ---- the passage contracts ---- */
 
-static void check_passages(const char *what, const char *t, size_t len, const shelf_passages *ps,
-                           size_t max)
+/* Best first: scores never rise, ties in document order; in_order: document
+ * order. */
+static void check_order(const char *what, const shelf_passages *ps, bool in_order)
 {
+    for (size_t i = 1; i < ps->count; i++) {
+        const shelf_passage *p = &ps->at[i], *prev = &ps->at[i - 1];
+        if (in_order ? p->start < prev->start : p->score > prev->score)
+            fail_msg("[%s] passage %zu (at %zu, score %g) comes after passage %zu (at %zu, score %g)",
+                     what, i, p->start, p->score, i - 1, prev->start, prev->score);
+        if (!in_order && p->score == prev->score && p->start < prev->start)
+            fail_msg("[%s] passages %zu and %zu tie but are not in document order", what, i - 1, i);
+    }
+}
+
+static void check_passages(const char *what, const char *t, size_t len, const shelf_passages *ps,
+                           size_t max, bool in_order)
+{
+    check_order(what, ps, in_order);
     if (ps->count > max)
         fail_msg("[%s] %zu passages for at most %zu", what, ps->count, max);
     for (size_t i = 0; i < ps->count; i++) {
@@ -303,9 +318,6 @@ static void check_passages(const char *what, const char *t, size_t len, const sh
                      shown, p->cut_before, p->cut_after, before, after);
         if (p->section_len && p->section_start + p->section_len > len)
             fail_msg("[%s] passage %zu: section outside the text", what, i);
-        if (i > 0 && p->score > ps->at[i - 1].score)
-            fail_msg("[%s] passage %zu scores %g, more than passage %zu (%g)", what, i, p->score,
-                     i - 1, ps->at[i - 1].score);
         for (size_t j = 0; j < i; j++)
             if (p->start < ps->at[j].end && ps->at[j].start < p->end)
                 fail_msg("[%s] passages %zu and %zu overlap", what, j, i);
@@ -377,7 +389,8 @@ static bool is_hit(fixture *fx, const char *q, uint32_t doc)
 }
 
 /* Passages of document doc for query q (doc must be a hit); checked. */
-static void snippets_of(fixture *fx, const char *q, uint32_t doc, size_t n, size_t width, snip *s)
+static void snippets_with(fixture *fx, const char *q, uint32_t doc, const shelf_passage_opts *po,
+                          snip *s)
 {
     memset(s, 0, sizeof *s);
     shelf_plan *plan = plan_of(fx, q);
@@ -394,18 +407,23 @@ static void snippets_of(fixture *fx, const char *q, uint32_t doc, size_t n, size
             hit = &r.hits[i];
     if (!hit)
         fail_msg("[%s] document %u is not a hit (%zu hits)", q, doc, r.count);
-    shelf_passage_opts po = {n, width, 0};
-    if (shelf_snippets_for_hit(fx->idx, hit, plan, fx->an, &po, &s->text, &s->ps, &err) != SHELF_OK)
+    if (shelf_snippets_for_hit(fx->idx, hit, plan, fx->an, po, &s->text, &s->ps, &err) != SHELF_OK)
         fail_msg("[%s] snippets: %s", q, err.msg);
     shelf_results_free(&r);
     shelf_plan_free(plan);
     s->t = (const char *)s->text.data;
     s->len = s->text.len;
-    char *what = ts_strf("%s / doc %u / n %zu / width %zu", q, doc, n, width);
-    check_passages(what, s->t, s->len, &s->ps, n);
+    char *what = ts_strf("%s / doc %u / n %zu / width %zu", q, doc, po->passages, po->width);
+    check_passages(what, s->t, s->len, &s->ps, po->passages, po->in_order);
     free(what);
     if (s->ps.count == 0)
         fail_msg("[%s] no passage for document %u", q, doc);
+}
+
+static void snippets_of(fixture *fx, const char *q, uint32_t doc, size_t n, size_t width, snip *s)
+{
+    shelf_passage_opts po = {n, width, 0, false};
+    snippets_with(fx, q, doc, &po, s);
 }
 
 static void snip_free(snip *s)
@@ -1075,6 +1093,42 @@ static void test_choosing(void **state)
 
 /* Passages of a long document (many checkpoints): highlights exactly where
  * the terms and phrase matches are, computed here from the words. */
+/* The passage holding every query word comes later in the text than one
+ * holding a single word: best first puts it first; in_order keeps the text's
+ * order.  (The heading's raw window reaches into the next paragraph and so
+ * ties with the later passage's: only the cut passages differ.) */
+static void test_best_passage_first(void **state)
+{
+    (void)state;
+    static const char doc[] =
+        "Walrus notes\n"
+        "\n"
+        "Narwhal tusks grow long.\n"
+        "\n"
+        "Seals rest on the rocks through the long cold winter, far from any shore or boat.\n"
+        "\n"
+        "Gulls circle above the harbour every morning before the fishing fleet goes out.\n"
+        "\n"
+        "A walrus and a narwhal swam together.\n";
+    tdoc docs[] = {{"arctic.txt", doc}, {"other.txt", "Penguins live far south.\n"}};
+    fixture fx;
+    fixture_open(&fx, docs, 2);
+    const char *all_words = strstr(doc, "A walrus");
+    const char *heading = doc;
+    for (int in_order = 0; in_order <= 1; in_order++) {
+        shelf_passage_opts po = {2, 60, 0, in_order == 1};
+        snip s;
+        snippets_with(&fx, "walrus narwhal", 0, &po, &s);
+        assert_int_equal(s.ps.count, 2);
+        size_t best = in_order ? 1 : 0, other = 1 - best;
+        assert_int_equal(s.ps.at[best].start, (size_t)(all_words - doc));
+        assert_int_equal(s.ps.at[other].start, (size_t)(heading - doc));
+        assert_true(s.ps.at[best].score > s.ps.at[other].score);
+        snip_free(&s);
+    }
+    fixture_close(&fx);
+}
+
 static void test_highlights_exact_long_document(void **state)
 {
     (void)state;
@@ -1643,11 +1697,11 @@ static void test_snippets_second_segment(void **state)
     for (size_t i = 0; i < r.count; i++) {
         shelf_buf text = SHELF_BUF_INIT;
         shelf_passages ps;
-        shelf_passage_opts po = {3, 60, 0};
+        shelf_passage_opts po = {3, 60, 0, false};
         if (shelf_snippets_for_hit(fx.idx, &r.hits[i], plan, fx.an, &po, &text, &ps, &err) != SHELF_OK)
             fail_msg("snippets: %s", err.msg);
         const char *t = (const char *)text.data;
-        check_passages("walrus, two runs", t, text.len, &ps, 3);
+        check_passages("walrus, two runs", t, text.len, &ps, 3, false);
         if (text.len == strlen(a2) && memcmp(t, a2, text.len) == 0)
             seen_a = true;
         else if (text.len == strlen(c) && memcmp(t, c, text.len) == 0)
@@ -1687,6 +1741,7 @@ int main(void)
         cmocka_unit_test(test_cut_flags_trailing_spaces),
         cmocka_unit_test(test_long_line),
         cmocka_unit_test(test_choosing),
+        cmocka_unit_test(test_best_passage_first),
         cmocka_unit_test(test_highlights_exact_long_document),
         cmocka_unit_test(test_sections),
         cmocka_unit_test(test_section_plain_heading_bounds),

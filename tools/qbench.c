@@ -85,7 +85,7 @@ static void record(tally *t, double us)
 static void time_snippets(shelf_engine *e, shelf_analyzer *a, const shelf_plan *plan,
                           const shelf_results *r, tally *t)
 {
-    shelf_passage_opts po = {SHELF_DEFAULT_PASSAGES, SHELF_DEFAULT_WIDTH, 0};
+    shelf_passage_opts po = {SHELF_DEFAULT_PASSAGES, SHELF_DEFAULT_WIDTH, 0, false};
     shelf_buf text = SHELF_BUF_INIT;
     for (size_t i = 0; i < r->count; i++) {
         shelf_passages p;

@@ -160,6 +160,23 @@ static void close_source(source *src)
     XXH3_freeState(src->hash);
 }
 
+/* No title line: the file name made readable, or as it is when out of
+ * memory. */
+static void title_from_name(const char *path, shelf_extracted *out)
+{
+    size_t cap = SHELF_TITLE_MAX_BYTES + 1;
+    char *name = malloc(cap);
+    if (!name) {
+        out->title = base_name(path);
+        out->title_len = shelf_title_cut(out->title, strlen(out->title));
+        return;
+    }
+    free(out->title_buf);
+    out->title_buf = name;
+    out->title_len = shelf_title_of_name(path, name, cap);
+    out->title = name;
+}
+
 int shelf_extract_file(const char *path, shelf_extracted *out, shelf_err *err)
 {
     memset(out, 0, sizeof *out);
@@ -188,7 +205,9 @@ int shelf_extract_file(const char *path, shelf_extracted *out, shelf_err *err)
         out->title = d.title;
         out->title_len = shelf_title_cut(d.title, d.title_len);
     } else {
-        out->title = shelf_title_of(out->text, out->len, base_name(path), &out->title_len);
+        out->title = shelf_title_of(out->text, out->len, NULL, &out->title_len);
+        if (!out->title)
+            title_from_name(path, out);
     }
     return SHELF_OK;
 }

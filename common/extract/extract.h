@@ -21,8 +21,8 @@
  *
  * The title is the format's own (PDF metadata, HTML <title>, Markdown
  * front matter `title:`) when present, cut to at most 200 bytes at a
- * character boundary, else the first-line rule of title.h; a document with
- * no such line is titled by its file name.
+ * character boundary, else the title-line rule of title.h; a document with
+ * no such line is titled by its file name made readable (title.h).
  */
 #ifndef SHELF_EXTRACT_H
 #define SHELF_EXTRACT_H

@@ -17,6 +17,13 @@ typedef struct candidate {
     double score;
 } candidate;
 
+/* What one query leaf is worth to a passage: its idf, a token amount when
+ * the idf is not positive (a leaf in every document still shows). */
+static double leaf_worth(const shelf_span *sp)
+{
+    return sp->weight > 0 ? sp->weight : 0.01;
+}
+
 /* Score of the raw window [from, to) over spans, using a scratch group mark;
  * the spans looked at are counted on the ticker. */
 static double window_score(const shelf_spans *s, size_t first, size_t to, uint32_t *seen, uint32_t stamp,
@@ -30,7 +37,7 @@ static double window_score(const shelf_spans *s, size_t first, size_t to, uint32
             continue;
         if (seen[s->at[i].group] != stamp) {
             seen[s->at[i].group] = stamp;
-            score += s->at[i].weight > 0 ? s->at[i].weight : 0.01;
+            score += leaf_worth(&s->at[i]);
         } else {
             extra++;
         }
@@ -223,6 +230,63 @@ static int opening_passage(const char *text, size_t len, const shelf_layout *lay
     return add_passage(out, text, len, layout, &none, start, end, 0);
 }
 
+/* First span starting at or after pos (spans are sorted by start). */
+static size_t first_span_from(const shelf_spans *s, size_t pos)
+{
+    size_t lo = 0, hi = s->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->at[mid].start < pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The passage's coverage: the worth of each distinct leaf with a span
+ * wholly inside it, summed (seen: a scratch mark per leaf). */
+static double coverage(const shelf_passage *p, const shelf_spans *s, uint32_t *seen, uint32_t stamp)
+{
+    double score = 0;
+    for (size_t i = first_span_from(s, p->start); i < s->count && s->at[i].start < p->end; i++) {
+        const shelf_span *sp = &s->at[i];
+        if (sp->end <= p->end && seen[sp->group] != stamp) {
+            seen[sp->group] = stamp;
+            score += leaf_worth(sp);
+        }
+    }
+    return score;
+}
+
+static int by_coverage(const void *a, const void *b)
+{
+    const shelf_passage *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static int by_position(const void *a, const void *b)
+{
+    const shelf_passage *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Each passage scored by its coverage, then the passages put best first
+ * (ties: earlier first), or in document order with in_order. */
+static int order_passages(shelf_passages *out, const shelf_spans *s, bool in_order, shelf_err *err)
+{
+    uint32_t *seen = calloc(s->groups ? s->groups : 1, sizeof *seen);
+    if (!seen)
+        return shelf_errf(err, SHELF_ENOMEM, "out of memory ordering passages");
+    for (size_t i = 0; i < out->count; i++)
+        out->at[i].score = coverage(&out->at[i], s, seen, (uint32_t)i + 1);
+    free(seen);
+    qsort(out->at, out->count, sizeof *out->at, in_order ? by_position : by_coverage);
+    return SHELF_OK;
+}
+
 int shelf_passages_pick(const char *text, size_t len, const shelf_layout *layout,
                         const shelf_spans *spans, const shelf_passage_opts *o,
                         shelf_passages *out, shelf_err *err)
@@ -230,7 +294,7 @@ int shelf_passages_pick(const char *text, size_t len, const shelf_layout *layout
     memset(out, 0, sizeof *out);
     size_t want = o->passages ? o->passages : 1;
     size_t width = o->width >= 20 ? o->width : 20;
-    shelf_passage_opts opts = {want, width, o->deadline_ns};
+    shelf_passage_opts opts = {want, width, o->deadline_ns, o->in_order};
     shelf_ticker clock;
     shelf_ticker_init(&clock, o->deadline_ns);
     if (shelf_deadline_passed(o->deadline_ns))
@@ -259,6 +323,8 @@ int shelf_passages_pick(const char *text, size_t len, const shelf_layout *layout
             rc = shelf_errf(err, SHELF_ENOMEM, "out of memory choosing passages");
     }
     free(c);
+    if (rc == SHELF_OK)
+        rc = order_passages(out, spans, o->in_order, err);
     return rc;
 }
 

@@ -6,7 +6,13 @@
  * about `width` characters is placed with the anchor in its first third and
  * scored by the idf of the distinct query leaves it holds, plus a little for
  * each further match.  The best windows that do not overlap are kept, up to
- * `passages`, best first.
+ * `passages`.
+ *
+ * Ordering: once cut, each passage's score is its coverage, the idf summed
+ * over the distinct query leaves with a match wholly inside it (a leaf whose
+ * idf is not positive counts 0.01).  Passages come best first: higher
+ * coverage first, ties earlier in the text first; with in_order, in document
+ * order (scores unchanged).
  *
  * Cutting: a passage starts at the sentence start before its anchor when one
  * lies within 60% of the width, else at a word boundary; it ends at a
@@ -62,6 +68,7 @@ typedef struct shelf_passage_opts {
     size_t passages;      /* at most this many (>= 1) */
     size_t width;         /* target length in characters (>= 20) */
     uint64_t deadline_ns; /* CLOCK_MONOTONIC time to give up by (deadline.h); 0: none */
+    bool in_order;        /* document order instead of best first */
 } shelf_passage_opts;
 
 /* layout: the document's pages and headings (NULL: none). */

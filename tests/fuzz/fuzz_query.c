@@ -157,7 +157,7 @@ static void check_best_hit(const shelf_plan *plan, const shelf_search_opts *o,
     shelf_explain_free(&ex);
     shelf_buf text = SHELF_BUF_INIT;
     shelf_passages ps;
-    shelf_passage_opts po = {SHELF_DEFAULT_PASSAGES, SHELF_DEFAULT_WIDTH, 0};
+    shelf_passage_opts po = {SHELF_DEFAULT_PASSAGES, SHELF_DEFAULT_WIDTH, 0, false};
     fuzz_require(shelf_snippets_for_hit(index_, hit, plan, analyzer, &po, &text, &ps, &err) ==
                      SHELF_OK, TARGET, err.msg);
     for (size_t i = 0; i < ps.count; i++)

@@ -260,7 +260,7 @@ static void run(const uint8_t *opts, const char *query, size_t qlen, const char 
     bool *boundary = fuzz_utf8_boundaries(text, len);
     bool has_layout = (opts[0] & 12) != 0;
     doc d = {text, len, boundary, has_layout ? &layout : NULL, fuzz_utf8_valid(text, len)};
-    shelf_passage_opts o = {(size_t)(opts[0] & 3) + 1, MIN_WIDTH + 2 * (size_t)opts[1], 0};
+    shelf_passage_opts o = {(size_t)(opts[0] & 3) + 1, MIN_WIDTH + 2 * (size_t)opts[1], 0, false};
     shelf_passages ps;
     shelf_err err = {0};
     fuzz_require(shelf_passages_pick(text, len, d.layout, &spans, &o, &ps, &err) == SHELF_OK,

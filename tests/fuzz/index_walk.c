@@ -198,7 +198,7 @@ static void check_snippets(walker *w, const shelf_plan *plan, const shelf_hit *h
 {
     shelf_buf text = SHELF_BUF_INIT;
     shelf_passages ps;
-    shelf_passage_opts po = {SHELF_DEFAULT_PASSAGES, SHELF_DEFAULT_WIDTH, 0};
+    shelf_passage_opts po = {SHELF_DEFAULT_PASSAGES, SHELF_DEFAULT_WIDTH, 0, false};
     if (shelf_snippets_for_hit(w->idx, hit, plan, english_analyzer(w->target), &po, &text, &ps,
                                NULL) != SHELF_OK) {
         shelf_buf_free(&text);

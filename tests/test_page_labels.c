@@ -10,7 +10,9 @@
  *   - the PDF reader keeps each page's label exactly as poppler reads it;
  *   - on both backends: JSON snippets carry the physical "page" and its
  *     "page_label"; --cite, markdown and text cite the printed label and no
- *     line number; the JSON citation carries both.
+ *     line number; the JSON citation carries both;
+ *   - an index of the previous format version (3) is refused with a message
+ *     that says how to rebuild it, and `indexer --rebuild` replaces it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -257,6 +259,41 @@ static void test_xapian_cites_printed_pages(void **state)
     check_backend("xapian");
 }
 
+/* Make a native index look as if an older program wrote it: every index
+ * file carries its format version in header bytes 8..11. */
+static void set_manifest_version(const char *idx, uint32_t version)
+{
+    char *path = ts_strf("%s/MANIFEST", idx);
+    FILE *f = fopen(path, "r+b");
+    assert_non_null(f);
+    uint8_t le[4] = {(uint8_t)version, (uint8_t)(version >> 8), (uint8_t)(version >> 16),
+                     (uint8_t)(version >> 24)};
+    assert_int_equal(fseek(f, 8, SEEK_SET), 0);
+    assert_int_equal(fwrite(le, 1, 4, f), 4);
+    fclose(f);
+    free(path);
+}
+
+static void test_older_index_refused_then_rebuilt(void **state)
+{
+    char *idx = ts_strf("%s/idx-old", g_tmp);
+    free(run("'%s' --quiet --index '%s' '%s'", INDEXER_BIN, idx, g_src));
+    set_manifest_version(idx, 3);
+    char *cmd = ts_strf("'%s' --index '%s' zeppelin", SEARCHER_BIN, idx);
+    char *out = NULL, *err = NULL;
+    assert_int_equal(ts_run(cmd, &out, &err), 2);
+    expect_in(err, "index format version 3 is older than this program's", "the searcher's error");
+    char *how = ts_strf("`indexer --rebuild --index %s PATH...`", idx);
+    expect_in(err, how, "the searcher's error");
+    free(out);
+    free(err);
+    free(run("'%s' --quiet --rebuild --index '%s' '%s'", INDEXER_BIN, idx, g_src));
+    check_page(idx, 3);
+    free(how);
+    free(cmd);
+    free(idx);
+}
+
 static int setup(void **state)
 {
     g_tmp = ts_mkdtemp();
@@ -288,6 +325,7 @@ int main(void)
         cmocka_unit_test(test_pdf_labels_as_poppler_reads_them),
         cmocka_unit_test(test_native_cites_printed_pages),
         cmocka_unit_test(test_xapian_cites_printed_pages),
+        cmocka_unit_test(test_older_index_refused_then_rebuilt),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -57,7 +57,8 @@ int shelf_layout_add_label(shelf_layout *l, const char *s, size_t n)
 {
     if (!valid_label(s, n))
         return SHELF_EINVAL;
-    if (grow((void **)&l->label_at, &l->label_cap, l->nlabels + 1, sizeof *l->label_at) != SHELF_OK ||
+    size_t need = l->nlabels + 1;
+    if (grow((void **)&l->label_at, &l->label_cap, need, sizeof *l->label_at) != SHELF_OK ||
         shelf_buf_reserve(&l->label_text, n + 1) != SHELF_OK)
         return SHELF_ENOMEM;
     l->label_at[l->nlabels++] = l->label_text.len;

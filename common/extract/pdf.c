@@ -384,8 +384,9 @@ static int build_title(const char *path, const char *s, size_t n, shelf_doctext 
  * (a longer raw label is cut first, so the work stays bounded). */
 static int add_label(shelf_layout *l, const char *s, size_t n)
 {
-    char clean[3 * (SHELF_PAGE_LABEL_MAX_BYTES + 4)];
-    size_t len = clean_metadata_text(s, n < SHELF_PAGE_LABEL_MAX_BYTES + 4 ? n : SHELF_PAGE_LABEL_MAX_BYTES + 4, clean);
+    enum { RAW_MAX = SHELF_PAGE_LABEL_MAX_BYTES + 4 }; /* a little over: trimming may shorten */
+    char clean[3 * RAW_MAX];
+    size_t len = clean_metadata_text(s, n < RAW_MAX ? n : RAW_MAX, clean);
     len = shelf_utf8_prefix_within((const uint8_t *)clean, len, SHELF_PAGE_LABEL_MAX_BYTES);
     return shelf_layout_add_label(l, clean, len);
 }

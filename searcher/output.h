@@ -104,4 +104,10 @@ const output_form *output_cite_default(void);
  * Cut to fit size (always NUL-terminated). */
 void output_cite_styles(char *buf, size_t size, bool mark_default);
 
+/* The JSON members naming a 1-based page of a paged document:
+ * "page":N,"page_label":"iv" (the printed label, or N as a string when the
+ * layout has none); no comma before or after.  Shared by the JSON and the
+ * JSON citation forms. */
+void output_put_json_page(FILE *out, const shelf_layout *layout, size_t page);
+
 #endif

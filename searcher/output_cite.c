@@ -3,13 +3,21 @@
  * of every hit as a ready-to-paste quotation (present/cite.h: the whole
  * sentence or sentences), then where it comes from; see output.h.
  *
- *   plain:    “quote” (Title, path, p. N, line L)
+ *   plain:    “quote” (Title, path, line L)
+ *             “quote” (Title, path, p. N, § Section)   (paged)
  *   markdown: > “quote”
  *             >
- *             > — *Title*, `path`, line L, § Section
+ *             > — *Title*, `path`, line L, § Section   (or p. N when paged)
  *             (then a blank line)
- *   json:     {"quote", "title", "path", "page" (paged only), "line",
- *              "column", "start", "end", "section"}, one per line
+ *   json:     {"quote", "title", "path", "page" and "page_label" (paged
+ *              only), "line", "column", "start", "end", "section"}, one per
+ *              line
+ *
+ * A paged document (PDF) is cited by page, not line: p. N is the label
+ * printed on the page where the PDF defines one ("iv", "12"), else the
+ * physical page number; the section follows when one is known ("§" left
+ * out when none).  Line numbers of a page are ours, not the PDF's, so only
+ * the JSON form (and the text form's --context) still gives them.
  *
  * A quote that had to be cut (not whole sentences) is marked with "…" at
  * both ends.  Citations have no header, footer or error of their own: the
@@ -19,19 +27,27 @@
 #include "output_text.h"
 
 #include "present/cite.h"
+#include "present/place.h"
 #include "util/json.h"
 
 /* One quotation of passage p, whose quote is q. */
 typedef void put_quote_fn(FILE *out, const output_hit *h, const shelf_passage *p,
                           const shelf_quote *q);
 
-/* "p. 28, line 12" or "line 12". */
-static void put_place(FILE *out, const shelf_quote *q)
+/* "p. iv" (paged) or "line 12". */
+static void put_place(FILE *out, const output_hit *h, const shelf_quote *q)
 {
+    char page[SHELF_PAGE_NAME_BYTES];
     if (q->page)
-        fprintf(out, "p. %zu, line %zu", q->page, q->line);
+        fprintf(out, "p. %s", shelf_page_name(h->layout, q->page, page));
     else
         fprintf(out, "line %zu", q->line);
+}
+
+static void put_section(FILE *out, const output_hit *h, const shelf_passage *p)
+{
+    if (p->section_len)
+        fprintf(out, ", § %.*s", (int)p->section_len, h->text + p->section_start);
 }
 
 /* “quote”, with "…" inside the marks when the quote is cut. */
@@ -47,7 +63,9 @@ static void put_plain(FILE *out, const output_hit *h, const shelf_passage *p, co
 {
     put_quoted(out, h, q);
     fprintf(out, " (%.*s, %.*s, ", (int)h->title_len, h->title, (int)h->path_len, h->path);
-    put_place(out, q);
+    put_place(out, h, q);
+    if (q->page)
+        put_section(out, h, p);
     fputs(")\n", out);
 }
 
@@ -57,9 +75,8 @@ static void put_markdown(FILE *out, const output_hit *h, const shelf_passage *p,
     put_quoted(out, h, q);
     fprintf(out, "\n>\n> — *%.*s*, `%.*s`, ", (int)h->title_len, h->title, (int)h->path_len,
             h->path);
-    put_place(out, q);
-    if (p->section_len)
-        fprintf(out, ", § %.*s", (int)p->section_len, h->text + p->section_start);
+    put_place(out, h, q);
+    put_section(out, h, p);
     fputs("\n\n", out);
 }
 
@@ -71,8 +88,10 @@ static void put_json(FILE *out, const output_hit *h, const shelf_passage *p, con
     shelf_json_string(out, h->title, h->title_len);
     fputs(",\"path\":", out);
     shelf_json_string(out, h->path, h->path_len);
-    if (q->page)
-        fprintf(out, ",\"page\":%zu", q->page);
+    if (q->page) {
+        fputc(',', out);
+        output_put_json_page(out, h->layout, q->page);
+    }
     fprintf(out, ",\"line\":%zu,\"column\":%zu,\"start\":%zu,\"end\":%zu,\"section\":", q->line,
             q->column, q->start, q->end);
     shelf_json_string(out, h->text + p->section_start, p->section_len);

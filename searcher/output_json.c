@@ -5,7 +5,9 @@
  *
  *   {"query", "total", "total_exact", "notes" (when any), "hits": [
  *     {"rank", "score", "doc", "path", "title",
- *      "snippets": [{"page" (paged only), "line", "column", "start", "end",
+ *      "snippets": [{"page", "page_label" (paged only: the 1-based physical
+ *                    page and the label printed on it, its number as a
+ *                    string when the PDF defines none), "line", "column", "start", "end",
  *                    "section", "text", "highlights": [[from, to], ...]}],
  *      "explain": [...] (with --explain)}]}
  *   --count: {"query", "total"}
@@ -18,6 +20,7 @@
  */
 #include "output.h"
 
+#include "present/place.h"
 #include "util/json.h"
 
 #include <string.h>
@@ -42,14 +45,24 @@ static void put_explain(FILE *out, const shelf_explain *ex)
     fputc(']', out);
 }
 
+void output_put_json_page(FILE *out, const shelf_layout *layout, size_t page)
+{
+    char name[SHELF_PAGE_NAME_BYTES];
+    shelf_page_name(layout, page, name);
+    fprintf(out, "\"page\":%zu,\"page_label\":", page);
+    put_string(out, name);
+}
+
 static void put_snippets(FILE *out, const output_hit *h)
 {
     fputs(",\"snippets\":[", out);
     for (size_t i = 0; i < h->passages.count; i++) {
         const shelf_passage *p = &h->passages.at[i];
         fputs(i ? ",{" : "{", out);
-        if (p->page)
-            fprintf(out, "\"page\":%zu,", p->page);
+        if (p->page) {
+            output_put_json_page(out, h->layout, p->page);
+            fputc(',', out);
+        }
         fprintf(out, "\"line\":%zu,\"column\":%zu,\"start\":%zu,\"end\":%zu,\"section\":", p->line,
                 p->column, p->start, p->end);
         shelf_json_string(out, h->text + p->section_start, p->section_len);

@@ -2,8 +2,9 @@
  * output_text.c - the text form, for people; see output.h.
  *
  * Per hit: rank, title and score; then per passage the place
- * (path:line:column, the form editors open; "path, p. N, line L" for paged
- * formats such as PDF), its section, and the passage on one line with line
+ * (path:line:column, the form editors open; "path, p. N" for paged formats
+ * such as PDF, N the page's printed label where the PDF defines one, since
+ * a reader of the PDF cannot check our line numbers), its section, and the passage on one line with line
  * breaks shown as spaces, cuts as "…" and matches between the highlight
  * markers - or, with --context N, the lines around it, numbered.  With
  * --explain, one line per scored term.  Then a footer saying how many
@@ -11,6 +12,7 @@
  */
 #include "output_text.h"
 
+#include "present/place.h"
 #include "present/textnav.h"
 #include "util/visible.h"
 
@@ -79,8 +81,9 @@ static void put_place(FILE *out, const output_style *st, const output_hit *h, co
 {
     fprintf(out, "    %s", dim(st));
     shelf_put_visible(out, h->path, h->path_len);
+    char page[SHELF_PAGE_NAME_BYTES];
     if (p->page)
-        fprintf(out, ", p. %zu, line %zu%s", p->page, p->line, reset(st));
+        fprintf(out, ", p. %s%s", shelf_page_name(h->layout, p->page, page), reset(st));
     else
         fprintf(out, ":%zu:%zu%s", p->line, p->column, reset(st));
     if (p->section_len)

@@ -305,6 +305,7 @@ static void test_pages_and_title(void **state)
     assert_int_equal(shelf_extract_pdf("three.pdf", pdf, len, BUDGET_MS, &d, &err), SHELF_OK);
     assert_well_formed(&d);
     assert_int_equal(d.layout.npages, 3);
+    assert_int_equal(d.layout.nlabels, 0); /* no /PageLabels: cited by physical page */
     assert_string_equal(d.text, "Alpha page one\nsecond line of alpha\n\n"
                                 "Bravo page two\n\n"
                                 "Charlie page three\nlast line of charlie");

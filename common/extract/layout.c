@@ -1,11 +1,16 @@
 /* layout.c - page and heading positions of a document; see layout.h. */
 #include "extract/layout.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/varint.h"
 #include "util/error.h"
+#include "util/utf8.h"
+#include "util/varint.h"
+
+#define FLAG_STRUCTURED 1u
+#define FLAG_LABELLED 2u
 
 static int grow(void **arr, size_t *cap, size_t need, size_t elem)
 {
@@ -38,17 +43,75 @@ int shelf_layout_add_heading(shelf_layout *l, uint64_t start, uint32_t len, uint
     return SHELF_OK;
 }
 
+static bool valid_label(const char *s, size_t n)
+{
+    if (n > SHELF_PAGE_LABEL_MAX_BYTES || !shelf_utf8_valid(s, n))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7F)
+            return false;
+    return true;
+}
+
+int shelf_layout_add_label(shelf_layout *l, const char *s, size_t n)
+{
+    if (!valid_label(s, n))
+        return SHELF_EINVAL;
+    size_t need = l->nlabels + 1;
+    if (grow((void **)&l->label_at, &l->label_cap, need, sizeof *l->label_at) != SHELF_OK ||
+        shelf_buf_reserve(&l->label_text, n + 1) != SHELF_OK)
+        return SHELF_ENOMEM;
+    l->label_at[l->nlabels++] = l->label_text.len;
+    shelf_buf_append(&l->label_text, s, n); /* room reserved above: cannot fail */
+    shelf_buf_put_u8(&l->label_text, 0);
+    return SHELF_OK;
+}
+
+const char *shelf_layout_page_label(const shelf_layout *l, size_t page)
+{
+    if (page == 0 || page > l->nlabels)
+        return NULL;
+    const char *label = (const char *)l->label_text.data + l->label_at[page - 1];
+    return *label ? label : NULL;
+}
+
+static bool label_is_physical(const shelf_layout *l, size_t page)
+{
+    char number[24];
+    snprintf(number, sizeof number, "%zu", page);
+    const char *label = shelf_layout_page_label(l, page);
+    return !label || strcmp(label, number) == 0; /* an empty label cites the number too */
+}
+
+static void forget_labels(shelf_layout *l)
+{
+    l->nlabels = 0;
+    shelf_buf_reset(&l->label_text);
+}
+
+void shelf_layout_drop_physical_labels(shelf_layout *l)
+{
+    bool all_physical = true;
+    for (size_t page = 1; all_physical && page <= l->nlabels; page++)
+        all_physical = label_is_physical(l, page);
+    if (all_physical || l->nlabels != l->npages)
+        forget_labels(l);
+}
+
 void shelf_layout_reset(shelf_layout *l)
 {
     l->structured = false;
     l->npages = 0;
     l->nheadings = 0;
+    forget_labels(l);
 }
 
 void shelf_layout_free(shelf_layout *l)
 {
     free(l->pages);
     free(l->headings);
+    free(l->label_at);
+    shelf_buf_free(&l->label_text);
     *l = (shelf_layout)SHELF_LAYOUT_INIT;
 }
 
@@ -64,12 +127,30 @@ int shelf_layout_copy(shelf_layout *dst, const shelf_layout *src)
         if (shelf_layout_add_heading(dst, h->start, h->len, h->level) != SHELF_OK)
             return SHELF_ENOMEM;
     }
+    for (size_t page = 1; page <= src->nlabels; page++) {
+        const char *label = (const char *)src->label_text.data + src->label_at[page - 1];
+        if (shelf_layout_add_label(dst, label, strlen(label)) != SHELF_OK)
+            return SHELF_ENOMEM;
+    }
     return SHELF_OK;
+}
+
+static int encode_labels(shelf_buf *out, const shelf_layout *l)
+{
+    int rc = SHELF_OK;
+    for (size_t page = 1; rc == SHELF_OK && page <= l->nlabels; page++) {
+        const char *label = (const char *)l->label_text.data + l->label_at[page - 1];
+        size_t n = strlen(label);
+        rc = shelf_buf_put_varint(out, n);
+        rc = rc ? rc : shelf_buf_append(out, label, n);
+    }
+    return rc;
 }
 
 int shelf_layout_encode(shelf_buf *out, const shelf_layout *l)
 {
-    int rc = shelf_buf_put_varint(out, l->structured ? 1 : 0);
+    uint64_t flags = (l->structured ? FLAG_STRUCTURED : 0) | (l->nlabels ? FLAG_LABELLED : 0);
+    int rc = shelf_buf_put_varint(out, flags);
     rc = rc ? rc : shelf_buf_put_varint(out, l->npages);
     uint64_t prev = 0;
     for (size_t i = 0; rc == SHELF_OK && i < l->npages; i++) {
@@ -85,7 +166,7 @@ int shelf_layout_encode(shelf_buf *out, const shelf_layout *l)
         rc = rc ? rc : shelf_buf_put_varint(out, h->level);
         prev = h->start;
     }
-    return rc;
+    return rc ? rc : encode_labels(out, l);
 }
 
 static int decode_pages(const uint8_t **p, const uint8_t *end, uint64_t text_len, shelf_layout *l)
@@ -125,15 +206,32 @@ static int decode_headings(const uint8_t **p, const uint8_t *end, uint64_t text_
     return 0;
 }
 
+/* One label per page; an unpaged layout has none to label. */
+static int decode_labels(const uint8_t **p, const uint8_t *end, shelf_layout *l)
+{
+    if (l->npages == 0)
+        return -1;
+    for (size_t page = 1; page <= l->npages; page++) {
+        uint64_t n;
+        if (shelf_varint_get(p, end, &n) != 0 || n > (uint64_t)(end - *p))
+            return -1;
+        if (shelf_layout_add_label(l, (const char *)*p, (size_t)n) != SHELF_OK)
+            return -1;
+        *p += n;
+    }
+    return 0;
+}
+
 int shelf_layout_decode(const uint8_t **p, const uint8_t *end, uint64_t text_len, shelf_layout *l)
 {
     shelf_layout_reset(l);
     uint64_t flags;
     const uint8_t *q = *p;
-    if (shelf_varint_get(&q, end, &flags) != 0 || flags > 1)
+    if (shelf_varint_get(&q, end, &flags) != 0 || flags > (FLAG_STRUCTURED | FLAG_LABELLED))
         return -1;
-    l->structured = flags & 1;
-    if (decode_pages(&q, end, text_len, l) != 0 || decode_headings(&q, end, text_len, l) != 0) {
+    l->structured = flags & FLAG_STRUCTURED;
+    if (decode_pages(&q, end, text_len, l) != 0 || decode_headings(&q, end, text_len, l) != 0 ||
+        ((flags & FLAG_LABELLED) && decode_labels(&q, end, l) != 0)) {
         shelf_layout_reset(l);
         return -1;
     }

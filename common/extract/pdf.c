@@ -20,7 +20,8 @@
  * The result the child sends (the sandbox frames it; integers
  * little-endian):
  *   kind:u8 = RESULT_OK:        title_len:u32 title  npages:u32
- *                               npages x (len:u32 text)   (raw poppler text)
+ *                               npages x (len:u32 text  len:u32 label)
+ *                               (raw poppler text and page label)
  *           | RESULT_ENCRYPTED
  *           | RESULT_DAMAGED:   len:u32 reason
  * The parent accepts at most 64 x the input size + 1 MiB of body (the child
@@ -52,7 +53,12 @@
  *     one extra blank line between its neighbours);
  *   - layout.pages[i] is the byte offset where page i+1 begins (the first is
  *     0); layout.structured is false (sections come from the plain-text
- *     heading rule).
+ *     heading rule);
+ *   - page labels: poppler's label of each page (the PDF's /PageLabels, or
+ *     the physical number where it has none), cleaned like the title and
+ *     cut to SHELF_PAGE_LABEL_MAX_BYTES; kept in the layout only when some
+ *     label differs from its physical number (roman front matter, body
+ *     numbering restarting at 1), so a PDF without labels stores none.
  * A document whose pages are all empty is skipped ("no text layer").  The
  * title is the metadata title with controls turned to spaces and outer
  * white space trimmed, or NULL when that leaves nothing.  The text is valid
@@ -116,7 +122,7 @@ static int encode_damaged(shelf_buf *body, const char *reason)
     return put_bytes32(body, reason, strlen(reason));
 }
 
-/* The page count and each page's raw text into body; false when the body
+/* The page count and each page's raw text and label into body; false when the body
  * would exceed limit or memory runs out. */
 static bool encode_pages(PopplerDocument *doc, shelf_buf *body, size_t limit)
 {
@@ -126,10 +132,14 @@ static bool encode_pages(PopplerDocument *doc, shelf_buf *body, size_t limit)
     for (int i = 0; i < n; i++) {
         PopplerPage *page = poppler_document_get_page(doc, i);
         char *text = page ? poppler_page_get_text(page) : NULL;
+        char *label = page ? poppler_page_get_label(page) : NULL;
         size_t tlen = text ? strlen(text) : 0;
-        bool ok = tlen <= limit && body->len <= limit - tlen &&
-                  put_bytes32(body, text ? text : "", tlen) == SHELF_OK;
+        size_t llen = label ? strlen(label) : 0;
+        bool ok = tlen <= limit && llen <= limit - tlen && body->len <= limit - tlen - llen &&
+                  put_bytes32(body, text ? text : "", tlen) == SHELF_OK &&
+                  put_bytes32(body, label ? label : "", llen) == SHELF_OK;
         g_free(text);
+        g_free(label);
         if (page)
             g_object_unref(page);
         if (!ok)
@@ -307,50 +317,6 @@ static size_t normalise_page(const char *s, size_t n, char *dst)
     return o;
 }
 
-/* The pages of an OK result, joined (rules in the header), into out. */
-static int build_text(const char *path, reader *r, size_t body_len, shelf_doctext *out,
-                      shelf_err *err)
-{
-    uint32_t npages;
-    if (!read_u32(r, &npages) || npages > (size_t)(r->end - r->p) / 4)
-        return shelf_errf(err, SHELF_ESKIP, "%s: PDF reader crashed (damaged PDF?)", path);
-    if (npages == 0)
-        return shelf_errf(err, SHELF_ESKIP, "%s: damaged PDF: no pages", path);
-    if (body_len > (SIZE_MAX - 1) / 4)
-        return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory reading the PDF", path);
-    size_t cap = body_len * 3 + (size_t)npages * 2 + 1; /* see normalise_page */
-    out->text = malloc(cap);
-    if (!out->text)
-        return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory reading the PDF", path);
-    size_t len = 0;
-    bool any_text = false;
-    for (uint32_t p = 0; p < npages; p++) {
-        const char *s;
-        size_t n;
-        if (!read_bytes32(r, &s, &n))
-            return shelf_errf(err, SHELF_ESKIP, "%s: PDF reader crashed (damaged PDF?)", path);
-        if (shelf_layout_add_page(&out->layout, len) != SHELF_OK)
-            return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory reading the PDF", path);
-        size_t wrote = normalise_page(s, n, out->text + len);
-        len += wrote;
-        any_text |= wrote > 0;
-        if (wrote == 0)
-            out->text[len++] = '\n';
-        else if (p + 1 < npages) {
-            out->text[len++] = '\n';
-            out->text[len++] = '\n';
-        }
-    }
-    if (!any_text)
-        return shelf_errf(err, SHELF_ESKIP, "%s: no text layer (image-only PDF?)", path);
-    out->text[len] = '\0';
-    out->len = len;
-    char *shrunk = realloc(out->text, len + 1);
-    if (shrunk)
-        out->text = shrunk;
-    return SHELF_OK;
-}
-
 static bool is_blank(char c)
 {
     return c == ' ' || c == '\t';
@@ -371,8 +337,31 @@ static bool is_placeholder_title(const char *t, size_t n)
     return false;
 }
 
-/* The metadata title: controls to spaces, invalid UTF-8 to U+FFFD, outer
- * white space trimmed; NULL when empty or a producer's placeholder
+/* Metadata text (a title, a page label) as shown: controls to spaces,
+ * invalid UTF-8 to U+FFFD, outer white space trimmed.  dst has room for
+ * 3 * n bytes; returns the length written (not NUL-terminated). */
+static size_t clean_metadata_text(const char *s, size_t n, char *dst)
+{
+    size_t o = 0, i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7F) {
+            dst[o++] = ' ';
+            i++;
+        } else {
+            o += copy_char(s, n, &i, dst + o);
+        }
+    }
+    size_t a = 0;
+    while (a < o && is_blank(dst[a]))
+        a++;
+    while (o > a && is_blank(dst[o - 1]))
+        o--;
+    memmove(dst, dst + a, o - a);
+    return o - a;
+}
+
+/* The metadata title, cleaned; NULL when empty or a producer's placeholder
  * ("Untitled", "Enscript Output", "Microsoft Word - draft.docx"). */
 static int build_title(const char *path, const char *s, size_t n, shelf_doctext *out,
                        shelf_err *err)
@@ -380,29 +369,71 @@ static int build_title(const char *path, const char *s, size_t n, shelf_doctext 
     char *t = malloc(n * 3 + 1);
     if (!t)
         return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory reading the PDF", path);
-    size_t o = 0, i = 0;
-    while (i < n) {
-        unsigned char c = (unsigned char)s[i];
-        if (c < 0x20 || c == 0x7F) {
-            t[o++] = ' ';
-            i++;
-        } else {
-            o += copy_char(s, n, &i, t + o);
-        }
-    }
-    size_t a = 0;
-    while (a < o && is_blank(t[a]))
-        a++;
-    while (o > a && is_blank(t[o - 1]))
-        o--;
-    if (o == a || is_placeholder_title(t + a, o - a)) {
+    size_t len = clean_metadata_text(s, n, t);
+    if (len == 0 || is_placeholder_title(t, len)) {
         free(t);
         return SHELF_OK;
     }
-    memmove(t, t + a, o - a);
-    t[o - a] = '\0';
+    t[len] = '\0';
     out->title = t;
-    out->title_len = o - a;
+    out->title_len = len;
+    return SHELF_OK;
+}
+
+/* The next page's label, cleaned and cut to SHELF_PAGE_LABEL_MAX_BYTES
+ * (a longer raw label is cut first, so the work stays bounded). */
+static int add_label(shelf_layout *l, const char *s, size_t n)
+{
+    enum { RAW_MAX = SHELF_PAGE_LABEL_MAX_BYTES + 4 }; /* a little over: trimming may shorten */
+    char clean[3 * RAW_MAX];
+    size_t len = clean_metadata_text(s, n < RAW_MAX ? n : RAW_MAX, clean);
+    len = shelf_utf8_prefix_within((const uint8_t *)clean, len, SHELF_PAGE_LABEL_MAX_BYTES);
+    return shelf_layout_add_label(l, clean, len);
+}
+
+/* The pages of an OK result, joined (rules in the header), into out. */
+static int build_text(const char *path, reader *r, size_t body_len, shelf_doctext *out,
+                      shelf_err *err)
+{
+    uint32_t npages;
+    if (!read_u32(r, &npages) || npages > (size_t)(r->end - r->p) / 8)
+        return shelf_errf(err, SHELF_ESKIP, "%s: PDF reader crashed (damaged PDF?)", path);
+    if (npages == 0)
+        return shelf_errf(err, SHELF_ESKIP, "%s: damaged PDF: no pages", path);
+    if (body_len > (SIZE_MAX - 1) / 4)
+        return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory reading the PDF", path);
+    size_t cap = body_len * 3 + (size_t)npages * 2 + 1; /* see normalise_page */
+    out->text = malloc(cap);
+    if (!out->text)
+        return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory reading the PDF", path);
+    size_t len = 0;
+    bool any_text = false;
+    for (uint32_t p = 0; p < npages; p++) {
+        const char *s, *label;
+        size_t n, label_len;
+        if (!read_bytes32(r, &s, &n) || !read_bytes32(r, &label, &label_len))
+            return shelf_errf(err, SHELF_ESKIP, "%s: PDF reader crashed (damaged PDF?)", path);
+        if (shelf_layout_add_page(&out->layout, len) != SHELF_OK ||
+            add_label(&out->layout, label, label_len) != SHELF_OK)
+            return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory reading the PDF", path);
+        size_t wrote = normalise_page(s, n, out->text + len);
+        len += wrote;
+        any_text |= wrote > 0;
+        if (wrote == 0)
+            out->text[len++] = '\n';
+        else if (p + 1 < npages) {
+            out->text[len++] = '\n';
+            out->text[len++] = '\n';
+        }
+    }
+    if (!any_text)
+        return shelf_errf(err, SHELF_ESKIP, "%s: no text layer (image-only PDF?)", path);
+    shelf_layout_drop_physical_labels(&out->layout);
+    out->text[len] = '\0';
+    out->len = len;
+    char *shrunk = realloc(out->text, len + 1);
+    if (shrunk)
+        out->text = shrunk;
     return SHELF_OK;
 }
 

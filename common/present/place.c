@@ -1,5 +1,9 @@
 /* place.c - page, line, column and section of an offset; see place.h. */
 #include "present/place.h"
+
+#include <stdio.h>
+#include <string.h>
+
 #include "present/section.h"
 #include "present/textnav.h"
 
@@ -30,4 +34,15 @@ void shelf_place_of(const char *text, size_t len, const shelf_layout *layout, si
         structured_section(text, layout, pos, out);
     else
         shelf_section_of(text, len, pos, lookback, &out->section_start, &out->section_len);
+}
+
+const char *shelf_page_name(const shelf_layout *layout, size_t page,
+                            char buf[SHELF_PAGE_NAME_BYTES])
+{
+    const char *label = layout ? shelf_layout_page_label(layout, page) : NULL;
+    if (label)
+        memcpy(buf, label, strlen(label) + 1); /* at most SHELF_PAGE_LABEL_MAX_BYTES + NUL */
+    else
+        snprintf(buf, SHELF_PAGE_NAME_BYTES, "%zu", page);
+    return buf;
 }

@@ -10,6 +10,9 @@
  *            heading the format marked at or before the offset (none before
  *            the first); otherwise the plain-text rule of section.h, looking
  *            back at most `lookback` lines (0: no limit).
+ *
+ * A citation names a page by its printed label where the layout has one
+ * ("iv", "12"), else by its physical number (shelf_page_name).
  */
 #ifndef SHELF_PLACE_H
 #define SHELF_PLACE_H
@@ -30,5 +33,14 @@ void shelf_place_of(const char *text, size_t len, const shelf_layout *layout, si
 /* Just the page and line of pos (as above). */
 void shelf_page_line_of(const char *text, const shelf_layout *layout, size_t pos, size_t *page,
                         size_t *line);
+
+/* Room for a page's name: its longest label, or a decimal number, + NUL. */
+#define SHELF_PAGE_NAME_BYTES (SHELF_PAGE_LABEL_MAX_BYTES + 1)
+
+/* The name a citation gives the 1-based page: the layout's printed label
+ * for it, or else its physical number; written into buf, which is
+ * returned.  layout may be NULL. */
+const char *shelf_page_name(const shelf_layout *layout, size_t page,
+                            char buf[SHELF_PAGE_NAME_BYTES]);
 
 #endif

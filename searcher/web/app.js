@@ -198,11 +198,11 @@
 
   /* ---- results ---- */
 
-  /* "name.txt:12" or "name.pdf, p. 3, line 12": the file's name only, as
-   * its whole path is shown once under the title. */
+  /* "name.txt:12" or "name.pdf, p. iv" (the page's printed label): the
+   * file's name only, as its whole path is shown once under the title. */
   function placeOf(path, snippet) {
     const name = path.slice(path.lastIndexOf('/') + 1);
-    return snippet.page ? name + ', p. ' + snippet.page + ', line ' + snippet.line
+    return snippet.page ? name + ', p. ' + (snippet.page_label || snippet.page)
                         : name + ':' + snippet.line;
   }
 

@@ -139,6 +139,13 @@ static bool same_layout(const shelf_layout *a, const shelf_layout *b)
     for (size_t i = 0; i < a->npages; i++)
         if (a->pages[i] != b->pages[i])
             return false;
+    if (a->nlabels != b->nlabels)
+        return false;
+    for (size_t page = 1; page <= a->nlabels; page++) {
+        const char *la = shelf_layout_page_label(a, page), *lb = shelf_layout_page_label(b, page);
+        if ((la == NULL) != (lb == NULL) || (la && strcmp(la, lb) != 0))
+            return false;
+    }
     for (size_t i = 0; i < a->nheadings; i++)
         if (a->headings[i].start != b->headings[i].start ||
             a->headings[i].len != b->headings[i].len ||

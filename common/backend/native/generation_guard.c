@@ -15,11 +15,13 @@ int shelf_manifest_still_current(const char *dir, uint64_t expected, shelf_err *
     shelf_manifest now;
     shelf_err read_err = {0};
     uint64_t found = 0;
+    /* A manifest of another format version counts as generation 0: only a
+     * rebuild (which starts from 0) writes over one. */
     int rc = shelf_manifest_read(dir, &now, &read_err);
     if (rc == SHELF_OK) {
         found = now.generation;
         shelf_manifest_free(&now);
-    } else if (rc != SHELF_ENOTFOUND) {
+    } else if (rc != SHELF_ENOTFOUND && rc != SHELF_EVERSION) {
         return shelf_errf(err, rc, "%s", read_err.msg);
     }
     return found == expected ? SHELF_OK : shelf_manifest_generation_moved(dir, expected, found, err);

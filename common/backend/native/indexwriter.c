@@ -176,7 +176,10 @@ shelf_native_writer *shelf_native_writer_open(const char *dir, const shelf_write
     }
     shelf_manifest committed;
     int rc = shelf_manifest_read(dir, &committed, err);
-    if (rc == SHELF_ENOTFOUND) {
+    /* A rebuild starts from nothing, so it also replaces an index of another
+     * format version (whose files the clean-up below removes: no reader of
+     * this version can use them). */
+    if (rc == SHELF_ENOTFOUND || (rc == SHELF_EVERSION && opts->rebuild)) {
         memset(&committed, 0, sizeof committed);
         rc = SHELF_OK;
     }

@@ -42,15 +42,28 @@ static int map_file(shelf_mapped *m, shelf_err *err)
     return SHELF_OK;
 }
 
+/* An index file of another format version: say which, and how to get an
+ * index this program reads ("indexer --rebuild --index DIR PATH...", DIR
+ * the file's folder). */
+static int version_refused(const char *path, uint32_t version, shelf_err *err)
+{
+    const char *slash = strrchr(path, '/');
+    int dir_len = slash ? (int)(slash - path) : 1;
+    const char *dir = slash ? path : ".";
+    return shelf_errf(err, SHELF_EVERSION,
+                      "%s: index format version %u is %s than this program's %u: rebuild it with "
+                      "`indexer --rebuild --index %.*s PATH...`",
+                      path, version, version < SHELF_FORMAT_VERSION ? "older" : "newer",
+                      SHELF_FORMAT_VERSION, dir_len, dir);
+}
+
 static int check_frame(shelf_mapped *m, const char *magic, size_t trailer_len, shelf_err *err)
 {
     if (memcmp(m->data, magic, 8) != 0)
         return shelf_errf(err, SHELF_ECORRUPT, "%s: not a %.8s file (bad magic)", m->path, magic);
     uint32_t version = shelf_load_u32le(m->data + 8);
     if (version != SHELF_FORMAT_VERSION)
-        return shelf_errf(err, SHELF_EVERSION,
-                          "%s: index format version %u, this program reads version %u (re-index)",
-                          m->path, version, SHELF_FORMAT_VERSION);
+        return version_refused(m->path, version, err);
     const uint8_t *footer = m->data + m->size - SHELF_FOOTER_BYTES;
     if (shelf_load_u32le(footer + 8) != SHELF_END_MAGIC)
         return shelf_errf(err, SHELF_ECORRUPT, "%s: truncated or damaged (no end marker)", m->path);

@@ -101,6 +101,10 @@ static int xapian_blob(shelf_engine *e, uint32_t docid, shelf_docview *meta, she
     shelf_docview scratch;
     rc = shelf_xapdoc_decode(e->blob.data, e->blob.len, meta ? meta : &scratch, text, checkpoints,
                              layout);
+    if (rc == SHELF_EVERSION)
+        return shelf_errf(err, rc, "%s/%s: document %u is stored in an older format than this "
+                                   "program's: rebuild it with `indexer --rebuild --index %s PATH...`",
+                          e->dir, SHELF_XAPIAN_SUBDIR, docid, e->dir);
     if (rc != SHELF_OK)
         return shelf_errf(err, rc, "%s/%s: document %u has damaged data", e->dir, SHELF_XAPIAN_SUBDIR,
                           docid);

@@ -6,7 +6,8 @@
 
 #include <string.h>
 
-#define MAGIC "SXD2"
+#define MAGIC "SXD3"
+#define OLDER_MAGIC "SXD2" /* before page labels: read by no program of this version */
 #define FIXED_BYTES (8 + 8 + 8 + 4 + 4 + 4)
 
 int shelf_xapdoc_encode(shelf_buf *out, const shelf_docview *m, const char *text, size_t text_len,
@@ -69,6 +70,8 @@ int shelf_xapdoc_decode(const uint8_t *blob, size_t len, shelf_docview *m, shelf
                         shelf_buf *checkpoints, shelf_layout *layout)
 {
     const uint8_t *p = blob, *end = blob + len;
+    if (len >= 4 && memcmp(p, OLDER_MAGIC, 4) == 0)
+        return SHELF_EVERSION;
     if (len < 4 || memcmp(p, MAGIC, 4) != 0)
         return SHELF_ECORRUPT;
     p += 4;

@@ -2,7 +2,7 @@
  * xapdoc.h - what the Xapian backend keeps in each document's data blob, so
  * that results, snippets and citations need nothing but the database:
  *
- *   magic "SXD2"
+ *   magic "SXD3"   ("SXD2", before page labels, is refused as an older version)
  *   path_len:varint path   title_len:varint title
  *   size:u64  mtime_ns:i64  hash:u64  flags:u32  length:u32  title_length:u32
  *   text_len:varint text
@@ -27,7 +27,8 @@ int shelf_xapdoc_encode(shelf_buf *out, const shelf_docview *meta, const char *t
                         const shelf_layout *layout);
 
 /* Decode: meta strings point into blob; text, checkpoints and layout (each
- * may be NULL) receive copies.  SHELF_ECORRUPT on a damaged blob. */
+ * may be NULL) receive copies.  SHELF_ECORRUPT on a damaged blob,
+ * SHELF_EVERSION on a blob of an older version (rebuild the index). */
 int shelf_xapdoc_decode(const uint8_t *blob, size_t len, shelf_docview *meta, shelf_buf *text,
                         shelf_buf *checkpoints, shelf_layout *layout);
 

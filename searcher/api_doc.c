@@ -8,7 +8,8 @@
  * such as PDF: 1-based, default 1; lines are then numbered within the page,
  * as citations number them; refused on an unpaged document), q (optional).
  *
- * Answer: {"path", "title", ["page", "pages",] "line", "first_line",
+ * Answer: {"path", "title", ["page", "page_label" (the printed label, else
+ * the page's number), "pages",] "line", "first_line",
  * "last_line", "total_lines", "section", "lines": [{"line", "start",
  * "text", "highlights": [[from, to], ...] [, "cut": true]}]} where "start"
  * is the line's byte offset in the stored text (what /api/cite takes), the
@@ -197,8 +198,13 @@ static void write_header(FILE *f, const api_doc_text *d, const doc_view *v)
     shelf_json_string(f, d->path, d->path_len);
     fputs(",\"title\":", f);
     shelf_json_string(f, d->title, d->title_len);
-    if (v->page)
-        fprintf(f, ",\"page\":%zu,\"pages\":%zu", v->page, v->pages);
+    if (v->page) {
+        char label[SHELF_PAGE_NAME_BYTES];
+        shelf_page_name(&d->layout, v->page, label);
+        fprintf(f, ",\"page\":%zu,\"page_label\":", v->page);
+        shelf_json_string(f, label, strlen(label));
+        fprintf(f, ",\"pages\":%zu", v->pages);
+    }
     fprintf(f, ",\"line\":%zu,\"first_line\":%zu,\"last_line\":%zu,\"total_lines\":%zu,\"section\":",
             v->line, v->first, v->last, v->total);
     shelf_place place;

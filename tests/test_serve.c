@@ -4,7 +4,7 @@
  *
  * The group setup indexes the sample shelf (CORPUS_DIR) plus a folder of
  * this test's own documents - one full of HTML, one PDF made with enscript
- * and ps2pdf - and starts SEARCHER_BIN --serve --listen 127.0.0.1:0 (the
+ * and ps2pdf, and tests/data/labels.pdf (printed page labels) - and starts SEARCHER_BIN --serve --listen 127.0.0.1:0 (the
  * kernel picks a free port; the server prints it on stderr).  A small HTTP
  * client written here sends raw requests, so malformed and hostile ones can
  * be sent as they are.  Answers are read with the strict JSON parser, and
@@ -40,7 +40,7 @@
 
 #define START_SECONDS 60 /* generous: sanitizer builds start slowly */
 
-static char *g_tmp, *g_docs, *g_idx, *g_hostile, *g_pdf;
+static char *g_tmp, *g_docs, *g_idx, *g_hostile, *g_pdf, *g_labels;
 
 /* ================= the server process ================= */
 
@@ -341,6 +341,11 @@ static int setup(void **state)
     g_hostile = ts_write_file(g_docs, "hostile.txt", HOSTILE, sizeof HOSTILE - 1);
     g_pdf = ts_strf("%s/paged.pdf", g_docs);
     make_pdf();
+    size_t labels_len = 0;
+    char *labels = ts_read_file(TEST_DATA_DIR "/labels.pdf", &labels_len);
+    assert_non_null(labels);
+    g_labels = ts_write_file(g_docs, "labels.pdf", labels, labels_len);
+    free(labels);
     run_indexer(g_idx, NULL);
     server_start(&g_srv, g_idx);
     return 0;
@@ -358,6 +363,7 @@ static int teardown(void **state)
     free(g_idx);
     free(g_hostile);
     free(g_pdf);
+    free(g_labels);
     return rc == 0 ? 0 : -1;
 }
 
@@ -370,7 +376,7 @@ static void test_healthz_and_headers(void **state)
     assert_string_equal(jget_type(&v, "status", J_STR)->s, "ok");
     assert_string_equal(jget_type(&v, "backend", J_STR)->s, "native");
     assert_true(jget_type(&v, "generation", J_NUM)->num >= 1);
-    assert_int_equal((int)jget_type(&v, "documents", J_NUM)->num, 5 + 2);
+    assert_int_equal((int)jget_type(&v, "documents", J_NUM)->num, 5 + 3); /* corpus/, hostile, two PDFs */
     jv_free(&v);
     http_resp r;
     http_req("GET", "/healthz", "Origin: http://evil.example\r\n", &r);
@@ -601,6 +607,33 @@ static void test_doc_paged(void **state)
     target = ts_strf("/api/doc?doc=%s&page=99", id);
     expect_error(target, 400, "pages");
     free(target);
+    free(id);
+    jv_free(&s);
+}
+
+/* A PDF with printed page labels (tests/data/labels.pdf: i, ii, 1, 2): a
+ * page of the document names its label next to its physical number, as
+ * the search answer does for the passage on it. */
+static void test_doc_page_label(void **state)
+{
+    (void)state;
+    jv s;
+    get_json("/api/search?q=zeppelin+AND+path:labels.pdf&n=1&passages=1", 200, &s);
+    const jv *snip = &jget_type(&jget_type(&s, "hits", J_ARR)->kids[0], "snippets", J_ARR)->kids[0];
+    assert_int_equal((int)jget_type(snip, "page", J_NUM)->num, 3);
+    assert_string_equal(jget_type(snip, "page_label", J_STR)->s, "1");
+    char *id = enc(g_labels);
+    static const char *const printed[] = {"i", "ii", "1", "2"};
+    for (size_t page = 1; page <= 4; page++) {
+        char *target = ts_strf("/api/doc?doc=%s&page=%zu&line=1&context=0", id, page);
+        jv d;
+        get_json(target, 200, &d);
+        assert_int_equal((size_t)jget_type(&d, "page", J_NUM)->num, page);
+        assert_string_equal(jget_type(&d, "page_label", J_STR)->s, printed[page - 1]);
+        assert_int_equal((int)jget_type(&d, "pages", J_NUM)->num, 4);
+        jv_free(&d);
+        free(target);
+    }
     free(id);
     jv_free(&s);
 }
@@ -1114,6 +1147,7 @@ int main(void)
         cmocka_unit_test(test_doc_around_a_line),
         cmocka_unit_test(test_doc_marks_matches),
         cmocka_unit_test(test_doc_paged),
+        cmocka_unit_test(test_doc_page_label),
         cmocka_unit_test(test_cite_equals_cli),
         cmocka_unit_test(test_cite_errors),
         cmocka_unit_test(test_document_full_of_html),

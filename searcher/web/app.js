@@ -314,7 +314,12 @@
 
   function docPlace(data) {
     let text = data.path;
-    if (data.page) text += ', p. ' + data.page + ' of ' + data.pages;
+    if (data.page) {
+      /* The printed label where it differs from the physical page. */
+      const label = data.page_label || String(data.page);
+      text += label === String(data.page) ? ', p. ' + data.page + ' of ' + data.pages
+        : ', p. ' + label + ' (page ' + data.page + ' of ' + data.pages + ')';
+    }
     text += ', line ' + data.line;
     if (data.section) text += '  § ' + data.section;
     return text;

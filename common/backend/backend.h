@@ -34,7 +34,7 @@ typedef enum shelf_backend { SHELF_BACKEND_NATIVE, SHELF_BACKEND_XAPIAN } shelf_
 
 /* ---- reading ---- */
 
-typedef struct shelf_engine shelf_engine; /* engine.h; its inside: engine_impl.h */
+typedef struct shelf_engine shelf_engine; /* engine.h; its inside: reader_handle.h */
 
 typedef struct shelf_reader_ops {
     /* Open e->dir (flags: SHELF_OPEN_VERIFY, native only) and fill e->language. */

@@ -3,7 +3,8 @@
  * through the backend's operations, engines borrowed over an open
  * native index, and the engine as the planner's statistics.
  */
-#include "engine/engine_impl.h"
+#include "engine/engine.h"
+#include "backend/reader_handle.h"
 #include "backend/native/index.h"
 #include "backend/native/native_backend.h" /* shelf_native_ops, for borrowed engines */
 

@@ -1,5 +1,7 @@
 /* engine_open.c - detecting an index folder's backend and opening it; see engine.h. */
-#include "engine/engine_impl.h"
+#include "engine/engine.h"
+#include "backend/reader_handle.h"
+#include "engine/backends.h"
 #include "backend/native/index.h"
 
 #include <stdlib.h>

@@ -9,6 +9,8 @@ void shelf_doctext_free(shelf_doctext *d)
 {
     free(d->text);
     free(d->title);
+    free(d->author);
+    free(d->date);
     shelf_layout_free(&d->layout);
     memset(d, 0, sizeof *d);
 }

@@ -4,7 +4,7 @@
  * the source's character encoding it reports.
  *
  * Invariants: text is owned, NUL-terminated (the NUL not counted in len);
- * title is owned or NULL; a reader that fails leaves the doctext all zero
+ * title, author and date are owned (NUL-terminated) or NULL; a reader that fails leaves the doctext all zero
  * (nothing to free); shelf_doctext_free returns it to all zero.
  */
 #ifndef SHELF_DOCTEXT_H
@@ -30,6 +30,9 @@ typedef struct shelf_doctext {
     size_t len;
     char *title;       /* owned; NULL when the format carries none */
     size_t title_len;
+    char *author;      /* owned; the author(s) the format names, or NULL */
+    char *date;        /* owned; ISO 8601 "YYYY", "YYYY-MM" or "YYYY-MM-DD",
+                          or NULL when the format names no date */
     shelf_layout layout;
     shelf_encoding encoding;
     bool invalid_utf8; /* invalid UTF-8 bytes were left in text */

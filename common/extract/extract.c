@@ -198,6 +198,8 @@ int shelf_extract_file(const char *path, shelf_extracted *out, shelf_err *err)
     out->text = d.text;
     out->len = d.len;
     out->title_buf = d.title;
+    out->author = d.author;
+    out->date = d.date;
     out->layout = d.layout;
     out->encoding = d.encoding;
     out->invalid_utf8 = d.invalid_utf8;
@@ -216,6 +218,8 @@ void shelf_extracted_free(shelf_extracted *e)
 {
     free(e->text);
     free(e->title_buf);
+    free(e->author);
+    free(e->date);
     shelf_layout_free(&e->layout);
     memset(e, 0, sizeof *e);
 }

@@ -49,6 +49,8 @@ typedef struct shelf_extracted {
     const char *title; /* points into text, title_buf or the path */
     size_t title_len;
     char *title_buf; /* owned, may be NULL */
+    char *author;    /* owned, NUL-terminated; NULL when unknown */
+    char *date;      /* owned, ISO 8601 (doctext.h); NULL when unknown */
     shelf_layout layout;
     shelf_format format;
     shelf_encoding encoding;

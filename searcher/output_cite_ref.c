@@ -14,7 +14,7 @@
  *       it runs onto a later page; note: the quotation (as --cite quotes it).
  *   bibtex: one entry per passage, a blank line after each:
  *     @report / @online (HTML) / @misc {KEY,
- *       title = {...}, author = {A and B}, year = {2023}, month = {5},
+ *       title = {...}, author = {A and B}, year = {2023}, month = may,
  *       url = {file:///...}, pages = {12--13}, note = {“quote”} }
  *     KEY: the first author's family name (else the title's first word),
  *     ASCII letters and digits, lower case, then the year when known, then
@@ -414,8 +414,11 @@ static void bibtex_date(FILE *out, const output_hit *h)
 {
     if (h->date_len >= 4)
         fprintf(out, "  year = {%.4s},\n", h->date);
-    if (h->date_len >= 7)
-        fprintf(out, "  month = {%d},\n", atoi(h->date + 5));
+    static const char *const months[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                         "jul", "aug", "sep", "oct", "nov", "dec"};
+    int month = h->date_len >= 7 ? atoi(h->date + 5) : 0;
+    if (month >= 1 && month <= 12) /* BibTeX's month macro, unbraced */
+        fprintf(out, "  month = %s,\n", months[month - 1]);
 }
 
 static void bibtex_entry(FILE *out, const entry *e)

@@ -315,7 +315,7 @@ static void check_bibtex(const char *idx)
         fail_msg("bibtex: not an @online entry keyed by surname and year: %s", out);
     expect_in(out, "  title = {Blue carbon \\& \\#1 \\{brief\\} 100\\%},\n", "bibtex title");
     expect_in(out, "  author = {Lovelace, Ada and Charles Babbage},\n", "bibtex author");
-    expect_in(out, "  year = {2023},\n  month = {5},\n", "bibtex date");
+    expect_in(out, "  year = {2023},\n  month = may,\n", "bibtex date");
     expect_in(out, "  url = {file:///", "bibtex url");
     expect_in(out, "%20docs/page.html},\n", "bibtex url");
     expect_in(out, "  note = {“Mangrove forests keep kelpwrack carbon", "bibtex note");

@@ -20,7 +20,7 @@
  *     key, balanced braces, LaTeX specials escaped, year, month, url,
  *     pages; bibtex itself reads them without an error when installed;
  *   - /api/cite is table-driven, so the formats appear in --help;
- * and the Xapian document blob of the previous version ("SXD3") is refused
+ * that a merge keeps author and date; and the Xapian document blob of the previous version ("SXD3") is refused
  * as an older version, not as damage.
  */
 #include <setjmp.h>
@@ -374,6 +374,24 @@ static void test_help_names_the_forms(void **state)
     free(cmd);
 }
 
+/* Documents indexed in two runs (two segments), then merged into one:
+ * the merge keeps each document's author and date. */
+static void test_merge_keeps_author_and_date(void **state)
+{
+    char *idx = ts_strf("%s/idx-merged", g_tmp);
+    free(run("'%s' --quiet --index '%s' '%s/page.html'", INDEXER_BIN, idx, g_src));
+    free(run("'%s' --quiet --index '%s' '%s/notes.md'", INDEXER_BIN, idx, g_src));
+    free(run("'%s' --quiet --index '%s' --optimize", INDEXER_BIN, idx));
+    char *check = run("'%s' --check '%s'", INDEXER_BIN, idx);
+    expect_in(check, "segments   1\n", "--check after --optimize");
+    free(check);
+    char *out = run("'%s' --list --index '%s'", INDEXER_BIN, idx);
+    expect_in(out, "\thtml\tLovelace, Ada; Charles Babbage\t2023-05-14\n", "--list after merge");
+    expect_in(out, "\tmarkdown\tGrace Hopper; Turing, Alan\t2022-05-14\n", "--list after merge");
+    free(out);
+    free(idx);
+}
+
 /* A blob of the previous version is "older", not "damaged". */
 static void test_xapian_older_blob_refused(void **state)
 {
@@ -416,6 +434,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_native),
         cmocka_unit_test(test_xapian),
+        cmocka_unit_test(test_merge_keeps_author_and_date),
         cmocka_unit_test(test_help_names_the_forms),
         cmocka_unit_test(test_xapian_older_blob_refused),
     };

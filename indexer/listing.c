@@ -40,8 +40,14 @@ static int print_doc(void *ctx, const shelf_docview *m)
     shelf_put_visible(stdout, m->path, m->path_len);
     putchar('\t');
     shelf_put_visible(stdout, m->title, m->title_len);
-    printf("\t%s%s\n", format,
+    printf("\t%s%s\t", format,
            (m->flags & SHELF_DOC_FLAG_INVALID_UTF8) ? " (invalid UTF-8 bytes)" : "");
+    /* author and date last (empty when unknown), so the columns before them
+     * stay where scripts expect them */
+    shelf_put_visible(stdout, m->author, m->author_len);
+    putchar('\t');
+    shelf_put_visible(stdout, m->date, m->date_len);
+    putchar('\n');
     return 0;
 }
 

@@ -312,6 +312,7 @@ static int index_file(run_state *st, const char *path, shelf_extracted *ex, cons
     shelf_doc_input doc = {.path = path, .title = ex->title, .title_len = ex->title_len,
                            .text = ex->text, .text_len = ex->len, .size = ex->size,
                            .mtime_ns = ex->mtime_ns, .hash = ex->hash, .layout = &ex->layout,
+                           .author = ex->author, .date = ex->date,
                            .flags = (uint32_t)ex->format << SHELF_DOC_FORMAT_SHIFT |
                                     (uint32_t)ex->encoding << SHELF_DOC_ENCODING_SHIFT};
     shelf_doc_report rep;

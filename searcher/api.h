@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "extract/layout.h"
+#include "extract/readers.h"
 #include "http_reply.h"
 #include "query/plan.h"
 #include "snapshot.h"
@@ -62,6 +63,9 @@ typedef struct api_doc_text {
     shelf_layout layout;
     char *path, *title;      /* copies */
     size_t path_len, title_len;
+    char *author, *date;     /* copies; empty when unknown */
+    size_t author_len, date_len;
+    shelf_format format;
 } api_doc_text;
 
 /* 0, or -1 with r filled (400 missing or bad ID, 404 unknown, 500). */

@@ -138,6 +138,8 @@ static void answer(const api_doc_text *d, shelf_passage *p, const output_form *f
 {
     output_hit h = {.rank = 1, .doc = d->hit.doc, .path = d->path, .path_len = d->path_len,
                     .title = d->title, .title_len = d->title_len,
+                    .author = d->author, .author_len = d->author_len,
+                    .date = d->date, .date_len = d->date_len, .format = d->format,
                     .text = (const char *)d->text.data, .len = d->text.len,
                     .layout = &d->layout, .passages = {p, 1}};
     size_t text_len = 0, json_len = 0;

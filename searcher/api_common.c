@@ -7,6 +7,7 @@
 #include "doc_find.h"
 #include "engine/backends.h"
 #include "http_params.h"
+#include "output.h"
 #include "query/parse.h"
 #include "serve_limits.h"
 #include "util/deadline.h"
@@ -66,7 +67,8 @@ static char *copy_text(const char *s, size_t n)
 {
     char *c = malloc(n + 1);
     if (c) {
-        memcpy(c, s, n);
+        if (n > 0)
+            memcpy(c, s, n);
         c[n] = '\0';
     }
     return c;
@@ -82,9 +84,14 @@ static int load_meta(shelf_engine *e, api_doc_text *d, shelf_err *err)
         return rc;
     d->path = copy_text(v.path, v.path_len);
     d->title = copy_text(v.title, v.title_len);
+    d->author = copy_text(v.author, v.author_len);
+    d->date = copy_text(v.date, v.date_len);
     d->path_len = v.path_len;
     d->title_len = v.title_len;
-    if (!d->path || !d->title)
+    d->author_len = v.author_len;
+    d->date_len = v.date_len;
+    d->format = output_format_of(v.flags);
+    if (!d->path || !d->title || !d->author || !d->date)
         return shelf_errf(err, SHELF_ENOMEM, "out of memory");
     return SHELF_OK;
 }
@@ -123,7 +130,9 @@ void api_doc_unload(api_doc_text *d)
     shelf_layout_free(&d->layout);
     free(d->path);
     free(d->title);
-    d->path = d->title = NULL;
+    free(d->author);
+    free(d->date);
+    d->path = d->title = d->author = d->date = NULL;
 }
 
 void api_health(api_request *rq, reply *r)

@@ -8,7 +8,7 @@
  * such as PDF: 1-based, default 1; lines are then numbered within the page,
  * as citations number them; refused on an unpaged document), q (optional).
  *
- * Answer: {"path", "title", ["page", "page_label" (the printed label, else
+ * Answer: {"path", "title", ["author", "date" (when known),] ["page", "page_label" (the printed label, else
  * the page's number), "pages",] "line", "first_line",
  * "last_line", "total_lines", "section", "lines": [{"line", "start",
  * "text", "highlights": [[from, to], ...] [, "cut": true]}]} where "start"
@@ -20,6 +20,7 @@
 #include "api.h"
 
 #include "http_params.h"
+#include "output.h"
 #include "present/passage.h"
 #include "present/place.h"
 #include "present/spans.h"
@@ -198,6 +199,7 @@ static void write_header(FILE *f, const api_doc_text *d, const doc_view *v)
     shelf_json_string(f, d->path, d->path_len);
     fputs(",\"title\":", f);
     shelf_json_string(f, d->title, d->title_len);
+    output_put_json_byline(f, d->author, d->author_len, d->date, d->date_len);
     if (v->page) {
         char label[SHELF_PAGE_NAME_BYTES];
         shelf_page_name(&d->layout, v->page, label);

@@ -9,6 +9,8 @@
  */
 #include "output.h"
 
+#include "backend/shared_format.h"
+
 #include <string.h>
 
 /* The rows, each defined in its form's file. */
@@ -17,6 +19,8 @@ extern const output_form output_json_form;
 extern const output_form output_cite_plain_form;
 extern const output_form output_cite_markdown_form;
 extern const output_form output_cite_json_form;
+extern const output_form output_cite_csl_form;
+extern const output_form output_cite_bibtex_form;
 
 static const output_form *const forms[] = {
     &output_text_form,
@@ -24,9 +28,16 @@ static const output_form *const forms[] = {
     &output_cite_plain_form,
     &output_cite_markdown_form,
     &output_cite_json_form,
+    &output_cite_csl_form,
+    &output_cite_bibtex_form,
 };
 
 #define NFORMS (sizeof forms / sizeof forms[0])
+
+shelf_format output_format_of(uint32_t flags)
+{
+    return (shelf_format)((flags >> SHELF_DOC_FORMAT_SHIFT) & SHELF_DOC_FIELD_MASK);
+}
 
 size_t output_form_count(void)
 {

@@ -9,8 +9,9 @@
  * Rows (output.c): "text" (people, output_text.c), "json" (one object per
  * query, output_json.c) and the citation forms "cite-plain",
  * "cite-markdown", "cite-json" (output_cite.c), whose --cite-format names
- * are "plain", "markdown" and "json"; the first citation row is the one
- * --cite gives.
+ * are "plain", "markdown" and "json", and the reference-manager rows
+ * "cite-csl-json" and "cite-bibtex" (output_cite_ref.c, --cite-format
+ * csl-json and bibtex); the first citation row is the one --cite gives.
  *
  * Invariants: every row has every function (a form with nothing to say at
  * some step does nothing there); a form writes only to the stream it is
@@ -27,6 +28,7 @@
 
 #include "engine/engine.h"
 #include "extract/layout.h"
+#include "extract/readers.h"
 #include "present/passage.h"
 #include "query/plan.h"
 #include "query/search.h"
@@ -56,6 +58,9 @@ typedef struct output_hit {
     uint64_t doc;
     const char *path, *title;
     size_t path_len, title_len;
+    const char *author, *date;     /* length 0: unknown; the date "YYYY[-MM[-DD]]" */
+    size_t author_len, date_len;
+    shelf_format format;           /* the source's format (the reference forms' entry type) */
     const char *text;              /* the document's stored text */
     size_t len;
     const shelf_layout *layout;    /* pages and headings; may be NULL */
@@ -103,6 +108,15 @@ const output_form *output_cite_default(void);
  * with mark_default, the default one is followed by " (default)".
  * Cut to fit size (always NUL-terminated). */
 void output_cite_styles(char *buf, size_t size, bool mark_default);
+
+/* ,"author":"...","date":"YYYY-MM-DD": each member only when known (a
+ * comma before each, none after).  Shared by the JSON forms and the API's
+ * /api/doc. */
+void output_put_json_byline(FILE *out, const char *author, size_t author_len, const char *date,
+                            size_t date_len);
+
+/* The source format a document record's flags name (shared_format.h). */
+shelf_format output_format_of(uint32_t flags);
 
 /* The JSON members naming a 1-based page of a paged document:
  * "page":N,"page_label":"iv" (the printed label, or N as a string when the

@@ -3,15 +3,18 @@
  * of every hit as a ready-to-paste quotation (present/cite.h: the whole
  * sentence or sentences), then where it comes from; see output.h.
  *
- *   plain:    “quote” (Title, path, line L)
- *             “quote” (Title, path, p. N, § Section)   (paged)
+ *   plain:    “quote” (Author, Title, Date, path, line L)
+ *             “quote” (Author, Title, Date, path, p. N, § Section)   (paged)
  *   markdown: > “quote”
  *             >
- *             > — *Title*, `path`, line L, § Section   (or p. N when paged)
+ *             > — Author, *Title*, Date, `path`, line L, § Section   (or p. N when paged)
  *             (then a blank line)
- *   json:     {"quote", "title", "path", "page" and "page_label" (paged
- *              only), "line", "column", "start", "end", "section"}, one per
- *              line
+ *   json:     {"quote", "title", "author" and "date" (when known), "path",
+ *              "page" and "page_label" (paged only), "line", "column",
+ *              "start", "end", "section"}, one per line
+ * Author and Date (YYYY, YYYY-MM or YYYY-MM-DD) appear only when the
+ * source names them (PDF metadata, HTML <meta>, Markdown front matter).
+ * The reference-manager forms (csl-json, bibtex) are in output_cite_ref.c.
  *
  * A paged document (PDF) is cited by page, not line: p. N is the label
  * printed on the page where the PDF defines one ("iv", "12"), else the
@@ -59,10 +62,28 @@ static void put_quoted(FILE *out, const output_hit *h, const shelf_quote *q)
     fprintf(out, "%s”", ellipsis);
 }
 
+/* ---- author and date around the title (each only when known) ---- */
+
+static void put_author_before(FILE *out, const output_hit *h)
+{
+    if (h->author_len)
+        fprintf(out, "%.*s, ", (int)h->author_len, h->author);
+}
+
+static void put_date_after(FILE *out, const output_hit *h)
+{
+    if (h->date_len)
+        fprintf(out, ", %.*s", (int)h->date_len, h->date);
+}
+
 static void put_plain(FILE *out, const output_hit *h, const shelf_passage *p, const shelf_quote *q)
 {
     put_quoted(out, h, q);
-    fprintf(out, " (%.*s, %.*s, ", (int)h->title_len, h->title, (int)h->path_len, h->path);
+    fputs(" (", out);
+    put_author_before(out, h);
+    fprintf(out, "%.*s", (int)h->title_len, h->title);
+    put_date_after(out, h);
+    fprintf(out, ", %.*s, ", (int)h->path_len, h->path);
     put_place(out, h, q);
     if (q->page)
         put_section(out, h, p);
@@ -73,8 +94,11 @@ static void put_markdown(FILE *out, const output_hit *h, const shelf_passage *p,
 {
     fputs("> ", out);
     put_quoted(out, h, q);
-    fprintf(out, "\n>\n> — *%.*s*, `%.*s`, ", (int)h->title_len, h->title, (int)h->path_len,
-            h->path);
+    fputs("\n>\n> — ", out);
+    put_author_before(out, h);
+    fprintf(out, "*%.*s*", (int)h->title_len, h->title);
+    put_date_after(out, h);
+    fprintf(out, ", `%.*s`, ", (int)h->path_len, h->path);
     put_place(out, h, q);
     put_section(out, h, p);
     fputs("\n\n", out);
@@ -86,6 +110,7 @@ static void put_json(FILE *out, const output_hit *h, const shelf_passage *p, con
     shelf_json_string(out, h->text + q->start, q->end - q->start);
     fputs(",\"title\":", out);
     shelf_json_string(out, h->title, h->title_len);
+    output_put_json_byline(out, h->author, h->author_len, h->date, h->date_len);
     fputs(",\"path\":", out);
     shelf_json_string(out, h->path, h->path_len);
     if (q->page) {

@@ -4,7 +4,9 @@
  * the body of every HTTP error.
  *
  *   {"query", "total", "total_exact", "notes" (when any), "hits": [
- *     {"rank", "score", "doc", "path", "title",
+ *     {"rank", "score", "doc", "path", "title", "author" and "date" (only
+ *      when the source names them; the date "YYYY", "YYYY-MM" or
+ *      "YYYY-MM-DD"),
  *      "snippets": [{"page", "page_label" (paged only: the 1-based physical
  *                    page and the label printed on it, its number as a
  *                    string when the PDF defines none), "line", "column", "start", "end",
@@ -53,6 +55,19 @@ void output_put_json_page(FILE *out, const shelf_layout *layout, size_t page)
     put_string(out, name);
 }
 
+void output_put_json_byline(FILE *out, const char *author, size_t author_len, const char *date,
+                            size_t date_len)
+{
+    if (author_len > 0) {
+        fputs(",\"author\":", out);
+        shelf_json_string(out, author, author_len);
+    }
+    if (date_len > 0) {
+        fputs(",\"date\":", out);
+        shelf_json_string(out, date, date_len);
+    }
+}
+
 static void put_snippets(FILE *out, const output_hit *h)
 {
     fputs(",\"snippets\":[", out);
@@ -96,6 +111,7 @@ static void json_hit(FILE *out, const output_style *st, const output_hit *h, siz
     shelf_json_string(out, h->path, h->path_len);
     fputs(",\"title\":", out);
     shelf_json_string(out, h->title, h->title_len);
+    output_put_json_byline(out, h->author, h->author_len, h->date, h->date_len);
     put_snippets(out, h);
     if (h->explain)
         put_explain(out, h->explain);

@@ -29,6 +29,11 @@ static int load_hit(shelf_engine *e, shelf_analyzer *a, const print_opts *po,
         h->path_len = meta.path_len;
         h->title = meta.title;
         h->title_len = meta.title_len;
+        h->author = meta.author;
+        h->author_len = meta.author_len;
+        h->date = meta.date;
+        h->date_len = meta.date_len;
+        h->format = output_format_of(meta.flags);
     }
     h->text = (const char *)text->data;
     h->len = text->len;

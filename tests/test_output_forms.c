@@ -51,7 +51,7 @@ static void test_every_row_is_complete(void **state)
         for (size_t j = 0; j < i; j++)
             assert_string_not_equal(output_form_at(j)->name, f->name);
     }
-    assert_int_equal(cites, 3);
+    assert_int_equal(cites, 5);
     assert_null(output_form_at(n));
 }
 
@@ -81,7 +81,7 @@ static void test_help_names_find_rows(void **state)
             assert_ptr_equal(f, output_cite_default());
         found++;
     }
-    assert_int_equal(found, 3);
+    assert_int_equal(found, 5);
     free(out);
     assert_non_null(output_form_named("text"));
     assert_non_null(output_form_named("json"));
@@ -102,9 +102,9 @@ static void test_style_list(void **state)
 {
     char buf[64];
     output_cite_styles(buf, sizeof buf, false);
-    assert_string_equal(buf, "plain, markdown or json");
+    assert_string_equal(buf, "plain, markdown, json, csl-json or bibtex");
     output_cite_styles(buf, sizeof buf, true);
-    assert_string_equal(buf, "plain (default), markdown or json");
+    assert_string_equal(buf, "plain (default), markdown, json, csl-json or bibtex");
     output_cite_styles(buf, 8, true);
     assert_string_equal(buf, "plain (");
 }
@@ -131,7 +131,7 @@ static void test_json_error_and_counts(void **state)
                            "{\"error\":\"gone\",\"status\":404}\n");
     free(s);
     s = written(write_counts, NULL);
-    assert_string_equal(s, "42\n{\"query\":\"nato \\\"x\\\"\",\"total\":42}\n42\n42\n42\n");
+    assert_string_equal(s, "42\n{\"query\":\"nato \\\"x\\\"\",\"total\":42}\n42\n42\n42\n42\n42\n");
     free(s);
 }
 

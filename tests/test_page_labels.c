@@ -11,7 +11,7 @@
  *   - on both backends: JSON snippets carry the physical "page" and its
  *     "page_label"; --cite, markdown and text cite the printed label and no
  *     line number; the JSON citation carries both;
- *   - an index of the previous format version (3) is refused with a message
+ *   - an index of the previous format version (4) is refused with a message
  *     that says how to rebuild it, and `indexer --rebuild` replaces it.
  */
 #include <setjmp.h>
@@ -278,11 +278,11 @@ static void test_older_index_refused_then_rebuilt(void **state)
 {
     char *idx = ts_strf("%s/idx-old", g_tmp);
     free(run("'%s' --quiet --index '%s' '%s'", INDEXER_BIN, idx, g_src));
-    set_manifest_version(idx, 3);
+    set_manifest_version(idx, 4);
     char *cmd = ts_strf("'%s' --index '%s' zeppelin", SEARCHER_BIN, idx);
     char *out = NULL, *err = NULL;
     assert_int_equal(ts_run(cmd, &out, &err), 2);
-    expect_in(err, "index format version 3 is older than this program's", "the searcher's error");
+    expect_in(err, "index format version 4 is older than this program's", "the searcher's error");
     char *how = ts_strf("`indexer --rebuild --index %s PATH...`", idx);
     expect_in(err, how, "the searcher's error");
     free(out);

@@ -698,6 +698,41 @@ static void test_cite_equals_cli(void **state)
     }
 }
 
+/* The reference-manager forms are formats of /api/cite too: the answer's
+ * citation is the CLI's first BibTeX entry, or its first CSL-JSON item. */
+static void test_cite_reference_formats(void **state)
+{
+    char *target = cite_target("zebrafish", "bibtex");
+    jv v;
+    get_json(target, 200, &v);
+    char *out = NULL;
+    run_bin(&out, NULL, SEARCHER_BIN, "--index", g_idx, "-n", "1", "--cite-format", "bibtex", "--",
+            "zebrafish", (char *)NULL);
+    const char *end = strstr(out, "}\n\n");
+    assert_non_null(end);
+    char *want = strndup(out, (size_t)(end + 1 - out));
+    assert_string_equal(jget_type(&v, "citation", J_STR)->s, want);
+    assert_string_equal(jget_type(&v, "format", J_STR)->s, "bibtex");
+    free(want);
+    free(out);
+    jv_free(&v);
+    free(target);
+    target = cite_target("zebrafish", "csl-json");
+    get_json(target, 200, &v);
+    out = NULL;
+    run_bin(&out, NULL, SEARCHER_BIN, "--index", g_idx, "-n", "1", "--cite-format", "csl-json", "--",
+            "zebrafish", (char *)NULL);
+    assert_true(strncmp(out, "[\n", 2) == 0);
+    want = strndup(out + 2, strcspn(out + 2, "\n"));
+    if (want[strlen(want) - 1] == ',')
+        want[strlen(want) - 1] = '\0';
+    assert_string_equal(jget_type(&v, "citation", J_STR)->s, want);
+    free(want);
+    free(out);
+    jv_free(&v);
+    free(target);
+}
+
 static void test_cite_errors(void **state)
 {
     char *id = enc(g_hostile);
@@ -1149,6 +1184,7 @@ int main(void)
         cmocka_unit_test(test_doc_paged),
         cmocka_unit_test(test_doc_page_label),
         cmocka_unit_test(test_cite_equals_cli),
+        cmocka_unit_test(test_cite_reference_formats),
         cmocka_unit_test(test_cite_errors),
         cmocka_unit_test(test_document_full_of_html),
         cmocka_unit_test(test_path_traversal_in_the_url),

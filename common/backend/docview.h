@@ -21,6 +21,10 @@ typedef struct shelf_docview {
     int64_t mtime_ns;
     uint64_t hash;
     uint32_t flags;
+    const char *author; /* the author(s) the source names; length 0: unknown */
+    size_t author_len;
+    const char *date;   /* ISO 8601 "YYYY", "YYYY-MM" or "YYYY-MM-DD"; length 0: unknown */
+    size_t date_len;
 } shelf_docview;
 
 #endif

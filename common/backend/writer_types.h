@@ -28,6 +28,8 @@ typedef struct shelf_doc_input {
     const shelf_layout *layout; /* pages and headings; NULL: none */
     uint32_t flags;     /* format and encoding bits (shared_format.h); the
                          * invalid UTF-8 bit is added from the analysis */
+    const char *author; /* NUL-terminated, or NULL when unknown */
+    const char *date;   /* ISO 8601 prefix (extract/doctext.h), or NULL when unknown */
 } shelf_doc_input;
 
 typedef struct shelf_doc_report {

@@ -3,6 +3,8 @@
  * extract.h.  Knows no format: everything format-specific is in the row. */
 #include "extract/extract.h"
 
+#include "extract/docauthor.h"
+#include "extract/docdate.h"
 #include "extract/encoding.h"
 #include "util/utf8.h"
 
@@ -177,6 +179,17 @@ static void title_from_name(const char *path, shelf_extracted *out)
     out->title = name;
 }
 
+/* A reader's date kept only when it is the ISO form docdate.h makes. */
+static char *checked_date(char *date)
+{
+    char iso[SHELF_DOCDATE_BUF];
+    if (date && (shelf_docdate_normalise(date, strlen(date), iso) == 0 || strcmp(iso, date) != 0)) {
+        free(date);
+        return NULL;
+    }
+    return date;
+}
+
 int shelf_extract_file(const char *path, shelf_extracted *out, shelf_err *err)
 {
     memset(out, 0, sizeof *out);
@@ -198,8 +211,8 @@ int shelf_extract_file(const char *path, shelf_extracted *out, shelf_err *err)
     out->text = d.text;
     out->len = d.len;
     out->title_buf = d.title;
-    out->author = d.author;
-    out->date = d.date;
+    out->author = shelf_author_clean(d.author);
+    out->date = checked_date(d.date);
     out->layout = d.layout;
     out->encoding = d.encoding;
     out->invalid_utf8 = d.invalid_utf8;

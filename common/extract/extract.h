@@ -23,6 +23,11 @@
  * front matter `title:`) when present, cut to at most 200 bytes at a
  * character boundary, else the title-line rule of title.h; a document with
  * no such line is titled by its file name made readable (title.h).
+ *
+ * Author and date come from the format alone (PDF metadata, HTML <meta>
+ * and <time>, Markdown front matter; plain text has none).  The author is
+ * cleaned as docauthor.h says; a date is kept only in the ISO form of
+ * docdate.h ("YYYY", "YYYY-MM", "YYYY-MM-DD"), else dropped.
  */
 #ifndef SHELF_EXTRACT_H
 #define SHELF_EXTRACT_H

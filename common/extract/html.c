@@ -54,6 +54,7 @@
  *   - the tree is walked through parent/sibling pointers, without recursion
  *     or a stack, so any nesting depth is safe.
  * No visible text → SHELF_ESKIP "PATH: no visible text".
+ * Author and date: from <meta> tags and <time>, by the rules of htmlmeta.h.
  *
  * Invariants: out->text is valid UTF-8 and NUL-terminated; out->title is the
  * <title> text (white space collapsed, trimmed) or NULL; headings are
@@ -75,6 +76,7 @@
 
 #include "extract/charset.h"
 #include "extract/encoding.h"
+#include "extract/htmlmeta.h"
 #include "extract/htmlscan.h"
 #include "util/buf.h"
 #include "util/utf8.h"
@@ -701,6 +703,8 @@ static int extract_document(const char *path, xmlDoc *doc, shelf_doctext *out, s
         rc = finish_utf8(&tb.out);
     if (rc == SHELF_OK)
         rc = read_title(doc, &out->title, &out->title_len);
+    if (rc == SHELF_OK)
+        rc = shelf_html_meta(doc, &out->author, &out->date); /* htmlmeta.h */
     if (rc != SHELF_OK) {
         shelf_buf_free(&tb.out);
         return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", path);

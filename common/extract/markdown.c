@@ -49,7 +49,8 @@
  * parsed as empty lines so the numbering holds.  A top-level "title:" key
  * with an inline value gives the title (trimmed, one pair of surrounding
  * quotes removed, a trailing " #" comment of an unquoted value removed);
- * otherwise the title is NULL.
+ * otherwise the title is NULL.  "author:"/"authors:" and "date:" give the
+ * author and date (frontmatter.h).
  *
  * Invariants: the output is NUL-terminated; no line ends in white space
  * (space, tab, VT, FF); it has exactly the source's number of line endings
@@ -61,6 +62,7 @@
  * when an allocation fails; our own allocation failures return SHELF_ENOMEM.
  */
 #include "extract/readers.h"
+#include "extract/frontmatter.h"
 
 #include <cmark.h>
 #include <stdbool.h>
@@ -242,6 +244,17 @@ static int front_matter_title(const source *s, size_t fm_lines, shelf_doctext *o
         return SHELF_OK;
     }
     return SHELF_OK;
+}
+
+/* Author and date from the lines between the markers (frontmatter.h). */
+static int front_matter_meta(const source *s, size_t fm_lines, shelf_doctext *out)
+{
+    const char *first, *closing;
+    size_t len;
+    if (fm_lines < 3 || !source_line(s, 2, &first, &len) ||
+        !source_line(s, (long)fm_lines, &closing, &len))
+        return SHELF_OK;
+    return shelf_front_matter_meta(first, (size_t)(closing - first), &out->author, &out->date);
 }
 
 /* A copy of the source whose first fm_lines lines are empty (line endings
@@ -637,6 +650,8 @@ int shelf_extract_markdown(const char *path, const char *utf8, size_t len, shelf
     size_t body_len = len;
     char *copy = NULL;
     int rc = front_matter_title(&s, fm, out);
+    if (rc == SHELF_OK)
+        rc = front_matter_meta(&s, fm, out);
     if (rc == SHELF_OK && fm > 0) {
         copy = blank_front_matter(&s, fm, &body_len);
         body = copy;

@@ -234,6 +234,12 @@
     return item;
   }
 
+  /* "Author · 2023-05-14": who wrote a document and when, as far as its
+   * source says (either part may be missing); '' when it names neither. */
+  function byline(doc) {
+    return [doc.author, doc.date].filter(Boolean).join(' · ');
+  }
+
   function renderHit(hit, s) {
     const item = el('li', 'hit');
     const heading = el('h2', 'hit-title');
@@ -241,6 +247,7 @@
     const first = hit.snippets[0] || { line: 1 };
     followInPlace(title, docState(s.q, hit.path, first), { fromResults: true });
     heading.appendChild(title);
+    if (byline(hit)) heading.appendChild(el('span', 'byline', byline(hit)));
     item.appendChild(heading);
     item.appendChild(el('p', 'hit-path', hit.path));
     const passages = el('ul', 'passages');
@@ -370,6 +377,7 @@
     if (token !== renderToken) return;
     document.title = (data.title || data.path) + ' — shelf';
     byId('doc-title').textContent = data.title || data.path;
+    if (byline(data)) byId('doc-title').appendChild(el('span', 'byline', byline(data)));
     byId('doc-place').textContent = docPlace(data);
     const lines = byId('doc-lines');
     lines.replaceChildren();

@@ -224,16 +224,23 @@ static int append_store_record(shelf_docwriter *w, const char *text, size_t text
     return shelf_layout_encode(&w->raw, layout ? layout : &none);
 }
 
-static int append_heap_entry(shelf_docwriter *w, const shelf_docinfo *info)
+/* One heap string: its length as a varint, then its bytes. */
+static bool append_heap_string(shelf_docwriter *w, const char *s, size_t bytes)
 {
     uint8_t len[SHELF_VARINT_MAX];
-    size_t path_bytes = strlen(info->path);
-    size_t n = shelf_varint_put(len, path_bytes);
-    int ok = fwrite(len, 1, n, w->heap) == n && fwrite(info->path, 1, path_bytes, w->heap) == path_bytes;
-    size_t m = shelf_varint_put(len, info->title_bytes);
-    ok = ok && fwrite(len, 1, m, w->heap) == m &&
-         fwrite(info->title, 1, info->title_bytes, w->heap) == info->title_bytes;
-    w->heap_len += n + path_bytes + m + info->title_bytes;
+    size_t n = shelf_varint_put(len, bytes);
+    bool ok = fwrite(len, 1, n, w->heap) == n && (bytes == 0 || fwrite(s, 1, bytes, w->heap) == bytes);
+    w->heap_len += n + bytes;
+    return ok;
+}
+
+/* path, title, author, date (FORMAT.md, "heap entry"). */
+static int append_heap_entry(shelf_docwriter *w, const shelf_docinfo *info)
+{
+    bool ok = append_heap_string(w, info->path, strlen(info->path)) &&
+              append_heap_string(w, info->title, info->title_bytes) &&
+              append_heap_string(w, info->author, info->author_bytes) &&
+              append_heap_string(w, info->date, info->date_bytes);
     return ok ? SHELF_OK : SHELF_EIO;
 }
 

@@ -1,6 +1,6 @@
 /*
  * docwriter.h - writes a segment's .docs (fixed 56-byte records, then the
- * string heap of paths and titles) and .store (zlib blocks of document text
+ * string heap of paths, titles, authors and dates) and .store (zlib blocks of document text
  * with token checkpoints, then a block index).  Layout: FORMAT.md, ".docs"
  * and ".store".
  *
@@ -43,6 +43,10 @@ typedef struct shelf_docinfo {
     int64_t mtime_ns;
     uint64_t hash;
     uint32_t flags;
+    const char *author; /* author_bytes of them; may be NULL when 0 */
+    size_t author_bytes;
+    const char *date;   /* date_bytes of them; may be NULL when 0 */
+    size_t date_bytes;
 } shelf_docinfo;
 
 /* Blocks waiting for the compressor thread (a ring). */

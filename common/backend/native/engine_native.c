@@ -52,7 +52,8 @@ static int native_doc(shelf_engine *e, const shelf_hit *hit, shelf_docview *out,
     int rc = shelf_segment_doc(shelf_index_segment(e->idx, hit->segment), hit->local, &m, err);
     if (rc == SHELF_OK)
         *out = (shelf_docview){m.path, m.path_len, m.title, m.title_len, m.length, m.title_length,
-                               m.size, m.mtime_ns, m.hash, m.flags};
+                               m.size, m.mtime_ns, m.hash, m.flags, m.author, m.author_len,
+                               m.date, m.date_len};
     return rc;
 }
 

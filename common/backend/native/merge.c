@@ -73,6 +73,8 @@ static int copy_document(merger *m, size_t i, uint32_t d, shelf_buf *path, shelf
         .path = (const char *)path->data, .title = meta.title, .title_bytes = meta.title_len,
         .length = meta.length, .title_length = meta.title_length, .size = meta.size,
         .mtime_ns = meta.mtime_ns, .hash = meta.hash, .flags = meta.flags,
+        .author = meta.author, .author_bytes = meta.author_len,
+        .date = meta.date, .date_bytes = meta.date_len,
     };
     return shelf_docwriter_add(&m->docw, &info, (const char *)text->data, text->len,
                                (const uint64_t *)checkpoints->data,

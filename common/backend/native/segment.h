@@ -128,6 +128,10 @@ typedef struct shelf_docmeta {
     size_t path_len;
     const char *title;
     size_t title_len;
+    const char *author; /* length 0: unknown */
+    size_t author_len;
+    const char *date;   /* ISO 8601 prefix; length 0: unknown */
+    size_t date_len;
 } shelf_docmeta;
 
 int shelf_segment_doc(const shelf_segment *s, uint32_t doc, shelf_docmeta *out, shelf_err *err);

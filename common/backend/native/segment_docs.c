@@ -1,8 +1,8 @@
 /*
  * segment_docs.c - a segment's document table (.docs, FORMAT.md): one
  * SHELF_DOC_RECORD_BYTES record per document (lengths, size, time, hash,
- * where its text is stored, flags), then a heap of varint-prefixed path and
- * title strings; see segment.h.
+ * where its text is stored, flags), then a heap of varint-prefixed path,
+ * title, author and date strings; see segment.h.
  */
 #include "backend/native/segment_impl.h"
 #include "util/varint.h"
@@ -67,7 +67,9 @@ int shelf_segment_doc(const shelf_segment *s, uint32_t doc, shelf_docmeta *out, 
         return shelf_segment_corrupt(s, F_DOCS, err, "string heap offset");
     const uint8_t *p = s->heap + heap_offset;
     if (heap_string(s, &p, &out->path, &out->path_len) ||
-        heap_string(s, &p, &out->title, &out->title_len))
+        heap_string(s, &p, &out->title, &out->title_len) ||
+        heap_string(s, &p, &out->author, &out->author_len) ||
+        heap_string(s, &p, &out->date, &out->date_len))
         return shelf_segment_corrupt(s, F_DOCS, err, "string heap entry");
     return SHELF_OK;
 }

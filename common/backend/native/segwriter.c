@@ -131,6 +131,8 @@ static int finish_document(shelf_segwriter *w, const shelf_doc_input *in, uint32
         .length = length, .title_length = title_length,
         .size = in->size, .mtime_ns = in->mtime_ns, .hash = in->hash,
         .flags = in->flags | (invalid_bytes ? SHELF_DOC_FLAG_INVALID_UTF8 : 0),
+        .author = in->author, .author_bytes = in->author ? strlen(in->author) : 0,
+        .date = in->date, .date_bytes = in->date ? strlen(in->date) : 0,
     };
     int rc = shelf_docwriter_add(&w->docs, &info, in->text, in->text_len, checkpoints,
                                  checkpoint_count, in->layout, err);

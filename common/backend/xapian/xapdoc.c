@@ -6,8 +6,10 @@
 
 #include <string.h>
 
-#define MAGIC "SXD3"
-#define OLDER_MAGIC "SXD2" /* before page labels: read by no program of this version */
+#define MAGIC "SXD4"
+/* Older blobs: "SXD3" before author and date, "SXD2" before page labels;
+ * read by no program of this version (rebuild the index). */
+static const char *const older_magics[] = {"SXD3", "SXD2"};
 #define FIXED_BYTES (8 + 8 + 8 + 4 + 4 + 4)
 
 int shelf_xapdoc_encode(shelf_buf *out, const shelf_docview *m, const char *text, size_t text_len,
@@ -24,7 +26,9 @@ int shelf_xapdoc_encode(shelf_buf *out, const shelf_docview *m, const char *text
     shelf_store_u32le(fixed + 32, m->title_length);
     int bad = shelf_buf_append(out, MAGIC, 4) || shelf_buf_put_varint(out, m->path_len) ||
               shelf_buf_append(out, m->path, m->path_len) || shelf_buf_put_varint(out, m->title_len) ||
-              shelf_buf_append(out, m->title, m->title_len) || shelf_buf_append(out, fixed, sizeof fixed) ||
+              shelf_buf_append(out, m->title, m->title_len) || shelf_buf_put_varint(out, m->author_len) ||
+              shelf_buf_append(out, m->author, m->author_len) || shelf_buf_put_varint(out, m->date_len) ||
+              shelf_buf_append(out, m->date, m->date_len) || shelf_buf_append(out, fixed, sizeof fixed) ||
               shelf_buf_put_varint(out, text_len) || shelf_buf_append(out, text, text_len) ||
               shelf_buf_put_varint(out, checkpoint_count);
     uint64_t prev = 0;
@@ -70,14 +74,16 @@ int shelf_xapdoc_decode(const uint8_t *blob, size_t len, shelf_docview *m, shelf
                         shelf_buf *checkpoints, shelf_layout *layout)
 {
     const uint8_t *p = blob, *end = blob + len;
-    if (len >= 4 && memcmp(p, OLDER_MAGIC, 4) == 0)
-        return SHELF_EVERSION;
+    for (size_t i = 0; len >= 4 && i < sizeof older_magics / sizeof *older_magics; i++)
+        if (memcmp(p, older_magics[i], 4) == 0)
+            return SHELF_EVERSION;
     if (len < 4 || memcmp(p, MAGIC, 4) != 0)
         return SHELF_ECORRUPT;
     p += 4;
     const char *body;
     size_t body_len;
     if (take_string(&p, end, &m->path, &m->path_len) || take_string(&p, end, &m->title, &m->title_len) ||
+        take_string(&p, end, &m->author, &m->author_len) || take_string(&p, end, &m->date, &m->date_len) ||
         (size_t)(end - p) < FIXED_BYTES)
         return SHELF_ECORRUPT;
     m->size = shelf_load_u64le(p);

@@ -2,8 +2,11 @@
  * xapdoc.h - what the Xapian backend keeps in each document's data blob, so
  * that results, snippets and citations need nothing but the database:
  *
- *   magic "SXD3"   ("SXD2", before page labels, is refused as an older version)
+ *   magic "SXD4"   ("SXD3", before author and date, and "SXD2", before page
+ *                  labels, are refused as older versions)
  *   path_len:varint path   title_len:varint title
+ *   author_len:varint author   date_len:varint date   (length 0: unknown;
+ *                  the date an ISO 8601 prefix "YYYY", "YYYY-MM", "YYYY-MM-DD")
  *   size:u64  mtime_ns:i64  hash:u64  flags:u32  length:u32  title_length:u32
  *   text_len:varint text
  *   checkpoint_count:varint  checkpoint gaps:varint...   (as in the native store)

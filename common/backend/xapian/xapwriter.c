@@ -139,7 +139,9 @@ static int build_doc(shelf_xapwriter *w, shelf_xdoc *xd, const shelf_doc_input *
         return rc;
     shelf_docview meta = {in->path, strlen(in->path), in->title, in->title_len, an->body_tokens,
                           an->title_tokens, in->size, in->mtime_ns, in->hash,
-                          in->flags | (an->invalid_bytes ? SHELF_DOC_FLAG_INVALID_UTF8 : 0)};
+                          in->flags | (an->invalid_bytes ? SHELF_DOC_FLAG_INVALID_UTF8 : 0),
+                          in->author, in->author ? strlen(in->author) : 0,
+                          in->date, in->date ? strlen(in->date) : 0};
     shelf_buf_reset(&w->blob);
     if (shelf_xapdoc_encode(&w->blob, &meta, in->text, in->text_len,
                             (const uint64_t *)an->checkpoints.data,

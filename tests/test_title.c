@@ -141,13 +141,15 @@ static void expect_name(const char *path, const char *want)
 static void test_file_name(void **state)
 {
     (void)state;
-    expect_name("corpus/military-diplomacy-in-nato.txt", "military diplomacy in nato");
-    expect_name("/docs/PCI/pci-endpoint.rst.txt", "pci endpoint");
-    expect_name("annual_report__2023.v2.txt", "annual report 2023.v2");
+    expect_name("corpus/military-diplomacy-in-nato.txt", "Military diplomacy in nato");
+    expect_name("/docs/PCI/pci-endpoint.rst.txt", "Pci endpoint");
+    expect_name("annual_report__2023.v2.txt", "Annual report 2023.v2");
+    expect_name("notes.txt", "notes"); /* one word: kept as written */
+    expect_name("iPhone-notes.txt", "iPhone notes");
     expect_name("README", "README");
     expect_name(".profile", ".profile");
     expect_name("--.txt", "--.txt");
-    expect_name("caf\xc3\xa9-menu.md", "caf\xc3\xa9 menu");
+    expect_name("caf\xc3\xa9-menu.md", "Caf\xc3\xa9 menu");
     char small[5];
     assert_int_equal(shelf_title_of_name("caf\xc3\xa9.txt", small, sizeof small), 3); /* no half é */
     assert_string_equal(small, "caf");
@@ -171,8 +173,8 @@ static void test_extract_names_by_file(void **state)
     shelf_extracted e;
     shelf_err err = {0};
     assert_int_equal(shelf_extract_file(path, &e, &err), SHELF_OK);
-    assert_int_equal(e.title_len, strlen("nato command policy"));
-    assert_memory_equal(e.title, "nato command policy", e.title_len);
+    assert_int_equal(e.title_len, strlen("Nato command policy"));
+    assert_memory_equal(e.title, "Nato command policy", e.title_len);
     shelf_extracted_free(&e);
     unlink(path);
     rmdir(dir);

@@ -273,6 +273,20 @@ static bool is_name_gap(char c)
     return c == '-' || c == '_' || is_space(c);
 }
 
+/* A name made of several words reads as a title: its first letter is
+ * written as a capital when the whole first word is in lower case ("iPhone"
+ * stays as it is). */
+static void capitalise_words(char *s, size_t n)
+{
+    const char *space = memchr(s, ' ', n);
+    if (!space || s[0] < 'a' || s[0] > 'z')
+        return;
+    for (const char *c = s; c < space; c++)
+        if (*c >= 'A' && *c <= 'Z')
+            return;
+    s[0] = (char)(s[0] - 'a' + 'A');
+}
+
 size_t shelf_title_of_name(const char *path, char *out, size_t cap)
 {
     const char *slash = strrchr(path, '/');
@@ -297,6 +311,7 @@ size_t shelf_title_of_name(const char *path, char *out, size_t cap)
     }
     while (w > 0 && out[w - 1] == ' ')
         w--;
+    capitalise_words(out, w);
     if (w == 0) /* nothing readable: the name as it is */
         for (size_t i = 0, k; i < n && w + (k = char_bytes(name, i, n)) < cap; i += k, w += k)
             memcpy(out + w, name + i, k);

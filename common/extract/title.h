@@ -50,7 +50,9 @@ const char *shelf_title_of(const char *text, size_t len, const char *fallback, s
  * NUL-terminated): the part after the last '/', without its extension (the
  * last ".xyz" not at the start; a second one too when it is a text format's:
  * "guide.rst.txt" gives "guide"), each run of '-', '_' and spaces as one
- * space, trimmed.  A name that would come out empty is kept as it is.
+ * space, trimmed; when that leaves several words and the first is all lower
+ * case, its first letter is written as a capital ("military-diplomacy-in-nato.txt" gives "Military
+ * diplomacy in nato"; other letters keep their case).  A name that would come out empty is kept as it is.
  * Returns the length written (cut at a character boundary to fit). */
 size_t shelf_title_of_name(const char *path, char *out, size_t cap);
 

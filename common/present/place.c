@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "present/paragraphs.h"
 #include "present/section.h"
 #include "present/textnav.h"
 
@@ -33,7 +34,17 @@ void shelf_place_of(const char *text, size_t len, const shelf_layout *layout, si
     if (layout && layout->structured)
         structured_section(text, layout, pos, out);
     else
-        shelf_section_of(text, len, pos, lookback, &out->section_start, &out->section_len);
+        shelf_section_of(text, len, pos, lookback, shelf_one_paragraph_per_line(text, len, layout),
+                         &out->section_start, &out->section_len);
+}
+
+bool shelf_in_heading(const char *text, size_t len, const shelf_layout *layout, size_t pos,
+                      bool by_lines)
+{
+    if (!layout || !layout->structured)
+        return shelf_heading_line_at(text, len, pos, by_lines);
+    const shelf_heading *h = shelf_layout_heading_before(layout, pos);
+    return h && pos < h->start + h->len;
 }
 
 const char *shelf_page_name(const shelf_layout *layout, size_t page,

@@ -9,7 +9,8 @@
  *   section  for a structured layout (HTML, Markdown) the text of the last
  *            heading the format marked at or before the offset (none before
  *            the first); otherwise the plain-text rule of section.h, looking
- *            back at most `lookback` lines (0: no limit).
+ *            back at most `lookback` lines (0: no limit), with every line a
+ *            paragraph when paragraphs.h says the text has one per line.
  *
  * A citation names a page by its printed label where the layout has one
  * ("iv", "12"), else by its physical number (shelf_page_name).
@@ -17,6 +18,7 @@
 #ifndef SHELF_PLACE_H
 #define SHELF_PLACE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "extract/layout.h"
@@ -29,6 +31,12 @@ typedef struct shelf_place {
 /* layout may be NULL (unpaged, unstructured). */
 void shelf_place_of(const char *text, size_t len, const shelf_layout *layout, size_t pos,
                     size_t lookback, shelf_place *out);
+
+/* Does pos lie in a heading: one the format marked (structured layout),
+ * else a heading line by section.h's rule (by_lines: the text has one
+ * paragraph per line, paragraphs.h)? */
+bool shelf_in_heading(const char *text, size_t len, const shelf_layout *layout, size_t pos,
+                      bool by_lines);
 
 /* Just the page and line of pos (as above). */
 void shelf_page_line_of(const char *text, const shelf_layout *layout, size_t pos, size_t *page,

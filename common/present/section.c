@@ -7,6 +7,7 @@
 #include <utf8proc.h>
 
 #define HEADING_MAX_CHARS 80
+#define HEADING_LINE_MAX_BYTES 1024
 
 typedef struct line_span {
     size_t start, end; /* end excludes the '\n' */
@@ -100,7 +101,8 @@ static bool starts_with_letter_or_digit(const char *s, size_t len)
            (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO);
 }
 
-static bool plain_heading(const char *t, size_t len, line_span l, size_t *a, size_t *b)
+static bool plain_heading(const char *t, size_t len, line_span l, bool by_lines, size_t *a,
+                          size_t *b)
 {
     *a = l.start;
     *b = l.end;
@@ -113,13 +115,16 @@ static bool plain_heading(const char *t, size_t len, line_span l, size_t *a, siz
     char last = t[*b - 1];
     if (last == '.' || last == ',' || last == ';' || last == ':' || toc_entry(t, *a, *b))
         return false;
+    if (by_lines) /* every line break is a paragraph break */
+        return true;
     line_span around;
     if (prev_line(t, len, l, &around) && !is_blank(t, around))
         return false;
     return !next_line(t, len, l, &around) || is_blank(t, around);
 }
 
-static bool heading_text(const char *t, size_t len, line_span l, size_t *a, size_t *b)
+static bool heading_text(const char *t, size_t len, line_span l, bool by_lines, size_t *a,
+                         size_t *b)
 {
     if (is_blank(t, l))
         return false;
@@ -132,11 +137,37 @@ static bool heading_text(const char *t, size_t len, line_span l, size_t *a, size
         trim(t, a, b);
         return true;
     }
-    return plain_heading(t, len, l, a, b);
+    return plain_heading(t, len, l, by_lines, a, b);
 }
 
-void shelf_section_of(const char *t, size_t len, size_t pos, size_t max_lines, size_t *start,
-                      size_t *heading_len)
+/* Is the line holding pos at most max bytes long?  Looks at no more than
+ * that many bytes either side. */
+static bool short_line_at(const char *t, size_t len, size_t pos, size_t max)
+{
+    size_t a = pos, b = pos;
+    while (a > 0 && t[a - 1] != '\n' && pos - a <= max)
+        a--;
+    while (b < len && t[b] != '\n' && b - pos <= max)
+        b++;
+    return b - a <= max;
+}
+
+bool shelf_heading_line_at(const char *t, size_t len, size_t pos, bool by_lines)
+{
+    size_t a, b;
+    if (len == 0)
+        return false;
+    if (pos >= len)
+        pos = len - 1;
+    /* A '#' heading or an underlined one may be longer than a plain one;
+     * any heading longer than this is no heading a reader would call one. */
+    if (!short_line_at(t, len, pos, HEADING_LINE_MAX_BYTES))
+        return false;
+    return heading_text(t, len, line_at(t, len, pos), by_lines, &a, &b);
+}
+
+void shelf_section_of(const char *t, size_t len, size_t pos, size_t max_lines, bool by_lines,
+                      size_t *start, size_t *heading_len)
 {
     *start = 0;
     *heading_len = 0;
@@ -145,7 +176,7 @@ void shelf_section_of(const char *t, size_t len, size_t pos, size_t max_lines, s
     line_span l = line_at(t, len, pos < len ? pos : len - 1);
     for (size_t seen = 0; max_lines == 0 || seen < max_lines; seen++) {
         size_t a, b;
-        if (heading_text(t, len, l, &a, &b)) {
+        if (heading_text(t, len, l, by_lines, &a, &b)) {
             *start = a;
             *heading_len = b - a;
             return;

@@ -6,6 +6,7 @@
 
 typedef struct line_stats {
     size_t chars, long_chars; /* characters on non-blank lines, and on long ones */
+    size_t long_lines;
     size_t breaks, wraps;     /* line breaks between non-blank lines, hard wraps among them */
 } line_stats;
 
@@ -31,8 +32,10 @@ static void count_line(const char *t, size_t a, size_t b, size_t prev_end, line_
 {
     size_t chars = shelf_char_count(t, a, b);
     s->chars += chars;
-    if (chars > SHELF_LONG_LINE_CHARS)
+    if (chars > SHELF_LONG_LINE_CHARS) {
         s->long_chars += chars;
+        s->long_lines++;
+    }
     if (prev_end) {
         s->breaks++;
         if (starts_lowercase(t + a, b - a) && !shelf_ends_sentence(t, prev_end, 0))
@@ -64,5 +67,6 @@ bool shelf_one_paragraph_per_line(const char *text, size_t len, const shelf_layo
     size_t sample = len < SHELF_PARAGRAPH_SAMPLE_BYTES ? len : SHELF_PARAGRAPH_SAMPLE_BYTES;
     line_stats s = {0};
     measure(text, sample, &s);
-    return s.chars > 0 && s.long_chars * 2 >= s.chars && s.wraps * SHELF_WRAP_RATIO < s.breaks + 1;
+    return s.long_lines >= SHELF_LONG_LINES_MIN && s.long_chars * 2 >= s.chars &&
+           s.wraps * SHELF_WRAP_RATIO < s.breaks + 1;
 }

@@ -12,8 +12,9 @@
  * Rule: a plain text (no layout, or one neither paged nor structured) has
  * one paragraph per line when, over its non-blank lines within the first
  * SHELF_PARAGRAPH_SAMPLE_BYTES,
- *   - at least half of the characters sit on lines longer than
- *     SHELF_LONG_LINE_CHARS characters, and
+ *   - at least SHELF_LONG_LINES_MIN lines are longer than
+ *     SHELF_LONG_LINE_CHARS characters (one long line proves no habit),
+ *   - at least half of the characters sit on such long lines, and
  *   - fewer than one line break in SHELF_WRAP_RATIO looks like a hard wrap
  *     (the next line goes on with a lower-case letter after a line that
  *     did not end a sentence).
@@ -35,6 +36,7 @@
 
 #define SHELF_PARAGRAPH_SAMPLE_BYTES (256 * 1024)
 #define SHELF_LONG_LINE_CHARS 150
+#define SHELF_LONG_LINES_MIN 3
 #define SHELF_WRAP_RATIO 20
 
 /* Is every line of this text a paragraph?  layout may be NULL (plain). */

@@ -299,18 +299,14 @@ static int order_passages(shelf_passages *out, const shelf_spans *s, bool in_ord
 }
 
 /* Cuts passages around the best candidates (c, best first) until `want`
- * are kept; with skip_headings, a candidate whose match lies in a heading
- * is passed over (the heading is the section of the text after it). */
+ * are kept. */
 static int cut_best(const doc_view *d, const shelf_spans *spans, const candidate *c, size_t width,
-                    size_t want, bool skip_headings, shelf_ticker *clock, shelf_passages *out,
-                    shelf_err *err)
+                    size_t want, shelf_ticker *clock, shelf_passages *out, shelf_err *err)
 {
     for (size_t i = 0; i < spans->count && out->count < want; i++) {
         if (shelf_ticker_tick(clock, CUT_WORK))
             return shelf_timeout_err(err, "choosing passages");
         const shelf_span *anchor = &spans->at[c[i].anchor];
-        if (skip_headings && shelf_in_heading(d->text, d->len, d->layout, anchor->start, d->by_lines))
-            continue;
         size_t start, end;
         cut_window(d, anchor->start, anchor->end, width, &start, &end);
         if (end <= start || overlaps(out, start, end))
@@ -344,9 +340,7 @@ int shelf_passages_pick(const char *text, size_t len, const shelf_layout *layout
     int rc = score_candidates(text, len, d.by_lines, spans, width, &clock, &c, err);
     if (rc != SHELF_OK)
         return rc;
-    rc = cut_best(&d, spans, c, width, want, true, &clock, out, err);
-    if (rc == SHELF_OK && out->count == 0) /* the matches are all in headings */
-        rc = cut_best(&d, spans, c, width, want, false, &clock, out, err);
+    rc = cut_best(&d, spans, c, width, want, &clock, out, err);
     free(c);
     if (rc == SHELF_OK)
         rc = order_passages(out, spans, o->in_order, err);

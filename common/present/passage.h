@@ -6,9 +6,8 @@
  * about `width` characters is placed with the anchor in its first third and
  * scored by the idf of the distinct query leaves it holds, plus a little for
  * each further match.  The best windows that do not overlap are kept, up to
- * `passages`.  A match inside a heading (one the format marked, else a
- * heading line by section.h's rule) anchors no passage - the heading is the
- * section of the text after it - unless every match is in a heading.
+ * `passages`.  A window ends at its paragraph's end (see Cutting), so
+ * matches a passage cut from it cannot hold do not count.
  *
  * Ordering: once cut, each passage's score is its coverage, the idf summed
  * over the distinct query leaves with a match wholly inside it (a leaf whose

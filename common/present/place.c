@@ -38,15 +38,6 @@ void shelf_place_of(const char *text, size_t len, const shelf_layout *layout, si
                          &out->section_start, &out->section_len);
 }
 
-bool shelf_in_heading(const char *text, size_t len, const shelf_layout *layout, size_t pos,
-                      bool by_lines)
-{
-    if (!layout || !layout->structured)
-        return shelf_heading_line_at(text, len, pos, by_lines);
-    const shelf_heading *h = shelf_layout_heading_before(layout, pos);
-    return h && pos < h->start + h->len;
-}
-
 const char *shelf_page_name(const shelf_layout *layout, size_t page,
                             char buf[SHELF_PAGE_NAME_BYTES])
 {

@@ -18,7 +18,6 @@
 #ifndef SHELF_PLACE_H
 #define SHELF_PLACE_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
 #include "extract/layout.h"
@@ -31,12 +30,6 @@ typedef struct shelf_place {
 /* layout may be NULL (unpaged, unstructured). */
 void shelf_place_of(const char *text, size_t len, const shelf_layout *layout, size_t pos,
                     size_t lookback, shelf_place *out);
-
-/* Does pos lie in a heading: one the format marked (structured layout),
- * else a heading line by section.h's rule (by_lines: the text has one
- * paragraph per line, paragraphs.h)? */
-bool shelf_in_heading(const char *text, size_t len, const shelf_layout *layout, size_t pos,
-                      bool by_lines);
 
 /* Just the page and line of pos (as above). */
 void shelf_page_line_of(const char *text, const shelf_layout *layout, size_t pos, size_t *page,

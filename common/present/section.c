@@ -7,7 +7,6 @@
 #include <utf8proc.h>
 
 #define HEADING_MAX_CHARS 80
-#define HEADING_LINE_MAX_BYTES 1024
 
 typedef struct line_span {
     size_t start, end; /* end excludes the '\n' */
@@ -138,32 +137,6 @@ static bool heading_text(const char *t, size_t len, line_span l, bool by_lines, 
         return true;
     }
     return plain_heading(t, len, l, by_lines, a, b);
-}
-
-/* Is the line holding pos at most max bytes long?  Looks at no more than
- * that many bytes either side. */
-static bool short_line_at(const char *t, size_t len, size_t pos, size_t max)
-{
-    size_t a = pos, b = pos;
-    while (a > 0 && t[a - 1] != '\n' && pos - a <= max)
-        a--;
-    while (b < len && t[b] != '\n' && b - pos <= max)
-        b++;
-    return b - a <= max;
-}
-
-bool shelf_heading_line_at(const char *t, size_t len, size_t pos, bool by_lines)
-{
-    size_t a, b;
-    if (len == 0)
-        return false;
-    if (pos >= len)
-        pos = len - 1;
-    /* A '#' heading or an underlined one may be longer than a plain one;
-     * any heading longer than this is no heading a reader would call one. */
-    if (!short_line_at(t, len, pos, HEADING_LINE_MAX_BYTES))
-        return false;
-    return heading_text(t, len, line_at(t, len, pos), by_lines, &a, &b);
 }
 
 void shelf_section_of(const char *t, size_t len, size_t pos, size_t max_lines, bool by_lines,

@@ -26,7 +26,4 @@
 void shelf_section_of(const char *t, size_t len, size_t pos, size_t max_lines, bool by_lines,
                       size_t *start, size_t *heading_len);
 
-/* Is the line holding pos a heading by the rule above? */
-bool shelf_heading_line_at(const char *t, size_t len, size_t pos, bool by_lines);
-
 #endif

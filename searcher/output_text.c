@@ -121,8 +121,8 @@ static void put_context(FILE *out, const output_style *st, const output_hit *h, 
             break;
         char name[SHELF_PAGE_NAME_BYTES];
         if (w.page != p->page && w.line == 1)
-            fprintf(out, "    %s  — p. %s —%s\n", dim(st), shelf_page_name(h->layout, w.page, name),
-                    reset(st));
+            fprintf(out, "    %s  — p. %s —%s\n", dim(st),
+                    shelf_page_name(h->layout, w.page, name), reset(st));
         if (w.page == p->page && w.line < first)
             continue;
         int inside = (w.page > p->page || w.line >= p->line) &&

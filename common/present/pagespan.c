@@ -22,17 +22,19 @@ static bool runs_on_at(const char *t, const shelf_layout *layout, size_t nl)
     return prev > 0 && t[prev - 1] != '\n' && !shelf_ends_sentence(t, prev, 0);
 }
 
+#define NO_BREAK ((size_t)-1)
+
 /* The line break before the line holding start, when only white space lies
- * between it and start and the text runs on across it; else (size_t)-1. */
+ * between it and start and the text runs on across it; else NO_BREAK. */
 static size_t run_on_break_before(const char *t, const shelf_layout *layout, size_t start,
                                   size_t floor)
 {
     size_t line = shelf_line_start(t, start);
     for (size_t i = line; i < start; i++)
         if (!shelf_is_space(t[i]))
-            return (size_t)-1;
+            return NO_BREAK;
     if (line <= floor || !runs_on_at(t, layout, line - 1))
-        return (size_t)-1;
+        return NO_BREAK;
     return line - 1;
 }
 
@@ -40,8 +42,9 @@ size_t shelf_sentence_start_paged(const char *t, const shelf_layout *layout, siz
                                   size_t floor)
 {
     size_t start = shelf_sentence_start(t, pos, floor);
-    size_t nl;
-    while (layout && layout->npages && (nl = run_on_break_before(t, layout, start, floor)) != (size_t)-1)
+    if (!layout || !layout->npages)
+        return start;
+    for (size_t nl; (nl = run_on_break_before(t, layout, start, floor)) != NO_BREAK;)
         start = shelf_sentence_start(t, nl, floor);
     return start;
 }

@@ -71,7 +71,8 @@ static int score_candidates(const char *text, size_t len, bool by_lines, const s
     for (size_t i = 0; i < s->count && !clock->expired; i++) {
         size_t from = s->at[i].start;
         size_t to = shelf_chars_forward(text, from, width - width / 3, len);
-        to = shelf_paragraph_break_within(text, s->at[i].end < to ? s->at[i].end : to, to, by_lines);
+        size_t clip_from = s->at[i].end < to ? s->at[i].end : to;
+        to = shelf_paragraph_break_within(text, clip_from, to, by_lines);
         c[i] = (candidate){i, window_score(s, i, to, seen, (uint32_t)i + 1, clock)};
     }
     free(seen);
@@ -188,6 +189,12 @@ static int add_highlights(shelf_passage *p, const shelf_spans *s)
     return SHELF_OK;
 }
 
+/* White space that may open a paragraph's first line. */
+static bool is_indent(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n';
+}
+
 static void locate(const doc_view *d, shelf_passage *p)
 {
     shelf_place at;
@@ -202,7 +209,7 @@ static void locate(const doc_view *d, shelf_passage *p)
     size_t para_start = shelf_paragraph_start(d->text, p->start, d->by_lines);
     size_t para_end = paragraph_text_end(d, p->start);
     size_t first = para_start;
-    while (first < para_end && (d->text[first] == ' ' || d->text[first] == '\t' || d->text[first] == '\n'))
+    while (first < para_end && is_indent(d->text[first]))
         first++;
     p->cut_before = p->start > first;
     p->cut_after = p->end < para_end;

@@ -237,6 +237,27 @@ static void test_passage_stops_at_blank_line(void **state)
     shelf_passages_free(&out);
 }
 
+/* A word rejoined across the page break leaves the next page's start
+ * inside a line: the quote runs on without a line break to read over. */
+static void test_page_start_inside_a_line(void **state)
+{
+    static const char text[] = "Notes\n\nThe forces train for interoperability with partners.\n";
+    shelf_layout l = SHELF_LAYOUT_INIT;
+    size_t second = (size_t)(strstr(text, " with") - text);
+    assert_int_equal(shelf_layout_add_page(&l, 0), SHELF_OK);
+    assert_int_equal(shelf_layout_add_page(&l, second), SHELF_OK);
+    size_t a = (size_t)(strstr(text, "partners") - text);
+    shelf_highlight h = {0, strlen("partners")};
+    shelf_passage p = {.start = a, .end = a + strlen("partners"), .highlights = &h, .nhighlights = 1};
+    shelf_quote q;
+    shelf_quote_of(text, strlen(text), &l, &p, &q);
+    assert_int_equal(q.start, (size_t)(strstr(text, "The forces") - text));
+    assert_int_equal(q.end, strlen(text) - 1);
+    assert_int_equal(q.page, 1);
+    assert_int_equal(q.end_page, 2);
+    shelf_layout_free(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +268,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unpaged_keeps_the_line_rule, setup, teardown),
         cmocka_unit_test_setup_teardown(test_passage_across_page_start, setup, teardown),
         cmocka_unit_test_setup_teardown(test_passage_stops_at_blank_line, setup, teardown),
+        cmocka_unit_test(test_page_start_inside_a_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -60,8 +60,9 @@ static int make_passage(api_request *rq, api_doc_text *d, const shelf_plan *plan
     const char *text = (const char *)d->text.data;
     shelf_place_of(text, d->text.len, &d->layout, p->start, SERVE_SECTION_LOOKBACK, &at);
     p->page = at.page;
-    p->line = p->end_line = at.line;
+    p->line = at.line;
     p->column = at.column;
+    shelf_page_line_of(text, &d->layout, p->end - 1, &p->end_page, &p->end_line);
     p->section_start = at.section_start;
     p->section_len = at.section_len;
     if (!plan)

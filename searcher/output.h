@@ -124,4 +124,8 @@ shelf_format output_format_of(uint32_t flags);
  * JSON citation forms. */
 void output_put_json_page(FILE *out, const shelf_layout *layout, size_t page);
 
+/* When a passage or quotation ends on a later page than it starts:
+ * ,"end_page":M,"end_page_label":"v" (named as above); else nothing. */
+void output_put_json_end_page(FILE *out, const shelf_layout *layout, size_t page, size_t end_page);
+
 #endif

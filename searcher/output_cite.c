@@ -10,11 +10,17 @@
  *             > — Author, *Title*, Date, `path`, line L, § Section   (or p. N when paged)
  *             (then a blank line)
  *   json:     {"quote", "title", "author" and "date" (when known), "path",
- *              "page" and "page_label" (paged only), "line", "column",
- *              "start", "end", "section"}, one per line
+ *              "page" and "page_label" (paged only), "end_page" and
+ *              "end_page_label" (only when the quote ends on a later page),
+ *              "line", "column", "start", "end", "section"}, one per line
  * Author and Date (YYYY, YYYY-MM or YYYY-MM-DD) appear only when the
  * source names them (PDF metadata, HTML <meta>, Markdown front matter).
  * The reference-manager forms (csl-json, bibtex) are in output_cite_ref.c.
+ *
+ * A quotation that runs on to the next page names both: pp. 12–13 (an en
+ * dash; pp. iv–v with labels).  In plain and markdown every run of white
+ * space in the quote (a line break, the break at a page start) is one
+ * space; json's "quote" is the stored bytes [start, end) as they are.
  *
  * A paged document (PDF) is cited by page, not line: p. N is the label
  * printed on the page where the PDF defines one ("iv", "12"), else the
@@ -37,12 +43,11 @@
 typedef void put_quote_fn(FILE *out, const output_hit *h, const shelf_passage *p,
                           const shelf_quote *q);
 
-/* "p. iv" (paged) or "line 12". */
+/* "p. iv" or "pp. 12–13" (paged), or "line 12". */
 static void put_place(FILE *out, const output_hit *h, const shelf_quote *q)
 {
-    char page[SHELF_PAGE_NAME_BYTES];
     if (q->page)
-        fprintf(out, "p. %s", shelf_page_name(h->layout, q->page, page));
+        output_put_pages(out, h->layout, q->page, q->end_page);
     else
         fprintf(out, "line %zu", q->line);
 }
@@ -116,6 +121,7 @@ static void put_json(FILE *out, const output_hit *h, const shelf_passage *p, con
     if (q->page) {
         fputc(',', out);
         output_put_json_page(out, h->layout, q->page);
+        output_put_json_end_page(out, h->layout, q->page, q->end_page);
     }
     fprintf(out, ",\"line\":%zu,\"column\":%zu,\"start\":%zu,\"end\":%zu,\"section\":", q->line,
             q->column, q->start, q->end);

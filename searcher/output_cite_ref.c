@@ -91,10 +91,7 @@ static void page_range(const output_hit *h, const shelf_quote *q, const char *se
         return;
     char first[SHELF_PAGE_NAME_BYTES], last[SHELF_PAGE_NAME_BYTES];
     shelf_page_name(h->layout, q->page, first);
-    /* The page the quotation ends on: the page holding its last byte. */
-    size_t end_page = 0, line = 0;
-    shelf_page_line_of(h->text, h->layout, q->end > q->start ? q->end - 1 : q->start, &end_page,
-                       &line);
+    size_t end_page = q->end_page; /* the page of its last byte (present/cite.h) */
     if (end_page > q->page) {
         shelf_page_name(h->layout, end_page, last);
         snprintf(out, size, "%s%s%s", first, sep, last);

@@ -9,7 +9,9 @@
  *      "YYYY-MM-DD"),
  *      "snippets": [{"page", "page_label" (paged only: the 1-based physical
  *                    page and the label printed on it, its number as a
- *                    string when the PDF defines none), "line", "column", "start", "end",
+ *                    string when the PDF defines none), "end_page",
+ *                    "end_page_label" (only when the passage ends on a
+ *                    later page), "line", "column", "start", "end",
  *                    "section", "text", "highlights": [[from, to], ...]}],
  *      "explain": [...] (with --explain)}]}
  *   --count: {"query", "total"}
@@ -68,6 +70,16 @@ void output_put_json_byline(FILE *out, const char *author, size_t author_len, co
     }
 }
 
+void output_put_json_end_page(FILE *out, const shelf_layout *layout, size_t page, size_t end_page)
+{
+    if (!page || !end_page || end_page == page)
+        return;
+    char name[SHELF_PAGE_NAME_BYTES];
+    shelf_page_name(layout, end_page, name);
+    fprintf(out, ",\"end_page\":%zu,\"end_page_label\":", end_page);
+    put_string(out, name);
+}
+
 static void put_snippets(FILE *out, const output_hit *h)
 {
     fputs(",\"snippets\":[", out);
@@ -76,6 +88,7 @@ static void put_snippets(FILE *out, const output_hit *h)
         fputs(i ? ",{" : "{", out);
         if (p->page) {
             output_put_json_page(out, h->layout, p->page);
+            output_put_json_end_page(out, h->layout, p->page, p->end_page);
             fputc(',', out);
         }
         fprintf(out, "\"line\":%zu,\"column\":%zu,\"start\":%zu,\"end\":%zu,\"section\":", p->line,

@@ -4,9 +4,11 @@
  * Per hit: rank, title and score; then per passage the place
  * (path:line:column, the form editors open; "path, p. N" for paged formats
  * such as PDF, N the page's printed label where the PDF defines one, since
- * a reader of the PDF cannot check our line numbers), its section, and the passage on one line with line
- * breaks shown as spaces, cuts as "…" and matches between the highlight
- * markers - or, with --context N, the lines around it, numbered.  With
+ * a reader of the PDF cannot check our line numbers; "path, pp. 12–13" for
+ * a passage that runs on to the next page), its section, and the passage
+ * on one line with white space shown as single spaces, cuts as "…" and
+ * matches between the highlight markers - or, with --context N, the lines
+ * around it, numbered within their pages.  With
  * --explain, one line per scored term.  Then a footer saying how many
  * documents matched.  Colour (dim, bold) only when the style asks for it.
  */
@@ -16,6 +18,8 @@
 #include "present/textnav.h"
 #include "util/visible.h"
 
+#include <stdbool.h>
+
 static const char *dim(const output_style *st) { return st->color ? "\033[2m" : ""; }
 static const char *bold(const output_style *st) { return st->color ? "\033[1m" : ""; }
 static const char *reset(const output_style *st) { return st->color ? "\033[0m" : ""; }
@@ -23,11 +27,24 @@ static const char *reset(const output_style *st) { return st->color ? "\033[0m" 
 void output_put_flat(FILE *out, const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (c == '\r')
+        if (!shelf_is_space(s[i])) {
+            fputc(s[i], out);
             continue;
-        fputc(c == '\n' || c == '\t' ? ' ' : c, out);
+        }
+        while (i + 1 < n && shelf_is_space(s[i + 1]))
+            i++;
+        fputc(' ', out);
     }
+}
+
+void output_put_pages(FILE *out, const shelf_layout *layout, size_t page, size_t end_page)
+{
+    char first[SHELF_PAGE_NAME_BYTES], last[SHELF_PAGE_NAME_BYTES];
+    shelf_page_name(layout, page, first);
+    if (end_page && end_page != page)
+        fprintf(out, "pp. %s–%s", first, shelf_page_name(layout, end_page, last));
+    else
+        fprintf(out, "p. %s", first);
 }
 
 static void put_passage(FILE *out, const output_style *st, const output_hit *h, const shelf_passage *p)
@@ -50,42 +67,83 @@ static void put_passage(FILE *out, const output_style *st, const output_hit *h, 
     fputc('\n', out);
 }
 
-/* Lines around the passage, numbered as cited: within its page when paged
- * (and not past the page's ends). */
+/* Walking a document's lines, page by page when paged: [at, end) is the
+ * current line (cut at a page start that falls inside a line). */
+typedef struct line_walk {
+    const output_hit *h;
+    size_t page, line; /* page 0: unpaged; line within the page, from 1 */
+    size_t at, end, next;
+} line_walk;
+
+static void walk_line(line_walk *w)
+{
+    const shelf_layout *l = w->h->layout;
+    w->end = shelf_line_end(w->h->text, w->h->len, w->at);
+    w->next = w->end + 1;
+    if (w->page && w->page < l->npages) {
+        size_t next_page = (size_t)shelf_layout_page_start(l, w->page + 1);
+        if (w->end >= next_page)
+            w->end = w->next = next_page;
+    }
+}
+
+/* To the next line; false at the text's end. */
+static bool walk_next(line_walk *w)
+{
+    if (w->next >= w->h->len)
+        return false;
+    w->at = w->next;
+    w->line++;
+    if (w->page && w->page < w->h->layout->npages &&
+        w->at >= (size_t)shelf_layout_page_start(w->h->layout, w->page + 1)) {
+        w->page++;
+        w->line = 1;
+    }
+    walk_line(w);
+    return true;
+}
+
+/* Lines around the passage, numbered as cited: within their page when paged
+ * (not before its first page's start nor past its last page's end; a
+ * passage that runs on to the next page shows both, the new page announced
+ * by a line "— p. N —"). */
 static void put_context(FILE *out, const output_style *st, const output_hit *h, const shelf_passage *p)
 {
     size_t first = p->line > st->context ? p->line - st->context : 1;
     size_t last = p->end_line + st->context;
-    size_t line = 1, at = 0, stop = h->len;
-    if (p->page) {
-        at = (size_t)shelf_layout_page_start(h->layout, p->page);
-        if (p->page < h->layout->npages)
-            stop = (size_t)shelf_layout_page_start(h->layout, p->page + 1);
-    }
-    while (at < stop && line <= last) {
-        size_t end = shelf_line_end(h->text, h->len, at);
-        if (line >= first) {
-            int inside = line >= p->line && line <= p->end_line;
-            fprintf(out, "    %s%c %6zu | ", dim(st), inside ? '>' : ' ', line);
-            fwrite(h->text + at, 1, end - at, out);
-            fprintf(out, "%s\n", reset(st));
-        }
-        if (end >= h->len)
+    size_t end_page = p->end_page ? p->end_page : p->page;
+    line_walk w = {h, p->page, 1, 0, 0, 0};
+    if (p->page)
+        w.at = (size_t)shelf_layout_page_start(h->layout, p->page);
+    walk_line(&w);
+    do {
+        if (w.page > end_page || (w.page == end_page && w.line > last))
             break;
-        at = end + 1;
-        line++;
-    }
+        char name[SHELF_PAGE_NAME_BYTES];
+        if (w.page != p->page && w.line == 1)
+            fprintf(out, "    %s  — p. %s —%s\n", dim(st),
+                    shelf_page_name(h->layout, w.page, name), reset(st));
+        if (w.page == p->page && w.line < first)
+            continue;
+        int inside = (w.page > p->page || w.line >= p->line) &&
+                     (w.page < end_page || w.line <= p->end_line);
+        fprintf(out, "    %s%c %6zu | ", dim(st), inside ? '>' : ' ', w.line);
+        fwrite(h->text + w.at, 1, w.end - w.at, out);
+        fprintf(out, "%s\n", reset(st));
+    } while (walk_next(&w));
 }
 
 static void put_place(FILE *out, const output_style *st, const output_hit *h, const shelf_passage *p)
 {
     fprintf(out, "    %s", dim(st));
     shelf_put_visible(out, h->path, h->path_len);
-    char page[SHELF_PAGE_NAME_BYTES];
-    if (p->page)
-        fprintf(out, ", p. %s%s", shelf_page_name(h->layout, p->page, page), reset(st));
-    else
+    if (p->page) {
+        fputs(", ", out);
+        output_put_pages(out, h->layout, p->page, p->end_page);
+        fputs(reset(st), out);
+    } else {
         fprintf(out, ":%zu:%zu%s", p->line, p->column, reset(st));
+    }
     if (p->section_len)
         fprintf(out, "  § %.*s", (int)p->section_len, h->text + p->section_start);
     fputc('\n', out);

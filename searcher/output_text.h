@@ -15,8 +15,14 @@ void output_text_count(FILE *out, const char *query, unsigned long long total);
 /* Nothing: the command line says what failed on stderr. */
 void output_text_error(FILE *out, const output_error *e);
 
-/* Write s[0..n) with line breaks and tabs shown as single spaces (and
- * carriage returns left out). */
+/* Write s[0..n) on one line with single spaces: each run of white space
+ * (spaces, tabs, line breaks, carriage returns) is shown as one space, so a
+ * quotation across a line or page break reads as typeset. */
 void output_put_flat(FILE *out, const char *s, size_t n);
+
+/* Where a passage or quotation lies in a paged document: "p. iv", or
+ * "pp. 12–13" (an en dash) when it ends on a later page; pages are named
+ * by their printed labels where the layout has them (shelf_page_name). */
+void output_put_pages(FILE *out, const shelf_layout *layout, size_t page, size_t end_page);
 
 #endif

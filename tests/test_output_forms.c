@@ -159,6 +159,111 @@ static void test_citation_rows(void **state)
     free(s);
 }
 
+/* A PDF-like text of three pages labelled iv, v, 1: the sentence "The
+ * phrase ... appears." runs on from page iv to page v (pages joined by a
+ * single line break); a line on page iv ends in spaces before its break. */
+static const char PAGED[] = "Intro line.  \nThe phrase blue carbon  \n"
+                            "credits appears here.\tEnd.\n\nLast page text.\n";
+
+static void paged_layout(shelf_layout *l)
+{
+    size_t v = strstr(PAGED, "credits") - PAGED, one = strstr(PAGED, "Last") - PAGED;
+    assert_int_equal(shelf_layout_add_page(l, 0), SHELF_OK);
+    assert_int_equal(shelf_layout_add_page(l, v), SHELF_OK);
+    assert_int_equal(shelf_layout_add_page(l, one), SHELF_OK);
+    assert_int_equal(shelf_layout_add_label(l, "iv", 2), SHELF_OK);
+    assert_int_equal(shelf_layout_add_label(l, "v", 1), SHELF_OK);
+    assert_int_equal(shelf_layout_add_label(l, "1", 1), SHELF_OK);
+}
+
+typedef struct paged_case {
+    const output_form *form;
+    output_style style;
+    bool one_page; /* the passage "Last page text." instead */
+} paged_case;
+
+static void write_paged(FILE *out, const void *ctx)
+{
+    const paged_case *c = ctx;
+    shelf_layout l = SHELF_LAYOUT_INIT;
+    paged_layout(&l);
+    size_t start = strstr(PAGED, "The phrase") - PAGED;
+    size_t end = strstr(PAGED, "here.") + 5 - PAGED;
+    shelf_highlight h = {strstr(PAGED, "carbon") - PAGED - start, strstr(PAGED, "carbon") + 6 - PAGED - start};
+    shelf_passage p = {.start = start, .end = end, .page = 1, .line = 2, .column = 1,
+                       .end_page = 2, .end_line = 1, .highlights = &h, .nhighlights = 1};
+    if (c->one_page) {
+        p = (shelf_passage){.start = strstr(PAGED, "Last") - PAGED, .page = 3, .line = 1,
+                            .column = 1, .end_page = 3, .end_line = 1};
+        p.end = p.start + strlen("Last page text.");
+    }
+    output_hit hit = {.rank = 1, .path = "a/doc.pdf", .path_len = 9, .title = "Doc", .title_len = 3,
+                      .text = PAGED, .len = sizeof PAGED - 1, .layout = &l, .passages = {&p, 1}};
+    c->form->hit(out, &c->style, &hit, 0);
+    shelf_layout_free(&l);
+}
+
+static char *paged_written(const char *form, bool cite, output_style style, bool one_page)
+{
+    paged_case c = {cite ? output_cite_form(form) : output_form_named(form), style, one_page};
+    assert_non_null(c.form);
+    return written(write_paged, &c);
+}
+
+/* A quotation across a page start names both pages (pp. iv–v), reads with
+ * single spaces where the lines and the page broke, and JSON gains
+ * end_page and end_page_label; on one page nothing changes. */
+static void test_citation_across_pages(void **state)
+{
+    output_style plain_style = {.mark_open = "[[", .mark_close = "]]"};
+    char *s = paged_written("plain", true, plain_style, false);
+    assert_string_equal(s, "“The phrase blue carbon credits appears here.” (Doc, a/doc.pdf, pp. iv–v)\n");
+    free(s);
+    s = paged_written("markdown", true, plain_style, false);
+    assert_string_equal(s, "> “The phrase blue carbon credits appears here.”\n>\n"
+                           "> — *Doc*, `a/doc.pdf`, pp. iv–v\n\n");
+    free(s);
+    s = paged_written("json", true, plain_style, false);
+    assert_non_null(strstr(s, "\"page\":1,\"page_label\":\"iv\",\"end_page\":2,\"end_page_label\":\"v\","
+                              "\"line\":2"));
+    free(s);
+    s = paged_written("plain", true, plain_style, true);
+    assert_string_equal(s, "“Last page text.” (Doc, a/doc.pdf, p. 1)\n");
+    free(s);
+    s = paged_written("json", true, plain_style, true);
+    assert_null(strstr(s, "end_page"));
+    free(s);
+}
+
+/* The text form's place and passage, the JSON snippet, and --context, for
+ * a passage across a page start. */
+static void test_snippet_across_pages(void **state)
+{
+    output_style st = {.mark_open = "[[", .mark_close = "]]"};
+    char *s = paged_written("text", false, st, false);
+    assert_non_null(strstr(s, "    a/doc.pdf, pp. iv–v\n"));
+    assert_non_null(strstr(s, "    The phrase blue [[carbon]] credits appears here.\n"));
+    free(s);
+    s = paged_written("json", false, st, false);
+    assert_non_null(strstr(s, "{\"page\":1,\"page_label\":\"iv\",\"end_page\":2,"
+                              "\"end_page_label\":\"v\",\"line\":2,"));
+    free(s);
+    s = paged_written("json", false, st, true);
+    assert_non_null(strstr(s, "{\"page\":3,\"page_label\":\"1\",\"line\":1,"));
+    assert_null(strstr(s, "end_page"));
+    free(s);
+    st.context = 1;
+    s = paged_written("text", false, st, false);
+    assert_non_null(strstr(s, "    a/doc.pdf, pp. iv–v\n"
+                              "           1 | Intro line.  \n"
+                              "    >      2 | The phrase blue carbon  \n"
+                              "      — p. v —\n"
+                              "    >      1 | credits appears here.\tEnd.\n"
+                              "           2 | \n"));
+    assert_null(strstr(s, "Last page"));
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -168,6 +273,8 @@ int main(void)
         cmocka_unit_test(test_style_list),
         cmocka_unit_test(test_json_error_and_counts),
         cmocka_unit_test(test_citation_rows),
+        cmocka_unit_test(test_citation_across_pages),
+        cmocka_unit_test(test_snippet_across_pages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1307,37 +1307,37 @@ static void test_sections(void **state)
     /* section_of directly */
     size_t st, n;
     size_t len = strlen(SECTION_DOC);
-    shelf_section_of(SECTION_DOC, len, 0, 0, &st, &n);
+    shelf_section_of(SECTION_DOC, len, 0, 0, false, &st, &n);
     assert_int_equal(n, strlen("Main Title"));
     assert_memory_equal(SECTION_DOC + st, "Main Title", n);
-    shelf_section_of(SECTION_DOC, len, nth(SECTION_DOC, "==============", 0), 0, &st, &n);
+    shelf_section_of(SECTION_DOC, len, nth(SECTION_DOC, "==============", 0), 0, false, &st, &n);
     assert_int_equal(n, strlen("Setext Heading"));
     assert_memory_equal(SECTION_DOC + st, "Setext Heading", n);
-    shelf_section_of(SECTION_DOC, len, len, 0, &st, &n);
+    shelf_section_of(SECTION_DOC, len, len, 0, false, &st, &n);
     assert_int_equal(n, strlen("Plain Title Line"));
     /* no heading above: no section */
     static const char none[] = "just a sentence here.\nand another one.\n";
-    shelf_section_of(none, strlen(none), 30, 0, &st, &n);
+    shelf_section_of(none, strlen(none), 30, 0, false, &st, &n);
     assert_int_equal(n, 0);
     /* a title-like line with text right after it is not a heading */
     static const char glued[] = "Heading Like\nbody text follows at once.\n";
-    shelf_section_of(glued, strlen(glued), 20, 0, &st, &n);
+    shelf_section_of(glued, strlen(glued), 20, 0, false, &st, &n);
     assert_int_equal(n, 0);
     /* the text's first line counts as preceded by the start of the text */
     static const char first[] = "Report Title\n\nbody text.\n";
-    shelf_section_of(first, strlen(first), 16, 0, &st, &n);
+    shelf_section_of(first, strlen(first), 16, 0, false, &st, &n);
     assert_int_equal(n, strlen("Report Title"));
     assert_int_equal(st, 0);
     /* a TOC entry between blank lines is not a section, the heading above is */
     static const char toc[] = "Contents\n\nForeword\t5\n\nbody text.\n";
-    shelf_section_of(toc, strlen(toc), strlen(toc) - 3, 0, &st, &n);
+    shelf_section_of(toc, strlen(toc), strlen(toc) - 3, 0, false, &st, &n);
     assert_int_equal(n, strlen("Contents"));
     assert_int_equal(st, 0);
     /* look-back limit */
     static const char far[] = "Heading\n\na.\nb.\nc.\nd.\n";
-    shelf_section_of(far, strlen(far), strlen(far) - 2, 3, &st, &n);
+    shelf_section_of(far, strlen(far), strlen(far) - 2, 3, false, &st, &n);
     assert_int_equal(n, 0);
-    shelf_section_of(far, strlen(far), strlen(far) - 2, 0, &st, &n);
+    shelf_section_of(far, strlen(far), strlen(far) - 2, 0, false, &st, &n);
     assert_int_equal(n, strlen("Heading"));
     fixture_close(&fx);
 }
@@ -1350,7 +1350,7 @@ static void expect_section(const char *text, const char *at, const char *want)
     size_t st, n, len = strlen(text);
     const char *p = strstr(text, at);
     assert_non_null(p);
-    shelf_section_of(text, len, (size_t)(p - text), 0, &st, &n);
+    shelf_section_of(text, len, (size_t)(p - text), 0, false, &st, &n);
     if (n != strlen(want) || memcmp(text + st, want, n) != 0)
         fail_msg("section of \"%s\": \"%.*s\", expected \"%s\"\n--- text:\n%s", at, (int)n,
                  text + st, want, text);

@@ -3,6 +3,12 @@
  * sentences holding its highlighted matches (or its whole range when it has
  * none), without cutting a sentence, unless that would pass
  * SHELF_QUOTE_MAX_BYTES, in which case the passage itself is quoted.
+ *
+ * Bounds: a quotation stays inside one paragraph (textnav.h; a line in a
+ * text with one paragraph per line, paragraphs.h) but may cross a page
+ * start the PDF rules joined with a single line break (pagespan.h); it then
+ * names its first and last page.  Shown to people, its line breaks become
+ * single spaces (the searcher's output_put_flat).
  */
 #ifndef SHELF_CITE_H
 #define SHELF_CITE_H
@@ -16,6 +22,7 @@
 typedef struct shelf_quote {
     size_t start, end;     /* byte range in the text */
     size_t page;           /* of start, 1-based; 0 when unpaged */
+    size_t end_page;       /* of its last byte: page when on one page; 0 when unpaged */
     size_t line, column;   /* of start, 1-based; the line within the page */
     int whole_sentences;   /* 0 when the quote is the passage, cut */
 } shelf_quote;

@@ -1,7 +1,8 @@
 /* passage.c - choosing, cutting and locating passages; see passage.h. */
 #include "present/passage.h"
+#include "present/pagespan.h"
+#include "present/paragraphs.h"
 #include "present/place.h"
-#include "present/section.h"
 #include "present/textnav.h"
 #include "util/deadline.h"
 
@@ -55,9 +56,10 @@ static int by_score(const void *a, const void *b)
 }
 
 /* Every span's window scored, best first, into *out; SHELF_ENOMEM, or
- * SHELF_ETIMEOUT past the deadline. */
-static int score_candidates(const char *text, size_t len, const shelf_spans *s, size_t width,
-                            shelf_ticker *clock, candidate **out, shelf_err *err)
+ * SHELF_ETIMEOUT past the deadline.  A window ends at its paragraph's end,
+ * as the passage cut from it will. */
+static int score_candidates(const char *text, size_t len, bool by_lines, const shelf_spans *s,
+                            size_t width, shelf_ticker *clock, candidate **out, shelf_err *err)
 {
     candidate *c = malloc((s->count ? s->count : 1) * sizeof *c);
     uint32_t *seen = calloc(s->groups ? s->groups : 1, sizeof *seen);
@@ -69,6 +71,8 @@ static int score_candidates(const char *text, size_t len, const shelf_spans *s, 
     for (size_t i = 0; i < s->count && !clock->expired; i++) {
         size_t from = s->at[i].start;
         size_t to = shelf_chars_forward(text, from, width - width / 3, len);
+        size_t clip_from = s->at[i].end < to ? s->at[i].end : to;
+        to = shelf_paragraph_break_within(text, clip_from, to, by_lines);
         c[i] = (candidate){i, window_score(s, i, to, seen, (uint32_t)i + 1, clock)};
     }
     free(seen);
@@ -100,24 +104,35 @@ static size_t run_end(const char *text, size_t b, size_t ceil, size_t width)
     return shelf_char_count(text, b, r) <= GLUED_RUN_MAX * width ? r : b;
 }
 
+/* The document as passages see it: its text, pages and headings, and
+ * whether each of its lines is a paragraph (paragraphs.h). */
+typedef struct doc_view {
+    const char *text;
+    size_t len;
+    const shelf_layout *layout;
+    bool by_lines;
+} doc_view;
+
 /* End of the paragraph's text, without trailing white space. */
-static size_t paragraph_text_end(const char *text, size_t len, size_t pos)
+static size_t paragraph_text_end(const doc_view *d, size_t pos)
 {
-    size_t end = shelf_paragraph_end(text, len, pos);
-    while (end > 0 && shelf_is_space(text[end - 1]))
+    size_t end = shelf_paragraph_end(d->text, d->len, pos, d->by_lines);
+    while (end > 0 && shelf_is_space(d->text[end - 1]))
         end--;
     return end;
 }
 
-/* Cut [start, end) around the span [a, b) within its paragraph. */
-static void cut_window(const char *text, size_t len, size_t a, size_t b, size_t width,
-                       size_t *start, size_t *end)
+/* Cut [start, end) around the span [a, b) within its paragraph (which may
+ * cross a page start: pagespan.h). */
+static void cut_window(const doc_view *d, size_t a, size_t b, size_t width, size_t *start,
+                       size_t *end)
 {
-    size_t para_start = shelf_paragraph_start(text, a);
-    size_t para_end = paragraph_text_end(text, len, a);
+    const char *text = d->text;
+    size_t para_start = shelf_paragraph_start(text, a, d->by_lines);
+    size_t para_end = paragraph_text_end(d, a);
     if (para_end < b)
         para_end = b;
-    size_t sentence = shelf_sentence_start(text, a, para_start);
+    size_t sentence = shelf_sentence_start_paged(text, d->layout, a, para_start);
     if (shelf_char_count(text, sentence, a) <= width * 6 / 10)
         *start = sentence;
     else
@@ -127,7 +142,7 @@ static void cut_window(const char *text, size_t len, size_t a, size_t b, size_t 
     size_t limit = shelf_chars_forward(text, *start, width, para_end);
     if (limit < b)
         limit = b;
-    size_t sentence_end = shelf_sentence_end(text, b, para_end);
+    size_t sentence_end = shelf_sentence_end_paged(text, d->layout, b, para_end);
     size_t slack = shelf_chars_forward(text, limit, width / 5, para_end);
     if (sentence_end <= slack && shelf_char_count(text, *start, sentence_end) >= width / 2)
         *end = sentence_end;
@@ -174,30 +189,34 @@ static int add_highlights(shelf_passage *p, const shelf_spans *s)
     return SHELF_OK;
 }
 
-static void locate(const char *text, size_t len, const shelf_layout *layout, shelf_passage *p)
+/* White space that may open a paragraph's first line. */
+static bool is_indent(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n';
+}
+
+static void locate(const doc_view *d, shelf_passage *p)
 {
     shelf_place at;
-    shelf_place_of(text, len, layout, p->start, SECTION_LOOKBACK_LINES, &at);
+    shelf_place_of(d->text, d->len, d->layout, p->start, SECTION_LOOKBACK_LINES, &at);
     p->page = at.page;
     p->line = at.line;
     p->column = at.column;
     p->section_start = at.section_start;
     p->section_len = at.section_len;
-    size_t end_page;
-    shelf_page_line_of(text, layout, p->end, &end_page, &p->end_line);
-    if (end_page != p->page) /* a passage ends at most at its page's end */
-        p->end_line = p->line;
-    size_t para_start = shelf_paragraph_start(text, p->start);
-    size_t para_end = paragraph_text_end(text, len, p->start);
+    size_t last = p->end > p->start ? p->end - 1 : p->start;
+    shelf_page_line_of(d->text, d->layout, last, &p->end_page, &p->end_line);
+    size_t para_start = shelf_paragraph_start(d->text, p->start, d->by_lines);
+    size_t para_end = paragraph_text_end(d, p->start);
     size_t first = para_start;
-    while (first < para_end && (text[first] == ' ' || text[first] == '\t' || text[first] == '\n'))
+    while (first < para_end && is_indent(d->text[first]))
         first++;
     p->cut_before = p->start > first;
     p->cut_after = p->end < para_end;
 }
 
-static int add_passage(shelf_passages *out, const char *text, size_t len, const shelf_layout *layout,
-                       const shelf_spans *s, size_t start, size_t end, double score)
+static int add_passage(shelf_passages *out, const doc_view *d, const shelf_spans *s, size_t start,
+                       size_t end, double score)
 {
     shelf_passage *p = &out->at[out->count];
     memset(p, 0, sizeof *p);
@@ -206,28 +225,27 @@ static int add_passage(shelf_passages *out, const char *text, size_t len, const 
     p->score = score;
     if (add_highlights(p, s) != SHELF_OK)
         return SHELF_ENOMEM;
-    locate(text, len, layout, p);
+    locate(d, p);
     out->count++;
     return SHELF_OK;
 }
 
 /* No match located: the first lines of the document. */
-static int opening_passage(const char *text, size_t len, const shelf_layout *layout,
-                           const shelf_passage_opts *o, shelf_passages *out)
+static int opening_passage(const doc_view *d, const shelf_passage_opts *o, shelf_passages *out)
 {
     size_t a = 0;
-    while (a < len && shelf_is_space(text[a]))
+    while (a < d->len && shelf_is_space(d->text[a]))
         a++;
     size_t start, end;
-    if (a >= len)
+    if (a >= d->len)
         return SHELF_OK;
-    cut_window(text, len, a, a, o->width, &start, &end);
+    cut_window(d, a, a, o->width, &start, &end);
     if (end <= start) { /* the text opens with a blob longer than four widths */
         start = a;
-        end = shelf_chars_forward(text, a, o->width, paragraph_text_end(text, len, a));
+        end = shelf_chars_forward(d->text, a, o->width, paragraph_text_end(d, a));
     }
     shelf_spans none = {0};
-    return add_passage(out, text, len, layout, &none, start, end, 0);
+    return add_passage(out, d, &none, start, end, 0);
 }
 
 /* First span starting at or after pos (spans are sorted by start). */
@@ -287,6 +305,25 @@ static int order_passages(shelf_passages *out, const shelf_spans *s, bool in_ord
     return SHELF_OK;
 }
 
+/* Cuts passages around the best candidates (c, best first) until `want`
+ * are kept. */
+static int cut_best(const doc_view *d, const shelf_spans *spans, const candidate *c, size_t width,
+                    size_t want, shelf_ticker *clock, shelf_passages *out, shelf_err *err)
+{
+    for (size_t i = 0; i < spans->count && out->count < want; i++) {
+        if (shelf_ticker_tick(clock, CUT_WORK))
+            return shelf_timeout_err(err, "choosing passages");
+        const shelf_span *anchor = &spans->at[c[i].anchor];
+        size_t start, end;
+        cut_window(d, anchor->start, anchor->end, width, &start, &end);
+        if (end <= start || overlaps(out, start, end))
+            continue;
+        if (add_passage(out, d, spans, start, end, c[i].score) != SHELF_OK)
+            return shelf_errf(err, SHELF_ENOMEM, "out of memory choosing passages");
+    }
+    return SHELF_OK;
+}
+
 int shelf_passages_pick(const char *text, size_t len, const shelf_layout *layout,
                         const shelf_spans *spans, const shelf_passage_opts *o,
                         shelf_passages *out, shelf_err *err)
@@ -295,6 +332,7 @@ int shelf_passages_pick(const char *text, size_t len, const shelf_layout *layout
     size_t want = o->passages ? o->passages : 1;
     size_t width = o->width >= 20 ? o->width : 20;
     shelf_passage_opts opts = {want, width, o->deadline_ns, o->in_order};
+    doc_view d = {text, len, layout, shelf_one_paragraph_per_line(text, len, layout)};
     shelf_ticker clock;
     shelf_ticker_init(&clock, o->deadline_ns);
     if (shelf_deadline_passed(o->deadline_ns))
@@ -303,25 +341,13 @@ int shelf_passages_pick(const char *text, size_t len, const shelf_layout *layout
     if (!out->at)
         return shelf_errf(err, SHELF_ENOMEM, "out of memory choosing passages");
     if (spans->count == 0)
-        return opening_passage(text, len, layout, &opts, out) == SHELF_OK
+        return opening_passage(&d, &opts, out) == SHELF_OK
                    ? SHELF_OK : shelf_errf(err, SHELF_ENOMEM, "out of memory");
     candidate *c = NULL;
-    int rc = score_candidates(text, len, spans, width, &clock, &c, err);
+    int rc = score_candidates(text, len, d.by_lines, spans, width, &clock, &c, err);
     if (rc != SHELF_OK)
         return rc;
-    for (size_t i = 0; i < spans->count && out->count < want && rc == SHELF_OK; i++) {
-        if (shelf_ticker_tick(&clock, CUT_WORK)) {
-            rc = shelf_timeout_err(err, "choosing passages");
-            break;
-        }
-        const shelf_span *anchor = &spans->at[c[i].anchor];
-        size_t start, end;
-        cut_window(text, len, anchor->start, anchor->end, width, &start, &end);
-        if (end <= start || overlaps(out, start, end))
-            continue;
-        if (add_passage(out, text, len, layout, spans, start, end, c[i].score) != SHELF_OK)
-            rc = shelf_errf(err, SHELF_ENOMEM, "out of memory choosing passages");
-    }
+    rc = cut_best(&d, spans, c, width, want, &clock, out, err);
     free(c);
     if (rc == SHELF_OK)
         rc = order_passages(out, spans, o->in_order, err);

@@ -6,7 +6,8 @@
  * about `width` characters is placed with the anchor in its first third and
  * scored by the idf of the distinct query leaves it holds, plus a little for
  * each further match.  The best windows that do not overlap are kept, up to
- * `passages`.
+ * `passages`.  A window ends at its paragraph's end (see Cutting), so
+ * matches a passage cut from it cannot hold do not count.
  *
  * Ordering: once cut, each passage's score is its coverage, the idf summed
  * over the distinct query leaves with a match wholly inside it (a leaf whose
@@ -18,15 +19,20 @@
  * lies within 60% of the width, else at a word boundary; it ends at a
  * sentence end when one lies near the width, else at a word boundary (a
  * match glued to other text without white space takes its whole run along,
- * unless that run is longer than four widths).  It never crosses a blank
- * line and never splits a UTF-8 sequence; cut_before
- * and cut_after say whether text of the same paragraph was left out (shown as
- * "…").  A document with no located match gets one passage from its start.
+ * unless that run is longer than four widths).  It stays inside one
+ * paragraph: it never crosses a blank line, nor, in plain text with one
+ * paragraph per line (paragraphs.h), a line break; it may cross a page start
+ * inside a paragraph that runs on to the next page (pagespan.h).  It never
+ * splits a UTF-8 sequence; cut_before and cut_after say whether text of the
+ * same paragraph was left out (shown as "…").  A document with no located
+ * match gets one passage from its start.
  *
  * Locating: page (paged formats, else 0), line (1-based; within the page
- * when paged) and column (1-based, in characters) of the first character,
- * byte range [start, end) in the stored text, and the section (place.h).  Highlights are byte ranges relative to start, sorted and
- * merged.
+ * when paged) and column (1-based, in characters) of the first character;
+ * end_page and end_line of the last character (end_page equals page on one
+ * page, 0 unpaged; end_line counts within end_page); the byte range
+ * [start, end) in the stored text, and the section (place.h).  Highlights
+ * are byte ranges relative to start, sorted and merged.
  *
  * Deadline: with deadline_ns set, scoring and cutting count their work and
  * read the clock every SHELF_TICKS_PER_CHECK units (deadline.h); past it,
@@ -51,7 +57,8 @@ typedef struct shelf_highlight {
 
 typedef struct shelf_passage {
     size_t start, end;
-    size_t page, line, column, end_line; /* page 0: unpaged; lines within the page */
+    size_t page, line, column;      /* of start; page 0: unpaged; line within the page */
+    size_t end_page, end_line;      /* of the last byte; end_page == page on one page */
     size_t section_start, section_len;
     bool cut_before, cut_after;
     double score;

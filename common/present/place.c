@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "present/paragraphs.h"
 #include "present/section.h"
 #include "present/textnav.h"
 
@@ -33,7 +34,8 @@ void shelf_place_of(const char *text, size_t len, const shelf_layout *layout, si
     if (layout && layout->structured)
         structured_section(text, layout, pos, out);
     else
-        shelf_section_of(text, len, pos, lookback, &out->section_start, &out->section_len);
+        shelf_section_of(text, len, pos, lookback, shelf_one_paragraph_per_line(text, len, layout),
+                         &out->section_start, &out->section_len);
 }
 
 const char *shelf_page_name(const shelf_layout *layout, size_t page,

@@ -9,7 +9,8 @@
  *   section  for a structured layout (HTML, Markdown) the text of the last
  *            heading the format marked at or before the offset (none before
  *            the first); otherwise the plain-text rule of section.h, looking
- *            back at most `lookback` lines (0: no limit).
+ *            back at most `lookback` lines (0: no limit), with every line a
+ *            paragraph when paragraphs.h says the text has one per line.
  *
  * A citation names a page by its printed label where the layout has one
  * ("iv", "12"), else by its physical number (shelf_page_name).

@@ -100,7 +100,8 @@ static bool starts_with_letter_or_digit(const char *s, size_t len)
            (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO);
 }
 
-static bool plain_heading(const char *t, size_t len, line_span l, size_t *a, size_t *b)
+static bool plain_heading(const char *t, size_t len, line_span l, bool by_lines, size_t *a,
+                          size_t *b)
 {
     *a = l.start;
     *b = l.end;
@@ -113,13 +114,16 @@ static bool plain_heading(const char *t, size_t len, line_span l, size_t *a, siz
     char last = t[*b - 1];
     if (last == '.' || last == ',' || last == ';' || last == ':' || toc_entry(t, *a, *b))
         return false;
+    if (by_lines) /* every line break is a paragraph break */
+        return true;
     line_span around;
     if (prev_line(t, len, l, &around) && !is_blank(t, around))
         return false;
     return !next_line(t, len, l, &around) || is_blank(t, around);
 }
 
-static bool heading_text(const char *t, size_t len, line_span l, size_t *a, size_t *b)
+static bool heading_text(const char *t, size_t len, line_span l, bool by_lines, size_t *a,
+                         size_t *b)
 {
     if (is_blank(t, l))
         return false;
@@ -132,11 +136,11 @@ static bool heading_text(const char *t, size_t len, line_span l, size_t *a, size
         trim(t, a, b);
         return true;
     }
-    return plain_heading(t, len, l, a, b);
+    return plain_heading(t, len, l, by_lines, a, b);
 }
 
-void shelf_section_of(const char *t, size_t len, size_t pos, size_t max_lines, size_t *start,
-                      size_t *heading_len)
+void shelf_section_of(const char *t, size_t len, size_t pos, size_t max_lines, bool by_lines,
+                      size_t *start, size_t *heading_len)
 {
     *start = 0;
     *heading_len = 0;
@@ -145,7 +149,7 @@ void shelf_section_of(const char *t, size_t len, size_t pos, size_t max_lines, s
     line_span l = line_at(t, len, pos < len ? pos : len - 1);
     for (size_t seen = 0; max_lines == 0 || seen < max_lines; seen++) {
         size_t a, b;
-        if (heading_text(t, len, l, &a, &b)) {
+        if (heading_text(t, len, l, by_lines, &a, &b)) {
             *start = a;
             *heading_len = b - a;
             return;

@@ -75,8 +75,7 @@ static bool is_closer(char c)
     return c == '"' || c == '\'' || c == ')' || c == ']';
 }
 
-/* Does a sentence end just before offset i (i.e. t[..i) ends one)? */
-static bool sentence_ends_before(const char *t, size_t i, size_t floor)
+bool shelf_ends_sentence(const char *t, size_t i, size_t floor)
 {
     size_t j = i;
     while (j > floor && is_closer(t[j - 1]))
@@ -97,7 +96,7 @@ static bool wrapped_line_break(const char *t, size_t nl, size_t floor, size_t ce
     size_t prev = nl;
     while (prev > floor && (t[prev - 1] == ' ' || t[prev - 1] == '\t' || t[prev - 1] == '\r'))
         prev--;
-    return prev > floor && t[prev - 1] != '\n' && !sentence_ends_before(t, prev, floor);
+    return prev > floor && t[prev - 1] != '\n' && !shelf_ends_sentence(t, prev, floor);
 }
 
 size_t shelf_sentence_start(const char *t, size_t pos, size_t floor)
@@ -106,7 +105,7 @@ size_t shelf_sentence_start(const char *t, size_t pos, size_t floor)
     while (i > floor) {
         if (t[i - 1] == '\n' && !wrapped_line_break(t, i - 1, floor, pos + 1))
             break;
-        if (shelf_is_space(t[i - 1]) && sentence_ends_before(t, i - 1, floor))
+        if (shelf_is_space(t[i - 1]) && shelf_ends_sentence(t, i - 1, floor))
             break;
         i--;
     }
@@ -153,10 +152,10 @@ static bool line_is_blank(const char *t, size_t from, size_t to)
     return true;
 }
 
-size_t shelf_paragraph_start(const char *t, size_t pos)
+size_t shelf_paragraph_start(const char *t, size_t pos, bool by_lines)
 {
     size_t line = shelf_line_start(t, pos);
-    while (line > 0) {
+    while (line > 0 && !by_lines) {
         size_t prev = shelf_line_start(t, line - 1);
         if (line_is_blank(t, prev, line - 1))
             break;
@@ -165,16 +164,32 @@ size_t shelf_paragraph_start(const char *t, size_t pos)
     return line;
 }
 
-size_t shelf_paragraph_end(const char *t, size_t len, size_t pos)
+size_t shelf_paragraph_end(const char *t, size_t len, size_t pos, bool by_lines)
 {
     size_t end = shelf_line_end(t, len, pos);
-    while (end < len) {
+    while (end < len && !by_lines) {
         size_t next_end = shelf_line_end(t, len, end + 1);
         if (line_is_blank(t, end + 1, next_end))
             break;
         end = next_end;
     }
     return end;
+}
+
+size_t shelf_paragraph_break_within(const char *t, size_t from, size_t to, bool by_lines)
+{
+    for (size_t i = from; i < to; i++) {
+        if (t[i] != '\n')
+            continue;
+        if (by_lines)
+            return i;
+        size_t j = i + 1;
+        while (j < to && t[j] != '\n' && shelf_is_space(t[j]))
+            j++;
+        if (j < to && t[j] == '\n')
+            return i;
+    }
+    return to;
 }
 
 void shelf_line_column(const char *t, size_t pos, size_t *line, size_t *column)

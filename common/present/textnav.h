@@ -15,7 +15,9 @@
  *                       text (PDF lines, wrapped .txt) quotes whole
  *                       sentences
  *   paragraph           text between blank lines (a line holding only white
- *                       space counts as blank)
+ *                       space counts as blank); in a text with one paragraph
+ *                       per line (present/paragraphs.h: by_lines true) a
+ *                       single line
  */
 #ifndef SHELF_TEXTNAV_H
 #define SHELF_TEXTNAV_H
@@ -44,9 +46,18 @@ size_t shelf_sentence_start(const char *t, size_t pos, size_t floor);
 /* End (one past the punctuation) of the sentence holding pos (<= ceil). */
 size_t shelf_sentence_end(const char *t, size_t pos, size_t ceil);
 
-/* Start of the paragraph holding pos, and its end (the blank line after). */
-size_t shelf_paragraph_start(const char *t, size_t pos);
-size_t shelf_paragraph_end(const char *t, size_t len, size_t pos);
+/* Does the text before offset i (down to floor) end a sentence: '.', '!'
+ * or '?', then any closing quotes or brackets? */
+bool shelf_ends_sentence(const char *t, size_t i, size_t floor);
+
+/* Start of the paragraph holding pos, and its end (the blank line after,
+ * or with by_lines the line's end). */
+size_t shelf_paragraph_start(const char *t, size_t pos, bool by_lines);
+size_t shelf_paragraph_end(const char *t, size_t len, size_t pos, bool by_lines);
+
+/* The first paragraph break in [from, to): the offset of the line break
+ * that ends from's paragraph, or to when the paragraph goes on. */
+size_t shelf_paragraph_break_within(const char *t, size_t from, size_t to, bool by_lines);
 
 /* Start of the line holding pos; end of it (offset of its '\n' or len). */
 size_t shelf_line_start(const char *t, size_t pos);

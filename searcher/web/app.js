@@ -198,12 +198,17 @@
 
   /* ---- results ---- */
 
-  /* "name.txt:12" or "name.pdf, p. iv" (the page's printed label): the
+  /* "name.txt:12", "name.pdf, p. iv" (the page's printed label) or
+   * "name.pdf, pp. 12–13" (a passage that runs on to the next page): the
    * file's name only, as its whole path is shown once under the title. */
   function placeOf(path, snippet) {
     const name = path.slice(path.lastIndexOf('/') + 1);
-    return snippet.page ? name + ', p. ' + (snippet.page_label || snippet.page)
-                        : name + ':' + snippet.line;
+    if (!snippet.page)
+      return name + ':' + snippet.line;
+    const first = snippet.page_label || String(snippet.page);
+    if (snippet.end_page && snippet.end_page !== snippet.page)
+      return name + ', pp. ' + first + '–' + (snippet.end_page_label || String(snippet.end_page));
+    return name + ', p. ' + first;
   }
 
   function docState(q, path, snippet) {

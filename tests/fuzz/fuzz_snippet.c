@@ -16,7 +16,9 @@
  * each a non-empty range of the text on character boundaries; highlights
  * sorted, disjoint, non-empty, inside their passage, on boundaries, and each
  * exactly covered by the spans inside the passage; page, line and column
- * match a recount; the section lies in the text; the quotation (cite.h) is
+ * match a recount, and so do end_page and end_line (of the last byte; a
+ * passage may run on across a page start); the section lies in the text;
+ * the quotation (cite.h), whose end_page matches a recount, is
  * a non-empty range on boundaries, at most SHELF_QUOTE_MAX_BYTES when it
  * keeps whole sentences; shelf_place_of at every span start agrees with
  * the recount.
@@ -208,6 +210,9 @@ static void check_quote(const doc *d, const shelf_passage *p)
     fuzz_require(!q.whole_sentences || q.end - q.start <= SHELF_QUOTE_MAX_BYTES, TARGET,
                  "whole-sentence quote longer than the limit");
     check_place(d, q.start, q.page, q.line, q.column);
+    size_t end_page, ignored;
+    recount(d, q.end - 1, &end_page, &ignored, &ignored);
+    fuzz_require(q.end_page == end_page, TARGET, "wrong end page of a quote");
 }
 
 static void check_passage(const doc *d, const shelf_passage *p, const shelf_spans *s)
@@ -216,7 +221,12 @@ static void check_passage(const doc *d, const shelf_passage *p, const shelf_span
     fuzz_require(d->boundary[p->start] && d->boundary[p->end], TARGET, "passage splits a character");
     fuzz_require(p->section_start <= d->len && p->section_len <= d->len - p->section_start, TARGET,
                  "section outside the text");
-    fuzz_require(p->end_line >= p->line, TARGET, "passage ends before its first line");
+    size_t end_page, end_line, ignored;
+    recount(d, p->end - 1, &end_page, &end_line, &ignored);
+    fuzz_require(p->end_page == end_page && p->end_line == end_line, TARGET,
+                 "wrong end page or end line");
+    fuzz_require(p->end_page > p->page || p->end_line >= p->line, TARGET,
+                 "passage ends before its first line");
     check_place(d, p->start, p->page, p->line, p->column);
     check_highlights(d, p, s);
     check_quote(d, p);

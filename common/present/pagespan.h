@@ -1,0 +1,38 @@
+/*
+ * pagespan.h - text that runs on across a page start.
+ *
+ * The PDF rules join two pages with a single line break (not a blank line)
+ * when the last paragraph of a page goes on at the top of the next: the
+ * next page's start (layout.pages) then falls inside that paragraph.  A
+ * passage or quotation may cross such a page start, never a blank line,
+ * and is cited by both pages ("pp. 12-13").
+ *
+ * Sentences: textnav.h lets a sentence run on across a line break only when
+ * the next line goes on with a lower-case letter; at a page start that the
+ * PDF rules joined with a single line break, a sentence also runs on when the
+ * next page starts with a capital ("...held by the" / "NATO Council."), as
+ * long as the text before the break does not end a sentence.  A page start
+ * that falls inside a line (a word rejoined across the page break) needs no
+ * rule: it is no line break.
+ *
+ * Invariants: with no layout or an unpaged one these are textnav.h's
+ * sentence bounds; the results stay within [floor, ceil].
+ */
+#ifndef SHELF_PAGESPAN_H
+#define SHELF_PAGESPAN_H
+
+#include <stddef.h>
+
+#include "extract/layout.h"
+
+/* Start of the sentence holding pos (>= floor), across page starts. */
+size_t shelf_sentence_start_paged(const char *t, const shelf_layout *layout, size_t pos,
+                                  size_t floor);
+/* End of the sentence holding pos (<= ceil), across page starts. */
+size_t shelf_sentence_end_paged(const char *t, const shelf_layout *layout, size_t pos, size_t ceil);
+
+/* The 1-based page holding the last byte of [start, end) (start's when the
+ * range is empty); 0 when unpaged. */
+size_t shelf_last_page_of(const shelf_layout *layout, size_t start, size_t end);
+
+#endif

@@ -1,0 +1,274 @@
+/*
+ * test_page_spans.c - passages and quotations that run on across a page
+ * start (present/pagespan.h, passage.h, cite.h): made-up texts with a
+ * layout of four pages labelled i, ii, 1, 2, joined as the PDF rules join
+ * them (a single line break where a paragraph runs on, a blank line
+ * otherwise).
+ *
+ * Checked: the quote of a sentence across a page start holds the whole
+ * sentence and names both pages, whether the next page goes on in lower
+ * case or with a capital; a sentence that ends at its page's end names one
+ * page; a blank line at a page start still stops quotes and passages; a
+ * passage across a page start records its last page and line.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "extract/layout.h"
+#include "present/cite.h"
+#include "present/pagespan.h"
+#include "present/passage.h"
+#include "util/error.h"
+
+/* Page i runs on into page ii in lower case; page ii ends a sentence at
+ * its end; page 1 runs on into page 2 with a capital; page 2 ends a
+ * paragraph without a full stop before a blank line. */
+static const char PAGE_I[] = "Preface\n"
+                             "\n"
+                             "The treaty was signed in a small town. The phrase blue carbon\n";
+static const char PAGE_II[] = "credits appears in the annex of the treaty. The annex closes the\n"
+                              "second page.\n"
+                              "\n";
+static const char PAGE_1[] = "Body text starts here. The sentence that crosses is held by the\n";
+static const char PAGE_2[] = "NATO Council in spring. Afterwards all went home.\n"
+                             "\n"
+                             "A closing paragraph without an end\n"
+                             "\n"
+                             "Appendix notes follow here.\n";
+
+typedef struct paged {
+    char text[1024];
+    size_t len;
+    shelf_layout layout;
+} paged;
+
+static void add_page(paged *d, const char *page_text, const char *label)
+{
+    assert_int_equal(shelf_layout_add_page(&d->layout, d->len), SHELF_OK);
+    assert_int_equal(shelf_layout_add_label(&d->layout, label, strlen(label)), SHELF_OK);
+    size_t n = strlen(page_text);
+    assert_true(d->len + n < sizeof d->text);
+    memcpy(d->text + d->len, page_text, n + 1);
+    d->len += n;
+}
+
+static int setup(void **state)
+{
+    static paged d;
+    memset(&d, 0, sizeof d);
+    d.layout = (shelf_layout)SHELF_LAYOUT_INIT;
+    add_page(&d, PAGE_I, "i");
+    add_page(&d, PAGE_II, "ii");
+    add_page(&d, PAGE_1, "1");
+    add_page(&d, PAGE_2, "2");
+    *state = &d;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    paged *d = *state;
+    shelf_layout_free(&d->layout);
+    return 0;
+}
+
+static size_t at(const paged *d, const char *s)
+{
+    const char *p = strstr(d->text, s);
+    assert_non_null(p);
+    return (size_t)(p - d->text);
+}
+
+/* The quote of a passage [start, end) highlighting the words hl[0..n). */
+static void quote_of_words(const paged *d, const char *const *hl, size_t n, shelf_quote *q)
+{
+    shelf_highlight h[4];
+    size_t start = at(d, hl[0]), end = at(d, hl[n - 1]) + strlen(hl[n - 1]);
+    for (size_t i = 0; i < n; i++)
+        h[i] = (shelf_highlight){at(d, hl[i]) - start, at(d, hl[i]) + strlen(hl[i]) - start};
+    shelf_passage p = {.start = start, .end = end, .highlights = h, .nhighlights = n};
+    shelf_quote_of(d->text, d->len, &d->layout, &p, q);
+}
+
+static void assert_quote(const paged *d, const shelf_quote *q, const char *want)
+{
+    assert_true(q->whole_sentences);
+    assert_int_equal(q->end - q->start, strlen(want));
+    assert_memory_equal(d->text + q->start, want, strlen(want));
+}
+
+static void test_lower_case_run_on_cites_both_pages(void **state)
+{
+    const paged *d = *state;
+    shelf_quote q;
+    quote_of_words(d, (const char *const[]){"carbon", "credits"}, 2, &q);
+    assert_quote(d, &q, "The phrase blue carbon\ncredits appears in the annex of the treaty.");
+    assert_int_equal(q.page, 1);
+    assert_int_equal(q.end_page, 2);
+    /* a match only on the second page still quotes from the first */
+    quote_of_words(d, (const char *const[]){"annex"}, 1, &q);
+    assert_quote(d, &q, "The phrase blue carbon\ncredits appears in the annex of the treaty.");
+    assert_int_equal(q.page, 1);
+    assert_int_equal(q.end_page, 2);
+}
+
+static void test_capital_run_on_cites_both_pages(void **state)
+{
+    const paged *d = *state;
+    shelf_quote q;
+    quote_of_words(d, (const char *const[]){"Council"}, 1, &q);
+    assert_quote(d, &q, "The sentence that crosses is held by the\nNATO Council in spring.");
+    assert_int_equal(q.page, 3);
+    assert_int_equal(q.end_page, 4);
+    quote_of_words(d, (const char *const[]){"crosses"}, 1, &q);
+    assert_quote(d, &q, "The sentence that crosses is held by the\nNATO Council in spring.");
+    assert_int_equal(q.end_page, 4);
+    assert_int_equal(q.line, 1); /* line 1 of page 1 (the third page) */
+}
+
+static void test_sentence_ending_at_page_end_cites_one_page(void **state)
+{
+    const paged *d = *state;
+    shelf_quote q;
+    quote_of_words(d, (const char *const[]){"closes"}, 1, &q);
+    assert_quote(d, &q, "The annex closes the\nsecond page.");
+    assert_int_equal(q.page, 2);
+    assert_int_equal(q.end_page, 2);
+    /* the next page starts a sentence of its own */
+    quote_of_words(d, (const char *const[]){"Body"}, 1, &q);
+    assert_quote(d, &q, "Body text starts here.");
+    assert_int_equal(q.page, 3);
+    assert_int_equal(q.end_page, 3);
+}
+
+static void test_blank_line_stops_quotes(void **state)
+{
+    const paged *d = *state;
+    shelf_quote q;
+    quote_of_words(d, (const char *const[]){"closing"}, 1, &q);
+    assert_quote(d, &q, "A closing paragraph without an end");
+    assert_int_equal(q.end_page, 4);
+    /* a sentence that ends inside its page names that page alone, and the
+     * heading before the blank line stays out */
+    quote_of_words(d, (const char *const[]){"treaty"}, 1, &q);
+    assert_quote(d, &q, "The treaty was signed in a small town.");
+    assert_int_equal(q.end_page, 1);
+}
+
+/* Without a layout the same text quotes only what textnav's rule allows:
+ * the capital after the break ends the sentence. */
+static void test_unpaged_keeps_the_line_rule(void **state)
+{
+    const paged *d = *state;
+    size_t pos = at(d, "crosses");
+    size_t floor = at(d, "Body");
+    assert_int_equal(shelf_sentence_end_paged(d->text, NULL, pos, d->len), at(d, "the\nNATO") + 3);
+    assert_int_equal(shelf_sentence_end_paged(d->text, &d->layout, pos, d->len),
+                     at(d, "spring.") + strlen("spring."));
+    assert_int_equal(shelf_sentence_start_paged(d->text, &d->layout, at(d, "Council"), floor),
+                     at(d, "The sentence"));
+    assert_int_equal(shelf_last_page_of(&d->layout, at(d, "Body"), at(d, "NATO") + 1), 4);
+    assert_int_equal(shelf_last_page_of(&d->layout, at(d, "Body"), at(d, "NATO")), 3);
+    assert_int_equal(shelf_last_page_of(NULL, 0, 10), 0);
+}
+
+/* One span per word given; all of one leaf. */
+static void spans_of(const paged *d, const char *const *words, size_t n, shelf_span *at_, shelf_spans *s)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t a = at(d, words[i]);
+        at_[i] = (shelf_span){(uint32_t)i, (uint32_t)i, a, a + strlen(words[i]), (uint32_t)i, 1.0};
+    }
+    *s = (shelf_spans){at_, n, n, (uint32_t)n};
+}
+
+static void test_passage_across_page_start(void **state)
+{
+    const paged *d = *state;
+    shelf_span sp[2];
+    shelf_spans s;
+    spans_of(d, (const char *const[]){"carbon", "credits"}, 2, sp, &s);
+    shelf_passage_opts o = {1, 200, 0, false};
+    shelf_passages out;
+    shelf_err err = {0};
+    assert_int_equal(shelf_passages_pick(d->text, d->len, &d->layout, &s, &o, &out, &err), SHELF_OK);
+    assert_int_equal(out.count, 1);
+    const shelf_passage *p = &out.at[0];
+    assert_true(p->start < at(d, "credits") && p->end > at(d, "credits"));
+    assert_int_equal(p->page, 1);
+    assert_int_equal(p->end_page, 2);
+    assert_int_equal(p->line, 3);     /* "The treaty..." is line 3 of page i */
+    /* the paragraph's end, on page ii's second line, not past the blank line */
+    assert_int_equal(p->end, at(d, "second page.") + strlen("second page."));
+    assert_int_equal(p->end_line, 2);
+    assert_int_equal(p->nhighlights, 2);
+    shelf_passages_free(&out);
+
+    /* a passage on one page has end_page == page */
+    spans_of(d, (const char *const[]){"Appendix"}, 1, sp, &s);
+    assert_int_equal(shelf_passages_pick(d->text, d->len, &d->layout, &s, &o, &out, &err), SHELF_OK);
+    assert_int_equal(out.count, 1);
+    assert_int_equal(out.at[0].page, 4);
+    assert_int_equal(out.at[0].end_page, 4);
+    shelf_passages_free(&out);
+}
+
+/* A passage never takes in the paragraph after a blank line that falls at a
+ * page start, however wide. */
+static void test_passage_stops_at_blank_line(void **state)
+{
+    const paged *d = *state;
+    shelf_span sp[1];
+    shelf_spans s;
+    spans_of(d, (const char *const[]){"second"}, 1, sp, &s);
+    shelf_passage_opts o = {1, 400, 0, false};
+    shelf_passages out;
+    shelf_err err = {0};
+    assert_int_equal(shelf_passages_pick(d->text, d->len, &d->layout, &s, &o, &out, &err), SHELF_OK);
+    assert_int_equal(out.count, 1);
+    assert_int_equal(out.at[0].end, at(d, "second page.") + strlen("second page."));
+    assert_int_equal(out.at[0].end_page, 2);
+    assert_false(out.at[0].cut_after);
+    shelf_passages_free(&out);
+}
+
+/* A word rejoined across the page break leaves the next page's start
+ * inside a line: the quote runs on without a line break to read over. */
+static void test_page_start_inside_a_line(void **state)
+{
+    static const char text[] = "Notes\n\nThe forces train for interoperability with partners.\n";
+    shelf_layout l = SHELF_LAYOUT_INIT;
+    size_t second = (size_t)(strstr(text, " with") - text);
+    assert_int_equal(shelf_layout_add_page(&l, 0), SHELF_OK);
+    assert_int_equal(shelf_layout_add_page(&l, second), SHELF_OK);
+    size_t a = (size_t)(strstr(text, "partners") - text);
+    shelf_highlight h = {0, strlen("partners")};
+    shelf_passage p = {.start = a, .end = a + strlen("partners"), .highlights = &h, .nhighlights = 1};
+    shelf_quote q;
+    shelf_quote_of(text, strlen(text), &l, &p, &q);
+    assert_int_equal(q.start, (size_t)(strstr(text, "The forces") - text));
+    assert_int_equal(q.end, strlen(text) - 1);
+    assert_int_equal(q.page, 1);
+    assert_int_equal(q.end_page, 2);
+    shelf_layout_free(&l);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_lower_case_run_on_cites_both_pages, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_capital_run_on_cites_both_pages, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sentence_ending_at_page_end_cites_one_page, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_blank_line_stops_quotes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unpaged_keeps_the_line_rule, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_passage_across_page_start, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_passage_stops_at_blank_line, setup, teardown),
+        cmocka_unit_test(test_page_start_inside_a_line),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

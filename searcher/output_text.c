@@ -50,12 +50,26 @@ static void put_passage(FILE *out, const output_style *st, const output_hit *h, 
     fputc('\n', out);
 }
 
+/* The number shown for the text line starting at offset at: its source
+ * line when the layout maps the text to a source file, else the line. */
+static size_t shown_line_number(const output_hit *h, size_t at, size_t line)
+{
+    size_t source_line, ignored;
+    if (shelf_source_line_column(h->text, h->layout, at, &source_line, &ignored))
+        return source_line;
+    return line;
+}
+
 /* Lines around the passage, numbered as cited: within its page when paged
- * (and not past the page's ends). */
+ * (and not past the page's ends), by source line when the text has a
+ * source map (HTML). */
 static void put_context(FILE *out, const output_style *st, const output_hit *h, const shelf_passage *p)
 {
-    size_t first = p->line > st->context ? p->line - st->context : 1;
-    size_t last = p->end_line + st->context;
+    size_t start_line = shelf_text_line_of(h->text, h->layout, p->start);
+    size_t end_line = p->end > p->start ? shelf_text_line_of(h->text, h->layout, p->end - 1)
+                                        : start_line;
+    size_t first = start_line > st->context ? start_line - st->context : 1;
+    size_t last = end_line + st->context;
     size_t line = 1, at = 0, stop = h->len;
     if (p->page) {
         at = (size_t)shelf_layout_page_start(h->layout, p->page);
@@ -65,8 +79,9 @@ static void put_context(FILE *out, const output_style *st, const output_hit *h, 
     while (at < stop && line <= last) {
         size_t end = shelf_line_end(h->text, h->len, at);
         if (line >= first) {
-            int inside = line >= p->line && line <= p->end_line;
-            fprintf(out, "    %s%c %6zu | ", dim(st), inside ? '>' : ' ', line);
+            int inside = line >= start_line && line <= end_line;
+            fprintf(out, "    %s%c %6zu | ", dim(st), inside ? '>' : ' ',
+                    shown_line_number(h, at, line));
             fwrite(h->text + at, 1, end - at, out);
             fprintf(out, "%s\n", reset(st));
         }

@@ -184,7 +184,9 @@ static void locate(const char *text, size_t len, const shelf_layout *layout, she
     p->section_start = at.section_start;
     p->section_len = at.section_len;
     size_t end_page;
-    shelf_page_line_of(text, layout, p->end, &end_page, &p->end_line);
+    bool source_mapped = layout && layout->nanchors > 0; /* the last byte's line, not the next's */
+    size_t end_at = source_mapped && p->end > p->start ? p->end - 1 : p->end;
+    shelf_page_line_of(text, layout, end_at, &end_page, &p->end_line);
     if (end_page != p->page) /* a passage ends at most at its page's end */
         p->end_line = p->line;
     size_t para_start = shelf_paragraph_start(text, p->start);

@@ -423,6 +423,19 @@ static void map_run(text_builder *tb, uint64_t at, const char *s, size_t n)
         add_anchor(tb, at + (tb->node_map.at[i].content_offset - off), &tb->node_map.at[i]);
 }
 
+/* " | " between cells: not in the source, so pinned to where the next
+ * cell's text (s) starts there. */
+static void add_cell_separator(text_builder *tb, const char *s)
+{
+    if (tb->source) {
+        shelf_node_point p;
+        locate_byte(tb, s, &p);
+        p.pinned = true;
+        add_anchor(tb, tb->out.len, &p);
+    }
+    append(tb, CELL_SEPARATOR, strlen(CELL_SEPARATOR));
+}
+
 /* Pays what is owed, then appends n visible bytes. */
 static void emit_visible(text_builder *tb, const char *s, size_t n)
 {
@@ -430,7 +443,7 @@ static void emit_visible(text_builder *tb, const char *s, size_t n)
         if (tb->owed_breaks > 0)
             append(tb, "\n\n", (size_t)tb->owed_breaks);
         else if (tb->owed_cell)
-            append(tb, CELL_SEPARATOR, strlen(CELL_SEPARATOR));
+            add_cell_separator(tb, s);
         else if (tb->owed_space)
             append(tb, " ", 1);
     }

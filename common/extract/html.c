@@ -785,10 +785,12 @@ static int read_title(xmlDoc *doc, char **title, size_t *title_len)
 /* ------------------------------------------------------------------ */
 
 /* Makes buf valid, NUL-terminated UTF-8 (libxml2 was given valid UTF-8;
- * its output is checked all the same, cheaply). */
-static int finish_utf8(shelf_buf *buf)
+ * its output is checked all the same, cheaply).  A repair moves bytes, so
+ * the source map, whose offsets it would falsify, is dropped. */
+static int finish_utf8(shelf_buf *buf, shelf_layout *layout)
 {
     if (!shelf_utf8_valid((const char *)buf->data, buf->len)) {
+        layout->nanchors = 0;
         shelf_buf fixed = SHELF_BUF_INIT;
         if (shelf_utf8_repair((const char *)buf->data, buf->len, &fixed) != SHELF_OK) {
             shelf_buf_free(&fixed);
@@ -818,7 +820,7 @@ static int extract_document(const char *path, xmlDoc *doc, const shelf_html_inpu
         return shelf_errf(err, SHELF_ESKIP, "%s: no visible text", path);
     }
     if (rc == SHELF_OK)
-        rc = finish_utf8(&tb.out);
+        rc = finish_utf8(&tb.out, &out->layout);
     if (rc == SHELF_OK)
         rc = read_title(doc, &out->title, &out->title_len);
     if (rc != SHELF_OK) {

@@ -55,6 +55,16 @@
  *     or a stack, so any nesting depth is safe.
  * No visible text → SHELF_ESKIP "PATH: no visible text".
  *
+ * Source map (layout anchors, layout.h): every text node, visible or
+ * inside a skipped element (so hidden text such as the <title> is never
+ * taken for later visible text), is found in the source by htmlsource.c;
+ * each run of visible characters written gets an anchor at its source line
+ * and column, and so does every place inside a run where the source stops
+ * matching it one for one (a new source line, an entity: pinned).  A
+ * table's " | " is pinned to the next cell's text; pre's kept blanks to
+ * where they stand.  A node not found is pinned to column 1 of the line
+ * libxml2 noted for it (a line holding some of its text).
+ *
  * Invariants: out->text is valid UTF-8 and NUL-terminated; out->title is the
  * <title> text (white space collapsed, trimmed) or NULL; headings are
  * ascending, non-overlapping, non-empty, inside the text.  Nothing here

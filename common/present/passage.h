@@ -24,7 +24,8 @@
  * "…").  A document with no located match gets one passage from its start.
  *
  * Locating: page (paged formats, else 0), line (1-based; within the page
- * when paged) and column (1-based, in characters) of the first character,
+ * when paged; the source file's with a source map, place.h) and column
+ * (1-based, in characters) of the first character; end_line, of the last,
  * byte range [start, end) in the stored text, and the section (place.h).  Highlights are byte ranges relative to start, sorted and
  * merged.
  *

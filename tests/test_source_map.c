@@ -1,8 +1,9 @@
 /*
- * test_html_source.c - HTML citations name the source file's line and
- * column: the layout's source map (extract/layout.c), its making by the
- * HTML reader (extract/html.c, htmlsource.c) and its use by place.c and the
- * searcher's text, JSON and citation forms on both backends.
+ * test_source_map.c - HTML and Markdown citations name the source file's
+ * line and column: the layout's source map (extract/layout.c), its making by
+ * the HTML reader (extract/html.c, htmlsource.c) and the Markdown reader
+ * (markdown.c, mdsource.c), and its use by place.c and the searcher's text,
+ * JSON and citation forms on both backends.
  *
  * The documents below are written out line by line so the expected
  * line:column of each word can be read off the source.
@@ -132,6 +133,33 @@ static void test_crlf_lines(void **state)
     static const expected_place want[] = {{"first", 2, 4}, {"second", 3, 1}, {"line", 3, 8}};
     shelf_extracted e;
     extract_written("crlf.html", crlf_html, sizeof crlf_html - 1, &e);
+    check_places(&e, want, sizeof want / sizeof *want);
+    shelf_extracted_free(&e);
+}
+
+static const char notes_md[] = "---\n"
+                               "title: Notes\n"
+                               "---\n"
+                               "# Harbour notes\n"                                                 /* 4 */
+                               "\n"
+                               "The **quayside** and [lighthouse](http://example.com/x) keeper\n" /* 6 */
+                               "  met on `Tuesday` at dawn &amp; dusk.\n"                          /* 7 */
+                               "\n"
+                               "    code zebrafish line\n" /* 9 */
+                               "\n"
+                               "> quoted marzipan text\n"; /* 11 */
+
+static void test_markdown_columns(void **state)
+{
+    (void)state;
+    static const expected_place want[] = {
+        {"Harbour", 4, 3},    {"quayside", 6, 7},  {"lighthouse", 6, 23}, {"keeper", 6, 57},
+        {"met", 7, 3},        {"Tuesday", 7, 11},  {"&", 7, 28}, /* the entity's &amp; */
+        {"dusk", 7, 34},      {"zebrafish", 9, 10}, {"marzipan", 11, 10},
+    };
+    shelf_extracted e;
+    extract_written("notes.md", notes_md, sizeof notes_md - 1, &e);
+    assert_true(e.layout.nanchors > 0);
     check_places(&e, want, sizeof want / sizeof *want);
     shelf_extracted_free(&e);
 }
@@ -397,6 +425,7 @@ int main(void)
         cmocka_unit_test(test_words_cite_their_source_line_and_column),
         cmocka_unit_test(test_converted_charset_counts_source_characters),
         cmocka_unit_test(test_crlf_lines),
+        cmocka_unit_test(test_markdown_columns),
         cmocka_unit_test(test_plain_text_has_no_source_map),
         cmocka_unit_test(test_source_map_round_trip),
         cmocka_unit_test(test_layout_without_map_encodes_as_before),

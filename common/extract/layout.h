@@ -13,7 +13,7 @@
  * page".  A layout keeps labels only when some label differs from its
  * page's physical number (shelf_layout_drop_physical_labels).
  *
- * A source map (HTML) ties the text back to the file it came from: anchors
+ * A source map (HTML, Markdown) ties the text back to the file it came from: anchors
  * with strictly ascending text offsets (< text length), each giving the
  * 1-based source line and column (in characters of the source) of the text
  * at its offset.  A byte at offset p maps through the last anchor at or

@@ -3,7 +3,7 @@
  * terms a citation uses: page (paged formats), line and column, section.
  *
  *   page     1-based page of the offset for a paged layout (PDF), else 0;
- *   line     1-based; when the layout has a source map (HTML), the line of
+ *   line     1-based; when the layout has a source map (HTML, Markdown), the line of
  *            the source file the text came from; else counted from the
  *            start of the page when paged, from the start of the text
  *            otherwise;

@@ -43,6 +43,19 @@ size_t shelf_text_line_of(const char *text, const shelf_layout *layout, size_t p
     return line;
 }
 
+size_t shelf_text_line_for_source(const char *text, const shelf_layout *layout, size_t line)
+{
+    if (!layout || layout->nanchors == 0)
+        return line;
+    const shelf_source_anchor *last = &layout->anchors[layout->nanchors - 1];
+    for (size_t i = 0; i < layout->nanchors; i++)
+        if (layout->anchors[i].line >= line) {
+            last = &layout->anchors[i];
+            break;
+        }
+    return shelf_text_line_of(text, layout, (size_t)last->text_offset);
+}
+
 void shelf_page_line_of(const char *text, const shelf_layout *layout, size_t pos, size_t *page,
                         size_t *line)
 {

@@ -49,6 +49,12 @@ void shelf_line_column_of(const char *text, const shelf_layout *layout, size_t p
  * --context numbers), whatever the source map says. */
 size_t shelf_text_line_of(const char *text, const shelf_layout *layout, size_t pos);
 
+/* The text line (as shelf_text_line_of) showing what a citation names as
+ * source line `line`: the line holding the first text from that source
+ * line or a later one (the last line when none is).  Without a source map,
+ * line itself. */
+size_t shelf_text_line_for_source(const char *text, const shelf_layout *layout, size_t line);
+
 /* Just the page and line of pos (as above). */
 void shelf_page_line_of(const char *text, const shelf_layout *layout, size_t pos, size_t *page,
                         size_t *line);

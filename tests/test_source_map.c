@@ -324,6 +324,25 @@ static void test_place_through_anchors(void **state)
     shelf_layout_free(&l);
 }
 
+/* /api/doc's line: the stored line showing a cited source line. */
+static void test_text_line_for_source_line(void **state)
+{
+    (void)state;
+    static const char text[] = "para one\n\npara two words\nlast\n";
+    shelf_layout l = SHELF_LAYOUT_INIT;
+    assert_int_equal(shelf_text_line_for_source(text, &l, 7), 7); /* no map: as asked */
+    add_anchor(&l, 0, 10, 4, false);
+    add_anchor(&l, 5, 11, 1, false);  /* "one" wraps to source line 11 */
+    add_anchor(&l, 10, 15, 4, false); /* text line 3 */
+    add_anchor(&l, 25, 16, 1, false); /* text line 4 */
+    assert_int_equal(shelf_text_line_for_source(text, &l, 1), 1);
+    assert_int_equal(shelf_text_line_for_source(text, &l, 11), 1);
+    assert_int_equal(shelf_text_line_for_source(text, &l, 12), 3); /* no text from 12-14 */
+    assert_int_equal(shelf_text_line_for_source(text, &l, 16), 4);
+    assert_int_equal(shelf_text_line_for_source(text, &l, 99), 4);
+    shelf_layout_free(&l);
+}
+
 /* ---- the searcher, both backends ---- */
 
 static char *run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -431,6 +450,7 @@ int main(void)
         cmocka_unit_test(test_layout_without_map_encodes_as_before),
         cmocka_unit_test(test_damaged_source_map_refused),
         cmocka_unit_test(test_place_through_anchors),
+        cmocka_unit_test(test_text_line_for_source_line),
         cmocka_unit_test(test_native_cites_source_lines),
         cmocka_unit_test(test_xapian_cites_source_lines),
     };

@@ -427,10 +427,12 @@ static void map_run(text_builder *tb, uint64_t at, const char *s, size_t n)
     locate_byte(tb, s, &p);
     add_anchor(tb, at, &p);
     size_t off = (size_t)(s - tb->node_content);
-    for (size_t i = tb->node_cursor.index + 1;
-         tb->node_map.count && i < tb->node_map.count && tb->node_map.at[i].content_offset < off + n;
+    if (tb->node_map.count == 0)
+        return; /* pinned as a whole */
+    const shelf_node_map *map = &tb->node_map;
+    for (size_t i = tb->node_cursor.index + 1; i < map->count && map->at[i].content_offset < off + n;
          i++)
-        add_anchor(tb, at + (tb->node_map.at[i].content_offset - off), &tb->node_map.at[i]);
+        add_anchor(tb, at + (map->at[i].content_offset - off), &map->at[i]);
 }
 
 /* " | " between cells: not in the source, so pinned to where the next

@@ -82,11 +82,32 @@ static size_t find_word(const source_line *src, const char *word, size_t n)
     return SIZE_MAX;
 }
 
+static size_t first_char_length(const char *s, size_t n)
+{
+    size_t k = 1;
+    while (k < n && ((unsigned char)s[k] & 0xC0) == 0x80)
+        k++;
+    return k;
+}
+
+/* A word the source spells otherwise (markup inside it, an entity): pinned
+ * to its first character where found, else to the cursor. */
+static void pin_word(mapper *m, source_line *src, size_t at, size_t n)
+{
+    size_t k = first_char_length(m->text + at, n);
+    size_t found = find_word(src, m->text + at, k);
+    if (found != SIZE_MAX)
+        advance(src, found);
+    anchor(m, at, src->number, src->column, true);
+    if (found != SIZE_MAX)
+        advance(src, found + k);
+}
+
 static void map_word(mapper *m, source_line *src, size_t at, size_t n)
 {
     size_t found = find_word(src, m->text + at, n);
     if (found == SIZE_MAX) {
-        anchor(m, at, src->number, src->column, true);
+        pin_word(m, src, at, n);
         return;
     }
     advance(src, found);

@@ -8,8 +8,9 @@
  * the previous word was found, within SEARCH_WINDOW bytes; a word found
  * where the last anchor already predicts it (its column plus the characters
  * since) costs nothing, one found elsewhere (markup removed before it) gets
- * an anchor, one not found (an entity or escape decoded, a code span moved)
- * is pinned to the column where the search began.  Lines are never changed:
+ * an anchor, one not found (markup inside it, an entity or escape decoded,
+ * a code span moved) is pinned to the column of its first character (found
+ * the same way), else to the column where the search began.  Lines are never changed:
  * every anchor of text line N says source line N.
  *
  * Invariants: anchors ascend strictly and lie inside the text; work is

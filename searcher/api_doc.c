@@ -7,6 +7,10 @@
  * context (lines either side, 0..500, default 20), page (paged formats
  * such as PDF: 1-based, default 1; lines are then numbered within the page,
  * as citations number them; refused on an unpaged document), q (optional).
+ * For a document whose citations name source lines (HTML, Markdown: a
+ * source map, place.h), line is such a source line: the view is centred on
+ * the stored text's line showing it, and "line" in the answer is that
+ * stored line.
  *
  * Answer: {"path", "title", ["author", "date" (when known),] ["page", "page_label" (the printed label, else
  * the page's number), "pages",] "line", "first_line",
@@ -48,7 +52,8 @@ static int read_params(struct MHD_Connection *c, doc_view *v, size_t *context, r
     return 0;
 }
 
-/* The byte range of the asked page (or the whole text). */
+/* The byte range of the asked page (or the whole text); an unpaged
+ * document's line becomes the stored text's (shelf_text_line_for_source). */
 static int page_range(const api_doc_text *d, doc_view *v, reply *r)
 {
     v->text = (const char *)d->text.data;
@@ -60,6 +65,7 @@ static int page_range(const api_doc_text *d, doc_view *v, reply *r)
             reply_error(r, 400, "parameter page: this document has no pages");
             return -1;
         }
+        v->line = shelf_text_line_for_source(v->text, &d->layout, v->line);
         return 0;
     }
     if (v->page == 0)

@@ -103,14 +103,31 @@ static bool walk_next(line_walk *w)
     return true;
 }
 
+/* The number shown for the text line starting at offset at: its source
+ * line when the layout maps the text to a source file, else the line. */
+static size_t shown_line_number(const output_hit *h, size_t at, size_t line)
+{
+    size_t source_line, ignored;
+    if (shelf_source_line_column(h->text, h->layout, at, &source_line, &ignored))
+        return source_line;
+    return line;
+}
+
 /* Lines around the passage, numbered as cited: within their page when paged
  * (not before its first page's start nor past its last page's end; a
  * passage that runs on to the next page shows both, the new page announced
- * by a line "— p. N —"). */
+ * by a line "— p. N —"); by source line when the text has a source map
+ * (HTML, Markdown: never paged). */
 static void put_context(FILE *out, const output_style *st, const output_hit *h, const shelf_passage *p)
 {
-    size_t first = p->line > st->context ? p->line - st->context : 1;
-    size_t last = p->end_line + st->context;
+    size_t start_line = p->line, end_line = p->end_line; /* lines of the text */
+    if (!p->page) {
+        start_line = shelf_text_line_of(h->text, h->layout, p->start);
+        end_line = p->end > p->start ? shelf_text_line_of(h->text, h->layout, p->end - 1)
+                                     : start_line;
+    }
+    size_t first = start_line > st->context ? start_line - st->context : 1;
+    size_t last = end_line + st->context;
     size_t end_page = p->end_page ? p->end_page : p->page;
     line_walk w = {h, p->page, 1, 0, 0, 0};
     if (p->page)
@@ -125,9 +142,10 @@ static void put_context(FILE *out, const output_style *st, const output_hit *h, 
                     shelf_page_name(h->layout, w.page, name), reset(st));
         if (w.page == p->page && w.line < first)
             continue;
-        int inside = (w.page > p->page || w.line >= p->line) &&
-                     (w.page < end_page || w.line <= p->end_line);
-        fprintf(out, "    %s%c %6zu | ", dim(st), inside ? '>' : ' ', w.line);
+        int inside = (w.page > p->page || w.line >= start_line) &&
+                     (w.page < end_page || w.line <= end_line);
+        fprintf(out, "    %s%c %6zu | ", dim(st), inside ? '>' : ' ',
+                p->page ? w.line : shown_line_number(h, w.at, w.line));
         fwrite(h->text + w.at, 1, w.end - w.at, out);
         fprintf(out, "%s\n", reset(st));
     } while (walk_next(&w));

@@ -56,6 +56,16 @@
  * No visible text → SHELF_ESKIP "PATH: no visible text".
  * Author and date: from <meta> tags and <time>, by the rules of htmlmeta.h.
  *
+ * Source map (layout anchors, layout.h): every text node, visible or
+ * inside a skipped element (so hidden text such as the <title> is never
+ * taken for later visible text), is found in the source by htmlsource.c;
+ * each run of visible characters written gets an anchor at its source line
+ * and column, and so does every place inside a run where the source stops
+ * matching it one for one (a new source line, an entity: pinned).  A
+ * table's " | " is pinned to the next cell's text; pre's kept blanks to
+ * where they stand.  A node not found is pinned to column 1 of the line
+ * libxml2 noted for it (a line holding some of its text).
+ *
  * Invariants: out->text is valid UTF-8 and NUL-terminated; out->title is the
  * <title> text (white space collapsed, trimmed) or NULL; headings are
  * ascending, non-overlapping, non-empty, inside the text.  Nothing here
@@ -78,6 +88,7 @@
 #include "extract/encoding.h"
 #include "extract/htmlmeta.h"
 #include "extract/htmlscan.h"
+#include "extract/htmlsource.h"
 #include "util/buf.h"
 #include "util/utf8.h"
 
@@ -346,6 +357,15 @@ typedef struct text_builder {
     uint32_t heading_level;
     size_t heading_start; /* offset of its first character */
     shelf_layout *layout;
+    /* The source map (NULL source: none is made, as for the title). */
+    shelf_html_source *source;
+    int hidden_depth;          /* inside skipped elements: text only located */
+    const char *node_content;  /* the text node being added ... */
+    shelf_node_map node_map;   /* ... where its bytes are in the source */
+    shelf_node_cursor node_cursor;
+    uint32_t node_line;        /* pinned line of a node not found */
+    bool blanks_located;       /* pre_blanks start at blanks_at */
+    shelf_node_point blanks_at;
 } text_builder;
 
 static void append(text_builder *tb, const void *s, size_t n)
@@ -382,6 +402,54 @@ static void add_line_break(text_builder *tb)
     tb->owed_space = false;
 }
 
+static void add_anchor(text_builder *tb, uint64_t text_offset, const shelf_node_point *p)
+{
+    shelf_source_anchor a = {text_offset, p->line, p->column, p->pinned};
+    if (tb->rc == SHELF_OK && shelf_layout_add_anchor(tb->layout, a) == SHELF_ENOMEM)
+        tb->rc = SHELF_ENOMEM;
+}
+
+/* Where content byte s (of the current node) came from. */
+static void locate_byte(text_builder *tb, const char *s, shelf_node_point *out)
+{
+    size_t off = (size_t)(s - tb->node_content);
+    if (tb->node_map.count == 0)
+        *out = (shelf_node_point){off, tb->node_line, 1, true};
+    else
+        shelf_node_cursor_seek(&tb->node_map, tb->node_content, &tb->node_cursor, off, out);
+}
+
+/* Anchors for the run s[0..n) of the current node, written at text
+ * offset at: its start, and every breakpoint of the node's map inside. */
+static void map_run(text_builder *tb, uint64_t at, const char *s, size_t n)
+{
+    if (!tb->source || n == 0)
+        return;
+    shelf_node_point p;
+    locate_byte(tb, s, &p);
+    add_anchor(tb, at, &p);
+    size_t off = (size_t)(s - tb->node_content);
+    if (tb->node_map.count == 0)
+        return; /* pinned as a whole */
+    const shelf_node_map *map = &tb->node_map;
+    for (size_t i = tb->node_cursor.index + 1; i < map->count && map->at[i].content_offset < off + n;
+         i++)
+        add_anchor(tb, at + (map->at[i].content_offset - off), &map->at[i]);
+}
+
+/* " | " between cells: not in the source, so pinned to where the next
+ * cell's text (s) starts there. */
+static void add_cell_separator(text_builder *tb, const char *s)
+{
+    if (tb->source) {
+        shelf_node_point p;
+        locate_byte(tb, s, &p);
+        p.pinned = true;
+        add_anchor(tb, tb->out.len, &p);
+    }
+    append(tb, CELL_SEPARATOR, strlen(CELL_SEPARATOR));
+}
+
 /* Pays what is owed, then appends n visible bytes. */
 static void emit_visible(text_builder *tb, const char *s, size_t n)
 {
@@ -389,7 +457,7 @@ static void emit_visible(text_builder *tb, const char *s, size_t n)
         if (tb->owed_breaks > 0)
             append(tb, "\n\n", (size_t)tb->owed_breaks);
         else if (tb->owed_cell)
-            append(tb, CELL_SEPARATOR, strlen(CELL_SEPARATOR));
+            add_cell_separator(tb, s);
         else if (tb->owed_space)
             append(tb, " ", 1);
     }
@@ -398,8 +466,11 @@ static void emit_visible(text_builder *tb, const char *s, size_t n)
     tb->owed_space = false;
     if (tb->heading && tb->heading_start == NO_HEADING_START)
         tb->heading_start = tb->out.len;
+    if (tb->source && tb->pre_blanks.len > 0 && tb->blanks_located)
+        add_anchor(tb, tb->out.len, &tb->blanks_at);
     append(tb, tb->pre_blanks.data, tb->pre_blanks.len);
     shelf_buf_reset(&tb->pre_blanks);
+    map_run(tb, tb->out.len, s, n);
     append(tb, s, n);
 }
 
@@ -437,6 +508,10 @@ static void add_preformatted_text(text_builder *tb, const char *s, size_t n)
             add_line_break(tb);
             i++;
         } else if (is_pre_blank(s[i])) {
+            if (tb->source && tb->pre_blanks.len == 0) {
+                tb->blanks_located = true;
+                locate_byte(tb, s + i, &tb->blanks_at);
+            }
             if (tb->rc == SHELF_OK && shelf_buf_put_u8(&tb->pre_blanks, (uint8_t)s[i]) != SHELF_OK)
                 tb->rc = SHELF_ENOMEM;
             i++;
@@ -449,14 +524,53 @@ static void add_preformatted_text(text_builder *tb, const char *s, size_t n)
     }
 }
 
+/* Text the parser kept as written (script, style): not text data of the
+ * source, never located. */
+static bool is_raw_text(const xmlNode *node)
+{
+    const xmlNode *parent = node->parent;
+    if (!parent || parent->type != XML_ELEMENT_NODE || !parent->name)
+        return false;
+    const char *name = (const char *)parent->name;
+    return strcmp(name, "script") == 0 || strcmp(name, "style") == 0;
+}
+
+/* The line libxml2 noted for a text node (where its first chunk ended, so
+ * a line holding some of its text), or 0 when unknown. */
+static uint32_t noted_line(const xmlNode *node)
+{
+    long line = xmlGetLineNo((xmlNode *)node);
+    return line > 0 && line < 65535 ? (uint32_t)line : 0;
+}
+
+/* Finds the node's text in the source for the runs it will emit. */
+static void locate_node(text_builder *tb, const xmlNode *node, const char *s, size_t n)
+{
+    tb->node_content = s;
+    tb->node_map.count = 0;
+    uint32_t line = noted_line(node);
+    if (is_raw_text(node))
+        return;
+    if (tb->rc == SHELF_OK &&
+        shelf_html_source_locate(tb->source, s, n, line, &tb->node_map) != SHELF_OK)
+        tb->rc = SHELF_ENOMEM;
+    if (tb->node_map.count > 0)
+        shelf_node_cursor_start(&tb->node_map, &tb->node_cursor);
+    tb->node_line = line ? line : tb->source->line;
+}
+
 /* A text node: preformatted inside pre/textarea, except in a heading,
- * which is always one line. */
+ * which is always one line.  Inside skipped elements only located. */
 static void add_text(text_builder *tb, const xmlNode *node)
 {
     if (!node->content)
         return;
     const char *s = (const char *)node->content;
     size_t n = strlen(s);
+    if (tb->source)
+        locate_node(tb, node, s, n);
+    if (tb->hidden_depth > 0)
+        return;
     if (tb->pre_depth > 0 && !tb->heading)
         add_preformatted_text(tb, s, n);
     else
@@ -494,10 +608,19 @@ static int list_break(const text_builder *tb)
     return tb->list_depth > 0 ? 1 : 2;
 }
 
-/* Start of an element; false when its content is to be skipped. */
+/* Start of an element; false when its content is to be skipped.  With a
+ * source map, skipped content is walked all the same (hidden), so its
+ * text is located and cannot be mistaken for later visible text. */
 static bool open_element(text_builder *tb, const xmlNode *element)
 {
-    switch (kind_of(element)) {
+    element_kind kind = kind_of(element);
+    if (tb->hidden_depth > 0 || kind == KIND_SKIP) {
+        if (!tb->source)
+            return false;
+        tb->hidden_depth++;
+        return true;
+    }
+    switch (kind) {
     case KIND_SKIP:
         return false;
     case KIND_LINE:
@@ -534,6 +657,10 @@ static bool open_element(text_builder *tb, const xmlNode *element)
 
 static void close_element(text_builder *tb, const xmlNode *element)
 {
+    if (tb->hidden_depth > 0) {
+        tb->hidden_depth--;
+        return;
+    }
     switch (kind_of(element)) {
     case KIND_LINE:
     case KIND_ROW:
@@ -672,10 +799,12 @@ static int read_title(xmlDoc *doc, char **title, size_t *title_len)
 /* ------------------------------------------------------------------ */
 
 /* Makes buf valid, NUL-terminated UTF-8 (libxml2 was given valid UTF-8;
- * its output is checked all the same, cheaply). */
-static int finish_utf8(shelf_buf *buf)
+ * its output is checked all the same, cheaply).  A repair moves bytes, so
+ * the source map, whose offsets it would falsify, is dropped. */
+static int finish_utf8(shelf_buf *buf, shelf_layout *layout)
 {
     if (!shelf_utf8_valid((const char *)buf->data, buf->len)) {
+        layout->nanchors = 0;
         shelf_buf fixed = SHELF_BUF_INIT;
         if (shelf_utf8_repair((const char *)buf->data, buf->len, &fixed) != SHELF_OK) {
             shelf_buf_free(&fixed);
@@ -687,20 +816,25 @@ static int finish_utf8(shelf_buf *buf)
     return shelf_buf_put_u8(buf, 0);
 }
 
-static int extract_document(const char *path, xmlDoc *doc, shelf_doctext *out, shelf_err *err)
+static int extract_document(const char *path, xmlDoc *doc, const shelf_html_input *in,
+                            shelf_doctext *out, shelf_err *err)
 {
+    shelf_html_source source;
+    shelf_html_source_init(&source, in->bytes, in->len);
     text_builder tb = {0};
     tb.layout = &out->layout;
+    tb.source = &source;
     out->layout.structured = true;
     walk_visible(&tb, doc);
     shelf_buf_free(&tb.pre_blanks);
+    shelf_node_map_free(&tb.node_map);
     int rc = tb.rc;
     if (rc == SHELF_OK && tb.out.len == 0) {
         shelf_buf_free(&tb.out);
         return shelf_errf(err, SHELF_ESKIP, "%s: no visible text", path);
     }
     if (rc == SHELF_OK)
-        rc = finish_utf8(&tb.out);
+        rc = finish_utf8(&tb.out, &out->layout);
     if (rc == SHELF_OK)
         rc = read_title(doc, &out->title, &out->title_len);
     if (rc == SHELF_OK)
@@ -728,11 +862,13 @@ int shelf_extract_html(const char *path, const char *data, size_t len, shelf_doc
         return shelf_errf(err, SHELF_ESKIP, "%s: HTML file too large (over 2 GiB)", path);
     }
     htmlDocPtr doc = parse_silently(&in);
-    shelf_html_input_free(&in);
-    if (!doc)
+    if (!doc) {
+        shelf_html_input_free(&in);
         return shelf_errf(err, SHELF_ESKIP, "%s: damaged HTML", path);
+    }
     out->encoding = in.encoding;
-    int rc = extract_document(path, doc, out, err);
+    int rc = extract_document(path, doc, &in, out, err);
+    shelf_html_input_free(&in);
     xmlFreeDoc(doc);
     if (rc != SHELF_OK)
         shelf_doctext_free(out);

@@ -11,6 +11,8 @@
 
 #define FLAG_STRUCTURED 1u
 #define FLAG_LABELLED 2u
+#define FLAG_SOURCE_MAP 4u
+#define ALL_FLAGS (FLAG_STRUCTURED | FLAG_LABELLED | FLAG_SOURCE_MAP)
 
 static int grow(void **arr, size_t *cap, size_t need, size_t elem)
 {
@@ -41,6 +43,35 @@ int shelf_layout_add_heading(shelf_layout *l, uint64_t start, uint32_t len, uint
         return SHELF_ENOMEM;
     l->headings[l->nheadings++] = (shelf_heading){start, len, level};
     return SHELF_OK;
+}
+
+int shelf_layout_add_anchor(shelf_layout *l, shelf_source_anchor a)
+{
+    shelf_source_anchor *last = l->nanchors ? &l->anchors[l->nanchors - 1] : NULL;
+    if (a.line == 0 || a.column == 0 || a.column > UINT32_MAX / 2 ||
+        (last && a.text_offset < last->text_offset))
+        return SHELF_EINVAL;
+    if (last && a.text_offset == last->text_offset) {
+        *last = a;
+        return SHELF_OK;
+    }
+    if (grow((void **)&l->anchors, &l->anchor_cap, l->nanchors + 1, sizeof *l->anchors) != SHELF_OK)
+        return SHELF_ENOMEM;
+    l->anchors[l->nanchors++] = a;
+    return SHELF_OK;
+}
+
+const shelf_source_anchor *shelf_layout_anchor_at(const shelf_layout *l, uint64_t pos)
+{
+    size_t lo = 0, hi = l->nanchors; /* answer: number of anchors at or before pos */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (l->anchors[mid].text_offset <= pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? &l->anchors[lo - 1] : NULL;
 }
 
 static bool valid_label(const char *s, size_t n)
@@ -103,6 +134,7 @@ void shelf_layout_reset(shelf_layout *l)
     l->structured = false;
     l->npages = 0;
     l->nheadings = 0;
+    l->nanchors = 0;
     forget_labels(l);
 }
 
@@ -111,6 +143,7 @@ void shelf_layout_free(shelf_layout *l)
     free(l->pages);
     free(l->headings);
     free(l->label_at);
+    free(l->anchors);
     shelf_buf_free(&l->label_text);
     *l = (shelf_layout)SHELF_LAYOUT_INIT;
 }
@@ -132,6 +165,9 @@ int shelf_layout_copy(shelf_layout *dst, const shelf_layout *src)
         if (shelf_layout_add_label(dst, label, strlen(label)) != SHELF_OK)
             return SHELF_ENOMEM;
     }
+    for (size_t i = 0; i < src->nanchors; i++)
+        if (shelf_layout_add_anchor(dst, src->anchors[i]) != SHELF_OK)
+            return SHELF_ENOMEM;
     return SHELF_OK;
 }
 
@@ -147,9 +183,36 @@ static int encode_labels(shelf_buf *out, const shelf_layout *l)
     return rc;
 }
 
+static uint64_t zigzag(int64_t v)
+{
+    return v < 0 ? ((uint64_t)(-(v + 1)) << 1) | 1 : (uint64_t)v << 1;
+}
+
+static int64_t unzigzag(uint64_t v)
+{
+    return (v & 1) ? -(int64_t)(v >> 1) - 1 : (int64_t)(v >> 1);
+}
+
+static int encode_source_map(shelf_buf *out, const shelf_layout *l)
+{
+    int rc = shelf_buf_put_varint(out, l->nanchors);
+    uint64_t prev_offset = 0;
+    int64_t prev_line = 0;
+    for (size_t i = 0; rc == SHELF_OK && i < l->nanchors; i++) {
+        const shelf_source_anchor *a = &l->anchors[i];
+        rc = shelf_buf_put_varint(out, a->text_offset - prev_offset);
+        rc = rc ? rc : shelf_buf_put_varint(out, zigzag((int64_t)a->line - prev_line));
+        rc = rc ? rc : shelf_buf_put_varint(out, (uint64_t)a->column * 2 + (a->pinned ? 1 : 0));
+        prev_offset = a->text_offset;
+        prev_line = a->line;
+    }
+    return rc;
+}
+
 int shelf_layout_encode(shelf_buf *out, const shelf_layout *l)
 {
-    uint64_t flags = (l->structured ? FLAG_STRUCTURED : 0) | (l->nlabels ? FLAG_LABELLED : 0);
+    uint64_t flags = (l->structured ? FLAG_STRUCTURED : 0) | (l->nlabels ? FLAG_LABELLED : 0) |
+                     (l->nanchors ? FLAG_SOURCE_MAP : 0);
     int rc = shelf_buf_put_varint(out, flags);
     rc = rc ? rc : shelf_buf_put_varint(out, l->npages);
     uint64_t prev = 0;
@@ -166,7 +229,8 @@ int shelf_layout_encode(shelf_buf *out, const shelf_layout *l)
         rc = rc ? rc : shelf_buf_put_varint(out, h->level);
         prev = h->start;
     }
-    return rc ? rc : encode_labels(out, l);
+    rc = rc ? rc : encode_labels(out, l);
+    return rc || !l->nanchors ? rc : encode_source_map(out, l);
 }
 
 static int decode_pages(const uint8_t **p, const uint8_t *end, uint64_t text_len, shelf_layout *l)
@@ -222,16 +286,46 @@ static int decode_labels(const uint8_t **p, const uint8_t *end, shelf_layout *l)
     return 0;
 }
 
+/* Anchors strictly ascending inside the text, lines and columns in range. */
+static int decode_source_map(const uint8_t **p, const uint8_t *end, uint64_t text_len,
+                             shelf_layout *l)
+{
+    uint64_t count, gap, line_delta, column_pinned, offset = 0;
+    int64_t line = 0;
+    if (shelf_varint_get(p, end, &count) != 0 || count == 0 || count > (uint64_t)(end - *p))
+        return -1;
+    for (uint64_t i = 0; i < count; i++) {
+        if (shelf_varint_get(p, end, &gap) != 0 || shelf_varint_get(p, end, &line_delta) != 0 ||
+            shelf_varint_get(p, end, &column_pinned) != 0)
+            return -1;
+        if ((i > 0 && gap == 0) || offset >= text_len || gap >= text_len - offset)
+            return -1;
+        offset += gap;
+        int64_t delta = unzigzag(line_delta);
+        if (delta > (int64_t)UINT32_MAX || delta < -(int64_t)UINT32_MAX)
+            return -1;
+        line += delta;
+        uint64_t column = column_pinned >> 1;
+        if (line < 1 || line > (int64_t)UINT32_MAX || column < 1 || column > UINT32_MAX / 2)
+            return -1;
+        shelf_source_anchor a = {offset, (uint32_t)line, (uint32_t)column, column_pinned & 1};
+        if (shelf_layout_add_anchor(l, a) != SHELF_OK)
+            return -1;
+    }
+    return 0;
+}
+
 int shelf_layout_decode(const uint8_t **p, const uint8_t *end, uint64_t text_len, shelf_layout *l)
 {
     shelf_layout_reset(l);
     uint64_t flags;
     const uint8_t *q = *p;
-    if (shelf_varint_get(&q, end, &flags) != 0 || flags > (FLAG_STRUCTURED | FLAG_LABELLED))
+    if (shelf_varint_get(&q, end, &flags) != 0 || flags > ALL_FLAGS)
         return -1;
     l->structured = flags & FLAG_STRUCTURED;
     if (decode_pages(&q, end, text_len, l) != 0 || decode_headings(&q, end, text_len, l) != 0 ||
-        ((flags & FLAG_LABELLED) && decode_labels(&q, end, l) != 0)) {
+        ((flags & FLAG_LABELLED) && decode_labels(&q, end, l) != 0) ||
+        ((flags & FLAG_SOURCE_MAP) && decode_source_map(&q, end, text_len, l) != 0)) {
         shelf_layout_reset(l);
         return -1;
     }

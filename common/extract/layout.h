@@ -13,6 +13,15 @@
  * page".  A layout keeps labels only when some label differs from its
  * page's physical number (shelf_layout_drop_physical_labels).
  *
+ * A source map (HTML, Markdown) ties the text back to the file it came from: anchors
+ * with strictly ascending text offsets (< text length), each giving the
+ * 1-based source line and column (in characters of the source) of the text
+ * at its offset.  A byte at offset p maps through the last anchor at or
+ * before p: to its line, and to its column plus the characters between the
+ * anchor and p, or, when the anchor is "pinned" (an entity such as &amp;,
+ * or text that could not be followed exactly), to the anchor's column
+ * itself.  No anchors: no source map (lines are those of the text).
+ *
  * A layout is "paged" when it has page starts (PDF).  It is "structured"
  * when the format marks its headings (HTML, Markdown): then the headings
  * list is the whole truth about sections, even when empty.  Otherwise
@@ -37,6 +46,12 @@ typedef struct shelf_heading {
     uint32_t level;
 } shelf_heading;
 
+typedef struct shelf_source_anchor {
+    uint64_t text_offset;
+    uint32_t line, column; /* 1-based, in the source file */
+    bool pinned;           /* every byte up to the next anchor maps to column */
+} shelf_source_anchor;
+
 typedef struct shelf_layout {
     bool structured;
     uint64_t *pages; /* start offset of page 1, 2, ... */
@@ -46,9 +61,11 @@ typedef struct shelf_layout {
     shelf_buf label_text; /* the labels, each followed by a NUL */
     size_t *label_at;     /* label of page i+1 starts at label_text.data + label_at[i] */
     size_t nlabels, label_cap;
+    shelf_source_anchor *anchors; /* the source map, ascending text_offset */
+    size_t nanchors, anchor_cap;
 } shelf_layout;
 
-#define SHELF_LAYOUT_INIT {false, NULL, 0, 0, NULL, 0, 0, SHELF_BUF_INIT, NULL, 0, 0}
+#define SHELF_LAYOUT_INIT {false, NULL, 0, 0, NULL, 0, 0, SHELF_BUF_INIT, NULL, 0, 0, NULL, 0, 0}
 
 /* SHELF_OK or SHELF_ENOMEM (layout unchanged). */
 int shelf_layout_add_page(shelf_layout *l, uint64_t start);
@@ -57,6 +74,12 @@ int shelf_layout_add_heading(shelf_layout *l, uint64_t start, uint32_t len, uint
  * must keep the label invariants above.  SHELF_OK, SHELF_EINVAL (not a
  * valid label: layout unchanged) or SHELF_ENOMEM. */
 int shelf_layout_add_label(shelf_layout *l, const char *s, size_t n);
+/* Appends a source anchor (line, column >= 1; text_offset not below the
+ * last anchor's: an anchor at the same offset replaces the last one).
+ * SHELF_OK, SHELF_EINVAL (layout unchanged) or SHELF_ENOMEM. */
+int shelf_layout_add_anchor(shelf_layout *l, shelf_source_anchor a);
+/* The last anchor at or before pos, or NULL (none, or no source map). */
+const shelf_source_anchor *shelf_layout_anchor_at(const shelf_layout *l, uint64_t pos);
 /* Forget the labels when they say nothing new: when there is not one per
  * page, or when every label is its page's physical number ("1", "2", ...). */
 void shelf_layout_drop_physical_labels(shelf_layout *l);
@@ -69,8 +92,12 @@ int shelf_layout_copy(shelf_layout *dst, const shelf_layout *src);
  * bit 1 labelled), page_count:varint, page start gaps:varint...,
  * heading_count:varint, then per heading start gap:varint len:varint
  * level:varint (gaps from the previous start, the first from 0); then, only
- * when labelled, page_count x (label_len:varint label bytes).  A layout
- * without labels encodes exactly as before labels existed. */
+ * when labelled, page_count x (label_len:varint label bytes); then, only
+ * with a source map (bit 2), anchor_count:varint and per anchor
+ * text offset gap:varint (from the previous anchor's, the first from 0;
+ * never 0 after the first), line delta:varint (zigzag: lines may go back),
+ * column*2 + pinned:varint.  A layout without labels or source map encodes
+ * exactly as before they existed. */
 int shelf_layout_encode(shelf_buf *out, const shelf_layout *l);
 /* Reads the form above from *p (< end), advancing *p; every offset is
  * checked against text_len.  0, or -1 on damaged input (l reset). */

@@ -34,6 +34,9 @@
  * Tables are not CommonMark: they are paragraphs, one row per line, with
  * their '|' kept.
  *
+ * Columns: mdsource.c adds a source map (layout.h) from the rendered
+ * lines to the source's, so citations name the source column too.
+ *
  * Headings (ATX and setext) go on their text's line; the layout receives the
  * byte range of each non-empty heading text, exactly as in the output (a
  * multi-line setext heading's range spans its newlines).  The layout is
@@ -61,6 +64,7 @@
  * nesting depth only costs cmark's own memory.  cmark aborts the process
  * when an allocation fails; our own allocation failures return SHELF_ENOMEM.
  */
+#include "extract/mdsource.h"
 #include "extract/readers.h"
 #include "extract/frontmatter.h"
 
@@ -634,7 +638,7 @@ static int parse_and_render(const source *s, const char *body, size_t body_len,
     }
     out->text = (char *)r.out.data;
     out->len = r.out.len - 1; /* the NUL */
-    return SHELF_OK;
+    return shelf_markdown_map_columns(s->text, s->len, out->text, out->len, &out->layout);
 }
 
 int shelf_extract_markdown(const char *path, const char *utf8, size_t len, shelf_doctext *out,

@@ -25,7 +25,7 @@ void shelf_quote_of(const char *text, size_t len, const shelf_layout *layout, co
         q->whole_sentences = 0;
     }
     size_t ignored;
-    shelf_line_column(text, q->start, &ignored, &q->column);
+    shelf_line_column_of(text, layout, q->start, &ignored, &q->column);
     shelf_page_line_of(text, layout, q->start, &q->page, &q->line);
     q->end_page = shelf_last_page_of(layout, q->start, q->end);
 }

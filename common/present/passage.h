@@ -28,11 +28,12 @@
  * match gets one passage from its start.
  *
  * Locating: page (paged formats, else 0), line (1-based; within the page
- * when paged) and column (1-based, in characters) of the first character;
- * end_page and end_line of the last character (end_page equals page on one
- * page, 0 unpaged; end_line counts within end_page); the byte range
- * [start, end) in the stored text, and the section (place.h).  Highlights
- * are byte ranges relative to start, sorted and merged.
+ * when paged; the source file's with a source map, place.h) and column
+ * (1-based, in characters) of the first character; end_page and end_line
+ * of the last character (end_page equals page on one page, 0 unpaged;
+ * end_line counts within end_page); the byte range [start, end) in the
+ * stored text, and the section (place.h).  Highlights are byte ranges
+ * relative to start, sorted and merged.
  *
  * Deadline: with deadline_ns set, scoring and cutting count their work and
  * read the clock every SHELF_TICKS_PER_CHECK units (deadline.h); past it,

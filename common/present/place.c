@@ -8,13 +8,62 @@
 #include "present/section.h"
 #include "present/textnav.h"
 
+/* Characters (UTF-8 lead bytes) in text[from..to). */
+static size_t chars_between(const char *text, size_t from, size_t to)
+{
+    size_t n = 0;
+    for (size_t i = from; i < to; i++)
+        n += ((unsigned char)text[i] & 0xC0) != 0x80;
+    return n;
+}
+
+bool shelf_source_line_column(const char *text, const shelf_layout *layout, size_t pos,
+                              size_t *line, size_t *column)
+{
+    const shelf_source_anchor *a = layout ? shelf_layout_anchor_at(layout, pos) : NULL;
+    if (!a)
+        return false;
+    *line = a->line;
+    *column = a->column + (a->pinned ? 0 : chars_between(text, (size_t)a->text_offset, pos));
+    return true;
+}
+
+void shelf_line_column_of(const char *text, const shelf_layout *layout, size_t pos, size_t *line,
+                          size_t *column)
+{
+    if (!shelf_source_line_column(text, layout, pos, line, column))
+        shelf_line_column(text, pos, line, column);
+}
+
+size_t shelf_text_line_of(const char *text, const shelf_layout *layout, size_t pos)
+{
+    size_t page = layout ? shelf_layout_page_of(layout, pos) : 0;
+    size_t from = page ? (size_t)shelf_layout_page_start(layout, page) : 0;
+    size_t line, ignored;
+    shelf_line_column(text + from, pos - from, &line, &ignored);
+    return line;
+}
+
+size_t shelf_text_line_for_source(const char *text, const shelf_layout *layout, size_t line)
+{
+    if (!layout || layout->nanchors == 0)
+        return line;
+    const shelf_source_anchor *last = &layout->anchors[layout->nanchors - 1];
+    for (size_t i = 0; i < layout->nanchors; i++)
+        if (layout->anchors[i].line >= line) {
+            last = &layout->anchors[i];
+            break;
+        }
+    return shelf_text_line_of(text, layout, (size_t)last->text_offset);
+}
+
 void shelf_page_line_of(const char *text, const shelf_layout *layout, size_t pos, size_t *page,
                         size_t *line)
 {
     size_t ignored;
     *page = layout ? shelf_layout_page_of(layout, pos) : 0;
-    size_t from = *page ? (size_t)shelf_layout_page_start(layout, *page) : 0;
-    shelf_line_column(text + from, pos - from, line, &ignored);
+    if (!shelf_source_line_column(text, layout, pos, line, &ignored))
+        *line = shelf_text_line_of(text, layout, pos);
 }
 
 static void structured_section(const char *text, const shelf_layout *layout, size_t pos,
@@ -29,7 +78,7 @@ void shelf_place_of(const char *text, size_t len, const shelf_layout *layout, si
                     size_t lookback, shelf_place *out)
 {
     size_t line_in_text;
-    shelf_line_column(text, pos, &line_in_text, &out->column);
+    shelf_line_column_of(text, layout, pos, &line_in_text, &out->column);
     shelf_page_line_of(text, layout, pos, &out->page, &out->line);
     if (layout && layout->structured)
         structured_section(text, layout, pos, out);

@@ -53,7 +53,8 @@ bool *fuzz_utf8_boundaries(const char *text, size_t len);
 
 /* The layout invariants of layout.h against a text of len bytes: page
  * starts strictly ascending from 0 and inside the text; headings inside the
- * text with strictly ascending starts, no overlap, level 1..6.  And the
+ * text with strictly ascending starts, no overlap, level 1..6; source
+ * anchors strictly ascending inside the text, line and column >= 1.  And the
  * layout survives shelf_layout_encode / shelf_layout_decode unchanged. */
 void fuzz_check_layout(const char *target, const shelf_layout *l, size_t len);
 

@@ -131,8 +131,34 @@ static void check_headings(const char *target, const shelf_layout *l, size_t len
     }
 }
 
+static void check_anchors(const char *target, const shelf_layout *l, size_t len)
+{
+    for (size_t i = 0; i < l->nanchors; i++) {
+        const shelf_source_anchor *a = &l->anchors[i];
+        fuzz_require(a->text_offset < len, target, "source anchor past the text");
+        fuzz_require(a->line >= 1 && a->column >= 1, target, "source anchor line or column 0");
+        fuzz_require(i == 0 || a->text_offset > l->anchors[i - 1].text_offset, target,
+                     "source anchors not ascending");
+    }
+}
+
+static bool same_anchors(const shelf_layout *a, const shelf_layout *b)
+{
+    if (a->nanchors != b->nanchors)
+        return false;
+    for (size_t i = 0; i < a->nanchors; i++) {
+        const shelf_source_anchor *x = &a->anchors[i], *y = &b->anchors[i];
+        if (x->text_offset != y->text_offset || x->line != y->line || x->column != y->column ||
+            x->pinned != y->pinned)
+            return false;
+    }
+    return true;
+}
+
 static bool same_layout(const shelf_layout *a, const shelf_layout *b)
 {
+    if (!same_anchors(a, b))
+        return false;
     if (a->structured != b->structured || a->npages != b->npages ||
         a->nheadings != b->nheadings)
         return false;
@@ -172,6 +198,7 @@ void fuzz_check_layout(const char *target, const shelf_layout *l, size_t len)
 {
     check_pages(target, l, len);
     check_headings(target, l, len, true);
+    check_anchors(target, l, len);
     check_round_trip(target, l, len);
 }
 
@@ -179,6 +206,7 @@ void fuzz_check_decoded_layout(const char *target, const shelf_layout *l, size_t
 {
     check_pages(target, l, len);
     check_headings(target, l, len, false);
+    check_anchors(target, l, len);
     check_round_trip(target, l, len);
 }
 

@@ -166,6 +166,8 @@ static void test_alternating_heads_left_out(void **state)
         f.pages[p].label_len = 1;
         line_at(&f, heads[p], LEFT, RIGHT, 50, 9, false);
         body(&f, "Plain body words.");
+        for (int k = 0; k < 8; k++)
+            body(&f, heads[(p + 1) % 6] + 1); /* a page of lines that differ */
     }
     shelf_doctext d;
     build(&f, &d);
@@ -428,8 +430,10 @@ static void test_title_refusals(void **state)
     start(&f);
     for (int p = 0; p < 3; p++) {
         new_page(&f, NULL);
+        static const char *last[] = {"One.", "Two.", "Three."};
         line_at(&f, "Acme Corp Internal", LEFT, 200, 40, 9, false);
         body(&f, "Just body text on every page.");
+        body(&f, last[p]);
     }
     f.doc.title = "Microsoft Word - draft.docx";
     f.doc.title_len = strlen(f.doc.title);

@@ -379,6 +379,12 @@ static void test_paragraph_across_page_break(void **state)
     body(&f, "New paragraph with inter-");
     new_page(&f, NULL);
     body(&f, "national law.");
+    new_page(&f, NULL);
+    body(&f, "A page ending in a hyphen-");
+    new_page(&f, NULL);
+    body(&f, "ated-");
+    new_page(&f, NULL);
+    body(&f, "word.");
     shelf_doctext d;
     build(&f, &d);
     char page[128];
@@ -387,7 +393,11 @@ static void test_paragraph_across_page_break(void **state)
     assert_string_equal(page_text(&d, 3, page, sizeof page), "\n");
     assert_string_equal(page_text(&d, 4, page, sizeof page), "Finished sentence.\n\n");
     assert_string_equal(page_text(&d, 5, page, sizeof page), "New paragraph with international");
-    assert_string_equal(page_text(&d, 6, page, sizeof page), " law.");
+    assert_string_equal(page_text(&d, 6, page, sizeof page), " law.\n\n");
+    assert_string_equal(page_text(&d, 7, page, sizeof page), "A page ending in a hyphen-\n");
+    /* "ated" + "-" would leave page 8 nothing: no rejoining across that break */
+    assert_string_equal(page_text(&d, 8, page, sizeof page), "atedword");
+    assert_string_equal(page_text(&d, 9, page, sizeof page), ".");
     shelf_doctext_free(&d);
 }
 

@@ -355,7 +355,10 @@ static pdf_join word_join(const planner *pl, size_t i, size_t j)
     size_t a = trailing_word_start(s, end), rest = pdf_leading_word(t, lj->len);
     if (a == end || rest == 0 || !starts_lower(t, lj->len))
         return PDF_JOIN_LINE;
-    if (lj->page != li->page && rest >= lj->len)
+    size_t own = lj->len - rest; /* what the next line keeps after the word... */
+    if (own > 0 && t[lj->len - 1] == '-')
+        own--; /* ...not counting a final hyphen it may drop */
+    if (lj->page != li->page && own == 0)
         return PDF_JOIN_LINE; /* the next page would hold nothing of its own */
     if (li->soft_hyphen_end)
         return PDF_JOIN_WORD_DROP;

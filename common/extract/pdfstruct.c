@@ -19,9 +19,9 @@
  *     single "\n" (a word hyphenated across the break is rejoined on the
  *     first page: the next page starts right after the word's end).
  *  5. Pages: each page's text starts at its page start; a page whose
- *     paragraph ends is followed by "\n\n" (unless it is the last page with
- *     text), an empty page is one "\n", so page starts stay strictly
- *     ascending.  Page labels as shelf_layout_add_label takes them (cleaned,
+ *     paragraph ends is followed by "\n\n" (the last page with text too,
+ *     when pages follow it), an empty page is one "\n", so page starts stay
+ *     strictly ascending and every page owns at least one byte.  Page labels as shelf_layout_add_label takes them (cleaned,
  *     cut to SHELF_PAGE_LABEL_MAX_BYTES), then
  *     shelf_layout_drop_physical_labels.
  *  6. Title: the metadata title (controls to spaces, trimmed) unless it is

@@ -19,6 +19,7 @@
 #define RIGHT_MARGIN_EMS 1.5f
 #define RIGHT_EDGE_PERCENTILE 0.8
 #define SIZE_CHANGE 0.1f
+#define MIN_LINES_FOR_PAGE_EDGE 5 /* fewer: the document's right edge is used */
 
 /* ------------------------------------------------------------- characters */
 
@@ -215,6 +216,27 @@ static float mode_of_sorted(const float *v, size_t n)
     return best;
 }
 
+static float percentile_of_sorted(const float *v, size_t n)
+{
+    return v[(size_t)lround((double)(n - 1) * RIGHT_EDGE_PERCENTILE)];
+}
+
+/* The right edge over the whole document (pages with few lines use it). */
+static int measure_document_edge(const pdf_model *m, float *edge)
+{
+    size_t n = 0;
+    float *v = calloc(m->nlines + 1, sizeof *v);
+    if (!v)
+        return SHELF_ENOMEM;
+    for (size_t i = 0; i < m->nlines; i++)
+        if (is_body(&m->lines[i]))
+            v[n++] = m->lines[i].src->x1;
+    qsort(v, n, sizeof *v, cmp_float);
+    *edge = n ? percentile_of_sorted(v, n) : 0;
+    free(v);
+    return SHELF_OK;
+}
+
 static void measure_page(const pdf_model *m, size_t p, float *scratch, page_metrics *pm)
 {
     size_t n = 0, first = m->page_first[p], end = m->page_first[p + 1];
@@ -243,7 +265,7 @@ static void measure_page(const pdf_model *m, size_t p, float *scratch, page_metr
         if (is_body(&m->lines[i]))
             scratch[n++] = m->lines[i].src->x1;
     qsort(scratch, n, sizeof *scratch, cmp_float);
-    pm->right = scratch[(size_t)((double)(n - 1) * RIGHT_EDGE_PERCENTILE)];
+    pm->right = n >= MIN_LINES_FOR_PAGE_EDGE ? percentile_of_sorted(scratch, n) : 0;
     pm->known = true;
 }
 
@@ -357,8 +379,13 @@ int pdf_plan_joins(const pdf_model *m, pdf_join *joins)
     float *scratch = calloc(most, sizeof *scratch);
     int rc = SHELF_ENOMEM;
     if (pl.pages && scratch && build_hyphen_words(m, &pl.words) == SHELF_OK) {
-        for (size_t p = 0; p < m->npages; p++)
+        float edge = 0;
+        rc = measure_document_edge(m, &edge);
+        for (size_t p = 0; p < m->npages && rc == SHELF_OK; p++) {
             measure_page(m, p, scratch, &pl.pages[p]);
+            if (pl.pages[p].right == 0)
+                pl.pages[p].right = edge;
+        }
         size_t prev = SIZE_MAX;
         for (size_t i = 0; i < m->nlines; i++) {
             joins[i] = PDF_JOIN_END;
@@ -368,7 +395,6 @@ int pdf_plan_joins(const pdf_model *m, pdf_join *joins)
                 joins[prev] = join_of(&pl, prev, i);
             prev = i;
         }
-        rc = SHELF_OK;
     }
     free(pl.pages);
     free(scratch);

@@ -348,13 +348,48 @@ static int mark_type_headings(pdf_model *m)
     return SHELF_OK;
 }
 
+/* Whether line i is only a section number ("2", "1.1", "A.3"). */
+static bool is_number_line(const pdf_model *m, size_t i)
+{
+    const pdf_line *l = &m->lines[i];
+    const char *s = pdf_line_text(m, l);
+    size_t n = l->len;
+    while (n > 0 && s[n - 1] == '.')
+        n--;
+    return n > 0 && !memchr(s, ' ', l->len) && is_section_number(s, n);
+}
+
+/* A section number set as a line of its own on the heading's baseline,
+ * just before it ("1.1" ... "Background"), becomes the heading's start. */
+static void attach_section_numbers(pdf_model *m)
+{
+    for (size_t i = 0; i < m->nlines; i++) {
+        pdf_line *h = &m->lines[i];
+        if (!h->heading)
+            continue;
+        size_t p = previous_on_page(m, i);
+        if (p == SIZE_MAX || m->lines[p].heading || m->lines[p].heading_more ||
+            !is_number_line(m, p))
+            continue;
+        const shelf_pdf_line *a = m->lines[p].src, *b = h->src;
+        float tolerance = (b->y1 - b->y0) * 0.5f;
+        if (a->y1 < b->y1 - tolerance || a->y1 > b->y1 + tolerance || a->x0 > b->x0)
+            continue;
+        m->lines[p].heading = h->heading;
+        h->heading = 0;
+        h->heading_more = true;
+    }
+}
+
 int pdf_mark_headings(pdf_model *m)
 {
     size_t mapped = 0;
-    if (m->doc->noutline > 0) {
-        int rc = mark_outline_headings(m, &mapped);
-        if (rc != SHELF_OK)
-            return rc;
-    }
-    return mapped > 0 ? SHELF_OK : mark_type_headings(m);
+    int rc = SHELF_OK;
+    if (m->doc->noutline > 0)
+        rc = mark_outline_headings(m, &mapped);
+    if (rc == SHELF_OK && mapped == 0)
+        rc = mark_type_headings(m);
+    if (rc == SHELF_OK)
+        attach_section_numbers(m);
+    return rc;
 }

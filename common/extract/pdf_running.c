@@ -1,10 +1,11 @@
 /*
  * pdf_running.c - running heads, footers and page numbers (pdf_running.h,
- * which states the rule).  Candidates are at most CANDIDATES_PER_END lines
+ * which states the rule).  Candidates are at most BLOCK_MAX_PIECES lines
  * at each end of a page; their masks are sorted once to count recurrence.
  */
 #include "extract/pdf_running.h"
 
+#include <float.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,15 +13,18 @@
 #include "extract/layout.h"
 #include "util/error.h"
 
-#define CANDIDATES_PER_END 3
-#define ZONE_SHARE 0.12f /* the top and bottom zones, as a share of the page height */
+#define BLOCK_MAX_PIECES 6  /* lines in a head or footer block (pieces on one baseline count) */
+#define SEPARATION 1.0f    /* the gap that sets a block apart, in its line heights */
+#define ZONE_SHARE 0.2f /* the top and bottom zones, as a share of the page height */
 #define SMALL_DOCUMENT_PAGES 6
+#define PAGE_NUMBER_MASK_MAX 24 /* "page # of #" and the like */
 
 typedef struct candidate {
     size_t line;
     size_t key_at, key_len; /* the mask in the key buffer */
     uint32_t page;
     bool top;
+    bool extreme; /* on the page's topmost (bottommost) baseline */
     bool recurs;
 } candidate;
 
@@ -76,14 +80,16 @@ static size_t mask_text(const char *s, size_t n, char *dst)
     return o;
 }
 
-/* A mask with no letters but those of "page" and "of", and a number. */
+/* A short mask with no letters but those of "page" and "of", and one or
+ * two numbers. */
 static bool is_page_number_mask(const char *k, size_t n)
 {
-    bool number = false;
+    size_t numbers = 0;
+    if (n > PAGE_NUMBER_MASK_MAX)
+        return false;
     size_t i = 0;
     while (i < n) {
-        if (k[i] == '#')
-            number = true;
+        numbers += k[i] == '#';
         if (!is_ascii_letter(k[i])) {
             i++;
             continue;
@@ -98,7 +104,7 @@ static bool is_page_number_mask(const char *k, size_t n)
             return false;
         i = j;
     }
-    return number;
+    return numbers >= 1 && numbers <= 2;
 }
 
 /* Whether line text s[0..n) is w, or starts or ends with w as a word. */
@@ -146,21 +152,50 @@ static int cmp_by_y(const void *a, const void *b)
     return x->line < y->line ? -1 : x->line > y->line;
 }
 
-/* The zone bounds of page p: a line is in the top zone when y0 < *top, in
- * the bottom zone when y1 > *bottom. */
-static void zones(const pdf_model *m, uint32_t p, const by_y *ys, size_t n, float *top,
-                  float *bottom)
+static int cmp_float(const void *a, const void *b)
 {
-    float h = m->doc->pages[p].height;
-    float lo = 0, hi = h;
-    if (!(h > 0)) {
-        lo = ys[0].y0;
-        hi = lo;
-        for (size_t i = 0; i < n; i++)
-            hi = ys[i].y1 > hi ? ys[i].y1 : hi;
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/* The zones from the document's usual text block: the medians over pages
+ * of their topmost y0 and bottommost y1.  A line is in the top zone when
+ * y0 < *top, in the bottom zone when y1 > *bottom. */
+static int zones(const pdf_model *m, float *top, float *bottom)
+{
+    float *tops = calloc(m->npages + 1, sizeof *tops);
+    float *bottoms = calloc(m->npages + 1, sizeof *bottoms);
+    if (!tops || !bottoms) {
+        free(tops);
+        free(bottoms);
+        return SHELF_ENOMEM;
     }
+    size_t n = 0;
+    for (size_t p = 0; p < m->npages; p++) {
+        if (m->page_first[p] == m->page_first[p + 1])
+            continue;
+        tops[n] = FLT_MAX;
+        bottoms[n] = -FLT_MAX;
+        for (size_t i = m->page_first[p]; i < m->page_first[p + 1]; i++) {
+            tops[n] = m->lines[i].src->y0 < tops[n] ? m->lines[i].src->y0 : tops[n];
+            bottoms[n] = m->lines[i].src->y1 > bottoms[n] ? m->lines[i].src->y1 : bottoms[n];
+        }
+        n++;
+    }
+    qsort(tops, n, sizeof *tops, cmp_float);
+    qsort(bottoms, n, sizeof *bottoms, cmp_float);
+    float lo = n ? tops[n / 2] : 0, hi = n ? bottoms[n / 2] : 0;
     *top = lo + (hi - lo) * ZONE_SHARE;
     *bottom = hi - (hi - lo) * ZONE_SHARE;
+    free(tops);
+    free(bottoms);
+    return SHELF_OK;
+}
+
+static float height_of(const by_y *y)
+{
+    float h = y->y1 - y->y0;
+    return h > 0 ? h : 1;
 }
 
 typedef struct finder {
@@ -170,15 +205,62 @@ typedef struct finder {
     char *keys;
     size_t keys_len;
     by_y *ys;
+    float top, bottom; /* the zones (see zones()) */
+    float *reach; /* reach[i]: the largest y1 (lowest point) of ys[0..i] */
 } finder;
 
-static void add_candidate(finder *f, size_t line, bool top)
+static void add_candidate(finder *f, size_t line, bool top, const by_y *edge)
 {
     const pdf_line *l = &f->m->lines[line];
     candidate *c = &f->c[f->nc++];
-    *c = (candidate){.line = line, .page = l->page, .top = top, .key_at = f->keys_len};
+    float tolerance = (edge->y1 - edge->y0) * 0.5f;
+    bool extreme = l->src->y1 >= edge->y1 - tolerance && l->src->y1 <= edge->y1 + tolerance;
+    *c = (candidate){.line = line, .page = l->page, .top = top, .extreme = extreme,
+                     .key_at = f->keys_len};
     c->key_len = mask_text(pdf_line_text(f->m, l), l->len, f->keys + f->keys_len);
     f->keys_len += c->key_len;
+}
+
+static bool same_baseline(const by_y *a, const by_y *b)
+{
+    float tolerance = height_of(a) * 0.5f;
+    return b->y1 >= a->y1 - tolerance && b->y1 <= a->y1 + tolerance;
+}
+
+/* The top block of a sorted page: the lines before the first gap of
+ * SEPARATION line heights, when they are few and in the top zone; else
+ * the lines on the topmost baseline.  Returns how many (0: none). */
+static size_t top_block(const finder *f, size_t n, float top)
+{
+    if (!(f->ys[0].y0 < top))
+        return 0;
+    for (size_t i = 0; i + 1 < n && i < BLOCK_MAX_PIECES && f->ys[i].y0 < top; i++)
+        if (f->ys[i + 1].y0 - f->reach[i] >= SEPARATION * height_of(&f->ys[i]))
+            return i + 1;
+    size_t k = 1;
+    while (k < n && k < BLOCK_MAX_PIECES && same_baseline(&f->ys[0], &f->ys[k]))
+        k++;
+    return k;
+}
+
+/* The bottom block likewise: the lines after the last such gap, else the
+ * lines on the bottommost baseline; returns the index of its first line in
+ * ys (n: none).  It never takes lines of the top block. */
+static size_t bottom_block(const finder *f, size_t n, float bottom, size_t top_lines)
+{
+    float highest = f->ys[n - 1].y0;
+    for (size_t j = n - 1; j > 0 && j >= top_lines && n - j <= BLOCK_MAX_PIECES; j--) {
+        if (!(f->ys[j].y1 > bottom))
+            break;
+        highest = f->ys[j].y0 < highest ? f->ys[j].y0 : highest;
+        if (highest - f->reach[j - 1] >= SEPARATION * height_of(&f->ys[j]))
+            return j;
+    }
+    size_t j = n;
+    while (j > top_lines && n - j < BLOCK_MAX_PIECES && f->ys[j - 1].y1 > bottom &&
+           same_baseline(&f->ys[n - 1], &f->ys[j - 1]))
+        j--;
+    return j;
 }
 
 static void collect_page(finder *f, uint32_t p)
@@ -191,17 +273,13 @@ static void collect_page(finder *f, uint32_t p)
         f->ys[i] = (by_y){s->y0, s->y1, first + i};
     }
     qsort(f->ys, n, sizeof *f->ys, cmp_by_y);
-    float top, bottom;
-    zones(f->m, p, f->ys, n, &top, &bottom);
-    size_t ntop = 0;
-    while (ntop < n && ntop < CANDIDATES_PER_END && f->ys[ntop].y0 < top)
-        add_candidate(f, f->ys[ntop++].line, true);
-    for (size_t k = 0; k < CANDIDATES_PER_END && k + ntop < n; k++) {
-        const by_y *y = &f->ys[n - 1 - k];
-        if (!(y->y1 > bottom))
-            break;
-        add_candidate(f, y->line, false);
-    }
+    for (size_t i = 0; i < n; i++)
+        f->reach[i] = i == 0 || f->ys[i].y1 > f->reach[i - 1] ? f->ys[i].y1 : f->reach[i - 1];
+    size_t ntop = top_block(f, n, f->top);
+    for (size_t i = 0; i < ntop; i++)
+        add_candidate(f, f->ys[i].line, true, &f->ys[0]);
+    for (size_t j = bottom_block(f, n, f->bottom, ntop); j < n; j++)
+        add_candidate(f, f->ys[j].line, false, &f->ys[n - 1]);
 }
 
 static const char *g_keys; /* qsort has no context argument */
@@ -248,8 +326,8 @@ static bool beside_lone_number(const finder *f, size_t i)
     float tolerance = (s->y1 - s->y0) * 0.5f;
     page_numbers pn;
     page_numbers_of(f->m, c->page, &pn);
-    for (size_t k = i >= 2 * CANDIDATES_PER_END ? i - 2 * CANDIDATES_PER_END : 0;
-         k < f->nc && k <= i + 2 * CANDIDATES_PER_END; k++) {
+    for (size_t k = i >= 2 * BLOCK_MAX_PIECES ? i - 2 * BLOCK_MAX_PIECES : 0;
+         k < f->nc && k <= i + 2 * BLOCK_MAX_PIECES; k++) {
         const candidate *o = &f->c[k];
         const pdf_line *l = &f->m->lines[o->line];
         if (k == i || o->page != c->page || o->top != c->top ||
@@ -277,8 +355,8 @@ static void mark_numbered_heads(finder *f, bool top, size_t pages_with_text)
             continue;
         const pdf_line *l = &f->m->lines[c->line];
         page_numbers_of(f->m, c->page, &pn);
-        hit[i] = names_page_number(pdf_line_text(f->m, l), l->len, &pn, false) ||
-                 beside_lone_number(f, i);
+        hit[i] = c->extreme && (names_page_number(pdf_line_text(f->m, l), l->len, &pn, false) ||
+                 beside_lone_number(f, i));
         if (hit[i] && c->page != last_page) {
             pages++;
             last_page = c->page;
@@ -312,13 +390,15 @@ static size_t max_page_lines(const pdf_model *m)
 int pdf_mark_running(pdf_model *m)
 {
     finder f = {.m = m};
-    size_t cap = m->npages * 2 * CANDIDATES_PER_END, key_bytes = 1;
+    size_t cap = m->npages * 2 * BLOCK_MAX_PIECES, key_bytes = 1;
     for (size_t i = 0; i < m->nlines; i++)
         key_bytes += m->lines[i].len;
     f.c = calloc(cap ? cap : 1, sizeof *f.c);
     f.keys = malloc(key_bytes * 2 < key_bytes ? key_bytes : key_bytes * 2);
     f.ys = calloc(max_page_lines(m) + 1, sizeof *f.ys);
-    if (!f.c || !f.keys || !f.ys) {
+    f.reach = calloc(max_page_lines(m) + 1, sizeof *f.reach);
+    if (!f.c || !f.keys || !f.ys || !f.reach || zones(m, &f.top, &f.bottom) != SHELF_OK) {
+        free(f.reach);
         free(f.c);
         free(f.keys);
         free(f.ys);
@@ -335,13 +415,15 @@ int pdf_mark_running(pdf_model *m)
         const candidate *c = &f.c[i];
         pdf_line *l = &m->lines[c->line];
         page_numbers_of(m, c->page, &pn);
-        if (c->recurs || is_page_number_mask(f.keys + c->key_at, c->key_len) ||
-            names_page_number(pdf_line_text(m, l), l->len, &pn, true))
+        bool lone_number = c->extreme && (is_page_number_mask(f.keys + c->key_at, c->key_len) ||
+                                          names_page_number(pdf_line_text(m, l), l->len, &pn, true));
+        if (c->recurs || lone_number)
             l->running = true;
     }
     free(f.c);
     free(f.keys);
     free(f.ys);
+    free(f.reach);
     return SHELF_OK;
 }
 

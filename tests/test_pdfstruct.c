@@ -199,6 +199,28 @@ static void test_lookalike_body_line_kept(void **state)
     shelf_doctext_free(&d);
 }
 
+/* A number at the foot of a page that is not its page number stays, and
+ * pieces of one line are joined with a space. */
+static void test_other_numbers_at_the_foot_kept(void **state)
+{
+    fake f;
+    start(&f);
+    for (int p = 0; p < 3; p++) {
+        new_page(&f, NULL);
+        for (int k = 0; k < 6; k++)
+            body(&f, k % 2 ? "Contents line of the list" : "Another entry of the list");
+        static const char *entries[] = {"Crisis Prevention and Management", "Peace Operations",
+                                        "Partnerships"};
+        line_at(&f, entries[p], LEFT, 250, f.y, BODY, false);
+        line_at(&f, p == 0 ? "97" : p == 1 ? "98" : "99", 400, 410, f.y, BODY, false);
+    }
+    shelf_doctext d;
+    build(&f, &d);
+    assert_true(contains(&d, "Crisis Prevention and Management 97"));
+    assert_true(contains(&d, "Partnerships 99"));
+    shelf_doctext_free(&d);
+}
+
 /* ----------------------------------------------------------------- headings */
 
 static void test_headings_from_outline(void **state)
@@ -493,6 +515,7 @@ int main(void)
         cmocka_unit_test(test_running_heads_and_footers_left_out),
         cmocka_unit_test(test_alternating_heads_left_out),
         cmocka_unit_test(test_lookalike_body_line_kept),
+        cmocka_unit_test(test_other_numbers_at_the_foot_kept),
         cmocka_unit_test(test_headings_from_outline),
         cmocka_unit_test(test_outline_entry_position_chooses_line),
         cmocka_unit_test(test_headings_from_type),

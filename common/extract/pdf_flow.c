@@ -19,6 +19,7 @@
 #define RIGHT_MARGIN_EMS 1.5f
 #define RIGHT_EDGE_PERCENTILE 0.8
 #define SIZE_CHANGE 0.1f
+#define MARGIN_SLACK 0.1f
 #define MIN_LINES_FOR_PAGE_EDGE 5 /* fewer: the document's right edge is used */
 
 /* ------------------------------------------------------------- characters */
@@ -180,6 +181,7 @@ typedef struct page_metrics {
     float pitch;       /* median baseline distance; 0 unknown */
     float left, right; /* usual left margin, 80th-percentile right edge */
     bool known;
+    bool right_known;  /* the right edge is a margin the text is set to */
 } page_metrics;
 
 static int cmp_float(const void *a, const void *b)
@@ -235,6 +237,18 @@ static int measure_document_edge(const pdf_model *m, float *edge)
     *edge = n ? percentile_of_sorted(v, n) : 0;
     free(v);
     return SHELF_OK;
+}
+
+/* Whether the right edge lies about where a text block with the page's
+ * left margin would end (within 10% of the width): ragged short lines
+ * that end far from it reach no margin. */
+static bool is_margin(const page_metrics *pm, float width)
+{
+    if (!pm->known)
+        return false;
+    if (!(width > 0))
+        return true;
+    return pm->right >= width - pm->left - MARGIN_SLACK * width;
 }
 
 static void measure_page(const pdf_model *m, size_t p, float *scratch, page_metrics *pm)
@@ -326,7 +340,7 @@ static bool continues_on_next_page(const planner *pl, size_t i, size_t j)
         indented(&pl->pages[lj->page], lj->src))
         return false;
     const page_metrics *pm = &pl->pages[li->page];
-    bool reaches_right = pm->known && li->src->x1 >= pm->right - RIGHT_MARGIN_EMS * em(li->src);
+    bool reaches_right = pm->right_known && li->src->x1 >= pm->right - RIGHT_MARGIN_EMS * em(li->src);
     return reaches_right || starts_lower(pdf_line_text(pl->m, lj), lj->len);
 }
 
@@ -355,6 +369,13 @@ static pdf_join word_join(const planner *pl, size_t i, size_t j)
     return known ? PDF_JOIN_WORD_KEEP : PDF_JOIN_WORD_DROP;
 }
 
+/* Whether b is a further piece of a's line: on its baseline, to its right. */
+static bool same_line(const shelf_pdf_line *a, const shelf_pdf_line *b)
+{
+    float tolerance = 0.3f * (a->y1 - a->y0);
+    return b->y1 >= a->y1 - tolerance && b->y1 <= a->y1 + tolerance && b->x0 >= a->x1 - 1;
+}
+
 static pdf_join join_of(const planner *pl, size_t i, size_t j)
 {
     const pdf_line *li = &pl->m->lines[i], *lj = &pl->m->lines[j];
@@ -365,6 +386,8 @@ static pdf_join join_of(const planner *pl, size_t i, size_t j)
         return PDF_JOIN_PARAGRAPH;
     if (lj->page != li->page)
         return continues_on_next_page(pl, i, j) ? word_join(pl, i, j) : PDF_JOIN_PARAGRAPH;
+    if (same_line(li->src, lj->src))
+        return PDF_JOIN_SPACE;
     return starts_paragraph(pl, i, j) ? PDF_JOIN_PARAGRAPH : word_join(pl, i, j);
 }
 
@@ -385,6 +408,7 @@ int pdf_plan_joins(const pdf_model *m, pdf_join *joins)
             measure_page(m, p, scratch, &pl.pages[p]);
             if (pl.pages[p].right == 0)
                 pl.pages[p].right = edge;
+            pl.pages[p].right_known = is_margin(&pl.pages[p], m->doc->pages[p].width);
         }
         size_t prev = SIZE_MAX;
         for (size_t i = 0; i < m->nlines; i++) {

@@ -5,7 +5,9 @@
  *
  * For each line that is not a running line, the join to the next such line
  * (skipping running lines and empty pages) is:
- *   - PDF_JOIN_SPACE between the lines of one wrapped heading;
+ *   - PDF_JOIN_SPACE between the lines of one wrapped heading, and between
+ *     pieces of one line (the next starts on the same baseline, to the
+ *     right: table cells, a number set apart);
  *   - PDF_JOIN_PARAGRAPH ("\n\n") before and after a heading;
  *   - within a page, PDF_JOIN_PARAGRAPH when the next line starts a
  *     paragraph: its baseline is more than 1.25 x the page's median line
@@ -19,7 +21,9 @@
  *     also before closing quotes or brackets), the next page's first line
  *     is not indented, and it starts in lower case or the line reaches the
  *     right margin (within 1.5 ems of the page's 80th-percentile right
- *     edge); else PDF_JOIN_PARAGRAPH;
+ *     edge, the document's on a page of few lines; an edge counts as a
+ *     margin only when it lies within 10% of the page width of where the
+ *     left margin mirrored would put it); else PDF_JOIN_PARAGRAPH;
  *   - in a continuing paragraph, a line ending in letter + '-' (or a soft
  *     hyphen) whose next line starts with a lower-case letter is rejoined
  *     without a break: PDF_JOIN_WORD_DROP (hyphen removed) unless the
@@ -39,7 +43,7 @@ typedef enum pdf_join {
     PDF_JOIN_END = 0,
     PDF_JOIN_LINE,      /* "\n" */
     PDF_JOIN_PARAGRAPH, /* "\n\n" */
-    PDF_JOIN_SPACE,     /* " " (a wrapped heading) */
+    PDF_JOIN_SPACE,     /* " " (a wrapped heading, pieces of one line) */
     PDF_JOIN_WORD_DROP, /* nothing; the line's final hyphen is dropped */
     PDF_JOIN_WORD_KEEP  /* nothing; the line's final hyphen is kept */
 } pdf_join;

@@ -17,7 +17,7 @@
 #define SEPARATION 1.0f    /* the gap that sets a block apart, in its line heights */
 #define ZONE_SHARE 0.2f /* the top and bottom zones, as a share of the page height */
 #define SMALL_DOCUMENT_PAGES 6
-#define PAGE_NUMBER_MASK_MAX 24 /* "page # of #" and the like */
+#define LONE_NUMBER_MAX_BYTES 32 /* "Page 12 of 340" and the like */
 
 typedef struct candidate {
     size_t line;
@@ -80,33 +80,6 @@ static size_t mask_text(const char *s, size_t n, char *dst)
     return o;
 }
 
-/* A short mask with no letters but those of "page" and "of", and one or
- * two numbers. */
-static bool is_page_number_mask(const char *k, size_t n)
-{
-    size_t numbers = 0;
-    if (n > PAGE_NUMBER_MASK_MAX)
-        return false;
-    size_t i = 0;
-    while (i < n) {
-        numbers += k[i] == '#';
-        if (!is_ascii_letter(k[i])) {
-            i++;
-            continue;
-        }
-        size_t j = i;
-        while (j < n && is_ascii_letter(k[j]))
-            j++;
-        bool allowed = (j - i == 4 && memcmp(k + i, "page", 4) == 0) ||
-                       (j - i == 2 && memcmp(k + i, "of", 2) == 0) ||
-                       (j - i == 1 && k[i] == 'p');
-        if (!allowed)
-            return false;
-        i = j;
-    }
-    return numbers >= 1 && numbers <= 2;
-}
-
 /* Whether line text s[0..n) is w, or starts or ends with w as a word. */
 static bool has_word_at_end(const char *s, size_t n, const char *w, size_t wn)
 {
@@ -135,11 +108,56 @@ static void page_numbers_of(const pdf_model *m, uint32_t p, page_numbers *pn)
     pn->physical_len = (size_t)snprintf(pn->physical, sizeof pn->physical, "%u", p + 1);
 }
 
-static bool names_page_number(const char *s, size_t n, const page_numbers *pn, bool whole)
+/* Whether the token s[0..n) is the label or the physical number of the page. */
+static bool is_this_page(const char *s, size_t n, const page_numbers *pn)
 {
-    if (whole)
-        return (n == pn->label_len && memcmp(s, pn->label, n) == 0) ||
-               (n == pn->physical_len && memcmp(s, pn->physical, n) == 0);
+    return (n == pn->label_len && memcmp(s, pn->label, n) == 0) ||
+           (n == pn->physical_len && memcmp(s, pn->physical, n) == 0);
+}
+
+static bool is_word(const char *s, size_t n, const char *w)
+{
+    if (strlen(w) != n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if ((char)(s[i] | 0x20) != w[i])
+            return false;
+    return true;
+}
+
+/* A lone page number: the page's own label or number, maybe decorated
+ * ("- 5 -") or worded ("Page 3", "Page 3 of 9", "p. iv"): no other word,
+ * at most one further number. */
+static bool is_lone_page_number(const char *s, size_t n, const page_numbers *pn)
+{
+    size_t numbers = 0;
+    if (n > LONE_NUMBER_MAX_BYTES)
+        return false;
+    for (size_t i = 0; i < n;) {
+        if (!is_ascii_letter(s[i]) && !is_digit(s[i])) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < n && (is_ascii_letter(s[j]) || is_digit(s[j])))
+            j++;
+        if (is_word(s + i, j - i, "page") || is_word(s + i, j - i, "p") ||
+            is_word(s + i, j - i, "of")) {
+            i = j;
+            continue;
+        }
+        if (numbers == 0 && !is_this_page(s + i, j - i, pn))
+            return false;
+        if (++numbers > 2)
+            return false;
+        i = j;
+    }
+    return numbers >= 1;
+}
+
+/* Whether line text s[0..n) starts or ends with the page's number as a word. */
+static bool names_page_number(const char *s, size_t n, const page_numbers *pn)
+{
     return has_word_at_end(s, n, pn->label, pn->label_len) ||
            has_word_at_end(s, n, pn->physical, pn->physical_len);
 }
@@ -311,8 +329,11 @@ static void mark_recurring(finder *f, size_t min_pages)
         size_t j = i + 1, pages = 1;
         for (; j < f->nc && same_key(f, &f->c[i], &f->c[j]); j++)
             pages += f->c[j].page != f->c[j - 1].page;
+        bool worded = false; /* a mask without letters is a number: the page test decides */
+        for (size_t k = 0; k < f->c[i].key_len && !worded; k++)
+            worded = is_ascii_letter(f->keys[f->c[i].key_at + k]);
         for (size_t k = i; k < j; k++)
-            f->c[k].recurs = pages >= min_pages;
+            f->c[k].recurs = worded && pages >= min_pages;
         i = j;
     }
 }
@@ -333,7 +354,7 @@ static bool beside_lone_number(const finder *f, size_t i)
         if (k == i || o->page != c->page || o->top != c->top ||
             l->src->y1 < s->y1 - tolerance || l->src->y1 > s->y1 + tolerance)
             continue;
-        if (names_page_number(pdf_line_text(f->m, l), l->len, &pn, true))
+        if (is_lone_page_number(pdf_line_text(f->m, l), l->len, &pn))
             return true;
     }
     return false;
@@ -355,7 +376,7 @@ static void mark_numbered_heads(finder *f, bool top, size_t pages_with_text)
             continue;
         const pdf_line *l = &f->m->lines[c->line];
         page_numbers_of(f->m, c->page, &pn);
-        hit[i] = c->extreme && (names_page_number(pdf_line_text(f->m, l), l->len, &pn, false) ||
+        hit[i] = c->extreme && (names_page_number(pdf_line_text(f->m, l), l->len, &pn) ||
                  beside_lone_number(f, i));
         if (hit[i] && c->page != last_page) {
             pages++;
@@ -415,8 +436,7 @@ int pdf_mark_running(pdf_model *m)
         const candidate *c = &f.c[i];
         pdf_line *l = &m->lines[c->line];
         page_numbers_of(m, c->page, &pn);
-        bool lone_number = c->extreme && (is_page_number_mask(f.keys + c->key_at, c->key_len) ||
-                                          names_page_number(pdf_line_text(m, l), l->len, &pn, true));
+        bool lone_number = c->extreme && is_lone_page_number(pdf_line_text(m, l), l->len, &pn);
         if (c->recurs || lone_number)
             l->running = true;
     }

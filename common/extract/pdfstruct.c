@@ -265,7 +265,9 @@ static int write_line(writer *w, size_t i, bool first_on_page, size_t page_start
     case PDF_JOIN_SPACE:
         put(w, " ", 1);
         break;
-    case PDF_JOIN_END:
+    case PDF_JOIN_END: /* the last text: a blank line still ends its page when more follow */
+        if (l->page + 1 < w->m->npages)
+            put(w, "\n\n", 2);
         return close_heading(w);
     default:
         break;

@@ -92,7 +92,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_require(rc == SHELF_ESKIP || rc == SHELF_ENOMEM, TARGET, err.msg);
         fuzz_require(strncmp(err.msg, PATH, strlen(PATH)) == 0, TARGET,
                      "the message does not start with the path");
-        fuzz_require(!r.doc.pages && !r.lines && !r.body.data, TARGET, "read not empty after an error");
+        fuzz_require(!r.doc.pages && !r.lines && !r.body.data, TARGET,
+                     "read not empty after an error");
         return 0;
     }
     check_doc(&r.doc);

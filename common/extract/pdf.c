@@ -32,7 +32,8 @@
  *                 width:f32 height:f32 label:str nlines:u32, per line:
  *                   text:str x0:f32 y0:f32 x1:f32 y1:f32 font_size:f32 flags:u8
  *                   (the box from the page's top left, y downwards; flags
- *                   bit 0: bold; text without '\n')
+ *                   bit 0: bold; text: the line without '\n', a
+ *                   space added where characters stand apart)
  *               noutline:u32, per entry (depth first):
  *                 title:str level:u32 (1 = top) page:u32 (1-based, 0 unknown)
  *                 y:f32 (from the page's top, -1 unknown)

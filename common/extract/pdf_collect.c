@@ -11,7 +11,13 @@
  * offsets into it with a font name and size.  A line's box is the union of
  * its characters' rectangles (when the counts disagree, boxes are left
  * zero); its font is the (name, size) pair covering most of its
- * characters.  Lines of white space only are left out.
+ * characters.  Lines of white space only are left out.  poppler's text
+ * leaves out the space where a PDF moves on to the next word instead of
+ * setting one (table columns, tab stops, a number before a title:
+ * "R-helpThe", "1Introduction"), so a space is put between two characters
+ * that are not white space when the gap between their rectangles is more
+ * than WORD_GAP_SHARE of the taller one's height (a word space is about a
+ * third of an em, kerning a few hundredths).
  *
  * Bold: the font name (subset prefix "ABCDEF+" dropped) contains Bold,
  * Black, Heavy or Demi in any case (Semibold, Demibold included), ends in
@@ -31,6 +37,7 @@
 #include "extract/pdfwire.h"
 
 #include <glib.h>
+#include <math.h>
 #include <poppler.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -41,6 +48,7 @@
 #include "util/utf8.h"
 
 #define FONTS_PER_LINE 8 /* distinct fonts tallied per line; others are not counted */
+#define WORD_GAP_SHARE 0.25 /* a gap this share of the character height parts words */
 
 /* ---- writing the result ---- */
 
@@ -220,13 +228,54 @@ typedef struct page_text {
     GList *attrs; /* the walk position in the attribute ranges */
 } page_text;
 
+static bool is_space_char(int32_t cp)
+{
+    return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0xA0;
+}
+
+/* Do a and b (one after the other on a line) stand apart like two words? */
+static bool word_gap(const PopplerRectangle *a, const PopplerRectangle *b)
+{
+    double ha = fabs(a->y2 - a->y1), hb = fabs(b->y2 - b->y1);
+    double height = ha > hb ? ha : hb;
+    double gap = fmin(b->x1, b->x2) - fmax(a->x1, a->x2);
+    return height > 0 && gap > WORD_GAP_SHARE * height;
+}
+
+/* The line's text as str, with a space put between two characters that
+ * stand apart (rule in the header). */
+static int put_line_text(shelf_buf *b, const page_text *pt, const line_span *s)
+{
+    size_t mark = b->len, i = s->b0, c = s->c0;
+    int32_t prev = ' ';
+    if (shelf_buf_put_u32le(b, 0) != SHELF_OK)
+        return SHELF_ENOMEM;
+    while (i < s->b1) {
+        int32_t cp;
+        size_t k = shelf_utf8_decode((const uint8_t *)pt->text, s->b1, i, &cp);
+        bool apart = pt->rects && c > s->c0 && c < pt->nrects && !is_space_char(prev) &&
+                     !is_space_char(cp) && word_gap(&pt->rects[c - 1], &pt->rects[c]);
+        if ((apart && shelf_buf_put_u8(b, ' ') != SHELF_OK) ||
+            shelf_buf_append(b, pt->text + i, k) != SHELF_OK)
+            return SHELF_ENOMEM;
+        prev = cp;
+        i += k;
+        c++;
+    }
+    size_t n = b->len - mark - 4;
+    if (n > UINT32_MAX)
+        return SHELF_ENOMEM;
+    patch_u32(b, mark, (uint32_t)n);
+    return SHELF_OK;
+}
+
 static int put_line(shelf_buf *b, page_text *pt, const line_span *s)
 {
     double box[4] = {0, 0, 0, 0};
     if (pt->rects)
         line_box(pt->rects, pt->nrects, s->c0, s->c1, box);
     const PopplerTextAttributes *font = dominant_font(&pt->attrs, s->c0, s->c1);
-    if (put_bytes32(b, pt->text + s->b0, s->b1 - s->b0) != SHELF_OK)
+    if (put_line_text(b, pt, s) != SHELF_OK)
         return SHELF_ENOMEM;
     for (int k = 0; k < 4; k++)
         if (put_f32(b, box[k]) != SHELF_OK)

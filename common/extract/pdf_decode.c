@@ -301,6 +301,8 @@ static int decode_ok(const char *path, shelf_pdf_read *out, shelf_err *err)
 
 static int decode_body(const char *path, shelf_pdf_read *out, shelf_err *err)
 {
+    if (out->body.len == 0) /* then data may be NULL: no pointer arithmetic on it */
+        return crashed(path, err);
     decoder d = {out->body.data, out->body.data + out->body.len, false, 0, 0, out};
     uint8_t kind;
     const char *s;

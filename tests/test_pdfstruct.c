@@ -362,6 +362,21 @@ static void test_hyphens_and_ligatures(void **state)
     shelf_doctext_free(&d);
 }
 
+/* Chained hyphens inside a line ("a-b-c") are read without overlapping
+ * words (this overflowed the word table once); a later break rejoins. */
+static void test_chained_hyphens(void **state)
+{
+    fake f;
+    start(&f);
+    new_page(&f, NULL);
+    body(&f, "a-b-c-d-e-f-g-h-i-j-k-l-m-n-o-p-q-r-s-t-u-v-w-x-y-z, and b-");
+    body(&f, "c follows.");
+    shelf_doctext d;
+    build(&f, &d);
+    assert_string_equal(d.text, "a-b-c-d-e-f-g-h-i-j-k-l-m-n-o-p-q-r-s-t-u-v-w-x-y-z, and bc follows.");
+    shelf_doctext_free(&d);
+}
+
 /* ------------------------------------------------------------- page breaks */
 
 static void test_paragraph_across_page_break(void **state)
@@ -532,6 +547,7 @@ int main(void)
         cmocka_unit_test(test_bold_headings_stand_apart),
         cmocka_unit_test(test_paragraphs_from_layout),
         cmocka_unit_test(test_hyphens_and_ligatures),
+        cmocka_unit_test(test_chained_hyphens),
         cmocka_unit_test(test_paragraph_across_page_break),
         cmocka_unit_test(test_page_break_new_paragraph),
         cmocka_unit_test(test_title_author_date),

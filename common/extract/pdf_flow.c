@@ -118,15 +118,18 @@ static size_t put_lower(char *dst, const char *s, size_t n)
     return n;
 }
 
-/* Adds every letters-letters word inside line s[0..n). */
+/* Adds every letters-letters word inside line s[0..n); the words do not
+ * overlap ("x-y-z" gives "x-y"), so they take at most n bytes. */
 static void collect_hyphenated(hyphen_words *h, size_t *used, const char *s, size_t n)
 {
+    size_t from = 0; /* the end of the last word taken */
     for (size_t i = 1; i + 1 < n; i++) {
         if (s[i] != '-')
             continue;
         size_t a = trailing_word_start(s, i), b = i + 1 + pdf_leading_word(s + i + 1, n - i - 1);
-        if (a == i || b == i + 1)
+        if (a < from || a == i || b == i + 1)
             continue;
+        from = b;
         h->words[h->n] = (word_ref){*used, b - a};
         *used += put_lower(h->bytes + *used, s + a, b - a);
         h->n++;

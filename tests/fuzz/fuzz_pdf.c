@@ -1,8 +1,9 @@
 /*
  * fuzz_pdf.c - the PDF reader (shelf_extract_pdf, with a 2 s budget) over
  * arbitrary bytes.  Poppler runs in a child process per input (pdf.c), so
- * coverage grows only in the parent's side: the result decoding, the text
- * normalisation and the page layout; what is checked is that side's
+ * coverage grows only in the parent's side: the result decoding
+ * (pdf_decode.c; fuzz_pdfwire feeds it directly), the structure rules
+ * (pdfstruct.c) and the page layout; what is checked is that side's
  * contract:
  *   - an error is SHELF_ESKIP with a message starting with the path (a
  *     damaged, encrypted, empty, slow or crashing PDF), leaving the output
@@ -10,10 +11,11 @@
  *   - otherwise the text is valid UTF-8, NUL-terminated, free of CR, of C0
  *     controls other than tab and LF and of DEL, with no space or tab at a
  *     line's end; the encoding is UTF-8;
- *   - the layout is paged and unstructured: page starts strictly ascend
- *     from 0 and each page owns at least one byte; it survives encoding and
- *     decoding (fuzz_check_layout);
- *   - the title is NULL or non-empty, trimmed and free of controls.
+ *   - the layout is paged and structured (a PDF's sections are its
+ *     headings): page starts strictly ascend from 0 and each page owns at
+ *     least one byte; it survives encoding and decoding (fuzz_check_layout);
+ *   - the title and author are NULL or non-empty, trimmed and free of
+ *     controls; the date is NULL or "YYYY-MM-DD".
  */
 #include <string.h>
 
@@ -29,7 +31,7 @@ static void check_failure(int rc, const shelf_doctext *d, const shelf_err *err)
     fuzz_require(rc == SHELF_ESKIP, TARGET, err->msg);
     fuzz_require(strncmp(err->msg, PATH, strlen(PATH)) == 0, TARGET,
                  "the message does not start with the path");
-    fuzz_require(!d->text && !d->title && d->layout.npages == 0, TARGET,
+    fuzz_require(!d->text && !d->title && !d->author && !d->date && d->layout.npages == 0, TARGET,
                  "output not empty after an error");
 }
 
@@ -55,23 +57,33 @@ static void check_text(const shelf_doctext *d)
 static void check_layout(const shelf_doctext *d)
 {
     const shelf_layout *l = &d->layout;
-    fuzz_require(!l->structured && l->nheadings == 0 && l->npages >= 1, TARGET,
-                 "PDF layout not paged, or structured");
+    fuzz_require(l->structured && l->npages >= 1, TARGET,
+                 "PDF layout not paged, or not structured (its headings are its sections)");
     fuzz_check_layout(TARGET, l, d->len);
     fuzz_require(l->pages[l->npages - 1] < d->len, TARGET, "the last page owns no byte");
 }
 
-static void check_title(const shelf_doctext *d)
+static void check_clean(const char *s, size_t n, const char *what)
 {
-    if (!d->title)
+    if (!s)
         return;
-    fuzz_require(d->title_len > 0 && fuzz_utf8_valid(d->title, d->title_len), TARGET,
-                 "title empty or not valid UTF-8");
-    for (size_t i = 0; i < d->title_len; i++)
-        fuzz_require(!is_control((unsigned char)d->title[i]) && d->title[i] != '\n', TARGET,
-                     "control character in the title");
-    fuzz_require(d->title[0] != ' ' && d->title[d->title_len - 1] != ' ', TARGET,
-                 "title not trimmed");
+    fuzz_require(n > 0 && fuzz_utf8_valid(s, n), TARGET, what);
+    for (size_t i = 0; i < n; i++)
+        fuzz_require(!is_control((unsigned char)s[i]) && s[i] != '\n', TARGET, what);
+    fuzz_require(s[0] != ' ' && s[n - 1] != ' ', TARGET, what);
+}
+
+static void check_metadata(const shelf_doctext *d)
+{
+    check_clean(d->title, d->title_len, "title empty, untrimmed, not UTF-8 or with controls");
+    check_clean(d->author, d->author ? strlen(d->author) : 0,
+                "author empty, untrimmed, not UTF-8 or with controls");
+    if (!d->date)
+        return;
+    bool ok = strlen(d->date) == 10;
+    for (size_t i = 0; ok && i < 10; i++)
+        ok = i == 4 || i == 7 ? d->date[i] == '-' : d->date[i] >= '0' && d->date[i] <= '9';
+    fuzz_require(ok, TARGET, "date not YYYY-MM-DD");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -85,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     check_text(&d);
     check_layout(&d);
-    check_title(&d);
+    check_metadata(&d);
     shelf_doctext_free(&d);
     return 0;
 }

@@ -24,6 +24,7 @@ int shelf_fuzz_analyzer(const uint8_t *data, size_t size);
 int shelf_fuzz_query(const uint8_t *data, size_t size);
 int shelf_fuzz_snippet(const uint8_t *data, size_t size);
 int shelf_fuzz_pdf(const uint8_t *data, size_t size);
+int shelf_fuzz_pdfwire(const uint8_t *data, size_t size);
 int shelf_fuzz_html(const uint8_t *data, size_t size);
 int shelf_fuzz_markdown(const uint8_t *data, size_t size);
 int shelf_fuzz_text(const uint8_t *data, size_t size);
@@ -38,6 +39,7 @@ typedef struct target {
 static const target targets[] = {
     {"analyzer", shelf_fuzz_analyzer}, {"query", shelf_fuzz_query},
     {"snippet", shelf_fuzz_snippet},   {"pdf", shelf_fuzz_pdf},
+    {"pdfwire", shelf_fuzz_pdfwire},
     {"html", shelf_fuzz_html},         {"markdown", shelf_fuzz_markdown},
     {"text", shelf_fuzz_text},         {"index", shelf_fuzz_index},
     {"json", shelf_fuzz_json},

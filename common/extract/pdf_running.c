@@ -1,0 +1,471 @@
+/*
+ * pdf_running.c - running heads, footers and page numbers (pdf_running.h,
+ * which states the rule).  Candidates are at most BLOCK_MAX_PIECES lines
+ * at each end of a page; their masks are sorted once to count recurrence.
+ */
+#include "extract/pdf_running.h"
+
+#include <float.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract/layout.h"
+#include "util/error.h"
+
+#define BLOCK_MAX_PIECES 6  /* lines in a head or footer block (pieces on one baseline count) */
+#define SEPARATION 1.0f    /* the gap that sets a block apart, in its line heights */
+#define ZONE_SHARE 0.2f /* the top and bottom zones, as a share of the page height */
+#define SMALL_DOCUMENT_PAGES 6
+#define LONE_NUMBER_MAX_BYTES 32 /* "Page 12 of 340" and the like */
+
+typedef struct candidate {
+    size_t line;
+    size_t key_at, key_len; /* the mask in the key buffer */
+    uint32_t page;
+    bool top;
+    bool extreme; /* on the page's topmost (bottommost) baseline */
+    bool recurs;
+} candidate;
+
+typedef struct by_y {
+    float y0, y1;
+    size_t line;
+} by_y;
+
+static bool is_roman_letter(char c)
+{
+    c = (char)(c | 0x20);
+    return c == 'i' || c == 'v' || c == 'x' || c == 'l' || c == 'c' || c == 'd' || c == 'm';
+}
+
+static bool is_ascii_letter(char c)
+{
+    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* The mask of s[0..n) at dst (room for n bytes); returns its length. */
+static size_t mask_text(const char *s, size_t n, char *dst)
+{
+    size_t o = 0, i = 0;
+    while (i < n) {
+        size_t j = i;
+        if (is_digit(s[i])) {
+            while (j < n && is_digit(s[j]))
+                j++;
+            dst[o++] = '#';
+        } else if (is_ascii_letter(s[i])) {
+            bool roman = true;
+            while (j < n && is_ascii_letter(s[j]))
+                roman &= is_roman_letter(s[j++]);
+            if (roman)
+                dst[o++] = '#';
+            else
+                for (size_t k = i; k < j; k++)
+                    dst[o++] = (char)(s[k] | 0x20);
+        } else if (s[i] == ' ' || s[i] == '\t') {
+            while (j < n && (s[j] == ' ' || s[j] == '\t'))
+                j++;
+            dst[o++] = ' ';
+        } else {
+            dst[o++] = s[j++];
+        }
+        i = j;
+    }
+    return o;
+}
+
+/* Whether line text s[0..n) is w, or starts or ends with w as a word. */
+static bool has_word_at_end(const char *s, size_t n, const char *w, size_t wn)
+{
+    if (wn == 0 || wn > n)
+        return false;
+    if (wn == n)
+        return memcmp(s, w, n) == 0;
+    bool at_start = memcmp(s, w, wn) == 0 && s[wn] == ' ';
+    bool at_end = memcmp(s + n - wn, w, wn) == 0 && s[n - wn - 1] == ' ';
+    return at_start || at_end;
+}
+
+typedef struct page_numbers {
+    char label[3 * (SHELF_PAGE_LABEL_MAX_BYTES + 4)];
+    size_t label_len;
+    char physical[24];
+    size_t physical_len;
+} page_numbers;
+
+static void page_numbers_of(const pdf_model *m, uint32_t p, page_numbers *pn)
+{
+    const shelf_pdf_page *pg = &m->doc->pages[p];
+    size_t raw = pg->label_len < SHELF_PAGE_LABEL_MAX_BYTES + 4 ? pg->label_len
+                                                                : SHELF_PAGE_LABEL_MAX_BYTES + 4;
+    pn->label_len = raw ? pdf_clean_metadata(pg->label, raw, pn->label) : 0;
+    pn->physical_len = (size_t)snprintf(pn->physical, sizeof pn->physical, "%u", p + 1);
+}
+
+/* Whether the token s[0..n) is the label or the physical number of the page. */
+static bool is_this_page(const char *s, size_t n, const page_numbers *pn)
+{
+    return (n == pn->label_len && memcmp(s, pn->label, n) == 0) ||
+           (n == pn->physical_len && memcmp(s, pn->physical, n) == 0);
+}
+
+static bool is_word(const char *s, size_t n, const char *w)
+{
+    if (strlen(w) != n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if ((char)(s[i] | 0x20) != w[i])
+            return false;
+    return true;
+}
+
+/* A lone page number: the page's own label or number, maybe decorated
+ * ("- 5 -") or worded ("Page 3", "Page 3 of 9", "p. iv"): no other word,
+ * at most one further number. */
+static bool is_lone_page_number(const char *s, size_t n, const page_numbers *pn)
+{
+    size_t numbers = 0;
+    if (n > LONE_NUMBER_MAX_BYTES)
+        return false;
+    for (size_t i = 0; i < n;) {
+        if (!is_ascii_letter(s[i]) && !is_digit(s[i])) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < n && (is_ascii_letter(s[j]) || is_digit(s[j])))
+            j++;
+        if (is_word(s + i, j - i, "page") || is_word(s + i, j - i, "p") ||
+            is_word(s + i, j - i, "of")) {
+            i = j;
+            continue;
+        }
+        if (numbers == 0 && !is_this_page(s + i, j - i, pn))
+            return false;
+        if (++numbers > 2)
+            return false;
+        i = j;
+    }
+    return numbers >= 1;
+}
+
+/* Whether line text s[0..n) starts or ends with the page's number as a word. */
+static bool names_page_number(const char *s, size_t n, const page_numbers *pn)
+{
+    return has_word_at_end(s, n, pn->label, pn->label_len) ||
+           has_word_at_end(s, n, pn->physical, pn->physical_len);
+}
+
+static int cmp_by_y(const void *a, const void *b)
+{
+    const by_y *x = a, *y = b;
+    if (x->y0 != y->y0)
+        return x->y0 < y->y0 ? -1 : 1;
+    return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/* The zones from the document's usual text block: the medians over pages
+ * of their topmost y0 and bottommost y1.  A line is in the top zone when
+ * y0 < *top, in the bottom zone when y1 > *bottom. */
+static int zones(const pdf_model *m, float *top, float *bottom)
+{
+    float *tops = calloc(m->npages + 1, sizeof *tops);
+    float *bottoms = calloc(m->npages + 1, sizeof *bottoms);
+    if (!tops || !bottoms) {
+        free(tops);
+        free(bottoms);
+        return SHELF_ENOMEM;
+    }
+    size_t n = 0;
+    for (size_t p = 0; p < m->npages; p++) {
+        if (m->page_first[p] == m->page_first[p + 1])
+            continue;
+        tops[n] = FLT_MAX;
+        bottoms[n] = -FLT_MAX;
+        for (size_t i = m->page_first[p]; i < m->page_first[p + 1]; i++) {
+            tops[n] = m->lines[i].src->y0 < tops[n] ? m->lines[i].src->y0 : tops[n];
+            bottoms[n] = m->lines[i].src->y1 > bottoms[n] ? m->lines[i].src->y1 : bottoms[n];
+        }
+        n++;
+    }
+    qsort(tops, n, sizeof *tops, cmp_float);
+    qsort(bottoms, n, sizeof *bottoms, cmp_float);
+    float lo = n ? tops[n / 2] : 0, hi = n ? bottoms[n / 2] : 0;
+    *top = lo + (hi - lo) * ZONE_SHARE;
+    *bottom = hi - (hi - lo) * ZONE_SHARE;
+    free(tops);
+    free(bottoms);
+    return SHELF_OK;
+}
+
+static float height_of(const by_y *y)
+{
+    float h = y->y1 - y->y0;
+    return h > 0 ? h : 1;
+}
+
+typedef struct finder {
+    pdf_model *m;
+    candidate *c;
+    size_t nc;
+    char *keys;
+    size_t keys_len;
+    by_y *ys;
+    float top, bottom; /* the zones (see zones()) */
+    float *reach; /* reach[i]: the largest y1 (lowest point) of ys[0..i] */
+} finder;
+
+static void add_candidate(finder *f, size_t line, bool top, const by_y *edge)
+{
+    const pdf_line *l = &f->m->lines[line];
+    candidate *c = &f->c[f->nc++];
+    float tolerance = (edge->y1 - edge->y0) * 0.5f;
+    bool extreme = l->src->y1 >= edge->y1 - tolerance && l->src->y1 <= edge->y1 + tolerance;
+    *c = (candidate){.line = line, .page = l->page, .top = top, .extreme = extreme,
+                     .key_at = f->keys_len};
+    c->key_len = mask_text(pdf_line_text(f->m, l), l->len, f->keys + f->keys_len);
+    f->keys_len += c->key_len;
+}
+
+static bool same_baseline(const by_y *a, const by_y *b)
+{
+    float tolerance = height_of(a) * 0.5f;
+    return b->y1 >= a->y1 - tolerance && b->y1 <= a->y1 + tolerance;
+}
+
+/* The top block of a sorted page: the lines before the first gap of
+ * SEPARATION line heights, when they are few and in the top zone; else
+ * the lines on the topmost baseline.  Returns how many (0: none). */
+static size_t top_block(const finder *f, size_t n, float top)
+{
+    if (!(f->ys[0].y0 < top))
+        return 0;
+    for (size_t i = 0; i + 1 < n && i < BLOCK_MAX_PIECES && f->ys[i].y0 < top; i++)
+        if (f->ys[i + 1].y0 - f->reach[i] >= SEPARATION * height_of(&f->ys[i]))
+            return i + 1;
+    size_t k = 1;
+    while (k < n && k < BLOCK_MAX_PIECES && same_baseline(&f->ys[0], &f->ys[k]))
+        k++;
+    return k;
+}
+
+/* The bottom block likewise: the lines after the last such gap, else the
+ * lines on the bottommost baseline; returns the index of its first line in
+ * ys (n: none).  It never takes lines of the top block. */
+static size_t bottom_block(const finder *f, size_t n, float bottom, size_t top_lines)
+{
+    float highest = f->ys[n - 1].y0;
+    for (size_t j = n - 1; j > 0 && j >= top_lines && n - j <= BLOCK_MAX_PIECES; j--) {
+        if (!(f->ys[j].y1 > bottom))
+            break;
+        highest = f->ys[j].y0 < highest ? f->ys[j].y0 : highest;
+        if (highest - f->reach[j - 1] >= SEPARATION * height_of(&f->ys[j]))
+            return j;
+    }
+    size_t j = n;
+    while (j > top_lines && n - j < BLOCK_MAX_PIECES && f->ys[j - 1].y1 > bottom &&
+           same_baseline(&f->ys[n - 1], &f->ys[j - 1]))
+        j--;
+    return j;
+}
+
+static void collect_page(finder *f, uint32_t p)
+{
+    size_t first = f->m->page_first[p], n = f->m->page_first[p + 1] - first;
+    if (n == 0)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        const shelf_pdf_line *s = f->m->lines[first + i].src;
+        f->ys[i] = (by_y){s->y0, s->y1, first + i};
+    }
+    qsort(f->ys, n, sizeof *f->ys, cmp_by_y);
+    for (size_t i = 0; i < n; i++)
+        f->reach[i] = i == 0 || f->ys[i].y1 > f->reach[i - 1] ? f->ys[i].y1 : f->reach[i - 1];
+    size_t ntop = top_block(f, n, f->top);
+    for (size_t i = 0; i < ntop; i++)
+        add_candidate(f, f->ys[i].line, true, &f->ys[0]);
+    for (size_t j = bottom_block(f, n, f->bottom, ntop); j < n; j++)
+        add_candidate(f, f->ys[j].line, false, &f->ys[n - 1]);
+}
+
+static const char *g_keys; /* qsort has no context argument */
+
+static int cmp_by_key(const void *a, const void *b)
+{
+    const candidate *x = a, *y = b;
+    size_t n = x->key_len < y->key_len ? x->key_len : y->key_len;
+    int c = memcmp(g_keys + x->key_at, g_keys + y->key_at, n);
+    if (c != 0)
+        return c;
+    if (x->key_len != y->key_len)
+        return x->key_len < y->key_len ? -1 : 1;
+    return x->page < y->page ? -1 : x->page > y->page;
+}
+
+static bool same_key(const finder *f, const candidate *a, const candidate *b)
+{
+    return a->key_len == b->key_len &&
+           memcmp(f->keys + a->key_at, f->keys + b->key_at, a->key_len) == 0;
+}
+
+/* Sets `recurs` on candidates whose mask is on at least min_pages pages. */
+static void mark_recurring(finder *f, size_t min_pages)
+{
+    g_keys = f->keys;
+    qsort(f->c, f->nc, sizeof *f->c, cmp_by_key);
+    for (size_t i = 0; i < f->nc;) {
+        size_t j = i + 1, pages = 1;
+        for (; j < f->nc && same_key(f, &f->c[i], &f->c[j]); j++)
+            pages += f->c[j].page != f->c[j - 1].page;
+        bool worded = false; /* a mask without letters is a number: the page test decides */
+        for (size_t k = 0; k < f->c[i].key_len && !worded; k++)
+            worded = is_ascii_letter(f->keys[f->c[i].key_at + k]);
+        for (size_t k = i; k < j; k++)
+            f->c[k].recurs = worded && pages >= min_pages;
+        i = j;
+    }
+}
+
+/* Whether candidate i shares its baseline with a lone page number of the
+ * same page and zone (a head set as two pieces: "Chapter 2: Objects" ... "5"). */
+static bool beside_lone_number(const finder *f, size_t i)
+{
+    const candidate *c = &f->c[i];
+    const shelf_pdf_line *s = f->m->lines[c->line].src;
+    float tolerance = (s->y1 - s->y0) * 0.5f;
+    page_numbers pn;
+    page_numbers_of(f->m, c->page, &pn);
+    for (size_t k = i >= 2 * BLOCK_MAX_PIECES ? i - 2 * BLOCK_MAX_PIECES : 0;
+         k < f->nc && k <= i + 2 * BLOCK_MAX_PIECES; k++) {
+        const candidate *o = &f->c[k];
+        const pdf_line *l = &f->m->lines[o->line];
+        if (k == i || o->page != c->page || o->top != c->top ||
+            l->src->y1 < s->y1 - tolerance || l->src->y1 > s->y1 + tolerance)
+            continue;
+        if (is_lone_page_number(pdf_line_text(f->m, l), l->len, &pn))
+            return true;
+    }
+    return false;
+}
+
+/* The page-number test for one zone: most pages have a line that starts
+ * or ends with their number (or sits beside it). */
+static void mark_numbered_heads(finder *f, bool top, size_t pages_with_text)
+{
+    size_t pages = 0;
+    uint32_t last_page = UINT32_MAX;
+    page_numbers pn;
+    bool *hit = calloc(f->nc ? f->nc : 1, sizeof *hit);
+    if (!hit)
+        return; /* the rule is an improvement; without memory, keep the lines */
+    for (size_t i = 0; i < f->nc; i++) {
+        const candidate *c = &f->c[i];
+        if (c->top != top)
+            continue;
+        const pdf_line *l = &f->m->lines[c->line];
+        page_numbers_of(f->m, c->page, &pn);
+        hit[i] = c->extreme && (names_page_number(pdf_line_text(f->m, l), l->len, &pn) ||
+                 beside_lone_number(f, i));
+        if (hit[i] && c->page != last_page) {
+            pages++;
+            last_page = c->page;
+        }
+    }
+    if (pages >= 2 && pages * 2 >= pages_with_text)
+        for (size_t i = 0; i < f->nc; i++)
+            if (hit[i])
+                f->m->lines[f->c[i].line].running = true;
+    free(hit);
+}
+
+static size_t count_pages_with_text(const pdf_model *m)
+{
+    size_t n = 0;
+    for (size_t p = 0; p < m->npages; p++)
+        n += m->page_first[p + 1] > m->page_first[p];
+    return n;
+}
+
+static size_t max_page_lines(const pdf_model *m)
+{
+    size_t most = 0;
+    for (size_t p = 0; p < m->npages; p++) {
+        size_t n = m->page_first[p + 1] - m->page_first[p];
+        most = n > most ? n : most;
+    }
+    return most;
+}
+
+int pdf_mark_running(pdf_model *m)
+{
+    finder f = {.m = m};
+    size_t cap = m->npages * 2 * BLOCK_MAX_PIECES, key_bytes = 1;
+    for (size_t i = 0; i < m->nlines; i++)
+        key_bytes += m->lines[i].len;
+    f.c = calloc(cap ? cap : 1, sizeof *f.c);
+    f.keys = malloc(key_bytes * 2 < key_bytes ? key_bytes : key_bytes * 2);
+    f.ys = calloc(max_page_lines(m) + 1, sizeof *f.ys);
+    f.reach = calloc(max_page_lines(m) + 1, sizeof *f.reach);
+    if (!f.c || !f.keys || !f.ys || !f.reach || zones(m, &f.top, &f.bottom) != SHELF_OK) {
+        free(f.reach);
+        free(f.c);
+        free(f.keys);
+        free(f.ys);
+        return SHELF_ENOMEM;
+    }
+    for (uint32_t p = 0; p < m->npages; p++)
+        collect_page(&f, p);
+    size_t pages_with_text = count_pages_with_text(m);
+    mark_numbered_heads(&f, true, pages_with_text);
+    mark_numbered_heads(&f, false, pages_with_text);
+    mark_recurring(&f, pages_with_text <= SMALL_DOCUMENT_PAGES ? 2 : 3);
+    page_numbers pn;
+    for (size_t i = 0; i < f.nc; i++) {
+        const candidate *c = &f.c[i];
+        pdf_line *l = &m->lines[c->line];
+        page_numbers_of(m, c->page, &pn);
+        bool lone_number = c->extreme && is_lone_page_number(pdf_line_text(m, l), l->len, &pn);
+        if (c->recurs || lone_number)
+            l->running = true;
+    }
+    free(f.c);
+    free(f.keys);
+    free(f.ys);
+    free(f.reach);
+    return SHELF_OK;
+}
+
+bool pdf_is_running_text(const pdf_model *m, const char *s, size_t n)
+{
+    char *key = malloc(n + 1), *other = NULL;
+    if (!key)
+        return false;
+    size_t kn = mask_text(s, n, key);
+    bool found = false;
+    for (size_t i = 0; i < m->nlines && !found; i++) {
+        const pdf_line *l = &m->lines[i];
+        if (!l->running || l->len > n * 2 + 8)
+            continue;
+        free(other);
+        other = malloc(l->len + 1);
+        if (!other)
+            break;
+        size_t on = mask_text(pdf_line_text(m, l), l->len, other);
+        found = on == kn && memcmp(key, other, kn) == 0;
+    }
+    free(other);
+    free(key);
+    return found;
+}

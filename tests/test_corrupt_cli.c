@@ -781,8 +781,9 @@ static bool ends_with(const char *s, const char *suffix)
 }
 
 /* Trailers and the start of block indexes, the first and last document
- * records and the first dense lengths, every store block's lengths, the postings (skip table, packed
- * blocks) and first positions of a long list; all of small files. */
+ * records and the first dense lengths, every store block's lengths, the
+ * postings (skip table, packed blocks) and first positions of a long list;
+ * all of small files. */
 static void find_structure(index_file *f, const shelf_term_stats *common)
 {
     const uint8_t *d = f->data;

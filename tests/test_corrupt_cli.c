@@ -781,8 +781,9 @@ static bool ends_with(const char *s, const char *suffix)
 }
 
 /* Trailers and the start of block indexes, the first and last document
- * records, every store block's lengths, the postings (skip table, packed
- * blocks) and first positions of a long list; all of small files. */
+ * records and the first dense lengths, every store block's lengths, the
+ * postings (skip table, packed blocks) and first positions of a long list;
+ * all of small files. */
 static void find_structure(index_file *f, const shelf_term_stats *common)
 {
     const uint8_t *d = f->data;
@@ -799,6 +800,8 @@ static void find_structure(index_file *f, const shelf_term_stats *common)
         add_range(f, SHELF_HEADER_BYTES, SHELF_DOC_RECORD_BYTES);
         add_range(f, SHELF_HEADER_BYTES + (count - 1) * SHELF_DOC_RECORD_BYTES,
                   SHELF_DOC_RECORD_BYTES);
+        uint64_t norms = shelf_load_u64le(d + footer - SHELF_DOCS_TRAILER_BYTES + 40);
+        add_range(f, norms, 3 * count < 32 ? 3 * count : 32); /* dense lengths */
     } else if (ends_with(f->name, ".store")) {
         uint64_t count = shelf_load_u64le(d + footer - 16), index = shelf_load_u64le(d + footer - 8);
         add_range(f, footer - SHELF_STORE_TRAILER_BYTES, SHELF_STORE_TRAILER_BYTES);

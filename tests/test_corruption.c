@@ -623,9 +623,11 @@ static void test_store_block_length_bounded(void **state)
     free(parent);
 }
 
-/* A posting whose tf is 2^30 in a document whose length says 2^32 - 256
- * (both files with valid CRCs): the tf is refused because the term's
- * positions cannot hold that many, before anyone sizes a buffer by it. */
+/* A posting whose tf is 2^30 in a document whose record says its length is
+ * 2^32 - 256 (both files with valid CRCs): the tf is refused before anyone
+ * sizes a buffer by it.  Since format version 6 the bound is the dense length
+ * (norms.h, still the true 2), so it is refused for exceeding the length; the
+ * positions bound behind it is the same code as before. */
 static void test_term_frequency_bounded(void **state)
 {
     fixture *fx = *state;

@@ -387,6 +387,8 @@ int shelf_docwriter_add(shelf_docwriter *w, const shelf_docinfo *info, const cha
     uint64_t heap_offset = w->heap_len;
     if (append_heap_entry(w, info) != SHELF_OK)
         return shelf_errno(err, errno, "%s: cannot write temporary heap", w->docs.path);
+    if (shelf_norms_add(&w->norms, info->length, info->title_length) != SHELF_OK)
+        return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", w->docs.path);
     write_record(w, info, heap_offset, store_block, inblock);
     w->doc_count++;
     w->total_tokens += info->length;
@@ -423,6 +425,17 @@ static int finish_store(shelf_docwriter *w, shelf_err *err)
     return shelf_fw_finish(&w->store, err);
 }
 
+/* The norms section (norms.h): dense body and title lengths, then the
+ * exceptions. */
+static void write_norms(shelf_docwriter *w)
+{
+    const shelf_norms_builder *n = &w->norms;
+    shelf_fw_write(&w->docs, n->body.data, n->body.len);
+    shelf_fw_write(&w->docs, n->title.data, n->title.len);
+    shelf_fw_write(&w->docs, n->body_exc.data, n->body_exc.len);
+    shelf_fw_write(&w->docs, n->title_exc.data, n->title_exc.len);
+}
+
 int shelf_docwriter_finish(shelf_docwriter *w, shelf_err *err)
 {
     int rc = finish_store(w, err);
@@ -431,11 +444,16 @@ int shelf_docwriter_finish(shelf_docwriter *w, shelf_err *err)
     uint64_t heap_offset = w->docs.offset;
     if (copy_heap(w, err) != SHELF_OK)
         return err ? err->code : SHELF_EIO;
+    uint64_t norms_offset = w->docs.offset;
+    write_norms(w);
     shelf_fw_u64(&w->docs, w->doc_count);
     shelf_fw_u64(&w->docs, w->total_tokens);
     shelf_fw_u64(&w->docs, w->total_title_tokens);
     shelf_fw_u64(&w->docs, heap_offset);
     shelf_fw_u64(&w->docs, w->heap_len);
+    shelf_fw_u64(&w->docs, norms_offset);
+    shelf_fw_u64(&w->docs, shelf_norms_body_exceptions(&w->norms));
+    shelf_fw_u64(&w->docs, shelf_norms_title_exceptions(&w->norms));
     return shelf_fw_finish(&w->docs, err);
 }
 
@@ -461,4 +479,5 @@ void shelf_docwriter_close(shelf_docwriter *w)
     shelf_buf_free(&w->raw);
     shelf_buf_free(&w->packed);
     shelf_buf_free(&w->block_offsets);
+    shelf_norms_builder_free(&w->norms);
 }

@@ -1,6 +1,7 @@
 /*
  * docwriter.h - writes a segment's .docs (fixed 56-byte records, then the
- * string heap of paths, titles, authors and dates) and .store (zlib blocks of document text
+ * string heap of paths, titles, authors and dates, then the dense lengths of
+ * norms.h) and .store (zlib blocks of document text
  * with token checkpoints, then a block index).  Layout: FORMAT.md, ".docs"
  * and ".store".
  *
@@ -28,6 +29,7 @@
 
 #include "extract/layout.h"
 #include "backend/native/filewriter.h"
+#include "backend/native/norms.h"
 #include "util/buf.h"
 
 #define SHELF_STORE_QUEUE 4
@@ -74,6 +76,7 @@ typedef struct shelf_docwriter {
     uint64_t doc_count;
     uint64_t total_tokens;
     uint64_t total_title_tokens;
+    shelf_norms_builder norms; /* 3 bytes a document, written at finish */
 } shelf_docwriter;
 
 int shelf_docwriter_open(shelf_docwriter *w, const char *docs_path, const char *store_path, bool async,

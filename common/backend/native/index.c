@@ -344,6 +344,8 @@ int shelf_index_check(const shelf_index *idx, shelf_check_report *report, shelf_
         const shelf_segment *s = idx->segments[i];
         int rc = shelf_segment_verify(s, err);
         if (rc == SHELF_OK)
+            rc = shelf_segment_check_lengths(s, err);
+        if (rc == SHELF_OK)
             rc = check_documents(s, &idx->dels[i], &idx->manifest.segments[i], idx->dir, report, err);
         if (rc == SHELF_OK)
             rc = check_dictionary(s, report, err);

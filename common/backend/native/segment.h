@@ -138,6 +138,9 @@ int shelf_segment_doc(const shelf_segment *s, uint32_t doc, shelf_docmeta *out, 
 /* Body length in tokens; 0 for an id out of range. */
 uint32_t shelf_segment_doc_length(const shelf_segment *s, uint32_t doc);
 uint32_t shelf_segment_title_length(const shelf_segment *s, uint32_t doc);
+/* The dense lengths scoring reads (norms.h) against themselves and against
+ * every document record: SHELF_ECORRUPT naming .docs when they disagree. */
+int shelf_segment_check_lengths(const shelf_segment *s, shelf_err *err);
 
 /* Stored text of a document: text receives the bytes (not NUL-terminated
  * beyond len; a NUL is appended after them for convenience), checkpoints (may

@@ -2,7 +2,8 @@
  * segment_docs.c - a segment's document table (.docs, FORMAT.md): one
  * SHELF_DOC_RECORD_BYTES record per document (lengths, size, time, hash,
  * where its text is stored, flags), then a heap of varint-prefixed path,
- * title, author and date strings; see segment.h.
+ * title, author and date strings, then the dense lengths scoring reads
+ * (norms.h); see segment.h.
  */
 #include "backend/native/segment_impl.h"
 #include "util/varint.h"
@@ -18,14 +19,36 @@ int shelf_segment_load_docs(shelf_segment *s, shelf_err *err)
     s->total_title_tokens = shelf_load_u64le(t + 16);
     uint64_t heap_offset = shelf_load_u64le(t + 24);
     s->heap_len = shelf_load_u64le(t + 32);
+    uint64_t norms_offset = shelf_load_u64le(t + 40);
+    uint64_t body_exc = shelf_load_u64le(t + 48), title_exc = shelf_load_u64le(t + 56);
     uint64_t body_end = SHELF_HEADER_BYTES + f->body_len;
     if (doc_count >= UINT32_MAX || doc_count > f->body_len / SHELF_DOC_RECORD_BYTES ||
         heap_offset != SHELF_HEADER_BYTES + doc_count * SHELF_DOC_RECORD_BYTES ||
-        heap_offset + s->heap_len != body_end)
+        s->heap_len > body_end - heap_offset || norms_offset != heap_offset + s->heap_len)
         return shelf_segment_corrupt(s, F_DOCS, err, "document table size");
+    uint64_t norms_len = shelf_norms_section_bytes((uint32_t)doc_count, body_exc, title_exc);
+    if ((norms_len == 0 && doc_count > 0) || norms_len != body_end - norms_offset)
+        return shelf_segment_corrupt(s, F_DOCS, err, "document lengths section size");
     s->doc_count = (uint32_t)doc_count;
     s->records = f->data + SHELF_HEADER_BYTES;
     s->heap = f->data + heap_offset;
+    shelf_norms_map(&s->norms, f->data + norms_offset, s->doc_count, body_exc, title_exc);
+    return SHELF_OK;
+}
+
+int shelf_segment_check_lengths(const shelf_segment *s, shelf_err *err)
+{
+    const char *what = NULL;
+    if (shelf_norms_check(&s->norms, &what) != 0)
+        return shelf_segment_corrupt(s, F_DOCS, err, what);
+    for (uint32_t doc = 0; doc < s->doc_count; doc++) {
+        const uint8_t *r = shelf_segment_record(s, doc);
+        if (shelf_norms_body(&s->norms, doc) != shelf_load_u32le(r) ||
+            shelf_norms_title(&s->norms, doc) != shelf_load_u32le(r + 4))
+            return shelf_errf(err, SHELF_ECORRUPT,
+                              "%s: damaged (the dense lengths of document %u disagree with its record)",
+                              s->files[F_DOCS].path, doc);
+    }
     return SHELF_OK;
 }
 

@@ -6,7 +6,8 @@
  *   segment.c           opening, closing, verifying, the whole segment's numbers
  *   segment_dict.c      the dictionary (.dict)
  *   segment_postings.c  postings and positions (.post, .pos)
- *   segment_docs.c      document records and their string heap (.docs)
+ *   segment_docs.c      document records, their string heap and the dense
+ *                       lengths (.docs, norms.h)
  *   segment_store.c     stored text, checkpoints and layout (.store)
  *
  * Invariants once shelf_segment_open has returned: every file is mapped with
@@ -18,6 +19,7 @@
 
 #include "backend/native/format.h"
 #include "backend/native/mapped.h"
+#include "backend/native/norms.h"
 #include "backend/native/segment.h"
 #include "util/bytes.h"
 
@@ -36,6 +38,7 @@ struct shelf_segment {
     const uint8_t *records;
     const uint8_t *heap;
     uint64_t heap_len;
+    shelf_norms norms; /* dense lengths: what scoring reads */
     /* store */
     const uint8_t *store_index; /* store_blocks u64 offsets */
     uint64_t store_blocks;
@@ -55,11 +58,12 @@ static inline const uint8_t *shelf_segment_record(const shelf_segment *s, uint32
     return s->records + (size_t)doc * SHELF_DOC_RECORD_BYTES;
 }
 
-/* A document's length in tokens in one field (a key's field byte); the record
- * holds the body length at offset 0 and the title length at 4. */
+/* A document's length in tokens in one field (a key's field byte), from the
+ * dense norms (doc < doc_count, unchecked); the record holds the same. */
 static inline uint32_t shelf_segment_field_length(const shelf_segment *s, uint32_t doc, uint8_t field)
 {
-    return shelf_load_u32le(shelf_segment_record(s, doc) + (field == SHELF_FIELD_TITLE_ID ? 4 : 0));
+    return field == SHELF_FIELD_TITLE_ID ? shelf_norms_title(&s->norms, doc)
+                                         : shelf_norms_body(&s->norms, doc);
 }
 
 #endif

@@ -5,7 +5,7 @@
  *
  *   fts5_driver index DB FOLDER... [--optimize] [--cache-mb N]
  *   fts5_driver query DB QUERYFILE [--k N] [--count] [--repeat R] [--warmup W]
- *                     [--snippets] [--cache-mb N]
+ *                     [--snippets] [--paths] [--cache-mb N]
  *   fts5_driver matches DB QUERYFILE [--cache-mb N]
  *
  * index   replaces DB with a table docs(path UNINDEXED, title, body) using
@@ -20,6 +20,7 @@
  * query   runs every non-empty line of QUERYFILE as an FTS5 MATCH expression,
  *         W unmeasured passes then R measured ones, reusing one prepared
  *         statement; a query SQLite rejects is counted in "errors" once.
+ *         --paths: the top-k statement also reads each hit's stored path.
  * matches prints per query "count<TAB>path<TAB>path..." (paths in byte order),
  *         or "error<TAB>message" for a rejected query (as qbench --matches).
  *
@@ -55,6 +56,8 @@ enum { EXIT_OK = 0, EXIT_FATAL = 2 };
 #define SQL_INSERT "INSERT INTO docs(path, title, body) VALUES (?1, ?2, ?3)"
 #define SQL_TOPK "SELECT rowid, bm25(docs) FROM docs WHERE docs MATCH ?1 " \
                  "ORDER BY bm25(docs) LIMIT ?2"
+#define SQL_TOPK_PATHS "SELECT rowid, bm25(docs), path FROM docs WHERE docs MATCH ?1 " \
+                       "ORDER BY bm25(docs) LIMIT ?2"
 #define SQL_COUNT "SELECT count(*) FROM docs WHERE docs MATCH ?1"
 #define SQL_SNIPPET "SELECT snippet(docs, 2, '[', ']', '" ELLIPSIS "', 20) FROM docs " \
                     "WHERE docs MATCH ?1 AND rowid = ?2"
@@ -134,14 +137,14 @@ typedef struct options {
     const char *cmd, *db;
     strlist args;  /* positional arguments after DB (borrowed strings) */
     long k, repeat, warmup, cache_mb;
-    bool count, snippets, optimize;
+    bool count, snippets, optimize, paths;
 } options;
 
 _Noreturn static void usage(FILE *out)
 {
     fputs("Usage: fts5_driver index DB FOLDER... [--optimize] [--cache-mb N]\n"
           "       fts5_driver query DB QUERYFILE [--k N] [--count] [--repeat R] [--warmup W]\n"
-          "                         [--snippets] [--cache-mb N]\n"
+          "                         [--snippets] [--paths] [--cache-mb N]\n"
           "       fts5_driver matches DB QUERYFILE [--cache-mb N]\n"
           "See tools/bench/README.md.\n",
           out);
@@ -177,6 +180,8 @@ static bool parse_option(options *o, int argc, char **argv, int *i)
             o->count = true;
         else if (strcmp(a, "--snippets") == 0)
             o->snippets = true;
+        else if (strcmp(a, "--paths") == 0)
+            o->paths = true;
         else if (strcmp(a, "--optimize") == 0)
             o->optimize = true;
         else if (strncmp(a, "--", 2) == 0)
@@ -207,8 +212,8 @@ static void parse_args(options *o, int argc, char **argv)
     if (index ? o->args.n < 2 : o->args.n != 2)
         usage(stderr);
     o->db = o->args.v[0];
-    if (o->count && o->snippets)
-        die("--snippets needs ranked hits, not --count");
+    if (o->count && (o->snippets || o->paths))
+        die("--snippets and --paths need ranked hits, not --count");
 }
 
 /* ---- the database ---- */
@@ -538,6 +543,16 @@ static void touch_text(sqlite3_stmt *st, void *ctx)
     (void)sqlite3_column_text(st, 0);
 }
 
+/* Per hit of a top-k run: read its path (--paths), keep its rowid (--snippets). */
+static void on_hit(sqlite3_stmt *st, void *ctx)
+{
+    bench *b = ctx;
+    if (b->o->paths)
+        (void)sqlite3_column_text(st, 2);
+    if (b->o->snippets)
+        collect_rowid(st, ctx);
+}
+
 /* The snippet of every hit of the current query; time goes to snippet_us. */
 static void make_snippets(bench *b, const char *query)
 {
@@ -562,7 +577,7 @@ static void run_query(bench *b, size_t i, const char *query, bool measured, bool
     sqlite3_bind_text(b->main, 1, query, -1, SQLITE_STATIC);
     if (!b->o->count)
         sqlite3_bind_int64(b->main, 2, b->o->k);
-    outcome out = run_stmt(b->db, b->main, b->o->snippets ? collect_rowid : NULL, b);
+    outcome out = run_stmt(b->db, b->main, b->o->snippets || b->o->paths ? on_hit : NULL, b);
     if (out.rejected) {
         fprintf(stderr, "fts5_driver: query %zu rejected: %s: %s\n", i + 1, sqlite3_errmsg(b->db),
                 query);
@@ -630,7 +645,7 @@ static int cmd_query(const options *o)
 {
     bench b = {.db = open_db(o->db, false, o->cache_mb), .o = o};
     strlist qs = read_queries(o->args.v[1]);
-    b.main = prepare(b.db, o->count ? SQL_COUNT : SQL_TOPK);
+    b.main = prepare(b.db, o->count ? SQL_COUNT : o->paths ? SQL_TOPK_PATHS : SQL_TOPK);
     b.count = prepare(b.db, SQL_COUNT);
     b.snippet = prepare(b.db, SQL_SNIPPET);
     b.lat = xrealloc(NULL, qs.n * (size_t)o->repeat * sizeof *b.lat);

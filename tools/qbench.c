@@ -5,13 +5,15 @@
  * percentiles, queries per second, hits and errors.
  *
  *   qbench INDEX QUERYFILE [--k N] [--count] [--repeat R] [--snippets]
- *          [--exact-total]
+ *          [--exact-total] [--paths]
  *   qbench INDEX QUERYFILE --matches
  *
  * --matches prints, per query, the number of matching documents and their
  * sorted paths (count<TAB>path<TAB>path...), for comparing engines.
  * --count asks for the number of matches only (k = 0); --snippets also builds
- * the passages of every hit and reports the mean time per hit.  Exit 2 on
+ * the passages of every hit and reports the mean time per hit; --paths also
+ * fetches every hit's path inside the timed run (as searcher does to print
+ * it).  Exit 2 on
  * usage errors or when the index cannot be opened.
  */
 #include "engine/engine.h"
@@ -27,7 +29,7 @@
 typedef struct bench_opts {
     const char *index, *queries;
     size_t k, repeat;
-    bool count, snippets, exact, matches;
+    bool count, snippets, exact, matches, paths;
 } bench_opts;
 
 typedef struct tally {
@@ -59,6 +61,8 @@ static int parse_args(int argc, char **argv, bench_opts *o)
             o->snippets = true;
         else if (strcmp(argv[i], "--exact-total") == 0)
             o->exact = true;
+        else if (strcmp(argv[i], "--paths") == 0)
+            o->paths = true;
         else if (strcmp(argv[i], "--matches") == 0)
             o->matches = true;
         else if (positional == 0 && argv[i][0] != '-')
@@ -115,6 +119,10 @@ static void run_once(shelf_engine *e, shelf_analyzer *a, const bench_opts *o, co
     so.exact_total = o->exact;
     shelf_results r = {0};
     int rc = plan ? shelf_engine_search(e, plan, &so, &r, &err) : SHELF_EINVAL;
+    for (size_t i = 0; rc == SHELF_OK && o->paths && i < r.count; i++) {
+        shelf_docview v;
+        rc = shelf_engine_doc(e, &r.hits[i], &v, &err);
+    }
     double us = now_us() - start;
     if (rc == SHELF_OK) {
         record(t, us);
@@ -184,6 +192,14 @@ static double percentile(const tally *t, double p)
     return t->lat[i];
 }
 
+static double mean(const tally *t)
+{
+    double sum = 0;
+    for (size_t i = 0; i < t->runs; i++)
+        sum += t->lat[i];
+    return t->runs ? sum / (double)t->runs : 0;
+}
+
 static void report(const bench_opts *o, size_t queries, const tally *t, double seconds)
 {
     qsort(t->lat, t->runs, sizeof *t->lat, by_value);
@@ -192,6 +208,7 @@ static void report(const bench_opts *o, size_t queries, const tally *t, double s
            queries, o->repeat, o->count ? 0 : o->k, o->count ? "true" : "false", percentile(t, 0.5),
            percentile(t, 0.95), percentile(t, 0.99), seconds > 0 ? (double)t->runs / seconds : 0,
            (unsigned long long)t->hits, (unsigned long long)t->errors);
+    printf(",\"mean_us\":%.1f", mean(t));
     if (o->snippets)
         printf(",\"snippet_us_per_hit\":%.1f",
                t->snippet_hits ? t->snippet_us / (double)t->snippet_hits : 0);
@@ -203,7 +220,7 @@ int main(int argc, char **argv)
     bench_opts o;
     if (parse_args(argc, argv, &o) != 0) {
         fprintf(stderr, "usage: qbench INDEX QUERYFILE [--k N] [--count] [--repeat R] [--snippets] "
-                        "[--exact-total]\n");
+                        "[--exact-total] [--paths]\n");
         return 2;
     }
     shelf_err err = {0};

@@ -10,14 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "extract/layout.h"
+#include "extract/pdf_pagenum.h"
 #include "util/error.h"
 
 #define BLOCK_MAX_PIECES 6  /* lines in a head or footer block (pieces on one baseline count) */
 #define SEPARATION 1.0f    /* the gap that sets a block apart, in its line heights */
-#define ZONE_SHARE 0.2f /* the top and bottom zones, as a share of the page height */
+#define ZONE_SHARE 0.2f /* the top and bottom zones, as a share of the usual text block */
 #define SMALL_DOCUMENT_PAGES 6
-#define LONE_NUMBER_MAX_BYTES 32 /* "Page 12 of 340" and the like */
 
 typedef struct candidate {
     size_t line;
@@ -78,88 +77,6 @@ static size_t mask_text(const char *s, size_t n, char *dst)
         i = j;
     }
     return o;
-}
-
-/* Whether line text s[0..n) is w, or starts or ends with w as a word. */
-static bool has_word_at_end(const char *s, size_t n, const char *w, size_t wn)
-{
-    if (wn == 0 || wn > n)
-        return false;
-    if (wn == n)
-        return memcmp(s, w, n) == 0;
-    bool at_start = memcmp(s, w, wn) == 0 && s[wn] == ' ';
-    bool at_end = memcmp(s + n - wn, w, wn) == 0 && s[n - wn - 1] == ' ';
-    return at_start || at_end;
-}
-
-typedef struct page_numbers {
-    char label[3 * (SHELF_PAGE_LABEL_MAX_BYTES + 4)];
-    size_t label_len;
-    char physical[24];
-    size_t physical_len;
-} page_numbers;
-
-static void page_numbers_of(const pdf_model *m, uint32_t p, page_numbers *pn)
-{
-    const shelf_pdf_page *pg = &m->doc->pages[p];
-    size_t raw = pg->label_len < SHELF_PAGE_LABEL_MAX_BYTES + 4 ? pg->label_len
-                                                                : SHELF_PAGE_LABEL_MAX_BYTES + 4;
-    pn->label_len = raw ? pdf_clean_metadata(pg->label, raw, pn->label) : 0;
-    pn->physical_len = (size_t)snprintf(pn->physical, sizeof pn->physical, "%u", p + 1);
-}
-
-/* Whether the token s[0..n) is the label or the physical number of the page. */
-static bool is_this_page(const char *s, size_t n, const page_numbers *pn)
-{
-    return (n == pn->label_len && memcmp(s, pn->label, n) == 0) ||
-           (n == pn->physical_len && memcmp(s, pn->physical, n) == 0);
-}
-
-static bool is_word(const char *s, size_t n, const char *w)
-{
-    if (strlen(w) != n)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if ((char)(s[i] | 0x20) != w[i])
-            return false;
-    return true;
-}
-
-/* A lone page number: the page's own label or number, maybe decorated
- * ("- 5 -") or worded ("Page 3", "Page 3 of 9", "p. iv"): no other word,
- * at most one further number. */
-static bool is_lone_page_number(const char *s, size_t n, const page_numbers *pn)
-{
-    size_t numbers = 0;
-    if (n > LONE_NUMBER_MAX_BYTES)
-        return false;
-    for (size_t i = 0; i < n;) {
-        if (!is_ascii_letter(s[i]) && !is_digit(s[i])) {
-            i++;
-            continue;
-        }
-        size_t j = i;
-        while (j < n && (is_ascii_letter(s[j]) || is_digit(s[j])))
-            j++;
-        if (is_word(s + i, j - i, "page") || is_word(s + i, j - i, "p") ||
-            is_word(s + i, j - i, "of")) {
-            i = j;
-            continue;
-        }
-        if (numbers == 0 && !is_this_page(s + i, j - i, pn))
-            return false;
-        if (++numbers > 2)
-            return false;
-        i = j;
-    }
-    return numbers >= 1;
-}
-
-/* Whether line text s[0..n) starts or ends with the page's number as a word. */
-static bool names_page_number(const char *s, size_t n, const page_numbers *pn)
-{
-    return has_word_at_end(s, n, pn->label, pn->label_len) ||
-           has_word_at_end(s, n, pn->physical, pn->physical_len);
 }
 
 static int cmp_by_y(const void *a, const void *b)
@@ -345,8 +262,8 @@ static bool beside_lone_number(const finder *f, size_t i)
     const candidate *c = &f->c[i];
     const shelf_pdf_line *s = f->m->lines[c->line].src;
     float tolerance = (s->y1 - s->y0) * 0.5f;
-    page_numbers pn;
-    page_numbers_of(f->m, c->page, &pn);
+    pdf_page_numbers pn;
+    pdf_page_numbers_of(f->m, c->page, &pn);
     for (size_t k = i >= 2 * BLOCK_MAX_PIECES ? i - 2 * BLOCK_MAX_PIECES : 0;
          k < f->nc && k <= i + 2 * BLOCK_MAX_PIECES; k++) {
         const candidate *o = &f->c[k];
@@ -354,7 +271,7 @@ static bool beside_lone_number(const finder *f, size_t i)
         if (k == i || o->page != c->page || o->top != c->top ||
             l->src->y1 < s->y1 - tolerance || l->src->y1 > s->y1 + tolerance)
             continue;
-        if (is_lone_page_number(pdf_line_text(f->m, l), l->len, &pn))
+        if (pdf_is_lone_page_number(pdf_line_text(f->m, l), l->len, &pn))
             return true;
     }
     return false;
@@ -366,7 +283,7 @@ static void mark_numbered_heads(finder *f, bool top, size_t pages_with_text)
 {
     size_t pages = 0;
     uint32_t last_page = UINT32_MAX;
-    page_numbers pn;
+    pdf_page_numbers pn;
     bool *hit = calloc(f->nc ? f->nc : 1, sizeof *hit);
     if (!hit)
         return; /* the rule is an improvement; without memory, keep the lines */
@@ -375,8 +292,8 @@ static void mark_numbered_heads(finder *f, bool top, size_t pages_with_text)
         if (c->top != top)
             continue;
         const pdf_line *l = &f->m->lines[c->line];
-        page_numbers_of(f->m, c->page, &pn);
-        hit[i] = c->extreme && (names_page_number(pdf_line_text(f->m, l), l->len, &pn) ||
+        pdf_page_numbers_of(f->m, c->page, &pn);
+        hit[i] = c->extreme && (pdf_names_page_number(pdf_line_text(f->m, l), l->len, &pn) ||
                  beside_lone_number(f, i));
         if (hit[i] && c->page != last_page) {
             pages++;
@@ -431,12 +348,12 @@ int pdf_mark_running(pdf_model *m)
     mark_numbered_heads(&f, true, pages_with_text);
     mark_numbered_heads(&f, false, pages_with_text);
     mark_recurring(&f, pages_with_text <= SMALL_DOCUMENT_PAGES ? 2 : 3);
-    page_numbers pn;
+    pdf_page_numbers pn;
     for (size_t i = 0; i < f.nc; i++) {
         const candidate *c = &f.c[i];
         pdf_line *l = &m->lines[c->line];
-        page_numbers_of(m, c->page, &pn);
-        bool lone_number = c->extreme && is_lone_page_number(pdf_line_text(m, l), l->len, &pn);
+        pdf_page_numbers_of(m, c->page, &pn);
+        bool lone_number = c->extreme && pdf_is_lone_page_number(pdf_line_text(m, l), l->len, &pn);
         if (c->recurs || lone_number)
             l->running = true;
     }

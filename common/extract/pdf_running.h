@@ -12,12 +12,13 @@
  * topmost baseline, when in the zone) and likewise the bottom block.  A
  * candidate is a running line when
  *   - its "mask" (lower case, digit runs and roman numerals as '#', white
- *     space runs as one space) recurs among the candidates of other pages
- *     (on 2 pages when the document has at most 6 pages with text, else 3);
+ *     space runs as one space) has a letter and recurs among the
+ *     candidates of other pages (on 2 pages when the document has at most
+ *     6 pages with text, else 3);
  *   - or, on the page's topmost (bottommost) baseline, it is a lone page
- *     number: the page's label or physical number, or a short mask without
- *     letters other than "page"/"of" and one or two numbers ("- 5 -",
- *     "Page 3 of 9");
+ *     number (pdf_pagenum.h): the page's own label or physical number,
+ *     maybe decorated or worded ("- 5 -", "Page 3 of 9"); other numbers
+ *     there (a list's "97") stay;
  *   - or, on that baseline, it starts or ends with the page's label or
  *     physical number as a word, or sits beside a lone page number, and at
  *     least half the pages with text (and 2 or more) have such a line in

@@ -8,7 +8,9 @@ drivers do what tools/bench/README.md says, on small inputs (no timing).
   - make-queries' natural set: 3-8 lower-case words per query, the FTS5 and
     Lucene lines say the same query, and every set has a Lucene file with
     the Lucene form of each line (escaping checked on its own);
-  - qbench --paths runs and reports mean_us.
+  - qbench --paths runs and reports mean_us;
+  - run --no-xapian --no-lucene on the sample shelf leaves Xapian out of
+    every figure and says the correctness gate was skipped.
 
 Usage: bench_tools_test.py SOURCE_DIR BUILD_DIR   (exit 0 pass, 1 fail)
 """
@@ -136,11 +138,29 @@ def test_qbench_paths(tmp):
           f"qbench reports mean_us ({out})")
 
 
+def test_run_without_xapian(tmp):
+    data, out = os.path.join(tmp, "run-data"), os.path.join(tmp, "run.json")
+    run(sys.executable, os.path.join(BENCH, "run"), "--data", data, "--corpora", "shelf",
+        "--no-xapian", "--no-lucene", "--repeat", "1", "--queries", "40", "--sets", "natural",
+        "--modes", "top10", "--build-dir", BUILD, "--out", out)
+    with open(out, encoding="utf-8") as f:
+        res = json.load(f)
+    shelf = res["corpora"]["shelf"]
+    check(res["engines"] == ["native", "fts5"], f"engines without Xapian and Lucene ({res['engines']})")
+    check(shelf["gate"] == {"skipped": "--no-xapian"}, f"the gate says it was skipped ({shelf['gate']})")
+    check("xapian" not in shelf["index"] and "xapian" not in shelf["sizes"]["bytes"],
+          "no Xapian index was built or measured")
+    check(set(shelf["queries"]["natural"]["top10"]) == {"native", "fts5"}, "queries timed on native and FTS5")
+    xapian_col = 3  # figure, better, native, xapian, ...
+    check(all(row[xapian_col] is None for row in shelf["table"]), "the Xapian column is empty")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_small_corpus(tmp)
         test_queries(tmp)
         test_qbench_paths(tmp)
+        test_run_without_xapian(tmp)
     print(f"{len(failures)} failure(s)" if failures else "all bench tool checks passed")
     return 1 if failures else 0
 

@@ -2,8 +2,8 @@
 #include "present/section.h"
 #include "extract/byline.h"
 #include "present/textnav.h"
+#include "present/toc.h"
 
-#include <ctype.h>
 #include <stdbool.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -82,14 +82,6 @@ static bool underline(const char *t, line_span l)
     return true;
 }
 
-static bool toc_entry(const char *t, size_t a, size_t b)
-{
-    size_t i = b;
-    while (i > a && isdigit((unsigned char)t[i - 1]))
-        i--;
-    return i < b && i > a && t[i - 1] == '\t';
-}
-
 /* Is the first character a Unicode letter or number? */
 static bool starts_with_letter_or_digit(const char *s, size_t len)
 {
@@ -130,7 +122,7 @@ static bool plain_heading(const char *t, size_t len, line_span l, bool by_lines,
     if (!starts_with_letter_or_digit(t + *a, *b - *a))
         return false;
     char last = t[*b - 1];
-    if (last == '.' || last == ',' || last == ';' || last == ':' || toc_entry(t, *a, *b))
+    if (last == '.' || last == ',' || last == ';' || last == ':' || shelf_toc_entry(t, *a, *b))
         return false;
     if (shelf_is_byline(t + *a, *b - *a) || byline_office(t, len, l, *a, *b))
         return false;

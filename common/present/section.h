@@ -6,7 +6,8 @@
  *     only '-' (at least two);
  *   - a title-like plain-text line: 2 to 80 characters once trimmed, starting
  *     with a letter or digit, not ending in '.', ',', ';' or ':', not a
- *     table-of-contents entry (text, a tab, then a page number), not a
+ *     table-of-contents entry (toc.h: text, a tab or a dot leader, then
+ *     a page number), not a
  *     byline (extract/byline.h: "By ...", "Tom Goffus (United States)")
  *     nor a line with a comma whose nearest non-blank line above is one
  *     (the person's office: "Assistant Secretary General, Operations"),

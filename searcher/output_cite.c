@@ -146,17 +146,12 @@ static void json_hit(FILE *out, const output_style *st, const output_hit *h, siz
     output_each_quote(out, h, shown, put_json);
 }
 
-static void no_footer(FILE *out, const output_style *st, const query_result *qr, size_t shown)
-{
-    /* citations end with their last quotation */
-}
-
 const output_form output_cite_plain_form = {
     .name = "cite-plain",
     .cite_style = "plain",
     .header = output_text_header,
     .hit = plain_hit,
-    .footer = no_footer,
+    .footer = output_cite_no_footer,
     .count = output_text_count,
     .error = output_text_error,
 };
@@ -166,7 +161,7 @@ const output_form output_cite_markdown_form = {
     .cite_style = "markdown",
     .header = output_text_header,
     .hit = markdown_hit,
-    .footer = no_footer,
+    .footer = output_cite_no_footer,
     .count = output_text_count,
     .error = output_text_error,
 };
@@ -176,7 +171,7 @@ const output_form output_cite_json_form = {
     .cite_style = "json",
     .header = output_text_header,
     .hit = json_hit,
-    .footer = no_footer,
+    .footer = output_cite_no_footer,
     .count = output_text_count,
     .error = output_text_error,
 };

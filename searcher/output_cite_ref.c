@@ -472,17 +472,12 @@ static void bibtex_hit(FILE *out, const output_style *st, const output_hit *h, s
     output_each_quote(out, h, shown, bibtex_quote);
 }
 
-static void no_footer(FILE *out, const output_style *st, const query_result *qr, size_t shown)
-{
-    /* entries end with their blank line */
-}
-
 const output_form output_cite_bibtex_form = {
     .name = "cite-bibtex",
     .cite_style = "bibtex",
     .header = output_text_header,
     .hit = bibtex_hit,
-    .footer = no_footer,
+    .footer = output_cite_no_footer,
     .count = output_text_count,
     .error = output_text_error,
 };

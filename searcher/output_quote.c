@@ -47,3 +47,8 @@ char *output_flat_quote(const output_hit *h, const shelf_quote *q, size_t *len)
     *len = k;
     return flat;
 }
+
+void output_cite_no_footer(FILE *out, const output_style *st, const query_result *qr, size_t shown)
+{
+    /* citations end with their last quotation, entries with their blank line */
+}

@@ -1,7 +1,7 @@
 /*
  * output_quote.h - what every citation form (output_cite.c,
  * output_cite_ref.c) does the same way: walk a hit's passages as
- * quotations, and write a quotation flat on one line.
+ * quotations, write a quotation flat on one line, and end with no footer.
  */
 #ifndef SHELF_OUTPUT_QUOTE_H
 #define SHELF_OUTPUT_QUOTE_H
@@ -26,5 +26,9 @@ void output_each_quote(FILE *out, const output_hit *h, size_t shown, output_quot
  * sentences).  malloc'd and NUL-terminated, its length in *len; NULL when
  * out of memory. */
 char *output_flat_quote(const output_hit *h, const shelf_quote *q, size_t *len);
+
+/* The footer of a citation form: nothing (an answer ends with its last
+ * quotation or entry). */
+void output_cite_no_footer(FILE *out, const output_style *st, const query_result *qr, size_t shown);
 
 #endif

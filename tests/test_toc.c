@@ -56,6 +56,26 @@ static void test_contents_heading(void **state)
     assert_false(shelf_toc_line_at(text, strlen(text), (size_t)(strstr(text, "The contents") - text)));
 }
 
+/* A line too long to be a contents entry is not one, and is not scanned
+ * to its ends (a 64 MiB line with many matches stays fast). */
+static void test_long_line(void **state)
+{
+    (void)state;
+    size_t n = SHELF_TOC_LINE_MAX + 100;
+    char *text = malloc(n + 16);
+    assert_non_null(text);
+    memset(text, 'a', n);
+    strcpy(text + n, " . . . . 12");
+    size_t len = strlen(text);
+    assert_true(shelf_toc_entry(text, 0, len)); /* by shape alone it is one */
+    assert_false(shelf_toc_line_at(text, len, 0));
+    assert_false(shelf_toc_line_at(text, len, len - 1));
+    text[n - SHELF_TOC_LINE_MAX / 2] = '\n'; /* now the last line is short */
+    assert_true(shelf_toc_line_at(text, len, len - 1));
+    assert_false(shelf_toc_line_at(text, len, 0));
+    free(text);
+}
+
 /* ---- passages, end to end ---- */
 
 static const char manual_txt[] =
@@ -140,6 +160,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_entries),
         cmocka_unit_test(test_contents_heading),
+        cmocka_unit_test(test_long_line),
         cmocka_unit_test(test_native_quotes_body),
         cmocka_unit_test(test_xapian_quotes_body),
         cmocka_unit_test(test_r_faq),

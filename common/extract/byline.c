@@ -1,45 +1,20 @@
 /* byline.c - who wrote a text, as a line says it; see byline.h. */
 #include "extract/byline.h"
+#include "extract/linetext.h"
 
 #include <string.h>
-#include <strings.h>
 #include <utf8proc.h>
 
 #define NAME_WORDS_MIN 2
 #define NAME_WORDS_MAX 4
 #define AFFILIATION_WORDS_MAX 6
 
-typedef struct span {
-    const char *s;
-    size_t n;
-} span;
-
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
-}
-
 static bool is_alnum_ascii(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-static span trimmed(const char *s, size_t n)
-{
-    while (n > 0 && is_space(*s))
-        s++, n--;
-    while (n > 0 && is_space(s[n - 1]))
-        n--;
-    return (span){s, n};
-}
-
-static bool opens_with(span l, const char *word)
-{
-    size_t n = strlen(word);
-    return l.n >= n && strncasecmp(l.s, word, n) == 0;
-}
-
-static bool has_email(span l)
+static bool has_email(shelf_linetext l)
 {
     for (size_t i = 1; i + 1 < l.n; i++)
         if (l.s[i] == '@' && is_alnum_ascii(l.s[i - 1]) && is_alnum_ascii(l.s[i + 1]))
@@ -47,29 +22,14 @@ static bool has_email(span l)
     return false;
 }
 
-/* The next word of l from *at (words split by white space), advancing *at;
- * false at the end. */
-static bool next_word(span l, size_t *at, span *word)
-{
-    while (*at < l.n && is_space(l.s[*at]))
-        (*at)++;
-    if (*at >= l.n)
-        return false;
-    size_t from = *at;
-    while (*at < l.n && !is_space(l.s[*at]))
-        (*at)++;
-    *word = (span){l.s + from, *at - from};
-    return true;
-}
-
-static utf8proc_category_t first_category(span w)
+static utf8proc_category_t first_category(shelf_linetext w)
 {
     utf8proc_int32_t cp;
     utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)w.s, (utf8proc_ssize_t)w.n, &cp);
     return n > 0 ? utf8proc_category(cp) : UTF8PROC_CATEGORY_CN;
 }
 
-static bool is_word(span w, const char *const *list, size_t count)
+static bool is_word(shelf_linetext w, const char *const *list, size_t count)
 {
     for (size_t i = 0; i < count; i++)
         if (strlen(list[i]) == w.n && memcmp(w.s, list[i], w.n) == 0)
@@ -77,14 +37,14 @@ static bool is_word(span w, const char *const *list, size_t count)
     return false;
 }
 
-static bool is_honorific(span w)
+static bool is_honorific(shelf_linetext w)
 {
     static const char *const titles[] = {"Dr", "Dr.", "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.",
                                          "Prof", "Prof.", "Sir"};
     return is_word(w, titles, sizeof titles / sizeof *titles);
 }
 
-static bool is_particle(span w)
+static bool is_particle(shelf_linetext w)
 {
     static const char *const particles[] = {"van", "von", "de",  "der", "den", "da", "di",
                                             "du",  "la",  "le",  "del", "bin", "al"};
@@ -93,7 +53,7 @@ static bool is_particle(span w)
 
 /* A capitalised name word: a capital letter first, then letters and the
  * marks names hold ('-', '\'', '.'); no digit. */
-static bool is_name_word(span w)
+static bool is_name_word(shelf_linetext w)
 {
     if (first_category(w) != UTF8PROC_CATEGORY_LU)
         return false;
@@ -104,12 +64,12 @@ static bool is_name_word(span w)
 }
 
 /* "Tom Goffus", "Dr Svitlana Kobzar", "Jan van Eyck". */
-static bool is_name(span l)
+static bool is_name(shelf_linetext l)
 {
     size_t at = 0, words = 0;
-    span w;
+    shelf_linetext w;
     bool first = true, particle_last = false;
-    while (next_word(l, &at, &w)) {
+    while (shelf_linetext_next_word(l, &at, &w)) {
         if (first && is_honorific(w)) {
             first = false;
             continue;
@@ -125,11 +85,11 @@ static bool is_name(span l)
 }
 
 /* "United States", "Ghent University": letters and a few marks, no digit. */
-static bool is_affiliation(span l)
+static bool is_affiliation(shelf_linetext l)
 {
     size_t at = 0, words = 0;
-    span w;
-    while (next_word(l, &at, &w)) {
+    shelf_linetext w;
+    while (shelf_linetext_next_word(l, &at, &w)) {
         if (++words > AFFILIATION_WORDS_MAX)
             return false;
         for (size_t i = 0; i < w.n; i++) {
@@ -144,7 +104,7 @@ static bool is_affiliation(span l)
 }
 
 /* "Name Name (Affiliation)". */
-static bool is_name_with_affiliation(span l)
+static bool is_name_with_affiliation(shelf_linetext l)
 {
     if (l.n < 2 || l.s[l.n - 1] != ')')
         return false;
@@ -152,17 +112,17 @@ static bool is_name_with_affiliation(span l)
     if (!open || open == l.s)
         return false;
     size_t name_len = (size_t)(open - l.s);
-    span inside = {open + 1, l.n - name_len - 2};
-    return is_name(trimmed(l.s, name_len)) && is_affiliation(inside);
+    shelf_linetext inside = {open + 1, l.n - name_len - 2};
+    return is_name(shelf_linetext_trim(l.s, name_len)) && is_affiliation(inside);
 }
 
 bool shelf_is_byline(const char *line, size_t len)
 {
     static const char *const openers[] = {"written by", "by ", "author:", "authors:", "copyright",
                                           "(c)", "\xc2\xa9" /* © */};
-    span l = trimmed(line, len);
+    shelf_linetext l = shelf_linetext_trim(line, len);
     for (size_t i = 0; i < sizeof openers / sizeof *openers; i++)
-        if (opens_with(l, openers[i]))
+        if (shelf_linetext_opens(l, openers[i], NULL))
             return true;
     return has_email(l) || is_name_with_affiliation(l);
 }

@@ -77,8 +77,25 @@ static bool is_contents_heading(const char *t, size_t a, size_t b)
            (n == 17 && strncasecmp(t + a, "table of contents", 17) == 0);
 }
 
+/* The line holding pos when it is at most SHELF_TOC_LINE_MAX bytes long
+ * (found without looking further than that either side); false when it is
+ * longer. */
+static bool short_line_at(const char *t, size_t len, size_t pos, size_t *a, size_t *b)
+{
+    size_t floor = pos > SHELF_TOC_LINE_MAX ? pos - SHELF_TOC_LINE_MAX : 0;
+    size_t ceil = len - pos > SHELF_TOC_LINE_MAX ? pos + SHELF_TOC_LINE_MAX : len;
+    const char *nl = memchr(t + pos, '\n', ceil - pos);
+    *b = nl ? (size_t)(nl - t) : ceil;
+    *a = pos;
+    while (*a > floor && t[*a - 1] != '\n')
+        (*a)--;
+    return (*a == 0 || t[*a - 1] == '\n') && (nl || ceil == len) && *b - *a <= SHELF_TOC_LINE_MAX;
+}
+
 bool shelf_toc_line_at(const char *t, size_t len, size_t pos)
 {
-    size_t a = shelf_line_start(t, pos), b = shelf_line_end(t, len, pos);
+    size_t a, b;
+    if (!short_line_at(t, len, pos, &a, &b))
+        return false;
     return shelf_toc_entry(t, a, b) || is_contents_heading(t, a, b);
 }

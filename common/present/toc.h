@@ -12,7 +12,10 @@
  * spaces between them ("....", ". . ."); and something other than the
  * leader comes first (the entry's title).
  * A line is a contents heading when it is "Contents" or "Table of
- * Contents" (any case).  Both are table-of-contents lines.
+ * Contents" (any case).  Both are table-of-contents lines.  A line longer
+ * than SHELF_TOC_LINE_MAX bytes is neither, and is not read to its ends:
+ * asking costs O(SHELF_TOC_LINE_MAX) whatever the text (a passage asks once
+ * per match).
  */
 #ifndef SHELF_TOC_H
 #define SHELF_TOC_H
@@ -21,6 +24,7 @@
 #include <stddef.h>
 
 #define SHELF_TOC_LEADER_DOTS 3
+#define SHELF_TOC_LINE_MAX 400 /* bytes; a longer line is never a contents line */
 
 /* Is t[a..b) (one line, no '\n') a table-of-contents entry? */
 bool shelf_toc_entry(const char *t, size_t a, size_t b);

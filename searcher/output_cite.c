@@ -62,7 +62,10 @@ static void put_quoted(FILE *out, const output_hit *h, const shelf_quote *q)
 {
     size_t n = 0;
     char *flat = output_flat_quote(h, q, &n);
-    fprintf(out, "“%.*s”", (int)n, flat ? flat : "");
+    fputs("“", out);
+    if (flat)
+        fwrite(flat, 1, n, out); /* the text may hold a NUL byte */
+    fputs("”", out);
     free(flat);
 }
 

@@ -33,15 +33,14 @@
  * notes, the count and failures are shown as in text (output_text.h).
  * GET /api/cite writes its "citation" and "quote" with these rows.
  */
+#include "output_quote.h"
 #include "output_text.h"
 
 #include "present/cite.h"
 #include "present/place.h"
 #include "util/json.h"
 
-/* One quotation of passage p, whose quote is q. */
-typedef void put_quote_fn(FILE *out, const output_hit *h, const shelf_passage *p,
-                          const shelf_quote *q);
+#include <stdlib.h>
 
 /* "p. iv" or "pp. 12–13" (paged), or "line 12". */
 static void put_place(FILE *out, const output_hit *h, const shelf_quote *q)
@@ -61,10 +60,13 @@ static void put_section(FILE *out, const output_hit *h, const shelf_passage *p)
 /* “quote”, with "…" inside the marks when the quote is cut. */
 static void put_quoted(FILE *out, const output_hit *h, const shelf_quote *q)
 {
-    const char *ellipsis = q->whole_sentences ? "" : "…";
-    fprintf(out, "“%s", ellipsis);
-    output_put_flat(out, h->text + q->start, q->end - q->start);
-    fprintf(out, "%s”", ellipsis);
+    size_t n = 0;
+    char *flat = output_flat_quote(h, q, &n);
+    fputs("“", out);
+    if (flat)
+        fwrite(flat, 1, n, out); /* the text may hold a NUL byte */
+    fputs("”", out);
+    free(flat);
 }
 
 /* ---- author and date around the title (each only when known) ---- */
@@ -81,7 +83,8 @@ static void put_date_after(FILE *out, const output_hit *h)
         fprintf(out, ", %.*s", (int)h->date_len, h->date);
 }
 
-static void put_plain(FILE *out, const output_hit *h, const shelf_passage *p, const shelf_quote *q)
+static void put_plain(FILE *out, const output_hit *h, const shelf_passage *p, const shelf_quote *q,
+                      bool first)
 {
     put_quoted(out, h, q);
     fputs(" (", out);
@@ -95,7 +98,8 @@ static void put_plain(FILE *out, const output_hit *h, const shelf_passage *p, co
     fputs(")\n", out);
 }
 
-static void put_markdown(FILE *out, const output_hit *h, const shelf_passage *p, const shelf_quote *q)
+static void put_markdown(FILE *out, const output_hit *h, const shelf_passage *p, const shelf_quote *q,
+                         bool first)
 {
     fputs("> ", out);
     put_quoted(out, h, q);
@@ -109,7 +113,8 @@ static void put_markdown(FILE *out, const output_hit *h, const shelf_passage *p,
     fputs("\n\n", out);
 }
 
-static void put_json(FILE *out, const output_hit *h, const shelf_passage *p, const shelf_quote *q)
+static void put_json(FILE *out, const output_hit *h, const shelf_passage *p, const shelf_quote *q,
+                     bool first)
 {
     fputs("{\"quote\":", out);
     shelf_json_string(out, h->text + q->start, q->end - q->start);
@@ -129,34 +134,19 @@ static void put_json(FILE *out, const output_hit *h, const shelf_passage *p, con
     fputs("}\n", out);
 }
 
-static void put_citations(FILE *out, const output_hit *h, put_quote_fn *put)
-{
-    for (size_t i = 0; i < h->passages.count; i++) {
-        const shelf_passage *p = &h->passages.at[i];
-        shelf_quote q;
-        shelf_quote_of(h->text, h->len, h->layout, p, &q);
-        put(out, h, p, &q);
-    }
-}
-
 static void plain_hit(FILE *out, const output_style *st, const output_hit *h, size_t shown)
 {
-    put_citations(out, h, put_plain);
+    output_each_quote(out, h, shown, put_plain);
 }
 
 static void markdown_hit(FILE *out, const output_style *st, const output_hit *h, size_t shown)
 {
-    put_citations(out, h, put_markdown);
+    output_each_quote(out, h, shown, put_markdown);
 }
 
 static void json_hit(FILE *out, const output_style *st, const output_hit *h, size_t shown)
 {
-    put_citations(out, h, put_json);
-}
-
-static void no_footer(FILE *out, const output_style *st, const query_result *qr, size_t shown)
-{
-    /* citations end with their last quotation */
+    output_each_quote(out, h, shown, put_json);
 }
 
 const output_form output_cite_plain_form = {
@@ -164,7 +154,7 @@ const output_form output_cite_plain_form = {
     .cite_style = "plain",
     .header = output_text_header,
     .hit = plain_hit,
-    .footer = no_footer,
+    .footer = output_cite_no_footer,
     .count = output_text_count,
     .error = output_text_error,
 };
@@ -174,7 +164,7 @@ const output_form output_cite_markdown_form = {
     .cite_style = "markdown",
     .header = output_text_header,
     .hit = markdown_hit,
-    .footer = no_footer,
+    .footer = output_cite_no_footer,
     .count = output_text_count,
     .error = output_text_error,
 };
@@ -184,7 +174,7 @@ const output_form output_cite_json_form = {
     .cite_style = "json",
     .header = output_text_header,
     .hit = json_hit,
-    .footer = no_footer,
+    .footer = output_cite_no_footer,
     .count = output_text_count,
     .error = output_text_error,
 };

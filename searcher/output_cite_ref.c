@@ -5,17 +5,23 @@
  *
  *   csl-json: one JSON array per query, one item a line:
  *     {"id", "type", "title", "author" (when known), "issued" (when
- *      known), "URL", "page" (paged only), "note"}
+ *      known), "accessed" (when issued is not), "URL", "page" (paged
+ *      only), "note"}
  *     type: "report" for a PDF, "webpage" for HTML, "document" otherwise;
  *     author: [{"family", "given"}] for a name written "Family, Given",
  *       else [{"literal"}], one per name of the document's author(s);
  *     issued: {"date-parts": [[YYYY, M, D]]} (as many parts as known);
+ *     accessed: the same form, for a source with no date of its own: the
+ *       day (UTC) its file was last modified, as the day it was read;
  *     page: the quotation's page as printed ("iv", "12"), "12-13" when
  *       it runs onto a later page; note: the quotation (as --cite quotes it).
  *   bibtex: one entry per passage, a blank line after each:
  *     @report / @online (HTML) / @misc {KEY,
  *       title = {...}, author = {A and B}, year = {2023}, month = may,
- *       url = {file:///...}, pages = {12--13}, note = {“quote”} }
+ *       url = {file:///...}, urldate = {2024-03-05}, pages = {12--13},
+ *       note = {“quote”} }
+ *     urldate: only for a source with no date (year and month then
+ *     absent), the access date as for csl-json's "accessed".
  *     KEY: the first author's family name (else the title's first word),
  *     ASCII letters and digits, lower case, then the year when known, then
  *     four hex digits of a hash of the path and the quote's start, so the
@@ -31,6 +37,7 @@
  * entry's braces balance whatever the text holds.  Like the other citation
  * forms these show the notes, count and failures as the text form does.
  */
+#include "output_quote.h"
 #include "output_text.h"
 
 #include "present/cite.h"
@@ -42,9 +49,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ---- what both forms need ---- */
+
+#define ISO_DATE_BYTES 11 /* "YYYY-MM-DD" and its NUL */
 
 /* One entry's facts, worked out once. */
 typedef struct entry {
@@ -52,6 +63,7 @@ typedef struct entry {
     shelf_quote q;
     char key[64];
     char pages[2 * SHELF_PAGE_NAME_BYTES + 4]; /* "" when unpaged */
+    char accessed[ISO_DATE_BYTES];             /* "YYYY-MM-DD", or "" (see access_date) */
 } entry;
 
 /* The next "; "-separated name of list[*at..len), advancing *at; false at
@@ -169,72 +181,55 @@ static void make_key(entry *e)
     snprintf(e->key + k, sizeof e->key - k, "%04x", (unsigned)(hash & 0xFFFF));
 }
 
-static void make_entry(entry *e, const output_hit *h, const shelf_passage *p, const char *page_sep)
-{
-    e->h = h;
-    shelf_quote_of(h->text, h->len, h->layout, p, &e->q);
-    make_key(e);
-    page_range(h, &e->q, page_sep, e->pages, sizeof e->pages);
-}
-
-/* The quotation flattened to one line (runs of white space as one space),
- * "…" at both ends when it is cut; malloc'd, NULL when out of memory. */
-static char *flat_quote(const entry *e, size_t *len)
-{
-    const char *s = e->h->text + e->q.start;
-    size_t n = e->q.end - e->q.start;
-    char *out = malloc(n + 2 * 3 + 1);
-    if (!out)
-        return NULL;
-    size_t k = 0;
-    if (!e->q.whole_sentences)
-        memcpy(out + k, "…", 3), k += 3;
-    bool space = false;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
-            space = k > 0;
-            continue;
-        }
-        if (space)
-            out[k++] = ' ';
-        space = false;
-        out[k++] = c;
-    }
-    if (!e->q.whole_sentences)
-        memcpy(out + k, "…", 3), k += 3;
-    out[k] = '\0';
-    *len = k;
-    return out;
-}
-
 static bool url_safe(unsigned char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
            c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
 }
 
+/* The source's absolute path (a relative one resolved against the current
+ * folder); malloc'd, NULL when out of memory. */
+static char *absolute_path(const output_hit *h)
+{
+    char *path = strndup(h->path, h->path_len);
+    if (!path || path[0] == '/')
+        return path;
+    char *abs = realpath(path, NULL);
+    if (!abs) {
+        char cwd[PATH_MAX];
+        size_t need = strlen(path) + sizeof cwd + 2;
+        abs = getcwd(cwd, sizeof cwd) ? malloc(need) : NULL;
+        if (abs)
+            snprintf(abs, need, "%s/%s", cwd, path);
+    }
+    free(path);
+    return abs;
+}
+
+/* A source with no date of its own is cited as read on the day its file
+ * was last changed: "YYYY-MM-DD" (UTC) of its modification time, into
+ * out; "" when the source has a date, or its file cannot be read. */
+static void access_date(const output_hit *h, char out[ISO_DATE_BYTES])
+{
+    out[0] = '\0';
+    if (h->date_len)
+        return;
+    char *path = absolute_path(h);
+    struct stat st;
+    struct tm day;
+    if (path && stat(path, &st) == 0 && gmtime_r(&st.st_mtime, &day))
+        snprintf(out, ISO_DATE_BYTES, "%04d-%02d-%02d", (day.tm_year + 1900) % 10000,
+                 day.tm_mon + 1, day.tm_mday);
+    free(path);
+}
+
 /* file:///absolute/path, percent-encoded; malloc'd, NULL when out of
  * memory. */
 static char *file_url(const output_hit *h)
 {
-    char *path = strndup(h->path, h->path_len);
+    char *path = absolute_path(h);
     if (!path)
         return NULL;
-    if (path[0] != '/') {
-        char *abs = realpath(path, NULL);
-        if (!abs) {
-            char cwd[PATH_MAX];
-            size_t need = strlen(path) + sizeof cwd + 2;
-            abs = getcwd(cwd, sizeof cwd) ? malloc(need) : NULL;
-            if (abs)
-                snprintf(abs, need, "%s/%s", cwd, path);
-        }
-        free(path);
-        if (!abs)
-            return NULL;
-        path = abs;
-    }
     size_t n = strlen(path);
     char *url = malloc(strlen("file://") + 3 * n + 1);
     if (url) {
@@ -246,6 +241,15 @@ static char *file_url(const output_hit *h)
     }
     free(path);
     return url;
+}
+
+static void make_entry(entry *e, const output_hit *h, const shelf_quote *q, const char *page_sep)
+{
+    e->h = h;
+    e->q = *q;
+    make_key(e);
+    page_range(h, &e->q, page_sep, e->pages, sizeof e->pages);
+    access_date(h, e->accessed);
 }
 
 /* ---- csl-json ---- */
@@ -279,14 +283,15 @@ static void csl_authors(FILE *out, const output_hit *h)
     fputc(']', out);
 }
 
-/* "issued": {"date-parts": [[2023, 5, 14]]} from "2023-05-14". */
-static void csl_issued(FILE *out, const output_hit *h)
+/* ,"name": {"date-parts": [[2023, 5, 14]]} from "2023-05-14" (nothing
+ * when date has no year). */
+static void csl_date(FILE *out, const char *name, const char *date, size_t len)
 {
-    if (h->date_len < 4)
+    if (len < 4)
         return;
-    fputs(",\"issued\":{\"date-parts\":[[", out);
-    for (size_t at = 0; at < h->date_len; at += at == 0 ? 5 : 3)
-        fprintf(out, "%s%d", at ? "," : "", atoi(h->date + at));
+    fprintf(out, ",\"%s\":{\"date-parts\":[[", name);
+    for (size_t at = 0; at < len; at += at == 0 ? 5 : 3)
+        fprintf(out, "%s%d", at ? "," : "", atoi(date + at));
     fputs("]]}", out);
 }
 
@@ -299,7 +304,8 @@ static void csl_item(FILE *out, const entry *e, bool first)
     fprintf(out, ",\"type\":\"%s\",\"title\":", csl_type(h->format));
     shelf_json_string(out, h->title, h->title_len);
     csl_authors(out, h);
-    csl_issued(out, h);
+    csl_date(out, "issued", h->date, h->date_len);
+    csl_date(out, "accessed", e->accessed, strlen(e->accessed));
     char *url = file_url(h);
     if (url) {
         fputs(",\"URL\":", out);
@@ -311,7 +317,7 @@ static void csl_item(FILE *out, const entry *e, bool first)
         shelf_json_string(out, e->pages, strlen(e->pages));
     }
     size_t n = 0;
-    char *quote = flat_quote(e, &n);
+    char *quote = output_flat_quote(h, &e->q, &n);
     if (quote) {
         fputs(",\"note\":", out);
         shelf_json_string(out, quote, n);
@@ -326,15 +332,19 @@ static void csl_header(FILE *out, const output_style *st, const query_result *qr
     fputs("[\n", out);
 }
 
+static void csl_quote(FILE *out, const output_hit *h, const shelf_passage *p, const shelf_quote *q,
+                      bool first)
+{
+    entry e;
+    make_entry(&e, h, q, "-");
+    csl_item(out, &e, first);
+}
+
 /* Every shown hit has at least one passage (a document has text), so the
  * first item of the answer is the first of the first hit. */
 static void csl_hit(FILE *out, const output_style *st, const output_hit *h, size_t shown)
 {
-    for (size_t i = 0; i < h->passages.count; i++) {
-        entry e;
-        make_entry(&e, h, &h->passages.at[i], "-");
-        csl_item(out, &e, shown == 0 && i == 0);
-    }
+    output_each_quote(out, h, shown, csl_quote);
 }
 
 static void csl_footer(FILE *out, const output_style *st, const query_result *qr, size_t shown)
@@ -431,13 +441,15 @@ static void bibtex_entry(FILE *out, const entry *e)
         fprintf(out, "  url = {%s},\n", url);
         free(url);
     }
+    if (e->accessed[0]) /* the day read, never the day issued */
+        fprintf(out, "  urldate = {%s},\n", e->accessed);
     if (e->pages[0]) {
         fputs("  pages = {", out);
         put_latex(out, e->pages, strlen(e->pages));
         fputs("},\n", out);
     }
     size_t n = 0;
-    char *quote = flat_quote(e, &n);
+    char *quote = output_flat_quote(h, &e->q, &n);
     if (quote) {
         fputs("  note = {“", out);
         put_latex(out, quote, n);
@@ -447,18 +459,17 @@ static void bibtex_entry(FILE *out, const entry *e)
     fputs("}\n\n", out);
 }
 
-static void bibtex_hit(FILE *out, const output_style *st, const output_hit *h, size_t shown)
+static void bibtex_quote(FILE *out, const output_hit *h, const shelf_passage *p,
+                         const shelf_quote *q, bool first)
 {
-    for (size_t i = 0; i < h->passages.count; i++) {
-        entry e;
-        make_entry(&e, h, &h->passages.at[i], "--");
-        bibtex_entry(out, &e);
-    }
+    entry e;
+    make_entry(&e, h, q, "--");
+    bibtex_entry(out, &e);
 }
 
-static void no_footer(FILE *out, const output_style *st, const query_result *qr, size_t shown)
+static void bibtex_hit(FILE *out, const output_style *st, const output_hit *h, size_t shown)
 {
-    /* entries end with their blank line */
+    output_each_quote(out, h, shown, bibtex_quote);
 }
 
 const output_form output_cite_bibtex_form = {
@@ -466,7 +477,7 @@ const output_form output_cite_bibtex_form = {
     .cite_style = "bibtex",
     .header = output_text_header,
     .hit = bibtex_hit,
-    .footer = no_footer,
+    .footer = output_cite_no_footer,
     .count = output_text_count,
     .error = output_text_error,
 };

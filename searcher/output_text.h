@@ -1,7 +1,8 @@
 /*
  * output_text.h - the parts of the text form (output_text.c) that the
  * citation forms (output_cite.c) share with it: the notes on stderr, the
- * bare count, no error on stdout, and text written flat on one line.
+ * bare count, no error on stdout, and pages named; and text written flat
+ * on one line (quotations are flattened by output_quote.h).
  */
 #ifndef SHELF_OUTPUT_TEXT_H
 #define SHELF_OUTPUT_TEXT_H

@@ -38,11 +38,12 @@
 #include "backend/xapian/xapdoc.h"
 #include "json_reader.h"
 #include "support.h"
+#include "support_run.h"
 #include "util/error.h"
 
 #define LABELS_PDF TEST_DATA_DIR "/labels.pdf"
 
-static char *g_tmp, *g_src;
+static char *g_src;
 
 static const char page_html[] =
     "<!DOCTYPE html><html><head><title>Blue carbon & #1 {brief} 100%</title>\n"
@@ -66,39 +67,16 @@ static const char notes_md[] = "---\n"
 
 static const char plain_txt[] = "Loose leaves\n\nA sheet that names no author mentions gravelbed.\n";
 
-static char *run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *run(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char cmd[4096];
-    int n = vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    assert_true(n > 0 && (size_t)n < sizeof cmd);
-    char *out = NULL, *err = NULL;
-    int rc = ts_run(cmd, &out, &err);
-    if (rc != 0)
-        fail_msg("`%s` exited %d: %s", cmd, rc, err ? err : "");
-    free(err);
-    return out;
-}
-
-static void expect_in(const char *out, const char *want, const char *what)
-{
-    if (!strstr(out, want))
-        fail_msg("%s lacks %s: %s", what, want, out);
-}
-
 static char *search(const char *idx, const char *options, const char *query)
 {
-    return run("'%s' --index '%s' %s %s", SEARCHER_BIN, idx, options, query);
+    return ts_run_ok("'%s' --index '%s' %s %s", SEARCHER_BIN, idx, options, query);
 }
 
 /* ---- --list ---- */
 
 static void check_list(const char *idx)
 {
-    char *out = run("'%s' --list --index '%s'", INDEXER_BIN, idx);
+    char *out = ts_run_ok("'%s' --list --index '%s'", INDEXER_BIN, idx);
     char *html_line = ts_strf("%s/page.html\t", g_src);
     const char *line = strstr(out, html_line);
     if (!line)
@@ -109,8 +87,8 @@ static void check_list(const char *idx)
         strncmp(end + 1 - strlen(want), want, strlen(want)) != 0)
         fail_msg("--list line of page.html does not end in format, author, date: %.*s",
                  (int)(end - line), line);
-    expect_in(out, "\tmarkdown\tGrace Hopper; Turing, Alan\t2022-05-14\n", "--list");
-    expect_in(out, "\ttext\t\t\n", "--list (plain text: empty author and date)");
+    ts_expect_in(out, "\tmarkdown\tGrace Hopper; Turing, Alan\t2022-05-14\n", "--list");
+    ts_expect_in(out, "\ttext\t\t\n", "--list (plain text: empty author and date)");
     free(html_line);
     free(out);
 }
@@ -152,19 +130,19 @@ static void check_cite(const char *idx)
     char *want = ts_strf("” (Lovelace, Ada; Charles Babbage, Blue carbon & #1 {brief} 100%%, "
                          "2023-05-14, %s/page.html, line ",
                          g_src);
-    expect_in(out, want, "--cite");
+    ts_expect_in(out, want, "--cite");
     free(want);
     free(out);
     out = search(idx, "--cite-format markdown", "driftmoss");
     want = ts_strf("> — Grace Hopper; Turing, Alan, *Field notes*, 2022-05-14, `%s/notes.md`, line ",
                    g_src);
-    expect_in(out, want, "markdown");
-    expect_in(out, "§ Tides", "markdown");
+    ts_expect_in(out, want, "markdown");
+    ts_expect_in(out, "§ Tides", "markdown");
     free(want);
     free(out);
     out = search(idx, "--cite", "gravelbed");
     want = ts_strf("” (Loose leaves, %s/plain.txt, line 3)", g_src);
-    expect_in(out, want, "--cite of a text without author or date");
+    ts_expect_in(out, want, "--cite of a text without author or date");
     free(want);
     free(out);
     jv v;
@@ -213,7 +191,7 @@ static void check_csl_html(const char *idx)
     const char *url = jget_type(item, "URL", J_STR)->s;
     if (strncmp(url, "file:///", 8) != 0 || !strstr(url, "/my%20docs/page.html") || strchr(url, ' '))
         fail_msg("URL is not the percent-encoded file URL: %s", url);
-    expect_in(jget_type(item, "note", J_STR)->s, "keep kelpwrack carbon", "note");
+    ts_expect_in(jget_type(item, "note", J_STR)->s, "keep kelpwrack carbon", "note");
     const char *id = jget_type(item, "id", J_STR)->s;
     if (strncmp(id, "lovelace2023", 12) != 0)
         fail_msg("id %s does not start with surname and year", id);
@@ -292,8 +270,8 @@ static void bibtex_reads(const char *bib)
 {
     if (system("command -v bibtex >/dev/null 2>&1") != 0)
         return;
-    char *dir = ts_strf("%s/bib", g_tmp);
-    free(run("mkdir -p '%s'", dir));
+    char *dir = ts_strf("%s/bib", ts_tmp);
+    free(ts_run_ok("mkdir -p '%s'", dir));
     free(ts_write_file(dir, "refs.bib", bib, strlen(bib)));
     const char aux[] = "\\citation{*}\n\\bibdata{refs}\n\\bibstyle{plain}\n";
     free(ts_write_file(dir, "doc.aux", aux, strlen(aux)));
@@ -313,18 +291,18 @@ static void check_bibtex(const char *idx)
     char *out = search(idx, "--cite-format bibtex", "kelpwrack");
     if (strncmp(out, "@online{lovelace2023", 20) != 0)
         fail_msg("bibtex: not an @online entry keyed by surname and year: %s", out);
-    expect_in(out, "  title = {Blue carbon \\& \\#1 \\{brief\\} 100\\%},\n", "bibtex title");
-    expect_in(out, "  author = {Lovelace, Ada and Charles Babbage},\n", "bibtex author");
-    expect_in(out, "  year = {2023},\n  month = may,\n", "bibtex date");
-    expect_in(out, "  url = {file:///", "bibtex url");
-    expect_in(out, "%20docs/page.html},\n", "bibtex url");
-    expect_in(out, "  note = {“Mangrove forests keep kelpwrack carbon", "bibtex note");
+    ts_expect_in(out, "  title = {Blue carbon \\& \\#1 \\{brief\\} 100\\%},\n", "bibtex title");
+    ts_expect_in(out, "  author = {Lovelace, Ada and Charles Babbage},\n", "bibtex author");
+    ts_expect_in(out, "  year = {2023},\n  month = may,\n", "bibtex date");
+    ts_expect_in(out, "  url = {file:///", "bibtex url");
+    ts_expect_in(out, "%20docs/page.html},\n", "bibtex url");
+    ts_expect_in(out, "  note = {“Mangrove forests keep kelpwrack carbon", "bibtex note");
     expect_balanced(out);
     expect_escaped_field(out, "title = {");
     char *pdf = search(idx, "--cite-format bibtex", "acknowledgement");
     if (strncmp(pdf, "@report{", 8) != 0)
         fail_msg("bibtex of a PDF is not @report: %s", pdf);
-    expect_in(pdf, "  pages = {ii},\n", "bibtex pages");
+    ts_expect_in(pdf, "  pages = {ii},\n", "bibtex pages");
     expect_balanced(pdf);
     char *md = search(idx, "--cite-format bibtex", "driftmoss");
     if (strncmp(md, "@misc{hopper2022", 16) != 0)
@@ -339,8 +317,8 @@ static void check_bibtex(const char *idx)
 
 static void check_backend(const char *backend)
 {
-    char *idx = ts_strf("%s/idx-%s", g_tmp, backend);
-    free(run("'%s' --quiet --backend %s --index '%s' '%s'", INDEXER_BIN, backend, idx, g_src));
+    char *idx = ts_strf("%s/idx-%s", ts_tmp, backend);
+    free(ts_run_ok("'%s' --quiet --backend %s --index '%s' '%s'", INDEXER_BIN, backend, idx, g_src));
     check_list(idx);
     check_json(idx);
     check_cite(idx);
@@ -366,8 +344,8 @@ static void test_help_names_the_forms(void **state)
     char *cmd = ts_strf("'%s' --help", SEARCHER_BIN);
     ts_run(cmd, &out, &err);
     char *both = ts_strf("%s%s", out ? out : "", err ? err : "");
-    expect_in(both, "csl-json", "--help");
-    expect_in(both, "bibtex", "--help");
+    ts_expect_in(both, "csl-json", "--help");
+    ts_expect_in(both, "bibtex", "--help");
     free(both);
     free(out);
     free(err);
@@ -378,16 +356,16 @@ static void test_help_names_the_forms(void **state)
  * the merge keeps each document's author and date. */
 static void test_merge_keeps_author_and_date(void **state)
 {
-    char *idx = ts_strf("%s/idx-merged", g_tmp);
-    free(run("'%s' --quiet --index '%s' '%s/page.html'", INDEXER_BIN, idx, g_src));
-    free(run("'%s' --quiet --index '%s' '%s/notes.md'", INDEXER_BIN, idx, g_src));
-    free(run("'%s' --quiet --index '%s' --optimize", INDEXER_BIN, idx));
-    char *check = run("'%s' --check '%s'", INDEXER_BIN, idx);
-    expect_in(check, "segments   1\n", "--check after --optimize");
+    char *idx = ts_strf("%s/idx-merged", ts_tmp);
+    free(ts_run_ok("'%s' --quiet --index '%s' '%s/page.html'", INDEXER_BIN, idx, g_src));
+    free(ts_run_ok("'%s' --quiet --index '%s' '%s/notes.md'", INDEXER_BIN, idx, g_src));
+    free(ts_run_ok("'%s' --quiet --index '%s' --optimize", INDEXER_BIN, idx));
+    char *check = ts_run_ok("'%s' --check '%s'", INDEXER_BIN, idx);
+    ts_expect_in(check, "segments   1\n", "--check after --optimize");
     free(check);
-    char *out = run("'%s' --list --index '%s'", INDEXER_BIN, idx);
-    expect_in(out, "\thtml\tLovelace, Ada; Charles Babbage\t2023-05-14\n", "--list after merge");
-    expect_in(out, "\tmarkdown\tGrace Hopper; Turing, Alan\t2022-05-14\n", "--list after merge");
+    char *out = ts_run_ok("'%s' --list --index '%s'", INDEXER_BIN, idx);
+    ts_expect_in(out, "\thtml\tLovelace, Ada; Charles Babbage\t2023-05-14\n", "--list after merge");
+    ts_expect_in(out, "\tmarkdown\tGrace Hopper; Turing, Alan\t2022-05-14\n", "--list after merge");
     free(out);
     free(idx);
 }
@@ -406,25 +384,18 @@ static void test_xapian_older_blob_refused(void **state)
 
 static int setup(void **state)
 {
-    g_tmp = ts_mkdtemp();
-    g_src = ts_strf("%s/my docs", g_tmp);
-    free(run("mkdir -p '%s'", g_src));
+    ts_setup_tmp(state);
+    g_src = ts_strf("%s/my docs", ts_tmp);
+    free(ts_run_ok("mkdir -p '%s'", g_src));
     free(ts_write_file(g_src, "page.html", page_html, strlen(page_html)));
     free(ts_write_file(g_src, "notes.md", notes_md, strlen(notes_md)));
     free(ts_write_file(g_src, "plain.txt", plain_txt, strlen(plain_txt)));
-    size_t len;
-    char *pdf = ts_read_file(LABELS_PDF, &len);
-    if (!pdf)
-        return -1;
-    free(ts_write_file(g_src, "labels.pdf", pdf, len));
-    free(pdf);
-    return 0;
+    return ts_copy_into(g_src, "labels.pdf", LABELS_PDF);
 }
 
 static int teardown(void **state)
 {
-    ts_rmtree(g_tmp);
-    free(g_tmp);
+    ts_teardown_tmp(state);
     free(g_src);
     return 0;
 }

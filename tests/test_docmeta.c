@@ -220,7 +220,14 @@ static void test_extract_file(void **state)
     fputs("author: nobody\ndate: 2023-05-14\n", f);
     fclose(f);
     assert_int_equal(shelf_extract_file(path, &e, &err), SHELF_OK);
-    assert_null(e.author);
+    assert_null(e.author);                    /* plain text names no author */
+    assert_string_equal(e.date, "2023-05-14"); /* but a dateline dates it (dateline.h) */
+    shelf_extracted_free(&e);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("author: nobody\nThe year 2023 was long.\n", f);
+    fclose(f);
+    assert_int_equal(shelf_extract_file(path, &e, &err), SHELF_OK);
     assert_null(e.date);
     shelf_extracted_free(&e);
     unlink(path);

@@ -40,6 +40,7 @@
 #include "backend/native/inverter.h"
 #include "backend/native/segment.h"
 #include "support.h"
+#include "support_run.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define MEASURE_RSS 0
@@ -55,7 +56,7 @@
 
 static const char LETTERS[] = "bcdfghjkmnpqrtvz"; /* 16 consonants */
 
-static char *g_tmp, *g_src, *g_text;
+static char *g_src, *g_text;
 static size_t g_text_len;
 
 /* ---- the document ---- */
@@ -166,7 +167,7 @@ static void test_split_postings_merge(void **state)
     (void)state;
     size_t len;
     char *text = make_text(SMALL_WORDS, &len);
-    char *dir = ts_strf("%s/small", g_tmp);
+    char *dir = ts_strf("%s/small", ts_tmp);
     shelf_writer_opts wo = {.language = "english", .memory_budget = (size_t)512 << 10};
     shelf_err err = {0};
     shelf_indexwriter *w = shelf_indexwriter_open(dir, &wo, &err);
@@ -194,7 +195,7 @@ static void test_split_postings_merge(void **state)
 /* Index the source folder into dir; returns the child's peak RSS in KiB. */
 static long run_indexer(const char *dir, const char *threads)
 {
-    char *errfile = ts_strf("%s/indexer-%s.err", g_tmp, threads);
+    char *errfile = ts_strf("%s/indexer-%s.err", ts_tmp, threads);
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
@@ -255,7 +256,7 @@ static void check_cli(const char *dir)
 
 static void index_and_check(const char *threads, const char *name)
 {
-    char *dir = ts_strf("%s/%s", g_tmp, name);
+    char *dir = ts_strf("%s/%s", ts_tmp, name);
     check_rss(run_indexer(dir, threads), threads);
     check_cli(dir);
     check_postings(dir, WORDS);
@@ -274,8 +275,8 @@ static void test_two_threads_same_index(void **state)
     index_and_check("2", "idx2");
     static const char *const exts[] = {"dict", "post", "pos", "store"};
     for (int i = 0; i < 4; i++) {
-        char *cmd = ts_strf("cmp -s '%s/idx1/seg_000001.%s' '%s/idx2/seg_000001.%s'", g_tmp, exts[i],
-                            g_tmp, exts[i]);
+        char *cmd = ts_strf("cmp -s '%s/idx1/seg_000001.%s' '%s/idx2/seg_000001.%s'", ts_tmp, exts[i],
+                            ts_tmp, exts[i]);
         if (ts_run(cmd, NULL, NULL) != 0)
             fail_msg("seg_000001.%s differs between 1 and 2 threads", exts[i]);
         free(cmd);
@@ -285,8 +286,8 @@ static void test_two_threads_same_index(void **state)
 static int setup(void **state)
 {
     (void)state;
-    g_tmp = ts_mkdtemp();
-    g_src = ts_strf("%s/src", g_tmp);
+    ts_setup_tmp(state);
+    g_src = ts_strf("%s/src", ts_tmp);
     g_text = make_text(WORDS, &g_text_len);
     free(ts_write_file(g_src, "words.txt", g_text, g_text_len));
     free(g_text);
@@ -297,8 +298,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    ts_rmtree(g_tmp);
-    free(g_tmp);
+    ts_teardown_tmp(state);
     free(g_src);
     free(g_text);
     return 0;

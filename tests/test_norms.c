@@ -27,10 +27,10 @@
 #include "backend/native/segment.h"
 #include "engine/writer.h"
 #include "support.h"
+#include "support_run.h"
 #include "util/bytes.h"
 #include "util/error.h"
 
-static char *g_tmp;
 
 typedef struct lengths {
     uint32_t body, title;
@@ -71,7 +71,7 @@ static void add_cases(shelf_indexwriter *w, const char *prefix)
 
 static char *build_index(const char *name, bool merged)
 {
-    char *dir = ts_strf("%s/%s", g_tmp, name);
+    char *dir = ts_strf("%s/%s", ts_tmp, name);
     shelf_err err = {0};
     shelf_writer_opts wo = {.language = "english", .memory_budget = 8 << 20};
     shelf_indexwriter *w = shelf_indexwriter_open(dir, &wo, &err);
@@ -230,7 +230,7 @@ static void test_damaged_dense_byte_found(void **state)
 static void test_previous_version_refused(void **state)
 {
     (void)state;
-    char *src = ts_strf("%s/src", g_tmp), *idx = ts_strf("%s/old", g_tmp);
+    char *src = ts_strf("%s/src", ts_tmp), *idx = ts_strf("%s/old", ts_tmp);
     assert_int_equal(mkdir(src, 0755), 0);
     free(ts_write_file(src, "a.txt", "Zeppelin notes\n\nthe zeppelin flew\n", 35));
     char *cmd = ts_strf("'%s' --quiet --index '%s' '%s'", INDEXER_BIN, idx, src);
@@ -261,21 +261,6 @@ static void test_previous_version_refused(void **state)
     free(src);
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    g_tmp = ts_mkdtemp();
-    return g_tmp ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    ts_rmtree(g_tmp);
-    free(g_tmp);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -285,5 +270,5 @@ int main(void)
         cmocka_unit_test(test_damaged_dense_byte_found),
         cmocka_unit_test(test_previous_version_refused),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, ts_setup_tmp, ts_teardown_tmp);
 }

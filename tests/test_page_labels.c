@@ -32,6 +32,7 @@
 #include "json_reader.h"
 #include "present/place.h"
 #include "support.h"
+#include "support_run.h"
 #include "util/error.h"
 
 #define LABELS_PDF TEST_DATA_DIR "/labels.pdf"
@@ -42,7 +43,7 @@ static const char *const printed[] = {"i", "ii", "1", "2"};
 static const char *const word_on_page[] = {"frontispiece", "acknowledgement", "zeppelin",
                                            "quasar"};
 
-static char *g_tmp, *g_src;
+static char *g_src;
 
 /* ---- the layout ---- */
 
@@ -172,23 +173,6 @@ static void test_pdf_labels_as_poppler_reads_them(void **state)
 
 /* ---- citations, end to end ---- */
 
-static char *run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *run(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char cmd[4096];
-    int n = vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    assert_true(n > 0 && (size_t)n < sizeof cmd);
-    char *out = NULL, *err = NULL;
-    int rc = ts_run(cmd, &out, &err);
-    if (rc != 0)
-        fail_msg("`%s` exited %d: %s", cmd, rc, err ? err : "");
-    free(err);
-    return out;
-}
-
 static const jv *first_snippet(const jv *v)
 {
     const jv *hits = jget_type(v, "hits", J_ARR);
@@ -200,17 +184,11 @@ static const jv *first_snippet(const jv *v)
     return &snippets->kids[0];
 }
 
-static void expect_in(const char *out, const char *want, const char *what)
-{
-    if (!strstr(out, want))
-        fail_msg("%s lacks %s: %s", what, want, out);
-}
-
 static void check_page(const char *idx, size_t page)
 {
     const char *word = word_on_page[page - 1], *label = printed[page - 1];
     jv v;
-    char *out = run("'%s' --index '%s' --json %s", SEARCHER_BIN, idx, word);
+    char *out = ts_run_ok("'%s' --index '%s' --json %s", SEARCHER_BIN, idx, word);
     assert_true(json_parse(out, strlen(out), &v));
     const jv *s = first_snippet(&v);
     assert_int_equal(jget_type(s, "page", J_NUM)->num, page);
@@ -218,20 +196,20 @@ static void check_page(const char *idx, size_t page)
     jv_free(&v);
     free(out);
     char *want = ts_strf("labels.pdf, p. %s", label);
-    out = run("'%s' --index '%s' --cite %s", SEARCHER_BIN, idx, word);
-    expect_in(out, want, "--cite");
+    out = ts_run_ok("'%s' --index '%s' --cite %s", SEARCHER_BIN, idx, word);
+    ts_expect_in(out, want, "--cite");
     if (strstr(out, "line "))
         fail_msg("--cite of a PDF names a line: %s", out);
     free(out);
-    out = run("'%s' --index '%s' --cite-format markdown %s", SEARCHER_BIN, idx, word);
+    out = ts_run_ok("'%s' --index '%s' --cite-format markdown %s", SEARCHER_BIN, idx, word);
     char *md = ts_strf("`, p. %s", label);
-    expect_in(out, md, "markdown");
+    ts_expect_in(out, md, "markdown");
     free(md);
     free(out);
-    out = run("'%s' --index '%s' %s", SEARCHER_BIN, idx, word);
-    expect_in(out, want, "the text form");
+    out = ts_run_ok("'%s' --index '%s' %s", SEARCHER_BIN, idx, word);
+    ts_expect_in(out, want, "the text form");
     free(out);
-    out = run("'%s' --index '%s' --cite-format json %s", SEARCHER_BIN, idx, word);
+    out = ts_run_ok("'%s' --index '%s' --cite-format json %s", SEARCHER_BIN, idx, word);
     assert_true(json_parse(out, strlen(out), &v));
     assert_int_equal(jget_type(&v, "page", J_NUM)->num, page);
     assert_string_equal(jget_type(&v, "page_label", J_STR)->s, label);
@@ -242,8 +220,8 @@ static void check_page(const char *idx, size_t page)
 
 static void check_backend(const char *backend)
 {
-    char *idx = ts_strf("%s/idx-%s", g_tmp, backend);
-    free(run("'%s' --quiet --backend %s --index '%s' '%s'", INDEXER_BIN, backend, idx, g_src));
+    char *idx = ts_strf("%s/idx-%s", ts_tmp, backend);
+    free(ts_run_ok("'%s' --quiet --backend %s --index '%s' '%s'", INDEXER_BIN, backend, idx, g_src));
     for (size_t page = 1; page <= 4; page++)
         check_page(idx, page);
     free(idx);
@@ -276,18 +254,18 @@ static void set_manifest_version(const char *idx, uint32_t version)
 
 static void test_older_index_refused_then_rebuilt(void **state)
 {
-    char *idx = ts_strf("%s/idx-old", g_tmp);
-    free(run("'%s' --quiet --index '%s' '%s'", INDEXER_BIN, idx, g_src));
+    char *idx = ts_strf("%s/idx-old", ts_tmp);
+    free(ts_run_ok("'%s' --quiet --index '%s' '%s'", INDEXER_BIN, idx, g_src));
     set_manifest_version(idx, 4);
     char *cmd = ts_strf("'%s' --index '%s' zeppelin", SEARCHER_BIN, idx);
     char *out = NULL, *err = NULL;
     assert_int_equal(ts_run(cmd, &out, &err), 2);
-    expect_in(err, "index format version 4 is older than this program's", "the searcher's error");
+    ts_expect_in(err, "index format version 4 is older than this program's", "the searcher's error");
     char *how = ts_strf("`indexer --rebuild --index %s PATH...`", idx);
-    expect_in(err, how, "the searcher's error");
+    ts_expect_in(err, how, "the searcher's error");
     free(out);
     free(err);
-    free(run("'%s' --quiet --rebuild --index '%s' '%s'", INDEXER_BIN, idx, g_src));
+    free(ts_run_ok("'%s' --quiet --rebuild --index '%s' '%s'", INDEXER_BIN, idx, g_src));
     check_page(idx, 3);
     free(how);
     free(cmd);
@@ -296,22 +274,15 @@ static void test_older_index_refused_then_rebuilt(void **state)
 
 static int setup(void **state)
 {
-    g_tmp = ts_mkdtemp();
-    g_src = ts_strf("%s/src", g_tmp);
-    size_t len;
-    char *pdf = ts_read_file(LABELS_PDF, &len);
-    if (!pdf)
-        return -1;
-    free(run("mkdir -p '%s'", g_src));
-    free(ts_write_file(g_src, "labels.pdf", pdf, len));
-    free(pdf);
-    return 0;
+    ts_setup_tmp(state);
+    g_src = ts_strf("%s/src", ts_tmp);
+    free(ts_run_ok("mkdir -p '%s'", g_src));
+    return ts_copy_into(g_src, "labels.pdf", LABELS_PDF);
 }
 
 static int teardown(void **state)
 {
-    ts_rmtree(g_tmp);
-    free(g_tmp);
+    ts_teardown_tmp(state);
     free(g_src);
     return 0;
 }

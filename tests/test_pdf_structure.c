@@ -46,6 +46,7 @@
 #include "extract/pdfwire.h"
 #include "json_reader.h"
 #include "support.h"
+#include "support_run.h"
 #include "util/buf.h"
 #include "util/error.h"
 
@@ -56,7 +57,7 @@
 #define RUNNING_HEAD "Structured Sample Report"
 #define RUNNING_FOOT "Draft for review"
 
-static char *g_tmp, *g_src, *g_idx;
+static char *g_src, *g_idx;
 
 /* ---- helpers ---- */
 
@@ -137,23 +138,6 @@ static char *page_words(const shelf_pdf_page *p)
     return words;
 }
 
-static char *run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *run(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char cmd[4096];
-    int n = vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    assert_true(n > 0 && (size_t)n < sizeof cmd);
-    char *out = NULL, *err = NULL;
-    int rc = ts_run(cmd, &out, &err);
-    if (rc != 0)
-        fail_msg("`%s` exited %d: %s", cmd, rc, err ? err : "");
-    free(err);
-    return out;
-}
-
 static bool have_pdftotext(void)
 {
     char *out = NULL;
@@ -168,7 +152,7 @@ static void check_pages_against_pdftotext(const char *path)
 {
     shelf_pdf_read r = read_pdf(path);
     for (size_t page = 1; page <= r.doc.npages; page++) {
-        char *raw = run("pdftotext -q -enc UTF-8 -f %zu -l %zu '%s' -", page, page, path);
+        char *raw = ts_run_ok("pdftotext -q -enc UTF-8 -f %zu -l %zu '%s' -", page, page, path);
         char *want = squeeze(raw);
         char *got = page_words(&r.doc.pages[page - 1]);
         if (strcmp(got, want) != 0)
@@ -475,7 +459,7 @@ static const jv *first_snippet(const jv *v)
 static void check_passage(const char *word, const char *section, size_t page)
 {
     jv v;
-    char *out = run("'%s' --index '%s' --json %s", SEARCHER_BIN, g_idx, word);
+    char *out = ts_run_ok("'%s' --index '%s' --json %s", SEARCHER_BIN, g_idx, word);
     assert_true(json_parse(out, strlen(out), &v));
     const jv *s = first_snippet(&v);
     const char *text = jget_type(s, "text", J_STR)->s;
@@ -536,7 +520,7 @@ static void test_paragraphs_hyphens_ligatures(void **state)
 
 static void test_cite_across_page_break(void **state)
 {
-    char *out = run("'%s' --index '%s' --cite albatross", SEARCHER_BIN, g_idx);
+    char *out = ts_run_ok("'%s' --index '%s' --cite albatross", SEARCHER_BIN, g_idx);
     if (!strstr(out, "\xE2\x80\x9CThe albatross sentence starts") ||
         !strstr(out, "xylophone on the following page, next to the marimba.\xE2\x80\x9D"))
         fail_msg("the sentence across the page break is not quoted whole: %s", out);
@@ -547,19 +531,14 @@ static void test_cite_across_page_break(void **state)
 
 static int setup(void **state)
 {
-    g_tmp = ts_mkdtemp();
-    g_src = ts_strf("%s/src", g_tmp);
-    g_idx = ts_strf("%s/idx", g_tmp);
+    ts_setup_tmp(state);
+    g_src = ts_strf("%s/src", ts_tmp);
+    g_idx = ts_strf("%s/idx", ts_tmp);
     const char *pdfs[] = {STRUCTURE_PDF, FONTHEADS_PDF};
     const char *names[] = {"structure.pdf", "fontheads.pdf"};
-    for (int i = 0; i < 2; i++) {
-        size_t len;
-        char *pdf = ts_read_file(pdfs[i], &len);
-        if (!pdf)
+    for (int i = 0; i < 2; i++)
+        if (ts_copy_into(g_src, names[i], pdfs[i]) != 0)
             return -1;
-        free(ts_write_file(g_src, names[i], pdf, len));
-        free(pdf);
-    }
     char *cmd = ts_strf("'%s' --quiet --index '%s' '%s'", INDEXER_BIN, g_idx, g_src);
     char *out = NULL;
     int rc = ts_run(cmd, &out, NULL);
@@ -570,8 +549,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    ts_rmtree(g_tmp);
-    free(g_tmp);
+    ts_teardown_tmp(state);
     free(g_src);
     free(g_idx);
     return 0;

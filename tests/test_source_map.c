@@ -24,10 +24,10 @@
 #include "json_reader.h"
 #include "present/place.h"
 #include "support.h"
+#include "support_run.h"
 #include "util/buf.h"
 #include "util/error.h"
 
-static char *g_tmp;
 
 /* Line 4 holds the title's text, which must never be cited for the h1. */
 static const char report_html[] =
@@ -66,7 +66,7 @@ typedef struct expected_place {
 
 static void extract_written(const char *name, const char *html, size_t len, shelf_extracted *e)
 {
-    char *path = ts_write_file(g_tmp, name, html, len);
+    char *path = ts_write_file(ts_tmp, name, html, len);
     shelf_err err = {0};
     if (shelf_extract_file(path, e, &err) != SHELF_OK)
         fail_msg("extract %s: %s", path, err.msg);
@@ -345,32 +345,9 @@ static void test_text_line_for_source_line(void **state)
 
 /* ---- the searcher, both backends ---- */
 
-static char *run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *run(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char cmd[4096];
-    int n = vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    assert_true(n > 0 && (size_t)n < sizeof cmd);
-    char *out = NULL, *err = NULL;
-    int rc = ts_run(cmd, &out, &err);
-    if (rc != 0)
-        fail_msg("`%s` exited %d: %s", cmd, rc, err ? err : "");
-    free(err);
-    return out;
-}
-
-static void expect_in(const char *out, const char *want, const char *what)
-{
-    if (!strstr(out, want))
-        fail_msg("%s lacks %s: %s", what, want, out);
-}
-
 static void expect_json_place(const char *idx, const char *word, size_t line, size_t column)
 {
-    char *out = run("'%s' --index '%s' --json %s", SEARCHER_BIN, idx, word);
+    char *out = ts_run_ok("'%s' --index '%s' --json %s", SEARCHER_BIN, idx, word);
     jv v;
     assert_true(json_parse(out, strlen(out), &v));
     const jv *hits = jget_type(&v, "hits", J_ARR);
@@ -385,27 +362,27 @@ static void expect_json_place(const char *idx, const char *word, size_t line, si
 
 static void check_backend(const char *backend)
 {
-    char *src = ts_strf("%s/shelf-%s", g_tmp, backend);
-    char *idx = ts_strf("%s/idx-%s", g_tmp, backend);
+    char *src = ts_strf("%s/shelf-%s", ts_tmp, backend);
+    char *idx = ts_strf("%s/idx-%s", ts_tmp, backend);
     free(ts_write_file(src, "report.html", report_html, sizeof report_html - 1));
-    free(run("'%s' --quiet --backend %s --index '%s' '%s'", INDEXER_BIN, backend, idx, src));
+    free(ts_run_ok("'%s' --quiet --backend %s --index '%s' '%s'", INDEXER_BIN, backend, idx, src));
     /* passages start at their sentence: "cafés sell zebrafish", "Tuesday at dawn" */
-    char *out = run("'%s' --index '%s' zebrafish", SEARCHER_BIN, idx);
-    expect_in(out, "report.html:18:4", "the text form");
+    char *out = ts_run_ok("'%s' --index '%s' zebrafish", SEARCHER_BIN, idx);
+    ts_expect_in(out, "report.html:18:4", "the text form");
     free(out);
-    out = run("'%s' --index '%s' dawn", SEARCHER_BIN, idx);
-    expect_in(out, "report.html:10:9", "the text form"); /* "The quayside ..." */
+    out = ts_run_ok("'%s' --index '%s' dawn", SEARCHER_BIN, idx);
+    ts_expect_in(out, "report.html:10:9", "the text form"); /* "The quayside ..." */
     free(out);
     expect_json_place(idx, "zebrafish", 18, 4);
     expect_json_place(idx, "celltwo", 17, 16);
-    out = run("'%s' --index '%s' --cite zebrafish", SEARCHER_BIN, idx);
-    expect_in(out, "report.html, line 18)", "--cite");
+    out = ts_run_ok("'%s' --index '%s' --cite zebrafish", SEARCHER_BIN, idx);
+    ts_expect_in(out, "report.html, line 18)", "--cite");
     free(out);
-    out = run("'%s' --index '%s' --cite-format json zebrafish", SEARCHER_BIN, idx);
-    expect_in(out, "\"line\":18,\"column\":4", "--cite-format json");
+    out = ts_run_ok("'%s' --index '%s' --cite-format json zebrafish", SEARCHER_BIN, idx);
+    ts_expect_in(out, "\"line\":18,\"column\":4", "--cite-format json");
     free(out);
-    out = run("'%s' --index '%s' --context 1 gamma", SEARCHER_BIN, idx);
-    expect_in(out, ">     15 |     gamma<delta", "--context numbered by source line");
+    out = ts_run_ok("'%s' --index '%s' --context 1 gamma", SEARCHER_BIN, idx);
+    ts_expect_in(out, ">     15 |     gamma<delta", "--context numbered by source line");
     free(out);
     free(idx);
     free(src);
@@ -421,21 +398,6 @@ static void test_xapian_cites_source_lines(void **state)
 {
     (void)state;
     check_backend("xapian");
-}
-
-static int setup(void **state)
-{
-    (void)state;
-    g_tmp = ts_mkdtemp();
-    return g_tmp ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    ts_rmtree(g_tmp);
-    free(g_tmp);
-    return 0;
 }
 
 int main(void)
@@ -454,5 +416,5 @@ int main(void)
         cmocka_unit_test(test_native_cites_source_lines),
         cmocka_unit_test(test_xapian_cites_source_lines),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, ts_setup_tmp, ts_teardown_tmp);
 }

@@ -4,6 +4,7 @@
 #include "extract/extract.h"
 
 #include "extract/docauthor.h"
+#include "extract/dateline.h"
 #include "extract/docdate.h"
 #include "extract/encoding.h"
 #include "util/utf8.h"
@@ -213,6 +214,8 @@ int shelf_extract_file(const char *path, shelf_extracted *out, shelf_err *err)
     out->title_buf = d.title;
     out->author = shelf_author_clean(d.author);
     out->date = checked_date(d.date);
+    if (!out->date && reader->format == SHELF_FORMAT_TEXT)
+        out->date = shelf_dateline_of(d.text, d.len);
     out->layout = d.layout;
     out->encoding = d.encoding;
     out->invalid_utf8 = d.invalid_utf8;

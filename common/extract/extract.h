@@ -24,8 +24,9 @@
  * character boundary, else the title-line rule of title.h; a document with
  * no such line is titled by its file name made readable (title.h).
  *
- * Author and date come from the format alone (PDF metadata, HTML <meta>
- * and <time>, Markdown front matter; plain text has none).  The author is
+ * Author and date come from the format (PDF metadata, HTML <meta> and
+ * <time>, Markdown front matter); plain text has no author, and its date
+ * is the one a dateline near its top gives (dateline.h), if any.  The author is
  * cleaned as docauthor.h says; a date is kept only in the ISO form of
  * docdate.h ("YYYY", "YYYY-MM", "YYYY-MM-DD"), else dropped.
  */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "extract/byline.h"
 #include "util/utf8.h"
 
 #define HEADING_MARKS_MAX 6 /* '#' marks of a Markdown heading */
@@ -116,25 +117,10 @@ static bool is_field(const char *t, const line *l)
     return false;
 }
 
-static bool starts_with_word(const char *t, const line *l, const char *word)
-{
-    size_t n = strlen(word);
-    return l->b - l->a >= n && strncasecmp(t + l->a, word, n) == 0;
-}
-
-/* "Written by ...", "By ...", "Copyright ...", or a line with an e-mail
- * address. */
+/* "Written by ...", "By ...", a name with its affiliation ...: byline.h. */
 static bool is_byline(const char *t, const line *l)
 {
-    static const char *const openers[] = {"written by", "by ", "author:", "authors:", "copyright", "(c)",
-                                          "\xc2\xa9" /* © */};
-    for (size_t i = 0; i < sizeof openers / sizeof *openers; i++)
-        if (starts_with_word(t, l, openers[i]))
-            return true;
-    for (size_t i = l->a + 1; i + 1 < l->b; i++)
-        if (t[i] == '@' && is_alnum_ascii(t[i - 1]) && is_alnum_ascii(t[i + 1]))
-            return true;
-    return false;
+    return shelf_is_byline(t + l->a, l->b - l->a);
 }
 
 /* Comments, directives, fields, bylines and licence tags: not text. */

@@ -8,7 +8,8 @@
  *     one punctuation character and nothing else: reStructuredText and
  *     setext over- and underlines); markup lines (reStructuredText comments
  *     and directives starting with "..", field lines like ":Author: ...",
- *     and SPDX licence tags).
+ *     SPDX licence tags, and bylines as byline.h defines them: "By ...",
+ *     "Tom Goffus (United States)").
  *   - A heading is a title when it has at most SHELF_TITLE_HEADING_CHARS
  *     characters: a line with a Markdown '#' mark (1 to 6 '#' then a space)
  *     or a line directly followed by an adornment line (underlined).

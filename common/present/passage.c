@@ -4,6 +4,7 @@
 #include "present/paragraphs.h"
 #include "present/place.h"
 #include "present/textnav.h"
+#include "present/toc.h"
 #include "util/deadline.h"
 
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 typedef struct candidate {
     size_t anchor; /* index of the anchor span */
     double score;
+    bool toc;      /* the anchor is on a table-of-contents line (toc.h) */
 } candidate;
 
 /* What one query leaf is worth to a passage: its idf, a token amount when
@@ -47,9 +49,12 @@ static double window_score(const shelf_spans *s, size_t first, size_t to, uint32
     return score + 0.05 * (double)(extra < 20 ? extra : 20);
 }
 
+/* Body text first, then by score. */
 static int by_score(const void *a, const void *b)
 {
     const candidate *x = a, *y = b;
+    if (x->toc != y->toc)
+        return x->toc ? 1 : -1;
     if (x->score != y->score)
         return x->score > y->score ? -1 : 1;
     return x->anchor < y->anchor ? -1 : x->anchor > y->anchor;
@@ -73,7 +78,8 @@ static int score_candidates(const char *text, size_t len, bool by_lines, const s
         size_t to = shelf_chars_forward(text, from, width - width / 3, len);
         size_t clip_from = s->at[i].end < to ? s->at[i].end : to;
         to = shelf_paragraph_break_within(text, clip_from, to, by_lines);
-        c[i] = (candidate){i, window_score(s, i, to, seen, (uint32_t)i + 1, clock)};
+        c[i] = (candidate){i, window_score(s, i, to, seen, (uint32_t)i + 1, clock),
+                           shelf_toc_line_at(text, len, from)};
     }
     free(seen);
     if (clock->expired) {
@@ -305,12 +311,14 @@ static int order_passages(shelf_passages *out, const shelf_spans *s, bool in_ord
     return SHELF_OK;
 }
 
-/* Cuts passages around the best candidates (c, best first) until `want`
- * are kept. */
+/* Cuts passages around the best candidates (c, body text first, best
+ * first) until `want` are kept; table-of-contents lines only when the
+ * document matches nowhere else. */
 static int cut_best(const doc_view *d, const shelf_spans *spans, const candidate *c, size_t width,
                     size_t want, shelf_ticker *clock, shelf_passages *out, shelf_err *err)
 {
-    for (size_t i = 0; i < spans->count && out->count < want; i++) {
+    bool body = spans->count > 0 && !c[0].toc;
+    for (size_t i = 0; i < spans->count && out->count < want && !(body && c[i].toc); i++) {
         if (shelf_ticker_tick(clock, CUT_WORK))
             return shelf_timeout_err(err, "choosing passages");
         const shelf_span *anchor = &spans->at[c[i].anchor];

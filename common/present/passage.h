@@ -7,7 +7,10 @@
  * scored by the idf of the distinct query leaves it holds, plus a little for
  * each further match.  The best windows that do not overlap are kept, up to
  * `passages`.  A window ends at its paragraph's end (see Cutting), so
- * matches a passage cut from it cannot hold do not count.
+ * matches a passage cut from it cannot hold do not count.  An anchor on a
+ * table-of-contents line (toc.h: "3.3.1 Lexical scoping . . . 22",
+ * "Contents") is used only when no anchor lies elsewhere: a writer cannot
+ * quote a contents entry.
  *
  * Ordering: once cut, each passage's score is its coverage, the idf summed
  * over the distinct query leaves with a match wholly inside it (a leaf whose

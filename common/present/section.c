@@ -1,9 +1,11 @@
 /* section.c - nearest heading above a position; see section.h for the rule. */
 #include "present/section.h"
+#include "extract/byline.h"
 #include "present/textnav.h"
+#include "present/toc.h"
 
-#include <ctype.h>
 #include <stdbool.h>
+#include <string.h>
 #include <utf8proc.h>
 
 #define HEADING_MAX_CHARS 80
@@ -80,14 +82,6 @@ static bool underline(const char *t, line_span l)
     return true;
 }
 
-static bool toc_entry(const char *t, size_t a, size_t b)
-{
-    size_t i = b;
-    while (i > a && isdigit((unsigned char)t[i - 1]))
-        i--;
-    return i < b && i > a && t[i - 1] == '\t';
-}
-
 /* Is the first character a Unicode letter or number? */
 static bool starts_with_letter_or_digit(const char *s, size_t len)
 {
@@ -98,6 +92,22 @@ static bool starts_with_letter_or_digit(const char *s, size_t len)
     utf8proc_category_t c = utf8proc_category(cp);
     return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
            (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO);
+}
+
+/* The line under a byline that says the person's office ("Assistant
+ * Secretary General, Operations Division"): it holds a comma and the
+ * nearest non-blank line above it is a byline. */
+static bool byline_office(const char *t, size_t len, line_span l, size_t a, size_t b)
+{
+    if (!memchr(t + a, ',', b - a))
+        return false;
+    line_span above = l;
+    do {
+        if (!prev_line(t, len, above, &above))
+            return false;
+    } while (is_blank(t, above));
+    trim(t, &above.start, &above.end);
+    return shelf_is_byline(t + above.start, above.end - above.start);
 }
 
 static bool plain_heading(const char *t, size_t len, line_span l, bool by_lines, size_t *a,
@@ -112,7 +122,9 @@ static bool plain_heading(const char *t, size_t len, line_span l, bool by_lines,
     if (!starts_with_letter_or_digit(t + *a, *b - *a))
         return false;
     char last = t[*b - 1];
-    if (last == '.' || last == ',' || last == ';' || last == ':' || toc_entry(t, *a, *b))
+    if (last == '.' || last == ',' || last == ';' || last == ':' || shelf_toc_entry(t, *a, *b))
+        return false;
+    if (shelf_is_byline(t + *a, *b - *a) || byline_office(t, len, l, *a, *b))
         return false;
     if (by_lines) /* every line break is a paragraph break */
         return true;

@@ -6,7 +6,12 @@
  *     only '-' (at least two);
  *   - a title-like plain-text line: 2 to 80 characters once trimmed, starting
  *     with a letter or digit, not ending in '.', ',', ';' or ':', not a
- *     table-of-contents entry (text, a tab, then a page number), and standing
+ *     table-of-contents entry (toc.h: text, a tab or a dot leader, then
+ *     a page number), not a
+ *     byline (extract/byline.h: "By ...", "Tom Goffus (United States)")
+ *     nor a line with a comma whose nearest non-blank line above is one
+ *     (the person's office: "Assistant Secretary General, Operations"),
+ *     and standing
  *     between two paragraph breaks: a blank line (or the start of the text)
  *     before it and a blank line (or the end) after - or, in a text with one
  *     paragraph per line (by_lines: present/paragraphs.h), where every line

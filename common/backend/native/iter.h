@@ -37,9 +37,11 @@
 
 typedef struct shelf_scorer {
     const shelf_segment *seg;
+    const struct shelf_norms *norms; /* seg's dense lengths */
     double k1, b, title_weight;
     double avg_body, avg_title; /* over the whole index */
     shelf_ticker clock;         /* the search's deadline (none when 0) */
+    uint64_t postings_decoded;  /* work counters, added to by the iterators */
     int status;
     shelf_err err;
 } shelf_scorer;
@@ -73,8 +75,14 @@ void shelf_iter_free(shelf_iter *it);
 
 /* ---- shared by the iterator files ---- */
 
-/* The saturation idf * tfn * (k1 + 1) / (k1 + tfn). */
-double shelf_bm25_saturate(const shelf_scorer *sc, double idf, double tfn);
+/* The saturation idf * tfn * (k1 + 1) / (k1 + tfn) (inline: it runs for
+ * every scored candidate). */
+static inline double shelf_bm25_saturate(const shelf_scorer *sc, double idf, double tfn)
+{
+    if (tfn <= 0)
+        return 0;
+    return idf * tfn * (sc->k1 + 1.0) / (sc->k1 + tfn);
+}
 void shelf_scorer_fail(shelf_scorer *sc, const shelf_err *err);
 /* Count one step of work against the deadline; true (the scorer failed with
  * SHELF_ETIMEOUT) when it has passed. */
@@ -84,6 +92,13 @@ shelf_iter *shelf_iter_term(const shelf_plan *plan, shelf_scorer *sc);
 /* For a term iterator: an upper bound of its score over the segment
  * (BM25F of the largest normalised frequencies of body and title). */
 double shelf_iter_term_bound(shelf_iter *it);
+/* For a term iterator: an upper bound of its score for every document in
+ * [doc, *upto] (BM25F of the per-block bounds of the body and title blocks
+ * that hold doc, iter.h's formula), reading only skip tables; *upto is the
+ * end of the shortest of those blocks (UINT32_MAX - 1 when the term has no
+ * document >= doc, and then the bound is 0).  doc never decreases between
+ * calls. */
+double shelf_iter_term_block_bound(shelf_iter *it, uint32_t doc, uint32_t *upto);
 shelf_iter *shelf_iter_phrase(const shelf_plan *plan, shelf_scorer *sc);
 shelf_iter *shelf_iter_bool(const shelf_plan *plan, shelf_scorer *sc);
 shelf_iter *shelf_iter_path(const shelf_plan *plan, shelf_scorer *sc);

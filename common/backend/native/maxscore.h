@@ -27,9 +27,10 @@
  * are all SHOULD TERMs. */
 bool shelf_maxscore_applies(const shelf_plan *plan);
 
-/* Add one segment's hits to top; *total counts the documents scored. */
+/* Add one segment's hits to top; adds to out->total the documents scored,
+ * and to out's work counters. */
 int shelf_maxscore_segment(const shelf_index *idx, size_t seg, const shelf_plan *plan,
-                           const shelf_search_opts *o, shelf_topk *top, uint64_t *total,
+                           const shelf_search_opts *o, shelf_topk *top, shelf_results *out,
                            shelf_err *err);
 
 #endif

@@ -17,6 +17,7 @@ typedef struct scorer_state {
     double *block;        /* per term: bound over [its block start, block_upto] */
     uint32_t *block_upto; /* per term: last doc its block bound holds for */
     double *block_prefix; /* the same prefix sums over block bounds */
+    double *held_prefix;  /* per candidate, see score_candidate */
     double *part;         /* this candidate's score per term (plan order) */
     bool *has;
     uint64_t scored;      /* candidates whose scoring started */
@@ -45,6 +46,7 @@ static void free_state(scorer_state *s)
     free(s->block);
     free(s->block_upto);
     free(s->block_prefix);
+    free(s->held_prefix);
     free(s->part);
     free(s->has);
 }
@@ -65,10 +67,11 @@ static int init_state(scorer_state *s, const shelf_plan *plan, shelf_scorer *sc)
     s->block = calloc(s->n, sizeof *s->block);
     s->block_upto = calloc(s->n, sizeof *s->block_upto);
     s->block_prefix = calloc(s->n, sizeof *s->block_prefix);
+    s->held_prefix = calloc(s->n, sizeof *s->held_prefix);
     s->part = calloc(s->n, sizeof *s->part);
     s->has = calloc(s->n, sizeof *s->has);
     if (!s->terms || !s->order || !s->bound || !s->prefix || !s->block || !s->block_upto ||
-        !s->block_prefix || !s->part || !s->has)
+        !s->block_prefix || !s->held_prefix || !s->part || !s->has)
         return SHELF_ENOMEM;
     for (size_t i = 0; i < s->n; i++) {
         if (!(s->terms[i] = shelf_iter_term(leaves[i], sc)))
@@ -130,26 +133,41 @@ static double block_bounds(scorer_state *s, uint32_t doc, uint32_t *upto)
 }
 
 /* Score doc; returns false when it was abandoned as unable to beat
- * threshold.  Non-essential terms are looked at from the highest bound
- * down, each only while the block bounds of the rest can still lift the
- * candidate over the threshold. */
+ * threshold.  The bound that decides is always the exact sum so far plus
+ * the block bounds of the terms still to look at: first the essential terms
+ * that hold doc (known without moving any iterator), scored from the
+ * highest bound down, then the non-essential ones, each advanced to doc
+ * only while the block bounds of the rest can still lift the candidate
+ * over the threshold. */
 static bool score_candidate(scorer_state *s, size_t e, uint32_t doc, double threshold, double *score)
 {
-    double sum = 0;
-    s->scored++;
-    memset(s->has, 0, s->n * sizeof *s->has);
+    double below = e > 0 ? s->block_prefix[e - 1] : 0; /* the non-essential terms */
     for (size_t i = e; i < s->n; i++) {
         size_t t = s->order[i];
-        if (s->terms[t]->doc == doc) {
-            s->part[t] = shelf_iter_score(s->terms[t]);
-            s->has[t] = true;
-            sum += s->part[t];
-        }
+        s->has[t] = s->terms[t]->doc == doc;
+        if (s->has[t])
+            below += s->block[t];
+        s->held_prefix[i] = below; /* bounds of the holders in order[e..i] and the rest */
+    }
+    if (below <= threshold)
+        return false;
+    s->scored++;
+    double sum = 0;
+    for (size_t i = s->n; i-- > e;) {
+        size_t t = s->order[i];
+        if (!s->has[t])
+            continue;
+        s->part[t] = shelf_iter_score(s->terms[t]);
+        sum += s->part[t];
+        double rest = i > e ? s->held_prefix[i - 1] : (e > 0 ? s->block_prefix[e - 1] : 0);
+        if (sum + rest <= threshold)
+            return false;
     }
     for (size_t i = e; i-- > 0;) {
+        size_t t = s->order[i];
+        s->has[t] = false;
         if (sum + s->block_prefix[i] <= threshold)
             return false;
-        size_t t = s->order[i];
         if (s->block[t] > 0 && shelf_iter_advance(s->terms[t], doc) == doc) {
             s->part[t] = shelf_iter_score(s->terms[t]);
             s->has[t] = true;

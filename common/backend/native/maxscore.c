@@ -160,7 +160,7 @@ static bool score_candidate(scorer_state *s, size_t e, uint32_t doc, double thre
         s->part[t] = shelf_iter_score(s->terms[t]);
         sum += s->part[t];
         double rest = i > e ? s->held_prefix[i - 1] : (e > 0 ? s->block_prefix[e - 1] : 0);
-        if (sum + rest <= threshold)
+        if (rest > 0 && sum + rest <= threshold) /* with nothing left, it is scored (and counted) */
             return false;
     }
     for (size_t i = e; i-- > 0;) {

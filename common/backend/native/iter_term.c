@@ -112,11 +112,11 @@ static inline term_parts compute(term_iter *t, bool all)
         p.tf_body = shelf_postings_tf(&t->body);
     if (t->has_title && t->title.doc == doc)
         p.tf_title = shelf_postings_tf(&t->title);
-    p.norm_body = shelf_bm25_length_norm(sc->b, shelf_norms_body(sc->norms, doc), sc->avg_body);
+    p.norm_body = shelf_scorer_body_norm(sc, shelf_norms_body(sc->norms, doc));
     p.tfn = p.tf_body / p.norm_body;
     bool title_counts = sc->title_weight > 0 && p.tf_title;
     if (title_counts || all)
-        p.norm_title = shelf_bm25_length_norm(sc->b, shelf_norms_title(sc->norms, doc), sc->avg_title);
+        p.norm_title = shelf_scorer_title_norm(sc, shelf_norms_title(sc->norms, doc));
     if (title_counts)
         p.tfn += sc->title_weight * p.tf_title / p.norm_title;
     return p;

@@ -860,6 +860,38 @@ static void advance_exact(const shelf_segment *s, const naive *nv, const naive_t
     assert_int_equal(shelf_postings_advance(&p, e->doc[e->n - 1] + 1), SHELF_DOC_END);
 }
 
+/* Block-max bounds: every posting lies in the block block_of names for its
+ * doc, inside that block's range, and its normalised tf is within the
+ * block's bound; no block is decoded to answer. */
+static void check_block_bounds(const shelf_segment *s, const naive *nv, const naive_term *t,
+                               const expected *e)
+{
+    const occ *k = term_key(nv, t);
+    shelf_term_stats st;
+    assert_int_equal(shelf_segment_lookup(s, k->key, k->key_len, &st, NULL), SHELF_OK);
+    shelf_postings p;
+    assert_int_equal(shelf_postings_open(&p, s, &st, NULL), SHELF_OK);
+    double *tfn = malloc(p.block_count * sizeof *tfn);
+    assert_non_null(tfn);
+    const double b = 0.75, avg = 37.5;
+    shelf_postings_block_tfns(&p, b, avg, tfn);
+    uint64_t decoded = p.decoded, block = 0;
+    for (size_t i = 0; i < e->n; i++) {
+        block = shelf_postings_block_of(&p, block, e->doc[i]);
+        assert_true(block < p.block_count);
+        assert_true(e->doc[i] <= shelf_postings_block_last(&p, block));
+        if (block > 0)
+            assert_true(e->doc[i] > shelf_postings_block_last(&p, block - 1));
+        uint32_t len = st.field == SHELF_FIELD_TITLE_ID ? shelf_segment_title_length(s, e->doc[i])
+                                                       : shelf_segment_doc_length(s, e->doc[i]);
+        assert_true((double)e->tf[i] / (1 - b + b * len / avg) <= tfn[block]);
+    }
+    assert_int_equal(shelf_postings_block_of(&p, 0, e->doc[e->n - 1] + 1), p.block_count);
+    assert_int_equal(shelf_postings_block_of(&p, 0, 0), 0);
+    assert_true(p.decoded == decoded);
+    free(tfn);
+}
+
 static void test_postings_advance(void **state)
 {
     synth_fixture *sx = *state;
@@ -876,6 +908,7 @@ static void test_postings_advance(void **state)
             advance_exact(s, &sx->nv, t, &e, stride);
         for (int trial = 0; trial < 40; trial++)
             advance_walk(s, &sx->nv, t, &e, &rng);
+        check_block_bounds(s, &sx->nv, t, &e);
         expected_free(&e);
     }
     shelf_index_close(idx);

@@ -4,7 +4,8 @@
  * exhaustive evaluation (exact_total) exactly: the same documents, the same
  * scores bit for bit, in the same order, for several k.  The index has a
  * Zipf-like vocabulary (so some terms span many skip blocks and others are
- * rare), titles, three segments and deleted documents.
+ * rare), titles, three segments and deleted documents; queries mixing the
+ * most common words with rare ones exercise the block-max checks.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -203,6 +204,25 @@ static void test_wide_or(void **state)
     }
 }
 
+/* Very common words with rare ones, the shape of typed queries ("the ...
+ * of ..."): the rare words fill the top k early, then the common words'
+ * blocks are skipped or checked against their block bounds. */
+static void test_common_with_rare(void **state)
+{
+    fixture *fx = *state;
+    uint64_t rng = 1234;
+    char query[512];
+    static const size_t ks[] = {1, 10, 50};
+    for (int q = 0; q < 300; q++) {
+        size_t common = 1 + ts_rand(&rng) % 3, rare = 1 + ts_rand(&rng) % 3, len = 0;
+        for (size_t i = 0; i < common + rare; i++) {
+            int w = i < common ? (int)(ts_rand(&rng) % 5) : 250 + (int)(ts_rand(&rng) % 150);
+            len += (size_t)snprintf(query + len, sizeof query - len, "%s ", words[w]);
+        }
+        compare(fx, query, ks[q % 3], q % 2 ? 2.0 : 0.0);
+    }
+}
+
 /* Pruning must actually prune: a frequent OR query scores fewer documents
  * than match (otherwise the test above would prove nothing). */
 static void test_pruning_skips_work(void **state)
@@ -215,6 +235,10 @@ static void test_pruning_skips_work(void **state)
     search(fx, query, 10, true, 2.0, &full);
     assert_false(pruned.total_exact);
     assert_true(pruned.total < full.total);
+    /* and the work counters say so */
+    assert_true(pruned.candidates_scored < full.candidates_scored);
+    assert_true(pruned.postings_decoded <= full.postings_decoded);
+    assert_true(full.postings_decoded >= full.total);
     shelf_results_free(&pruned);
     shelf_results_free(&full);
 }
@@ -224,6 +248,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random_queries),
         cmocka_unit_test(test_wide_or),
+        cmocka_unit_test(test_common_with_rare),
         cmocka_unit_test(test_pruning_skips_work),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -2,7 +2,10 @@
  * qbench.c - query benchmark driver for our engine (either backend), the
  * counterpart of fts5_driver.c: runs every query of a file R times in one
  * process with warm caches and prints one JSON object with latency
- * percentiles, queries per second, hits and errors.
+ * percentiles, queries per second, hits and errors, and the work done per
+ * query (means over the queries that succeeded: postings_decoded, the
+ * document ids decoded from posting lists, and candidates_scored, the
+ * documents whose scoring started; 0 on the Xapian backend).
  *
  *   qbench INDEX QUERYFILE [--k N] [--count] [--repeat R] [--snippets]
  *          [--exact-total] [--paths]
@@ -36,6 +39,7 @@ typedef struct tally {
     double *lat; /* microseconds, one per run */
     size_t runs, cap;
     uint64_t hits, errors, snippet_hits;
+    uint64_t decoded, scored, counted; /* work counters of the last repeat, over `counted` queries */
     double snippet_us;
 } tally;
 
@@ -126,8 +130,12 @@ static void run_once(shelf_engine *e, shelf_analyzer *a, const bench_opts *o, co
     double us = now_us() - start;
     if (rc == SHELF_OK) {
         record(t, us);
-        if (last)
+        if (last) {
             t->hits += r.total;
+            t->decoded += r.postings_decoded;
+            t->scored += r.candidates_scored;
+            t->counted++;
+        }
         if (last && o->snippets)
             time_snippets(e, a, plan, &r, t);
     } else if (last) {
@@ -209,6 +217,9 @@ static void report(const bench_opts *o, size_t queries, const tally *t, double s
            percentile(t, 0.95), percentile(t, 0.99), seconds > 0 ? (double)t->runs / seconds : 0,
            (unsigned long long)t->hits, (unsigned long long)t->errors);
     printf(",\"mean_us\":%.1f", mean(t));
+    printf(",\"postings_decoded\":%.1f,\"candidates_scored\":%.1f",
+           t->counted ? (double)t->decoded / (double)t->counted : 0,
+           t->counted ? (double)t->scored / (double)t->counted : 0);
     if (o->snippets)
         printf(",\"snippet_us_per_hit\":%.1f",
                t->snippet_hits ? t->snippet_us / (double)t->snippet_hits : 0);

@@ -9,9 +9,3 @@ double shelf_bm25_idf(uint64_t doc_count, uint64_t df)
     return log(1.0 + (N - n + 0.5) / (n + 0.5));
 }
 
-double shelf_bm25_length_norm(double b, uint32_t dl, double avg)
-{
-    if (avg <= 0)
-        return 1.0;
-    return 1.0 - b + b * (double)dl / avg;
-}

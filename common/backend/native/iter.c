@@ -27,13 +27,6 @@ void shelf_iter_free(shelf_iter *it)
         it->ops->free(it);
 }
 
-double shelf_bm25_saturate(const shelf_scorer *sc, double idf, double tfn)
-{
-    if (tfn <= 0)
-        return 0;
-    return idf * tfn * (sc->k1 + 1.0) / (sc->k1 + tfn);
-}
-
 void shelf_scorer_fail(shelf_scorer *sc, const shelf_err *err)
 {
     if (sc->status != SHELF_OK)

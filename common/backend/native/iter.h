@@ -31,15 +31,25 @@
 #include <stdint.h>
 
 #include "backend/native/segment.h"
+#include "query/bm25.h"
 #include "query/plan.h"
 #include "query/search.h"
 #include "util/deadline.h"
 
+/* Lengths below these have their K(dl, avg) kept in the scorer's tables. */
+#define SHELF_NORM_TABLE_BODY 1024
+#define SHELF_NORM_TABLE_TITLE 256
+
 typedef struct shelf_scorer {
     const shelf_segment *seg;
+    const struct shelf_norms *norms; /* seg's dense lengths */
     double k1, b, title_weight;
     double avg_body, avg_title; /* over the whole index */
     shelf_ticker clock;         /* the search's deadline (none when 0) */
+    uint64_t postings_decoded;  /* work counters, added to by the iterators */
+    /* K(dl, avg) by length, filled as lengths are met (0: not yet); each
+     * entry is the very double shelf_bm25_length_norm returns. */
+    double body_norm[SHELF_NORM_TABLE_BODY], title_norm[SHELF_NORM_TABLE_TITLE];
     int status;
     shelf_err err;
 } shelf_scorer;
@@ -73,9 +83,36 @@ void shelf_iter_free(shelf_iter *it);
 
 /* ---- shared by the iterator files ---- */
 
-/* The saturation idf * tfn * (k1 + 1) / (k1 + tfn). */
-double shelf_bm25_saturate(const shelf_scorer *sc, double idf, double tfn);
+/* The saturation idf * tfn * (k1 + 1) / (k1 + tfn) (inline: it runs for
+ * every scored candidate). */
+static inline double shelf_bm25_saturate(const shelf_scorer *sc, double idf, double tfn)
+{
+    if (tfn <= 0)
+        return 0;
+    return idf * tfn * (sc->k1 + 1.0) / (sc->k1 + tfn);
+}
 void shelf_scorer_fail(shelf_scorer *sc, const shelf_err *err);
+
+/* K(dl, avg_body) and K(dl, avg_title) (query/bm25.h), through the tables:
+ * no division for a length met before.  (A K of exactly 0, b = 1 and dl = 0,
+ * is simply worked out again each time.) */
+static inline double shelf_scorer_body_norm(shelf_scorer *sc, uint32_t dl)
+{
+    if (dl >= SHELF_NORM_TABLE_BODY)
+        return shelf_bm25_length_norm(sc->b, dl, sc->avg_body);
+    if (sc->body_norm[dl] == 0)
+        sc->body_norm[dl] = shelf_bm25_length_norm(sc->b, dl, sc->avg_body);
+    return sc->body_norm[dl];
+}
+
+static inline double shelf_scorer_title_norm(shelf_scorer *sc, uint32_t dl)
+{
+    if (dl >= SHELF_NORM_TABLE_TITLE)
+        return shelf_bm25_length_norm(sc->b, dl, sc->avg_title);
+    if (sc->title_norm[dl] == 0)
+        sc->title_norm[dl] = shelf_bm25_length_norm(sc->b, dl, sc->avg_title);
+    return sc->title_norm[dl];
+}
 /* Count one step of work against the deadline; true (the scorer failed with
  * SHELF_ETIMEOUT) when it has passed. */
 bool shelf_scorer_tick(shelf_scorer *sc);
@@ -84,6 +121,13 @@ shelf_iter *shelf_iter_term(const shelf_plan *plan, shelf_scorer *sc);
 /* For a term iterator: an upper bound of its score over the segment
  * (BM25F of the largest normalised frequencies of body and title). */
 double shelf_iter_term_bound(shelf_iter *it);
+/* For a term iterator: an upper bound of its score for every document in
+ * [doc, *upto] (BM25F of the per-block bounds of the body and title blocks
+ * that hold doc, iter.h's formula), reading only skip tables; *upto is the
+ * end of the shortest of those blocks (UINT32_MAX - 1 when the term has no
+ * document >= doc, and then the bound is 0).  doc never decreases between
+ * calls. */
+double shelf_iter_term_block_bound(shelf_iter *it, uint32_t doc, uint32_t *upto);
 shelf_iter *shelf_iter_phrase(const shelf_plan *plan, shelf_scorer *sc);
 shelf_iter *shelf_iter_bool(const shelf_plan *plan, shelf_scorer *sc);
 shelf_iter *shelf_iter_path(const shelf_plan *plan, shelf_scorer *sc);

@@ -3,13 +3,24 @@
  * together and scores with BM25F (iter.h).  In the default field a document
  * matches when the term is in its body or its title; with title: only the
  * title postings decide matching and the body ones only add to the score.
+ *
+ * For block-max pruning each field also keeps, once asked, the bound of
+ * every block of its postings (segment.h) and a cursor on the block that
+ * holds the last document asked about; these never decode a block.
  */
 #include "backend/native/iter.h"
+#include "backend/native/norms.h"
 #include "query/bm25.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+typedef struct field_blocks {
+    double *tfn;     /* per block: bound of the normalised tf; NULL until asked */
+    uint64_t cursor; /* block holding the last document asked about */
+} field_blocks;
 
 typedef struct term_iter {
     shelf_iter base;
@@ -17,6 +28,7 @@ typedef struct term_iter {
     shelf_postings body, title;
     int has_body, has_title;
     int title_only;
+    field_blocks body_blocks, title_blocks;
 } term_iter;
 
 static int open_field(term_iter *t, uint8_t field, shelf_postings *p)
@@ -89,7 +101,9 @@ typedef struct term_parts {
     double norm_body, norm_title, tfn;
 } term_parts;
 
-static term_parts compute(term_iter *t)
+/* The current document's parts; norm_title is worked out only when it is
+ * used or when `all` asks for it (explain). */
+static inline term_parts compute(term_iter *t, bool all)
 {
     shelf_scorer *sc = t->base.scorer;
     uint32_t doc = t->base.doc;
@@ -98,12 +112,12 @@ static term_parts compute(term_iter *t)
         p.tf_body = shelf_postings_tf(&t->body);
     if (t->has_title && t->title.doc == doc)
         p.tf_title = shelf_postings_tf(&t->title);
-    uint32_t body_len = shelf_segment_doc_length(sc->seg, doc);
-    uint32_t title_len = shelf_segment_title_length(sc->seg, doc);
-    p.norm_body = shelf_bm25_length_norm(sc->b, body_len, sc->avg_body);
-    p.norm_title = shelf_bm25_length_norm(sc->b, title_len, sc->avg_title);
+    p.norm_body = shelf_scorer_body_norm(sc, shelf_norms_body(sc->norms, doc));
     p.tfn = p.tf_body / p.norm_body;
-    if (sc->title_weight > 0 && p.tf_title)
+    bool title_counts = sc->title_weight > 0 && p.tf_title;
+    if (title_counts || all)
+        p.norm_title = shelf_scorer_title_norm(sc, shelf_norms_title(sc->norms, doc));
+    if (title_counts)
         p.tfn += sc->title_weight * p.tf_title / p.norm_title;
     return p;
 }
@@ -111,14 +125,14 @@ static term_parts compute(term_iter *t)
 static double term_score(shelf_iter *it)
 {
     term_iter *t = (term_iter *)it;
-    term_parts p = compute(t);
+    term_parts p = compute(t, false);
     return shelf_bm25_saturate(it->scorer, t->plan->keys[0].idf, p.tfn);
 }
 
 static void term_explain(shelf_iter *it, shelf_explain *ex)
 {
     term_iter *t = (term_iter *)it;
-    term_parts p = compute(t);
+    term_parts p = compute(t, true);
     shelf_explain_term *e = shelf_explain_add(ex);
     if (!e)
         return;
@@ -145,8 +159,46 @@ double shelf_iter_term_bound(shelf_iter *it)
     return shelf_bm25_saturate(sc, t->plan->keys[0].idf, tfn);
 }
 
+/* The field's bound for the block holding doc (0 past its end); narrows
+ * *upto to that block's last document. */
+static double field_block_bound(shelf_postings *p, field_blocks *fb, double avg, const shelf_scorer *sc,
+                                uint32_t doc, uint32_t *upto)
+{
+    if (!fb->tfn) {
+        fb->tfn = malloc(p->block_count * sizeof *fb->tfn);
+        if (!fb->tfn)
+            return INFINITY; /* no bound known: never prunes */
+        shelf_postings_block_tfns(p, sc->b, avg, fb->tfn);
+        fb->cursor = 0;
+    }
+    fb->cursor = shelf_postings_block_of(p, fb->cursor, doc);
+    if (fb->cursor >= p->block_count)
+        return 0;
+    uint32_t last = shelf_postings_block_last(p, fb->cursor);
+    if (last < *upto)
+        *upto = last;
+    return fb->tfn[fb->cursor];
+}
+
+double shelf_iter_term_block_bound(shelf_iter *it, uint32_t doc, uint32_t *upto)
+{
+    term_iter *t = (term_iter *)it;
+    shelf_scorer *sc = it->scorer;
+    double tfn = 0;
+    *upto = UINT32_MAX - 1;
+    if (t->has_body)
+        tfn += field_block_bound(&t->body, &t->body_blocks, sc->avg_body, sc, doc, upto);
+    if (t->has_title && sc->title_weight > 0)
+        tfn += sc->title_weight * field_block_bound(&t->title, &t->title_blocks, sc->avg_title, sc, doc, upto);
+    return shelf_bm25_saturate(sc, t->plan->keys[0].idf, tfn);
+}
+
 static void term_free(shelf_iter *it)
 {
+    term_iter *t = (term_iter *)it;
+    it->scorer->postings_decoded += (t->has_body ? t->body.decoded : 0) + (t->has_title ? t->title.decoded : 0);
+    free(t->body_blocks.tfn);
+    free(t->title_blocks.tfn);
     free(it);
 }
 

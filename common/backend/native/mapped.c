@@ -12,6 +12,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#define KEEP_FD (-2) /* m->fd while opening: keep the descriptor */
+
 static int map_file(shelf_mapped *m, shelf_err *err)
 {
     int fd = open(m->path, O_RDONLY | O_CLOEXEC);
@@ -35,7 +37,10 @@ static int map_file(shelf_mapped *m, shelf_err *err)
     }
     void *p = mmap(NULL, m->size, PROT_READ, MAP_SHARED, fd, 0);
     int e = errno;
-    close(fd);
+    if (p != MAP_FAILED && m->fd == KEEP_FD)
+        m->fd = fd;
+    else
+        close(fd);
     if (p == MAP_FAILED)
         return shelf_errno(err, e, "%s: cannot map", m->path);
     m->data = p;
@@ -89,14 +94,17 @@ int shelf_map_verify(const shelf_mapped *m, shelf_err *err)
     return SHELF_OK;
 }
 
-int shelf_map_open(shelf_mapped *m, const char *path, const char *magic, size_t trailer_len,
-                   bool verify_crc, shelf_err *err)
+static int open_mapped(shelf_mapped *m, const char *path, const char *magic, size_t trailer_len,
+                       bool verify_crc, bool keep_fd, shelf_err *err)
 {
     memset(m, 0, sizeof *m);
+    m->fd = keep_fd ? KEEP_FD : -1;
     m->path = strdup(path);
     if (!m->path)
         return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", path);
     int rc = map_file(m, err);
+    if (m->fd == KEEP_FD)
+        m->fd = -1;
     if (rc == SHELF_OK)
         rc = check_frame(m, magic, trailer_len, err);
     if (rc == SHELF_OK && verify_crc)
@@ -106,10 +114,45 @@ int shelf_map_open(shelf_mapped *m, const char *path, const char *magic, size_t 
     return rc;
 }
 
+int shelf_map_open(shelf_mapped *m, const char *path, const char *magic, size_t trailer_len,
+                   bool verify_crc, shelf_err *err)
+{
+    return open_mapped(m, path, magic, trailer_len, verify_crc, false, err);
+}
+
+int shelf_map_open_fd(shelf_mapped *m, const char *path, const char *magic, size_t trailer_len,
+                      bool verify_crc, shelf_err *err)
+{
+    return open_mapped(m, path, magic, trailer_len, verify_crc, true, err);
+}
+
+int shelf_map_pread(const shelf_mapped *m, uint64_t off, void *buf, size_t len, shelf_err *err)
+{
+    if (m->fd < 0) { /* not kept open: the mapping it is */
+        memcpy(buf, m->data + off, len);
+        return SHELF_OK;
+    }
+    uint8_t *to = buf;
+    while (len > 0) {
+        ssize_t n = pread(m->fd, to, len, (off_t)off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return n < 0 ? shelf_errno(err, errno, "%s: cannot read", m->path)
+                         : shelf_errf(err, SHELF_EIO, "%s: cannot read (file shrank)", m->path);
+        to += n;
+        off += (uint64_t)n;
+        len -= (size_t)n;
+    }
+    return SHELF_OK;
+}
+
 void shelf_map_close(shelf_mapped *m)
 {
     if (m->data)
         munmap((void *)m->data, m->size);
+    if (m->fd >= 0)
+        close(m->fd);
     free(m->path);
     memset(m, 0, sizeof *m);
 }

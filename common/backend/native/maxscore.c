@@ -1,4 +1,4 @@
-/* maxscore.c - MaxScore over a ranked OR of terms; see maxscore.h. */
+/* maxscore.c - block-max MaxScore over a ranked OR of terms; see maxscore.h. */
 #include "backend/native/maxscore.h"
 #include "backend/native/iter.h"
 
@@ -12,10 +12,15 @@ typedef struct scorer_state {
     shelf_iter **terms;   /* in plan order */
     size_t n;
     size_t *order;        /* term indexes by increasing bound */
-    double *bound;        /* per term, inflated */
+    double *bound;        /* per term, over the segment, inflated */
     double *prefix;       /* prefix[i] = sum of bounds of order[0..i] */
+    double *block;        /* per term: bound over [its block start, block_upto] */
+    uint32_t *block_upto; /* per term: last doc its block bound holds for */
+    double *block_prefix; /* the same prefix sums over block bounds */
+    double *held_prefix;  /* per candidate, see score_candidate */
     double *part;         /* this candidate's score per term (plan order) */
     bool *has;
+    uint64_t scored;      /* candidates whose scoring started */
 } scorer_state;
 
 bool shelf_maxscore_applies(const shelf_plan *plan)
@@ -38,8 +43,17 @@ static void free_state(scorer_state *s)
     free(s->order);
     free(s->bound);
     free(s->prefix);
+    free(s->block);
+    free(s->block_upto);
+    free(s->block_prefix);
+    free(s->held_prefix);
     free(s->part);
     free(s->has);
+}
+
+static double inflate(double u)
+{
+    return u + fabs(u) * BOUND_SLACK;
 }
 
 static int init_state(scorer_state *s, const shelf_plan *plan, shelf_scorer *sc)
@@ -50,15 +64,19 @@ static int init_state(scorer_state *s, const shelf_plan *plan, shelf_scorer *sc)
     s->order = calloc(s->n, sizeof *s->order);
     s->bound = calloc(s->n, sizeof *s->bound);
     s->prefix = calloc(s->n, sizeof *s->prefix);
+    s->block = calloc(s->n, sizeof *s->block);
+    s->block_upto = calloc(s->n, sizeof *s->block_upto);
+    s->block_prefix = calloc(s->n, sizeof *s->block_prefix);
+    s->held_prefix = calloc(s->n, sizeof *s->held_prefix);
     s->part = calloc(s->n, sizeof *s->part);
     s->has = calloc(s->n, sizeof *s->has);
-    if (!s->terms || !s->order || !s->bound || !s->prefix || !s->part || !s->has)
+    if (!s->terms || !s->order || !s->bound || !s->prefix || !s->block || !s->block_upto ||
+        !s->block_prefix || !s->held_prefix || !s->part || !s->has)
         return SHELF_ENOMEM;
     for (size_t i = 0; i < s->n; i++) {
         if (!(s->terms[i] = shelf_iter_term(leaves[i], sc)))
             return sc->status ? sc->status : SHELF_ENOMEM;
-        double u = shelf_iter_term_bound(s->terms[i]);
-        s->bound[i] = u + fabs(u) * BOUND_SLACK;
+        s->bound[i] = inflate(shelf_iter_term_bound(s->terms[i]));
         s->order[i] = i;
     }
     for (size_t i = 1; i < s->n; i++) { /* insertion sort by bound */
@@ -93,24 +111,64 @@ static uint32_t next_candidate(const scorer_state *s, size_t e)
     return doc;
 }
 
-/* Score doc; returns false when it was abandoned as unable to beat threshold. */
-static bool score_candidate(scorer_state *s, size_t e, uint32_t doc, double threshold, double *score)
+/* Bring every term's block bound up to doc and sum them (in bound order,
+ * filling block_prefix); *upto receives the last document all those bounds
+ * still hold for. */
+static double block_bounds(scorer_state *s, uint32_t doc, uint32_t *upto)
 {
     double sum = 0;
-    memset(s->has, 0, s->n * sizeof *s->has);
+    *upto = UINT32_MAX - 1;
+    for (size_t i = 0; i < s->n; i++) {
+        size_t t = s->order[i];
+        if (s->block_upto[t] < doc || s->block[t] < 0) {
+            uint32_t end;
+            s->block[t] = inflate(shelf_iter_term_block_bound(s->terms[t], doc, &end));
+            s->block_upto[t] = end;
+        }
+        if (s->block_upto[t] < *upto)
+            *upto = s->block_upto[t];
+        s->block_prefix[i] = sum += s->block[t];
+    }
+    return sum;
+}
+
+/* Score doc; returns false when it was abandoned as unable to beat
+ * threshold.  The bound that decides is always the exact sum so far plus
+ * the block bounds of the terms still to look at: first the essential terms
+ * that hold doc (known without moving any iterator), scored from the
+ * highest bound down, then the non-essential ones, each advanced to doc
+ * only while the block bounds of the rest can still lift the candidate
+ * over the threshold. */
+static bool score_candidate(scorer_state *s, size_t e, uint32_t doc, double threshold, double *score)
+{
+    double below = e > 0 ? s->block_prefix[e - 1] : 0; /* the non-essential terms */
     for (size_t i = e; i < s->n; i++) {
         size_t t = s->order[i];
-        if (s->terms[t]->doc == doc) {
-            s->part[t] = shelf_iter_score(s->terms[t]);
-            s->has[t] = true;
-            sum += s->part[t];
-        }
+        s->has[t] = s->terms[t]->doc == doc;
+        if (s->has[t])
+            below += s->block[t];
+        s->held_prefix[i] = below; /* bounds of the holders in order[e..i] and the rest */
+    }
+    if (below <= threshold)
+        return false;
+    s->scored++;
+    double sum = 0;
+    for (size_t i = s->n; i-- > e;) {
+        size_t t = s->order[i];
+        if (!s->has[t])
+            continue;
+        s->part[t] = shelf_iter_score(s->terms[t]);
+        sum += s->part[t];
+        double rest = i > e ? s->held_prefix[i - 1] : (e > 0 ? s->block_prefix[e - 1] : 0);
+        if (rest > 0 && sum + rest <= threshold) /* with nothing left, it is scored (and counted) */
+            return false;
     }
     for (size_t i = e; i-- > 0;) {
-        if (sum + s->prefix[i] <= threshold)
-            return false;
         size_t t = s->order[i];
-        if (shelf_iter_advance(s->terms[t], doc) == doc) {
+        s->has[t] = false;
+        if (sum + s->block_prefix[i] <= threshold)
+            return false;
+        if (s->block[t] > 0 && shelf_iter_advance(s->terms[t], doc) == doc) {
             s->part[t] = shelf_iter_score(s->terms[t]);
             s->has[t] = true;
             sum += s->part[t];
@@ -131,23 +189,33 @@ static void move_past(scorer_state *s, size_t e, uint32_t doc)
             shelf_iter_next(s->terms[s->order[i]]);
 }
 
+/* Move the essential terms to the first document after upto. */
+static void skip_past(scorer_state *s, size_t e, uint32_t upto)
+{
+    for (size_t i = e; i < s->n; i++)
+        shelf_iter_advance(s->terms[s->order[i]], upto + 1);
+}
+
 static double current_threshold(const shelf_topk *top)
 {
     return top->count < top->k ? -INFINITY : top->heap[0].score;
 }
 
 int shelf_maxscore_segment(const shelf_index *idx, size_t seg, const shelf_plan *plan,
-                           const shelf_search_opts *o, shelf_topk *top, uint64_t *total,
+                           const shelf_search_opts *o, shelf_topk *top, shelf_results *out,
                            shelf_err *err)
 {
     shelf_scorer sc = {.seg = shelf_index_segment(idx, seg), .k1 = o->k1, .b = o->b,
                        .title_weight = o->title_weight};
+    sc.norms = shelf_segment_norms(sc.seg);
     double n = (double)shelf_index_doc_count(idx);
     sc.avg_body = n > 0 ? (double)shelf_index_total_tokens(idx) / n : 0;
     sc.avg_title = n > 0 ? (double)shelf_index_total_title_tokens(idx) / n : 0;
     shelf_ticker_init(&sc.clock, o->deadline_ns);
     scorer_state s = {0};
     int rc = init_state(&s, plan, &sc);
+    for (size_t i = 0; rc == SHELF_OK && i < s.n; i++)
+        s.block[i] = -1; /* not yet known */
     const shelf_deletions *deleted = shelf_index_deletions(idx, seg);
     uint64_t base = shelf_index_base(idx, seg);
     while (rc == SHELF_OK && sc.status == SHELF_OK) {
@@ -156,15 +224,26 @@ int shelf_maxscore_segment(const shelf_index *idx, size_t seg, const shelf_plan 
         uint32_t doc = e < s.n ? next_candidate(&s, e) : SHELF_DOC_END;
         if (doc == SHELF_DOC_END)
             break;
+        uint32_t upto;
+        if (block_bounds(&s, doc, &upto) <= threshold) {
+            /* No document up to upto can beat the k-th score (ties lose:
+             * they come later in document order). */
+            if (upto >= SHELF_DOC_END - 1)
+                break;
+            skip_past(&s, e, upto);
+            continue;
+        }
         double score;
         if (!shelf_deleted(deleted, doc) && score_candidate(&s, e, doc, threshold, &score)) {
-            (*total)++;
+            out->total++;
             shelf_hit hit = {base + doc, (uint32_t)seg, doc, score};
             shelf_topk_offer(top, &hit);
         }
         move_past(&s, e, doc);
     }
+    out->candidates_scored += s.scored;
     free_state(&s);
+    out->postings_decoded += sc.postings_decoded;
     if (rc == SHELF_OK && sc.status != SHELF_OK) {
         if (err)
             *err = sc.err;

@@ -12,6 +12,7 @@ static void init_scorer(shelf_scorer *sc, const shelf_index *idx, size_t seg, co
 {
     memset(sc, 0, sizeof *sc);
     sc->seg = shelf_index_segment(idx, seg);
+    sc->norms = shelf_segment_norms(sc->seg);
     sc->k1 = o->k1;
     sc->b = o->b;
     sc->title_weight = o->title_weight;
@@ -22,7 +23,7 @@ static void init_scorer(shelf_scorer *sc, const shelf_index *idx, size_t seg, co
 }
 
 static int search_segment(const shelf_index *idx, size_t seg, const shelf_plan *plan,
-                          const shelf_search_opts *o, shelf_topk *top, uint64_t *total, shelf_err *err)
+                          const shelf_search_opts *o, shelf_topk *top, shelf_results *out, shelf_err *err)
 {
     shelf_scorer sc;
     init_scorer(&sc, idx, seg, o);
@@ -33,13 +34,15 @@ static int search_segment(const shelf_index *idx, size_t seg, const shelf_plan *
          d = shelf_iter_next(it)) {
         if (shelf_deleted(deleted, d))
             continue;
-        (*total)++;
+        out->total++;
         if (o->k == 0)
             continue;
+        out->candidates_scored++;
         shelf_hit hit = {base + d, (uint32_t)seg, d, shelf_iter_score(it)};
         shelf_topk_offer(top, &hit);
     }
     shelf_iter_free(it);
+    out->postings_decoded += sc.postings_decoded;
     if (sc.status != SHELF_OK) {
         if (err)
             *err = sc.err;
@@ -59,8 +62,8 @@ int shelf_search(const shelf_index *idx, const shelf_plan *plan, const shelf_sea
     bool prune = o->k > 0 && !o->exact_total && shelf_maxscore_applies(plan);
     out->total_exact = !prune;
     for (size_t s = 0; rc == SHELF_OK && s < shelf_index_segment_count(idx); s++)
-        rc = prune ? shelf_maxscore_segment(idx, s, plan, o, &top, &out->total, err)
-                   : search_segment(idx, s, plan, o, &top, &out->total, err);
+        rc = prune ? shelf_maxscore_segment(idx, s, plan, o, &top, out, err)
+                   : search_segment(idx, s, plan, o, &top, out, err);
     if (rc == SHELF_OK)
         out->hits = shelf_topk_finish(&top, &out->count);
     shelf_topk_free(&top);

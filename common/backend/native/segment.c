@@ -34,7 +34,8 @@ int shelf_segment_open(shelf_segment **out, const char *dir, uint32_t number, bo
     for (int i = 0; i < F_COUNT && rc == SHELF_OK; i++) {
         char path[PATH_MAX];
         shelf_segment_path(path, sizeof path, dir, number, file_ext[i]);
-        rc = shelf_map_open(&s->files[i], path, file_magic[i], file_trailer[i], verify, err);
+        rc = i == F_STORE ? shelf_map_open_fd(&s->files[i], path, file_magic[i], file_trailer[i], verify, err)
+                          : shelf_map_open(&s->files[i], path, file_magic[i], file_trailer[i], verify, err);
     }
     if (rc == SHELF_OK)
         rc = shelf_segment_load_dict(s, err);

@@ -78,8 +78,11 @@ typedef struct shelf_postings {
     uint64_t block;           /* current block */
     const uint8_t *next_block;
     uint32_t docs[SHELF_BLOCK_LEN];
-    uint32_t tfs[SHELF_BLOCK_LEN];
+    uint32_t tfs[SHELF_BLOCK_LEN]; /* valid only once tfs_ready (decoded lazily) */
+    const uint8_t *tfs_at;    /* the current block's packed tfs, while !tfs_ready */
+    bool tfs_ready;
     unsigned in_block, index;
+    uint64_t decoded;         /* document ids decoded so far (a work counter) */
     uint32_t doc;             /* current doc, SHELF_DOC_END when done */
     const uint8_t *pos_block;  /* the current block's first position */
     const uint8_t *pos_p, *pos_end;
@@ -96,21 +99,39 @@ int shelf_postings_open(shelf_postings *p, const shelf_segment *s, const shelf_t
 uint32_t shelf_postings_next(shelf_postings *p);
 /* Move to the first document >= target (never backwards); returns it or END. */
 uint32_t shelf_postings_advance(shelf_postings *p, uint32_t target);
-static inline uint32_t shelf_postings_tf(const shelf_postings *p)
+/* Decode the current block's tfs (they are unpacked only when first asked
+ * for, so a block whose documents are all skipped never costs them).  On
+ * damage the iteration ends with status set and every tf reads as 1. */
+void shelf_postings_load_tfs(shelf_postings *p);
+static inline uint32_t shelf_postings_tf(shelf_postings *p)
 {
+    if (!p->tfs_ready)
+        shelf_postings_load_tfs(p);
     return p->tfs[p->index];
 }
 /* The current document's tf after checking it against the document's length
  * in the term's field and against the bytes of positions stored (a damaged
  * tf could otherwise ask callers for huge position buffers); 0 with err set
  * (SHELF_ECORRUPT) when it does not fit. */
-uint32_t shelf_postings_tf_checked(const shelf_postings *p, shelf_err *err);
+uint32_t shelf_postings_tf_checked(shelf_postings *p, shelf_err *err);
 
 /* An upper bound, over the whole posting list, of tf / (1 - b + b * dl / avg)
  * (BM25's length-normalised frequency), from the skip table's per-block
  * (max tf, min length) pairs, or exactly from the single block of a short
  * list.  Leaves p where it is.  0 on a damaged list. */
-double shelf_postings_max_tfn(const shelf_postings *p, double b, double avg);
+double shelf_postings_max_tfn(shelf_postings *p, double b, double avg);
+
+/* Block-max bounds.  The postings are cut in block_count blocks; block i
+ * holds the documents in (last(i - 1), last(i)].  out[i] receives an upper
+ * bound of tf / (1 - b + b * dl / avg) over block i (from its max tf and min
+ * length, or exactly for a single block); out holds block_count doubles. */
+void shelf_postings_block_tfns(shelf_postings *p, double b, double avg, double *out);
+/* The first block at or after block `from` whose last document is >= target,
+ * or block_count when there is none; reads the skip table only (no block is
+ * decoded). */
+uint64_t shelf_postings_block_of(const shelf_postings *p, uint64_t from, uint32_t target);
+/* The last document of block b < block_count. */
+uint32_t shelf_postings_block_last(const shelf_postings *p, uint64_t b);
 
 /* Positions of the current document: fills out[0..tf-1] (out holds tf).
  * May be called again for the same document. */
@@ -137,6 +158,8 @@ typedef struct shelf_docmeta {
 int shelf_segment_doc(const shelf_segment *s, uint32_t doc, shelf_docmeta *out, shelf_err *err);
 /* Body length in tokens; 0 for an id out of range. */
 uint32_t shelf_segment_doc_length(const shelf_segment *s, uint32_t doc);
+/* The dense lengths themselves, for scorers that read them inline. */
+const struct shelf_norms *shelf_segment_norms(const shelf_segment *s);
 uint32_t shelf_segment_title_length(const shelf_segment *s, uint32_t doc);
 /* The dense lengths scoring reads (norms.h) against themselves and against
  * every document record: SHELF_ECORRUPT naming .docs when they disagree. */

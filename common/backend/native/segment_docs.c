@@ -57,6 +57,11 @@ uint32_t shelf_segment_doc_length(const shelf_segment *s, uint32_t doc)
     return doc < s->doc_count ? shelf_segment_field_length(s, doc, SHELF_FIELD_BODY) : 0;
 }
 
+const shelf_norms *shelf_segment_norms(const shelf_segment *s)
+{
+    return &s->norms;
+}
+
 uint32_t shelf_segment_title_length(const shelf_segment *s, uint32_t doc)
 {
     return doc < s->doc_count ? shelf_segment_field_length(s, doc, SHELF_FIELD_TITLE_ID) : 0;

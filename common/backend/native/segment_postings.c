@@ -24,20 +24,44 @@ static const uint8_t *skip_entry(const shelf_postings *p, uint64_t b)
     return p->skips + b * SHELF_SKIP_ENTRY_BYTES;
 }
 
+/* Decodes the doc gaps; the tfs that follow are only located and checked to
+ * fit (shelf_postings_load_tfs unpacks them when first needed). */
 static int decode_full_block(shelf_postings *p, const uint8_t **q, int64_t prev)
 {
     uint32_t gaps[SHELF_BLOCK_LEN];
-    if (shelf_bitpack_decode(q, p->blocks_end, gaps) || shelf_bitpack_decode(q, p->blocks_end, p->tfs))
+    if (shelf_bitpack_decode(q, p->blocks_end, gaps) || *q >= p->blocks_end)
         return postings_fail(p, "postings block");
+    int tfs_size = shelf_bitpack_size(**q);
+    if (tfs_size < 0 || (size_t)(p->blocks_end - *q) < (size_t)tfs_size)
+        return postings_fail(p, "postings block");
+    p->tfs_at = *q;
+    p->tfs_ready = false;
+    *q += tfs_size;
     for (int i = 0; i < SHELF_BLOCK_LEN; i++) {
         prev += (int64_t)gaps[i] + 1;
         p->docs[i] = (uint32_t)(prev < UINT32_MAX ? prev : UINT32_MAX);
-        p->tfs[i] += 1;
-        if (prev >= p->seg->doc_count || p->tfs[i] == 0)
+        if (prev >= p->seg->doc_count)
             return postings_fail(p, "postings block");
     }
     p->in_block = SHELF_BLOCK_LEN;
+    p->decoded += SHELF_BLOCK_LEN;
     return SHELF_OK;
+}
+
+void shelf_postings_load_tfs(shelf_postings *p)
+{
+    const uint8_t *q = p->tfs_at;
+    p->tfs_ready = true;
+    int bad = !q || shelf_bitpack_decode(&q, p->blocks_end, p->tfs);
+    for (unsigned i = 0; i < p->in_block; i++) {
+        p->tfs[i] += 1;
+        bad |= p->tfs[i] == 0;
+    }
+    if (bad) {
+        for (unsigned i = 0; i < SHELF_BLOCK_LEN; i++)
+            p->tfs[i] = 1;
+        postings_fail(p, "postings block");
+    }
 }
 
 static int decode_last_block(shelf_postings *p, const uint8_t **q, int64_t prev, unsigned n)
@@ -56,6 +80,8 @@ static int decode_last_block(shelf_postings *p, const uint8_t **q, int64_t prev,
         p->tfs[i] = (uint32_t)tf + 1;
     }
     p->in_block = n;
+    p->tfs_ready = true;
+    p->decoded += n;
     return SHELF_OK;
 }
 
@@ -157,13 +183,17 @@ uint32_t shelf_postings_advance(shelf_postings *p, uint32_t target)
     return p->doc;
 }
 
-uint32_t shelf_postings_tf_checked(const shelf_postings *p, shelf_err *err)
+uint32_t shelf_postings_tf_checked(shelf_postings *p, shelf_err *err)
 {
     if (p->doc == SHELF_DOC_END) {
         shelf_errf(err, SHELF_EINVAL, "no current document");
         return 0;
     }
-    uint32_t tf = p->tfs[p->index];
+    uint32_t tf = shelf_postings_tf(p);
+    if (p->status != SHELF_OK) {
+        *err = p->err;
+        return 0;
+    }
     uint32_t limit = shelf_segment_field_length(p->seg, p->doc, p->field);
     if (tf > limit) {
         shelf_errf(err, SHELF_ECORRUPT, "%s: term frequency %u exceeds document length %u",
@@ -184,7 +214,29 @@ static double norm_tf(uint32_t tf, uint32_t len, double b, double avg)
     return (double)tf / shelf_bm25_length_norm(b, len, avg);
 }
 
-double shelf_postings_max_tfn(const shelf_postings *p, double b, double avg)
+void shelf_postings_block_tfns(shelf_postings *p, double b, double avg, double *out)
+{
+    if (p->skips) {
+        for (uint64_t i = 0; i < p->block_count; i++) {
+            const uint8_t *e = skip_entry(p, i);
+            out[i] = norm_tf(shelf_load_u32le(e + 16), shelf_load_u32le(e + 20), b, avg);
+        }
+        return;
+    }
+    /* One block, already decoded at open: exact. */
+    double best = 0;
+    if (!p->tfs_ready)
+        shelf_postings_load_tfs(p);
+    for (unsigned i = 0; i < p->in_block; i++) {
+        uint32_t len = shelf_segment_field_length(p->seg, p->docs[i], p->field);
+        double v = norm_tf(p->tfs[i], len, b, avg);
+        if (v > best)
+            best = v;
+    }
+    out[0] = best;
+}
+
+double shelf_postings_max_tfn(shelf_postings *p, double b, double avg)
 {
     double best = 0;
     if (p->skips) {
@@ -196,14 +248,45 @@ double shelf_postings_max_tfn(const shelf_postings *p, double b, double avg)
         }
         return best;
     }
-    /* One block, already decoded at open: exact. */
-    for (unsigned i = 0; i < p->in_block; i++) {
-        uint32_t len = shelf_segment_field_length(p->seg, p->docs[i], p->field);
-        double v = norm_tf(p->tfs[i], len, b, avg);
-        if (v > best)
-            best = v;
-    }
+    shelf_postings_block_tfns(p, b, avg, &best);
     return best;
+}
+
+uint32_t shelf_postings_block_last(const shelf_postings *p, uint64_t b)
+{
+    return p->skips ? shelf_load_u32le(skip_entry(p, b)) : p->docs[p->in_block - 1];
+}
+
+uint64_t shelf_postings_block_of(const shelf_postings *p, uint64_t from, uint32_t target)
+{
+    if (!p->skips)
+        return p->in_block > 0 && p->docs[p->in_block - 1] >= target ? 0 : 1;
+    uint64_t lo = from, step = 1, hi;
+    /* Gallop forward to a block ending at or after target, then bisect. */
+    for (;;) {
+        if (lo >= p->block_count)
+            return p->block_count;
+        if (shelf_load_u32le(skip_entry(p, lo)) >= target)
+            return lo;
+        hi = lo + step;
+        if (hi >= p->block_count || shelf_load_u32le(skip_entry(p, hi)) >= target)
+            break;
+        lo = hi;
+        step *= 2;
+    }
+    if (hi >= p->block_count) {
+        hi = p->block_count - 1;
+        if (shelf_load_u32le(skip_entry(p, hi)) < target)
+            return p->block_count;
+    }
+    while (lo + 1 < hi) { /* last(lo) < target <= last(hi) */
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (shelf_load_u32le(skip_entry(p, mid)) < target)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return hi;
 }
 
 /* Skip count varints: each ends with the first byte whose high bit is clear. */
@@ -224,6 +307,8 @@ int shelf_postings_positions(shelf_postings *p, uint32_t *out, shelf_err *err)
         p->pos_p = p->pos_block;
         p->pos_index = 0;
     }
+    if (shelf_postings_tf(p) && p->status != SHELF_OK)
+        return shelf_errf(err, p->status, "%s", p->err.msg);
     uint64_t to_skip = 0;
     while (p->pos_index < p->index)
         to_skip += p->tfs[p->pos_index++];

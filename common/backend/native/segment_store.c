@@ -2,12 +2,15 @@
  * segment_store.c - a segment's stored text (.store, FORMAT.md): zlib blocks
  * of document records (text, token checkpoints, page and heading layout),
  * found through a block index; see segment.h.  A block's claimed size is
- * bounded before any buffer is sized by it.
+ * bounded before any buffer is sized by it.  Blocks are read with pread,
+ * not through the mapping, so that a searcher fetching a few documents'
+ * text does not make the whole file resident (mapped.h).
  */
 #include "backend/native/segment_impl.h"
 #include "util/varint.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -38,18 +41,27 @@ static int inflate_block(const shelf_segment *s, uint64_t block, shelf_buf *raw,
     uint64_t body_end = (uint64_t)(s->store_index - f->data); /* blocks end where the index starts */
     if (offset < SHELF_HEADER_BYTES || offset > body_end || body_end - offset < 8)
         return shelf_segment_corrupt(s, F_STORE, err, "block offset");
-    const uint8_t *h = f->data + offset;
+    uint8_t h[8];
+    int rc = shelf_map_pread(f, offset, h, sizeof h, err);
+    if (rc != SHELF_OK)
+        return rc;
     uint32_t raw_len = shelf_load_u32le(h), packed_len = shelf_load_u32le(h + 4);
     if (packed_len > body_end - offset - 8 || raw_len > (uint64_t)packed_len * ZLIB_MAX_RATIO)
         return shelf_segment_corrupt(s, F_STORE, err, "block length");
+    uint8_t *packed = malloc(packed_len ? packed_len : 1);
     shelf_buf_reset(raw);
-    if (shelf_buf_reserve(raw, (size_t)raw_len + 1) != SHELF_OK)
+    if (!packed || shelf_buf_reserve(raw, (size_t)raw_len + 1) != SHELF_OK) {
+        free(packed);
         return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", f->path);
+    }
+    rc = shelf_map_pread(f, offset + 8, packed, packed_len, err);
     uLongf got = raw_len;
-    if (uncompress(raw->data, &got, h + 8, packed_len) != Z_OK || got != raw_len)
-        return shelf_segment_corrupt(s, F_STORE, err, "compressed block");
-    raw->len = raw_len;
-    return SHELF_OK;
+    if (rc == SHELF_OK && (uncompress(raw->data, &got, packed, packed_len) != Z_OK || got != raw_len))
+        rc = shelf_segment_corrupt(s, F_STORE, err, "compressed block");
+    free(packed);
+    if (rc == SHELF_OK)
+        raw->len = raw_len;
+    return rc;
 }
 
 static int parse_record(const shelf_segment *s, const shelf_buf *raw, uint32_t inblock,

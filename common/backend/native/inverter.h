@@ -50,6 +50,12 @@ typedef struct shelf_inverter shelf_inverter;
 shelf_inverter *shelf_inverter_new(const char *run_prefix, size_t budget, shelf_err *err);
 void shelf_inverter_free(shelf_inverter *inv);
 
+/* Add one occurrence of the key field + term, whose shelf_term_hash the
+ * analysis already computed (the inverter never hashes a term itself). */
+int shelf_inverter_add_term(shelf_inverter *inv, uint8_t field, const uint8_t *term,
+                            size_t term_len, uint64_t term_hash, uint32_t doc, uint32_t position,
+                            shelf_err *err);
+/* The same for a whole key (field byte + term), hashing its term. */
 int shelf_inverter_add(shelf_inverter *inv, const uint8_t *key, size_t key_len, uint32_t doc,
                        uint32_t position, shelf_err *err);
 

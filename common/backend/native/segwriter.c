@@ -92,8 +92,6 @@ static int invert_field(shelf_segwriter *w, uint8_t field, const char *text, siz
                         uint32_t doc, shelf_token_iter *it, size_t *checkpoint_count,
                         shelf_err *err)
 {
-    uint8_t key[SHELF_MAX_KEY_BYTES];
-    key[0] = field;
     shelf_token tok;
     shelf_tokens_begin(it, w->analyzer, text, len);
     while (shelf_tokens_next(it, &tok)) {
@@ -101,8 +99,8 @@ static int invert_field(shelf_segwriter *w, uint8_t field, const char *text, siz
             if (note_checkpoint(w, (*checkpoint_count)++, tok.start) != SHELF_OK)
                 return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", w->dir);
         }
-        memcpy(key + 1, tok.term, tok.term_len);
-        int rc = shelf_inverter_add(w->inverter, key, tok.term_len + 1, doc, tok.position, err);
+        int rc = shelf_inverter_add_term(w->inverter, field, (const uint8_t *)tok.term, tok.term_len,
+                                         tok.hash, doc, tok.position, err);
         if (rc != SHELF_OK)
             return rc;
     }
@@ -169,15 +167,13 @@ int shelf_segwriter_add(shelf_segwriter *w, const shelf_doc_input *in, shelf_doc
 static int invert_records(shelf_segwriter *w, uint8_t field, const shelf_buf *records, uint32_t doc,
                           shelf_err *err)
 {
-    uint8_t key[SHELF_MAX_KEY_BYTES];
-    key[0] = field;
     shelf_analyzed_cursor c = {records->data, records->data + records->len};
     const uint8_t *term;
     size_t len;
     uint32_t position;
-    while (shelf_analyzed_next(&c, &term, &len, &position)) {
-        memcpy(key + 1, term, len);
-        int rc = shelf_inverter_add(w->inverter, key, len + 1, doc, position, err);
+    uint64_t hash;
+    while (shelf_analyzed_next(&c, &term, &len, &position, &hash)) {
+        int rc = shelf_inverter_add_term(w->inverter, field, term, len, hash, doc, position, err);
         if (rc != SHELF_OK)
             return rc;
     }

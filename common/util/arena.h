@@ -1,0 +1,41 @@
+/*
+ * arena.h - a bump allocator over a chain of equal-sized blocks, for many
+ * small records that all die together (the inverter's term table and
+ * postings between two spills).
+ *
+ * Invariants:
+ *   - Every allocation is 8-byte aligned and at most block_size - 16 bytes.
+ *   - Nothing is freed alone: shelf_arena_reset makes every block reusable
+ *     (keeping them, so a refill after a spill allocates nothing), and
+ *     shelf_arena_free gives them all back.
+ *   - shelf_arena_used counts whole blocks handed out since the last reset
+ *     (the memory the records really occupy, waste included); the blocks
+ *     held are never more than the most ever used at once.
+ */
+#ifndef SHELF_ARENA_H
+#define SHELF_ARENA_H
+
+#include <stddef.h>
+
+typedef struct shelf_arena_block shelf_arena_block;
+
+typedef struct shelf_arena {
+    shelf_arena_block *first;   /* the chain of blocks, oldest first */
+    shelf_arena_block *current; /* the block being filled (NULL: none yet) */
+    size_t offset;              /* bytes of current already handed out */
+    size_t block_size;
+    size_t used;                /* bytes of the blocks handed out since reset */
+} shelf_arena;
+
+/* An empty arena of blocks of block_size bytes (at least 4 KiB is sensible). */
+void shelf_arena_init(shelf_arena *a, size_t block_size);
+/* n bytes (n <= block_size - 16), 8-byte aligned, uninitialised; NULL when
+ * out of memory. */
+void *shelf_arena_alloc(shelf_arena *a, size_t n);
+/* The largest n shelf_arena_alloc accepts. */
+size_t shelf_arena_max_alloc(const shelf_arena *a);
+size_t shelf_arena_used(const shelf_arena *a);
+void shelf_arena_reset(shelf_arena *a);
+void shelf_arena_free(shelf_arena *a);
+
+#endif

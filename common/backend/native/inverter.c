@@ -373,6 +373,11 @@ int shelf_inverter_end_doc(shelf_inverter *inv, shelf_err *err)
     return write_run(inv, err);
 }
 
+void shelf_inverter_set_budget(shelf_inverter *inv, size_t budget)
+{
+    inv->budget = budget;
+}
+
 size_t shelf_inverter_memory(const shelf_inverter *inv)
 {
     return inv->memory;

@@ -59,6 +59,10 @@ int shelf_inverter_add_term(shelf_inverter *inv, uint8_t field, const uint8_t *t
 int shelf_inverter_add(shelf_inverter *inv, const uint8_t *key, size_t key_len, uint32_t doc,
                        uint32_t position, shelf_err *err);
 
+/* Change the budget (the writer lowers it as what else it holds grows);
+ * the next add or end_doc spills when over it. */
+void shelf_inverter_set_budget(shelf_inverter *inv, size_t budget);
+
 /* Call after each document: spills a run when over budget (adding also
  * spills as soon as the budget is passed, so this rarely has work). */
 int shelf_inverter_end_doc(shelf_inverter *inv, shelf_err *err);

@@ -12,9 +12,11 @@ static size_t heap_bytes(size_t n)
     return chunk < 32 ? 32 : chunk;
 }
 
+/* The slot array counts twice: when it doubles, the old and the new one are
+ * held at once. */
 size_t shelf_pathmap_memory(const shelf_pathmap *m)
 {
-    return m->slot_count * sizeof *m->slots + m->path_bytes;
+    return 2 * m->slot_count * sizeof *m->slots + m->path_bytes;
 }
 
 static int grow(shelf_pathmap *m)

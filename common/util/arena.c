@@ -3,6 +3,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #define BLOCK_HEADER 16 /* the block's link, rounded up to keep data aligned */
 
@@ -27,9 +28,11 @@ static int next_block(shelf_arena *a)
 {
     shelf_arena_block *next = a->current ? a->current->next : a->first;
     if (!next) {
-        next = malloc(a->block_size);
-        if (!next)
+        void *block = mmap(NULL, a->block_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                           -1, 0);
+        if (block == MAP_FAILED)
             return -1;
+        next = block;
         next->next = NULL;
         if (a->current)
             a->current->next = next;
@@ -59,8 +62,26 @@ size_t shelf_arena_used(const shelf_arena *a)
     return a->used;
 }
 
-void shelf_arena_reset(shelf_arena *a)
+static void unmap_chain(shelf_arena_block *b, size_t block_size)
 {
+    for (shelf_arena_block *next; b; b = next) {
+        next = b->next;
+        munmap(b, block_size);
+    }
+}
+
+void shelf_arena_reset(shelf_arena *a, size_t keep_bytes)
+{
+    shelf_arena_block *last_kept = NULL, *b = a->first;
+    for (size_t kept = 0; b && kept + a->block_size <= keep_bytes; kept += a->block_size) {
+        last_kept = b;
+        b = b->next;
+    }
+    unmap_chain(b, a->block_size);
+    if (last_kept)
+        last_kept->next = NULL;
+    else
+        a->first = NULL;
     a->current = NULL;
     a->offset = 0;
     a->used = 0;
@@ -68,9 +89,6 @@ void shelf_arena_reset(shelf_arena *a)
 
 void shelf_arena_free(shelf_arena *a)
 {
-    for (shelf_arena_block *b = a->first, *next; b; b = next) {
-        next = b->next;
-        free(b);
-    }
+    unmap_chain(a->first, a->block_size);
     shelf_arena_init(a, a->block_size);
 }

@@ -149,7 +149,8 @@ static void table_clear(shelf_inverter *inv)
 {
     memset(inv->slots, 0, inv->slot_count * sizeof *inv->slots);
     inv->term_count = 0;
-    shelf_arena_reset(&inv->arena);
+    /* keep the blocks the budget, which may have shrunk, still allows */
+    shelf_arena_reset(&inv->arena, inv->budget);
     count_memory(inv);
 }
 
@@ -177,12 +178,12 @@ static term_acc **table_sorted(shelf_inverter *inv)
 
 /* ---- public: building ---- */
 
-/* Blocks of a 16th of the budget (within 16 KiB .. 1 MiB): large enough
+/* Blocks of a 16th of the budget (whole pages, 16 KiB .. 1 MiB): large enough
  * that their count stays small, small enough that one block is a small
  * part of the budget. */
 static size_t block_size_for(size_t budget)
 {
-    size_t size = budget / 16;
+    size_t size = budget / 16 & ~(size_t)4095; /* whole pages */
     return size < MIN_BLOCK ? MIN_BLOCK : size > MAX_BLOCK ? MAX_BLOCK : size;
 }
 
@@ -347,11 +348,25 @@ static int write_run(shelf_inverter *inv, shelf_err *err)
 /* The budget is checked at every occurrence, so one document with millions
  * of distinct words spills mid-document: its postings of a term may then
  * begin in one run and go on in the next (the merge joins them). */
+/* Whether the next new term would double the slot array (for a while the
+ * old and the new one are both held) past the budget: then a spill comes
+ * first, which empties the table instead. */
+static bool growth_would_pass_budget(const shelf_inverter *inv)
+{
+    if (inv->term_count == 0 || (inv->term_count + 1) * 2 <= inv->slot_count)
+        return false;
+    return inv->memory + heap_bytes(2 * inv->slot_count * sizeof *inv->slots) > inv->budget;
+}
+
 int shelf_inverter_add_term(shelf_inverter *inv, uint8_t field, const uint8_t *term,
                             size_t term_len, uint64_t term_hash, uint32_t doc, uint32_t position,
                             shelf_err *err)
 {
-    int rc = add_occurrence(inv, field, term, term_len, key_hash(field, term_hash), doc, position, err);
+    int rc = SHELF_OK;
+    if (growth_would_pass_budget(inv))
+        rc = write_run(inv, err);
+    if (rc == SHELF_OK)
+        rc = add_occurrence(inv, field, term, term_len, key_hash(field, term_hash), doc, position, err);
     if (rc == SHELF_OK && inv->memory > inv->budget && inv->term_count > 0)
         rc = write_run(inv, err);
     return rc;

@@ -18,7 +18,12 @@
  *     ru_maxrss; not under AddressSanitizer, whose shadow memory dominates)
  *     within 64 MiB + 2 x the text + 32 MiB; `--check` clean; words at the
  *     start, middle and end found at their positions; the marker phrase
- *     found; both thread counts build the same files.
+ *     found; both thread counts build the same files;
+ *   - the binary under --memory 64 on MANY_DOCS small documents with long
+ *     paths, whose path table and per-document arrays grow with every
+ *     document: peak RSS within 64 MiB + 32 MiB for the whole process (the
+ *     writer counts what grows by the document against the budget), and
+ *     the first and last documents' words found.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -192,8 +197,8 @@ static void test_split_postings_merge(void **state)
 
 /* ---- the binary under --memory 64 ---- */
 
-/* Index the source folder into dir; returns the child's peak RSS in KiB. */
-static long run_indexer(const char *dir, const char *threads)
+/* Index the folder src into dir; returns the child's peak RSS in KiB. */
+static long run_indexer_on(const char *src, const char *dir, const char *threads)
 {
     char *errfile = ts_strf("%s/indexer-%s.err", ts_tmp, threads);
     pid_t pid = fork();
@@ -203,7 +208,7 @@ static long run_indexer(const char *dir, const char *threads)
         dup2(fd, 2);
         alarm(600);
         execl(INDEXER_BIN, INDEXER_BIN, "--quiet", "--memory", "64", "--threads", threads, "--index",
-              dir, g_src, (char *)NULL);
+              dir, src, (char *)NULL);
         _exit(127);
     }
     int status;
@@ -216,6 +221,11 @@ static long run_indexer(const char *dir, const char *threads)
     free(err);
     free(errfile);
     return ru.ru_maxrss;
+}
+
+static long run_indexer(const char *dir, const char *threads)
+{
+    return run_indexer_on(g_src, dir, threads);
 }
 
 static void check_rss(long maxrss_kb, const char *threads)
@@ -283,6 +293,77 @@ static void test_two_threads_same_index(void **state)
     }
 }
 
+/* ---- many small documents: what grows by the document is counted ---- */
+
+#define MANY_DOCS 80000u
+#define DOCS_PER_FOLDER 1000u
+#define UNIQUE_PER_DOC 16u
+
+/* Document i: UNIQUE_PER_DOC words of its own and a few shared ones. */
+static size_t many_doc_text(uint32_t i, char *out)
+{
+    char *p = out;
+    p += sprintf(p, "the report of ");
+    for (uint32_t k = 0; k < UNIQUE_PER_DOC; k++) {
+        word_of(i * UNIQUE_PER_DOC + k, p);
+        p[6] = ' ';
+        p += 7;
+    }
+    p += sprintf(p, "in the shelf\n");
+    return (size_t)(p - out);
+}
+
+/* Folders and files with long names (about 240 bytes a path), so that the
+ * writer's path table is tens of MiB. */
+static char *make_many_docs(void)
+{
+    char *src = ts_strf("%s/many", g_tmp);
+    char pad[101];
+    memset(pad, 'p', 100);
+    pad[100] = '\0';
+    char text[256];
+    for (uint32_t i = 0; i < MANY_DOCS; i++) {
+        char *name = ts_strf("folder-%s-%05u/document-%s-%06u.txt", pad, i / DOCS_PER_FOLDER, pad, i);
+        free(ts_write_file(src, name, text, many_doc_text(i, text)));
+        free(name);
+    }
+    return src;
+}
+
+static void expect_count(const char *dir, const char *word, const char *count)
+{
+    char *out = NULL;
+    char *cmd = ts_strf("'%s' --index '%s' --all --count %s", SEARCHER_BIN, dir, word);
+    if (ts_run(cmd, &out, NULL) != 0 || strcmp(out, count) != 0)
+        fail_msg("%s: %s (expected %s)", cmd, out ? out : "", count);
+    free(out);
+    free(cmd);
+}
+
+static void test_many_documents(void **state)
+{
+    (void)state;
+    char *src = make_many_docs();
+    char *dir = ts_strf("%s/idx-many", g_tmp);
+    long maxrss_kb = run_indexer_on(src, dir, "1");
+    long limit_kb = (BUDGET_MB + 32) * 1024L;
+    print_message("%u documents: peak RSS %ld MiB (bound %ld MiB)\n", MANY_DOCS, maxrss_kb >> 10,
+                  limit_kb >> 10);
+    if (MEASURE_RSS && maxrss_kb > limit_kb)
+        fail_msg("indexer --memory %d on %u documents: peak RSS %ld MiB over the bound of %ld MiB",
+                 BUDGET_MB, MANY_DOCS, maxrss_kb >> 10, limit_kb >> 10);
+    char first[7], last[7];
+    word_of(0, first);
+    word_of(MANY_DOCS * UNIQUE_PER_DOC - 1, last);
+    expect_count(dir, first, "1\n");
+    expect_count(dir, last, "1\n");
+    char *count = ts_strf("%u\n", MANY_DOCS);
+    expect_count(dir, "shelf", count);
+    free(count);
+    free(dir);
+    free(src);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -310,6 +391,7 @@ int main(void)
         cmocka_unit_test(test_split_postings_merge),
         cmocka_unit_test(test_one_thread),
         cmocka_unit_test(test_two_threads_same_index),
+        cmocka_unit_test(test_many_documents),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -10,7 +10,9 @@
  *      consumed without folding;
  *   3. drop a possessive 's / ’s that directly follows the run;
  *   4. stem the folded term (through the analyzer's stem cache) and copy the
- *      stem back into it->fold.
+ *      stem back into it->fold;
+ *   5. give the term's hash: the stem cache keeps each stem's hash, so only
+ *      a cache miss (or no stemmer) hashes the term.
  *
  * Invariants:
  *   - it->pos only grows and never passes it->len; no byte at or beyond len
@@ -28,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+#include <xxhash.h>
 
 #include "analysis/stem_cache.h"
 #include "util/utf8.h"
@@ -337,20 +340,31 @@ static size_t run_stemmer(struct sb_stemmer *stemmer, const char *term, size_t t
     return shelf_utf8_prefix_within(result, (size_t)result_len, SHELF_MAX_TERM_BYTES);
 }
 
+uint64_t shelf_term_hash(const void *term, size_t len)
+{
+    return XXH3_64bits(term, len);
+}
+
 /* Replace the folded term by its stem; keeps the folded term when the stemmer
- * fails or returns nothing.  Returns the new length. */
-static size_t stem_fold(shelf_token_iter *it, size_t fold_len)
+ * fails or returns nothing.  Returns the new length and sets *hash to the
+ * term's shelf_term_hash. */
+static size_t stem_fold(shelf_token_iter *it, size_t fold_len, uint64_t *hash)
 {
     shelf_analyzer *a = it->analyzer;
-    if (!a || !a->stemmer)
+    if (!a || !a->stemmer) {
+        *hash = shelf_term_hash(it->fold, fold_len);
         return fold_len;
+    }
     const char *stem;
     size_t stem_len;
-    if (!shelf_stem_cache_get(a->stems, it->fold, fold_len, &stem, &stem_len)) {
+    if (!shelf_stem_cache_get(a->stems, it->fold, fold_len, &stem, &stem_len, hash)) {
         stem_len = run_stemmer(a->stemmer, it->fold, fold_len, &stem);
-        if (stem_len == 0)
+        if (stem_len == 0) {
+            *hash = shelf_term_hash(it->fold, fold_len);
             return fold_len;
-        shelf_stem_cache_put(a->stems, it->fold, fold_len, stem, stem_len);
+        }
+        *hash = shelf_term_hash(stem, stem_len);
+        shelf_stem_cache_put(a->stems, it->fold, fold_len, stem, stem_len, *hash);
     }
     memcpy(it->fold, stem, stem_len);
     return stem_len;
@@ -378,7 +392,7 @@ bool shelf_tokens_next(shelf_token_iter *it, shelf_token *tok)
             continue; /* folded to nothing: not a term */
         if (build.cut)
             it->cut_tokens++;
-        tok->term_len = stem_fold(it, build.fold_len);
+        tok->term_len = stem_fold(it, build.fold_len, &tok->hash);
         tok->term = it->fold;
         tok->position = it->next_position++;
         tok->start = start;

@@ -65,7 +65,14 @@ typedef struct shelf_token {
     uint32_t position; /* 0-based token number in the text              */
     size_t start;      /* byte offset of the token's first byte         */
     size_t end;        /* byte offset one past the token's last byte    */
+    uint64_t hash;     /* shelf_term_hash(term, term_len), computed once */
 } shelf_token;
+
+/* The 64-bit hash of a term's bytes (XXH3).  Analysis computes it once per
+ * token (for free on a stem cache hit) so that the index writer's term table
+ * never hashes a term again.  Depends only on the bytes, so it is the same on
+ * every thread and every analyzer. */
+uint64_t shelf_term_hash(const void *term, size_t len);
 
 /* Iterator over the tokens of one buffer.  Fields other than the counters are
  * private. */

@@ -16,6 +16,7 @@
 #define STEM_CACHE_SLOTS 8192 /* a power of two; about 1 MiB in all */
 
 typedef struct stem_cache_slot {
+    uint64_t stem_hash;
     uint8_t term_len; /* 0 when the slot is empty */
     uint8_t stem_len;
     char term[SHELF_MAX_TERM_BYTES];
@@ -42,7 +43,7 @@ static size_t slot_of(const char *term, size_t term_len)
 }
 
 bool shelf_stem_cache_get(const shelf_stem_cache *cache, const char *term, size_t term_len,
-                          const char **stem, size_t *stem_len)
+                          const char **stem, size_t *stem_len, uint64_t *stem_hash)
 {
     if (term_len == 0)
         return false;
@@ -51,11 +52,12 @@ bool shelf_stem_cache_get(const shelf_stem_cache *cache, const char *term, size_
         return false;
     *stem = slot->stem;
     *stem_len = slot->stem_len;
+    *stem_hash = slot->stem_hash;
     return true;
 }
 
 void shelf_stem_cache_put(shelf_stem_cache *cache, const char *term, size_t term_len,
-                          const char *stem, size_t stem_len)
+                          const char *stem, size_t stem_len, uint64_t stem_hash)
 {
     if (term_len == 0 || term_len > SHELF_MAX_TERM_BYTES || stem_len == 0 ||
         stem_len > SHELF_MAX_TERM_BYTES)
@@ -65,4 +67,5 @@ void shelf_stem_cache_put(shelf_stem_cache *cache, const char *term, size_t term
     memcpy(slot->stem, stem, stem_len);
     slot->term_len = (uint8_t)term_len;
     slot->stem_len = (uint8_t)stem_len;
+    slot->stem_hash = stem_hash;
 }

@@ -13,7 +13,7 @@ static int add_field(shelf_analyzer *a, const char *text, size_t len, shelf_buf 
         uint8_t n = (uint8_t)tok.term_len;
         uint32_t pos = tok.position;
         if (shelf_buf_append(out, &n, 1) || shelf_buf_append(out, tok.term, tok.term_len) ||
-            shelf_buf_append(out, &pos, sizeof pos))
+            shelf_buf_append(out, &pos, sizeof pos) || shelf_buf_append(out, &tok.hash, sizeof tok.hash))
             return SHELF_ENOMEM;
         if (checkpoints && pos % SHELF_CHECKPOINT_EVERY == 0) {
             uint64_t offset = tok.start;
@@ -44,7 +44,7 @@ int shelf_analyze_document(shelf_analyzer *a, const char *text, size_t text_len,
 }
 
 bool shelf_analyzed_next(shelf_analyzed_cursor *c, const uint8_t **term, size_t *len,
-                         uint32_t *position)
+                         uint32_t *position, uint64_t *hash)
 {
     if (c->p >= c->end)
         return false;
@@ -54,6 +54,8 @@ bool shelf_analyzed_next(shelf_analyzed_cursor *c, const uint8_t **term, size_t 
     c->p += n;
     memcpy(position, c->p, sizeof *position);
     c->p += sizeof *position;
+    memcpy(hash, c->p, sizeof *hash);
+    c->p += sizeof *hash;
     return true;
 }
 

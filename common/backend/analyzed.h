@@ -5,8 +5,9 @@
  * compute itself: each field's terms with positions, the body's checkpoints
  * (every 128th token's byte offset) and the analysis counters.
  *
- * Token records in body/title: term_len:u8, term bytes, position:u32 (host
- * order; the buffer never leaves the process).
+ * Token records in body/title: term_len:u8, term bytes, position:u32,
+ * hash:u64 (the token's shelf_term_hash, so the writer thread never hashes a
+ * term; host order, the buffer never leaves the process).
  */
 #ifndef SHELF_ANALYZED_H
 #define SHELF_ANALYZED_H
@@ -34,6 +35,6 @@ typedef struct shelf_analyzed_cursor {
 } shelf_analyzed_cursor;
 
 bool shelf_analyzed_next(shelf_analyzed_cursor *c, const uint8_t **term, size_t *len,
-                         uint32_t *position);
+                         uint32_t *position, uint64_t *hash);
 
 #endif

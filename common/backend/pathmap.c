@@ -5,6 +5,20 @@
 #include <string.h>
 #include <xxhash.h>
 
+/* What malloc takes for n bytes (glibc: 8-byte header, 16-byte granules). */
+static size_t heap_bytes(size_t n)
+{
+    size_t chunk = (n + 8 + 15) & ~(size_t)15;
+    return chunk < 32 ? 32 : chunk;
+}
+
+/* The slot array counts twice: when it doubles, the old and the new one are
+ * held at once. */
+size_t shelf_pathmap_memory(const shelf_pathmap *m)
+{
+    return 2 * m->slot_count * sizeof *m->slots + m->path_bytes;
+}
+
 static int grow(shelf_pathmap *m)
 {
     size_t count = m->slot_count ? m->slot_count * 2 : 1024;
@@ -55,6 +69,7 @@ shelf_pathentry *shelf_pathmap_put(shelf_pathmap *m, const char *path, uint32_t 
             return NULL;
         e->hash = hash;
         m->used++;
+        m->path_bytes += heap_bytes(strlen(path) + 1);
     }
     e->segment = segment;
     e->doc = doc;

@@ -22,6 +22,7 @@ typedef struct shelf_pathmap {
     shelf_pathentry *slots;
     size_t slot_count; /* power of two */
     size_t used;       /* slots with a path */
+    size_t path_bytes; /* heap taken by the copied paths */
 } shelf_pathmap;
 
 /* Find the entry for path; NULL when absent. */
@@ -29,5 +30,9 @@ shelf_pathentry *shelf_pathmap_find(shelf_pathmap *m, const char *path);
 /* Find or insert (live, unseen); NULL on ENOMEM. */
 shelf_pathentry *shelf_pathmap_put(shelf_pathmap *m, const char *path, uint32_t segment, uint32_t doc);
 void shelf_pathmap_free(shelf_pathmap *m);
+/* Bytes the map holds (slots and paths, with malloc's overhead) or will
+ * hold while its slot array doubles, which the writer counts against its
+ * memory budget. */
+size_t shelf_pathmap_memory(const shelf_pathmap *m);
 
 #endif

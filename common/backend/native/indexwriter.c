@@ -276,6 +276,7 @@ static int note_added(shelf_native_writer *w, const char *path, const shelf_doc_
         return shelf_errf(err, SHELF_ENOMEM, "out of memory");
     e->seen = 1;
     w->fresh_docs++;
+    shelf_segwriter_note_held(w->fresh, shelf_pathmap_memory(&w->paths));
     return SHELF_OK;
 }
 

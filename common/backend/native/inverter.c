@@ -5,7 +5,8 @@
 #include "backend/native/inverter.h"
 #include "backend/native/format.h"
 #include "util/varint.h"
-#include "util/buf.h"
+#include "util/arena.h"
+#include "analysis/analyzer.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -13,13 +14,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <xxhash.h>
 
 #define NO_DOC UINT32_MAX
+#define FIRST_SLICE 16          /* data bytes of a term's first slice */
+#define MAX_SLICE 4080          /* data bytes of the largest slice */
+#define MIN_BLOCK ((size_t)16 << 10)
+#define MAX_BLOCK ((size_t)1 << 20)
+#define OCCURRENCE_MAX (2 * SHELF_VARINT_MAX)
 
+/* A piece of a term's occurrence stream, in the arena. */
+typedef struct slice {
+    struct slice *next;
+    uint32_t cap, len;
+    uint8_t data[];
+} slice;
+
+/* A term of the table, in the arena; its first slice follows it there. */
 typedef struct term_acc {
-    shelf_buf stream;
-    uint64_t hash;
+    uint64_t hash;     /* key_hash of the key */
+    slice *tail;       /* the slice being written */
     uint32_t last_doc;
     uint32_t last_pos;
     uint8_t key_len;
@@ -29,28 +42,35 @@ typedef struct term_acc {
 struct shelf_inverter {
     char *run_prefix;
     size_t budget;
+    shelf_arena arena; /* every term_acc and slice since the last spill */
     term_acc **slots;
     size_t slot_count; /* power of two */
     size_t term_count;
-    size_t memory;
+    size_t memory;     /* the slot array plus the arena's blocks in use */
     unsigned runs;    /* run files now (run-0 .. run-(runs-1)) */
     unsigned spilled; /* runs written in all, before any compaction */
 };
 
 /* ---- the term table ---- */
 
+/* The table's hash of a key: the field byte mixed into the term's
+ * shelf_term_hash, which the analysis computed once per token. */
+static uint64_t key_hash(uint8_t field, uint64_t term_hash)
+{
+    return term_hash ^ ((uint64_t)field * 0x9E3779B97F4A7C15ull);
+}
+
 /* What malloc really takes for a block of n bytes (glibc: an 8-byte header,
- * 16-byte granules, 32 bytes at least), so that the budget counts the
- * allocator's overhead of millions of small blocks too. */
+ * 16-byte granules, 32 bytes at least). */
 static size_t heap_bytes(size_t n)
 {
     size_t chunk = (n + 8 + 15) & ~(size_t)15;
     return n == 0 ? 0 : chunk < 32 ? 32 : chunk;
 }
 
-static size_t term_overhead(size_t key_len)
+static void count_memory(shelf_inverter *inv)
 {
-    return heap_bytes(sizeof(term_acc) + key_len);
+    inv->memory = heap_bytes(inv->slot_count * sizeof *inv->slots) + shelf_arena_used(&inv->arena);
 }
 
 static int table_grow(shelf_inverter *inv)
@@ -68,49 +88,70 @@ static int table_grow(shelf_inverter *inv)
             j = (j + 1) & (count - 1);
         slots[j] = t;
     }
-    inv->memory += heap_bytes(count * sizeof *slots) - heap_bytes(inv->slot_count * sizeof *slots);
     free(inv->slots);
     inv->slots = slots;
     inv->slot_count = count;
+    count_memory(inv);
     return SHELF_OK;
 }
 
-static term_acc *table_find_or_add(shelf_inverter *inv, const uint8_t *key, size_t key_len)
+static size_t term_record_bytes(size_t key_len)
+{
+    return (sizeof(term_acc) + key_len + 7) & ~(size_t)7;
+}
+
+/* A new term with an empty first slice right after it, in the arena. */
+static term_acc *new_term(shelf_inverter *inv, uint8_t field, const uint8_t *term, size_t term_len,
+                          uint64_t hash)
+{
+    size_t record = term_record_bytes(term_len + 1);
+    term_acc *t = shelf_arena_alloc(&inv->arena, record + sizeof(slice) + FIRST_SLICE);
+    if (!t)
+        return NULL;
+    slice *first = (slice *)((uint8_t *)t + record);
+    *first = (slice){NULL, FIRST_SLICE, 0};
+    t->hash = hash;
+    t->tail = first;
+    t->last_doc = NO_DOC;
+    t->last_pos = 0;
+    t->key_len = (uint8_t)(term_len + 1);
+    t->key[0] = field;
+    memcpy(t->key + 1, term, term_len);
+    return t;
+}
+
+static slice *first_slice(const term_acc *t)
+{
+    return (slice *)((uint8_t *)t + term_record_bytes(t->key_len));
+}
+
+static term_acc *table_find_or_add(shelf_inverter *inv, uint8_t field, const uint8_t *term,
+                                   size_t term_len, uint64_t hash)
 {
     if ((inv->term_count + 1) * 2 > inv->slot_count && table_grow(inv) != SHELF_OK)
         return NULL;
-    uint64_t hash = XXH3_64bits(key, key_len);
     size_t mask = inv->slot_count - 1;
     size_t i = (size_t)hash & mask;
     for (term_acc *t; (t = inv->slots[i]) != NULL; i = (i + 1) & mask) {
-        if (t->hash == hash && t->key_len == key_len && memcmp(t->key, key, key_len) == 0)
+        if (t->hash == hash && t->key_len == term_len + 1 && t->key[0] == field &&
+            memcmp(t->key + 1, term, term_len) == 0)
             return t;
     }
-    term_acc *t = calloc(1, sizeof *t + key_len);
+    term_acc *t = new_term(inv, field, term, term_len, hash);
     if (!t)
         return NULL;
-    t->hash = hash;
-    t->key_len = (uint8_t)key_len;
-    t->last_doc = NO_DOC;
-    memcpy(t->key, key, key_len);
     inv->slots[i] = t;
     inv->term_count++;
-    inv->memory += term_overhead(key_len);
     return t;
 }
 
 static void table_clear(shelf_inverter *inv)
 {
-    for (size_t i = 0; i < inv->slot_count; i++) {
-        term_acc *t = inv->slots[i];
-        if (!t)
-            continue;
-        shelf_buf_free(&t->stream);
-        free(t);
-        inv->slots[i] = NULL;
-    }
+    memset(inv->slots, 0, inv->slot_count * sizeof *inv->slots);
     inv->term_count = 0;
-    inv->memory = heap_bytes(inv->slot_count * sizeof *inv->slots);
+    /* keep the blocks the budget, which may have shrunk, still allows */
+    shelf_arena_reset(&inv->arena, inv->budget);
+    count_memory(inv);
 }
 
 static int compare_terms(const void *a, const void *b)
@@ -121,27 +162,38 @@ static int compare_terms(const void *a, const void *b)
     return c ? c : (int)x->key_len - (int)y->key_len;
 }
 
-/* A sorted array of the table's terms; caller frees the array only. */
+/* Sort the table's terms in place, at the front of the slot array, which is
+ * then no hash table any more: only table_clear may follow. */
 static term_acc **table_sorted(shelf_inverter *inv)
 {
-    term_acc **all = malloc((inv->term_count ? inv->term_count : 1) * sizeof *all);
-    if (!all)
-        return NULL;
     size_t n = 0;
     for (size_t i = 0; i < inv->slot_count; i++)
         if (inv->slots[i])
-            all[n++] = inv->slots[i];
-    qsort(all, n, sizeof *all, compare_terms);
-    return all;
+            inv->slots[n++] = inv->slots[i];
+    for (size_t i = n; i < inv->slot_count; i++)
+        inv->slots[i] = NULL;
+    qsort(inv->slots, n, sizeof *inv->slots, compare_terms);
+    return inv->slots;
 }
 
 /* ---- public: building ---- */
 
+/* Blocks of a 16th of the budget (whole pages, 16 KiB .. 1 MiB): large enough
+ * that their count stays small, small enough that one block is a small
+ * part of the budget. */
+static size_t block_size_for(size_t budget)
+{
+    size_t size = budget / 16 & ~(size_t)4095; /* whole pages */
+    return size < MIN_BLOCK ? MIN_BLOCK : size > MAX_BLOCK ? MAX_BLOCK : size;
+}
+
 shelf_inverter *shelf_inverter_new(const char *run_prefix, size_t budget, shelf_err *err)
 {
     shelf_inverter *inv = calloc(1, sizeof *inv);
-    if (inv)
+    if (inv) {
+        shelf_arena_init(&inv->arena, block_size_for(budget));
         inv->run_prefix = strdup(run_prefix);
+    }
     if (!inv || !inv->run_prefix || table_grow(inv) != SHELF_OK) {
         shelf_inverter_free(inv);
         shelf_errf(err, SHELF_ENOMEM, "out of memory creating the inverter");
@@ -164,7 +216,7 @@ void shelf_inverter_free(shelf_inverter *inv)
 {
     if (!inv)
         return;
-    table_clear(inv);
+    shelf_arena_free(&inv->arena);
     free(inv->slots);
     for (unsigned i = 0; i < inv->runs; i++) {
         char *p = run_path(inv, i);
@@ -176,25 +228,49 @@ void shelf_inverter_free(shelf_inverter *inv)
     free(inv);
 }
 
-static int add_occurrence(shelf_inverter *inv, const uint8_t *key, size_t key_len, uint32_t doc,
-                          uint32_t position, shelf_err *err)
+/* Append bytes to the term's stream, opening slices twice as large as the
+ * last (up to MAX_SLICE) as they fill. */
+static int append_stream(shelf_inverter *inv, term_acc *t, const uint8_t *bytes, size_t n)
 {
-    term_acc *t = table_find_or_add(inv, key, key_len);
+    while (n > 0) {
+        slice *s = t->tail;
+        if (s->len == s->cap) {
+            uint32_t cap = s->cap * 2 > MAX_SLICE ? MAX_SLICE : s->cap * 2;
+            slice *next = shelf_arena_alloc(&inv->arena, sizeof *next + cap);
+            if (!next)
+                return SHELF_ENOMEM;
+            *next = (slice){NULL, cap, 0};
+            s->next = next;
+            t->tail = s = next;
+        }
+        size_t room = s->cap - s->len, take = n < room ? n : room;
+        memcpy(s->data + s->len, bytes, take);
+        s->len += (uint32_t)take;
+        bytes += take;
+        n -= take;
+    }
+    return SHELF_OK;
+}
+
+static int add_occurrence(shelf_inverter *inv, uint8_t field, const uint8_t *term, size_t term_len,
+                          uint64_t hash, uint32_t doc, uint32_t position, shelf_err *err)
+{
+    term_acc *t = table_find_or_add(inv, field, term, term_len, hash);
     if (!t)
         return shelf_errf(err, SHELF_ENOMEM, "out of memory while inverting");
-    size_t old_cap = t->stream.cap;
-    int rc;
+    uint8_t bytes[OCCURRENCE_MAX];
+    size_t n;
     if (t->last_doc != doc) {
         int64_t prev = t->last_doc == NO_DOC ? -1 : (int64_t)t->last_doc;
-        rc = shelf_buf_put_varint(&t->stream, (uint64_t)position << 1 | 1);
-        if (rc == SHELF_OK)
-            rc = shelf_buf_put_varint(&t->stream, (uint64_t)((int64_t)doc - prev - 1));
+        n = shelf_varint_put(bytes, (uint64_t)position << 1 | 1);
+        n += shelf_varint_put(bytes + n, (uint64_t)((int64_t)doc - prev - 1));
         t->last_doc = doc;
     } else {
-        rc = shelf_buf_put_varint(&t->stream, (uint64_t)(position - t->last_pos - 1) << 1);
+        n = shelf_varint_put(bytes, (uint64_t)(position - t->last_pos - 1) << 1);
     }
     t->last_pos = position;
-    inv->memory += heap_bytes(t->stream.cap) - heap_bytes(old_cap);
+    int rc = append_stream(inv, t, bytes, n);
+    count_memory(inv);
     if (rc != SHELF_OK)
         return shelf_errf(err, SHELF_ENOMEM, "out of memory while inverting");
     return SHELF_OK;
@@ -245,14 +321,16 @@ static int write_run(shelf_inverter *inv, shelf_err *err)
     term_acc **sorted = table_sorted(inv);
     FILE *f = path ? fopen(path, "wb") : NULL;
     int rc = SHELF_OK;
-    if (!path || !sorted)
+    if (!path)
         rc = shelf_errf(err, SHELF_ENOMEM, "out of memory writing a run");
     else if (!f)
         rc = shelf_errno(err, errno, "%s: cannot create run file", path);
     for (size_t i = 0; rc == SHELF_OK && i < inv->term_count; i++) {
         term_acc *t = sorted[i];
-        if (put_key(f, t->key, t->key_len) != 0 || put_chunk(f, t->stream.data, t->stream.len) != 0 ||
-            put_varint(f, 0) != 0)
+        bool ok = put_key(f, t->key, t->key_len) == 0;
+        for (const slice *p = first_slice(t); ok && p; p = p->next)
+            ok = put_chunk(f, p->data, p->len) == 0;
+        if (!ok || put_varint(f, 0) != 0)
             rc = shelf_errno(err, errno, "%s: cannot write run file", path);
     }
     rc = close_run_file(f, path, rc, err);
@@ -261,7 +339,6 @@ static int write_run(shelf_inverter *inv, shelf_err *err)
         inv->spilled++;
         table_clear(inv);
     }
-    free(sorted);
     free(path);
     if (rc == SHELF_OK && inv->runs == SHELF_INVERTER_MAX_RUNS)
         rc = compact_runs(inv, err);
@@ -271,13 +348,37 @@ static int write_run(shelf_inverter *inv, shelf_err *err)
 /* The budget is checked at every occurrence, so one document with millions
  * of distinct words spills mid-document: its postings of a term may then
  * begin in one run and go on in the next (the merge joins them). */
-int shelf_inverter_add(shelf_inverter *inv, const uint8_t *key, size_t key_len, uint32_t doc,
-                       uint32_t position, shelf_err *err)
+/* Whether the next new term would double the slot array (for a while the
+ * old and the new one are both held) past the budget: then a spill comes
+ * first, which empties the table instead. */
+static bool growth_would_pass_budget(const shelf_inverter *inv)
 {
-    int rc = add_occurrence(inv, key, key_len, doc, position, err);
+    if (inv->term_count == 0 || (inv->term_count + 1) * 2 <= inv->slot_count)
+        return false;
+    return inv->memory + heap_bytes(2 * inv->slot_count * sizeof *inv->slots) > inv->budget;
+}
+
+int shelf_inverter_add_term(shelf_inverter *inv, uint8_t field, const uint8_t *term,
+                            size_t term_len, uint64_t term_hash, uint32_t doc, uint32_t position,
+                            shelf_err *err)
+{
+    int rc = SHELF_OK;
+    if (growth_would_pass_budget(inv))
+        rc = write_run(inv, err);
+    if (rc == SHELF_OK)
+        rc = add_occurrence(inv, field, term, term_len, key_hash(field, term_hash), doc, position, err);
     if (rc == SHELF_OK && inv->memory > inv->budget && inv->term_count > 0)
         rc = write_run(inv, err);
     return rc;
+}
+
+int shelf_inverter_add(shelf_inverter *inv, const uint8_t *key, size_t key_len, uint32_t doc,
+                       uint32_t position, shelf_err *err)
+{
+    if (key_len < 2 || key_len > SHELF_MAX_KEY_BYTES)
+        return shelf_errf(err, SHELF_EINVAL, "a key of %zu bytes", key_len);
+    return shelf_inverter_add_term(inv, key[0], key + 1, key_len - 1,
+                                   shelf_term_hash(key + 1, key_len - 1), doc, position, err);
 }
 
 int shelf_inverter_end_doc(shelf_inverter *inv, shelf_err *err)
@@ -285,6 +386,11 @@ int shelf_inverter_end_doc(shelf_inverter *inv, shelf_err *err)
     if (inv->memory <= inv->budget || inv->term_count == 0)
         return SHELF_OK;
     return write_run(inv, err);
+}
+
+void shelf_inverter_set_budget(shelf_inverter *inv, size_t budget)
+{
+    inv->budget = budget;
 }
 
 size_t shelf_inverter_memory(const shelf_inverter *inv)
@@ -307,11 +413,12 @@ unsigned shelf_inverter_runs(const shelf_inverter *inv)
 typedef struct source {
     FILE *run;         /* NULL for the in-memory source */
     char *path;
-    term_acc **sorted; /* in-memory source */
+    term_acc **sorted; /* in-memory source: the table's slots, sorted */
     size_t next, count;
     uint8_t key[SHELF_MAX_KEY_BYTES];
     size_t key_len;    /* 0 once exhausted */
-    const uint8_t *mem, *mem_end; /* in-memory source: the current stream */
+    const slice *mem_slice;       /* in-memory source: the current slice, */
+    const uint8_t *mem, *mem_end; /* and what is left of it */
     uint64_t chunk_left; /* run source: bytes of the current chunk not yet read */
     bool stream_done;  /* run source: the current stream's end was read */
     bool broken;       /* run source: the file ended inside a stream */
@@ -333,12 +440,25 @@ static int read_run_varint(source *s, uint64_t *out)
     return -1;
 }
 
+/* The next byte of the in-memory source's current stream, or -1 at its end. */
+static int memory_byte(source *s)
+{
+    while (s->mem == s->mem_end) {
+        if (!s->mem_slice || !s->mem_slice->next)
+            return -1;
+        s->mem_slice = s->mem_slice->next;
+        s->mem = s->mem_slice->data;
+        s->mem_end = s->mem + s->mem_slice->len;
+    }
+    return *s->mem++;
+}
+
 /* The next byte of the source's current stream, or -1 at its end (or when
  * the run file is damaged: then s->broken is set). */
 static int stream_byte(source *s)
 {
     if (!s->run)
-        return s->mem < s->mem_end ? *s->mem++ : -1;
+        return memory_byte(s);
     while (s->chunk_left == 0) {
         if (s->stream_done)
             return -1;
@@ -401,8 +521,9 @@ static int source_advance(source *s, shelf_err *err)
     term_acc *t = s->sorted[s->next++];
     memcpy(s->key, t->key, t->key_len);
     s->key_len = t->key_len;
-    s->mem = t->stream.data;
-    s->mem_end = t->stream.data + t->stream.len;
+    s->mem_slice = first_slice(t);
+    s->mem = s->mem_slice->data;
+    s->mem_end = s->mem + s->mem_slice->len;
     return SHELF_OK;
 }
 
@@ -652,8 +773,6 @@ static int open_sources(shelf_inverter *inv, bool with_table, source *sources, s
         return SHELF_OK;
     source *mem = &sources[(*nsrc)++];
     mem->sorted = table_sorted(inv);
-    if (!mem->sorted)
-        return shelf_errf(err, SHELF_ENOMEM, "out of memory sorting terms");
     mem->count = inv->term_count;
     return source_advance(mem, err);
 }
@@ -664,7 +783,6 @@ static void close_sources(source *sources, size_t nsrc)
         if (sources[i].run)
             fclose(sources[i].run);
         free(sources[i].path);
-        free(sources[i].sorted);
     }
 }
 

@@ -3,12 +3,20 @@
  * postings within a memory budget.
  *
  * Occurrences accumulate in an in-memory hash table of terms, each with an
- * append-only byte stream (format below).  The memory counted against the
- * budget is everything the table holds as malloc really takes it: the slot
- * array, each term's record and key, each stream's capacity, with the
- * allocator's per-block overhead.  When it passes the budget -- checked at
- * every occurrence, so also in the middle of a document -- the table is
- * written as a sorted run file next to the index and emptied.  At the end,
+ * append-only byte stream (format below).  One hash per token: the table is
+ * keyed by the field byte mixed into the term's shelf_term_hash, which the
+ * analysis computed once (a stem cache hit gives it for free; with
+ * --threads it travels in the analysed records), so the inverter never
+ * hashes a term (shelf_inverter_add, for callers holding only a key, does).
+ * No allocation per term or posting: each term's record, key and stream
+ * live in an arena of large blocks (util/arena.h), the stream as a chain of
+ * slices that double (16 bytes, then 32, ... up to 4 KiB) as they fill.
+ * The memory counted against the budget is the slot array plus the arena's
+ * blocks in use.  When it passes the budget -- checked at every occurrence,
+ * so also in the middle of a document, and before the slot array would
+ * double past it -- the table is sorted once, in place in its slot array,
+ * written as a sorted run file next to the index and emptied: emptying is
+ * rewinding the arena (unmapping the blocks the budget no longer allows).  At the end,
  * the runs and what is left in memory are merged term by term, in key order,
  * into the segment's dictionary and postings writers; a document whose
  * postings of a term were split over consecutive runs becomes one posting
@@ -50,8 +58,18 @@ typedef struct shelf_inverter shelf_inverter;
 shelf_inverter *shelf_inverter_new(const char *run_prefix, size_t budget, shelf_err *err);
 void shelf_inverter_free(shelf_inverter *inv);
 
+/* Add one occurrence of the key field + term, whose shelf_term_hash the
+ * analysis already computed (the inverter never hashes a term itself). */
+int shelf_inverter_add_term(shelf_inverter *inv, uint8_t field, const uint8_t *term,
+                            size_t term_len, uint64_t term_hash, uint32_t doc, uint32_t position,
+                            shelf_err *err);
+/* The same for a whole key (field byte + term), hashing its term. */
 int shelf_inverter_add(shelf_inverter *inv, const uint8_t *key, size_t key_len, uint32_t doc,
                        uint32_t position, shelf_err *err);
+
+/* Change the budget (the writer lowers it as what else it holds grows);
+ * the next add or end_doc spills when over it. */
+void shelf_inverter_set_budget(shelf_inverter *inv, size_t budget);
 
 /* Call after each document: spills a run when over budget (adding also
  * spills as soon as the budget is passed, so this rarely has work). */

@@ -17,6 +17,8 @@ struct shelf_segwriter {
     uint32_t number;
     shelf_analyzer *analyzer;
     shelf_inverter *inverter;
+    size_t budget;       /* for everything that grows while adding */
+    size_t held_outside; /* of it, what the owner holds (shelf_segwriter_note_held) */
     shelf_docwriter docs;
     uint32_t *lengths[3]; /* [1] body, [2] title, per doc */
     uint32_t doc_count;
@@ -41,6 +43,7 @@ shelf_segwriter *shelf_segwriter_open(const char *dir, uint32_t number, shelf_an
     }
     w->number = number;
     w->analyzer = analyzer;
+    w->budget = memory_budget;
     char path[PATH_MAX], store[PATH_MAX], prefix[PATH_MAX];
     shelf_segment_path(path, sizeof path, dir, number, "docs");
     shelf_segment_path(store, sizeof store, dir, number, "store");
@@ -92,8 +95,6 @@ static int invert_field(shelf_segwriter *w, uint8_t field, const char *text, siz
                         uint32_t doc, shelf_token_iter *it, size_t *checkpoint_count,
                         shelf_err *err)
 {
-    uint8_t key[SHELF_MAX_KEY_BYTES];
-    key[0] = field;
     shelf_token tok;
     shelf_tokens_begin(it, w->analyzer, text, len);
     while (shelf_tokens_next(it, &tok)) {
@@ -101,17 +102,47 @@ static int invert_field(shelf_segwriter *w, uint8_t field, const char *text, siz
             if (note_checkpoint(w, (*checkpoint_count)++, tok.start) != SHELF_OK)
                 return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", w->dir);
         }
-        memcpy(key + 1, tok.term, tok.term_len);
-        int rc = shelf_inverter_add(w->inverter, key, tok.term_len + 1, doc, tok.position, err);
+        int rc = shelf_inverter_add_term(w->inverter, field, (const uint8_t *)tok.term, tok.term_len,
+                                         tok.hash, doc, tok.position, err);
         if (rc != SHELF_OK)
             return rc;
     }
     return SHELF_OK;
 }
 
-/* What both ways of adding share: room for the document's lengths. */
+static size_t buf_bytes(const shelf_buf *b)
+{
+    return b->cap;
+}
+
+/* The segment's arrays that grow by the document: lengths, checkpoints, the
+ * store's block offsets and the norms. */
+static size_t per_document_bytes(const shelf_segwriter *w)
+{
+    const shelf_norms_builder *n = &w->docs.norms;
+    return w->lengths_cap * 2 * sizeof(uint32_t) + w->checkpoints_cap * sizeof(uint64_t) +
+           buf_bytes(&w->docs.block_offsets) + buf_bytes(&n->body) + buf_bytes(&n->title) +
+           buf_bytes(&n->body_exc) + buf_bytes(&n->title_exc);
+}
+
+/* The inverter's share of the budget: what the rest does not hold. */
+static void share_budget(shelf_segwriter *w)
+{
+    size_t held = w->held_outside + per_document_bytes(w), floor = w->budget / 8;
+    size_t left = held < w->budget ? w->budget - held : 0;
+    shelf_inverter_set_budget(w->inverter, left > floor ? left : floor);
+}
+
+void shelf_segwriter_note_held(shelf_segwriter *w, size_t bytes)
+{
+    w->held_outside = bytes;
+}
+
+/* What both ways of adding share: room for the document's lengths, and the
+ * inverter's budget brought up to date. */
 static int begin_document(shelf_segwriter *w, shelf_err *err)
 {
+    share_budget(w);
     if (w->doc_count == UINT32_MAX - 1)
         return shelf_errf(err, SHELF_EINVAL, "%s: segment is full (4 billion documents)", w->dir);
     if (grow_lengths(w) != SHELF_OK)
@@ -169,15 +200,13 @@ int shelf_segwriter_add(shelf_segwriter *w, const shelf_doc_input *in, shelf_doc
 static int invert_records(shelf_segwriter *w, uint8_t field, const shelf_buf *records, uint32_t doc,
                           shelf_err *err)
 {
-    uint8_t key[SHELF_MAX_KEY_BYTES];
-    key[0] = field;
     shelf_analyzed_cursor c = {records->data, records->data + records->len};
     const uint8_t *term;
     size_t len;
     uint32_t position;
-    while (shelf_analyzed_next(&c, &term, &len, &position)) {
-        memcpy(key + 1, term, len);
-        int rc = shelf_inverter_add(w->inverter, key, len + 1, doc, position, err);
+    uint64_t hash;
+    while (shelf_analyzed_next(&c, &term, &len, &position, &hash)) {
+        int rc = shelf_inverter_add_term(w->inverter, field, term, len, hash, doc, position, err);
         if (rc != SHELF_OK)
             return rc;
     }

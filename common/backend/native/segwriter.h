@@ -29,6 +29,11 @@ shelf_segwriter *shelf_segwriter_open(const char *dir, uint32_t number, shelf_an
                                       size_t memory_budget, bool async_store, shelf_err *err);
 int shelf_segwriter_add(shelf_segwriter *w, const shelf_doc_input *doc, shelf_doc_report *report,
                         shelf_err *err);
+/* Tell the segment writer how many bytes its owner holds that grow with the
+ * documents (the path table), so that the budget covers them too: the
+ * inverter gets memory_budget less those bytes and less the segment's own
+ * per-document arrays, but never less than an eighth of memory_budget. */
+void shelf_segwriter_note_held(shelf_segwriter *w, size_t bytes);
 /* The same for a document analysed beforehand (analyzed.h) with the same
  * language: no analysis happens here. */
 int shelf_segwriter_add_analyzed(shelf_segwriter *w, const shelf_doc_input *doc,

@@ -120,7 +120,8 @@ static int add_records(shelf_xdoc *doc, const shelf_buf *records, bool title, sh
     const uint8_t *t;
     size_t len;
     uint32_t position;
-    while (shelf_analyzed_next(&c, &t, &len, &position)) {
+    uint64_t hash; /* not needed: Xapian hashes terms its own way */
+    while (shelf_analyzed_next(&c, &t, &len, &position, &hash)) {
         size_t term_len = shelf_xapian_field_term(field, t, len, term);
         int rc = shelf_xdoc_add_posting(doc, term, term_len, position, title ? 0 : 1, err);
         if (rc != SHELF_OK)

@@ -37,7 +37,7 @@
 #define PIPELINE_CLAIM 8
 #define PIPELINE_BYTES ((uint64_t)4 << 20)
 #define PIPELINE_ANALYSE_MAX ((size_t)256 << 10)
-#define PIPELINE_KEEP_BYTES ((size_t)256 << 10)
+#define PIPELINE_KEEP_BYTES ((size_t)64 << 10)
 
 typedef struct pipeline pipeline;
 

@@ -73,7 +73,7 @@ int shelf_extract_file(const char *path, shelf_extracted *out, shelf_err *err);
 /* A reading buffer kept by one thread across files, so reading a small file
  * costs no allocation: it grows to the largest file read and is given back
  * when it exceeds SHELF_READBUF_KEEP.  Zero-initialise; free when done. */
-#define SHELF_READBUF_KEEP ((size_t)1 << 20)
+#define SHELF_READBUF_KEEP ((size_t)256 << 10)
 typedef struct shelf_readbuf {
     char *data;
     size_t cap;

@@ -46,10 +46,28 @@ typedef struct options {
     size_t path_count;
 } options;
 
+/* A file the walk found, waiting to be asked about (--threads): its folder
+ * descriptor and name stay valid until the walk's next leaving_dir call. */
+typedef struct pending_file {
+    char *path; /* owned */
+    int dirfd;
+    const char *name;
+    bool via_link;
+    uint64_t size;
+    int64_t mtime_ns;
+} pending_file;
+
+/* --threads: files are asked about in batches of up to this many, so the
+ * walk takes the writer lock once per batch, not once per file. */
+#define PENDING_MAX 256
+
 typedef struct run_state {
     const options *opt;
     shelf_indexwriter *writer;
     pipeline *pipe; /* --threads: reading and analysis on worker threads */
+    pending_file pending[PENDING_MAX];
+    size_t pending_count;
+    shelf_readbuf buf; /* one thread: the reading buffer reused for every file */
     progress bar;
     uint64_t files, bytes, tokens, invalid_bytes, cut_tokens;
     uint64_t unchanged, skipped, ignored;
@@ -366,38 +384,77 @@ static int consume(void *ctx, const char *path, int rc, const shelf_err *err, sh
     return stop;
 }
 
-/* Does the file need reading?  (Unchanged files cost one stat.) */
-static bool needs_reading(run_state *st, const char *path)
+static int64_t mtime_of(const struct stat *sb)
 {
-    struct stat sb;
-    if (stat(path, &sb) != 0)
-        return true; /* reading it will report the problem */
-    int64_t mtime = (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec;
-    if (st->pipe)
-        pipeline_lock(st->pipe);
-    shelf_source_state state = shelf_indexwriter_probe(st->writer, path, (uint64_t)sb.st_size, mtime);
+    return (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec;
+}
+
+/* Does the file need reading?  (Unchanged files cost the walk's stat.)
+ * With --threads the caller holds the writer lock. */
+static bool needs_reading(run_state *st, const char *path, uint64_t size, int64_t mtime_ns)
+{
+    shelf_source_state state = shelf_indexwriter_probe(st->writer, path, size, mtime_ns);
     if (state == SHELF_SOURCE_SAME)
         st->unchanged++;
-    if (st->pipe)
-        pipeline_unlock(st->pipe);
     return state != SHELF_SOURCE_SAME;
 }
 
-static int on_file(void *ctx, const char *path)
+/* --threads: ask about the pending files under one hold of the writer lock,
+ * then queue those that need reading, in walk order. */
+static int flush_pending(void *ctx)
 {
     run_state *st = ctx;
-    if (!filter_wants_file(&st->opt->filter, path)) {
+    if (!st->pipe || st->pending_count == 0)
+        return 0;
+    bool wanted[PENDING_MAX];
+    pipeline_lock(st->pipe);
+    for (size_t i = 0; i < st->pending_count; i++) {
+        const pending_file *f = &st->pending[i];
+        wanted[i] = needs_reading(st, f->path, f->size, f->mtime_ns);
+    }
+    pipeline_unlock(st->pipe);
+    int stop = 0;
+    for (size_t i = 0; i < st->pending_count; i++) {
+        pending_file *f = &st->pending[i];
+        if (wanted[i] && !stop)
+            stop = pipeline_submit(st->pipe, f->path, f->dirfd, f->name, f->via_link, f->size);
+        else
+            free(f->path);
+    }
+    st->pending_count = 0;
+    return stop;
+}
+
+static int on_file(void *ctx, const walk_file *f)
+{
+    run_state *st = ctx;
+    if (!filter_wants_file(&st->opt->filter, f->path)) {
         st->ignored++;
         return 0;
     }
-    if (!needs_reading(st, path))
+    uint64_t size = (uint64_t)f->st->st_size;
+    if (st->pipe) {
+        char *copy = strdup(f->path);
+        if (!copy) {
+            shelf_errf(&st->err, SHELF_ENOMEM, "out of memory");
+            st->failed = 1;
+            return 1;
+        }
+        st->pending[st->pending_count++] =
+            (pending_file){copy, f->dirfd, f->name, f->via_link, size, mtime_of(f->st)};
+        return st->pending_count == PENDING_MAX ? flush_pending(st) : 0;
+    }
+    if (!needs_reading(st, f->path, size, mtime_of(f->st)))
         return 0;
-    if (st->pipe)
-        return pipeline_submit(st->pipe, path);
     shelf_extracted ex;
     shelf_err err = {0};
-    int rc = shelf_extract_file(path, &ex, &err);
-    int stop = consume(st, path, rc, &err, &ex, NULL);
+    int fd;
+    int rc = shelf_source_open(f->dirfd, f->name, f->path, f->via_link, &fd, &err);
+    if (rc == SHELF_OK)
+        rc = shelf_extract_fd(fd, f->path, &st->buf, &ex, &err);
+    else
+        memset(&ex, 0, sizeof ex);
+    int stop = consume(st, f->path, rc, &err, &ex, NULL);
     if (rc == SHELF_OK)
         shelf_extracted_free(&ex);
     return stop;
@@ -409,13 +466,12 @@ typedef struct totals {
     uint64_t files, bytes;
 } totals;
 
-static int count_file(void *ctx, const char *path)
+static int count_file(void *ctx, const walk_file *f)
 {
     totals *t = ctx;
-    struct stat st;
-    if (filter_wants_file(t->filter, path) && stat(path, &st) == 0) {
+    if (filter_wants_file(t->filter, f->path)) {
         t->files++;
-        t->bytes += (uint64_t)st.st_size;
+        t->bytes += (uint64_t)f->st->st_size;
     }
     return 0;
 }
@@ -516,18 +572,22 @@ static void walk_all(run_state *st)
     const options *opt = st->opt;
     if (!opt->quiet && isatty(STDERR_FILENO)) {
         totals t = {.filter = &opt->filter};
-        walk_callbacks counter = {count_file, ignore_problem, wanted_dir_of_filter, &t, NULL};
+        walk_callbacks counter = {count_file, ignore_problem, wanted_dir_of_filter, &t, NULL, NULL};
         walk_paths(opt->paths, opt->path_count, &counter, opt->links);
         progress_start(&st->bar, t.files, t.bytes);
     }
     if (opt->threads > 1) {
         st->pipe = pipeline_start(opt->threads, shelf_indexwriter_language(st->writer), consume, st);
     }
-    walk_callbacks cb = {on_file, on_problem, wanted_dir, st, on_link_skipped};
+    walk_callbacks cb = {on_file, on_problem, wanted_dir, st, on_link_skipped, flush_pending};
     walk_paths(opt->paths, opt->path_count, &cb, opt->links);
+    for (size_t i = 0; i < st->pending_count; i++) /* left by a stop */
+        free(st->pending[i].path);
+    st->pending_count = 0;
     if (st->pipe)
         pipeline_finish(st->pipe);
     st->pipe = NULL;
+    shelf_readbuf_free(&st->buf);
     progress_clear(&st->bar);
 }
 

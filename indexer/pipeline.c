@@ -1,18 +1,24 @@
-/* pipeline.c - parallel reading and analysis, ordered writing; see pipeline.h. */
+/* pipeline.c - parallel reading and analysis, ordered writing, batched
+ * hand-offs; see pipeline.h.
+ *
+ * Invariants (under mu): consumed <= claimed <= submitted <= consumed +
+ * PIPELINE_WINDOW; slots [consumed, claimed) belong to workers until marked
+ * ready, [claimed, submitted) wait for a worker; a thread that sleeps says so
+ * (idle_workers, writer_waiting, walk_waiting) so others signal only then. */
 #include "pipeline.h"
 
 #include <pthread.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <unistd.h>
 
 typedef struct slot {
     bool ready; /* the worker is done: the writer may take it */
     bool analysed;
     uint64_t bytes; /* the file's size when submitted (the byte window) */
     char *path;
+    int fd;         /* open file for the worker; -1 when opening failed (rc says why) */
     int rc;
     shelf_err err;
     shelf_extracted ex;
@@ -30,6 +36,9 @@ struct pipeline {
     uint64_t claimed;          /* next sequence number a worker takes */
     uint64_t consumed;         /* next sequence number the writer takes */
     uint64_t bytes_in_flight;  /* sizes of the files submitted, not consumed */
+    uint64_t walk_wants;       /* bytes of the file the waiting walk holds */
+    unsigned idle_workers;
+    bool writer_waiting, walk_waiting;
     bool closing, stopped;
     unsigned workers;
     pthread_t *threads;
@@ -39,13 +48,21 @@ struct pipeline {
     void *ctx;
 };
 
-static void process(pipeline *p, shelf_analyzer *a, slot *s)
+static void process(shelf_analyzer *a, shelf_readbuf *buf, slot *s)
 {
-    s->rc = shelf_extract_file(s->path, &s->ex, &s->err);
+    if (s->fd < 0)
+        return; /* opening failed: rc and err are set */
+    s->rc = shelf_extract_fd(s->fd, s->path, buf, &s->ex, &s->err);
+    s->fd = -1;
     s->analysed = s->rc == SHELF_OK && a && s->ex.len <= PIPELINE_ANALYSE_MAX;
     if (s->analysed &&
         shelf_analyze_document(a, s->ex.text, s->ex.len, s->ex.title, s->ex.title_len, &s->an) != SHELF_OK)
         s->rc = shelf_errf(&s->err, SHELF_ENOMEM, "%s: out of memory analysing", s->path);
+}
+
+static slot *slot_of(pipeline *p, uint64_t seq)
+{
+    return &p->ring[seq % PIPELINE_WINDOW];
 }
 
 static void *worker_main(void *arg)
@@ -53,22 +70,31 @@ static void *worker_main(void *arg)
     pipeline *p = arg;
     shelf_err err;
     shelf_analyzer *a = p->language[0] ? shelf_analyzer_new(p->language, &err) : NULL;
+    shelf_readbuf buf = {0};
     pthread_mutex_lock(&p->mu);
     for (;;) {
-        while (p->claimed == p->submitted && !p->closing)
+        while (p->claimed == p->submitted && !p->closing) {
+            p->idle_workers++;
             pthread_cond_wait(&p->work, &p->mu);
+            p->idle_workers--;
+        }
         if (p->claimed == p->submitted)
             break;
-        uint64_t seq = p->claimed++;
-        slot *s = &p->ring[seq % PIPELINE_WINDOW];
+        uint64_t first = p->claimed, n = p->submitted - first;
+        if (n > PIPELINE_CLAIM)
+            n = PIPELINE_CLAIM;
+        p->claimed += n;
         pthread_mutex_unlock(&p->mu);
-        process(p, a, s);
+        for (uint64_t seq = first; seq < first + n; seq++)
+            process(a, &buf, slot_of(p, seq));
         pthread_mutex_lock(&p->mu);
-        s->ready = true;
-        if (seq == p->consumed) /* only the next in order can wake the writer */
+        for (uint64_t seq = first; seq < first + n; seq++)
+            slot_of(p, seq)->ready = true;
+        if (p->writer_waiting && slot_of(p, p->consumed)->ready)
             pthread_cond_signal(&p->result);
     }
     pthread_mutex_unlock(&p->mu);
+    shelf_readbuf_free(&buf);
     shelf_analyzer_free(a);
     return NULL;
 }
@@ -83,29 +109,69 @@ static void release(slot *s)
     s->path = NULL;
 }
 
+/* Is there room for one more file of this size? */
+static bool has_room(const pipeline *p, uint64_t bytes)
+{
+    uint64_t in_flight = p->submitted - p->consumed;
+    return in_flight == 0 || (in_flight < PIPELINE_WINDOW && p->bytes_in_flight + bytes <= PIPELINE_BYTES);
+}
+
+/* Room enough to wake a waiting walk: the window half empty (or empty). */
+static bool worth_waking_walk(const pipeline *p)
+{
+    uint64_t in_flight = p->submitted - p->consumed;
+    return p->stopped || in_flight == 0 ||
+           (in_flight <= PIPELINE_WINDOW / 2 && has_room(p, p->walk_wants));
+}
+
+/* Consume the n ready slots from `first` under one hold of the writer lock.
+ * Returns nonzero when the consumer asked to stop. */
+static int consume_run(pipeline *p, uint64_t first, uint64_t n, bool stopped)
+{
+    int stop = 0;
+    pthread_mutex_lock(&p->writer_mu);
+    for (uint64_t seq = first; seq < first + n; seq++) {
+        slot *s = slot_of(p, seq);
+        const shelf_analyzed *an = s->analysed ? &s->an : NULL;
+        if (!stopped && !stop)
+            stop = p->consume(p->ctx, s->path, s->rc, &s->err, &s->ex, an);
+    }
+    pthread_mutex_unlock(&p->writer_mu);
+    for (uint64_t seq = first; seq < first + n; seq++)
+        release(slot_of(p, seq));
+    return stop;
+}
+
 static void *writer_main(void *arg)
 {
     pipeline *p = arg;
     pthread_mutex_lock(&p->mu);
     for (;;) {
-        slot *s = &p->ring[p->consumed % PIPELINE_WINDOW];
-        while (!(p->consumed < p->submitted && s->ready) && !(p->closing && p->consumed == p->submitted))
+        while (!(p->consumed < p->submitted && slot_of(p, p->consumed)->ready) &&
+               !(p->closing && p->consumed == p->submitted)) {
+            p->writer_waiting = true;
             pthread_cond_wait(&p->result, &p->mu);
+            p->writer_waiting = false;
+        }
         if (p->consumed == p->submitted)
             break;
+        uint64_t first = p->consumed, n = 0;
+        while (first + n < p->submitted && slot_of(p, first + n)->ready)
+            n++;
+        bool stopped = p->stopped;
         pthread_mutex_unlock(&p->mu);
-        pthread_mutex_lock(&p->writer_mu);
-        const shelf_analyzed *an = s->analysed ? &s->an : NULL;
-        int stop = p->stopped ? 0 : p->consume(p->ctx, s->path, s->rc, &s->err, &s->ex, an);
-        pthread_mutex_unlock(&p->writer_mu);
-        release(s);
+        int stop = consume_run(p, first, n, stopped);
         pthread_mutex_lock(&p->mu);
         if (stop)
             p->stopped = true;
-        s->ready = false;
-        p->consumed++;
-        p->bytes_in_flight -= s->bytes;
-        pthread_cond_signal(&p->space);
+        for (uint64_t seq = first; seq < first + n; seq++) {
+            slot *s = slot_of(p, seq);
+            s->ready = false;
+            p->bytes_in_flight -= s->bytes;
+        }
+        p->consumed += n;
+        if (p->walk_waiting && worth_waking_walk(p))
+            pthread_cond_signal(&p->space);
     }
     pthread_mutex_unlock(&p->mu);
     return NULL;
@@ -133,38 +199,51 @@ pipeline *pipeline_start(unsigned workers, const char *language, pipeline_consum
     return p;
 }
 
-/* Is there room for one more file of this size? */
-static bool has_room(const pipeline *p, uint64_t bytes)
+/* Wake a sleeping worker when there is a batch to take, or when every
+ * worker sleeps (nothing else would take this file soon). */
+static void offer_work(pipeline *p)
 {
-    uint64_t in_flight = p->submitted - p->consumed;
-    return in_flight == 0 || (in_flight < PIPELINE_WINDOW && p->bytes_in_flight + bytes <= PIPELINE_BYTES);
+    uint64_t unclaimed = p->submitted - p->claimed;
+    if (p->idle_workers > 0 && (unclaimed >= PIPELINE_CLAIM || p->idle_workers == p->workers))
+        pthread_cond_signal(&p->work);
 }
 
-int pipeline_submit(pipeline *p, const char *path)
+int pipeline_submit(pipeline *p, char *path, int dirfd, const char *name, bool follow, uint64_t bytes)
 {
-    char *copy = strdup(path);
-    struct stat st;
-    uint64_t bytes = stat(path, &st) == 0 && st.st_size > 0 ? (uint64_t)st.st_size : 0;
+    int fd = -1;
+    shelf_err open_err;
+    shelf_err_clear(&open_err);
+    int open_rc = path ? shelf_source_open(dirfd, name, path, follow, &fd, &open_err) : SHELF_ENOMEM;
     pthread_mutex_lock(&p->mu);
-    while (!has_room(p, bytes) && !p->stopped)
+    while (!has_room(p, bytes) && !p->stopped) {
+        if (p->submitted > p->claimed && p->idle_workers > 0)
+            pthread_cond_broadcast(&p->work); /* nobody must wait on work held back */
+        p->walk_waiting = true;
+        p->walk_wants = bytes;
         pthread_cond_wait(&p->space, &p->mu);
-    int stopped = p->stopped || !copy;
+        p->walk_waiting = false;
+    }
+    int stopped = p->stopped || !path;
     if (!stopped) {
-        slot *s = &p->ring[p->submitted % PIPELINE_WINDOW];
+        slot *s = slot_of(p, p->submitted);
         s->ready = false; /* s->an keeps its buffers from the slot's last use */
-        s->rc = SHELF_OK;
+        s->rc = open_rc;
+        s->err = open_err;
+        s->fd = fd;
         s->analysed = false;
         s->bytes = bytes;
         p->bytes_in_flight += bytes;
-        shelf_err_clear(&s->err);
         memset(&s->ex, 0, sizeof s->ex);
+        s->path = path;
         p->submitted++;
-        s->path = copy;
-        pthread_cond_signal(&p->work);
-    } else {
-        free(copy);
+        offer_work(p);
     }
     pthread_mutex_unlock(&p->mu);
+    if (stopped) {
+        if (fd >= 0)
+            close(fd);
+        free(path);
+    }
     return stopped;
 }
 

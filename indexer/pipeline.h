@@ -3,8 +3,8 @@
  * threads while one writer thread adds them to the index, in the order the
  * walk found them, so the index is the same as a single-threaded run's.
  *
- *   walk (caller's thread) --paths--> N workers: read, hash, analyse
- *        --results, reordered by sequence number--> writer thread: consume()
+ *   walk (caller's thread): opens the files --fds--> N workers: read, hash,
+ *   analyse --results, reordered by sequence number--> writer thread: consume()
  *
  * Memory is bounded by two windows: at most PIPELINE_WINDOW documents, and
  * at most PIPELINE_BYTES of source files, are in flight (a larger file waits
@@ -17,19 +17,27 @@
  * changed) and the writer thread: both hold the pipeline's writer lock while
  * they use it (pipeline_lock / pipeline_unlock around the walk's calls; the
  * consume callback is always called with it held).
+ *
+ * Hand-offs are batched so that threads sleep and wake rarely: a worker
+ * takes up to PIPELINE_CLAIM files at once and publishes their results
+ * together; the writer consumes every result ready in order under one hold
+ * of the writer lock; a walk blocked on a full window is woken only once
+ * the window is half empty.
  */
 #ifndef SHELF_PIPELINE_H
 #define SHELF_PIPELINE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "extract/extract.h"
 #include "backend/analyzed.h"
 
-#define PIPELINE_WINDOW 32
+#define PIPELINE_WINDOW 256
+#define PIPELINE_CLAIM 8
 #define PIPELINE_BYTES ((uint64_t)4 << 20)
 #define PIPELINE_ANALYSE_MAX ((size_t)256 << 10)
-#define PIPELINE_KEEP_BYTES ((size_t)256 << 10)
+#define PIPELINE_KEEP_BYTES ((size_t)64 << 10)
 
 typedef struct pipeline pipeline;
 
@@ -42,9 +50,11 @@ typedef int (*pipeline_consume)(void *ctx, const char *path, int rc, const shelf
 
 /* language NULL: workers only read files (the consumer analyses). */
 pipeline *pipeline_start(unsigned workers, const char *language, pipeline_consume consume, void *ctx);
-/* Queue one file (blocks while the window is full).  Returns nonzero once
- * the consumer asked to stop. */
-int pipeline_submit(pipeline *p, const char *path);
+/* Queue one file: `path` (taken: freed by the pipeline), opened here as
+ * `name` relative to dirfd (following a symlink only when follow), of
+ * `bytes` bytes (the byte window).  Blocks while the window is full.
+ * Returns nonzero once the consumer asked to stop. */
+int pipeline_submit(pipeline *p, char *path, int dirfd, const char *name, bool follow, uint64_t bytes);
 void pipeline_lock(pipeline *p);
 void pipeline_unlock(pipeline *p);
 /* Wait for everything queued to be consumed, stop the threads, free. */

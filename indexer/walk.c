@@ -1,12 +1,14 @@
-/* walk.c - recursive, deterministic, loop-safe folder walk; see walk.h. */
+/* walk.c - recursive, deterministic, loop-safe folder walk over open folder
+ * descriptors; see walk.h. */
 #include "walk.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <unistd.h>
 
 typedef struct dir_id {
     dev_t dev;
@@ -58,15 +60,14 @@ static char *join(const char *dir, const char *name)
     return p;
 }
 
-/* Sorted names of a folder's visible entries; NULL on error (errno set). */
-static char **list_dir(const char *path, size_t *count)
+/* Sorted names of an open folder's visible entries; NULL on error (errno
+ * set).  The stream stays open (its descriptor is the folder's). */
+static char **list_dir(DIR *d, size_t *count)
 {
-    DIR *d = opendir(path);
-    if (!d)
-        return NULL;
     char **names = NULL;
     size_t n = 0, cap = 0;
     struct dirent *e;
+    errno = 0;
     while ((e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.')
             continue;
@@ -81,37 +82,55 @@ static char **list_dir(const char *path, size_t *count)
             break;
         n++;
     }
-    closedir(d);
     if (n > 1)
         qsort(names, n, sizeof *names, compare_names);
     *count = n;
     return names ? names : calloc(1, sizeof *names);
 }
 
-static int visit(walker *w, const char *path, bool named);
+static int visit_child(walker *w, int dirfd, const char *name, const char *path);
 
-static int visit_dir(walker *w, const char *path, const struct stat *st)
+static int leave(walker *w)
+{
+    return w->cb->leaving_dir ? w->cb->leaving_dir(w->cb->ctx) : 0;
+}
+
+/* Walk the folder open as fd (taken: closed here). */
+static int visit_dir(walker *w, int fd, const char *path, const struct stat *st)
 {
     if (seen_before(w, st)) {
+        close(fd);
         w->cb->problem(w->cb->ctx, path, "folder already visited (symlink loop?), not entered again");
         return 0;
     }
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        int e = errno;
+        close(fd);
+        w->cb->problem(w->cb->ctx, path, strerror(e));
+        return 0;
+    }
     size_t count = 0;
-    char **names = list_dir(path, &count);
+    char **names = list_dir(d, &count);
     if (!names) {
-        w->cb->problem(w->cb->ctx, path, strerror(errno));
+        int e = errno;
+        closedir(d);
+        w->cb->problem(w->cb->ctx, path, strerror(e));
         return 0;
     }
     int rc = 0;
     for (size_t i = 0; i < count; i++) {
         char *child = rc == 0 ? join(path, names[i]) : NULL;
         if (child)
-            rc = visit(w, child, false);
+            rc = visit_child(w, dirfd(d), names[i], child);
         free(child);
-        free(names[i]);
     }
+    int left = leave(w); /* before the descriptor closes */
+    closedir(d);
+    for (size_t i = 0; i < count; i++)
+        free(names[i]);
     free(names);
-    return rc;
+    return rc ? rc : left;
 }
 
 /* Is `real` one of the roots or under one of them? */
@@ -149,24 +168,55 @@ static bool follow_link(walker *w, const char *path)
     return false;
 }
 
-static int visit(walker *w, const char *path, bool named)
+/* A file or folder whose stat is known: enter it, hand it over or report
+ * it.  dirfd/name open it (following links only when via_link). */
+static int visit_stat(walker *w, int dirfd, const char *name, const char *path, const struct stat *st,
+                      bool via_link)
+{
+    if (S_ISDIR(st->st_mode)) {
+        if (w->cb->want_dir && !w->cb->want_dir(w->cb->ctx, path))
+            return 0;
+        int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (via_link ? 0 : O_NOFOLLOW));
+        if (fd < 0) {
+            w->cb->problem(w->cb->ctx, path, strerror(errno));
+            return 0;
+        }
+        return visit_dir(w, fd, path, st);
+    }
+    if (S_ISREG(st->st_mode)) {
+        walk_file f = {.path = path, .dirfd = dirfd, .name = name, .st = st, .via_link = via_link};
+        return w->cb->file(w->cb->ctx, &f);
+    }
+    w->cb->problem(w->cb->ctx, path, "not a regular file or folder");
+    return 0;
+}
+
+static int visit_child(walker *w, int dirfd, const char *name, const char *path)
 {
     struct stat st;
-    if (!named && lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && !follow_link(w, path))
+    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        w->cb->problem(w->cb->ctx, path, strerror(errno));
         return 0;
+    }
+    bool link = S_ISLNK(st.st_mode);
+    if (link && !follow_link(w, path))
+        return 0;
+    if (link && fstatat(dirfd, name, &st, 0) != 0) {
+        w->cb->problem(w->cb->ctx, path, strerror(errno));
+        return 0;
+    }
+    return visit_stat(w, dirfd, name, path, &st, link);
+}
+
+/* A path named explicitly: always followed. */
+static int visit_named(walker *w, const char *path)
+{
+    struct stat st;
     if (stat(path, &st) != 0) {
         w->cb->problem(w->cb->ctx, path, strerror(errno));
         return 0;
     }
-    if (S_ISDIR(st.st_mode)) {
-        if (w->cb->want_dir && !w->cb->want_dir(w->cb->ctx, path))
-            return 0;
-        return visit_dir(w, path, &st);
-    }
-    if (S_ISREG(st.st_mode))
-        return w->cb->file(w->cb->ctx, path);
-    w->cb->problem(w->cb->ctx, path, "not a regular file or folder");
-    return 0;
+    return visit_stat(w, AT_FDCWD, path, path, &st, true);
 }
 
 int walk_paths(char *const *paths, size_t count, const walk_callbacks *cb, walk_links links)
@@ -180,10 +230,11 @@ int walk_paths(char *const *paths, size_t count, const walk_callbacks *cb, walk_
     }
     int rc = 0;
     for (size_t i = 0; i < count && rc == 0; i++)
-        rc = visit(&w, paths[i], true);
+        rc = visit_named(&w, paths[i]);
+    int left = leave(&w);
     for (size_t i = 0; i < w.root_count; i++)
         free(w.roots[i]);
     free(w.roots);
     free(w.seen);
-    return rc;
+    return rc ? rc : left;
 }

@@ -13,16 +13,34 @@
  * path is one of the given paths' real paths or lies under one of them,
  * WALK_LINKS_ANY follows every link.  A dangling link that is followed is
  * reported as a problem.
+ *
+ * Cost.  Folders are held open while they are walked and every entry is
+ * looked at relative to its folder (fstatat), so no full path is resolved
+ * per file: one fstatat per entry (two for a symlink).  A file is handed
+ * over with its folder's descriptor, its name in it and that stat, so the
+ * caller can open it with openat and need not stat it again.  The folder's
+ * descriptor stays open until `leaving_dir` has been called for it.
  */
 #ifndef SHELF_WALK_H
 #define SHELF_WALK_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
+
+/* A regular file found by the walk; valid during the `file` call, except
+ * dirfd which stays open until the next `leaving_dir` call. */
+typedef struct walk_file {
+    const char *path;      /* the given path joined with the names below it */
+    int dirfd;             /* its folder, or AT_FDCWD for a path named explicitly */
+    const char *name;      /* its name relative to dirfd */
+    const struct stat *st; /* its stat (the target's, for a symlink followed) */
+    bool via_link;         /* a symlink (followed): opening must follow it too */
+} walk_file;
 
 typedef struct walk_callbacks {
     /* A regular file (or a symlink to one).  Return nonzero to stop. */
-    int (*file)(void *ctx, const char *path);
+    int (*file)(void *ctx, const walk_file *f);
     /* Something that could not be visited, with the reason. */
     void (*problem)(void *ctx, const char *path, const char *reason);
     /* May the walk enter this folder?  NULL: every folder. */
@@ -31,6 +49,9 @@ typedef struct walk_callbacks {
     /* A symlink not followed; `outside` when it was not followed because
      * its target lies outside the given paths.  NULL: not told. */
     void (*link_skipped)(void *ctx, const char *path, bool outside);
+    /* Called before a folder's descriptor given in `file` calls is closed
+     * (and once at the end).  Return nonzero to stop.  NULL: not told. */
+    int (*leaving_dir)(void *ctx);
 } walk_callbacks;
 
 typedef enum walk_links { WALK_LINKS_SKIP, WALK_LINKS_INSIDE, WALK_LINKS_ANY } walk_links;

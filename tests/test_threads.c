@@ -3,6 +3,10 @@
  * single-threaded run builds (the writer consumes documents in walk order),
  * reports the same skipped files and exit code, and handles incremental runs
  * (unchanged files are not re-read, changed ones replaced) the same way.
+ * A tree of nested folders with symlinks (inside, outside, dangling, to a
+ * folder), hidden entries, a FIFO, an unreadable file, a folder of more
+ * files than the pipeline's window and a file larger than its byte window
+ * gives the same documents, in the walk's order, with any thread count.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +17,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "support.h"
 
@@ -111,6 +117,131 @@ static void test_threads_incremental(void **state)
     free(tmp);
 }
 
+/* The tree: nested folders (4 levels), every kind of entry the walk treats
+ * specially, a folder of 600 files (more than a window or a batch) and a
+ * file of 5 MB (more than the byte window). */
+static char *make_tree(const char *tmp)
+{
+    char *dir = ts_strf("%s/tree", tmp);
+    free(ts_write_file(dir, "a.txt", "Alpha report\n\nThe first words.\n", 31));
+    free(ts_write_file(dir, "b/b1.md", "# Bee\n\nMarkdown words.\n", 23));
+    free(ts_write_file(dir, "b/c/c1.txt", "Cee report\n\nMiddle words.\n", 26));
+    free(ts_write_file(dir, "b/c/d/deep.txt", "Deep report\n\nBottom words.\n", 27));
+    free(ts_write_file(dir, "b/.hidden.txt", "Hidden\n", 7));
+    free(ts_write_file(dir, ".hid/h.txt", "Hidden too\n", 11));
+    free(ts_write_file(dir, "empty.txt", "", 0));
+    char *locked = ts_write_file(dir, "locked.txt", "Locked words\n", 13);
+    chmod(locked, 0);
+    free(locked);
+    free(ts_write_file(tmp, "outside/o.txt", "Outside words\n", 14));
+    char *links[][2] = {{"../a.txt", "b/link_in.txt"}, {"c", "b/link_dir"},
+                        {"nowhere.txt", "b/dangling.txt"}, {"../../outside/o.txt", "b/out.txt"}};
+    for (size_t i = 0; i < sizeof links / sizeof *links; i++) {
+        char *at = ts_strf("%s/%s", dir, links[i][1]);
+        assert_int_equal(symlink(links[i][0], at), 0);
+        free(at);
+    }
+    char *fifo = ts_strf("%s/fifo.txt", dir);
+    assert_int_equal(mkfifo(fifo, 0644), 0);
+    free(fifo);
+    for (int i = 0; i < 600; i++) {
+        char name[32], text[96];
+        snprintf(name, sizeof name, "many/m%03d.txt", i);
+        int n = snprintf(text, sizeof text, "Note %d\n\nShort note number %d about item%d.\n", i, i, i % 17);
+        free(ts_write_file(dir, name, text, (size_t)n));
+    }
+    size_t big_n = (size_t)5 << 20;
+    char *big = malloc(big_n);
+    assert_non_null(big);
+    for (size_t i = 0; i < big_n; i++)
+        big[i] = i % 50 == 49 ? '\n' : i % 6 == 5 ? ' ' : (char)('a' + i % 23);
+    free(ts_write_file(dir, "many/zbig.txt", big, big_n));
+    free(big);
+    return dir;
+}
+
+/* Lines of text, sorted (threads report walk problems and read problems
+ * in an order of their own). */
+static char *sorted_lines(const char *text)
+{
+    char *cmd = ts_strf("printf '%%s' '%s' | LC_ALL=C sort", text), *out = NULL;
+    assert_int_equal(ts_run(cmd, &out, NULL), 0);
+    free(cmd);
+    return out;
+}
+
+static char *list_of(const char *idx)
+{
+    char *cmd = ts_strf("'%s' --list --index '%s' | cut -f1,2,4-", INDEXER_BIN, idx), *out = NULL;
+    assert_int_equal(ts_run(cmd, &out, NULL), 0);
+    free(cmd);
+    return out;
+}
+
+static void test_threads_tree_same_documents(void **state)
+{
+    char *tmp = ts_mkdtemp(), *tree = make_tree(tmp);
+    static const char *const modes[] = {"", "--follow", "--follow-outside"};
+    static const int threads[] = {1, 2, 4};
+    for (size_t m = 0; m < 3; m++) {
+        char *first_err = NULL, *first_list = NULL, *first_idx = NULL;
+        int first_rc = -1;
+        for (int t = 0; t < 3; t++) {
+            char *idx = ts_strf("%s/idx%zu-%d", tmp, m, threads[t]);
+            char *args = ts_strf("-q %s --threads %d --index '%s' '%s'", modes[m], threads[t], idx, tree);
+            char *err = NULL;
+            int rc = run_indexer(args, &err);
+            assert_int_equal(rc, 1); /* empty, FIFO and dangling link skipped */
+            assert_non_null(strstr(err, "fifo.txt: not a regular file"));
+            assert_non_null(strstr(err, "empty.txt: empty file"));
+            assert_null(strstr(err, "hidden"));
+            char *errs = sorted_lines(err), *list = list_of(idx);
+            /* the walk's order: byte order of names, depth first */
+            const char *order[] = {"tree/a.txt", "tree/b/b1.md", "tree/b/c/c1.txt", "tree/b/c/d/deep.txt",
+                                   m ? "tree/b/link_in.txt" : "tree/locked.txt"};
+            const char *at = list;
+            for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
+                const char *hit = strstr(at, order[i]);
+                if (!hit)
+                    fail_msg("%s missing or out of order in:\n%s", order[i], list);
+                at = hit;
+            }
+            assert_non_null(strstr(list, "tree/many/m599.txt"));
+            assert_non_null(strstr(list, "tree/many/zbig.txt"));
+            assert_true((strstr(list, "tree/b/out.txt") != NULL) == (m == 2));
+            assert_null(strstr(list, ".hid"));
+            if (t == 0) {
+                first_err = errs;
+                first_list = list;
+                first_idx = idx;
+                first_rc = rc;
+            } else {
+                assert_int_equal(rc, first_rc);
+                assert_string_equal(errs, first_err);
+                assert_string_equal(list, first_list);
+                for (size_t f = 0; f < sizeof seg_files / sizeof *seg_files; f++) {
+                    char *a = ts_strf("%s/%s", first_idx, seg_files[f]);
+                    char *b = ts_strf("%s/%s", idx, seg_files[f]);
+                    assert_same_file(a, b);
+                    free(a);
+                    free(b);
+                }
+                free(errs);
+                free(list);
+                free(idx);
+            }
+            free(err);
+            free(args);
+        }
+        free(first_err);
+        free(first_list);
+        free(first_idx);
+    }
+    ts_rmtree(tmp);
+    free(tree);
+    free(tmp);
+}
+
 static void test_threads_bad_value(void **state)
 {
     char *err = NULL;
@@ -124,6 +255,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_threads_build_identical_index),
         cmocka_unit_test(test_threads_incremental),
+        cmocka_unit_test(test_threads_tree_same_documents),
         cmocka_unit_test(test_threads_bad_value),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

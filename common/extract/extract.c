@@ -57,16 +57,29 @@ static const char *base_name(const char *path)
 typedef struct source {
     const char *path;
     int fd;
-    char *bytes;  /* the first `have` bytes (NUL after them) */
+    shelf_readbuf *buf; /* holds the bytes */
+    char *bytes;        /* buf->data: the first `have` bytes (NUL after them) */
     size_t have;
-    XXH3_state_t *hash;
 } source;
 
-static int open_source(source *src, shelf_extracted *out, shelf_err *err)
+void shelf_readbuf_free(shelf_readbuf *b)
 {
-    src->fd = open(src->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (src->fd < 0)
-        return shelf_errno(err, errno, "%s: cannot open", src->path);
+    free(b->data);
+    b->data = NULL;
+    b->cap = 0;
+}
+
+int shelf_source_open(int dirfd, const char *name, const char *path, bool follow, int *fd,
+                      shelf_err *err)
+{
+    *fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (follow ? 0 : O_NOFOLLOW));
+    if (*fd < 0)
+        return shelf_errno(err, errno, "%s: cannot open", path);
+    return SHELF_OK;
+}
+
+static int stat_source(source *src, shelf_extracted *out, shelf_err *err)
+{
     struct stat st;
     if (fstat(src->fd, &st) != 0 || !S_ISREG(st.st_mode))
         return shelf_errf(err, SHELF_ESKIP, "%s: not a regular file", src->path);
@@ -74,43 +87,65 @@ static int open_source(source *src, shelf_extracted *out, shelf_err *err)
     out->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
     if (out->size == 0)
         return shelf_errf(err, SHELF_ESKIP, "%s: empty file", src->path);
-    src->hash = XXH3_createState();
-    if (!src->hash || XXH3_64bits_reset(src->hash) != XXH_OK)
-        return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", src->path);
     return SHELF_OK;
 }
 
-/* Read until `have` reaches want (the file's first bytes), hashing them. */
+/* Room for want bytes and a NUL in the buffer, keeping what it holds. */
+static int reserve(source *src, size_t want, shelf_err *err)
+{
+    shelf_readbuf *b = src->buf;
+    if (want < b->cap)
+        return SHELF_OK;
+    size_t cap = b->cap * 2 > want + 1 ? b->cap * 2 : want + 1;
+    if (cap < 4096)
+        cap = 4096;
+    char *p = realloc(b->data, cap);
+    if (!p)
+        return shelf_errf(err, SHELF_ENOMEM, "%s: too large to load (%zu bytes)", src->path, want);
+    b->data = p;
+    b->cap = cap;
+    src->bytes = p;
+    return SHELF_OK;
+}
+
+/* Read until `have` reaches want (the file's first bytes). */
 static int read_upto(source *src, size_t want, shelf_err *err)
 {
     if (want <= src->have)
         return SHELF_OK;
-    char *p = realloc(src->bytes, want + 1);
-    if (!p)
-        return shelf_errf(err, SHELF_ENOMEM, "%s: too large to load (%zu bytes)", src->path, want);
-    src->bytes = p;
-    int rc = read_all(src->fd, src->path, p + src->have, want - src->have, err);
+    int rc = reserve(src, want, err);
     if (rc != SHELF_OK)
         return rc;
-    XXH3_64bits_update(src->hash, p + src->have, want - src->have);
+    rc = read_all(src->fd, src->path, src->bytes + src->have, want - src->have, err);
+    if (rc != SHELF_OK)
+        return rc;
     src->have = want;
-    p[want] = '\0';
+    src->bytes[want] = '\0';
     return SHELF_OK;
 }
 
-/* Hash the rest of the file without keeping it. */
-static int hash_rest(source *src, uint64_t size, shelf_err *err)
+/* The hash of the whole file when only its first `have` bytes are kept:
+ * those, then the rest read in chunks and dropped. */
+static int hash_with_rest(source *src, uint64_t size, uint64_t *hash, shelf_err *err)
 {
+    XXH3_state_t *state = XXH3_createState();
+    if (!state || XXH3_64bits_reset(state) != XXH_OK) {
+        XXH3_freeState(state);
+        return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", src->path);
+    }
+    XXH3_64bits_update(state, src->bytes, src->have);
     char chunk[1 << 16];
-    for (uint64_t done = src->have; done < size;) {
+    int rc = SHELF_OK;
+    for (uint64_t done = src->have; done < size && rc == SHELF_OK;) {
         size_t n = size - done < sizeof chunk ? (size_t)(size - done) : sizeof chunk;
-        int rc = read_all(src->fd, src->path, chunk, n, err);
-        if (rc != SHELF_OK)
-            return rc;
-        XXH3_64bits_update(src->hash, chunk, n);
+        rc = read_all(src->fd, src->path, chunk, n, err);
+        if (rc == SHELF_OK)
+            XXH3_64bits_update(state, chunk, n);
         done += n;
     }
-    return SHELF_OK;
+    *hash = XXH3_64bits_digest(state);
+    XXH3_freeState(state);
+    return rc;
 }
 
 /* End a cut text at its last line break near the cut, so no line or UTF-8
@@ -143,9 +178,13 @@ static int load(source *src, shelf_extracted *out, const shelf_reader **reader, 
         return shelf_errf(err, SHELF_ESKIP, "%s: %s larger than %d MiB (skipped)", src->path,
                           (*reader)->label, (int)((*reader)->max_file_bytes >> 20));
     if ((*reader)->sandboxed)
-        return read_upto(src, (size_t)out->size, err);
-    if (out->size > src->have) {
-        rc = hash_rest(src, out->size, err);
+        rc = read_upto(src, (size_t)out->size, err);
+    if (rc == SHELF_OK && out->size <= src->have) {
+        out->hash = XXH3_64bits(src->bytes, src->have);
+        return SHELF_OK;
+    }
+    if (rc == SHELF_OK) {
+        rc = hash_with_rest(src, out->size, &out->hash, err);
         shelf_encoding bom = SHELF_ENC_UTF8;
         shelf_bom_length(src->bytes, src->have, &bom);
         src->have = text_cut(src->bytes, src->have, bom);
@@ -159,8 +198,8 @@ static void close_source(source *src)
 {
     if (src->fd >= 0)
         close(src->fd);
-    free(src->bytes);
-    XXH3_freeState(src->hash);
+    if (src->buf->cap > SHELF_READBUF_KEEP)
+        shelf_readbuf_free(src->buf);
 }
 
 /* No title line: the file name made readable, or as it is when out of
@@ -193,17 +232,29 @@ static char *checked_date(char *date)
 
 int shelf_extract_file(const char *path, shelf_extracted *out, shelf_err *err)
 {
+    int fd;
+    int rc = shelf_source_open(AT_FDCWD, path, path, true, &fd, err);
+    if (rc != SHELF_OK) {
+        memset(out, 0, sizeof *out);
+        return rc;
+    }
+    shelf_readbuf buf = {0};
+    rc = shelf_extract_fd(fd, path, &buf, out, err);
+    shelf_readbuf_free(&buf);
+    return rc;
+}
+
+int shelf_extract_fd(int fd, const char *path, shelf_readbuf *buf, shelf_extracted *out, shelf_err *err)
+{
     memset(out, 0, sizeof *out);
-    source src = {.path = path, .fd = -1};
+    source src = {.path = path, .fd = fd, .buf = buf, .bytes = buf->data};
     shelf_doctext d = {0};
     const shelf_reader *reader = NULL;
-    int rc = open_source(&src, out, err);
+    int rc = stat_source(&src, out, err);
     if (rc == SHELF_OK)
         rc = load(&src, out, &reader, err);
-    if (rc == SHELF_OK) {
-        out->hash = XXH3_64bits_digest(src.hash);
+    if (rc == SHELF_OK)
         rc = reader->extract(path, src.bytes, src.have, &d, err);
-    }
     close_source(&src);
     if (rc != SHELF_OK) {
         shelf_extracted_free(out);

@@ -70,6 +70,26 @@ typedef struct shelf_extracted {
 /* Read and describe one file.  SHELF_EIO (unreadable, names the file and the
  * reason), SHELF_ESKIP (not indexable; the message says why), SHELF_ENOMEM. */
 int shelf_extract_file(const char *path, shelf_extracted *out, shelf_err *err);
+
+/* A reading buffer kept by one thread across files, so reading a small file
+ * costs no allocation: it grows to the largest file read and is given back
+ * when it exceeds SHELF_READBUF_KEEP.  Zero-initialise; free when done. */
+#define SHELF_READBUF_KEEP ((size_t)256 << 10)
+typedef struct shelf_readbuf {
+    char *data;
+    size_t cap;
+} shelf_readbuf;
+void shelf_readbuf_free(shelf_readbuf *b);
+
+/* Open a file for shelf_extract_fd: `name` relative to the folder open as
+ * dirfd (AT_FDCWD: the working folder); a symlink is followed only when
+ * follow.  Errors name `path`.  Returns SHELF_OK and *fd, or SHELF_EIO. */
+int shelf_source_open(int dirfd, const char *name, const char *path, bool follow, int *fd,
+                      shelf_err *err);
+/* shelf_extract_file on an open file (fd is closed here, whatever happens),
+ * reading through buf: its size and time come from fstat, small files take
+ * one read. */
+int shelf_extract_fd(int fd, const char *path, shelf_readbuf *buf, shelf_extracted *out, shelf_err *err);
 void shelf_extracted_free(shelf_extracted *e);
 
 /* The format the content and name select (readers.h). */

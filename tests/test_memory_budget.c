@@ -317,7 +317,7 @@ static size_t many_doc_text(uint32_t i, char *out)
  * writer's path table is tens of MiB. */
 static char *make_many_docs(void)
 {
-    char *src = ts_strf("%s/many", g_tmp);
+    char *src = ts_strf("%s/many", ts_tmp);
     char pad[101];
     memset(pad, 'p', 100);
     pad[100] = '\0';
@@ -344,7 +344,7 @@ static void test_many_documents(void **state)
 {
     (void)state;
     char *src = make_many_docs();
-    char *dir = ts_strf("%s/idx-many", g_tmp);
+    char *dir = ts_strf("%s/idx-many", ts_tmp);
     long maxrss_kb = run_indexer_on(src, dir, "1");
     long limit_kb = (BUDGET_MB + 32) * 1024L;
     print_message("%u documents: peak RSS %ld MiB (bound %ld MiB)\n", MANY_DOCS, maxrss_kb >> 10,

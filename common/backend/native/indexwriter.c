@@ -318,9 +318,9 @@ const char *shelf_native_writer_language(const shelf_native_writer *w)
 int shelf_native_writer_remove(shelf_native_writer *w, const char *path, uint64_t *count, shelf_err *err)
 {
     *count = 0;
-    for (size_t i = 0; i < w->paths.slot_count; i++) {
-        shelf_pathentry *e = &w->paths.slots[i];
-        if (!e->path || !e->live || !shelf_path_under(e->path, path))
+    for (size_t i = 0; i < shelf_pathmap_count(&w->paths); i++) {
+        shelf_pathentry *e = shelf_pathmap_entry(&w->paths, i);
+        if (!e->live || !shelf_path_under(e->path, path))
             continue;
         if (delete_entry(w, e) != SHELF_OK)
             return shelf_errf(err, SHELF_ENOMEM, "out of memory");
@@ -334,9 +334,9 @@ int shelf_native_writer_prune(shelf_native_writer *w, char *const *roots, size_t
                               uint64_t *count, shelf_err *err)
 {
     *count = 0;
-    for (size_t i = 0; i < w->paths.slot_count; i++) {
-        shelf_pathentry *e = &w->paths.slots[i];
-        if (!e->path || !e->live || e->seen)
+    for (size_t i = 0; i < shelf_pathmap_count(&w->paths); i++) {
+        shelf_pathentry *e = shelf_pathmap_entry(&w->paths, i);
+        if (!e->live || e->seen)
             continue;
         for (size_t r = 0; r < root_count; r++) {
             if (!shelf_path_under(e->path, roots[r]))

@@ -455,13 +455,14 @@ static void test_count_option(void **state)
     /* The phrase of the annual report. */
     assert_int_equal(count_of("\"Defence Production Action Plan\""), 1);
     assert_int_equal(count_of("xyzzyplugh"), 0);
-    /* --count over --queries - (standard input). */
+    /* --count over --queries - (standard input): each count under its line's label. */
     char *cmd = ts_strf("printf 'nato\\nxyzzyplugh\\n' | '%s' --index '%s' --count --queries -",
                         SEARCHER_BIN, g_idx);
     run q;
     q.rc = ts_run(cmd, &q.out, &q.err);
     free(cmd);
-    char *want = ts_strf("%d\n0\n", __builtin_popcountll(files_with("nato")));
+    char *want = ts_strf("line 1: nato\n%d\nline 2: xyzzyplugh\n0\n",
+                         __builtin_popcountll(files_with("nato")));
     assert_int_equal(q.rc, 0);
     assert_string_equal(q.out, want);
     free(want);

@@ -112,8 +112,8 @@ static void test_style_list(void **state)
 static void write_errors(FILE *out, const void *ctx)
 {
     const output_form *json = ctx;
-    json->error(out, &(output_error){"a (", "unclosed", 3, 0});
-    json->error(out, &(output_error){"a (", "unclosed", 3, 400});
+    json->error(out, &(output_error){"a (", "unclosed", 3, 0, 0});
+    json->error(out, &(output_error){"a (", "unclosed", 3, 400, 0});
     json->error(out, &(output_error){.message = "gone", .status = 404});
 }
 

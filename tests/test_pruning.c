@@ -265,9 +265,9 @@ static void test_totals_exact_up_to_threshold(void **state)
     for (int w = 0; w < VOCAB; w += 3) {
         for (int pair = 0; pair < 2; pair++) {
             if (pair)
-                snprintf(query, sizeof query, "%s %s", words[w], words[(w * 7 + 11) % VOCAB]);
+                snprintf(query, sizeof query, "%.15s %.15s", words[w], words[(w * 7 + 11) % VOCAB]);
             else
-                snprintf(query, sizeof query, "%s", words[w]);
+                snprintf(query, sizeof query, "%.15s", words[w]);
             shelf_results pruned, full;
             search_upto(fx, query, 10, false, 2.0, SHELF_TOTAL_EXACT_UPTO, &pruned);
             search(fx, query, 10, true, 2.0, &full);

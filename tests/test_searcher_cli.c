@@ -420,12 +420,20 @@ static void test_boolean_document_sets(void **state)
         run_free(&r);
         free(args);
         free(q);
-        /* A query word may start with '-' after the first one, without "--". */
-        args = ts_strf("--json %s -%s", a, b);
+        /* A query word that starts with '-' goes after "--" (options may
+         * follow the query, so without it "-word" is refused, naming "--"). */
+        args = ts_strf("--json %s -- -%s", a, b);
         r = searcher(args);
         parse_one_json(&r, &v);
         assert_true(jget_type(&v, "total", J_NUM)->num == __builtin_popcountll(fa & ~fb));
         jv_free(&v);
+        run_free(&r);
+        free(args);
+        args = ts_strf("--json %s -%s", a, b);
+        r = searcher(args);
+        assert_int_equal(r.rc, 2);
+        assert_string_equal(r.out, "");
+        assert_non_null(strstr(r.err, "'--'"));
         run_free(&r);
         free(args);
         free(qand);

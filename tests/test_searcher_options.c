@@ -117,7 +117,8 @@ static void test_version(void **state)
             fail_msg("%s --version printed: %s", bins[i], r.out);
         /* a version number: digits and dots after the name */
         const char *v = r.out + strlen(names[i]);
-        assert_true(v[0] >= '0' && v[0] <= '9' && strchr(v, '.') < strchr(v, '\n'));
+        const char *dot = strchr(v, '.');
+        assert_true(v[0] >= '0' && v[0] <= '9' && dot && dot < strchr(v, '\n'));
         assert_string_equal(r.err, "");
         run_free(&r);
     }

@@ -68,7 +68,7 @@ static void usage(FILE *out)
     output_cite_styles(cite_styles, sizeof cite_styles, true);
     fprintf(out,
 "Usage: searcher [OPTIONS] QUERY... [OPTIONS]\n"
-"       searcher [OPTIONS] -- QUERY...         (a query word may then start with -)\n"
+"       searcher [OPTIONS] -- QUERY...         (words may then start with -)\n"
 "       searcher [OPTIONS] --queries FILE      (one query per line; - for stdin)\n"
 "       searcher --serve [--index DIR] [--listen HOST:PORT]   (web page and JSON API)\n"
 "\n"

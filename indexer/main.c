@@ -8,6 +8,7 @@
  */
 #include "analysis/analyzer.h"
 #include "extract/extract.h"
+#include "backend/native/format.h" /* SHELF_FORMAT_VERSION, for --version */
 #include "backend/shared_format.h"
 #include "engine/writer.h"
 #include "filter.h"
@@ -125,6 +126,7 @@ static void usage(FILE *out)
 "  --check [DIR]        verify every checksum and invariant of an index\n"
 "                       (DIR, else --index) and print its statistics\n"
 "  -q, --quiet          no progress bar and no summary\n"
+"  --version            the program's version and its index format\n"
 "  -h, --help           this help\n"
 "\n"
 "Text rules: UTF-16 with a byte-order mark and Windows-1252 text are\n"
@@ -173,7 +175,7 @@ static int parse_options(int argc, char **argv, options *opt)
 {
     enum { O_INDEX = 256, O_LANGUAGE, O_MEMORY, O_CHECK, O_REBUILD, O_NOPRUNE, O_REMOVE, O_LIST,
            O_OPTIMIZE, O_POLICY, O_WAIT, O_BACKEND, O_THREADS, O_INCLUDE, O_EXCLUDE,
-           O_FOLLOW, O_FOLLOW_OUTSIDE };
+           O_FOLLOW, O_FOLLOW_OUTSIDE, O_VERSION };
     static const struct option longopts[] = {
         {"index", required_argument, NULL, O_INDEX}, {"language", required_argument, NULL, O_LANGUAGE},
         {"memory", required_argument, NULL, O_MEMORY}, {"check", no_argument, NULL, O_CHECK},
@@ -187,6 +189,7 @@ static int parse_options(int argc, char **argv, options *opt)
         {"exclude", required_argument, NULL, O_EXCLUDE},
         {"follow", no_argument, NULL, O_FOLLOW},
         {"follow-outside", no_argument, NULL, O_FOLLOW_OUTSIDE},
+        {"version", no_argument, NULL, O_VERSION},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     *opt = (options){.index_dir = "index", .memory_mb = 256, .prune = 1, .threads = 1,
                      .merge_policy = SHELF_MERGE_TIERED};
@@ -238,6 +241,9 @@ static int parse_options(int argc, char **argv, options *opt)
             break;
         case 'q': opt->quiet = 1; break;
         case 'h': usage(stdout); exit(EXIT_DONE);
+        case O_VERSION:
+            printf("indexer (shelf) %s\nindex format %u\n", SHELF_VERSION, SHELF_FORMAT_VERSION);
+            exit(EXIT_DONE);
         default:
             fprintf(stderr, "Try 'indexer --help'.\n");
             return -1;

@@ -93,7 +93,7 @@ void api_search(api_request *rq, reply *r)
     else if (rc != SHELF_OK)
         reply_error(r, 500, "%s", err.msg);
     else if (!api_past_deadline(rq, r)) {
-        query_result qr = {sp.q, plan, &res, notes};
+        query_result qr = {sp.q, plan, &res, notes, 0};
         write_results(rq, &sp, &so, &qr, r);
     }
     shelf_results_free(&res);

@@ -60,7 +60,7 @@ void reply_error(reply *r, unsigned status, const char *fmt, ...)
 
 void reply_query_error(reply *r, const char *query, const char *message, int column)
 {
-    reply_error_object(r, &(output_error){query, message, column, 400});
+    reply_error_object(r, &(output_error){query, message, column, 400, 0});
 }
 
 void reply_free(reply *r)

@@ -1,7 +1,9 @@
 /*
- * main.c - the searcher command: options, reading queries (from the command
- * line or one per line from --queries), running them against an index and
- * exit codes.  Searching is done by the library in common/; printing by
+ * main.c - the searcher command: options (anywhere among the query words,
+ * cli_split.h; refused when they conflict, cli_conflicts.h), reading
+ * queries (from the command line or one per line from --queries, each
+ * answer labelled with its line), running them against an index and exit
+ * codes.  Searching is done by the library in common/; printing by
  * print.c in the output form picked once from the options (output.h);
  * --serve hands over to serve.c (HTTP).
  *
@@ -10,8 +12,12 @@
  * 3 a query ran past its --timeout.
  */
 #include "analysis/analyzer.h"
+#include "backend/native/format.h" /* SHELF_FORMAT_VERSION, for --version */
 #include "backend/native/index.h" /* SHELF_OPEN_VERIFY flags */
+#include "cli_conflicts.h"
+#include "cli_split.h"
 #include "engine/engine.h"
+#include "index_hint.h"
 #include "output.h"
 #include "print.h"
 #include "query/parse.h"
@@ -61,7 +67,8 @@ static void usage(FILE *out)
     char cite_styles[128];
     output_cite_styles(cite_styles, sizeof cite_styles, true);
     fprintf(out,
-"Usage: searcher [OPTIONS] QUERY...\n"
+"Usage: searcher [OPTIONS] QUERY... [OPTIONS]\n"
+"       searcher [OPTIONS] -- QUERY...         (words may then start with -)\n"
 "       searcher [OPTIONS] --queries FILE      (one query per line; - for stdin)\n"
 "       searcher --serve [--index DIR] [--listen HOST:PORT]   (web page and JSON API)\n"
 "\n"
@@ -73,7 +80,8 @@ static void usage(FILE *out)
 "  a b               default OR, ranked: documents with more and rarer words first\n"
 "  a AND b, a OR b   operators in upper case; AND binds tighter than OR\n"
 "  a NOT b           a, but not b (same as: a -b)\n"
-"  +word  -word      required / excluded\n"
+"  +word  -word      required / excluded (-word after --, or in a quoted query:\n"
+"                    searcher -- nato -russia, searcher 'nato -russia')\n"
 "  ( ... )           grouping\n"
 "  \"exact phrase\"    words next to each other, in order\n"
 "  a NEAR/n b        words within n positions, any order (NEAR alone: n = 10)\n"
@@ -90,8 +98,9 @@ static void usage(FILE *out)
 "  --json              one JSON object per query on stdout\n"
 "  --count             only print the number of matching documents\n"
 "  --exact-total       count every match of a ranked OR query exactly (by\n"
-"                      default the count may be a lower bound, shown as >= N,\n"
-"                      because documents that cannot reach the top are skipped)\n"
+"                      default the count is exact up to 1,000 matches; past\n"
+"                      that it may be a lower bound, shown as >= N, because\n"
+"                      documents that cannot reach the top are skipped)\n"
 "  --passages N        passages shown per hit (default 2), best first: the one\n"
 "                      holding the most (and rarest) query words leads\n"
 "  --passages-in-order show a hit's passages in document order instead\n"
@@ -107,7 +116,10 @@ static void usage(FILE *out)
 "  --k1 X, --b X       BM25 parameters (default 1.2 and 0.75)\n"
 "  --title-weight W    weight of title matches (default 2; 0 = plain BM25)\n"
 "  --color WHEN        auto (default: on a terminal), always or never\n"
-"  --queries FILE      run many queries, one per line, in one process\n"
+"  --queries FILE      run many queries, one per line, in one process; each\n"
+"                      answer is labelled with its line (text: a first line\n"
+"                      \"line N: QUERY\"; JSON: \"line\"); a failing line is\n"
+"                      answered with its error and the run goes on (exit 2)\n"
 "  --verify            check every file's CRC-32 when opening the index (done\n"
 "                      by default only for indexes up to 8 MiB; file frames and\n"
 "                      every offset are always checked)\n"
@@ -119,9 +131,16 @@ static void usage(FILE *out)
 "  --timeout SECONDS   give up on a query after this long (exit status 3; default:\n"
 "                      no limit); with --serve, the limit of each request (503;\n"
 "                      default 10); 0 = no limit\n"
+"  --version           the program's version and its index format\n"
 "  -h, --help          this help\n"
 "\n"
-"Exit status: 0 documents matched; 1 none matched; 2 error; 3 --timeout reached.\n",
+"Options may come before or after the query words; after --, every argument\n"
+"is a query word. Options that would silently cancel each other (--json with\n"
+"--cite, --count with --cite, ...) are refused.\n"
+"\n"
+"Exit status: 0 documents matched; 1 none matched; 2 error; 3 --timeout reached\n"
+"(with --queries: 2 if any line failed, else 3 if any ran out of time, else 0\n"
+"if any matched, else 1).\n",
             cite_styles);
 }
 
@@ -228,78 +247,132 @@ static int check_serve_options(const options *opt, int words)
     return 0;
 }
 
+static void print_version(void)
+{
+    printf("searcher (shelf) %s\nindex format %u\n", SHELF_VERSION, SHELF_FORMAT_VERSION);
+}
+
+enum { O_INDEX = 256, O_OFFSET, O_JSON, O_ALL, O_EXPLAIN, O_COUNT, O_K1, O_B, O_TW, O_COLOR,
+       O_QUERIES, O_NOVERIFY, O_EXACT, O_VERIFY, O_PASSAGES, O_IN_ORDER, O_WIDTH, O_CONTEXT, O_HIGHLIGHT, O_CITE, O_CITE_FORMAT,
+       O_SERVE, O_LISTEN, O_TIMEOUT, O_VERSION };
+static const struct option longopts[] = {
+    {"index", required_argument, NULL, O_INDEX}, {"limit", required_argument, NULL, 'n'},
+    {"offset", required_argument, NULL, O_OFFSET}, {"json", no_argument, NULL, O_JSON},
+    {"all", no_argument, NULL, O_ALL}, {"explain", no_argument, NULL, O_EXPLAIN},
+    {"count", no_argument, NULL, O_COUNT}, {"k1", required_argument, NULL, O_K1},
+    {"b", required_argument, NULL, O_B}, {"title-weight", required_argument, NULL, O_TW},
+    {"color", required_argument, NULL, O_COLOR}, {"colour", required_argument, NULL, O_COLOR},
+    {"queries", required_argument, NULL, O_QUERIES}, {"no-verify", no_argument, NULL, O_NOVERIFY},
+    {"verify", no_argument, NULL, O_VERIFY}, {"exact-total", no_argument, NULL, O_EXACT},
+    {"passages", required_argument, NULL, O_PASSAGES}, {"width", required_argument, NULL, O_WIDTH},
+    {"passages-in-order", no_argument, NULL, O_IN_ORDER},
+    {"context", required_argument, NULL, O_CONTEXT}, {"highlight", required_argument, NULL, O_HIGHLIGHT},
+    {"cite", no_argument, NULL, O_CITE}, {"cite-format", required_argument, NULL, O_CITE_FORMAT},
+    {"serve", no_argument, NULL, O_SERVE}, {"listen", required_argument, NULL, O_LISTEN},
+    {"timeout", required_argument, NULL, O_TIMEOUT}, {"version", no_argument, NULL, O_VERSION},
+    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+enum { N_LONGOPTS = sizeof longopts / sizeof *longopts };
+
+/* Apply one option getopt_long returned; -1 when its value is refused. */
+static int apply_option(int c, options *opt)
+{
+    int bad = 0;
+    switch (c) {
+    case O_INDEX: opt->index_dir = optarg; break;
+    case 'n': bad = parse_count("--limit", optarg, &opt->limit); break;
+    case O_OFFSET: bad = parse_count("--offset", optarg, &opt->offset); break;
+    case O_JSON: opt->json = true; break;
+    case O_ALL: opt->all = true; break;
+    case O_EXPLAIN: opt->explain = true; break;
+    case O_COUNT: opt->count_only = true; break;
+    case O_K1: bad = parse_param("--k1", optarg, 0, 100, &opt->search.k1); break;
+    case O_B: bad = parse_param("--b", optarg, 0, 1, &opt->search.b); break;
+    case O_TW: bad = parse_param("--title-weight", optarg, 0, 1000, &opt->search.title_weight); break;
+    case O_COLOR: bad = parse_color(optarg, &opt->color); break;
+    case O_QUERIES: opt->queries_file = optarg; break;
+    case O_NOVERIFY: opt->verify = 0; break;
+    case O_VERIFY: opt->verify = 2; break;
+    case O_EXACT: opt->search.exact_total = true; break;
+    case O_PASSAGES: bad = parse_count("--passages", optarg, &opt->passages) || check_min("--passages", opt->passages, 1); break;
+    case O_IN_ORDER: opt->passages_in_order = true; break;
+    case O_WIDTH: bad = parse_count("--width", optarg, &opt->width) || check_min("--width", opt->width, 20); break;
+    case O_CONTEXT: bad = parse_count("--context", optarg, &opt->context); break;
+    case O_HIGHLIGHT: bad = check_highlight(optarg); opt->highlight = optarg; break;
+    case O_CITE: if (!opt->cite) opt->cite = output_cite_default(); break;
+    case O_CITE_FORMAT: bad = parse_cite_format(optarg, &opt->cite); break; /* implies --cite */
+    case O_SERVE: opt->serve = true; break;
+    case O_LISTEN: opt->listen = optarg; break;
+    case O_TIMEOUT: bad = parse_param("--timeout", optarg, 0, TIMEOUT_MAX_S, &opt->timeout); break;
+    case 'h': usage(stdout); exit(EXIT_HITS);
+    case O_VERSION: print_version(); exit(EXIT_HITS);
+    default: bad = 1; break;
+    }
+    return bad ? -1 : 0;
+}
+
+/* Read the options split out of the command line, noting which were given. */
+static int read_options(const cli_split *split, options *opt, bool *given)
+{
+    int c, li;
+    optind = 1;
+    while (li = -1, (c = getopt_long(split->nopts, split->opts, "+n:h", longopts, &li)) != -1) {
+        for (int i = 0; li < 0 && i < N_LONGOPTS - 1; i++) /* a short option: its long twin */
+            if (longopts[i].val == c)
+                li = i;
+        if (li >= 0)
+            given[li] = true;
+        if (apply_option(c, opt) != 0)
+            return -1;
+    }
+    const cli_conflict *clash = cli_find_conflict(longopts, given);
+    if (clash) {
+        fprintf(stderr, "searcher: --%s and --%s do not go together (%s)\n", clash->a, clash->b,
+                clash->why);
+        return -1;
+    }
+    return 0;
+}
+
+/* The query words, checked against --serve and --queries and joined. */
+static int take_query(const cli_split *split, options *opt)
+{
+    if (opt->serve || opt->listen)
+        return check_serve_options(opt, split->nwords);
+    if (!opt->queries_file && split->nwords == 0) {
+        fprintf(stderr, "searcher: no query given\nTry 'searcher --help'.\n");
+        return -1;
+    }
+    if (opt->queries_file && split->nwords > 0) {
+        fprintf(stderr, "searcher: give either a QUERY or --queries FILE, not both\n");
+        return -1;
+    }
+    if (!opt->queries_file && !(opt->query = join_args(split->words, split->nwords)))
+        return -1;
+    return 0;
+}
+
 static int parse_options(int argc, char **argv, options *opt)
 {
-    enum { O_INDEX = 256, O_OFFSET, O_JSON, O_ALL, O_EXPLAIN, O_COUNT, O_K1, O_B, O_TW, O_COLOR,
-           O_QUERIES, O_NOVERIFY, O_EXACT, O_VERIFY, O_PASSAGES, O_IN_ORDER, O_WIDTH, O_CONTEXT, O_HIGHLIGHT, O_CITE, O_CITE_FORMAT,
-           O_SERVE, O_LISTEN, O_TIMEOUT };
-    static const struct option longopts[] = {
-        {"index", required_argument, NULL, O_INDEX}, {"limit", required_argument, NULL, 'n'},
-        {"offset", required_argument, NULL, O_OFFSET}, {"json", no_argument, NULL, O_JSON},
-        {"all", no_argument, NULL, O_ALL}, {"explain", no_argument, NULL, O_EXPLAIN},
-        {"count", no_argument, NULL, O_COUNT}, {"k1", required_argument, NULL, O_K1},
-        {"b", required_argument, NULL, O_B}, {"title-weight", required_argument, NULL, O_TW},
-        {"color", required_argument, NULL, O_COLOR}, {"colour", required_argument, NULL, O_COLOR},
-        {"queries", required_argument, NULL, O_QUERIES}, {"no-verify", no_argument, NULL, O_NOVERIFY},
-        {"verify", no_argument, NULL, O_VERIFY}, {"exact-total", no_argument, NULL, O_EXACT},
-        {"passages", required_argument, NULL, O_PASSAGES}, {"width", required_argument, NULL, O_WIDTH},
-        {"passages-in-order", no_argument, NULL, O_IN_ORDER},
-        {"context", required_argument, NULL, O_CONTEXT}, {"highlight", required_argument, NULL, O_HIGHLIGHT},
-        {"cite", no_argument, NULL, O_CITE}, {"cite-format", required_argument, NULL, O_CITE_FORMAT},
-        {"serve", no_argument, NULL, O_SERVE}, {"listen", required_argument, NULL, O_LISTEN},
-        {"timeout", required_argument, NULL, O_TIMEOUT},
-        {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     *opt = (options){.index_dir = "index", .limit = 10, .color = -1, .verify = 1,
                      .passages = SHELF_DEFAULT_PASSAGES, .width = SHELF_DEFAULT_WIDTH,
                      .timeout = -1};
     shelf_search_opts_default(&opt->search);
-    int c, bad = 0;
-    while (!bad && (c = getopt_long(argc, argv, "+n:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case O_INDEX: opt->index_dir = optarg; break;
-        case 'n': bad = parse_count("--limit", optarg, &opt->limit); break;
-        case O_OFFSET: bad = parse_count("--offset", optarg, &opt->offset); break;
-        case O_JSON: opt->json = true; break;
-        case O_ALL: opt->all = true; break;
-        case O_EXPLAIN: opt->explain = true; break;
-        case O_COUNT: opt->count_only = true; break;
-        case O_K1: bad = parse_param("--k1", optarg, 0, 100, &opt->search.k1); break;
-        case O_B: bad = parse_param("--b", optarg, 0, 1, &opt->search.b); break;
-        case O_TW: bad = parse_param("--title-weight", optarg, 0, 1000, &opt->search.title_weight); break;
-        case O_COLOR: bad = parse_color(optarg, &opt->color); break;
-        case O_QUERIES: opt->queries_file = optarg; break;
-        case O_NOVERIFY: opt->verify = 0; break;
-        case O_VERIFY: opt->verify = 2; break;
-        case O_EXACT: opt->search.exact_total = true; break;
-        case O_PASSAGES: bad = parse_count("--passages", optarg, &opt->passages) || check_min("--passages", opt->passages, 1); break;
-        case O_IN_ORDER: opt->passages_in_order = true; break;
-        case O_WIDTH: bad = parse_count("--width", optarg, &opt->width) || check_min("--width", opt->width, 20); break;
-        case O_CONTEXT: bad = parse_count("--context", optarg, &opt->context); break;
-        case O_HIGHLIGHT: bad = check_highlight(optarg); opt->highlight = optarg; break;
-        case O_CITE: if (!opt->cite) opt->cite = output_cite_default(); break;
-        case O_CITE_FORMAT: bad = parse_cite_format(optarg, &opt->cite); break; /* implies --cite */
-        case O_SERVE: opt->serve = true; break;
-        case O_LISTEN: opt->listen = optarg; break;
-        case O_TIMEOUT: bad = parse_param("--timeout", optarg, 0, TIMEOUT_MAX_S, &opt->timeout); break;
-        case 'h': usage(stdout); exit(EXIT_HITS);
-        default: bad = 1; break;
-        }
-    }
-    if (bad) {
+    cli_split split;
+    bool given[N_LONGOPTS] = {false};
+    int rc = cli_split_args(argc, argv, "n:h", longopts, &split);
+    if (rc == -1)
+        fprintf(stderr, "searcher: '%s' is not an option; a query word that starts with '-' goes "
+                        "after '--': searcher [OPTIONS] -- %s\n", split.bad, split.bad);
+    else if (rc == 0 && read_options(&split, opt, given) != 0)
+        rc = -1;
+    if (rc == -2)
+        fprintf(stderr, "searcher: out of memory reading the command line\n");
+    else if (rc == -1)
         fprintf(stderr, "Try 'searcher --help'.\n");
-        return -1;
-    }
-    if (opt->serve || opt->listen)
-        return check_serve_options(opt, argc - optind);
-    if (!opt->queries_file && optind >= argc) {
-        fprintf(stderr, "searcher: no query given\nTry 'searcher --help'.\n");
-        return -1;
-    }
-    if (opt->queries_file && optind < argc) {
-        fprintf(stderr, "searcher: give either a QUERY or --queries FILE, not both\n");
-        return -1;
-    }
-    if (!opt->queries_file && !(opt->query = join_args(argv + optind, argc - optind)))
+    if (rc == 0)
+        rc = take_query(&split, opt);
+    cli_split_free(&split);
+    if (rc != 0)
         return -1;
     opt->search.k = opt->count_only ? 0 : opt->limit + opt->offset;
     return 0;
@@ -313,31 +386,51 @@ static bool want_color(int setting)
     return isatty(STDOUT_FILENO) && !getenv("NO_COLOR") && term && strcmp(term, "dumb") != 0;
 }
 
-/* The form's word on a failed query (stdout), then ours (stderr). */
-static void report_query_error(const session *s, const char *query, const shelf_err *err, int column)
+/* "line N: " for a query from --queries FILE (line > 0), else "". */
+static const char *line_prefix(size_t line, char *buf, size_t size)
 {
-    s->po.form->error(stdout, &(output_error){query, err->msg, column, 0});
-    if (column > 0)
-        fprintf(stderr, "searcher: query error at column %d: %s\n", column, err->msg);
-    else
-        fprintf(stderr, "searcher: %s\n", err->msg);
+    if (line == 0)
+        return "";
+    snprintf(buf, size, "line %zu: ", line);
+    return buf;
 }
 
-/* The exit status of a query that failed with rc, saying why. */
-static int report_failure(const session *s, const char *query, int rc, const shelf_err *err)
+/* The form's word on a failed query (stdout), then ours (stderr). */
+static void report_query_error(const session *s, const char *query, size_t line,
+                               const shelf_err *err, int column)
 {
+    char buf[32];
+    const char *where = line_prefix(line, buf, sizeof buf);
+    s->po.form->error(stdout, &(output_error){query, err->msg, column, 0, line});
+    if (column > 0)
+        fprintf(stderr, "searcher: %squery error at column %d: %s\n", where, column, err->msg);
+    else
+        fprintf(stderr, "searcher: %s%s\n", where, err->msg);
+}
+
+/* The exit status of a query that failed with rc, saying why.  A query of
+ * --queries FILE always gets the form's error, so every line has its
+ * answer; a lone query's output is only the message on stderr, except
+ * when it ran out of time. */
+static int report_failure(const session *s, const char *query, size_t line, int rc,
+                          const shelf_err *err)
+{
+    char buf[32];
+    const char *where = line_prefix(line, buf, sizeof buf);
+    if (rc == SHELF_ETIMEOUT || line > 0)
+        s->po.form->error(stdout, &(output_error){query, err->msg, 0, 0, line});
     if (rc != SHELF_ETIMEOUT) {
-        fprintf(stderr, "searcher: %s\n", err->msg);
+        fprintf(stderr, "searcher: %s%s\n", where, err->msg);
         return EXIT_ERROR;
     }
-    s->po.form->error(stdout, &(output_error){query, err->msg, 0, 0});
-    fprintf(stderr, "searcher: %s (--timeout %g s); try a narrower query\n", err->msg,
+    fprintf(stderr, "searcher: %s%s (--timeout %g s); try a narrower query\n", where, err->msg,
             s->opt->timeout);
     return EXIT_TIMEOUT;
 }
 
-/* Run one query; returns EXIT_HITS, EXIT_NO_HITS, EXIT_ERROR or EXIT_TIMEOUT. */
-static int run_query(session *s, const char *query)
+/* Run one query (line: its line in --queries FILE, 0 for the command
+ * line's); returns EXIT_HITS, EXIT_NO_HITS, EXIT_ERROR or EXIT_TIMEOUT. */
+static int run_query(session *s, const char *query, size_t line)
 {
     uint64_t deadline = shelf_deadline_after(s->opt->timeout);
     shelf_err err = {0};
@@ -345,7 +438,7 @@ static int run_query(session *s, const char *query)
     shelf_parse_opts popts = {.default_and = s->opt->all};
     shelf_qnode *tree = shelf_query_parse(query, &popts, &err, &column);
     if (!tree) {
-        report_query_error(s, query, &err, column);
+        report_query_error(s, query, line, &err, column);
         return EXIT_ERROR;
     }
     char notes[512];
@@ -353,7 +446,7 @@ static int run_query(session *s, const char *query)
                                              &column);
     shelf_query_free(tree);
     if (!plan) {
-        report_query_error(s, query, &err, column);
+        report_query_error(s, query, line, &err, column);
         return EXIT_ERROR;
     }
     shelf_search_opts so = s->opt->search;
@@ -361,17 +454,16 @@ static int run_query(session *s, const char *query)
     s->po.passages.deadline_ns = deadline;
     shelf_results res;
     int rc = shelf_engine_search(s->engine, plan, &so, &res, &err);
-    if (rc == SHELF_OK && s->opt->count_only) {
-        s->po.form->count(stdout, query, (unsigned long long)res.total);
-    } else if (rc == SHELF_OK) {
-        query_result qr = {query, plan, &res, notes};
+    query_result qr = {query, plan, &res, notes, line};
+    if (rc == SHELF_OK && s->opt->count_only)
+        s->po.form->count(stdout, &qr);
+    else if (rc == SHELF_OK)
         rc = print_results(stdout, &s->po, s->engine, s->analyzer, &qr, &err);
-    }
     uint64_t total = res.total;
     shelf_results_free(&res);
     shelf_plan_free(plan);
     if (rc != SHELF_OK)
-        return report_failure(s, query, rc, &err);
+        return report_failure(s, query, line, rc, &err);
     return total ? EXIT_HITS : EXIT_NO_HITS;
 }
 
@@ -392,13 +484,14 @@ static int run_query_file(session *s, const char *path)
         return EXIT_ERROR;
     }
     char *line = NULL;
-    size_t cap = 0;
+    size_t cap = 0, number = 0;
     ssize_t n;
     int status = EXIT_NO_HITS;
     while ((n = getline(&line, &cap, f)) >= 0) {
+        number++;
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
             line[--n] = '\0';
-        status = combine(status, run_query(s, line));
+        status = combine(status, run_query(s, line, number));
         fflush(stdout);
     }
     free(line);
@@ -444,9 +537,10 @@ static int open_session(session *s, const options *opt)
     static const unsigned verify_flags[] = {0, SHELF_OPEN_VERIFY_SMALL, SHELF_OPEN_VERIFY};
     int rc = shelf_engine_open(&s->engine, opt->index_dir, verify_flags[opt->verify], &err);
     if (rc != SHELF_OK) {
-        fprintf(stderr, "searcher: %s\n", err.msg);
         if (rc == SHELF_ENOTFOUND)
-            fprintf(stderr, "searcher: build one first: indexer --index %s PATH...\n", opt->index_dir);
+            index_hint_not_found(stderr, opt->index_dir, err.msg);
+        else
+            fprintf(stderr, "searcher: %s\n", err.msg);
         return -1;
     }
     s->analyzer = shelf_analyzer_new(shelf_engine_language(s->engine), &err);
@@ -482,7 +576,7 @@ int main(int argc, char **argv)
         free(opt.query);
         return EXIT_ERROR;
     }
-    int status = opt.queries_file ? run_query_file(&s, opt.queries_file) : run_query(&s, opt.query);
+    int status = opt.queries_file ? run_query_file(&s, opt.queries_file) : run_query(&s, opt.query, 0);
     shelf_analyzer_free(s.analyzer);
     shelf_engine_close(s.engine);
     free(opt.query);

@@ -13,6 +13,12 @@
  * "cite-csl-json" and "cite-bibtex" (output_cite_ref.c, --cite-format
  * csl-json and bibtex); the first citation row is the one --cite gives.
  *
+ * With --queries FILE, each answer is labelled with its query's line
+ * (query_result.line, output_error.line): the text form and the plain and
+ * markdown citations start its block with "line N: QUERY", JSON objects
+ * carry "line"; the machine-readable citation forms (json, csl-json,
+ * bibtex) carry no label.
+ *
  * Invariants: every row has every function (a form with nothing to say at
  * some step does nothing there); a form writes only to the stream it is
  * given, except that text and citations show the planner's notes on
@@ -39,6 +45,7 @@ typedef struct query_result {
     const shelf_plan *plan;
     const shelf_results *results;
     const char *notes;  /* the planner's notes; may be NULL or empty */
+    size_t line;        /* its line in --queries FILE, from 1; 0: not from a file */
 } query_result;
 
 /* How text is dressed; forms that do not dress text ignore it. */
@@ -75,6 +82,7 @@ typedef struct output_error {
     const char *message;
     int column;        /* where in the query, from 1; 0 unknown */
     unsigned status;
+    size_t line;       /* the query's line in --queries FILE, from 1; 0: not from a file */
 } output_error;
 
 typedef struct output_form {
@@ -87,8 +95,8 @@ typedef struct output_form {
     void (*hit)(FILE *out, const output_style *st, const output_hit *h, size_t shown);
     /* After the last hit. */
     void (*footer)(FILE *out, const output_style *st, const query_result *qr, size_t shown);
-    /* --count: the number of matching documents alone. */
-    void (*count)(FILE *out, const char *query, unsigned long long total);
+    /* --count: the number of matching documents (qr->results->total) alone. */
+    void (*count)(FILE *out, const query_result *qr);
     /* A query that failed (bad syntax, out of time) or an HTTP error. */
     void (*error)(FILE *out, const output_error *e);
 } output_form;

@@ -30,7 +30,8 @@
  *
  * A quote that had to be cut (not whole sentences) is marked with "…" at
  * both ends.  Citations have no header, footer or error of their own: the
- * notes, the count and failures are shown as in text (output_text.h).
+ * notes, the count and failures are shown as in text (output_text.h),
+ * but json shows no label of a --queries line and no error on stdout.
  * GET /api/cite writes its "citation" and "quote" with these rows.
  */
 #include "output_quote.h"
@@ -172,9 +173,9 @@ const output_form output_cite_markdown_form = {
 const output_form output_cite_json_form = {
     .name = "cite-json",
     .cite_style = "json",
-    .header = output_text_header,
+    .header = output_text_notes,
     .hit = json_hit,
     .footer = output_cite_no_footer,
     .count = output_text_count,
-    .error = output_text_error,
+    .error = output_no_error,
 };

@@ -328,7 +328,7 @@ static void csl_item(FILE *out, const entry *e, bool first)
 
 static void csl_header(FILE *out, const output_style *st, const query_result *qr)
 {
-    output_text_header(out, st, qr);
+    output_text_notes(out, st, qr);
     fputs("[\n", out);
 }
 
@@ -360,7 +360,7 @@ const output_form output_cite_csl_form = {
     .hit = csl_hit,
     .footer = csl_footer,
     .count = output_text_count,
-    .error = output_text_error,
+    .error = output_no_error,
 };
 
 /* ---- bibtex ---- */
@@ -475,9 +475,9 @@ static void bibtex_hit(FILE *out, const output_style *st, const output_hit *h, s
 const output_form output_cite_bibtex_form = {
     .name = "cite-bibtex",
     .cite_style = "bibtex",
-    .header = output_text_header,
+    .header = output_text_notes,
     .hit = bibtex_hit,
     .footer = output_cite_no_footer,
     .count = output_text_count,
-    .error = output_text_error,
+    .error = output_no_error,
 };

@@ -3,7 +3,8 @@
  * output.h.  The same bytes answer GET /api/search, and its error object is
  * the body of every HTTP error.
  *
- *   {"query", "total", "total_exact", "notes" (when any), "hits": [
+ *   {"line" (with --queries: the query's line), "query", "total",
+ *    "total_exact", "notes" (when any), "hits": [
  *     {"rank", "score", "doc", "path", "title", "author" and "date" (only
  *      when the source names them; the date "YYYY", "YYYY-MM" or
  *      "YYYY-MM-DD"),
@@ -14,9 +15,10 @@
  *                    later page), "line", "column", "start", "end",
  *                    "section", "text", "highlights": [[from, to], ...]}],
  *      "explain": [...] (with --explain)}]}
- *   --count: {"query", "total"}
- *   error:   {"query", "error", "column", "status"}: "query" and "column"
- *            only about a query, "status" only over HTTP.
+ *   --count: {"line" (with --queries), "query", "total"}
+ *   error:   {"line", "query", "error", "column", "status"}: "line" only
+ *            with --queries, "query" and "column" only about a query,
+ *            "status" only over HTTP.
  *
  * Scores and explain figures are printed with 17 significant digits, so
  * they read back as the same doubles.  The form is buffered: a query that
@@ -104,10 +106,19 @@ static void put_snippets(FILE *out, const output_hit *h)
     fputc(']', out);
 }
 
+/* The object's start: {"line":N, when from --queries, then "query":... */
+static void put_start(FILE *out, size_t line, const char *query)
+{
+    fputc('{', out);
+    if (line)
+        fprintf(out, "\"line\":%zu,", line);
+    fputs("\"query\":", out);
+    put_string(out, query);
+}
+
 static void json_header(FILE *out, const output_style *st, const query_result *qr)
 {
-    fputs("{\"query\":", out);
-    put_string(out, qr->query);
+    put_start(out, qr->line, qr->query);
     fprintf(out, ",\"total\":%llu,\"total_exact\":%s", (unsigned long long)qr->results->total,
             qr->results->total_exact ? "true" : "false");
     if (qr->notes && *qr->notes) {
@@ -136,20 +147,19 @@ static void json_footer(FILE *out, const output_style *st, const query_result *q
     fputs("]}\n", out);
 }
 
-static void json_count(FILE *out, const char *query, unsigned long long total)
+static void json_count(FILE *out, const query_result *qr)
 {
-    fputs("{\"query\":", out);
-    put_string(out, query);
-    fprintf(out, ",\"total\":%llu}\n", total);
+    put_start(out, qr->line, qr->query);
+    fprintf(out, ",\"total\":%llu}\n", (unsigned long long)qr->results->total);
 }
 
 static void json_error(FILE *out, const output_error *e)
 {
-    fputc('{', out);
     if (e->query) {
-        fputs("\"query\":", out);
-        put_string(out, e->query);
+        put_start(out, e->line, e->query);
         fputc(',', out);
+    } else {
+        fputc('{', out);
     }
     fputs("\"error\":", out);
     put_string(out, e->message);

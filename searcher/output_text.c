@@ -19,6 +19,7 @@
 #include "util/visible.h"
 
 #include <stdbool.h>
+#include <string.h>
 
 static const char *dim(const output_style *st) { return st->color ? "\033[2m" : ""; }
 static const char *bold(const output_style *st) { return st->color ? "\033[1m" : ""; }
@@ -178,10 +179,25 @@ static void put_explain(FILE *out, const output_style *st, const shelf_explain *
     }
 }
 
-void output_text_header(FILE *out, const output_style *st, const query_result *qr)
+void output_text_notes(FILE *out, const output_style *st, const query_result *qr)
 {
     if (qr->notes && *qr->notes)
         fprintf(stderr, "note: %s", qr->notes);
+}
+
+/* "line N: QUERY" (bold on a terminal), the label of a --queries line. */
+static void put_label(FILE *out, const output_style *st, size_t line, const char *query)
+{
+    fprintf(out, "%sline %zu: ", st ? bold(st) : "", line);
+    shelf_put_visible(out, query, strlen(query));
+    fprintf(out, "%s\n", st ? reset(st) : "");
+}
+
+void output_text_header(FILE *out, const output_style *st, const query_result *qr)
+{
+    if (qr->line)
+        put_label(out, st, qr->line, qr->query);
+    output_text_notes(out, st, qr);
 }
 
 static void text_hit(FILE *out, const output_style *st, const output_hit *h, size_t shown)
@@ -213,14 +229,25 @@ static void text_footer(FILE *out, const output_style *st, const query_result *q
                 st->offset + shown, qr->results->total_exact ? "" : "≥ ", total, reset(st));
 }
 
-void output_text_count(FILE *out, const char *query, unsigned long long total)
+void output_text_count(FILE *out, const query_result *qr)
 {
-    fprintf(out, "%llu\n", total);
+    if (qr->line)
+        put_label(out, NULL, qr->line, qr->query);
+    fprintf(out, "%llu\n", (unsigned long long)qr->results->total);
 }
 
 void output_text_error(FILE *out, const output_error *e)
 {
-    /* stdout stays for answers; the caller says what failed on stderr */
+    /* stdout stays for answers (the caller says what failed on stderr),
+     * but a --queries line gets its block */
+    if (!e->line || !e->query)
+        return;
+    put_label(out, NULL, e->line, e->query);
+    fprintf(out, "error: %s\n", e->message);
+}
+
+void output_no_error(FILE *out, const output_error *e)
+{
 }
 
 const output_form output_text_form = {

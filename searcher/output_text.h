@@ -1,7 +1,8 @@
 /*
  * output_text.h - the parts of the text form (output_text.c) that the
  * citation forms (output_cite.c) share with it: the notes on stderr, the
- * bare count, no error on stdout, and pages named; and text written flat
+ * label of a --queries line, the bare count, the error (on stdout only
+ * with --queries), and pages named; and text written flat
  * on one line (quotations are flattened by output_quote.h).
  */
 #ifndef SHELF_OUTPUT_TEXT_H
@@ -10,11 +11,16 @@
 #include "output.h"
 
 /* The planner's notes, when there are any, on stderr ("note: ..."). */
+void output_text_notes(FILE *out, const output_style *st, const query_result *qr);
+/* With --queries, the block's label "line N: QUERY"; then the notes. */
 void output_text_header(FILE *out, const output_style *st, const query_result *qr);
-/* "N\n" */
-void output_text_count(FILE *out, const char *query, unsigned long long total);
-/* Nothing: the command line says what failed on stderr. */
+/* "N\n", after the label with --queries. */
+void output_text_count(FILE *out, const query_result *qr);
+/* Nothing (the command line says what failed on stderr), but with
+ * --queries the label and "error: MESSAGE", so every line has its block. */
 void output_text_error(FILE *out, const output_error *e);
+/* Nothing at all: forms whose output cannot hold a text line. */
+void output_no_error(FILE *out, const output_error *e);
 
 /* Write s[0..n) on one line with single spaces: each run of white space
  * (spaces, tabs, line breaks, carriage returns) is shown as one space, so a

@@ -2,6 +2,7 @@
 #include "serve.h"
 
 #include "http_server.h"
+#include "index_hint.h"
 #include "listen_addr.h"
 #include "serve_limits.h"
 #include "snapshot.h"
@@ -48,9 +49,10 @@ static int open_index(const serve_config *cfg, snap_holder **holder)
     int rc = snap_holder_open(holder, cfg->index_dir, cfg->open_flags, &err);
     if (rc == SHELF_OK)
         return 0;
-    fprintf(stderr, "searcher: %s\n", err.msg);
     if (rc == SHELF_ENOTFOUND)
-        fprintf(stderr, "searcher: build one first: indexer --index %s PATH...\n", cfg->index_dir);
+        index_hint_not_found(stderr, cfg->index_dir, err.msg);
+    else
+        fprintf(stderr, "searcher: %s\n", err.msg);
     return -1;
 }
 

@@ -889,6 +889,11 @@ static void test_count_matches_json_total(void **state)
         unsigned long json, count;
         int used = 0;
         t = strstr(t, " total=");
+        while (*c == '\n')
+            c++;
+        if (strncmp(c, "line ", 5) != 0 || !(c = strchr(c, '\n'))) /* the label "line N: QUERY" */
+            fail_msg("query %s: no label (--count output: %s)", QUERIES[i], out);
+        c++;
         if (!t || sscanf(t, " total=%lu", &json) != 1 || sscanf(c, "%lu%n", &count, &used) != 1)
             fail_msg("query %s: no count (--count output: %s)", QUERIES[i], out);
         if (json != count)

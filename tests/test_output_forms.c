@@ -112,15 +112,27 @@ static void test_style_list(void **state)
 static void write_errors(FILE *out, const void *ctx)
 {
     const output_form *json = ctx;
-    json->error(out, &(output_error){"a (", "unclosed", 3, 0});
-    json->error(out, &(output_error){"a (", "unclosed", 3, 400});
+    json->error(out, &(output_error){"a (", "unclosed", 3, 0, 0});
+    json->error(out, &(output_error){"a (", "unclosed", 3, 400, 0});
     json->error(out, &(output_error){.message = "gone", .status = 404});
 }
 
 static void write_counts(FILE *out, const void *ctx)
 {
+    shelf_results res = {.total = 42};
+    query_result qr = {.query = "nato \"x\"", .results = &res};
     for (size_t i = 0; i < output_form_count(); i++)
-        output_form_at(i)->count(out, "nato \"x\"", 42);
+        output_form_at(i)->count(out, &qr);
+}
+
+/* What --queries FILE shows for its line 3: a count, then a failure. */
+static void write_labelled(FILE *out, const void *ctx)
+{
+    const output_form *form = ctx;
+    shelf_results res = {.total = 7};
+    query_result qr = {.query = "nato", .results = &res, .line = 3};
+    form->count(out, &qr);
+    form->error(out, &(output_error){"a (", "unclosed", 3, 0, 4});
 }
 
 static void test_json_error_and_counts(void **state)
@@ -133,6 +145,32 @@ static void test_json_error_and_counts(void **state)
     s = written(write_counts, NULL);
     assert_string_equal(s, "42\n{\"query\":\"nato \\\"x\\\"\",\"total\":42}\n42\n42\n42\n42\n42\n");
     free(s);
+}
+
+static void write_error_only(FILE *out, const void *ctx)
+{
+    const output_form *form = ctx;
+    form->error(out, &(output_error){"a (", "unclosed", 3, 0, 4});
+}
+
+/* Each --queries line is labelled: "line" in JSON, a "line N: QUERY"
+ * block in text (errors too, so no line is left without an answer). */
+static void test_queries_lines_are_labelled(void **state)
+{
+    char *s = written(write_labelled, output_form_named("json"));
+    assert_string_equal(s, "{\"line\":3,\"query\":\"nato\",\"total\":7}\n"
+                           "{\"line\":4,\"query\":\"a (\",\"error\":\"unclosed\",\"column\":3}\n");
+    free(s);
+    s = written(write_labelled, output_form_named("text"));
+    assert_string_equal(s, "line 3: nato\n7\nline 4: a (\nerror: unclosed\n");
+    free(s);
+    /* Machine-readable citations stay parseable: no error line */
+    static const char *const machine[] = {"json", "csl-json", "bibtex"};
+    for (size_t i = 0; i < 3; i++) {
+        s = written(write_error_only, output_cite_form(machine[i]));
+        assert_string_equal(s, "");
+        free(s);
+    }
 }
 
 static const char DOC[] = "Intro line.\nThe alliance\tholds. Next one.\n";
@@ -272,6 +310,7 @@ int main(void)
         cmocka_unit_test(test_unknown_names_fail),
         cmocka_unit_test(test_style_list),
         cmocka_unit_test(test_json_error_and_counts),
+        cmocka_unit_test(test_queries_lines_are_labelled),
         cmocka_unit_test(test_citation_rows),
         cmocka_unit_test(test_citation_across_pages),
         cmocka_unit_test(test_snippet_across_pages),

@@ -108,8 +108,9 @@ static int teardown(void **state)
     return 0;
 }
 
-static void search(fixture *fx, const char *query, size_t k, bool exact, double title_weight,
-                   shelf_results *out)
+/* Search with pruning allowed once exact_upto documents matched. */
+static void search_upto(fixture *fx, const char *query, size_t k, bool exact, double title_weight,
+                        uint64_t exact_upto, shelf_results *out)
 {
     shelf_err err = {0};
     int column;
@@ -124,10 +125,19 @@ static void search(fixture *fx, const char *query, size_t k, bool exact, double 
     o.k = k;
     o.exact_total = exact;
     o.title_weight = title_weight;
+    o.total_exact_upto = exact_upto;
     if (shelf_engine_search(fx->engine, plan, &o, out, &err) != SHELF_OK)
         fail_msg("search [%s]: %s", query, err.msg);
     shelf_plan_free(plan);
     shelf_query_free(tree);
+}
+
+/* Pruning from the first document on, so that every test below exercises
+ * it on this small index. */
+static void search(fixture *fx, const char *query, size_t k, bool exact, double title_weight,
+                   shelf_results *out)
+{
+    search_upto(fx, query, k, exact, title_weight, 0, out);
 }
 
 static void compare(fixture *fx, const char *query, size_t k, double title_weight)
@@ -243,6 +253,46 @@ static void test_pruning_skips_work(void **state)
     shelf_results_free(&full);
 }
 
+/* With the default threshold, totals are exact up to SHELF_TOTAL_EXACT_UPTO
+ * matches (no document is skipped before that many matched, and the
+ * results say so); past it the total is a lower bound of at least the
+ * threshold.  Words and pairs of every frequency, so both sides are met. */
+static void test_totals_exact_up_to_threshold(void **state)
+{
+    fixture *fx = *state;
+    size_t below = 0, above = 0;
+    char query[64];
+    for (int w = 0; w < VOCAB; w += 3) {
+        for (int pair = 0; pair < 2; pair++) {
+            if (pair)
+                snprintf(query, sizeof query, "%.15s %.15s", words[w], words[(w * 7 + 11) % VOCAB]);
+            else
+                snprintf(query, sizeof query, "%.15s", words[w]);
+            shelf_results pruned, full;
+            search_upto(fx, query, 10, false, 2.0, SHELF_TOTAL_EXACT_UPTO, &pruned);
+            search(fx, query, 10, true, 2.0, &full);
+            if (full.total <= SHELF_TOTAL_EXACT_UPTO) {
+                if (!pruned.total_exact || pruned.total != full.total)
+                    fail_msg("[%s]: total %llu (%s), exhaustive %llu", query,
+                             (unsigned long long)pruned.total,
+                             pruned.total_exact ? "exact" : "lower bound",
+                             (unsigned long long)full.total);
+                below += full.total > 10;
+            } else {
+                assert_true(pruned.total >= SHELF_TOTAL_EXACT_UPTO);
+                assert_true(pruned.total <= full.total);
+                if (pruned.total_exact)
+                    assert_int_equal(pruned.total, full.total);
+                above += !pruned.total_exact;
+            }
+            shelf_results_free(&pruned);
+            shelf_results_free(&full);
+        }
+    }
+    assert_true(below > 10);
+    assert_true(above > 10);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -250,6 +300,7 @@ int main(void)
         cmocka_unit_test(test_wide_or),
         cmocka_unit_test(test_common_with_rare),
         cmocka_unit_test(test_pruning_skips_work),
+        cmocka_unit_test(test_totals_exact_up_to_threshold),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -420,12 +420,20 @@ static void test_boolean_document_sets(void **state)
         run_free(&r);
         free(args);
         free(q);
-        /* A query word may start with '-' after the first one, without "--". */
-        args = ts_strf("--json %s -%s", a, b);
+        /* A query word that starts with '-' goes after "--" (options may
+         * follow the query, so without it "-word" is refused, naming "--"). */
+        args = ts_strf("--json %s -- -%s", a, b);
         r = searcher(args);
         parse_one_json(&r, &v);
         assert_true(jget_type(&v, "total", J_NUM)->num == __builtin_popcountll(fa & ~fb));
         jv_free(&v);
+        run_free(&r);
+        free(args);
+        args = ts_strf("--json %s -%s", a, b);
+        r = searcher(args);
+        assert_int_equal(r.rc, 2);
+        assert_string_equal(r.out, "");
+        assert_non_null(strstr(r.err, "'--'"));
         run_free(&r);
         free(args);
         free(qand);
@@ -455,13 +463,14 @@ static void test_count_option(void **state)
     /* The phrase of the annual report. */
     assert_int_equal(count_of("\"Defence Production Action Plan\""), 1);
     assert_int_equal(count_of("xyzzyplugh"), 0);
-    /* --count over --queries - (standard input). */
+    /* --count over --queries - (standard input): each count under its line's label. */
     char *cmd = ts_strf("printf 'nato\\nxyzzyplugh\\n' | '%s' --index '%s' --count --queries -",
                         SEARCHER_BIN, g_idx);
     run q;
     q.rc = ts_run(cmd, &q.out, &q.err);
     free(cmd);
-    char *want = ts_strf("%d\n0\n", __builtin_popcountll(files_with("nato")));
+    char *want = ts_strf("line 1: nato\n%d\nline 2: xyzzyplugh\n0\n",
+                         __builtin_popcountll(files_with("nato")));
     assert_int_equal(q.rc, 0);
     assert_string_equal(q.out, want);
     free(want);

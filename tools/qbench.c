@@ -8,7 +8,7 @@
  * documents whose scoring started; 0 on the Xapian backend).
  *
  *   qbench INDEX QUERYFILE [--k N] [--count] [--repeat R] [--snippets]
- *          [--exact-total] [--paths]
+ *          [--exact-total] [--exact-upto N] [--paths]
  *   qbench INDEX QUERYFILE --matches
  *
  * --matches prints, per query, the number of matching documents and their
@@ -16,7 +16,9 @@
  * --count asks for the number of matches only (k = 0); --snippets also builds
  * the passages of every hit and reports the mean time per hit; --paths also
  * fetches every hit's path inside the timed run (as searcher does to print
- * it).  Exit 2 on
+ * it).  --exact-upto N: pruning may start once N documents matched
+ * (default 1,000, as the searcher; 0 prunes from the first document, as
+ * before totals were exact up to 1,000).  Exit 2 on
  * usage errors or when the index cannot be opened.
  */
 #include "engine/engine.h"
@@ -32,6 +34,7 @@
 typedef struct bench_opts {
     const char *index, *queries;
     size_t k, repeat;
+    uint64_t exact_upto;
     bool count, snippets, exact, matches, paths;
 } bench_opts;
 
@@ -52,13 +55,15 @@ static double now_us(void)
 
 static int parse_args(int argc, char **argv, bench_opts *o)
 {
-    *o = (bench_opts){.k = 10, .repeat = 3};
+    *o = (bench_opts){.k = 10, .repeat = 3, .exact_upto = SHELF_TOTAL_EXACT_UPTO};
     int positional = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--k") == 0 && i + 1 < argc)
             o->k = strtoul(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--repeat") == 0 && i + 1 < argc)
             o->repeat = strtoul(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--exact-upto") == 0 && i + 1 < argc)
+            o->exact_upto = strtoull(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--count") == 0)
             o->count = true;
         else if (strcmp(argv[i], "--snippets") == 0)
@@ -121,6 +126,7 @@ static void run_once(shelf_engine *e, shelf_analyzer *a, const bench_opts *o, co
     shelf_search_opts_default(&so);
     so.k = o->count ? 0 : o->k;
     so.exact_total = o->exact;
+    so.total_exact_upto = o->exact_upto;
     shelf_results r = {0};
     int rc = plan ? shelf_engine_search(e, plan, &so, &r, &err) : SHELF_EINVAL;
     for (size_t i = 0; rc == SHELF_OK && o->paths && i < r.count; i++) {
@@ -231,7 +237,7 @@ int main(int argc, char **argv)
     bench_opts o;
     if (parse_args(argc, argv, &o) != 0) {
         fprintf(stderr, "usage: qbench INDEX QUERYFILE [--k N] [--count] [--repeat R] [--snippets] "
-                        "[--exact-total] [--paths]\n");
+                        "[--exact-total] [--exact-upto N] [--paths]\n");
         return 2;
     }
     shelf_err err = {0};

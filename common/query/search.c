@@ -12,6 +12,7 @@ void shelf_search_opts_default(shelf_search_opts *o)
     o->title_weight = SHELF_DEFAULT_TITLE_WEIGHT;
     o->k = 10;
     o->exact_total = false;
+    o->total_exact_upto = SHELF_TOTAL_EXACT_UPTO;
     o->deadline_ns = 0;
 }
 

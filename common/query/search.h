@@ -8,7 +8,9 @@
  * Order of results: higher score first; equal scores by lower global
  * document number, so the output is deterministic.  total counts every
  * matching live document when total_exact, else it is a lower bound (a
- * backend skipped documents that could not enter the top k).
+ * backend skipped documents that could not enter the top k, which it does
+ * only after total_exact_upto documents matched, so a total below that is
+ * always exact).
  */
 #ifndef SHELF_QUERY_SEARCH_H
 #define SHELF_QUERY_SEARCH_H
@@ -20,11 +22,16 @@
 #define SHELF_DEFAULT_K1 1.2
 #define SHELF_DEFAULT_B 0.75
 #define SHELF_DEFAULT_TITLE_WEIGHT 2.0
+/* Totals are exact up to this many matches, as Lucene's default total-hits
+ * threshold: pruning starts only once this many documents have matched. */
+#define SHELF_TOTAL_EXACT_UPTO 1000
 
 typedef struct shelf_search_opts {
     double k1, b, title_weight;
     size_t k;             /* hits to keep (0: count only) */
     bool exact_total;     /* never prune: count every match exactly */
+    uint64_t total_exact_upto; /* count every match until this many have matched; only then
+                                * may pruning skip documents (SHELF_TOTAL_EXACT_UPTO) */
     uint64_t deadline_ns; /* CLOCK_MONOTONIC time to give up by (deadline.h); 0: none */
 } shelf_search_opts;
 

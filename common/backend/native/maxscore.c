@@ -196,9 +196,15 @@ static void skip_past(scorer_state *s, size_t e, uint32_t upto)
         shelf_iter_advance(s->terms[s->order[i]], upto + 1);
 }
 
-static double current_threshold(const shelf_topk *top)
+/* The score a candidate must beat: none while the heap has room or fewer
+ * than total_exact_upto documents have matched (every match is then
+ * scored and counted), else the k-th best. */
+static double current_threshold(const shelf_topk *top, const shelf_results *out,
+                                const shelf_search_opts *o)
 {
-    return top->count < top->k ? -INFINITY : top->heap[0].score;
+    if (top->count < top->k || out->total < o->total_exact_upto)
+        return -INFINITY;
+    return top->heap[0].score;
 }
 
 int shelf_maxscore_segment(const shelf_index *idx, size_t seg, const shelf_plan *plan,
@@ -219,8 +225,10 @@ int shelf_maxscore_segment(const shelf_index *idx, size_t seg, const shelf_plan 
     const shelf_deletions *deleted = shelf_index_deletions(idx, seg);
     uint64_t base = shelf_index_base(idx, seg);
     while (rc == SHELF_OK && sc.status == SHELF_OK) {
-        double threshold = current_threshold(top);
+        double threshold = current_threshold(top, out, o);
         size_t e = first_essential(&s, threshold);
+        if (e > 0) /* documents holding only non-essential terms are never looked at */
+            out->total_exact = false;
         uint32_t doc = e < s.n ? next_candidate(&s, e) : SHELF_DOC_END;
         if (doc == SHELF_DOC_END)
             break;
@@ -228,16 +236,20 @@ int shelf_maxscore_segment(const shelf_index *idx, size_t seg, const shelf_plan 
         if (block_bounds(&s, doc, &upto) <= threshold) {
             /* No document up to upto can beat the k-th score (ties lose:
              * they come later in document order). */
+            out->total_exact = false;
             if (upto >= SHELF_DOC_END - 1)
                 break;
             skip_past(&s, e, upto);
             continue;
         }
         double score;
-        if (!shelf_deleted(deleted, doc) && score_candidate(&s, e, doc, threshold, &score)) {
+        bool live = !shelf_deleted(deleted, doc);
+        if (live && score_candidate(&s, e, doc, threshold, &score)) {
             out->total++;
             shelf_hit hit = {base + doc, (uint32_t)seg, doc, score};
             shelf_topk_offer(top, &hit);
+        } else if (live) {
+            out->total_exact = false; /* a match left uncounted */
         }
         move_past(&s, e, doc);
     }

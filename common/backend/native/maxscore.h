@@ -16,6 +16,10 @@
  *     cannot beat it;
  *   - while scoring, a candidate is abandoned as soon as its score so far
  *     plus the block bounds of the terms not yet looked at cannot.
+ * None of this starts before the top k is full and total_exact_upto
+ * documents have matched (across segments, in out->total): until then
+ * every match is scored and counted, so small totals are exact.  Each skip
+ * above clears out->total_exact.
  * Bounds are inflated by a relative 1e-9 against rounding; since documents
  * come in increasing order and ties go to the lower number, "cannot beat"
  * means "<= the k-th score".  A surviving candidate's score is summed in the
@@ -37,7 +41,8 @@
 bool shelf_maxscore_applies(const shelf_plan *plan);
 
 /* Add one segment's hits to top; adds to out->total the documents scored,
- * and to out's work counters. */
+ * and to out's work counters; clears out->total_exact when it skipped a
+ * document. */
 int shelf_maxscore_segment(const shelf_index *idx, size_t seg, const shelf_plan *plan,
                            const shelf_search_opts *o, shelf_topk *top, shelf_results *out,
                            shelf_err *err);

@@ -60,7 +60,7 @@ int shelf_search(const shelf_index *idx, const shelf_plan *plan, const shelf_sea
         return shelf_errf(err, SHELF_ENOMEM, "out of memory for %zu hits", o->k);
     int rc = shelf_deadline_passed(o->deadline_ns) ? shelf_timeout_err(err, "searching") : SHELF_OK;
     bool prune = o->k > 0 && !o->exact_total && shelf_maxscore_applies(plan);
-    out->total_exact = !prune;
+    out->total_exact = true; /* until MaxScore skips a document */
     for (size_t s = 0; rc == SHELF_OK && s < shelf_index_segment_count(idx); s++)
         rc = prune ? shelf_maxscore_segment(idx, s, plan, o, &top, out, err)
                    : search_segment(idx, s, plan, o, &top, out, err);

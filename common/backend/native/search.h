@@ -6,8 +6,11 @@
  * A ranked OR of plain terms (the common query) is evaluated with MaxScore
  * dynamic pruning (maxscore.h): same hits, same scores, same order as
  * exhaustive evaluation, but documents that cannot enter the top k are not
- * scored, so total is then a lower bound (total_exact false) unless
- * exact_total is asked for.  Every other query is evaluated exhaustively.
+ * scored.  Pruning starts only once total_exact_upto documents have
+ * matched (1,000 by default, counted across segments); total is then a
+ * lower bound (total_exact false) if a document was in fact skipped,
+ * unless exact_total is asked for.  Every other query is evaluated
+ * exhaustively.
  * BM25 statistics (N, average lengths, df) are those of the whole index's
  * live documents; deleted documents never match.
  *

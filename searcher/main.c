@@ -82,6 +82,9 @@ static void usage(FILE *out)
 "  title:word        word in the title (also title:\"a phrase\", title:pre*)\n"
 "  path:fragment     documents whose path contains fragment (any case)\n"
 "\n"
+"A query matching at most 3 documents that holds a misspelled word gets the\n"
+"corrected query on stderr, as `did you mean: ...` (--json: \"suggestion\").\n"
+"\n"
 "Options:\n"
 "  --index DIR         index folder (default ./index)\n"
 "  -n, --limit N       hits to show (default 10)\n"
@@ -364,8 +367,10 @@ static int run_query(session *s, const char *query)
     if (rc == SHELF_OK && s->opt->count_only) {
         s->po.form->count(stdout, query, (unsigned long long)res.total);
     } else if (rc == SHELF_OK) {
-        query_result qr = {query, plan, &res, notes};
+        char *suggestion = suggest_for(s->engine, s->analyzer, query, s->opt->all, &res, deadline);
+        query_result qr = {query, plan, &res, notes, suggestion};
         rc = print_results(stdout, &s->po, s->engine, s->analyzer, &qr, &err);
+        free(suggestion);
     }
     uint64_t total = res.total;
     shelf_results_free(&res);

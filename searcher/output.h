@@ -39,6 +39,7 @@ typedef struct query_result {
     const shelf_plan *plan;
     const shelf_results *results;
     const char *notes;  /* the planner's notes; may be NULL or empty */
+    const char *suggestion; /* "did you mean" (present/suggest.h); NULL when none */
 } query_result;
 
 /* How text is dressed; forms that do not dress text ignore it. */

@@ -3,7 +3,8 @@
  * output.h.  The same bytes answer GET /api/search, and its error object is
  * the body of every HTTP error.
  *
- *   {"query", "total", "total_exact", "notes" (when any), "hits": [
+ *   {"query", "total", "total_exact", "notes" (when any),
+ *   "suggestion" (when any), "hits": [
  *     {"rank", "score", "doc", "path", "title", "author" and "date" (only
  *      when the source names them; the date "YYYY", "YYYY-MM" or
  *      "YYYY-MM-DD"),
@@ -113,6 +114,10 @@ static void json_header(FILE *out, const output_style *st, const query_result *q
     if (qr->notes && *qr->notes) {
         fputs(",\"notes\":", out);
         put_string(out, qr->notes);
+    }
+    if (qr->suggestion) {
+        fputs(",\"suggestion\":", out);
+        put_string(out, qr->suggestion);
     }
     fputs(",\"hits\":[", out);
 }

@@ -19,6 +19,7 @@
 #include "util/visible.h"
 
 #include <stdbool.h>
+#include <string.h>
 
 static const char *dim(const output_style *st) { return st->color ? "\033[2m" : ""; }
 static const char *bold(const output_style *st) { return st->color ? "\033[1m" : ""; }
@@ -182,6 +183,12 @@ void output_text_header(FILE *out, const output_style *st, const query_result *q
 {
     if (qr->notes && *qr->notes)
         fprintf(stderr, "note: %s", qr->notes);
+    /* Advice for the person, like the notes: stdout stays the answer. */
+    if (qr->suggestion) {
+        fputs("did you mean: ", stderr);
+        shelf_put_visible(stderr, qr->suggestion, strlen(qr->suggestion));
+        fputc('\n', stderr);
+    }
 }
 
 static void text_hit(FILE *out, const output_style *st, const output_hit *h, size_t shown)

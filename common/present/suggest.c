@@ -27,6 +27,7 @@ typedef struct suggester {
     shelf_analyzer *a;
     const char *query;
     uint64_t deadline_ns;
+    size_t words; /* plain words met so far */
     fix *fixes;
     size_t nfixes, cap;
     shelf_err *err;
@@ -222,6 +223,12 @@ static void walk(suggester *s, const shelf_qnode *node)
     if (s->status != SHELF_OK || node->occur == SHELF_OCCUR_MUST_NOT)
         return;
     if (node->kind == SHELF_Q_TERM) {
+        if (s->words++ >= SHELF_SUGGEST_MAX_WORDS)
+            return;
+        if (shelf_deadline_passed(s->deadline_ns)) {
+            s->status = shelf_timeout_err(s->err, "looking for a suggestion");
+            return;
+        }
         char with[SHELF_MAX_TERM_BYTES + 1];
         size_t off;
         if (correct_word(s, node->text, with) && place_word(s->query, node->column, node->text, &off))

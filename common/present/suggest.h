@@ -4,7 +4,8 @@
  *
  * When: only for a query that matched at most SHELF_SUGGEST_MAX_HITS
  * documents.  Then each plain word of the query (alone, in a phrase, in
- * NEAR, in title:; never an excluded word, a prefix* or a path:) that is
+ * NEAR, in title:; never an excluded word, a prefix* or a path:; the first
+ * SHELF_SUGGEST_MAX_WORDS of them, so a huge query costs no more) that is
  * at least SHELF_SUGGEST_MIN_LEN characters long once folded and holds no
  * digit is looked at:
  *   - it is *unknown* when its term is in no live document, or when none of
@@ -12,13 +13,15 @@
  *     them, all of them read) has it as written: "deterence" stems to
  *     "deter", which the index has (from "deter", "deterring"), but no
  *     document spells "deterence";
- *   - otherwise it is known, and is replaced only by a term
- *     SHELF_SUGGEST_RATIO times as frequent ("much rarer");
+ *   - an unknown word is replaced by a term in at least as many documents
+ *     as its own; a known word only by a term SHELF_SUGGEST_RATIO times as
+ *     frequent ("much rarer");
  *   - the replacement: among the dictionary terms within 1 edit (words of 4
  *     folded characters) or 2 edits (longer words) of its term
  *     (neighbours.h; the first letter may differ only in words of
- *     SHELF_SUGGEST_ANY_FIRST characters or more), the most frequent that
- *     qualify are read back (surface.h) for the written form closest to
+ *     SHELF_SUGGEST_ANY_FIRST characters or more), the closest that
+ *     qualify, then the most frequent, at most SHELF_SUGGEST_TRIES, are
+ *     read back (surface.h) for the written form closest to
  *     the word as typed, again within those edits; the closest form wins,
  *     then the more frequent term.
  * The corrected word is the folded written form ("deterrence") dressed in
@@ -42,6 +45,7 @@
 #define SHELF_SUGGEST_CHECK_DOCS 8   /* documents read to see a known term's spellings */
 #define SHELF_SUGGEST_SAMPLE_DOCS 3  /* documents read for a neighbour's spellings */
 #define SHELF_SUGGEST_TRIES 4        /* neighbours read back per word */
+#define SHELF_SUGGEST_MAX_WORDS 16   /* plain words looked at, the first ones of the query */
 
 /* The corrected query for a query that matched `hits` documents, parsed
  * with default_and as the search parsed it: *out receives a malloc'd string

@@ -52,6 +52,11 @@ static bool has_digit(const char *s)
     return false;
 }
 
+static bool has_form(void *word, const shelf_surfaces *so_far)
+{
+    return shelf_surfaces_find(so_far, word) >= 0;
+}
+
 /* Is the typed (folded) word written so in some document holding its
  * term?  Unknown terms, and terms whose documents are all read without
  * finding it, say no; a term in more documents than are read says yes. */
@@ -66,7 +71,8 @@ static int written_so(suggester *s, const uint8_t *key, size_t len, uint64_t df,
         return SHELF_OK;
     }
     shelf_surfaces forms;
-    int rc = shelf_surfaces_of(s->e, s->a, key, len, SHELF_SUGGEST_CHECK_DOCS, &forms, s->err);
+    int rc = shelf_surfaces_of(s->e, s->a, key, len, SHELF_SUGGEST_CHECK_DOCS, has_form,
+                               (void *)folded, &forms, s->err);
     if (rc == SHELF_OK)
         *known = !forms.complete || shelf_surfaces_find(&forms, folded) >= 0;
     return rc;
@@ -79,14 +85,36 @@ typedef struct choice {
     bool found;
 } choice;
 
+typedef struct typed_word {
+    const char *folded;
+    size_t len;
+    unsigned max;
+} typed_word;
+
+/* Reading a neighbour's documents stops at the first that writes it
+ * within reach of the typed word (the best documents come first, and
+ * their forms are the common ones). */
+static bool has_close_form(void *ctx, const shelf_surfaces *so_far)
+{
+    const typed_word *w = ctx;
+    for (size_t i = 0; i < so_far->count; i++) {
+        const char *f = so_far->at[i].word;
+        unsigned d = shelf_edit_distance(w->folded, w->len, f, strlen(f), w->max);
+        if (d > 0 && d <= w->max)
+            return true;
+    }
+    return false;
+}
+
 /* The written forms of neighbour n closest to the folded word; better ones
  * replace *best. */
 static int consider(suggester *s, const shelf_neighbour *n, const char *folded, size_t flen,
                     unsigned max, choice *best)
 {
     shelf_surfaces forms;
-    int rc = shelf_surfaces_of(s->e, s->a, n->key, n->len, SHELF_SUGGEST_SAMPLE_DOCS, &forms,
-                               s->err);
+    typed_word typed = {folded, flen, max};
+    int rc = shelf_surfaces_of(s->e, s->a, n->key, n->len, SHELF_SUGGEST_SAMPLE_DOCS,
+                               has_close_form, &typed, &forms, s->err);
     for (size_t i = 0; rc == SHELF_OK && i < forms.count; i++) {
         const char *w = forms.at[i].word;
         unsigned d = shelf_edit_distance(folded, flen, w, strlen(w), max);

@@ -48,7 +48,8 @@ static int forms_in_doc(shelf_engine *e, shelf_analyzer *a, const shelf_plan *pl
 }
 
 int shelf_surfaces_of(shelf_engine *e, shelf_analyzer *a, const uint8_t *key, size_t len,
-                      size_t max_docs, shelf_surfaces *out, shelf_err *err)
+                      size_t max_docs, shelf_surfaces_enough enough, void *ctx,
+                      shelf_surfaces *out, shelf_err *err)
 {
     memset(out, 0, sizeof *out);
     if (len < 2 || len > SHELF_MAX_KEY_BYTES || max_docs == 0)
@@ -75,8 +76,11 @@ int shelf_surfaces_of(shelf_engine *e, shelf_analyzer *a, const uint8_t *key, si
         return rc;
     out->complete = res.count < max_docs || (res.total_exact && res.total <= res.count);
     shelf_buf text = SHELF_BUF_INIT, cps = SHELF_BUF_INIT;
-    for (size_t i = 0; rc == SHELF_OK && i < res.count; i++)
+    for (size_t i = 0; rc == SHELF_OK && i < res.count; i++) {
         rc = forms_in_doc(e, a, &plan, &res.hits[i], &text, &cps, out, err);
+        if (rc == SHELF_OK && enough && enough(ctx, out))
+            break;
+    }
     shelf_buf_free(&text);
     shelf_buf_free(&cps);
     shelf_results_free(&res);

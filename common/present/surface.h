@@ -9,7 +9,8 @@
  *
  * Bounded: at most max_docs documents and SHELF_SURFACE_PER_DOC
  * occurrences in each are read; `complete` says whether every document
- * holding the term was among them.  No extra file is needed, so it works on
+ * holding the term was among the documents found (it stays so when the
+ * caller stops the reading early).  No extra file is needed, so it works on
  * every index, old ones included.
  */
 #ifndef SHELF_SURFACE_H
@@ -36,11 +37,17 @@ typedef struct shelf_surfaces {
     bool complete; /* every document holding the key was read */
 } shelf_surfaces;
 
+/* Says, after each document read, whether the forms found so far are
+ * enough (true stops the reading). */
+typedef bool (*shelf_surfaces_enough)(void *ctx, const shelf_surfaces *so_far);
+
 /* The forms of key (a body key: field byte + term) in at most max_docs
- * documents (max_docs >= 1).  SHELF_OK (out->count 0 when the key is in no
- * live document) or an error from reading the index. */
+ * documents (max_docs >= 1), best first, stopping early when enough (may
+ * be NULL) says so.  SHELF_OK (out->count 0 when the key is in no live
+ * document) or an error from reading the index. */
 int shelf_surfaces_of(shelf_engine *e, shelf_analyzer *a, const uint8_t *key, size_t len,
-                      size_t max_docs, shelf_surfaces *out, shelf_err *err);
+                      size_t max_docs, shelf_surfaces_enough enough, void *ctx,
+                      shelf_surfaces *out, shelf_err *err);
 
 /* The index of word among the forms, or -1. */
 int shelf_surfaces_find(const shelf_surfaces *s, const char *word);

@@ -91,16 +91,14 @@ typedef struct typed_word {
     unsigned max;
 } typed_word;
 
-/* Reading a neighbour's documents stops at the first that writes it
- * within reach of the typed word (the best documents come first, and
- * their forms are the common ones). */
-static bool has_close_form(void *ctx, const shelf_surfaces *so_far)
+/* Reading a neighbour's documents stops at the first that writes it one
+ * edit from the typed word: no form can be closer. */
+static bool has_closest_form(void *ctx, const shelf_surfaces *so_far)
 {
     const typed_word *w = ctx;
     for (size_t i = 0; i < so_far->count; i++) {
         const char *f = so_far->at[i].word;
-        unsigned d = shelf_edit_distance(w->folded, w->len, f, strlen(f), w->max);
-        if (d > 0 && d <= w->max)
+        if (shelf_edit_distance(w->folded, w->len, f, strlen(f), 1) == 1)
             return true;
     }
     return false;
@@ -114,7 +112,7 @@ static int consider(suggester *s, const shelf_neighbour *n, const char *folded, 
     shelf_surfaces forms;
     typed_word typed = {folded, flen, max};
     int rc = shelf_surfaces_of(s->e, s->a, n->key, n->len, SHELF_SUGGEST_SAMPLE_DOCS,
-                               has_close_form, &typed, &forms, s->err);
+                               has_closest_form, &typed, &forms, s->err);
     for (size_t i = 0; rc == SHELF_OK && i < forms.count; i++) {
         const char *w = forms.at[i].word;
         unsigned d = shelf_edit_distance(folded, flen, w, strlen(w), max);

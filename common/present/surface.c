@@ -1,9 +1,13 @@
 /* surface.c - the written forms of an index term; see surface.h. */
 #include "present/surface.h"
+#include "backend/native/deletions.h"
+#include "backend/native/index.h"
+#include "backend/native/segment.h"
 #include "present/spans.h"
 #include "query/keys.h"
 #include "util/buf.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 int shelf_surfaces_find(const shelf_surfaces *s, const char *word)
@@ -47,6 +51,56 @@ static int forms_in_doc(shelf_engine *e, shelf_analyzer *a, const shelf_plan *pl
     return rc;
 }
 
+/* Native indexes: the first max_docs live documents holding the key, in
+ * index order, straight from the postings (a ranked search would score
+ * every posting of a frequent term for nothing). */
+static int first_docs(const shelf_index *idx, const uint8_t *key, size_t len, size_t max_docs,
+                      shelf_results *out, shelf_err *err)
+{
+    out->hits = calloc(max_docs, sizeof *out->hits);
+    if (!out->hits)
+        return shelf_errf(err, SHELF_ENOMEM, "out of memory reading written forms");
+    for (size_t i = 0; i < shelf_index_segment_count(idx) && out->count < max_docs; i++) {
+        const shelf_segment *seg = shelf_index_segment(idx, i);
+        shelf_term_stats term;
+        int rc = shelf_segment_lookup(seg, key, len, &term, err);
+        if (rc == SHELF_ENOTFOUND)
+            continue;
+        shelf_postings p;
+        if (rc == SHELF_OK)
+            rc = shelf_postings_open(&p, seg, &term, err);
+        if (rc != SHELF_OK)
+            return rc;
+        const shelf_deletions *dels = shelf_index_deletions(idx, i);
+        for (uint32_t doc = p.doc; doc != SHELF_DOC_END && out->count < max_docs;
+             doc = shelf_postings_next(&p))
+            if (!shelf_deleted(dels, doc))
+                out->hits[out->count++] = (shelf_hit){shelf_index_base(idx, i) + doc, (uint32_t)i, doc, 0};
+        if (p.status != SHELF_OK) {
+            if (err)
+                *err = p.err;
+            return p.status;
+        }
+    }
+    out->total = out->count;
+    return SHELF_OK;
+}
+
+/* The documents to read: the first ones (native) or the best ones. */
+static int docs_holding(shelf_engine *e, const shelf_plan *plan, size_t max_docs,
+                        shelf_results *res, shelf_err *err)
+{
+    memset(res, 0, sizeof *res);
+    const shelf_index *idx = shelf_engine_native(e);
+    if (idx)
+        return first_docs(idx, plan->keys[0].key, plan->keys[0].len, max_docs, res, err);
+    shelf_search_opts so;
+    shelf_search_opts_default(&so);
+    so.k = max_docs;
+    so.title_weight = 0;
+    return shelf_engine_search(e, plan, &so, res, err);
+}
+
 int shelf_surfaces_of(shelf_engine *e, shelf_analyzer *a, const uint8_t *key, size_t len,
                       size_t max_docs, shelf_surfaces_enough enough, void *ctx,
                       shelf_surfaces *out, shelf_err *err)
@@ -66,15 +120,13 @@ int shelf_surfaces_of(shelf_engine *e, shelf_analyzer *a, const uint8_t *key, si
     }
     shelf_plan plan = {.kind = SHELF_P_TERM, .occur = SHELF_OCCUR_SHOULD,
                        .field = SHELF_FIELD_BODY, .keys = &k, .nkeys = 1};
-    shelf_search_opts so;
-    shelf_search_opts_default(&so);
-    so.k = max_docs;
-    so.title_weight = 0;
-    shelf_results res = {0};
-    rc = shelf_engine_search(e, &plan, &so, &res, err);
-    if (rc != SHELF_OK)
+    shelf_results res;
+    rc = docs_holding(e, &plan, max_docs, &res, err);
+    if (rc != SHELF_OK) {
+        shelf_results_free(&res);
         return rc;
-    out->complete = res.count < max_docs || (res.total_exact && res.total <= res.count);
+    }
+    out->complete = res.count < max_docs || k.df <= res.count;
     shelf_buf text = SHELF_BUF_INIT, cps = SHELF_BUF_INIT;
     for (size_t i = 0; rc == SHELF_OK && i < res.count; i++) {
         rc = forms_in_doc(e, a, &plan, &res.hits[i], &text, &cps, out, err);

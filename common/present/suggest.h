@@ -43,7 +43,7 @@
 #define SHELF_SUGGEST_MIN_LEN 4      /* shorter words are never corrected */
 #define SHELF_SUGGEST_ANY_FIRST 8    /* words this long may get another first letter */
 #define SHELF_SUGGEST_CHECK_DOCS 8   /* documents read to see a known term's spellings */
-#define SHELF_SUGGEST_SAMPLE_DOCS 3  /* documents read for a neighbour's spellings */
+#define SHELF_SUGGEST_SAMPLE_DOCS 6  /* documents read for a neighbour's spellings */
 #define SHELF_SUGGEST_TRIES 4        /* neighbours read back per word */
 #define SHELF_SUGGEST_MAX_WORDS 16   /* plain words looked at, the first ones of the query */
 

@@ -3,7 +3,7 @@
 #include "backend/native/deletions.h"
 #include "backend/native/index.h"
 #include "backend/native/segment.h"
-#include "present/spans.h"
+#include "backend/native/format.h" /* SHELF_CHECKPOINT_EVERY */
 #include "query/keys.h"
 #include "util/buf.h"
 
@@ -33,21 +33,68 @@ static void add_form(shelf_surfaces *s, shelf_analyzer *a, const char *bytes, si
     }
 }
 
-/* The forms of the plan's key in one hit's document. */
-static int forms_in_doc(shelf_engine *e, shelf_analyzer *a, const shelf_plan *plan,
+/* Reading tokens from the checkpoint before a position (FORMAT.md,
+ * ".store"), going on from where the last position left it when it can. */
+typedef struct token_walk {
+    shelf_analyzer *a;
+    const char *text;
+    size_t len;
+    const uint64_t *cps;
+    size_t ncps;
+    shelf_token_iter it;
+    shelf_token tok;
+    size_t base;       /* byte offset the iterator started at */
+    uint32_t base_pos; /* its first token's position */
+    bool have;
+} token_walk;
+
+/* The bytes of the token at position pos; false when the text has none. */
+static bool token_at(token_walk *w, uint32_t pos, size_t *start, size_t *end)
+{
+    size_t cp = pos / SHELF_CHECKPOINT_EVERY;
+    if (cp >= w->ncps || w->cps[cp] > w->len)
+        return false;
+    uint32_t cp_pos = (uint32_t)(cp * SHELF_CHECKPOINT_EVERY);
+    if (!w->have || w->base_pos + w->tok.position > pos || w->base_pos > cp_pos ||
+        w->base_pos + w->tok.position < cp_pos) {
+        w->base = (size_t)w->cps[cp];
+        w->base_pos = cp_pos;
+        shelf_tokens_begin(&w->it, w->a, w->text + w->base, w->len - w->base);
+        w->have = false;
+    }
+    while (!w->have || w->base_pos + w->tok.position < pos) {
+        if (!shelf_tokens_next(&w->it, &w->tok))
+            return false;
+        w->have = true;
+    }
+    if (w->base_pos + w->tok.position != pos)
+        return false;
+    *start = w->base + w->tok.start;
+    *end = w->base + w->tok.end;
+    return true;
+}
+
+/* The forms of the key at its first SHELF_SURFACE_PER_DOC positions in one
+ * hit's document (positions that do not fit the text are passed over:
+ * reading forms is a courtesy, the search reports damage). */
+static int forms_in_doc(shelf_engine *e, shelf_analyzer *a, const shelf_pkey *k,
                         const shelf_hit *hit, shelf_buf *text, shelf_buf *cps, shelf_surfaces *out,
                         shelf_err *err)
 {
-    shelf_spans spans = {0};
-    int rc = shelf_engine_text(e, hit, text, cps, err);
-    if (rc == SHELF_OK)
-        rc = shelf_spans_find(e, hit, plan, a, (const char *)text->data, text->len,
-                              (const uint64_t *)cps->data, cps->len / sizeof(uint64_t), &spans,
-                              err);
-    for (size_t i = 0; rc == SHELF_OK && i < spans.count && i < SHELF_SURFACE_PER_DOC; i++)
-        add_form(out, a, (const char *)text->data + spans.at[i].start,
-                 spans.at[i].end - spans.at[i].start);
-    shelf_spans_free(&spans);
+    shelf_buf pos = SHELF_BUF_INIT;
+    int rc = shelf_engine_positions(e, hit, k->key, k->len, &pos, err);
+    if (rc == SHELF_OK && pos.len > 0)
+        rc = shelf_engine_text(e, hit, text, cps, err);
+    if (rc == SHELF_OK && pos.len > 0) {
+        token_walk w = {a, (const char *)text->data, text->len, (const uint64_t *)cps->data,
+                        cps->len / sizeof(uint64_t)};
+        const uint32_t *at = (const uint32_t *)pos.data;
+        size_t n = pos.len / sizeof *at, start, end;
+        for (size_t i = 0; i < n && i < SHELF_SURFACE_PER_DOC; i++)
+            if (token_at(&w, at[i], &start, &end))
+                add_form(out, a, w.text + start, end - start);
+    }
+    shelf_buf_free(&pos);
     return rc;
 }
 
@@ -129,7 +176,7 @@ int shelf_surfaces_of(shelf_engine *e, shelf_analyzer *a, const uint8_t *key, si
     out->complete = res.count < max_docs || k.df <= res.count;
     shelf_buf text = SHELF_BUF_INIT, cps = SHELF_BUF_INIT;
     for (size_t i = 0; rc == SHELF_OK && i < res.count; i++) {
-        rc = forms_in_doc(e, a, &plan, &res.hits[i], &text, &cps, out, err);
+        rc = forms_in_doc(e, a, &k, &res.hits[i], &text, &cps, out, err);
         if (rc == SHELF_OK && enough && enough(ctx, out))
             break;
     }

@@ -98,16 +98,31 @@ static int forms_in_doc(shelf_engine *e, shelf_analyzer *a, const shelf_pkey *k,
     return rc;
 }
 
-/* Native indexes: the first max_docs live documents holding the key, in
- * index order, straight from the postings (a ranked search would score
- * every posting of a frequent term for nothing). */
+#define LOOK_AT 64 /* postings looked at for the shortest documents */
+
+typedef struct sized_hit {
+    shelf_hit hit;
+    uint32_t length;
+} sized_hit;
+
+static int shorter_first(const void *a, const void *b)
+{
+    const sized_hit *x = a, *y = b;
+    if (x->length != y->length)
+        return x->length < y->length ? -1 : 1;
+    return (x->hit.doc > y->hit.doc) - (x->hit.doc < y->hit.doc);
+}
+
+/* Native indexes: the max_docs shortest of the first LOOK_AT live
+ * documents holding the key, straight from the postings and the dense
+ * lengths (a ranked search would score every posting of a frequent term for
+ * nothing, and a short document is cheap to read back). */
 static int first_docs(const shelf_index *idx, const uint8_t *key, size_t len, size_t max_docs,
                       shelf_results *out, shelf_err *err)
 {
-    out->hits = calloc(max_docs, sizeof *out->hits);
-    if (!out->hits)
-        return shelf_errf(err, SHELF_ENOMEM, "out of memory reading written forms");
-    for (size_t i = 0; i < shelf_index_segment_count(idx) && out->count < max_docs; i++) {
+    sized_hit seen[LOOK_AT];
+    size_t n = 0;
+    for (size_t i = 0; i < shelf_index_segment_count(idx) && n < LOOK_AT; i++) {
         const shelf_segment *seg = shelf_index_segment(idx, i);
         shelf_term_stats term;
         int rc = shelf_segment_lookup(seg, key, len, &term, err);
@@ -119,17 +134,23 @@ static int first_docs(const shelf_index *idx, const uint8_t *key, size_t len, si
         if (rc != SHELF_OK)
             return rc;
         const shelf_deletions *dels = shelf_index_deletions(idx, i);
-        for (uint32_t doc = p.doc; doc != SHELF_DOC_END && out->count < max_docs;
-             doc = shelf_postings_next(&p))
+        for (uint32_t doc = p.doc; doc != SHELF_DOC_END && n < LOOK_AT; doc = shelf_postings_next(&p))
             if (!shelf_deleted(dels, doc))
-                out->hits[out->count++] = (shelf_hit){shelf_index_base(idx, i) + doc, (uint32_t)i, doc, 0};
+                seen[n++] = (sized_hit){{shelf_index_base(idx, i) + doc, (uint32_t)i, doc, 0},
+                                        shelf_segment_doc_length(seg, doc)};
         if (p.status != SHELF_OK) {
             if (err)
                 *err = p.err;
             return p.status;
         }
     }
-    out->total = out->count;
+    qsort(seen, n, sizeof *seen, shorter_first);
+    out->hits = calloc(max_docs, sizeof *out->hits);
+    if (!out->hits)
+        return shelf_errf(err, SHELF_ENOMEM, "out of memory reading written forms");
+    for (size_t i = 0; i < n && i < max_docs; i++)
+        out->hits[out->count++] = seen[i].hit;
+    out->total = n;
     return SHELF_OK;
 }
 

@@ -2,10 +2,11 @@
  * surface.h - the words as written behind one index term.  Index terms are
  * stemmed ("deterrence" and "deterrent" are both "deterr"), so a term alone
  * is not something to show a person.  This reads back a few documents that
- * hold the term (native: the first ones, straight from the postings, with
- * no scoring; Xapian: the best few by BM25 through the engine), finds each
+ * hold the term (native: the shortest of the first 64 in the postings,
+ * with no scoring; Xapian: the best few by BM25 through the engine), finds each
  * occurrence's bytes in the stored text from the
- * positions (spans.h) and folds them without stemming (analyzer.h,
+ * positions (re-reading tokens from the nearest checkpoint, as spans.h
+ * does) and folds them without stemming (analyzer.h,
  * shelf_fold_word): the folded forms and how often each was seen.
  *
  * Bounded: at most max_docs documents and SHELF_SURFACE_PER_DOC

@@ -93,8 +93,11 @@ void api_search(api_request *rq, reply *r)
     else if (rc != SHELF_OK)
         reply_error(r, 500, "%s", err.msg);
     else if (!api_past_deadline(rq, r)) {
-        query_result qr = {sp.q, plan, &res, notes, 0};
+        char *suggestion = suggest_for(rq->lease->engine, rq->lease->analyzer, sp.q, sp.all, &res,
+                                       rq->deadline_ns);
+        query_result qr = {sp.q, plan, &res, notes, 0, suggestion};
         write_results(rq, &sp, &so, &qr, r);
+        free(suggestion);
     }
     shelf_results_free(&res);
     shelf_plan_free(plan);

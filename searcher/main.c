@@ -90,6 +90,9 @@ static void usage(FILE *out)
 "  title:word        word in the title (also title:\"a phrase\", title:pre*)\n"
 "  path:fragment     documents whose path contains fragment (any case)\n"
 "\n"
+"A query matching at most 3 documents that holds a misspelled word gets the\n"
+"corrected query on stderr, as `did you mean: ...` (--json: \"suggestion\").\n"
+"\n"
 "Options:\n"
 "  --index DIR         index folder (default ./index)\n"
 "  -n, --limit N       hits to show (default 10)\n"
@@ -454,11 +457,15 @@ static int run_query(session *s, const char *query, size_t line)
     s->po.passages.deadline_ns = deadline;
     shelf_results res;
     int rc = shelf_engine_search(s->engine, plan, &so, &res, &err);
-    query_result qr = {query, plan, &res, notes, line};
-    if (rc == SHELF_OK && s->opt->count_only)
+    query_result qr = {query, plan, &res, notes, line, NULL};
+    if (rc == SHELF_OK && s->opt->count_only) {
         s->po.form->count(stdout, &qr);
-    else if (rc == SHELF_OK)
+    } else if (rc == SHELF_OK) {
+        char *suggestion = suggest_for(s->engine, s->analyzer, query, s->opt->all, &res, deadline);
+        qr.suggestion = suggestion;
         rc = print_results(stdout, &s->po, s->engine, s->analyzer, &qr, &err);
+        free(suggestion);
+    }
     uint64_t total = res.total;
     shelf_results_free(&res);
     shelf_plan_free(plan);

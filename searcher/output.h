@@ -46,6 +46,7 @@ typedef struct query_result {
     const shelf_results *results;
     const char *notes;  /* the planner's notes; may be NULL or empty */
     size_t line;        /* its line in --queries FILE, from 1; 0: not from a file */
+    const char *suggestion; /* "did you mean" (present/suggest.h); NULL when none */
 } query_result;
 
 /* How text is dressed; forms that do not dress text ignore it. */

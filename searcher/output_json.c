@@ -4,7 +4,7 @@
  * the body of every HTTP error.
  *
  *   {"line" (with --queries: the query's line), "query", "total",
- *    "total_exact", "notes" (when any), "hits": [
+ *    "total_exact", "notes" (when any), "suggestion" (when any), "hits": [
  *     {"rank", "score", "doc", "path", "title", "author" and "date" (only
  *      when the source names them; the date "YYYY", "YYYY-MM" or
  *      "YYYY-MM-DD"),
@@ -124,6 +124,10 @@ static void json_header(FILE *out, const output_style *st, const query_result *q
     if (qr->notes && *qr->notes) {
         fputs(",\"notes\":", out);
         put_string(out, qr->notes);
+    }
+    if (qr->suggestion) {
+        fputs(",\"suggestion\":", out);
+        put_string(out, qr->suggestion);
     }
     fputs(",\"hits\":[", out);
 }

@@ -183,6 +183,12 @@ void output_text_notes(FILE *out, const output_style *st, const query_result *qr
 {
     if (qr->notes && *qr->notes)
         fprintf(stderr, "note: %s", qr->notes);
+    /* Advice for the person, like the notes: stdout stays the answer. */
+    if (qr->suggestion) {
+        fputs("did you mean: ", stderr);
+        shelf_put_visible(stderr, qr->suggestion, strlen(qr->suggestion));
+        fputc('\n', stderr);
+    }
 }
 
 /* "line N: QUERY" (bold on a terminal), the label of a --queries line. */

@@ -3,10 +3,12 @@
  * It owns what every form needs and none decides: loading each shown hit's
  * text, metadata, passages and explanation, the order header - hits -
  * footer, and holding a buffered form's answer in memory until the query
- * succeeded.
+ * succeeded; and the query's "did you mean", which the command line and
+ * the API both ask for.
  */
 #include "print.h"
 #include "present/snippets.h"
+#include "present/suggest.h"
 
 #include <stdlib.h>
 
@@ -89,4 +91,16 @@ int print_results(FILE *out, const print_opts *po, shelf_engine *e, shelf_analyz
         fwrite(answer, 1, len, out);
     free(answer);
     return rc;
+}
+
+char *suggest_for(shelf_engine *e, shelf_analyzer *a, const char *query, bool all,
+                  const shelf_results *res, uint64_t deadline_ns)
+{
+    char *suggestion = NULL;
+    shelf_err err = {0};
+    if (shelf_suggest(e, a, query, all, res->total, deadline_ns, &suggestion, &err) != SHELF_OK) {
+        free(suggestion);
+        return NULL;
+    }
+    return suggestion;
 }

@@ -28,4 +28,12 @@ typedef struct print_opts {
 int print_results(FILE *out, const print_opts *po, shelf_engine *e, shelf_analyzer *a,
                   const query_result *qr, shelf_err *err);
 
+/* The "did you mean" of a query (parsed with `all` as the default AND)
+ * whose search found res (present/suggest.h): a malloc'd corrected query,
+ * or NULL when there is none or it could not be made in time or read (the
+ * answer then goes out without it: a suggestion is a courtesy, never a
+ * reason to fail the query). */
+char *suggest_for(shelf_engine *e, shelf_analyzer *a, const char *query, bool all,
+                  const shelf_results *res, uint64_t deadline_ns);
+
 #endif

@@ -424,6 +424,28 @@ static void test_search_equals_cli_json(void **state)
     resp_free(&r);
 }
 
+/* "did you mean" (present/suggest.h): GET /api/search says "suggestion",
+ * as --json does, and only for a misspelled query. */
+static void test_search_suggestion(void **state)
+{
+    jv v;
+    get_json("/api/search?q=deterence&n=3", 200, &v);
+    assert_string_equal(jget_type(&v, "suggestion", J_STR)->s, "deterrence");
+    jv_free(&v);
+    get_json("/api/search?q=%22Stoltenburg%22+AND+title%3Anato&n=3", 200, &v);
+    assert_string_equal(jget_type(&v, "suggestion", J_STR)->s, "\"Stoltenberg\" AND title:nato");
+    jv_free(&v);
+    get_json("/api/search?q=Stoltenberg&n=3", 200, &v);
+    assert_null(jget(&v, "suggestion"));
+    jv_free(&v);
+    http_resp r;
+    http_get("/api/search?q=deterence&n=3", &r);
+    char *want = cli(g_idx, "--json", "-n", "3", "deterence");
+    assert_string_equal(r.body, want);
+    free(want);
+    resp_free(&r);
+}
+
 static void test_search_parameters(void **state)
 {
     expect_error("/api/search", 400, "missing parameter q");
@@ -1177,6 +1199,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_healthz_and_headers),
         cmocka_unit_test(test_search_equals_cli_json),
+        cmocka_unit_test(test_search_suggestion),
         cmocka_unit_test(test_search_parameters),
         cmocka_unit_test(test_malformed_queries),
         cmocka_unit_test(test_doc_around_a_line),

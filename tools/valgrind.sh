@@ -2,7 +2,7 @@
 # Runs a subset of the suite under Valgrind memcheck: the pure-library test
 # programs, then the indexer and searcher binaries end to end (indexing
 # corpus/ as text, Markdown, HTML and PDF, searching with snippets and
-# citations, --list, --check).  Any memory error or definite/indirect leak
+# citations, a misspelled query's suggestion, --list, --check).  Any memory error or definite/indirect leak
 # fails.  Usage: tools/valgrind.sh [BUILD_DIR]   (a build without sanitizers)
 set -eu
 build=${1:-build}
@@ -39,6 +39,7 @@ run "$build/searcher" --index "$tmp/idx" --json '"collective defence" OR title:n
 run "$build/searcher" --index "$tmp/idx" --cite-format markdown deterrence
 run "$build/searcher" --index "$tmp/idx" --context 2 alliance
 run "$build/searcher" --index "$tmp/idx" '(unbalanced'
+run "$build/searcher" --index "$tmp/idx" --json 'deterence "Stoltenburg said"'
 run "$build/indexer" --list --index "$tmp/idx"
 run "$build/indexer" --check "$tmp/idx"
 echo "valgrind: no errors, no leaks"

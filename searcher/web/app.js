@@ -274,6 +274,17 @@
     return text;
   }
 
+  /* "Did you mean …?" after the summary: a link that runs the corrected
+   * query (GET /api/search's "suggestion"). */
+  function showSuggestion(suggestion) {
+    const note = el('span', 'suggestion', ' Did you mean ');
+    const link = el('a', 'suggestion-link', suggestion);
+    followInPlace(link, { q: suggestion, offset: 0 });
+    note.appendChild(link);
+    note.appendChild(document.createTextNode('?'));
+    byId('status').appendChild(note);
+  }
+
   function renderPager(data, s, shown) {
     const pager = byId('pager');
     pager.replaceChildren();
@@ -307,6 +318,7 @@
     list.start = s.offset + 1;
     for (const hit of data.hits) list.appendChild(renderHit(hit, s));
     setStatus(summary(data, s, data.hits.length));
+    if (data.suggestion) showSuggestion(data.suggestion);
     renderPager(data, s, data.hits.length);
   }
 

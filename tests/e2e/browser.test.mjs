@@ -200,6 +200,21 @@ async function checkHostileDocument(page, base) {
   assert.equal(await page.evaluate(() => window.__pwned), undefined, 'nothing ran');
 }
 
+/* "did you mean": a misspelled query shows the corrected one as a link
+ * that runs it */
+async function checkSuggestion(page, base) {
+  await page.goto(`${base}?q=deterence`);
+  const link = page.locator('#status .suggestion-link');
+  await link.waitFor();
+  assert.equal(await link.textContent(), 'deterrence', 'the corrected query is offered');
+  assert.match(await page.locator('#status').textContent(), /Did you mean deterrence\?/);
+  await link.click();
+  await page.waitForSelector('.hit .passage mark');
+  assert.equal(new URL(page.url()).searchParams.get('q'), 'deterrence', 'the link runs it');
+  assert.equal(await page.locator('#q').inputValue(), 'deterrence', 'the box shows it');
+  assert.equal(await page.locator('#status .suggestion-link').count(), 0, 'none for a good query');
+}
+
 async function screenshots(browser, base, q) {
   fs.mkdirSync(output, { recursive: true });
   const wide = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
@@ -248,6 +263,8 @@ async function main() {
     log('query syntax help and malformed query: ok');
     await checkHostileDocument(page, base);
     log('document full of HTML shown as text, nothing ran: ok');
+    await checkSuggestion(page, base);
+    log('did you mean, as a link that runs the corrected query: ok');
     await screenshots(browser, base, q);
     assert.deepEqual(problems, [], 'no dialogs, page errors or console errors');
   } catch (error) {

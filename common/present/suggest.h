@@ -1,0 +1,59 @@
+/*
+ * suggest.h - "did you mean": the query with its misspelled words
+ * corrected, from the index's own dictionary.
+ *
+ * When: only for a query that matched at most SHELF_SUGGEST_MAX_HITS
+ * documents.  Then each plain word of the query (alone, in a phrase, in
+ * NEAR, in title:; never an excluded word, a prefix* or a path:; the first
+ * SHELF_SUGGEST_MAX_WORDS of them, so a huge query costs no more) that is
+ * at least SHELF_SUGGEST_MIN_LEN characters long once folded and holds no
+ * digit is looked at:
+ *   - it is *unknown* when its term is in no live document, or when none of
+ *     the documents holding its term (at most SHELF_SUGGEST_CHECK_DOCS of
+ *     them, all of them read) has it as written: "deterence" stems to
+ *     "deter", which the index has (from "deter", "deterring"), but no
+ *     document spells "deterence";
+ *   - an unknown word is replaced by a term in at least as many documents
+ *     as its own; a known word only by a term SHELF_SUGGEST_RATIO times as
+ *     frequent ("much rarer");
+ *   - the replacement: among the dictionary terms within 1 edit (words of 4
+ *     folded characters) or 2 edits (longer words) of its term
+ *     (neighbours.h; the first letter may differ only in words of
+ *     SHELF_SUGGEST_ANY_FIRST characters or more), the closest that
+ *     qualify, then the most frequent, at most SHELF_SUGGEST_TRIES, are
+ *     read back (surface.h) for the written form closest to
+ *     the word as typed, again within those edits; the closest form wins,
+ *     then the more frequent term.
+ * The corrected word is the folded written form ("deterrence") dressed in
+ * the typed word's case: capitalised when the typed word was, upper case
+ * when it was (ASCII letters).  Everything else of the query - operators,
+ * quotes, fields, spacing - is kept byte for byte.
+ */
+#ifndef SHELF_SUGGEST_H
+#define SHELF_SUGGEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "analysis/analyzer.h"
+#include "engine/engine.h"
+
+#define SHELF_SUGGEST_MAX_HITS 3     /* queries with more hits get no suggestion */
+#define SHELF_SUGGEST_RATIO 20       /* "much rarer": the neighbour is in 20x the documents */
+#define SHELF_SUGGEST_MIN_LEN 4      /* shorter words are never corrected */
+#define SHELF_SUGGEST_ANY_FIRST 8    /* words this long may get another first letter */
+#define SHELF_SUGGEST_CHECK_DOCS 8   /* documents read to see a known term's spellings */
+#define SHELF_SUGGEST_SAMPLE_DOCS 6  /* documents read for a neighbour's spellings */
+#define SHELF_SUGGEST_TRIES 4        /* neighbours read back per word */
+#define SHELF_SUGGEST_MAX_WORDS 16   /* plain words looked at, the first ones of the query */
+
+/* The corrected query for a query that matched `hits` documents, parsed
+ * with default_and as the search parsed it: *out receives a malloc'd string
+ * (the caller frees it), or NULL when there is nothing to suggest.
+ * deadline_ns (0: none): past it the suggestion is abandoned with
+ * SHELF_ETIMEOUT.  Errors reading the index are returned; *out is then
+ * NULL. */
+int shelf_suggest(shelf_engine *e, shelf_analyzer *a, const char *query, bool default_and,
+                  uint64_t hits, uint64_t deadline_ns, char **out, shelf_err *err);
+
+#endif

@@ -88,6 +88,14 @@ int list_documents(const char *index_dir)
     return 0;
 }
 
+/* The last line of every "index is damaged" report: how to recover. */
+static void say_recovery(const char *dir)
+{
+    char command[1024];
+    shelf_recovery_command(dir, command, sizeof command);
+    fprintf(stderr, "indexer: recover with: %s\n", command);
+}
+
 typedef struct check_job {
     const shelf_backend_row *row;
     const char *dir;
@@ -117,14 +125,15 @@ static int check_here(const check_job *job)
     static shelf_check_summary summary; /* large (the backend's report) */
     if (shelf_check_index(job->row, job->dir, &summary, &err) != SHELF_OK) {
         fprintf(stderr, "indexer: check failed: %s%s\n", err.msg, summary.report);
+        if (err.code == SHELF_ECORRUPT || err.code == SHELF_EVERSION)
+            say_recovery(job->dir);
         return 2;
     }
     shelf_roots roots;
     int rc = shelf_roots_read(job->dir, &roots, &err);
     if (rc != SHELF_OK && rc != SHELF_ENOTFOUND) {
-        char command[1024];
-        shelf_recovery_command(job->dir, command, sizeof command);
-        fprintf(stderr, "indexer: check failed: %s; recover with: %s\n", err.msg, command);
+        fprintf(stderr, "indexer: check failed: %s\n", err.msg);
+        say_recovery(job->dir);
         return 2;
     }
     print_check(job->row, job->dir, &summary);
@@ -164,6 +173,7 @@ static int check_in_child(const check_job *job)
             job->row->label,
             r.end == SHELF_SANDBOX_SIGNALED ? shelf_signal_name(r.status, name, sizeof name) : "a timeout",
             job->dir);
+    say_recovery(job->dir);
     return 2;
 }
 

@@ -691,8 +691,11 @@ static int choose_paths(const options *opt, const shelf_roots *roots, int roots_
     return add_paths(rp, slot, 1);
 }
 
-/* After the commit: the roots are the old ones (none on a rebuild) and
- * this run's PATHs that exist. */
+/* Just before the commit: the roots become the old ones (none on a
+ * rebuild) and this run's PATHs that exist.  Written first, so that an
+ * index with a MANIFEST always has its ROOTS (a crash in between leaves a
+ * root whose documents the next run adds); an index without ROOTS is then
+ * surely one made before roots were kept. */
 static int remember_roots(const options *opt, shelf_roots *roots, const run_paths *rp)
 {
     if (opt->rebuild)
@@ -709,8 +712,7 @@ static int remember_roots(const options *opt, shelf_roots *roots, const run_path
     }
     shelf_err err = {0};
     if (shelf_roots_write(opt->index_dir, roots, &err) != SHELF_OK) {
-        fprintf(stderr, "indexer: the batch is committed, but the list of folders was not: %s\n",
-                err.msg);
+        fprintf(stderr, "indexer: %s\nindexer: index %s left as it was\n", err.msg, opt->index_dir);
         return err.code;
     }
     return SHELF_OK;
@@ -756,14 +758,14 @@ static int finish_run(run_state *st, double started, shelf_roots *roots)
                         "paths; index %s left as it was\n", opt->index_dir);
         return EXIT_FAILED;
     }
+    if (!st->failed && remember_roots(opt, roots, st->paths) != SHELF_OK)
+        return EXIT_FAILED;
     if (!st->failed && shelf_indexwriter_commit(st->writer, &summary, &st->err) != SHELF_OK)
         st->failed = 1;
     if (st->failed) {
         say_failed(opt, &st->err);
         return EXIT_FAILED;
     }
-    if (remember_roots(opt, roots, st->paths) != SHELF_OK)
-        return EXIT_FAILED;
     if (shelf_indexwriter_merge(st->writer, opt->merge_policy, &merges, &st->err) != SHELF_OK) {
         fprintf(stderr, "indexer: the batch is committed, but merging failed: %s\n", st->err.msg);
         if (st->err.code == SHELF_ECORRUPT)

@@ -4,6 +4,7 @@
 #include "util/canonpath.h"
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -41,4 +41,6 @@ run "$build/searcher" --index "$tmp/idx" --context 2 alliance
 run "$build/searcher" --index "$tmp/idx" '(unbalanced'
 run "$build/indexer" --list --index "$tmp/idx"
 run "$build/indexer" --check "$tmp/idx"
+run "$build/indexer" --quiet --index "$tmp/idx"
+run "$build/indexer" --roots --index "$tmp/idx"
 echo "valgrind: no errors, no leaks"

@@ -5,6 +5,7 @@
 #include "engine/roots.h"
 #include "backend/native/index.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -11,9 +11,9 @@
  *
  * Invariants: roots are canonical paths (util/canonpath.h) holding no
  * newline; no root lies under another (adding a covering root absorbs the
- * roots it covers); the file is never written before the commit it records
- * succeeded, so an index without ROOTS is one made before roots were kept
- * (or a new one whose first commit failed).
+ * roots it covers); the indexer writes it just before the commit it
+ * records, so an index with a MANIFEST but no ROOTS is one made before
+ * roots were kept.
  */
 #ifndef SHELF_ENGINE_ROOTS_H
 #define SHELF_ENGINE_ROOTS_H

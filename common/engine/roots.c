@@ -99,8 +99,8 @@ int shelf_roots_read(const char *dir, shelf_roots *r, shelf_err *err)
                           SHELF_ROOTS_NAME);
     if (!text)
         return shelf_errno(err, e, "%s: cannot read", path);
-    const char *body;
-    size_t body_len;
+    const char *body = NULL;
+    size_t body_len = 0;
     int rc = check_frame(path, text, len, &body, &body_len, err);
     while (rc == SHELF_OK && body_len > 0) {
         const char *nl = memchr(body, '\n', body_len);

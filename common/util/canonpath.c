@@ -102,10 +102,8 @@ int shelf_canonical_path(const char *path, char *out, size_t size, shelf_err *er
 const char *shelf_path_from(const char *path, const char *cwd)
 {
     size_t n = strlen(cwd);
-    if (n == 0 || strncmp(path, cwd, n) != 0)
+    if (n <= 1 || strncmp(path, cwd, n) != 0) /* from "/", absolute reads best */
         return path;
-    if (n == 1 && cwd[0] == '/')
-        return path[1] ? path + 1 : path;
     if (path[n] == '/' && path[n + 1] != '\0')
         return path + n + 1;
     return path;

@@ -24,7 +24,7 @@ int shelf_canonical_path(const char *path, char *out, size_t size, shelf_err *er
 
 /* path as shown to someone in the folder cwd (absolute, canonical): the
  * part after "cwd/" when path lies under cwd, else path itself.  Returns a
- * pointer into path. */
+ * pointer into path.  From "/" every path stays absolute. */
 const char *shelf_path_from(const char *path, const char *cwd);
 
 #endif

@@ -4,13 +4,17 @@
 #include "engine/backends.h"
 #include "engine/engine.h"
 #include "engine/index_check.h"
+#include "engine/roots.h"
 #include "extract/extract.h"
+#include "util/canonpath.h"
 #include "util/sandbox.h"
 #include "util/visible.h"
 
 #include <limits.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static void format_time(int64_t ns, char *out, size_t size)
 {
@@ -31,13 +35,28 @@ static void describe_format(uint32_t flags, char *out, size_t size)
         snprintf(out, size, "%s, converted from %s", shelf_format_name(f), shelf_encoding_name(e));
 }
 
+/* A stored path as shown: relative to the current folder when under it. */
+static void put_path(const char *cwd, const char *path, size_t len)
+{
+    char copy[PATH_MAX];
+    if (!cwd || len >= sizeof copy) {
+        shelf_put_visible(stdout, path, len);
+        return;
+    }
+    memcpy(copy, path, len);
+    copy[len] = '\0';
+    const char *shown = shelf_path_from(copy, cwd);
+    shelf_put_visible(stdout, shown, len - (size_t)(shown - copy));
+}
+
 static int print_doc(void *ctx, const shelf_docview *m)
 {
+    const char *cwd = ctx;
     char when[32], format[96];
     format_time(m->mtime_ns, when, sizeof when);
     describe_format(m->flags, format, sizeof format);
     printf("%u\t%llu\t%s\t", m->length, (unsigned long long)m->size, when);
-    shelf_put_visible(stdout, m->path, m->path_len);
+    put_path(cwd, m->path, m->path_len);
     putchar('\t');
     shelf_put_visible(stdout, m->title, m->title_len);
     printf("\t%s%s\t", format,
@@ -59,13 +78,22 @@ int list_documents(const char *index_dir)
         fprintf(stderr, "indexer: %s\n", err.msg);
         return 2;
     }
-    int rc = shelf_engine_each_doc(e, print_doc, NULL, &err);
+    char cwd[PATH_MAX];
+    int rc = shelf_engine_each_doc(e, print_doc, getcwd(cwd, sizeof cwd) ? cwd : NULL, &err);
     shelf_engine_close(e);
     if (rc != SHELF_OK) {
         fprintf(stderr, "indexer: %s\n", err.msg);
         return 2;
     }
     return 0;
+}
+
+/* The last line of every "index is damaged" report: how to recover. */
+static void say_recovery(const char *dir)
+{
+    char command[1024];
+    shelf_recovery_command(dir, command, sizeof command);
+    fprintf(stderr, "indexer: recover with: %s\n", command);
 }
 
 typedef struct check_job {
@@ -97,9 +125,23 @@ static int check_here(const check_job *job)
     static shelf_check_summary summary; /* large (the backend's report) */
     if (shelf_check_index(job->row, job->dir, &summary, &err) != SHELF_OK) {
         fprintf(stderr, "indexer: check failed: %s%s\n", err.msg, summary.report);
+        if (err.code == SHELF_ECORRUPT || err.code == SHELF_EVERSION)
+            say_recovery(job->dir);
+        return 2;
+    }
+    shelf_roots roots;
+    int rc = shelf_roots_read(job->dir, &roots, &err);
+    if (rc != SHELF_OK && rc != SHELF_ENOTFOUND) {
+        fprintf(stderr, "indexer: check failed: %s\n", err.msg);
+        say_recovery(job->dir);
         return 2;
     }
     print_check(job->row, job->dir, &summary);
+    if (rc == SHELF_OK)
+        printf("  roots      %zu\n", roots.count);
+    else
+        printf("  roots      none recorded\n");
+    shelf_roots_free(&roots);
     return 0;
 }
 
@@ -131,6 +173,7 @@ static int check_in_child(const check_job *job)
             job->row->label,
             r.end == SHELF_SANDBOX_SIGNALED ? shelf_signal_name(r.status, name, sizeof name) : "a timeout",
             job->dir);
+    say_recovery(job->dir);
     return 2;
 }
 

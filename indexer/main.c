@@ -3,18 +3,27 @@
  * progress bar and summary, and exit codes.  All indexing work is done by the
  * library in common/; this file only decides what to do and what to show.
  *
- * Exit codes: 0 everything indexed; 1 finished, but some files were skipped
- * or unreadable; 2 usage error or failure (the index is left as it was).
+ * Exit codes: 0 the batch was committed (files skipped are warned about
+ * and counted); 1 files were skipped under --strict, or --remove matched
+ * nothing; 2 usage error or failure (the index is left as it was).
+ *
+ * Paths: each PATH is walked as given (tidied) and stored canonical
+ * (runpaths.h); the PATHs of every committed run are remembered in the
+ * index's ROOTS (engine/roots.h) and walked again by a run given none.
  */
 #include "analysis/analyzer.h"
 #include "extract/extract.h"
 #include "backend/native/format.h" /* SHELF_FORMAT_VERSION, for --version */
 #include "backend/shared_format.h"
+#include "engine/backends.h"
+#include "engine/roots.h"
 #include "engine/writer.h"
 #include "filter.h"
 #include "listing.h"
 #include "pipeline.h"
 #include "progress.h"
+#include "runpaths.h"
+#include "util/canonpath.h"
 #include "util/visible.h"
 #include "walk.h"
 
@@ -30,7 +39,8 @@
 
 enum { EXIT_DONE = 0, EXIT_SKIPPED = 1, EXIT_FAILED = 2 };
 
-typedef enum mode { MODE_INDEX, MODE_CHECK, MODE_LIST, MODE_REMOVE, MODE_OPTIMIZE } mode;
+typedef enum mode { MODE_INDEX, MODE_CHECK, MODE_LIST, MODE_REMOVE, MODE_OPTIMIZE, MODE_ROOTS,
+                    MODE_FORGET } mode;
 
 typedef struct options {
     const char *index_dir;
@@ -38,7 +48,8 @@ typedef struct options {
     const char *backend;  /* NULL: the folder's own, native when new */
     size_t memory_mb;
     mode mode;
-    int quiet, rebuild, prune, wait;
+    const char *mode_option; /* the option that chose mode ("--list"), NULL for indexing */
+    int quiet, rebuild, prune, wait, strict;
     walk_links links; /* symlinks met in folders: skipped unless --follow */
     unsigned threads;
     shelf_merge_policy merge_policy;
@@ -64,6 +75,7 @@ typedef struct pending_file {
 
 typedef struct run_state {
     const options *opt;
+    const run_paths *paths; /* the PATHs walked, and how their files are stored */
     shelf_indexwriter *writer;
     pipeline *pipe; /* --threads: reading and analysis on worker threads */
     pending_file pending[PENDING_MAX];
@@ -85,13 +97,17 @@ static void usage(FILE *out)
 "       indexer --list                   list indexed documents\n"
 "       indexer --optimize               merge everything into one segment\n"
 "       indexer --check [DIR]            verify an index\n"
+"       indexer --roots                  the folders the index was built from\n"
+"       indexer --forget PATH...         drop folders and their documents\n"
 "\n"
 "Index the documents under each PATH (a file or a folder, walked\n"
 "recursively; hidden entries and symlinks inside folders skipped) into an\n"
 "index folder that `searcher` reads: plain text (.txt, .text, no extension),\n"
 "Markdown (.md, .markdown), HTML (.html, .htm, .xhtml) and PDF (.pdf); the\n"
-"format is recognised from the content first.  With no PATH, indexes the\n"
-"sample shelf (the project's corpus/ folder).\n"
+"format is recognised from the content first.  Paths are stored absolute,\n"
+"symlinks resolved, so each file is one document however it is named.\n"
+"The index remembers its PATHs: a run with no PATH indexes them again (a new\n"
+"index made with no PATH gets the sample shelf, the project's corpus/).\n"
 "\n"
 "On an existing index a run is incremental: new files are added, files whose\n"
 "size or modification time changed are re-read and replaced if their content\n"
@@ -105,10 +121,14 @@ static void usage(FILE *out)
 "                       read by the same searcher; the folder's own backend is kept\n"
 "  --language NAME      stemming language for a new index (default english);\n"
 "                       `none` for no stemming; `--language list` shows them\n"
-"  --rebuild            start the index afresh from the given PATHs\n"
+"  --rebuild            start the index afresh from the given PATHs (else the\n"
+"                       remembered ones); also recovers a damaged index\n"
 "  --no-prune           keep documents whose files no longer exist\n"
 "  --remove PATH...     delete the documents of these files or folders\n"
 "  --list               list indexed documents (tokens, size, modified, path, title)\n"
+"  --roots              list the folders the index remembers (also --list --roots)\n"
+"  --forget PATH...     forget these remembered folders and delete their documents\n"
+"  --strict             exit 1 when a file was skipped (default: warn, exit 0)\n"
 "  --optimize           merge all segments into one, dropping deleted documents\n"
 "  --merge-policy P     tiered (default: merge 8 segments of similar size) or none\n"
 "  --threads N          read and analyse files on N threads while one thread\n"
@@ -135,8 +155,9 @@ static void usage(FILE *out)
 "image-only PDFs are skipped with a message; terms longer than 64 bytes are\n"
 "cut to 64 bytes at a character boundary and counted.\n"
 "\n"
-"Exit status: 0 all indexed; 1 done, but some files were skipped or\n"
-"unreadable; 2 usage error or failure (index left as it was).\n");
+"Exit status: 0 the batch was committed (skipped files are warned about and\n"
+"counted); 1 files were skipped under --strict, or --remove matched nothing;\n"
+"2 usage error or failure (index left as it was).\n");
 }
 
 static const char *default_corpus(void)
@@ -171,11 +192,58 @@ static int parse_policy(const char *s, shelf_merge_policy *out)
     return 0;
 }
 
+/* One mode a run: a second mode option is refused, naming both.  `--list
+ * --roots` (either order) is the listing of roots. */
+static int set_mode(options *opt, mode m, const char *name)
+{
+    if (opt->mode == MODE_INDEX || opt->mode == m) {
+        opt->mode = m;
+        opt->mode_option = name;
+        return 0;
+    }
+    if ((opt->mode == MODE_LIST && m == MODE_ROOTS) || (opt->mode == MODE_ROOTS && m == MODE_LIST)) {
+        opt->mode = MODE_ROOTS;
+        return 0;
+    }
+    fprintf(stderr, "indexer: %s and %s cannot be used together\n", opt->mode_option, name);
+    return -1;
+}
+
+/* Options that only make sense when indexing, refused with another mode. */
+static int check_combination(const options *opt)
+{
+    if ((opt->mode == MODE_REMOVE || opt->mode == MODE_FORGET) && opt->path_count == 0) {
+        fprintf(stderr, "indexer: %s needs at least one PATH\n", opt->mode_option);
+        return -1;
+    }
+    if (opt->mode == MODE_INDEX)
+        return 0;
+    if (opt->mode == MODE_REMOVE || opt->mode == MODE_FORGET) {
+        if (!opt->rebuild)
+            return 0;
+        fprintf(stderr, "indexer: %s and --rebuild cannot be used together\n", opt->mode_option);
+        return -1;
+    }
+    const char *indexing_only = opt->rebuild ? "--rebuild" : opt->strict ? "--strict"
+                                : !opt->prune ? "--no-prune" : NULL;
+    if (indexing_only) {
+        fprintf(stderr, "indexer: %s and %s cannot be used together\n", opt->mode_option,
+                indexing_only);
+        return -1;
+    }
+    if (opt->path_count > (opt->mode == MODE_CHECK ? 1u : 0u)) {
+        fprintf(stderr, "indexer: %s takes no PATH (got '%s')\n", opt->mode_option,
+                opt->paths[opt->mode == MODE_CHECK ? 1 : 0]);
+        return -1;
+    }
+    return 0;
+}
+
 static int parse_options(int argc, char **argv, options *opt)
 {
     enum { O_INDEX = 256, O_LANGUAGE, O_MEMORY, O_CHECK, O_REBUILD, O_NOPRUNE, O_REMOVE, O_LIST,
            O_OPTIMIZE, O_POLICY, O_WAIT, O_BACKEND, O_THREADS, O_INCLUDE, O_EXCLUDE,
-           O_FOLLOW, O_FOLLOW_OUTSIDE, O_VERSION };
+           O_FOLLOW, O_FOLLOW_OUTSIDE, O_ROOTS, O_FORGET, O_STRICT, O_VERSION };
     static const struct option longopts[] = {
         {"index", required_argument, NULL, O_INDEX}, {"language", required_argument, NULL, O_LANGUAGE},
         {"memory", required_argument, NULL, O_MEMORY}, {"check", no_argument, NULL, O_CHECK},
@@ -189,12 +257,13 @@ static int parse_options(int argc, char **argv, options *opt)
         {"exclude", required_argument, NULL, O_EXCLUDE},
         {"follow", no_argument, NULL, O_FOLLOW},
         {"follow-outside", no_argument, NULL, O_FOLLOW_OUTSIDE},
-        {"version", no_argument, NULL, O_VERSION},
+        {"roots", no_argument, NULL, O_ROOTS}, {"forget", no_argument, NULL, O_FORGET},
+        {"strict", no_argument, NULL, O_STRICT}, {"version", no_argument, NULL, O_VERSION},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     *opt = (options){.index_dir = "index", .memory_mb = 256, .prune = 1, .threads = 1,
                      .merge_policy = SHELF_MERGE_TIERED};
-    int c;
-    while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+    int c, rc = 0;
+    while (rc == 0 && (c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
         switch (c) {
         case O_INDEX: opt->index_dir = optarg; break;
         case O_LANGUAGE: opt->language = optarg; break;
@@ -204,12 +273,15 @@ static int parse_options(int argc, char **argv, options *opt)
                 return -1;
             }
             break;
-        case O_CHECK: opt->mode = MODE_CHECK; break;
+        case O_CHECK: rc = set_mode(opt, MODE_CHECK, "--check"); break;
         case O_REBUILD: opt->rebuild = 1; break;
         case O_NOPRUNE: opt->prune = 0; break;
-        case O_REMOVE: opt->mode = MODE_REMOVE; break;
-        case O_LIST: opt->mode = MODE_LIST; break;
-        case O_OPTIMIZE: opt->mode = MODE_OPTIMIZE; break;
+        case O_STRICT: opt->strict = 1; break;
+        case O_REMOVE: rc = set_mode(opt, MODE_REMOVE, "--remove"); break;
+        case O_LIST: rc = set_mode(opt, MODE_LIST, "--list"); break;
+        case O_OPTIMIZE: rc = set_mode(opt, MODE_OPTIMIZE, "--optimize"); break;
+        case O_ROOTS: rc = set_mode(opt, MODE_ROOTS, "--roots"); break;
+        case O_FORGET: rc = set_mode(opt, MODE_FORGET, "--forget"); break;
         case O_POLICY:
             if (parse_policy(optarg, &opt->merge_policy) != 0) {
                 fprintf(stderr, "indexer: --merge-policy wants tiered or none, got '%s'\n", optarg);
@@ -249,33 +321,22 @@ static int parse_options(int argc, char **argv, options *opt)
             return -1;
         }
     }
+    if (rc != 0)
+        return -1;
     opt->paths = argv + optind;
     opt->path_count = (size_t)(argc - optind);
-    if (opt->mode == MODE_REMOVE && opt->path_count == 0) {
-        fprintf(stderr, "indexer: --remove needs at least one PATH\n");
-        return -1;
-    }
-    return 0;
-}
-
-/* Paths are stored as given, tidied: no leading "./", no doubled or
- * trailing slashes, so "corpus/", "./corpus" and "corpus" name one folder. */
-static void tidy_path(char *path)
-{
-    char *r = path, *w = path;
-    while (r[0] == '.' && r[1] == '/' && r[2] != '\0')
-        r += 2;
-    for (; *r; r++) {
-        if (*r == '/' && w > path && w[-1] == '/')
-            continue;
-        *w++ = *r;
-    }
-    *w = '\0';
-    while (w - path > 1 && w[-1] == '/')
-        *--w = '\0';
+    return check_combination(opt);
 }
 
 /* ---- the writer, with --wait ---- */
+
+/* A damaged index: what, then the command that recovers. */
+static void say_damaged(const options *opt, const char *what)
+{
+    char command[1024];
+    shelf_recovery_command(opt->index_dir, command, sizeof command);
+    fprintf(stderr, "indexer: %s; recover with: %s\n", what, command);
+}
 
 /* Why a writing run failed, that it changed nothing, and for a damaged index
  * how to get a sound one back. */
@@ -283,9 +344,7 @@ static void say_failed(const options *opt, const shelf_err *err)
 {
     fprintf(stderr, "indexer: %s\nindexer: index %s left as it was\n", err->msg, opt->index_dir);
     if (err->code == SHELF_ECORRUPT)
-        fprintf(stderr, "indexer: the index is damaged and nothing is built on damaged files; "
-                        "recover with: indexer --index %s --rebuild PATH...\n",
-                opt->index_dir);
+        say_damaged(opt, "the index is damaged and nothing is built on damaged files");
 }
 
 static shelf_indexwriter *open_writer(const options *opt, shelf_err *err)
@@ -331,9 +390,10 @@ static void on_problem(void *ctx, const char *path, const char *reason)
     warn(st, "skipped %s: %s", path, reason);
 }
 
-static int index_file(run_state *st, const char *path, shelf_extracted *ex, const shelf_analyzed *an)
+static int index_file(run_state *st, const char *path, const char *stored, shelf_extracted *ex,
+                      const shelf_analyzed *an)
 {
-    shelf_doc_input doc = {.path = path, .title = ex->title, .title_len = ex->title_len,
+    shelf_doc_input doc = {.path = stored, .title = ex->title, .title_len = ex->title_len,
                            .text = ex->text, .text_len = ex->len, .size = ex->size,
                            .mtime_ns = ex->mtime_ns, .hash = ex->hash, .layout = &ex->layout,
                            .author = ex->author, .date = ex->date,
@@ -380,10 +440,12 @@ static int consume(void *ctx, const char *path, int rc, const shelf_err *err, sh
         return 1;
     }
     int stop = 0;
-    if (shelf_indexwriter_same_content(st->writer, path, ex->hash))
+    char buf[PATH_MAX];
+    const char *stored = run_paths_stored(st->paths, path, buf, sizeof buf);
+    if (shelf_indexwriter_same_content(st->writer, stored, ex->hash))
         st->unchanged++;
     else
-        stop = index_file(st, path, ex, an);
+        stop = index_file(st, path, stored, ex, an);
     st->files++;
     st->bytes += ex->size;
     progress_update(&st->bar, st->files, st->bytes);
@@ -399,7 +461,9 @@ static int64_t mtime_of(const struct stat *sb)
  * With --threads the caller holds the writer lock. */
 static bool needs_reading(run_state *st, const char *path, uint64_t size, int64_t mtime_ns)
 {
-    shelf_source_state state = shelf_indexwriter_probe(st->writer, path, size, mtime_ns);
+    char buf[PATH_MAX];
+    const char *stored = run_paths_stored(st->paths, path, buf, sizeof buf);
+    shelf_source_state state = shelf_indexwriter_probe(st->writer, stored, size, mtime_ns);
     if (state == SHELF_SOURCE_SAME)
         st->unchanged++;
     return state != SHELF_SOURCE_SAME;
@@ -558,35 +622,123 @@ static void print_summary(const run_state *st, const shelf_commit_summary *c, un
     fputc('\n', stderr);
 }
 
-static int use_default_corpus(options *opt, char **slot)
+/* ---- which PATHs a run walks ---- */
+
+/* The index's remembered roots: SHELF_OK, SHELF_ENOTFOUND (none kept) or
+ * SHELF_ECORRUPT (said, with the recovery command, unless quiet). */
+static int read_roots(const options *opt, shelf_roots *roots, bool quiet)
 {
+    shelf_err err = {0};
+    int rc = shelf_roots_read(opt->index_dir, roots, &err);
+    if (!quiet && rc != SHELF_OK && rc != SHELF_ENOTFOUND) {
+        fprintf(stderr, "indexer: %s\n", err.msg);
+        say_damaged(opt, "the index's list of folders is damaged");
+    }
+    return rc;
+}
+
+static bool index_exists(const options *opt)
+{
+    const shelf_backend_row *row;
+    return shelf_backend_detect(opt->index_dir, &row, NULL) == SHELF_OK;
+}
+
+static int add_paths(run_paths *rp, char *const *paths, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        shelf_err err = {0};
+        if (run_paths_add(rp, paths[i], &err) != SHELF_OK) {
+            fprintf(stderr, "indexer: %s\n", err.msg);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* An existing index without ROOTS was made before paths were stored
+ * canonical: its documents are under the spellings they were given, so an
+ * incremental run would add a second copy of each.  It is rebuilt once. */
+static void say_old_index(const options *opt)
+{
+    fprintf(stderr, "indexer: %s records no folders: it was made by an older indexer that "
+                    "stored paths as given; rebuild it once with: indexer --index %s --rebuild "
+                    "PATH...\n", opt->index_dir, opt->index_dir);
+}
+
+/* Fill rp with what this run walks: the PATHs given; else the remembered
+ * roots; else, for a new index, the sample shelf. */
+static int choose_paths(const options *opt, const shelf_roots *roots, int roots_rc, run_paths *rp)
+{
+    bool exists = index_exists(opt);
+    if (opt->path_count) {
+        if (exists && !opt->rebuild && roots_rc == SHELF_ENOTFOUND) {
+            say_old_index(opt);
+            return -1;
+        }
+        return add_paths(rp, opt->paths, opt->path_count);
+    }
+    if (roots_rc == SHELF_OK && roots->count)
+        return add_paths(rp, roots->paths, roots->count);
+    if (exists && roots_rc == SHELF_ENOTFOUND) {
+        say_old_index(opt);
+        return -1;
+    }
+    if (exists) {
+        fprintf(stderr, "indexer: %s records no folders; give the PATHs to index\n", opt->index_dir);
+        return -1;
+    }
     const char *corpus = default_corpus();
     if (!corpus) {
         fprintf(stderr, "indexer: no PATH given and the sample corpus/ was not found\n");
         return -1;
     }
-    static char copy[4096]; /* tidy_path edits paths in place */
-    snprintf(copy, sizeof copy, "%s", corpus);
-    slot[0] = copy;
-    opt->paths = slot;
-    opt->path_count = 1;
-    return 0;
+    char *slot[1] = {(char *)corpus};
+    return add_paths(rp, slot, 1);
+}
+
+/* Just before the commit: the roots become the old ones (none on a
+ * rebuild) and this run's PATHs that exist.  Written first, so that an
+ * index with a MANIFEST always has its ROOTS (a crash in between leaves a
+ * root whose documents the next run adds); an index without ROOTS is then
+ * surely one made before roots were kept. */
+static int remember_roots(const options *opt, shelf_roots *roots, const run_paths *rp)
+{
+    if (opt->rebuild)
+        shelf_roots_free(roots);
+    for (size_t i = 0; i < rp->count; i++) {
+        struct stat sb;
+        if (stat(rp->canon[i], &sb) != 0)
+            continue;
+        int rc = shelf_roots_add(roots, rp->canon[i]);
+        if (rc == SHELF_EINVAL)
+            fprintf(stderr, "indexer: warning: %s holds a line break; not remembered\n", rp->given[i]);
+        else if (rc != SHELF_OK)
+            return rc;
+    }
+    shelf_err err = {0};
+    if (shelf_roots_write(opt->index_dir, roots, &err) != SHELF_OK) {
+        fprintf(stderr, "indexer: %s\nindexer: index %s left as it was\n", err.msg, opt->index_dir);
+        return err.code;
+    }
+    return SHELF_OK;
 }
 
 static void walk_all(run_state *st)
 {
     const options *opt = st->opt;
+    char *const *paths = st->paths->given;
+    size_t count = st->paths->count;
     if (!opt->quiet && isatty(STDERR_FILENO)) {
         totals t = {.filter = &opt->filter};
         walk_callbacks counter = {count_file, ignore_problem, wanted_dir_of_filter, &t, NULL, NULL};
-        walk_paths(opt->paths, opt->path_count, &counter, opt->links);
+        walk_paths(paths, count, &counter, opt->links);
         progress_start(&st->bar, t.files, t.bytes);
     }
     if (opt->threads > 1) {
         st->pipe = pipeline_start(opt->threads, shelf_indexwriter_language(st->writer), consume, st);
     }
     walk_callbacks cb = {on_file, on_problem, wanted_dir, st, on_link_skipped, flush_pending};
-    walk_paths(opt->paths, opt->path_count, &cb, opt->links);
+    walk_paths(paths, count, &cb, opt->links);
     for (size_t i = 0; i < st->pending_count; i++) /* left by a stop */
         free(st->pending[i].path);
     st->pending_count = 0;
@@ -597,59 +749,83 @@ static void walk_all(run_state *st)
     progress_clear(&st->bar);
 }
 
-static int finish_run(run_state *st, double started)
+static int finish_run(run_state *st, double started, shelf_roots *roots)
 {
     const options *opt = st->opt;
     shelf_commit_summary summary = {0};
     unsigned merges = 0;
     uint64_t pruned = 0;
     if (!st->failed && opt->prune &&
-        shelf_indexwriter_prune(st->writer, opt->paths, opt->path_count, &pruned, &st->err) != SHELF_OK)
+        shelf_indexwriter_prune(st->writer, st->paths->canon, st->paths->count, &pruned, &st->err) != SHELF_OK)
         st->failed = 1;
     if (!st->failed && st->files == 0 && st->unchanged == 0 && pruned == 0) {
         fprintf(stderr, "indexer: nothing to index: no readable documents under the given "
                         "paths; index %s left as it was\n", opt->index_dir);
         return EXIT_FAILED;
     }
+    if (!st->failed && remember_roots(opt, roots, st->paths) != SHELF_OK)
+        return EXIT_FAILED;
     if (!st->failed && shelf_indexwriter_commit(st->writer, &summary, &st->err) != SHELF_OK)
         st->failed = 1;
-    if (!st->failed && shelf_indexwriter_merge(st->writer, opt->merge_policy, &merges, &st->err) != SHELF_OK) {
-        fprintf(stderr, "indexer: the batch is committed, but merging failed: %s\n", st->err.msg);
-        if (st->err.code == SHELF_ECORRUPT)
-            fprintf(stderr, "indexer: the index is damaged; recover with: indexer --index %s "
-                            "--rebuild PATH...\n", opt->index_dir);
-        return EXIT_FAILED;
-    }
     if (st->failed) {
         say_failed(opt, &st->err);
         return EXIT_FAILED;
     }
+    if (shelf_indexwriter_merge(st->writer, opt->merge_policy, &merges, &st->err) != SHELF_OK) {
+        fprintf(stderr, "indexer: the batch is committed, but merging failed: %s\n", st->err.msg);
+        if (st->err.code == SHELF_ECORRUPT)
+            say_damaged(opt, "the index is damaged");
+        return EXIT_FAILED;
+    }
     if (!opt->quiet)
         print_summary(st, &summary, merges, progress_now() - started);
-    return st->skipped ? EXIT_SKIPPED : EXIT_DONE;
+    return st->skipped && opt->strict ? EXIT_SKIPPED : EXIT_DONE;
 }
 
 static int run_index(options *opt)
 {
-    char *fallback[1];
-    if (opt->path_count == 0 && use_default_corpus(opt, fallback) != 0)
+    shelf_roots roots = {0};
+    bool replacing = opt->rebuild && opt->path_count; /* the old roots do not matter */
+    int roots_rc = read_roots(opt, &roots, replacing);
+    if (roots_rc != SHELF_OK && roots_rc != SHELF_ENOTFOUND && !replacing)
         return EXIT_FAILED;
-    for (size_t i = 0; i < opt->path_count; i++)
-        tidy_path(opt->paths[i]);
-    run_state st = {.opt = opt};
+    run_paths rp = {0};
+    if (choose_paths(opt, &roots, roots_rc, &rp) != 0) {
+        run_paths_free(&rp);
+        shelf_roots_free(&roots);
+        return EXIT_FAILED;
+    }
+    run_state st = {.opt = opt, .paths = &rp};
+    int rc = EXIT_FAILED;
     st.writer = open_writer(opt, &st.err);
     if (!st.writer) {
         say_failed(opt, &st.err);
-        return EXIT_FAILED;
+    } else {
+        double started = progress_now();
+        walk_all(&st);
+        rc = finish_run(&st, started, &roots);
+        shelf_indexwriter_free(st.writer);
     }
-    double started = progress_now();
-    walk_all(&st);
-    int rc = finish_run(&st, started);
-    shelf_indexwriter_free(st.writer);
+    run_paths_free(&rp);
+    shelf_roots_free(&roots);
     return rc;
 }
 
-/* ---- --remove and --optimize ---- */
+/* ---- --remove, --forget and --optimize ---- */
+
+/* Delete the documents of path: its canonical spelling, and for an index
+ * made before paths were stored canonical, its spelling as given. */
+static int remove_path(shelf_indexwriter *w, char *path, uint64_t *n, shelf_err *err)
+{
+    char canon[PATH_MAX];
+    int rc = shelf_canonical_path(path, canon, sizeof canon, err);
+    if (rc == SHELF_OK)
+        rc = shelf_indexwriter_remove(w, canon, n, err);
+    tidy_path(path);
+    if (rc == SHELF_OK && *n == 0 && strcmp(path, canon) != 0)
+        rc = shelf_indexwriter_remove(w, path, n, err);
+    return rc;
+}
 
 static int run_remove(options *opt)
 {
@@ -663,8 +839,7 @@ static int run_remove(options *opt)
     int rc = SHELF_OK;
     for (size_t i = 0; i < opt->path_count && rc == SHELF_OK; i++) {
         uint64_t n = 0;
-        tidy_path(opt->paths[i]);
-        rc = shelf_indexwriter_remove(w, opt->paths[i], &n, &err);
+        rc = remove_path(w, opt->paths[i], &n, &err);
         if (rc == SHELF_OK && n == 0)
             fprintf(stderr, "indexer: %s: no such document in the index\n", opt->paths[i]);
         total += n;
@@ -676,12 +851,85 @@ static int run_remove(options *opt)
         rc = shelf_indexwriter_merge(w, opt->merge_policy, &merges, &err);
     shelf_indexwriter_free(w);
     if (rc != SHELF_OK) {
-        fprintf(stderr, "indexer: %s\n", err.msg);
+        say_failed(opt, &err);
         return EXIT_FAILED;
     }
     if (!opt->quiet)
         fprintf(stderr, "removed %llu documents from %s\n", (unsigned long long)total, opt->index_dir);
     return total ? EXIT_DONE : EXIT_SKIPPED;
+}
+
+/* Drop each PATH from the remembered roots and delete its documents; a
+ * PATH that is not a root is refused before anything changes. */
+static int forget_roots(const options *opt, shelf_roots *roots, shelf_indexwriter *w,
+                        uint64_t *total, shelf_err *err)
+{
+    for (size_t i = 0; i < opt->path_count; i++) {
+        char canon[PATH_MAX];
+        int rc = shelf_canonical_path(opt->paths[i], canon, sizeof canon, err);
+        if (rc != SHELF_OK)
+            return rc;
+        if (!shelf_roots_remove(roots, canon))
+            return shelf_errf(err, SHELF_EINVAL, "%s is not one of the folders %s remembers "
+                              "(see indexer --index %s --roots)", opt->paths[i], opt->index_dir,
+                              opt->index_dir);
+        uint64_t n = 0;
+        rc = shelf_indexwriter_remove(w, canon, &n, err);
+        if (rc != SHELF_OK)
+            return rc;
+        *total += n;
+    }
+    return SHELF_OK;
+}
+
+static int run_forget(options *opt)
+{
+    shelf_roots roots = {0};
+    int roots_rc = read_roots(opt, &roots, false);
+    if (roots_rc == SHELF_ENOTFOUND)
+        fprintf(stderr, "indexer: %s records no folders\n", opt->index_dir);
+    if (roots_rc != SHELF_OK)
+        return EXIT_FAILED;
+    shelf_err err = {0};
+    uint64_t total = 0;
+    unsigned merges = 0;
+    shelf_indexwriter *w = open_writer(opt, &err);
+    int rc = w ? forget_roots(opt, &roots, w, &total, &err) : err.code;
+    if (rc == SHELF_OK)
+        rc = shelf_indexwriter_commit(w, NULL, &err);
+    if (rc == SHELF_OK)
+        rc = shelf_roots_write(opt->index_dir, &roots, &err);
+    if (rc == SHELF_OK)
+        rc = shelf_indexwriter_merge(w, opt->merge_policy, &merges, &err);
+    shelf_indexwriter_free(w);
+    shelf_roots_free(&roots);
+    if (rc != SHELF_OK) {
+        say_failed(opt, &err);
+        return EXIT_FAILED;
+    }
+    if (!opt->quiet)
+        fprintf(stderr, "forgot %zu folders and removed their %llu documents from %s\n",
+                opt->path_count, (unsigned long long)total, opt->index_dir);
+    return EXIT_DONE;
+}
+
+/* --roots: the remembered folders, one a line. */
+static int list_roots(const options *opt)
+{
+    shelf_roots roots = {0};
+    int rc = read_roots(opt, &roots, false);
+    if (rc == SHELF_ENOTFOUND && !index_exists(opt)) {
+        fprintf(stderr, "indexer: %s: no index here\n", opt->index_dir);
+        return EXIT_FAILED;
+    }
+    if (rc != SHELF_OK && rc != SHELF_ENOTFOUND)
+        return EXIT_FAILED;
+    for (size_t i = 0; i < roots.count; i++) {
+        shelf_put_visible(stdout, roots.paths[i], strlen(roots.paths[i]));
+        putchar('\n');
+    }
+    shelf_roots_free(&roots);
+    return EXIT_DONE;
 }
 
 static int run_optimize(options *opt)
@@ -729,6 +977,10 @@ int main(int argc, char **argv)
         rc = run_remove(&opt);
     else if (opt.mode == MODE_OPTIMIZE)
         rc = run_optimize(&opt);
+    else if (opt.mode == MODE_ROOTS)
+        rc = list_roots(&opt);
+    else if (opt.mode == MODE_FORGET)
+        rc = run_forget(&opt);
     else
         rc = run_index(&opt);
     filter_free(&opt.filter);

@@ -1002,7 +1002,9 @@ static void write_notes(const char *dir)
     }
 }
 
-/* Every regular, non-empty file of dir except LOCK; framed: native. */
+/* Every regular, non-empty file of dir except LOCK and ROOTS (which no
+ * search reads: its damage is found by --check and by the indexer, see
+ * test_indexer_daily.c); framed: native. */
 static size_t load_files(const char *dir, index_file *files, bool framed)
 {
     DIR *d = opendir(dir);
@@ -1013,7 +1015,8 @@ static size_t load_files(const char *dir, index_file *files, bool framed)
         char *path = ts_strf("%s/%s", dir, e->d_name);
         struct stat st;
         if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0 ||
-            strcmp(e->d_name, "LOCK") == 0 || strcmp(e->d_name, "flintlock") == 0) {
+            strcmp(e->d_name, "LOCK") == 0 || strcmp(e->d_name, "flintlock") == 0 ||
+            strcmp(e->d_name, "ROOTS") == 0) {
             free(path);
             continue;
         }

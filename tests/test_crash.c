@@ -304,8 +304,8 @@ static char *signature(const char *index, const char *queries, const char *when)
     return ts_sb_take(&b);
 }
 
-/* No held LOCK, no temporary file, no file of a segment or deletions file the
- * MANIFEST does not name, and every listed segment's five files present. */
+/* No held LOCK, no temporary file, no file but ROOTS, or of a segment or
+ * deletions file the MANIFEST does not name, and every listed segment's five files present. */
 static void assert_folder_clean(const char *index, const char *when)
 {
     shelf_index *idx;
@@ -321,7 +321,8 @@ static void assert_folder_clean(const char *index, const char *when)
     struct dirent *ent;
     while ((ent = readdir(d)) != NULL) {
         const char *name = ent->d_name;
-        if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strcmp(name, "MANIFEST") == 0)
+        if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strcmp(name, "MANIFEST") == 0 ||
+            strcmp(name, "ROOTS") == 0) /* the remembered folders (engine/roots.h) */
             continue;
         if (strcmp(name, "LOCK") == 0) { /* permanent; must be free */
             if (!ts_lock_free(index))

@@ -542,7 +542,8 @@ static void assert_folder_clean(const char *index)
     static const char *const kinds[] = {"dict", "docs", "pos", "post", "store"};
     while ((ent = readdir(d)) != NULL) {
         const char *name = ent->d_name;
-        if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strcmp(name, "MANIFEST") == 0)
+        if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strcmp(name, "MANIFEST") == 0 ||
+            strcmp(name, "ROOTS") == 0) /* the remembered folders (engine/roots.h) */
             continue;
         if (strcmp(name, "LOCK") == 0) { /* permanent; must be free */
             if (!ts_lock_free(index))

@@ -42,4 +42,6 @@ run "$build/searcher" --index "$tmp/idx" '(unbalanced'
 run "$build/searcher" --index "$tmp/idx" --json 'deterence "Stoltenburg said"'
 run "$build/indexer" --list --index "$tmp/idx"
 run "$build/indexer" --check "$tmp/idx"
+run "$build/indexer" --quiet --index "$tmp/idx"
+run "$build/indexer" --roots --index "$tmp/idx"
 echo "valgrind: no errors, no leaks"

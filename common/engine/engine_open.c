@@ -2,8 +2,10 @@
 #include "engine/engine.h"
 #include "backend/reader_handle.h"
 #include "engine/backends.h"
+#include "engine/roots.h"
 #include "backend/native/index.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +16,17 @@ int shelf_engine_detect(const char *dir, shelf_backend *backend, shelf_err *err)
     if (rc == SHELF_OK)
         *backend = row->id;
     return rc;
+}
+
+/* Every "index is damaged" message ends with the command that recovers. */
+static void add_recovery(const char *dir, shelf_err *err)
+{
+    if (!err || strstr(err->msg, "--rebuild"))
+        return;
+    char command[SHELF_ERR_MAX];
+    shelf_recovery_command(dir, command, sizeof command);
+    size_t len = strlen(err->msg);
+    snprintf(err->msg + len, sizeof err->msg - len, "; recover with: %s", command);
 }
 
 int shelf_engine_open(shelf_engine **out, const char *dir, unsigned flags, shelf_err *err)
@@ -31,6 +44,8 @@ int shelf_engine_open(shelf_engine **out, const char *dir, unsigned flags, shelf
         e->backend = row->id;
         rc = e->ops->open(e, flags, err);
     }
+    if (rc == SHELF_ECORRUPT || rc == SHELF_EVERSION)
+        add_recovery(dir, err);
     if (rc != SHELF_OK) {
         shelf_engine_close(e);
         return rc;

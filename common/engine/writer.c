@@ -5,18 +5,82 @@
  */
 #include "engine/writer.h"
 #include "engine/backends.h"
+#include "engine/roots.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 struct shelf_indexwriter {
     const shelf_backend_row *row;
     void *impl; /* the backend's writer */
 };
 
+/* Create the folders leading to dir that do not exist yet (mkdir -p of
+ * its parent); the backend creates dir itself. */
+static int make_parents(const char *dir, shelf_err *err)
+{
+    char path[PATH_MAX];
+    if ((size_t)snprintf(path, sizeof path, "%s", dir) >= sizeof path)
+        return shelf_errf(err, SHELF_EINVAL, "%s: path too long", dir);
+    char *last = strrchr(path, '/');
+    if (!last || last == path)
+        return SHELF_OK;
+    *last = '\0';
+    for (char *p = path + 1; ; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char saved = *p;
+        *p = '\0';
+        struct stat st;
+        if (stat(path, &st) != 0 && mkdir(path, 0755) != 0 && errno != EEXIST)
+            return shelf_errno(err, errno, "%s: cannot create the index folder's parent %s", dir, path);
+        *p = saved;
+        if (saved == '\0')
+            return SHELF_OK;
+    }
+}
+
+/* Names an index folder may hold before its first commit: the lock, the
+ * recorded roots, and files a failed or crashed first run left. */
+static bool own_name(const char *name)
+{
+    return strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strcmp(name, "LOCK") == 0 ||
+           strncmp(name, SHELF_ROOTS_NAME, strlen(SHELF_ROOTS_NAME)) == 0 ||
+           strcmp(name, "MANIFEST.tmp") == 0 || strncmp(name, "seg_", 4) == 0;
+}
+
+/* A folder that holds no index must be empty but for our own names:
+ * writing an index into a folder of documents would mix the two (and a
+ * later --rebuild would have to tell them apart). */
+static int refuse_foreign_folder(const char *dir, shelf_err *err)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return SHELF_OK; /* missing: it will be made; unreadable: the backend says so */
+    struct dirent *e;
+    int rc = SHELF_OK;
+    while (rc == SHELF_OK && (e = readdir(d)) != NULL) {
+        if (!own_name(e->d_name))
+            rc = shelf_errf(err, SHELF_EINVAL,
+                            "%s: not an index, and not empty (it holds '%s'); give --index a new "
+                            "or empty folder", dir, e->d_name);
+    }
+    closedir(d);
+    return rc;
+}
+
 shelf_indexwriter *shelf_indexwriter_open(const char *dir, const shelf_writer_opts *opts,
                                           shelf_err *err)
 {
-    const shelf_backend_row *row;
+    const shelf_backend_row *row, *existing;
+    if (shelf_backend_detect(dir, &existing, NULL) != SHELF_OK &&
+        (make_parents(dir, err) != SHELF_OK || refuse_foreign_folder(dir, err) != SHELF_OK))
+        return NULL;
     if (shelf_backend_choose(dir, opts->backend, &row, err) != SHELF_OK)
         return NULL;
     shelf_indexwriter *w = calloc(1, sizeof *w);

@@ -24,7 +24,10 @@
 
 typedef struct shelf_indexwriter shelf_indexwriter;
 
-/* Open (creating the folder if needed) and take the writer lock.  Fails
+/* Open (creating the folder and its missing parents if needed) and take
+ * the writer lock.  A folder that holds no index must be empty but for the
+ * index's own names (LOCK, ROOTS, seg_*, MANIFEST.tmp): else SHELF_EINVAL,
+ * so a folder of documents never becomes an index.  Fails
  * with SHELF_EINVAL for an unknown backend, a backend other than the
  * folder's, or a language other than the index's (native: use rebuild);
  * SHELF_ELOCKED when another writer holds the lock (unless opts->wait);

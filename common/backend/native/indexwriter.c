@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define FRESH UINT32_MAX
 
@@ -159,6 +160,15 @@ static int load_base(shelf_native_writer *w, shelf_manifest *committed, shelf_er
     return rc;
 }
 
+static int remove_damaged_manifest(const char *dir, shelf_err *err)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s", dir, SHELF_MANIFEST_NAME);
+    if (unlink(path) != 0 && errno != ENOENT)
+        return shelf_errno(err, errno, "%s: damaged, and cannot be removed", path);
+    return SHELF_ENOTFOUND;
+}
+
 shelf_native_writer *shelf_native_writer_open(const char *dir, const shelf_writer_opts *opts,
                                               shelf_err *err)
 {
@@ -178,7 +188,11 @@ shelf_native_writer *shelf_native_writer_open(const char *dir, const shelf_write
     int rc = shelf_manifest_read(dir, &committed, err);
     /* A rebuild starts from nothing, so it also replaces an index of another
      * format version (whose files the clean-up below removes: no reader of
-     * this version can use them). */
+     * this version can use them), and a damaged MANIFEST: that one is
+     * removed at once, since nothing can be built on it and the commit's
+     * generation check must find no manifest, not a damaged one. */
+    if (rc == SHELF_ECORRUPT && opts->rebuild)
+        rc = remove_damaged_manifest(dir, err);
     if (rc == SHELF_ENOTFOUND || (rc == SHELF_EVERSION && opts->rebuild)) {
         memset(&committed, 0, sizeof committed);
         rc = SHELF_OK;

@@ -106,6 +106,10 @@ static void usage(FILE *out)
 "                      contribution\n"
 "  --k1 X, --b X       BM25 parameters (default 1.2 and 0.75)\n"
 "  --title-weight W    weight of title matches (default 2; 0 = plain BM25)\n"
+"  --proximity-weight W  weight of the query words' closeness (default 1;\n"
+"                      0 = BM25F alone; native indexes only)\n"
+"  --rescore-depth N   how many of the best BM25F hits proximity re-scores\n"
+"                      (default 300)\n"
 "  --color WHEN        auto (default: on a terminal), always or never\n"
 "  --queries FILE      run many queries, one per line, in one process\n"
 "  --verify            check every file's CRC-32 when opening the index (done\n"
@@ -232,7 +236,7 @@ static int parse_options(int argc, char **argv, options *opt)
 {
     enum { O_INDEX = 256, O_OFFSET, O_JSON, O_ALL, O_EXPLAIN, O_COUNT, O_K1, O_B, O_TW, O_COLOR,
            O_QUERIES, O_NOVERIFY, O_EXACT, O_VERIFY, O_PASSAGES, O_IN_ORDER, O_WIDTH, O_CONTEXT, O_HIGHLIGHT, O_CITE, O_CITE_FORMAT,
-           O_SERVE, O_LISTEN, O_TIMEOUT };
+           O_SERVE, O_LISTEN, O_TIMEOUT, O_PROX, O_DEPTH };
     static const struct option longopts[] = {
         {"index", required_argument, NULL, O_INDEX}, {"limit", required_argument, NULL, 'n'},
         {"offset", required_argument, NULL, O_OFFSET}, {"json", no_argument, NULL, O_JSON},
@@ -248,6 +252,8 @@ static int parse_options(int argc, char **argv, options *opt)
         {"cite", no_argument, NULL, O_CITE}, {"cite-format", required_argument, NULL, O_CITE_FORMAT},
         {"serve", no_argument, NULL, O_SERVE}, {"listen", required_argument, NULL, O_LISTEN},
         {"timeout", required_argument, NULL, O_TIMEOUT},
+        {"proximity-weight", required_argument, NULL, O_PROX},
+        {"rescore-depth", required_argument, NULL, O_DEPTH},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     *opt = (options){.index_dir = "index", .limit = 10, .color = -1, .verify = 1,
                      .passages = SHELF_DEFAULT_PASSAGES, .width = SHELF_DEFAULT_WIDTH,
@@ -266,6 +272,8 @@ static int parse_options(int argc, char **argv, options *opt)
         case O_K1: bad = parse_param("--k1", optarg, 0, 100, &opt->search.k1); break;
         case O_B: bad = parse_param("--b", optarg, 0, 1, &opt->search.b); break;
         case O_TW: bad = parse_param("--title-weight", optarg, 0, 1000, &opt->search.title_weight); break;
+        case O_PROX: bad = parse_param("--proximity-weight", optarg, 0, 1000, &opt->search.proximity_weight); break;
+        case O_DEPTH: bad = parse_count("--rescore-depth", optarg, &opt->search.rescore_depth); break;
         case O_COLOR: bad = parse_color(optarg, &opt->color); break;
         case O_QUERIES: opt->queries_file = optarg; break;
         case O_NOVERIFY: opt->verify = 0; break;

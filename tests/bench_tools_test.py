@@ -185,8 +185,8 @@ def test_known_item_metrics(tmp):
           "an answer past rank 10 counts 0, at rank 10 counts 1/10")
     corpus = os.path.join(tmp, "ki-data", "tiny")
     os.makedirs(corpus)
-    docs = {"a.rst": "Memory barriers\n===============\n\nHow memory ordering works.\n",
-            "b.rst": "Scheduler tuning\n================\n\nKnobs of the scheduler.\n",
+    docs = {"a.rst.txt": "Memory barriers\n===============\n\nHow memory ordering works.\n",
+            "b.rst.txt": "Scheduler tuning\n================\n\nKnobs of the scheduler.\n",
             "c.md": "# Power states\n\nSleep and wake.\n", "d.txt": "no heading here\n"}
     for name, text in docs.items():
         with open(os.path.join(corpus, name), "w", encoding="utf-8") as f:

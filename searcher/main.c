@@ -109,7 +109,7 @@ static void usage(FILE *out)
 "  --proximity-weight W  weight of the query words' closeness (default 1;\n"
 "                      0 = BM25F alone; native indexes only)\n"
 "  --rescore-depth N   how many of the best BM25F hits proximity re-scores\n"
-"                      (default 300)\n"
+"                      (default 10; never fewer than the hits asked for)\n"
 "  --color WHEN        auto (default: on a terminal), always or never\n"
 "  --queries FILE      run many queries, one per line, in one process\n"
 "  --verify            check every file's CRC-32 when opening the index (done\n"

@@ -23,7 +23,7 @@
 /* W of the proximity part (query/proximity.h; README, "Ranking") and how
  * many of the best BM25F hits it re-scores (at least k). */
 #define SHELF_DEFAULT_PROXIMITY_WEIGHT 1.0
-#define SHELF_DEFAULT_RESCORE_DEPTH 300
+#define SHELF_DEFAULT_RESCORE_DEPTH 10
 
 typedef struct shelf_search_opts {
     double k1, b, title_weight;

@@ -10,7 +10,11 @@ drivers do what tools/bench/README.md says, on small inputs (no timing).
     the Lucene form of each line (escaping checked on its own);
   - qbench --paths runs and reports mean_us;
   - run --no-xapian --no-lucene on the sample shelf leaves Xapian out of
-    every figure and says the correctness gate was skipped.
+    every figure and says the correctness gate was skipped;
+  - known-item: first headings (reStructuredText underlines and overlines,
+    Markdown only in Markdown), MRR@10 and success@1/@10 against values
+    worked out by hand, and a whole run over three tiny documents where
+    every engine finds each answer at rank 1.
 
 Usage: bench_tools_test.py SOURCE_DIR BUILD_DIR   (exit 0 pass, 1 fail)
 """
@@ -155,12 +159,55 @@ def test_run_without_xapian(tmp):
     check(all(row[xapian_col] is None for row in shelf["table"]), "the Xapian column is empty")
 
 
+def load_known_item():
+    loader = importlib.machinery.SourceFileLoader("known_item", os.path.join(BENCH, "known-item"))
+    return loader.load_module()
+
+
+def test_known_item_metrics(tmp):
+    ki = load_known_item()
+    check(ki.first_heading("..  SPDX\n\n===========\n Title One\n===========\n\ntext\n") == "Title One",
+          "an overlined title is the first heading")
+    check(ki.first_heading("intro line\n\nSection Two\n-----------\n") == "Section Two",
+          "an underlined line is a heading")
+    check(ki.first_heading("Too long a title\n---\n") is None, "an underline shorter than its title is not")
+    check(ki.first_heading("# echo 1 > x\n") is None, "a '# ...' line is not a heading outside Markdown")
+    check(ki.first_heading("# Guide\n", markdown=True) == "Guide", "an ATX heading in Markdown")
+    check(ki.heading_words("The RCU (Read-Copy Update) API") == ["the", "rcu", "read", "copy", "update", "api"],
+          "heading words are folded runs of word characters")
+    check(ki.fts5_query(["a", "b"]) == '"a" OR "b"', "the FTS5 query ORs quoted words")
+    ranked = [["a", "x"], ["y", "b"], ["z"], []]
+    m = ki.metrics(ranked, ["a", "b", "c", "d"])
+    check(abs(m["mrr"] - (1 + 0.5) / 4) < 1e-12, f"MRR@10 by hand ({m['mrr']})")
+    check(m["success_1"] == 0.25 and m["success_10"] == 0.5, f"success@1/@10 by hand ({m})")
+    deep = [[f"p{i}" for i in range(12)] + ["a"]]
+    check(ki.metrics(deep, ["p10"])["mrr"] == 0 and ki.metrics(deep, ["p9"])["mrr"] == 0.1,
+          "an answer past rank 10 counts 0, at rank 10 counts 1/10")
+    corpus = os.path.join(tmp, "ki-data", "tiny")
+    os.makedirs(corpus)
+    docs = {"a.rst.txt": "Memory barriers\n===============\n\nHow memory ordering works.\n",
+            "b.rst.txt": "Scheduler tuning\n================\n\nKnobs of the scheduler.\n",
+            "c.md": "# Power states\n\nSleep and wake.\n", "d.txt": "no heading here\n"}
+    for name, text in docs.items():
+        with open(os.path.join(corpus, name), "w", encoding="utf-8") as f:
+            f.write(text)
+    out = run(sys.executable, os.path.join(BENCH, "known-item"), "--data", os.path.join(tmp, "ki-data"),
+              "--corpus", "tiny", "--build-dir", BUILD, "--weights", "0,1", "--no-xapian",
+              "--out", os.path.join(tmp, "ki.json"))
+    res = json.load(open(os.path.join(tmp, "ki.json"), encoding="utf-8"))
+    check(res["skipped"] == 1 and [r["engine"] for r in res["rows"]] == ["native W=0", "native W=1", "fts5 bm25()"],
+          f"known-item rows ({res})")
+    check(all(r["queries"] == 3 and r["mrr"] == 1.0 for r in res["rows"]), f"every answer at rank 1 ({out})")
+    check("MRR@10" in out, "known-item prints its table")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_small_corpus(tmp)
         test_queries(tmp)
         test_qbench_paths(tmp)
         test_run_without_xapian(tmp)
+        test_known_item_metrics(tmp)
     print(f"{len(failures)} failure(s)" if failures else "all bench tool checks passed")
     return 1 if failures else 0
 

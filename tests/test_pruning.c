@@ -5,7 +5,10 @@
  * scores bit for bit, in the same order, for several k.  The index has a
  * Zipf-like vocabulary (so some terms span many skip blocks and others are
  * rare), titles, three segments and deleted documents; queries mixing the
- * most common words with rare ones exercise the block-max checks.
+ * most common words with rare ones exercise the block-max checks.  Half the
+ * comparisons run with the proximity phase on (rescore.h) at several
+ * depths: pruning + re-scoring must equal exhaustive evaluation + the same
+ * re-scoring, bit for bit.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -108,6 +111,14 @@ static int teardown(void **state)
     return 0;
 }
 
+/* The proximity phase of the next searches: weight and depth. */
+typedef struct prox_opts {
+    double weight;
+    size_t depth;
+} prox_opts;
+
+static prox_opts proximity = {0, 0};
+
 /* Search with pruning allowed once exact_upto documents matched. */
 static void search_upto(fixture *fx, const char *query, size_t k, bool exact, double title_weight,
                         uint64_t exact_upto, shelf_results *out)
@@ -126,6 +137,8 @@ static void search_upto(fixture *fx, const char *query, size_t k, bool exact, do
     o.exact_total = exact;
     o.title_weight = title_weight;
     o.total_exact_upto = exact_upto;
+    o.proximity_weight = proximity.weight;
+    o.rescore_depth = proximity.depth;
     if (shelf_engine_search(fx->engine, plan, &o, out, &err) != SHELF_OK)
         fail_msg("search [%s]: %s", query, err.msg);
     shelf_plan_free(plan);
@@ -146,11 +159,12 @@ static void compare(fixture *fx, const char *query, size_t k, double title_weigh
     search(fx, query, k, false, title_weight, &pruned);
     search(fx, query, k, true, title_weight, &full);
     if (pruned.count != full.count)
-        fail_msg("[%s] k=%zu: %zu hits pruned, %zu exhaustive", query, k, pruned.count, full.count);
+        fail_msg("[%s] k=%zu W=%g: %zu hits pruned, %zu exhaustive", query, k, proximity.weight,
+                 pruned.count, full.count);
     for (size_t i = 0; i < full.count; i++) {
         if (pruned.hits[i].doc != full.hits[i].doc || pruned.hits[i].score != full.hits[i].score)
-            fail_msg("[%s] k=%zu rank %zu: pruned doc %llu score %.17g, exhaustive doc %llu score %.17g",
-                     query, k, i + 1, (unsigned long long)pruned.hits[i].doc, pruned.hits[i].score,
+            fail_msg("[%s] k=%zu W=%g rank %zu: pruned doc %llu score %.17g, exhaustive doc %llu score %.17g",
+                     query, k, proximity.weight, i + 1, (unsigned long long)pruned.hits[i].doc, pruned.hits[i].score,
                      (unsigned long long)full.hits[i].doc, full.hits[i].score);
     }
     assert_true(full.total_exact);
@@ -192,11 +206,14 @@ static void test_random_queries(void **state)
     uint64_t rng = 7;
     static const size_t ks[] = {1, 3, 10, 100};
     char query[256];
+    static const size_t depths[] = {0, 20, 300};
     for (int q = 0; q < 400; q++) {
         random_query(&rng, query, sizeof query);
+        proximity = (prox_opts){q % 4 < 2 ? 0.0 : 1.0, depths[q % 3]};
         for (size_t i = 0; i < sizeof ks / sizeof *ks; i++)
             compare(fx, query, ks[i], q % 2 ? 2.0 : 0.0);
     }
+    proximity = (prox_opts){0, 0};
 }
 
 /* Plain OR queries, the ones pruning applies to, with many terms. */
@@ -209,9 +226,11 @@ static void test_wide_or(void **state)
         size_t n = 2 + ts_rand(&rng) % 12, len = 0;
         for (size_t i = 0; i < n; i++)
             len += (size_t)snprintf(query + len, sizeof query - len, "%s ", words[pick_word(&rng)]);
+        proximity = (prox_opts){q % 2 ? 0.5 : 0.0, 50};
         compare(fx, query, 10, 2.0);
         compare(fx, query, 1, 0.0);
     }
+    proximity = (prox_opts){0, 0};
 }
 
 /* Very common words with rare ones, the shape of typed queries ("the ...
@@ -229,8 +248,10 @@ static void test_common_with_rare(void **state)
             int w = i < common ? (int)(ts_rand(&rng) % 5) : 250 + (int)(ts_rand(&rng) % 150);
             len += (size_t)snprintf(query + len, sizeof query - len, "%s ", words[w]);
         }
+        proximity = (prox_opts){q % 4 < 2 ? 0.0 : 2.0, 100};
         compare(fx, query, ks[q % 3], q % 2 ? 2.0 : 0.0);
     }
+    proximity = (prox_opts){0, 0};
 }
 
 /* Pruning must actually prune: a frequent OR query scores fewer documents

@@ -168,6 +168,7 @@ static shelf_search_opts opts(double k1, double b, double w, size_t k)
     o.k1 = k1;
     o.b = b;
     o.title_weight = w;
+    o.proximity_weight = 0; /* BM25F alone: the formulas checked here */
     o.k = k;
     return o;
 }
@@ -176,6 +177,7 @@ static shelf_search_opts default_opts(size_t k)
 {
     shelf_search_opts o;
     shelf_search_opts_default(&o);
+    o.proximity_weight = 0; /* BM25F alone: the formulas checked here */
     o.k = k;
     return o;
 }

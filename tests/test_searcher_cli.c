@@ -980,9 +980,40 @@ static void test_explain_and_parameters(void **state)
     assert_true(first_score[0] != first_score[1]);
     assert_true(first_score[1] != first_score[2]);
 
+    /* The proximity part: the last explain line by default (text and JSON),
+     * absent with --proximity-weight 0, which gives BM25F alone. */
+    r = searcher_q("--explain -n 1", "nato annual report");
+    assert_int_equal(r.rc, 0);
+    assert_non_null(strstr(r.out, "proximity"));
+    run_free(&r);
+    double prox_part = 0, with = 0, without = 0;
+    for (int zero = 0; zero < 2; zero++) {
+        r = searcher_q(zero ? "--proximity-weight 0 --json --explain -n 1" : "--json --explain -n 1",
+                       "nato annual report");
+        assert_int_equal(r.rc, 0);
+        jv v;
+        parse_one_json(&r, &v);
+        const jv *h = &jget_type(&v, "hits", J_ARR)->kids[0];
+        const jv *ex = jget_type(h, "explain", J_ARR);
+        const jv *last = &ex->kids[ex->n - 1];
+        bool is_prox = strcmp(jget_type(last, "kind", J_STR)->s, "proximity") == 0;
+        assert_int_equal(is_prox, !zero);
+        if (!zero)
+            prox_part = jget_type(last, "score", J_NUM)->num;
+        if (zero)
+            without = jget(h, "score")->num;
+        else
+            with = jget(h, "score")->num;
+        jv_free(&v);
+        run_free(&r);
+    }
+    assert_true(prox_part > 0);
+    assert_true(with >= without); /* the best of BM25F + W prox is at least the best BM25F */
+
     /* Bad option values: exit 2, nothing on stdout, a message. */
     static const char *bad[] = {"-n abc", "--b 2", "--b -0.1", "--k1 -1", "--k1 x",
                                 "--title-weight abc", "--offset -1", "-n 1.5", "--limit",
+                                "--proximity-weight -1", "--proximity-weight x", "--rescore-depth x",
                                 "--no-such-option"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         char *args = ts_strf("%s nato", bad[i]);

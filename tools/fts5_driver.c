@@ -7,6 +7,7 @@
  *   fts5_driver query DB QUERYFILE [--k N] [--count] [--repeat R] [--warmup W]
  *                     [--snippets] [--paths] [--cache-mb N]
  *   fts5_driver matches DB QUERYFILE [--cache-mb N]
+ *   fts5_driver ranked DB QUERYFILE [--k N] [--cache-mb N]
  *
  * index   replaces DB with a table docs(path UNINDEXED, title, body) using
  *         tokenize='porter unicode61 remove_diacritics 2'.  Files are chosen
@@ -23,6 +24,9 @@
  *         --paths: the top-k statement also reads each hit's stored path.
  * matches prints per query "count<TAB>path<TAB>path..." (paths in byte order),
  *         or "error<TAB>message" for a rejected query (as qbench --matches).
+ * ranked  prints per query the paths of its best k hits by bm25(), best
+ *         first, tab-separated (an empty line for none; "error<TAB>message"
+ *         for a rejected query), as qbench --ranked (tools/bench/known-item).
  *
  * Exit status: 0 done (query errors are reported, not fatal); 2 bad usage, an
  * unreadable file, or an SQLite error.
@@ -62,6 +66,7 @@ enum { EXIT_OK = 0, EXIT_FATAL = 2 };
 #define SQL_SNIPPET "SELECT snippet(docs, 2, '[', ']', '" ELLIPSIS "', 20) FROM docs " \
                     "WHERE docs MATCH ?1 AND rowid = ?2"
 #define SQL_PATHS "SELECT path FROM docs WHERE docs MATCH ?1"
+#define SQL_RANKED "SELECT path FROM docs WHERE docs MATCH ?1 ORDER BY bm25(docs) LIMIT ?2"
 
 /* ---- errors and memory ---- */
 
@@ -146,6 +151,7 @@ _Noreturn static void usage(FILE *out)
           "       fts5_driver query DB QUERYFILE [--k N] [--count] [--repeat R] [--warmup W]\n"
           "                         [--snippets] [--paths] [--cache-mb N]\n"
           "       fts5_driver matches DB QUERYFILE [--cache-mb N]\n"
+          "       fts5_driver ranked DB QUERYFILE [--k N] [--cache-mb N]\n"
           "See tools/bench/README.md.\n",
           out);
     exit(out == stdout ? EXIT_OK : EXIT_FATAL);
@@ -202,7 +208,8 @@ static void parse_args(options *o, int argc, char **argv)
         usage(stderr);
     o->cmd = argv[1];
     bool index = strcmp(o->cmd, "index") == 0;
-    if (!index && strcmp(o->cmd, "query") != 0 && strcmp(o->cmd, "matches") != 0) {
+    if (!index && strcmp(o->cmd, "query") != 0 && strcmp(o->cmd, "matches") != 0 &&
+        strcmp(o->cmd, "ranked") != 0) {
         fprintf(stderr, "fts5_driver: unknown command '%s'\n", o->cmd);
         usage(stderr);
     }
@@ -712,12 +719,45 @@ static int cmd_matches(const options *o)
     return fflush(stdout) == 0 ? EXIT_OK : EXIT_FATAL;
 }
 
+/* ---- ranked ---- */
+
+static void print_ranked(sqlite3 *db, sqlite3_stmt *st, const char *query, long k)
+{
+    strlist paths = {0};
+    sqlite3_bind_text(st, 1, query, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, k);
+    outcome out = run_stmt(db, st, collect_path, &paths);
+    if (out.rejected) {
+        printf("error\t%s\n", sqlite3_errmsg(db));
+    } else {
+        for (size_t i = 0; i < paths.n; i++)
+            printf("%s%s", i ? "\t" : "", paths.v[i]);
+        putchar('\n');
+    }
+    sqlite3_reset(st);
+    strlist_free(&paths);
+}
+
+static int cmd_ranked(const options *o)
+{
+    sqlite3 *db = open_db(o->db, false, o->cache_mb);
+    strlist qs = read_queries(o->args.v[1]);
+    sqlite3_stmt *st = prepare(db, SQL_RANKED);
+    for (size_t i = 0; i < qs.n; i++)
+        print_ranked(db, st, qs.v[i], o->k);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    strlist_free(&qs);
+    return fflush(stdout) == 0 ? EXIT_OK : EXIT_FATAL;
+}
+
 int main(int argc, char **argv)
 {
     options o;
     parse_args(&o, argc, argv);
     int rc = strcmp(o.cmd, "index") == 0  ? cmd_index(&o)
              : strcmp(o.cmd, "query") == 0 ? cmd_query(&o)
+             : strcmp(o.cmd, "ranked") == 0 ? cmd_ranked(&o)
                                            : cmd_matches(&o);
     free(o.args.v);
     return rc;

@@ -8,11 +8,18 @@
  * documents whose scoring started; 0 on the Xapian backend).
  *
  *   qbench INDEX QUERYFILE [--k N] [--count] [--repeat R] [--snippets]
- *          [--exact-total] [--exact-upto N] [--paths]
+ *          [--exact-total] [--exact-upto N] [--paths] [--proximity-weight W]
+ *          [--rescore-depth N]
  *   qbench INDEX QUERYFILE --matches
+ *   qbench INDEX QUERYFILE --ranked [--k N] [--proximity-weight W] [--rescore-depth N]
  *
  * --matches prints, per query, the number of matching documents and their
- * sorted paths (count<TAB>path<TAB>path...), for comparing engines.
+ * sorted paths (count<TAB>path<TAB>path...), for comparing engines (BM25F
+ * alone: the order does not matter there).  --ranked prints, per query, the
+ * paths of its best k hits, best first, tab-separated (an empty line for
+ * none, "error<TAB>message" for a failed query), for tools/bench/known-item.
+ * --proximity-weight and --rescore-depth set the searcher's options of those
+ * names (their defaults are the searcher's).
  * --count asks for the number of matches only (k = 0); --snippets also builds
  * the passages of every hit and reports the mean time per hit; --paths also
  * fetches every hit's path inside the timed run (as searcher does to print
@@ -35,7 +42,9 @@ typedef struct bench_opts {
     const char *index, *queries;
     size_t k, repeat;
     uint64_t exact_upto;
-    bool count, snippets, exact, matches, paths;
+    bool count, snippets, exact, matches, paths, ranked;
+    double proximity_weight;
+    size_t rescore_depth;
 } bench_opts;
 
 typedef struct tally {
@@ -55,11 +64,19 @@ static double now_us(void)
 
 static int parse_args(int argc, char **argv, bench_opts *o)
 {
-    *o = (bench_opts){.k = 10, .repeat = 3, .exact_upto = SHELF_TOTAL_EXACT_UPTO};
+    *o = (bench_opts){.k = 10, .repeat = 3, .exact_upto = SHELF_TOTAL_EXACT_UPTO,
+                      .proximity_weight = SHELF_DEFAULT_PROXIMITY_WEIGHT,
+                      .rescore_depth = SHELF_DEFAULT_RESCORE_DEPTH};
     int positional = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--k") == 0 && i + 1 < argc)
             o->k = strtoul(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--proximity-weight") == 0 && i + 1 < argc)
+            o->proximity_weight = strtod(argv[++i], NULL);
+        else if (strcmp(argv[i], "--rescore-depth") == 0 && i + 1 < argc)
+            o->rescore_depth = strtoul(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--ranked") == 0)
+            o->ranked = true;
         else if (strcmp(argv[i], "--repeat") == 0 && i + 1 < argc)
             o->repeat = strtoul(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--exact-upto") == 0 && i + 1 < argc)
@@ -81,7 +98,7 @@ static int parse_args(int argc, char **argv, bench_opts *o)
         else
             return -1;
     }
-    return positional == 2 && (o->repeat > 0 || o->matches) ? 0 : -1;
+    return positional == 2 && (o->repeat > 0 || o->matches || o->ranked) ? 0 : -1;
 }
 
 static void record(tally *t, double us)
@@ -127,6 +144,8 @@ static void run_once(shelf_engine *e, shelf_analyzer *a, const bench_opts *o, co
     so.k = o->count ? 0 : o->k;
     so.exact_total = o->exact;
     so.total_exact_upto = o->exact_upto;
+    so.proximity_weight = o->proximity_weight;
+    so.rescore_depth = o->rescore_depth;
     shelf_results r = {0};
     int rc = plan ? shelf_engine_search(e, plan, &so, &r, &err) : SHELF_EINVAL;
     for (size_t i = 0; rc == SHELF_OK && o->paths && i < r.count; i++) {
@@ -168,6 +187,7 @@ static void print_matches(shelf_engine *e, shelf_analyzer *a, const char *query)
     shelf_search_opts_default(&so);
     so.k = (size_t)shelf_engine_doc_count(e);
     so.exact_total = true;
+    so.proximity_weight = 0; /* a set: no need to re-score every match */
     shelf_results r = {0};
     if (!plan || shelf_engine_search(e, plan, &so, &r, &err) != SHELF_OK) {
         printf("error\t%s\n", err.msg);
@@ -186,6 +206,36 @@ static void print_matches(shelf_engine *e, shelf_analyzer *a, const char *query)
         }
         printf("\n");
         free(paths);
+    }
+    shelf_results_free(&r);
+    shelf_plan_free(plan);
+    shelf_query_free(tree);
+}
+
+/* --ranked: the best k documents of one query, best first. */
+static void print_ranked(shelf_engine *e, shelf_analyzer *a, const bench_opts *o, const char *query)
+{
+    shelf_err err = {0};
+    int column;
+    shelf_qnode *tree = shelf_query_parse(query, NULL, &err, &column);
+    shelf_plan *plan = tree ? shelf_plan_for_engine(e, a, tree, NULL, 0, &err, &column) : NULL;
+    shelf_search_opts so;
+    shelf_search_opts_default(&so);
+    so.k = o->k;
+    so.proximity_weight = o->proximity_weight;
+    so.rescore_depth = o->rescore_depth;
+    shelf_results r = {0};
+    if (!plan || shelf_engine_search(e, plan, &so, &r, &err) != SHELF_OK) {
+        printf("error\t%s\n", err.msg);
+    } else {
+        for (size_t i = 0; i < r.count; i++) {
+            shelf_docview v;
+            if (shelf_engine_doc(e, &r.hits[i], &v, &err) == SHELF_OK)
+                printf("%s%.*s", i ? "\t" : "", (int)v.path_len, v.path);
+            else
+                printf("%s?", i ? "\t" : "");
+        }
+        printf("\n");
     }
     shelf_results_free(&r);
     shelf_plan_free(plan);
@@ -237,7 +287,8 @@ int main(int argc, char **argv)
     bench_opts o;
     if (parse_args(argc, argv, &o) != 0) {
         fprintf(stderr, "usage: qbench INDEX QUERYFILE [--k N] [--count] [--repeat R] [--snippets] "
-                        "[--exact-total] [--exact-upto N] [--paths]\n");
+                        "[--exact-total] [--exact-upto N] [--paths] [--proximity-weight W] "
+                        "[--rescore-depth N] [--matches | --ranked]\n");
         return 2;
     }
     shelf_err err = {0};
@@ -266,14 +317,18 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < n; i++)
             print_matches(e, a, lines[i]);
     }
+    if (o.ranked) {
+        for (size_t i = 0; i < n; i++)
+            print_ranked(e, a, &o, lines[i]);
+    }
     tally t = {0};
     double start = now_us();
-    if (o.matches)
+    if (o.matches || o.ranked)
         o.repeat = 0;
     for (size_t r = 0; r < o.repeat; r++)
         for (size_t i = 0; i < n; i++)
             run_once(e, a, &o, lines[i], r + 1 == o.repeat, &t);
-    if (!o.matches)
+    if (!o.matches && !o.ranked)
         report(&o, n, &t, (now_us() - start) / 1e6);
     for (size_t i = 0; i < n; i++)
         free(lines[i]);

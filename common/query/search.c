@@ -10,6 +10,8 @@ void shelf_search_opts_default(shelf_search_opts *o)
     o->k1 = SHELF_DEFAULT_K1;
     o->b = SHELF_DEFAULT_B;
     o->title_weight = SHELF_DEFAULT_TITLE_WEIGHT;
+    o->proximity_weight = SHELF_DEFAULT_PROXIMITY_WEIGHT;
+    o->rescore_depth = SHELF_DEFAULT_RESCORE_DEPTH;
     o->k = 10;
     o->exact_total = false;
     o->total_exact_upto = SHELF_TOTAL_EXACT_UPTO;

@@ -25,9 +25,18 @@
 /* Totals are exact up to this many matches, as Lucene's default total-hits
  * threshold: pruning starts only once this many documents have matched. */
 #define SHELF_TOTAL_EXACT_UPTO 1000
+/* W of the proximity part (query/proximity.h; README, "Ranking") and how
+ * many of the best BM25F hits it re-scores (at least k). */
+#define SHELF_DEFAULT_PROXIMITY_WEIGHT 1.0
+#define SHELF_DEFAULT_RESCORE_DEPTH 10
 
 typedef struct shelf_search_opts {
     double k1, b, title_weight;
+    /* > 0: the best max(k, rescore_depth) hits by BM25F get W * prox added
+     * and the top k of those are kept (native backend; Xapian ignores it);
+     * 0: BM25F alone, exactly. */
+    double proximity_weight;
+    size_t rescore_depth;
     size_t k;             /* hits to keep (0: count only) */
     bool exact_total;     /* never prune: count every match exactly */
     uint64_t total_exact_upto; /* count every match until this many have matched; only then
@@ -52,7 +61,9 @@ typedef struct shelf_results {
     uint64_t postings_decoded, candidates_scored;
 } shelf_results;
 
-/* One scored part of a hit: a term, a title term, a phrase or a NEAR group. */
+/* One scored part of a hit: a term, a title term, a phrase or a NEAR group;
+ * or, last, the proximity part (kind "proximity": text lists the words,
+ * tf_body the neighbouring pairs counted, norm_body K, score W * prox). */
 typedef struct shelf_explain_term {
     char text[96];       /* the word or phrase as typed */
     const char *kind;    /* "term", "title", "phrase", "near" */

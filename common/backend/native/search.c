@@ -2,6 +2,7 @@
 #include "backend/native/search.h"
 #include "backend/native/iter.h"
 #include "backend/native/maxscore.h"
+#include "backend/native/rescore.h"
 #include "query/topk.h"
 #include "util/deadline.h"
 
@@ -55,9 +56,11 @@ int shelf_search(const shelf_index *idx, const shelf_plan *plan, const shelf_sea
                  shelf_results *out, shelf_err *err)
 {
     memset(out, 0, sizeof *out);
+    bool rescore = shelf_rescore_applies(plan, o);
+    size_t pool = rescore && o->rescore_depth > o->k ? o->rescore_depth : o->k;
     shelf_topk top;
-    if (shelf_topk_init(&top, o->k) != SHELF_OK)
-        return shelf_errf(err, SHELF_ENOMEM, "out of memory for %zu hits", o->k);
+    if (shelf_topk_init(&top, pool) != SHELF_OK)
+        return shelf_errf(err, SHELF_ENOMEM, "out of memory for %zu hits", pool);
     int rc = shelf_deadline_passed(o->deadline_ns) ? shelf_timeout_err(err, "searching") : SHELF_OK;
     bool prune = o->k > 0 && !o->exact_total && shelf_maxscore_applies(plan);
     out->total_exact = true; /* until MaxScore skips a document */
@@ -67,6 +70,13 @@ int shelf_search(const shelf_index *idx, const shelf_plan *plan, const shelf_sea
     if (rc == SHELF_OK)
         out->hits = shelf_topk_finish(&top, &out->count);
     shelf_topk_free(&top);
+    if (rc == SHELF_OK && rescore) {
+        rc = shelf_rescore_proximity(idx, plan, o, out->hits, out->count, err);
+        if (out->count > o->k)
+            out->count = o->k;
+        if (rc != SHELF_OK)
+            shelf_results_free(out);
+    }
     return rc;
 }
 
@@ -84,5 +94,5 @@ int shelf_search_explain(const shelf_index *idx, const shelf_plan *plan, const s
             *err = sc.err;
         return sc.status;
     }
-    return SHELF_OK;
+    return shelf_rescore_explain(idx, plan, o, hit, ex, err);
 }

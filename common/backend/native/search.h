@@ -14,6 +14,12 @@
  * BM25 statistics (N, average lengths, df) are those of the whole index's
  * live documents; deleted documents never match.
  *
+ * With a proximity weight (search.h) and a plan of two words or more, the
+ * heap keeps the best max(k, rescore_depth) hits by BM25F (pruned or not:
+ * the same ones), rescore.h adds the proximity part to each, and the best k
+ * of those are returned.  So pruning and exhaustive evaluation still return
+ * the same hits with the same scores.
+ *
  * With a deadline in the options, the iterators count the postings they
  * move over and read the clock every SHELF_TICKS_PER_CHECK of them
  * (deadline.h); past the deadline the search stops with SHELF_ETIMEOUT and

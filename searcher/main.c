@@ -30,6 +30,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -570,6 +571,10 @@ static int open_session(session *s, const options *opt)
                          .explain = opt->explain, .search = &opt->search,
                          .passages = {.passages = opt->passages, .width = opt->width,
                                       .in_order = opt->passages_in_order}};
+    /* Paths are stored absolute; under the current folder they are shown
+     * relative to it, as the indexer's --list does (unknown folder: as stored). */
+    static char cwd[PATH_MAX];
+    s->po.shown_from = getcwd(cwd, sizeof cwd) ? cwd : NULL;
     set_markers(s, opt->highlight);
     return 0;
 }

@@ -21,6 +21,8 @@ typedef struct print_opts {
     bool explain;
     shelf_passage_opts passages;
     const shelf_search_opts *search;
+    const char *shown_from;    /* the current folder (absolute): stored paths under it are
+                                * shown relative to it; NULL: as stored (the page, the API) */
 } print_opts;
 
 /* Print one query's results.  Returns SHELF_OK or the error met while

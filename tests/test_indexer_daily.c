@@ -224,6 +224,47 @@ static void test_one_document_per_file(void **state)
     free(list);
 }
 
+/* The searcher shows a stored (absolute) path relative to the current
+ * folder when under it, in text, JSON and citations; from elsewhere, whole. */
+static void test_searcher_shows_paths_relative(void **state)
+{
+    fixture *fx = *state;
+    char *abs = ts_strf("-q --index index '%s'", fx->shelf);
+    indexer_ok(fx, abs);
+    free(abs);
+    const char *forms[] = {"", "--json", "--cite"};
+    for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+        char *cmd = ts_strf("cd '%s' && '%s' --index index %s quokka", fx->tmp, SEARCHER_BIN, forms[i]);
+        char *out = NULL;
+        assert_int_equal(ts_run(cmd, &out, NULL), 0);
+        char *whole = ts_strf("%s/a.txt", fx->shelf);
+        if (!strstr(out, "shelf/a.txt") || strstr(out, whole))
+            fail_msg("searcher %s from the index's folder: wanted shelf/a.txt, got: %s", forms[i], out);
+        free(whole);
+        free(out);
+        free(cmd);
+    }
+    char *cmd = ts_strf("cd / && '%s' --index '%s' quokka", SEARCHER_BIN, fx->index);
+    char *out = NULL;
+    assert_int_equal(ts_run(cmd, &out, NULL), 0);
+    char *whole = ts_strf("%s/a.txt:", fx->shelf);
+    if (!strstr(out, whole))
+        fail_msg("searcher from /: wanted %s, got: %s", whole, out);
+    free(whole);
+    free(out);
+    free(cmd);
+    /* A folder that only shares a prefix with the path is not its parent. */
+    cmd = ts_strf("mkdir -p '%s/shel' && cd '%s/shel' && '%s' --index '%s' quokka", fx->tmp, fx->tmp,
+                  SEARCHER_BIN, fx->index);
+    assert_int_equal(ts_run(cmd, &out, NULL), 0);
+    whole = ts_strf("%s/a.txt:", fx->shelf);
+    if (!strstr(out, whole))
+        fail_msg("searcher from a sibling folder: wanted %s, got: %s", whole, out);
+    free(whole);
+    free(out);
+    free(cmd);
+}
+
 /* Ends with the line: the last line of text ends with want. */
 static void expect_last_line_ends(const char *text, const char *want)
 {
@@ -325,6 +366,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_damaged_roots, setup, teardown),
         cmocka_unit_test_setup_teardown(test_old_index_without_roots, setup, teardown),
         cmocka_unit_test_setup_teardown(test_one_document_per_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_searcher_shows_paths_relative, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rebuild_recovers_damaged_manifest, setup, teardown),
         cmocka_unit_test_setup_teardown(test_skipped_files_exit_zero, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guard_rails, setup, teardown),

@@ -85,9 +85,12 @@ function stopServer(child) {
   });
 }
 
-/* What `searcher --cite` prints for the first passage of q. */
+/* What `searcher --cite` prints for the first passage of q, run from / so
+ * that it shows the stored (absolute) path as the page does (under the
+ * current folder the command line shows paths relative to it). */
 function cliCitation(index, q) {
-  const out = execFileSync(SEARCHER, ['--index', index, '--cite', '-n', '1', '--', q], { encoding: 'utf8' });
+  const out = execFileSync(path.resolve(SEARCHER), ['--index', path.resolve(index), '--cite', '-n', '1', '--', q],
+    { encoding: 'utf8', cwd: '/' });
   return out.split('\n')[0];
 }
 

@@ -38,15 +38,8 @@ static void describe_format(uint32_t flags, char *out, size_t size)
 /* A stored path as shown: relative to the current folder when under it. */
 static void put_path(const char *cwd, const char *path, size_t len)
 {
-    char copy[PATH_MAX];
-    if (!cwd || len >= sizeof copy) {
-        shelf_put_visible(stdout, path, len);
-        return;
-    }
-    memcpy(copy, path, len);
-    copy[len] = '\0';
-    const char *shown = shelf_path_from(copy, cwd);
-    shelf_put_visible(stdout, shown, len - (size_t)(shown - copy));
+    size_t skip = cwd ? shelf_path_from(path, len, cwd) : 0;
+    shelf_put_visible(stdout, path + skip, len - skip);
 }
 
 static int print_doc(void *ctx, const shelf_docview *m)

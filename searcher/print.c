@@ -9,25 +9,9 @@
 #include "print.h"
 #include "present/snippets.h"
 #include "present/suggest.h"
+#include "util/canonpath.h"
 
 #include <stdlib.h>
-#include <string.h>
-
-/* A stored (absolute) path as shown from folder `from`: the part after
- * "from/" when it lies under it, else the path itself.  From "/" (or with no
- * folder) every path stays absolute. */
-static void shown_path(const char *from, const char *path, size_t len, const char **out,
-                       size_t *out_len)
-{
-    size_t n = from ? strlen(from) : 0;
-    if (n > 1 && len > n + 1 && memcmp(path, from, n) == 0 && path[n] == '/') {
-        *out = path + n + 1;
-        *out_len = len - n - 1;
-    } else {
-        *out = path;
-        *out_len = len;
-    }
-}
 
 static int load_hit(shelf_engine *e, shelf_analyzer *a, const print_opts *po,
                     const query_result *qr, const shelf_hit *hit, shelf_buf *text,
@@ -44,7 +28,9 @@ static int load_hit(shelf_engine *e, shelf_analyzer *a, const print_opts *po,
     if (rc == SHELF_OK)
         rc = shelf_engine_doc(e, hit, &meta, err);
     if (rc == SHELF_OK) {
-        shown_path(po->shown_from, meta.path, meta.path_len, &h->path, &h->path_len);
+        size_t skip = po->shown_from ? shelf_path_from(meta.path, meta.path_len, po->shown_from) : 0;
+        h->path = meta.path + skip;
+        h->path_len = meta.path_len - skip;
         h->title = meta.title;
         h->title_len = meta.title_len;
         h->author = meta.author;

@@ -99,12 +99,10 @@ int shelf_canonical_path(const char *path, char *out, size_t size, shelf_err *er
     return SHELF_OK;
 }
 
-const char *shelf_path_from(const char *path, const char *cwd)
+size_t shelf_path_from(const char *path, size_t len, const char *cwd)
 {
     size_t n = strlen(cwd);
-    if (n <= 1 || strncmp(path, cwd, n) != 0) /* from "/", absolute reads best */
-        return path;
-    if (path[n] == '/' && path[n + 1] != '\0')
-        return path + n + 1;
-    return path;
+    if (n <= 1 || len <= n + 1) /* from "/", absolute reads best */
+        return 0;
+    return memcmp(path, cwd, n) == 0 && path[n] == '/' ? n + 1 : 0;
 }

@@ -22,9 +22,10 @@
  * folder cannot be read or the result does not fit. */
 int shelf_canonical_path(const char *path, char *out, size_t size, shelf_err *err);
 
-/* path as shown to someone in the folder cwd (absolute, canonical): the
- * part after "cwd/" when path lies under cwd, else path itself.  Returns a
- * pointer into path.  From "/" every path stays absolute. */
-const char *shelf_path_from(const char *path, const char *cwd);
+/* The path's len bytes (need not be NUL-terminated) as shown to someone in
+ * the folder cwd (absolute, canonical): the part after "cwd/" when the path
+ * lies under cwd, else the whole path.  Returns how many leading bytes to
+ * skip.  From "/" every path stays absolute. */
+size_t shelf_path_from(const char *path, size_t len, const char *cwd);
 
 #endif

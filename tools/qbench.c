@@ -176,20 +176,31 @@ static int by_string(const void *x, const void *y)
     return strcmp(*(char *const *)x, *(char *const *)y);
 }
 
+/* Parse, plan and run one query with so; the plan and tree are freed.
+ * SHELF_OK, or the error (err filled) of whichever step failed. */
+static int search_query(shelf_engine *e, shelf_analyzer *a, const char *query,
+                        const shelf_search_opts *so, shelf_results *r, shelf_err *err)
+{
+    int column;
+    shelf_qnode *tree = shelf_query_parse(query, NULL, err, &column);
+    shelf_plan *plan = tree ? shelf_plan_for_engine(e, a, tree, NULL, 0, err, &column) : NULL;
+    int rc = plan ? shelf_engine_search(e, plan, so, r, err) : SHELF_EINVAL;
+    shelf_plan_free(plan);
+    shelf_query_free(tree);
+    return rc;
+}
+
 /* --matches: every matching document of one query, paths sorted. */
 static void print_matches(shelf_engine *e, shelf_analyzer *a, const char *query)
 {
     shelf_err err = {0};
-    int column;
-    shelf_qnode *tree = shelf_query_parse(query, NULL, &err, &column);
-    shelf_plan *plan = tree ? shelf_plan_for_engine(e, a, tree, NULL, 0, &err, &column) : NULL;
     shelf_search_opts so;
     shelf_search_opts_default(&so);
     so.k = (size_t)shelf_engine_doc_count(e);
     so.exact_total = true;
     so.proximity_weight = 0; /* a set: no need to re-score every match */
     shelf_results r = {0};
-    if (!plan || shelf_engine_search(e, plan, &so, &r, &err) != SHELF_OK) {
+    if (search_query(e, a, query, &so, &r, &err) != SHELF_OK) {
         printf("error\t%s\n", err.msg);
     } else {
         char **paths = calloc(r.count + 1, sizeof *paths);
@@ -208,24 +219,19 @@ static void print_matches(shelf_engine *e, shelf_analyzer *a, const char *query)
         free(paths);
     }
     shelf_results_free(&r);
-    shelf_plan_free(plan);
-    shelf_query_free(tree);
 }
 
 /* --ranked: the best k documents of one query, best first. */
 static void print_ranked(shelf_engine *e, shelf_analyzer *a, const bench_opts *o, const char *query)
 {
     shelf_err err = {0};
-    int column;
-    shelf_qnode *tree = shelf_query_parse(query, NULL, &err, &column);
-    shelf_plan *plan = tree ? shelf_plan_for_engine(e, a, tree, NULL, 0, &err, &column) : NULL;
     shelf_search_opts so;
     shelf_search_opts_default(&so);
     so.k = o->k;
     so.proximity_weight = o->proximity_weight;
     so.rescore_depth = o->rescore_depth;
     shelf_results r = {0};
-    if (!plan || shelf_engine_search(e, plan, &so, &r, &err) != SHELF_OK) {
+    if (search_query(e, a, query, &so, &r, &err) != SHELF_OK) {
         printf("error\t%s\n", err.msg);
     } else {
         for (size_t i = 0; i < r.count; i++) {
@@ -238,8 +244,6 @@ static void print_ranked(shelf_engine *e, shelf_analyzer *a, const bench_opts *o
         printf("\n");
     }
     shelf_results_free(&r);
-    shelf_plan_free(plan);
-    shelf_query_free(tree);
 }
 
 static int by_value(const void *x, const void *y)

@@ -26,25 +26,13 @@
 
 #include "json_reader.h"
 #include "support.h"
+#include "support_run.h"
 
 #define LINES_PER_PAGE 60
 #define PDF_SOURCE "secretary-generals-annual-report-2023.txt"
 #define PDF_LINES 240
 
 static char *g_tmp, *g_src, *g_idx, *g_folded;
-
-static int run_cmd(char **out, char **err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int run_cmd(char **out, char **err, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char cmd[8192];
-    int n = vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= sizeof cmd)
-        fail_msg("command too long");
-    return ts_run(cmd, out, err);
-}
 
 static void write_src(const char *name, const char *data, size_t n)
 {
@@ -54,7 +42,7 @@ static void write_src(const char *name, const char *data, size_t n)
 static void make_pdf(void)
 {
     char *err = NULL;
-    int rc = run_cmd(NULL, &err,
+    int rc = ts_runf(NULL, &err,
                      "mkdir -p '%s' && fold -s -w 80 '%s/%s' | head -n %d > '%s/folded.txt' && "
                      "enscript -B -q -L %d -f Courier9 -t 'Annual Report Extract' -o - "
                      "'%s/folded.txt' | ps2pdf - '%s/report.pdf'",
@@ -112,7 +100,7 @@ static int setup(void **state)
     g_idx = ts_strf("%s/idx", g_tmp);
     make_sources();
     char *err = NULL;
-    int rc = run_cmd(NULL, &err, "'%s' --quiet --index '%s' --exclude '*.draft.md' --exclude archive '%s'",
+    int rc = ts_runf(NULL, &err, "'%s' --quiet --index '%s' --exclude '*.draft.md' --exclude archive '%s'",
                      INDEXER_BIN, g_idx, g_src);
     if (rc != 0)
         fail_msg("indexer exit %d: %s", rc, err);
@@ -134,7 +122,7 @@ static int teardown(void **state)
 static int search_json(const char *idx, const char *args, jv *v)
 {
     char *out = NULL, *err = NULL;
-    int rc = run_cmd(&out, &err, "'%s' --index '%s' --json %s", SEARCHER_BIN, idx, args);
+    int rc = ts_runf(&out, &err, "'%s' --index '%s' --json %s", SEARCHER_BIN, idx, args);
     memset(v, 0, sizeof *v);
     if (rc <= 1 && !json_parse(out, strlen(out), v))
         fail_msg("not JSON (exit %d): %s / %s", rc, out, err);
@@ -285,13 +273,13 @@ static void test_pdf_title_and_cite(void **state)
     assert_string_equal(jget_type(first_hit(&v), "title", J_STR)->s, "Annual Report Extract");
     jv_free(&v);
     char *out = NULL;
-    assert_int_equal(run_cmd(&out, NULL, "'%s' --index '%s' --cite 'path:report.pdf'", SEARCHER_BIN,
+    assert_int_equal(ts_runf(&out, NULL, "'%s' --index '%s' --cite 'path:report.pdf'", SEARCHER_BIN,
                              g_idx), 0);
     if (!strstr(out, "report.pdf, p. 1)") && !strstr(out, "report.pdf, p. 1, § "))
         fail_msg("--cite lacks the page (cited by page, not line): %s", out);
     free(out);
     out = NULL;
-    assert_int_equal(run_cmd(&out, NULL, "'%s' --index '%s' --cite-format json 'path:report.pdf'",
+    assert_int_equal(ts_runf(&out, NULL, "'%s' --index '%s' --cite-format json 'path:report.pdf'",
                              SEARCHER_BIN, g_idx), 0);
     if (!json_parse(out, strlen(out), &v) || jget_type(&v, "page", J_NUM)->num != 1 ||
         strcmp(jget_type(&v, "page_label", J_STR)->s, "1") != 0)
@@ -360,7 +348,7 @@ static void test_encodings_and_detection(void **state)
     jv_free(&v);
 
     char *out = NULL;
-    assert_int_equal(run_cmd(&out, NULL, "'%s' --list --index '%s'", INDEXER_BIN, g_idx), 0);
+    assert_int_equal(ts_runf(&out, NULL, "'%s' --list --index '%s'", INDEXER_BIN, g_idx), 0);
     static const char *const want[][2] = {
         {"/latin.txt\t", "\ttext, converted from windows-1252"},
         {"/wide.txt\t", "\ttext, converted from utf-16le"},
@@ -385,7 +373,7 @@ static void test_encodings_and_detection(void **state)
 static void test_include_reads_any_extension(void **state)
 {
     char *idx = ts_strf("%s/idx-include", g_tmp);
-    assert_int_equal(run_cmd(NULL, NULL, "'%s' --quiet --index '%s' --include '*.jpg' '%s'",
+    assert_int_equal(ts_runf(NULL, NULL, "'%s' --quiet --index '%s' --include '*.jpg' '%s'",
                              INDEXER_BIN, idx, g_src), 0);
     jv v;
     assert_int_equal(search_json(idx, "zqimageword", &v), 0);
@@ -399,7 +387,7 @@ static void test_include_reads_any_extension(void **state)
 static void test_citations_after_source_is_gone(void **state)
 {
     char *copy = ts_strf("%s/gone", g_tmp), *idx = ts_strf("%s/idx-gone", g_tmp);
-    assert_int_equal(run_cmd(NULL, NULL, "cp -r '%s' '%s' && '%s' --quiet --index '%s' '%s' && "
+    assert_int_equal(ts_runf(NULL, NULL, "cp -r '%s' '%s' && '%s' --quiet --index '%s' '%s' && "
                                          "rm -r '%s'",
                              g_src, copy, INDEXER_BIN, idx, copy, copy), 0);
     check_pages_on(idx);
@@ -414,7 +402,7 @@ static void test_citations_after_source_is_gone(void **state)
 static void test_xapian_backend_pages(void **state)
 {
     char *idx = ts_strf("%s/idx-xapian", g_tmp);
-    assert_int_equal(run_cmd(NULL, NULL, "'%s' --quiet --backend xapian --index '%s' '%s'",
+    assert_int_equal(ts_runf(NULL, NULL, "'%s' --quiet --backend xapian --index '%s' '%s'",
                              INDEXER_BIN, idx, g_src), 0);
     check_pages_on(idx);
     jv v;

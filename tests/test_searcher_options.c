@@ -28,42 +28,14 @@
 
 static char *g_idx; /* index of CORPUS_DIR, in ts_tmp */
 
-typedef struct run {
-    int rc;
-    char *out, *err;
-} run;
-
-static void run_free(run *r)
-{
-    free(r->out);
-    free(r->err);
-}
-
-/* The shell command fmt (the binaries' paths are single-quoted by the caller). */
-static run run_cmd(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static run run_cmd(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char cmd[4096];
-    int n = vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    assert_true(n > 0 && (size_t)n < sizeof cmd);
-    run r = {0};
-    r.rc = ts_run(cmd, &r.out, &r.err);
-    if (!r.out || !r.err)
-        fail_msg("could not capture the output of %s", cmd);
-    return r;
-}
-
 /* searcher --index g_idx ARGS */
-static run searcher(const char *args)
+static ts_output searcher(const char *args)
 {
-    return run_cmd("'%s' --index '%s' %s", SEARCHER_BIN, g_idx, args);
+    return ts_capture("'%s' --index '%s' %s", SEARCHER_BIN, g_idx, args);
 }
 
 /* The one JSON object of r's stdout. */
-static void parse_one(const run *r, jv *v)
+static void parse_one(const ts_output *r, jv *v)
 {
     if (!json_parse(r->out, strlen(r->out), v))
         fail_msg("not one JSON object: %s (stderr %s)", r->out, r->err);
@@ -72,12 +44,12 @@ static void parse_one(const run *r, jv *v)
 
 static double json_total(const char *args)
 {
-    run r = searcher(args);
+    ts_output r = searcher(args);
     jv v;
     parse_one(&r, &v);
     double total = jget_type(&v, "total", J_NUM)->num;
     jv_free(&v);
-    run_free(&r);
+    ts_output_free(&r);
     return total;
 }
 
@@ -111,7 +83,7 @@ static void test_version(void **state)
     static const char *const bins[] = {SEARCHER_BIN, INDEXER_BIN};
     static const char *const names[] = {"searcher (shelf) ", "indexer (shelf) "};
     for (int i = 0; i < 2; i++) {
-        run r = run_cmd("'%s' --version", bins[i]);
+        ts_output r = ts_capture("'%s' --version", bins[i]);
         assert_int_equal(r.rc, 0);
         if (strncmp(r.out, names[i], strlen(names[i])) != 0 || !strstr(r.out, format))
             fail_msg("%s --version printed: %s", bins[i], r.out);
@@ -120,15 +92,15 @@ static void test_version(void **state)
         const char *dot = strchr(v, '.');
         assert_true(v[0] >= '0' && v[0] <= '9' && dot && dot < strchr(v, '\n'));
         assert_string_equal(r.err, "");
-        run_free(&r);
+        ts_output_free(&r);
     }
     /* --help names it */
-    run r = run_cmd("'%s' --help", SEARCHER_BIN);
+    ts_output r = ts_capture("'%s' --help", SEARCHER_BIN);
     ts_expect_in(r.out, "--version", "searcher --help");
-    run_free(&r);
-    r = run_cmd("'%s' --help", INDEXER_BIN);
+    ts_output_free(&r);
+    r = ts_capture("'%s' --help", INDEXER_BIN);
     ts_expect_in(r.out, "--version", "indexer --help");
-    run_free(&r);
+    ts_output_free(&r);
     free(format);
 }
 
@@ -137,13 +109,13 @@ static void test_version(void **state)
 static void test_options_after_the_query(void **state)
 {
     /* searcher wetland --json: options after the words */
-    run r = searcher("nato --json");
+    ts_output r = searcher("nato --json");
     assert_int_equal(r.rc, 0);
     jv v;
     parse_one(&r, &v);
     assert_string_equal(jget_type(&v, "query", J_STR)->s, "nato");
     jv_free(&v);
-    run_free(&r);
+    ts_output_free(&r);
 
     /* --count nato -n 3 counts nato, not "nato -n 3" */
     double nato = json_total("--json --count nato");
@@ -151,7 +123,7 @@ static void test_options_after_the_query(void **state)
     r = searcher("--count nato -n 3");
     assert_int_equal(r.rc, 0);
     assert_int_equal(strtod(r.out, NULL), nato);
-    run_free(&r);
+    ts_output_free(&r);
 
     /* -n and --json between and after words: two hits of "nato defence" */
     r = searcher("nato -n 2 defence --json");
@@ -160,13 +132,13 @@ static void test_options_after_the_query(void **state)
     assert_string_equal(jget_type(&v, "query", J_STR)->s, "nato defence");
     assert_int_equal(jget_type(&v, "hits", J_ARR)->n, 2);
     jv_free(&v);
-    run_free(&r);
+    ts_output_free(&r);
 
     /* --name=value and a value that starts with '-' */
     r = searcher("nato --limit=1 --highlight '-,-'");
     assert_int_equal(r.rc, 0);
     ts_expect_in(r.out, "-NATO-", "--highlight -,- output");
-    run_free(&r);
+    ts_output_free(&r);
 }
 
 static void test_double_dash_ends_options(void **state)
@@ -180,12 +152,12 @@ static void test_double_dash_ends_options(void **state)
     assert_true(without < all);
     assert_true(without == quoted && quoted == spaced && spaced == unquoted_space);
     /* after --, an option's spelling is a query word */
-    run r = searcher("--json -- nato --count");
+    ts_output r = searcher("--json -- nato --count");
     jv v;
     parse_one(&r, &v);
     assert_string_equal(jget_type(&v, "query", J_STR)->s, "nato --count");
     jv_free(&v);
-    run_free(&r);
+    ts_output_free(&r);
 }
 
 /* A query word that looks like a short option is refused, naming "--". */
@@ -194,22 +166,22 @@ static void test_word_like_an_option(void **state)
     static const char *const words[] = {"-defence", "-nato", "-help", "-x", "-n5x"};
     for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
         char *args = ts_strf("nato %s", words[i]);
-        run r = searcher(args);
+        ts_output r = searcher(args);
         char *quoted = ts_strf("'%s'", words[i]);
         if (r.rc != 2 || r.out[0] || !strstr(r.err, quoted) || !strstr(r.err, "'--'"))
             fail_msg("searcher %s: exit %d, stdout %s, stderr %s", args, r.rc, r.out, r.err);
         free(quoted);
         free(args);
-        run_free(&r);
+        ts_output_free(&r);
     }
     /* -n5 is -n with 5 */
-    run r = searcher("nato -n1 --json");
+    ts_output r = searcher("nato -n1 --json");
     assert_int_equal(r.rc, 0);
     jv v;
     parse_one(&r, &v);
     assert_int_equal(jget_type(&v, "hits", J_ARR)->n, 1);
     jv_free(&v);
-    run_free(&r);
+    ts_output_free(&r);
 }
 
 /* ---------- conflicting options ---------- */
@@ -231,21 +203,21 @@ static void test_conflicts_refused(void **state)
         {"--serve -n 5", "--serve", "--limit"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        run r = searcher(cases[i].args);
+        ts_output r = searcher(cases[i].args);
         if (r.rc != 2 || r.out[0] || !strstr(r.err, cases[i].a) || !strstr(r.err, cases[i].b) ||
             !strstr(r.err, "do not go together"))
             fail_msg("searcher %s: exit %d, stdout %s, stderr %s", cases[i].args, r.rc, r.out,
                      r.err);
-        run_free(&r);
+        ts_output_free(&r);
     }
     /* what does go together still works */
     static const char *const fine[] = {"--json --count nato", "--cite-format json nato",
                                        "--count -n 3 nato", "--json --explain -n 1 nato"};
     for (size_t i = 0; i < sizeof fine / sizeof *fine; i++) {
-        run r = searcher(fine[i]);
+        ts_output r = searcher(fine[i]);
         if (r.rc != 0)
             fail_msg("searcher %s: exit %d, stderr %s", fine[i], r.rc, r.err);
-        run_free(&r);
+        ts_output_free(&r);
     }
 }
 
@@ -256,7 +228,7 @@ static void test_queries_labelled(void **state)
     static const char lines[] = "nato\nfoo \"bar\nxyzzyplugh\n";
     char *qf = ts_write_file(ts_tmp, "labelled.txt", lines, strlen(lines));
     char *args = ts_strf("--queries '%s' -n 1", qf);
-    run r = searcher(args);
+    ts_output r = searcher(args);
     free(args);
     /* the failing line does not stop the run; exit 2 at the end */
     assert_int_equal(r.rc, 2);
@@ -264,7 +236,7 @@ static void test_queries_labelled(void **state)
     ts_expect_in(r.out, "\nline 2: foo \"bar\nerror: ", "text --queries output");
     ts_expect_in(r.out, "\nline 3: xyzzyplugh\nno documents match xyzzyplugh\n", "text --queries output");
     ts_expect_in(r.err, "searcher: line 2: query error at column 5", "stderr");
-    run_free(&r);
+    ts_output_free(&r);
 
     args = ts_strf("--json --queries '%s'", qf);
     r = searcher(args);
@@ -288,7 +260,7 @@ static void test_queries_labelled(void **state)
         line = nl + 1;
     }
     assert_string_equal(line, "");
-    run_free(&r);
+    ts_output_free(&r);
 
     /* --count: each count under its label */
     args = ts_strf("--count --queries '%s'", qf);
@@ -299,7 +271,7 @@ static void test_queries_labelled(void **state)
     assert_true(strncmp(r.out, want, strlen(want)) == 0);
     ts_expect_in(r.out, "line 3: xyzzyplugh\n0\n", "--count --queries output");
     free(want);
-    run_free(&r);
+    ts_output_free(&r);
 
     /* a single query from the command line carries no label */
     r = searcher("--json nato");
@@ -307,7 +279,7 @@ static void test_queries_labelled(void **state)
     parse_one(&r, &v);
     assert_null(jget(&v, "line"));
     jv_free(&v);
-    run_free(&r);
+    ts_output_free(&r);
     free(qf);
 }
 
@@ -317,34 +289,34 @@ static void test_not_an_index(void **state)
 {
     /* the writer's folder of documents: said to be no index, and no
      * suggestion to index into it */
-    run r = run_cmd("'%s' --index '%s' nato", SEARCHER_BIN, CORPUS_DIR);
+    ts_output r = ts_capture("'%s' --index '%s' nato", SEARCHER_BIN, CORPUS_DIR);
     assert_int_equal(r.rc, 2);
     ts_expect_in(r.err, "is a folder but not an index", "stderr");
     if (strstr(r.err, "indexer --index"))
         fail_msg("suggests indexing into the documents' folder: %s", r.err);
-    run_free(&r);
-    r = run_cmd("timeout 60 '%s' --serve --index '%s' --listen 127.0.0.1:0", SEARCHER_BIN, CORPUS_DIR);
+    ts_output_free(&r);
+    r = ts_capture("timeout 60 '%s' --serve --index '%s' --listen 127.0.0.1:0", SEARCHER_BIN, CORPUS_DIR);
     assert_int_equal(r.rc, 2);
     ts_expect_in(r.err, "is a folder but not an index", "--serve stderr");
     assert_null(strstr(r.err, "indexer --index"));
-    run_free(&r);
+    ts_output_free(&r);
     /* a file */
     char *file = ts_write_file(ts_tmp, "plain.txt", "x", 1);
-    r = run_cmd("'%s' --index '%s' nato", SEARCHER_BIN, file);
+    r = ts_capture("'%s' --index '%s' nato", SEARCHER_BIN, file);
     assert_int_equal(r.rc, 2);
     ts_expect_in(r.err, "is a file, not an index", "stderr");
     assert_null(strstr(r.err, "indexer --index"));
-    run_free(&r);
+    ts_output_free(&r);
     free(file);
     /* a folder that does not exist yet: how to build one there */
     char *missing = ts_strf("%s/not-yet", ts_tmp);
-    r = run_cmd("'%s' --index '%s' nato", SEARCHER_BIN, missing);
+    r = ts_capture("'%s' --index '%s' nato", SEARCHER_BIN, missing);
     assert_int_equal(r.rc, 2);
     char *want = ts_strf("indexer --index %s PATH", missing);
     ts_expect_in(r.err, want, "stderr");
     free(want);
     free(missing);
-    run_free(&r);
+    ts_output_free(&r);
 }
 
 /* ---------- totals ---------- */
@@ -378,7 +350,7 @@ static char *make_many(void)
 static void expect_total(const char *idx, const char *opts, const char *query, double total,
                          bool exact)
 {
-    run r = run_cmd("'%s' --index '%s' --json %s '%s'", SEARCHER_BIN, idx, opts, query);
+    ts_output r = ts_capture("'%s' --index '%s' --json %s '%s'", SEARCHER_BIN, idx, opts, query);
     jv v;
     parse_one(&r, &v);
     double got = jget_type(&v, "total", J_NUM)->num;
@@ -387,7 +359,7 @@ static void expect_total(const char *idx, const char *opts, const char *query, d
         fail_msg("[%s]: total %g (%s), expected %g (%s)", query, got, got_exact ? "exact" : "at least",
                  total, exact ? "exact" : "at least");
     jv_free(&v);
-    run_free(&r);
+    ts_output_free(&r);
 }
 
 static void test_totals(void **state)
@@ -395,17 +367,17 @@ static void test_totals(void **state)
     char *idx = make_many();
     /* two matches: exact, and the text says so */
     expect_total(idx, "", "kelp", 2, true);
-    run r = run_cmd("'%s' --index '%s' kelp", SEARCHER_BIN, idx);
+    ts_output r = ts_capture("'%s' --index '%s' kelp", SEARCHER_BIN, idx);
     ts_expect_in(r.out, "1-2 of 2 matching documents", "text output");
-    run_free(&r);
+    ts_output_free(&r);
     /* 900 matches, and an OR of two words: exact below 1,000 */
     expect_total(idx, "", "estuary", MIDDLE_DOCS, true);
     expect_total(idx, "", "estuary kelp", MIDDLE_DOCS, true);
-    r = run_cmd("'%s' --index '%s' estuary", SEARCHER_BIN, idx);
+    r = ts_capture("'%s' --index '%s' estuary", SEARCHER_BIN, idx);
     ts_expect_in(r.out, "1-10 of 900 matching documents", "text output");
-    run_free(&r);
+    ts_output_free(&r);
     /* 1,100 matches: at least 1,000 counted; "≥ N" only when some were skipped */
-    r = run_cmd("'%s' --index '%s' --json harbour", SEARCHER_BIN, idx);
+    r = ts_capture("'%s' --index '%s' --json harbour", SEARCHER_BIN, idx);
     jv v;
     parse_one(&r, &v);
     double total = jget_type(&v, "total", J_NUM)->num;
@@ -414,17 +386,17 @@ static void test_totals(void **state)
         fail_msg("harbour: total %g (%s)", total, exact ? "exact" : "at least");
     assert_false(exact); /* the long documents' blocks cannot reach the top 10 */
     jv_free(&v);
-    run_free(&r);
-    r = run_cmd("'%s' --index '%s' harbour", SEARCHER_BIN, idx);
+    ts_output_free(&r);
+    r = ts_capture("'%s' --index '%s' harbour", SEARCHER_BIN, idx);
     char *want = ts_strf("1-10 of ≥ %.0f matching documents", total);
     ts_expect_in(r.out, want, "text output");
     free(want);
-    run_free(&r);
+    ts_output_free(&r);
     /* --exact-total and --count count them all */
     expect_total(idx, "--exact-total", "harbour", MANY_DOCS, true);
-    r = run_cmd("'%s' --index '%s' --count harbour", SEARCHER_BIN, idx);
+    r = ts_capture("'%s' --index '%s' --count harbour", SEARCHER_BIN, idx);
     assert_string_equal(r.out, "1100\n");
-    run_free(&r);
+    ts_output_free(&r);
     free(idx);
 }
 

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
 
 static FILE *open_unlinked_temp(const char *near_path, shelf_err *err)
 {
@@ -38,51 +37,15 @@ static FILE *open_unlinked_temp(const char *near_path, shelf_err *err)
 
 /* ---- writing blocks (on the caller's thread or the compressor's) ---- */
 
-/* Makes w->deflater ready for a new block: set up once per segment, reset
- * after.  SHELF_OK or SHELF_ENOMEM. */
-static int start_stream(shelf_docwriter *w)
-{
-    if (!w->deflater_ready) {
-        memset(&w->deflater, 0, sizeof w->deflater);
-        if (deflateInit(&w->deflater, SHELF_STORE_ZLIB_LEVEL) != Z_OK)
-            return SHELF_ENOMEM;
-        w->deflater_ready = true;
-    } else if (deflateReset(&w->deflater) != Z_OK) {
-        return SHELF_ENOMEM;
-    }
-    return SHELF_OK;
-}
-
-/* Compress raw into packed with one deflate stream kept for the whole
- * segment (reset per block: the same bytes as compress2, without setting up
- * zlib's state each time).  Only the thread that writes blocks uses it. */
-static int deflate_block(shelf_docwriter *w, const shelf_buf *raw, shelf_buf *packed, uLong bound,
-                         uLong *packed_len)
-{
-    if (start_stream(w) != SHELF_OK)
-        return SHELF_ENOMEM;
-    z_stream *z = &w->deflater;
-    z->next_in = raw->data;
-    z->avail_in = (uInt)raw->len;
-    z->next_out = packed->data;
-    z->avail_out = (uInt)bound;
-    if (deflate(z, Z_FINISH) != Z_STREAM_END)
-        return SHELF_ENOMEM;
-    *packed_len = z->total_out;
-    return SHELF_OK;
-}
-
 /* Compress raw and append it to the store; records its offset. */
 static int write_block(shelf_docwriter *w, const shelf_buf *raw, shelf_buf *packed)
 {
     if (raw->len > UINT32_MAX)
         return SHELF_EINVAL;
-    uLong bound = compressBound((uLong)raw->len);
+    size_t bound = shelf_store_pack_bound(raw->len), packed_len;
     shelf_buf_reset(packed);
-    if (shelf_buf_reserve(packed, bound) != SHELF_OK)
-        return SHELF_ENOMEM;
-    uLong packed_len;
-    if (deflate_block(w, raw, packed, bound, &packed_len) != SHELF_OK)
+    if (shelf_buf_reserve(packed, bound) != SHELF_OK ||
+        shelf_store_pack(&w->codec, raw->data, raw->len, packed->data, bound, &packed_len) != SHELF_OK)
         return SHELF_ENOMEM;
     uint64_t offset = w->store.offset;
     if (shelf_buf_append(&w->block_offsets, &offset, sizeof offset) != SHELF_OK)
@@ -264,43 +227,12 @@ static void write_record(shelf_docwriter *w, const shelf_docinfo *info, uint64_t
  *
  * A record of SHELF_STORE_STREAM_MIN text bytes or more is never copied into
  * a block buffer: its pieces (length, text, checkpoints and layout) are
- * deflated twice in 64 KiB steps, first only to learn the compressed length
- * the block header needs, then into the file.  Deflate is deterministic, so
- * both passes give the same bytes. */
-
-typedef struct record_pieces {
-    const uint8_t *data[3];
-    size_t len[3];
-} record_pieces;
-
-static int deflate_pieces(shelf_docwriter *w, const record_pieces *r, shelf_fwriter *out,
-                          uLong *packed_len)
-{
-    if (start_stream(w) != SHELF_OK)
-        return SHELF_ENOMEM;
-    z_stream *z = &w->deflater;
-    uint8_t chunk[1 << 16];
-    int zrc = Z_OK;
-    for (int i = 0; i < 3 && zrc != Z_STREAM_END; i++) {
-        z->next_in = (Bytef *)r->data[i];
-        z->avail_in = (uInt)r->len[i];
-        int flush = i == 2 ? Z_FINISH : Z_NO_FLUSH;
-        do {
-            z->next_out = chunk;
-            z->avail_out = sizeof chunk;
-            zrc = deflate(z, flush);
-            if (zrc == Z_STREAM_ERROR)
-                return SHELF_ENOMEM;
-            if (out)
-                shelf_fw_write(out, chunk, sizeof chunk - z->avail_out);
-        } while (z->avail_in > 0 || (flush == Z_FINISH && zrc != Z_STREAM_END));
-    }
-    *packed_len = z->total_out;
-    return SHELF_OK;
-}
+ * packed twice in 64 KiB steps, first only to learn the compressed length
+ * the block header needs, then into the file.  Packing is deterministic, so
+ * both passes give the same bytes (store_codec.h). */
 
 /* With a compressor thread: wait until it has written every queued block,
- * so that the deflater and the store file are the caller's. */
+ * so that the codec and the store file are the caller's. */
 static void wait_for_compressor(shelf_docwriter *w)
 {
     shelf_block_queue *q = w->queue;
@@ -324,20 +256,23 @@ static int write_large_block(shelf_docwriter *w, const char *text, size_t text_l
         rc = shelf_buf_put_varint(&tail, checkpoints[i] - prev);
     if (rc == SHELF_OK)
         rc = shelf_layout_encode(&tail, layout ? layout : &none);
-    record_pieces r = {{head.data, (const uint8_t *)text, tail.data}, {head.len, text_len, tail.len}};
+    const void *pieces[3] = {head.data, text, tail.data};
+    size_t lens[3] = {head.len, text_len, tail.len};
     uint64_t raw_len = (uint64_t)head.len + text_len + tail.len;
     uint64_t offset = w->store.offset;
-    uLong packed_len = 0;
+    uint64_t packed_len = 0;
     if (rc == SHELF_OK && raw_len > UINT32_MAX)
         rc = SHELF_EINVAL;
     if (rc == SHELF_OK)
-        rc = deflate_pieces(w, &r, NULL, &packed_len);
+        rc = shelf_store_pack_pieces(&w->codec, pieces, lens, 3, NULL, &packed_len);
+    if (rc == SHELF_OK && packed_len > UINT32_MAX)
+        rc = SHELF_EINVAL;
     if (rc == SHELF_OK && shelf_buf_append(&w->block_offsets, &offset, sizeof offset) != SHELF_OK)
         rc = SHELF_ENOMEM;
     if (rc == SHELF_OK) {
         shelf_fw_u32(&w->store, (uint32_t)raw_len);
         shelf_fw_u32(&w->store, (uint32_t)packed_len);
-        rc = deflate_pieces(w, &r, &w->store, &packed_len);
+        rc = shelf_store_pack_pieces(&w->codec, pieces, lens, 3, &w->store, &packed_len);
     }
     shelf_buf_free(&head);
     shelf_buf_free(&tail);
@@ -468,9 +403,7 @@ int shelf_docwriter_commit(shelf_docwriter *w, shelf_err *err)
 void shelf_docwriter_close(shelf_docwriter *w)
 {
     stop_compressor(w);
-    if (w->deflater_ready)
-        deflateEnd(&w->deflater);
-    w->deflater_ready = false;
+    shelf_store_codec_free(&w->codec);
     shelf_fw_abort(&w->docs);
     shelf_fw_abort(&w->store);
     if (w->heap)

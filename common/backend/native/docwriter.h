@@ -1,7 +1,7 @@
 /*
  * docwriter.h - writes a segment's .docs (fixed 56-byte records, then the
  * string heap of paths, titles, authors and dates, then the dense lengths of
- * norms.h) and .store (zlib blocks of document text
+ * norms.h) and .store (Zstandard blocks of document text, store_codec.h,
  * with token checkpoints, then a block index).  Layout: FORMAT.md, ".docs"
  * and ".store".
  *
@@ -25,11 +25,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include <zlib.h>
-
 #include "extract/layout.h"
 #include "backend/native/filewriter.h"
 #include "backend/native/norms.h"
+#include "backend/native/store_codec.h"
 #include "util/buf.h"
 
 #define SHELF_STORE_QUEUE 4
@@ -68,8 +67,7 @@ typedef struct shelf_docwriter {
     uint64_t heap_len;
     shelf_buf raw;          /* the store block being filled */
     shelf_buf packed;       /* compressed form (compressor's scratch) */
-    z_stream deflater;      /* reused for every block */
-    bool deflater_ready;
+    shelf_store_codec codec; /* reused for every block; the compressing thread's */
     shelf_buf block_offsets; /* u64 per written block */
     uint64_t block_count;   /* blocks handed out so far */
     shelf_block_queue *queue; /* NULL: compress on the caller's thread */

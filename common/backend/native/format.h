@@ -11,7 +11,7 @@
 #include "query/keys.h" /* the key layout: field bytes, SHELF_MAX_KEY_BYTES */
 #include "backend/shared_format.h" /* checkpoints, document flags, key length */
 
-#define SHELF_FORMAT_VERSION 6u
+#define SHELF_FORMAT_VERSION 7u
 
 #define SHELF_MAGIC_MANIFEST "SHLFMANI"
 #define SHELF_MAGIC_DICT "SHLFDICT"
@@ -39,6 +39,6 @@
 #define SHELF_DOCS_TRAILER_BYTES 64
 #define SHELF_STORE_BLOCK_TARGET (16 * 1024)
 #define SHELF_STORE_TRAILER_BYTES 16
-#define SHELF_STORE_ZLIB_LEVEL 1 /* fastest: the store is written once per document */
+#define SHELF_STORE_ZSTD_LEVEL 1 /* fastest: the store is written once per document */
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * segment_store.c - a segment's stored text (.store, FORMAT.md): zlib blocks
+ * segment_store.c - a segment's stored text (.store, FORMAT.md): Zstandard blocks
  * of document records (text, token checkpoints, page and heading layout),
  * found through a block index; see segment.h.  A block's claimed size is
  * bounded before any buffer is sized by it.  Blocks are read with pread,
@@ -7,12 +7,12 @@
  * text does not make the whole file resident (mapped.h).
  */
 #include "backend/native/segment_impl.h"
+#include "backend/native/store_codec.h"
 #include "util/varint.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 int shelf_segment_load_store(shelf_segment *s, shelf_err *err)
 {
@@ -28,11 +28,7 @@ int shelf_segment_load_store(shelf_segment *s, shelf_err *err)
     return SHELF_OK;
 }
 
-/* deflate never packs more than 1032 bytes into one, so a block's raw length
- * is bounded by its packed length before the buffer is sized by it. */
-#define ZLIB_MAX_RATIO 1032u
-
-static int inflate_block(const shelf_segment *s, uint64_t block, shelf_buf *raw, shelf_err *err)
+static int unpack_block(const shelf_segment *s, uint64_t block, shelf_buf *raw, shelf_err *err)
 {
     const shelf_mapped *f = &s->files[F_STORE];
     if (block >= s->store_blocks)
@@ -46,7 +42,7 @@ static int inflate_block(const shelf_segment *s, uint64_t block, shelf_buf *raw,
     if (rc != SHELF_OK)
         return rc;
     uint32_t raw_len = shelf_load_u32le(h), packed_len = shelf_load_u32le(h + 4);
-    if (packed_len > body_end - offset - 8 || raw_len > (uint64_t)packed_len * ZLIB_MAX_RATIO)
+    if (packed_len > body_end - offset - 8 || raw_len > (uint64_t)packed_len * SHELF_STORE_MAX_RATIO)
         return shelf_segment_corrupt(s, F_STORE, err, "block length");
     uint8_t *packed = malloc(packed_len ? packed_len : 1);
     shelf_buf_reset(raw);
@@ -55,8 +51,7 @@ static int inflate_block(const shelf_segment *s, uint64_t block, shelf_buf *raw,
         return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", f->path);
     }
     rc = shelf_map_pread(f, offset + 8, packed, packed_len, err);
-    uLongf got = raw_len;
-    if (rc == SHELF_OK && (uncompress(raw->data, &got, packed, packed_len) != Z_OK || got != raw_len))
+    if (rc == SHELF_OK && !shelf_store_unpack(packed, packed_len, raw->data, raw_len))
         rc = shelf_segment_corrupt(s, F_STORE, err, "compressed block");
     free(packed);
     if (rc == SHELF_OK)
@@ -111,7 +106,7 @@ int shelf_segment_stored(const shelf_segment *s, uint32_t doc, shelf_buf *text,
         return shelf_errf(err, SHELF_ENOTFOUND, "%s: no document %u", s->files[F_DOCS].path, doc);
     const uint8_t *r = shelf_segment_record(s, doc);
     shelf_buf raw = SHELF_BUF_INIT;
-    int rc = inflate_block(s, shelf_load_u64le(r + 40), &raw, err);
+    int rc = unpack_block(s, shelf_load_u64le(r + 40), &raw, err);
     if (rc == SHELF_OK)
         rc = parse_record(s, &raw, shelf_load_u32le(r + 48), text, checkpoints, layout, err);
     shelf_buf_free(&raw);

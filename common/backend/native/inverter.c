@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #define NO_DOC UINT32_MAX
+#define FIRST_SLOTS 4096       /* slots of a new table */
 #define FIRST_SLICE 16          /* data bytes of a term's first slice */
 #define MAX_SLICE 4080          /* data bytes of the largest slice */
 #define MIN_BLOCK ((size_t)16 << 10)
@@ -44,9 +45,10 @@ struct shelf_inverter {
     size_t budget;
     shelf_arena arena; /* every term_acc and slice since the last spill */
     term_acc **slots;
+    uint32_t *slot_tags; /* slot_tags[i]: the top half of slots[i]->hash, so probing reads no term */
     size_t slot_count; /* power of two */
     size_t term_count;
-    size_t memory;     /* the slot array plus the arena's blocks in use */
+    size_t memory;     /* the slot arrays plus the arena's blocks in use */
     unsigned runs;    /* run files now (run-0 .. run-(runs-1)) */
     unsigned spilled; /* runs written in all, before any compaction */
 };
@@ -68,17 +70,39 @@ static size_t heap_bytes(size_t n)
     return n == 0 ? 0 : chunk < 32 ? 32 : chunk;
 }
 
+/* Bytes of the slot arrays for count slots. */
+static size_t slot_bytes(size_t count)
+{
+    return heap_bytes(count * sizeof(term_acc *)) + heap_bytes(count * sizeof(uint32_t));
+}
+
+static void free_slots(term_acc **slots, uint32_t *tags)
+{
+    free(slots);
+    free(tags);
+}
+
 static void count_memory(shelf_inverter *inv)
 {
-    inv->memory = heap_bytes(inv->slot_count * sizeof *inv->slots) + shelf_arena_used(&inv->arena);
+    inv->memory = slot_bytes(inv->slot_count) + shelf_arena_used(&inv->arena);
+}
+
+/* The slot's tag: the hash bits the slot number does not use (up to 2^32
+ * slots). */
+static uint32_t tag_of(uint64_t hash)
+{
+    return (uint32_t)(hash >> 32);
 }
 
 static int table_grow(shelf_inverter *inv)
 {
-    size_t count = inv->slot_count ? inv->slot_count * 2 : 4096;
+    size_t count = inv->slot_count ? inv->slot_count * 2 : FIRST_SLOTS;
     term_acc **slots = calloc(count, sizeof *slots);
-    if (!slots)
+    uint32_t *tags = malloc(count * sizeof *tags);
+    if (!slots || !tags) {
+        free_slots(slots, tags);
         return SHELF_ENOMEM;
+    }
     for (size_t i = 0; i < inv->slot_count; i++) {
         term_acc *t = inv->slots[i];
         if (!t)
@@ -87,9 +111,11 @@ static int table_grow(shelf_inverter *inv)
         while (slots[j])
             j = (j + 1) & (count - 1);
         slots[j] = t;
+        tags[j] = tag_of(t->hash);
     }
-    free(inv->slots);
+    free_slots(inv->slots, inv->slot_tags);
     inv->slots = slots;
+    inv->slot_tags = tags;
     inv->slot_count = count;
     count_memory(inv);
     return SHELF_OK;
@@ -125,29 +151,40 @@ static slice *first_slice(const term_acc *t)
     return (slice *)((uint8_t *)t + term_record_bytes(t->key_len));
 }
 
-static term_acc *table_find_or_add(shelf_inverter *inv, uint8_t field, const uint8_t *term,
-                                   size_t term_len, uint64_t hash)
+static bool holds_key(const term_acc *t, uint8_t field, const uint8_t *term, size_t term_len)
 {
-    if ((inv->term_count + 1) * 2 > inv->slot_count && table_grow(inv) != SHELF_OK)
-        return NULL;
-    size_t mask = inv->slot_count - 1;
-    size_t i = (size_t)hash & mask;
-    for (term_acc *t; (t = inv->slots[i]) != NULL; i = (i + 1) & mask) {
-        if (t->hash == hash && t->key_len == term_len + 1 && t->key[0] == field &&
-            memcmp(t->key + 1, term, term_len) == 0)
-            return t;
-    }
+    return t->key_len == term_len + 1 && t->key[0] == field && memcmp(t->key + 1, term, term_len) == 0;
+}
+
+/* Puts a new term in empty slot i. */
+static term_acc *insert_at(shelf_inverter *inv, size_t i, uint8_t field, const uint8_t *term,
+                           size_t term_len, uint64_t hash)
+{
     term_acc *t = new_term(inv, field, term, term_len, hash);
     if (!t)
         return NULL;
     inv->slots[i] = t;
+    inv->slot_tags[i] = tag_of(hash);
     inv->term_count++;
     return t;
 }
 
+/* The key's term, looked for from slot i on (the slot array has room for
+ * one more term); added when absent. */
+static term_acc *find_or_add_from(shelf_inverter *inv, size_t i, uint8_t field, const uint8_t *term,
+                                  size_t term_len, uint64_t hash)
+{
+    size_t mask = inv->slot_count - 1;
+    for (term_acc *t; (t = inv->slots[i]) != NULL; i = (i + 1) & mask) {
+        if (t->hash == hash && holds_key(t, field, term, term_len))
+            return t;
+    }
+    return insert_at(inv, i, field, term, term_len, hash);
+}
+
 static void table_clear(shelf_inverter *inv)
 {
-    memset(inv->slots, 0, inv->slot_count * sizeof *inv->slots);
+    memset(inv->slots, 0, inv->slot_count * sizeof *inv->slots); /* tags mean nothing where empty */
     inv->term_count = 0;
     /* keep the blocks the budget, which may have shrunk, still allows */
     shelf_arena_reset(&inv->arena, inv->budget);
@@ -217,7 +254,7 @@ void shelf_inverter_free(shelf_inverter *inv)
     if (!inv)
         return;
     shelf_arena_free(&inv->arena);
-    free(inv->slots);
+    free_slots(inv->slots, inv->slot_tags);
     for (unsigned i = 0; i < inv->runs; i++) {
         char *p = run_path(inv, i);
         if (p)
@@ -252,12 +289,9 @@ static int append_stream(shelf_inverter *inv, term_acc *t, const uint8_t *bytes,
     return SHELF_OK;
 }
 
-static int add_occurrence(shelf_inverter *inv, uint8_t field, const uint8_t *term, size_t term_len,
-                          uint64_t hash, uint32_t doc, uint32_t position, shelf_err *err)
+/* Appends one occurrence to t's stream. */
+static int add_occurrence(shelf_inverter *inv, term_acc *t, uint32_t doc, uint32_t position)
 {
-    term_acc *t = table_find_or_add(inv, field, term, term_len, hash);
-    if (!t)
-        return shelf_errf(err, SHELF_ENOMEM, "out of memory while inverting");
     uint8_t bytes[OCCURRENCE_MAX];
     size_t n;
     if (t->last_doc != doc) {
@@ -269,11 +303,7 @@ static int add_occurrence(shelf_inverter *inv, uint8_t field, const uint8_t *ter
         n = shelf_varint_put(bytes, (uint64_t)(position - t->last_pos - 1) << 1);
     }
     t->last_pos = position;
-    int rc = append_stream(inv, t, bytes, n);
-    count_memory(inv);
-    if (rc != SHELF_OK)
-        return shelf_errf(err, SHELF_ENOMEM, "out of memory while inverting");
-    return SHELF_OK;
+    return append_stream(inv, t, bytes, n);
 }
 
 /* ---- run files ----
@@ -345,31 +375,98 @@ static int write_run(shelf_inverter *inv, shelf_err *err)
     return rc;
 }
 
-/* The budget is checked at every occurrence, so one document with millions
- * of distinct words spills mid-document: its postings of a term may then
- * begin in one run and go on in the next (the merge joins them). */
-/* Whether the next new term would double the slot array (for a while the
- * old and the new one are both held) past the budget: then a spill comes
+/* The budget is checked after every batch of at most SHELF_INVERTER_BATCH
+ * occurrences, so one document with millions of distinct words spills
+ * mid-document: its postings of a term may then begin in one run and go on
+ * in the next (the merge joins them). */
+
+/* Whether n more terms would double the slot arrays (for a while the old
+ * and the new ones are both held) past the budget: then a spill comes
  * first, which empties the table instead. */
-static bool growth_would_pass_budget(const shelf_inverter *inv)
+static bool growth_would_pass_budget(const shelf_inverter *inv, size_t n)
 {
-    if (inv->term_count == 0 || (inv->term_count + 1) * 2 <= inv->slot_count)
+    if (inv->term_count == 0 || (inv->term_count + n) * 2 <= inv->slot_count)
         return false;
-    return inv->memory + heap_bytes(2 * inv->slot_count * sizeof *inv->slots) > inv->budget;
+    return inv->memory + slot_bytes(2 * inv->slot_count) > inv->budget;
+}
+
+/* Makes room for n more terms: a spill when growing would pass the budget,
+ * then growth while the table would be over half full. */
+static int make_room(shelf_inverter *inv, size_t n, shelf_err *err)
+{
+    if (growth_would_pass_budget(inv, n)) {
+        int rc = write_run(inv, err);
+        if (rc != SHELF_OK)
+            return rc;
+    }
+    while ((inv->term_count + n) * 2 > inv->slot_count)
+        if (table_grow(inv) != SHELF_OK)
+            return shelf_errf(err, SHELF_ENOMEM, "out of memory while inverting");
+    return SHELF_OK;
+}
+
+/*
+ * A batch is looked up in three passes so that its cache misses overlap
+ * instead of following one another: the first prefetches each key's home
+ * slot, the second finds each key's slot by hash alone (adding the keys that
+ * are absent) and prefetches its term, the third checks each term's key
+ * (a 64-bit hash shared by two keys sends that key the slow way) and
+ * prefetches the slice its occurrence goes to.  Then the occurrences are
+ * appended in order, so a key twice in a batch is handled as if one by one.
+ */
+int shelf_inverter_add_batch(shelf_inverter *inv, uint8_t field, const shelf_occurrence *occ,
+                             size_t n, uint32_t doc, shelf_err *err)
+{
+    if (n > SHELF_INVERTER_BATCH)
+        return shelf_errf(err, SHELF_EINVAL, "a batch of %zu occurrences", n);
+    int rc = make_room(inv, n, err);
+    if (rc != SHELF_OK)
+        return rc;
+    size_t mask = inv->slot_count - 1, at[SHELF_INVERTER_BATCH];
+    uint64_t hash[SHELF_INVERTER_BATCH];
+    term_acc *t[SHELF_INVERTER_BATCH];
+    bool checked[SHELF_INVERTER_BATCH];
+    for (size_t i = 0; i < n; i++) {
+        hash[i] = key_hash(field, occ[i].hash);
+        at[i] = (size_t)hash[i] & mask;
+        __builtin_prefetch(&inv->slot_tags[at[i]]);
+        __builtin_prefetch(&inv->slots[at[i]]);
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t j = at[i];
+        while (inv->slots[j] && inv->slot_tags[j] != tag_of(hash[i]))
+            j = (j + 1) & mask;
+        at[i] = j;
+        t[i] = inv->slots[j];
+        checked[i] = t[i] == NULL;
+        if (!t[i] && !(t[i] = insert_at(inv, j, field, occ[i].term, occ[i].len, hash[i])))
+            return shelf_errf(err, SHELF_ENOMEM, "out of memory while inverting");
+        __builtin_prefetch(t[i]);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!checked[i] && (t[i]->hash != hash[i] || !holds_key(t[i], field, occ[i].term, occ[i].len)))
+            t[i] = find_or_add_from(inv, (at[i] + 1) & mask, field, occ[i].term, occ[i].len, hash[i]);
+        if (!t[i])
+            return shelf_errf(err, SHELF_ENOMEM, "out of memory while inverting");
+        __builtin_prefetch(t[i]->tail, 1);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (add_occurrence(inv, t[i], doc, occ[i].position) != SHELF_OK)
+            return shelf_errf(err, SHELF_ENOMEM, "out of memory while inverting");
+    count_memory(inv);
+    if (inv->memory > inv->budget && inv->term_count > 0)
+        rc = write_run(inv, err);
+    return rc;
 }
 
 int shelf_inverter_add_term(shelf_inverter *inv, uint8_t field, const uint8_t *term,
                             size_t term_len, uint64_t term_hash, uint32_t doc, uint32_t position,
                             shelf_err *err)
 {
-    int rc = SHELF_OK;
-    if (growth_would_pass_budget(inv))
-        rc = write_run(inv, err);
-    if (rc == SHELF_OK)
-        rc = add_occurrence(inv, field, term, term_len, key_hash(field, term_hash), doc, position, err);
-    if (rc == SHELF_OK && inv->memory > inv->budget && inv->term_count > 0)
-        rc = write_run(inv, err);
-    return rc;
+    shelf_occurrence one = {term, (uint8_t)term_len, term_hash, position};
+    if (term_len == 0 || term_len > SHELF_MAX_KEY_BYTES - 1)
+        return shelf_errf(err, SHELF_EINVAL, "a term of %zu bytes", term_len);
+    return shelf_inverter_add_batch(inv, field, &one, 1, doc, err);
 }
 
 int shelf_inverter_add(shelf_inverter *inv, const uint8_t *key, size_t key_len, uint32_t doc,

@@ -11,9 +11,9 @@
  * No allocation per term or posting: each term's record, key and stream
  * live in an arena of large blocks (util/arena.h), the stream as a chain of
  * slices that double (16 bytes, then 32, ... up to 4 KiB) as they fill.
- * The memory counted against the budget is the slot array plus the arena's
- * blocks in use.  When it passes the budget -- checked at every occurrence,
- * so also in the middle of a document, and before the slot array would
+ * The memory counted against the budget is the slot arrays plus the arena's
+ * blocks in use.  When it passes the budget -- checked after every batch of
+ * occurrences, so also in the middle of a document, and before the slot array would
  * double past it -- the table is sorted once, in place in its slot array,
  * written as a sorted run file next to the index and emptied: emptying is
  * rewinding the arena (unmapping the blocks the budget no longer allows).  At the end,
@@ -50,6 +50,17 @@
 #include "util/error.h"
 
 #define SHELF_INVERTER_MAX_RUNS 32
+#define SHELF_INVERTER_BATCH 16
+
+/* One occurrence of a term in a batch: the term's bytes (1 .. 
+ * SHELF_MAX_KEY_BYTES - 1 of them, valid for the call) and their
+ * shelf_term_hash, at a position of the document. */
+typedef struct shelf_occurrence {
+    const uint8_t *term;
+    uint8_t len;
+    uint64_t hash;
+    uint32_t position;
+} shelf_occurrence;
 
 typedef struct shelf_inverter shelf_inverter;
 
@@ -63,6 +74,12 @@ void shelf_inverter_free(shelf_inverter *inv);
 int shelf_inverter_add_term(shelf_inverter *inv, uint8_t field, const uint8_t *term,
                             size_t term_len, uint64_t term_hash, uint32_t doc, uint32_t position,
                             shelf_err *err);
+/* Add up to SHELF_INVERTER_BATCH occurrences of one field of document doc
+ * at once, in position order: their table lookups overlap in memory, which
+ * is where one by one they spend their time.  Same result as adding them
+ * one by one, except that the budget is checked after the batch. */
+int shelf_inverter_add_batch(shelf_inverter *inv, uint8_t field, const shelf_occurrence *occ,
+                             size_t n, uint32_t doc, shelf_err *err);
 /* The same for a whole key (field byte + term), hashing its term. */
 int shelf_inverter_add(shelf_inverter *inv, const uint8_t *key, size_t key_len, uint32_t doc,
                        uint32_t position, shelf_err *err);

@@ -90,24 +90,46 @@ static int note_checkpoint(shelf_segwriter *w, size_t index, uint64_t offset)
     return SHELF_OK;
 }
 
+/* Occurrences gathered for shelf_inverter_add_batch; the terms are copied,
+ * since a token's term lives only until the next token. */
+typedef struct batch {
+    shelf_occurrence occ[SHELF_INVERTER_BATCH];
+    uint8_t terms[SHELF_INVERTER_BATCH][SHELF_MAX_TERM_BYTES];
+    size_t count;
+} batch;
+
+static int flush_batch(shelf_segwriter *w, batch *b, uint8_t field, uint32_t doc, shelf_err *err)
+{
+    int rc = b->count ? shelf_inverter_add_batch(w->inverter, field, b->occ, b->count, doc, err)
+                      : SHELF_OK;
+    b->count = 0;
+    return rc;
+}
+
 /* Analyse one field of a document into the inverter. */
 static int invert_field(shelf_segwriter *w, uint8_t field, const char *text, size_t len,
                         uint32_t doc, shelf_token_iter *it, size_t *checkpoint_count,
                         shelf_err *err)
 {
     shelf_token tok;
+    batch b;
+    b.count = 0;
     shelf_tokens_begin(it, w->analyzer, text, len);
     while (shelf_tokens_next(it, &tok)) {
         if (checkpoint_count && tok.position % SHELF_CHECKPOINT_EVERY == 0) {
             if (note_checkpoint(w, (*checkpoint_count)++, tok.start) != SHELF_OK)
                 return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", w->dir);
         }
-        int rc = shelf_inverter_add_term(w->inverter, field, (const uint8_t *)tok.term, tok.term_len,
-                                         tok.hash, doc, tok.position, err);
+        memcpy(b.terms[b.count], tok.term, tok.term_len);
+        b.occ[b.count] = (shelf_occurrence){b.terms[b.count], (uint8_t)tok.term_len, tok.hash,
+                                            tok.position};
+        if (++b.count < SHELF_INVERTER_BATCH)
+            continue;
+        int rc = flush_batch(w, &b, field, doc, err);
         if (rc != SHELF_OK)
             return rc;
     }
-    return SHELF_OK;
+    return flush_batch(w, &b, field, doc, err);
 }
 
 static size_t buf_bytes(const shelf_buf *b)
@@ -201,16 +223,20 @@ static int invert_records(shelf_segwriter *w, uint8_t field, const shelf_buf *re
                           shelf_err *err)
 {
     shelf_analyzed_cursor c = {records->data, records->data + records->len};
-    const uint8_t *term;
-    size_t len;
-    uint32_t position;
-    uint64_t hash;
-    while (shelf_analyzed_next(&c, &term, &len, &position, &hash)) {
-        int rc = shelf_inverter_add_term(w->inverter, field, term, len, hash, doc, position, err);
-        if (rc != SHELF_OK)
-            return rc;
+    shelf_occurrence occ[SHELF_INVERTER_BATCH];
+    size_t n = 0, len;
+    int rc = SHELF_OK;
+    while (rc == SHELF_OK && shelf_analyzed_next(&c, &occ[n].term, &len, &occ[n].position,
+                                                 &occ[n].hash)) {
+        occ[n].len = (uint8_t)len; /* the records point into stable memory */
+        if (++n == SHELF_INVERTER_BATCH) {
+            rc = shelf_inverter_add_batch(w->inverter, field, occ, n, doc, err);
+            n = 0;
+        }
     }
-    return SHELF_OK;
+    if (rc == SHELF_OK && n > 0)
+        rc = shelf_inverter_add_batch(w->inverter, field, occ, n, doc, err);
+    return rc;
 }
 
 int shelf_segwriter_add_analyzed(shelf_segwriter *w, const shelf_doc_input *in,

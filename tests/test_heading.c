@@ -84,8 +84,8 @@ static void test_rule_lists_the_sections_headings(void **state)
     shelf_heading_list_free(&l);
 }
 
-/* A paged layout (PDF) adds its reader's headings to the rule's, in order. */
-static void test_rule_merges_pdf_headings(void **state)
+/* A layout that is not structured adds its headings to the rule's, in order. */
+static void test_rule_merges_layout_headings(void **state)
 {
     (void)state;
     size_t len = strlen(PLAIN);
@@ -453,7 +453,7 @@ int main(void)
 {
     const struct CMUnitTest pure[] = {
         cmocka_unit_test(test_rule_lists_the_sections_headings),
-        cmocka_unit_test(test_rule_merges_pdf_headings),
+        cmocka_unit_test(test_rule_merges_layout_headings),
         cmocka_unit_test(test_structured_layout_is_the_markup),
         cmocka_unit_test(test_spans_of_an_analysed_document),
         cmocka_unit_test(test_damaged_spans_are_refused),

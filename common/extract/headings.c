@@ -166,7 +166,7 @@ static int add(shelf_heading_list *l, shelf_heading h)
     return SHELF_OK;
 }
 
-/* Plain-text headings, merged in start order with the layout's (PDF). */
+/* Plain-text headings, merged in start order with any the layout lists. */
 static int plain_headings(const char *t, size_t len, const shelf_layout *layout, shelf_heading_list *out)
 {
     bool by_lines = shelf_one_paragraph_per_line(t, len, layout);

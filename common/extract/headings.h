@@ -4,10 +4,11 @@
  * "Ranking") and when presenting (the section a passage sits in,
  * present/section.h), so the two always agree.
  *
- * A document with a structured layout (HTML, Markdown: extract/layout.h)
- * has exactly the headings its markup marked.  Any other text (plain text,
- * PDF) has the headings of the plain-text rule below, and a PDF also those
- * its reader found from type sizes and the outline (layout headings).
+ * A document with a structured layout (extract/layout.h: HTML and
+ * Markdown, whose markup marks headings, and PDF, whose structure rules
+ * find them from the outline or type sizes: pdf_headings.h) has exactly the
+ * headings its layout lists.  Any other text (plain text) has the headings
+ * of the plain-text rule below, merged with any its layout lists.
  *
  * The plain-text rule: a line is a heading when it is
  *   - a Markdown ATX heading: 1 to 6 '#' then a space (the text after them);

@@ -122,7 +122,7 @@ static void usage(FILE *out)
 "  --proximity-weight W  weight of the query words' closeness (default 1;\n"
 "                      0 = BM25F alone; native indexes only)\n"
 "  --heading-weight H  weight of the query's words standing together in one\n"
-"                      heading of the document (default 1; 0 = none; native\n"
+"                      heading of the document (default 2; 0 = none; native\n"
 "                      indexes only)\n"
 "  --rescore-depth N   how many of the best BM25F hits proximity and headings\n"
 "                      re-score (default 10; never fewer than the hits asked for)\n"

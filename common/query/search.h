@@ -30,7 +30,7 @@
 #define SHELF_DEFAULT_PROXIMITY_WEIGHT 1.0
 #define SHELF_DEFAULT_RESCORE_DEPTH 10
 /* H of the heading part (query/heading.h; README, "Ranking"). */
-#define SHELF_DEFAULT_HEADING_WEIGHT 1.0
+#define SHELF_DEFAULT_HEADING_WEIGHT 2.0
 
 typedef struct shelf_search_opts {
     double k1, b, title_weight;

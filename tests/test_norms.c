@@ -236,12 +236,12 @@ static void test_previous_version_refused(void **state)
     char *cmd = ts_strf("'%s' --quiet --index '%s' '%s'", INDEXER_BIN, idx, src);
     assert_int_equal(ts_run(cmd, NULL, NULL), 0);
     char *manifest = ts_strf("%s/MANIFEST", idx);
-    uint8_t five[4] = {5, 0, 0, 0};
-    patch(manifest, 8, five, 4, false);
+    uint8_t six[4] = {6, 0, 0, 0}; /* the version before the heading spans (7) */
+    patch(manifest, 8, six, 4, false);
     char *search = ts_strf("'%s' --index '%s' zeppelin", SEARCHER_BIN, idx);
     char *out = NULL, *err = NULL;
     assert_int_equal(ts_run(search, &out, &err), 2);
-    if (!strstr(err, "index format version 5 is older than this program's 6") ||
+    if (!strstr(err, "index format version 6 is older than this program's 7") ||
         !strstr(err, "indexer --rebuild --index"))
         fail_msg("searcher said: %s", err);
     free(out);

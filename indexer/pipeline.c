@@ -56,7 +56,8 @@ static void process(shelf_analyzer *a, shelf_readbuf *buf, slot *s)
     s->fd = -1;
     s->analysed = s->rc == SHELF_OK && a && s->ex.len <= PIPELINE_ANALYSE_MAX;
     if (s->analysed &&
-        shelf_analyze_document(a, s->ex.text, s->ex.len, s->ex.title, s->ex.title_len, &s->an) != SHELF_OK)
+        shelf_analyze_document(a, s->ex.text, s->ex.len, s->ex.title, s->ex.title_len, &s->ex.layout,
+                               &s->an) != SHELF_OK)
         s->rc = shelf_errf(&s->err, SHELF_ENOMEM, "%s: out of memory analysing", s->path);
 }
 

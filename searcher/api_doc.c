@@ -28,7 +28,7 @@
 #include "present/passage.h"
 #include "present/place.h"
 #include "present/spans.h"
-#include "present/textnav.h"
+#include "extract/textnav.h"
 #include "serve_limits.h"
 #include "util/json.h"
 #include "util/utf8.h"

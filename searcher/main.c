@@ -121,8 +121,11 @@ static void usage(FILE *out)
 "  --title-weight W    weight of title matches (default 2; 0 = plain BM25)\n"
 "  --proximity-weight W  weight of the query words' closeness (default 1;\n"
 "                      0 = BM25F alone; native indexes only)\n"
-"  --rescore-depth N   how many of the best BM25F hits proximity re-scores\n"
-"                      (default 10; never fewer than the hits asked for)\n"
+"  --heading-weight H  weight of the query's words standing together in one\n"
+"                      heading of the document (default 2; 0 = none; native\n"
+"                      indexes only)\n"
+"  --rescore-depth N   how many of the best BM25F hits proximity and headings\n"
+"                      re-score (default 10; never fewer than the hits asked for)\n"
 "  --color WHEN        auto (default: on a terminal), always or never\n"
 "  --queries FILE      run many queries, one per line, in one process; each\n"
 "                      answer is labelled with its line (text: a first line\n"
@@ -262,7 +265,7 @@ static void print_version(void)
 
 enum { O_INDEX = 256, O_OFFSET, O_JSON, O_ALL, O_EXPLAIN, O_COUNT, O_K1, O_B, O_TW, O_COLOR,
        O_QUERIES, O_NOVERIFY, O_EXACT, O_VERIFY, O_PASSAGES, O_IN_ORDER, O_WIDTH, O_CONTEXT, O_HIGHLIGHT, O_CITE, O_CITE_FORMAT,
-       O_SERVE, O_LISTEN, O_TIMEOUT, O_VERSION, O_PROX, O_DEPTH };
+       O_SERVE, O_LISTEN, O_TIMEOUT, O_VERSION, O_PROX, O_DEPTH, O_HEAD };
 static const struct option longopts[] = {
     {"index", required_argument, NULL, O_INDEX}, {"limit", required_argument, NULL, 'n'},
     {"offset", required_argument, NULL, O_OFFSET}, {"json", no_argument, NULL, O_JSON},
@@ -280,6 +283,7 @@ static const struct option longopts[] = {
     {"timeout", required_argument, NULL, O_TIMEOUT}, {"version", no_argument, NULL, O_VERSION},
     {"proximity-weight", required_argument, NULL, O_PROX},
     {"rescore-depth", required_argument, NULL, O_DEPTH},
+    {"heading-weight", required_argument, NULL, O_HEAD},
     {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 enum { N_LONGOPTS = sizeof longopts / sizeof *longopts };
 
@@ -315,6 +319,7 @@ static int apply_option(int c, options *opt)
     case O_TIMEOUT: bad = parse_param("--timeout", optarg, 0, TIMEOUT_MAX_S, &opt->timeout); break;
     case O_PROX: bad = parse_param("--proximity-weight", optarg, 0, 1000, &opt->search.proximity_weight); break;
     case O_DEPTH: bad = parse_count("--rescore-depth", optarg, &opt->search.rescore_depth); break;
+    case O_HEAD: bad = parse_param("--heading-weight", optarg, 0, 1000, &opt->search.heading_weight); break;
     case 'h': usage(stdout); exit(EXIT_HITS);
     case O_VERSION: print_version(); exit(EXIT_HITS);
     default: bad = 1; break;

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "present/textnav.h"
+#include "extract/textnav.h"
 
 #define ELLIPSIS "…"
 

@@ -15,7 +15,7 @@
 #include "output_text.h"
 
 #include "present/place.h"
-#include "present/textnav.h"
+#include "extract/textnav.h"
 #include "util/visible.h"
 
 #include <stdbool.h>

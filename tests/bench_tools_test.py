@@ -192,11 +192,11 @@ def test_known_item_metrics(tmp):
         with open(os.path.join(corpus, name), "w", encoding="utf-8") as f:
             f.write(text)
     out = run(sys.executable, os.path.join(BENCH, "known-item"), "--data", os.path.join(tmp, "ki-data"),
-              "--corpus", "tiny", "--build-dir", BUILD, "--weights", "0,1", "--no-xapian",
-              "--out", os.path.join(tmp, "ki.json"))
+              "--corpus", "tiny", "--build-dir", BUILD, "--weights", "0,1", "--heading-weights", "0,1",
+              "--no-xapian", "--out", os.path.join(tmp, "ki.json"))
     res = json.load(open(os.path.join(tmp, "ki.json"), encoding="utf-8"))
-    check(res["skipped"] == 1 and [r["engine"] for r in res["rows"]] == ["native W=0", "native W=1", "fts5 bm25()"],
-          f"known-item rows ({res})")
+    want = ["native W=0 H=0", "native W=0 H=1", "native W=1 H=0", "native W=1 H=1", "fts5 bm25()"]
+    check(res["skipped"] == 1 and [r["engine"] for r in res["rows"]] == want, f"known-item rows ({res})")
     check(all(r["queries"] == 3 and r["mrr"] == 1.0 for r in res["rows"]), f"every answer at rank 1 ({out})")
     check("MRR@10" in out, "known-item prints its table")
 

@@ -90,7 +90,8 @@ static char *run(const char *dir, const char *query, size_t k, uint64_t *total)
     shelf_search_opts o;
     shelf_search_opts_default(&o);
     o.title_weight = 0;
-    o.proximity_weight = 0; /* proximity is native-only (README, "Xapian backend") */
+    o.proximity_weight = 0; /* proximity and headings are native-only (README, "Xapian backend") */
+    o.heading_weight = 0;
     o.k = k;
     shelf_results res;
     if (shelf_engine_search(e, plan, &o, &res, &err) != SHELF_OK)

@@ -17,7 +17,7 @@
 
 #include "extract/byline.h"
 #include "extract/title.h"
-#include "present/paragraphs.h"
+#include "extract/paragraphs.h"
 #include "present/section.h"
 #include "support.h"
 

@@ -3,7 +3,7 @@
  * stored form round-trips, damaged forms are refused, lookups answer with
  * the right page and heading, and citation places (present/place.h) count
  * lines from the page's start.  Also the sentence rule for hard-wrapped
- * text (present/textnav.h), which PDF quotations depend on.
+ * text (extract/textnav.h), which PDF quotations depend on.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,7 +15,7 @@
 
 #include "extract/layout.h"
 #include "present/place.h"
-#include "present/textnav.h"
+#include "extract/textnav.h"
 #include "util/error.h"
 
 static void make_sample(shelf_layout *l)

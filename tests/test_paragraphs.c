@@ -1,6 +1,6 @@
 /*
  * test_paragraphs.c - plain text with one paragraph per line
- * (present/paragraphs.h) against hard-wrapped text.
+ * (extract/paragraphs.h) against hard-wrapped text.
  *
  * The sample shelf's military-diplomacy-in-nato.txt holds each paragraph on
  * one line, with no blank lines, and title-like lines as headings.  The
@@ -24,7 +24,7 @@
 
 #include "extract/layout.h"
 #include "present/cite.h"
-#include "present/paragraphs.h"
+#include "extract/paragraphs.h"
 #include "present/place.h"
 #include "support.h"
 

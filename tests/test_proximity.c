@@ -189,6 +189,7 @@ static shelf_results run(fixture *fx, const shelf_plan *plan, double w, size_t d
     shelf_search_opts o;
     shelf_search_opts_default(&o);
     o.proximity_weight = w;
+    o.heading_weight = 0; /* the proximity part alone (test_heading.c has the other) */
     o.rescore_depth = depth;
     o.k = k;
     o.exact_total = exact;
@@ -251,6 +252,7 @@ static void test_explain_has_proximity(void **state)
     shelf_search_opts o;
     shelf_search_opts_default(&o);
     o.proximity_weight = 1.0;
+    o.heading_weight = 0;
     shelf_results r = run(fx, plan, 1.0, 300, 10, false);
     for (size_t i = 0; i < r.count; i++) {
         shelf_explain ex = {0};

@@ -7,7 +7,9 @@
  * rare), titles, three segments and deleted documents; queries mixing the
  * most common words with rare ones exercise the block-max checks.  Half the
  * comparisons run with the proximity phase on (rescore.h) at several
- * depths: pruning + re-scoring must equal exhaustive evaluation + the same
+ * depths, and most with the heading part on (the documents have headings:
+ * their first line and a short line in the middle, set off by blank
+ * lines): pruning + re-scoring must equal exhaustive evaluation + the same
  * re-scoring, bit for bit.
  */
 #include <setjmp.h>
@@ -60,7 +62,7 @@ static void add_batch(const char *dir, int batch, uint64_t *rng)
         size_t len = 0, n = 5 + ts_rand(rng) % 300;
         for (size_t i = 0; i < n && len + 20 < sizeof text; i++)
             len += (size_t)snprintf(text + len, sizeof text - len, "%s%s", words[pick_word(rng)],
-                                    i == 4 ? "\n" : " ");
+                                    i == 4 || i == 59 || i == 62 ? "\n\n" : " ");
         /* batch 2 replaces some documents of batch 0: deletions in segment 1 */
         int id = batch == 2 && d % 3 == 0 ? d : batch * DOCS_PER_BATCH + d;
         snprintf(path, sizeof path, "d%05d.txt", id);
@@ -111,13 +113,15 @@ static int teardown(void **state)
     return 0;
 }
 
-/* The proximity phase of the next searches: weight and depth. */
+/* The re-scoring phase of the next searches: proximity weight, depth and
+ * heading weight. */
 typedef struct prox_opts {
     double weight;
     size_t depth;
+    double heading;
 } prox_opts;
 
-static prox_opts proximity = {0, 0};
+static prox_opts proximity = {0, 0, 0};
 
 /* Search with pruning allowed once exact_upto documents matched. */
 static void search_upto(fixture *fx, const char *query, size_t k, bool exact, double title_weight,
@@ -139,6 +143,7 @@ static void search_upto(fixture *fx, const char *query, size_t k, bool exact, do
     o.total_exact_upto = exact_upto;
     o.proximity_weight = proximity.weight;
     o.rescore_depth = proximity.depth;
+    o.heading_weight = proximity.heading;
     if (shelf_engine_search(fx->engine, plan, &o, out, &err) != SHELF_OK)
         fail_msg("search [%s]: %s", query, err.msg);
     shelf_plan_free(plan);
@@ -159,12 +164,12 @@ static void compare(fixture *fx, const char *query, size_t k, double title_weigh
     search(fx, query, k, false, title_weight, &pruned);
     search(fx, query, k, true, title_weight, &full);
     if (pruned.count != full.count)
-        fail_msg("[%s] k=%zu W=%g: %zu hits pruned, %zu exhaustive", query, k, proximity.weight,
-                 pruned.count, full.count);
+        fail_msg("[%s] k=%zu W=%g H=%g: %zu hits pruned, %zu exhaustive", query, k, proximity.weight,
+                 proximity.heading, pruned.count, full.count);
     for (size_t i = 0; i < full.count; i++) {
         if (pruned.hits[i].doc != full.hits[i].doc || pruned.hits[i].score != full.hits[i].score)
-            fail_msg("[%s] k=%zu W=%g rank %zu: pruned doc %llu score %.17g, exhaustive doc %llu score %.17g",
-                     query, k, proximity.weight, i + 1, (unsigned long long)pruned.hits[i].doc, pruned.hits[i].score,
+            fail_msg("[%s] k=%zu W=%g H=%g rank %zu: pruned doc %llu score %.17g, exhaustive doc %llu "
+                     "score %.17g", query, k, proximity.weight, proximity.heading, i + 1, (unsigned long long)pruned.hits[i].doc, pruned.hits[i].score,
                      (unsigned long long)full.hits[i].doc, full.hits[i].score);
     }
     assert_true(full.total_exact);
@@ -209,11 +214,11 @@ static void test_random_queries(void **state)
     static const size_t depths[] = {0, 20, 300};
     for (int q = 0; q < 400; q++) {
         random_query(&rng, query, sizeof query);
-        proximity = (prox_opts){q % 4 < 2 ? 0.0 : 1.0, depths[q % 3]};
+        proximity = (prox_opts){q % 4 < 2 ? 0.0 : 1.0, depths[q % 3], q % 5 ? 1.0 : 0.0};
         for (size_t i = 0; i < sizeof ks / sizeof *ks; i++)
             compare(fx, query, ks[i], q % 2 ? 2.0 : 0.0);
     }
-    proximity = (prox_opts){0, 0};
+    proximity = (prox_opts){0, 0, 0};
 }
 
 /* Plain OR queries, the ones pruning applies to, with many terms. */
@@ -226,11 +231,11 @@ static void test_wide_or(void **state)
         size_t n = 2 + ts_rand(&rng) % 12, len = 0;
         for (size_t i = 0; i < n; i++)
             len += (size_t)snprintf(query + len, sizeof query - len, "%s ", words[pick_word(&rng)]);
-        proximity = (prox_opts){q % 2 ? 0.5 : 0.0, 50};
+        proximity = (prox_opts){q % 2 ? 0.5 : 0.0, 50, q % 3 ? 2.0 : 0.0};
         compare(fx, query, 10, 2.0);
         compare(fx, query, 1, 0.0);
     }
-    proximity = (prox_opts){0, 0};
+    proximity = (prox_opts){0, 0, 0};
 }
 
 /* Very common words with rare ones, the shape of typed queries ("the ...
@@ -248,10 +253,10 @@ static void test_common_with_rare(void **state)
             int w = i < common ? (int)(ts_rand(&rng) % 5) : 250 + (int)(ts_rand(&rng) % 150);
             len += (size_t)snprintf(query + len, sizeof query - len, "%s ", words[w]);
         }
-        proximity = (prox_opts){q % 4 < 2 ? 0.0 : 2.0, 100};
+        proximity = (prox_opts){q % 4 < 2 ? 0.0 : 2.0, 100, q % 3 ? 0.5 : 0.0};
         compare(fx, query, ks[q % 3], q % 2 ? 2.0 : 0.0);
     }
-    proximity = (prox_opts){0, 0};
+    proximity = (prox_opts){0, 0, 0};
 }
 
 /* Pruning must actually prune: a frequent OR query scores fewer documents

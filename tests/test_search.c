@@ -169,6 +169,7 @@ static shelf_search_opts opts(double k1, double b, double w, size_t k)
     o.b = b;
     o.title_weight = w;
     o.proximity_weight = 0; /* BM25F alone: the formulas checked here */
+    o.heading_weight = 0;
     o.k = k;
     return o;
 }
@@ -178,6 +179,7 @@ static shelf_search_opts default_opts(size_t k)
     shelf_search_opts o;
     shelf_search_opts_default(&o);
     o.proximity_weight = 0; /* BM25F alone: the formulas checked here */
+    o.heading_weight = 0;
     o.k = k;
     return o;
 }

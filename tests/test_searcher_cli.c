@@ -980,15 +980,36 @@ static void test_explain_and_parameters(void **state)
     assert_true(first_score[0] != first_score[1]);
     assert_true(first_score[1] != first_score[2]);
 
-    /* The proximity part: the last explain line by default (text and JSON),
-     * absent with --proximity-weight 0, which gives BM25F alone. */
+    /* The proximity part, then the heading part: the last explain lines by
+     * default (text and JSON); without the heading part the proximity part
+     * is last, and absent with --proximity-weight 0, which gives BM25F
+     * alone. */
     r = searcher_q("--explain -n 1", "nato annual report");
     assert_int_equal(r.rc, 0);
     assert_non_null(strstr(r.out, "proximity"));
+    assert_non_null(strstr(r.out, "heading"));
+    run_free(&r);
+    r = searcher_q("--json --explain -n 1", "nato annual report");
+    assert_int_equal(r.rc, 0);
+    {
+        jv v;
+        parse_one_json(&r, &v);
+        const jv *h = &jget_type(&v, "hits", J_ARR)->kids[0];
+        const jv *ex = jget_type(h, "explain", J_ARR);
+        assert_true(ex->n >= 2);
+        assert_string_equal(jget_type(&ex->kids[ex->n - 1], "kind", J_STR)->s, "heading");
+        assert_string_equal(jget_type(&ex->kids[ex->n - 2], "kind", J_STR)->s, "proximity");
+        double sum = 0;
+        for (size_t i = 0; i < ex->n; i++)
+            sum += jget_type(&ex->kids[i], "score", J_NUM)->num;
+        assert_true(fabs(sum - jget(h, "score")->num) < 1e-9);
+        jv_free(&v);
+    }
     run_free(&r);
     double prox_part = 0, with = 0, without = 0;
     for (int zero = 0; zero < 2; zero++) {
-        r = searcher_q(zero ? "--proximity-weight 0 --json --explain -n 1" : "--json --explain -n 1",
+        r = searcher_q(zero ? "--proximity-weight 0 --heading-weight 0 --json --explain -n 1"
+                            : "--heading-weight 0 --json --explain -n 1",
                        "nato annual report");
         assert_int_equal(r.rc, 0);
         jv v;
@@ -1014,6 +1035,7 @@ static void test_explain_and_parameters(void **state)
     static const char *bad[] = {"-n abc", "--b 2", "--b -0.1", "--k1 -1", "--k1 x",
                                 "--title-weight abc", "--offset -1", "-n 1.5", "--limit",
                                 "--proximity-weight -1", "--proximity-weight x", "--rescore-depth x",
+                                "--heading-weight -1", "--heading-weight x",
                                 "--no-such-option"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         char *args = ts_strf("%s nato", bad[i]);

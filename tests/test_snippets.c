@@ -40,7 +40,7 @@
 #include "present/passage.h"
 #include "present/section.h"
 #include "present/snippets.h"
-#include "present/textnav.h"
+#include "extract/textnav.h"
 #include "query/parse.h"
 #include "query/plan.h"
 #include "query/search.h"

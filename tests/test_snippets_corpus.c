@@ -926,7 +926,7 @@ static void test_text_output_agrees_with_json(void **state)
                 size_t start = jsize(s, "start"), end = jsize(s, "end");
                 /* a cut: non-blank text of the same paragraph left out;
                  * every file of corpus/ holds one paragraph per line
-                 * (present/paragraphs.h), so the paragraph is the line */
+                 * (extract/paragraphs.h), so the paragraph is the line */
                 size_t ps = line_start_of(f->data, start), pe = line_end_of(f->data, f->len, start);
                 bool before = !blank_range(f->data, ps, start);
                 bool after = !blank_range(f->data, end, pe);

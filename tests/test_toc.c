@@ -1,5 +1,5 @@
 /*
- * test_toc.c - table-of-contents lines (present/toc.h) are not quoted:
+ * test_toc.c - table-of-contents lines (extract/toc.h) are not quoted:
  *   - the rule on made lines: dot leaders, tabs, Roman page numbers, the
  *     "Contents" heading; prose with an ellipsis or a number is no entry;
  *   - a made text with a contents list and the same words in its body:
@@ -20,7 +20,7 @@
 
 #include <cmocka.h>
 
-#include "present/toc.h"
+#include "extract/toc.h"
 #include "support.h"
 #include "support_run.h"
 

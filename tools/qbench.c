@@ -9,17 +9,18 @@
  *
  *   qbench INDEX QUERYFILE [--k N] [--count] [--repeat R] [--snippets]
  *          [--exact-total] [--exact-upto N] [--paths] [--proximity-weight W]
- *          [--rescore-depth N]
+ *          [--heading-weight H] [--rescore-depth N]
  *   qbench INDEX QUERYFILE --matches
- *   qbench INDEX QUERYFILE --ranked [--k N] [--proximity-weight W] [--rescore-depth N]
+ *   qbench INDEX QUERYFILE --ranked [--k N] [--proximity-weight W] [--heading-weight H]
+ *          [--rescore-depth N]
  *
  * --matches prints, per query, the number of matching documents and their
  * sorted paths (count<TAB>path<TAB>path...), for comparing engines (BM25F
  * alone: the order does not matter there).  --ranked prints, per query, the
  * paths of its best k hits, best first, tab-separated (an empty line for
  * none, "error<TAB>message" for a failed query), for tools/bench/known-item.
- * --proximity-weight and --rescore-depth set the searcher's options of those
- * names (their defaults are the searcher's).
+ * --proximity-weight, --heading-weight and --rescore-depth set the searcher's
+ * options of those names (their defaults are the searcher's).
  * --count asks for the number of matches only (k = 0); --snippets also builds
  * the passages of every hit and reports the mean time per hit; --paths also
  * fetches every hit's path inside the timed run (as searcher does to print
@@ -43,7 +44,7 @@ typedef struct bench_opts {
     size_t k, repeat;
     uint64_t exact_upto;
     bool count, snippets, exact, matches, paths, ranked;
-    double proximity_weight;
+    double proximity_weight, heading_weight;
     size_t rescore_depth;
 } bench_opts;
 
@@ -66,6 +67,7 @@ static int parse_args(int argc, char **argv, bench_opts *o)
 {
     *o = (bench_opts){.k = 10, .repeat = 3, .exact_upto = SHELF_TOTAL_EXACT_UPTO,
                       .proximity_weight = SHELF_DEFAULT_PROXIMITY_WEIGHT,
+                      .heading_weight = SHELF_DEFAULT_HEADING_WEIGHT,
                       .rescore_depth = SHELF_DEFAULT_RESCORE_DEPTH};
     int positional = 0;
     for (int i = 1; i < argc; i++) {
@@ -73,6 +75,8 @@ static int parse_args(int argc, char **argv, bench_opts *o)
             o->k = strtoul(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--proximity-weight") == 0 && i + 1 < argc)
             o->proximity_weight = strtod(argv[++i], NULL);
+        else if (strcmp(argv[i], "--heading-weight") == 0 && i + 1 < argc)
+            o->heading_weight = strtod(argv[++i], NULL);
         else if (strcmp(argv[i], "--rescore-depth") == 0 && i + 1 < argc)
             o->rescore_depth = strtoul(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--ranked") == 0)
@@ -145,6 +149,7 @@ static void run_once(shelf_engine *e, shelf_analyzer *a, const bench_opts *o, co
     so.exact_total = o->exact;
     so.total_exact_upto = o->exact_upto;
     so.proximity_weight = o->proximity_weight;
+    so.heading_weight = o->heading_weight;
     so.rescore_depth = o->rescore_depth;
     shelf_results r = {0};
     int rc = plan ? shelf_engine_search(e, plan, &so, &r, &err) : SHELF_EINVAL;
@@ -199,6 +204,7 @@ static void print_matches(shelf_engine *e, shelf_analyzer *a, const char *query)
     so.k = (size_t)shelf_engine_doc_count(e);
     so.exact_total = true;
     so.proximity_weight = 0; /* a set: no need to re-score every match */
+    so.heading_weight = 0;
     shelf_results r = {0};
     if (search_query(e, a, query, &so, &r, &err) != SHELF_OK) {
         printf("error\t%s\n", err.msg);
@@ -229,6 +235,7 @@ static void print_ranked(shelf_engine *e, shelf_analyzer *a, const bench_opts *o
     shelf_search_opts_default(&so);
     so.k = o->k;
     so.proximity_weight = o->proximity_weight;
+    so.heading_weight = o->heading_weight;
     so.rescore_depth = o->rescore_depth;
     shelf_results r = {0};
     if (search_query(e, a, query, &so, &r, &err) != SHELF_OK) {
@@ -292,7 +299,7 @@ int main(int argc, char **argv)
     if (parse_args(argc, argv, &o) != 0) {
         fprintf(stderr, "usage: qbench INDEX QUERYFILE [--k N] [--count] [--repeat R] [--snippets] "
                         "[--exact-total] [--exact-upto N] [--paths] [--proximity-weight W] "
-                        "[--rescore-depth N] [--matches | --ranked]\n");
+                        "[--heading-weight H] [--rescore-depth N] [--matches | --ranked]\n");
         return 2;
     }
     shelf_err err = {0};

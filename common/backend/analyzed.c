@@ -4,8 +4,9 @@
 
 #include <string.h>
 
+/* checkpoints and spans: NULL but for the body. */
 static int add_field(shelf_analyzer *a, const char *text, size_t len, shelf_buf *out,
-                     shelf_buf *checkpoints, shelf_token_iter *it)
+                     shelf_buf *checkpoints, shelf_span_builder *spans, shelf_token_iter *it)
 {
     shelf_token tok;
     shelf_tokens_begin(it, a, text, len);
@@ -15,6 +16,8 @@ static int add_field(shelf_analyzer *a, const char *text, size_t len, shelf_buf 
         if (shelf_buf_append(out, &n, 1) || shelf_buf_append(out, tok.term, tok.term_len) ||
             shelf_buf_append(out, &pos, sizeof pos) || shelf_buf_append(out, &tok.hash, sizeof tok.hash))
             return SHELF_ENOMEM;
+        if (spans)
+            shelf_span_builder_token(spans, pos, tok.start);
         if (checkpoints && pos % SHELF_CHECKPOINT_EVERY == 0) {
             uint64_t offset = tok.start;
             if (shelf_buf_append(checkpoints, &offset, sizeof offset))
@@ -25,15 +28,20 @@ static int add_field(shelf_analyzer *a, const char *text, size_t len, shelf_buf 
 }
 
 int shelf_analyze_document(shelf_analyzer *a, const char *text, size_t text_len, const char *title,
-                           size_t title_len, shelf_analyzed *out)
+                           size_t title_len, const shelf_layout *layout, shelf_analyzed *out)
 {
     shelf_buf_reset(&out->body);
     shelf_buf_reset(&out->title);
     shelf_buf_reset(&out->checkpoints);
+    shelf_buf_reset(&out->headings);
     shelf_token_iter body, head;
-    int rc = add_field(a, text, text_len, &out->body, &out->checkpoints, &body);
+    int rc = shelf_span_builder_begin(&out->spans, text, text_len, layout);
     if (rc == SHELF_OK)
-        rc = add_field(a, title, title_len, &out->title, NULL, &head);
+        rc = add_field(a, text, text_len, &out->body, &out->checkpoints, &out->spans, &body);
+    if (rc == SHELF_OK)
+        rc = shelf_span_builder_encode(&out->spans, &out->headings);
+    if (rc == SHELF_OK)
+        rc = add_field(a, title, title_len, &out->title, NULL, NULL, &head);
     if (rc != SHELF_OK)
         return rc;
     out->body_tokens = body.next_position;
@@ -64,4 +72,6 @@ void shelf_analyzed_free(shelf_analyzed *d)
     shelf_buf_free(&d->body);
     shelf_buf_free(&d->title);
     shelf_buf_free(&d->checkpoints);
+    shelf_buf_free(&d->headings);
+    shelf_span_builder_free(&d->spans);
 }

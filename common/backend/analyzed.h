@@ -3,7 +3,8 @@
  * run on other threads than the one that owns the index writer
  * (`indexer --threads`).  It holds what the segment writer would otherwise
  * compute itself: each field's terms with positions, the body's checkpoints
- * (every 128th token's byte offset) and the analysis counters.
+ * (every 128th token's byte offset), the token ranges of its headings
+ * (heading_spans.h) and the analysis counters.
  *
  * Token records in body/title: term_len:u8, term bytes, position:u32,
  * hash:u64 (the token's shelf_term_hash, so the writer thread never hashes a
@@ -15,18 +16,24 @@
 #include <stdint.h>
 
 #include "analysis/analyzer.h"
+#include "backend/heading_spans.h"
+#include "extract/layout.h"
 #include "util/buf.h"
 
 typedef struct shelf_analyzed {
     shelf_buf body, title;
     shelf_buf checkpoints; /* uint64_t offsets */
+    shelf_buf headings;    /* the heading spans' stored form (heading_spans.h) */
+    shelf_span_builder spans; /* scratch, kept from one document to the next */
     uint32_t body_tokens, title_tokens;
     uint64_t invalid_bytes, cut_tokens;
 } shelf_analyzed;
 
-/* Analyse a document's text and title (replacing out's contents). */
+/* Analyse a document's text and title (replacing out's contents); layout
+ * (may be NULL: plain text) says where the markup put headings
+ * (extract/headings.h).  SHELF_OK or SHELF_ENOMEM. */
 int shelf_analyze_document(shelf_analyzer *a, const char *text, size_t text_len, const char *title,
-                           size_t title_len, shelf_analyzed *out);
+                           size_t title_len, const shelf_layout *layout, shelf_analyzed *out);
 void shelf_analyzed_free(shelf_analyzed *d);
 
 /* Walk one field's records: returns false at the end. */

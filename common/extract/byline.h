@@ -2,7 +2,7 @@
  * byline.h - is a line a byline: a line that names who wrote a text (or
  * who holds its rights) rather than saying what the text is about?  Shared
  * by the title rule (title.h: a byline is never a title) and the section
- * rule (present/section.h: a byline is never a heading).
+ * rule (extract/headings.h: a byline is never a heading).
  *
  * A line (trimmed of white space) is a byline when it
  *   - opens with "Written by", "By ", "Author:", "Authors:", "Copyright",

@@ -26,7 +26,7 @@
  * when the format marks its headings (HTML, Markdown): then the headings
  * list is the whole truth about sections, even when empty.  Otherwise
  * (plain text, PDF) sections come from the plain-text rule in
- * present/section.h.
+ * extract/headings.h.
  */
 #ifndef SHELF_LAYOUT_H
 #define SHELF_LAYOUT_H

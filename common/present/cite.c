@@ -1,9 +1,9 @@
 /* cite.c - whole-sentence quotations; see cite.h. */
 #include "present/cite.h"
 #include "present/pagespan.h"
-#include "present/paragraphs.h"
+#include "extract/paragraphs.h"
 #include "present/place.h"
-#include "present/textnav.h"
+#include "extract/textnav.h"
 
 void shelf_quote_of(const char *text, size_t len, const shelf_layout *layout, const shelf_passage *p,
                     shelf_quote *q)

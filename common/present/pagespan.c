@@ -1,6 +1,6 @@
 /* pagespan.c - sentences across page starts; see pagespan.h. */
 #include "present/pagespan.h"
-#include "present/textnav.h"
+#include "extract/textnav.h"
 
 #include <stdbool.h>
 

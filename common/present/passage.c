@@ -1,10 +1,10 @@
 /* passage.c - choosing, cutting and locating passages; see passage.h. */
 #include "present/passage.h"
 #include "present/pagespan.h"
-#include "present/paragraphs.h"
+#include "extract/paragraphs.h"
 #include "present/place.h"
-#include "present/textnav.h"
-#include "present/toc.h"
+#include "extract/textnav.h"
+#include "extract/toc.h"
 #include "util/deadline.h"
 
 #include <stdlib.h>

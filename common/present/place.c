@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "present/paragraphs.h"
+#include "extract/paragraphs.h"
 #include "present/section.h"
-#include "present/textnav.h"
+#include "extract/textnav.h"
 
 /* Characters (UTF-8 lead bytes) in text[from..to). */
 static size_t chars_between(const char *text, size_t from, size_t to)

@@ -11,6 +11,7 @@ void shelf_search_opts_default(shelf_search_opts *o)
     o->b = SHELF_DEFAULT_B;
     o->title_weight = SHELF_DEFAULT_TITLE_WEIGHT;
     o->proximity_weight = SHELF_DEFAULT_PROXIMITY_WEIGHT;
+    o->heading_weight = SHELF_DEFAULT_HEADING_WEIGHT;
     o->rescore_depth = SHELF_DEFAULT_RESCORE_DEPTH;
     o->k = 10;
     o->exact_total = false;

@@ -29,6 +29,8 @@
  * many of the best BM25F hits it re-scores (at least k). */
 #define SHELF_DEFAULT_PROXIMITY_WEIGHT 1.0
 #define SHELF_DEFAULT_RESCORE_DEPTH 10
+/* H of the heading part (query/heading.h; README, "Ranking"). */
+#define SHELF_DEFAULT_HEADING_WEIGHT 2.0
 
 typedef struct shelf_search_opts {
     double k1, b, title_weight;
@@ -36,6 +38,9 @@ typedef struct shelf_search_opts {
      * and the top k of those are kept (native backend; Xapian ignores it);
      * 0: BM25F alone, exactly. */
     double proximity_weight;
+    /* > 0: those same hits also get H * heading added (query/heading.h;
+     * native backend; Xapian ignores it); 0: no heading part, exactly. */
+    double heading_weight;
     size_t rescore_depth;
     size_t k;             /* hits to keep (0: count only) */
     bool exact_total;     /* never prune: count every match exactly */
@@ -62,11 +67,14 @@ typedef struct shelf_results {
 } shelf_results;
 
 /* One scored part of a hit: a term, a title term, a phrase or a NEAR group;
- * or, last, the proximity part (kind "proximity": text lists the words,
- * tf_body the neighbouring pairs counted, norm_body K, score W * prox). */
+ * then the proximity part (kind "proximity": text lists the words,
+ * tf_body the neighbouring pairs counted, norm_body K, score W * prox);
+ * last the heading part (kind "heading": text lists the words, tf_body the
+ * tokens of the heading that holds them all best (0: none), idf
+ * Σ min(1, idf), norm_body its coverage, score H * heading). */
 typedef struct shelf_explain_term {
     char text[96];       /* the word or phrase as typed */
-    const char *kind;    /* "term", "title", "phrase", "near" */
+    const char *kind;    /* "term", "title", "phrase", "near", "proximity", "heading" */
     uint32_t tf_body, tf_title;
     uint64_t df;
     double idf;

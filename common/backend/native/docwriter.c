@@ -197,13 +197,14 @@ static bool append_heap_string(shelf_docwriter *w, const char *s, size_t bytes)
     return ok;
 }
 
-/* path, title, author, date (FORMAT.md, "heap entry"). */
+/* path, title, author, date, heading spans (FORMAT.md, "heap entry"). */
 static int append_heap_entry(shelf_docwriter *w, const shelf_docinfo *info)
 {
     bool ok = append_heap_string(w, info->path, strlen(info->path)) &&
               append_heap_string(w, info->title, info->title_bytes) &&
               append_heap_string(w, info->author, info->author_bytes) &&
-              append_heap_string(w, info->date, info->date_bytes);
+              append_heap_string(w, info->date, info->date_bytes) &&
+              append_heap_string(w, (const char *)info->headings, info->headings_bytes);
     return ok ? SHELF_OK : SHELF_EIO;
 }
 

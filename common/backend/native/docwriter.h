@@ -1,7 +1,8 @@
 /*
  * docwriter.h - writes a segment's .docs (fixed 56-byte records, then the
- * string heap of paths, titles, authors and dates, then the dense lengths of
- * norms.h) and .store (Zstandard blocks of document text, store_codec.h,
+ * string heap of paths, titles, authors, dates and heading spans, then the
+ * dense lengths of norms.h) and .store (Zstandard blocks of document text,
+ * store_codec.h,
  * with token checkpoints, then a block index).  Layout: FORMAT.md, ".docs"
  * and ".store".
  *
@@ -48,6 +49,8 @@ typedef struct shelf_docinfo {
     size_t author_bytes;
     const char *date;   /* date_bytes of them; may be NULL when 0 */
     size_t date_bytes;
+    const uint8_t *headings; /* the heading spans' stored form (backend/heading_spans.h), */
+    size_t headings_bytes;   /* headings_bytes of it; may be NULL when 0 */
 } shelf_docinfo;
 
 /* Blocks waiting for the compressor thread (a ring). */

@@ -11,7 +11,7 @@
 #include "query/keys.h" /* the key layout: field bytes, SHELF_MAX_KEY_BYTES */
 #include "backend/shared_format.h" /* checkpoints, document flags, key length */
 
-#define SHELF_FORMAT_VERSION 7u
+#define SHELF_FORMAT_VERSION 8u
 
 #define SHELF_MAGIC_MANIFEST "SHLFMANI"
 #define SHELF_MAGIC_DICT "SHLFDICT"

@@ -1,5 +1,6 @@
 /* index.c - an open index snapshot and its full check; see index.h. */
 #include "backend/native/index.h"
+#include "backend/heading_spans.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -318,6 +319,9 @@ static int check_documents(const shelf_segment *s, const shelf_deletions *d,
             rc = shelf_errf(err, SHELF_ECORRUPT, "%s: checkpoints disagree with the length %s gives "
                             "document %u", shelf_segment_file(s, "store"), shelf_segment_file(s, "docs"),
                             doc);
+        if (rc == SHELF_OK && shelf_span_check(meta.headings, meta.headings_len, meta.length) != 0)
+            rc = shelf_errf(err, SHELF_ECORRUPT, "%s: damaged (heading spans of document %u)",
+                            shelf_segment_file(s, "docs"), doc);
         tokens += meta.length;
         if (!shelf_deleted(d, doc)) {
             live_tokens += meta.length;

@@ -75,6 +75,7 @@ static int copy_document(merger *m, size_t i, uint32_t d, shelf_buf *path, shelf
         .mtime_ns = meta.mtime_ns, .hash = meta.hash, .flags = meta.flags,
         .author = meta.author, .author_bytes = meta.author_len,
         .date = meta.date, .date_bytes = meta.date_len,
+        .headings = meta.headings, .headings_bytes = meta.headings_len,
     };
     return shelf_docwriter_add(&m->docw, &info, (const char *)text->data, text->len,
                                (const uint64_t *)checkpoints->data,

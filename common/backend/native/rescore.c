@@ -1,7 +1,9 @@
-/* rescore.c - proximity re-scoring of the best hits; see rescore.h. */
+/* rescore.c - proximity and heading re-scoring of the best hits; see rescore.h. */
 #include "backend/native/rescore.h"
+#include "backend/heading_spans.h"
 #include "backend/native/segment.h"
 #include "query/bm25.h"
+#include "query/heading.h"
 #include "query/proximity.h"
 #include "query/topk.h"
 
@@ -23,10 +25,22 @@ typedef struct prox_state {
     double k1, b, avg_body;
 } prox_state;
 
+/* Does the proximity part, the heading part, apply to a plan with n words? */
+static bool proximity_on(const shelf_search_opts *o, size_t n)
+{
+    return o->proximity_weight > 0 && n >= 2;
+}
+
+static bool heading_on(const shelf_search_opts *o, size_t n)
+{
+    return o->heading_weight > 0 && n >= 1;
+}
+
 bool shelf_rescore_applies(const shelf_plan *plan, const shelf_search_opts *o)
 {
     const shelf_pkey *keys[2];
-    return o->proximity_weight > 0 && o->k > 0 && shelf_proximity_keys(plan, keys, 2) == 2;
+    size_t n = o->k > 0 ? shelf_proximity_keys(plan, keys, 2) : 0;
+    return proximity_on(o, n) || heading_on(o, n);
 }
 
 static void init_state(prox_state *s, const shelf_index *idx, const shelf_plan *plan,
@@ -109,6 +123,33 @@ static int score_doc(prox_state *s, const shelf_segment *seg, uint32_t doc, shel
     return SHELF_OK;
 }
 
+/* The heading part of doc (whose words' positions score_doc loaded). */
+static int heading_doc(const prox_state *s, const shelf_segment *seg, uint32_t doc,
+                       shelf_heading_parts *out, shelf_err *err)
+{
+    *out = (shelf_heading_parts){0, 0, 0};
+    for (size_t i = 0; i < s->n; i++)
+        if (s->words[i].len == 0)
+            return SHELF_OK; /* a word the document lacks: no heading holds them all */
+    shelf_docmeta meta;
+    int rc = shelf_segment_doc(seg, doc, &meta, err);
+    if (rc != SHELF_OK)
+        return rc;
+    shelf_span_cursor c;
+    shelf_heading_match m;
+    shelf_token_span span;
+    int got = shelf_span_cursor_init(&c, meta.headings, meta.headings_len);
+    shelf_heading_begin(&m, s->words, s->idf, s->n);
+    if (got == 0)
+        while ((got = shelf_span_next(&c, &span)) == 1)
+            shelf_heading_offer(&m, span);
+    if (got < 0)
+        return shelf_errf(err, SHELF_ECORRUPT, "%s: damaged (heading spans of document %u)",
+                          shelf_segment_file(seg, "docs"), doc);
+    *out = shelf_heading_end(&m);
+    return SHELF_OK;
+}
+
 static int by_place(const void *a, const void *b)
 {
     const shelf_hit *x = a, *y = b;
@@ -137,11 +178,16 @@ int shelf_rescore_proximity(const shelf_index *idx, const shelf_plan *plan, cons
         if (i == 0 || hits[i].segment != hits[i - 1].segment)
             rc = open_segment(&s, seg, err);
         shelf_proximity_parts parts;
+        shelf_heading_parts head = {0, 0, 0};
         double norm;
         if (rc == SHELF_OK)
             rc = score_doc(&s, seg, hits[i].local, &parts, &norm, err);
-        if (rc == SHELF_OK)
+        if (rc == SHELF_OK && heading_on(o, s.n))
+            rc = heading_doc(&s, seg, hits[i].local, &head, err);
+        if (rc == SHELF_OK && proximity_on(o, s.n))
             hits[i].score += o->proximity_weight * parts.score;
+        if (rc == SHELF_OK && heading_on(o, s.n))
+            hits[i].score += o->heading_weight * head.score;
     }
     free_state(&s);
     qsort(hits, count, sizeof *hits, best_first);
@@ -162,6 +208,29 @@ static void describe(const prox_state *s, char *text, size_t size)
     }
 }
 
+static shelf_explain_term proximity_line(const prox_state *s, const shelf_search_opts *o,
+                                         const shelf_proximity_parts *parts, double norm)
+{
+    shelf_explain_term e = {.kind = "proximity", .tf_body = parts->pairs, .norm_body = norm,
+                            .score = o->proximity_weight * parts->score};
+    describe(s, e.text, sizeof e.text);
+    return e;
+}
+
+/* tf: the best heading's tokens (0: none holds every word); idf: Σ min(1,
+ * idf); norm: its coverage. */
+static shelf_explain_term heading_line(const prox_state *s, const shelf_search_opts *o,
+                                       const shelf_heading_parts *head)
+{
+    double mass = 0;
+    for (size_t i = 0; i < s->n; i++)
+        mass += s->idf[i] < 1.0 ? s->idf[i] : 1.0;
+    shelf_explain_term e = {.kind = "heading", .tf_body = head->tokens, .idf = mass,
+                            .norm_body = head->coverage, .score = o->heading_weight * head->score};
+    describe(s, e.text, sizeof e.text);
+    return e;
+}
+
 int shelf_rescore_explain(const shelf_index *idx, const shelf_plan *plan, const shelf_search_opts *o,
                           const shelf_hit *hit, shelf_explain *ex, shelf_err *out_err)
 {
@@ -172,19 +241,26 @@ int shelf_rescore_explain(const shelf_index *idx, const shelf_plan *plan, const 
     init_state(&s, idx, plan, o);
     const shelf_segment *seg = shelf_index_segment(idx, hit->segment);
     shelf_proximity_parts parts = {0, 0};
+    shelf_heading_parts head = {0, 0, 0};
     double norm = 0;
     int rc = open_segment(&s, seg, err);
     if (rc == SHELF_OK)
         rc = score_doc(&s, seg, hit->local, &parts, &norm, err);
-    shelf_explain_term *e = rc == SHELF_OK ? shelf_explain_add(ex) : NULL;
-    if (rc == SHELF_OK && !e)
-        rc = shelf_errf(err, SHELF_ENOMEM, "out of memory explaining");
-    if (e) {
-        describe(&s, e->text, sizeof e->text);
-        e->kind = "proximity";
-        e->tf_body = parts.pairs;
-        e->norm_body = norm;
-        e->score = o->proximity_weight * parts.score;
+    if (rc == SHELF_OK && heading_on(o, s.n))
+        rc = heading_doc(&s, seg, hit->local, &head, err);
+    if (rc == SHELF_OK && proximity_on(o, s.n)) {
+        shelf_explain_term *e = shelf_explain_add(ex);
+        if (!e)
+            rc = shelf_errf(err, SHELF_ENOMEM, "out of memory explaining");
+        else
+            *e = proximity_line(&s, o, &parts, norm);
+    }
+    if (rc == SHELF_OK && heading_on(o, s.n)) {
+        shelf_explain_term *e = shelf_explain_add(ex);
+        if (!e)
+            rc = shelf_errf(err, SHELF_ENOMEM, "out of memory explaining");
+        else
+            *e = heading_line(&s, o, &head);
     }
     free_state(&s);
     return rc;

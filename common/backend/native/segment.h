@@ -153,6 +153,8 @@ typedef struct shelf_docmeta {
     size_t author_len;
     const char *date;   /* ISO 8601 prefix; length 0: unknown */
     size_t date_len;
+    const uint8_t *headings; /* heading spans, stored form (backend/heading_spans.h); */
+    size_t headings_len;     /* length 0: none */
 } shelf_docmeta;
 
 int shelf_segment_doc(const shelf_segment *s, uint32_t doc, shelf_docmeta *out, shelf_err *err);

@@ -2,7 +2,7 @@
  * segment_docs.c - a segment's document table (.docs, FORMAT.md): one
  * SHELF_DOC_RECORD_BYTES record per document (lengths, size, time, hash,
  * where its text is stored, flags), then a heap of varint-prefixed path,
- * title, author and date strings, then the dense lengths scoring reads
+ * title, author and date strings and heading spans, then the dense lengths scoring reads
  * (norms.h); see segment.h.
  */
 #include "backend/native/segment_impl.h"
@@ -94,10 +94,13 @@ int shelf_segment_doc(const shelf_segment *s, uint32_t doc, shelf_docmeta *out, 
     if (heap_offset >= s->heap_len)
         return shelf_segment_corrupt(s, F_DOCS, err, "string heap offset");
     const uint8_t *p = s->heap + heap_offset;
+    const char *headings;
     if (heap_string(s, &p, &out->path, &out->path_len) ||
         heap_string(s, &p, &out->title, &out->title_len) ||
         heap_string(s, &p, &out->author, &out->author_len) ||
-        heap_string(s, &p, &out->date, &out->date_len))
+        heap_string(s, &p, &out->date, &out->date_len) ||
+        heap_string(s, &p, &headings, &out->headings_len))
         return shelf_segment_corrupt(s, F_DOCS, err, "string heap entry");
+    out->headings = (const uint8_t *)headings;
     return SHELF_OK;
 }

@@ -1,5 +1,6 @@
 /* segwriter.c - one segment from analysed documents; see segwriter.h. */
 #include "backend/native/segwriter.h"
+#include "backend/heading_spans.h"
 #include "backend/native/dictwriter.h"
 #include "backend/native/docwriter.h"
 #include "backend/native/format.h"
@@ -25,6 +26,8 @@ struct shelf_segwriter {
     size_t lengths_cap;
     uint64_t *checkpoints;
     size_t checkpoints_cap;
+    shelf_span_builder spans; /* the document's headings as token ranges */
+    shelf_buf headings;       /* their stored form */
     uint64_t total_tokens;
     shelf_dictwriter dict;
     shelf_postwriter post;
@@ -106,16 +109,19 @@ static int flush_batch(shelf_segwriter *w, batch *b, uint8_t field, uint32_t doc
     return rc;
 }
 
-/* Analyse one field of a document into the inverter. */
+/* Analyse one field of a document into the inverter; checkpoint_count and
+ * spans are NULL but for the body. */
 static int invert_field(shelf_segwriter *w, uint8_t field, const char *text, size_t len,
                         uint32_t doc, shelf_token_iter *it, size_t *checkpoint_count,
-                        shelf_err *err)
+                        shelf_span_builder *spans, shelf_err *err)
 {
     shelf_token tok;
     batch b;
     b.count = 0;
     shelf_tokens_begin(it, w->analyzer, text, len);
     while (shelf_tokens_next(it, &tok)) {
+        if (spans)
+            shelf_span_builder_token(spans, tok.position, tok.start);
         if (checkpoint_count && tok.position % SHELF_CHECKPOINT_EVERY == 0) {
             if (note_checkpoint(w, (*checkpoint_count)++, tok.start) != SHELF_OK)
                 return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", w->dir);
@@ -176,7 +182,7 @@ static int begin_document(shelf_segwriter *w, shelf_err *err)
 static int finish_document(shelf_segwriter *w, const shelf_doc_input *in, uint32_t length,
                            uint32_t title_length, uint64_t invalid_bytes, uint64_t cut_tokens,
                            const uint64_t *checkpoints, size_t checkpoint_count,
-                           shelf_doc_report *report, shelf_err *err)
+                           const shelf_buf *headings, shelf_doc_report *report, shelf_err *err)
 {
     uint32_t doc = w->doc_count;
     shelf_docinfo info = {
@@ -186,6 +192,7 @@ static int finish_document(shelf_segwriter *w, const shelf_doc_input *in, uint32
         .flags = in->flags | (invalid_bytes ? SHELF_DOC_FLAG_INVALID_UTF8 : 0),
         .author = in->author, .author_bytes = in->author ? strlen(in->author) : 0,
         .date = in->date, .date_bytes = in->date ? strlen(in->date) : 0,
+        .headings = headings->data, .headings_bytes = headings->len,
     };
     int rc = shelf_docwriter_add(&w->docs, &info, in->text, in->text_len, checkpoints,
                                  checkpoint_count, in->layout, err);
@@ -209,14 +216,21 @@ int shelf_segwriter_add(shelf_segwriter *w, const shelf_doc_input *in, shelf_doc
     uint32_t doc = w->doc_count;
     shelf_token_iter body, title;
     size_t checkpoints = 0;
-    rc = invert_field(w, SHELF_FIELD_BODY, in->text, in->text_len, doc, &body, &checkpoints, err);
+    shelf_buf_reset(&w->headings);
+    if (shelf_span_builder_begin(&w->spans, in->text, in->text_len, in->layout) != SHELF_OK)
+        return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", w->dir);
+    rc = invert_field(w, SHELF_FIELD_BODY, in->text, in->text_len, doc, &body, &checkpoints, &w->spans,
+                      err);
+    if (rc == SHELF_OK && shelf_span_builder_encode(&w->spans, &w->headings) != SHELF_OK)
+        rc = shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", w->dir);
     if (rc == SHELF_OK)
-        rc = invert_field(w, SHELF_FIELD_TITLE_ID, in->title, in->title_len, doc, &title, NULL, err);
+        rc = invert_field(w, SHELF_FIELD_TITLE_ID, in->title, in->title_len, doc, &title, NULL, NULL,
+                          err);
     if (rc != SHELF_OK)
         return rc;
     return finish_document(w, in, body.next_position, title.next_position, body.invalid_bytes,
-                           body.cut_tokens + title.cut_tokens, w->checkpoints, checkpoints, report,
-                           err);
+                           body.cut_tokens + title.cut_tokens, w->checkpoints, checkpoints,
+                           &w->headings, report, err);
 }
 
 static int invert_records(shelf_segwriter *w, uint8_t field, const shelf_buf *records, uint32_t doc,
@@ -252,7 +266,7 @@ int shelf_segwriter_add_analyzed(shelf_segwriter *w, const shelf_doc_input *in,
         return rc;
     return finish_document(w, in, an->body_tokens, an->title_tokens, an->invalid_bytes, an->cut_tokens,
                            (const uint64_t *)an->checkpoints.data,
-                           an->checkpoints.len / sizeof(uint64_t), report, err);
+                           an->checkpoints.len / sizeof(uint64_t), &an->headings, report, err);
 }
 
 static uint64_t file_size(const char *path)
@@ -340,6 +354,8 @@ void shelf_segwriter_free(shelf_segwriter *w)
     free(w->lengths[1]);
     free(w->lengths[2]);
     free(w->checkpoints);
+    shelf_span_builder_free(&w->spans);
+    shelf_buf_free(&w->headings);
     free(w->dir);
     free(w);
 }

@@ -2,7 +2,7 @@
  * store_codec.h - the compression of .store blocks (FORMAT.md, ".store"):
  * each block is one Zstandard frame at level 1, with its content size in
  * the frame header and a content checksum, so a damaged block is caught
- * when it is read.  Zstandard replaced zlib in format 7: it packs these
+ * when it is read.  Zstandard replaced zlib in format 8: it packs these
  * text blocks about five times faster at a slightly better ratio, and
  * unpacks them about twice as fast.
  *

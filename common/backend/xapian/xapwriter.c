@@ -183,7 +183,7 @@ int shelf_xapwriter_add_analyzed(shelf_xapwriter *w, const shelf_doc_input *in,
 int shelf_xapwriter_add(shelf_xapwriter *w, const shelf_doc_input *in, shelf_doc_report *report,
                         shelf_err *err)
 {
-    if (shelf_analyze_document(w->analyzer, in->text, in->text_len, in->title, in->title_len,
+    if (shelf_analyze_document(w->analyzer, in->text, in->text_len, in->title, in->title_len, in->layout,
                                &w->analyzed) != SHELF_OK)
         return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory analysing", in->path);
     return shelf_xapwriter_add_analyzed(w, in, &w->analyzed, report, err);

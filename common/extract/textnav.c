@@ -1,5 +1,5 @@
 /* textnav.c - character, word, sentence and line navigation; see textnav.h. */
-#include "present/textnav.h"
+#include "extract/textnav.h"
 
 #include <string.h>
 #include <utf8proc.h>

@@ -16,7 +16,7 @@
  *                       sentences
  *   paragraph           text between blank lines (a line holding only white
  *                       space counts as blank); in a text with one paragraph
- *                       per line (present/paragraphs.h: by_lines true) a
+ *                       per line (extract/paragraphs.h: by_lines true) a
  *                       single line
  */
 #ifndef SHELF_TEXTNAV_H

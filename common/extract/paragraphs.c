@@ -1,6 +1,6 @@
 /* paragraphs.c - one paragraph per line, or blank lines; see paragraphs.h. */
-#include "present/paragraphs.h"
-#include "present/textnav.h"
+#include "extract/paragraphs.h"
+#include "extract/textnav.h"
 
 #include <utf8proc.h>
 

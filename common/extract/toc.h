@@ -1,9 +1,9 @@
 /*
  * toc.h - table-of-contents lines: entries a writer cannot quote ("3.3.1
  * Lexical scoping . . . . . 22") and the "Contents" line over them.
- * Passages (passage.h) are not cut from them while the same words match
+ * Passages (present/passage.h) are not cut from them while the same words match
  * elsewhere in the document, and an entry is never a section heading
- * (section.h).
+ * (headings.h).
  *
  * A line (trimmed of white space) is a table-of-contents entry when it
  * ends in a page number - 1 to 4 digits, or 1 to 7 lower-case Roman

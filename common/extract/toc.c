@@ -1,6 +1,6 @@
 /* toc.c - table-of-contents lines; see toc.h. */
-#include "present/toc.h"
-#include "present/textnav.h"
+#include "extract/toc.h"
+#include "extract/textnav.h"
 
 #include <string.h>
 #include <strings.h>

@@ -81,7 +81,6 @@ static void usage(FILE *out)
     char cite_styles[128];
     output_cite_styles(cite_styles, sizeof cite_styles, true);
     fprintf(out,
-
 "Query language:\n"
 "  word              documents with the word (folded and stemmed like the\n"
 "                    documents: defence finds Defences)\n"

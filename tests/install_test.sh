@@ -50,7 +50,7 @@ fi
 roots=$("$prefix/bin/shelf-indexer" --index "$scratch/index" --roots)
 want=$(cd "$prefix/share/shelf/corpus" && pwd -P)
 [ "$roots" = "$want" ] || problem "the new index's root is '$roots', not the installed '$want'"
-hits=$("$prefix/bin/shelf-searcher" --index "$scratch/index" deterrence)
+hits=$(cd / && "$prefix/bin/shelf-searcher" --index "$scratch/index" deterrence) # paths absolute
 [[ $hits == *"$want/"*".txt:"* ]] || problem "no hit in the installed sample shelf: $hits"
 
 # The man pages as man reads them, when man-db is here.

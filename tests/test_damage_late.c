@@ -4,8 +4,8 @@
  * message names the damaged file and ends with the indexer's command.
  *
  * A shelf of 40 small notes is indexed; then one segment file's body (all
- * but its 16-byte header and footer) is overwritten with 0xFF, leaving its
- * CRC stale:
+ * of it between the 16-byte header and footer; for .store the start of its
+ * first block) is overwritten with 0xFF, leaving its CRC stale:
  *   - .post: `searcher --verify` finds the CRC wrong on opening;
  *     `searcher --no-verify` opens it and finds the damage while decoding
  *     the query's postings, mid-query; `--json` and `--queries` say the same;
@@ -94,15 +94,16 @@ static char *index_file(const fixture *fx, const char *suffix)
     return found;
 }
 
-/* Everything between the 16-byte header and the 16-byte footer becomes
- * 0xFF; the footer's CRC is left as it was, so it no longer matches. */
-static char *damage_body(const fixture *fx, const char *suffix)
+/* The first n bytes after the 16-byte header (at most all of them up to
+ * the 16-byte footer) become 0xFF; the footer's CRC is left as it was, so
+ * it no longer matches. */
+static char *damage_body(const fixture *fx, const char *suffix, size_t n)
 {
     char *path = index_file(fx, suffix);
     size_t len;
     char *data = ts_read_file(path, &len);
     assert_true(len > 64);
-    memset(data + 16, 0xFF, len - 32);
+    memset(data + 16, 0xFF, n < len - 32 ? n : len - 32);
     FILE *f = fopen(path, "wb");
     assert_non_null(f);
     assert_int_equal(fwrite(data, 1, len, f), len);
@@ -141,7 +142,7 @@ static void expect_damage_reported(const fixture *fx, const char *program, const
 static void test_damaged_postings(void **state)
 {
     fixture *fx = *state;
-    char *post = damage_body(fx, ".post");
+    char *post = damage_body(fx, ".post", SIZE_MAX);
     /* Found on opening, by the checksum. */
     expect_damage_reported(fx, SEARCHER_BIN, "--index index --verify wetland", post, RECOVERY);
     /* Found mid-query, decoding the postings of wetland. */
@@ -158,7 +159,9 @@ static void test_damaged_postings(void **state)
 static void test_damaged_store(void **state)
 {
     fixture *fx = *state;
-    char *store = damage_body(fx, ".store");
+    /* The start of the first compressed block (the block index at the end
+     * stays sound, so opening finds nothing wrong but the CRC). */
+    char *store = damage_body(fx, ".store", 64);
     /* The search itself never reads .store: the passages do. */
     expect_damage_reported(fx, SEARCHER_BIN, "--index index --no-verify -n 1 herons", store,
                            RECOVERY);
@@ -170,7 +173,7 @@ static void test_damaged_store(void **state)
 static void test_installed_name_in_command(void **state)
 {
     fixture *fx = *state;
-    char *post = damage_body(fx, ".post");
+    char *post = damage_body(fx, ".post", SIZE_MAX);
     char *link = ts_strf("%s/shelf-searcher", fx->tmp);
     assert_int_equal(symlink(SEARCHER_BIN, link), 0);
     expect_damage_reported(fx, link, "--index index --no-verify wetland", post,

@@ -23,7 +23,9 @@
 #include "pipeline.h"
 #include "progress.h"
 #include "runpaths.h"
+#include "sample_shelf.h"
 #include "util/canonpath.h"
+#include "util/progname.h"
 #include "util/visible.h"
 #include "walk.h"
 
@@ -89,25 +91,31 @@ typedef struct run_state {
     shelf_err err;
 } run_state;
 
+/* --help: the programs named as they were called (util/progname.h), so the
+ * installed shelf-indexer says shelf-indexer. */
 static void usage(FILE *out)
 {
+    const char *me = shelf_progname();
     fprintf(out,
-"Usage: indexer [OPTIONS] [PATH...]      index or update\n"
-"       indexer --remove PATH...         delete documents\n"
-"       indexer --list                   list indexed documents\n"
-"       indexer --optimize               merge everything into one segment\n"
-"       indexer --check [DIR]            verify an index\n"
-"       indexer --roots                  the folders the index was built from\n"
-"       indexer --forget PATH...         drop folders and their documents\n"
+"Usage: %s [OPTIONS] [PATH...]      index or update\n"
+"       %s --remove PATH...         delete documents\n"
+"       %s --list                   list indexed documents\n"
+"       %s --optimize               merge everything into one segment\n"
+"       %s --check [DIR]            verify an index\n"
+"       %s --roots                  the folders the index was built from\n"
+"       %s --forget PATH...         drop folders and their documents\n"
 "\n"
 "Index the documents under each PATH (a file or a folder, walked\n"
 "recursively; hidden entries and symlinks inside folders skipped) into an\n"
-"index folder that `searcher` reads: plain text (.txt, .text, no extension),\n"
+"index folder that `%s` reads: plain text (.txt, .text, no extension),\n",
+            me, me, me, me, me, me, me, shelf_searcher_name());
+    fputs(
 "Markdown (.md, .markdown), HTML (.html, .htm, .xhtml) and PDF (.pdf); the\n"
 "format is recognised from the content first.  Paths are stored absolute,\n"
 "symlinks resolved, so each file is one document however it is named.\n"
 "The index remembers its PATHs: a run with no PATH indexes them again (a new\n"
-"index made with no PATH gets the sample shelf, the project's corpus/).\n"
+"index made with no PATH gets the sample shelf: the source tree's corpus/,\n"
+"or share/shelf/corpus where the program is installed).\n"
 "\n"
 "On an existing index a run is incremental: new files are added, files whose\n"
 "size or modification time changed are re-read and replaced if their content\n"
@@ -157,18 +165,8 @@ static void usage(FILE *out)
 "\n"
 "Exit status: 0 the batch was committed (skipped files are warned about and\n"
 "counted); 1 files were skipped under --strict, or --remove matched nothing;\n"
-"2 usage error or failure (index left as it was).\n");
-}
-
-static const char *default_corpus(void)
-{
-    static const char *const candidates[] = {SHELF_SOURCE_CORPUS, SHELF_INSTALLED_CORPUS};
-    for (size_t i = 0; i < sizeof candidates / sizeof *candidates; i++) {
-        struct stat st;
-        if (stat(candidates[i], &st) == 0 && S_ISDIR(st.st_mode))
-            return candidates[i];
-    }
-    return NULL;
+"2 usage error or failure (index left as it was).\n",
+          out);
 }
 
 static int parse_size(const char *s, size_t *out)
@@ -314,10 +312,11 @@ static int parse_options(int argc, char **argv, options *opt)
         case 'q': opt->quiet = 1; break;
         case 'h': usage(stdout); exit(EXIT_DONE);
         case O_VERSION:
-            printf("indexer (shelf) %s\nindex format %u\n", SHELF_VERSION, SHELF_FORMAT_VERSION);
+            printf("%s (shelf) %s\nindex format %u\n", shelf_progname(), SHELF_VERSION,
+                   SHELF_FORMAT_VERSION);
             exit(EXIT_DONE);
         default:
-            fprintf(stderr, "Try 'indexer --help'.\n");
+            fprintf(stderr, "Try '%s --help'.\n", shelf_progname());
             return -1;
         }
     }
@@ -661,8 +660,8 @@ static int add_paths(run_paths *rp, char *const *paths, size_t count)
 static void say_old_index(const options *opt)
 {
     fprintf(stderr, "indexer: %s records no folders: it was made by an older indexer that "
-                    "stored paths as given; rebuild it once with: indexer --index %s --rebuild "
-                    "PATH...\n", opt->index_dir, opt->index_dir);
+                    "stored paths as given; rebuild it once with: %s --index %s --rebuild "
+                    "PATH...\n", opt->index_dir, shelf_indexer_name(), opt->index_dir);
 }
 
 /* Fill rp with what this run walks: the PATHs given; else the remembered
@@ -687,12 +686,12 @@ static int choose_paths(const options *opt, const shelf_roots *roots, int roots_
         fprintf(stderr, "indexer: %s records no folders; give the PATHs to index\n", opt->index_dir);
         return -1;
     }
-    const char *corpus = default_corpus();
-    if (!corpus) {
-        fprintf(stderr, "indexer: no PATH given and the sample corpus/ was not found\n");
+    char corpus[PATH_MAX];
+    if (sample_shelf_find(corpus, sizeof corpus) != 0) {
+        fprintf(stderr, "indexer: no PATH given and the sample shelf (corpus/) was not found\n");
         return -1;
     }
-    char *slot[1] = {(char *)corpus};
+    char *slot[1] = {corpus};
     return add_paths(rp, slot, 1);
 }
 
@@ -871,8 +870,8 @@ static int forget_roots(const options *opt, shelf_roots *roots, shelf_indexwrite
             return rc;
         if (!shelf_roots_remove(roots, canon))
             return shelf_errf(err, SHELF_EINVAL, "%s is not one of the folders %s remembers "
-                              "(see indexer --index %s --roots)", opt->paths[i], opt->index_dir,
-                              opt->index_dir);
+                              "(see %s --index %s --roots)", opt->paths[i], opt->index_dir,
+                              shelf_indexer_name(), opt->index_dir);
         uint64_t n = 0;
         rc = shelf_indexwriter_remove(w, canon, &n, err);
         if (rc != SHELF_OK)
@@ -963,6 +962,7 @@ static int list_languages(void)
 
 int main(int argc, char **argv)
 {
+    shelf_progname_set(argv[0], "indexer");
     options opt;
     if (parse_options(argc, argv, &opt) != 0)
         return EXIT_FAILED;

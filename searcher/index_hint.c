@@ -1,5 +1,6 @@
 /* index_hint.c - the searcher's words for a folder that is not an index; see index_hint.h. */
 #include "index_hint.h"
+#include "util/progname.h"
 
 #include <dirent.h>
 #include <stdbool.h>
@@ -35,5 +36,6 @@ void index_hint_not_found(FILE *out, const char *dir, const char *message)
                 message, dir);
         return;
     }
-    fprintf(out, "searcher: %s\nsearcher: build one first: indexer --index %s PATH...\n", message, dir);
+    fprintf(out, "searcher: %s\nsearcher: build one first: %s --index %s PATH...\n", message,
+            shelf_indexer_name(), dir);
 }

@@ -27,6 +27,7 @@
 #include "serve.h"
 #include "serve_limits.h"
 #include "util/deadline.h"
+#include "util/progname.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -63,18 +64,23 @@ typedef struct session {
     print_opts po;
 } session;
 
+/* --help: the programs named as they were called (util/progname.h), so the
+ * installed shelf-searcher says shelf-searcher. */
 static void usage(FILE *out)
 {
+    const char *me = shelf_progname();
+    fprintf(out,
+"Usage: %s [OPTIONS] QUERY... [OPTIONS]\n"
+"       %s [OPTIONS] -- QUERY...         (words may then start with -)\n"
+"       %s [OPTIONS] --queries FILE      (one query per line; - for stdin)\n"
+"       %s --serve [--index DIR] [--listen HOST:PORT]   (web page and JSON API)\n"
+"\n"
+"Ranked search (BM25) over an index built by `%s`.\n"
+"\n",
+            me, me, me, me, shelf_indexer_name());
     char cite_styles[128];
     output_cite_styles(cite_styles, sizeof cite_styles, true);
     fprintf(out,
-"Usage: searcher [OPTIONS] QUERY... [OPTIONS]\n"
-"       searcher [OPTIONS] -- QUERY...         (words may then start with -)\n"
-"       searcher [OPTIONS] --queries FILE      (one query per line; - for stdin)\n"
-"       searcher --serve [--index DIR] [--listen HOST:PORT]   (web page and JSON API)\n"
-"\n"
-"Ranked search (BM25) over an index built by `indexer`.\n"
-"\n"
 "Query language:\n"
 "  word              documents with the word (folded and stemmed like the\n"
 "                    documents: defence finds Defences)\n"
@@ -260,7 +266,8 @@ static int check_serve_options(const options *opt, int words)
 
 static void print_version(void)
 {
-    printf("searcher (shelf) %s\nindex format %u\n", SHELF_VERSION, SHELF_FORMAT_VERSION);
+    printf("%s (shelf) %s\nindex format %u\n", shelf_progname(), SHELF_VERSION,
+           SHELF_FORMAT_VERSION);
 }
 
 enum { O_INDEX = 256, O_OFFSET, O_JSON, O_ALL, O_EXPLAIN, O_COUNT, O_K1, O_B, O_TW, O_COLOR,
@@ -356,7 +363,7 @@ static int take_query(const cli_split *split, options *opt)
     if (opt->serve || opt->listen)
         return check_serve_options(opt, split->nwords);
     if (!opt->queries_file && split->nwords == 0) {
-        fprintf(stderr, "searcher: no query given\nTry 'searcher --help'.\n");
+        fprintf(stderr, "searcher: no query given\nTry '%s --help'.\n", shelf_progname());
         return -1;
     }
     if (opt->queries_file && split->nwords > 0) {
@@ -385,7 +392,7 @@ static int parse_options(int argc, char **argv, options *opt)
     if (rc == -2)
         fprintf(stderr, "searcher: out of memory reading the command line\n");
     else if (rc == -1)
-        fprintf(stderr, "Try 'searcher --help'.\n");
+        fprintf(stderr, "Try '%s --help'.\n", shelf_progname());
     if (rc == 0)
         rc = take_query(&split, opt);
     cli_split_free(&split);
@@ -586,6 +593,7 @@ static int open_session(session *s, const options *opt)
 
 int main(int argc, char **argv)
 {
+    shelf_progname_set(argv[0], "searcher");
     options opt;
     if (parse_options(argc, argv, &opt) != 0)
         return EXIT_ERROR;

@@ -2,11 +2,17 @@
  * engine.c - the backend-independent index handle (engine.h): dispatch
  * through the backend's operations, engines borrowed over an open
  * native index, and the engine as the planner's statistics.
+ *
+ * Damage can be found long after opening (a checksum or a bound that
+ * fails while a query reads postings or stored text): every operation that
+ * reports SHELF_ECORRUPT gets the command that recovers appended to its
+ * message (roots.h, shelf_recovery_note), as opening does.
  */
 #include "engine/engine.h"
 #include "backend/reader_handle.h"
 #include "backend/native/index.h"
 #include "backend/native/native_backend.h" /* shelf_native_ops, for borrowed engines */
+#include "engine/roots.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,14 +51,14 @@ uint64_t shelf_engine_doc_count(const shelf_engine *e) { return e->ops->doc_coun
 
 int shelf_engine_df(const shelf_engine *e, const uint8_t *key, size_t len, uint64_t *df, shelf_err *err)
 {
-    return e->ops->df(e, key, len, df, err);
+    return shelf_recovery_note(e->dir, e->ops->df(e, key, len, df, err), err);
 }
 
 int shelf_engine_terms(const shelf_engine *e, const uint8_t *prefix, size_t len,
                        int (*fn)(void *ctx, const uint8_t *key, size_t len), void *ctx,
                        shelf_err *err)
 {
-    return e->ops->terms(e, prefix, len, fn, ctx, err);
+    return shelf_recovery_note(e->dir, e->ops->terms(e, prefix, len, fn, ctx, err), err);
 }
 
 static uint64_t engine_doc_count(const void *source)
@@ -88,30 +94,31 @@ shelf_plan *shelf_plan_for_engine(const shelf_engine *engine, shelf_analyzer *an
 int shelf_engine_search(const shelf_engine *e, const shelf_plan *plan, const shelf_search_opts *o,
                         shelf_results *out, shelf_err *err)
 {
-    return e->ops->search(e, plan, o, out, err);
+    return shelf_recovery_note(e->dir, e->ops->search(e, plan, o, out, err), err);
 }
 
 int shelf_engine_explain(const shelf_engine *e, const shelf_plan *plan, const shelf_search_opts *o,
                          const shelf_hit *hit, shelf_explain *ex, shelf_err *err)
 {
-    return e->ops->explain(e, plan, o, hit, ex, err);
+    return shelf_recovery_note(e->dir, e->ops->explain(e, plan, o, hit, ex, err), err);
 }
 
 int shelf_engine_doc(shelf_engine *e, const shelf_hit *hit, shelf_docview *out, shelf_err *err)
 {
-    return e->ops->doc(e, hit, out, err);
+    return shelf_recovery_note(e->dir, e->ops->doc(e, hit, out, err), err);
 }
 
 int shelf_engine_text(shelf_engine *e, const shelf_hit *hit, shelf_buf *text, shelf_buf *checkpoints,
                       shelf_err *err)
 {
-    return e->ops->text(e, hit, text, checkpoints, NULL, err);
+    return shelf_recovery_note(e->dir, e->ops->text(e, hit, text, checkpoints, NULL, err), err);
 }
 
 int shelf_engine_stored(shelf_engine *e, const shelf_hit *hit, shelf_buf *text,
                         shelf_buf *checkpoints, shelf_layout *layout, shelf_err *err)
 {
-    return e->ops->text(e, hit, text, checkpoints, layout, err);
+    return shelf_recovery_note(e->dir, e->ops->text(e, hit, text, checkpoints, layout, err),
+                               err);
 }
 
 const char *shelf_engine_file(const shelf_engine *e, const shelf_hit *hit, const char *part)
@@ -123,11 +130,11 @@ int shelf_engine_positions(shelf_engine *e, const shelf_hit *hit, const uint8_t 
                            shelf_buf *out, shelf_err *err)
 {
     shelf_buf_reset(out);
-    return e->ops->positions(e, hit, key, len, out, err);
+    return shelf_recovery_note(e->dir, e->ops->positions(e, hit, key, len, out, err), err);
 }
 
 int shelf_engine_each_doc(shelf_engine *e, int (*fn)(void *ctx, const shelf_docview *view), void *ctx,
                           shelf_err *err)
 {
-    return e->ops->each_doc(e, fn, ctx, err);
+    return shelf_recovery_note(e->dir, e->ops->each_doc(e, fn, ctx, err), err);
 }

@@ -5,7 +5,6 @@
 #include "engine/roots.h"
 #include "backend/native/index.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,17 +15,6 @@ int shelf_engine_detect(const char *dir, shelf_backend *backend, shelf_err *err)
     if (rc == SHELF_OK)
         *backend = row->id;
     return rc;
-}
-
-/* Every "index is damaged" message ends with the command that recovers. */
-static void add_recovery(const char *dir, shelf_err *err)
-{
-    if (!err || strstr(err->msg, "--rebuild"))
-        return;
-    char command[SHELF_ERR_MAX];
-    shelf_recovery_command(dir, command, sizeof command);
-    size_t len = strlen(err->msg);
-    snprintf(err->msg + len, sizeof err->msg - len, "; recover with: %s", command);
 }
 
 int shelf_engine_open(shelf_engine **out, const char *dir, unsigned flags, shelf_err *err)
@@ -44,8 +32,7 @@ int shelf_engine_open(shelf_engine **out, const char *dir, unsigned flags, shelf
         e->backend = row->id;
         rc = e->ops->open(e, flags, err);
     }
-    if (rc == SHELF_ECORRUPT || rc == SHELF_EVERSION)
-        add_recovery(dir, err);
+    shelf_recovery_note(dir, rc, err); /* a damaged index: how to recover */
     if (rc != SHELF_OK) {
         shelf_engine_close(e);
         return rc;

@@ -1,6 +1,7 @@
 /* roots.c - the ROOTS file of an index folder; see roots.h. */
 #include "engine/roots.h"
 #include "backend/path_under.h"
+#include "util/progname.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -223,5 +224,17 @@ void shelf_recovery_command(const char *dir, char *out, size_t size)
     bool known = shelf_roots_read(dir, &r, NULL) == SHELF_OK && r.count > 0;
     if (known)
         shelf_roots_free(&r);
-    snprintf(out, size, "indexer --index %s --rebuild%s", dir, known ? "" : " PATH...");
+    snprintf(out, size, "%s --index %s --rebuild%s", shelf_indexer_name(), dir,
+             known ? "" : " PATH...");
+}
+
+int shelf_recovery_note(const char *dir, int rc, shelf_err *err)
+{
+    if ((rc != SHELF_ECORRUPT && rc != SHELF_EVERSION) || !err || strstr(err->msg, "--rebuild"))
+        return rc;
+    char command[SHELF_ERR_MAX];
+    shelf_recovery_command(dir, command, sizeof command);
+    size_t len = strlen(err->msg);
+    snprintf(err->msg + len, sizeof err->msg - len, "; recover with: %s", command);
+    return rc;
 }

@@ -49,7 +49,14 @@ void shelf_roots_free(shelf_roots *r);
 
 /* The command that rebuilds the index in dir from scratch, for messages
  * about a damaged index: "indexer --index DIR --rebuild", with " PATH..."
- * when dir has no readable ROOTS to take the folders from. */
+ * when dir has no readable ROOTS to take the folders from; the indexer as
+ * the user calls it (util/progname.h: "shelf-indexer" once installed). */
 void shelf_recovery_command(const char *dir, char *out, size_t size);
+
+/* Every "index is damaged" message ends with the command that recovers:
+ * when rc is SHELF_ECORRUPT or SHELF_EVERSION, appends "; recover with:
+ * COMMAND" to err's message (unless it already names a --rebuild command).
+ * Returns rc, so a caller can write `return shelf_recovery_note(...)`. */
+int shelf_recovery_note(const char *dir, int rc, shelf_err *err);
 
 #endif

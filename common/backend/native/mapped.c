@@ -2,6 +2,7 @@
 #include "backend/native/mapped.h"
 #include "backend/native/format.h"
 #include "util/bytes.h"
+#include "util/progname.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -49,7 +50,7 @@ static int map_file(shelf_mapped *m, shelf_err *err)
 
 /* An index file of another format version: say which, and how to get an
  * index this program reads ("indexer --rebuild --index DIR PATH...", DIR
- * the file's folder). */
+ * the file's folder, the indexer as the user calls it: util/progname.h). */
 static int version_refused(const char *path, uint32_t version, shelf_err *err)
 {
     const char *slash = strrchr(path, '/');
@@ -57,9 +58,9 @@ static int version_refused(const char *path, uint32_t version, shelf_err *err)
     const char *dir = slash ? path : ".";
     return shelf_errf(err, SHELF_EVERSION,
                       "%s: index format version %u is %s than this program's %u: rebuild it with "
-                      "`indexer --rebuild --index %.*s PATH...`",
+                      "`%s --rebuild --index %.*s PATH...`",
                       path, version, version < SHELF_FORMAT_VERSION ? "older" : "newer",
-                      SHELF_FORMAT_VERSION, dir_len, dir);
+                      SHELF_FORMAT_VERSION, shelf_indexer_name(), dir_len, dir);
 }
 
 static int check_frame(shelf_mapped *m, const char *magic, size_t trailer_len, shelf_err *err)

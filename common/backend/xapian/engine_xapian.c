@@ -9,6 +9,7 @@
 #include "backend/xapian/xapian_c.h"
 #include "backend/xapian/xapian_query.h"
 #include "backend/xapian/xapian_terms.h"
+#include "util/progname.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -103,8 +104,8 @@ static int xapian_blob(shelf_engine *e, uint32_t docid, shelf_docview *meta, she
                              layout);
     if (rc == SHELF_EVERSION)
         return shelf_errf(err, rc, "%s/%s: document %u is stored in an older format than this "
-                                   "program's: rebuild it with `indexer --rebuild --index %s PATH...`",
-                          e->dir, SHELF_XAPIAN_SUBDIR, docid, e->dir);
+                                   "program's: rebuild it with `%s --rebuild --index %s PATH...`",
+                          e->dir, SHELF_XAPIAN_SUBDIR, docid, shelf_indexer_name(), e->dir);
     if (rc != SHELF_OK)
         return shelf_errf(err, rc, "%s/%s: document %u has damaged data", e->dir, SHELF_XAPIAN_SUBDIR,
                           docid);

@@ -3,7 +3,9 @@
  * SHELF_DOC_RECORD_BYTES record per document (lengths, size, time, hash,
  * where its text is stored, flags), then a heap of varint-prefixed path,
  * title, author and date strings, then the dense lengths scoring reads
- * (norms.h); see segment.h.
+ * (norms.h); see segment.h.  shelf_segment_doc reads a record through the
+ * mapping (listings, merges, checks: every document in order);
+ * shelf_segment_doc_read reads it with pread (a query's scattered hits).
  */
 #include "backend/native/segment_impl.h"
 #include "util/varint.h"

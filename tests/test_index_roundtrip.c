@@ -18,7 +18,10 @@
  * spills several sorted runs (the files must be byte-identical to the one-run
  * build, and no run file may remain).  A synthetic folder of 2000 small files
  * gives terms with many 128-posting blocks and skip tables, on which
- * shelf_postings_advance is compared with a linear scan.
+ * shelf_postings_advance is compared with a linear scan.  Positions and
+ * document records read with pread (pos_read, shelf_segment_doc_read) must
+ * equal those read through the mapping, also past the size of their first
+ * read (a block of long position lists, a path of more than 512 bytes).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -311,16 +314,49 @@ static size_t doc_run(const naive *nv, size_t i, size_t end)
     return j - i;
 }
 
+/* The current document's positions, through the mapping and then with
+ * pread (which leaves the mapping's reading state alone). */
 static void check_positions(shelf_postings *p, const naive *nv, size_t i, size_t tf)
 {
     uint32_t *pos = malloc(tf * sizeof *pos);
     assert_non_null(pos);
-    shelf_err err = {0};
-    if (shelf_postings_positions(p, pos, &err) != SHELF_OK)
-        fail_msg("positions: %s", err.msg);
-    for (size_t k = 0; k < tf; k++)
-        assert_int_equal(pos[k], nv->occs[i + k].pos);
+    for (int by_read = 0; by_read < 2; by_read++) {
+        shelf_err err = {0};
+        memset(pos, 0xFF, tf * sizeof *pos);
+        p->pos_read = by_read;
+        if (shelf_postings_positions(p, pos, &err) != SHELF_OK)
+            fail_msg("positions (%s): %s", by_read ? "pread" : "mapped", err.msg);
+        for (size_t k = 0; k < tf; k++)
+            assert_int_equal(pos[k], nv->occs[i + k].pos);
+    }
+    p->pos_read = false;
     free(pos);
+}
+
+/* shelf_segment_doc_read gives what shelf_segment_doc gives. */
+static void check_doc_read(const shelf_segment *s, uint32_t d, const shelf_docmeta *m)
+{
+    shelf_docmeta r;
+    shelf_buf buf = SHELF_BUF_INIT;
+    shelf_err err = {0};
+    if (shelf_segment_doc_read(s, d, &r, &buf, &err) != SHELF_OK)
+        fail_msg("doc_read %u: %s", d, err.msg);
+    assert_int_equal(r.length, m->length);
+    assert_int_equal(r.title_length, m->title_length);
+    assert_int_equal(r.size, m->size);
+    assert_true(r.mtime_ns == m->mtime_ns);
+    assert_true(r.hash == m->hash);
+    assert_int_equal(r.flags, m->flags);
+    assert_int_equal(r.path_len, m->path_len);
+    assert_memory_equal(r.path, m->path, m->path_len);
+    assert_int_equal(r.title_len, m->title_len);
+    assert_memory_equal(r.title, m->title, m->title_len);
+    assert_int_equal(r.author_len, m->author_len);
+    assert_memory_equal(r.author, m->author, m->author_len);
+    assert_int_equal(r.date_len, m->date_len);
+    assert_memory_equal(r.date, m->date, m->date_len);
+    assert_true(r.path >= (const char *)buf.data && r.path + r.path_len <= (const char *)buf.data + buf.cap);
+    shelf_buf_free(&buf);
 }
 
 static void check_term(const shelf_segment *s, const naive *nv, const naive_term *t)
@@ -413,6 +449,7 @@ static void check_document(const shelf_segment *s, const source_set *set, const 
     assert_true(m.hash == sd->ex.hash);
     assert_true(m.mtime_ns == sd->ex.mtime_ns);
     assert_int_equal(m.flags, 0);
+    check_doc_read(s, d, &m);
     size_t len;
     char *bytes = ts_read_file(sd->path, &len);
     assert_non_null(bytes);
@@ -436,6 +473,9 @@ static void check_documents(const shelf_segment *s, const source_set *set, const
         check_document(s, set, nv, d);
     shelf_docmeta m;
     assert_int_equal(shelf_segment_doc(s, (uint32_t)set->count, &m, NULL), SHELF_ENOTFOUND);
+    shelf_buf buf = SHELF_BUF_INIT;
+    assert_int_equal(shelf_segment_doc_read(s, (uint32_t)set->count, &m, &buf, NULL), SHELF_ENOTFOUND);
+    shelf_buf_free(&buf);
     assert_int_equal(shelf_segment_doc_length(s, (uint32_t)set->count), 0);
 }
 
@@ -657,8 +697,9 @@ static void test_dict_walk_null_key(void **state)
 
 /* Text of synthetic file i: every file has "common", every 3rd "zebra"
  * (tf 1..5), every 7th "seven" (tf 140 in a few), every 500th "rare", the
- * first 128 / 129 / 256 files "kiwi" / "mango" / "papaya", and a term of its
- * own. */
+ * first 128 / 129 / 256 files "kiwi" / "mango" / "papaya", every 10th "quux"
+ * (tf 300: blocks of positions far longer than a first pread), and a term of
+ * its own. */
 static char *synth_text(int i)
 {
     shelf_buf b = SHELF_BUF_INIT;
@@ -673,6 +714,8 @@ static char *synth_text(int i)
         shelf_buf_append(&b, "seven ", 6);
     if (i % 500 == 0)
         shelf_buf_append(&b, "rare ", 5);
+    for (int k = 0; i % 10 == 1 && k < 300; k++)
+        shelf_buf_append(&b, "quux ", 5);
     if (i < 128)
         shelf_buf_append(&b, "kiwi ", 5); /* df 128: one full block, no skips */
     if (i < 129)
@@ -897,8 +940,8 @@ static void test_postings_advance(void **state)
     synth_fixture *sx = *state;
     shelf_index *idx = open_index(sx->index_dir);
     const shelf_segment *s = shelf_index_segment(idx, 0);
-    static const char *const words[] = {"common", "zebra", "seven", "rare", "note",
-                                         "end",    "kiwi",  "mango", "papaya"};
+    static const char *const words[] = {"common", "zebra", "seven",  "rare", "note",
+                                         "end",    "kiwi",  "mango",  "papaya", "quux"};
     uint64_t rng = 0xADA0CE;
     for (size_t w = 0; w < sizeof words / sizeof *words; w++) {
         const naive_term *t = synth_term(&sx->nv, words[w]);
@@ -912,6 +955,45 @@ static void test_postings_advance(void **state)
         expected_free(&e);
     }
     shelf_index_close(idx);
+}
+
+/* A document whose path is longer than shelf_segment_doc_read's first read
+ * of the string heap: read whole all the same. */
+static void test_doc_read_long_path(void **state)
+{
+    (void)state;
+    char *tmp = ts_mkdtemp(), *dir = strdup(tmp);
+    for (int level = 0; level < 3; level++) {
+        char part[201];
+        memset(part, 'a' + level, 200);
+        part[200] = '\0';
+        char *next = ts_strf("%s/%s", dir, part);
+        assert_int_equal(mkdir(next, 0700), 0);
+        free(dir);
+        dir = next;
+    }
+    static const char text[] = "A long way down\nwords at the bottom of the folders\n";
+    free(ts_write_file(dir, "deep.txt", text, sizeof text - 1));
+    free(ts_write_file(dir, "other.txt", text, sizeof text - 1));
+    source_set set;
+    load_sources(dir, &set);
+    assert_int_equal(set.count, 2);
+    char *index_dir = ts_strf("%s/index", tmp);
+    build_index(index_dir, &set, BIG_BUDGET);
+    shelf_index *idx = open_index(index_dir);
+    const shelf_segment *s = shelf_index_segment(idx, 0);
+    for (uint32_t d = 0; d < 2; d++) {
+        shelf_docmeta m;
+        assert_int_equal(shelf_segment_doc(s, d, &m, NULL), SHELF_OK);
+        assert_true(m.path_len > 600);
+        check_doc_read(s, d, &m);
+    }
+    shelf_index_close(idx);
+    free_sources(&set);
+    ts_rmtree(tmp);
+    free(index_dir);
+    free(dir);
+    free(tmp);
 }
 
 int main(void)
@@ -931,7 +1013,11 @@ int main(void)
         cmocka_unit_test(test_index_check_counts),
         cmocka_unit_test(test_dict_walk_null_key),
     };
-    int failed = cmocka_run_group_tests_name("synthetic", synth_tests, setup_synth, teardown_synth);
+    const struct CMUnitTest read_tests[] = {
+        cmocka_unit_test(test_doc_read_long_path),
+    };
+    int failed = cmocka_run_group_tests_name("pread", read_tests, NULL, NULL);
+    failed += cmocka_run_group_tests_name("synthetic", synth_tests, setup_synth, teardown_synth);
     failed += cmocka_run_group_tests_name("corpus", corpus_tests, setup_corpus, teardown_corpus);
     return failed;
 }

@@ -16,7 +16,8 @@
  *     title: and path: fields;
  *   - stemming and folding (english and "none" indexes);
  *   - queries that plan to nothing or do not parse;
- *   - shelf_search_explain: contributions add up to every hit's score.
+ *   - shelf_search_explain: contributions add up to every hit's score, and
+ *     a one-term query's score is explain's bit for bit, pruned or not.
  *
  * Every query run through run_query() is also checked for internal
  * consistency: hits best first (ties by lower doc), no duplicate documents,
@@ -1220,6 +1221,55 @@ static void test_deleted_documents(void **state)
     fixture_close(&fx);
 }
 
+/* ---- a term's score is explain's, bit for bit ---- */
+
+static const tdoc table_docs[] = {
+    {"s/0.txt", "Title zero\nkiwi aa bb cc\n"},   /* body tf 1, length 6 */
+    {"s/1.txt", "Title one\nkiwi aa bb cc\n"},    /* the same again */
+    {"s/2.txt", "Title two\nkiwi kiwi bb cc\n"},  /* tf 2, length 6 */
+    {"s/3.txt", "Title three\nkiwi kiwi bb cc\n"},
+    {"s/4.txt", "Title kiwi\nkiwi aa bb cc\n"},   /* in the title too */
+    {"s/5.txt", "Title five\nkiwi kiwi kiwi cc\n"}, /* tf 3 */
+};
+
+/* Scoring (pruned and exhaustive, iter_term.c) and explain work a term's
+ * score out the same way: equal doubles; two documents with the same tf and
+ * length score the same. */
+static void test_score_equals_explain(void **state)
+{
+    (void)state;
+    fixture fx;
+    fixture_open(&fx, table_docs, 6, "english");
+    static const double weights[] = {2.0, 0.0};
+    for (size_t w = 0; w < 2; w++) {
+        shelf_search_opts o = opts(1.2, 0.75, weights[w], 10);
+        for (int exhaustive = 0; exhaustive < 2; exhaustive++) {
+            o.exact_total = exhaustive;
+            shelf_err err = {0};
+            int column;
+            shelf_plan *plan = plan_query(&fx, "kiwi", false, NULL, 0, &err, &column);
+            assert_non_null(plan);
+            shelf_results r;
+            assert_int_equal(shelf_search(fx.idx, plan, &o, &r, &err), SHELF_OK);
+            assert_int_equal(r.count, 6);
+            double by_doc[6];
+            for (size_t i = 0; i < r.count; i++) {
+                double sum = explain_sum(&fx, plan, &o, &r.hits[i], NULL);
+                if (sum != r.hits[i].score)
+                    fail_msg("weight %g: doc %llu scores %.17g, explain %.17g", weights[w],
+                             (unsigned long long)r.hits[i].doc, r.hits[i].score, sum);
+                by_doc[r.hits[i].doc] = r.hits[i].score;
+            }
+            assert_true(by_doc[0] == by_doc[1]);
+            assert_true(by_doc[2] == by_doc[3]);
+            assert_true(by_doc[0] < by_doc[2] && by_doc[2] < by_doc[5]);
+            shelf_results_free(&r);
+            shelf_plan_free(plan);
+        }
+    }
+    fixture_close(&fx);
+}
+
 /* ---- explain adds up over a mixed bag of queries ---- */
 
 static void test_explain_sums(void **state)
@@ -1281,6 +1331,7 @@ int main(void)
         cmocka_unit_test(test_stemming_and_folding),
         cmocka_unit_test(test_query_errors),
         cmocka_unit_test(test_explain_sums),
+        cmocka_unit_test(test_score_equals_explain),
         cmocka_unit_test(test_segments_global_statistics),
         cmocka_unit_test(test_ties_across_segments),
         cmocka_unit_test(test_deleted_documents),

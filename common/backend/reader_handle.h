@@ -4,8 +4,8 @@
  * operations (backend.h shelf_reader_ops) keep their state in.
  *
  * Invariants: ops and backend come from one row of the backend table; only
- * that backend's fields are set (idx for native, xdb and blob for Xapian);
- * close releases them, the engine frees the handle itself.
+ * that backend's fields are set (idx for native, xdb for Xapian; blob for
+ * both); close releases them, the engine frees the handle itself.
  */
 #ifndef SHELF_READER_HANDLE_H
 #define SHELF_READER_HANDLE_H
@@ -25,7 +25,8 @@ struct shelf_engine {
     shelf_index *idx;   /* native */
     bool borrowed;      /* idx belongs to the caller */
     shelf_xdb *xdb;     /* Xapian */
-    shelf_buf blob;     /* the last Xapian document data read */
+    shelf_buf blob;     /* the last document data read (Xapian's blob, a native
+                           record's strings): what a docview points into */
 };
 
 #endif

@@ -46,14 +46,22 @@ static int native_explain(const shelf_engine *e, const shelf_plan *plan, const s
     return shelf_search_explain(e->idx, plan, o, hit, ex, err);
 }
 
+static shelf_docview view_of(const shelf_docmeta *m)
+{
+    return (shelf_docview){m->path, m->path_len, m->title, m->title_len, m->length, m->title_length,
+                           m->size, m->mtime_ns, m->hash, m->flags, m->author, m->author_len,
+                           m->date, m->date_len};
+}
+
+/* One hit's record and strings, read with pread into e->blob (the view is
+ * valid until the next call on e, docview.h): a query's few hits do not map
+ * .docs into the process page by page. */
 static int native_doc(shelf_engine *e, const shelf_hit *hit, shelf_docview *out, shelf_err *err)
 {
     shelf_docmeta m;
-    int rc = shelf_segment_doc(shelf_index_segment(e->idx, hit->segment), hit->local, &m, err);
+    int rc = shelf_segment_doc_read(shelf_index_segment(e->idx, hit->segment), hit->local, &m, &e->blob, err);
     if (rc == SHELF_OK)
-        *out = (shelf_docview){m.path, m.path_len, m.title, m.title_len, m.length, m.title_length,
-                               m.size, m.mtime_ns, m.hash, m.flags, m.author, m.author_len,
-                               m.date, m.date_len};
+        *out = view_of(&m);
     return rc;
 }
 
@@ -78,6 +86,7 @@ static int native_positions(shelf_engine *e, const shelf_hit *hit, const uint8_t
         rc = shelf_postings_open(&p, seg, &stats, err);
     if (rc != SHELF_OK)
         return rc;
+    p.pos_read = true; /* one hit's positions: pread, not the mapping */
     if (shelf_postings_advance(&p, doc) != doc) {
         if (p.status != SHELF_OK && err)
             *err = p.err;
@@ -103,11 +112,11 @@ static int native_each_doc(shelf_engine *e, int (*fn)(void *ctx, const shelf_doc
         for (uint32_t doc = 0; doc < n; doc++) {
             if (shelf_deleted(d, doc))
                 continue;
-            shelf_hit hit = {shelf_index_base(e->idx, i) + doc, (uint32_t)i, doc, 0};
-            shelf_docview view;
-            int rc = native_doc(e, &hit, &view, err);
+            shelf_docmeta m; /* every document in order: through the mapping */
+            int rc = shelf_segment_doc(shelf_index_segment(e->idx, i), doc, &m, err);
             if (rc != SHELF_OK)
                 return rc;
+            shelf_docview view = view_of(&m);
             if (fn(ctx, &view))
                 return SHELF_OK;
         }

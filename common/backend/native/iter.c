@@ -35,10 +35,8 @@ void shelf_scorer_fail(shelf_scorer *sc, const shelf_err *err)
     sc->err = *err;
 }
 
-bool shelf_scorer_tick(shelf_scorer *sc)
+bool shelf_scorer_expired(shelf_scorer *sc)
 {
-    if (!shelf_ticker_tick(&sc->clock, 1))
-        return false;
     if (sc->status == SHELF_OK) {
         shelf_err err;
         shelf_timeout_err(&err, "searching");

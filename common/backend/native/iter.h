@@ -113,9 +113,14 @@ static inline double shelf_scorer_title_norm(shelf_scorer *sc, uint32_t dl)
         sc->title_norm[dl] = shelf_bm25_length_norm(sc->b, dl, sc->avg_title);
     return sc->title_norm[dl];
 }
+/* Fail the scorer with SHELF_ETIMEOUT (unless it failed already); true. */
+bool shelf_scorer_expired(shelf_scorer *sc);
 /* Count one step of work against the deadline; true (the scorer failed with
- * SHELF_ETIMEOUT) when it has passed. */
-bool shelf_scorer_tick(shelf_scorer *sc);
+ * SHELF_ETIMEOUT) when it has passed.  Inline: it runs for every posting. */
+static inline bool shelf_scorer_tick(shelf_scorer *sc)
+{
+    return shelf_ticker_tick(&sc->clock, 1) && shelf_scorer_expired(sc);
+}
 
 shelf_iter *shelf_iter_term(const shelf_plan *plan, shelf_scorer *sc);
 /* For a term iterator: an upper bound of its score over the segment

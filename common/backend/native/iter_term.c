@@ -7,6 +7,10 @@
  * For block-max pruning each field also keeps, once asked, the bound of
  * every block of its postings (segment.h) and a cursor on the block that
  * holds the last document asked about; these never decode a block.
+ *
+ * Walking the body postings, the iterator asks the processor to fetch the
+ * dense length of a document a few postings ahead (norms.h): reading the
+ * lengths of scattered documents is what scoring waits for most.
  */
 #include "backend/native/iter.h"
 #include "backend/native/norms.h"
@@ -19,8 +23,12 @@
 
 typedef struct field_blocks {
     double *tfn;     /* per block: bound of the normalised tf; NULL until asked */
+    double max;      /* the largest of them (the field's bound) */
     uint64_t cursor; /* block holding the last document asked about */
 } field_blocks;
+
+/* How many postings ahead the body length is fetched. */
+#define PREFETCH_AHEAD 8
 
 typedef struct term_iter {
     shelf_iter base;
@@ -67,6 +75,15 @@ static uint32_t settle(term_iter *t)
     return t->base.doc = doc;
 }
 
+/* Ask for the body length of the document PREFETCH_AHEAD postings on (in
+ * the current block), so that it is in cache when that one is scored. */
+static inline void prefetch_ahead(const term_iter *t)
+{
+    unsigned ahead = t->body.index + PREFETCH_AHEAD;
+    if (ahead < t->body.in_block)
+        shelf_norms_prefetch(t->base.scorer->norms, t->body.docs[ahead]);
+}
+
 static uint32_t term_next(shelf_iter *it)
 {
     term_iter *t = (term_iter *)it;
@@ -77,8 +94,10 @@ static uint32_t term_next(shelf_iter *it)
         return settle(t);
     if (t->has_title && t->title.doc == cur)
         shelf_postings_next(&t->title);
-    if (t->has_body && !t->title_only && t->body.doc == cur)
+    if (t->has_body && !t->title_only && t->body.doc == cur) {
         shelf_postings_next(&t->body);
+        prefetch_ahead(t);
+    }
     return settle(t);
 }
 
@@ -108,7 +127,7 @@ static inline term_parts compute(term_iter *t, bool all)
     shelf_scorer *sc = t->base.scorer;
     uint32_t doc = t->base.doc;
     term_parts p = {0};
-    if (t->has_body && shelf_postings_advance(&t->body, doc) == doc)
+    if (t->has_body && (t->body.doc == doc || shelf_postings_advance(&t->body, doc) == doc))
         p.tf_body = shelf_postings_tf(&t->body);
     if (t->has_title && t->title.doc == doc)
         p.tf_title = shelf_postings_tf(&t->title);
@@ -147,15 +166,39 @@ static void term_explain(shelf_iter *it, shelf_explain *ex)
     e->score = shelf_bm25_saturate(it->scorer, e->idf, p.tfn);
 }
 
+/* Work out the field's block bounds and their maximum once (one pass over
+ * the skip table serves both); false when they cannot be kept. */
+static bool field_blocks_ready(shelf_postings *p, field_blocks *fb, double avg, const shelf_scorer *sc)
+{
+    if (fb->tfn)
+        return true;
+    fb->tfn = malloc(p->block_count * sizeof *fb->tfn);
+    if (!fb->tfn)
+        return false;
+    shelf_postings_block_tfns(p, sc->b, avg, fb->tfn);
+    fb->max = 0;
+    for (uint64_t i = 0; i < p->block_count; i++)
+        if (fb->tfn[i] > fb->max)
+            fb->max = fb->tfn[i];
+    fb->cursor = 0;
+    return true;
+}
+
+/* The field's bound over the whole list (shelf_postings_max_tfn's value). */
+static double field_max_tfn(shelf_postings *p, field_blocks *fb, double avg, const shelf_scorer *sc)
+{
+    return field_blocks_ready(p, fb, avg, sc) ? fb->max : shelf_postings_max_tfn(p, sc->b, avg);
+}
+
 double shelf_iter_term_bound(shelf_iter *it)
 {
     term_iter *t = (term_iter *)it;
     shelf_scorer *sc = it->scorer;
     double tfn = 0;
     if (t->has_body)
-        tfn += shelf_postings_max_tfn(&t->body, sc->b, sc->avg_body);
+        tfn += field_max_tfn(&t->body, &t->body_blocks, sc->avg_body, sc);
     if (t->has_title && sc->title_weight > 0)
-        tfn += sc->title_weight * shelf_postings_max_tfn(&t->title, sc->b, sc->avg_title);
+        tfn += sc->title_weight * field_max_tfn(&t->title, &t->title_blocks, sc->avg_title, sc);
     return shelf_bm25_saturate(sc, t->plan->keys[0].idf, tfn);
 }
 
@@ -164,13 +207,8 @@ double shelf_iter_term_bound(shelf_iter *it)
 static double field_block_bound(shelf_postings *p, field_blocks *fb, double avg, const shelf_scorer *sc,
                                 uint32_t doc, uint32_t *upto)
 {
-    if (!fb->tfn) {
-        fb->tfn = malloc(p->block_count * sizeof *fb->tfn);
-        if (!fb->tfn)
-            return INFINITY; /* no bound known: never prunes */
-        shelf_postings_block_tfns(p, sc->b, avg, fb->tfn);
-        fb->cursor = 0;
-    }
+    if (!field_blocks_ready(p, fb, avg, sc))
+        return INFINITY; /* no bound known: never prunes */
     fb->cursor = shelf_postings_block_of(p, fb->cursor, doc);
     if (fb->cursor >= p->block_count)
         return 0;

@@ -17,6 +17,9 @@ typedef struct scorer_state {
     double *block;        /* per term: bound over [its block start, block_upto] */
     uint32_t *block_upto; /* per term: last doc its block bound holds for */
     double *block_prefix; /* the same prefix sums over block bounds */
+    double block_sum;     /* their total ... */
+    uint32_t block_min_upto; /* ... holding up to here (valid once block_known) */
+    bool block_known;
     double *held_prefix;  /* per candidate, see score_candidate */
     double *part;         /* this candidate's score per term (plan order) */
     bool *has;
@@ -116,6 +119,10 @@ static uint32_t next_candidate(const scorer_state *s, size_t e)
  * still hold for. */
 static double block_bounds(scorer_state *s, uint32_t doc, uint32_t *upto)
 {
+    if (s->block_known && doc <= s->block_min_upto) { /* no term's block has changed */
+        *upto = s->block_min_upto;
+        return s->block_sum;
+    }
     double sum = 0;
     *upto = UINT32_MAX - 1;
     for (size_t i = 0; i < s->n; i++) {
@@ -129,6 +136,9 @@ static double block_bounds(scorer_state *s, uint32_t doc, uint32_t *upto)
             *upto = s->block_upto[t];
         s->block_prefix[i] = sum += s->block[t];
     }
+    s->block_known = true;
+    s->block_min_upto = *upto;
+    s->block_sum = sum;
     return sum;
 }
 

@@ -75,6 +75,7 @@ static int open_segment(prox_state *s, const shelf_segment *seg, shelf_err *err)
             rc = shelf_postings_open(&s->posts[i], seg, &stats, err);
         if (rc != SHELF_OK)
             return rc;
+        s->posts[i].pos_read = true; /* a few hits' positions: pread, not the mapping */
         s->open[i] = true;
     }
     return SHELF_OK;

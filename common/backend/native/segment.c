@@ -17,6 +17,14 @@ static const char *const file_magic[F_COUNT] = {SHELF_MAGIC_DICT, SHELF_MAGIC_PO
 static const size_t file_trailer[F_COUNT] = {SHELF_DICT_TRAILER_BYTES, 0, 0, SHELF_DOCS_TRAILER_BYTES,
                                              SHELF_STORE_TRAILER_BYTES};
 
+/* The files read with pread where a query reads a few scattered pieces of
+ * them (its hits' text, records and positions), so that they are not mapped
+ * into the process page by page (mapped.h). */
+static bool read_scattered(int file)
+{
+    return file == F_STORE || file == F_DOCS || file == F_POS;
+}
+
 int shelf_segment_corrupt(const shelf_segment *s, int file, shelf_err *err, const char *what)
 {
     return shelf_errf(err, SHELF_ECORRUPT, "%s: damaged (%s)", s->files[file].path, what);
@@ -34,8 +42,8 @@ int shelf_segment_open(shelf_segment **out, const char *dir, uint32_t number, bo
     for (int i = 0; i < F_COUNT && rc == SHELF_OK; i++) {
         char path[PATH_MAX];
         shelf_segment_path(path, sizeof path, dir, number, file_ext[i]);
-        rc = i == F_STORE ? shelf_map_open_fd(&s->files[i], path, file_magic[i], file_trailer[i], verify, err)
-                          : shelf_map_open(&s->files[i], path, file_magic[i], file_trailer[i], verify, err);
+        rc = read_scattered(i) ? shelf_map_open_fd(&s->files[i], path, file_magic[i], file_trailer[i], verify, err)
+                               : shelf_map_open(&s->files[i], path, file_magic[i], file_trailer[i], verify, err);
     }
     if (rc == SHELF_OK)
         rc = shelf_segment_load_dict(s, err);

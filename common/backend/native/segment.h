@@ -88,6 +88,7 @@ typedef struct shelf_postings {
     const uint8_t *pos_p, *pos_end;
     unsigned pos_index;       /* docs of the block whose positions pos_p has passed */
     uint8_t field;            /* the key's field byte */
+    bool pos_read;            /* positions read with pread (set by the caller, below) */
     int status;               /* SHELF_OK, or the error that ended iteration */
     shelf_err err;
 } shelf_postings;
@@ -95,8 +96,16 @@ typedef struct shelf_postings {
 /* Start iterating a term's postings; positioned on its first document. */
 int shelf_postings_open(shelf_postings *p, const shelf_segment *s, const shelf_term_stats *term,
                         shelf_err *err);
-/* Move to the next document; returns it or SHELF_DOC_END. */
-uint32_t shelf_postings_next(shelf_postings *p);
+/* The next document's slow path: past the end of the current block. */
+uint32_t shelf_postings_next_block(shelf_postings *p);
+/* Move to the next document; returns it or SHELF_DOC_END (inline within a
+ * block: it runs for every posting walked). */
+static inline uint32_t shelf_postings_next(shelf_postings *p)
+{
+    if (p->doc != SHELF_DOC_END && p->index + 1 < p->in_block)
+        return p->doc = p->docs[++p->index];
+    return shelf_postings_next_block(p);
+}
 /* Move to the first document >= target (never backwards); returns it or END. */
 uint32_t shelf_postings_advance(shelf_postings *p, uint32_t target);
 /* Decode the current block's tfs (they are unpacked only when first asked
@@ -134,7 +143,10 @@ uint64_t shelf_postings_block_of(const shelf_postings *p, uint64_t from, uint32_
 uint32_t shelf_postings_block_last(const shelf_postings *p, uint64_t b);
 
 /* Positions of the current document: fills out[0..tf-1] (out holds tf).
- * May be called again for the same document. */
+ * May be called again for the same document.  Through the mapping, unless
+ * the caller set p->pos_read after opening: then they are read with pread,
+ * for a few scattered documents (a query's hits), so that no page of .pos
+ * is mapped into the process for them (mapped.h, fault-around). */
 int shelf_postings_positions(shelf_postings *p, uint32_t *out, shelf_err *err);
 
 /* ---- documents ---- */
@@ -158,6 +170,12 @@ typedef struct shelf_docmeta {
 } shelf_docmeta;
 
 int shelf_segment_doc(const shelf_segment *s, uint32_t doc, shelf_docmeta *out, shelf_err *err);
+/* The same, read with pread instead of through the mapping, for a few
+ * scattered documents (a query's hits): no page of .docs is mapped into the
+ * process for them (mapped.h, fault-around).  The strings point into buf and
+ * stay valid until buf changes. */
+int shelf_segment_doc_read(const shelf_segment *s, uint32_t doc, shelf_docmeta *out, shelf_buf *buf,
+                           shelf_err *err);
 /* Body length in tokens; 0 for an id out of range. */
 uint32_t shelf_segment_doc_length(const shelf_segment *s, uint32_t doc);
 /* The dense lengths themselves, for scorers that read them inline. */

@@ -3,7 +3,9 @@
  * SHELF_DOC_RECORD_BYTES record per document (lengths, size, time, hash,
  * where its text is stored, flags), then a heap of varint-prefixed path,
  * title, author and date strings and heading spans, then the dense lengths scoring reads
- * (norms.h); see segment.h.
+ * (norms.h); see segment.h.  shelf_segment_doc reads a record through the
+ * mapping (listings, merges, checks: every document in order);
+ * shelf_segment_doc_read reads it with pread (a query's scattered hits).
  */
 #include "backend/native/segment_impl.h"
 #include "util/varint.h"
@@ -67,9 +69,8 @@ uint32_t shelf_segment_title_length(const shelf_segment *s, uint32_t doc)
     return doc < s->doc_count ? shelf_segment_field_length(s, doc, SHELF_FIELD_TITLE_ID) : 0;
 }
 
-static int heap_string(const shelf_segment *s, const uint8_t **p, const char **str, size_t *len)
+static int heap_string(const uint8_t **p, const uint8_t *end, const char **str, size_t *len)
 {
-    const uint8_t *end = s->heap + s->heap_len;
     uint64_t n;
     if (shelf_varint_get(p, end, &n) || n > (uint64_t)(end - *p))
         return -1;
@@ -79,28 +80,74 @@ static int heap_string(const shelf_segment *s, const uint8_t **p, const char **s
     return 0;
 }
 
-int shelf_segment_doc(const shelf_segment *s, uint32_t doc, shelf_docmeta *out, shelf_err *err)
+/* The strings of a heap entry (path, title, author, date) and its heading
+ * spans, when it starts at p and lies before end. */
+static int heap_strings(const uint8_t *p, const uint8_t *end, shelf_docmeta *out)
 {
-    if (doc >= s->doc_count)
-        return shelf_errf(err, SHELF_ENOTFOUND, "%s: no document %u", s->files[F_DOCS].path, doc);
-    const uint8_t *r = shelf_segment_record(s, doc);
+    const char *headings;
+    if (heap_string(&p, end, &out->path, &out->path_len) ||
+        heap_string(&p, end, &out->title, &out->title_len) ||
+        heap_string(&p, end, &out->author, &out->author_len) ||
+        heap_string(&p, end, &out->date, &out->date_len) ||
+        heap_string(&p, end, &headings, &out->headings_len))
+        return -1;
+    out->headings = (const uint8_t *)headings;
+    return 0;
+}
+
+/* The fixed fields of record r; *heap_offset receives where its strings are. */
+static void record_fields(const uint8_t *r, shelf_docmeta *out, uint64_t *heap_offset)
+{
     out->length = shelf_load_u32le(r);
     out->title_length = shelf_load_u32le(r + 4);
     out->size = shelf_load_u64le(r + 8);
     out->mtime_ns = (int64_t)shelf_load_u64le(r + 16);
     out->hash = shelf_load_u64le(r + 24);
     out->flags = shelf_load_u32le(r + 52);
-    uint64_t heap_offset = shelf_load_u64le(r + 32);
+    *heap_offset = shelf_load_u64le(r + 32);
+}
+
+int shelf_segment_doc(const shelf_segment *s, uint32_t doc, shelf_docmeta *out, shelf_err *err)
+{
+    if (doc >= s->doc_count)
+        return shelf_errf(err, SHELF_ENOTFOUND, "%s: no document %u", s->files[F_DOCS].path, doc);
+    uint64_t heap_offset;
+    record_fields(shelf_segment_record(s, doc), out, &heap_offset);
     if (heap_offset >= s->heap_len)
         return shelf_segment_corrupt(s, F_DOCS, err, "string heap offset");
-    const uint8_t *p = s->heap + heap_offset;
-    const char *headings;
-    if (heap_string(s, &p, &out->path, &out->path_len) ||
-        heap_string(s, &p, &out->title, &out->title_len) ||
-        heap_string(s, &p, &out->author, &out->author_len) ||
-        heap_string(s, &p, &out->date, &out->date_len) ||
-        heap_string(s, &p, &headings, &out->headings_len))
+    if (heap_strings(s->heap + heap_offset, s->heap + s->heap_len, out))
         return shelf_segment_corrupt(s, F_DOCS, err, "string heap entry");
-    out->headings = (const uint8_t *)headings;
     return SHELF_OK;
+}
+
+/* Bytes of a heap entry read at first; most paths and titles fit. */
+#define HEAP_READ_FIRST 512
+
+int shelf_segment_doc_read(const shelf_segment *s, uint32_t doc, shelf_docmeta *out, shelf_buf *buf,
+                           shelf_err *err)
+{
+    const shelf_mapped *f = &s->files[F_DOCS];
+    if (doc >= s->doc_count)
+        return shelf_errf(err, SHELF_ENOTFOUND, "%s: no document %u", f->path, doc);
+    uint8_t record[SHELF_DOC_RECORD_BYTES];
+    int rc = shelf_map_pread(f, (uint64_t)(shelf_segment_record(s, doc) - f->data), record, sizeof record, err);
+    if (rc != SHELF_OK)
+        return rc;
+    uint64_t heap_offset;
+    record_fields(record, out, &heap_offset);
+    if (heap_offset >= s->heap_len)
+        return shelf_segment_corrupt(s, F_DOCS, err, "string heap offset");
+    uint64_t at = (uint64_t)(s->heap - f->data) + heap_offset, left = s->heap_len - heap_offset;
+    for (uint64_t want = HEAP_READ_FIRST;; want *= 4) {
+        size_t n = (size_t)(want < left ? want : left);
+        buf->len = 0;
+        if (shelf_buf_reserve(buf, n) != SHELF_OK)
+            return shelf_errf(err, SHELF_ENOMEM, "out of memory reading %s", f->path);
+        if ((rc = shelf_map_pread(f, at, buf->data, n, err)) != SHELF_OK)
+            return rc;
+        if (heap_strings(buf->data, buf->data + n, out) == 0)
+            return SHELF_OK;
+        if (n == left)
+            return shelf_segment_corrupt(s, F_DOCS, err, "string heap entry");
+    }
 }

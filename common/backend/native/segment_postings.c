@@ -9,6 +9,7 @@
 #include "query/bm25.h"
 #include "util/varint.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static int postings_fail(shelf_postings *p, const char *what)
@@ -37,12 +38,14 @@ static int decode_full_block(shelf_postings *p, const uint8_t **q, int64_t prev)
     p->tfs_at = *q;
     p->tfs_ready = false;
     *q += tfs_size;
+    /* Ids strictly increase, so the last one alone is checked against the
+     * document count (which is below UINT32_MAX). */
     for (int i = 0; i < SHELF_BLOCK_LEN; i++) {
         prev += (int64_t)gaps[i] + 1;
-        p->docs[i] = (uint32_t)(prev < UINT32_MAX ? prev : UINT32_MAX);
-        if (prev >= p->seg->doc_count)
-            return postings_fail(p, "postings block");
+        p->docs[i] = (uint32_t)prev;
     }
+    if (prev >= p->seg->doc_count)
+        return postings_fail(p, "postings block");
     p->in_block = SHELF_BLOCK_LEN;
     p->decoded += SHELF_BLOCK_LEN;
     return SHELF_OK;
@@ -140,7 +143,7 @@ int shelf_postings_open(shelf_postings *p, const shelf_segment *s, const shelf_t
     return SHELF_OK;
 }
 
-uint32_t shelf_postings_next(shelf_postings *p)
+uint32_t shelf_postings_next_block(shelf_postings *p)
 {
     if (p->doc == SHELF_DOC_END)
         return SHELF_DOC_END;
@@ -153,34 +156,24 @@ uint32_t shelf_postings_next(shelf_postings *p)
     return p->doc;
 }
 
-/* First block at or after the current one whose last doc is >= target. */
-static uint64_t block_for(const shelf_postings *p, uint32_t target)
-{
-    uint64_t lo = p->block, hi = p->block_count - 1;
-    while (lo < hi) {
-        uint64_t mid = lo + (hi - lo) / 2;
-        if (shelf_load_u32le(skip_entry(p, mid)) < target)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 uint32_t shelf_postings_advance(shelf_postings *p, uint32_t target)
 {
     if (p->doc == SHELF_DOC_END || p->doc >= target)
         return p->doc;
-    if (p->skips && p->docs[p->in_block - 1] < target) {
-        uint64_t b = block_for(p, target);
-        if (shelf_load_u32le(skip_entry(p, b)) < target)
+    if (p->in_block == 0 || p->docs[p->in_block - 1] < target) {
+        /* Past this block: gallop the skip table to the block holding it. */
+        uint64_t b = p->skips ? shelf_postings_block_of(p, p->block + 1, target) : p->block_count;
+        if (b >= p->block_count)
             return p->doc = SHELF_DOC_END;
-        if (b != p->block && load_block(p, b) != SHELF_OK)
+        if (load_block(p, b) != SHELF_OK)
             return SHELF_DOC_END;
     }
-    while (p->doc != SHELF_DOC_END && p->doc < target)
-        shelf_postings_next(p);
-    return p->doc;
+    /* The block's last id is >= target: scan its decoded ids. */
+    unsigned i = p->index;
+    while (p->docs[i] < target)
+        i++;
+    p->index = i;
+    return p->doc = p->docs[i];
 }
 
 uint32_t shelf_postings_tf_checked(shelf_postings *p, shelf_err *err)
@@ -217,9 +210,17 @@ static double norm_tf(uint32_t tf, uint32_t len, double b, double avg)
 void shelf_postings_block_tfns(shelf_postings *p, double b, double avg, double *out)
 {
     if (p->skips) {
+        /* Neighbouring blocks often share their (max tf, min length). */
+        uint32_t last_tf = 0, last_len = 0;
+        double last = 0;
         for (uint64_t i = 0; i < p->block_count; i++) {
             const uint8_t *e = skip_entry(p, i);
-            out[i] = norm_tf(shelf_load_u32le(e + 16), shelf_load_u32le(e + 20), b, avg);
+            uint32_t tf = shelf_load_u32le(e + 16), len = shelf_load_u32le(e + 20);
+            if (i == 0 || tf != last_tf || len != last_len)
+                last = norm_tf(tf, len, b, avg);
+            last_tf = tf;
+            last_len = len;
+            out[i] = last;
         }
         return;
     }
@@ -299,10 +300,84 @@ static int skip_positions(shelf_postings *p, uint64_t count)
     return count == 0 ? 0 : -1;
 }
 
+/* Decode the current document's positions from bytes [q, end) that start
+ * with the positions of the block's first document. */
+static int decode_positions(const shelf_postings *p, const uint8_t *q, const uint8_t *end, uint32_t *out)
+{
+    uint64_t to_skip = 0;
+    for (unsigned i = 0; i < p->index; i++)
+        to_skip += p->tfs[i];
+    while (to_skip > 0 && q < end)
+        to_skip -= !(*q++ & 0x80);
+    if (to_skip > 0)
+        return -1;
+    uint64_t pos = 0;
+    for (uint32_t i = 0; i < p->tfs[p->index]; i++) {
+        uint64_t v;
+        if (shelf_varint_get(&q, end, &v))
+            return -1;
+        pos = i == 0 ? v : pos + v + 1;
+        if (pos >= UINT32_MAX)
+            return -1;
+        out[i] = (uint32_t)pos;
+    }
+    return 0;
+}
+
+/* Bytes of positions read at first with pread; a block of short documents
+ * fits. */
+#define POS_READ_FIRST 2048
+
+/* The current block's positions end where the next block's start. */
+static uint64_t block_positions_end(const shelf_postings *p)
+{
+    if (p->skips && p->block + 1 < p->block_count) {
+        uint64_t next = shelf_load_u64le(skip_entry(p, p->block + 1) + 8);
+        uint64_t start = (uint64_t)(p->pos_block - (p->pos_end - p->term.pos_len));
+        if (next >= start && next <= p->term.pos_len)
+            return next - start;
+    }
+    return (uint64_t)(p->pos_end - p->pos_block);
+}
+
+/* shelf_postings_positions through pread: the block's positions up to the
+ * document's, first POS_READ_FIRST bytes of them, then all when that is
+ * not enough. */
+static int read_positions(shelf_postings *p, uint32_t *out, shelf_err *err)
+{
+    const shelf_mapped *f = &p->seg->files[F_POS];
+    uint64_t at = (uint64_t)(p->pos_block - f->data), len = block_positions_end(p);
+    uint8_t first[POS_READ_FIRST];
+    size_t n = len < sizeof first ? (size_t)len : sizeof first;
+    int rc = shelf_map_pread(f, at, first, n, err);
+    if (rc != SHELF_OK)
+        return rc;
+    if (decode_positions(p, first, first + n, out) == 0)
+        return SHELF_OK;
+    if (n == len)
+        goto damaged;
+    uint8_t *all = malloc((size_t)len);
+    if (!all)
+        return shelf_errf(err, SHELF_ENOMEM, "out of memory reading %s", f->path);
+    rc = shelf_map_pread(f, at, all, (size_t)len, err);
+    int bad = rc == SHELF_OK && decode_positions(p, all, all + len, out) != 0;
+    free(all);
+    if (!bad)
+        return rc;
+damaged:
+    return shelf_errf(err, SHELF_ECORRUPT, "%s: damaged (positions, as %s counts them)",
+                      p->seg->files[F_POS].path, p->seg->files[F_POST].path);
+}
+
 int shelf_postings_positions(shelf_postings *p, uint32_t *out, shelf_err *err)
 {
     if (p->doc == SHELF_DOC_END)
         return shelf_errf(err, SHELF_EINVAL, "positions asked for past the end");
+    if (p->pos_read) {
+        if (shelf_postings_tf(p) && p->status != SHELF_OK)
+            return shelf_errf(err, p->status, "%s", p->err.msg);
+        return read_positions(p, out, err);
+    }
     if (p->pos_index > p->index) { /* asked again: start over from the block */
         p->pos_p = p->pos_block;
         p->pos_index = 0;

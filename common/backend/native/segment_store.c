@@ -104,9 +104,15 @@ int shelf_segment_stored(const shelf_segment *s, uint32_t doc, shelf_buf *text,
 {
     if (doc >= s->doc_count)
         return shelf_errf(err, SHELF_ENOTFOUND, "%s: no document %u", s->files[F_DOCS].path, doc);
-    const uint8_t *r = shelf_segment_record(s, doc);
+    /* The record says where the text is; read with pread like the text
+     * itself, as a query's hits are scattered (segment.h). */
+    const shelf_mapped *docs = &s->files[F_DOCS];
+    uint8_t r[SHELF_DOC_RECORD_BYTES];
+    int rc = shelf_map_pread(docs, (uint64_t)(shelf_segment_record(s, doc) - docs->data), r, sizeof r, err);
+    if (rc != SHELF_OK)
+        return rc;
     shelf_buf raw = SHELF_BUF_INIT;
-    int rc = unpack_block(s, shelf_load_u64le(r + 40), &raw, err);
+    rc = unpack_block(s, shelf_load_u64le(r + 40), &raw, err);
     if (rc == SHELF_OK)
         rc = parse_record(s, &raw, shelf_load_u32le(r + 48), text, checkpoints, layout, err);
     shelf_buf_free(&raw);

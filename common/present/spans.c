@@ -1,6 +1,6 @@
 /* spans.c - a hit's matches as byte ranges of its text; see spans.h. */
 #include "present/spans.h"
-#include "backend/native/format.h" /* SHELF_CHECKPOINT_EVERY */
+#include "present/token_locate.h"
 #include "query/match.h"
 #include "util/buf.h"
 #include "util/deadline.h"
@@ -124,54 +124,6 @@ static int by_first(const void *a, const void *b)
     return x->group < y->group ? -1 : x->group > y->group;
 }
 
-/* ---- positions to bytes ---- */
-
-typedef struct locator {
-    shelf_analyzer *a;
-    const char *text;
-    size_t len;
-    const uint64_t *cp;
-    size_t ncp;
-    shelf_token_iter it;
-    shelf_token tok;
-    size_t base_offset;
-    uint32_t base_pos;
-    int have; /* tok holds a token */
-} locator;
-
-static void restart_at(locator *l, size_t checkpoint)
-{
-    l->base_offset = (size_t)l->cp[checkpoint];
-    l->base_pos = (uint32_t)(checkpoint * SHELF_CHECKPOINT_EVERY);
-    shelf_tokens_begin(&l->it, l->a, l->text + l->base_offset, l->len - l->base_offset);
-    l->have = 0;
-}
-
-static uint32_t current_pos(const locator *l)
-{
-    return l->base_pos + l->tok.position;
-}
-
-/* Byte range of the token at position pos. */
-static int locate(locator *l, uint32_t pos, size_t *start, size_t *end)
-{
-    size_t checkpoint = pos / SHELF_CHECKPOINT_EVERY;
-    if (checkpoint >= l->ncp)
-        return -1;
-    if (!l->have || current_pos(l) > pos || current_pos(l) / SHELF_CHECKPOINT_EVERY < checkpoint)
-        restart_at(l, checkpoint);
-    while (!l->have || current_pos(l) < pos) {
-        if (!shelf_tokens_next(&l->it, &l->tok))
-            return -1;
-        l->have = 1;
-    }
-    if (current_pos(l) != pos)
-        return -1;
-    *start = l->base_offset + l->tok.start;
-    *end = l->base_offset + l->tok.end;
-    return 0;
-}
-
 static int mismatch(const collector *c, shelf_err *err)
 {
     return shelf_errf(err, SHELF_ECORRUPT, "%s: positions of document %u do not match its text in %s",
@@ -179,15 +131,15 @@ static int mismatch(const collector *c, shelf_err *err)
                       shelf_engine_file(c->engine, c->hit, "store"));
 }
 
-static int fill_bytes(collector *c, shelf_spans *s, locator *l, shelf_err *err)
+static int fill_bytes(collector *c, shelf_spans *s, shelf_token_locator *l, shelf_err *err)
 {
     for (size_t i = 0; i < s->count; i++) {
         if (shelf_ticker_tick(&c->clock, 1))
             return shelf_timeout_err(err, "finding the matches for passages");
         shelf_span *sp = &s->at[i];
         size_t ignored;
-        if (locate(l, sp->first, &sp->start, &ignored) != 0 ||
-            locate(l, sp->last, &ignored, &sp->end) != 0)
+        if (!shelf_token_locate(l, sp->first, &sp->start, &ignored) ||
+            !shelf_token_locate(l, sp->last, &ignored, &sp->end))
             return mismatch(c, err);
     }
     return SHELF_OK;
@@ -216,7 +168,8 @@ int shelf_spans_find_until(shelf_engine *engine, const shelf_hit *hit, const she
         return c.status;
     if (out->count > 1)
         qsort(out->at, out->count, sizeof *out->at, by_first);
-    locator l = {.a = a, .text = text, .len = len, .cp = checkpoints, .ncp = checkpoint_count};
+    shelf_token_locator l;
+    shelf_token_locator_init(&l, a, text, len, checkpoints, checkpoint_count);
     return fill_bytes(&c, out, &l, err);
 }
 

@@ -1,9 +1,9 @@
 /* surface.c - the written forms of an index term; see surface.h. */
 #include "present/surface.h"
+#include "present/token_locate.h"
 #include "backend/native/deletions.h"
 #include "backend/native/index.h"
 #include "backend/native/segment.h"
-#include "backend/native/format.h" /* SHELF_CHECKPOINT_EVERY */
 #include "query/keys.h"
 #include "util/buf.h"
 
@@ -33,47 +33,6 @@ static void add_form(shelf_surfaces *s, shelf_analyzer *a, const char *bytes, si
     }
 }
 
-/* Reading tokens from the checkpoint before a position (FORMAT.md,
- * ".store"), going on from where the last position left it when it can. */
-typedef struct token_walk {
-    shelf_analyzer *a;
-    const char *text;
-    size_t len;
-    const uint64_t *cps;
-    size_t ncps;
-    shelf_token_iter it;
-    shelf_token tok;
-    size_t base;       /* byte offset the iterator started at */
-    uint32_t base_pos; /* its first token's position */
-    bool have;
-} token_walk;
-
-/* The bytes of the token at position pos; false when the text has none. */
-static bool token_at(token_walk *w, uint32_t pos, size_t *start, size_t *end)
-{
-    size_t cp = pos / SHELF_CHECKPOINT_EVERY;
-    if (cp >= w->ncps || w->cps[cp] > w->len)
-        return false;
-    uint32_t cp_pos = (uint32_t)(cp * SHELF_CHECKPOINT_EVERY);
-    if (!w->have || w->base_pos + w->tok.position > pos || w->base_pos > cp_pos ||
-        w->base_pos + w->tok.position < cp_pos) {
-        w->base = (size_t)w->cps[cp];
-        w->base_pos = cp_pos;
-        shelf_tokens_begin(&w->it, w->a, w->text + w->base, w->len - w->base);
-        w->have = false;
-    }
-    while (!w->have || w->base_pos + w->tok.position < pos) {
-        if (!shelf_tokens_next(&w->it, &w->tok))
-            return false;
-        w->have = true;
-    }
-    if (w->base_pos + w->tok.position != pos)
-        return false;
-    *start = w->base + w->tok.start;
-    *end = w->base + w->tok.end;
-    return true;
-}
-
 /* The forms of the key at its first SHELF_SURFACE_PER_DOC positions in one
  * hit's document (positions that do not fit the text are passed over:
  * reading forms is a courtesy, the search reports damage). */
@@ -86,12 +45,13 @@ static int forms_in_doc(shelf_engine *e, shelf_analyzer *a, const shelf_pkey *k,
     if (rc == SHELF_OK && pos.len > 0)
         rc = shelf_engine_text(e, hit, text, cps, err);
     if (rc == SHELF_OK && pos.len > 0) {
-        token_walk w = {a, (const char *)text->data, text->len, (const uint64_t *)cps->data,
-                        cps->len / sizeof(uint64_t)};
+        shelf_token_locator w;
+        shelf_token_locator_init(&w, a, (const char *)text->data, text->len,
+                                 (const uint64_t *)cps->data, cps->len / sizeof(uint64_t));
         const uint32_t *at = (const uint32_t *)pos.data;
         size_t n = pos.len / sizeof *at, start, end;
         for (size_t i = 0; i < n && i < SHELF_SURFACE_PER_DOC; i++)
-            if (token_at(&w, at[i], &start, &end))
+            if (shelf_token_locate(&w, at[i], &start, &end))
                 add_form(out, a, w.text + start, end - start);
     }
     shelf_buf_free(&pos);

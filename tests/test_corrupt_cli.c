@@ -77,6 +77,7 @@
 #include "query/plan.h"
 #include "query/search.h"
 #include "support.h"
+#include "support_run.h"
 #include "util/bytes.h"
 #include "backend/xapian/xapian_c.h"
 
@@ -966,19 +967,6 @@ static void test_xapian_document_blobs(void **state)
 
 /* ---- fixture ---- */
 
-static void run_ok(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char cmd[8192];
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    char *err = NULL;
-    int rc = ts_run(cmd, NULL, &err);
-    if (rc != 0)
-        fail_msg("%s: exit %d: %s", cmd, rc, err ? err : "");
-    free(err);
-}
 
 /* Notes whose common words make long posting lists: "alpha" in 6 of 7,
  * "beta" in half, "gamma" in a third, with varying frequencies. */
@@ -1047,12 +1035,12 @@ static int setup(void **state)
     fx->native_dir = ts_strf("%s/native", fx->tmp);
     fx->xapian_dir = ts_strf("%s/xapian", fx->tmp);
     char *docs = ts_strf("%s/docs", fx->tmp);
-    run_ok("cp -R '%s' '%s'", CORPUS_DIR, docs);
+    free(ts_run_ok("cp -R '%s' '%s'", CORPUS_DIR, docs));
     write_notes(docs);
-    run_ok("'%s' -q --index '%s' '%s'", INDEXER_BIN, fx->native_dir, docs);
-    run_ok("'%s' -q --backend xapian --index '%s' '%s'", INDEXER_BIN, fx->xapian_dir, docs);
-    run_ok("rm '%s/nato-overview.txt' && '%s' -q --index '%s' '%s'", docs, INDEXER_BIN,
-           fx->native_dir, docs);
+    free(ts_run_ok("'%s' -q --index '%s' '%s'", INDEXER_BIN, fx->native_dir, docs));
+    free(ts_run_ok("'%s' -q --backend xapian --index '%s' '%s'", INDEXER_BIN, fx->xapian_dir, docs));
+    free(ts_run_ok("rm '%s/nato-overview.txt' && '%s' -q --index '%s' '%s'", docs, INDEXER_BIN,
+                   fx->native_dir, docs));
     free(docs);
     fx->native_count = load_files(fx->native_dir, fx->native, true);
     shelf_index *idx = NULL;

@@ -88,7 +88,7 @@ static void usage(FILE *out)
 "  a AND b, a OR b   operators in upper case; AND binds tighter than OR\n"
 "  a NOT b           a, but not b (same as: a -b)\n"
 "  +word  -word      required / excluded (-word after --, or in a quoted query:\n"
-"                    searcher -- nato -russia, searcher 'nato -russia')\n"
+"                    %s -- nato -russia, %s 'nato -russia')\n"
 "  ( ... )           grouping\n"
 "  \"exact phrase\"    words next to each other, in order\n"
 "  a NEAR/n b        words within n positions, any order (NEAR alone: n = 10)\n"
@@ -158,7 +158,7 @@ static void usage(FILE *out)
 "Exit status: 0 documents matched; 1 none matched; 2 error; 3 --timeout reached\n"
 "(with --queries: 2 if any line failed, else 3 if any ran out of time, else 0\n"
 "if any matched, else 1).\n",
-            cite_styles);
+            me, me, cite_styles);
 }
 
 #define TIMEOUT_MAX_S 86400.0

@@ -85,6 +85,7 @@ static void test_installed_names(void **state)
     expect("shelf-indexer", "--help", 0, "index folder that `shelf-searcher` reads");
     expect_start("shelf-searcher", "--help", "Usage: shelf-searcher [OPTIONS] QUERY...");
     expect("shelf-searcher", "--help", 0, "an index built by `shelf-indexer`");
+    expect("shelf-searcher", "--help", 0, "shelf-searcher -- nato -russia, shelf-searcher 'nato");
     expect("shelf-indexer", "--no-such-option", 2, "Try 'shelf-indexer --help'.");
     expect("shelf-searcher", "--no-such-option x", 2, "Try 'shelf-searcher --help'.");
     /* The command a message suggests is the installed indexer. */

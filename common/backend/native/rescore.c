@@ -132,10 +132,15 @@ static int heading_doc(const prox_state *s, const shelf_segment *seg, uint32_t d
     for (size_t i = 0; i < s->n; i++)
         if (s->words[i].len == 0)
             return SHELF_OK; /* a word the document lacks: no heading holds them all */
+    /* read with pread, not through the mapping: a query's hits are
+     * scattered, and the mapping's fault-around would make .docs resident */
     shelf_docmeta meta;
-    int rc = shelf_segment_doc(seg, doc, &meta, err);
-    if (rc != SHELF_OK)
+    shelf_buf heap = SHELF_BUF_INIT;
+    int rc = shelf_segment_doc_read(seg, doc, &meta, &heap, err);
+    if (rc != SHELF_OK) {
+        shelf_buf_free(&heap);
         return rc;
+    }
     shelf_span_cursor c;
     shelf_heading_match m;
     shelf_token_span span;
@@ -144,6 +149,7 @@ static int heading_doc(const prox_state *s, const shelf_segment *seg, uint32_t d
     if (got == 0)
         while ((got = shelf_span_next(&c, &span)) == 1)
             shelf_heading_offer(&m, span);
+    shelf_buf_free(&heap);
     if (got < 0)
         return shelf_errf(err, SHELF_ECORRUPT, "%s: damaged (heading spans of document %u)",
                           shelf_segment_file(seg, "docs"), doc);

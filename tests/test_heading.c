@@ -43,6 +43,7 @@
 #include "query/plan.h"
 #include "query/search.h"
 #include "support.h"
+#include "support_index.h"
 
 #define EPS 1e-12
 
@@ -226,11 +227,7 @@ static void test_match_coverage_and_best_span(void **state)
 
 /* ---- on an index ---- */
 
-typedef struct fixture {
-    char *tmp, *dir;
-    shelf_index *idx;
-    shelf_analyzer *an;
-} fixture;
+typedef ts_index fixture;
 
 static const char *filler = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do";
 
@@ -239,44 +236,16 @@ static const char *filler = "lorem ipsum dolor sit amet consectetur adipiscing e
  * 5..9), merged into one segment when merge. */
 static void build(fixture *fx, bool merge)
 {
-    fx->tmp = ts_mkdtemp();
-    fx->dir = ts_strf("%s/idx", fx->tmp);
     char *texts[10];
     texts[0] = ts_strf("Notes\n\n## Lexical scoping\n\n%s %s %s %s.\n", filler, filler, filler, filler);
     texts[1] = ts_strf("Notes\n\nlexical %s %s scoping %s lexical %s scoping.\n", filler, filler, filler,
                        filler);
     for (int i = 2; i < 10; i++)
         texts[i] = ts_strf("Other %d\n\n%s %s.\n", i, filler, filler);
-    shelf_err err = {0};
-    for (int batch = 0; batch < 2; batch++) {
-        shelf_writer_opts wo = {.language = "english", .memory_budget = 16 << 20};
-        shelf_indexwriter *w = shelf_indexwriter_open(fx->dir, &wo, &err);
-        if (!w)
-            fail_msg("open: %s", err.msg);
-        for (int i = batch * 5; i < batch * 5 + 5; i++) {
-            char path[32];
-            snprintf(path, sizeof path, "doc%d.txt", i);
-            size_t len = strlen(texts[i]), title_len = strcspn(texts[i], "\n");
-            shelf_doc_input in = {.path = path, .title = texts[i], .title_len = title_len,
-                                  .text = texts[i], .text_len = len, .size = len, .mtime_ns = i,
-                                  .hash = (uint64_t)i};
-            if (shelf_indexwriter_add(w, &in, NULL, &err) != SHELF_OK)
-                fail_msg("add: %s", err.msg);
-        }
-        if (shelf_indexwriter_commit(w, NULL, &err) != SHELF_OK)
-            fail_msg("commit: %s", err.msg);
-        unsigned merges = 0;
-        if (batch == 1 && merge && shelf_indexwriter_merge(w, SHELF_MERGE_ALL, &merges, &err) != SHELF_OK)
-            fail_msg("merge: %s", err.msg);
-        shelf_indexwriter_free(w);
-    }
+    ts_index_build(fx, texts, 10, 5, merge);
     for (int i = 0; i < 10; i++)
         free(texts[i]);
-    if (shelf_index_open(&fx->idx, fx->dir, 0, &err) != SHELF_OK)
-        fail_msg("index_open: %s", err.msg);
     assert_int_equal(shelf_index_segment_count(fx->idx), merge ? 1 : 2);
-    fx->an = shelf_analyzer_new(shelf_index_language(fx->idx), &err);
-    assert_non_null(fx->an);
 }
 
 static int setup_with(void **state, bool merge)
@@ -300,27 +269,14 @@ static int setup_merged(void **state)
 static int teardown(void **state)
 {
     fixture *fx = *state;
-    shelf_analyzer_free(fx->an);
-    shelf_index_close(fx->idx);
-    ts_rmtree(fx->tmp);
-    free(fx->tmp);
-    free(fx->dir);
+    ts_index_free(fx);
     free(fx);
     return 0;
 }
 
 static shelf_plan *plan_for(fixture *fx, const char *q)
 {
-    shelf_err err = {0};
-    int column;
-    shelf_qnode *tree = shelf_query_parse(q, NULL, &err, &column);
-    if (!tree)
-        fail_msg("parse [%s]: %s", q, err.msg);
-    shelf_plan *p = shelf_plan_for_index(fx->idx, fx->an, tree, NULL, 0, &err, &column);
-    shelf_query_free(tree);
-    if (!p)
-        fail_msg("plan [%s]: %s", q, err.msg);
-    return p;
+    return ts_index_plan(fx, q);
 }
 
 static shelf_search_opts opts(double w, double h)

@@ -34,6 +34,7 @@
 #include "query/proximity.h"
 #include "query/search.h"
 #include "support.h"
+#include "support_index.h"
 
 #define EPS 1e-12
 
@@ -96,11 +97,7 @@ static void test_formula_closer_scores_more(void **state)
 
 /* ---- a tiny index ---- */
 
-typedef struct fixture {
-    char *tmp, *dir;
-    shelf_index *idx;
-    shelf_analyzer *an;
-} fixture;
+typedef ts_index fixture;
 
 static const char *filler = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do";
 
@@ -108,13 +105,6 @@ static const char *filler = "lorem ipsum dolor sit amet consectetur adipiscing e
  * doc 1 "together": shorter, "alpha beta" once; docs 2..9 filler. */
 static void build(fixture *fx)
 {
-    fx->tmp = ts_mkdtemp();
-    fx->dir = ts_strf("%s/idx", fx->tmp);
-    shelf_err err = {0};
-    shelf_writer_opts wo = {.language = "english", .memory_budget = 16 << 20};
-    shelf_indexwriter *w = shelf_indexwriter_open(fx->dir, &wo, &err);
-    if (!w)
-        fail_msg("open: %s", err.msg);
     ts_sbuf scattered = {0};
     ts_sb_add(&scattered, "Scattered notes\n");
     for (int i = 0; i < 6; i++) {
@@ -131,23 +121,9 @@ static void build(fixture *fx)
                        filler);
     for (int i = 2; i < 10; i++)
         texts[i] = ts_strf("Other %d\n%s %s", i, filler, filler);
-    for (int i = 0; i < 10; i++) {
-        char path[32];
-        snprintf(path, sizeof path, "doc%d.txt", i);
-        size_t len = strlen(texts[i]), title_len = strcspn(texts[i], "\n");
-        shelf_doc_input in = {.path = path, .title = texts[i], .title_len = title_len, .text = texts[i],
-                              .text_len = len, .size = len, .mtime_ns = i, .hash = (uint64_t)i};
-        if (shelf_indexwriter_add(w, &in, NULL, &err) != SHELF_OK)
-            fail_msg("add: %s", err.msg);
+    ts_index_build(fx, texts, 10, 10, false);
+    for (int i = 0; i < 10; i++)
         free(texts[i]);
-    }
-    if (shelf_indexwriter_commit(w, NULL, &err) != SHELF_OK)
-        fail_msg("commit: %s", err.msg);
-    shelf_indexwriter_free(w);
-    if (shelf_index_open(&fx->idx, fx->dir, 0, &err) != SHELF_OK)
-        fail_msg("index_open: %s", err.msg);
-    fx->an = shelf_analyzer_new(shelf_index_language(fx->idx), &err);
-    assert_non_null(fx->an);
 }
 
 static int setup(void **state)
@@ -161,27 +137,14 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *fx = *state;
-    shelf_analyzer_free(fx->an);
-    shelf_index_close(fx->idx);
-    ts_rmtree(fx->tmp);
-    free(fx->tmp);
-    free(fx->dir);
+    ts_index_free(fx);
     free(fx);
     return 0;
 }
 
 static shelf_plan *plan_for(fixture *fx, const char *q)
 {
-    shelf_err err = {0};
-    int column;
-    shelf_qnode *tree = shelf_query_parse(q, NULL, &err, &column);
-    if (!tree)
-        fail_msg("parse [%s]: %s", q, err.msg);
-    shelf_plan *p = shelf_plan_for_index(fx->idx, fx->an, tree, NULL, 0, &err, &column);
-    shelf_query_free(tree);
-    if (!p)
-        fail_msg("plan [%s]: %s", q, err.msg);
-    return p;
+    return ts_index_plan(fx, q);
 }
 
 static shelf_results run(fixture *fx, const shelf_plan *plan, double w, size_t depth, size_t k, bool exact)

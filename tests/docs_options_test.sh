@@ -26,30 +26,27 @@ holds_option() {
     grep -qE -- "(^|[^a-zA-Z0-9-])$2([^a-zA-Z0-9-]|\$)" <<<"$1"
 }
 
-# check_man NAME HELP MANFILE: prints each option of HELP missing from
-# MANFILE (roff: \- is a hyphen); returns 1 when there is one.
-check_man() {
-    local text missing=0
-    text=$(sed 's/\\-/-/g' "$3")
+# check_listed NAME HELP TEXT WHERE: prints each option of HELP that TEXT
+# lacks ("… but not in WHERE"); returns 1 when there is one.
+check_listed() {
+    local missing=0
     while read -r opt; do
-        if ! holds_option "$text" "$opt"; then
-            echo "$1: $opt is in --help but not in $3"
+        if ! holds_option "$3" "$opt"; then
+            echo "$1: $opt is in --help but not in $4"
             missing=1
         fi
     done < <(help_options "$2")
     return $missing
 }
 
+# check_man NAME HELP MANFILE (roff: \- is a hyphen).
+check_man() {
+    check_listed "$1" "$2" "$(sed 's/\\-/-/g' "$3")" "$3"
+}
+
 # check_completion NAME HELP WORDS: each option of HELP must be in WORDS.
 check_completion() {
-    local missing=0
-    while read -r opt; do
-        if ! holds_option "$3" "$opt"; then
-            echo "$1: $opt is in --help but not in completion/shelf.bash"
-            missing=1
-        fi
-    done < <(help_options "$2")
-    return $missing
+    check_listed "$1" "$2" "$3" completion/shelf.bash
 }
 
 for prog in indexer searcher; do

@@ -277,13 +277,15 @@
   function renderHit(hit, s) {
     const item = el('li', 'hit');
     const heading = el('h2', 'hit-title');
-    const title = el('a', null, hit.title || hit.path);
+    /* untitled (never from the readers, which fall back to the file's
+     * name): the name, so that the path below stays the only one */
+    const title = el('a', null, hit.title || hit.path.slice(hit.path.lastIndexOf('/') + 1));
     const first = hit.snippets[0] || { line: 1 };
     followInPlace(title, docState(s.q, hit.path, first),
       hit.snippets[0] ? fromPassage(hit.path, first) : { fromResults: true });
     heading.appendChild(title);
-    heading.appendChild(originalLink('original', 'Open the original', hit.path, first.page));
     if (byline(hit)) heading.appendChild(el('span', 'byline', byline(hit)));
+    heading.appendChild(originalLink('original', 'Open the original', hit.path, first.page));
     item.appendChild(heading);
     item.appendChild(el('p', 'hit-path', hit.path));
     const passages = el('ul', 'passages');
@@ -424,6 +426,8 @@
   function setupDocActions(data, s) {
     const original = byId('doc-original');
     original.href = originalUrl(s.doc, data.page);
+    original.textContent = data.page
+      ? 'Open the PDF at p. ' + (data.page_label || data.page) : 'Open the original';
     docPassage = passageShown(data, s);
     byId('doc-copy').disabled = !docPassage;
     byId('doc-copy-note').textContent = '';

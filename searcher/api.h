@@ -8,6 +8,7 @@
  *   GET /api/search?q=&n=&offset=&passages=&width=&all=&in_order=   api_search
  *   GET /api/doc?doc=&line=&context=&page=&q=       api_doc
  *   GET /api/cite?doc=&start=&end=&q=&format=       api_cite
+ *   GET /api/file?doc=                              api_file (the original file)
  *
  * Documents are named by their path as indexed (doc_find.h).
  */
@@ -39,6 +40,7 @@ void api_health(api_request *rq, reply *r);
 void api_search(api_request *rq, reply *r);
 void api_doc(api_request *rq, reply *r);
 void api_cite(api_request *rq, reply *r);
+void api_file(api_request *rq, reply *r);
 
 /* ---- shared by the routes (api_common.c) ---- */
 

@@ -6,12 +6,13 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 static const char OUT_OF_MEMORY[] = "{\"error\":\"out of memory\",\"status\":500}\n";
 
 static void reply_out_of_memory(reply *r)
 {
-    free(r->body);
+    reply_free(r);
     *r = (reply){.status = 500, .type = JSON_TYPE,
                  .static_body = (const unsigned char *)OUT_OF_MEMORY,
                  .len = sizeof OUT_OF_MEMORY - 1};
@@ -34,7 +35,7 @@ void reply_json(reply *r, unsigned status, jbody *b)
         reply_out_of_memory(r);
         return;
     }
-    free(r->body);
+    reply_free(r);
     *r = (reply){.status = status, .type = JSON_TYPE, .body = b->data, .len = b->len};
 }
 
@@ -66,5 +67,11 @@ void reply_query_error(reply *r, const char *query, const char *message, int col
 void reply_free(reply *r)
 {
     free(r->body);
+    if (r->file) {
+        if (r->file->fd >= 0)
+            close(r->file->fd);
+        free(r->file->disposition);
+        free(r->file);
+    }
     *r = (reply){0};
 }

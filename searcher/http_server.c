@@ -23,6 +23,12 @@
 #define PAGE_CSP "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; " \
                  "object-src 'none'"
 #define API_CSP "default-src 'none'; frame-ancestors 'none'"
+/* An original file (GET /api/file): a sandbox gives it an opaque origin, so
+ * a hostile indexed HTML file can neither run script nor reach the API;
+ * inline styles only, nothing loaded.  PDFs are not sandboxed (browsers
+ * refuse to show them so): see README "Security". */
+#define FILE_CSP_SANDBOX "sandbox; default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+#define FILE_CSP_PDF "frame-ancestors 'none'"
 
 struct http_server {
     struct MHD_Daemon *daemon;
@@ -157,7 +163,8 @@ static api_route find_route(const char *path)
         const char *path;
         api_route fn;
     } routes[] = {{"/healthz", api_health}, {"/api/search", api_search},
-                  {"/api/doc", api_doc},    {"/api/cite", api_cite}};
+                  {"/api/doc", api_doc},    {"/api/cite", api_cite},
+                  {"/api/file", api_file}};
     for (size_t i = 0; i < sizeof routes / sizeof *routes; i++)
         if (strcmp(path, routes[i].path) == 0)
             return routes[i].fn;
@@ -221,6 +228,26 @@ static void route(http_server *s, struct MHD_Connection *c, const req_state *st,
 
 /* ---- responses ---- */
 
+static const char *csp_of(const reply *r)
+{
+    if (r->file)
+        return r->file->sandbox ? FILE_CSP_SANDBOX : FILE_CSP_PDF;
+    return r->page ? PAGE_CSP : API_CSP;
+}
+
+/* The headers of an original file: how to show it and which bytes these are. */
+static void add_file_headers(struct MHD_Response *resp, const reply_file *f)
+{
+    char range[96];
+    MHD_add_response_header(resp, "Content-Disposition", f->disposition);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_ACCEPT_RANGES, "bytes");
+    if (f->partial) {
+        snprintf(range, sizeof range, "bytes %llu-%llu/%llu", (unsigned long long)f->offset,
+                 (unsigned long long)(f->offset + f->len - 1), (unsigned long long)f->size);
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_RANGE, range);
+    }
+}
+
 static void add_headers(struct MHD_Response *resp, const reply *r)
 {
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->type ? r->type : JSON_TYPE);
@@ -228,16 +255,25 @@ static void add_headers(struct MHD_Response *resp, const reply *r)
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
     MHD_add_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
-    MHD_add_response_header(resp, "Content-Security-Policy", r->page ? PAGE_CSP : API_CSP);
+    MHD_add_response_header(resp, "Content-Security-Policy", csp_of(r));
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, r->page ? "no-cache" : "no-store");
     if (r->allow)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow);
+    if (r->file)
+        add_file_headers(resp, r->file);
+    if (r->content_range[0])
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_RANGE, r->content_range);
 }
 
 static enum MHD_Result send_reply(struct MHD_Connection *c, reply *r)
 {
     struct MHD_Response *resp;
-    if (r->body) {
+    if (r->file) {
+        /* libmicrohttpd reads the descriptor as it sends, and closes it */
+        resp = MHD_create_response_from_fd_at_offset64(r->file->len, r->file->fd, r->file->offset);
+        if (resp)
+            r->file->fd = -1;
+    } else if (r->body) {
         resp = MHD_create_response_from_buffer(r->len, r->body, MHD_RESPMEM_MUST_FREE);
         if (resp)
             r->body = NULL; /* the response owns it now */

@@ -13,6 +13,10 @@
  * - Highlight offsets from the API count UTF-8 bytes of the text they go
  *   with; they are applied to the text's UTF-8 encoding, never to the
  *   JavaScript string's UTF-16 units.
+ * - A hit shows its path once (under its title); its passages show only
+ *   their place within it (line, page).
+ * - The original file (/api/file) opens in a new tab, a PDF at the cited
+ *   page (#page=N, the physical page: viewers number pages that way).
  */
 'use strict';
 
@@ -29,6 +33,7 @@
 
   let renderToken = 0; // answers to an older render are dropped
   let docContext = DOC_CONTEXT;
+  let docPassage = null; // what the document view's Copy cites: {doc, start, end}
 
   /* ---- small DOM helpers (text only) ---- */
 
@@ -179,12 +184,14 @@
     if (!copied) throw new Error('the browser did not allow copying');
   }
 
-  async function copyCitation(button, note, hit, snippet, q) {
+  /* passage: {doc, start, end}, byte offsets in the stored text, as a
+   * snippet's or a document line's. */
+  async function copyCitation(button, note, passage, q) {
     button.disabled = true;
     note.textContent = '';
     try {
       const answer = await api('/api/cite', {
-        doc: hit.path, start: snippet.start, end: snippet.end, q: q, format: citeFormat(),
+        doc: passage.doc, start: passage.start, end: passage.end, q: q, format: citeFormat(),
       });
       await writeClipboard(answer.citation);
       note.textContent = 'Copied';
@@ -198,43 +205,65 @@
 
   /* ---- results ---- */
 
-  /* "name.txt:12", "name.pdf, p. iv" (the page's printed label) or
-   * "name.pdf, pp. 12–13" (a passage that runs on to the next page): the
-   * file's name only, as its whole path is shown once under the title. */
-  function placeOf(path, snippet) {
-    const name = path.slice(path.lastIndexOf('/') + 1);
+  /* "line 12", "p. iv" (the page's printed label) or "pp. 12–13" (a
+   * passage that runs on to the next page): the place within the document
+   * only, as its path is shown once under the title. */
+  function placeOf(snippet) {
     if (!snippet.page)
-      return name + ':' + snippet.line;
+      return 'line ' + snippet.line;
     const first = snippet.page_label || String(snippet.page);
     if (snippet.end_page && snippet.end_page !== snippet.page)
-      return name + ', pp. ' + first + '–' + (snippet.end_page_label || String(snippet.end_page));
-    return name + ', p. ' + first;
+      return 'pp. ' + first + '–' + (snippet.end_page_label || String(snippet.end_page));
+    return 'p. ' + first;
   }
 
   function docState(q, path, snippet) {
     return { q: q, doc: path, line: snippet.line, page: snippet.page || 0 };
   }
 
+  /* history.state of a document opened from a passage: its Copy then cites
+   * exactly that passage, as the passage's own Copy does. */
+  function fromPassage(path, snippet) {
+    return { fromResults: true, passage: { doc: path, start: snippet.start, end: snippet.end } };
+  }
+
+  /* /api/file for the document; a PDF at its physical page. */
+  function originalUrl(path, page) {
+    return '/api/file?' + toQuery({ doc: path }) + (page ? '#page=' + page : '');
+  }
+
+  /* A link that opens the original file in a new tab. */
+  function originalLink(className, text, path, page) {
+    const link = el('a', className, text);
+    link.href = originalUrl(path, page);
+    link.target = '_blank';
+    link.rel = 'noopener';
+    return link;
+  }
+
   function renderPassage(hit, snippet, s) {
     const item = el('li', 'passage');
     const place = el('p', 'place');
-    const loc = el('span', 'loc', placeOf(hit.path, snippet));
-    loc.title = hit.path;
-    place.appendChild(loc);
+    place.appendChild(el('span', 'loc', placeOf(snippet)));
     if (snippet.section) place.appendChild(el('span', 'section', '§ ' + snippet.section));
     item.appendChild(place);
     const link = el('a', 'passage-text');
     link.appendChild(markedText(snippet.text, snippet.highlights));
     link.title = 'Open the document at line ' + snippet.line;
-    followInPlace(link, docState(s.q, hit.path, snippet), { fromResults: true });
+    followInPlace(link, docState(s.q, hit.path, snippet), fromPassage(hit.path, snippet));
     item.appendChild(link);
     const actions = el('div', 'actions');
     const button = el('button', 'copy', 'Copy citation');
     button.type = 'button';
     const note = el('span', 'copy-note');
     note.setAttribute('role', 'status');
-    button.addEventListener('click', () => copyCitation(button, note, hit, snippet, s.q));
-    actions.append(button, note);
+    const passage = { doc: hit.path, start: snippet.start, end: snippet.end };
+    button.addEventListener('click', () => copyCitation(button, note, passage, s.q));
+    actions.append(button);
+    if (snippet.page)
+      actions.append(originalLink('original-page', 'Open the PDF at p. ' + (snippet.page_label || snippet.page),
+        hit.path, snippet.page));
+    actions.append(note);
     item.appendChild(actions);
     return item;
   }
@@ -248,11 +277,15 @@
   function renderHit(hit, s) {
     const item = el('li', 'hit');
     const heading = el('h2', 'hit-title');
-    const title = el('a', null, hit.title || hit.path);
+    /* untitled (never from the readers, which fall back to the file's
+     * name): the name, so that the path below stays the only one */
+    const title = el('a', null, hit.title || hit.path.slice(hit.path.lastIndexOf('/') + 1));
     const first = hit.snippets[0] || { line: 1 };
-    followInPlace(title, docState(s.q, hit.path, first), { fromResults: true });
+    followInPlace(title, docState(s.q, hit.path, first),
+      hit.snippets[0] ? fromPassage(hit.path, first) : { fromResults: true });
     heading.appendChild(title);
     if (byline(hit)) heading.appendChild(el('span', 'byline', byline(hit)));
+    heading.appendChild(originalLink('original', 'Open the original', hit.path, first.page));
     item.appendChild(heading);
     item.appendChild(el('p', 'hit-path', hit.path));
     const passages = el('ul', 'passages');
@@ -377,8 +410,33 @@
       'Lines ' + data.first_line + '–' + data.last_line + ' of ' + data.total_lines));
   }
 
+  /* What the document view's Copy cites: the passage it was opened from,
+   * else the first non-empty line from the target on. */
+  function passageShown(data, s) {
+    const st = history.state;
+    if (st && st.passage && st.passage.doc === s.doc) return st.passage;
+    const from = data.lines.findIndex((line) => line.line === data.line);
+    for (const line of data.lines.slice(Math.max(from, 0))) {
+      const end = line.start + encoder.encode(line.text).length;
+      if (end > line.start) return { doc: s.doc, start: line.start, end: end };
+    }
+    return null;
+  }
+
+  function setupDocActions(data, s) {
+    const original = byId('doc-original');
+    original.href = originalUrl(s.doc, data.page);
+    original.textContent = data.page
+      ? 'Open the PDF at p. ' + (data.page_label || data.page) : 'Open the original';
+    docPassage = passageShown(data, s);
+    byId('doc-copy').disabled = !docPassage;
+    byId('doc-copy-note').textContent = '';
+  }
+
   async function showDoc(s, token) {
     setStatus('Opening the document…');
+    docPassage = null;
+    byId('doc-copy').disabled = true;
     let data;
     try {
       data = await api('/api/doc', {
@@ -400,6 +458,7 @@
     lines.replaceChildren();
     for (const line of data.lines) lines.appendChild(renderLine(line, data.line));
     renderDocNav(data, s);
+    setupDocActions(data, s);
     setStatus('');
     const target = byId('L' + data.line);
     if (target) {
@@ -472,6 +531,13 @@
     });
   }
 
+  function setupDocCopy() {
+    const button = byId('doc-copy');
+    button.addEventListener('click', () => {
+      if (docPassage) copyCitation(button, byId('doc-copy-note'), docPassage, readState().q);
+    });
+  }
+
   function setup() {
     byId('search-form').addEventListener('submit', (event) => {
       event.preventDefault();
@@ -488,6 +554,7 @@
     window.addEventListener('popstate', render);
     setupHelp();
     setupCiteFormat();
+    setupDocCopy();
     render();
   }
 

@@ -3,16 +3,23 @@
  * as a writer uses it (run by run-e2e, which sets SEARCHER, INDEXER,
  * CHROMIUM, CORPUS_DIR and E2E_WORK).
  *
- * It indexes the sample shelf plus a document full of HTML, starts the
- * server on a free loopback port and checks, in a real browser:
+ * It indexes the sample shelf plus a document full of HTML, a hostile HTML
+ * file and a PDF with page labels, starts the server on a free loopback
+ * port and checks, in a real browser:
  *  - "/" focuses the search box; typing a query and Enter shows results with
- *    <mark>ed passages, title, path:line and section, and puts the query in
- *    the URL;
+ *    <mark>ed passages, title, path (once per hit), line and section, and
+ *    puts the query in the URL;
  *  - "Copy citation" puts on the clipboard exactly what `searcher --cite`
  *    prints for that passage;
  *  - clicking a passage opens the document at its line with the matches
  *    marked; back and forward move between the two views; a bookmarked
  *    document URL opens directly;
+ *  - the document view's "Copy citation" copies what the passage's own Copy
+ *    does (the passage it was opened from), or its target line's citation;
+ *  - each hit and the document view link to the original file (/api/file),
+ *    which comes back byte for byte; a PDF's links open it at the cited
+ *    page (#page=N); a hostile HTML original runs in a sandbox (an opaque
+ *    origin, no script);
  *  - the query syntax is one click away; a malformed query names its column;
  *  - a document holding <script> and <img onerror=...> shows those
  *    characters and runs nothing (no script, no image element, no dialog,
@@ -31,6 +38,7 @@ const SEARCHER = process.env.SEARCHER;
 const INDEXER = process.env.INDEXER;
 const WORK = process.env.E2E_WORK;
 const corpusDir = process.env.CORPUS_DIR; /* the sample shelf (run-e2e sets it) */
+const dataDir = process.env.TEST_DATA_DIR; /* tests/data: labels.pdf */
 const output = path.join(WORK, 'output');
 
 const EVIL = [
@@ -41,6 +49,11 @@ const EVIL = [
   'Entities stay literal: &lt;b&gt; and <b>bold</b>.',
   '',
 ].join('\n');
+
+/* An HTML original that would reach the API and mark the window if it ran. */
+const EVIL_HTML = '<!doctype html><html><head><meta charset="utf-8"><title>Axolotl page</title></head>' +
+  '<body><p>The axolotl page.</p><script>window.__pwned = 3; document.title = "ran";</script>' +
+  '<img src=x onerror="window.__pwned = 4"></body></html>\n';
 
 function log(message) {
   process.stdout.write(`e2e: ${message}\n`);
@@ -54,6 +67,8 @@ function buildIndex() {
   fs.mkdirSync(docs);
   for (const name of fs.readdirSync(corpusDir)) fs.copyFileSync(path.join(corpusDir, name), path.join(docs, name));
   fs.writeFileSync(path.join(docs, 'zebrafish-markup.txt'), EVIL);
+  fs.writeFileSync(path.join(docs, 'axolotl.html'), EVIL_HTML);
+  fs.copyFileSync(path.join(dataDir, 'labels.pdf'), path.join(docs, 'labels.pdf'));
   const index = path.join(root, 'index');
   execFileSync(INDEXER, ['--index', index, docs], { stdio: ['ignore', 'ignore', 'pipe'] });
   return { root, docs, index };
@@ -129,9 +144,18 @@ async function checkResults(page) {
   const title = await page.locator('.hit-title').first().textContent();
   assert.ok(title.trim().length > 0, 'hits have titles');
   const place = await page.locator('.passage .loc').first().textContent();
-  assert.match(place, /^[^/]+\.txt:\d+$/, 'passages show name:line');
+  assert.match(place, /^line \d+$/, 'passages show their line');
   const where = await page.locator('.hit-path').first().textContent();
   assert.match(where, /^\/.*\/docs\/[^/]+\.txt$/, 'hits show their path');
+  /* each hit shows its path, and its file's name, once */
+  const shown = await page.locator('.hit').evaluateAll((items) => items.map((item) => ({
+    text: item.innerText, path: item.querySelector('.hit-path').textContent,
+  })));
+  for (const hit of shown) {
+    const name = hit.path.slice(hit.path.lastIndexOf('/') + 1);
+    assert.equal(hit.text.split(hit.path).length - 1, 1, `the path once in ${hit.text}`);
+    assert.equal(hit.text.split(name).length - 1, 1, `the file name once in ${hit.text}`);
+  }
   assert.ok(await page.locator('.passage .section').count() > 0, 'sections are shown');
   assert.match(await page.locator('#status').textContent(), /of (at least )?\d+/);
 }
@@ -147,7 +171,7 @@ async function checkCopyCitation(page, index, q) {
 async function checkOpenDocument(page) {
   const first = page.locator('.passage').first();
   const loc = await first.locator('.loc').textContent();
-  const line = Number(/:(\d+)$/.exec(loc)[1]);
+  const line = Number(/^line (\d+)$/.exec(loc)[1]);
   const resultsUrl = page.url();
   await first.locator('.passage-text').click();
   await page.waitForSelector('#doc-view:not([hidden]) .line.target');
@@ -167,10 +191,86 @@ async function checkOpenDocument(page) {
   return url.toString();
 }
 
+/* The document view, opened from the first passage, copies that
+ * passage's citation: what `searcher --cite` prints for it. */
+async function checkDocCopy(page, index, q) {
+  await page.waitForSelector('#doc-view:not([hidden]) #doc-copy:not([disabled])');
+  await page.evaluate(() => navigator.clipboard.writeText(''));
+  await page.locator('#doc-copy').click();
+  await page.waitForSelector('#doc-copy-note:has-text("Copied")');
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  assert.equal(copied, cliCitation(index, q), 'the document view copies the passage it shows');
+}
+
+/* A bookmarked document opens directly; its Copy cites the target line. */
 async function checkBookmark(context, docUrl) {
   const page = await context.newPage();
   await page.goto(docUrl);
   await page.waitForSelector('#doc-view:not([hidden]) .line.target mark');
+  const doc = new URL(docUrl).searchParams.get('doc');
+  await page.locator('#doc-copy').click();
+  await page.waitForSelector('#doc-copy-note:has-text("Copied")');
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  const target = await page.locator('.line.target .text').textContent();
+  const words = target.split(/\s+/).filter((w) => /^[a-z]{6,}$/i.test(w));
+  assert.ok(copied.includes(doc), `the citation names the document: ${copied}`);
+  assert.ok(words.length === 0 || copied.includes(words[0]), `the citation quotes the line: ${copied}`);
+  await page.close();
+}
+
+/* /api/file answers the file's own bytes with its type. */
+async function expectOriginal(context, base, href, file, type) {
+  assert.ok(href.startsWith('/api/file?doc='), `a link to the original: ${href}`);
+  const answer = await context.request.get(new URL(href, base).toString());
+  assert.equal(answer.status(), 200, `GET ${href}`);
+  assert.equal(answer.headers()['content-type'], type);
+  assert.ok(Buffer.compare(await answer.body(), fs.readFileSync(file)) === 0, `${file} byte for byte`);
+}
+
+/* Each hit and the document view link to the original; a PDF's, at the
+ * cited page. */
+async function checkOriginalLinks(context, page, base, docs) {
+  await page.goto(`${base}?q=deterrence`);
+  await page.waitForSelector('.hit .passage mark');
+  const hits = await page.locator('.hit').evaluateAll((items) => items.map((item) => ({
+    path: item.querySelector('.hit-path').textContent,
+    href: item.querySelector('a.original') && item.querySelector('a.original').getAttribute('href'),
+  })));
+  for (const hit of hits) {
+    assert.ok(hit.href, `hit ${hit.path} links to its original`);
+    assert.equal(new URL(hit.href, base).searchParams.get('doc'), hit.path);
+    await expectOriginal(context, base, hit.href, hit.path, 'text/plain; charset=utf-8');
+  }
+  assert.equal(await page.locator('a.original-page').count(), 0, 'no page links for text');
+  await page.goto(`${base}?q=quasar`);
+  await page.waitForSelector('.hit .passage mark');
+  const pdf = path.join(docs, 'labels.pdf');
+  const hitLink = page.locator('.hit a.original').first();
+  assert.equal(await hitLink.getAttribute('target'), '_blank', 'the original opens in a new tab');
+  const href = await hitLink.getAttribute('href');
+  assert.ok(href.endsWith('#page=4'), `the PDF at the passage's page (printed 2, physical 4): ${href}`);
+  await expectOriginal(context, base, href.split('#')[0], pdf, 'application/pdf');
+  const pageLink = page.locator('.passage a.original-page').first();
+  assert.equal(await pageLink.textContent(), 'Open the PDF at p. 2');
+  assert.ok((await pageLink.getAttribute('href')).endsWith('#page=4'));
+  await page.locator('.passage-text').first().click();
+  await page.waitForSelector('#doc-view:not([hidden]) .line.target');
+  const docHref = await page.locator('#doc-original').getAttribute('href');
+  assert.equal(new URL(docHref, base).searchParams.get('doc'), pdf, 'the document view links its original');
+  assert.ok(docHref.endsWith('#page=4'), `the document view's PDF at its page: ${docHref}`);
+}
+
+/* A hostile HTML original is sandboxed: an opaque origin, nothing runs. */
+async function checkSandboxedHtml(context, base, docs) {
+  const file = path.join(docs, 'axolotl.html');
+  const page = await context.newPage();
+  const answer = await page.goto(`${base}api/file?doc=${encodeURIComponent(file)}`);
+  assert.match(answer.headers()['content-security-policy'], /^sandbox;/);
+  assert.match(await page.locator('body').textContent(), /The axolotl page/);
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => self.origin), 'null', 'an opaque origin');
+  assert.equal(await page.evaluate(() => window.__pwned), undefined, 'nothing ran');
+  assert.equal(await page.title(), 'Axolotl page');
   await page.close();
 }
 
@@ -239,7 +339,7 @@ async function screenshots(browser, base, q) {
 }
 
 async function main() {
-  const { root, index } = buildIndex();
+  const { root, docs, index } = buildIndex();
   const { child, base } = await startServer(index);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM,
@@ -260,8 +360,13 @@ async function main() {
     await checkCopyCitation(page, index, q);
     log('copy citation: ok');
     const docUrl = await checkOpenDocument(page);
+    await checkDocCopy(page, index, q);
+    log('copy citation in the document view: ok');
     await checkBookmark(context, docUrl);
     log('document at its line, back/forward, bookmark: ok');
+    await checkOriginalLinks(context, page, base, docs);
+    await checkSandboxedHtml(context, base, docs);
+    log('links to the original file, a PDF at its page, HTML sandboxed: ok');
     await checkHelpAndErrors(page, base);
     log('query syntax help and malformed query: ok');
     await checkHostileDocument(page, base);

@@ -1,0 +1,94 @@
+/* original_type.c - content types and dispositions of originals; see original_type.h. */
+#include "original_type.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct type_row {
+    const char *reader; /* the readers table row's name */
+    const char *mime;
+    bool charset;       /* text: the stored encoding is named */
+    bool sandbox;
+} type_row;
+
+/* Rows for readers another branch adds (docx, odt, epub) are harmless until
+ * then: a format without a row here is served as application/octet-stream. */
+static const type_row rows[] = {
+    {"text", "text/plain", true, true},
+    {"markdown", "text/markdown", true, true},
+    {"html", "text/html", true, true},
+    {"pdf", "application/pdf", false, false},
+    {"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", false, true},
+    {"odt", "application/vnd.oasis.opendocument.text", false, true},
+    {"epub", "application/epub+zip", false, true},
+};
+
+static const type_row *row_of(shelf_format format)
+{
+    const shelf_reader *reader = shelf_reader_of_format(format);
+    if (!reader)
+        return NULL;
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+        if (strcmp(rows[i].reader, reader->name) == 0)
+            return &rows[i];
+    return NULL;
+}
+
+void original_type(shelf_format format, shelf_encoding encoding, char out[ORIGINAL_TYPE_MAX])
+{
+    const type_row *row = row_of(format);
+    if (!row) {
+        snprintf(out, ORIGINAL_TYPE_MAX, "application/octet-stream");
+        return;
+    }
+    if (!row->charset || encoding == SHELF_ENC_OTHER) {
+        snprintf(out, ORIGINAL_TYPE_MAX, "%s", row->mime);
+        return;
+    }
+    const char *name = shelf_encoding_name(encoding);
+    if (strcmp(name, "unknown") == 0)
+        name = "utf-8";
+    snprintf(out, ORIGINAL_TYPE_MAX, "%s; charset=%s", row->mime, name);
+}
+
+bool original_sandboxed(shelf_format format)
+{
+    const type_row *row = row_of(format);
+    return !row || row->sandbox;
+}
+
+/* RFC 8187 attr-char: ALPHA / DIGIT / "!#$&+-.^_`|~" */
+static bool attr_char(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           strchr("!#$&+-.^_`|~", c) != NULL;
+}
+
+char *original_disposition(const char *path, size_t len)
+{
+    size_t start = len;
+    while (start > 0 && path[start - 1] != '/')
+        start--;
+    const char *name = path + start;
+    size_t n = len - start;
+    /* quoted: one byte per byte; starred: up to three */
+    char *out = malloc(sizeof "inline; filename=\"\"; filename*=UTF-8''" + 4 * n);
+    if (!out)
+        return NULL;
+    char *w = out + sprintf(out, "inline; filename=\"");
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)name[i];
+        *w++ = c < 0x20 || c > 0x7e || c == '"' || c == '\\' ? '_' : (char)c;
+    }
+    w += sprintf(w, "\"; filename*=UTF-8''");
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (attr_char(c))
+            *w++ = (char)c;
+        else
+            w += sprintf(w, "%%%02X", c);
+    }
+    *w = '\0';
+    return out;
+}

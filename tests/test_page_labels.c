@@ -184,6 +184,12 @@ static const jv *first_snippet(const jv *v)
     return &snippets->kids[0];
 }
 
+/* The section of each page's passage: the body's numbered headings start
+ * pages whose printed number is the heading's own (1 Introduction on p. 1),
+ * which must not make them running heads. */
+static const char *const section_of_page[] = {"Preface", "Preface", "1 Introduction",
+                                              "2 Results"};
+
 static void check_page(const char *idx, size_t page)
 {
     const char *word = word_on_page[page - 1], *label = printed[page - 1];
@@ -193,6 +199,7 @@ static void check_page(const char *idx, size_t page)
     const jv *s = first_snippet(&v);
     assert_int_equal(jget_type(s, "page", J_NUM)->num, page);
     assert_string_equal(jget_type(s, "page_label", J_STR)->s, label);
+    assert_string_equal(jget_type(s, "section", J_STR)->s, section_of_page[page - 1]);
     jv_free(&v);
     free(out);
     char *want = ts_strf("labels.pdf, p. %s", label);

@@ -251,6 +251,11 @@ static bool stands_apart(const pdf_model *m, size_t i)
     return b->y0 - a->y1 > 0.5f * (b->y1 - b->y0);
 }
 
+bool pdf_heading_sized(const pdf_model *m, const pdf_line *l)
+{
+    return m->body_size > 0 && l->src->font_size >= m->body_size * HEADING_SIZE_RATIO;
+}
+
 static bool looks_like_heading(const pdf_model *m, size_t i)
 {
     const pdf_line *l = &m->lines[i];
@@ -260,7 +265,7 @@ static bool looks_like_heading(const pdf_model *m, size_t i)
         word_count(s, l->len) > HEADING_MAX_WORDS || s[l->len - 1] == ',' ||
         s[l->len - 1] == ';' || !pdf_has_letters(s, l->len, 2))
         return false;
-    if (size >= body * HEADING_SIZE_RATIO)
+    if (pdf_heading_sized(m, l))
         return true;
     return l->src->bold && !m->body_bold && size > body * 0.95f && stands_apart(m, i);
 }

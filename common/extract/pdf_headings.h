@@ -27,10 +27,16 @@
 #ifndef SHELF_PDF_HEADINGS_H
 #define SHELF_PDF_HEADINGS_H
 
+#include <stdbool.h>
+
 #include "extract/pdf_model.h"
 
 /* Sets m->body_size and m->body_bold.  SHELF_OK or SHELF_ENOMEM. */
 int pdf_find_body_type(pdf_model *m);
+
+/* Whether line l is set in heading type: at least 1.15 x the body size
+ * (false before pdf_find_body_type). */
+bool pdf_heading_sized(const pdf_model *m, const pdf_line *l);
 
 /* Sets heading and heading_more on the lines (after pdf_find_body_type).
  * SHELF_OK or SHELF_ENOMEM. */

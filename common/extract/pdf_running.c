@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "extract/pdf_headings.h"
 #include "extract/pdf_pagenum.h"
 #include "util/error.h"
 
@@ -293,8 +294,9 @@ static void mark_numbered_heads(finder *f, bool top, size_t pages_with_text)
             continue;
         const pdf_line *l = &f->m->lines[c->line];
         pdf_page_numbers_of(f->m, c->page, &pn);
-        hit[i] = c->extreme && (pdf_names_page_number(pdf_line_text(f->m, l), l->len, &pn) ||
-                 beside_lone_number(f, i));
+        hit[i] = c->extreme && !pdf_heading_sized(f->m, l) &&
+                 (pdf_names_page_number(pdf_line_text(f->m, l), l->len, &pn) ||
+                  beside_lone_number(f, i));
         if (hit[i] && c->page != last_page) {
             pages++;
             last_page = c->page;
@@ -353,7 +355,8 @@ int pdf_mark_running(pdf_model *m)
         const candidate *c = &f.c[i];
         pdf_line *l = &m->lines[c->line];
         pdf_page_numbers_of(m, c->page, &pn);
-        bool lone_number = c->extreme && pdf_is_lone_page_number(pdf_line_text(m, l), l->len, &pn);
+        bool lone_number = c->extreme && !pdf_heading_sized(m, l) &&
+                           pdf_is_lone_page_number(pdf_line_text(m, l), l->len, &pn);
         if (c->recurs || lone_number)
             l->running = true;
     }

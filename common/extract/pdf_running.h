@@ -23,6 +23,10 @@
  *     physical number as a word, or sits beside a lone page number, and at
  *     least half the pages with text (and 2 or more) have such a line in
  *     the same zone (book-style alternating heads, whose text changes).
+ *   - a line in heading type (pdf_headings.h, pdf_heading_sized, against
+ *     the type of all lines) is spared the two page-number tests: "2
+ *     Results" opening printed page 2, its "2" maybe a piece of its own,
+ *     is a heading that happens to hold its page's number.
  * Body lines never qualify by looking alike alone: a line outside the
  * zones is never a candidate, and a candidate needs recurrence or the page
  * number test.  Work: n log n in the number of candidate lines.

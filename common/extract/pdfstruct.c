@@ -329,7 +329,9 @@ static bool has_body_text(const pdf_model *m)
 
 static int apply_rules(pdf_model *m, pdf_join **joins)
 {
-    if (pdf_mark_running(m) != SHELF_OK)
+    /* the type over every line first: the running-head rules spare lines
+     * in heading type; found again below without the running lines */
+    if (pdf_find_body_type(m) != SHELF_OK || pdf_mark_running(m) != SHELF_OK)
         return SHELF_ENOMEM;
     if (!has_body_text(m))
         for (size_t i = 0; i < m->nlines; i++)

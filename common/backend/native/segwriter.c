@@ -102,14 +102,35 @@ typedef struct batch {
     shelf_occurrence occ[SHELF_INVERTER_BATCH];
     uint8_t terms[SHELF_INVERTER_BATCH][SHELF_MAX_TERM_BYTES];
     size_t count;
+    /* the body's written words met for the first time, likewise copied */
+    shelf_word_note notes[SHELF_INVERTER_BATCH];
+    char words[SHELF_INVERTER_BATCH][SHELF_MAX_TERM_BYTES];
+    size_t word_count;
 } batch;
 
 static int flush_batch(shelf_segwriter *w, batch *b, uint8_t field, uint32_t doc, shelf_err *err)
 {
     int rc = b->count ? shelf_inverter_add_batch(w->inverter, field, b->occ, b->count, doc, err)
                       : SHELF_OK;
-    b->count = 0;
+    if (rc == SHELF_OK && b->word_count &&
+        shelf_words_builder_note_batch(&w->words, b->notes, b->word_count, 1) != SHELF_OK)
+        rc = shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", w->dir);
+    b->count = b->word_count = 0;
     return rc;
+}
+
+_Static_assert(SHELF_WORDS_BATCH >= SHELF_INVERTER_BATCH, "a batch of words per batch of tokens");
+
+/* Keep a body token's written word for the batch, unless the analyzer has
+ * seen it in this document already or the lists leave it out. */
+static void batch_word(batch *b, const shelf_token *tok)
+{
+    if (tok->word_met || !shelf_word_listed(tok->word, tok->word_len))
+        return;
+    memcpy(b->words[b->word_count], tok->word, tok->word_len);
+    b->notes[b->word_count] = (shelf_word_note){b->words[b->word_count], tok->word_len,
+                                                tok->word_hash};
+    b->word_count++;
 }
 
 /* Analyse one field of a document into the inverter; checkpoint_count and
@@ -120,7 +141,7 @@ static int invert_field(shelf_segwriter *w, uint8_t field, const char *text, siz
 {
     shelf_token tok;
     batch b;
-    b.count = 0;
+    b.count = b.word_count = 0;
     shelf_tokens_begin(it, w->analyzer, text, len);
     while (shelf_tokens_next(it, &tok)) {
         if (spans)
@@ -129,9 +150,8 @@ static int invert_field(shelf_segwriter *w, uint8_t field, const char *text, siz
             if (note_checkpoint(w, (*checkpoint_count)++, tok.start) != SHELF_OK)
                 return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", w->dir);
         }
-        if (spans && !tok.word_met && shelf_word_listed(tok.word, tok.word_len) &&
-            shelf_words_builder_note(&w->words, tok.word, tok.word_len, tok.word_hash, 1) != SHELF_OK)
-            return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", w->dir);
+        if (spans)
+            batch_word(&b, &tok);
         memcpy(b.terms[b.count], tok.term, tok.term_len);
         b.occ[b.count] = (shelf_occurrence){b.terms[b.count], (uint8_t)tok.term_len, tok.hash,
                                             tok.position};
@@ -265,12 +285,20 @@ static int invert_records(shelf_segwriter *w, uint8_t field, const shelf_buf *re
 static int note_words(shelf_segwriter *w, const shelf_buf *words, shelf_err *err)
 {
     shelf_analyzed_cursor c = {words->data, words->data + words->len};
-    const uint8_t *word;
-    size_t len;
-    uint64_t hash;
-    while (shelf_analyzed_next_word(&c, &word, &len, &hash))
-        if (shelf_words_builder_note(&w->words, (const char *)word, len, hash, 1) != SHELF_OK)
+    shelf_word_note notes[SHELF_WORDS_BATCH];
+    size_t n = 0;
+    bool more = true;
+    while (more) {
+        const uint8_t *word;
+        more = shelf_analyzed_next_word(&c, &word, &notes[n].len, &notes[n].hash);
+        if (more)
+            notes[n++].word = (const char *)word; /* the records stay put */
+        if ((n == SHELF_WORDS_BATCH || (!more && n > 0)) &&
+            shelf_words_builder_note_batch(&w->words, notes, n, 1) != SHELF_OK)
             return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", w->dir);
+        if (n == SHELF_WORDS_BATCH || !more)
+            n = 0;
+    }
     return SHELF_OK;
 }
 

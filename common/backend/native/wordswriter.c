@@ -120,6 +120,39 @@ int shelf_words_builder_note(shelf_words_builder *b, const char *word, size_t le
     return insert(b, word, len, hash, sign);
 }
 
+/* The slot at which word's probe sequence stops, without changing
+ * anything (a hint: the table may change before the word is noted). */
+static const shelf_word_slot *probe_end(const shelf_words_builder *b, uint64_t hash)
+{
+    for (size_t at = hash & (b->cap - 1);; at = (at + 1) & (b->cap - 1)) {
+        const shelf_word_slot *s = &b->slots[at];
+        if (!s->last_doc || s->hash == hash)
+            return s;
+    }
+}
+
+int shelf_words_builder_note_batch(shelf_words_builder *b, const shelf_word_note *notes,
+                                   size_t n, int sign)
+{
+    if (b->overflowed)
+        return SHELF_OK;
+    if (b->cap) {
+        for (size_t i = 0; i < n; i++)
+            __builtin_prefetch(&b->slots[notes[i].hash & (b->cap - 1)]);
+        for (size_t i = 0; i < n; i++) {
+            const shelf_word_slot *s = probe_end(b, notes[i].hash);
+            if (s->last_doc)
+                __builtin_prefetch(b->bytes.data + s->offset);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        int rc = shelf_words_builder_note(b, notes[i].word, notes[i].len, notes[i].hash, sign);
+        if (rc != SHELF_OK)
+            return rc;
+    }
+    return SHELF_OK;
+}
+
 int shelf_words_builder_add_text(shelf_words_builder *b, shelf_analyzer *fold, const char *text,
                                  size_t len, int sign, shelf_err *err)
 {

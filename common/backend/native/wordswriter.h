@@ -67,6 +67,21 @@ void shelf_words_builder_begin_doc(shelf_words_builder *b);
  * nothing.  SHELF_ENOMEM only; past the limit the list is given up. */
 int shelf_words_builder_note(shelf_words_builder *b, const char *word, size_t len, uint64_t hash,
                              int sign);
+/* A word to note, for shelf_words_builder_note_batch. */
+typedef struct shelf_word_note {
+    const char *word;
+    size_t len;
+    uint64_t hash;
+} shelf_word_note;
+
+#define SHELF_WORDS_BATCH 16
+
+/* shelf_words_builder_note for n (at most SHELF_WORDS_BATCH) words in
+ * turn, the same counts, with the table's cache misses overlapped: each
+ * word's slot is prefetched first, then the bytes of the word found there,
+ * then the words are noted one by one. */
+int shelf_words_builder_note_batch(shelf_words_builder *b, const shelf_word_note *notes,
+                                   size_t n, int sign);
 /* Begin a document and count every listed word of its text, as fold (an
  * analyzer of language "none") tokenises it, with sign +1 or -1. */
 int shelf_words_builder_add_text(shelf_words_builder *b, shelf_analyzer *fold, const char *text,

@@ -200,24 +200,29 @@ static char *shelf_copy(const char *name)
     return dir;
 }
 
+/* A new index of the shelf with the given --threads: one segment, exact. */
+static void expect_fresh_index_exact(const char *threads)
+{
+    char *src = ts_strf("src-%s", threads), *idx = ts_strf("%s/idx-%s", ts_tmp, threads);
+    char *copy = shelf_copy(src), *options = ts_strf("--threads %s", threads);
+    index_with(idx, copy, options);
+    assert_int_equal(expect_lists_exact(idx), 1);
+    free(options);
+    free(copy);
+    free(src);
+    free(idx);
+}
+
 static void test_one_thread(void **state)
 {
     (void)state;
-    char *src = shelf_copy("one-src"), *idx = ts_strf("%s/one", ts_tmp);
-    index_with(idx, src, "--threads 1");
-    assert_int_equal(expect_lists_exact(idx), 1);
-    free(src);
-    free(idx);
+    expect_fresh_index_exact("1");
 }
 
 static void test_two_threads(void **state)
 {
     (void)state;
-    char *src = shelf_copy("two-src"), *idx = ts_strf("%s/two", ts_tmp);
-    index_with(idx, src, "--threads 2");
-    assert_int_equal(expect_lists_exact(idx), 1);
-    free(src);
-    free(idx);
+    expect_fresh_index_exact("2");
 }
 
 /* Several segments with deletions, each list exact; then one merge. */

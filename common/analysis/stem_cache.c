@@ -17,15 +17,17 @@
 
 typedef struct stem_cache_slot {
     uint64_t stem_hash;
-    uint32_t stamp;   /* the last pass that used the entry; 0: none */
     uint8_t term_len; /* 0 when the slot is empty */
     uint8_t stem_len;
     char term[SHELF_MAX_TERM_BYTES];
     char stem[SHELF_MAX_TERM_BYTES];
 } stem_cache_slot;
 
+/* The stamps apart from the slots (32 KiB, mostly in cache): stamping a
+ * hit writes there, so the slots' lines stay clean. */
 struct shelf_stem_cache {
     uint32_t last_stamp;
+    uint32_t stamps[STEM_CACHE_SLOTS]; /* the last pass that used each slot; 0: none */
     stem_cache_slot slots[STEM_CACHE_SLOTS];
 };
 
@@ -39,9 +41,9 @@ void shelf_stem_cache_free(shelf_stem_cache *cache)
     free(cache);
 }
 
-static stem_cache_slot *slot_of(shelf_stem_cache *cache, const shelf_stem_key *key)
+static size_t slot_of(const shelf_stem_key *key)
 {
-    return &cache->slots[key->term_hash & (STEM_CACHE_SLOTS - 1)];
+    return (size_t)(key->term_hash & (STEM_CACHE_SLOTS - 1));
 }
 
 bool shelf_stem_cache_get(shelf_stem_cache *cache, const shelf_stem_key *key, const char **stem,
@@ -49,14 +51,15 @@ bool shelf_stem_cache_get(shelf_stem_cache *cache, const shelf_stem_key *key, co
 {
     if (key->term_len == 0)
         return false;
-    stem_cache_slot *slot = slot_of(cache, key);
+    size_t at = slot_of(key);
+    const stem_cache_slot *slot = &cache->slots[at];
     if (slot->term_len != key->term_len || memcmp(slot->term, key->term, key->term_len) != 0)
         return false;
     *stem = slot->stem;
     *stem_len = slot->stem_len;
     *stem_hash = slot->stem_hash;
-    *met_before = slot->stamp == key->stamp;
-    slot->stamp = key->stamp;
+    *met_before = cache->stamps[at] == key->stamp;
+    cache->stamps[at] = key->stamp;
     return true;
 }
 
@@ -66,21 +69,21 @@ const char *shelf_stem_cache_put(shelf_stem_cache *cache, const shelf_stem_key *
     if (key->term_len == 0 || key->term_len > SHELF_MAX_TERM_BYTES || stem_len == 0 ||
         stem_len > SHELF_MAX_TERM_BYTES)
         return NULL;
-    stem_cache_slot *slot = slot_of(cache, key);
+    size_t at = slot_of(key);
+    stem_cache_slot *slot = &cache->slots[at];
     memcpy(slot->term, key->term, key->term_len);
     memcpy(slot->stem, stem, stem_len);
     slot->term_len = (uint8_t)key->term_len;
     slot->stem_len = (uint8_t)stem_len;
     slot->stem_hash = stem_hash;
-    slot->stamp = key->stamp;
+    cache->stamps[at] = key->stamp;
     return slot->stem;
 }
 
 uint32_t shelf_stem_cache_next_stamp(shelf_stem_cache *cache)
 {
     if (++cache->last_stamp == 0) {
-        for (size_t i = 0; i < STEM_CACHE_SLOTS; i++)
-            cache->slots[i].stamp = 0;
+        memset(cache->stamps, 0, sizeof cache->stamps);
         cache->last_stamp = 1;
     }
     return cache->last_stamp;

@@ -104,7 +104,7 @@ static void release(slot *s)
 {
     if (s->rc == SHELF_OK)
         shelf_extracted_free(&s->ex);
-    if (s->an.body.cap + s->an.title.cap + s->an.checkpoints.cap > PIPELINE_KEEP_BYTES)
+    if (s->an.body.cap + s->an.title.cap + s->an.checkpoints.cap + s->an.words.cap > PIPELINE_KEEP_BYTES)
         shelf_analyzed_free(&s->an);
     free(s->path);
     s->path = NULL;

@@ -538,6 +538,37 @@ static void test_fifty_megabyte_line(void **state)
     free(text);
 }
 
+/* Each token carries its word folded but not stemmed, with that word's
+ * hash, and word_met tells a repeat within one pass from a first meeting. */
+static void test_token_word_and_met(void **state)
+{
+    (void)state;
+    shelf_analyzer *a = new_analyzer("english");
+    static const char text[] = "Controllers CONTROL the controller; controllers, Alliance's";
+    static const char *const words[] = {"controllers", "control", "the", "controller",
+                                        "controllers", "alliance"};
+    static const bool met[] = {false, false, false, false, true, false};
+    for (int pass = 0; pass < 2; pass++) {
+        shelf_token_iter it;
+        shelf_token tok;
+        shelf_tokens_begin(&it, a, text, strlen(text));
+        for (size_t i = 0; i < 6; i++) {
+            assert_true(shelf_tokens_next(&it, &tok));
+            assert_int_equal(tok.word_len, strlen(words[i]));
+            assert_memory_equal(tok.word, words[i], tok.word_len);
+            assert_true(tok.word_hash == shelf_term_hash(words[i], strlen(words[i])));
+            assert_true(tok.hash == shelf_term_hash(tok.term, tok.term_len));
+            /* a new pass meets every word anew, though the cache holds them */
+            assert_int_equal(tok.word_met, met[i]);
+        }
+        assert_false(shelf_tokens_next(&it, &tok));
+    }
+    assert_true(shelf_word_listed("deterrence", 10));
+    assert_false(shelf_word_listed("x", 1));
+    assert_false(shelf_word_listed("ipv6", 4));
+    shelf_analyzer_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -566,6 +597,7 @@ int main(void)
         cmocka_unit_test(test_analyze_word),
         cmocka_unit_test(test_analyze_word_accepts_null_more),
         cmocka_unit_test(test_fifty_megabyte_line),
+        cmocka_unit_test(test_token_word_and_met),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -313,9 +313,9 @@ static void assert_folder_clean(const char *index, const char *when)
     if (shelf_index_open(&idx, index, 0, &e) != SHELF_OK)
         fail_msg("%s: open %s: %s", when, index, e.msg);
     const shelf_manifest *m = shelf_index_manifest(idx);
-    unsigned found[64][5] = {{0}};
+    unsigned found[64][6] = {{0}};
     assert_true(m->segment_count <= 64);
-    static const char *const kinds[] = {"dict", "docs", "pos", "post", "store"};
+    static const char *const kinds[] = {"dict", "docs", "pos", "post", "store", "words"};
     DIR *d = opendir(index);
     assert_non_null(d);
     struct dirent *ent;
@@ -341,11 +341,11 @@ static void assert_folder_clean(const char *index, const char *when)
                 fail_msg("%s: %s/%s: a deletions file the MANIFEST does not name", when, index, name);
             continue;
         }
-        size_t k = 5;
+        size_t k = 6;
         if (sscanf(name, "seg_%6u.%15s", &number, tail) == 2 && strlen(name) == 11 + strlen(tail))
-            for (k = 0; k < 5 && strcmp(tail, kinds[k]) != 0; k++)
+            for (k = 0; k < 6 && strcmp(tail, kinds[k]) != 0; k++)
                 ;
-        if (k == 5)
+        if (k == 6)
             fail_msg("%s: %s/%s: unexpected file in the index folder", when, index, name);
         for (uint32_t i = 0; i < m->segment_count; i++)
             if (m->segments[i].number == number)
@@ -356,7 +356,7 @@ static void assert_folder_clean(const char *index, const char *when)
     }
     closedir(d);
     for (uint32_t i = 0; i < m->segment_count; i++)
-        for (size_t k = 0; k < 5; k++)
+        for (size_t k = 0; k < 6; k++)
             if (!found[i][k])
                 fail_msg("%s: %s: segment %u has no .%s file", when, index, m->segments[i].number,
                          kinds[k]);

@@ -4,14 +4,19 @@
  * process (warm caches) as if the query had no hits, so it always does its
  * whole work; prints each query, its suggestion (or "-") and its median
  * time, then one summary line: median, 90th percentile and worst of the
- * per-query medians, in milliseconds.
+ * per-query medians, in milliseconds, and how many queries got one.  The
+ * first line says whether the index has written-words lists (written.h).
  *
- *   suggest_bench INDEX QUERYFILE [--repeat R]
+ *   suggest_bench INDEX QUERYFILE [--repeat R] [--hits N]
+ *
+ * --hits N: as if each query had matched N documents (default 0): past
+ * SHELF_SUGGEST_MAX_HITS, what an ordinary query pays.
  *
  * Exit 2 on usage errors or when the index cannot be opened.
  */
 #include "engine/engine.h"
 #include "present/suggest.h"
+#include "present/written.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +37,9 @@ static int by_value(const void *a, const void *b)
 }
 
 /* The median time of R suggestions for one query; prints the line. */
+static size_t suggested; /* queries that got a suggestion */
+static uint64_t g_hits;  /* the hits each query is said to have had */
+
 static double time_query(shelf_engine *e, shelf_analyzer *a, const char *q, size_t repeat)
 {
     double *t = calloc(repeat, sizeof *t);
@@ -42,7 +50,7 @@ static double time_query(shelf_engine *e, shelf_analyzer *a, const char *q, size
         free(suggestion);
         suggestion = NULL;
         double start = now_ms();
-        rc = shelf_suggest(e, a, q, false, 0, 0, &suggestion, &err);
+        rc = shelf_suggest(e, a, q, false, g_hits, 0, &suggestion, &err);
         t[r] = now_ms() - start;
     }
     double median = 0;
@@ -54,6 +62,7 @@ static double time_query(shelf_engine *e, shelf_analyzer *a, const char *q, size
         printf("%s\terror: %s\n", q, err.msg);
     else
         printf("%s\t%s\t%.3f ms\n", q, suggestion ? suggestion : "-", median);
+    suggested += rc == SHELF_OK && suggestion;
     free(suggestion);
     free(t);
     return median;
@@ -61,11 +70,21 @@ static double time_query(shelf_engine *e, shelf_analyzer *a, const char *q, size
 
 int main(int argc, char **argv)
 {
-    if (argc != 3 && !(argc == 5 && strcmp(argv[3], "--repeat") == 0)) {
-        fprintf(stderr, "usage: suggest_bench INDEX QUERYFILE [--repeat R]\n");
+    size_t repeat = 5;
+    for (int i = 3; i < argc; i += 2) {
+        if (i + 1 < argc && strcmp(argv[i], "--repeat") == 0) {
+            repeat = strtoul(argv[i + 1], NULL, 10);
+        } else if (i + 1 < argc && strcmp(argv[i], "--hits") == 0) {
+            g_hits = strtoull(argv[i + 1], NULL, 10);
+        } else {
+            argc = 0;
+            break;
+        }
+    }
+    if (argc < 3) {
+        fprintf(stderr, "usage: suggest_bench INDEX QUERYFILE [--repeat R] [--hits N]\n");
         return 2;
     }
-    size_t repeat = argc == 5 ? strtoul(argv[4], NULL, 10) : 5;
     if (repeat == 0)
         repeat = 1;
     shelf_err err = {0};
@@ -75,6 +94,11 @@ int main(int argc, char **argv)
         return 2;
     }
     shelf_analyzer *a = shelf_analyzer_new(shelf_engine_language(e), &err);
+    shelf_written lists;
+    bool listed = false;
+    if (shelf_written_open(&lists, e, &listed, &err) == SHELF_OK && listed)
+        shelf_written_close(&lists);
+    printf("written-words lists: %s\n", listed ? "yes" : "no (stored text is read back)");
     FILE *f = fopen(argv[2], "r");
     if (!a || !f) {
         fprintf(stderr, "suggest_bench: %s\n", a ? argv[2] : err.msg);
@@ -100,8 +124,9 @@ int main(int argc, char **argv)
     }
     if (n) {
         qsort(medians, n, sizeof *medians, by_value);
-        printf("queries %zu  median %.3f ms  p90 %.3f ms  max %.3f ms\n", n, medians[n / 2],
-               medians[(size_t)(0.9 * (double)(n - 1))], medians[n - 1]);
+        printf("queries %zu  median %.3f ms  p90 %.3f ms  max %.3f ms  suggestions %zu\n", n,
+               medians[n / 2], medians[(size_t)(0.9 * (double)(n - 1))], medians[n - 1],
+               suggested);
     }
     free(line);
     free(medians);

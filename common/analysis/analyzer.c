@@ -9,10 +9,11 @@
  *      SHELF_MAX_TERM_BYTES the token is marked cut and the rest of the run is
  *      consumed without folding;
  *   3. drop a possessive 's / ’s that directly follows the run;
- *   4. stem the folded term (through the analyzer's stem cache) and copy the
- *      stem back into it->fold;
+ *   4. hash the folded word once and stem it through the analyzer's stem
+ *      cache; the token's term points at the cached stem, its word at
+ *      it->fold (the folded word, unstemmed);
  *   5. give the term's hash: the stem cache keeps each stem's hash, so only
- *      a cache miss (or no stemmer) hashes the term.
+ *      a cache miss hashes the stem.
  *
  * Invariants:
  *   - it->pos only grows and never passes it->len; no byte at or beyond len
@@ -345,29 +346,36 @@ uint64_t shelf_term_hash(const void *term, size_t len)
     return XXH3_64bits(term, len);
 }
 
-/* Replace the folded term by its stem; keeps the folded term when the stemmer
- * fails or returns nothing.  Returns the new length and sets *hash to the
- * term's shelf_term_hash. */
-static size_t stem_fold(shelf_token_iter *it, size_t fold_len, uint64_t *hash)
+/* Fill tok's term and word from the folded word in it->fold: the term is
+ * its stem (the cache's copy, or the stemmer's output on a miss), or the
+ * folded word itself with no stemmer or when the stemmer gives nothing.
+ * The folded word is hashed once; the stem is hashed only on a miss. */
+static void stem_fold(shelf_token_iter *it, size_t fold_len, shelf_token *tok)
 {
     shelf_analyzer *a = it->analyzer;
-    if (!a || !a->stemmer) {
-        *hash = shelf_term_hash(it->fold, fold_len);
-        return fold_len;
-    }
+    uint64_t fold_hash = shelf_term_hash(it->fold, fold_len);
+    tok->word = tok->term = it->fold;
+    tok->word_len = tok->term_len = fold_len;
+    tok->word_hash = tok->hash = fold_hash;
+    tok->word_met = false;
+    if (!a || !a->stemmer)
+        return;
+    shelf_stem_key key = {it->fold, fold_len, fold_hash, it->stamp};
     const char *stem;
     size_t stem_len;
-    if (!shelf_stem_cache_get(a->stems, it->fold, fold_len, &stem, &stem_len, hash)) {
+    uint64_t stem_hash;
+    if (!shelf_stem_cache_get(a->stems, &key, &stem, &stem_len, &stem_hash, &tok->word_met)) {
         stem_len = run_stemmer(a->stemmer, it->fold, fold_len, &stem);
-        if (stem_len == 0) {
-            *hash = shelf_term_hash(it->fold, fold_len);
-            return fold_len;
-        }
-        *hash = shelf_term_hash(stem, stem_len);
-        shelf_stem_cache_put(a->stems, it->fold, fold_len, stem, stem_len, *hash);
+        if (stem_len == 0)
+            return;
+        stem_hash = shelf_term_hash(stem, stem_len);
+        const char *kept = shelf_stem_cache_put(a->stems, &key, stem, stem_len, stem_hash);
+        if (kept)
+            stem = kept;
     }
-    memcpy(it->fold, stem, stem_len);
-    return stem_len;
+    tok->term = stem;
+    tok->term_len = stem_len;
+    tok->hash = stem_hash;
 }
 
 /* ------------------------------------------------------------------ tokens */
@@ -378,6 +386,8 @@ void shelf_tokens_begin(shelf_token_iter *it, shelf_analyzer *a, const char *tex
     it->analyzer = a;
     it->text = (const uint8_t *)text;
     it->len = text ? len : 0;
+    if (a && a->stems)
+        it->stamp = shelf_stem_cache_next_stamp(a->stems);
 }
 
 bool shelf_tokens_next(shelf_token_iter *it, shelf_token *tok)
@@ -392,14 +402,23 @@ bool shelf_tokens_next(shelf_token_iter *it, shelf_token *tok)
             continue; /* folded to nothing: not a term */
         if (build.cut)
             it->cut_tokens++;
-        tok->term_len = stem_fold(it, build.fold_len, &tok->hash);
-        tok->term = it->fold;
+        stem_fold(it, build.fold_len, tok);
         tok->position = it->next_position++;
         tok->start = start;
         tok->end = end;
         return true;
     }
     return false;
+}
+
+bool shelf_word_listed(const char *word, size_t len)
+{
+    if (len < 2 || len > SHELF_MAX_TERM_BYTES)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (word[i] >= '0' && word[i] <= '9')
+            return false;
+    return true;
 }
 
 /* --------------------------------------------------------- single words */

@@ -25,8 +25,9 @@
  * refer to the original (unfolded) text, covering the token without any
  * dropped possessive ending.
  *
- * Ownership: shelf_token.term points into memory owned by the iterator; it
- * stays valid until the next call to shelf_tokens_next or shelf_tokens_end.
+ * Ownership: shelf_token.term and .word point into memory owned by the
+ * iterator or its analyzer; they stay valid until the next call to
+ * shelf_tokens_next or shelf_tokens_end, or another use of the analyzer.
  * An analyzer is not thread-safe (the stemmer holds state); use one per thread.
  */
 #ifndef SHELF_ANALYZER_H
@@ -66,6 +67,16 @@ typedef struct shelf_token {
     size_t start;      /* byte offset of the token's first byte         */
     size_t end;        /* byte offset one past the token's last byte    */
     uint64_t hash;     /* shelf_term_hash(term, term_len), computed once */
+    /* The token folded but not stemmed ("controller" where term is
+     * "control"; term itself with no stemmer), its shelf_term_hash, and
+     * whether this iterator gave the same word before.  word_met is a hint
+     * kept by the stem cache: never true for a word's first occurrence, but
+     * it may be false again for a repeat (always false with no stemmer).
+     * word lives as long as term. */
+    const char *word;
+    size_t word_len;
+    uint64_t word_hash;
+    bool word_met;
 } shelf_token;
 
 /* The 64-bit hash of a term's bytes (XXH3).  Analysis computes it once per
@@ -84,6 +95,7 @@ typedef struct shelf_token_iter {
     uint32_t next_position;
     uint64_t invalid_bytes;  /* public: invalid UTF-8 bytes seen so far   */
     uint64_t cut_tokens;     /* public: tokens cut by the 64-byte rule    */
+    uint32_t stamp;          /* this pass's stem-cache stamp (word_met)    */
     char fold[SHELF_MAX_TERM_BYTES + 8];
 } shelf_token_iter;
 
@@ -97,6 +109,10 @@ bool shelf_tokens_next(shelf_token_iter *it, shelf_token *tok);
  * the first is written and *more is set true (callers make a phrase). */
 size_t shelf_analyze_word(shelf_analyzer *a, const char *word, size_t len,
                           char out[SHELF_MAX_TERM_BYTES + 1], bool *more);
+
+/* Whether a folded word is one the written-words lists keep for "did you
+ * mean": 2 to 64 bytes, no ASCII digit (numbers are not misspelled). */
+bool shelf_word_listed(const char *word, size_t len);
 
 /* Fold without stemming (for prefix queries, which match folded stems by
  * prefix).  Same contract as shelf_analyze_word. */

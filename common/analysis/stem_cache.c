@@ -2,14 +2,14 @@
  * stem_cache.c - direct-mapped memo of term -> stem; see stem_cache.h.
  *
  * A slot with term_len 0 is empty (terms are never empty).  The slot of a
- * term is its XXH3 hash modulo the (power of two) slot count.
+ * term is its shelf_term_hash (given by the caller) modulo the (power of
+ * two) slot count.
  */
 #include "analysis/stem_cache.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
 
 #include "analysis/analyzer.h"
 
@@ -23,7 +23,11 @@ typedef struct stem_cache_slot {
     char stem[SHELF_MAX_TERM_BYTES];
 } stem_cache_slot;
 
+/* The stamps apart from the slots (32 KiB, mostly in cache): stamping a
+ * hit writes there, so the slots' lines stay clean. */
 struct shelf_stem_cache {
+    uint32_t last_stamp;
+    uint32_t stamps[STEM_CACHE_SLOTS]; /* the last pass that used each slot; 0: none */
     stem_cache_slot slots[STEM_CACHE_SLOTS];
 };
 
@@ -37,35 +41,50 @@ void shelf_stem_cache_free(shelf_stem_cache *cache)
     free(cache);
 }
 
-static size_t slot_of(const char *term, size_t term_len)
+static size_t slot_of(const shelf_stem_key *key)
 {
-    return (size_t)(XXH3_64bits(term, term_len) & (STEM_CACHE_SLOTS - 1));
+    return (size_t)(key->term_hash & (STEM_CACHE_SLOTS - 1));
 }
 
-bool shelf_stem_cache_get(const shelf_stem_cache *cache, const char *term, size_t term_len,
-                          const char **stem, size_t *stem_len, uint64_t *stem_hash)
+bool shelf_stem_cache_get(shelf_stem_cache *cache, const shelf_stem_key *key, const char **stem,
+                          size_t *stem_len, uint64_t *stem_hash, bool *met_before)
 {
-    if (term_len == 0)
+    if (key->term_len == 0)
         return false;
-    const stem_cache_slot *slot = &cache->slots[slot_of(term, term_len)];
-    if (slot->term_len != term_len || memcmp(slot->term, term, term_len) != 0)
+    size_t at = slot_of(key);
+    const stem_cache_slot *slot = &cache->slots[at];
+    if (slot->term_len != key->term_len || memcmp(slot->term, key->term, key->term_len) != 0)
         return false;
     *stem = slot->stem;
     *stem_len = slot->stem_len;
     *stem_hash = slot->stem_hash;
+    *met_before = cache->stamps[at] == key->stamp;
+    cache->stamps[at] = key->stamp;
     return true;
 }
 
-void shelf_stem_cache_put(shelf_stem_cache *cache, const char *term, size_t term_len,
-                          const char *stem, size_t stem_len, uint64_t stem_hash)
+const char *shelf_stem_cache_put(shelf_stem_cache *cache, const shelf_stem_key *key,
+                                 const char *stem, size_t stem_len, uint64_t stem_hash)
 {
-    if (term_len == 0 || term_len > SHELF_MAX_TERM_BYTES || stem_len == 0 ||
+    if (key->term_len == 0 || key->term_len > SHELF_MAX_TERM_BYTES || stem_len == 0 ||
         stem_len > SHELF_MAX_TERM_BYTES)
-        return;
-    stem_cache_slot *slot = &cache->slots[slot_of(term, term_len)];
-    memcpy(slot->term, term, term_len);
+        return NULL;
+    size_t at = slot_of(key);
+    stem_cache_slot *slot = &cache->slots[at];
+    memcpy(slot->term, key->term, key->term_len);
     memcpy(slot->stem, stem, stem_len);
-    slot->term_len = (uint8_t)term_len;
+    slot->term_len = (uint8_t)key->term_len;
     slot->stem_len = (uint8_t)stem_len;
     slot->stem_hash = stem_hash;
+    cache->stamps[at] = key->stamp;
+    return slot->stem;
+}
+
+uint32_t shelf_stem_cache_next_stamp(shelf_stem_cache *cache)
+{
+    if (++cache->last_stamp == 0) {
+        memset(cache->stamps, 0, sizeof cache->stamps);
+        cache->last_stamp = 1;
+    }
+    return cache->last_stamp;
 }

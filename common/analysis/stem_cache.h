@@ -13,6 +13,13 @@
  *   - Terms and stems are 1..SHELF_MAX_TERM_BYTES bytes long.
  *   - Each entry also keeps its stem's shelf_term_hash, computed once when
  *     the entry is put, so a hit gives the token's hash for free.
+ *   - Callers pass the term's own shelf_term_hash (the slot is chosen from
+ *     it), so a term is hashed once per token however it is used.
+ *   - Each entry keeps the stamp of the last pass (a token iterator) that
+ *     used it, so a pass can tell a word it has already met from one it
+ *     meets for the first time (shelf_stem_cache_get's *met_before).  The
+ *     answer is never "met" for a word the pass has not given before; it
+ *     may be "not met" again for a word whose entry was replaced in between.
  *   - Not thread-safe; each analyzer owns one.
  */
 #ifndef SHELF_STEM_CACHE_H
@@ -28,13 +35,30 @@ typedef struct shelf_stem_cache shelf_stem_cache;
 shelf_stem_cache *shelf_stem_cache_new(void);
 void shelf_stem_cache_free(shelf_stem_cache *cache);
 
-/* On a hit, point *stem at the cached stem (valid until the next put) and set
- * *stem_len and *stem_hash; returns false on a miss. */
-bool shelf_stem_cache_get(const shelf_stem_cache *cache, const char *term, size_t term_len,
-                          const char **stem, size_t *stem_len, uint64_t *stem_hash);
+/* A cache lookup: the term, its shelf_term_hash, and the stamp of the pass
+ * asking (nonzero; shelf_stem_cache_next_stamp). */
+typedef struct shelf_stem_key {
+    const char *term;
+    size_t term_len;
+    uint64_t term_hash;
+    uint32_t stamp;
+} shelf_stem_key;
 
-/* Remember that term stems to stem, whose shelf_term_hash is stem_hash. */
-void shelf_stem_cache_put(shelf_stem_cache *cache, const char *term, size_t term_len,
-                          const char *stem, size_t stem_len, uint64_t stem_hash);
+/* On a hit, point *stem at the cached stem (valid until the next put), set
+ * *stem_len, *stem_hash and *met_before (this stamp used the entry before),
+ * and stamp the entry; returns false on a miss. */
+bool shelf_stem_cache_get(shelf_stem_cache *cache, const shelf_stem_key *key, const char **stem,
+                          size_t *stem_len, uint64_t *stem_hash, bool *met_before);
+
+/* Remember that key's term stems to stem, whose shelf_term_hash is
+ * stem_hash, stamped with key's stamp.  Returns the cached copy of the stem
+ * (valid until the next put), or NULL when the sizes are out of range and
+ * nothing was kept. */
+const char *shelf_stem_cache_put(shelf_stem_cache *cache, const shelf_stem_key *key,
+                                 const char *stem, size_t stem_len, uint64_t stem_hash);
+
+/* A new stamp for a pass over one text: never 0, and different from every
+ * stamp an entry holds (when the counter wraps, every entry's is cleared). */
+uint32_t shelf_stem_cache_next_stamp(shelf_stem_cache *cache);
 
 #endif

@@ -4,9 +4,21 @@
 
 #include <string.h>
 
-/* checkpoints and spans: NULL but for the body. */
+static int add_word(shelf_buf *words, const shelf_token *tok)
+{
+    if (tok->word_met || !shelf_word_listed(tok->word, tok->word_len))
+        return SHELF_OK;
+    uint8_t n = (uint8_t)tok->word_len;
+    if (shelf_buf_append(words, &n, 1) || shelf_buf_append(words, tok->word, tok->word_len) ||
+        shelf_buf_append(words, &tok->word_hash, sizeof tok->word_hash))
+        return SHELF_ENOMEM;
+    return SHELF_OK;
+}
+
+/* checkpoints, spans and words: NULL but for the body. */
 static int add_field(shelf_analyzer *a, const char *text, size_t len, shelf_buf *out,
-                     shelf_buf *checkpoints, shelf_span_builder *spans, shelf_token_iter *it)
+                     shelf_buf *checkpoints, shelf_span_builder *spans, shelf_buf *words,
+                     shelf_token_iter *it)
 {
     shelf_token tok;
     shelf_tokens_begin(it, a, text, len);
@@ -15,6 +27,8 @@ static int add_field(shelf_analyzer *a, const char *text, size_t len, shelf_buf 
         uint32_t pos = tok.position;
         if (shelf_buf_append(out, &n, 1) || shelf_buf_append(out, tok.term, tok.term_len) ||
             shelf_buf_append(out, &pos, sizeof pos) || shelf_buf_append(out, &tok.hash, sizeof tok.hash))
+            return SHELF_ENOMEM;
+        if (words && add_word(words, &tok) != SHELF_OK)
             return SHELF_ENOMEM;
         if (spans)
             shelf_span_builder_token(spans, pos, tok.start);
@@ -34,14 +48,16 @@ int shelf_analyze_document(shelf_analyzer *a, const char *text, size_t text_len,
     shelf_buf_reset(&out->title);
     shelf_buf_reset(&out->checkpoints);
     shelf_buf_reset(&out->headings);
+    shelf_buf_reset(&out->words);
     shelf_token_iter body, head;
     int rc = shelf_span_builder_begin(&out->spans, text, text_len, layout);
     if (rc == SHELF_OK)
-        rc = add_field(a, text, text_len, &out->body, &out->checkpoints, &out->spans, &body);
+        rc = add_field(a, text, text_len, &out->body, &out->checkpoints, &out->spans, &out->words,
+                       &body);
     if (rc == SHELF_OK)
         rc = shelf_span_builder_encode(&out->spans, &out->headings);
     if (rc == SHELF_OK)
-        rc = add_field(a, title, title_len, &out->title, NULL, NULL, &head);
+        rc = add_field(a, title, title_len, &out->title, NULL, NULL, NULL, &head);
     if (rc != SHELF_OK)
         return rc;
     out->body_tokens = body.next_position;
@@ -67,8 +83,23 @@ bool shelf_analyzed_next(shelf_analyzed_cursor *c, const uint8_t **term, size_t 
     return true;
 }
 
+bool shelf_analyzed_next_word(shelf_analyzed_cursor *c, const uint8_t **word, size_t *len,
+                              uint64_t *hash)
+{
+    if (c->p >= c->end)
+        return false;
+    size_t n = *c->p++;
+    *word = c->p;
+    *len = n;
+    c->p += n;
+    memcpy(hash, c->p, sizeof *hash);
+    c->p += sizeof *hash;
+    return true;
+}
+
 void shelf_analyzed_free(shelf_analyzed *d)
 {
+    shelf_buf_free(&d->words);
     shelf_buf_free(&d->body);
     shelf_buf_free(&d->title);
     shelf_buf_free(&d->checkpoints);

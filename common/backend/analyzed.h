@@ -9,6 +9,11 @@
  * Token records in body/title: term_len:u8, term bytes, position:u32,
  * hash:u64 (the token's shelf_term_hash, so the writer thread never hashes a
  * term; host order, the buffer never leaves the process).
+ *
+ * Records in words: the body's folded, unstemmed words that the
+ * written-words list keeps (shelf_word_listed), mostly once each (the
+ * analyzer's word_met hint; the list's builder drops repeats): len:u8, word
+ * bytes, hash:u64 (the word's shelf_term_hash).
  */
 #ifndef SHELF_ANALYZED_H
 #define SHELF_ANALYZED_H
@@ -24,6 +29,7 @@ typedef struct shelf_analyzed {
     shelf_buf body, title;
     shelf_buf checkpoints; /* uint64_t offsets */
     shelf_buf headings;    /* the heading spans' stored form (heading_spans.h) */
+    shelf_buf words;       /* the body's written words, each once (below) */
     shelf_span_builder spans; /* scratch, kept from one document to the next */
     uint32_t body_tokens, title_tokens;
     uint64_t invalid_bytes, cut_tokens;
@@ -43,5 +49,8 @@ typedef struct shelf_analyzed_cursor {
 
 bool shelf_analyzed_next(shelf_analyzed_cursor *c, const uint8_t **term, size_t *len,
                          uint32_t *position, uint64_t *hash);
+/* Walk the words records. */
+bool shelf_analyzed_next_word(shelf_analyzed_cursor *c, const uint8_t **word, size_t *len,
+                              uint64_t *hash);
 
 #endif

@@ -117,12 +117,12 @@ static int on_term(void *ctx, const uint8_t *key, size_t len)
     return 0;
 }
 
-static int scan_region(const shelf_engine *e, scan *s, const char *prefix, size_t n,
+static int scan_region(const shelf_term_source *src, scan *s, const char *prefix, size_t n,
                        shelf_err *err)
 {
     uint8_t key[3] = {SHELF_FIELD_BODY};
     memcpy(key + 1, prefix, n);
-    return shelf_engine_terms(e, key, 1 + n, on_term, s, err);
+    return src->terms(src->src, key, 1 + n, on_term, s, err);
 }
 
 static bool ascii_alnum(char c)
@@ -131,7 +131,7 @@ static bool ascii_alnum(char c)
 }
 
 /* The two-byte regions a long term's first letter may be wrong in. */
-static int scan_first_letter(const shelf_engine *e, scan *s, shelf_err *err)
+static int scan_first_letter(const shelf_term_source *e, scan *s, shelf_err *err)
 {
     const char *t = s->term;
     if (s->len < 3 || !ascii_alnum(t[0]) || !ascii_alnum(t[1]))
@@ -163,9 +163,9 @@ static int closest_first(const void *a, const void *b)
     return c ? c : (x->len > y->len) - (x->len < y->len);
 }
 
-int shelf_neighbours_find(const shelf_engine *e, const char *term, size_t len,
-                          unsigned max_distance, bool any_first, shelf_neighbours *out,
-                          shelf_err *err)
+int shelf_neighbours_in(const shelf_term_source *e, const char *term, size_t len,
+                        unsigned max_distance, bool any_first, shelf_neighbours *out,
+                        shelf_err *err)
 {
     memset(out, 0, sizeof *out);
     if (len == 0 || len > SHELF_MAX_KEY_BYTES - 1)
@@ -181,8 +181,29 @@ int shelf_neighbours_find(const shelf_engine *e, const char *term, size_t len,
         rc = scan_first_letter(e, s, err);
     free(s);
     for (size_t i = 0; rc == SHELF_OK && i < out->count; i++)
-        rc = shelf_engine_df(e, out->at[i].key, out->at[i].len, &out->at[i].df, err);
+        rc = e->df(e->src, out->at[i].key, out->at[i].len, &out->at[i].df, err);
     if (rc == SHELF_OK)
         qsort(out->at, out->count, sizeof out->at[0], closest_first);
     return rc;
+}
+
+/* The engine's dictionary as a source. */
+static int engine_terms(void *src, const uint8_t *prefix, size_t len,
+                        int (*fn)(void *ctx, const uint8_t *key, size_t len), void *ctx,
+                        shelf_err *err)
+{
+    return shelf_engine_terms(src, prefix, len, fn, ctx, err);
+}
+
+static int engine_df(void *src, const uint8_t *key, size_t len, uint64_t *df, shelf_err *err)
+{
+    return shelf_engine_df(src, key, len, df, err);
+}
+
+int shelf_neighbours_find(const shelf_engine *e, const char *term, size_t len,
+                          unsigned max_distance, bool any_first, shelf_neighbours *out,
+                          shelf_err *err)
+{
+    shelf_term_source src = {engine_terms, engine_df, (void *)e};
+    return shelf_neighbours_in(&src, term, len, max_distance, any_first, out, err);
 }

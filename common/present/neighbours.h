@@ -13,6 +13,9 @@
  * and its first two bytes swapped, are read too - small regions of two
  * bytes each.
  *
+ * The same scan runs over any sorted source of keys (shelf_neighbours_in),
+ * such as the written-words lists.
+ *
  * Result: distinct terms other than the term itself, at most
  * SHELF_NEIGHBOURS_MAX, the closest kept, each with its live document
  * frequency, ordered by distance, then by document frequency (most first),
@@ -47,5 +50,21 @@ typedef struct shelf_neighbours {
 int shelf_neighbours_find(const shelf_engine *e, const char *term, size_t len,
                           unsigned max_distance, bool any_first, shelf_neighbours *out,
                           shelf_err *err);
+
+/* Where the words come from, when not the engine's dictionary (the
+ * written-words lists, written.h): keys are a field byte then the word, as
+ * in the dictionary.  terms: every key starting with prefix, in byte order
+ * per part, fn returning nonzero to stop; df: documents holding key. */
+typedef struct shelf_term_source {
+    int (*terms)(void *src, const uint8_t *prefix, size_t len,
+                 int (*fn)(void *ctx, const uint8_t *key, size_t len), void *ctx, shelf_err *err);
+    int (*df)(void *src, const uint8_t *key, size_t len, uint64_t *df, shelf_err *err);
+    void *src;
+} shelf_term_source;
+
+/* shelf_neighbours_find over another source of words. */
+int shelf_neighbours_in(const shelf_term_source *source, const char *term, size_t len,
+                        unsigned max_distance, bool any_first, shelf_neighbours *out,
+                        shelf_err *err);
 
 #endif

@@ -7,6 +7,7 @@
 #include "present/suggest.h"
 #include "present/neighbours.h"
 #include "present/surface.h"
+#include "present/written.h"
 #include "query/keys.h"
 #include "query/parse.h"
 #include "util/deadline.h"
@@ -27,6 +28,8 @@ typedef struct suggester {
     shelf_analyzer *a;
     const char *query;
     uint64_t deadline_ns;
+    shelf_written *written; /* the written-words lists, or NULL: read back stored text */
+    bool many_hits;         /* more than SHELF_SUGGEST_MAX_HITS */
     size_t words; /* plain words met so far */
     fix *fixes;
     size_t nfixes, cap;
@@ -144,6 +147,62 @@ static void dress_like(const char *typed, char *word)
     }
 }
 
+/* Does word[0..len) analyse to the term stem[0..slen)? */
+static bool same_term(suggester *s, const char *word, size_t len, const char *stem, size_t slen)
+{
+    char term[SHELF_MAX_TERM_BYTES + 1];
+    bool more = false;
+    size_t tlen = shelf_analyze_word(s->a, word, len, term, &more);
+    return tlen == slen && memcmp(term, stem, slen) == 0;
+}
+
+/* With the written-words lists: the typed word as written is looked up,
+ * and its neighbours are written words, so no stored text is read.  An
+ * unwritten word gives way to the closest written one (of the closest, the
+ * most frequent with the typed first letter, else the most frequent); a
+ * written one only to a SHELF_SUGGEST_RATIO times more
+ * frequent one of another term (a word of its own term, "controls" for
+ * "control", is found by the search already).  A query that found many
+ * documents looks further only at words written in few. */
+static bool correct_written(suggester *s, const char *folded, size_t flen, const char *stem,
+                            size_t slen, char *with)
+{
+    uint64_t df = 0;
+    s->status = shelf_written_df(s->written, folded, flen, &df, s->err);
+    if (s->status != SHELF_OK || (df > 0 && (s->many_hits || df > SHELF_SUGGEST_RARE)))
+        return false;
+    unsigned max = flen >= 5 ? 2 : 1;
+    shelf_neighbours near;
+    near.count = 0;
+    shelf_term_source src = shelf_written_source(s->written);
+    if (s->status == SHELF_OK)
+        s->status = shelf_neighbours_in(&src, folded, flen, max, flen >= SHELF_SUGGEST_ANY_FIRST,
+                                        &near, s->err);
+    uint64_t floor = df ? df * SHELF_SUGGEST_RATIO : 1;
+    const shelf_neighbour *pick = NULL;
+    for (size_t i = 0; s->status == SHELF_OK && i < near.count; i++) {
+        const shelf_neighbour *n = &near.at[i];
+        const char *word = (const char *)n->key + 1;
+        if (pick && n->distance > pick->distance)
+            break;
+        bool may = n->df >= floor && (df == 0 || (n->distance == 1 &&
+                                                    !same_term(s, word, n->len - 1, stem, slen)));
+        if (!may)
+            continue;
+        if (!pick)
+            pick = n;
+        if (word[0] == folded[0]) { /* the first letter is seldom the typo */
+            pick = n;
+            break;
+        }
+    }
+    if (!pick)
+        return false;
+    memcpy(with, pick->key + 1, pick->len - 1);
+    with[pick->len - 1] = '\0';
+    return true;
+}
+
 /* The replacement of one typed word into with (dressed); false when the
  * word stays. */
 static bool correct_word(suggester *s, const char *typed, char *with)
@@ -157,6 +216,12 @@ static bool correct_word(suggester *s, const char *typed, char *with)
     size_t slen = shelf_analyze_word(s->a, typed, strlen(typed), stem, &more);
     if (slen == 0)
         return false;
+    if (s->written) {
+        if (!correct_written(s, folded, flen, stem, slen, with))
+            return false;
+        dress_like(typed, with);
+        return true;
+    }
     uint8_t key[SHELF_MAX_KEY_BYTES] = {SHELF_FIELD_BODY};
     memcpy(key + 1, stem, slen);
     uint64_t df = 0;
@@ -183,6 +248,11 @@ static bool correct_word(suggester *s, const char *typed, char *with)
             break;
         }
         tries++;
+        /* Nothing beats a form 1 edit away but a more frequent term's:
+         * a neighbour that cannot win is not read (it still counts as
+         * tried, so the answer is the one reading it would give). */
+        if (best.found && best.distance == 1 && near.at[i].df <= best.df)
+            continue;
         s->status = consider(s, &near.at[i], folded, flen, max, &best);
     }
     if (s->status != SHELF_OK || !best.found)
@@ -302,16 +372,26 @@ int shelf_suggest(shelf_engine *e, shelf_analyzer *a, const char *query, bool de
                   uint64_t hits, uint64_t deadline_ns, char **out, shelf_err *err)
 {
     *out = NULL;
-    if (hits > SHELF_SUGGEST_MAX_HITS)
+    shelf_written written;
+    bool listed = false;
+    int rc = shelf_written_open(&written, e, &listed, err);
+    if (rc != SHELF_OK)
+        return rc;
+    if (!listed && hits > SHELF_SUGGEST_MAX_HITS)
         return SHELF_OK;
     shelf_parse_opts opts = {.default_and = default_and};
     int column = 0;
     shelf_qnode *tree = shelf_query_parse(query, &opts, err, &column);
-    if (!tree)
+    if (!tree) {
+        shelf_written_close(&written);
         return err ? err->code : SHELF_EINVAL;
-    suggester s = {.e = e, .a = a, .query = query, .deadline_ns = deadline_ns, .err = err};
+    }
+    suggester s = {.e = e, .a = a, .query = query, .deadline_ns = deadline_ns,
+                   .written = listed ? &written : NULL,
+                   .many_hits = hits > SHELF_SUGGEST_MAX_HITS, .err = err};
     walk(&s, tree);
     shelf_query_free(tree);
+    shelf_written_close(&written);
     if (s.status == SHELF_OK && s.nfixes > 0) {
         *out = rewrite(query, s.fixes, s.nfixes);
         if (!*out)

@@ -20,6 +20,7 @@
 #define SHELF_MAGIC_DOCS "SHLFDOCS"
 #define SHELF_MAGIC_STORE "SHLFSTOR"
 #define SHELF_MAGIC_DELS "SHLFDELS"
+#define SHELF_MAGIC_WORDS "SHLFWORD"
 
 /* A segment's five files, by extension ("<dir>/seg_NNNNNN.<ext>", segpath.h). */
 #define SHELF_EXT_DICT "dict"
@@ -27,6 +28,10 @@
 #define SHELF_EXT_POS "pos"
 #define SHELF_EXT_DOCS "docs"
 #define SHELF_EXT_STORE "store"
+/* and the optional written-words list (words.h), which older segments lack */
+#define SHELF_EXT_WORDS "words"
+#define SHELF_WORDS_BLOCK_ENTRIES 32
+#define SHELF_WORDS_TRAILER_BYTES 24
 
 #define SHELF_HEADER_BYTES 16
 #define SHELF_FOOTER_BYTES 16

@@ -1,6 +1,7 @@
 /* index.c - an open index snapshot and its full check; see index.h. */
 #include "backend/native/index.h"
 #include "backend/heading_spans.h"
+#include "backend/native/words.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@ struct shelf_index {
     shelf_manifest manifest;
     shelf_segment **segments;
     shelf_deletions *dels;
+    shelf_words *words; /* per segment; a list's file.data is NULL when it has none */
     uint64_t *bases;
     uint64_t numbered;   /* documents in all segment files, deleted ones included */
     uint64_t doc_count, total_tokens, total_title_tokens; /* live */
@@ -43,6 +45,13 @@ static int open_segment(shelf_index *idx, size_t i, bool verify, shelf_err *err)
         rc = shelf_deletions_read(&idx->dels[i], idx->dir, m->number, m->del_gen, m->doc_count, err);
     if (rc == SHELF_OK)
         rc = check_against_manifest(idx, i, err);
+    if (rc == SHELF_OK) {
+        /* optional, and no search needs it: a missing or damaged list is
+         * no list (--check reports damage) */
+        shelf_err ignored = {0};
+        if (shelf_words_open(&idx->words[i], idx->dir, m->number, false, &ignored) != SHELF_OK)
+            memset(&idx->words[i], 0, sizeof idx->words[i]);
+    }
     return rc;
 }
 
@@ -52,9 +61,13 @@ static void close_segments(shelf_index *idx)
         shelf_segment_close(idx->segments[i]);
         if (idx->dels)
             shelf_deletions_free(&idx->dels[i]);
+        if (idx->words)
+            shelf_words_close(&idx->words[i]);
     }
     free(idx->segments);
     free(idx->dels);
+    free(idx->words);
+    idx->words = NULL;
     free(idx->bases);
     idx->segments = NULL;
     idx->dels = NULL;
@@ -68,7 +81,8 @@ static int open_segments(shelf_index *idx, bool verify, shelf_err *err)
     idx->segments = calloc(n ? n : 1, sizeof *idx->segments);
     idx->dels = calloc(n ? n : 1, sizeof *idx->dels);
     idx->bases = calloc(n ? n : 1, sizeof *idx->bases);
-    if (!idx->segments || !idx->dels || !idx->bases)
+    idx->words = calloc(n ? n : 1, sizeof *idx->words);
+    if (!idx->segments || !idx->dels || !idx->bases || !idx->words)
         return shelf_errf(err, SHELF_ENOMEM, "out of memory opening %s", idx->dir);
     for (size_t i = 0; i < n; i++) {
         int rc = open_segment(idx, i, verify, err);
@@ -159,6 +173,11 @@ uint64_t shelf_index_total_title_tokens(const shelf_index *idx) { return idx->to
 const shelf_manifest *shelf_index_manifest(const shelf_index *idx) { return &idx->manifest; }
 const shelf_deletions *shelf_index_deletions(const shelf_index *idx, size_t i) { return &idx->dels[i]; }
 uint64_t shelf_index_numbered(const shelf_index *idx) { return idx->numbered; }
+
+const shelf_words *shelf_index_words(const shelf_index *idx, size_t i)
+{
+    return idx->words[i].file.data ? &idx->words[i] : NULL;
+}
 
 /* Postings of a term in a segment that has deletions, counting live ones. */
 static int count_live(const shelf_segment *s, const shelf_deletions *d, const shelf_term_stats *t,
@@ -341,6 +360,21 @@ static int check_documents(const shelf_segment *s, const shelf_deletions *d,
     return rc;
 }
 
+/* A segment's written-words list, when it has one (words.h; searches never
+ * need it): CRC and entries. */
+static int check_word_list(const shelf_index *idx, const shelf_segment *s, shelf_err *err)
+{
+    shelf_words w;
+    int rc = shelf_words_open(&w, idx->dir, shelf_segment_number(s), true, err);
+    if (rc == SHELF_ENOTFOUND)
+        return SHELF_OK;
+    uint64_t words = 0;
+    if (rc == SHELF_OK)
+        rc = shelf_words_check(&w, shelf_segment_doc_count(s), &words, err);
+    shelf_words_close(&w);
+    return rc;
+}
+
 int shelf_index_check(const shelf_index *idx, shelf_check_report *report, shelf_err *err)
 {
     memset(report, 0, sizeof *report);
@@ -353,6 +387,8 @@ int shelf_index_check(const shelf_index *idx, shelf_check_report *report, shelf_
             rc = check_documents(s, &idx->dels[i], &idx->manifest.segments[i], idx->dir, report, err);
         if (rc == SHELF_OK)
             rc = check_dictionary(s, report, err);
+        if (rc == SHELF_OK)
+            rc = check_word_list(idx, s, err);
         if (rc != SHELF_OK)
             return rc;
         report->segments++;

@@ -21,6 +21,7 @@
 #include "backend/native/deletions.h"
 #include "backend/native/manifest.h"
 #include "backend/native/segment.h"
+#include "backend/native/words.h"
 #include "util/error.h"
 
 typedef struct shelf_index shelf_index;
@@ -48,6 +49,9 @@ uint64_t shelf_index_base(const shelf_index *idx, size_t i);
 const shelf_manifest *shelf_index_manifest(const shelf_index *idx);
 /* The segment's deleted documents (an empty set when none). */
 const shelf_deletions *shelf_index_deletions(const shelf_index *idx, size_t i);
+/* The segment's written-words list (words.h), opened with the segment, or
+ * NULL when it has none or it could not be opened (no search needs it). */
+const shelf_words *shelf_index_words(const shelf_index *idx, size_t i);
 /* Documents in all segment files, deleted ones included (global numbers
  * run from 0 to this). */
 uint64_t shelf_index_numbered(const shelf_index *idx);
@@ -74,7 +78,8 @@ typedef struct shelf_check_report {
 /* Verify every checksum and invariant of an open index: CRCs, dictionary
  * order, every posting list decodes with increasing in-range doc ids, tf sums
  * equal cf, every document's metadata and stored text decode, document
- * lengths add up.  Returns SHELF_OK or the first problem found. */
+ * lengths add up, and each segment's optional written-words list (words.h)
+ * decodes in order.  Returns SHELF_OK or the first problem found. */
 int shelf_index_check(const shelf_index *idx, shelf_check_report *report, shelf_err *err);
 
 #endif

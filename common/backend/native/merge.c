@@ -3,6 +3,7 @@
 #include "backend/native/dictwriter.h"
 #include "backend/native/docwriter.h"
 #include "backend/native/postwriter.h"
+#include "backend/native/wordswriter.h"
 #include "util/crashpoint.h"
 
 #include <limits.h>
@@ -13,6 +14,7 @@
 
 typedef struct merger {
     const char *dir;
+    uint32_t number; /* the new segment's */
     const shelf_segment *const *in;
     const shelf_deletions *const *del;
     size_t count;
@@ -22,6 +24,9 @@ typedef struct merger {
     shelf_docwriter docw;
     shelf_dictwriter dictw;
     shelf_postwriter postw;
+    shelf_words_builder words; /* the written-words list (wordswriter.h) */
+    shelf_analyzer *fold;      /* "none": for documents whose words are read again */
+    shelf_words *lists;        /* per input; file.data NULL when it has none */
     uint32_t *positions;
     size_t positions_cap;
     uint64_t terms;
@@ -82,6 +87,49 @@ static int copy_document(merger *m, size_t i, uint32_t d, shelf_buf *path, shelf
                                checkpoints->len / sizeof(uint64_t), layout, err);
 }
 
+static bool has_list(const merger *m, size_t i)
+{
+    return m->lists[i].file.data != NULL;
+}
+
+/* The inputs' lists: one that is missing or fails its CRC is no list (its
+ * documents' words are then read again), so damage there never stops a
+ * merge nor reaches the new list. */
+static int open_lists(merger *m, shelf_err *err)
+{
+    m->lists = calloc(m->count ? m->count : 1, sizeof *m->lists);
+    if (!m->lists || !(m->fold = shelf_analyzer_new("none", err)))
+        return shelf_errf(err, SHELF_ENOMEM, "out of memory merging");
+    for (size_t i = 0; i < m->count; i++) {
+        shelf_err ignored = {0};
+        uint64_t words;
+        shelf_words *w = &m->lists[i];
+        if (shelf_words_open(w, m->dir, shelf_segment_number(m->in[i]), true, &ignored) != SHELF_OK)
+            memset(w, 0, sizeof *w);
+        else if (shelf_words_check(w, shelf_segment_doc_count(m->in[i]), &words, &ignored) !=
+                 SHELF_OK)
+            shelf_words_close(w);
+    }
+    return shelf_words_builder_init(&m->words, SHELF_WORDS_MERGE_LIMIT, err);
+}
+
+/* A document whose words the inputs' lists do not count right: a live one
+ * of an input without a list (+1), a dropped one of an input with (-1). */
+static int correct_words(merger *m, size_t i, uint32_t d, shelf_buf *text, shelf_buf *checkpoints,
+                         shelf_layout *layout, shelf_err *err)
+{
+    bool live = m->map[i][d] != NO_DOC;
+    if (live == has_list(m, i) || m->words.overflowed)
+        return SHELF_OK;
+    if (!live) {
+        int rc = shelf_segment_stored(m->in[i], d, text, checkpoints, layout, err);
+        if (rc != SHELF_OK)
+            return rc;
+    }
+    return shelf_words_builder_add_text(&m->words, m->fold, (const char *)text->data, text->len,
+                                        live ? 1 : -1, err);
+}
+
 static int copy_documents(merger *m, shelf_err *err)
 {
     shelf_buf path = SHELF_BUF_INIT, text = SHELF_BUF_INIT, checkpoints = SHELF_BUF_INIT;
@@ -89,9 +137,12 @@ static int copy_documents(merger *m, shelf_err *err)
     int rc = SHELF_OK;
     for (size_t i = 0; i < m->count && rc == SHELF_OK; i++) {
         uint32_t n = shelf_segment_doc_count(m->in[i]);
-        for (uint32_t d = 0; d < n && rc == SHELF_OK; d++)
+        for (uint32_t d = 0; d < n && rc == SHELF_OK; d++) {
             if (m->map[i][d] != NO_DOC)
                 rc = copy_document(m, i, d, &path, &text, &checkpoints, &layout, err);
+            if (rc == SHELF_OK)
+                rc = correct_words(m, i, d, &text, &checkpoints, &layout, err);
+        }
     }
     shelf_layout_free(&layout);
     shelf_buf_free(&path);
@@ -228,9 +279,26 @@ static int open_writers(merger *m, uint32_t number, shelf_err *err)
     return rc;
 }
 
+/* The new list: the inputs' lists added up, corrected (correct_words). */
+static int write_words(merger *m, shelf_err *err)
+{
+    const shelf_words **lists = calloc(m->count ? m->count : 1, sizeof *lists);
+    if (!lists)
+        return shelf_errf(err, SHELF_ENOMEM, "out of memory merging");
+    size_t n = 0;
+    for (size_t i = 0; i < m->count; i++)
+        if (has_list(m, i))
+            lists[n++] = &m->lists[i];
+    int rc = shelf_words_builder_write(&m->words, m->dir, m->number, lists, n, err);
+    free(lists);
+    return rc;
+}
+
 static int finish_and_commit(merger *m, shelf_err *err)
 {
-    int rc = shelf_docwriter_finish(&m->docw, err);
+    int rc = write_words(m, err);
+    if (rc == SHELF_OK)
+        rc = shelf_docwriter_finish(&m->docw, err);
     if (rc == SHELF_OK)
         rc = shelf_dictwriter_finish(&m->dictw, err);
     if (rc == SHELF_OK)
@@ -242,6 +310,8 @@ static int finish_and_commit(merger *m, shelf_err *err)
         rc = shelf_postwriter_commit(&m->postw, err);
     if (rc == SHELF_OK)
         rc = shelf_fw_commit(&m->dictw.file, err);
+    if (rc == SHELF_OK)
+        rc = shelf_words_builder_commit(&m->words, err);
     return rc;
 }
 
@@ -256,16 +326,25 @@ static void free_merger(merger *m)
     shelf_docwriter_close(&m->docw);
     shelf_dictwriter_close(&m->dictw);
     shelf_postwriter_close(&m->postw);
+    shelf_words_builder_free(&m->words);
+    for (size_t i = 0; m->lists && i < m->count; i++)
+        if (has_list(m, i))
+            shelf_words_close(&m->lists[i]);
+    free(m->lists);
+    shelf_analyzer_free(m->fold);
 }
 
 int shelf_merge_segments(const char *dir, const shelf_segment *const *inputs,
                          const shelf_deletions *const *deleted, size_t count, uint32_t number,
                          shelf_segment_summary *summary, shelf_err *err)
 {
-    merger m = {.dir = dir, .in = inputs, .del = deleted, .count = count};
+    merger m = {.dir = dir, .number = number, .in = inputs, .del = deleted, .count = count};
+    m.words.file.fd = -1;
     m.docw.store.fd = m.docw.docs.fd = m.dictw.file.fd = m.postw.post.fd = m.postw.pos.fd = -1;
     m.docw.queue = NULL;
     int rc = build_maps(&m, err);
+    if (rc == SHELF_OK)
+        rc = open_lists(&m, err);
     if (rc == SHELF_OK)
         rc = open_writers(&m, number, err);
     if (rc == SHELF_OK)

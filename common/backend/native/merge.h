@@ -5,7 +5,10 @@
  * Documents keep their order: the live documents of the first input, then
  * those of the second, and so on, numbered from 0.  Terms are merged in key
  * order straight from the inputs' postings (no re-analysis); positions,
- * stored text and checkpoints are copied unchanged.  The new files are
+ * stored text and checkpoints are copied unchanged.  The written-words
+ * list (wordswriter.h) is the inputs' lists added up, less the words of the
+ * dropped documents (their stored text read again); an input without a list
+ * has its live documents' words read again.  The new files are
  * written under .tmp names and renamed before this returns; the caller then
  * commits a manifest that lists the new segment instead of the inputs.
  */

@@ -6,6 +6,7 @@
 #include "backend/native/format.h"
 #include "backend/native/inverter.h"
 #include "backend/native/postwriter.h"
+#include "backend/native/wordswriter.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -31,6 +32,7 @@ struct shelf_segwriter {
     uint64_t total_tokens;
     shelf_dictwriter dict;
     shelf_postwriter post;
+    shelf_words_builder words; /* the written-words list (wordswriter.h) */
     int postings_open;
     int finished;
 };
@@ -57,6 +59,7 @@ shelf_segwriter *shelf_segwriter_open(const char *dir, uint32_t number, shelf_an
         return NULL;
     }
     w->inverter = shelf_inverter_new(prefix, memory_budget, err);
+    shelf_words_builder_init(&w->words, memory_budget / SHELF_WORDS_SHARE, err);
     if (!w->inverter) {
         shelf_segwriter_free(w);
         return NULL;
@@ -99,14 +102,35 @@ typedef struct batch {
     shelf_occurrence occ[SHELF_INVERTER_BATCH];
     uint8_t terms[SHELF_INVERTER_BATCH][SHELF_MAX_TERM_BYTES];
     size_t count;
+    /* the body's written words met for the first time, likewise copied */
+    shelf_word_note notes[SHELF_INVERTER_BATCH];
+    char words[SHELF_INVERTER_BATCH][SHELF_MAX_TERM_BYTES];
+    size_t word_count;
 } batch;
 
 static int flush_batch(shelf_segwriter *w, batch *b, uint8_t field, uint32_t doc, shelf_err *err)
 {
     int rc = b->count ? shelf_inverter_add_batch(w->inverter, field, b->occ, b->count, doc, err)
                       : SHELF_OK;
-    b->count = 0;
+    if (rc == SHELF_OK && b->word_count &&
+        shelf_words_builder_note_batch(&w->words, b->notes, b->word_count, 1) != SHELF_OK)
+        rc = shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", w->dir);
+    b->count = b->word_count = 0;
     return rc;
+}
+
+_Static_assert(SHELF_WORDS_BATCH >= SHELF_INVERTER_BATCH, "a batch of words per batch of tokens");
+
+/* Keep a body token's written word for the batch, unless the analyzer has
+ * seen it in this document already or the lists leave it out. */
+static void batch_word(batch *b, const shelf_token *tok)
+{
+    if (tok->word_met || !shelf_word_listed(tok->word, tok->word_len))
+        return;
+    memcpy(b->words[b->word_count], tok->word, tok->word_len);
+    b->notes[b->word_count] = (shelf_word_note){b->words[b->word_count], tok->word_len,
+                                                tok->word_hash};
+    b->word_count++;
 }
 
 /* Analyse one field of a document into the inverter; checkpoint_count and
@@ -117,7 +141,7 @@ static int invert_field(shelf_segwriter *w, uint8_t field, const char *text, siz
 {
     shelf_token tok;
     batch b;
-    b.count = 0;
+    b.count = b.word_count = 0;
     shelf_tokens_begin(it, w->analyzer, text, len);
     while (shelf_tokens_next(it, &tok)) {
         if (spans)
@@ -126,6 +150,8 @@ static int invert_field(shelf_segwriter *w, uint8_t field, const char *text, siz
             if (note_checkpoint(w, (*checkpoint_count)++, tok.start) != SHELF_OK)
                 return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", w->dir);
         }
+        if (spans)
+            batch_word(&b, &tok);
         memcpy(b.terms[b.count], tok.term, tok.term_len);
         b.occ[b.count] = (shelf_occurrence){b.terms[b.count], (uint8_t)tok.term_len, tok.hash,
                                             tok.position};
@@ -144,13 +170,14 @@ static size_t buf_bytes(const shelf_buf *b)
 }
 
 /* The segment's arrays that grow by the document: lengths, checkpoints, the
- * store's block offsets and the norms. */
+ * store's block offsets, the norms and the written-words table. */
 static size_t per_document_bytes(const shelf_segwriter *w)
 {
     const shelf_norms_builder *n = &w->docs.norms;
     return w->lengths_cap * 2 * sizeof(uint32_t) + w->checkpoints_cap * sizeof(uint64_t) +
            buf_bytes(&w->docs.block_offsets) + buf_bytes(&n->body) + buf_bytes(&n->title) +
-           buf_bytes(&n->body_exc) + buf_bytes(&n->title_exc);
+           buf_bytes(&n->body_exc) + buf_bytes(&n->title_exc) +
+           shelf_words_builder_bytes(&w->words);
 }
 
 /* The inverter's share of the budget: what the rest does not hold. */
@@ -175,6 +202,7 @@ static int begin_document(shelf_segwriter *w, shelf_err *err)
         return shelf_errf(err, SHELF_EINVAL, "%s: segment is full (4 billion documents)", w->dir);
     if (grow_lengths(w) != SHELF_OK)
         return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", w->dir);
+    shelf_words_builder_begin_doc(&w->words);
     return SHELF_OK;
 }
 
@@ -253,11 +281,34 @@ static int invert_records(shelf_segwriter *w, uint8_t field, const shelf_buf *re
     return rc;
 }
 
+/* The body's written words as the analysis thread listed them. */
+static int note_words(shelf_segwriter *w, const shelf_buf *words, shelf_err *err)
+{
+    shelf_analyzed_cursor c = {words->data, words->data + words->len};
+    shelf_word_note notes[SHELF_WORDS_BATCH];
+    size_t n = 0;
+    bool more = true;
+    while (more) {
+        const uint8_t *word;
+        more = shelf_analyzed_next_word(&c, &word, &notes[n].len, &notes[n].hash);
+        if (more)
+            notes[n++].word = (const char *)word; /* the records stay put */
+        if ((n == SHELF_WORDS_BATCH || (!more && n > 0)) &&
+            shelf_words_builder_note_batch(&w->words, notes, n, 1) != SHELF_OK)
+            return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", w->dir);
+        if (n == SHELF_WORDS_BATCH || !more)
+            n = 0;
+    }
+    return SHELF_OK;
+}
+
 int shelf_segwriter_add_analyzed(shelf_segwriter *w, const shelf_doc_input *in,
                                  const shelf_analyzed *an, shelf_doc_report *report, shelf_err *err)
 {
     int rc = begin_document(w, err);
     uint32_t doc = w->doc_count;
+    if (rc == SHELF_OK)
+        rc = note_words(w, &an->words, err);
     if (rc == SHELF_OK)
         rc = invert_records(w, SHELF_FIELD_BODY, &an->body, doc, err);
     if (rc == SHELF_OK)
@@ -277,9 +328,9 @@ static uint64_t file_size(const char *path)
 
 static uint64_t segment_bytes(const shelf_segwriter *w, int committed)
 {
-    static const char *const exts[] = {"dict", "post", "pos", "docs", "store"};
+    static const char *const exts[] = {"dict", "post", "pos", "docs", "store", SHELF_EXT_WORDS};
     uint64_t total = 0;
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 6; i++) {
         char path[PATH_MAX];
         shelf_segment_path(path, sizeof path - 4, w->dir, w->number, exts[i]);
         if (!committed)
@@ -295,7 +346,12 @@ int shelf_segwriter_finish(shelf_segwriter *w, shelf_segment_summary *summary, s
     shelf_segment_path(dict, sizeof dict, w->dir, w->number, "dict");
     shelf_segment_path(post, sizeof post, w->dir, w->number, "post");
     shelf_segment_path(pos, sizeof pos, w->dir, w->number, "pos");
-    int rc = shelf_dictwriter_open(&w->dict, dict, err);
+    /* first, so the words table's memory is gone before the inverter's
+     * final merge needs its own */
+    int rc = shelf_words_builder_write(&w->words, w->dir, w->number, NULL, 0, err);
+    if (rc != SHELF_OK)
+        return rc;
+    rc = shelf_dictwriter_open(&w->dict, dict, err);
     if (rc != SHELF_OK)
         return rc;
     rc = shelf_postwriter_open(&w->post, post, pos, err);
@@ -338,6 +394,8 @@ int shelf_segwriter_commit(shelf_segwriter *w, shelf_err *err)
         rc = shelf_postwriter_commit(&w->post, err);
     if (rc == SHELF_OK)
         rc = shelf_fw_commit(&w->dict.file, err);
+    if (rc == SHELF_OK)
+        rc = shelf_words_builder_commit(&w->words, err);
     return rc;
 }
 
@@ -346,6 +404,7 @@ void shelf_segwriter_free(shelf_segwriter *w)
     if (!w)
         return;
     shelf_inverter_free(w->inverter);
+    shelf_words_builder_free(&w->words);
     shelf_docwriter_close(&w->docs);
     if (w->postings_open) {
         shelf_postwriter_close(&w->post);

@@ -424,9 +424,17 @@ static shelf_qnode *fail_missing_clause(qparser *p)
     }
 }
 
+/* A filter, or a group made of filters only ("(in:a OR in:b)"). */
 static bool is_filter(const shelf_qnode *node)
 {
-    return node->kind == SHELF_Q_PATH || node->kind == SHELF_Q_FILTER;
+    if (node->kind == SHELF_Q_PATH || node->kind == SHELF_Q_FILTER)
+        return true;
+    if (node->kind != SHELF_Q_BOOL || node->nchildren == 0)
+        return false;
+    for (size_t i = 0; i < node->nchildren; i++)
+        if (!is_filter(node->children[i]))
+            return false;
+    return true;
 }
 
 static bool lifts(const shelf_qnode *child)

@@ -84,8 +84,20 @@ void shelf_engine_stats(const shelf_engine *e, shelf_stats *out)
 
 /* A relative in: folder is relative to the indexed roots (ROOTS); an index
  * without them keeps it relative (filter_match.h). */
+static bool has_relative_folder(const shelf_plan *p)
+{
+    if (p->kind == SHELF_P_FILTER && p->filter.kind == SHELF_FILTER_IN && p->text[0] != '/')
+        return true;
+    for (size_t i = 0; i < p->nchildren; i++)
+        if (has_relative_folder(p->children[i]))
+            return true;
+    return false;
+}
+
 static int shelf_plan_for_roots(const shelf_engine *engine, shelf_plan *plan, shelf_err *err)
 {
+    if (!has_relative_folder(plan))
+        return shelf_plan_resolve_folders(plan, NULL, 0, err); /* no file read */
     shelf_roots roots = {0};
     shelf_err ignored;
     if (shelf_roots_read(engine->dir, &roots, &ignored) != SHELF_OK)

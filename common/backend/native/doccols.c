@@ -116,6 +116,7 @@ void shelf_doccols_free(shelf_doccols *c)
         return;
     free(c->format);
     free(c->day);
+    free(c->hash);
     free(c->dir);
     free(c->author);
     free(c->strings);
@@ -135,6 +136,7 @@ static int add_doc(builder *b, uint32_t d, const shelf_docmeta *m)
     shelf_doccols *c = b->c;
     c->format[d] = (uint8_t)shelf_doc_format(m->flags);
     c->day[d] = shelf_doc_day(m->date, m->date_len, m->mtime_ns);
+    c->hash[d] = m->hash;
     size_t dir_len = shelf_path_dir_len(m->path, m->path_len);
     int rc = intern(c, &b->dirs, &b->dir_list, m->path, dir_len, &c->dir[d]);
     if (rc == SHELF_OK)
@@ -153,12 +155,13 @@ static shelf_doccols *build(const shelf_segment *s, shelf_err *err)
         c->count = n;
         c->format = malloc(each);
         c->day = malloc(each * sizeof *c->day);
+        c->hash = malloc(each * sizeof *c->hash);
         c->dir = malloc(each * sizeof *c->dir);
         c->author = malloc(each * sizeof *c->author);
         b.dir_list = (string_list){&c->dir_at, &c->ndirs, &c->dirs_cap};
         b.author_list = (string_list){&c->author_at, &c->nauthors, &c->authors_cap};
         uint32_t unknown;
-        if (!c->format || !c->day || !c->dir || !c->author ||
+        if (!c->format || !c->day || !c->hash || !c->dir || !c->author ||
             intern(c, &b.authors, &b.author_list, "", 0, &unknown) != SHELF_OK)
             rc = SHELF_ENOMEM;
     }

@@ -1,10 +1,11 @@
 /*
  * doccols.h - what the query filters read of every document of a segment,
  * as small arrays, so that filtering a candidate reads no document record:
- * per document its format (one byte), its day (filter_match.h, four bytes)
- * and the ids of its folder and its author (four bytes each), the distinct
- * folders and authors kept once.  For a 1.9 M-document segment that is
- * about 25 MiB less the shared strings.
+ * per document its format (one byte), its day (filter_match.h, four bytes),
+ * the ids of its folder and its author (four bytes each) and its content
+ * hash (eight bytes, for sorting and collapsing duplicates without a record
+ * read), the distinct folders and authors kept once.  For a 1.9 M-document
+ * segment that is about 40 MiB plus the shared strings.
  *
  * They are built from the document records at a segment's first filtered
  * query (one pass over .docs) and kept with the segment until it closes;
@@ -33,6 +34,7 @@ typedef struct shelf_doccols {
     uint32_t count;    /* documents */
     uint8_t *format;   /* per document */
     int32_t *day;      /* per document */
+    uint64_t *hash;    /* per document: its content hash (duplicates, engine/arrange.h) */
     uint32_t *dir;     /* per document: index into dirs */
     uint32_t *author;  /* per document: index into authors (0: unknown, "") */
     char *strings;     /* the distinct folders and authors, NUL-terminated */

@@ -15,7 +15,7 @@ shelf_iter *shelf_iter_build(const shelf_plan *plan, shelf_scorer *sc)
         return shelf_iter_bool(plan, sc);
     case SHELF_P_PATH:
     case SHELF_P_FILTER:
-        return shelf_iter_path(plan, sc);
+        return shelf_iter_filter(plan, sc);
     case SHELF_P_NONE:
         return shelf_iter_none(sc);
     }

@@ -9,12 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct path_iter {
+typedef struct filter_iter {
     shelf_iter base;
     shelf_segfilter *filter;
-} path_iter;
+} filter_iter;
 
-static uint32_t path_settle(path_iter *t, uint32_t target)
+static uint32_t filter_settle(filter_iter *t, uint32_t target)
 {
     shelf_scorer *sc = t->base.scorer;
     uint32_t count = shelf_segment_doc_count(sc->seg);
@@ -31,18 +31,18 @@ static uint32_t path_settle(path_iter *t, uint32_t target)
     return t->base.doc = SHELF_DOC_END;
 }
 
-static uint32_t path_next(shelf_iter *it)
+static uint32_t filter_next(shelf_iter *it)
 {
     if (it->doc == SHELF_DOC_END)
         return it->doc;
-    return path_settle((path_iter *)it, it->doc + 1);
+    return filter_settle((filter_iter *)it, it->doc + 1);
 }
 
-static uint32_t path_advance(shelf_iter *it, uint32_t target)
+static uint32_t filter_advance(shelf_iter *it, uint32_t target)
 {
     if (it->doc >= target)
         return it->doc;
-    return path_settle((path_iter *)it, target);
+    return filter_settle((filter_iter *)it, target);
 }
 
 static double zero_score(shelf_iter *it)
@@ -57,13 +57,13 @@ static void plain_free(shelf_iter *it)
     free(it);
 }
 
-static void path_free(shelf_iter *it)
+static void filter_iter_free(shelf_iter *it)
 {
-    shelf_segfilter_free(((path_iter *)it)->filter);
+    shelf_segfilter_free(((filter_iter *)it)->filter);
     free(it);
 }
 
-static const shelf_iter_ops path_ops = {path_next, path_advance, zero_score, no_explain, path_free};
+static const shelf_iter_ops filter_ops = {filter_next, filter_advance, zero_score, no_explain, filter_iter_free};
 
 static shelf_iter *fail_nomem(shelf_scorer *sc)
 {
@@ -73,12 +73,12 @@ static shelf_iter *fail_nomem(shelf_scorer *sc)
     return NULL;
 }
 
-shelf_iter *shelf_iter_path(const shelf_plan *plan, shelf_scorer *sc)
+shelf_iter *shelf_iter_filter(const shelf_plan *plan, shelf_scorer *sc)
 {
-    path_iter *t = calloc(1, sizeof *t);
+    filter_iter *t = calloc(1, sizeof *t);
     if (!t)
         return fail_nomem(sc);
-    t->base.ops = &path_ops;
+    t->base.ops = &filter_ops;
     t->base.scorer = sc;
     shelf_err err;
     t->filter = shelf_segfilter_new(sc->seg, &plan, 1, &err);
@@ -88,7 +88,7 @@ shelf_iter *shelf_iter_path(const shelf_plan *plan, shelf_scorer *sc)
         return NULL;
     }
     t->base.cost = shelf_segment_doc_count(sc->seg);
-    path_settle(t, 0);
+    filter_settle(t, 0);
     return &t->base;
 }
 

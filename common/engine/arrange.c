@@ -54,12 +54,19 @@ static int keys_from_view(shelf_engine *e, keyed *k, bool want_path, shelf_err *
     return SHELF_OK;
 }
 
-static int hit_keys(shelf_engine *e, keyed *k, bool want_path, shelf_err *err)
+/* every_match: the keys of all matches are wanted, worth building the
+ * native columns for; else (a few hits) they are used only when a query
+ * built them already. */
+static int hit_keys(shelf_engine *e, keyed *k, bool want_path, bool every_match, shelf_err *err)
 {
     const shelf_index *idx = shelf_engine_native(e);
     if (!idx || want_path)
         return keys_from_view(e, k, want_path, err);
-    const shelf_doccols *cols = shelf_segment_doccols(shelf_index_segment(idx, k->hit.segment), err);
+    const shelf_segment *seg = shelf_index_segment(idx, k->hit.segment);
+    const shelf_doccols *cols =
+        every_match ? shelf_segment_doccols(seg, err) : shelf_segment_doccols_built(seg);
+    if (!cols && !every_match)
+        return keys_from_view(e, k, false, err);
     if (!cols)
         return err && err->code ? err->code : SHELF_ENOMEM;
     if (k->hit.local >= cols->count)
@@ -145,7 +152,8 @@ static int collapse(keyed *list, size_t n, shelf_results *out, size_t *contents,
 }
 
 /* Hits [0, n) of res, keyed; NULL with err set. */
-static keyed *key_hits(shelf_engine *e, const shelf_results *res, bool want_path, shelf_err *err)
+static keyed *key_hits(shelf_engine *e, const shelf_results *res, bool want_path, bool every_match,
+                       shelf_err *err)
 {
     keyed *list = calloc(res->count ? res->count : 1, sizeof *list);
     if (!list) {
@@ -154,7 +162,7 @@ static keyed *key_hits(shelf_engine *e, const shelf_results *res, bool want_path
     }
     for (size_t i = 0; i < res->count; i++) {
         list[i].hit = res->hits[i];
-        if (hit_keys(e, &list[i], want_path, err) != SHELF_OK) {
+        if (hit_keys(e, &list[i], want_path, every_match, err) != SHELF_OK) {
             for (size_t j = 0; j <= i; j++)
                 free(list[j].path);
             free(list);
@@ -205,7 +213,7 @@ static int search_sorted(shelf_engine *e, const shelf_plan *plan, const shelf_se
     if (rc != SHELF_OK || out->count == 0)
         return rc;
     bool want_path = how->sort == SHELF_SORT_PATH;
-    keyed *list = key_hits(e, out, want_path, err);
+    keyed *list = key_hits(e, out, want_path, true, err);
     if (!list) {
         shelf_results_free(out);
         return err && err->code ? err->code : SHELF_ENOMEM;
@@ -223,17 +231,18 @@ static int search_sorted(shelf_engine *e, const shelf_plan *plan, const shelf_se
     return SHELF_OK;
 }
 
-/* By relevance, collapsed: fetch more than asked until k contents are in. */
+/* By relevance, collapsed: the search as asked (so the ranking is the
+ * uncollapsed one's), then more hits only while duplicates leave fewer than
+ * k contents. */
 static int search_collapsed(shelf_engine *e, const shelf_plan *plan, const shelf_search_opts *o,
                             shelf_results *out, shelf_err *err)
 {
     shelf_search_opts more = *o;
-    more.k = o->k + 16;
     for (;;) {
         int rc = shelf_engine_search(e, plan, &more, out, err);
         if (rc != SHELF_OK)
             return rc;
-        keyed *list = key_hits(e, out, false, err);
+        keyed *list = key_hits(e, out, false, false, err);
         if (!list) {
             shelf_results_free(out);
             return err && err->code ? err->code : SHELF_ENOMEM;
@@ -250,7 +259,7 @@ static int search_collapsed(shelf_engine *e, const shelf_plan *plan, const shelf
             return rc;
         }
         shelf_results_free(out);
-        more.k *= 2;
+        more.k = more.k * 2 + 16;
     }
 }
 

@@ -22,9 +22,12 @@
  * Collapsing: hits with the same content hash are one hit, the first in
  * the order; the others become its duplicates (shelf_results.dups, in the
  * order), so the k hits returned are k different contents.  By relevance
- * the search asks for offset + k + 16 hits, twice as many again while
- * collapsing leaves fewer than offset + k contents; a duplicate ranked
- * beyond the hits fetched is not listed.  total still counts documents.
+ * the search runs as asked (offset + k hits, the ranking unchanged; the
+ * hashes of those hits are read from their records, or from the columns
+ * when a query built them), and again with 2n + 16 hits while collapsing
+ * leaves fewer than offset + k contents (the deeper search may then re-rank
+ * the second phase's pool); a copy ranked beyond the hits fetched is not
+ * listed.  total still counts documents.
  */
 #ifndef SHELF_ENGINE_ARRANGE_H
 #define SHELF_ENGINE_ARRANGE_H

@@ -200,6 +200,11 @@ const shelf_doccols *shelf_segment_doccols(const shelf_segment *s, shelf_err *er
     return expected;
 }
 
+const shelf_doccols *shelf_segment_doccols_built(const shelf_segment *s)
+{
+    return atomic_load(&((shelf_segment *)s)->doccols);
+}
+
 /* ---- a query's filters against one segment ---- */
 
 typedef struct compiled {

@@ -45,6 +45,8 @@ typedef struct shelf_doccols {
 
 /* The segment's columns, built at the first call; NULL with err set. */
 const shelf_doccols *shelf_segment_doccols(const shelf_segment *s, shelf_err *err);
+/* The columns if a query built them already, else NULL (nothing built). */
+const shelf_doccols *shelf_segment_doccols_built(const shelf_segment *s);
 void shelf_doccols_free(shelf_doccols *c);
 
 typedef struct shelf_segfilter shelf_segfilter;

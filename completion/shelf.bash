@@ -9,7 +9,7 @@
 # Self-contained: it uses only COMP_WORDS, COMP_CWORD and compgen, not the
 # bash-completion package's helpers.  Completes option names, the values of
 # options that take one from a fixed set (--backend, --language,
-# --merge-policy, --color, --cite-format), folders after --index and
+# --merge-policy, --color, --cite-format, --sort), folders after --index and
 # --check, files after --queries, and files and folders for PATH.
 #
 # The option lists are those of each program's --help; the ctest
@@ -22,7 +22,7 @@ _shelf_indexer_options='--index --backend --language --rebuild --no-prune --remo
 _shelf_searcher_options='--index --limit -n --offset --all --json --count --exact-total
  --passages --passages-in-order --width --context --highlight --cite --cite-format --explain
  --k1 --b --title-weight --proximity-weight --heading-weight --rescore-depth --color --colour --queries
- --verify --no-verify --serve --listen --timeout --version --help -h'
+ --verify --no-verify --serve --listen --timeout --sort --no-collapse --version --help -h'
 
 # COMPREPLY from the words of $1 that start with $2.
 _shelf_from_words()
@@ -114,6 +114,9 @@ _shelf_searcher()
         return ;;
     --cite-format)
         _shelf_from_words 'plain markdown json csl-json bibtex' "$cur"
+        return ;;
+    --sort)
+        _shelf_from_words 'relevance date -date path' "$cur"
         return ;;
     -n | --limit | --offset | --passages | --width | --context | --highlight | --k1 | --b | \
         --title-weight | --proximity-weight | --heading-weight | --rescore-depth | --listen | --timeout)

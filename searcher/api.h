@@ -5,7 +5,9 @@
  * server down: every failure becomes a JSON error with its status.
  *
  *   GET /healthz                                    api_health
- *   GET /api/search?q=&n=&offset=&passages=&width=&all=&in_order=   api_search
+ *   GET /api/search?q=&n=&offset=&passages=&width=&all=&in_order=&sort=&collapse=
+ *                                                   api_search
+ *   GET /api/types                                  api_types
  *   GET /api/doc?doc=&line=&context=&page=&q=       api_doc
  *   GET /api/cite?doc=&start=&end=&q=&format=       api_cite
  *   GET /api/file?doc=                              api_file (the original file)
@@ -38,6 +40,7 @@ typedef struct api_request {
 
 void api_health(api_request *rq, reply *r);
 void api_search(api_request *rq, reply *r);
+void api_types(api_request *rq, reply *r);
 void api_doc(api_request *rq, reply *r);
 void api_cite(api_request *rq, reply *r);
 void api_file(api_request *rq, reply *r);

@@ -8,10 +8,16 @@
  * default 10), offset (0..10000), passages (1..10, default 2), width
  * (20..2000 characters, default 200), all (0 or 1: AND as the default
  * operator), in_order (0 or 1: a hit's passages in document order instead of
- * best first, as --passages-in-order).  The request's deadline goes to the search and to the
- * passages, which check it as they go: past it, 503.
+ * best first, as --passages-in-order), sort (relevance, date, -date or path,
+ * as --sort), collapse (1, the default, or 0 as --no-collapse).  The request's deadline goes to
+ * the search and to the passages, which check it as they go: past it, 503.
+ *
+ * GET /api/types: {"types":["pdf","html",...]}, the formats type: takes, from
+ * the readers table (the page's type select is filled from it).
  */
 #include "api.h"
+
+#include "engine/arrange.h"
 
 #include "http_params.h"
 #include "output.h"
@@ -21,10 +27,25 @@
 
 #include <stdlib.h>
 
+void api_types(api_request *rq, reply *r)
+{
+    (void)rq;
+    jbody b;
+    FILE *f = jbody_open(&b);
+    if (f) {
+        fputs("{\"types\":[", f);
+        for (size_t i = 0; i < shelf_reader_count(); i++)
+            fprintf(f, "%s\"%s\"", i ? "," : "", shelf_reader_at(i)->name);
+        fputs("]}\n", f);
+    }
+    reply_json(r, 200, &b);
+}
+
 typedef struct search_params {
     const char *q;
     size_t q_len, n, offset, passages, width;
     bool all, in_order;
+    shelf_arrange arrange;
 } search_params;
 
 static int read_params(struct MHD_Connection *c, search_params *sp, reply *r)
@@ -44,6 +65,15 @@ static int read_params(struct MHD_Connection *c, search_params *sp, reply *r)
     if (in_order < 0)
         return -1;
     sp->in_order = in_order == 1;
+    static const char *const sorts[] = {"relevance", "date", "-date", "path", NULL};
+    int sort = param_choice(c, "sort", sorts, r);
+    if (sort < 0 || !shelf_sort_named(sorts[sort], &sp->arrange.sort))
+        return -1;
+    static const char *const collapse[] = {"1", "0", NULL};
+    int keep_apart = param_choice(c, "collapse", collapse, r);
+    if (keep_apart < 0)
+        return -1;
+    sp->arrange.collapse = keep_apart == 0;
     return 0;
 }
 
@@ -87,7 +117,7 @@ void api_search(api_request *rq, reply *r)
     so.deadline_ns = rq->deadline_ns;
     shelf_results res = {0};
     shelf_err err = {0};
-    int rc = shelf_engine_search(rq->lease->engine, plan, &so, &res, &err);
+    int rc = shelf_engine_search_arranged(rq->lease->engine, plan, &so, &sp.arrange, &res, &err);
     if (rc == SHELF_ETIMEOUT)
         api_reply_timeout(rq, r);
     else if (rc != SHELF_OK)

@@ -43,6 +43,8 @@ static const cli_conflict conflicts[] = {
     {"serve", "all", SERVE_ASKS},
     {"serve", "exact-total", SERVE_ASKS},
     {"serve", "color", SERVE_ASKS},
+    {"serve", "sort", SERVE_ASKS},
+    {"serve", "no-collapse", SERVE_ASKS},
 };
 
 /* Whether the option named name, or an alias with the same value, was given. */

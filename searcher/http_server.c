@@ -163,6 +163,7 @@ static api_route find_route(const char *path)
         const char *path;
         api_route fn;
     } routes[] = {{"/healthz", api_health}, {"/api/search", api_search},
+                  {"/api/types", api_types},
                   {"/api/doc", api_doc},    {"/api/cite", api_cite},
                   {"/api/file", api_file}};
     for (size_t i = 0; i < sizeof routes / sizeof *routes; i++)

@@ -27,6 +27,8 @@
 #include "serve.h"
 #include "serve_limits.h"
 #include "util/deadline.h"
+#include "engine/arrange.h"
+#include "extract/readers.h"
 #include "util/progname.h"
 
 #include <errno.h>
@@ -51,6 +53,7 @@ typedef struct options {
     const output_form *cite; /* --cite, --cite-format: a citation form; NULL without */
     const char *highlight; /* "OPEN,CLOSE" or NULL */
     shelf_search_opts search;
+    shelf_arrange arrange; /* --sort, --no-collapse */
     char *query; /* joined from the remaining arguments */
     bool serve;         /* --serve: HTTP instead of a query */
     const char *listen; /* --listen HOST:PORT (with --serve) */
@@ -63,6 +66,16 @@ typedef struct session {
     shelf_analyzer *analyzer;
     print_opts po;
 } session;
+
+/* The formats of the readers table, "pdf, html, ...", for type:. */
+static void format_names(char *out, size_t size)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < shelf_reader_count() && used < size; i++)
+        used += (size_t)snprintf(out + used, size - used, "%s%s", i ? ", " : "",
+                                 shelf_reader_at(i)->name);
+}
 
 /* --help: the programs named as they were called (util/progname.h), so the
  * installed shelf-searcher says shelf-searcher. */
@@ -78,8 +91,9 @@ static void usage(FILE *out)
 "Ranked search (BM25) over an index built by `%s`.\n"
 "\n",
             me, me, me, me, shelf_indexer_name());
-    char cite_styles[128];
+    char cite_styles[128], formats[128];
     output_cite_styles(cite_styles, sizeof cite_styles, true);
+    format_names(formats, sizeof formats);
     fprintf(out,
 "Query language:\n"
 "  word              documents with the word (folded and stemmed like the\n"
@@ -96,6 +110,16 @@ static void usage(FILE *out)
 "                    frequent; a note says when the cap is hit)\n"
 "  title:word        word in the title (also title:\"a phrase\", title:pre*)\n"
 "  path:fragment     documents whose path contains fragment (any case)\n"
+"  type:NAME         documents of one format: %s\n"
+"  in:FOLDER         documents under a folder (relative to an indexed folder,\n"
+"                    or absolute): in:reports/2023 holds reports/2023/x.pdf,\n"
+"                    not reports/2023b/x.pdf\n"
+"  author:NAME       documents whose author names every word of NAME (any case)\n"
+"  after:DATE        dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD): the\n"
+"  before:DATE       document's own date, else its file's; before: is strictly\n"
+"                    before the first day of DATE\n"
+"                    Filters only restrict (they never change a score) and\n"
+"                    go with every operator: nato type:pdf after:2023\n"
 "\n"
 "A query holding a misspelled word (one no document writes; on an index\n"
 "without word lists, or for a word rare in the corpus, only when the query\n"
@@ -134,6 +158,11 @@ static void usage(FILE *out)
 "                      indexes only)\n"
 "  --rescore-depth N   how many of the best BM25F hits proximity and headings\n"
 "                      re-score (default 10; never fewer than the hits asked for)\n"
+"  --sort ORDER        relevance (default), date (oldest first), -date (newest\n"
+"                      first) or path; date and path order every match (scored\n"
+"                      by BM25F alone), equal ones by score\n"
+"  --no-collapse       list the same content under several paths as separate\n"
+"                      hits (by default it is one hit naming every path)\n"
 "  --color WHEN        auto (default: on a terminal), always or never\n"
 "  --queries FILE      run many queries, one per line, in one process; each\n"
 "                      answer is labelled with its line (text: a first line\n"
@@ -161,7 +190,7 @@ static void usage(FILE *out)
 "Exit status: 0 documents matched; 1 none matched; 2 error; 3 --timeout reached\n"
 "(with --queries: 2 if any line failed, else 3 if any ran out of time, else 0\n"
 "if any matched, else 1).\n",
-            me, me, cite_styles);
+            me, me, formats, cite_styles);
 }
 
 #define TIMEOUT_MAX_S 86400.0
@@ -275,7 +304,7 @@ static void print_version(void)
 
 enum { O_INDEX = 256, O_OFFSET, O_JSON, O_ALL, O_EXPLAIN, O_COUNT, O_K1, O_B, O_TW, O_COLOR,
        O_QUERIES, O_NOVERIFY, O_EXACT, O_VERIFY, O_PASSAGES, O_IN_ORDER, O_WIDTH, O_CONTEXT, O_HIGHLIGHT, O_CITE, O_CITE_FORMAT,
-       O_SERVE, O_LISTEN, O_TIMEOUT, O_VERSION, O_PROX, O_DEPTH, O_HEAD };
+       O_SERVE, O_LISTEN, O_TIMEOUT, O_VERSION, O_PROX, O_DEPTH, O_HEAD, O_SORT, O_NO_COLLAPSE };
 static const struct option longopts[] = {
     {"index", required_argument, NULL, O_INDEX}, {"limit", required_argument, NULL, 'n'},
     {"offset", required_argument, NULL, O_OFFSET}, {"json", no_argument, NULL, O_JSON},
@@ -294,8 +323,17 @@ static const struct option longopts[] = {
     {"proximity-weight", required_argument, NULL, O_PROX},
     {"rescore-depth", required_argument, NULL, O_DEPTH},
     {"heading-weight", required_argument, NULL, O_HEAD},
+    {"sort", required_argument, NULL, O_SORT}, {"no-collapse", no_argument, NULL, O_NO_COLLAPSE},
     {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 enum { N_LONGOPTS = sizeof longopts / sizeof *longopts };
+
+static int parse_sort(const char *value, shelf_sort *out)
+{
+    if (shelf_sort_named(value, out))
+        return 0;
+    fprintf(stderr, "searcher: --sort takes relevance, date, -date or path, not '%s'\n", value);
+    return -1;
+}
 
 /* Apply one option getopt_long returned; -1 when its value is refused. */
 static int apply_option(int c, options *opt)
@@ -330,6 +368,8 @@ static int apply_option(int c, options *opt)
     case O_PROX: bad = parse_param("--proximity-weight", optarg, 0, 1000, &opt->search.proximity_weight); break;
     case O_DEPTH: bad = parse_count("--rescore-depth", optarg, &opt->search.rescore_depth); break;
     case O_HEAD: bad = parse_param("--heading-weight", optarg, 0, 1000, &opt->search.heading_weight); break;
+    case O_SORT: bad = parse_sort(optarg, &opt->arrange.sort); break;
+    case O_NO_COLLAPSE: opt->arrange.collapse = false; break;
     case 'h': usage(stdout); exit(EXIT_HITS);
     case O_VERSION: print_version(); exit(EXIT_HITS);
     default: bad = 1; break;
@@ -382,7 +422,7 @@ static int parse_options(int argc, char **argv, options *opt)
 {
     *opt = (options){.index_dir = "index", .limit = 10, .color = -1, .verify = 1,
                      .passages = SHELF_DEFAULT_PASSAGES, .width = SHELF_DEFAULT_WIDTH,
-                     .timeout = -1};
+                     .timeout = -1, .arrange = {SHELF_SORT_RELEVANCE, true}};
     shelf_search_opts_default(&opt->search);
     cli_split split;
     bool given[N_LONGOPTS] = {false};
@@ -480,7 +520,9 @@ static int run_query(session *s, const char *query, size_t line)
     so.deadline_ns = deadline;
     s->po.passages.deadline_ns = deadline;
     shelf_results res;
-    int rc = shelf_engine_search(s->engine, plan, &so, &res, &err);
+    int rc = s->opt->count_only ? shelf_engine_search(s->engine, plan, &so, &res, &err)
+                                : shelf_engine_search_arranged(s->engine, plan, &so, &s->opt->arrange,
+                                                               &res, &err);
     query_result qr = {query, plan, &res, notes, line, NULL};
     if (rc == SHELF_OK && s->opt->count_only) {
         s->po.form->count(stdout, &qr);

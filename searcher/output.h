@@ -74,6 +74,8 @@ typedef struct output_hit {
     const shelf_layout *layout;    /* pages and headings; may be NULL */
     shelf_passages passages;
     const shelf_explain *explain;  /* the score's terms, or NULL when not asked */
+    char **dup_paths;              /* the same content's other paths (engine/arrange.h), */
+    size_t ndups;                  /* shown as given (NUL-terminated) */
 } output_hit;
 
 /* A failure to report.  query NULL: not about a query (no "query" and

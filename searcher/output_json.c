@@ -140,6 +140,13 @@ static void json_hit(FILE *out, const output_style *st, const output_hit *h, siz
     fputs(",\"title\":", out);
     shelf_json_string(out, h->title, h->title_len);
     output_put_json_byline(out, h->author, h->author_len, h->date, h->date_len);
+    fputs(",\"duplicates\":[", out);
+    for (size_t i = 0; i < h->ndups; i++) {
+        if (i)
+            fputc(',', out);
+        shelf_json_string(out, h->dup_paths[i], strlen(h->dup_paths[i]));
+    }
+    fputc(']', out);
     put_snippets(out, h);
     if (h->explain)
         put_explain(out, h->explain);

@@ -219,6 +219,11 @@ static void text_hit(FILE *out, const output_style *st, const output_hit *h, siz
         else
             put_passage(out, st, h, p);
     }
+    for (size_t i = 0; i < h->ndups; i++) { /* the same content elsewhere */
+        fprintf(out, "    %salso: ", dim(st));
+        shelf_put_visible(out, h->dup_paths[i], strlen(h->dup_paths[i]));
+        fprintf(out, "%s\n", reset(st));
+    }
     if (h->explain)
         put_explain(out, st, h->explain);
 }

@@ -12,6 +12,7 @@
 #include "util/canonpath.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static int load_hit(shelf_engine *e, shelf_analyzer *a, const print_opts *po,
                     const query_result *qr, const shelf_hit *hit, shelf_buf *text,
@@ -44,6 +45,46 @@ static int load_hit(shelf_engine *e, shelf_analyzer *a, const print_opts *po,
     return rc;
 }
 
+static void free_dups(output_hit *h)
+{
+    for (size_t i = 0; i < h->ndups; i++)
+        free(h->dup_paths[i]);
+    free(h->dup_paths);
+    h->dup_paths = NULL;
+    h->ndups = 0;
+}
+
+/* The paths of the documents folded into hit i (copies: a Xapian engine
+ * reuses its buffer at the next read), shown like the hit's own. */
+static int load_dups(shelf_engine *e, const print_opts *po, const shelf_results *res, size_t i,
+                     output_hit *h, shelf_err *err)
+{
+    size_t n = 0;
+    for (size_t d = 0; d < res->ndups; d++)
+        n += res->dups[d].hit == i;
+    if (n == 0)
+        return SHELF_OK;
+    h->dup_paths = calloc(n, sizeof *h->dup_paths);
+    if (!h->dup_paths)
+        return shelf_errf(err, SHELF_ENOMEM, "out of memory printing results");
+    for (size_t d = 0; d < res->ndups; d++) {
+        if (res->dups[d].hit != i)
+            continue;
+        shelf_docview meta;
+        int rc = shelf_engine_doc(e, &res->dups[d].doc, &meta, err);
+        if (rc != SHELF_OK)
+            return rc;
+        size_t skip = po->shown_from ? shelf_path_from(meta.path, meta.path_len, po->shown_from) : 0;
+        char *path = malloc(meta.path_len - skip + 1);
+        if (!path)
+            return shelf_errf(err, SHELF_ENOMEM, "out of memory printing results");
+        memcpy(path, meta.path + skip, meta.path_len - skip);
+        path[meta.path_len - skip] = '\0';
+        h->dup_paths[h->ndups++] = path;
+    }
+    return SHELF_OK;
+}
+
 static int print_unbuffered(FILE *out, const print_opts *po, shelf_engine *e, shelf_analyzer *a,
                             const query_result *qr, shelf_err *err)
 {
@@ -56,7 +97,11 @@ static int print_unbuffered(FILE *out, const print_opts *po, shelf_engine *e, sh
     for (size_t i = po->style.offset; i < qr->results->count && rc == SHELF_OK; i++) {
         const shelf_hit *hit = &qr->results->hits[i];
         output_hit h = {.rank = i + 1};
-        rc = load_hit(e, a, po, qr, hit, &text, &layout, &h, err);
+        /* the duplicates first: the hit's strings may live in the engine's
+         * buffer until its next document read */
+        rc = load_dups(e, po, qr->results, i, &h, err);
+        if (rc == SHELF_OK)
+            rc = load_hit(e, a, po, qr, hit, &text, &layout, &h, err);
         shelf_explain ex = {0};
         if (rc == SHELF_OK && po->explain) {
             rc = shelf_engine_explain(e, qr->plan, po->search, hit, &ex, err);
@@ -66,6 +111,7 @@ static int print_unbuffered(FILE *out, const print_opts *po, shelf_engine *e, sh
             form->hit(out, &po->style, &h, shown++);
         shelf_explain_free(&ex);
         shelf_passages_free(&h.passages);
+        free_dups(&h);
     }
     if (rc == SHELF_OK)
         form->footer(out, &po->style, qr, shown);

@@ -146,7 +146,11 @@ static const char *const matching_queries[] = {
     "(cyber OR hybrid) AND threats", "+nato +sweden -finland", "title:annual", "title:nato",
     "path:overview", "path:nato AND deterrence", "cyber-attacks", "Türkiye", "\"Nausėda\"",
     "zzzznotaword", "nato AND zzzznotaword", "\"deterrence and defence\" -vilnius",
-    "nato", "the", "alliance AND partners AND security"};
+    "nato", "the", "alliance AND partners AND security",
+    /* filters (query/filter.h): the same documents on both backends */
+    "nato type:text", "nato type:pdf", "defence type:markdown OR cyber", "nato after:1990",
+    "nato before:1990", "nato -type:text", "deterrence in:corpus", "deterrence in:/nowhere",
+    "nato author:nobody", "nato path:overview", "(nato in:/) OR title:annual"};
 
 static void test_same_matching_sets(void **state)
 {

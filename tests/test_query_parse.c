@@ -90,7 +90,23 @@ static const valid_case valid_cases[] = {
     {"-title:x y", DEFAULT_OR, "(bool -title:\"x\" \"y\")"},
     {"+title:x y", DEFAULT_AND, "(bool +title:\"x\" +\"y\")"},
     {"path:docs/2024", DEFAULT_OR, "path:\"docs/2024\""},
-    {"path:\"my dir\" x", DEFAULT_OR, "(bool path:\"my dir\" \"x\")"},
+    /* a filter in a default-OR sequence is required (it used to be one more
+     * optional clause, adding zero-score hits): */
+    {"path:\"my dir\" x", DEFAULT_OR, "(bool +path:\"my dir\" +\"x\")"},
+    {"a b path:docs", DEFAULT_OR, "(bool +path:\"docs\" +(bool \"a\" \"b\"))"},
+    {"a b type:pdf", DEFAULT_OR, "(bool +type:\"pdf\" +(bool \"a\" \"b\"))"},
+    {"a b type:pdf", DEFAULT_AND, "(bool +type:\"pdf\" +\"a\" +\"b\")"},
+    {"type:pdf in:docs/a", DEFAULT_OR, "(bool +type:\"pdf\" +in:\"docs/a\")"},
+    {"in:\"my docs\" a", DEFAULT_OR, "(bool +in:\"my docs\" +\"a\")"},
+    {"a -type:html", DEFAULT_OR, "(bool \"a\" -type:\"html\")"},
+    {"a OR type:html", DEFAULT_OR, "(bool \"a\" type:\"html\")"},
+    {"a b -c after:2023 before:2024-02", DEFAULT_OR,
+     "(bool +after:\"2023\" +before:\"2024-02\" +(bool \"a\" \"b\" -\"c\"))"},
+    {"(a type:text) OR b", DEFAULT_OR, "(bool (bool +type:\"text\" +\"a\") \"b\")"},
+    {"a b type:pdf NOT c", DEFAULT_OR, "(bool +type:\"pdf\" +(bool \"a\" \"b\") -\"c\")"},
+    {"author:\"Ada Lovelace\" x", DEFAULT_OR, "(bool +author:\"Ada Lovelace\" +\"x\")"},
+    {"a (in:x OR in:y)", DEFAULT_OR, "(bool +(bool in:\"x\" in:\"y\") +\"a\")"},
+    {"Type:pdf kind:x", DEFAULT_OR, "(bool \"Type:pdf\" \"kind:x\")"},
     {"x -path:a*", DEFAULT_OR, "(bool \"x\" -path:\"a*\")"},
     {"foo:bar Title:x", DEFAULT_OR, "(bool \"foo:bar\" \"Title:x\")"},
     {"a NEAR b", DEFAULT_OR, "(near/10 \"a\" \"b\")"},
@@ -135,6 +151,14 @@ static const invalid_case invalid_cases[] = {
     {"title: x", DEFAULT_OR, 1, "empty value after 'title:'"},
     {"title:(a)", DEFAULT_OR, 1, "empty value after 'title:'"},
     {"x path:", DEFAULT_OR, 3, "empty value after 'path:'"},
+    {"x in:", DEFAULT_OR, 3, "empty value after 'in:'"},
+    {"x type:\"\"", DEFAULT_OR, 3, "empty value after 'type:'"},
+    {"x type:nosuch", DEFAULT_OR, 8, "type:nosuch is not a format; the formats are pdf, html"},
+    {"x after:2023-13-45", DEFAULT_OR, 9, "after:2023-13-45 is not a date"},
+    {"x before:2023-02-29", DEFAULT_OR, 10, "is not a date"},
+    {"x after:23", DEFAULT_OR, 9, "is not a date"},
+    {"x after:2023-1", DEFAULT_OR, 9, "is not a date"},
+    {"x after:2023-01-05T10", DEFAULT_OR, 9, "is not a date"},
     {"path:\" \"", DEFAULT_OR, 1, "empty value after 'path:'"},
     {"a NEAR/0 b", DEFAULT_OR, 8, "NEAR distance"},
     {"a NEAR/1001 b", DEFAULT_OR, 8, "NEAR distance"},
@@ -436,6 +460,7 @@ static void check_tree(const shelf_qnode *node, size_t query_len, bool is_root)
     case SHELF_Q_TERM:
     case SHELF_Q_PREFIX:
     case SHELF_Q_PATH:
+    case SHELF_Q_FILTER:
         assert_non_null(node->text);
         assert_int_equal(node->nchildren, 0);
         break;

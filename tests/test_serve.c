@@ -422,6 +422,19 @@ static void test_search_equals_cli_json(void **state)
     assert_string_equal(r.body, out);
     free(out);
     resp_free(&r);
+    /* sort= is --sort, collapse=0 is --no-collapse; filters in q as on the command line */
+    http_get("/api/search?q=nato+type%3Atext&n=3&sort=-date&collapse=0", &r);
+    run_bin(&out, NULL, SEARCHER_BIN, "--index", g_idx, "--json", "-n", "3", "--sort", "-date",
+            "--no-collapse", "--", "nato type:text", (char *)NULL);
+    assert_string_equal(r.body, out);
+    free(out);
+    resp_free(&r);
+    http_get("/api/search?q=nato&n=4&sort=path", &r);
+    run_bin(&out, NULL, SEARCHER_BIN, "--index", g_idx, "--json", "-n", "4", "--sort", "path",
+            "--", "nato", (char *)NULL);
+    assert_string_equal(r.body, out);
+    free(out);
+    resp_free(&r);
 }
 
 /* "did you mean" (present/suggest.h): GET /api/search says "suggestion",
@@ -458,6 +471,15 @@ static void test_search_parameters(void **state)
     expect_error("/api/search?q=nato&width=5", 400, "parameter width");
     expect_error("/api/search?q=nato&all=yes", 400, "parameter all");
     expect_error("/api/search?q=nato&in_order=2", 400, "parameter in_order");
+    expect_error("/api/search?q=nato&sort=newest", 400, "parameter sort");
+    expect_error("/api/search?q=nato&collapse=2", 400, "parameter collapse");
+    expect_error("/api/search?q=nato+after%3A2023-13-45", 400, "is not a date");
+    jv types;
+    get_json("/api/types", 200, &types);
+    const jv *list = jget_type(&types, "types", J_ARR);
+    assert_true(list->n >= 4);
+    assert_string_equal(list->kids[0].s, "pdf");
+    jv_free(&types);
     jv any, all;
     get_json("/api/search?q=nato+zebrafish&n=1", 200, &any);
     get_json("/api/search?q=nato+zebrafish&n=1&all=1", 200, &all);

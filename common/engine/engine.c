@@ -82,13 +82,43 @@ void shelf_engine_stats(const shelf_engine *e, shelf_stats *out)
     *out = (shelf_stats){e, engine_doc_count, engine_df, engine_terms};
 }
 
+/* A relative in: folder is relative to the indexed roots (ROOTS); an index
+ * without them keeps it relative (filter_match.h). */
+static bool has_relative_folder(const shelf_plan *p)
+{
+    if (p->kind == SHELF_P_FILTER && p->filter.kind == SHELF_FILTER_IN && p->text[0] != '/')
+        return true;
+    for (size_t i = 0; i < p->nchildren; i++)
+        if (has_relative_folder(p->children[i]))
+            return true;
+    return false;
+}
+
+static int shelf_plan_for_roots(const shelf_engine *engine, shelf_plan *plan, shelf_err *err)
+{
+    if (!has_relative_folder(plan))
+        return shelf_plan_resolve_folders(plan, NULL, 0, err); /* no file read */
+    shelf_roots roots = {0};
+    shelf_err ignored;
+    if (shelf_roots_read(engine->dir, &roots, &ignored) != SHELF_OK)
+        shelf_roots_free(&roots); /* none: relative folders stay relative */
+    int rc = shelf_plan_resolve_folders(plan, roots.paths, roots.count, err);
+    shelf_roots_free(&roots);
+    return rc;
+}
+
 shelf_plan *shelf_plan_for_engine(const shelf_engine *engine, shelf_analyzer *analyzer,
                                   const shelf_qnode *query, char *notes, size_t notes_size,
                                   shelf_err *err, int *err_column)
 {
     shelf_stats stats;
     shelf_engine_stats(engine, &stats);
-    return shelf_plan_build(&stats, analyzer, query, notes, notes_size, err, err_column);
+    shelf_plan *plan = shelf_plan_build(&stats, analyzer, query, notes, notes_size, err, err_column);
+    if (plan && shelf_plan_for_roots(engine, plan, err) != SHELF_OK) {
+        shelf_plan_free(plan);
+        return NULL;
+    }
+    return plan;
 }
 
 int shelf_engine_search(const shelf_engine *e, const shelf_plan *plan, const shelf_search_opts *o,

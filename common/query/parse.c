@@ -28,6 +28,7 @@
  *   - A one-word phrase ("a", title:"a") becomes a TERM; a node's column is
  *     where its token starts (the quote, the 'title:' or the '+'/'-' marker
  *     of a BOOL's first clause).
+ *   - Filters in a sequence are lifted out of it (lift_filters, parse.h).
  *   - title: and path: are recognised in lower case only, like the operators
  *     in upper case only; "Title:x" is an ordinary word.  A path fragment is
  *     kept exactly as typed ('*' included).
@@ -103,7 +104,8 @@ static bool advance(qparser *p)
 
 static bool starts_atom(qtoken_kind kind)
 {
-    return kind == QT_WORD || kind == QT_PHRASE || kind == QT_PATH || kind == QT_LPAREN;
+    return kind == QT_WORD || kind == QT_PHRASE || kind == QT_PATH || kind == QT_FILTER ||
+           kind == QT_LPAREN;
 }
 
 static bool starts_item(qtoken_kind kind)
@@ -190,6 +192,29 @@ static shelf_qnode *parse_path(qparser *p)
     shelf_qnode *node = qnode_new_text(SHELF_Q_PATH, t->column, token_value(p, t), t->value_len);
     if (!node)
         return fail_nomem(p);
+    if (!advance(p)) {
+        shelf_query_free(node);
+        return NULL;
+    }
+    return node;
+}
+
+/* type:, in:, author:, after:, before: (query/filter.h); a bad value is an
+ * error at the value (at the filter's name when the value is empty). */
+static shelf_qnode *parse_filter(qparser *p)
+{
+    const qtoken *t = &p->token;
+    shelf_filter filter;
+    char message[SHELF_ERR_MAX];
+    if (!shelf_filter_value(t->filter, token_value(p, t), t->value_len, &filter, message,
+                            sizeof message))
+        return fail(p, t->value_len ? t->value_column : t->column, message);
+    if (!count_word(p, t->column))
+        return NULL;
+    shelf_qnode *node = qnode_new_text(SHELF_Q_FILTER, t->column, token_value(p, t), t->value_len);
+    if (!node)
+        return fail_nomem(p);
+    node->filter = filter;
     if (!advance(p)) {
         shelf_query_free(node);
         return NULL;
@@ -345,6 +370,9 @@ static shelf_qnode *parse_atom(qparser *p)
     case QT_PATH:
         node = parse_path(p);
         break;
+    case QT_FILTER:
+        node = parse_filter(p);
+        break;
     case QT_LPAREN:
         node = parse_group(p);
         break;
@@ -396,6 +424,76 @@ static shelf_qnode *fail_missing_clause(qparser *p)
     }
 }
 
+/* A filter, or a group made of filters only ("(in:a OR in:b)"). */
+static bool is_filter(const shelf_qnode *node)
+{
+    if (node->kind == SHELF_Q_PATH || node->kind == SHELF_Q_FILTER)
+        return true;
+    if (node->kind != SHELF_Q_BOOL || node->nchildren == 0)
+        return false;
+    for (size_t i = 0; i < node->nchildren; i++)
+        if (!is_filter(node->children[i]))
+            return false;
+    return true;
+}
+
+static bool lifts(const shelf_qnode *child)
+{
+    return is_filter(child) && child->occur != SHELF_OCCUR_MUST_NOT;
+}
+
+/* The filters of a sequence are required and the other clauses keep their
+ * meaning among themselves (parse.h): BOOL(a, b, f) becomes
+ * BOOL(+f, +BOOL(a, b)).  Returns the node to use (NULL: error set, node
+ * freed). */
+static shelf_qnode *lift_filters(qparser *p, shelf_qnode *node)
+{
+    size_t filters = 0, positive_rest = 0;
+    for (size_t i = 0; i < node->nchildren; i++) {
+        const shelf_qnode *c = node->children[i];
+        filters += lifts(c);
+        positive_rest += !is_filter(c) && c->occur != SHELF_OCCUR_MUST_NOT;
+    }
+    if (filters == 0)
+        return node;
+    for (size_t i = 0; i < node->nchildren; i++)
+        if (lifts(node->children[i]))
+            node->children[i]->occur = SHELF_OCCUR_MUST;
+    if (positive_rest == 0)
+        return node;
+    shelf_qnode *outer = qnode_new(SHELF_Q_BOOL, node->column);
+    shelf_qnode *inner = qnode_new(SHELF_Q_BOOL, node->column);
+    int status = outer && inner ? SHELF_OK : SHELF_ENOMEM;
+    for (size_t i = 0; status == SHELF_OK && i < node->nchildren; i++) {
+        shelf_qnode *c = node->children[i];
+        status = qnode_add_child(lifts(c) ? outer : inner, c, c->occur);
+        if (status == SHELF_OK)
+            node->children[i] = NULL;
+    }
+    if (status == SHELF_OK) {
+        shelf_qnode *rest = qbool_finish(inner, &status);
+        if (status == SHELF_OK) {
+            inner = NULL;
+            status = qnode_add_child(outer, rest, SHELF_OCCUR_MUST);
+            if (status != SHELF_OK)
+                shelf_query_free(rest);
+        }
+    }
+    /* children moved out are NULL in node; free what is left of it */
+    size_t kept = 0;
+    for (size_t i = 0; i < node->nchildren; i++)
+        if (node->children[i])
+            node->children[kept++] = node->children[i];
+    node->nchildren = kept;
+    shelf_query_free(node);
+    shelf_query_free(inner);
+    if (status != SHELF_OK) {
+        shelf_query_free(outer);
+        return fail_nomem(p);
+    }
+    return outer;
+}
+
 /* seq := item item ...   (the implicit default operator) */
 static shelf_qnode *parse_seq(qparser *p)
 {
@@ -415,6 +513,7 @@ static shelf_qnode *parse_seq(qparser *p)
             return NULL;
         }
     }
+    node = node ? lift_filters(p, node) : NULL;
     return node ? finish_bool(p, node) : NULL;
 }
 

@@ -14,7 +14,8 @@
  *   item     := ["+"|"-"] atom
  *   atom     := word | word"*" | '"' words '"' | "(" query ")"
  *             | near | "title:" (word | word"*" | '"' words '"')
- *             | "path:" fragment
+ *             | "path:" fragment | filter
+ *   filter   := ("type:" | "in:" | "author:" | "after:" | "before:") value
  *   near     := word "NEAR/" n word ( "NEAR/" n word )*   ("NEAR" alone: n = 10)
  *
  * Precedence, tightest first: +/- and field prefixes, NEAR, the implicit
@@ -22,6 +23,12 @@
  * (OR unless the caller asks for AND).  "+x" makes x required and "-x"
  * excludes x within its sequence.  A word is a run of characters other than
  * white space, '"', '(' and ')'; a '-' or '+' inside a word belongs to it.
+ *
+ * Filters (path: and those of filter.h) restrict, they never score.  In an
+ * implicit sequence an unmarked filter is required, and the sequence's other
+ * clauses keep their meaning among themselves: "a b type:pdf" is
+ * (bool +type:"pdf" +(bool "a" "b")), the documents of a OR b that are PDFs,
+ * never every PDF.  Joined by an explicit OR a filter is one alternative.
  *
  * Resulting tree: SHELF_Q_BOOL nodes whose children each carry an occur role
  * (MUST, SHOULD, MUST_NOT).  A BOOL with exactly one MUST or SHOULD child and
@@ -43,6 +50,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "query/filter.h"
 #include "util/error.h"
 
 #define SHELF_NEAR_DEFAULT 10
@@ -55,7 +63,8 @@ typedef enum shelf_qkind {
     SHELF_Q_PHRASE, /* "w1 w2 ..."; children are TERM nodes, in order      */
     SHELF_Q_NEAR,   /* w1 NEAR/n w2 ...; children TERM nodes; distance = n */
     SHELF_Q_BOOL,   /* children with occur roles                           */
-    SHELF_Q_PATH    /* path:fragment; text = fragment (a filter, unscored) */
+    SHELF_Q_PATH,   /* path:fragment; text = fragment (a filter, unscored) */
+    SHELF_Q_FILTER  /* type:, in:, ...; text = value, filter = its meaning  */
 } shelf_qkind;
 
 typedef enum shelf_occur {
@@ -75,7 +84,8 @@ typedef struct shelf_qnode {
     shelf_field field;
     int distance;        /* NEAR only */
     int column;          /* 1-based character column where the node starts */
-    char *text;          /* TERM, PREFIX, PATH: owned, NUL-terminated */
+    char *text;          /* TERM, PREFIX, PATH, FILTER: owned, NUL-terminated */
+    shelf_filter filter; /* FILTER only (query/filter.h) */
     struct shelf_qnode **children;
     size_t nchildren;
 } shelf_qnode;
@@ -94,6 +104,7 @@ void shelf_query_free(shelf_qnode *node);
 /* Canonical S-expression of a tree, for tests and --explain, e.g.
  *   (bool "nato" +"defence" -"cyber" (phrase "the" "alliance"))
  * Precisely: TERM -> "w"; PREFIX -> "w"*; PATH -> path:"frag";
+ * FILTER -> type:"pdf" (the filter's name and its value as typed);
  * title field -> title:"w" / title:(phrase ...); PHRASE -> (phrase "a" "b");
  * NEAR -> (near/3 "a" "b"); BOOL -> (bool +"must" "should" -"mustnot") with
  * occur prefixes '+' and '-' on each child.  Returns the length written

@@ -10,7 +10,8 @@
  *     excluded marker); inside a word it is part of the word;
  *   - any other run of characters is a "word run", then classified: the
  *     operators AND, OR, NOT, NEAR, NEAR/n (upper case, whole runs only), the
- *     fields title: and path: (lower case), or a plain word.  A plain word
+ *     fields title: and path: (lower case), the filters type:, in:, author:,
+ *     after: and before: (lower case; query/filter.h), or a plain word.  A plain word
  *     ending in '*' is a prefix; the '*'s are dropped from its value.
  */
 #include "query/parse_lex.h"
@@ -244,11 +245,45 @@ static int lex_field(qcursor *c, const word_run *run, size_t name_len, bool is_p
     return lex_phrase(c, token, err, err_column);
 }
 
+/* A run "name:..." whose name is a filter's (query/filter.h)?  Sets *kind
+ * and *name_len. */
+static bool run_is_filter(const qcursor *c, const word_run *run, shelf_filter_kind *kind,
+                          size_t *name_len)
+{
+    const char *colon = memchr(c->text + run->start, ':', run->len);
+    if (!colon)
+        return false;
+    *name_len = (size_t)(colon - (c->text + run->start)) + 1;
+    return shelf_filter_named(c->text + run->start, *name_len - 1, kind);
+}
+
+/* A filter opened the run: its value is the rest of the run, or the text
+ * of the quotes right after the colon.  Values are checked by the parser. */
+static int lex_filter(qcursor *c, const word_run *run, size_t name_len, shelf_filter_kind kind,
+                      qtoken *token, shelf_err *err, int *err_column)
+{
+    token->kind = QT_FILTER;
+    token->filter = kind;
+    token->value_start = run->start + name_len;
+    token->value_len = run->len - name_len;
+    token->value_column = run->column + (int)name_len;
+    if (token->value_len > 0 || qcursor_byte(c) != '"')
+        return SHELF_OK;
+    bool blank;
+    int status = lex_quoted(c, token, &blank, err, err_column);
+    token->kind = QT_FILTER;
+    if (status == SHELF_OK && blank)
+        token->value_len = 0; /* the parser says the value is empty */
+    return status;
+}
+
 /* The cursor is at the start of a word run. */
 static int lex_word_run(qcursor *c, qtoken *token, shelf_err *err, int *err_column)
 {
     word_run run = scan_run(c);
     token->end = c->pos;
+    shelf_filter_kind filter;
+    size_t filter_name_len;
     if (run_equals(c, &run, "AND"))
         token->kind = QT_AND;
     else if (run_equals(c, &run, "OR"))
@@ -261,6 +296,8 @@ static int lex_word_run(qcursor *c, qtoken *token, shelf_err *err, int *err_colu
         return lex_field(c, &run, strlen("title:"), false, token, err, err_column);
     else if (run_starts_with(c, &run, "path:"))
         return lex_field(c, &run, strlen("path:"), true, token, err, err_column);
+    else if (run_is_filter(c, &run, &filter, &filter_name_len))
+        return lex_filter(c, &run, filter_name_len, filter, token, err, err_column);
     else
         return set_word_value(c, token, run.start, run.len, run.column, err, err_column);
     return SHELF_OK;

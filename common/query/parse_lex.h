@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "query/filter.h"
 #include "query/parse.h"
 #include "util/error.h"
 
@@ -47,6 +48,8 @@ typedef enum qtoken_kind {
     QT_WORD,   /* a word (maybe title:, maybe ending in '*')                */
     QT_PHRASE, /* "..." (maybe title:); value is the text between quotes   */
     QT_PATH,   /* path:fragment or path:"frag ment"; value is the fragment  */
+    QT_FILTER, /* type:, in:, author:, after:, before: (query/filter.h);
+                  value is what follows, or the text of its quotes        */
     QT_LPAREN,
     QT_RPAREN,
     QT_PLUS,   /* '+' at the start of a token                               */
@@ -67,6 +70,7 @@ typedef struct qtoken {
     shelf_field field;  /* WORD and PHRASE: SHELF_FIELD_TITLE after "title:" */
     bool is_prefix;     /* WORD ended in '*'                                 */
     int distance;       /* NEAR only                                         */
+    shelf_filter_kind filter; /* FILTER only                                */
 } qtoken;
 
 typedef struct qlexer {

@@ -101,6 +101,11 @@ static void put_node(sexpr_out *o, const shelf_qnode *node)
         put_str(o, "path:");
         put_quoted(o, node->text);
         break;
+    case SHELF_Q_FILTER:
+        put_str(o, shelf_filter_name(node->filter.kind));
+        put_char(o, ':');
+        put_quoted(o, node->text);
+        break;
     case SHELF_Q_PHRASE:
         put_field(o, node);
         put_word_list(o, "phrase", node);

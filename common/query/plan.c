@@ -56,7 +56,68 @@ void shelf_plan_free(shelf_plan *p)
     free(p->children);
     free(p->keys);
     free(p->text);
+    for (size_t i = 0; i < p->nfolders; i++)
+        free(p->folders[i]);
+    free(p->folders);
     free(p);
+}
+
+bool shelf_plan_is_filter(const shelf_plan *p)
+{
+    return p->kind == SHELF_P_PATH || p->kind == SHELF_P_FILTER;
+}
+
+/* base + "/" + rel without trailing '/'s ("/" alone stays). */
+static char *join_folder(const char *base, const char *rel)
+{
+    size_t nb = strlen(base), nr = strlen(rel);
+    char *s = malloc(nb + nr + 2);
+    if (!s)
+        return NULL;
+    memcpy(s, base, nb);
+    size_t n = nb;
+    if (nr) {
+        if (n > 0 && s[n - 1] != '/')
+            s[n++] = '/';
+        memcpy(s + n, rel, nr);
+        n += nr;
+    }
+    while (n > 1 && s[n - 1] == '/')
+        n--;
+    s[n] = '\0';
+    return s;
+}
+
+static int add_folder(shelf_plan *p, char *folder)
+{
+    char **f = folder ? realloc(p->folders, (p->nfolders + 1) * sizeof *f) : NULL;
+    if (!f) {
+        free(folder);
+        return SHELF_ENOMEM;
+    }
+    p->folders = f;
+    f[p->nfolders++] = folder;
+    return SHELF_OK;
+}
+
+int shelf_plan_resolve_folders(shelf_plan *p, char *const *roots, size_t nroots, shelf_err *err)
+{
+    int rc = SHELF_OK;
+    for (size_t i = 0; rc == SHELF_OK && i < p->nchildren; i++)
+        rc = shelf_plan_resolve_folders(p->children[i], roots, nroots, err);
+    if (rc != SHELF_OK || p->kind != SHELF_P_FILTER || p->filter.kind != SHELF_FILTER_IN ||
+        p->nfolders > 0)
+        return rc;
+    const char *value = p->text;
+    while (value[0] == '.' && value[1] == '/')
+        value += 2; /* "./docs" is "docs" */
+    if (value[0] == '/' || nroots == 0)
+        rc = add_folder(p, join_folder("", value));
+    for (size_t r = 0; rc == SHELF_OK && value[0] != '/' && r < nroots; r++)
+        rc = add_folder(p, join_folder(roots[r], value));
+    if (rc != SHELF_OK)
+        return shelf_errf(err, SHELF_ENOMEM, "out of memory resolving in:%s", p->text);
+    return SHELF_OK;
 }
 
 static int add_child(shelf_plan *parent, shelf_plan *child)
@@ -358,8 +419,11 @@ static shelf_plan *plan_node(planner *pl, const shelf_qnode *q)
     case SHELF_Q_BOOL:
         p = plan_bool(pl, q);
         break;
+    case SHELF_Q_FILTER:
     case SHELF_Q_PATH:
-        p = new_node(SHELF_P_PATH, q->occur);
+        p = new_node(q->kind == SHELF_Q_PATH ? SHELF_P_PATH : SHELF_P_FILTER, q->occur);
+        if (p)
+            p->filter = q->filter;
         if (p && !(p->text = strdup(q->text))) {
             shelf_plan_free(p);
             p = NULL;

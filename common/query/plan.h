@@ -10,6 +10,9 @@
  *   NEAR    keys that must all occur within `distance` positions (any order)
  *   BOOL    children with MUST / SHOULD / MUST_NOT roles
  *   PATH    documents whose path contains a fragment (a filter, score 0)
+ *   FILTER  documents that pass a filter of query/filter.h (score 0); an
+ *           in: filter also carries the absolute folders it means
+ *           (shelf_plan_resolve_folders)
  *   NONE    matches nothing (a word absent from every segment stays a TERM
  *           with df 0, so it still counts in AND semantics)
  *
@@ -33,6 +36,7 @@
 #ifndef SHELF_QUERY_PLAN_H
 #define SHELF_QUERY_PLAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -51,6 +55,7 @@ typedef enum shelf_pkind {
     SHELF_P_NEAR,
     SHELF_P_BOOL,
     SHELF_P_PATH,
+    SHELF_P_FILTER,
     SHELF_P_NONE
 } shelf_pkind;
 
@@ -68,7 +73,10 @@ typedef struct shelf_plan {
     shelf_pkey *keys;    /* TERM: 1; PHRASE/NEAR: nkeys in order; body-field keys */
     size_t nkeys;
     int distance;        /* NEAR */
-    char *text;          /* PATH fragment; TERM/PHRASE: the word(s) as typed, for --explain */
+    char *text;          /* PATH fragment, FILTER value; TERM/PHRASE: the word(s) as typed */
+    shelf_filter filter; /* FILTER */
+    char **folders;      /* FILTER in:: absolute folders, no trailing '/' (owned) */
+    size_t nfolders;
     struct shelf_plan **children;
     size_t nchildren;
 } shelf_plan;
@@ -83,5 +91,15 @@ shelf_plan *shelf_plan_build(const shelf_stats *stats, shelf_analyzer *analyzer,
                              const shelf_qnode *query, char *notes, size_t notes_size,
                              shelf_err *err, int *err_column);
 void shelf_plan_free(shelf_plan *p);
+
+/* Give every in: filter of the plan its absolute folders: the value itself
+ * when it starts with '/', else the value under each of roots (the indexed
+ * folders, absolute); with no roots a relative value is kept as it is
+ * (filter_match.h then matches it at any folder boundary).  Trailing '/'s
+ * are dropped ("/" stays).  SHELF_ENOMEM with err set. */
+int shelf_plan_resolve_folders(shelf_plan *p, char *const *roots, size_t nroots, shelf_err *err);
+
+/* True when a plan node is a filter (PATH or FILTER): it never scores. */
+bool shelf_plan_is_filter(const shelf_plan *p);
 
 #endif

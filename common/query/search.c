@@ -22,6 +22,7 @@ void shelf_search_opts_default(shelf_search_opts *o)
 void shelf_results_free(shelf_results *r)
 {
     free(r->hits);
+    free(r->dups);
     memset(r, 0, sizeof *r);
 }
 

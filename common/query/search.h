@@ -56,6 +56,13 @@ typedef struct shelf_hit {
     double score;
 } shelf_hit;
 
+/* A document folded into a hit as the same content under another path
+ * (engine/arrange.h): hit is the index of the hit it belongs to. */
+typedef struct shelf_dup {
+    size_t hit;
+    shelf_hit doc;
+} shelf_dup;
+
 typedef struct shelf_results {
     uint64_t total;   /* matching documents: all of them when total_exact, */
     bool total_exact; /* else a lower bound (dynamic pruning skipped some) */
@@ -64,6 +71,10 @@ typedef struct shelf_results {
     /* Work done, for benchmarks (native backend; 0 on Xapian): document ids
      * decoded from postings, and candidates whose scoring was started. */
     uint64_t postings_decoded, candidates_scored;
+    /* With duplicates collapsed (engine/arrange.h): the other documents of
+     * each hit's content, in ranking order; none otherwise. */
+    shelf_dup *dups;
+    size_t ndups;
 } shelf_results;
 
 /* One scored part of a hit: a term, a title term, a phrase or a NEAR group;

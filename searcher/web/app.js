@@ -26,6 +26,7 @@
   const DOC_CONTEXT = 40;
   const DOC_CONTEXT_MAX = 500;
   const FORMAT_KEY = 'shelf.cite-format';
+  const SORTS = ['relevance', 'date', '-date', 'path'];
 
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
@@ -84,6 +85,7 @@
     return {
       q: p.get('q') || '',
       offset: Math.min(wholeNumber(p.get('offset'), 0), OFFSET_MAX),
+      sort: SORTS.includes(p.get('sort')) ? p.get('sort') : 'relevance',
       doc: p.get('doc') || '',
       line: Math.max(wholeNumber(p.get('line'), 1), 1),
       page: wholeNumber(p.get('page'), 0),
@@ -94,6 +96,7 @@
     const query = toQuery({
       q: s.q,
       offset: s.offset ? s.offset : undefined,
+      sort: s.sort && s.sort !== 'relevance' && !s.doc ? s.sort : undefined,
       doc: s.doc || undefined,
       line: s.doc ? s.line : undefined,
       page: s.doc && s.page ? s.page : undefined,
@@ -274,6 +277,18 @@
     return [doc.author, doc.date].filter(Boolean).join(' · ');
   }
 
+  /* The hit's path, then the other paths of the same content (the API's
+   * "duplicates"), each once. */
+  function renderPaths(hit) {
+    const paths = [hit.path];
+    for (const other of hit.duplicates || []) if (!paths.includes(other)) paths.push(other);
+    if (paths.length === 1) return el('p', 'hit-path', hit.path);
+    const list = el('ul', 'hit-paths');
+    list.setAttribute('aria-label', 'The same document at ' + paths.length + ' paths');
+    for (const p of paths) list.appendChild(el('li', 'hit-path', p));
+    return list;
+  }
+
   function renderHit(hit, s) {
     const item = el('li', 'hit');
     const heading = el('h2', 'hit-title');
@@ -287,7 +302,7 @@
     if (byline(hit)) heading.appendChild(el('span', 'byline', byline(hit)));
     heading.appendChild(originalLink('original', 'Open the original', hit.path, first.page));
     item.appendChild(heading);
-    item.appendChild(el('p', 'hit-path', hit.path));
+    item.appendChild(renderPaths(hit));
     const passages = el('ul', 'passages');
     for (const snippet of hit.snippets) passages.appendChild(renderPassage(hit, snippet, s));
     item.appendChild(passages);
@@ -312,7 +327,7 @@
   function showSuggestion(suggestion) {
     const note = el('span', 'suggestion', ' Did you mean ');
     const link = el('a', 'suggestion-link', suggestion);
-    followInPlace(link, { q: suggestion, offset: 0 });
+    followInPlace(link, { q: suggestion, offset: 0, sort: readState().sort });
     note.appendChild(link);
     note.appendChild(document.createTextNode('?'));
     byId('status').appendChild(note);
@@ -323,14 +338,14 @@
     pager.replaceChildren();
     if (s.offset > 0) {
       const prev = el('a', 'prev', '← Previous ' + HITS_PER_PAGE);
-      followInPlace(prev, { q: s.q, offset: Math.max(0, s.offset - HITS_PER_PAGE) });
+      followInPlace(prev, { q: s.q, offset: Math.max(0, s.offset - HITS_PER_PAGE), sort: s.sort });
       pager.appendChild(prev);
     }
     const more = shown === HITS_PER_PAGE &&
       (s.offset + shown < data.total || !data.total_exact) && s.offset + shown <= OFFSET_MAX;
     if (more) {
       const next = el('a', 'next', 'Next ' + HITS_PER_PAGE + ' →');
-      followInPlace(next, { q: s.q, offset: s.offset + shown });
+      followInPlace(next, { q: s.q, offset: s.offset + shown, sort: s.sort });
       pager.appendChild(next);
     }
   }
@@ -339,7 +354,7 @@
     setStatus('Searching…');
     let data;
     try {
-      data = await api('/api/search', { q: s.q, n: HITS_PER_PAGE, offset: s.offset });
+      data = await api('/api/search', { q: s.q, n: HITS_PER_PAGE, offset: s.offset, sort: s.sort });
     } catch (error) {
       if (token === renderToken) showError(error);
       return;
@@ -487,6 +502,7 @@
     const token = ++renderToken;
     const input = byId('q');
     if (document.activeElement !== input) input.value = s.q;
+    byId('sort').value = s.sort;
     const inDoc = Boolean(s.doc);
     byId('results-view').hidden = inDoc;
     byId('doc-view').hidden = !inDoc;
@@ -538,11 +554,61 @@
     });
   }
 
+  /* ---- filters and order: they write query text (README, "Query
+   * language") and the sort parameter ---- */
+
+  /* A filter value as one query clause: quoted when it holds white space
+   * or a parenthesis, where the query lexer would cut it. */
+  function filterWord(name, value) {
+    const v = value.replace(/"/g, '');
+    return /[\s()]/.test(v) ? name + ':"' + v + '"' : name + ':' + v;
+  }
+
+  /* The day after an ISO date: before: is strict, "To" includes its day. */
+  function nextDay(iso) {
+    const d = new Date(iso + 'T00:00:00Z');
+    d.setUTCDate(d.getUTCDate() + 1);
+    return d.toISOString().slice(0, 10);
+  }
+
+  /* The query typed plus the filter controls' clauses; the controls are
+   * then cleared, since the clauses now stand in the box. */
+  function composeQuery(typed) {
+    const parts = typed ? [typed] : [];
+    const type = byId('f-type').value, folder = byId('f-in').value.trim();
+    const after = byId('f-after').value, before = byId('f-before').value;
+    if (type) parts.push(filterWord('type', type));
+    if (folder) parts.push(filterWord('in', folder));
+    if (/^\d{4}-\d{2}-\d{2}$/.test(after)) parts.push('after:' + after);
+    if (/^\d{4}-\d{2}-\d{2}$/.test(before)) parts.push('before:' + nextDay(before));
+    for (const id of ['f-type', 'f-in', 'f-after', 'f-before']) byId(id).value = '';
+    return parts.join(' ');
+  }
+
+  async function setupFilters() {
+    const sort = byId('sort');
+    sort.value = readState().sort;
+    sort.addEventListener('change', () => {
+      const s = readState();
+      if (s.q && !s.doc) go({ q: s.q, offset: 0, sort: sort.value });
+    });
+    try {
+      const data = await api('/api/types', {});
+      const select = byId('f-type');
+      for (const name of data.types) {
+        const option = el('option', null, name);
+        option.value = name;
+        select.appendChild(option);
+      }
+    } catch (error) { /* the select keeps "any" */ }
+  }
+
   function setup() {
     byId('search-form').addEventListener('submit', (event) => {
       event.preventDefault();
-      const q = byId('q').value.trim();
-      if (q) go({ q: q, offset: 0 });
+      const q = composeQuery(byId('q').value.trim());
+      byId('q').value = q;
+      if (q) go({ q: q, offset: 0, sort: byId('sort').value });
     });
     document.addEventListener('keydown', (event) => {
       if (event.key === '/' && !event.ctrlKey && !event.metaKey && !event.altKey && !isTyping(event.target)) {
@@ -555,6 +621,7 @@
     setupHelp();
     setupCiteFormat();
     setupDocCopy();
+    setupFilters();
     render();
   }
 

@@ -24,6 +24,10 @@
  *  - a document holding <script> and <img onerror=...> shows those
  *    characters and runs nothing (no script, no image element, no dialog,
  *    no Content-Security-Policy violation);
+ *  - the filter controls (type filled from /api/types, folder, date range)
+ *    and the sort select compose the query text and the sort parameter, and
+ *    the hits obey them; the same content under two paths is one hit
+ *    listing both paths;
  *  - at 360 px wide nothing scrolls sideways.
  * Screenshots of the results page (1100 and 360 px wide) and of a document
  * opened at its line go to E2E_WORK/output/.
@@ -69,6 +73,16 @@ function buildIndex() {
   fs.writeFileSync(path.join(docs, 'zebrafish-markup.txt'), EVIL);
   fs.writeFileSync(path.join(docs, 'axolotl.html'), EVIL_HTML);
   fs.copyFileSync(path.join(dataDir, 'labels.pdf'), path.join(docs, 'labels.pdf'));
+  /* for the filters and the order: two dated HTML briefs in a folder of
+   * their own, and one text twice (a duplicate) */
+  const briefs = path.join(docs, 'briefs');
+  fs.mkdirSync(briefs);
+  const brief = (title, date) => `<!doctype html><html><head><title>${title}</title>` +
+    `<meta name="date" content="${date}"></head><body><p>Deterrence brief: ${title}.</p></body></html>`;
+  fs.writeFileSync(path.join(briefs, 'older.html'), brief('Older brief', '2019-04-02'));
+  fs.writeFileSync(path.join(briefs, 'newer.html'), brief('Newer brief', '2024-09-30'));
+  fs.writeFileSync(path.join(briefs, 'quokka.txt'), 'Quokka census\n\nThe quokka count rose.\n');
+  fs.writeFileSync(path.join(docs, 'quokka-copy.txt'), 'Quokka census\n\nThe quokka count rose.\n');
   const index = path.join(root, 'index');
   execFileSync(INDEXER, ['--index', index, docs], { stdio: ['ignore', 'ignore', 'pipe'] });
   return { root, docs, index };
@@ -318,6 +332,55 @@ async function checkSuggestion(page, base) {
   assert.equal(await page.locator('#status .suggestion-link').count(), 0, 'none for a good query');
 }
 
+/* The filter controls and the sort select write the query and the sort
+ * parameter; the hits obey them. */
+async function checkFiltersAndSort(page, base) {
+  await page.goto(base);
+  await page.waitForSelector('#f-type option[value="html"]', { state: 'attached' });
+  const types = await page.locator('#f-type option').evaluateAll((os) => os.map((o) => o.value));
+  assert.deepEqual(types.slice(0, 1), [''], 'the type select starts with "any"');
+  assert.ok(types.includes('pdf') && types.includes('text'), `types from /api/types: ${types}`);
+  await page.locator('#q').fill('deterrence');
+  await page.locator('#f-type').selectOption('html');
+  await page.locator('#f-in').fill('briefs');
+  await page.locator('#sort').selectOption('-date');
+  await page.locator('#q').press('Enter');
+  await page.waitForSelector('.hit .passage mark');
+  const url = new URL(page.url());
+  assert.equal(url.searchParams.get('q'), 'deterrence type:html in:briefs', 'the controls wrote the query');
+  assert.equal(url.searchParams.get('sort'), '-date', 'the sort is in the URL');
+  assert.equal(await page.locator('#q').inputValue(), 'deterrence type:html in:briefs');
+  assert.equal(await page.locator('#f-type').inputValue(), '', 'the controls are cleared once written');
+  let paths = await page.locator('.hit .hit-path').allTextContents();
+  assert.equal(paths.length, 2, `two briefs: ${paths}`);
+  assert.ok(paths[0].endsWith('/briefs/newer.html') && paths[1].endsWith('/briefs/older.html'),
+    `newest first: ${paths}`);
+  await page.locator('#sort').selectOption('date');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('sort') === 'date');
+  await page.waitForFunction(() => {
+    const p = [...document.querySelectorAll('.hit .hit-path')].map((e) => e.textContent);
+    return p.length === 2 && p[0].endsWith('older.html');
+  });
+  /* a date range: To includes its day */
+  await page.locator('#q').fill('deterrence');
+  await page.locator('#f-after').fill('2024-01-01');
+  await page.locator('#f-before').fill('2024-09-30');
+  await page.locator('#q').press('Enter');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('q') ===
+    'deterrence after:2024-01-01 before:2024-10-01');
+  await page.waitForSelector('.hit .passage mark');
+  paths = await page.locator('.hit .hit-path').allTextContents();
+  assert.ok(paths.some((p) => p.endsWith('/briefs/newer.html')) &&
+    !paths.some((p) => p.endsWith('/briefs/older.html')), `the date range: ${paths}`);
+  /* the same content twice: one hit, both paths */
+  await page.goto(`${base}?q=quokka`);
+  await page.waitForSelector('.hit .passage mark');
+  assert.equal(await page.locator('.hit').count(), 1, 'one hit for two copies');
+  paths = await page.locator('.hit .hit-paths .hit-path').allTextContents();
+  assert.equal(paths.length, 2, `both paths listed once: ${paths}`);
+  assert.ok(paths.some((p) => p.endsWith('/briefs/quokka.txt')) && paths.some((p) => p.endsWith('/quokka-copy.txt')));
+}
+
 async function screenshots(browser, base, q) {
   fs.mkdirSync(output, { recursive: true });
   const wide = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
@@ -373,6 +436,8 @@ async function main() {
     log('document full of HTML shown as text, nothing ran: ok');
     await checkSuggestion(page, base);
     log('did you mean, as a link that runs the corrected query: ok');
+    await checkFiltersAndSort(page, base);
+    log('filter controls, sort and duplicates: ok');
     await screenshots(browser, base, q);
     assert.deepEqual(problems, [], 'no dialogs, page errors or console errors');
   } catch (error) {

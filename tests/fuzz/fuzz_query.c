@@ -91,6 +91,7 @@ static void check_tree(const shelf_qnode *n)
     case SHELF_Q_TERM:
     case SHELF_Q_PREFIX:
     case SHELF_Q_PATH:
+    case SHELF_Q_FILTER:
         fuzz_require(n->text && n->text[0], TARGET, "leaf without text");
         return;
     case SHELF_Q_PHRASE:

@@ -14,7 +14,8 @@ shelf_iter *shelf_iter_build(const shelf_plan *plan, shelf_scorer *sc)
     case SHELF_P_BOOL:
         return shelf_iter_bool(plan, sc);
     case SHELF_P_PATH:
-        return shelf_iter_path(plan, sc);
+    case SHELF_P_FILTER:
+        return shelf_iter_filter(plan, sc);
     case SHELF_P_NONE:
         return shelf_iter_none(sc);
     }

@@ -17,10 +17,10 @@
  *           which is exactly idf * tf (k1 + 1) / (tf + k1 K) when w = 0.
  *   PHRASE, NEAR: the same formula over their field alone with tf = number of
  *           matches in the document and idf = the sum of their words' idf.
- *   BOOL:   sum of the scores of the children that match; PATH scores 0.
+ *   BOOL:   sum of the scores of the children that match; PATH and FILTER score 0.
  * Errors met while iterating (a damaged posting list) end the iteration and
  * are left in the scorer's status/err.  So does the search's deadline: the
- * iterators that walk documents (term, path) count every step with
+ * iterators that walk documents (term, filter) count every step with
  * shelf_scorer_tick, which fails the scorer with SHELF_ETIMEOUT once the
  * deadline has passed; every term iterator then reports SHELF_DOC_END.
  */
@@ -135,7 +135,7 @@ double shelf_iter_term_bound(shelf_iter *it);
 double shelf_iter_term_block_bound(shelf_iter *it, uint32_t doc, uint32_t *upto);
 shelf_iter *shelf_iter_phrase(const shelf_plan *plan, shelf_scorer *sc);
 shelf_iter *shelf_iter_bool(const shelf_plan *plan, shelf_scorer *sc);
-shelf_iter *shelf_iter_path(const shelf_plan *plan, shelf_scorer *sc);
+shelf_iter *shelf_iter_filter(const shelf_plan *plan, shelf_scorer *sc);
 shelf_iter *shelf_iter_none(shelf_scorer *sc);
 
 #endif

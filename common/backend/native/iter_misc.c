@@ -1,63 +1,48 @@
 /*
- * iter_misc.c - the two iterators without postings: PATH (documents whose
- * path contains a fragment, compared without regard to ASCII case; score 0)
+ * iter_misc.c - the two iterators without postings: a filter, PATH or
+ * FILTER (the documents that pass it, doccols.h, filter_match.h; score 0),
  * and NONE (matches nothing, for a prefix that expands to no term).
  */
 #include "backend/native/iter.h"
+#include "backend/native/doccols.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct path_iter {
+typedef struct filter_iter {
     shelf_iter base;
-    const char *fragment;
-    size_t fragment_len;
-} path_iter;
+    shelf_segfilter *filter;
+} filter_iter;
 
-static int contains_nocase(const char *hay, size_t n, const char *needle, size_t m)
-{
-    if (m == 0)
-        return 1;
-    for (size_t i = 0; i + m <= n; i++) {
-        size_t j = 0;
-        while (j < m && tolower((unsigned char)hay[i + j]) == tolower((unsigned char)needle[j]))
-            j++;
-        if (j == m)
-            return 1;
-    }
-    return 0;
-}
-
-static uint32_t path_settle(path_iter *t, uint32_t target)
+static uint32_t filter_settle(filter_iter *t, uint32_t target)
 {
     shelf_scorer *sc = t->base.scorer;
     uint32_t count = shelf_segment_doc_count(sc->seg);
     for (uint32_t d = target; d < count && !shelf_scorer_tick(sc); d++) {
-        shelf_docmeta m;
-        shelf_err err = {0};
-        if (shelf_segment_doc(sc->seg, d, &m, &err) != SHELF_OK) {
+        bool pass = shelf_segfilter_accepts(t->filter, d);
+        shelf_err err;
+        if (shelf_segfilter_status(t->filter, &err) != SHELF_OK) {
             shelf_scorer_fail(sc, &err);
             break;
         }
-        if (contains_nocase(m.path, m.path_len, t->fragment, t->fragment_len))
+        if (pass)
             return t->base.doc = d;
     }
     return t->base.doc = SHELF_DOC_END;
 }
 
-static uint32_t path_next(shelf_iter *it)
+static uint32_t filter_next(shelf_iter *it)
 {
     if (it->doc == SHELF_DOC_END)
         return it->doc;
-    return path_settle((path_iter *)it, it->doc + 1);
+    return filter_settle((filter_iter *)it, it->doc + 1);
 }
 
-static uint32_t path_advance(shelf_iter *it, uint32_t target)
+static uint32_t filter_advance(shelf_iter *it, uint32_t target)
 {
     if (it->doc >= target)
         return it->doc;
-    return path_settle((path_iter *)it, target);
+    return filter_settle((filter_iter *)it, target);
 }
 
 static double zero_score(shelf_iter *it)
@@ -72,7 +57,13 @@ static void plain_free(shelf_iter *it)
     free(it);
 }
 
-static const shelf_iter_ops path_ops = {path_next, path_advance, zero_score, no_explain, plain_free};
+static void filter_iter_free(shelf_iter *it)
+{
+    shelf_segfilter_free(((filter_iter *)it)->filter);
+    free(it);
+}
+
+static const shelf_iter_ops filter_ops = {filter_next, filter_advance, zero_score, no_explain, filter_iter_free};
 
 static shelf_iter *fail_nomem(shelf_scorer *sc)
 {
@@ -82,17 +73,22 @@ static shelf_iter *fail_nomem(shelf_scorer *sc)
     return NULL;
 }
 
-shelf_iter *shelf_iter_path(const shelf_plan *plan, shelf_scorer *sc)
+shelf_iter *shelf_iter_filter(const shelf_plan *plan, shelf_scorer *sc)
 {
-    path_iter *t = calloc(1, sizeof *t);
+    filter_iter *t = calloc(1, sizeof *t);
     if (!t)
         return fail_nomem(sc);
-    t->base.ops = &path_ops;
+    t->base.ops = &filter_ops;
     t->base.scorer = sc;
-    t->fragment = plan->text;
-    t->fragment_len = strlen(plan->text);
+    shelf_err err;
+    t->filter = shelf_segfilter_new(sc->seg, &plan, 1, &err);
+    if (!t->filter) {
+        shelf_scorer_fail(sc, &err);
+        free(t);
+        return NULL;
+    }
     t->base.cost = shelf_segment_doc_count(sc->seg);
-    path_settle(t, 0);
+    filter_settle(t, 0);
     return &t->base;
 }
 

@@ -1,5 +1,6 @@
 /* maxscore.c - block-max MaxScore over a ranked OR of terms; see maxscore.h. */
 #include "backend/native/maxscore.h"
+#include "backend/native/doccols.h"
 #include "backend/native/iter.h"
 
 #include <math.h>
@@ -218,7 +219,7 @@ static double current_threshold(const shelf_topk *top, const shelf_results *out,
 }
 
 int shelf_maxscore_segment(const shelf_index *idx, size_t seg, const shelf_plan *plan,
-                           const shelf_search_opts *o, shelf_topk *top, shelf_results *out,
+                           shelf_segfilter *filter, const shelf_search_opts *o, shelf_topk *top, shelf_results *out,
                            shelf_err *err)
 {
     shelf_scorer sc = {.seg = shelf_index_segment(idx, seg), .k1 = o->k1, .b = o->b,
@@ -253,7 +254,7 @@ int shelf_maxscore_segment(const shelf_index *idx, size_t seg, const shelf_plan 
             continue;
         }
         double score;
-        bool live = !shelf_deleted(deleted, doc);
+        bool live = !shelf_deleted(deleted, doc) && (!filter || shelf_segfilter_accepts(filter, doc));
         if (live && score_candidate(&s, e, doc, threshold, &score)) {
             out->total++;
             shelf_hit hit = {base + doc, (uint32_t)seg, doc, score};

@@ -36,15 +36,18 @@
 #include "query/search.h"
 #include "query/topk.h"
 
+typedef struct shelf_segfilter shelf_segfilter;
+
 /* True for the plans MaxScore evaluates: one TERM, or a BOOL whose children
  * are all SHOULD TERMs. */
 bool shelf_maxscore_applies(const shelf_plan *plan);
 
-/* Add one segment's hits to top; adds to out->total the documents scored,
+/* Add one segment's hits to top, leaving out the documents filter (NULL:
+ * none, doccols.h) refuses before they are scored; adds to out->total the documents scored,
  * and to out's work counters; clears out->total_exact when it skipped a
  * document. */
 int shelf_maxscore_segment(const shelf_index *idx, size_t seg, const shelf_plan *plan,
-                           const shelf_search_opts *o, shelf_topk *top, shelf_results *out,
+                           shelf_segfilter *filter, const shelf_search_opts *o, shelf_topk *top, shelf_results *out,
                            shelf_err *err);
 
 #endif

@@ -4,6 +4,7 @@
  * names); see segment.h, segment_impl.h and FORMAT.md.
  */
 #include "backend/native/segment_impl.h"
+#include "backend/native/doccols.h"
 #include "backend/native/segpath.h"
 
 #include <limits.h>
@@ -66,6 +67,7 @@ void shelf_segment_close(shelf_segment *s)
     for (int i = 0; i < F_COUNT; i++)
         if (s->files[i].data)
             shelf_map_close(&s->files[i]);
+    shelf_doccols_free(atomic_load(&s->doccols));
     free(s);
 }
 

@@ -23,6 +23,8 @@
 #include "backend/native/segment.h"
 #include "util/bytes.h"
 
+#include <stdatomic.h>
+
 enum { F_DICT, F_POST, F_POS, F_DOCS, F_STORE, F_COUNT };
 
 struct shelf_segment {
@@ -42,6 +44,8 @@ struct shelf_segment {
     /* store */
     const uint8_t *store_index; /* store_blocks u64 offsets */
     uint64_t store_blocks;
+    /* the filters' columns, built at first use (doccols.h) */
+    _Atomic(struct shelf_doccols *) doccols;
 };
 
 /* SHELF_ECORRUPT naming the file and what in it is damaged. */

@@ -8,6 +8,8 @@
  */
 #include "backend/xapian/xapian_query.h"
 #include "backend/xapian/xapian_terms.h"
+#include "backend/filter_match.h"
+#include "backend/xapian/xapdoc.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -165,34 +167,50 @@ static int near_query(const translation *t, const shelf_plan *p, shelf_xq **out)
     return positional_query(t, p, false, (uint32_t)p->distance + 1, out);
 }
 
-/* ---- PATH ---- */
-
-static unsigned char ascii_lower(unsigned char c)
-{
-    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
-}
-
-/* Whether needle occurs in hay, ASCII case ignored (an empty needle does). */
-static bool contains_nocase(const char *hay, size_t hay_len, const char *needle, size_t needle_len)
-{
-    for (size_t start = 0; start + needle_len <= hay_len; start++) {
-        size_t i = 0;
-        while (i < needle_len &&
-               ascii_lower((unsigned char)hay[start + i]) == ascii_lower((unsigned char)needle[i]))
-            i++;
-        if (i == needle_len)
-            return true;
-    }
-    return false;
-}
+/* ---- PATH and FILTER (backend/filter_match.h) ---- */
 
 typedef struct path_walk {
     const translation *t;
-    const char *fragment;
-    size_t fragment_len;
+    const shelf_plan *filter; /* PATH or FILTER */
+    shelf_buf data;           /* a document's data, when the filter needs it */
     query_list ids;
     int status;
 } path_walk;
+
+/* The filter needs more of a document than its path. */
+static bool needs_data(const shelf_plan *f)
+{
+    return f->kind == SHELF_P_FILTER && f->filter.kind != SHELF_FILTER_IN;
+}
+
+/* Does the document of this id (path) pass the walk's filter? */
+static int passes(path_walk *w, const char *path, size_t path_len, bool *pass)
+{
+    shelf_filter_doc doc = {0};
+    doc.path = path;
+    doc.path_len = path_len;
+    doc.dir = path;
+    doc.dir_len = shelf_path_dir_len(path, path_len);
+    if (needs_data(w->filter)) {
+        uint32_t docid;
+        shelf_docview meta;
+        int rc = shelf_xdb_find(w->t->db, path, path_len, &docid, w->t->err);
+        if (rc == SHELF_OK)
+            rc = shelf_xdb_data(w->t->db, docid, &w->data, w->t->err);
+        if (rc == SHELF_OK &&
+            shelf_xapdoc_decode(w->data.data, w->data.len, &meta, NULL, NULL, NULL) != SHELF_OK)
+            rc = shelf_errf(w->t->err, SHELF_ECORRUPT, "%s: damaged document data of %.*s",
+                            shelf_xdb_path(w->t->db), (int)path_len, path);
+        if (rc != SHELF_OK)
+            return rc;
+        doc.format = shelf_doc_format(meta.flags);
+        doc.day = shelf_doc_day(meta.date, meta.date_len, meta.mtime_ns);
+        doc.author = meta.author;
+        doc.author_len = meta.author_len;
+    }
+    *pass = shelf_filter_accepts(w->filter, &doc);
+    return SHELF_OK;
+}
 
 static int visit_id_term(void *ctx, const char *term, size_t len, uint64_t df)
 {
@@ -200,8 +218,12 @@ static int visit_id_term(void *ctx, const char *term, size_t len, uint64_t df)
     path_walk *w = ctx;
     size_t path_len;
     const char *path = shelf_xapian_id_path(term, len, &path_len);
-    if (!path || !contains_nocase(path, path_len, w->fragment, w->fragment_len))
+    bool pass = false;
+    if (!path)
         return 0;
+    w->status = passes(w, path, path_len, &pass);
+    if (w->status != SHELF_OK || !pass)
+        return w->status != SHELF_OK;
     shelf_xq *id;
     w->status = shelf_xq_term(&id, term, len, w->t->err);
     if (w->status == SHELF_OK)
@@ -209,12 +231,14 @@ static int visit_id_term(void *ctx, const char *term, size_t len, uint64_t df)
     return w->status != SHELF_OK;
 }
 
-/* The id terms whose path contains the fragment, as a weightless filter. */
+/* The id terms of the documents that pass a filter (path: or one of
+ * query/filter.h), as a weightless filter.  Every id is looked at, and
+ * for type:, author:, after: and before: each document's data is read: a
+ * pass over the whole database per filter (README, "Xapian backend"). */
 static int path_query(const translation *t, const shelf_plan *p, shelf_xq **out)
 {
     *out = NULL;
-    path_walk w = {t, p->text ? p->text : "", 0, {0}, SHELF_OK};
-    w.fragment_len = strlen(w.fragment);
+    path_walk w = {t, p, {0}, {0}, SHELF_OK};
     int rc = shelf_xdb_terms(t->db, SHELF_XAPIAN_ID_PREFIX, SHELF_XAPIAN_ID_PREFIX_LEN,
                              visit_id_term, &w, t->err);
     if (rc == SHELF_OK)
@@ -222,6 +246,7 @@ static int path_query(const translation *t, const shelf_plan *p, shelf_xq **out)
     if (rc == SHELF_OK)
         rc = shelf_xq_or(out, w.ids.items, w.ids.count, t->err);
     list_free(&w.ids);
+    shelf_buf_free(&w.data);
     if (rc == SHELF_OK)
         rc = make_weightless(t, out);
     return rc;
@@ -326,6 +351,7 @@ static int plan_query(const translation *t, const shelf_plan *p, shelf_xq **out)
     case SHELF_P_BOOL:
         return bool_query(t, p, out);
     case SHELF_P_PATH:
+    case SHELF_P_FILTER:
         return path_query(t, p, out);
     case SHELF_P_NONE:
         return shelf_xq_nothing(out, t->err);

@@ -253,7 +253,9 @@ async function checkOriginalLinks(context, page, base, docs) {
   for (const hit of hits) {
     assert.ok(hit.href, `hit ${hit.path} links to its original`);
     assert.equal(new URL(hit.href, base).searchParams.get('doc'), hit.path);
-    await expectOriginal(context, base, hit.href, hit.path, 'text/plain; charset=utf-8');
+    /* the sample shelf's text, and the filters' dated HTML briefs */
+    const type = hit.path.endsWith('.html') ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8';
+    await expectOriginal(context, base, hit.href, hit.path, type);
   }
   assert.equal(await page.locator('a.original-page').count(), 0, 'no page links for text');
   await page.goto(`${base}?q=quasar`);

@@ -5,7 +5,8 @@
  * comments), headings from styles and outline levels as sections, notes and
  * table cells as paragraphs, title, author and date, the EPUB spine order,
  * the citation by section and paragraph; the zip-bomb, encrypted and
- * damaged files refused with a message naming them; sniffing by content;
+ * damaged files refused with a message naming them, a reader over its
+ * budget killed; sniffing by content;
  * and, end to end, a folder of them indexed and searched (--cite, JSON,
  * --list).
  */
@@ -283,6 +284,23 @@ static void test_hostile_zips_refused(void **state)
     free(data);
 }
 
+/* Over its budget the child is killed and the file skipped; with time
+ * enough the same file reads. */
+static void test_budget(void **state)
+{
+    size_t len;
+    char *data = read_doc("large.docx", &len);
+    shelf_doctext d;
+    shelf_err err = {0};
+    assert_int_equal(shelf_extract_docx("large.docx", data, len, 1, &d, &err), SHELF_ESKIP);
+    assert_string_equal(err.msg, "large.docx: DOCX took longer than 0.001 s to read (skipped)");
+    assert_null(d.text);
+    assert_int_equal(shelf_extract_docx("large.docx", data, len, BUDGET_MS, &d, &err), SHELF_OK);
+    expect_text(&d, "Paragraph 39999 about harbour");
+    shelf_doctext_free(&d);
+    free(data);
+}
+
 /* The limits as documented: 100 x the file + 16 MiB, at most 256 MiB. */
 static void test_unpack_budget(void **state)
 {
@@ -373,6 +391,7 @@ int main(void)
         cmocka_unit_test(test_odt),
         cmocka_unit_test(test_epub_spine_order),
         cmocka_unit_test(test_hostile_zips_refused),
+        cmocka_unit_test(test_budget),
         cmocka_unit_test(test_unpack_budget),
         cmocka_unit_test(test_sniffing),
         cmocka_unit_test(test_index_and_search),

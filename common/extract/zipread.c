@@ -106,18 +106,18 @@ static int check_declared(shelf_zip *z, const char *name, const zip_stat_t *st, 
     if (!(st->valid & ZIP_STAT_SIZE) || !(st->valid & ZIP_STAT_COMP_SIZE))
         return shelf_errf(err, SHELF_ESKIP, "%s: damaged %s: member %s has no size", z->path,
                           z->label, name);
-    if (st->size > z->budget)
-        return shelf_errf(err, SHELF_ESKIP,
-                          "%s: zip bomb? %s member %s would unpack to %llu bytes, more than the "
-                          "%llu left of this file's limit",
-                          z->path, z->label, name, (unsigned long long)st->size,
-                          (unsigned long long)z->budget);
     if (st->size > SHELF_ZIP_RATIO_FLOOR && st->size / SHELF_ZIP_MAX_RATIO > st->comp_size)
         return shelf_errf(err, SHELF_ESKIP,
                           "%s: zip bomb? %s member %s would unpack to %llu bytes from %llu (more "
                           "than %d times)",
                           z->path, z->label, name, (unsigned long long)st->size,
                           (unsigned long long)st->comp_size, SHELF_ZIP_MAX_RATIO);
+    if (st->size > z->budget)
+        return shelf_errf(err, SHELF_ESKIP,
+                          "%s: zip bomb? %s member %s would unpack to %llu bytes, more than the "
+                          "%llu left of this file's limit",
+                          z->path, z->label, name, (unsigned long long)st->size,
+                          (unsigned long long)z->budget);
     return SHELF_OK;
 }
 

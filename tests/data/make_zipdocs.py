@@ -15,6 +15,7 @@ Files:
   book.epub       three chapters whose spine order (b, c, a) differs from
                   their file names' order; one href %-encoded
   bomb.docx       word/document.xml unpacks to 1000 times its packed size
+  large.docx      40,000 paragraphs (long enough to read for a budget test)
   encrypted.docx  word/document.xml flagged encrypted
   damaged.docx    a zip signature and garbage
 Every marker word starts with "zq" so that it occurs nowhere else.
@@ -214,6 +215,14 @@ def write_bomb(path):
             z.writestr(name, data)
 
 
+def write_large(path):
+    body = ''.join(para(f'Paragraph {i} about harbour number {i * 7919 % 10007}.')
+                   for i in range(40000))
+    with zipfile.ZipFile(path, 'w', zipfile.ZIP_DEFLATED) as z:
+        for name, data in docx_parts(body):
+            z.writestr(name, data)
+
+
 def write_encrypted(path):
     """Every member flagged encrypted (general purpose bit 0) in its local
     and central headers; zipfile cannot write the flag itself."""
@@ -238,6 +247,7 @@ def main():
     write_odt(os.path.join(out, 'report.odt'))
     write_epub(os.path.join(out, 'book.epub'))
     write_bomb(os.path.join(out, 'bomb.docx'))
+    write_large(os.path.join(out, 'large.docx'))
     write_encrypted(os.path.join(out, 'encrypted.docx'))
     with open(os.path.join(out, 'damaged.docx'), 'wb') as f:
         f.write(b'PK\x03\x04' + b'\x00garbage' * 40)

@@ -341,9 +341,9 @@ static void test_sniffing(void **state)
 static void test_index_and_search(void **state)
 {
     char *shelf = ts_strf("%s/shelf", g_dir), *index = ts_strf("%s/index", g_dir);
-    ts_run_ok("mkdir -p '%s' && cp '%s/report.docx' '%s/report.odt' '%s/book.epub' '%s/' && "
+    free(ts_run_ok("mkdir -p '%s' && cp '%s/report.docx' '%s/report.odt' '%s/book.epub' '%s/' && "
               "cp '%s/report.docx' '%s/copy-no-extension' && cp '%s/bomb.docx' '%s/'",
-              shelf, g_dir, g_dir, g_dir, shelf, g_dir, shelf, g_dir, shelf);
+              shelf, g_dir, g_dir, g_dir, shelf, g_dir, shelf, g_dir, shelf));
     ts_output ix = ts_capture("'%s' --index '%s' '%s'", INDEXER_BIN, index, shelf);
     if (ix.rc != 0)
         fail_msg("indexer exit %d: %s", ix.rc, ix.err);

@@ -334,6 +334,16 @@ static void test_sniffing(void **state)
         free(data);
     }
     assert_int_equal(shelf_detect_format("a.docx", "plain words\n", 12), SHELF_FORMAT_TEXT);
+    /* A local header cut inside the name "mimetype": nothing read past the
+     * bytes (an exact-size copy, for AddressSanitizer). */
+    char head[32] = "PK\3\4";
+    head[26] = 8; /* name length */
+    head[30] = 'm';
+    head[31] = 'i';
+    char *cut = ts_exact_copy(head, sizeof head);
+    assert_int_equal(shelf_reader_odt.sniff(cut, sizeof head), SHELF_SNIFF_IF_NAMED);
+    assert_int_equal(shelf_reader_epub.sniff(cut, sizeof head), SHELF_SNIFF_IF_NAMED);
+    free(cut);
 }
 
 /* ---- end to end ---- */

@@ -23,8 +23,8 @@ bool shelf_zip_mimetype_is(const char *data, size_t len, const char *media_type)
         return false;
     unsigned method = u16_at(data + 8), name_len = u16_at(data + 26), extra = u16_at(data + 28);
     size_t at = LOCAL_HEADER_BYTES + name_len + extra, n = strlen(media_type);
-    if (method != 0 || name_len != sizeof name - 1 || memcmp(data + 30, name, name_len) != 0 ||
-        len < at || len - at < n)
+    if (len < at || len - at < n || method != 0 || name_len != sizeof name - 1 ||
+        memcmp(data + LOCAL_HEADER_BYTES, name, name_len) != 0)
         return false;
     uint32_t size = (uint32_t)u16_at(data + 18) | (uint32_t)u16_at(data + 20) << 16;
     return size == n && memcmp(data + at, media_type, n) == 0;

@@ -4,7 +4,8 @@
  * rest is the file.  One target for the three, so CI's fuzzing time grows
  * by one target's.  The readers run in this process (the _here forms:
  * libzip, libxml2, our XML walks, the text builder and the wire encoding
- * and checking of zipdoc.c, without the fork), so coverage sees them.
+ * and checking of zipdoc.c, without the fork), so coverage sees them; the
+ * three sniffs (zipsniff.c) see the same bytes.
  *
  * Checked, per zipdoc.h and wptext.h:
  *   - an error is SHELF_ESKIP (or SHELF_ENOMEM) with a message starting
@@ -73,10 +74,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                         shelf_extract_epub_here};
     if (size < 1)
         return 0;
+    const char *bytes = (const char *)data + 1;
+    shelf_reader_docx.sniff(bytes, size - 1);
+    shelf_reader_odt.sniff(bytes, size - 1);
+    shelf_reader_epub.sniff(bytes, size - 1);
     reader_fn read = readers[data[0] % 3];
     shelf_doctext d;
     shelf_err err = {0};
-    int rc = read(PATH, (const char *)data + 1, size - 1, &d, &err);
+    int rc = read(PATH, bytes, size - 1, &d, &err);
     if (rc != SHELF_OK) {
         check_failure(rc, &d, &err);
         return 0;

@@ -8,7 +8,8 @@
  * damaged files refused with a message naming them, a reader over its
  * budget killed; sniffing by content;
  * and, end to end, a folder of them indexed and searched (--cite, JSON,
- * --list).
+ * --list, and the search page's citation from GET /api/cite through
+ * tests/data/api_cite.py).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -382,6 +383,12 @@ static void test_index_and_search(void **state)
     free(out);
     out = ts_run_ok("'%s' --index '%s' --cite-format json zqodtitem", SEARCHER_BIN, index);
     ts_expect_in(out, "\"paragraph\":1,", "--cite-format json");
+    free(out);
+    /* The search page's Copy citation (GET /api/cite), plain and markdown. */
+    out = ts_run_ok("python3 '%s/api_cite.py' '%s' '%s' zqfourth", TEST_DATA_DIR, SEARCHER_BIN, index);
+    ts_expect_in(out, ", 2023-05-14, ", "/api/cite plain");
+    ts_expect_in(out, ", § Findings, ¶ 4)\n", "/api/cite plain");
+    ts_expect_in(out, "`, § Findings, ¶ 4\n", "/api/cite markdown");
     free(out);
     out = ts_run_ok("'%s' --index '%s' --list", INDEXER_BIN, index);
     ts_expect_in(out, "docx", "--list");

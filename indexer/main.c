@@ -110,8 +110,9 @@ static void usage(FILE *out)
 "index folder that `%s` reads: plain text (.txt, .text, no extension),\n",
             me, me, me, me, me, me, me, shelf_searcher_name());
     fputs(
-"Markdown (.md, .markdown), HTML (.html, .htm, .xhtml) and PDF (.pdf); the\n"
-"format is recognised from the content first.  Paths are stored absolute,\n"
+"Markdown (.md, .markdown), HTML (.html, .htm, .xhtml), PDF (.pdf), Word\n"
+"(.docx), OpenDocument text (.odt) and EPUB (.epub); the format is\n"
+"recognised from the content first.  Paths are stored absolute,\n"
 "symlinks resolved, so each file is one document however it is named.\n"
 "The index remembers its PATHs: a run with no PATH indexes them again (a new\n"
 "index made with no PATH gets the sample shelf: the source tree's corpus/,\n"

@@ -65,6 +65,7 @@ static int make_passage(api_request *rq, api_doc_text *d, const shelf_plan *plan
     shelf_page_line_of(text, &d->layout, p->end - 1, &p->end_page, &p->end_line);
     p->section_start = at.section_start;
     p->section_len = at.section_len;
+    p->paragraph = at.paragraph;
     if (!plan)
         return 0;
     shelf_spans spans = {0};

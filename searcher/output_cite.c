@@ -5,6 +5,9 @@
  *
  *   plain:    “quote” (Author, Title, Date, path, line L)
  *             “quote” (Author, Title, Date, path, p. N, § Section)   (paged)
+ *             “quote” (Author, Title, Date, path, § Section, ¶ N)
+ *                       (paragraph-cited: DOCX, ODT, EPUB; "¶ N" alone
+ *                        before the first heading)
  *   markdown: > “quote”
  *             >
  *             > — Author, *Title*, Date, `path`, line L, § Section   (or p. N when paged)
@@ -12,7 +15,7 @@
  *   json:     {"quote", "title", "author" and "date" (when known), "path",
  *              "page" and "page_label" (paged only), "end_page" and
  *              "end_page_label" (only when the quote ends on a later page),
- *              "line", "column", "start", "end", "section"}, one per line
+ *              "paragraph" (paragraph-cited only), "line", "column", "start", "end", "section"}, one per line
  * Author and Date (YYYY, YYYY-MM or YYYY-MM-DD) appear only when the
  * source names them (PDF metadata, HTML <meta>, Markdown front matter).
  * The reference-manager forms (csl-json, bibtex) are in output_cite_ref.c.
@@ -43,18 +46,22 @@
 
 #include <stdlib.h>
 
-/* "p. iv" or "pp. 12–13" (paged), or "line 12". */
-static void put_place(FILE *out, const output_hit *h, const shelf_quote *q)
+/* "p. iv" or "pp. 12–13" (paged), "§ Findings, ¶ 4" (paragraph-cited), or
+ * "line 12". */
+static void put_place(FILE *out, const output_hit *h, const shelf_passage *p, const shelf_quote *q)
 {
     if (q->page)
         output_put_pages(out, h->layout, q->page, q->end_page);
+    else if (q->paragraph)
+        output_put_paragraph(out, h, p->section_start, p->section_len, q->paragraph);
     else
         fprintf(out, "line %zu", q->line);
 }
 
-static void put_section(FILE *out, const output_hit *h, const shelf_passage *p)
+/* ", § Section" after the place, unless the place named it already. */
+static void put_section(FILE *out, const output_hit *h, const shelf_passage *p, const shelf_quote *q)
 {
-    if (p->section_len)
+    if (p->section_len && !q->paragraph)
         fprintf(out, ", § %.*s", (int)p->section_len, h->text + p->section_start);
 }
 
@@ -93,9 +100,9 @@ static void put_plain(FILE *out, const output_hit *h, const shelf_passage *p, co
     fprintf(out, "%.*s", (int)h->title_len, h->title);
     put_date_after(out, h);
     fprintf(out, ", %.*s, ", (int)h->path_len, h->path);
-    put_place(out, h, q);
+    put_place(out, h, p, q);
     if (q->page)
-        put_section(out, h, p);
+        put_section(out, h, p, q);
     fputs(")\n", out);
 }
 
@@ -109,8 +116,8 @@ static void put_markdown(FILE *out, const output_hit *h, const shelf_passage *p,
     fprintf(out, "*%.*s*", (int)h->title_len, h->title);
     put_date_after(out, h);
     fprintf(out, ", `%.*s`, ", (int)h->path_len, h->path);
-    put_place(out, h, q);
-    put_section(out, h, p);
+    put_place(out, h, p, q);
+    put_section(out, h, p, q);
     fputs("\n\n", out);
 }
 
@@ -129,6 +136,8 @@ static void put_json(FILE *out, const output_hit *h, const shelf_passage *p, con
         output_put_json_page(out, h->layout, q->page);
         output_put_json_end_page(out, h->layout, q->page, q->end_page);
     }
+    if (q->paragraph)
+        fprintf(out, ",\"paragraph\":%zu", q->paragraph);
     fprintf(out, ",\"line\":%zu,\"column\":%zu,\"start\":%zu,\"end\":%zu,\"section\":", q->line,
             q->column, q->start, q->end);
     shelf_json_string(out, h->text + p->section_start, p->section_len);

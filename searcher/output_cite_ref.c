@@ -7,7 +7,8 @@
  *     {"id", "type", "title", "author" (when known), "issued" (when
  *      known), "accessed" (when issued is not), "URL", "page" (paged
  *      only), "note"}
- *     type: "report" for a PDF, "webpage" for HTML, "document" otherwise;
+ *     type: "report" for a PDF, DOCX or ODT, "book" for an EPUB, "webpage"
+ *       for HTML, "document" otherwise;
  *     author: [{"family", "given"}] for a name written "Family, Given",
  *       else [{"literal"}], one per name of the document's author(s);
  *     issued: {"date-parts": [[YYYY, M, D]]} (as many parts as known);
@@ -16,7 +17,7 @@
  *     page: the quotation's page as printed ("iv", "12"), "12-13" when
  *       it runs onto a later page; note: the quotation (as --cite quotes it).
  *   bibtex: one entry per passage, a blank line after each:
- *     @report / @online (HTML) / @misc {KEY,
+ *     @report (PDF, DOCX, ODT) / @book (EPUB) / @online (HTML) / @misc {KEY,
  *       title = {...}, author = {A and B}, year = {2023}, month = may,
  *       url = {file:///...}, urldate = {2024-03-05}, pages = {12--13},
  *       note = {“quote”} }
@@ -256,7 +257,9 @@ static void make_entry(entry *e, const output_hit *h, const shelf_quote *q, cons
 
 static const char *csl_type(shelf_format f)
 {
-    return f == SHELF_FORMAT_PDF ? "report" : f == SHELF_FORMAT_HTML ? "webpage" : "document";
+    if (f == SHELF_FORMAT_PDF || f == SHELF_FORMAT_DOCX || f == SHELF_FORMAT_ODT)
+        return "report";
+    return f == SHELF_FORMAT_EPUB ? "book" : f == SHELF_FORMAT_HTML ? "webpage" : "document";
 }
 
 static void csl_authors(FILE *out, const output_hit *h)
@@ -395,7 +398,9 @@ static void put_latex(FILE *out, const char *s, size_t n)
 
 static const char *bibtex_type(shelf_format f)
 {
-    return f == SHELF_FORMAT_PDF ? "report" : f == SHELF_FORMAT_HTML ? "online" : "misc";
+    if (f == SHELF_FORMAT_PDF || f == SHELF_FORMAT_DOCX || f == SHELF_FORMAT_ODT)
+        return "report";
+    return f == SHELF_FORMAT_EPUB ? "book" : f == SHELF_FORMAT_HTML ? "online" : "misc";
 }
 
 static void bibtex_authors(FILE *out, const output_hit *h)

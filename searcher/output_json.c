@@ -12,7 +12,9 @@
  *                    page and the label printed on it, its number as a
  *                    string when the PDF defines none), "end_page",
  *                    "end_page_label" (only when the passage ends on a
- *                    later page), "line", "column", "start", "end",
+ *                    later page), "paragraph" (DOCX, ODT, EPUB: the
+ *                    paragraph within its section, present/place.h),
+ *                    "line", "column", "start", "end",
  *                    "section", "text", "highlights": [[from, to], ...]}],
  *      "explain": [...] (with --explain)}]}
  *   --count: {"line" (with --queries), "query", "total"}
@@ -93,6 +95,8 @@ static void put_snippets(FILE *out, const output_hit *h)
             output_put_json_end_page(out, h->layout, p->page, p->end_page);
             fputc(',', out);
         }
+        if (p->paragraph)
+            fprintf(out, "\"paragraph\":%zu,", p->paragraph);
         fprintf(out, "\"line\":%zu,\"column\":%zu,\"start\":%zu,\"end\":%zu,\"section\":", p->line,
                 p->column, p->start, p->end);
         shelf_json_string(out, h->text + p->section_start, p->section_len);

@@ -5,7 +5,8 @@
  * (path:line:column, the form editors open; "path, p. N" for paged formats
  * such as PDF, N the page's printed label where the PDF defines one, since
  * a reader of the PDF cannot check our line numbers; "path, pp. 12–13" for
- * a passage that runs on to the next page), its section, and the passage
+ * a passage that runs on to the next page; "path  § Section, ¶ N" for the
+ * paragraph-cited formats DOCX, ODT and EPUB), its section, and the passage
  * on one line with white space shown as single spaces, cuts as "…" and
  * matches between the highlight markers - or, with --context N, the lines
  * around it, numbered within their pages.  With
@@ -46,6 +47,14 @@ void output_put_pages(FILE *out, const shelf_layout *layout, size_t page, size_t
         fprintf(out, "pp. %s–%s", first, shelf_page_name(layout, end_page, last));
     else
         fprintf(out, "p. %s", first);
+}
+
+void output_put_paragraph(FILE *out, const output_hit *h, size_t section_start, size_t section_len,
+                          size_t paragraph)
+{
+    if (section_len)
+        fprintf(out, "§ %.*s, ", (int)section_len, h->text + section_start);
+    fprintf(out, "¶ %zu", paragraph);
 }
 
 static void put_passage(FILE *out, const output_style *st, const output_hit *h, const shelf_passage *p)
@@ -160,6 +169,11 @@ static void put_place(FILE *out, const output_style *st, const output_hit *h, co
         fputs(", ", out);
         output_put_pages(out, h->layout, p->page, p->end_page);
         fputs(reset(st), out);
+    } else if (p->paragraph) {
+        fprintf(out, "%s  ", reset(st));
+        output_put_paragraph(out, h, p->section_start, p->section_len, p->paragraph);
+        fputc('\n', out);
+        return;
     } else {
         fprintf(out, ":%zu:%zu%s", p->line, p->column, reset(st));
     }

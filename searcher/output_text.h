@@ -2,7 +2,7 @@
  * output_text.h - the parts of the text form (output_text.c) that the
  * citation forms (output_cite.c) share with it: the notes on stderr, the
  * label of a --queries line, the bare count, the error (on stdout only
- * with --queries), and pages named; and text written flat
+ * with --queries), and pages and paragraphs named; and text written flat
  * on one line (quotations are flattened by output_quote.h).
  */
 #ifndef SHELF_OUTPUT_TEXT_H
@@ -31,5 +31,12 @@ void output_put_flat(FILE *out, const char *s, size_t n);
  * "pp. 12–13" (an en dash) when it ends on a later page; pages are named
  * by their printed labels where the layout has them (shelf_page_name). */
 void output_put_pages(FILE *out, const shelf_layout *layout, size_t page, size_t end_page);
+
+/* Where a passage or quotation lies in a paragraph-cited document (DOCX,
+ * ODT, EPUB: no pages, no lines a reader can check): "§ Findings, ¶ 4", the
+ * section's heading and the paragraph within it, or "¶ 4" before the first
+ * heading (present/place.h). */
+void output_put_paragraph(FILE *out, const output_hit *h, size_t section_start, size_t section_len,
+                          size_t paragraph);
 
 #endif

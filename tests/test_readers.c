@@ -28,7 +28,7 @@
 static void test_every_row_is_complete(void **state)
 {
     (void)state;
-    assert_int_equal(shelf_reader_count(), 4);
+    assert_int_equal(shelf_reader_count(), 7);
     for (size_t i = 0; i < shelf_reader_count(); i++) {
         const shelf_reader *r = shelf_reader_at(i);
         assert_non_null(r);
@@ -49,11 +49,19 @@ static void test_every_row_is_complete(void **state)
     assert_string_equal(shelf_format_name((shelf_format)99), "unknown");
 }
 
-static void test_only_pdf_is_sandboxed(void **state)
+/* The readers whose libraries parse untrusted binary formats run in the
+ * sandbox: PDF (poppler) and the zip formats (libzip, libxml2). */
+static void test_sandboxed_rows(void **state)
 {
     (void)state;
     assert_true(shelf_reader_pdf.sandboxed);
     assert_true(shelf_reader_pdf.max_file_bytes == SHELF_MAX_PDF_BYTES);
+    assert_true(shelf_reader_docx.sandboxed);
+    assert_true(shelf_reader_odt.sandboxed);
+    assert_true(shelf_reader_epub.sandboxed);
+    assert_true(shelf_reader_docx.max_file_bytes == SHELF_MAX_PDF_BYTES);
+    assert_true(shelf_reader_odt.max_file_bytes == SHELF_MAX_PDF_BYTES);
+    assert_true(shelf_reader_epub.max_file_bytes == SHELF_MAX_PDF_BYTES);
     assert_false(shelf_reader_text.sandboxed);
     assert_false(shelf_reader_markdown.sandboxed);
     assert_false(shelf_reader_html.sandboxed);
@@ -70,6 +78,9 @@ static void test_extension_lookup(void **state)
     assert_ptr_equal(shelf_reader_named("page.htm"), &shelf_reader_html);
     assert_ptr_equal(shelf_reader_named("page.xhtml"), &shelf_reader_html);
     assert_ptr_equal(shelf_reader_named("paper.PDF"), &shelf_reader_pdf);
+    assert_ptr_equal(shelf_reader_named("report.DOCX"), &shelf_reader_docx);
+    assert_ptr_equal(shelf_reader_named("report.odt"), &shelf_reader_odt);
+    assert_ptr_equal(shelf_reader_named("book.epub"), &shelf_reader_epub);
     assert_null(shelf_reader_named("photo.jpg"));
     assert_null(shelf_reader_named("README"));
     assert_null(shelf_reader_named(".md")); /* the extension alone is a name */
@@ -114,6 +125,10 @@ static void test_sniffing_small_samples(void **state)
     assert_ptr_equal(detect("page.html", plain), &shelf_reader_html);
     assert_ptr_equal(detect("page.html", binary), &shelf_reader_text);
     assert_ptr_equal(detect("fake.pdf", plain), &shelf_reader_text);
+    /* A zip is a zip format only by its content or name. */
+    assert_ptr_equal(detect("notes.docx", plain), &shelf_reader_text);
+    assert_ptr_equal(detect("archive.docx", "PK\3\4rest"), &shelf_reader_docx);
+    assert_ptr_equal(detect("archive.epub", "PK\3\4rest"), &shelf_reader_epub);
     /* Else text. */
     assert_ptr_equal(detect("README", plain), &shelf_reader_text);
     assert_int_equal(shelf_detect_format("README", plain, strlen(plain)), SHELF_FORMAT_TEXT);
@@ -282,7 +297,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_row_is_complete),
-        cmocka_unit_test(test_only_pdf_is_sandboxed),
+        cmocka_unit_test(test_sandboxed_rows),
         cmocka_unit_test(test_extension_lookup),
         cmocka_unit_test(test_supported_names),
         cmocka_unit_test(test_sniffing_small_samples),

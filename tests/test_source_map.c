@@ -286,7 +286,7 @@ static void test_damaged_source_map_refused(void **state)
     expect_refused(column_zero, sizeof column_zero, 10, "column 0 (pinned)");
     static const uint8_t past_text[] = {4, 0, 0, 1, 10, 2, 2};
     expect_refused(past_text, sizeof past_text, 10, "offset past the text");
-    static const uint8_t unknown_flag[] = {8, 0, 0};
+    static const uint8_t unknown_flag[] = {16, 0, 0};
     expect_refused(unknown_flag, sizeof unknown_flag, 10, "unknown flag bit");
     static const uint8_t good[] = {4, 0, 0, 1, 0, 2, 2};
     shelf_layout back = SHELF_LAYOUT_INIT;

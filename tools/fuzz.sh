@@ -9,7 +9,8 @@
 # build-fuzz/):
 #   fuzz/seeds/T     seeds made here: corpus/ files and slices of them, the
 #                    README's sample queries, HTML, Markdown and PDF samples
-#                    (enscript | ps2pdf), real index files (the fuzz template
+#                    (enscript | ps2pdf), DOCX, ODT and EPUB files
+#                    (tests/data/make_zipdocs.py), real index files (the fuzz template
 #                    index and corpus/ indexed by the indexer);
 #   fuzz/corpus/T    what libFuzzer found interesting, kept between runs;
 #   fuzz/findings/T  crash-*, leak-*, timeout-*, oom-* reproducers;
@@ -23,7 +24,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-all_targets=(analyzer query snippet pdf pdfwire html markdown text index json)
+all_targets=(analyzer query snippet pdf pdfwire html markdown text index json zipdoc)
 
 usage() {
     echo "usage: tools/fuzz.sh SECONDS [TARGET...]; targets: ${all_targets[*]}" >&2
@@ -56,6 +57,7 @@ max_len() {
     text) echo 8192 ;;
     index) echo 65536 ;;
     json) echo 2048 ;;
+    zipdoc) echo 65536 ;;
     esac
 }
 
@@ -221,6 +223,19 @@ seed_json() {
     done
     printf 'quote " backslash \\ tab \t nl \n cr \r bell \a nul \x00 del \x7f bad \xff \xc3( ok \xe2\x82\xac' |
         seed json escapes
+}
+
+# The zip formats: the test documents of tests/data/make_zipdocs.py (not
+# its zip bomb, which unpacks to 30 MB), byte 0 picking the reader
+# (fuzz_zipdoc.c: 0 DOCX, 1 ODT, 2 EPUB).
+seed_zipdoc() {
+    python3 "$root/tests/data/make_zipdocs.py" "$scratch/zipdocs"
+    local f
+    for f in report.docx encrypted.docx damaged.docx; do
+        { printf '\x00'; cat "$scratch/zipdocs/$f"; } | seed zipdoc "docx-$f"
+    done
+    { printf '\x01'; cat "$scratch/zipdocs/report.odt"; } | seed zipdoc odt
+    { printf '\x02'; cat "$scratch/zipdocs/book.epub"; } | seed zipdoc epub
 }
 
 make_seeds() {

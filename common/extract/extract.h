@@ -3,18 +3,22 @@
  * that get indexed.
  *
  * Which files are read (README, "What gets indexed"): files whose extension
- * is known (.txt .text .md .markdown .html .htm .xhtml .pdf) and files with
- * no extension; with --include, exactly the files matching an include glob.
+ * is known (.txt .text .md .markdown .html .htm .xhtml .pdf .docx .odt
+ * .epub) and files with no extension; with --include, exactly the files
+ * matching an include glob.
  *
  * The format is decided by content first, then by extension (the rules
  * and the table of readers: readers.h):
+ *   - a zip naming word/document.xml, or whose "mimetype" member says
+ *     OpenDocument text or EPUB: DOCX, ODT, EPUB (docx.c, odt.c, epub.c,
+ *     libzip and libxml2 in a sandboxed child, zipdoc.h);
  *   - "%PDF-" within the first 1 KiB: PDF (pdf.c, poppler, page layout);
  *   - an HTML start (shelf_sniff_html): HTML (html.c, libxml2);
  *   - otherwise the bytes are decoded as text (text.c: BOMs, UTF-16,
  *     the Windows-1252 heuristic, the binary rule) and, for .md and
  *     .markdown, rendered as Markdown (markdown.c, cmark).
  * The reader of the chosen row gets the bytes: all of them for a sandboxed
- * reader (PDF), else the first SHELF_MAX_TEXT_BYTES.
+ * reader (PDF, DOCX, ODT, EPUB), else the first SHELF_MAX_TEXT_BYTES.
  * An empty file is skipped (SHELF_ESKIP, "empty file"); so is a binary one
  * and a PDF with no text layer, encrypted or damaged (the message says
  * which).

@@ -12,7 +12,8 @@
 #define FLAG_STRUCTURED 1u
 #define FLAG_LABELLED 2u
 #define FLAG_SOURCE_MAP 4u
-#define ALL_FLAGS (FLAG_STRUCTURED | FLAG_LABELLED | FLAG_SOURCE_MAP)
+#define FLAG_PARAGRAPH_CITED 8u
+#define ALL_FLAGS (FLAG_STRUCTURED | FLAG_LABELLED | FLAG_SOURCE_MAP | FLAG_PARAGRAPH_CITED)
 
 static int grow(void **arr, size_t *cap, size_t need, size_t elem)
 {
@@ -132,6 +133,7 @@ void shelf_layout_drop_physical_labels(shelf_layout *l)
 void shelf_layout_reset(shelf_layout *l)
 {
     l->structured = false;
+    l->paragraph_cited = false;
     l->npages = 0;
     l->nheadings = 0;
     l->nanchors = 0;
@@ -152,6 +154,7 @@ int shelf_layout_copy(shelf_layout *dst, const shelf_layout *src)
 {
     shelf_layout_reset(dst);
     dst->structured = src->structured;
+    dst->paragraph_cited = src->paragraph_cited;
     for (size_t i = 0; i < src->npages; i++)
         if (shelf_layout_add_page(dst, src->pages[i]) != SHELF_OK)
             return SHELF_ENOMEM;
@@ -212,7 +215,8 @@ static int encode_source_map(shelf_buf *out, const shelf_layout *l)
 int shelf_layout_encode(shelf_buf *out, const shelf_layout *l)
 {
     uint64_t flags = (l->structured ? FLAG_STRUCTURED : 0) | (l->nlabels ? FLAG_LABELLED : 0) |
-                     (l->nanchors ? FLAG_SOURCE_MAP : 0);
+                     (l->nanchors ? FLAG_SOURCE_MAP : 0) |
+                     (l->paragraph_cited ? FLAG_PARAGRAPH_CITED : 0);
     int rc = shelf_buf_put_varint(out, flags);
     rc = rc ? rc : shelf_buf_put_varint(out, l->npages);
     uint64_t prev = 0;
@@ -323,6 +327,7 @@ int shelf_layout_decode(const uint8_t **p, const uint8_t *end, uint64_t text_len
     if (shelf_varint_get(&q, end, &flags) != 0 || flags > ALL_FLAGS)
         return -1;
     l->structured = flags & FLAG_STRUCTURED;
+    l->paragraph_cited = flags & FLAG_PARAGRAPH_CITED;
     if (decode_pages(&q, end, text_len, l) != 0 || decode_headings(&q, end, text_len, l) != 0 ||
         ((flags & FLAG_LABELLED) && decode_labels(&q, end, l) != 0) ||
         ((flags & FLAG_SOURCE_MAP) && decode_source_map(&q, end, text_len, l) != 0)) {

@@ -27,6 +27,11 @@
  * list is the whole truth about sections, even when empty.  Otherwise
  * (plain text, PDF) sections come from the plain-text rule in
  * extract/headings.h.
+ *
+ * A layout is "paragraph-cited" (DOCX, ODT, EPUB: formats with neither
+ * pages nor lines a reader can check) when its places are cited by section
+ * and paragraph ("§ Findings, ¶ 4", present/place.h) instead of by line;
+ * such a layout is structured and unpaged and has no source map.
  */
 #ifndef SHELF_LAYOUT_H
 #define SHELF_LAYOUT_H
@@ -63,9 +68,11 @@ typedef struct shelf_layout {
     size_t nlabels, label_cap;
     shelf_source_anchor *anchors; /* the source map, ascending text_offset */
     size_t nanchors, anchor_cap;
+    bool paragraph_cited; /* cited by section and paragraph (above) */
 } shelf_layout;
 
-#define SHELF_LAYOUT_INIT {false, NULL, 0, 0, NULL, 0, 0, SHELF_BUF_INIT, NULL, 0, 0, NULL, 0, 0}
+#define SHELF_LAYOUT_INIT                                                                          \
+    {false, NULL, 0, 0, NULL, 0, 0, SHELF_BUF_INIT, NULL, 0, 0, NULL, 0, 0, false}
 
 /* SHELF_OK or SHELF_ENOMEM (layout unchanged). */
 int shelf_layout_add_page(shelf_layout *l, uint64_t start);
@@ -96,8 +103,9 @@ int shelf_layout_copy(shelf_layout *dst, const shelf_layout *src);
  * with a source map (bit 2), anchor_count:varint and per anchor
  * text offset gap:varint (from the previous anchor's, the first from 0;
  * never 0 after the first), line delta:varint (zigzag: lines may go back),
- * column*2 + pinned:varint.  A layout without labels or source map encodes
- * exactly as before they existed. */
+ * column*2 + pinned:varint.  Bit 3: paragraph-cited (nothing more is
+ * stored).  A layout without labels, source map or paragraph citing
+ * encodes exactly as before they existed. */
 int shelf_layout_encode(shelf_buf *out, const shelf_layout *l);
 /* Reads the form above from *p (< end), advancing *p; every offset is
  * checked against text_len.  0, or -1 on damaged input (l reset). */

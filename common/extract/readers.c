@@ -8,8 +8,13 @@
 #include <string.h>
 #include <strings.h>
 
-/* In sniffing order: a PDF may contain "<html" and still be a PDF. */
+/* In sniffing order: the zip formats first (a zip starts with "PK\3\4",
+ * which nothing else does, though a stored member may hold "%PDF-"); a PDF
+ * may contain "<html" and still be a PDF. */
 static const shelf_reader *const readers[] = {
+    &shelf_reader_docx,
+    &shelf_reader_odt,
+    &shelf_reader_epub,
     &shelf_reader_pdf,
     &shelf_reader_html,
     &shelf_reader_markdown,

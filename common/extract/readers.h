@@ -1,13 +1,15 @@
 /*
  * readers.h - the document formats, as a table: one row per format reader
- * (text.c, markdown.c, html.c, pdf.c each export theirs), and the lookups
+ * (text.c, markdown.c, html.c, pdf.c, docx.c, odt.c, epub.c each export
+ * theirs), and the lookups
  * the dispatcher (extract.c) and the file walk use.  Adding a format is one
  * new reader file that defines its row, one line in readers.c's table, one
  * extern and one shelf_format value here.
  *
  * How a file's format is chosen (shelf_reader_detect), from its first bytes
  * and its name:
- *   1. the first row, in table order (PDF, HTML, Markdown, text), whose
+ *   1. the first row, in table order (DOCX, ODT, EPUB, PDF, HTML,
+ *      Markdown, text), whose
  *      sniff says SHELF_SNIFF_YES (the content alone decides);
  *   2. else the row whose extension the path ends with (case-insensitive,
  *      compared with the path's tail), when its sniff does not say
@@ -33,7 +35,10 @@ typedef enum shelf_format {
     SHELF_FORMAT_TEXT = 0,
     SHELF_FORMAT_MARKDOWN = 1,
     SHELF_FORMAT_HTML = 2,
-    SHELF_FORMAT_PDF = 3
+    SHELF_FORMAT_PDF = 3,
+    SHELF_FORMAT_DOCX = 4,
+    SHELF_FORMAT_ODT = 5,
+    SHELF_FORMAT_EPUB = 6
 } shelf_format;
 
 /* What a reader's sniff makes of a file's first bytes. */
@@ -68,6 +73,9 @@ extern const shelf_reader shelf_reader_text;
 extern const shelf_reader shelf_reader_markdown;
 extern const shelf_reader shelf_reader_html;
 extern const shelf_reader shelf_reader_pdf;
+extern const shelf_reader shelf_reader_docx;
+extern const shelf_reader shelf_reader_odt;
+extern const shelf_reader shelf_reader_epub;
 
 /* The sniff of a format only its name reveals (text, Markdown):
  * SHELF_SNIFF_IF_NAMED for any bytes. */
@@ -121,5 +129,21 @@ bool shelf_sniff_html(const char *data, size_t len);
 /* pdf.c: budget_ms 0 means no limit. */
 int shelf_extract_pdf(const char *path, const char *data, size_t len, unsigned budget_ms,
                       shelf_doctext *out, shelf_err *err);
+
+/* docx.c, odt.c, epub.c: zip formats, read in a sandboxed child with the
+ * zip-bomb limits of zipread.h (zipdoc.h); budget_ms 0 means no limit.
+ * The _here forms read in this process (fuzzing and tests only). */
+int shelf_extract_docx(const char *path, const char *data, size_t len, unsigned budget_ms,
+                       shelf_doctext *out, shelf_err *err);
+int shelf_extract_docx_here(const char *path, const char *data, size_t len, shelf_doctext *out,
+                            shelf_err *err);
+int shelf_extract_odt(const char *path, const char *data, size_t len, unsigned budget_ms,
+                      shelf_doctext *out, shelf_err *err);
+int shelf_extract_odt_here(const char *path, const char *data, size_t len, shelf_doctext *out,
+                           shelf_err *err);
+int shelf_extract_epub(const char *path, const char *data, size_t len, unsigned budget_ms,
+                       shelf_doctext *out, shelf_err *err);
+int shelf_extract_epub_here(const char *path, const char *data, size_t len, shelf_doctext *out,
+                            shelf_err *err);
 
 #endif

@@ -28,4 +28,5 @@ void shelf_quote_of(const char *text, size_t len, const shelf_layout *layout, co
     shelf_line_column_of(text, layout, q->start, &ignored, &q->column);
     shelf_page_line_of(text, layout, q->start, &q->page, &q->line);
     q->end_page = shelf_last_page_of(layout, q->start, q->end);
+    q->paragraph = shelf_paragraph_number(text, len, layout, q->start);
 }

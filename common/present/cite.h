@@ -24,6 +24,8 @@ typedef struct shelf_quote {
     size_t page;           /* of start, 1-based; 0 when unpaged */
     size_t end_page;       /* of its last byte: page when on one page; 0 when unpaged */
     size_t line, column;   /* of start, 1-based; the line within the page */
+    size_t paragraph;      /* of start in its section, paragraph-cited layouts only
+                              (present/place.h); else 0 */
     int whole_sentences;   /* 0 when the quote is the passage, cut */
 } shelf_quote;
 

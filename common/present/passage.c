@@ -210,6 +210,7 @@ static void locate(const doc_view *d, shelf_passage *p)
     p->column = at.column;
     p->section_start = at.section_start;
     p->section_len = at.section_len;
+    p->paragraph = at.paragraph;
     size_t last = p->end > p->start ? p->end - 1 : p->start;
     shelf_page_line_of(d->text, d->layout, last, &p->end_page, &p->end_line);
     size_t para_start = shelf_paragraph_start(d->text, p->start, d->by_lines);

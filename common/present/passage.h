@@ -35,7 +35,8 @@
  * (1-based, in characters) of the first character; end_page and end_line
  * of the last character (end_page equals page on one page, 0 unpaged;
  * end_line counts within end_page); the byte range [start, end) in the
- * stored text, and the section (place.h).  Highlights are byte ranges
+ * stored text, the section and, for a paragraph-cited layout (DOCX, ODT,
+ * EPUB), the paragraph within it (place.h).  Highlights are byte ranges
  * relative to start, sorted and merged.
  *
  * Deadline: with deadline_ns set, scoring and cutting count their work and
@@ -64,6 +65,7 @@ typedef struct shelf_passage {
     size_t page, line, column;      /* of start; page 0: unpaged; line within the page */
     size_t end_page, end_line;      /* of the last byte; end_page == page on one page */
     size_t section_start, section_len;
+    size_t paragraph;               /* of start, paragraph-cited layouts only (place.h); else 0 */
     bool cut_before, cut_after;
     double score;
     shelf_highlight *highlights;

@@ -66,6 +66,39 @@ void shelf_page_line_of(const char *text, const shelf_layout *layout, size_t pos
         *line = shelf_text_line_of(text, layout, pos);
 }
 
+/* Is the line starting at i (ending at a '\n' or len) white space only? */
+static bool blank_line_at(const char *text, size_t len, size_t i, size_t *next)
+{
+    bool blank = true;
+    for (; i < len && text[i] != '\n'; i++)
+        if (!shelf_is_space(text[i]))
+            blank = false;
+    *next = i < len ? i + 1 : len;
+    return blank;
+}
+
+size_t shelf_paragraph_number(const char *text, size_t len, const shelf_layout *layout, size_t pos)
+{
+    if (!layout || !layout->paragraph_cited || len == 0)
+        return 0;
+    if (pos >= len)
+        pos = len - 1;
+    const shelf_heading *h = shelf_layout_heading_before(layout, pos);
+    size_t from = h ? (size_t)(h->start + h->len) : 0;
+    if (h && pos < from)
+        return 1; /* inside the heading itself: its section's first */
+    size_t count = 0, next;
+    bool in_paragraph = false;
+    for (size_t i = shelf_line_start(text, from); i <= pos && i < len; i = next) {
+        bool blank = blank_line_at(text, len, i, &next);
+        bool heading_line = h && i <= (size_t)h->start; /* the heading's own line */
+        if (!blank && !in_paragraph && !heading_line)
+            count++;
+        in_paragraph = !blank;
+    }
+    return count ? count : 1;
+}
+
 static void structured_section(const char *text, const shelf_layout *layout, size_t pos,
                                shelf_place *out)
 {
@@ -85,6 +118,7 @@ void shelf_place_of(const char *text, size_t len, const shelf_layout *layout, si
     else
         shelf_section_of(text, len, pos, lookback, shelf_one_paragraph_per_line(text, len, layout),
                          &out->section_start, &out->section_len);
+    out->paragraph = shelf_paragraph_number(text, len, layout, pos);
 }
 
 const char *shelf_page_name(const shelf_layout *layout, size_t page,

@@ -14,7 +14,12 @@
  *            heading the format marked at or before the offset (none before
  *            the first); otherwise the plain-text rule of section.h, looking
  *            back at most `lookback` lines (0: no limit), with every line a
- *            paragraph when paragraphs.h says the text has one per line.
+ *            paragraph when paragraphs.h says the text has one per line;
+ *   paragraph for a paragraph-cited layout (layout.h: DOCX, ODT, EPUB),
+ *            1-based: the paragraph holding the offset, counted from the
+ *            section's heading (not counted itself), or from the start of
+ *            the text before the first heading; paragraphs are runs of
+ *            non-blank lines.  0 for any other layout.
  *
  * A citation names a page by its printed label where the layout has one
  * ("iv", "12"), else by its physical number (shelf_page_name).
@@ -30,11 +35,16 @@
 typedef struct shelf_place {
     size_t page, line, column;
     size_t section_start, section_len; /* heading text; length 0 when none */
+    size_t paragraph;                  /* 0 unless paragraph-cited */
 } shelf_place;
 
 /* layout may be NULL (unpaged, unstructured). */
 void shelf_place_of(const char *text, size_t len, const shelf_layout *layout, size_t pos,
                     size_t lookback, shelf_place *out);
+
+/* The paragraph number of pos (above); 0 unless the layout is
+ * paragraph-cited. */
+size_t shelf_paragraph_number(const char *text, size_t len, const shelf_layout *layout, size_t pos);
 
 /* Line and column of pos in the source file through the layout's source
  * map (layout.h); false (nothing written) when there is none. */

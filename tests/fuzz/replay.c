@@ -30,6 +30,7 @@ int shelf_fuzz_markdown(const uint8_t *data, size_t size);
 int shelf_fuzz_text(const uint8_t *data, size_t size);
 int shelf_fuzz_index(const uint8_t *data, size_t size);
 int shelf_fuzz_json(const uint8_t *data, size_t size);
+int shelf_fuzz_zipdoc(const uint8_t *data, size_t size);
 
 typedef struct target {
     const char *name;
@@ -42,7 +43,7 @@ static const target targets[] = {
     {"pdfwire", shelf_fuzz_pdfwire},
     {"html", shelf_fuzz_html},         {"markdown", shelf_fuzz_markdown},
     {"text", shelf_fuzz_text},         {"index", shelf_fuzz_index},
-    {"json", shelf_fuzz_json},
+    {"json", shelf_fuzz_json},         {"zipdoc", shelf_fuzz_zipdoc},
 };
 #define TARGET_COUNT (sizeof targets / sizeof *targets)
 

@@ -104,6 +104,7 @@ static void usage(FILE *out)
     const char *me = shelf_progname();
     fprintf(out,
 "Usage: %s [OPTIONS] [PATH...]      index or update\n"
+"       %s --watch [PATH...]        index, then index changes as they happen\n"
 "       %s --remove PATH...         delete documents\n"
 "       %s --list                   list indexed documents\n"
 "       %s --optimize               merge everything into one segment\n"
@@ -114,7 +115,7 @@ static void usage(FILE *out)
 "Index the documents under each PATH (a file or a folder, walked\n"
 "recursively; hidden entries and symlinks inside folders skipped) into an\n"
 "index folder that `%s` reads: plain text (.txt, .text, no extension),\n",
-            me, me, me, me, me, me, me, shelf_searcher_name());
+            me, me, me, me, me, me, me, me, shelf_searcher_name());
     fputs(
 "Markdown (.md, .markdown), HTML (.html, .htm, .xhtml) and PDF (.pdf); the\n"
 "format is recognised from the content first.  Paths are stored absolute,\n"

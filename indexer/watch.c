@@ -321,6 +321,9 @@ static void self_event(watcher *w, const watch_entry *e, uint32_t mask)
 static void handle_event(watcher *w, const struct inotify_event *ev)
 {
     if (ev->mask & IN_Q_OVERFLOW) {
+        if (!w->changes.rescan && !w->cfg->quiet)
+            fprintf(stderr, "indexer: the kernel dropped file events (inotify queue overflow); "
+                            "the next batch rescans every watched path\n");
         w->changes.rescan = true;
         return;
     }

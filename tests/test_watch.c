@@ -14,7 +14,9 @@
  * 3 under AddressSanitizer): exit 0, the lock released, the index checks
  * clean and holds the old or the new state, never part of the batch; the
  * inotify watch limit (SHELF_WATCH_LIMIT) named with the folder while the
- * rest is still watched; another writer's lock; option conflicts.
+ * rest is still watched; the kernel's event queue overflowing (the watcher
+ * stopped with SIGSTOP meanwhile) and the rescan it causes; another
+ * writer's lock; option conflicts.
  * KEEP_TMP=1 keeps the temporary folders.
  */
 #include <setjmp.h>
@@ -476,6 +478,44 @@ static void test_sigterm_during_batch(void **state)
                     "in progress), %d the new\n", n, olds, rolled_back, news);
 }
 
+/* More events than the kernel queues (the watcher stopped with SIGSTOP
+ * meanwhile): the overflow makes the next batch a full rescan, which finds
+ * a file added and prunes one deleted while events were being dropped. */
+static void test_queue_overflow(void **state)
+{
+    fixture *fx = fixture_new();
+    put(fx->docs, "a.txt", "alpha\n");
+    put(fx->docs, "keep.txt", "kept\n");
+    char *q = ts_read_file("/proc/sys/fs/inotify/max_queued_events", NULL);
+    long queued = q ? atol(q) : 16384;
+    free(q);
+    char *churn = ts_strf("%s/churn", fx->docs);
+    mkdir(churn, 0755); /* watched from the start */
+    watcher w = watch_start(fx, "0.1");
+    kill(w.pid, SIGSTOP);
+    for (long i = 0; i < queued / 3 + 100; i++) { /* three events each */
+        char *path = ts_write_file(churn, "c.txt", "x\n", 2);
+        unlink(path);
+        free(path);
+    }
+    char *a = ts_strf("%s/a.txt", fx->docs);
+    unlink(a);
+    put(fx->docs, "b.txt", "bravo\n");
+    kill(w.pid, SIGCONT);
+    expect_listed(fx, "b.txt", true);
+    expect_listed(fx, "a.txt", false);
+    assert_true(listed(fx, "keep.txt"));
+    char *err = read_err(&w);
+    ts_expect_in(err, "inotify queue overflow", "the watcher's stderr");
+    free(err);
+    assert_int_equal(watch_stop(&w), 0);
+    expect_check_clean(fx);
+    watcher_free(&w);
+    free(a);
+    free(churn);
+    fixture_free(fx);
+}
+
 /* The watch limit reached: the folder is named with the limit, and the
  * folders already watched keep working. */
 static void test_watch_limit(void **state)
@@ -539,6 +579,7 @@ int main(void)
         cmocka_unit_test(test_copy_500),
         cmocka_unit_test(test_serve_sees_new_file),
         cmocka_unit_test(test_watch_limit),
+        cmocka_unit_test(test_queue_overflow),
         cmocka_unit_test(test_sigterm_during_batch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

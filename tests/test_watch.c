@@ -292,8 +292,8 @@ static void test_file_operations(void **state)
 
     /* mkdir and files at once: some may be written before the folder's
      * watch exists; the batch walks the folder, so all are found */
-    ts_run_ok("mkdir -p '%s/sub/deeper' && echo 'sub one' > '%s/sub/one.txt' && "
-              "echo 'sub two' > '%s/sub/deeper/two.txt'", fx->docs, fx->docs, fx->docs);
+    free(ts_run_ok("mkdir -p '%s/sub/deeper' && echo 'sub one' > '%s/sub/one.txt' && "
+                   "echo 'sub two' > '%s/sub/deeper/two.txt'", fx->docs, fx->docs, fx->docs));
     expect_listed(fx, "sub/one.txt", true);
     expect_listed(fx, "sub/deeper/two.txt", true);
     /* a file made later in the new folder's sub-folder: its watch works */
@@ -301,19 +301,19 @@ static void test_file_operations(void **state)
     expect_listed(fx, "sub/deeper/three.txt", true);
 
     /* a folder moved in from outside, and a hidden file ignored */
-    ts_run_ok("mkdir -p '%s/moved' && echo 'moved in' > '%s/moved/m.txt' && mv '%s/moved' '%s/'",
-              fx->outside, fx->outside, fx->outside, fx->docs);
+    free(ts_run_ok("mkdir -p '%s/moved' && echo 'moved in' > '%s/moved/m.txt' && mv '%s/moved' '%s/'",
+                   fx->outside, fx->outside, fx->outside, fx->docs));
     put(fx->docs, ".hidden.txt", "hidden\n");
     expect_listed(fx, "moved/m.txt", true);
 
-    ts_run_ok("rm -r '%s/sub'", fx->docs);
+    free(ts_run_ok("rm -r '%s/sub'", fx->docs));
     expect_listed(fx, "sub/one.txt", false);
     expect_listed(fx, "sub/deeper/two.txt", false);
     expect_listed(fx, "sub/deeper/three.txt", false);
 
     /* a folder renamed within: its documents move with it, and it is still
      * watched under its new name */
-    ts_run_ok("mv '%s/moved' '%s/kept'", fx->docs, fx->docs);
+    free(ts_run_ok("mv '%s/moved' '%s/kept'", fx->docs, fx->docs));
     expect_listed(fx, "kept/m.txt", true);
     expect_listed(fx, "moved/m.txt", false);
     put(fx->docs, "kept/later.txt", "later\n");
@@ -344,7 +344,7 @@ static void test_copy_500(void **state)
         put(bulk, name, text);
     }
     watcher w = watch_start(fx, "0.5");
-    ts_run_ok("cp -r '%s' '%s/bulk'", bulk, fx->docs);
+    free(ts_run_ok("cp -r '%s' '%s/bulk'", bulk, fx->docs));
     for (double end = now_s() + WAIT_SECONDS; now_s() < end && doc_count(fx) < 501; sleep_ms(100))
         ;
     assert_int_equal(doc_count(fx), 501);
@@ -458,7 +458,7 @@ static void test_sigterm_during_batch(void **state)
             put(stage, name, text);
         }
         watcher w = watch_start(fx, "0.02");
-        ts_run_ok("mv '%s' '%s/batch'", stage, fx->docs);
+        free(ts_run_ok("mv '%s' '%s/batch'", stage, fx->docs));
         sleep_ms((long)ts_rand_below(&seed, 250));
         assert_int_equal(watch_stop(&w), 0);
         assert_true(ts_lock_free(fx->idx));
@@ -542,7 +542,7 @@ static void test_locked_index(void **state)
 {
     fixture *fx = fixture_new();
     put(fx->docs, "a.txt", "alpha\n");
-    ts_run_ok("'%s' --index '%s' -q '%s'", INDEXER_BIN, fx->idx, fx->docs);
+    free(ts_run_ok("'%s' --index '%s' -q '%s'", INDEXER_BIN, fx->idx, fx->docs));
     shelf_lock lock;
     shelf_err e = {0};
     assert_int_equal(shelf_lock_acquire(&lock, fx->idx, false, &e), SHELF_OK);

@@ -94,6 +94,7 @@ typedef struct run_state {
     int failed;
     bool (*should_stop)(void); /* --watch: a signal asks to stop (NULL: never) */
     bool stopped;              /* the walk was stopped for it: nothing is committed */
+    char index_canon[PATH_MAX]; /* the index folder, never walked into ("" unknown) */
     shelf_err err;
 } run_state;
 
@@ -590,10 +591,25 @@ static int count_file(void *ctx, const walk_file *f)
 
 static void ignore_problem(void *ctx, const char *path, const char *reason) {}
 
+/* Folders the filters leave out are not entered, nor the index folder
+ * itself when it lies under a PATH (its LOCK and MANIFEST are no documents,
+ * and under --watch each commit would be a change). */
 static bool wanted_dir(void *ctx, const char *path)
 {
     const run_state *st = ctx;
+    char buf[PATH_MAX];
+    if (st->index_canon[0] &&
+        strcmp(run_paths_stored(st->paths, path, buf, sizeof buf), st->index_canon) == 0)
+        return false;
     return filter_wants_dir(&st->opt->filter, path);
+}
+
+/* Once the writer has made the index folder: its canonical path. */
+static void note_index_folder(run_state *st)
+{
+    shelf_err err = {0};
+    if (shelf_canonical_path(st->opt->index_dir, st->index_canon, sizeof st->index_canon, &err) != SHELF_OK)
+        st->index_canon[0] = '\0';
 }
 
 static bool wanted_dir_of_filter(void *ctx, const char *path)
@@ -859,6 +875,7 @@ static int index_once(const options *opt, shelf_roots *roots, const run_paths *r
         say_failed(opt, &st.err);
         return EXIT_FAILED;
     }
+    note_index_folder(&st);
     double started = progress_now();
     walk_all(&st);
     int rc = finish_run(&st, started, roots);
@@ -946,6 +963,7 @@ static watch_result watch_batch_run(void *ctx, const watch_batch *b)
         say_failed(ws->opt, &st.err);
         return WATCH_FAILED;
     }
+    note_index_folder(&st);
     double started = progress_now();
     if (b->rescan)
         walk_list(&st, ws->paths->given, ws->paths->count, false);
@@ -980,6 +998,7 @@ static int watch_after(const options *opt, const run_paths *rp)
 {
     watch_session ws = {opt, rp};
     watch_config cfg = {.roots = rp->given, .root_count = rp->count, .filter = &opt->filter,
+                        .index_dir = opt->index_dir,
                         .links = opt->links, .delay = opt->watch_delay > 0 ? opt->watch_delay : 1.0,
                         .quiet = opt->quiet != 0, .run_batch = watch_batch_run, .ctx = &ws};
     return watch_run(&cfg);

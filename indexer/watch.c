@@ -36,6 +36,8 @@ typedef struct watcher {
     changeset changes;
     double first_event, last_event; /* monotonic seconds; 0: no change pending */
     long limit;                     /* SHELF_WATCH_LIMIT, or -1 */
+    dev_t index_dev;                /* the index folder (index_ino 0: none yet) */
+    ino_t index_ino;
     size_t added;                   /* watches added (for the limit) */
     size_t refused;                 /* folders not watched: the limit */
     bool limit_said;
@@ -159,14 +161,14 @@ static bool watch_one(watcher *w, const char *path, bool whole)
  * not left out by --exclude)? */
 static bool wanted_subdir(const watcher *w, DIR *d, const struct dirent *e, const char *path)
 {
-    if (e->d_name[0] == '.')
+    if (e->d_name[0] == '.' || (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN))
         return false;
-    bool dir = e->d_type == DT_DIR;
-    if (e->d_type == DT_UNKNOWN) {
-        struct stat sb;
-        dir = fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(sb.st_mode);
-    }
-    return dir && filter_wants_dir(w->cfg->filter, path);
+    struct stat sb;
+    if (fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(sb.st_mode))
+        return false;
+    if (w->index_ino && sb.st_dev == w->index_dev && sb.st_ino == w->index_ino)
+        return false;
+    return filter_wants_dir(w->cfg->filter, path);
 }
 
 /* Watch the folder at path and every folder under it (iteratively: the
@@ -258,7 +260,9 @@ static void note_change(watcher *w, const char *path)
  * then have the batch walk it (which finds files made before the watch). */
 static void folder_arrived(watcher *w, const char *path)
 {
-    if (!filter_wants_dir(w->cfg->filter, path))
+    struct stat sb;
+    if (!filter_wants_dir(w->cfg->filter, path) ||
+        (w->index_ino && stat(path, &sb) == 0 && sb.st_dev == w->index_dev && sb.st_ino == w->index_ino))
         return;
     watch_tree(w, path);
     note_change(w, path);
@@ -498,6 +502,11 @@ int watch_run(const watch_config *cfg)
     const char *limit = getenv("SHELF_WATCH_LIMIT");
     if (limit && *limit)
         w.limit = atol(limit);
+    struct stat sb;
+    if (cfg->index_dir && stat(cfg->index_dir, &sb) == 0) {
+        w.index_dev = sb.st_dev;
+        w.index_ino = sb.st_ino;
+    }
     int rc = 2;
     if (open_descriptors(&w) == 0) {
         watch_roots(&w);

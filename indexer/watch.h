@@ -2,8 +2,8 @@
  * watch.h - `indexer --watch`: after the catch-up run, stay running and
  * index what changes under the roots, in debounced batches.
  *
- * Every folder under the roots (hidden ones, symlinks and folders the
- * --exclude globs leave out excepted) is watched with inotify; a file given
+ * Every folder under the roots (hidden ones, symlinks, the index folder and
+ * folders the --exclude globs leave out excepted) is watched with inotify; a file given
  * as a root is watched through its folder.  Events only name paths to look
  * at again (changeset.h); when no event has come for `delay` seconds, or
  * `10 × delay` seconds after the first event of a continuous stream, the
@@ -50,6 +50,8 @@ typedef struct watch_config {
     size_t root_count;
     const file_filter *filter;
     walk_links links;
+    const char *index_dir; /* never watched, should it lie under a root (its own
+                            * commits would be changes, batch after batch) */
     double delay;         /* quiet seconds before a batch */
     bool quiet;
     /* Run one batch: WATCH_OK (committed, or nothing to commit),

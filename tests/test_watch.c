@@ -331,6 +331,33 @@ static void test_file_operations(void **state)
     fixture_free(fx);
 }
 
+/* The index folder inside the watched one is neither walked (its files are
+ * no documents) nor watched: its commits are not changes (else each commit
+ * would make another, for ever). */
+static void test_index_inside(void **state)
+{
+    fixture *fx = fixture_new();
+    put(fx->docs, "a.txt", "alpha\n");
+    free(fx->idx);
+    fx->idx = ts_strf("%s/idx", fx->docs);
+    watcher w = watch_start(fx, "0.05");
+    put(fx->docs, "b.txt", "bravo\n");
+    expect_listed(fx, "b.txt", true);
+    assert_int_equal(doc_count(fx), 2); /* not idx/LOCK or idx/MANIFEST */
+    sleep_ms(500);
+    char *err = read_err(&w);
+    size_t commits = count_of(err, "watch: committed generation");
+    free(err);
+    sleep_ms(500);
+    err = read_err(&w);
+    if (count_of(err, "watch: committed generation") != commits || commits != 1)
+        fail_msg("the watcher commits on its own:\n%s", err);
+    free(err);
+    assert_int_equal(watch_stop(&w), 0);
+    watcher_free(&w);
+    fixture_free(fx);
+}
+
 /* 500 files copied in at once: one or a few commits, not 500. */
 static void test_copy_500(void **state)
 {
@@ -576,6 +603,7 @@ int main(void)
         cmocka_unit_test(test_option_conflicts),
         cmocka_unit_test(test_locked_index),
         cmocka_unit_test(test_file_operations),
+        cmocka_unit_test(test_index_inside),
         cmocka_unit_test(test_copy_500),
         cmocka_unit_test(test_serve_sees_new_file),
         cmocka_unit_test(test_watch_limit),

@@ -245,6 +245,10 @@ static int check_combination(const options *opt)
     }
     if (opt->mode == MODE_INDEX)
         return 0;
+    if (opt->watch) {
+        fprintf(stderr, "indexer: %s and --watch cannot be used together\n", opt->mode_option);
+        return -1;
+    }
     if (opt->mode == MODE_REMOVE || opt->mode == MODE_FORGET) {
         if (!opt->rebuild)
             return 0;
@@ -252,7 +256,7 @@ static int check_combination(const options *opt)
         return -1;
     }
     const char *indexing_only = opt->rebuild ? "--rebuild" : opt->strict ? "--strict"
-                                : !opt->prune ? "--no-prune" : opt->watch ? "--watch" : NULL;
+                                : !opt->prune ? "--no-prune" : NULL;
     if (indexing_only) {
         fprintf(stderr, "indexer: %s and %s cannot be used together\n", opt->mode_option,
                 indexing_only);

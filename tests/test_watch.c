@@ -589,6 +589,9 @@ static void test_option_conflicts(void **state)
     assert_int_equal(ts_runf(NULL, &err, "'%s' --list --watch", INDEXER_BIN), 2);
     ts_expect_in(err, "--list and --watch cannot be used together", "--list --watch");
     free(err);
+    assert_int_equal(ts_runf(NULL, &err, "'%s' --watch --remove corpus/a.txt", INDEXER_BIN), 2);
+    ts_expect_in(err, "--remove and --watch cannot be used together", "--watch --remove");
+    free(err);
     assert_int_equal(ts_runf(NULL, &err, "'%s' --watch-delay 2 corpus", INDEXER_BIN), 2);
     ts_expect_in(err, "--watch-delay needs --watch", "--watch-delay alone");
     free(err);

@@ -962,13 +962,13 @@ static watch_result watch_batch_run(void *ctx, const watch_batch *b)
 {
     const watch_session *ws = ctx;
     run_state st = {.opt = ws->opt, .paths = ws->paths, .should_stop = watch_stop_requested};
+    double started = progress_now(); /* opening the index is part of the batch */
     st.writer = open_writer(ws->opt, &st.err);
     if (!st.writer) {
         say_failed(ws->opt, &st.err);
         return WATCH_FAILED;
     }
     note_index_folder(&st);
-    double started = progress_now();
     if (b->rescan)
         walk_list(&st, ws->paths->given, ws->paths->count, false);
     else

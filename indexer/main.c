@@ -923,9 +923,12 @@ static int remove_gone(run_state *st, const watch_batch *b)
 static void print_batch(const run_state *st, const shelf_commit_summary *c, unsigned merges,
                         double seconds)
 {
-    fprintf(stderr, "indexer: watch: committed generation %llu: added %llu, updated %llu, "
-                    "removed %llu documents; skipped %llu",
-            (unsigned long long)c->generation, (unsigned long long)c->added,
+    if (c->generation) /* the Xapian backend counts none */
+        fprintf(stderr, "indexer: watch: committed generation %llu: ", (unsigned long long)c->generation);
+    else
+        fputs("indexer: watch: committed: ", stderr);
+    fprintf(stderr, "added %llu, updated %llu, removed %llu documents; skipped %llu",
+            (unsigned long long)c->added,
             (unsigned long long)c->updated, (unsigned long long)c->removed,
             (unsigned long long)st->skipped);
     if (merges)

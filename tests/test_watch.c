@@ -9,7 +9,8 @@
  * test never hangs.  Covers: files created, changed, renamed within the
  * folder, moved out and deleted; a folder made with files in it and a
  * folder removed with its files; a 500-file copy committed in a few
- * batches; a running server showing a new file without restarting;
+ * batches; the Xapian backend with --threads; a running server showing a
+ * new file without restarting;
  * SIGTERM in the middle of a batch, many times (SHELF_RACE_TRIALS, else 6,
  * 3 under AddressSanitizer): exit 0, the lock released, the index checks
  * clean and holds the old or the new state, never part of the batch; the
@@ -127,9 +128,10 @@ static size_t count_of(const char *text, const char *needle)
     return n;
 }
 
-/* indexer --index IDX --watch --watch-delay DELAY DOCS, its stderr in a
- * file; returns once it says it is watching. */
-static watcher watch_start(const fixture *fx, const char *delay)
+/* indexer --index IDX --watch --watch-delay DELAY [EXTRA...] DOCS, its
+ * stderr in a file; returns once it says it is watching. */
+static watcher watch_start_with(const fixture *fx, const char *delay, const char *extra1,
+                                const char *extra2)
 {
     static int count;
     watcher w = {.err_path = ts_strf("%s/watch-%d.err", fx->tmp, count++)};
@@ -143,8 +145,15 @@ static watcher watch_start(const fixture *fx, const char *delay)
         dup2(null, 0);
         dup2(null, 1);
         dup2(err, 2);
-        execl(INDEXER_BIN, INDEXER_BIN, "--index", fx->idx, "--watch", "--watch-delay", delay,
-              fx->docs, (char *)NULL);
+        const char *argv[10] = {INDEXER_BIN, "--index", fx->idx, "--watch", "--watch-delay", delay};
+        int argc = 6;
+        if (extra1)
+            argv[argc++] = extra1;
+        if (extra2)
+            argv[argc++] = extra2;
+        argv[argc++] = fx->docs;
+        argv[argc] = NULL;
+        execv(INDEXER_BIN, (char *const *)argv);
         _exit(127);
     }
     for (double end = now_s() + WAIT_SECONDS; now_s() < end; sleep_ms(10)) {
@@ -159,6 +168,11 @@ static watcher watch_start(const fixture *fx, const char *delay)
     }
     fail_msg("the watcher did not say it was watching");
     return w;
+}
+
+static watcher watch_start(const fixture *fx, const char *delay)
+{
+    return watch_start_with(fx, delay, NULL, NULL);
 }
 
 /* SIGTERM, then its exit status (-1 when it had to be killed or a
@@ -327,6 +341,32 @@ static void test_file_operations(void **state)
     assert_true(ts_lock_free(fx->idx));
     expect_check_clean(fx);
     assert_int_equal(doc_count(fx), 4); /* a, renamed, kept/m, kept/later */
+    watcher_free(&w);
+    fixture_free(fx);
+}
+
+/* The same on the Xapian backend, reading on two threads. */
+static void test_xapian_threads(void **state)
+{
+    fixture *fx = fixture_new();
+    put(fx->docs, "a.txt", "alpha\n");
+    put(fx->docs, "b.txt", "bravo\n");
+    watcher w = watch_start_with(fx, "0.1", "--backend=xapian", "--threads=2");
+    put(fx->docs, "c.txt", "charlie\n");
+    expect_listed(fx, "c.txt", true);
+    put(fx->docs, "a.txt", "alpha rewritten about wombats\n");
+    expect_found(fx, "wombats", "a.txt");
+    char *b = ts_strf("%s/b.txt", fx->docs);
+    assert_int_equal(unlink(b), 0);
+    expect_listed(fx, "b.txt", false);
+    free(b);
+    char *err = read_err(&w);
+    ts_expect_in(err, "indexer: watch: committed: ", "the watcher's stderr");
+    free(err);
+    assert_int_equal(watch_stop(&w), 0);
+    assert_true(ts_lock_free(fx->idx));
+    expect_check_clean(fx);
+    assert_int_equal(doc_count(fx), 2);
     watcher_free(&w);
     fixture_free(fx);
 }
@@ -607,6 +647,7 @@ int main(void)
         cmocka_unit_test(test_locked_index),
         cmocka_unit_test(test_file_operations),
         cmocka_unit_test(test_index_inside),
+        cmocka_unit_test(test_xapian_threads),
         cmocka_unit_test(test_copy_500),
         cmocka_unit_test(test_serve_sees_new_file),
         cmocka_unit_test(test_watch_limit),

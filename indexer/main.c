@@ -1001,14 +1001,26 @@ static int lock_session(const options *opt, shelf_lock *lock)
     return rc;
 }
 
-static int watch_after(const options *opt, const run_paths *rp)
+/* Watch rp's PATHs, run the catch-up run, then batches until a signal. */
+static int watch_paths(options *opt, shelf_roots *roots, const run_paths *rp)
 {
     watch_session ws = {opt, rp};
     watch_config cfg = {.roots = rp->given, .root_count = rp->count, .filter = &opt->filter,
                         .index_dir = opt->index_dir,
                         .links = opt->links, .delay = opt->watch_delay > 0 ? opt->watch_delay : 1.0,
                         .quiet = opt->quiet != 0, .run_batch = watch_batch_run, .ctx = &ws};
-    return watch_run(&cfg);
+    watcher *w = watch_open(&cfg);
+    if (!w)
+        return EXIT_FAILED;
+    int rc = index_once(opt, roots, rp, watch_stop_requested);
+    if (rc != EXIT_FAILED && watch_stop_requested()) {
+        rc = EXIT_DONE;
+    } else if (rc != EXIT_FAILED) {
+        opt->rebuild = 0; /* batches build on the catch-up run */
+        rc = watch_loop(w);
+    }
+    watch_close(w);
+    return rc;
 }
 
 /* --watch: under one writer lock, the catch-up run, then batches until a
@@ -1027,13 +1039,7 @@ static int run_watch(options *opt)
     run_paths rp = {0};
     int rc = EXIT_FAILED;
     if (prepare_run(opt, &roots, &rp) == 0)
-        rc = index_once(opt, &roots, &rp, watch_stop_requested);
-    if (rc != EXIT_FAILED && watch_stop_requested()) {
-        rc = EXIT_DONE;
-    } else if (rc != EXIT_FAILED) {
-        opt->rebuild = 0; /* batches build on the catch-up run */
-        rc = watch_after(opt, &rp);
-    }
+        rc = watch_paths(opt, &roots, &rp);
     run_paths_free(&rp);
     shelf_roots_free(&roots);
     shelf_lock_release(&lock);

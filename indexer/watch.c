@@ -29,7 +29,7 @@
 #define WATCH_MASK (IN_CREATE | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE | \
                     IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
 
-typedef struct watcher {
+struct watcher {
     const watch_config *cfg;
     int ifd, sfd;
     watch_table table;
@@ -42,7 +42,7 @@ typedef struct watcher {
     size_t refused;                 /* folders not watched: the limit */
     bool limit_said;
     bool failed;
-} watcher;
+};
 
 static double now_seconds(void)
 {
@@ -496,31 +496,50 @@ static int loop(watcher *w)
     return 2;
 }
 
-int watch_run(const watch_config *cfg)
+watcher *watch_open(const watch_config *cfg)
 {
-    watcher w = {.cfg = cfg, .ifd = -1, .sfd = -1, .limit = -1};
+    watcher *w = calloc(1, sizeof *w);
+    if (!w) {
+        fprintf(stderr, "indexer: out of memory\n");
+        return NULL;
+    }
+    *w = (watcher){.cfg = cfg, .ifd = -1, .sfd = -1, .limit = -1};
     const char *limit = getenv("SHELF_WATCH_LIMIT");
     if (limit && *limit)
-        w.limit = atol(limit);
+        w->limit = atol(limit);
     struct stat sb;
     if (cfg->index_dir && stat(cfg->index_dir, &sb) == 0) {
-        w.index_dev = sb.st_dev;
-        w.index_ino = sb.st_ino;
+        w->index_dev = sb.st_dev;
+        w->index_ino = sb.st_ino;
     }
-    int rc = 2;
-    if (open_descriptors(&w) == 0) {
-        watch_roots(&w);
-        announce(&w);
-        rc = w.failed ? 2 : loop(&w);
+    if (open_descriptors(w) == 0)
+        watch_roots(w);
+    if (w->ifd < 0 || w->sfd < 0 || w->failed) {
+        watch_close(w);
+        return NULL;
     }
-    if (rc == 0 && !cfg->quiet)
+    return w;
+}
+
+int watch_loop(watcher *w)
+{
+    announce(w);
+    int rc = loop(w);
+    if (rc == 0 && !w->cfg->quiet)
         fprintf(stderr, "indexer: stopped%s\n",
-                changeset_empty(&w.changes) ? "" : "; changes not yet indexed are found at the next start");
-    if (w.ifd >= 0)
-        close(w.ifd);
-    if (w.sfd >= 0)
-        close(w.sfd);
-    watch_table_free(&w.table);
-    changeset_free(&w.changes);
+                changeset_empty(&w->changes) ? "" : "; changes not yet indexed are found at the next start");
     return rc;
+}
+
+void watch_close(watcher *w)
+{
+    if (!w)
+        return;
+    if (w->ifd >= 0)
+        close(w->ifd);
+    if (w->sfd >= 0)
+        close(w->sfd);
+    watch_table_free(&w->table);
+    changeset_free(&w->changes);
+    free(w);
 }

@@ -2,7 +2,8 @@
  * watch.h - `indexer --watch`: after the catch-up run, stay running and
  * index what changes under the roots, in debounced batches.
  *
- * Every folder under the roots (hidden ones, symlinks, the index folder and
+ * The watches are set up before the catch-up run (watch_open), so a change
+ * made while it runs is in the first batch.  Every folder under the roots (hidden ones, symlinks, the index folder and
  * folders the --exclude globs leave out excepted) is watched with inotify; a file given
  * as a root is watched through its folder.  Events only name paths to look
  * at again (changeset.h); when no event has come for `delay` seconds, or
@@ -65,8 +66,15 @@ typedef struct watch_config {
 int watch_block_signals(void);
 /* Has SIGINT or SIGTERM come (pending, blocked)? */
 bool watch_stop_requested(void);
-/* Watch and run batches until SIGINT or SIGTERM (returns 0) or a failure
- * (said on stderr; returns 2). */
-int watch_run(const watch_config *cfg);
+typedef struct watcher watcher;
+
+/* Set up the watches over the roots (before the catch-up run, so that what
+ * changes during it is heard of); NULL on a failure (said on stderr).  cfg
+ * must outlive the watcher. */
+watcher *watch_open(const watch_config *cfg);
+/* Run batches until SIGINT or SIGTERM (returns 0) or a failure (said on
+ * stderr; returns 2). */
+int watch_loop(watcher *w);
+void watch_close(watcher *w);
 
 #endif

@@ -605,6 +605,8 @@ static void test_watch_limit(void **state)
     fixture_free(fx);
 }
 
+/* Another writer holds the lock: the watcher says so and exits 2; while a
+ * watcher runs, another indexer is refused naming the watcher's pid. */
 static void test_locked_index(void **state)
 {
     fixture *fx = fixture_new();
@@ -620,6 +622,18 @@ static void test_locked_index(void **state)
     assert_int_equal(rc, 2);
     ts_expect_in(err, "another indexer", "indexer --watch on a locked index");
     free(err);
+
+    /* and the other way round: the watcher holds the lock between batches */
+    watcher w = watch_start(fx, "0.1");
+    rc = ts_runf(NULL, &err, "timeout 60 '%s' --index '%s' '%s'", INDEXER_BIN, fx->idx, fx->docs);
+    assert_int_equal(rc, 2);
+    char *pid = ts_strf("another indexer (pid %ld)", (long)w.pid);
+    ts_expect_in(err, pid, "indexer while a watcher runs");
+    free(pid);
+    free(err);
+    assert_int_equal(watch_stop(&w), 0);
+    assert_true(ts_lock_free(fx->idx));
+    watcher_free(&w);
     fixture_free(fx);
 }
 

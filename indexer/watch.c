@@ -467,9 +467,10 @@ static void announce(const watcher *w)
                 w->refused);
     if (w->cfg->quiet)
         return;
-    fprintf(stderr, "indexer: watching %zu folders under %zu paths; batches after %.3g s "
+    size_t folders = w->table.count, paths = w->cfg->root_count;
+    fprintf(stderr, "indexer: watching %zu folder%s under %zu path%s; batches after %.3g s "
             "without changes; stop with Ctrl-C or SIGTERM\n",
-            w->table.count, w->cfg->root_count, w->cfg->delay);
+            folders, folders == 1 ? "" : "s", paths, paths == 1 ? "" : "s", w->cfg->delay);
 }
 
 static int loop(watcher *w)

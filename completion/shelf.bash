@@ -17,7 +17,7 @@
 
 _shelf_indexer_options='--index --backend --language --rebuild --no-prune --remove --list
  --roots --forget --strict --optimize --merge-policy --threads --memory --include --exclude
- --follow --follow-outside --wait --check --quiet -q --version --help -h'
+ --follow --follow-outside --wait --watch --watch-delay --check --quiet -q --version --help -h'
 
 _shelf_searcher_options='--index --limit -n --offset --all --json --count --exact-total
  --passages --passages-in-order --width --context --highlight --cite --cite-format --explain
@@ -87,7 +87,7 @@ _shelf_indexer()
         names=$("${COMP_WORDS[0]}" --language list 2>/dev/null)
         _shelf_from_words "${names//,/ } list" "$cur"
         return ;;
-    --threads | --memory | --include | --exclude)
+    --threads | --memory | --include | --exclude | --watch-delay)
         COMPREPLY=()
         return ;;
     esac

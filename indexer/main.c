@@ -28,6 +28,7 @@
 #include "util/progname.h"
 #include "util/visible.h"
 #include "walk.h"
+#include "watch.h"
 
 #include <dirent.h>
 #include <getopt.h>
@@ -52,6 +53,9 @@ typedef struct options {
     mode mode;
     const char *mode_option; /* the option that chose mode ("--list"), NULL for indexing */
     int quiet, rebuild, prune, wait, strict;
+    int watch;         /* --watch: stay running and index changes (watch.h) */
+    double watch_delay; /* --watch-delay: quiet seconds before a batch */
+    bool lock_held;    /* --watch holds the writer lock across its writers */
     walk_links links; /* symlinks met in folders: skipped unless --follow */
     unsigned threads;
     shelf_merge_policy merge_policy;
@@ -88,6 +92,9 @@ typedef struct run_state {
     uint64_t unchanged, skipped, ignored;
     uint64_t links_skipped, links_outside; /* symlinks not followed */
     int failed;
+    bool (*should_stop)(void); /* --watch: a signal asks to stop (NULL: never) */
+    bool stopped;              /* the walk was stopped for it: nothing is committed */
+    char index_canon[PATH_MAX]; /* the index folder, never walked into ("" unknown) */
     shelf_err err;
 } run_state;
 
@@ -98,6 +105,7 @@ static void usage(FILE *out)
     const char *me = shelf_progname();
     fprintf(out,
 "Usage: %s [OPTIONS] [PATH...]      index or update\n"
+"       %s --watch [PATH...]        index, then index changes as they happen\n"
 "       %s --remove PATH...         delete documents\n"
 "       %s --list                   list indexed documents\n"
 "       %s --optimize               merge everything into one segment\n"
@@ -108,7 +116,7 @@ static void usage(FILE *out)
 "Index the documents under each PATH (a file or a folder, walked\n"
 "recursively; hidden entries and symlinks inside folders skipped) into an\n"
 "index folder that `%s` reads: plain text (.txt, .text, no extension),\n",
-            me, me, me, me, me, me, me, shelf_searcher_name());
+            me, me, me, me, me, me, me, me, shelf_searcher_name());
     fputs(
 "Markdown (.md, .markdown), HTML (.html, .htm, .xhtml), PDF (.pdf), Word\n"
 "(.docx), OpenDocument text (.odt) and EPUB (.epub); the format is\n"
@@ -152,6 +160,11 @@ static void usage(FILE *out)
 "                       counted; a PATH that is a symlink is always followed)\n"
 "  --follow-outside     follow symlinks met in folders wherever they lead\n"
 "  --wait               wait for another indexer's lock instead of failing\n"
+"  --watch              after indexing, stay running and index files as they\n"
+"                       are added, changed, moved or deleted (inotify), in\n"
+"                       small batches; SIGINT or SIGTERM stops it (exit 0)\n"
+"  --watch-delay S      with --watch: commit a batch after S seconds without\n"
+"                       changes (default 1; at most 10 x S under a stream)\n"
 "  --check [DIR]        verify every checksum and invariant of an index\n"
 "                       (DIR, else --index) and print its statistics\n"
 "  -q, --quiet          no progress bar and no summary\n"
@@ -166,7 +179,9 @@ static void usage(FILE *out)
 "\n"
 "Exit status: 0 the batch was committed (skipped files are warned about and\n"
 "counted); 1 files were skipped under --strict, or --remove matched nothing;\n"
-"2 usage error or failure (index left as it was).\n",
+"2 usage error or failure (index left as it was).  --watch exits 0 when\n"
+"stopped by SIGINT or SIGTERM (a batch in progress is rolled back), 2 when a\n"
+"batch fails.\n",
           out);
 }
 
@@ -177,6 +192,16 @@ static int parse_size(const char *s, size_t *out)
     if (*s == '\0' || *end != '\0' || v == 0 || v > (1ull << 20))
         return -1;
     *out = (size_t)v;
+    return 0;
+}
+
+static int parse_seconds(const char *s, double *out)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (*s == '\0' || *end != '\0' || !(v >= 0.01 && v <= 3600))
+        return -1;
+    *out = v;
     return 0;
 }
 
@@ -211,12 +236,20 @@ static int set_mode(options *opt, mode m, const char *name)
 /* Options that only make sense when indexing, refused with another mode. */
 static int check_combination(const options *opt)
 {
+    if (opt->watch_delay > 0 && !opt->watch) {
+        fprintf(stderr, "indexer: --watch-delay needs --watch\n");
+        return -1;
+    }
     if ((opt->mode == MODE_REMOVE || opt->mode == MODE_FORGET) && opt->path_count == 0) {
         fprintf(stderr, "indexer: %s needs at least one PATH\n", opt->mode_option);
         return -1;
     }
     if (opt->mode == MODE_INDEX)
         return 0;
+    if (opt->watch) {
+        fprintf(stderr, "indexer: %s and --watch cannot be used together\n", opt->mode_option);
+        return -1;
+    }
     if (opt->mode == MODE_REMOVE || opt->mode == MODE_FORGET) {
         if (!opt->rebuild)
             return 0;
@@ -242,7 +275,8 @@ static int parse_options(int argc, char **argv, options *opt)
 {
     enum { O_INDEX = 256, O_LANGUAGE, O_MEMORY, O_CHECK, O_REBUILD, O_NOPRUNE, O_REMOVE, O_LIST,
            O_OPTIMIZE, O_POLICY, O_WAIT, O_BACKEND, O_THREADS, O_INCLUDE, O_EXCLUDE,
-           O_FOLLOW, O_FOLLOW_OUTSIDE, O_ROOTS, O_FORGET, O_STRICT, O_VERSION };
+           O_FOLLOW, O_FOLLOW_OUTSIDE, O_ROOTS, O_FORGET, O_STRICT, O_VERSION, O_WATCH,
+           O_WATCH_DELAY };
     static const struct option longopts[] = {
         {"index", required_argument, NULL, O_INDEX}, {"language", required_argument, NULL, O_LANGUAGE},
         {"memory", required_argument, NULL, O_MEMORY}, {"check", no_argument, NULL, O_CHECK},
@@ -258,6 +292,8 @@ static int parse_options(int argc, char **argv, options *opt)
         {"follow-outside", no_argument, NULL, O_FOLLOW_OUTSIDE},
         {"roots", no_argument, NULL, O_ROOTS}, {"forget", no_argument, NULL, O_FORGET},
         {"strict", no_argument, NULL, O_STRICT}, {"version", no_argument, NULL, O_VERSION},
+        {"watch", no_argument, NULL, O_WATCH},
+        {"watch-delay", required_argument, NULL, O_WATCH_DELAY},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
     *opt = (options){.index_dir = "index", .memory_mb = 256, .prune = 1, .threads = 1,
                      .merge_policy = SHELF_MERGE_TIERED};
@@ -288,6 +324,14 @@ static int parse_options(int argc, char **argv, options *opt)
             }
             break;
         case O_WAIT: opt->wait = 1; break;
+        case O_WATCH: opt->watch = 1; break;
+        case O_WATCH_DELAY:
+            if (parse_seconds(optarg, &opt->watch_delay) != 0) {
+                fprintf(stderr, "indexer: --watch-delay wants seconds from 0.01 to 3600, got '%s'\n",
+                        optarg);
+                return -1;
+            }
+            break;
         case O_FOLLOW:
             if (opt->links == WALK_LINKS_SKIP)
                 opt->links = WALK_LINKS_INSIDE;
@@ -351,7 +395,7 @@ static shelf_indexwriter *open_writer(const options *opt, shelf_err *err)
 {
     shelf_writer_opts wo = {.language = opt->language, .memory_budget = opt->memory_mb << 20,
                             .rebuild = opt->rebuild, .backend = opt->backend,
-                            .threads = opt->threads};
+                            .threads = opt->threads, .lock_held = opt->lock_held};
     shelf_indexwriter *w = shelf_indexwriter_open(opt->index_dir, &wo, err);
     if (w || err->code != SHELF_ELOCKED || !opt->wait)
         return w;
@@ -498,6 +542,10 @@ static int flush_pending(void *ctx)
 static int on_file(void *ctx, const walk_file *f)
 {
     run_state *st = ctx;
+    if (st->should_stop && st->should_stop()) {
+        st->stopped = true;
+        return 1;
+    }
     if (!filter_wants_file(&st->opt->filter, f->path)) {
         st->ignored++;
         return 0;
@@ -548,10 +596,25 @@ static int count_file(void *ctx, const walk_file *f)
 
 static void ignore_problem(void *ctx, const char *path, const char *reason) {}
 
+/* Folders the filters leave out are not entered, nor the index folder
+ * itself when it lies under a PATH (its LOCK and MANIFEST are no documents,
+ * and under --watch each commit would be a change). */
 static bool wanted_dir(void *ctx, const char *path)
 {
     const run_state *st = ctx;
+    char buf[PATH_MAX];
+    if (st->index_canon[0] &&
+        strcmp(run_paths_stored(st->paths, path, buf, sizeof buf), st->index_canon) == 0)
+        return false;
     return filter_wants_dir(&st->opt->filter, path);
+}
+
+/* Once the writer has made the index folder: its canonical path. */
+static void note_index_folder(run_state *st)
+{
+    shelf_err err = {0};
+    if (shelf_canonical_path(st->opt->index_dir, st->index_canon, sizeof st->index_canon, &err) != SHELF_OK)
+        st->index_canon[0] = '\0';
 }
 
 static bool wanted_dir_of_filter(void *ctx, const char *path)
@@ -723,12 +786,12 @@ static int remember_roots(const options *opt, shelf_roots *roots, const run_path
     return SHELF_OK;
 }
 
-static void walk_all(run_state *st)
+/* Walk these paths (files or folders) and index what needs it; the bar
+ * only when asked (not in --watch batches). */
+static void walk_list(run_state *st, char *const *paths, size_t count, bool bar)
 {
     const options *opt = st->opt;
-    char *const *paths = st->paths->given;
-    size_t count = st->paths->count;
-    if (!opt->quiet && isatty(STDERR_FILENO)) {
+    if (bar && !opt->quiet && isatty(STDERR_FILENO)) {
         totals t = {.filter = &opt->filter};
         walk_callbacks counter = {count_file, ignore_problem, wanted_dir_of_filter, &t, NULL, NULL};
         walk_paths(paths, count, &counter, opt->links);
@@ -749,15 +812,30 @@ static void walk_all(run_state *st)
     progress_clear(&st->bar);
 }
 
+static void walk_all(run_state *st)
+{
+    walk_list(st, st->paths->given, st->paths->count, true);
+}
+
 static int finish_run(run_state *st, double started, shelf_roots *roots)
 {
     const options *opt = st->opt;
     shelf_commit_summary summary = {0};
     unsigned merges = 0;
     uint64_t pruned = 0;
+    if (st->stopped) {
+        fprintf(stderr, "indexer: stopped by a signal before committing; index %s left as it was\n",
+                opt->index_dir);
+        return EXIT_DONE;
+    }
     if (!st->failed && opt->prune &&
         shelf_indexwriter_prune(st->writer, st->paths->canon, st->paths->count, &pruned, &st->err) != SHELF_OK)
         st->failed = 1;
+    if (!st->failed && st->files == 0 && st->unchanged == 0 && pruned == 0 && opt->watch) {
+        if (!opt->quiet)
+            fprintf(stderr, "indexer: nothing to index yet under the given paths\n");
+        return remember_roots(opt, roots, st->paths) == SHELF_OK ? EXIT_DONE : EXIT_FAILED;
+    }
     if (!st->failed && st->files == 0 && st->unchanged == 0 && pruned == 0) {
         fprintf(stderr, "indexer: nothing to index: no readable documents under the given "
                         "paths; index %s left as it was\n", opt->index_dir);
@@ -782,32 +860,190 @@ static int finish_run(run_state *st, double started, shelf_roots *roots)
     return st->skipped && opt->strict ? EXIT_SKIPPED : EXIT_DONE;
 }
 
-static int run_index(options *opt)
+/* The roots and PATHs of a run; 0, or -1 (said). */
+static int prepare_run(const options *opt, shelf_roots *roots, run_paths *rp)
 {
-    shelf_roots roots = {0};
     bool replacing = opt->rebuild && opt->path_count; /* the old roots do not matter */
-    int roots_rc = read_roots(opt, &roots, replacing);
+    int roots_rc = read_roots(opt, roots, replacing);
     if (roots_rc != SHELF_OK && roots_rc != SHELF_ENOTFOUND && !replacing)
-        return EXIT_FAILED;
-    run_paths rp = {0};
-    if (choose_paths(opt, &roots, roots_rc, &rp) != 0) {
-        run_paths_free(&rp);
-        shelf_roots_free(&roots);
-        return EXIT_FAILED;
-    }
-    run_state st = {.opt = opt, .paths = &rp};
-    int rc = EXIT_FAILED;
+        return -1;
+    return choose_paths(opt, roots, roots_rc, rp);
+}
+
+/* One indexing run over rp: walk, prune, commit, merge. */
+static int index_once(const options *opt, shelf_roots *roots, const run_paths *rp,
+                      bool (*should_stop)(void))
+{
+    run_state st = {.opt = opt, .paths = rp, .should_stop = should_stop};
     st.writer = open_writer(opt, &st.err);
     if (!st.writer) {
         say_failed(opt, &st.err);
-    } else {
-        double started = progress_now();
-        walk_all(&st);
-        rc = finish_run(&st, started, &roots);
-        shelf_indexwriter_free(st.writer);
+        return EXIT_FAILED;
     }
+    note_index_folder(&st);
+    double started = progress_now();
+    walk_all(&st);
+    int rc = finish_run(&st, started, roots);
+    shelf_indexwriter_free(st.writer);
+    return rc;
+}
+
+static int run_index(options *opt)
+{
+    shelf_roots roots = {0};
+    run_paths rp = {0};
+    int rc = EXIT_FAILED;
+    if (prepare_run(opt, &roots, &rp) == 0)
+        rc = index_once(opt, &roots, &rp, NULL);
     run_paths_free(&rp);
     shelf_roots_free(&roots);
+    return rc;
+}
+
+/* ---- --watch ---- */
+
+typedef struct watch_session {
+    const options *opt;
+    const run_paths *paths;
+} watch_session;
+
+/* Delete the documents of the paths that are gone; 0, or nonzero on a
+ * failure (in st->err). */
+static int remove_gone(run_state *st, const watch_batch *b)
+{
+    for (size_t i = 0; i < b->gone_count; i++) {
+        char buf[PATH_MAX];
+        uint64_t n = 0;
+        const char *stored = run_paths_stored(st->paths, b->gone[i], buf, sizeof buf);
+        if (shelf_indexwriter_remove(st->writer, stored, &n, &st->err) != SHELF_OK)
+            return 1;
+    }
+    return 0;
+}
+
+static void print_batch(const run_state *st, const shelf_commit_summary *c, unsigned merges,
+                        double seconds)
+{
+    if (c->generation) /* the Xapian backend counts none */
+        fprintf(stderr, "indexer: watch: committed generation %llu: ", (unsigned long long)c->generation);
+    else
+        fputs("indexer: watch: committed: ", stderr);
+    fprintf(stderr, "added %llu, updated %llu, removed %llu documents; skipped %llu",
+            (unsigned long long)c->added,
+            (unsigned long long)c->updated, (unsigned long long)c->removed,
+            (unsigned long long)st->skipped);
+    if (merges)
+        fprintf(stderr, "; %u merges", merges);
+    fprintf(stderr, "; %.3f s\n", seconds);
+}
+
+/* Commit a batch's walk and removals, then merge by the policy. */
+static watch_result commit_batch(run_state *st, double started)
+{
+    const options *opt = st->opt;
+    shelf_commit_summary summary = {0};
+    unsigned merges = 0;
+    if (st->stopped) {
+        fprintf(stderr, "indexer: stopped by a signal during a batch; its changes are rolled "
+                        "back (index %s keeps its last commit)\n", opt->index_dir);
+        return WATCH_STOPPED;
+    }
+    if (st->failed || shelf_indexwriter_commit(st->writer, &summary, &st->err) != SHELF_OK) {
+        say_failed(opt, &st->err);
+        return WATCH_FAILED;
+    }
+    if (summary.committed &&
+        shelf_indexwriter_merge(st->writer, opt->merge_policy, &merges, &st->err) != SHELF_OK) {
+        fprintf(stderr, "indexer: the batch is committed, but merging failed: %s\n", st->err.msg);
+        return WATCH_FAILED;
+    }
+    if (summary.committed && !opt->quiet)
+        print_batch(st, &summary, merges, progress_now() - started);
+    return WATCH_OK;
+}
+
+static watch_result watch_batch_run(void *ctx, const watch_batch *b)
+{
+    const watch_session *ws = ctx;
+    run_state st = {.opt = ws->opt, .paths = ws->paths, .should_stop = watch_stop_requested};
+    double started = progress_now(); /* opening the index is part of the batch */
+    st.writer = open_writer(ws->opt, &st.err);
+    if (!st.writer) {
+        say_failed(ws->opt, &st.err);
+        return WATCH_FAILED;
+    }
+    note_index_folder(&st);
+    if (b->rescan)
+        walk_list(&st, ws->paths->given, ws->paths->count, false);
+    else
+        walk_list(&st, b->present, b->present_count, false);
+    uint64_t pruned = 0;
+    if (!st.failed && !st.stopped && remove_gone(&st, b) != 0)
+        st.failed = 1;
+    if (!st.failed && !st.stopped && b->rescan && ws->opt->prune &&
+        shelf_indexwriter_prune(st.writer, ws->paths->canon, ws->paths->count, &pruned, &st.err) != SHELF_OK)
+        st.failed = 1;
+    watch_result rc = commit_batch(&st, started);
+    shelf_indexwriter_free(st.writer);
+    return rc;
+}
+
+/* The writer lock for the whole session (engine/writer.h), with --wait. */
+static int lock_session(const options *opt, shelf_lock *lock)
+{
+    shelf_err err = {0};
+    int rc = shelf_indexwriter_lock(opt->index_dir, false, lock, &err);
+    if (rc == SHELF_ELOCKED && opt->wait) {
+        fprintf(stderr, "indexer: %s; waiting for it to finish\n", err.msg);
+        rc = shelf_indexwriter_lock(opt->index_dir, true, lock, &err);
+    }
+    if (rc != SHELF_OK)
+        say_failed(opt, &err);
+    return rc;
+}
+
+/* Watch rp's PATHs, run the catch-up run, then batches until a signal. */
+static int watch_paths(options *opt, shelf_roots *roots, const run_paths *rp)
+{
+    watch_session ws = {opt, rp};
+    watch_config cfg = {.roots = rp->given, .root_count = rp->count, .filter = &opt->filter,
+                        .index_dir = opt->index_dir,
+                        .links = opt->links, .delay = opt->watch_delay > 0 ? opt->watch_delay : 1.0,
+                        .quiet = opt->quiet != 0, .run_batch = watch_batch_run, .ctx = &ws};
+    watcher *w = watch_open(&cfg);
+    if (!w)
+        return EXIT_FAILED;
+    int rc = index_once(opt, roots, rp, watch_stop_requested);
+    if (rc != EXIT_FAILED && watch_stop_requested()) {
+        rc = EXIT_DONE;
+    } else if (rc != EXIT_FAILED) {
+        opt->rebuild = 0; /* batches build on the catch-up run */
+        rc = watch_loop(w);
+    }
+    watch_close(w);
+    return rc;
+}
+
+/* --watch: under one writer lock, the catch-up run, then batches until a
+ * signal.  Exit 0 when stopped by SIGINT or SIGTERM, 2 on a failure. */
+static int run_watch(options *opt)
+{
+    shelf_lock lock = {-1};
+    if (watch_block_signals() != 0) {
+        fprintf(stderr, "indexer: cannot block SIGINT and SIGTERM\n");
+        return EXIT_FAILED;
+    }
+    if (lock_session(opt, &lock) != SHELF_OK)
+        return EXIT_FAILED;
+    opt->lock_held = true;
+    shelf_roots roots = {0};
+    run_paths rp = {0};
+    int rc = EXIT_FAILED;
+    if (prepare_run(opt, &roots, &rp) == 0)
+        rc = watch_paths(opt, &roots, &rp);
+    run_paths_free(&rp);
+    shelf_roots_free(&roots);
+    shelf_lock_release(&lock);
     return rc;
 }
 
@@ -982,6 +1218,8 @@ int main(int argc, char **argv)
         rc = list_roots(&opt);
     else if (opt.mode == MODE_FORGET)
         rc = run_forget(&opt);
+    else if (opt.watch)
+        rc = run_watch(&opt);
     else
         rc = run_index(&opt);
     filter_free(&opt.filter);

@@ -56,6 +56,10 @@ typedef struct shelf_writer_opts {
     const char *backend;  /* "native" or "xapian"; NULL: the folder's own (native when new) */
     unsigned threads;     /* > 1: the native store is compressed on a thread of its own */
     bool wait;            /* block until another writer's lock is free (lock.h) */
+    bool lock_held;       /* the caller holds the folder's writer lock for the writer's
+                           * whole life (engine/writer.h shelf_indexwriter_lock: indexer
+                           * --watch opens one writer per batch under one lock); the
+                           * writer neither takes nor releases it */
 } shelf_writer_opts;
 
 typedef enum shelf_source_state {

@@ -97,6 +97,18 @@ shelf_indexwriter *shelf_indexwriter_open(const char *dir, const shelf_writer_op
     return w;
 }
 
+int shelf_indexwriter_lock(const char *dir, bool wait, shelf_lock *lock, shelf_err *err)
+{
+    const shelf_backend_row *existing;
+    lock->fd = -1;
+    if (shelf_backend_detect(dir, &existing, NULL) != SHELF_OK &&
+        (make_parents(dir, err) != SHELF_OK || refuse_foreign_folder(dir, err) != SHELF_OK))
+        return err->code;
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+        return shelf_errno(err, errno, "%s: cannot create index folder", dir);
+    return shelf_lock_acquire(lock, dir, wait, err);
+}
+
 const shelf_backend_row *shelf_indexwriter_backend(const shelf_indexwriter *w)
 {
     return w->row;

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "backend/backend.h"
+#include "backend/lock.h"
 #include "util/error.h"
 
 typedef struct shelf_indexwriter shelf_indexwriter;
@@ -35,6 +36,14 @@ typedef struct shelf_indexwriter shelf_indexwriter;
  * damaged. */
 shelf_indexwriter *shelf_indexwriter_open(const char *dir, const shelf_writer_opts *opts,
                                           shelf_err *err);
+
+/* Take dir's writer lock for a caller that then opens several writers in
+ * turn with opts->lock_held (indexer --watch: one writer per batch, no
+ * other writer in between).  As at open, missing parents are created and a
+ * folder that holds no index must be empty but for the index's own names;
+ * SHELF_ELOCKED (unless wait) names the holder.  Release it with
+ * shelf_lock_release once every writer is freed. */
+int shelf_indexwriter_lock(const char *dir, bool wait, shelf_lock *lock, shelf_err *err);
 
 /* The row the writer writes through. */
 const shelf_backend_row *shelf_indexwriter_backend(const shelf_indexwriter *w);

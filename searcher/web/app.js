@@ -208,10 +208,13 @@
 
   /* ---- results ---- */
 
-  /* "line 12", "p. iv" (the page's printed label) or "pp. 12–13" (a
+  /* "line 12", "¶ 4" (Word, OpenDocument, EPUB: the paragraph within its
+   * section, shown beside it), "p. iv" (the page's printed label) or "pp. 12–13" (a
    * passage that runs on to the next page): the place within the document
    * only, as its path is shown once under the title. */
   function placeOf(snippet) {
+    if (snippet.paragraph) /* DOCX, ODT, EPUB: no pages; cited by paragraph */
+      return '¶ ' + snippet.paragraph;
     if (!snippet.page)
       return 'line ' + snippet.line;
     const first = snippet.page_label || String(snippet.page);

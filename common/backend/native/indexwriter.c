@@ -180,7 +180,8 @@ shelf_native_writer *shelf_native_writer_open(const char *dir, const shelf_write
     }
     w->opts = *opts;
     w->lock.fd = -1;
-    if (make_dir(dir, err) != SHELF_OK || shelf_lock_acquire(&w->lock, dir, opts->wait, err) != SHELF_OK) {
+    if (make_dir(dir, err) != SHELF_OK ||
+        (!opts->lock_held && shelf_lock_acquire(&w->lock, dir, opts->wait, err) != SHELF_OK)) {
         shelf_native_writer_free(w);
         return NULL;
     }

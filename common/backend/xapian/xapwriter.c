@@ -64,7 +64,7 @@ shelf_xapwriter *shelf_xapwriter_open(const char *dir, const shelf_writer_opts *
     snprintf(path, sizeof path, "%s/%s", dir, SHELF_XAPIAN_SUBDIR);
     int rc = (mkdir(dir, 0755) == 0 || errno == EEXIST) ? SHELF_OK
                                                         : shelf_errno(err, errno, "%s: cannot create", dir);
-    if (rc == SHELF_OK)
+    if (rc == SHELF_OK && !opts->lock_held)
         rc = shelf_lock_acquire(&w->lock, dir, opts->wait, err);
     if (rc == SHELF_OK)
         rc = shelf_xdb_open_writable(&w->db, path, 1, err);

@@ -33,6 +33,7 @@
 #include <dirent.h>
 #include <getopt.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1197,8 +1198,20 @@ static int list_languages(void)
     return EXIT_DONE;
 }
 
+/* glibc keeps up to 32 MiB (its default, raised as large blocks are freed)
+ * of freed memory at the top of the heap instead of giving it back, which
+ * `--memory` cannot see: the inverter frees its table at every spill.  A
+ * fixed 1 MiB threshold returns it (also fixing the mmap threshold, which
+ * the dynamic rule would raise): peak RSS 107 -> 88 MiB with --memory 64
+ * on test_memory_budget's shelf. */
+static void return_freed_memory(void)
+{
+    mallopt(M_TRIM_THRESHOLD, 1 << 20);
+}
+
 int main(int argc, char **argv)
 {
+    return_freed_memory();
     shelf_progname_set(argv[0], "indexer");
     options opt;
     if (parse_options(argc, argv, &opt) != 0)

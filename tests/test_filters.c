@@ -272,7 +272,7 @@ static void test_malformed_values(void **state)
     (void)state;
     expect_error("nato after:2023-13-45", 12, "after:2023-13-45 is not a date");
     expect_error("nato before:2023-02-30", 13, "is not a date");
-    expect_error("nato type:nosuch", 11, "type:nosuch is not a format; the formats are pdf, html");
+    expect_error("nato type:nosuch", 11, "type:nosuch is not a format; the formats are docx, odt, epub, pdf, html");
     expect_error("nato in:", 6, "empty value after 'in:'");
     expect_error("author: nato", 1, "empty value after 'author:'");
 }

@@ -153,7 +153,7 @@ static const invalid_case invalid_cases[] = {
     {"x path:", DEFAULT_OR, 3, "empty value after 'path:'"},
     {"x in:", DEFAULT_OR, 3, "empty value after 'in:'"},
     {"x type:\"\"", DEFAULT_OR, 3, "empty value after 'type:'"},
-    {"x type:nosuch", DEFAULT_OR, 8, "type:nosuch is not a format; the formats are pdf, html"},
+    {"x type:nosuch", DEFAULT_OR, 8, "type:nosuch is not a format; the formats are docx, odt, epub, pdf, html"},
     {"x after:2023-13-45", DEFAULT_OR, 9, "after:2023-13-45 is not a date"},
     {"x before:2023-02-29", DEFAULT_OR, 10, "is not a date"},
     {"x after:23", DEFAULT_OR, 9, "is not a date"},

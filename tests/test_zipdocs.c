@@ -361,7 +361,8 @@ static void test_index_and_search(void **state)
     ts_expect_in(ix.err, "bomb.docx: zip bomb? DOCX member word/document.xml", "indexer stderr");
     ts_output_free(&ix);
 
-    char *out = ts_run_ok("'%s' --index '%s' --cite zqfourth", SEARCHER_BIN, index);
+    /* the copy has the same content: --no-collapse cites both */
+    char *out = ts_run_ok("'%s' --index '%s' --no-collapse --cite zqfourth", SEARCHER_BIN, index);
     ts_expect_in(out, "“Fourth paragraph: zqfourth says the quay was rebuilt.” (Ada Lovelace, "
                       "Harbour Review 2023, 2023-05-14, ", "--cite");
     ts_expect_in(out, "report.docx, § Findings, ¶ 4)", "--cite");

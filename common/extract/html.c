@@ -23,9 +23,8 @@
  * NONET | XML_PARSE_HUGE.  HUGE is deliberate: without it libxml2 2.9 stops
  * parsing at nesting depth 256 or at a 10 MB text node and silently drops
  * the rest of the document.  libxml2's error output is silenced for the
- * duration of the call (its per-thread generic and structured handlers are
- * swapped for silent ones and restored), and xmlInitParser runs once
- * through pthread_once, so several threads can extract at once.  No
+ * duration of the call and xmlInitParser runs once (xmlquiet.h), so
+ * several threads can extract at once.  No
  * document → SHELF_ESKIP "PATH: damaged HTML".
  *
  * Visible text (walk_visible):
@@ -74,7 +73,6 @@
 #include "extract/readers.h"
 
 #include <limits.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -89,6 +87,7 @@
 #include "extract/htmlmeta.h"
 #include "extract/htmlscan.h"
 #include "extract/htmlsource.h"
+#include "extract/xmlquiet.h"
 #include "util/buf.h"
 #include "util/utf8.h"
 
@@ -188,39 +187,12 @@ bool shelf_sniff_html(const char *data, size_t len)
 /* Parsing with libxml2, silently                                       */
 /* ------------------------------------------------------------------ */
 
-static pthread_once_t parser_once = PTHREAD_ONCE_INIT;
-
-static void init_parser(void)
-{
-    xmlInitParser();
-}
-
-static void ignore_generic_error(void *ctx, const char *msg, ...)
-{
-    (void)ctx;
-    (void)msg;
-}
-
-static void ignore_structured_error(void *ctx, xmlErrorPtr error)
-{
-    (void)ctx;
-    (void)error;
-}
-
 static htmlDocPtr parse_silently(const shelf_html_input *in)
 {
-    pthread_once(&parser_once, init_parser);
-    /* These handlers are per thread in libxml2; swap and restore them. */
-    xmlGenericErrorFunc old_generic = xmlGenericError;
-    void *old_generic_ctx = xmlGenericErrorContext;
-    xmlStructuredErrorFunc old_structured = xmlStructuredError;
-    void *old_structured_ctx = xmlStructuredErrorContext;
-    xmlSetGenericErrorFunc(NULL, ignore_generic_error);
-    xmlSetStructuredErrorFunc(NULL, ignore_structured_error);
+    shelf_xml_quiet saved;
+    shelf_xml_quiet_begin(&saved);
     htmlDocPtr doc = htmlReadMemory(in->bytes, (int)in->len, NULL, "UTF-8", PARSE_OPTIONS);
-    xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
-    xmlSetStructuredErrorFunc(old_structured_ctx, old_structured);
-    xmlResetLastError();
+    shelf_xml_quiet_end(&saved);
     return doc;
 }
 

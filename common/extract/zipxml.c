@@ -2,7 +2,6 @@
 #include "extract/zipxml.h"
 
 #include <limits.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,42 +10,17 @@
 #include <libxml/xmlerror.h>
 
 #include "extract/wptext.h"
+#include "extract/xmlquiet.h"
 #include "util/buf.h"
 
 #define PARSE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA)
 
-static pthread_once_t parser_once = PTHREAD_ONCE_INIT;
-
-static void init_parser(void)
-{
-    xmlInitParser();
-}
-
-static void ignore_generic_error(void *ctx, const char *msg, ...)
-{
-    (void)ctx;
-    (void)msg;
-}
-
-static void ignore_structured_error(void *ctx, xmlErrorPtr error)
-{
-    (void)ctx;
-    (void)error;
-}
-
 static xmlDoc *parse_silently(const char *bytes, size_t len)
 {
-    pthread_once(&parser_once, init_parser);
-    xmlGenericErrorFunc old_generic = xmlGenericError;
-    void *old_generic_ctx = xmlGenericErrorContext;
-    xmlStructuredErrorFunc old_structured = xmlStructuredError;
-    void *old_structured_ctx = xmlStructuredErrorContext;
-    xmlSetGenericErrorFunc(NULL, ignore_generic_error);
-    xmlSetStructuredErrorFunc(NULL, ignore_structured_error);
+    shelf_xml_quiet saved;
+    shelf_xml_quiet_begin(&saved);
     xmlDoc *doc = xmlReadMemory(bytes, (int)len, NULL, NULL, PARSE_OPTIONS);
-    xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
-    xmlSetStructuredErrorFunc(old_structured_ctx, old_structured);
-    xmlResetLastError();
+    shelf_xml_quiet_end(&saved);
     return doc;
 }
 

@@ -4,25 +4,15 @@
 #include <microhttpd.h>
 #include <string.h>
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
+#include "util/percent.h"
 
 size_t param_unescape(void *cls, struct MHD_Connection *c, char *s)
 {
     size_t out = 0;
     for (size_t in = 0; s[in]; in++) {
-        int hi = s[in] == '%' ? hex_value(s[in + 1]) : -1;
-        int lo = hi >= 0 ? hex_value(s[in + 2]) : -1;
-        if (lo >= 0) {
-            s[out++] = (char)(hi * 16 + lo);
+        int byte = shelf_percent_byte(s + in);
+        if (byte >= 0) {
+            s[out++] = (char)byte;
             in += 2;
         } else {
             s[out++] = s[in] == '+' ? ' ' : s[in];

@@ -36,6 +36,7 @@
 #include "extract/zipsniff.h"
 #include "extract/zipxml.h"
 #include "util/buf.h"
+#include "util/percent.h"
 
 #define LABEL "EPUB"
 #define MEDIA_TYPE "application/epub+zip"
@@ -45,17 +46,6 @@
 #define MAX_NAME 4096
 
 /* ---- names of members ---- */
-
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /* Appends segment s[0..n) to name, resolving "." and ".."; false when
  * the name would grow too long. */
@@ -101,10 +91,9 @@ static bool resolve_href(const char *opf, const char *href, char name[MAX_NAME])
     for (size_t i = 0; href[i] && href[i] != '#'; i++) {
         if (d + 1 >= sizeof decoded)
             return false;
-        int hi = href[i] == '%' ? hex_value(href[i + 1]) : -1;
-        int lo = hi >= 0 ? hex_value(href[i + 2]) : -1;
-        if (lo >= 0) {
-            decoded[d++] = (char)(hi * 16 + lo);
+        int byte = shelf_percent_byte(href + i);
+        if (byte >= 0) {
+            decoded[d++] = (char)byte;
             i += 2;
         } else {
             decoded[d++] = href[i];

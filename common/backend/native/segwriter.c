@@ -59,7 +59,7 @@ shelf_segwriter *shelf_segwriter_open(const char *dir, uint32_t number, shelf_an
         return NULL;
     }
     w->inverter = shelf_inverter_new(prefix, memory_budget, err);
-    shelf_words_builder_init(&w->words, memory_budget / SHELF_WORDS_SHARE, err);
+    shelf_words_builder_init(&w->words, memory_budget / SHELF_WORDS_SHARE);
     if (!w->inverter) {
         shelf_segwriter_free(w);
         return NULL;
@@ -287,17 +287,14 @@ static int note_words(shelf_segwriter *w, const shelf_buf *words, shelf_err *err
     shelf_analyzed_cursor c = {words->data, words->data + words->len};
     shelf_word_note notes[SHELF_WORDS_BATCH];
     size_t n = 0;
-    bool more = true;
-    while (more) {
-        const uint8_t *word;
-        more = shelf_analyzed_next_word(&c, &word, &notes[n].len, &notes[n].hash);
-        if (more)
-            notes[n++].word = (const char *)word; /* the records stay put */
-        if ((n == SHELF_WORDS_BATCH || (!more && n > 0)) &&
-            shelf_words_builder_note_batch(&w->words, notes, n, 1) != SHELF_OK)
-            return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", w->dir);
-        if (n == SHELF_WORDS_BATCH || !more)
+    const uint8_t *word;
+    while (shelf_analyzed_next_word(&c, &word, &notes[n].len, &notes[n].hash)) {
+        notes[n++].word = (const char *)word; /* the records stay put */
+        if (n == SHELF_WORDS_BATCH || c.p >= c.end) {
+            if (shelf_words_builder_note_batch(&w->words, notes, n, 1) != SHELF_OK)
+                return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", w->dir);
             n = 0;
+        }
     }
     return SHELF_OK;
 }

@@ -20,13 +20,11 @@ struct shelf_word_slot {
     uint32_t len;
 };
 
-int shelf_words_builder_init(shelf_words_builder *b, size_t limit, shelf_err *err)
+void shelf_words_builder_init(shelf_words_builder *b, size_t limit)
 {
-    (void)err;
     memset(b, 0, sizeof *b);
     b->limit = limit;
     b->file.fd = -1;
-    return SHELF_OK;
 }
 
 void shelf_words_builder_begin_doc(shelf_words_builder *b)

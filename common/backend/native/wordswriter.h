@@ -59,7 +59,7 @@ typedef struct shelf_words_builder {
     int writing;
 } shelf_words_builder;
 
-int shelf_words_builder_init(shelf_words_builder *b, size_t limit, shelf_err *err);
+void shelf_words_builder_init(shelf_words_builder *b, size_t limit);
 /* The words noted from now on belong to one more document. */
 void shelf_words_builder_begin_doc(shelf_words_builder *b);
 /* Count a listed word (hash: its shelf_term_hash) for the current document

@@ -304,6 +304,10 @@ static char *signature(const char *index, const char *queries, const char *when)
     return ts_sb_take(&b);
 }
 
+/* A segment's files: the five of every segment, its written words and its
+ * filter columns. */
+enum { KINDS = 7 };
+
 /* No held LOCK, no temporary file, no file but ROOTS, or of a segment or
  * deletions file the MANIFEST does not name, and every listed segment's five files present. */
 static void assert_folder_clean(const char *index, const char *when)
@@ -313,9 +317,9 @@ static void assert_folder_clean(const char *index, const char *when)
     if (shelf_index_open(&idx, index, 0, &e) != SHELF_OK)
         fail_msg("%s: open %s: %s", when, index, e.msg);
     const shelf_manifest *m = shelf_index_manifest(idx);
-    unsigned found[64][6] = {{0}};
+    unsigned found[64][KINDS] = {{0}};
     assert_true(m->segment_count <= 64);
-    static const char *const kinds[] = {"dict", "docs", "pos", "post", "store", "words"};
+    static const char *const kinds[KINDS] = {"dict", "docs", "pos", "post", "store", "words", "cols"};
     DIR *d = opendir(index);
     assert_non_null(d);
     struct dirent *ent;
@@ -341,11 +345,11 @@ static void assert_folder_clean(const char *index, const char *when)
                 fail_msg("%s: %s/%s: a deletions file the MANIFEST does not name", when, index, name);
             continue;
         }
-        size_t k = 6;
+        size_t k = KINDS;
         if (sscanf(name, "seg_%6u.%15s", &number, tail) == 2 && strlen(name) == 11 + strlen(tail))
-            for (k = 0; k < 6 && strcmp(tail, kinds[k]) != 0; k++)
+            for (k = 0; k < KINDS && strcmp(tail, kinds[k]) != 0; k++)
                 ;
-        if (k == 6)
+        if (k == KINDS)
             fail_msg("%s: %s/%s: unexpected file in the index folder", when, index, name);
         for (uint32_t i = 0; i < m->segment_count; i++)
             if (m->segments[i].number == number)
@@ -356,7 +360,7 @@ static void assert_folder_clean(const char *index, const char *when)
     }
     closedir(d);
     for (uint32_t i = 0; i < m->segment_count; i++)
-        for (size_t k = 0; k < 6; k++)
+        for (size_t k = 0; k < KINDS; k++)
             if (!found[i][k])
                 fail_msg("%s: %s: segment %u has no .%s file", when, index, m->segments[i].number,
                          kinds[k]);

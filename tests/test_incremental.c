@@ -524,6 +524,10 @@ static char *write_queries(const char *dir)
 
 /* ---- the folder against its manifest ---- */
 
+/* A segment's files: the five of every segment, its written words and its
+ * filter columns. */
+enum { KINDS = 7 };
+
 /* Every file of the folder is MANIFEST or a file of a listed segment (with
  * its listed deletions file) or a LOCK no one holds; no temporary file; every listed
  * segment has its five files. */
@@ -534,12 +538,12 @@ static void assert_folder_clean(const char *index)
     if (shelf_index_open(&idx, index, 0, &e) != SHELF_OK)
         fail_msg("open %s: %s", index, e.msg);
     const shelf_manifest *m = shelf_index_manifest(idx);
-    unsigned found[64][6] = {{0}};
+    unsigned found[64][KINDS] = {{0}};
     assert_true(m->segment_count <= 64);
     DIR *d = opendir(index);
     assert_non_null(d);
     struct dirent *ent;
-    static const char *const kinds[] = {"dict", "docs", "pos", "post", "store", "words"};
+    static const char *const kinds[KINDS] = {"dict", "docs", "pos", "post", "store", "words", "cols"};
     while ((ent = readdir(d)) != NULL) {
         const char *name = ent->d_name;
         if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || strcmp(name, "MANIFEST") == 0 ||
@@ -565,9 +569,9 @@ static void assert_folder_clean(const char *index)
         }
         if (sscanf(name, "seg_%6u.%15s", &number, tail) != 2 || strlen(name) != 11 + strlen(tail))
             fail_msg("%s/%s: unexpected file in the index folder", index, name);
-        for (k = 0; k < 6 && strcmp(tail, kinds[k]) != 0; k++)
+        for (k = 0; k < KINDS && strcmp(tail, kinds[k]) != 0; k++)
             ;
-        if (k == 6)
+        if (k == KINDS)
             fail_msg("%s/%s: unexpected file in the index folder", index, name);
         for (uint32_t i = 0; i < m->segment_count; i++)
             if (m->segments[i].number == number)
@@ -578,7 +582,7 @@ static void assert_folder_clean(const char *index)
     }
     closedir(d);
     for (uint32_t i = 0; i < m->segment_count; i++)
-        for (size_t k = 0; k < 6; k++)
+        for (size_t k = 0; k < KINDS; k++)
             if (!found[i][k])
                 fail_msg("%s: segment %u has no .%s file", index, m->segments[i].number, kinds[k]);
     shelf_index_close(idx);

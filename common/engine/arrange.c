@@ -71,8 +71,8 @@ static int hit_keys(shelf_engine *e, keyed *k, bool want_path, bool every_match,
         return err && err->code ? err->code : SHELF_ENOMEM;
     if (k->hit.local >= cols->count)
         return keys_from_view(e, k, false, err);
-    k->day = cols->day[k->hit.local];
-    k->hash = cols->hash[k->hit.local];
+    k->day = shelf_doccols_day(cols, k->hit.local);
+    k->hash = shelf_doccols_hash(cols, k->hit.local);
     return SHELF_OK;
 }
 

@@ -9,32 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static FILE *open_unlinked_temp(const char *near_path, shelf_err *err)
-{
-    size_t n = strlen(near_path);
-    char *tmpl = malloc(n + 16);
-    if (!tmpl) {
-        shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", near_path);
-        return NULL;
-    }
-    memcpy(tmpl, near_path, n);
-    memcpy(tmpl + n, ".heap.XXXXXX", 13);
-    int fd = mkstemp(tmpl);
-    FILE *f = NULL;
-    if (fd < 0) {
-        shelf_errno(err, errno, "%s: cannot create temporary file", tmpl);
-    } else {
-        unlink(tmpl);
-        f = fdopen(fd, "w+b");
-        if (!f) {
-            shelf_errno(err, errno, "%s: cannot open temporary file", tmpl);
-            close(fd);
-        }
-    }
-    free(tmpl);
-    return f;
-}
-
 /* ---- writing blocks (on the caller's thread or the compressor's) ---- */
 
 /* Compress raw and append it to the store; records its offset. */
@@ -151,16 +125,19 @@ static int flush_store_block(shelf_docwriter *w, shelf_err *err)
     return SHELF_OK;
 }
 
-int shelf_docwriter_open(shelf_docwriter *w, const char *docs_path, const char *store_path, bool async,
-                         shelf_err *err)
+int shelf_docwriter_open(shelf_docwriter *w, const char *docs_path, const char *store_path,
+                         const char *cols_path, bool async, shelf_err *err)
 {
     memset(w, 0, sizeof *w);
     w->store.fd = -1;
+    w->cols.out.fd = -1;
     int rc = shelf_fw_open(&w->docs, docs_path, SHELF_MAGIC_DOCS, err);
     if (rc == SHELF_OK)
         rc = shelf_fw_open(&w->store, store_path, SHELF_MAGIC_STORE, err);
+    if (rc == SHELF_OK)
+        rc = shelf_colswriter_open(&w->cols, cols_path, err);
     if (rc == SHELF_OK) {
-        w->heap = open_unlinked_temp(docs_path, err);
+        w->heap = shelf_unlinked_temp(docs_path, err);
         if (!w->heap)
             rc = err ? err->code : SHELF_EIO;
     }
@@ -325,6 +302,10 @@ int shelf_docwriter_add(shelf_docwriter *w, const shelf_docinfo *info, const cha
         return shelf_errno(err, errno, "%s: cannot write temporary heap", w->docs.path);
     if (shelf_norms_add(&w->norms, info->length, info->title_length) != SHELF_OK)
         return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", w->docs.path);
+    shelf_colsrow row = {info->path, info->author, info->author_bytes, info->date, info->date_bytes,
+                         info->mtime_ns, info->hash, info->flags};
+    if (shelf_colswriter_add(&w->cols, &row, err) != SHELF_OK)
+        return err ? err->code : SHELF_EIO;
     write_record(w, info, heap_offset, store_block, inblock);
     w->doc_count++;
     w->total_tokens += info->length;
@@ -375,6 +356,8 @@ static void write_norms(shelf_docwriter *w)
 int shelf_docwriter_finish(shelf_docwriter *w, shelf_err *err)
 {
     int rc = finish_store(w, err);
+    if (rc == SHELF_OK)
+        rc = shelf_colswriter_finish(&w->cols, err);
     if (rc != SHELF_OK)
         return rc;
     uint64_t heap_offset = w->docs.offset;
@@ -398,6 +381,8 @@ int shelf_docwriter_commit(shelf_docwriter *w, shelf_err *err)
     int rc = shelf_fw_commit(&w->docs, err);
     if (rc == SHELF_OK)
         rc = shelf_fw_commit(&w->store, err);
+    if (rc == SHELF_OK)
+        rc = shelf_colswriter_commit(&w->cols, err);
     return rc;
 }
 
@@ -414,4 +399,5 @@ void shelf_docwriter_close(shelf_docwriter *w)
     shelf_buf_free(&w->packed);
     shelf_buf_free(&w->block_offsets);
     shelf_norms_builder_free(&w->norms);
+    shelf_colswriter_close(&w->cols);
 }

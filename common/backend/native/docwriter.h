@@ -15,7 +15,9 @@
  * text bytes or more gets a block of its own, compressed straight from the
  * caller's text into the file (never copied), so no buffer grows with one
  * document; the heap spills to an unlinked temporary file and is appended at
- * finish.
+ * finish.  It also writes the segment's filter columns (.cols) from the
+ * same records (colswriter.h), so every segment, written or merged, has
+ * them.
  */
 #ifndef SHELF_DOCWRITER_H
 #define SHELF_DOCWRITER_H
@@ -27,6 +29,7 @@
 #include <stdio.h>
 
 #include "extract/layout.h"
+#include "backend/native/colswriter.h"
 #include "backend/native/filewriter.h"
 #include "backend/native/norms.h"
 #include "backend/native/store_codec.h"
@@ -78,10 +81,11 @@ typedef struct shelf_docwriter {
     uint64_t total_tokens;
     uint64_t total_title_tokens;
     shelf_norms_builder norms; /* 3 bytes a document, written at finish */
+    shelf_colswriter cols;     /* the filter columns (.cols, colswriter.h) */
 } shelf_docwriter;
 
-int shelf_docwriter_open(shelf_docwriter *w, const char *docs_path, const char *store_path, bool async,
-                         shelf_err *err);
+int shelf_docwriter_open(shelf_docwriter *w, const char *docs_path, const char *store_path,
+                         const char *cols_path, bool async, shelf_err *err);
 /* checkpoints: byte offsets of body tokens 0, 128, 256, ...; layout: pages
  * and headings (NULL: none). */
 int shelf_docwriter_add(shelf_docwriter *w, const shelf_docinfo *info, const char *text,

@@ -181,3 +181,29 @@ int shelf_fsync_dir(const char *dir, shelf_err *err)
         return shelf_errno(err, e, "%s: fsync of folder failed", dir);
     return SHELF_OK;
 }
+
+FILE *shelf_unlinked_temp(const char *near_path, shelf_err *err)
+{
+    size_t n = strlen(near_path);
+    char *tmpl = malloc(n + 16);
+    if (!tmpl) {
+        shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", near_path);
+        return NULL;
+    }
+    memcpy(tmpl, near_path, n);
+    memcpy(tmpl + n, ".temp.XXXXXX", 13);
+    int fd = mkstemp(tmpl);
+    FILE *f = NULL;
+    if (fd < 0) {
+        shelf_errno(err, errno, "%s: cannot create temporary file", tmpl);
+    } else {
+        unlink(tmpl);
+        f = fdopen(fd, "w+b");
+        if (!f) {
+            shelf_errno(err, errno, "%s: cannot open temporary file", tmpl);
+            close(fd);
+        }
+    }
+    free(tmpl);
+    return f;
+}

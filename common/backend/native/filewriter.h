@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "util/error.h"
 
@@ -49,6 +50,11 @@ int shelf_fw_commit(shelf_fwriter *w, shelf_err *err);
 /* Close and remove the temporary file; frees the writer's memory.  Safe to
  * call after commit (then it only frees). */
 void shelf_fw_abort(shelf_fwriter *w);
+
+/* A temporary file next to near_path ("<near_path>.temp.XXXXXX"), unlinked
+ * at once, so nothing is left behind however the process ends: for what a
+ * writer spills while it works and reads back at finish.  NULL with err. */
+FILE *shelf_unlinked_temp(const char *near_path, shelf_err *err);
 
 /* fsync a directory so that renames inside it are durable. */
 int shelf_fsync_dir(const char *dir, shelf_err *err);

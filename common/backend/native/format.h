@@ -21,6 +21,7 @@
 #define SHELF_MAGIC_STORE "SHLFSTOR"
 #define SHELF_MAGIC_DELS "SHLFDELS"
 #define SHELF_MAGIC_WORDS "SHLFWORD"
+#define SHELF_MAGIC_COLS "SHLFCOLS"
 
 /* A segment's five files, by extension ("<dir>/seg_NNNNNN.<ext>", segpath.h). */
 #define SHELF_EXT_DICT "dict"
@@ -32,6 +33,8 @@
 #define SHELF_EXT_WORDS "words"
 #define SHELF_WORDS_BLOCK_ENTRIES 32
 #define SHELF_WORDS_TRAILER_BYTES 24
+/* and the optional filter columns (doccols.h), which older segments lack */
+#define SHELF_EXT_COLS "cols"
 
 #define SHELF_HEADER_BYTES 16
 #define SHELF_FOOTER_BYTES 16

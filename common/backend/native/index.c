@@ -1,6 +1,7 @@
 /* index.c - an open index snapshot and its full check; see index.h. */
 #include "backend/native/index.h"
 #include "backend/heading_spans.h"
+#include "backend/native/doccols.h"
 #include "backend/native/words.h"
 
 #include <limits.h>
@@ -389,6 +390,8 @@ int shelf_index_check(const shelf_index *idx, shelf_check_report *report, shelf_
             rc = check_dictionary(s, report, err);
         if (rc == SHELF_OK)
             rc = check_word_list(idx, s, err);
+        if (rc == SHELF_OK)
+            rc = shelf_doccols_check(s, err);
         if (rc != SHELF_OK)
             return rc;
         report->segments++;

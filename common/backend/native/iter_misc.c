@@ -1,10 +1,10 @@
 /*
  * iter_misc.c - the two iterators without postings: a filter, PATH or
- * FILTER (the documents that pass it, doccols.h, filter_match.h; score 0),
+ * FILTER (the documents that pass it, segfilter.h, filter_match.h; score 0),
  * and NONE (matches nothing, for a prefix that expands to no term).
  */
 #include "backend/native/iter.h"
-#include "backend/native/doccols.h"
+#include "backend/native/segfilter.h"
 
 #include <stdlib.h>
 #include <string.h>

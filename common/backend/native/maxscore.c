@@ -1,6 +1,6 @@
 /* maxscore.c - block-max MaxScore over a ranked OR of terms; see maxscore.h. */
 #include "backend/native/maxscore.h"
-#include "backend/native/doccols.h"
+#include "backend/native/segfilter.h"
 #include "backend/native/iter.h"
 
 #include <math.h>

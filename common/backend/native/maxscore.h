@@ -43,7 +43,7 @@ typedef struct shelf_segfilter shelf_segfilter;
 bool shelf_maxscore_applies(const shelf_plan *plan);
 
 /* Add one segment's hits to top, leaving out the documents filter (NULL:
- * none, doccols.h) refuses before they are scored; adds to out->total the documents scored,
+ * none, segfilter.h) refuses before they are scored; adds to out->total the documents scored,
  * and to out's work counters; clears out->total_exact when it skipped a
  * document. */
 int shelf_maxscore_segment(const shelf_index *idx, size_t seg, const shelf_plan *plan,

@@ -266,13 +266,15 @@ static int merge_terms(merger *m, shelf_err *err)
 
 static int open_writers(merger *m, uint32_t number, shelf_err *err)
 {
-    char docs[PATH_MAX], store[PATH_MAX], dict[PATH_MAX], post[PATH_MAX], pos[PATH_MAX];
+    char docs[PATH_MAX], store[PATH_MAX], cols[PATH_MAX], dict[PATH_MAX], post[PATH_MAX],
+        pos[PATH_MAX];
     shelf_segment_path(docs, sizeof docs, m->dir, number, "docs");
+    shelf_segment_path(cols, sizeof cols, m->dir, number, SHELF_EXT_COLS);
     shelf_segment_path(store, sizeof store, m->dir, number, "store");
     shelf_segment_path(dict, sizeof dict, m->dir, number, "dict");
     shelf_segment_path(post, sizeof post, m->dir, number, "post");
     shelf_segment_path(pos, sizeof pos, m->dir, number, "pos");
-    int rc = shelf_docwriter_open(&m->docw, docs, store, false, err);
+    int rc = shelf_docwriter_open(&m->docw, docs, store, cols, false, err);
     if (rc == SHELF_OK)
         rc = shelf_dictwriter_open(&m->dictw, dict, err);
     if (rc == SHELF_OK)

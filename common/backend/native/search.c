@@ -1,6 +1,6 @@
 /* search.c - exact top-k over all segments of a native index; see search.h. */
 #include "backend/native/search.h"
-#include "backend/native/doccols.h"
+#include "backend/native/segfilter.h"
 #include "backend/native/iter.h"
 #include "backend/native/maxscore.h"
 #include "backend/native/rescore.h"
@@ -26,7 +26,7 @@ static void init_scorer(shelf_scorer *sc, const shelf_index *idx, size_t seg, co
 
 /* A plan whose root requires filters next to what it scores: BOOL(+f...,
  * rest) is searched as rest, each candidate checked against the filters
- * (doccols.h) before it is scored, so the ranking and the pruning are those
+ * (segfilter.h) before it is scored, so the ranking and the pruning are those
  * of rest alone.  Other plans are searched as they are (core = plan). */
 typedef struct split_plan {
     const shelf_plan *core;

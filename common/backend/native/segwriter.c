@@ -49,11 +49,12 @@ shelf_segwriter *shelf_segwriter_open(const char *dir, uint32_t number, shelf_an
     w->number = number;
     w->analyzer = analyzer;
     w->budget = memory_budget;
-    char path[PATH_MAX], store[PATH_MAX], prefix[PATH_MAX];
+    char path[PATH_MAX], store[PATH_MAX], cols[PATH_MAX], prefix[PATH_MAX];
     shelf_segment_path(path, sizeof path, dir, number, "docs");
     shelf_segment_path(store, sizeof store, dir, number, "store");
+    shelf_segment_path(cols, sizeof cols, dir, number, SHELF_EXT_COLS);
     snprintf(prefix, sizeof prefix, "%s/seg_%06u.", dir, number);
-    if (shelf_docwriter_open(&w->docs, path, store, async_store, err) != SHELF_OK) {
+    if (shelf_docwriter_open(&w->docs, path, store, cols, async_store, err) != SHELF_OK) {
         free(w->dir);
         free(w);
         return NULL;
@@ -170,14 +171,15 @@ static size_t buf_bytes(const shelf_buf *b)
 }
 
 /* The segment's arrays that grow by the document: lengths, checkpoints, the
- * store's block offsets, the norms and the written-words table. */
+ * store's block offsets, the norms, the written-words table and the
+ * columns' folders and authors. */
 static size_t per_document_bytes(const shelf_segwriter *w)
 {
     const shelf_norms_builder *n = &w->docs.norms;
     return w->lengths_cap * 2 * sizeof(uint32_t) + w->checkpoints_cap * sizeof(uint64_t) +
            buf_bytes(&w->docs.block_offsets) + buf_bytes(&n->body) + buf_bytes(&n->title) +
            buf_bytes(&n->body_exc) + buf_bytes(&n->title_exc) +
-           shelf_words_builder_bytes(&w->words);
+           shelf_words_builder_bytes(&w->words) + shelf_colswriter_bytes(&w->docs.cols);
 }
 
 /* The inverter's share of the budget: what the rest does not hold. */
@@ -325,9 +327,10 @@ static uint64_t file_size(const char *path)
 
 static uint64_t segment_bytes(const shelf_segwriter *w, int committed)
 {
-    static const char *const exts[] = {"dict", "post", "pos", "docs", "store", SHELF_EXT_WORDS};
+    static const char *const exts[] = {"dict", "post", "pos", "docs", "store", SHELF_EXT_WORDS,
+                                       SHELF_EXT_COLS};
     uint64_t total = 0;
-    for (int i = 0; i < 6; i++) {
+    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
         char path[PATH_MAX];
         shelf_segment_path(path, sizeof path - 4, w->dir, w->number, exts[i]);
         if (!committed)

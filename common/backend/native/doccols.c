@@ -185,12 +185,5 @@ const shelf_doccols *shelf_segment_doccols(const shelf_segment *s, shelf_err *er
 
 const shelf_doccols *shelf_segment_doccols_built(const shelf_segment *s)
 {
-    shelf_doccols *have = atomic_load(&((shelf_segment *)s)->doccols);
-    if (have)
-        return have;
-    shelf_doccols *made = NULL;
-    shelf_err ignored = {0};
-    if (shelf_doccols_open_stored(&made, s, false, &ignored) != SHELF_OK)
-        return NULL;
-    return keep(s, made);
+    return atomic_load(&((shelf_segment *)s)->doccols);
 }

@@ -102,8 +102,8 @@ void shelf_doccols_point(shelf_doccols *c, const uint8_t *base, const shelf_cols
 /* The segment's columns, mapped or built at the first call; NULL with err
  * set (a damaged .cols file: SHELF_ECORRUPT naming it). */
 const shelf_doccols *shelf_segment_doccols(const shelf_segment *s, shelf_err *err);
-/* The columns if they are at hand without reading the records: already
- * made, or stored (then mapped now); else NULL. */
+/* The columns if a query made them already, else NULL (nothing is read:
+ * for a few hits, their records are cheaper than mapping the columns). */
 const shelf_doccols *shelf_segment_doccols_built(const shelf_segment *s);
 void shelf_doccols_free(shelf_doccols *c);
 

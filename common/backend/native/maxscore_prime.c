@@ -14,9 +14,10 @@
 /* Relative margin under the k-th score, as maxscore.c's bounds have above. */
 #define FLOOR_SLACK 1e-9
 
-/* The title cursors of the terms merged, rarest first. */
+/* The title cursors of the terms merged, rarest first (on the heap: a
+ * cursor holds a decoded block, about 1 KB). */
 typedef struct title_lists {
-    shelf_postings cur[SHELF_PRIME_MAX_TERMS];
+    shelf_postings *cur;
     double idf[SHELF_PRIME_MAX_TERMS];
     size_t n;
 } title_lists;
@@ -154,10 +155,13 @@ double shelf_maxscore_prime(const shelf_plan *const *leaves, size_t n, shelf_sco
 {
     if (k == 0 || k > PRIME_PICK || n > SHELF_PRIME_MAX_TERMS)
         return -INFINITY;
-    title_lists tl;
+    title_lists tl = {.cur = malloc(n * sizeof *tl.cur)};
+    if (!tl.cur)
+        return -INFINITY; /* no floor: MaxScore runs as it would without */
     open_titles(leaves, n, sc, &tl);
     picked pk = {.cap = 2 * k < PRIME_PICK ? 2 * k : PRIME_PICK};
     merge_titles(&tl, sc, &pk);
+    free(tl.cur);
     if (pk.n < k || sc->status != SHELF_OK)
         return -INFINITY;
     double kth = kth_score(leaves, n, sc, &pk, deleted, filter, k);

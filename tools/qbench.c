@@ -9,7 +9,7 @@
  *
  *   qbench INDEX QUERYFILE [--k N] [--count] [--repeat R] [--snippets]
  *          [--exact-total] [--exact-upto N] [--paths] [--proximity-weight W]
- *          [--heading-weight H] [--rescore-depth N]
+ *          [--heading-weight H] [--rescore-depth N] [--priming auto|always|never]
  *   qbench INDEX QUERYFILE --matches
  *   qbench INDEX QUERYFILE --ranked [--k N] [--proximity-weight W] [--heading-weight H]
  *          [--rescore-depth N]
@@ -26,7 +26,11 @@
  * fetches every hit's path inside the timed run (as searcher does to print
  * it).  --exact-upto N: pruning may start once N documents matched
  * (default 1,000, as the searcher; 0 prunes from the first document, as
- * before totals were exact up to 1,000).  Exit 2 on
+ * before totals were exact up to 1,000).  --priming never starts MaxScore
+ * with no threshold (maxscore_prime.h), the behaviour before priming;
+ * always primes segments of any size; auto (the default, as the searcher)
+ * those of SHELF_PRIMING_MIN_DOCS documents or more.  Results are the same.
+ * Exit 2 on
  * usage errors or when the index cannot be opened.
  */
 #include "engine/engine.h"
@@ -44,6 +48,7 @@ typedef struct bench_opts {
     size_t k, repeat;
     uint64_t exact_upto;
     bool count, snippets, exact, matches, paths, ranked;
+    int priming;
     double proximity_weight, heading_weight;
     size_t rescore_depth;
 } bench_opts;
@@ -93,6 +98,17 @@ static int parse_args(int argc, char **argv, bench_opts *o)
             o->exact = true;
         else if (strcmp(argv[i], "--paths") == 0)
             o->paths = true;
+        else if (strcmp(argv[i], "--priming") == 0 && i + 1 < argc) {
+            i++;
+            if (strcmp(argv[i], "auto") == 0)
+                o->priming = SHELF_PRIMING_AUTO;
+            else if (strcmp(argv[i], "always") == 0)
+                o->priming = SHELF_PRIMING_ALWAYS;
+            else if (strcmp(argv[i], "never") == 0)
+                o->priming = SHELF_PRIMING_NEVER;
+            else
+                return -1;
+        }
         else if (strcmp(argv[i], "--matches") == 0)
             o->matches = true;
         else if (positional == 0 && argv[i][0] != '-')
@@ -148,6 +164,7 @@ static void run_once(shelf_engine *e, shelf_analyzer *a, const bench_opts *o, co
     so.k = o->count ? 0 : o->k;
     so.exact_total = o->exact;
     so.total_exact_upto = o->exact_upto;
+    so.priming = o->priming;
     so.proximity_weight = o->proximity_weight;
     so.heading_weight = o->heading_weight;
     so.rescore_depth = o->rescore_depth;
@@ -299,7 +316,7 @@ int main(int argc, char **argv)
     if (parse_args(argc, argv, &o) != 0) {
         fprintf(stderr, "usage: qbench INDEX QUERYFILE [--k N] [--count] [--repeat R] [--snippets] "
                         "[--exact-total] [--exact-upto N] [--paths] [--proximity-weight W] "
-                        "[--heading-weight H] [--rescore-depth N] [--matches | --ranked]\n");
+                        "[--heading-weight H] [--rescore-depth N] [--priming auto|always|never] [--matches | --ranked]\n");
         return 2;
     }
     shelf_err err = {0};

@@ -47,7 +47,17 @@ typedef struct shelf_search_opts {
     uint64_t total_exact_upto; /* count every match until this many have matched; only then
                                 * may pruning skip documents (SHELF_TOTAL_EXACT_UPTO) */
     uint64_t deadline_ns; /* CLOCK_MONOTONIC time to give up by (deadline.h); 0: none */
+    int priming;          /* MaxScore's primed first threshold (native backend): one of
+                           * SHELF_PRIMING_* below; results are the same with any */
 } shelf_search_opts;
+
+/* When MaxScore primes its threshold: on segments of at least
+ * SHELF_PRIMING_MIN_DOCS documents (the default), on every segment, or
+ * never (the last two for benchmarks and tests). */
+#define SHELF_PRIMING_AUTO 0
+#define SHELF_PRIMING_ALWAYS 1
+#define SHELF_PRIMING_NEVER 2
+#define SHELF_PRIMING_MIN_DOCS 65536
 
 typedef struct shelf_hit {
     uint64_t doc;     /* global document number */

@@ -133,6 +133,9 @@ double shelf_iter_term_bound(shelf_iter *it);
  * document >= doc, and then the bound is 0).  doc never decreases between
  * calls. */
 double shelf_iter_term_block_bound(shelf_iter *it, uint32_t doc, uint32_t *upto);
+/* Open the title postings of the TERM plan into p (segment.h), outside any
+ * iterator; false when the segment has none, or on an error, left in sc. */
+bool shelf_iter_term_open_title(const shelf_plan *plan, shelf_scorer *sc, shelf_postings *p);
 shelf_iter *shelf_iter_phrase(const shelf_plan *plan, shelf_scorer *sc);
 shelf_iter *shelf_iter_bool(const shelf_plan *plan, shelf_scorer *sc);
 shelf_iter *shelf_iter_filter(const shelf_plan *plan, shelf_scorer *sc);

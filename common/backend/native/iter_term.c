@@ -231,6 +231,12 @@ double shelf_iter_term_block_bound(shelf_iter *it, uint32_t doc, uint32_t *upto)
     return shelf_bm25_saturate(sc, t->plan->keys[0].idf, tfn);
 }
 
+bool shelf_iter_term_open_title(const shelf_plan *plan, shelf_scorer *sc, shelf_postings *p)
+{
+    term_iter t = {.base = {.scorer = sc}, .plan = plan};
+    return open_field(&t, SHELF_FIELD_TITLE_ID, p);
+}
+
 static void term_free(shelf_iter *it)
 {
     term_iter *t = (term_iter *)it;

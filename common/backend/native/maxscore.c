@@ -2,6 +2,7 @@
 #include "backend/native/maxscore.h"
 #include "backend/native/segfilter.h"
 #include "backend/native/iter.h"
+#include "backend/native/maxscore_prime.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -209,13 +210,30 @@ static void skip_past(scorer_state *s, size_t e, uint32_t upto)
 
 /* The score a candidate must beat: none while the heap has room or fewer
  * than total_exact_upto documents have matched (every match is then
- * scored and counted), else the k-th best. */
+ * scored and counted), else the k-th best, or the primed floor when that
+ * is higher (maxscore_prime.h). */
 static double current_threshold(const shelf_topk *top, const shelf_results *out,
-                                const shelf_search_opts *o)
+                                const shelf_search_opts *o, double floor)
 {
     if (top->count < top->k || out->total < o->total_exact_upto)
         return -INFINITY;
-    return top->heap[0].score;
+    return top->heap[0].score > floor ? top->heap[0].score : floor;
+}
+
+/* The primed floor for this segment, or -INFINITY when priming is off, the
+ * segment too small for it to pay (o->priming), or when it could not
+ * matter (fewer documents in reach than must match before any pruning). */
+static double primed_floor(const shelf_plan *plan, shelf_scorer *sc, const shelf_deletions *deleted,
+                           shelf_segfilter *filter, const shelf_search_opts *o, const shelf_topk *top,
+                           const shelf_results *out)
+{
+    uint32_t docs = shelf_segment_doc_count(sc->seg);
+    if (o->priming == SHELF_PRIMING_NEVER || out->total + docs <= o->total_exact_upto ||
+        (o->priming == SHELF_PRIMING_AUTO && docs < SHELF_PRIMING_MIN_DOCS))
+        return -INFINITY;
+    const shelf_plan *const *leaves = plan->kind == SHELF_P_TERM ? &plan : (const shelf_plan *const *)plan->children;
+    size_t n = plan->kind == SHELF_P_TERM ? 1 : plan->nchildren;
+    return shelf_maxscore_prime(leaves, n, sc, deleted, filter, top->k);
 }
 
 int shelf_maxscore_segment(const shelf_index *idx, size_t seg, const shelf_plan *plan,
@@ -229,14 +247,15 @@ int shelf_maxscore_segment(const shelf_index *idx, size_t seg, const shelf_plan 
     sc.avg_body = n > 0 ? (double)shelf_index_total_tokens(idx) / n : 0;
     sc.avg_title = n > 0 ? (double)shelf_index_total_title_tokens(idx) / n : 0;
     shelf_ticker_init(&sc.clock, o->deadline_ns);
+    const shelf_deletions *deleted = shelf_index_deletions(idx, seg);
+    double floor = primed_floor(plan, &sc, deleted, filter, o, top, out);
     scorer_state s = {0};
     int rc = init_state(&s, plan, &sc);
     for (size_t i = 0; rc == SHELF_OK && i < s.n; i++)
         s.block[i] = -1; /* not yet known */
-    const shelf_deletions *deleted = shelf_index_deletions(idx, seg);
     uint64_t base = shelf_index_base(idx, seg);
     while (rc == SHELF_OK && sc.status == SHELF_OK) {
-        double threshold = current_threshold(top, out, o);
+        double threshold = current_threshold(top, out, o, floor);
         size_t e = first_essential(&s, threshold);
         if (e > 0) /* documents holding only non-essential terms are never looked at */
             out->total_exact = false;

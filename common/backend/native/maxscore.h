@@ -16,6 +16,9 @@
  *     cannot beat it;
  *   - while scoring, a candidate is abandoned as soon as its score so far
  *     plus the block bounds of the terms not yet looked at cannot.
+ * The k-th best score starts from a primed floor when there is one
+ * (maxscore_prime.h: the k-th exact score of a few documents holding the
+ * rarer words in their titles), so fewer terms are essential from the start.
  * None of this starts before the top k is full and total_exact_upto
  * documents have matched (across segments, in out->total): until then
  * every match is scored and counted, so small totals are exact.  Each skip

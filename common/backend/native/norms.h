@@ -70,10 +70,12 @@ static inline uint32_t shelf_norms_body(const shelf_norms *n, uint32_t doc)
     return v != SHELF_NORM_BODY_ESCAPE ? v : shelf_norms_exception(n->body_exc, n->body_exc_count, doc);
 }
 
-/* Start fetching doc's body length into cache (a hint; doc < doc_count). */
+/* Start fetching doc's body and title lengths into cache (a hint; doc <
+ * doc_count).  They are in two arrays, so two cache lines. */
 static inline void shelf_norms_prefetch(const shelf_norms *n, uint32_t doc)
 {
     __builtin_prefetch(n->body + (size_t)doc * 2);
+    __builtin_prefetch(n->title + doc);
 }
 
 static inline uint32_t shelf_norms_title(const shelf_norms *n, uint32_t doc)

@@ -1,7 +1,7 @@
 /* maxscore_prime.c - MaxScore's first threshold from the documents whose
  * titles hold the query's rarer words; see maxscore_prime.h. */
 #include "backend/native/maxscore_prime.h"
-#include "backend/native/doccols.h"
+#include "backend/native/segfilter.h"
 #include "query/topk.h"
 
 #include <math.h>

@@ -209,6 +209,7 @@ static void expect_all_same(const char *backend)
         ts_strf("%s %s path:sub", w[1], w[2]),
         ts_strf("%s %s in:%s/docs/p2", w[0], w[1], g_root),
         ts_strf("%s -%s", w[2], w[0]),
+        ts_strf("%s %s in:sub", w[0], w[2]), /* relative: under the roots of every index */
     };
     for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
         expect_same(backend, q[i]);
@@ -324,6 +325,66 @@ static void test_api_documents_of_every_index(void **state)
         free(dirs[p]);
 }
 
+/* The total of /api/search for q and the "index" of its first hit. */
+static double served_total(const sc_server *s, const char *q, char *index, size_t size)
+{
+    char *target = ts_strf("/api/search?q=%s", q);
+    char *body = get_ok(s, target);
+    answer a;
+    answer_of(body, &a);
+    double total = a.total;
+    snprintf(index, size, "%s", a.count && a.hits[0].index ? a.hits[0].index : "");
+    answer_free(&a);
+    free(body);
+    free(target);
+    return total;
+}
+
+/* A commit to any served index is picked up by the server on its own. */
+static void expect_reload(const sc_server *s, const char *dir, const char *folder, const char *word)
+{
+    char *text = ts_strf("A fresh note\n\nIt says %s once.\n", word);
+    char *name = ts_strf("%s/fresh-%s.txt", folder, word);
+    free(ts_write_file(ts_tmp, name, text, strlen(text)));
+    free(ts_run_ok("cd '%s' && '%s' --quiet --index '%s'", ts_tmp, INDEXER_BIN, dir));
+    char index[PATH_MAX] = "";
+    double total = 0;
+    for (int i = 0; i < 200 && total == 0; i++) { /* the reload does not make requests wait */
+        total = served_total(s, word, index, sizeof index);
+        if (total == 0)
+            free(ts_run_ok("sleep 0.05"));
+    }
+    assert_true(total == 1);
+    assert_string_equal(index, dir);
+    free(name);
+    free(text);
+}
+
+static void test_serve_reloads_each_index(void **state)
+{
+    (void)state;
+    const char *folders[2] = {"live/a", "live/b"};
+    char *dirs[2];
+    for (int i = 0; i < 2; i++) {
+        char *first = ts_strf("%s/first.txt", folders[i]);
+        free(ts_write_file(ts_tmp, first, "A first note\n", 13));
+        free(first);
+        dirs[i] = ts_strf("%s/live%d", g_root, i + 1);
+        free(ts_run_ok("cd '%s' && '%s' --quiet --index '%s' %s", ts_tmp, INDEXER_BIN, dirs[i],
+                       folders[i]));
+    }
+    sc_server s;
+    sc_start_many(&s, (const char *const *)dirs, 2, ts_tmp);
+    char index[PATH_MAX];
+    assert_true(served_total(&s, "qqfresh", index, sizeof index) == 0);
+    expect_reload(&s, dirs[1], folders[1], "qqfresh"); /* the second index commits */
+    expect_reload(&s, dirs[0], folders[0], "wwfresh"); /* then the first */
+    assert_true(served_total(&s, "qqfresh", index, sizeof index) == 1);
+    assert_int_equal(sc_stop(&s), 0);
+    for (int i = 0; i < 2; i++)
+        free(dirs[i]);
+}
+
 /* The same folder in two indexes: two documents, each naming its index;
  * collapsed (the same content), one hit listing the other with its index. */
 static void test_path_in_two_indexes(void **state)
@@ -378,6 +439,7 @@ int main(void)
         cmocka_unit_test(test_xapian_scores_equal_one_index),
         cmocka_unit_test(test_text_names_index),
         cmocka_unit_test(test_api_documents_of_every_index),
+        cmocka_unit_test(test_serve_reloads_each_index),
         cmocka_unit_test(test_path_in_two_indexes),
         cmocka_unit_test(test_errors_name_the_index),
     };

@@ -321,6 +321,7 @@ static void test_api_documents_of_every_index(void **state)
     free(body);
     free(target);
     assert_int_equal(sc_stop(&s), 0);
+    free(s.err_path);
     for (int p = 0; p < PARTS; p++)
         free(dirs[p]);
 }
@@ -381,6 +382,7 @@ static void test_serve_reloads_each_index(void **state)
     expect_reload(&s, dirs[0], folders[0], "wwfresh"); /* then the first */
     assert_true(served_total(&s, "qqfresh", index, sizeof index) == 1);
     assert_int_equal(sc_stop(&s), 0);
+    free(s.err_path);
     for (int i = 0; i < 2; i++)
         free(dirs[i]);
 }

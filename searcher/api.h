@@ -60,6 +60,12 @@ shelf_plan *api_plan(api_request *rq, const char *query, bool all, char *notes, 
 /* The optional q parameter planned, or NULL: 0, or -1 with r filled. */
 int api_optional_plan(api_request *rq, shelf_plan **plan, reply *r);
 
+/* The document named by the doc parameter (its path) and, when several
+ * indexes are served, the optional index parameter (the folder a hit's
+ * "index" names; without it, the first index holding the path): 0 and
+ * *hit, or -1 with r filled (400, 404 for an unknown path or index, 500). */
+int api_find_doc(api_request *rq, shelf_hit *hit, reply *r);
+
 /* A document named by the doc parameter, with its stored text. */
 typedef struct api_doc_text {
     shelf_hit hit;

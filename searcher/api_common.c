@@ -96,21 +96,51 @@ static int load_meta(shelf_engine *e, api_doc_text *d, shelf_err *err)
     return SHELF_OK;
 }
 
+/* The index parameter: which served index (DOC_FIND_ANY when absent). */
+static int index_param(api_request *rq, size_t *part, reply *r)
+{
+    const char *name;
+    size_t len;
+    *part = DOC_FIND_ANY;
+    int got = param_text(rq->conn, "index", SERVE_PARAM_MAX, &name, &len, r);
+    if (got <= 0)
+        return got;
+    shelf_engine *e = rq->lease->engine;
+    for (size_t i = 0; i < shelf_engine_part_count(e); i++)
+        if (strlen(shelf_engine_part_dir(e, i)) == len &&
+            memcmp(shelf_engine_part_dir(e, i), name, len) == 0) {
+            *part = i;
+            return 0;
+        }
+    reply_error(r, 404, "no index '%s' is served", name);
+    return -1;
+}
+
+int api_find_doc(api_request *rq, shelf_hit *hit, reply *r)
+{
+    const char *id;
+    size_t n, part;
+    if (param_required(rq->conn, "doc", SERVE_PARAM_MAX, &id, &n, r) < 0 ||
+        index_param(rq, &part, r) < 0)
+        return -1;
+    shelf_err err = {0};
+    int rc = doc_find(rq->lease->engine, rq->lease->analyzer, id, n, part, hit, &err);
+    if (rc == SHELF_ENOTFOUND)
+        reply_error(r, 404, "no document with ID (path) '%s' in the index", id);
+    else if (rc != SHELF_OK)
+        reply_error(r, 500, "%s", err.msg);
+    return rc == SHELF_OK ? 0 : -1;
+}
+
 int api_doc_load(api_request *rq, api_doc_text *d, reply *r)
 {
     *d = (api_doc_text){.text = SHELF_BUF_INIT, .checkpoints = SHELF_BUF_INIT,
                         .layout = SHELF_LAYOUT_INIT};
-    const char *id;
-    size_t n;
-    if (param_required(rq->conn, "doc", SERVE_PARAM_MAX, &id, &n, r) < 0)
+    if (api_find_doc(rq, &d->hit, r) < 0)
         return -1;
     shelf_err err = {0};
     shelf_engine *e = rq->lease->engine;
-    int rc = doc_find(e, rq->lease->analyzer, id, n, &d->hit, &err);
-    if (rc == SHELF_ENOTFOUND) {
-        reply_error(r, 404, "no document with ID (path) '%s' in the index", id);
-        return -1;
-    }
+    int rc = SHELF_OK;
     if (rc == SHELF_OK)
         rc = load_meta(e, d, &err);
     if (rc == SHELF_OK)

@@ -47,19 +47,15 @@ typedef struct original {
     shelf_encoding encoding;
 } original;
 
-static int find_original(api_request *rq, const char *id, size_t n, original *o, reply *r)
+static int find_original(api_request *rq, original *o, reply *r)
 {
     shelf_err err = {0};
     shelf_engine *e = rq->lease->engine;
     shelf_hit hit;
-    int rc = doc_find(e, rq->lease->analyzer, id, n, &hit, &err);
-    if (rc == SHELF_ENOTFOUND) {
-        reply_error(r, 404, "no document with ID (path) '%s' in the index", id);
+    if (api_find_doc(rq, &hit, r) < 0)
         return -1;
-    }
     shelf_docview v;
-    if (rc == SHELF_OK)
-        rc = shelf_engine_doc(e, &hit, &v, &err);
+    int rc = shelf_engine_doc(e, &hit, &v, &err);
     if (rc != SHELF_OK) {
         reply_error(r, 500, "%s", err.msg);
         return -1;
@@ -153,12 +149,8 @@ static int fill_file(api_request *rq, const original *o, int fd, uint64_t size, 
 
 void api_file(api_request *rq, reply *r)
 {
-    const char *id;
-    size_t n;
-    if (param_required(rq->conn, "doc", SERVE_PARAM_MAX, &id, &n, r) < 0)
-        return;
     original o = {0};
-    if (find_original(rq, id, n, &o, r) != 0)
+    if (find_original(rq, &o, r) != 0)
         return;
     struct stat st;
     int fd = open_original(&o, &st, r);

@@ -34,9 +34,11 @@ static int candidates(shelf_engine *e, shelf_analyzer *a, const char *path, size
 
 /* The candidate whose path is exactly path, or -1. */
 static int exact_match(shelf_engine *e, const shelf_results *res, const char *path, size_t len,
-                       size_t *at, shelf_err *err)
+                       size_t part, size_t *at, shelf_err *err)
 {
     for (size_t i = 0; i < res->count; i++) {
+        if (part != DOC_FIND_ANY && shelf_engine_part_of(e, &res->hits[i]) != part)
+            continue;
         shelf_docview v;
         int rc = shelf_engine_doc(e, &res->hits[i], &v, err);
         if (rc != SHELF_OK)
@@ -49,8 +51,8 @@ static int exact_match(shelf_engine *e, const shelf_results *res, const char *pa
     return SHELF_ENOTFOUND;
 }
 
-int doc_find(shelf_engine *e, shelf_analyzer *a, const char *path, size_t len, shelf_hit *hit,
-             shelf_err *err)
+int doc_find(shelf_engine *e, shelf_analyzer *a, const char *path, size_t len, size_t part,
+             shelf_hit *hit, shelf_err *err)
 {
     if (len == 0 || memchr(path, '\0', len))
         return SHELF_ENOTFOUND;
@@ -63,7 +65,7 @@ int doc_find(shelf_engine *e, shelf_analyzer *a, const char *path, size_t len, s
             return rc;
         }
         size_t at = 0;
-        rc = exact_match(e, &res, path, len, &at, err);
+        rc = exact_match(e, &res, path, len, part, &at, err);
         if (rc == SHELF_OK)
             *hit = res.hits[at];
         bool more = rc == SHELF_ENOTFOUND && res.total > res.count;

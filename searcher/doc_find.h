@@ -19,9 +19,13 @@
 #include "analysis/analyzer.h"
 #include "engine/engine.h"
 
+#define DOC_FIND_ANY ((size_t)-1)
+
 /* SHELF_OK and *hit; SHELF_ENOTFOUND when no live document has exactly
- * this path; another code (err filled) when reading the index failed. */
-int doc_find(shelf_engine *e, shelf_analyzer *a, const char *path, size_t len, shelf_hit *hit,
-             shelf_err *err);
+ * this path (in the engine's part `part`, shelf_engine_part_of, unless it
+ * is DOC_FIND_ANY: then the first in the parts' order); another code (err
+ * filled) when reading the index failed. */
+int doc_find(shelf_engine *e, shelf_analyzer *a, const char *path, size_t len, size_t part,
+             shelf_hit *hit, shelf_err *err);
 
 #endif

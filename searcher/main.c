@@ -41,8 +41,11 @@
 
 enum { EXIT_HITS = 0, EXIT_NO_HITS = 1, EXIT_ERROR = 2, EXIT_TIMEOUT = 3 };
 
+#define MAX_INDEXES 64
+
 typedef struct options {
-    const char *index_dir;
+    const char *index_dirs[MAX_INDEXES]; /* --index, repeatable: searched as one */
+    size_t nindexes;
     size_t limit, offset;
     bool json, all, explain, count_only;
     int verify; /* 0 never, 1 small indexes (default), 2 always */
@@ -86,7 +89,7 @@ static void usage(FILE *out)
 "Usage: %s [OPTIONS] QUERY... [OPTIONS]\n"
 "       %s [OPTIONS] -- QUERY...         (words may then start with -)\n"
 "       %s [OPTIONS] --queries FILE      (one query per line; - for stdin)\n"
-"       %s --serve [--index DIR] [--listen HOST:PORT]   (web page and JSON API)\n"
+"       %s --serve [--index DIR]... [--listen HOST:PORT]   (web page and JSON API)\n"
 "\n"
 "Ranked search (BM25) over an index built by `%s`.\n"
 "\n",
@@ -127,7 +130,9 @@ static void usage(FILE *out)
 "`did you mean: ...` (--json: \"suggestion\").\n"
 "\n"
 "Options:\n"
-"  --index DIR         index folder (default ./index)\n"
+"  --index DIR         index folder (default ./index); repeat it to search\n"
+"                      several indexes as one (scores as if one index held\n"
+"                      every document; each hit names its index)\n"
 "  -n, --limit N       hits to show (default 10)\n"
 "  --offset K          skip the first K hits (paging)\n"
 "  --all               make AND the default operator between words\n"
@@ -335,12 +340,23 @@ static int parse_sort(const char *value, shelf_sort *out)
     return -1;
 }
 
+/* --index DIR, once per index; the first replaces the default. */
+static int add_index(options *opt, const char *dir)
+{
+    if (opt->nindexes >= MAX_INDEXES) {
+        fprintf(stderr, "searcher: at most %d --index options\n", MAX_INDEXES);
+        return -1;
+    }
+    opt->index_dirs[opt->nindexes++] = dir;
+    return 0;
+}
+
 /* Apply one option getopt_long returned; -1 when its value is refused. */
 static int apply_option(int c, options *opt)
 {
     int bad = 0;
     switch (c) {
-    case O_INDEX: opt->index_dir = optarg; break;
+    case O_INDEX: bad = add_index(opt, optarg); break;
     case 'n': bad = parse_count("--limit", optarg, &opt->limit); break;
     case O_OFFSET: bad = parse_count("--offset", optarg, &opt->offset); break;
     case O_JSON: opt->json = true; break;
@@ -420,7 +436,7 @@ static int take_query(const cli_split *split, options *opt)
 
 static int parse_options(int argc, char **argv, options *opt)
 {
-    *opt = (options){.index_dir = "index", .limit = 10, .color = -1, .verify = 1,
+    *opt = (options){.limit = 10, .color = -1, .verify = 1,
                      .passages = SHELF_DEFAULT_PASSAGES, .width = SHELF_DEFAULT_WIDTH,
                      .timeout = -1, .arrange = {SHELF_SORT_RELEVANCE, true}};
     shelf_search_opts_default(&opt->search);
@@ -442,6 +458,8 @@ static int parse_options(int argc, char **argv, options *opt)
     if (rc != 0)
         return -1;
     opt->search.k = opt->count_only ? 0 : opt->limit + opt->offset;
+    if (opt->nindexes == 0)
+        opt->index_dirs[opt->nindexes++] = "index";
     return 0;
 }
 
@@ -603,22 +621,38 @@ static const output_form *pick_form(const options *opt)
     return output_form_named("text");
 }
 
+/* Why the indexes could not be opened; "no index here" gets the hint for
+ * the folder at fault (the first that holds no index). */
+static void report_open_failure(const options *opt, int rc, const shelf_err *err)
+{
+    if (rc != SHELF_ENOTFOUND) {
+        fprintf(stderr, "searcher: %s\n", err->msg);
+        return;
+    }
+    const char *dir = opt->index_dirs[0];
+    shelf_backend backend;
+    for (size_t i = 0; i < opt->nindexes; i++)
+        if (shelf_engine_detect(opt->index_dirs[i], &backend, NULL) != SHELF_OK) {
+            dir = opt->index_dirs[i];
+            break;
+        }
+    index_hint_not_found(stderr, dir, err->msg);
+}
+
 static int open_session(session *s, const options *opt)
 {
     shelf_err err = {0};
     s->opt = opt;
     static const unsigned verify_flags[] = {0, SHELF_OPEN_VERIFY_SMALL, SHELF_OPEN_VERIFY};
-    int rc = shelf_engine_open(&s->engine, opt->index_dir, verify_flags[opt->verify], &err);
+    int rc = shelf_engine_open_set(&s->engine, opt->index_dirs, opt->nindexes,
+                                   verify_flags[opt->verify], &err);
     if (rc != SHELF_OK) {
-        if (rc == SHELF_ENOTFOUND)
-            index_hint_not_found(stderr, opt->index_dir, err.msg);
-        else
-            fprintf(stderr, "searcher: %s\n", err.msg);
+        report_open_failure(opt, rc, &err);
         return -1;
     }
     s->analyzer = shelf_analyzer_new(shelf_engine_language(s->engine), &err);
     if (!s->analyzer) {
-        fprintf(stderr, "searcher: %s: %s\n", opt->index_dir, err.msg);
+        fprintf(stderr, "searcher: %s: %s\n", opt->index_dirs[0], err.msg);
         shelf_engine_close(s->engine);
         return -1;
     }
@@ -644,7 +678,7 @@ int main(int argc, char **argv)
         return EXIT_ERROR;
     if (opt.serve) {
         static const unsigned verify_flags[] = {0, SHELF_OPEN_VERIFY_SMALL, SHELF_OPEN_VERIFY};
-        serve_config sc = {opt.index_dir, opt.listen ? opt.listen : SERVE_DEFAULT_LISTEN,
+        serve_config sc = {opt.index_dirs, opt.nindexes, opt.listen ? opt.listen : SERVE_DEFAULT_LISTEN,
                            verify_flags[opt.verify],
                            opt.timeout >= 0 ? opt.timeout : SERVE_REQUEST_SECONDS};
         return serve_main(&sc) == 0 ? EXIT_HITS : EXIT_ERROR;

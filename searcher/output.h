@@ -76,6 +76,10 @@ typedef struct output_hit {
     const shelf_explain *explain;  /* the score's terms, or NULL when not asked */
     char **dup_paths;              /* the same content's other paths (engine/arrange.h), */
     size_t ndups;                  /* shown as given (NUL-terminated) */
+    /* With several indexes searched as one: the folder of the index holding
+     * the document, and of each duplicate's; NULL with one index. */
+    const char *index;
+    const char **dup_indexes;
 } output_hit;
 
 /* A failure to report.  query NULL: not about a query (no "query" and

@@ -141,6 +141,10 @@ static void json_hit(FILE *out, const output_style *st, const output_hit *h, siz
     fprintf(out, "%s{\"rank\":%zu,\"score\":%.17g,\"doc\":%llu,\"path\":", shown ? "," : "",
             h->rank, h->score, (unsigned long long)h->doc);
     shelf_json_string(out, h->path, h->path_len);
+    if (h->index) { /* several indexes: which one holds it */
+        fputs(",\"index\":", out);
+        shelf_json_string(out, h->index, strlen(h->index));
+    }
     fputs(",\"title\":", out);
     shelf_json_string(out, h->title, h->title_len);
     output_put_json_byline(out, h->author, h->author_len, h->date, h->date_len);
@@ -151,6 +155,15 @@ static void json_hit(FILE *out, const output_style *st, const output_hit *h, siz
         shelf_json_string(out, h->dup_paths[i], strlen(h->dup_paths[i]));
     }
     fputc(']', out);
+    if (h->index) { /* the index of each duplicate, in the same order */
+        fputs(",\"duplicate_indexes\":[", out);
+        for (size_t i = 0; i < h->ndups; i++) {
+            if (i)
+                fputc(',', out);
+            shelf_json_string(out, h->dup_indexes[i], strlen(h->dup_indexes[i]));
+        }
+        fputc(']', out);
+    }
     put_snippets(out, h);
     if (h->explain)
         put_explain(out, h->explain);

@@ -225,6 +225,11 @@ static void text_hit(FILE *out, const output_style *st, const output_hit *h, siz
     fprintf(out, "%2zu. %s", h->rank, bold(st));
     shelf_put_visible(out, h->title, h->title_len);
     fprintf(out, "%s  %s(%.4f)%s\n", reset(st), dim(st), h->score, reset(st));
+    if (h->index) { /* several indexes: which one holds it */
+        fprintf(out, "    %sindex: ", dim(st));
+        shelf_put_visible(out, h->index, strlen(h->index));
+        fprintf(out, "%s\n", reset(st));
+    }
     for (size_t i = 0; i < h->passages.count; i++) {
         const shelf_passage *p = &h->passages.at[i];
         put_place(out, st, h, p);
@@ -236,6 +241,11 @@ static void text_hit(FILE *out, const output_style *st, const output_hit *h, siz
     for (size_t i = 0; i < h->ndups; i++) { /* the same content elsewhere */
         fprintf(out, "    %salso: ", dim(st));
         shelf_put_visible(out, h->dup_paths[i], strlen(h->dup_paths[i]));
+        if (h->dup_indexes && h->dup_indexes[i]) {
+            fputs(" (index: ", out);
+            shelf_put_visible(out, h->dup_indexes[i], strlen(h->dup_indexes[i]));
+            fputc(')', out);
+        }
         fprintf(out, "%s\n", reset(st));
     }
     if (h->explain)

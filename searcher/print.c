@@ -14,12 +14,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The index folder holding a hit's document, when there are several. */
+static const char *index_of(const shelf_engine *e, const shelf_hit *hit)
+{
+    if (shelf_engine_part_count(e) < 2)
+        return NULL;
+    return shelf_engine_part_dir(e, shelf_engine_part_of(e, hit));
+}
+
 static int load_hit(shelf_engine *e, shelf_analyzer *a, const print_opts *po,
                     const query_result *qr, const shelf_hit *hit, shelf_buf *text,
                     shelf_layout *layout, output_hit *h, shelf_err *err)
 {
     h->score = hit->score;
     h->doc = hit->doc;
+    h->index = index_of(e, hit);
     h->layout = layout;
     /* Text first: with Xapian, the metadata's strings live in the engine's
      * buffer until its next document read. */
@@ -50,7 +59,9 @@ static void free_dups(output_hit *h)
     for (size_t i = 0; i < h->ndups; i++)
         free(h->dup_paths[i]);
     free(h->dup_paths);
+    free(h->dup_indexes);
     h->dup_paths = NULL;
+    h->dup_indexes = NULL;
     h->ndups = 0;
 }
 
@@ -65,7 +76,8 @@ static int load_dups(shelf_engine *e, const print_opts *po, const shelf_results 
     if (n == 0)
         return SHELF_OK;
     h->dup_paths = calloc(n, sizeof *h->dup_paths);
-    if (!h->dup_paths)
+    h->dup_indexes = calloc(n, sizeof *h->dup_indexes);
+    if (!h->dup_paths || !h->dup_indexes)
         return shelf_errf(err, SHELF_ENOMEM, "out of memory printing results");
     for (size_t d = 0; d < res->ndups; d++) {
         if (res->dups[d].hit != i)
@@ -80,6 +92,7 @@ static int load_dups(shelf_engine *e, const print_opts *po, const shelf_results 
             return shelf_errf(err, SHELF_ENOMEM, "out of memory printing results");
         memcpy(path, meta.path + skip, meta.path_len - skip);
         path[meta.path_len - skip] = '\0';
+        h->dup_indexes[h->ndups] = index_of(e, &res->dups[d].doc);
         h->dup_paths[h->ndups++] = path;
     }
     return SHELF_OK;

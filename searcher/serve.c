@@ -6,6 +6,7 @@
 #include "listen_addr.h"
 #include "serve_limits.h"
 #include "snapshot.h"
+#include "engine/engine.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -43,14 +44,24 @@ static unsigned connection_cap(void)
     return (unsigned)(rl.rlim_cur - overhead);
 }
 
+/* The first folder that holds no index (for the hint). */
+static const char *missing_dir(const serve_config *cfg)
+{
+    shelf_backend backend;
+    for (size_t i = 0; i < cfg->nindexes; i++)
+        if (shelf_engine_detect(cfg->index_dirs[i], &backend, NULL) != SHELF_OK)
+            return cfg->index_dirs[i];
+    return cfg->index_dirs[0];
+}
+
 static int open_index(const serve_config *cfg, snap_holder **holder)
 {
     shelf_err err = {0};
-    int rc = snap_holder_open(holder, cfg->index_dir, cfg->open_flags, &err);
+    int rc = snap_holder_open(holder, cfg->index_dirs, cfg->nindexes, cfg->open_flags, &err);
     if (rc == SHELF_OK)
         return 0;
     if (rc == SHELF_ENOTFOUND)
-        index_hint_not_found(stderr, cfg->index_dir, err.msg);
+        index_hint_not_found(stderr, missing_dir(cfg), err.msg);
     else
         fprintf(stderr, "searcher: %s\n", err.msg);
     return -1;
@@ -70,9 +81,11 @@ static void block_stop_signals(sigset_t *set)
 static void say_serving(const serve_config *cfg, const listen_addr *la, const http_config *hc)
 {
     const char *open = la->family == AF_INET6 ? "[" : "", *close = la->family == AF_INET6 ? "]" : "";
-    fprintf(stderr, "searcher: serving %s at http://%s%s%s:%u/ (%u threads, %u connections; "
-                    "Ctrl-C stops)\n",
-            cfg->index_dir, open, la->host, close, la->port, hc->threads, hc->max_connections);
+    fputs("searcher: serving ", stderr);
+    for (size_t i = 0; i < cfg->nindexes; i++)
+        fprintf(stderr, "%s%s", i ? (i + 1 < cfg->nindexes ? ", " : " and ") : "", cfg->index_dirs[i]);
+    fprintf(stderr, " at http://%s%s%s:%u/ (%u threads, %u connections; Ctrl-C stops)\n", open,
+            la->host, close, la->port, hc->threads, hc->max_connections);
     if (!la->loopback)
         fprintf(stderr, "searcher: warning: %s is not a loopback address: anyone who can reach "
                         "it can read every document of the index\n", la->host);

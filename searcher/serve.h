@@ -11,8 +11,11 @@
 #ifndef SHELF_SERVE_H
 #define SHELF_SERVE_H
 
+#include <stddef.h>
+
 typedef struct serve_config {
-    const char *index_dir;
+    const char *const *index_dirs; /* searched as one (snapshot.h) */
+    size_t nindexes;
     const char *listen;      /* HOST:PORT (listen_addr.h) */
     unsigned open_flags;     /* SHELF_OPEN_VERIFY... */
     double request_seconds;  /* time limit of one request (--request-timeout) */

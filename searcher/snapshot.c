@@ -42,15 +42,20 @@ struct snapshot {
     unsigned workers, max_workers;
 };
 
+/* Several index folders are one collection: each has its own stamp, and
+ * a commit to any of them reopens the set (a native open maps files, a
+ * Xapian one opens tables: cheap either way), so each reloads on its own
+ * commits. */
 struct snap_holder {
-    char *dir;
+    char **dirs;
+    size_t ndirs;
     unsigned flags;
-    char stamp[PATH_MAX];
+    char (*stamps)[PATH_MAX];
     const shelf_backend_row *row; /* chosen once, at open */
-    pthread_mutex_t lock;        /* current, current_id, failed_id, refs */
+    pthread_mutex_t lock;        /* current, current_ids, failed_ids, refs */
     pthread_mutex_t reload_lock; /* one reloader at a time */
     snapshot *current;
-    file_id current_id, failed_id;
+    file_id *current_ids, *failed_ids; /* one per folder */
     uint64_t serial;
 };
 
@@ -79,21 +84,21 @@ static bool same_id(const file_id *a, const file_id *b)
 
 #define PROBE_BUDGET_MS 10000
 
-static int snapshot_open(snapshot **out, const char *dir, unsigned flags, uint64_t serial,
-                         const shelf_backend_row *row, shelf_err *err)
+static int snapshot_open(snapshot **out, char *const *dirs, size_t ndirs, unsigned flags,
+                         uint64_t serial, const shelf_backend_row *row, shelf_err *err)
 {
     /* A crash-prone backend's generation is tried in a child first:
      * libxapian can crash on a damaged table, and the server must survive
      * it (xapian_probe.h; Xapian is the only such backend). */
-    if (row->crash_prone) {
-        int probed = xapian_probe(dir, PROBE_BUDGET_MS, err);
+    for (size_t i = 0; row->crash_prone && i < ndirs; i++) {
+        int probed = xapian_probe(dirs[i], PROBE_BUDGET_MS, err);
         if (probed != SHELF_OK)
             return probed;
     }
     snapshot *s = calloc(1, sizeof *s);
     if (!s)
         return shelf_errf(err, SHELF_ENOMEM, "out of memory");
-    int rc = shelf_engine_open(&s->engine, dir, flags, err);
+    int rc = shelf_engine_open_set(&s->engine, (const char *const *)dirs, ndirs, flags, err);
     if (rc != SHELF_OK) {
         free(s);
         return rc;
@@ -202,23 +207,59 @@ static void snapshot_unref(snap_holder *h, snapshot *s)
 
 /* ---- the holder ---- */
 
-int snap_holder_open(snap_holder **out, const char *dir, unsigned flags, shelf_err *err)
+static void holder_free(snap_holder *h)
+{
+    for (size_t i = 0; h->dirs && i < h->ndirs; i++)
+        free(h->dirs[i]);
+    free(h->dirs);
+    free(h->stamps);
+    free(h->current_ids);
+    free(h->failed_ids);
+    free(h);
+}
+
+static int holder_new(snap_holder **out, const char *const *dirs, size_t n, unsigned flags)
 {
     snap_holder *h = calloc(1, sizeof *h);
-    if (!h || !(h->dir = strdup(dir))) {
-        free(h);
-        return shelf_errf(err, SHELF_ENOMEM, "out of memory");
-    }
+    if (!h)
+        return SHELF_ENOMEM;
     h->flags = flags;
-    int rc = shelf_backend_detect(dir, &h->row, err);
+    h->dirs = calloc(n, sizeof *h->dirs);
+    h->stamps = calloc(n, sizeof *h->stamps);
+    h->current_ids = calloc(n, sizeof *h->current_ids);
+    h->failed_ids = calloc(n, sizeof *h->failed_ids);
+    bool ok = h->dirs && h->stamps && h->current_ids && h->failed_ids;
+    for (; ok && h->ndirs < n; h->ndirs++)
+        ok = (h->dirs[h->ndirs] = strdup(dirs[h->ndirs])) != NULL;
+    if (!ok) {
+        holder_free(h);
+        return SHELF_ENOMEM;
+    }
+    *out = h;
+    return SHELF_OK;
+}
+
+static void stat_all(const snap_holder *h, file_id *ids)
+{
+    for (size_t i = 0; i < h->ndirs; i++)
+        ids[i] = stat_id(h->stamps[i]);
+}
+
+int snap_holder_open(snap_holder **out, const char *const *dirs, size_t n, unsigned flags,
+                     shelf_err *err)
+{
+    snap_holder *h;
+    if (n == 0 || holder_new(&h, dirs, n, flags) != SHELF_OK)
+        return shelf_errf(err, n ? SHELF_ENOMEM : SHELF_EINVAL, n ? "out of memory" : "no index");
+    int rc = shelf_backend_detect(dirs[0], &h->row, err);
+    for (size_t i = 0; rc == SHELF_OK && i < n; i++)
+        h->row->stamp_path(h->dirs[i], h->stamps[i], sizeof h->stamps[i]);
     if (rc == SHELF_OK) {
-        h->row->stamp_path(h->dir, h->stamp, sizeof h->stamp);
-        h->current_id = stat_id(h->stamp);
-        rc = snapshot_open(&h->current, dir, flags, ++h->serial, h->row, err);
+        stat_all(h, h->current_ids);
+        rc = snapshot_open(&h->current, h->dirs, n, flags, ++h->serial, h->row, err);
     }
     if (rc != SHELF_OK) {
-        free(h->dir);
-        free(h);
+        holder_free(h);
         return rc;
     }
     pthread_mutex_init(&h->lock, NULL);
@@ -234,59 +275,84 @@ void snap_holder_close(snap_holder *h)
     snapshot_unref(h, h->current);
     pthread_mutex_destroy(&h->lock);
     pthread_mutex_destroy(&h->reload_lock);
-    free(h->dir);
-    free(h);
+    holder_free(h);
 }
 
-/* Does the stamp differ from the current snapshot's and from a failed one? */
+static bool same_ids(const file_id *a, const file_id *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!same_id(&a[i], &b[i]))
+            return false;
+    return true;
+}
+
+/* Does a stamp differ from the current snapshot's, and the whole set from
+ * a failed one?  (Every stamp must exist: a commit renames, never removes.) */
 static bool stamp_changed(snap_holder *h, const file_id *now)
 {
+    bool exist = true;
+    for (size_t i = 0; i < h->ndirs; i++)
+        exist = exist && now[i].exists;
     pthread_mutex_lock(&h->lock);
-    bool changed = now->exists && !same_id(now, &h->current_id) && !same_id(now, &h->failed_id);
+    bool changed = exist && !same_ids(now, h->current_ids, h->ndirs) &&
+                   !same_ids(now, h->failed_ids, h->ndirs);
     pthread_mutex_unlock(&h->lock);
     return changed;
 }
 
-static void swap_in(snap_holder *h, snapshot *fresh, const file_id *id)
+static void swap_in(snap_holder *h, snapshot *fresh, const file_id *ids)
 {
     pthread_mutex_lock(&h->lock);
     snapshot *old = h->current;
     h->current = fresh;
-    h->current_id = *id;
+    memcpy(h->current_ids, ids, h->ndirs * sizeof *ids);
     pthread_mutex_unlock(&h->lock);
     snapshot_unref(h, old);
 }
 
-static void reload(snap_holder *h, const file_id *id)
+/* Which folders' stamps moved, for the log line: "A, B". */
+static void changed_dirs(const snap_holder *h, const file_id *ids, char *out, size_t size)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < h->ndirs && used < size; i++)
+        if (!same_id(&ids[i], &h->current_ids[i]))
+            used += (size_t)snprintf(out + used, size - used, "%s%s", used ? ", " : "", h->dirs[i]);
+}
+
+static void reload(snap_holder *h, const file_id *ids)
 {
     shelf_err err = {0};
     snapshot *fresh;
-    int rc = snapshot_open(&fresh, h->dir, h->flags, h->serial + 1, h->row, &err);
+    char which[PATH_MAX];
+    changed_dirs(h, ids, which, sizeof which);
+    int rc = snapshot_open(&fresh, h->dirs, h->ndirs, h->flags, h->serial + 1, h->row, &err);
     if (rc != SHELF_OK) {
         pthread_mutex_lock(&h->lock);
-        h->failed_id = *id;
+        memcpy(h->failed_ids, ids, h->ndirs * sizeof *ids);
         pthread_mutex_unlock(&h->lock);
         fprintf(stderr, "searcher: cannot open the new commit of %s (still serving the previous one): %s\n",
-                h->dir, err.msg);
+                which, err.msg);
         return;
     }
     h->serial++;
-    swap_in(h, fresh, id);
-    if (fresh->numbered)
-        fprintf(stderr, "searcher: now serving %s at generation %llu\n", h->dir,
+    swap_in(h, fresh, ids);
+    if (fresh->numbered && h->ndirs == 1)
+        fprintf(stderr, "searcher: now serving %s at generation %llu\n", which,
                 (unsigned long long)fresh->generation);
     else
-        fprintf(stderr, "searcher: now serving the new commit of %s\n", h->dir);
+        fprintf(stderr, "searcher: now serving the new commit of %s\n", which);
 }
 
 /* Swap in a new snapshot when a commit landed; requests never wait for it. */
 static void maybe_reload(snap_holder *h)
 {
-    file_id now = stat_id(h->stamp);
-    if (!stamp_changed(h, &now) || pthread_mutex_trylock(&h->reload_lock) != 0)
+    file_id now[h->ndirs];
+    stat_all(h, now);
+    if (!stamp_changed(h, now) || pthread_mutex_trylock(&h->reload_lock) != 0)
         return;
-    if (stamp_changed(h, &now)) /* not done by another request meanwhile */
-        reload(h, &now);
+    if (stamp_changed(h, now)) /* not done by another request meanwhile */
+        reload(h, now);
     pthread_mutex_unlock(&h->reload_lock);
 }
 

@@ -45,15 +45,18 @@ typedef struct snap_worker snap_worker;
 typedef struct snap_lease {
     shelf_engine *engine;     /* for this request only */
     shelf_analyzer *analyzer; /* the index's language */
-    uint64_t generation;      /* native: the manifest's; Xapian: 0 */
+    uint64_t generation;      /* native: the manifest's (several: their sum); Xapian: 0 */
     uint64_t serial;          /* 1 for the first snapshot, +1 per reload */
     shelf_backend backend;
     snapshot *snap;           /* private */
     snap_worker *worker;      /* private */
 } snap_lease;
 
-/* Open the index in dir (flags as shelf_engine_open). */
-int snap_holder_open(snap_holder **out, const char *dir, unsigned flags, shelf_err *err);
+/* Open the indexes in dirs as one collection (flags as shelf_engine_open;
+ * shelf_engine_open_set).  A commit to any of them is noticed by its own
+ * stamp and reopens the set. */
+int snap_holder_open(snap_holder **out, const char *const *dirs, size_t n, unsigned flags,
+                     shelf_err *err);
 /* Every lease must have been released. */
 void snap_holder_close(snap_holder *h);
 

@@ -33,7 +33,7 @@ static void sleep_ms(long ms)
     nanosleep(&ts, NULL);
 }
 
-static pid_t spawn(const char *idx, const char *err_path)
+static pid_t spawn(const char *const *idx, size_t n, const char *err_path)
 {
     pid_t pid = fork();
     if (pid != 0)
@@ -45,8 +45,13 @@ static pid_t spawn(const char *idx, const char *err_path)
     dup2(null, 0);
     dup2(null, 1);
     dup2(err, 2);
-    execl(SEARCHER_BIN, SEARCHER_BIN, "--serve", "--index", idx, "--listen", "127.0.0.1:0",
-          (char *)NULL);
+    const char *argv[2 * 16 + 5] = {SEARCHER_BIN, "--serve", "--listen", "127.0.0.1:0"};
+    size_t argc = 4;
+    for (size_t i = 0; i < n && i < 16; i++) {
+        argv[argc++] = "--index";
+        argv[argc++] = idx[i];
+    }
+    execv(SEARCHER_BIN, (char *const *)argv);
     _exit(127);
 }
 
@@ -64,10 +69,15 @@ static unsigned announced_port(const char *err_path)
 
 void sc_start(sc_server *s, const char *idx, const char *scratch)
 {
+    sc_start_many(s, &idx, 1, scratch);
+}
+
+void sc_start_many(sc_server *s, const char *const *idx, size_t n, const char *scratch)
+{
     static int count;
     s->err_path = ts_strf("%s/server-%d.err", scratch, count++);
     s->port = 0;
-    s->pid = spawn(idx, s->err_path);
+    s->pid = spawn(idx, n, s->err_path);
     assert_true(s->pid > 0);
     for (int i = 0; i < START_SECONDS * 100 && !(s->port = announced_port(s->err_path)); i++) {
         int status;

@@ -23,6 +23,8 @@ typedef struct sc_server {
  * scratch/; waits until it says where it listens (fails the test if it
  * exits or says nothing in 60 s). */
 void sc_start(sc_server *s, const char *idx, const char *scratch);
+/* The same with several indexes searched as one (at most 16). */
+void sc_start_many(sc_server *s, const char *const *idx, size_t n, const char *scratch);
 /* SIGTERM; 0 when it exited with 0 and its stderr holds no sanitizer
  * report, else -1 (it is killed when it does not stop in 30 s). */
 int sc_stop(sc_server *s);

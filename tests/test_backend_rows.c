@@ -53,6 +53,7 @@ static void every_row_has_every_op(void **state)
         assert_non_null(r->positions);
         assert_non_null(r->each_doc);
         assert_non_null(r->file);
+        assert_non_null(r->part);
         assert_non_null(r->close);
         const shelf_writer_ops *w = row->writer;
         assert_non_null(w);

@@ -10,6 +10,7 @@
  *   qbench INDEX QUERYFILE [--k N] [--count] [--repeat R] [--snippets]
  *          [--exact-total] [--exact-upto N] [--paths] [--proximity-weight W]
  *          [--heading-weight H] [--rescore-depth N] [--priming auto|always|never]
+ *          [--also DIR]...
  *   qbench INDEX QUERYFILE --matches
  *   qbench INDEX QUERYFILE --ranked [--k N] [--proximity-weight W] [--heading-weight H]
  *          [--rescore-depth N]
@@ -21,6 +22,9 @@
  * none, "error<TAB>message" for a failed query), for tools/bench/known-item.
  * --proximity-weight, --heading-weight and --rescore-depth set the searcher's
  * options of those names (their defaults are the searcher's).
+ * --also DIR (repeatable, at most 15) searches DIR with INDEX as one
+ * collection (engine.h shelf_engine_open_set, as `searcher --index INDEX
+ * --index DIR`).
  * --count asks for the number of matches only (k = 0); --snippets also builds
  * the passages of every hit and reports the mean time per hit; --paths also
  * fetches every hit's path inside the timed run (as searcher does to print
@@ -51,6 +55,8 @@ typedef struct bench_opts {
     int priming;
     double proximity_weight, heading_weight;
     size_t rescore_depth;
+    const char *dirs[16]; /* INDEX, then every --also DIR */
+    size_t ndirs;
 } bench_opts;
 
 typedef struct tally {
@@ -111,6 +117,8 @@ static int parse_args(int argc, char **argv, bench_opts *o)
         }
         else if (strcmp(argv[i], "--matches") == 0)
             o->matches = true;
+        else if (strcmp(argv[i], "--also") == 0 && i + 1 < argc && o->ndirs < 15)
+            o->dirs[1 + o->ndirs++] = argv[++i];
         else if (positional == 0 && argv[i][0] != '-')
             o->index = argv[i], positional++;
         else if (positional == 1 && argv[i][0] != '-')
@@ -118,6 +126,8 @@ static int parse_args(int argc, char **argv, bench_opts *o)
         else
             return -1;
     }
+    o->dirs[0] = o->index;
+    o->ndirs++;
     return positional == 2 && (o->repeat > 0 || o->matches || o->ranked) ? 0 : -1;
 }
 
@@ -316,12 +326,13 @@ int main(int argc, char **argv)
     if (parse_args(argc, argv, &o) != 0) {
         fprintf(stderr, "usage: qbench INDEX QUERYFILE [--k N] [--count] [--repeat R] [--snippets] "
                         "[--exact-total] [--exact-upto N] [--paths] [--proximity-weight W] "
-                        "[--heading-weight H] [--rescore-depth N] [--priming auto|always|never] [--matches | --ranked]\n");
+                        "[--heading-weight H] [--rescore-depth N] [--priming auto|always|never] "
+                        "[--also DIR]... [--matches | --ranked]\n");
         return 2;
     }
     shelf_err err = {0};
     shelf_engine *e;
-    if (shelf_engine_open(&e, o.index, 0, &err) != SHELF_OK) {
+    if (shelf_engine_open_set(&e, o.dirs, o.ndirs, 0, &err) != SHELF_OK) {
         fprintf(stderr, "qbench: %s\n", err.msg);
         return 2;
     }

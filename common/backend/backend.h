@@ -37,7 +37,9 @@ typedef enum shelf_backend { SHELF_BACKEND_NATIVE, SHELF_BACKEND_XAPIAN } shelf_
 typedef struct shelf_engine shelf_engine; /* engine.h; its inside: reader_handle.h */
 
 typedef struct shelf_reader_ops {
-    /* Open e->dir (flags: SHELF_OPEN_VERIFY, native only) and fill e->language. */
+    /* Open e->dirs[0 .. e->ndirs) as one collection (flags:
+     * SHELF_OPEN_VERIFY, native only) and fill e->language; an error names
+     * the folder at fault. */
     int (*open)(shelf_engine *e, unsigned flags, shelf_err *err);
     uint64_t (*doc_count)(const shelf_engine *e);
     int (*df)(const shelf_engine *e, const uint8_t *key, size_t len, uint64_t *df, shelf_err *err);
@@ -57,6 +59,8 @@ typedef struct shelf_reader_ops {
     /* For messages: the file holding a part ("pos", "store") of a hit's
      * document; the index folder when the backend has no such file. */
     const char *(*file)(const shelf_engine *e, const shelf_hit *hit, const char *part);
+    /* Which of e->dirs holds a hit's document (0 for one folder). */
+    size_t (*part)(const shelf_engine *e, const shelf_hit *hit);
     void (*close)(shelf_engine *e); /* release backend state, not the handle */
 } shelf_reader_ops;
 

@@ -5,7 +5,9 @@
  *
  * Invariants: ops and backend come from one row of the backend table; only
  * that backend's fields are set (idx for native, xdb for Xapian; blob for
- * both); close releases them, the engine frees the handle itself.
+ * both); close releases them, the engine frees the handle itself.  dirs
+ * names the folders the engine searches as one (engine.h, "parts"); dir is
+ * dirs[0].
  */
 #ifndef SHELF_READER_HANDLE_H
 #define SHELF_READER_HANDLE_H
@@ -20,7 +22,10 @@ typedef struct shelf_xdb shelf_xdb;
 struct shelf_engine {
     const shelf_reader_ops *ops;
     shelf_backend backend;
-    char *dir;
+    char *dir;          /* the first index folder (dirs[0]) */
+    char **dirs;        /* every index folder, in the order given: the parts */
+    size_t ndirs;       /* at least 1 once opened */
+    size_t fault;       /* after a failed open: the part it failed on */
     char language[SHELF_LANGUAGE_MAX + 1];
     shelf_index *idx;   /* native */
     bool borrowed;      /* idx belongs to the caller */

@@ -18,11 +18,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The folders of a borrowed index's parts (index.h: one index is a set of one). */
+static bool borrow_dirs(shelf_engine *e, const shelf_index *idx)
+{
+    size_t n = shelf_index_part_count(idx);
+    if (!(e->dirs = calloc(n, sizeof *e->dirs)) || !(e->dir = strdup(shelf_index_dir(idx))))
+        return false;
+    for (; e->ndirs < n; e->ndirs++)
+        if (!(e->dirs[e->ndirs] = strdup(shelf_index_dir(shelf_index_part(idx, e->ndirs)))))
+            return false;
+    return true;
+}
+
 shelf_engine *shelf_engine_borrow(const shelf_index *idx)
 {
     shelf_engine *e = calloc(1, sizeof *e);
-    if (!e || !(e->dir = strdup(shelf_index_dir(idx)))) {
-        free(e);
+    if (!e || !borrow_dirs(e, idx)) {
+        shelf_engine_close(e);
         return NULL;
     }
     e->ops = &shelf_native_ops;
@@ -40,8 +52,19 @@ void shelf_engine_close(shelf_engine *e)
     if (e->ops)
         e->ops->close(e);
     shelf_buf_free(&e->blob);
+    for (size_t i = 0; i < e->ndirs; i++)
+        free(e->dirs[i]);
+    free(e->dirs);
     free(e->dir);
     free(e);
+}
+
+size_t shelf_engine_part_count(const shelf_engine *e) { return e->ndirs; }
+const char *shelf_engine_part_dir(const shelf_engine *e, size_t i) { return e->dirs[i]; }
+
+size_t shelf_engine_part_of(const shelf_engine *e, const shelf_hit *hit)
+{
+    return e->ndirs > 1 ? e->ops->part(e, hit) : 0;
 }
 
 shelf_backend shelf_engine_backend(const shelf_engine *e) { return e->backend; }
@@ -94,15 +117,40 @@ static bool has_relative_folder(const shelf_plan *p)
     return false;
 }
 
+/* The roots of every part, one list (as one index built from all their
+ * folders would have); a part without ROOTS adds none. */
+static int read_all_roots(const shelf_engine *engine, shelf_roots *all)
+{
+    for (size_t i = 0; i < engine->ndirs; i++) {
+        shelf_roots roots = {0};
+        shelf_err ignored;
+        if (shelf_roots_read(engine->dirs[i], &roots, &ignored) != SHELF_OK) {
+            shelf_roots_free(&roots);
+            continue;
+        }
+        char **grown = realloc(all->paths, (all->count + roots.count + 1) * sizeof *grown);
+        if (!grown) {
+            shelf_roots_free(&roots);
+            return SHELF_ENOMEM;
+        }
+        all->paths = grown;
+        memcpy(all->paths + all->count, roots.paths, roots.count * sizeof *roots.paths);
+        all->count += roots.count;
+        free(roots.paths); /* the strings now belong to all */
+    }
+    return SHELF_OK;
+}
+
 static int shelf_plan_for_roots(const shelf_engine *engine, shelf_plan *plan, shelf_err *err)
 {
     if (!has_relative_folder(plan))
         return shelf_plan_resolve_folders(plan, NULL, 0, err); /* no file read */
-    shelf_roots roots = {0};
-    shelf_err ignored;
-    if (shelf_roots_read(engine->dir, &roots, &ignored) != SHELF_OK)
-        shelf_roots_free(&roots); /* none: relative folders stay relative */
-    int rc = shelf_plan_resolve_folders(plan, roots.paths, roots.count, err);
+    shelf_roots roots = {0}; /* none: relative folders stay relative */
+    int rc = read_all_roots(engine, &roots);
+    if (rc == SHELF_OK)
+        rc = shelf_plan_resolve_folders(plan, roots.paths, roots.count, err);
+    else
+        shelf_errf(err, rc, "out of memory reading the indexed folders");
     shelf_roots_free(&roots);
     return rc;
 }

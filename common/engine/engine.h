@@ -37,9 +37,23 @@ int shelf_engine_detect(const char *dir, shelf_backend *backend, shelf_err *err)
 
 /* flags: SHELF_OPEN_VERIFY (index.h) for the native backend. */
 int shelf_engine_open(shelf_engine **out, const char *dir, unsigned flags, shelf_err *err);
+/* Several index folders searched as one collection ("parts", in the order
+ * given): document counts, average lengths and document frequencies are
+ * combined, so a hit scores as it would in one index holding every
+ * document.  All must be of one backend and one language (else
+ * SHELF_EINVAL naming two of them), each folder given once; an error
+ * opening one names that folder.  n == 1 is shelf_engine_open. */
+int shelf_engine_open_set(shelf_engine **out, const char *const *dirs, size_t n, unsigned flags,
+                          shelf_err *err);
 void shelf_engine_close(shelf_engine *e);
-/* An engine over an index the caller already opened and keeps owning
- * (closing the engine leaves the index open).  NULL on ENOMEM. */
+/* The folders searched (1 for shelf_engine_open), the i-th of them, and
+ * the one holding a hit's document. */
+size_t shelf_engine_part_count(const shelf_engine *e);
+const char *shelf_engine_part_dir(const shelf_engine *e, size_t i);
+size_t shelf_engine_part_of(const shelf_engine *e, const shelf_hit *hit);
+/* An engine over an index (or a set of indexes, index.h) the caller
+ * already opened and keeps owning (closing the engine leaves it open).
+ * NULL on ENOMEM. */
 shelf_engine *shelf_engine_borrow(const shelf_index *idx);
 
 shelf_backend shelf_engine_backend(const shelf_engine *e);

@@ -87,6 +87,7 @@
       offset: Math.min(wholeNumber(p.get('offset'), 0), OFFSET_MAX),
       sort: SORTS.includes(p.get('sort')) ? p.get('sort') : 'relevance',
       doc: p.get('doc') || '',
+      index: p.get('index') || '',
       line: Math.max(wholeNumber(p.get('line'), 1), 1),
       page: wholeNumber(p.get('page'), 0),
     };
@@ -98,6 +99,7 @@
       offset: s.offset ? s.offset : undefined,
       sort: s.sort && s.sort !== 'relevance' && !s.doc ? s.sort : undefined,
       doc: s.doc || undefined,
+      index: s.doc && s.index ? s.index : undefined,
       line: s.doc ? s.line : undefined,
       page: s.doc && s.page ? s.page : undefined,
     });
@@ -194,7 +196,7 @@
     note.textContent = '';
     try {
       const answer = await api('/api/cite', {
-        doc: passage.doc, start: passage.start, end: passage.end, q: q, format: citeFormat(),
+        doc: passage.doc, index: passage.index || undefined, start: passage.start, end: passage.end, q: q, format: citeFormat(),
       });
       await writeClipboard(answer.citation);
       note.textContent = 'Copied';
@@ -223,25 +225,29 @@
     return 'p. ' + first;
   }
 
-  function docState(q, path, snippet) {
-    return { q: q, doc: path, line: snippet.line, page: snippet.page || 0 };
+  /* index: the folder of the index holding the document when several are
+   * served (a hit's "index"), else '' */
+  function docState(q, path, snippet, index) {
+    return { q: q, doc: path, index: index || '', line: snippet.line, page: snippet.page || 0 };
   }
 
   /* history.state of a document opened from a passage: its Copy then cites
    * exactly that passage, as the passage's own Copy does. */
-  function fromPassage(path, snippet) {
-    return { fromResults: true, passage: { doc: path, start: snippet.start, end: snippet.end } };
+  function fromPassage(path, snippet, index) {
+    return { fromResults: true,
+      passage: { doc: path, index: index || '', start: snippet.start, end: snippet.end } };
   }
 
   /* /api/file for the document; a PDF at its physical page. */
-  function originalUrl(path, page) {
-    return '/api/file?' + toQuery({ doc: path }) + (page ? '#page=' + page : '');
+  function originalUrl(path, page, index) {
+    return '/api/file?' + toQuery({ doc: path, index: index || undefined }) +
+      (page ? '#page=' + page : '');
   }
 
   /* A link that opens the original file in a new tab. */
-  function originalLink(className, text, path, page) {
+  function originalLink(className, text, path, page, index) {
     const link = el('a', className, text);
-    link.href = originalUrl(path, page);
+    link.href = originalUrl(path, page, index);
     link.target = '_blank';
     link.rel = 'noopener';
     return link;
@@ -256,19 +262,20 @@
     const link = el('a', 'passage-text');
     link.appendChild(markedText(snippet.text, snippet.highlights));
     link.title = 'Open the document at line ' + snippet.line;
-    followInPlace(link, docState(s.q, hit.path, snippet), fromPassage(hit.path, snippet));
+    followInPlace(link, docState(s.q, hit.path, snippet, hit.index),
+      fromPassage(hit.path, snippet, hit.index));
     item.appendChild(link);
     const actions = el('div', 'actions');
     const button = el('button', 'copy', 'Copy citation');
     button.type = 'button';
     const note = el('span', 'copy-note');
     note.setAttribute('role', 'status');
-    const passage = { doc: hit.path, start: snippet.start, end: snippet.end };
+    const passage = { doc: hit.path, index: hit.index || '', start: snippet.start, end: snippet.end };
     button.addEventListener('click', () => copyCitation(button, note, passage, s.q));
     actions.append(button);
     if (snippet.page)
       actions.append(originalLink('original-page', 'Open the PDF at p. ' + (snippet.page_label || snippet.page),
-        hit.path, snippet.page));
+        hit.path, snippet.page, hit.index));
     actions.append(note);
     item.appendChild(actions);
     return item;
@@ -285,7 +292,8 @@
   function renderPaths(hit) {
     const paths = [hit.path];
     for (const other of hit.duplicates || []) if (!paths.includes(other)) paths.push(other);
-    if (paths.length === 1) return el('p', 'hit-path', hit.path);
+    if (hit.index) paths[0] += ' (index: ' + hit.index + ')';
+    if (paths.length === 1) return el('p', 'hit-path', paths[0]);
     const list = el('ul', 'hit-paths');
     list.setAttribute('aria-label', 'The same document at ' + paths.length + ' paths');
     for (const p of paths) list.appendChild(el('li', 'hit-path', p));
@@ -299,11 +307,11 @@
      * name): the name, so that the path below stays the only one */
     const title = el('a', null, hit.title || hit.path.slice(hit.path.lastIndexOf('/') + 1));
     const first = hit.snippets[0] || { line: 1 };
-    followInPlace(title, docState(s.q, hit.path, first),
-      hit.snippets[0] ? fromPassage(hit.path, first) : { fromResults: true });
+    followInPlace(title, docState(s.q, hit.path, first, hit.index),
+      hit.snippets[0] ? fromPassage(hit.path, first, hit.index) : { fromResults: true });
     heading.appendChild(title);
     if (byline(hit)) heading.appendChild(el('span', 'byline', byline(hit)));
-    heading.appendChild(originalLink('original', 'Open the original', hit.path, first.page));
+    heading.appendChild(originalLink('original', 'Open the original', hit.path, first.page, hit.index));
     item.appendChild(heading);
     item.appendChild(renderPaths(hit));
     const passages = el('ul', 'passages');
@@ -432,18 +440,19 @@
    * else the first non-empty line from the target on. */
   function passageShown(data, s) {
     const st = history.state;
-    if (st && st.passage && st.passage.doc === s.doc) return st.passage;
+    if (st && st.passage && st.passage.doc === s.doc && (st.passage.index || '') === s.index)
+      return st.passage;
     const from = data.lines.findIndex((line) => line.line === data.line);
     for (const line of data.lines.slice(Math.max(from, 0))) {
       const end = line.start + encoder.encode(line.text).length;
-      if (end > line.start) return { doc: s.doc, start: line.start, end: end };
+      if (end > line.start) return { doc: s.doc, index: s.index, start: line.start, end: end };
     }
     return null;
   }
 
   function setupDocActions(data, s) {
     const original = byId('doc-original');
-    original.href = originalUrl(s.doc, data.page);
+    original.href = originalUrl(s.doc, data.page, s.index);
     original.textContent = data.page
       ? 'Open the PDF at p. ' + (data.page_label || data.page) : 'Open the original';
     docPassage = passageShown(data, s);
@@ -458,7 +467,7 @@
     let data;
     try {
       data = await api('/api/doc', {
-        doc: s.doc, line: s.line, context: docContext, page: s.page || undefined, q: s.q || undefined,
+        doc: s.doc, index: s.index || undefined, line: s.line, context: docContext, page: s.page || undefined, q: s.q || undefined,
       });
     } catch (error) {
       if (token !== renderToken) return;

@@ -8,14 +8,40 @@
 #include "query/search.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* Several folders: each opened, then one set over their segments (index.h). */
+static int open_set(shelf_engine *e, unsigned flags, shelf_err *err)
+{
+    shelf_index **parts = calloc(e->ndirs, sizeof *parts);
+    if (!parts)
+        return shelf_errf(err, SHELF_ENOMEM, "out of memory opening %s", e->dir);
+    int rc = SHELF_OK;
+    for (size_t i = 0; rc == SHELF_OK && i < e->ndirs; i++) {
+        rc = shelf_index_open(&parts[i], e->dirs[i], flags, err);
+        e->fault = i;
+    }
+    if (rc == SHELF_OK)
+        rc = shelf_index_open_set(&e->idx, parts, e->ndirs, err); /* takes the parts */
+    else
+        for (size_t i = 0; i < e->ndirs; i++)
+            shelf_index_close(parts[i]);
+    free(parts);
+    return rc;
+}
 
 static int native_open(shelf_engine *e, unsigned flags, shelf_err *err)
 {
-    int rc = shelf_index_open(&e->idx, e->dir, flags, err);
+    int rc = e->ndirs > 1 ? open_set(e, flags, err) : shelf_index_open(&e->idx, e->dir, flags, err);
     if (rc == SHELF_OK)
         snprintf(e->language, sizeof e->language, "%s", shelf_index_language(e->idx));
     return rc;
+}
+
+static size_t native_part(const shelf_engine *e, const shelf_hit *hit)
+{
+    return shelf_index_part_of(e->idx, hit->segment);
 }
 
 static uint64_t native_doc_count(const shelf_engine *e)
@@ -150,5 +176,6 @@ const shelf_reader_ops shelf_native_ops = {
     .positions = native_positions,
     .each_doc = native_each_doc,
     .file = native_file,
+    .part = native_part,
     .close = native_close,
 };

@@ -1,5 +1,6 @@
 /* index.c - an open index snapshot and its full check; see index.h. */
 #include "backend/native/index.h"
+#include "backend/native/index_impl.h"
 #include "backend/heading_spans.h"
 #include "backend/native/doccols.h"
 #include "backend/native/words.h"
@@ -10,16 +11,6 @@
 
 #define OPEN_ATTEMPTS 8
 
-struct shelf_index {
-    char *dir;
-    shelf_manifest manifest;
-    shelf_segment **segments;
-    shelf_deletions *dels;
-    shelf_words *words; /* per segment; a list's file.data is NULL when it has none */
-    uint64_t *bases;
-    uint64_t numbered;   /* documents in all segment files, deleted ones included */
-    uint64_t doc_count, total_tokens, total_title_tokens; /* live */
-};
 
 static int check_against_manifest(const shelf_index *idx, size_t i, shelf_err *err)
 {
@@ -155,6 +146,10 @@ void shelf_index_close(shelf_index *idx)
 {
     if (!idx)
         return;
+    if (idx->nparts) {
+        shelf_index_set_free(idx); /* its segments are its parts' */
+        return;
+    }
     close_segments(idx);
     shelf_manifest_free(&idx->manifest);
     free(idx->dir);

@@ -70,6 +70,22 @@ int shelf_index_terms(const shelf_index *idx, const uint8_t *prefix, size_t len,
                       int (*fn)(void *ctx, const uint8_t *key, size_t len), void *ctx,
                       shelf_err *err);
 
+/* ---- several indexes as one (index_set.c) ----
+ *
+ * A set is an index over the segments of several open indexes, in the
+ * order given: every statistic above (document count, token totals, df)
+ * is summed over all of them, so a search scores each document exactly as
+ * one index holding every document would.  Segment i of the set is a
+ * segment of part shelf_index_part_of(set, i).  The set takes the parts
+ * (it closes them, also when it fails: SHELF_EINVAL naming both folders
+ * when their languages differ); its folder, language and generation are
+ * the first part's folder and language and the sum of their generations.
+ * One index is a set of one part: itself. */
+int shelf_index_open_set(shelf_index **out, shelf_index **parts, size_t n, shelf_err *err);
+size_t shelf_index_part_count(const shelf_index *idx);
+const shelf_index *shelf_index_part(const shelf_index *idx, size_t i);
+size_t shelf_index_part_of(const shelf_index *idx, size_t segment);
+
 /* What --check reports. */
 typedef struct shelf_check_report {
     uint64_t segments, documents, tokens, terms, postings, positions, bytes;

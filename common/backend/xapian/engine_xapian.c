@@ -16,17 +16,73 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The analysis language recorded in one database folder. */
+static int read_language(const char *path, shelf_xdb *db, char *out, size_t size, shelf_err *err)
+{
+    int rc = shelf_xdb_get_metadata(db, SHELF_XAPIAN_LANGUAGE_KEY, out, size, err);
+    if (rc == SHELF_OK && out[0] == '\0')
+        rc = shelf_errf(err, SHELF_ECORRUPT, "%s: no analysis language recorded", path);
+    return rc;
+}
+
+/* Each of several databases on its own: readable, and of one language. */
+static int check_parts(shelf_engine *e, char (*paths)[PATH_MAX], shelf_err *err)
+{
+    for (size_t i = 0; i < e->ndirs; i++) {
+        char language[SHELF_LANGUAGE_MAX + 1];
+        shelf_xdb *db;
+        e->fault = i;
+        int rc = shelf_xdb_open(&db, paths[i], err);
+        if (rc == SHELF_OK)
+            rc = read_language(paths[i], db, i ? language : e->language,
+                               sizeof language, err);
+        shelf_xdb_close(db);
+        if (rc != SHELF_OK)
+            return rc;
+        if (i && strcmp(language, e->language) != 0)
+            return shelf_errf(err, SHELF_EINVAL, "%s is analysed as %s and %s as %s: indexes of "
+                              "different languages cannot be searched together", e->dirs[0],
+                              e->language, e->dirs[i], language);
+    }
+    return SHELF_OK;
+}
+
+/* Several folders: one Xapian database over all of them (xapian_c.h). */
+static int open_many(shelf_engine *e, shelf_err *err)
+{
+    char (*paths)[PATH_MAX] = calloc(e->ndirs, sizeof *paths);
+    const char **names = calloc(e->ndirs, sizeof *names);
+    int rc = paths && names ? SHELF_OK : shelf_errf(err, SHELF_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == SHELF_OK && i < e->ndirs; i++) {
+        snprintf(paths[i], sizeof paths[i], "%s/%s", e->dirs[i], SHELF_XAPIAN_SUBDIR);
+        names[i] = paths[i];
+    }
+    if (rc == SHELF_OK)
+        rc = check_parts(e, paths, err);
+    if (rc == SHELF_OK)
+        rc = shelf_xdb_open_many(&e->xdb, names, e->ndirs, &e->fault, err);
+    free(paths);
+    free(names);
+    return rc;
+}
+
 static int xapian_open(shelf_engine *e, unsigned flags, shelf_err *err)
 {
+    (void)flags;
+    if (e->ndirs > 1)
+        return open_many(e, err);
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/%s", e->dir, SHELF_XAPIAN_SUBDIR);
     int rc = shelf_xdb_open(&e->xdb, path, err);
     if (rc == SHELF_OK)
-        rc = shelf_xdb_get_metadata(e->xdb, SHELF_XAPIAN_LANGUAGE_KEY, e->language,
-                                    sizeof e->language, err);
-    if (rc == SHELF_OK && e->language[0] == '\0')
-        rc = shelf_errf(err, SHELF_ECORRUPT, "%s: no analysis language recorded", path);
+        rc = read_language(path, e->xdb, e->language, sizeof e->language, err);
     return rc;
+}
+
+/* Xapian interleaves several databases' document ids (xapian_c.h). */
+static size_t xapian_part(const shelf_engine *e, const shelf_hit *hit)
+{
+    return hit->local ? (hit->local - 1) % e->ndirs : 0;
 }
 
 static uint64_t xapian_doc_count(const shelf_engine *e)
@@ -188,5 +244,6 @@ const shelf_reader_ops shelf_xapian_ops = {
     .positions = xapian_positions,
     .each_doc = xapian_each_doc,
     .file = xapian_file,
+    .part = xapian_part,
     .close = xapian_close,
 };

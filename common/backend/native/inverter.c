@@ -638,6 +638,20 @@ static int stream_byte(source *s)
 
 static int stream_varint(source *s, uint64_t *out)
 {
+    if (!s->run && s->mem_end - s->mem >= SHELF_VARINT_MAX) {
+        /* the in-memory source, a whole varint's room left in the slice:
+         * decoded here, not byte by byte through stream_byte */
+        uint64_t v = 0;
+        for (unsigned shift = 0; shift < 64; shift += 7) {
+            uint8_t c = *s->mem++;
+            v |= (uint64_t)(c & 0x7F) << shift;
+            if (!(c & 0x80)) {
+                *out = v;
+                return 0;
+            }
+        }
+        return -1;
+    }
     uint64_t v = 0;
     for (unsigned shift = 0; shift < 64; shift += 7) {
         int c = stream_byte(s);

@@ -18,6 +18,7 @@
 #include <libstemmer.h>
 
 #include "analysis/analyzer.h"
+#include "analysis/stem_cache.h"
 #include "support.h"
 
 #define MAX_TOKENS 64
@@ -482,6 +483,58 @@ static void test_stems_match_snowball_across_many_words(void **state)
     shelf_analyzer_free(a);
 }
 
+/* Two terms whose hashes pick the same set both stay in the cache (two
+ * ways); a third replaces the one used less recently; a term longer than a
+ * slot is never kept but stems right every time. */
+static void test_stem_cache_ways_and_long_terms(void **state)
+{
+    (void)state;
+    shelf_stem_cache *c = shelf_stem_cache_new();
+    assert_non_null(c);
+    uint32_t stamp = shelf_stem_cache_next_stamp(c);
+    shelf_stem_key ka = {"alpha", 5, 42, stamp}, kb = {"bravo", 5, 42, stamp},
+                   kc = {"charlie", 7, 42, stamp};
+    const char *stem;
+    size_t len;
+    uint64_t hash;
+    bool met;
+    assert_false(shelf_stem_cache_get(c, &ka, &stem, &len, &hash, &met));
+    assert_non_null(shelf_stem_cache_put(c, &ka, "alph", 4, 1));
+    assert_non_null(shelf_stem_cache_put(c, &kb, "brav", 4, 2));
+    assert_true(shelf_stem_cache_get(c, &ka, &stem, &len, &hash, &met));
+    assert_int_equal(len, 4);
+    assert_memory_equal(stem, "alph", 4);
+    assert_true(hash == 1);
+    assert_true(met);
+    assert_true(shelf_stem_cache_get(c, &kb, &stem, &len, &hash, &met));
+    assert_memory_equal(stem, "brav", 4);
+    assert_true(shelf_stem_cache_get(c, &ka, &stem, &len, &hash, &met)); /* a used last */
+    assert_non_null(shelf_stem_cache_put(c, &kc, "charli", 6, 3));
+    assert_false(shelf_stem_cache_get(c, &kb, &stem, &len, &hash, &met));
+    assert_true(shelf_stem_cache_get(c, &ka, &stem, &len, &hash, &met));
+    assert_true(shelf_stem_cache_get(c, &kc, &stem, &len, &hash, &met));
+    assert_memory_equal(stem, "charli", 6);
+    shelf_stem_key klong = {"internationalisationalisations", 30, 7, stamp};
+    assert_null(shelf_stem_cache_put(c, &klong, "internationalisationalis", 24, 4));
+    assert_false(shelf_stem_cache_get(c, &klong, &stem, &len, &hash, &met));
+    shelf_stem_cache_free(c);
+
+    shelf_analyzer *a = new_analyzer("english");
+    struct sb_stemmer *reference = sb_stemmer_new("english", "UTF_8");
+    const char *word = "counterrevolutionarinesses";  /* 26 bytes */
+    const char *longer = "antidisestablishmentarianisms"; /* 29 bytes */
+    char out[SHELF_MAX_TERM_BYTES + 1];
+    for (int i = 0; i < 3; i++) {
+        const char *w = i % 2 ? longer : word;
+        size_t n = shelf_analyze_word(a, w, strlen(w), out, NULL);
+        const sb_symbol *expected = sb_stemmer_stem(reference, (const sb_symbol *)w, (int)strlen(w));
+        assert_int_equal(n, sb_stemmer_length(reference));
+        assert_memory_equal(out, expected, n);
+    }
+    sb_stemmer_delete(reference);
+    shelf_analyzer_free(a);
+}
+
 /* ------------------------------------------------------------ single words */
 
 static void test_analyze_word(void **state)
@@ -598,6 +651,7 @@ int main(void)
         cmocka_unit_test(test_analyze_word_accepts_null_more),
         cmocka_unit_test(test_fifty_megabyte_line),
         cmocka_unit_test(test_token_word_and_met),
+        cmocka_unit_test(test_stem_cache_ways_and_long_terms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -155,15 +155,22 @@ const char *shelf_analyzer_language(const shelf_analyzer *a)
 
 /* ------------------------------------------------------- character classes */
 
+/* ASCII byte -> its folded form when it is a letter or digit, else 0 (the
+ * tokeniser's inner loop reads this instead of testing ranges). */
+static const uint8_t ASCII_FOLD[128] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 0, 0, 0, 0, 0, 0,
+    0, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o',
+    'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', 0, 0, 0, 0, 0,
+    0, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o',
+    'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z', 0, 0, 0, 0, 0,
+};
+
 static bool is_ascii_alnum(uint8_t byte)
 {
-    return (byte >= 'a' && byte <= 'z') || (byte >= 'A' && byte <= 'Z') ||
-           (byte >= '0' && byte <= '9');
-}
-
-static uint8_t ascii_lower(uint8_t byte)
-{
-    return (byte >= 'A' && byte <= 'Z') ? (uint8_t)(byte + ('a' - 'A')) : byte;
+    return byte < 0x80 && ASCII_FOLD[byte] != 0;
 }
 
 static char_kind kind_of_code_point(int32_t cp)
@@ -232,20 +239,16 @@ static void append_folded(shelf_token_iter *it, token_build *build, int32_t cp)
     }
 }
 
-static void append_ascii(shelf_token_iter *it, token_build *build, uint8_t byte)
-{
-    if (build->fold_len == SHELF_MAX_TERM_BYTES) {
-        build->cut = true;
-        return;
-    }
-    it->fold[build->fold_len++] = (char)ascii_lower(byte);
-}
-
 /* --------------------------------------------------------------- scanning */
 
 /* Advance it->pos to the first letter or digit; false at the end of text. */
 static bool skip_to_word(shelf_token_iter *it)
 {
+    const uint8_t *text = it->text;
+    size_t pos = it->pos, len = it->len;
+    while (pos < len && text[pos] < 0x80 && !ASCII_FOLD[text[pos]])
+        pos++; /* ASCII separators, the common case, on a local copy */
+    it->pos = pos;
     while (it->pos < it->len) {
         uint8_t byte = it->text[it->pos];
         if (byte < 0x80) {
@@ -266,6 +269,32 @@ static bool skip_to_word(shelf_token_iter *it)
     return false;
 }
 
+/* Consume the run of ASCII letters and digits at it->pos, folding them into
+ * it->fold; stops at any other byte.  (Works on local copies: it->fold is
+ * char, so writing it through it would make the compiler reload it->pos and
+ * the length after every byte.) */
+static void consume_ascii(shelf_token_iter *it, token_build *build)
+{
+    const uint8_t *text = it->text;
+    size_t pos = it->pos, len = it->len, fold_len = build->fold_len;
+    bool cut = build->cut;
+    char *fold = it->fold;
+    for (; pos < len && text[pos] < 0x80; pos++) {
+        uint8_t folded = ASCII_FOLD[text[pos]];
+        if (!folded)
+            break;
+        if (cut)
+            continue;
+        if (fold_len == SHELF_MAX_TERM_BYTES)
+            cut = true;
+        else
+            fold[fold_len++] = (char)folded;
+    }
+    it->pos = pos;
+    build->fold_len = fold_len;
+    build->cut = cut;
+}
+
 /* Consume the run of word characters at it->pos, folding it into it->fold.
  * Stops before the first separator or invalid byte. */
 static void consume_word(shelf_token_iter *it, token_build *build)
@@ -273,11 +302,9 @@ static void consume_word(shelf_token_iter *it, token_build *build)
     while (it->pos < it->len) {
         uint8_t byte = it->text[it->pos];
         if (byte < 0x80) {
-            if (!is_ascii_alnum(byte))
-                return;
-            if (!build->cut)
-                append_ascii(it, build, byte);
-            it->pos++;
+            consume_ascii(it, build);
+            if (it->pos >= it->len || it->text[it->pos] < 0x80)
+                return; /* a separator or the end */
             continue;
         }
         int32_t cp;

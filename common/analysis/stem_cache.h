@@ -5,12 +5,13 @@
  * tokens, and stemming is by far the most expensive step of analysis.
  *
  * Invariants:
- *   - The cache is direct-mapped: each term hashes to exactly one slot, and a
- *     put replaces whatever was there.  It never grows and never allocates
- *     after shelf_stem_cache_new.
+ *   - The cache is two-way set-associative: each term hashes to one set of
+ *     two slots, and a put replaces the slot of the set used less recently.
+ *     It never grows and never allocates after shelf_stem_cache_new.
  *   - A hit returns exactly the bytes that were put for an identical term, so
  *     the cache can never change what a term stems to.
- *   - Terms and stems are 1..SHELF_MAX_TERM_BYTES bytes long.
+ *   - Only terms and stems of 1..27 bytes are kept (nearly every word);
+ *     a longer one is never found and its put keeps nothing.
  *   - Each entry also keeps its stem's shelf_term_hash, computed once when
  *     the entry is put, so a hit gives the token's hash for free.
  *   - Callers pass the term's own shelf_term_hash (the slot is chosen from

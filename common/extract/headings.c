@@ -55,6 +55,42 @@ static bool next_line(const char *t, size_t len, line_span cur, line_span *out)
     return true;
 }
 
+/* Does the line before cur hold anything but blanks?  (Scans back from its
+ * end and stops at its last non-blank character, so a line of text costs
+ * one step, not a walk back to its start.) */
+static bool prev_line_has_text(const char *t, line_span cur)
+{
+    if (cur.start == 0)
+        return false;
+    for (size_t i = cur.start - 1; i > 0 && t[i - 1] != '\n'; i--)
+        if (!is_blank_char(t[i - 1]))
+            return true;
+    return false;
+}
+
+/* Does the line after cur hold anything but blanks?  (The same, forwards.) */
+static bool next_line_has_text(const char *t, size_t len, line_span cur)
+{
+    if (cur.end >= len)
+        return false;
+    for (size_t i = cur.end + 1; i < len && t[i] != '\n'; i++)
+        if (!is_blank_char(t[i]))
+            return true;
+    return false;
+}
+
+/* Could the line after cur be an underline?  Its first non-blank character
+ * must be '=' or '-' (the cheap test before underline()). */
+static bool next_line_may_underline(const char *t, size_t len, line_span cur)
+{
+    if (cur.end >= len)
+        return false;
+    size_t i = cur.end + 1;
+    while (i < len && is_blank_char(t[i]))
+        i++;
+    return i < len && (t[i] == '=' || t[i] == '-');
+}
+
 /* "# Heading": sets the text range and returns true. */
 static bool atx_heading(const char *t, line_span l, size_t *a, size_t *b)
 {
@@ -117,9 +153,7 @@ static bool title_like(const char *t, size_t len, line_span l, bool by_lines, si
     *a = l.start;
     *b = l.end;
     trim(t, a, b);
-    line_span around;
-    if (!by_lines && ((prev_line(t, len, l, &around) && !is_blank(t, around)) ||
-                      (next_line(t, len, l, &around) && !is_blank(t, around))))
+    if (!by_lines && (prev_line_has_text(t, l) || next_line_has_text(t, len, l)))
         return false;
     size_t chars = shelf_char_count(t, *a, *b);
     if (chars < 2 || chars > SHELF_PLAIN_HEADING_MAX_CHARS)
@@ -141,7 +175,8 @@ bool shelf_plain_heading_line(const char *t, size_t len, size_t line_start, bool
     if (atx_heading(t, l, a, b))
         return true;
     line_span below;
-    if (next_line(t, len, l, &below) && underline(t, below) && !underline(t, l)) {
+    if (next_line_may_underline(t, len, l) && next_line(t, len, l, &below) && underline(t, below) &&
+        !underline(t, l)) {
         *a = l.start;
         *b = l.end;
         trim(t, a, b);

@@ -12,6 +12,8 @@ typedef struct line_stats {
 
 static bool starts_lowercase(const char *s, size_t len)
 {
+    if (len > 0 && (unsigned char)s[0] < 0x80) /* ASCII: Ll is exactly a-z */
+        return s[0] >= 'a' && s[0] <= 'z';
     utf8proc_int32_t cp;
     utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &cp);
     return n > 0 && utf8proc_category(cp) == UTF8PROC_CATEGORY_LL;

@@ -41,11 +41,6 @@ static utf8_lead_rule lead_rule(uint8_t lead)
     return none;                                      /* F5..FF         */
 }
 
-bool shelf_utf8_is_continuation(uint8_t byte)
-{
-    return (byte & 0xC0) == 0x80;
-}
-
 size_t shelf_utf8_decode(const uint8_t *text, size_t len, size_t pos, int32_t *cp)
 {
     uint8_t lead = text[pos];

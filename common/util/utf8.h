@@ -33,7 +33,10 @@ size_t shelf_utf8_decode(const uint8_t *text, size_t len, size_t pos, int32_t *c
 
 /* True for a continuation byte (80..BF), the bytes that never start a
  * character. */
-bool shelf_utf8_is_continuation(uint8_t byte);
+static inline bool shelf_utf8_is_continuation(uint8_t byte)
+{
+    return (byte & 0xC0) == 0x80;
+}
 
 /* True when text[0..len) is well-formed UTF-8 throughout (the rules above:
  * no overlongs, surrogates, values above U+10FFFF or truncated sequences). */

@@ -1,17 +1,6 @@
 /* varint.c - variable-byte integers; see varint.h. */
 #include "util/varint.h"
 
-size_t shelf_varint_put(uint8_t *dst, uint64_t v)
-{
-    size_t n = 0;
-    while (v >= 0x80) {
-        dst[n++] = (uint8_t)(v | 0x80);
-        v >>= 7;
-    }
-    dst[n++] = (uint8_t)v;
-    return n;
-}
-
 int shelf_varint_get(const uint8_t **p, const uint8_t *end, uint64_t *v)
 {
     const uint8_t *q = *p;

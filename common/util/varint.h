@@ -13,8 +13,18 @@
 
 #define SHELF_VARINT_MAX 10
 
-/* Write v at dst (room for SHELF_VARINT_MAX bytes); returns bytes written. */
-size_t shelf_varint_put(uint8_t *dst, uint64_t v);
+/* Write v at dst (room for SHELF_VARINT_MAX bytes); returns bytes written.
+ * Inline: the index writer calls it for every posting and position. */
+static inline size_t shelf_varint_put(uint8_t *dst, uint64_t v)
+{
+    size_t n = 0;
+    while (v >= 0x80) {
+        dst[n++] = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    dst[n++] = (uint8_t)v;
+    return n;
+}
 
 /* Read one varint from *p (< end) into *v and advance *p.
  * Returns 0, or -1 (p unchanged) on truncated or over-long input. */

@@ -31,8 +31,17 @@ static int fail_errno(shelf_fwriter *w, int e, const char *what)
     return w->status;
 }
 
+/* Fold the buffered bytes into the running CRC (once per buffer: zlib's
+ * crc32 has a per-call cost that dominated when every varint was a call). */
+static void fold_crc(shelf_fwriter *w)
+{
+    if (w->buffered > 0)
+        w->crc = (uint32_t)crc32_z(w->crc, w->buf, w->buffered);
+}
+
 static int flush_buffer(shelf_fwriter *w)
 {
+    fold_crc(w);
     size_t done = 0;
     while (done < w->buffered) {
         ssize_t n = write(w->fd, w->buf + done, w->buffered - done);
@@ -75,11 +84,15 @@ int shelf_fw_write(shelf_fwriter *w, const void *data, size_t n)
 {
     if (w->status != SHELF_OK)
         return w->status;
-    if (n == 0) /* zlib's crc32 of a NULL buffer returns its seed, 0: skip */
+    if (n == 0)
         return SHELF_OK;
     const uint8_t *p = data;
-    w->crc = (uint32_t)crc32_z(w->crc, p, n);
     w->offset += n;
+    if (n < SHELF_FW_BUFFER - w->buffered) { /* the common case: it fits */
+        memcpy(w->buf + w->buffered, p, n);
+        w->buffered += n;
+        return SHELF_OK;
+    }
     while (n > 0) {
         size_t room = SHELF_FW_BUFFER - w->buffered;
         size_t take = n < room ? n : room;
@@ -109,6 +122,12 @@ int shelf_fw_u64(shelf_fwriter *w, uint64_t v)
 
 int shelf_fw_varint(shelf_fwriter *w, uint64_t v)
 {
+    if (w->status == SHELF_OK && SHELF_FW_BUFFER - w->buffered > SHELF_VARINT_MAX) {
+        size_t n = shelf_varint_put(w->buf + w->buffered, v);
+        w->buffered += n;
+        w->offset += n;
+        return SHELF_OK;
+    }
     uint8_t b[SHELF_VARINT_MAX];
     return shelf_fw_write(w, b, shelf_varint_put(b, v));
 }
@@ -126,6 +145,8 @@ int shelf_fw_finish(shelf_fwriter *w, shelf_err *err)
     shelf_store_u64le(tail, w->offset + SHELF_FOOTER_BYTES);
     shelf_store_u32le(tail + 8, SHELF_END_MAGIC);
     shelf_fw_write(w, tail, sizeof tail);
+    if (w->status == SHELF_OK)
+        flush_buffer(w); /* folds the last bytes into the CRC */
     uint8_t crc[4];
     shelf_store_u32le(crc, w->crc);
     shelf_fw_write(w, crc, sizeof crc);

@@ -4,7 +4,9 @@
  * footer, fsync, and, on commit, an atomic rename to <path>.
  *
  * Invariants: offset counts every byte handed to the writer (header
- * included); crc covers all of them.  After the first failure the writer is
+ * included); crc covers all of them once the buffered bytes are folded in
+ * (the CRC is computed over the buffer as it is flushed, one call per
+ * buffer rather than one per small write).  After the first failure the writer is
  * "failed": later writes do nothing and return the same error, so callers may
  * check once at the end.  A writer that is not committed must be aborted,
  * which removes the temporary file: no half-written file is ever visible
@@ -26,7 +28,7 @@ typedef struct shelf_fwriter {
     char *tmp_path; /* name while writing */
     int fd;
     uint64_t offset;
-    uint32_t crc;
+    uint32_t crc;   /* CRC-32 of the bytes already flushed */
     int status;     /* SHELF_OK until something fails */
     shelf_err err;  /* the first failure */
     size_t buffered;

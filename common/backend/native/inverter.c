@@ -199,17 +199,80 @@ static int compare_terms(const void *a, const void *b)
     return c ? c : (int)x->key_len - (int)y->key_len;
 }
 
+/* compare_terms' order, inline: the sort below makes millions of
+ * comparisons of keys a few bytes long, where calling memcmp through qsort's
+ * comparator cost more than the comparing. */
+static bool key_before(const term_acc *x, const term_acc *y)
+{
+    size_t n = x->key_len < y->key_len ? x->key_len : y->key_len;
+    for (size_t i = 0; i < n; i++)
+        if (x->key[i] != y->key[i])
+            return x->key[i] < y->key[i];
+    return x->key_len < y->key_len;
+}
+
+#define SORT_RUN 16 /* runs sorted by insertion before merging */
+
+static void insertion_sort(term_acc **a, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        term_acc *t = a[i];
+        size_t j = i;
+        for (; j > 0 && key_before(t, a[j - 1]); j--)
+            a[j] = a[j - 1];
+        a[j] = t;
+    }
+}
+
+/* Merge the sorted a[lo, mid) and a[mid, hi) into out[lo, hi). */
+static void merge_runs(term_acc *const *a, term_acc **out, size_t lo, size_t mid, size_t hi)
+{
+    size_t i = lo, j = mid, k = lo;
+    while (i < mid && j < hi)
+        out[k++] = key_before(a[j], a[i]) ? a[j++] : a[i++];
+    while (i < mid)
+        out[k++] = a[i++];
+    while (j < hi)
+        out[k++] = a[j++];
+}
+
+/* Bottom-up merge sort of a[0, n) by key, with tmp[0, n) as scratch; the
+ * result is in a. */
+static void sort_terms(term_acc **a, term_acc **tmp, size_t n)
+{
+    for (size_t lo = 0; lo < n; lo += SORT_RUN)
+        insertion_sort(a + lo, n - lo < SORT_RUN ? n - lo : SORT_RUN);
+    term_acc **from = a, **to = tmp;
+    for (size_t width = SORT_RUN; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n;
+            size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+            merge_runs(from, to, lo, mid, hi);
+        }
+        term_acc **swap = from;
+        from = to;
+        to = swap;
+    }
+    if (from != a)
+        memcpy(a, from, n * sizeof *a);
+}
+
 /* Sort the table's terms in place, at the front of the slot array, which is
- * then no hash table any more: only table_clear may follow. */
+ * then no hash table any more: only table_clear may follow.  The table is
+ * at most half full, so the back half of the slot array is the sort's
+ * scratch space (no allocation, unlike qsort's). */
 static term_acc **table_sorted(shelf_inverter *inv)
 {
     size_t n = 0;
     for (size_t i = 0; i < inv->slot_count; i++)
         if (inv->slots[i])
             inv->slots[n++] = inv->slots[i];
+    if (2 * n <= inv->slot_count)
+        sort_terms(inv->slots, inv->slots + n, n);
+    else
+        qsort(inv->slots, n, sizeof *inv->slots, compare_terms);
     for (size_t i = n; i < inv->slot_count; i++)
         inv->slots[i] = NULL;
-    qsort(inv->slots, n, sizeof *inv->slots, compare_terms);
     return inv->slots;
 }
 
@@ -575,6 +638,20 @@ static int stream_byte(source *s)
 
 static int stream_varint(source *s, uint64_t *out)
 {
+    if (!s->run && s->mem_end - s->mem >= SHELF_VARINT_MAX) {
+        /* the in-memory source, a whole varint's room left in the slice:
+         * decoded here, not byte by byte through stream_byte */
+        uint64_t v = 0;
+        for (unsigned shift = 0; shift < 64; shift += 7) {
+            uint8_t c = *s->mem++;
+            v |= (uint64_t)(c & 0x7F) << shift;
+            if (!(c & 0x80)) {
+                *out = v;
+                return 0;
+            }
+        }
+        return -1;
+    }
     uint64_t v = 0;
     for (unsigned shift = 0; shift < 64; shift += 7) {
         int c = stream_byte(s);

@@ -20,6 +20,7 @@
 #include "index_hint.h"
 #include "output.h"
 #include "print.h"
+#include "remote_opt.h"
 #include "query/parse.h"
 #include "query/plan.h"
 #include "query/search.h"
@@ -43,6 +44,8 @@ enum { EXIT_HITS = 0, EXIT_NO_HITS = 1, EXIT_ERROR = 2, EXIT_TIMEOUT = 3 };
 
 typedef struct options {
     const char *index_dir;
+    bool index_given;   /* --index was given (with --remote: search it too) */
+    remote_opt remotes; /* --remote, --remote-timeout */
     size_t limit, offset;
     bool json, all, explain, count_only;
     int verify; /* 0 never, 1 small indexes (default), 2 always */
@@ -128,6 +131,13 @@ static void usage(FILE *out)
 "\n"
 "Options:\n"
 "  --index DIR         index folder (default ./index)\n"
+"  --remote HOST:PORT[,HOST:PORT...]\n"
+"                      also search these Xapian shards served by xapian-tcpsrv\n"
+"                      (repeatable), as one collection with the --index folder\n"
+"                      if given (a Xapian index), else alone; hits name their shard\n"
+"  --remote-timeout SECONDS\n"
+"                      give up on a shard that does not connect or answer within\n"
+"                      this long (default 10; exit status 2, naming HOST:PORT)\n"
 "  -n, --limit N       hits to show (default 10)\n"
 "  --offset K          skip the first K hits (paging)\n"
 "  --all               make AND the default operator between words\n"
@@ -304,7 +314,8 @@ static void print_version(void)
 
 enum { O_INDEX = 256, O_OFFSET, O_JSON, O_ALL, O_EXPLAIN, O_COUNT, O_K1, O_B, O_TW, O_COLOR,
        O_QUERIES, O_NOVERIFY, O_EXACT, O_VERIFY, O_PASSAGES, O_IN_ORDER, O_WIDTH, O_CONTEXT, O_HIGHLIGHT, O_CITE, O_CITE_FORMAT,
-       O_SERVE, O_LISTEN, O_TIMEOUT, O_VERSION, O_PROX, O_DEPTH, O_HEAD, O_SORT, O_NO_COLLAPSE };
+       O_SERVE, O_LISTEN, O_TIMEOUT, O_VERSION, O_PROX, O_DEPTH, O_HEAD, O_SORT, O_NO_COLLAPSE,
+       O_REMOTE, O_REMOTE_TIMEOUT };
 static const struct option longopts[] = {
     {"index", required_argument, NULL, O_INDEX}, {"limit", required_argument, NULL, 'n'},
     {"offset", required_argument, NULL, O_OFFSET}, {"json", no_argument, NULL, O_JSON},
@@ -324,6 +335,8 @@ static const struct option longopts[] = {
     {"rescore-depth", required_argument, NULL, O_DEPTH},
     {"heading-weight", required_argument, NULL, O_HEAD},
     {"sort", required_argument, NULL, O_SORT}, {"no-collapse", no_argument, NULL, O_NO_COLLAPSE},
+    {"remote", required_argument, NULL, O_REMOTE},
+    {"remote-timeout", required_argument, NULL, O_REMOTE_TIMEOUT},
     {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 enum { N_LONGOPTS = sizeof longopts / sizeof *longopts };
 
@@ -340,7 +353,9 @@ static int apply_option(int c, options *opt)
 {
     int bad = 0;
     switch (c) {
-    case O_INDEX: opt->index_dir = optarg; break;
+    case O_INDEX: opt->index_dir = optarg; opt->index_given = true; break;
+    case O_REMOTE: bad = remote_opt_add(&opt->remotes, optarg); break;
+    case O_REMOTE_TIMEOUT: bad = remote_opt_timeout(&opt->remotes, optarg); break;
     case 'n': bad = parse_count("--limit", optarg, &opt->limit); break;
     case O_OFFSET: bad = parse_count("--offset", optarg, &opt->offset); break;
     case O_JSON: opt->json = true; break;
@@ -423,6 +438,7 @@ static int parse_options(int argc, char **argv, options *opt)
     *opt = (options){.index_dir = "index", .limit = 10, .color = -1, .verify = 1,
                      .passages = SHELF_DEFAULT_PASSAGES, .width = SHELF_DEFAULT_WIDTH,
                      .timeout = -1, .arrange = {SHELF_SORT_RELEVANCE, true}};
+    remote_opt_init(&opt->remotes);
     shelf_search_opts_default(&opt->search);
     cli_split split;
     bool given[N_LONGOPTS] = {false};
@@ -608,9 +624,12 @@ static int open_session(session *s, const options *opt)
     shelf_err err = {0};
     s->opt = opt;
     static const unsigned verify_flags[] = {0, SHELF_OPEN_VERIFY_SMALL, SHELF_OPEN_VERIFY};
-    int rc = shelf_engine_open(&s->engine, opt->index_dir, verify_flags[opt->verify], &err);
+    int rc = opt->remotes.count
+                 ? shelf_engine_open_remotes(&s->engine, opt->index_given ? opt->index_dir : NULL,
+                                             &opt->remotes.set, verify_flags[opt->verify], &err)
+                 : shelf_engine_open(&s->engine, opt->index_dir, verify_flags[opt->verify], &err);
     if (rc != SHELF_OK) {
-        if (rc == SHELF_ENOTFOUND)
+        if (rc == SHELF_ENOTFOUND && !opt->remotes.count)
             index_hint_not_found(stderr, opt->index_dir, err.msg);
         else
             fprintf(stderr, "searcher: %s\n", err.msg);
@@ -652,12 +671,14 @@ int main(int argc, char **argv)
     session s;
     if (open_session(&s, &opt) != 0) {
         free(opt.query);
+        remote_opt_free(&opt.remotes);
         return EXIT_ERROR;
     }
     int status = opt.queries_file ? run_query_file(&s, opt.queries_file) : run_query(&s, opt.query, 0);
     shelf_analyzer_free(s.analyzer);
     shelf_engine_close(s.engine);
     free(opt.query);
+    remote_opt_free(&opt.remotes);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "searcher: cannot write results: %s\n", strerror(errno));
         return EXIT_ERROR;

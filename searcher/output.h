@@ -76,6 +76,8 @@ typedef struct output_hit {
     const shelf_explain *explain;  /* the score's terms, or NULL when not asked */
     char **dup_paths;              /* the same content's other paths (engine/arrange.h), */
     size_t ndups;                  /* shown as given (NUL-terminated) */
+    const char *shard;             /* the shard holding it ("HOST:PORT" or a folder) when
+                                    * the search spans several; NULL otherwise */
 } output_hit;
 
 /* A failure to report.  query NULL: not about a query (no "query" and

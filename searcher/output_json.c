@@ -5,7 +5,8 @@
  *
  *   {"line" (with --queries: the query's line), "query", "total",
  *    "total_exact", "notes" (when any), "suggestion" (when any), "hits": [
- *     {"rank", "score", "doc", "path", "title", "author" and "date" (only
+ *     {"rank", "score", "doc", "path", "shard" (only when the search spans
+ *      several shards: "HOST:PORT" or the folder holding the document), "title", "author" and "date" (only
  *      when the source names them; the date "YYYY", "YYYY-MM" or
  *      "YYYY-MM-DD"),
  *      "snippets": [{"page", "page_label" (paged only: the 1-based physical
@@ -141,6 +142,10 @@ static void json_hit(FILE *out, const output_style *st, const output_hit *h, siz
     fprintf(out, "%s{\"rank\":%zu,\"score\":%.17g,\"doc\":%llu,\"path\":", shown ? "," : "",
             h->rank, h->score, (unsigned long long)h->doc);
     shelf_json_string(out, h->path, h->path_len);
+    if (h->shard) {
+        fputs(",\"shard\":", out);
+        put_string(out, h->shard);
+    }
     fputs(",\"title\":", out);
     shelf_json_string(out, h->title, h->title_len);
     output_put_json_byline(out, h->author, h->author_len, h->date, h->date_len);

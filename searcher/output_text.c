@@ -224,7 +224,10 @@ static void text_hit(FILE *out, const output_style *st, const output_hit *h, siz
 {
     fprintf(out, "%2zu. %s", h->rank, bold(st));
     shelf_put_visible(out, h->title, h->title_len);
-    fprintf(out, "%s  %s(%.4f)%s\n", reset(st), dim(st), h->score, reset(st));
+    fprintf(out, "%s  %s(%.4f)%s", reset(st), dim(st), h->score, reset(st));
+    if (h->shard)
+        fprintf(out, "  %s[%s]%s", dim(st), h->shard, reset(st));
+    fputc('\n', out);
     for (size_t i = 0; i < h->passages.count; i++) {
         const shelf_passage *p = &h->passages.at[i];
         put_place(out, st, h, p);

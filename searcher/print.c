@@ -20,6 +20,7 @@ static int load_hit(shelf_engine *e, shelf_analyzer *a, const print_opts *po,
 {
     h->score = hit->score;
     h->doc = hit->doc;
+    h->shard = shelf_engine_origin(e, hit);
     h->layout = layout;
     /* Text first: with Xapian, the metadata's strings live in the engine's
      * buffer until its next document read. */

@@ -58,6 +58,9 @@ typedef struct shelf_reader_ops {
      * document; the index folder when the backend has no such file. */
     const char *(*file)(const shelf_engine *e, const shelf_hit *hit, const char *part);
     void (*close)(shelf_engine *e); /* release backend state, not the handle */
+    /* Optional: the name of the shard holding a hit's document (a folder
+     * or "HOST:PORT") when the index has more than one; else NULL. */
+    const char *(*origin)(const shelf_engine *e, const shelf_hit *hit);
 } shelf_reader_ops;
 
 /* ---- writing ---- */

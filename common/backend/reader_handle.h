@@ -13,6 +13,7 @@
 #include <stdbool.h>
 
 #include "backend/backend.h"
+#include "backend/remotes.h"
 
 typedef struct shelf_index shelf_index;
 typedef struct shelf_xdb shelf_xdb;
@@ -20,7 +21,10 @@ typedef struct shelf_xdb shelf_xdb;
 struct shelf_engine {
     const shelf_reader_ops *ops;
     shelf_backend backend;
-    char *dir;
+    char *dir;          /* the index folder; without one (remote shards only),
+                           their names, for messages */
+    bool folderless;    /* no index folder: remote shards only */
+    const shelf_remotes *remotes; /* during open only: shards to add (Xapian) */
     char language[SHELF_LANGUAGE_MAX + 1];
     shelf_index *idx;   /* native */
     bool borrowed;      /* idx belongs to the caller */

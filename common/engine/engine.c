@@ -151,6 +151,11 @@ int shelf_engine_stored(shelf_engine *e, const shelf_hit *hit, shelf_buf *text,
                                err);
 }
 
+const char *shelf_engine_origin(const shelf_engine *e, const shelf_hit *hit)
+{
+    return e->ops->origin ? e->ops->origin(e, hit) : NULL;
+}
+
 const char *shelf_engine_file(const shelf_engine *e, const shelf_hit *hit, const char *part)
 {
     return e->ops->file(e, hit, part);

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "backend/backend.h" /* shelf_backend, shelf_docview */
+#include "backend/remotes.h"
 #include "extract/layout.h"
 #include "query/parse.h"
 #include "query/plan.h"
@@ -38,6 +39,17 @@ int shelf_engine_detect(const char *dir, shelf_backend *backend, shelf_err *err)
 /* flags: SHELF_OPEN_VERIFY (index.h) for the native backend. */
 int shelf_engine_open(shelf_engine **out, const char *dir, unsigned flags, shelf_err *err);
 void shelf_engine_close(shelf_engine *e);
+/* Open remote Xapian shards (backend/remotes.h) as one collection,
+ * together with the Xapian index in dir, or alone when dir is NULL: their
+ * statistics are combined, so scores are those of one database holding
+ * every document.  A native dir is refused (SHELF_EINVAL), as is a shard
+ * that is not a shelf Xapian database or was built with another analysis
+ * language.  engine_remote.c. */
+int shelf_engine_open_remotes(shelf_engine **out, const char *dir, const shelf_remotes *remotes,
+                              unsigned flags, shelf_err *err);
+/* The shard holding a hit's document ("HOST:PORT", or the folder) when the
+ * engine searches several; NULL for one index. */
+const char *shelf_engine_origin(const shelf_engine *e, const shelf_hit *hit);
 /* An engine over an index the caller already opened and keeps owning
  * (closing the engine leaves the index open).  NULL on ENOMEM. */
 shelf_engine *shelf_engine_borrow(const shelf_index *idx);

@@ -16,17 +16,61 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The analysis language recorded in one shard into language (when still
+ * empty) or checked against it: a database without one is not ours. */
+static int check_shard(shelf_xdb *db, const char *name, char *language, size_t size, shelf_err *err)
+{
+    char found[SHELF_LANGUAGE_MAX + 1];
+    int rc = shelf_xdb_get_metadata(db, SHELF_XAPIAN_LANGUAGE_KEY, found, sizeof found, err);
+    if (rc != SHELF_OK)
+        return rc;
+    if (found[0] == '\0')
+        return shelf_errf(err, SHELF_ECORRUPT,
+                          "%s: not a shelf index (no analysis language recorded): serve a database "
+                          "written by `%s --backend xapian`", name, shelf_indexer_name());
+    if (language[0] && strcmp(language, found) != 0)
+        return shelf_errf(err, SHELF_EINVAL, "%s: built with language '%s', the others with '%s'",
+                          name, found, language);
+    snprintf(language, size, "%s", found);
+    return SHELF_OK;
+}
+
+/* Open one remote shard, check it and add it to e->xdb. */
+static int add_remote(shelf_engine *e, const shelf_remote *r, shelf_err *err)
+{
+    const shelf_remotes *all = e->remotes;
+    shelf_xdb *one;
+    int rc = shelf_xdb_open_remote(&one, r->host, r->port, all->timeout_ms, all->connect_ms, err);
+    if (rc != SHELF_OK)
+        return rc;
+    rc = check_shard(one, shelf_xdb_path(one), e->language, sizeof e->language, err);
+    if (rc != SHELF_OK) {
+        shelf_xdb_close(one);
+        return rc;
+    }
+    return shelf_xdb_absorb(e->xdb, one, err);
+}
+
 static int xapian_open(shelf_engine *e, unsigned flags, shelf_err *err)
 {
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/%s", e->dir, SHELF_XAPIAN_SUBDIR);
-    int rc = shelf_xdb_open(&e->xdb, path, err);
-    if (rc == SHELF_OK)
-        rc = shelf_xdb_get_metadata(e->xdb, SHELF_XAPIAN_LANGUAGE_KEY, e->language,
-                                    sizeof e->language, err);
-    if (rc == SHELF_OK && e->language[0] == '\0')
-        rc = shelf_errf(err, SHELF_ECORRUPT, "%s: no analysis language recorded", path);
+    int rc = e->folderless ? shelf_xdb_open_empty(&e->xdb, e->dir, err)
+                           : shelf_xdb_open(&e->xdb, path, err);
+    if (rc == SHELF_OK && !e->folderless)
+        rc = check_shard(e->xdb, path, e->language, sizeof e->language, err);
+    for (size_t i = 0; rc == SHELF_OK && e->remotes && i < e->remotes->count; i++)
+        rc = add_remote(e, &e->remotes->list[i], err);
     return rc;
+}
+
+static const char *xapian_origin(const shelf_engine *e, const shelf_hit *hit)
+{
+    const char *name;
+    if (shelf_xdb_shard_count(e->xdb) < 2)
+        return NULL;
+    shelf_xdb_shard_of(e->xdb, hit->local, &name);
+    return name;
 }
 
 static uint64_t xapian_doc_count(const shelf_engine *e)
@@ -100,15 +144,16 @@ static int xapian_blob(shelf_engine *e, uint32_t docid, shelf_docview *meta, she
     if (rc != SHELF_OK)
         return rc;
     shelf_docview scratch;
+    const char *shard;
+    shelf_xdb_shard_of(e->xdb, docid, &shard);
     rc = shelf_xapdoc_decode(e->blob.data, e->blob.len, meta ? meta : &scratch, text, checkpoints,
                              layout);
     if (rc == SHELF_EVERSION)
-        return shelf_errf(err, rc, "%s/%s: document %u is stored in an older format than this "
+        return shelf_errf(err, rc, "%s: document %u is stored in an older format than this "
                                    "program's: rebuild it with `%s --rebuild --index %s PATH...`",
-                          e->dir, SHELF_XAPIAN_SUBDIR, docid, shelf_indexer_name(), e->dir);
+                          shard, docid, shelf_indexer_name(), e->folderless ? "DIR" : e->dir);
     if (rc != SHELF_OK)
-        return shelf_errf(err, rc, "%s/%s: document %u has damaged data", e->dir, SHELF_XAPIAN_SUBDIR,
-                          docid);
+        return shelf_errf(err, rc, "%s: document %u has damaged data", shard, docid);
     return SHELF_OK;
 }
 
@@ -189,4 +234,5 @@ const shelf_reader_ops shelf_xapian_ops = {
     .each_doc = xapian_each_doc,
     .file = xapian_file,
     .close = xapian_close,
+    .origin = xapian_origin,
 };

@@ -949,7 +949,8 @@ static void test_xapian_document_blobs(void **state)
     shelf_layout layout = SHELF_LAYOUT_INIT;
     unsigned trials = 0;
     for (uint32_t docid = 1; docid <= 6; docid++) {
-        assert_int_equal(shelf_xdb_data(db, docid, &blob, &err), SHELF_OK);
+        assert_int_equal(shelf_xdb_value(db, docid, SHELF_XAPIAN_RECORD_SLOT, &blob, &err), SHELF_OK);
+        assert_true(blob.len > 0);
         size_t len = blob.len;
         for (size_t n = 0; n < len; n += n < 512 ? 1 : len / 200 + 1, trials++)
             decode_damaged(blob.data, n, &text, &cps, &layout);

@@ -20,14 +20,21 @@
  * empty) or checked against it: a database without one is not ours. */
 static int check_shard(shelf_xdb *db, const char *name, char *language, size_t size, shelf_err *err)
 {
-    char found[SHELF_LANGUAGE_MAX + 1];
+    char found[SHELF_LANGUAGE_MAX + 1], layout[16];
     int rc = shelf_xdb_get_metadata(db, SHELF_XAPIAN_LANGUAGE_KEY, found, sizeof found, err);
+    if (rc == SHELF_OK)
+        rc = shelf_xdb_get_metadata(db, SHELF_XAPIAN_LAYOUT_KEY, layout, sizeof layout, err);
     if (rc != SHELF_OK)
         return rc;
     if (found[0] == '\0')
         return shelf_errf(err, SHELF_ECORRUPT,
-                          "%s: not a shelf index (no analysis language recorded): serve a database "
+                          "%s: not a shelf index (no analysis language recorded): use a database "
                           "written by `%s --backend xapian`", name, shelf_indexer_name());
+    if (strcmp(layout, SHELF_XAPIAN_LAYOUT) != 0)
+        return shelf_errf(err, SHELF_EVERSION,
+                          "%s: written by an older version of this program (Xapian layout '%s', "
+                          "not '%s'): rebuild it with `%s --rebuild --index DIR PATH...`",
+                          name, layout, SHELF_XAPIAN_LAYOUT, shelf_indexer_name());
     if (language[0] && strcmp(language, found) != 0)
         return shelf_errf(err, SHELF_EINVAL, "%s: built with language '%s', the others with '%s'",
                           name, found, language);
@@ -137,10 +144,21 @@ static int xapian_explain(const shelf_engine *e, const shelf_plan *plan, const s
     return shelf_errf(err, SHELF_EINVAL, "--explain needs the native backend (this index is Xapian's)");
 }
 
+/* A document's record (xapdoc.h) into e->blob.  None in its value slot:
+ * the document data, where an older program kept it (its decoding then
+ * says "older"), else nothing ("damaged"). */
+static int read_record(shelf_engine *e, uint32_t docid, shelf_err *err)
+{
+    int rc = shelf_xdb_value(e->xdb, docid, SHELF_XAPIAN_RECORD_SLOT, &e->blob, err);
+    if (rc == SHELF_OK && e->blob.len == 0)
+        rc = shelf_xdb_data(e->xdb, docid, &e->blob, err);
+    return rc;
+}
+
 static int xapian_blob(shelf_engine *e, uint32_t docid, shelf_docview *meta, shelf_buf *text,
                        shelf_buf *checkpoints, shelf_layout *layout, shelf_err *err)
 {
-    int rc = shelf_xdb_data(e->xdb, docid, &e->blob, err);
+    int rc = read_record(e, docid, err);
     if (rc != SHELF_OK)
         return rc;
     shelf_docview scratch;

@@ -196,10 +196,10 @@ static int passes(path_walk *w, const char *path, size_t path_len, bool *pass)
         shelf_docview meta;
         int rc = shelf_xdb_find(w->t->db, path, path_len, &docid, w->t->err);
         if (rc == SHELF_OK)
-            rc = shelf_xdb_data(w->t->db, docid, &w->data, w->t->err);
+            rc = shelf_xdb_value(w->t->db, docid, SHELF_XAPIAN_RECORD_SLOT, &w->data, w->t->err);
         if (rc == SHELF_OK &&
             shelf_xapdoc_decode(w->data.data, w->data.len, &meta, NULL, NULL, NULL) != SHELF_OK)
-            rc = shelf_errf(w->t->err, SHELF_ECORRUPT, "%s: damaged document data of %.*s",
+            rc = shelf_errf(w->t->err, SHELF_ECORRUPT, "%s: damaged document record of %.*s",
                             shelf_xdb_path(w->t->db), (int)path_len, path);
         if (rc != SHELF_OK)
             return rc;

@@ -17,8 +17,11 @@
 #include <string.h>
 
 /* The analysis language recorded in one shard into language (when still
- * empty) or checked against it: a database without one is not ours. */
-static int check_shard(shelf_xdb *db, const char *name, char *language, size_t size, shelf_err *err)
+ * empty) or checked against it: a database without one is not ours, one of
+ * another layout was written by an older program (dir: the folder to name
+ * in the rebuild hint). */
+static int check_shard(shelf_xdb *db, const char *name, const char *dir, char *language, size_t size,
+                       shelf_err *err)
 {
     char found[SHELF_LANGUAGE_MAX + 1], layout[16];
     int rc = shelf_xdb_get_metadata(db, SHELF_XAPIAN_LANGUAGE_KEY, found, sizeof found, err);
@@ -33,8 +36,8 @@ static int check_shard(shelf_xdb *db, const char *name, char *language, size_t s
     if (strcmp(layout, SHELF_XAPIAN_LAYOUT) != 0)
         return shelf_errf(err, SHELF_EVERSION,
                           "%s: written by an older version of this program (Xapian layout '%s', "
-                          "not '%s'): rebuild it with `%s --rebuild --index DIR PATH...`",
-                          name, layout, SHELF_XAPIAN_LAYOUT, shelf_indexer_name());
+                          "not '%s'): rebuild it with `%s --rebuild --index %s PATH...`",
+                          name, layout, SHELF_XAPIAN_LAYOUT, shelf_indexer_name(), dir);
     if (language[0] && strcmp(language, found) != 0)
         return shelf_errf(err, SHELF_EINVAL, "%s: built with language '%s', the others with '%s'",
                           name, found, language);
@@ -50,7 +53,7 @@ static int add_remote(shelf_engine *e, const shelf_remote *r, shelf_err *err)
     int rc = shelf_xdb_open_remote(&one, r->host, r->port, all->timeout_ms, all->connect_ms, err);
     if (rc != SHELF_OK)
         return rc;
-    rc = check_shard(one, shelf_xdb_path(one), e->language, sizeof e->language, err);
+    rc = check_shard(one, shelf_xdb_path(one), "DIR", e->language, sizeof e->language, err);
     if (rc != SHELF_OK) {
         shelf_xdb_close(one);
         return rc;
@@ -65,7 +68,7 @@ static int xapian_open(shelf_engine *e, unsigned flags, shelf_err *err)
     int rc = e->folderless ? shelf_xdb_open_empty(&e->xdb, e->dir, err)
                            : shelf_xdb_open(&e->xdb, path, err);
     if (rc == SHELF_OK && !e->folderless)
-        rc = check_shard(e->xdb, path, e->language, sizeof e->language, err);
+        rc = check_shard(e->xdb, path, e->dir, e->language, sizeof e->language, err);
     for (size_t i = 0; rc == SHELF_OK && e->remotes && i < e->remotes->count; i++)
         rc = add_remote(e, &e->remotes->list[i], err);
     return rc;

@@ -663,10 +663,14 @@ int main(int argc, char **argv)
         return EXIT_ERROR;
     if (opt.serve) {
         static const unsigned verify_flags[] = {0, SHELF_OPEN_VERIFY_SMALL, SHELF_OPEN_VERIFY};
-        serve_config sc = {opt.index_dir, opt.listen ? opt.listen : SERVE_DEFAULT_LISTEN,
+        bool remote_only = opt.remotes.count && !opt.index_given;
+        serve_config sc = {remote_only ? NULL : opt.index_dir, &opt.remotes.set,
+                           opt.listen ? opt.listen : SERVE_DEFAULT_LISTEN,
                            verify_flags[opt.verify],
                            opt.timeout >= 0 ? opt.timeout : SERVE_REQUEST_SECONDS};
-        return serve_main(&sc) == 0 ? EXIT_HITS : EXIT_ERROR;
+        int served = serve_main(&sc);
+        remote_opt_free(&opt.remotes);
+        return served == 0 ? EXIT_HITS : EXIT_ERROR;
     }
     session s;
     if (open_session(&s, &opt) != 0) {

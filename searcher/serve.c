@@ -46,10 +46,10 @@ static unsigned connection_cap(void)
 static int open_index(const serve_config *cfg, snap_holder **holder)
 {
     shelf_err err = {0};
-    int rc = snap_holder_open(holder, cfg->index_dir, cfg->open_flags, &err);
+    int rc = snap_holder_open(holder, cfg->index_dir, cfg->remotes, cfg->open_flags, &err);
     if (rc == SHELF_OK)
         return 0;
-    if (rc == SHELF_ENOTFOUND)
+    if (rc == SHELF_ENOTFOUND && cfg->index_dir && !(cfg->remotes && cfg->remotes->count))
         index_hint_not_found(stderr, cfg->index_dir, err.msg);
     else
         fprintf(stderr, "searcher: %s\n", err.msg);
@@ -72,7 +72,8 @@ static void say_serving(const serve_config *cfg, const listen_addr *la, const ht
     const char *open = la->family == AF_INET6 ? "[" : "", *close = la->family == AF_INET6 ? "]" : "";
     fprintf(stderr, "searcher: serving %s at http://%s%s%s:%u/ (%u threads, %u connections; "
                     "Ctrl-C stops)\n",
-            cfg->index_dir, open, la->host, close, la->port, hc->threads, hc->max_connections);
+            cfg->index_dir ? cfg->index_dir : "remote shards", open, la->host, close, la->port,
+            hc->threads, hc->max_connections);
     if (!la->loopback)
         fprintf(stderr, "searcher: warning: %s is not a loopback address: anyone who can reach "
                         "it can read every document of the index\n", la->host);

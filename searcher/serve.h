@@ -11,8 +11,11 @@
 #ifndef SHELF_SERVE_H
 #define SHELF_SERVE_H
 
+#include "backend/remotes.h"
+
 typedef struct serve_config {
-    const char *index_dir;
+    const char *index_dir;   /* NULL: remote shards only */
+    const shelf_remotes *remotes; /* --remote shards (NULL or empty: none) */
     const char *listen;      /* HOST:PORT (listen_addr.h) */
     unsigned open_flags;     /* SHELF_OPEN_VERIFY... */
     double request_seconds;  /* time limit of one request (--request-timeout) */

@@ -43,7 +43,9 @@ struct snapshot {
 };
 
 struct snap_holder {
-    char *dir;
+    char *dir;            /* the index folder, or the remote shards' names */
+    bool folderless;      /* remote shards only: nothing to watch for reloads */
+    const shelf_remotes *remotes; /* the caller's; NULL or empty: none */
     unsigned flags;
     char stamp[PATH_MAX];
     const shelf_backend_row *row; /* chosen once, at open */
@@ -79,13 +81,15 @@ static bool same_id(const file_id *a, const file_id *b)
 
 #define PROBE_BUDGET_MS 10000
 
-static int snapshot_open(snapshot **out, const char *dir, unsigned flags, uint64_t serial,
-                         const shelf_backend_row *row, shelf_err *err)
+static int snapshot_open(snapshot **out, const snap_holder *h, uint64_t serial, shelf_err *err)
 {
+    const char *dir = h->folderless ? NULL : h->dir;
+    unsigned flags = h->flags;
+    const shelf_backend_row *row = h->row;
     /* A crash-prone backend's generation is tried in a child first:
      * libxapian can crash on a damaged table, and the server must survive
      * it (xapian_probe.h; Xapian is the only such backend). */
-    if (row->crash_prone) {
+    if (row->crash_prone && dir) {
         int probed = xapian_probe(dir, PROBE_BUDGET_MS, err);
         if (probed != SHELF_OK)
             return probed;
@@ -93,7 +97,9 @@ static int snapshot_open(snapshot **out, const char *dir, unsigned flags, uint64
     snapshot *s = calloc(1, sizeof *s);
     if (!s)
         return shelf_errf(err, SHELF_ENOMEM, "out of memory");
-    int rc = shelf_engine_open(&s->engine, dir, flags, err);
+    bool remote = h->remotes && h->remotes->count;
+    int rc = remote ? shelf_engine_open_remotes(&s->engine, dir, h->remotes, flags, err)
+                    : shelf_engine_open(&s->engine, dir, flags, err);
     if (rc != SHELF_OK) {
         free(s);
         return rc;
@@ -202,19 +208,29 @@ static void snapshot_unref(snap_holder *h, snapshot *s)
 
 /* ---- the holder ---- */
 
-int snap_holder_open(snap_holder **out, const char *dir, unsigned flags, shelf_err *err)
+int snap_holder_open(snap_holder **out, const char *dir, const shelf_remotes *remotes, unsigned flags,
+                     shelf_err *err)
 {
     snap_holder *h = calloc(1, sizeof *h);
-    if (!h || !(h->dir = strdup(dir))) {
+    if (!h || !(h->dir = strdup(dir ? dir : "remote shards"))) {
         free(h);
         return shelf_errf(err, SHELF_ENOMEM, "out of memory");
     }
     h->flags = flags;
-    int rc = shelf_backend_detect(dir, &h->row, err);
+    h->folderless = dir == NULL;
+    h->remotes = remotes;
+    int rc = SHELF_OK;
+    if (h->folderless) /* remote shards only: Xapian, no stamp to watch */
+        h->row = shelf_backend_by_name("xapian");
+    else
+        rc = shelf_backend_detect(dir, &h->row, err);
+    if (rc == SHELF_OK && !h->row)
+        rc = shelf_errf(err, SHELF_EINVAL, "remote shards need the Xapian backend");
     if (rc == SHELF_OK) {
-        h->row->stamp_path(h->dir, h->stamp, sizeof h->stamp);
+        if (!h->folderless)
+            h->row->stamp_path(h->dir, h->stamp, sizeof h->stamp);
         h->current_id = stat_id(h->stamp);
-        rc = snapshot_open(&h->current, dir, flags, ++h->serial, h->row, err);
+        rc = snapshot_open(&h->current, h, ++h->serial, err);
     }
     if (rc != SHELF_OK) {
         free(h->dir);
@@ -261,7 +277,7 @@ static void reload(snap_holder *h, const file_id *id)
 {
     shelf_err err = {0};
     snapshot *fresh;
-    int rc = snapshot_open(&fresh, h->dir, h->flags, h->serial + 1, h->row, &err);
+    int rc = snapshot_open(&fresh, h, h->serial + 1, &err);
     if (rc != SHELF_OK) {
         pthread_mutex_lock(&h->lock);
         h->failed_id = *id;

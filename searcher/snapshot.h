@@ -52,8 +52,12 @@ typedef struct snap_lease {
     snap_worker *worker;      /* private */
 } snap_lease;
 
-/* Open the index in dir (flags as shelf_engine_open). */
-int snap_holder_open(snap_holder **out, const char *dir, unsigned flags, shelf_err *err);
+/* Open the index in dir (flags as shelf_engine_open), with the remote
+ * Xapian shards in remotes when not NULL and not empty (the caller keeps
+ * them for the holder's life); dir NULL: the remote shards alone (never
+ * reloaded: there is no folder to watch). */
+int snap_holder_open(snap_holder **out, const char *dir, const shelf_remotes *remotes, unsigned flags,
+                     shelf_err *err);
 /* Every lease must have been released. */
 void snap_holder_close(snap_holder *h);
 

@@ -31,6 +31,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
+import urllib.request
 
 SKIP = 77
 SHARDS = 3
@@ -223,6 +225,51 @@ def silent_listener():
     return s, s.getsockname()[1]
 
 
+def http_get(port, path, params):
+    url = "http://127.0.0.1:%d%s?%s" % (port, path, urllib.parse.urlencode(params))
+    with urllib.request.urlopen(url, timeout=30) as r:
+        return r.read().decode()
+
+
+def check_serve(searcher, where, whole, parts, addrs):
+    """searcher --serve over a folder and two remote shards: /api/search
+    equals the CLI on one database and names shards; /api/doc and /api/cite
+    read documents held remotely."""
+    for _ in range(10):
+        port = free_port()
+        proc = subprocess.Popen([searcher, "--serve", "--listen", "127.0.0.1:%d" % port] + where,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 20
+        while time.time() < deadline and proc.poll() is None and not port_answers(port):
+            time.sleep(0.05)
+        if proc.poll() is None:
+            break
+    else:
+        fail("searcher --serve did not start")
+    try:
+        q = "budget report"
+        got = json.loads(http_get(port, "/api/search", {"q": q, "n": 100, "passages": 2}))
+        cli = run([searcher, "--index", whole, "--json", "-n", "100", "--passages", "2", "--", q])
+        want = json.loads(cli.stdout)
+        if got["total"] != want["total"] or len(got["hits"]) != len(want["hits"]):
+            fail("--serve: %d/%d hits vs %d/%d" % (got["total"], len(got["hits"]), want["total"],
+                                                   len(want["hits"])))
+        if not {h.get("shard") for h in got["hits"]} >= set(addrs[1:]):
+            fail("--serve: hits do not name the remote shards")
+        remote = next(h for h in got["hits"] if h["shard"] == addrs[2])
+        doc = json.loads(http_get(port, "/api/doc", {"doc": remote["path"], "q": q}))
+        if doc.get("path") != remote["path"] or not doc.get("lines"):
+            fail("--serve /api/doc of a remote document: %s" % json.dumps(doc)[:300])
+        pdf = os.path.join(parts[2], "labels.pdf")
+        cite = http_get(port, "/api/cite", {"doc": pdf, "start": 0, "end": 40, "format": "plain"})
+        if "labels.pdf" not in cite or "p." not in cite:
+            fail("--serve /api/cite of a remote PDF: %s" % cite[:300])
+        print("ok: --serve over a folder and two remote shards (search, doc, cite)")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
 def main():
     if len(sys.argv) != 4:
         print(__doc__, file=sys.stderr)
@@ -280,6 +327,8 @@ def main():
         if local.stdout != remote.stdout or "p." not in remote.stdout:
             fail("citations differ or lack pages:\n%s\n%s" % (local.stdout, remote.stdout))
         print("ok: citations with pages over the network")
+
+        check_serve(searcher, mixed, whole, parts, addrs)
 
         # A database that is not ours: an index of ours without its metadata.
         foreign = os.path.join(root, "foreign")

@@ -5,6 +5,7 @@
  */
 #include "backend/reader_handle.h"
 #include "backend/xapian/xapian_backend.h"
+#include "backend/xapian/record_value.h"
 #include "backend/xapian/xapdoc.h"
 #include "backend/xapian/xapian_c.h"
 #include "backend/xapian/xapian_query.h"
@@ -152,10 +153,8 @@ static int xapian_explain(const shelf_engine *e, const shelf_plan *plan, const s
  * says "older"), else nothing ("damaged"). */
 static int read_record(shelf_engine *e, uint32_t docid, shelf_err *err)
 {
-    int rc = shelf_xdb_value(e->xdb, docid, SHELF_XAPIAN_RECORD_SLOT, &e->blob, err);
-    if (rc == SHELF_OK && e->blob.len == 0)
-        rc = shelf_xdb_data(e->xdb, docid, &e->blob, err);
-    return rc;
+    int rc = shelf_record_value_get(e->xdb, docid, &e->blob, err);
+    return rc == SHELF_ENOTFOUND ? SHELF_OK : rc; /* the data, decoded as a record */
 }
 
 static int xapian_blob(shelf_engine *e, uint32_t docid, shelf_docview *meta, shelf_buf *text,

@@ -1,6 +1,7 @@
 /* xapwriter.c - writing the Xapian backend; see xapwriter.h. */
 #include "backend/xapian/xapwriter.h"
 #include "backend/xapian/omega_data.h"
+#include "backend/xapian/record_value.h"
 #include "backend/lock.h"
 #include "backend/path_under.h"
 #include "backend/pathmap.h"
@@ -110,7 +111,7 @@ static int stored_meta(shelf_xapwriter *w, const char *path, shelf_docview *meta
 {
     uint32_t docid;
     if (shelf_xdb_find(w->db, path, strlen(path), &docid, NULL) != SHELF_OK ||
-        shelf_xdb_value(w->db, docid, SHELF_XAPIAN_RECORD_SLOT, &w->scratch, NULL) != SHELF_OK)
+        shelf_record_value_get(w->db, docid, &w->scratch, NULL) != SHELF_OK)
         return -1;
     return shelf_xapdoc_decode(w->scratch.data, w->scratch.len, meta, NULL, NULL, NULL) == SHELF_OK ? 0 : -1;
 }
@@ -175,7 +176,7 @@ static int build_doc(shelf_xapwriter *w, shelf_xdoc *xd, const shelf_doc_input *
                             (const uint64_t *)an->checkpoints.data,
                             an->checkpoints.len / sizeof(uint64_t), in->layout))
         return shelf_errf(err, SHELF_ENOMEM, "out of memory");
-    rc = shelf_xdoc_set_value(xd, SHELF_XAPIAN_RECORD_SLOT, w->blob.data, w->blob.len, err);
+    rc = shelf_record_value_set(xd, w->blob.data, w->blob.len, err);
     shelf_buf_reset(&w->blob);
     if (rc == SHELF_OK && shelf_omega_data(&w->blob, &meta, in->text, in->text_len))
         return shelf_errf(err, SHELF_ENOMEM, "out of memory");

@@ -1,6 +1,6 @@
 /*
  * test_xapian_terms.c - the Xapian backend's naming rules
- * (backend/xapian/xapian_terms.h): a body key's term is its bytes, a title
+ * (backend/xapian/xapian_terms.h): a body key's term is "Z" + its bytes, a title
  * key's term is "S" + its bytes, listing a term back gives the same key,
  * and an id term is "Q" + the path.
  */

@@ -330,6 +330,19 @@ def main():
 
         check_serve(searcher, mixed, whole, parts, addrs)
 
+        # Malformed options and a native --index are refused up front.
+        native = os.path.join(root, "native")
+        run([indexer, "--index", native, parts[0]], timeout=300)
+        for args, want in ((["--remote", "127.0.0.1:99999"], "from 1 to 65535"),
+                           (["--remote", "nohost"], "no port"),
+                           (["--remote", ":6000"], "no host"),
+                           (["--remote", addrs[0], "--remote-timeout", "0"], "--remote-timeout"),
+                           (["--index", native, "--remote", addrs[0]], "native index")):
+            p = run([searcher] + args + ["alliance"], check=False)
+            if p.returncode != 2 or want not in p.stderr:
+                fail("%s: exit %d, %r" % (args, p.returncode, p.stderr))
+        print("ok: malformed --remote values and a native --index refused")
+
         # A database that is not ours: an index of ours without its metadata.
         foreign = os.path.join(root, "foreign")
         shutil.copytree(os.path.join(shards[0], "xapian"), foreign)

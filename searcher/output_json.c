@@ -6,9 +6,9 @@
  *   {"line" (with --queries: the query's line), "query", "total",
  *    "total_exact", "notes" (when any), "suggestion" (when any), "hits": [
  *     {"rank", "score", "doc", "path", "shard" (only when the search spans
- *      several shards: "HOST:PORT" or the folder holding the document), "title", "author" and "date" (only
- *      when the source names them; the date "YYYY", "YYYY-MM" or
- *      "YYYY-MM-DD"),
+ *      several shards: "HOST:PORT" or the folder holding the document),
+ *      "title", "author" and "date" (only when the source names them; the
+ *      date "YYYY", "YYYY-MM" or "YYYY-MM-DD"),
  *      "snippets": [{"page", "page_label" (paged only: the 1-based physical
  *                    page and the label printed on it, its number as a
  *                    string when the PDF defines none), "end_page",

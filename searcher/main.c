@@ -659,8 +659,10 @@ int main(int argc, char **argv)
 {
     shelf_progname_set(argv[0], "searcher");
     options opt;
-    if (parse_options(argc, argv, &opt) != 0)
+    if (parse_options(argc, argv, &opt) != 0) {
+        remote_opt_free(&opt.remotes);
         return EXIT_ERROR;
+    }
     if (opt.serve) {
         static const unsigned verify_flags[] = {0, SHELF_OPEN_VERIFY_SMALL, SHELF_OPEN_VERIFY};
         bool remote_only = opt.remotes.count && !opt.index_given;

@@ -22,7 +22,7 @@ _shelf_indexer_options='--index --backend --language --rebuild --no-prune --remo
 _shelf_searcher_options='--index --limit -n --offset --all --json --count --exact-total
  --passages --passages-in-order --width --context --highlight --cite --cite-format --explain
  --k1 --b --title-weight --proximity-weight --heading-weight --rescore-depth --color --colour --queries
- --verify --no-verify --serve --listen --timeout --sort --no-collapse --version --help -h'
+ --verify --no-verify --serve --listen --timeout --sort --no-collapse --remote --remote-timeout --version --help -h'
 
 # COMPREPLY from the words of $1 that start with $2.
 _shelf_from_words()
@@ -119,7 +119,8 @@ _shelf_searcher()
         _shelf_from_words 'relevance date -date path' "$cur"
         return ;;
     -n | --limit | --offset | --passages | --width | --context | --highlight | --k1 | --b | \
-        --title-weight | --proximity-weight | --heading-weight | --rescore-depth | --listen | --timeout)
+        --title-weight | --proximity-weight | --heading-weight | --rescore-depth | --listen | --timeout | \
+        --remote | --remote-timeout)
         COMPREPLY=()
         return ;;
     esac

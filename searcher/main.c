@@ -20,6 +20,7 @@
 #include "index_hint.h"
 #include "output.h"
 #include "print.h"
+#include "remote_opt.h"
 #include "query/parse.h"
 #include "query/plan.h"
 #include "query/search.h"
@@ -46,6 +47,7 @@ enum { EXIT_HITS = 0, EXIT_NO_HITS = 1, EXIT_ERROR = 2, EXIT_TIMEOUT = 3 };
 typedef struct options {
     const char *index_dirs[MAX_INDEXES]; /* --index, repeatable: searched as one */
     size_t nindexes;
+    remote_opt remotes; /* --remote, --remote-timeout */
     size_t limit, offset;
     bool json, all, explain, count_only;
     int verify; /* 0 never, 1 small indexes (default), 2 always */
@@ -133,6 +135,13 @@ static void usage(FILE *out)
 "  --index DIR         index folder (default ./index); repeat it to search\n"
 "                      several indexes as one (scores as if one index held\n"
 "                      every document; each hit names its index)\n"
+"  --remote HOST:PORT[,HOST:PORT...]\n"
+"                      also search these Xapian shards served by xapian-tcpsrv\n"
+"                      (repeatable), as one collection with the --index folders\n"
+"                      if given (Xapian indexes), else alone; hits name their shard\n"
+"  --remote-timeout SECONDS\n"
+"                      give up on a shard that does not connect or answer within\n"
+"                      this long (default 10; exit status 2, naming HOST:PORT)\n"
 "  -n, --limit N       hits to show (default 10)\n"
 "  --offset K          skip the first K hits (paging)\n"
 "  --all               make AND the default operator between words\n"
@@ -309,7 +318,8 @@ static void print_version(void)
 
 enum { O_INDEX = 256, O_OFFSET, O_JSON, O_ALL, O_EXPLAIN, O_COUNT, O_K1, O_B, O_TW, O_COLOR,
        O_QUERIES, O_NOVERIFY, O_EXACT, O_VERIFY, O_PASSAGES, O_IN_ORDER, O_WIDTH, O_CONTEXT, O_HIGHLIGHT, O_CITE, O_CITE_FORMAT,
-       O_SERVE, O_LISTEN, O_TIMEOUT, O_VERSION, O_PROX, O_DEPTH, O_HEAD, O_SORT, O_NO_COLLAPSE };
+       O_SERVE, O_LISTEN, O_TIMEOUT, O_VERSION, O_PROX, O_DEPTH, O_HEAD, O_SORT, O_NO_COLLAPSE,
+       O_REMOTE, O_REMOTE_TIMEOUT };
 static const struct option longopts[] = {
     {"index", required_argument, NULL, O_INDEX}, {"limit", required_argument, NULL, 'n'},
     {"offset", required_argument, NULL, O_OFFSET}, {"json", no_argument, NULL, O_JSON},
@@ -329,6 +339,8 @@ static const struct option longopts[] = {
     {"rescore-depth", required_argument, NULL, O_DEPTH},
     {"heading-weight", required_argument, NULL, O_HEAD},
     {"sort", required_argument, NULL, O_SORT}, {"no-collapse", no_argument, NULL, O_NO_COLLAPSE},
+    {"remote", required_argument, NULL, O_REMOTE},
+    {"remote-timeout", required_argument, NULL, O_REMOTE_TIMEOUT},
     {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 enum { N_LONGOPTS = sizeof longopts / sizeof *longopts };
 
@@ -357,6 +369,8 @@ static int apply_option(int c, options *opt)
     int bad = 0;
     switch (c) {
     case O_INDEX: bad = add_index(opt, optarg); break;
+    case O_REMOTE: bad = remote_opt_add(&opt->remotes, optarg); break;
+    case O_REMOTE_TIMEOUT: bad = remote_opt_timeout(&opt->remotes, optarg); break;
     case 'n': bad = parse_count("--limit", optarg, &opt->limit); break;
     case O_OFFSET: bad = parse_count("--offset", optarg, &opt->offset); break;
     case O_JSON: opt->json = true; break;
@@ -439,6 +453,7 @@ static int parse_options(int argc, char **argv, options *opt)
     *opt = (options){.limit = 10, .color = -1, .verify = 1,
                      .passages = SHELF_DEFAULT_PASSAGES, .width = SHELF_DEFAULT_WIDTH,
                      .timeout = -1, .arrange = {SHELF_SORT_RELEVANCE, true}};
+    remote_opt_init(&opt->remotes);
     shelf_search_opts_default(&opt->search);
     cli_split split;
     bool given[N_LONGOPTS] = {false};
@@ -458,7 +473,7 @@ static int parse_options(int argc, char **argv, options *opt)
     if (rc != 0)
         return -1;
     opt->search.k = opt->count_only ? 0 : opt->limit + opt->offset;
-    if (opt->nindexes == 0)
+    if (opt->nindexes == 0 && opt->remotes.count == 0) /* remote shards alone need none */
         opt->index_dirs[opt->nindexes++] = "index";
     return 0;
 }
@@ -625,7 +640,7 @@ static const output_form *pick_form(const options *opt)
  * the folder at fault (the first that holds no index). */
 static void report_open_failure(const options *opt, int rc, const shelf_err *err)
 {
-    if (rc != SHELF_ENOTFOUND) {
+    if (rc != SHELF_ENOTFOUND || opt->nindexes == 0) {
         fprintf(stderr, "searcher: %s\n", err->msg);
         return;
     }
@@ -644,8 +659,8 @@ static int open_session(session *s, const options *opt)
     shelf_err err = {0};
     s->opt = opt;
     static const unsigned verify_flags[] = {0, SHELF_OPEN_VERIFY_SMALL, SHELF_OPEN_VERIFY};
-    int rc = shelf_engine_open_set(&s->engine, opt->index_dirs, opt->nindexes,
-                                   verify_flags[opt->verify], &err);
+    int rc = shelf_engine_open_remotes(&s->engine, opt->index_dirs, opt->nindexes,
+                                       &opt->remotes.set, verify_flags[opt->verify], &err);
     if (rc != SHELF_OK) {
         report_open_failure(opt, rc, &err);
         return -1;
@@ -674,24 +689,31 @@ int main(int argc, char **argv)
 {
     shelf_progname_set(argv[0], "searcher");
     options opt;
-    if (parse_options(argc, argv, &opt) != 0)
+    if (parse_options(argc, argv, &opt) != 0) {
+        remote_opt_free(&opt.remotes);
         return EXIT_ERROR;
+    }
     if (opt.serve) {
         static const unsigned verify_flags[] = {0, SHELF_OPEN_VERIFY_SMALL, SHELF_OPEN_VERIFY};
-        serve_config sc = {opt.index_dirs, opt.nindexes, opt.listen ? opt.listen : SERVE_DEFAULT_LISTEN,
+        serve_config sc = {opt.index_dirs, opt.nindexes, &opt.remotes.set,
+                           opt.listen ? opt.listen : SERVE_DEFAULT_LISTEN,
                            verify_flags[opt.verify],
                            opt.timeout >= 0 ? opt.timeout : SERVE_REQUEST_SECONDS};
-        return serve_main(&sc) == 0 ? EXIT_HITS : EXIT_ERROR;
+        int served = serve_main(&sc);
+        remote_opt_free(&opt.remotes);
+        return served == 0 ? EXIT_HITS : EXIT_ERROR;
     }
     session s;
     if (open_session(&s, &opt) != 0) {
         free(opt.query);
+        remote_opt_free(&opt.remotes);
         return EXIT_ERROR;
     }
     int status = opt.queries_file ? run_query_file(&s, opt.queries_file) : run_query(&s, opt.query, 0);
     shelf_analyzer_free(s.analyzer);
     shelf_engine_close(s.engine);
     free(opt.query);
+    remote_opt_free(&opt.remotes);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "searcher: cannot write results: %s\n", strerror(errno));
         return EXIT_ERROR;

@@ -5,9 +5,11 @@
  *
  *   {"line" (with --queries: the query's line), "query", "total",
  *    "total_exact", "notes" (when any), "suggestion" (when any), "hits": [
- *     {"rank", "score", "doc", "path", "title", "author" and "date" (only
- *      when the source names them; the date "YYYY", "YYYY-MM" or
- *      "YYYY-MM-DD"),
+ *     {"rank", "score", "doc", "path", "index" (only when the search spans
+ *      several indexes: the folder holding the document, or "HOST:PORT" for
+ *      a remote shard),
+ *      "title", "author" and "date" (only when the source names them; the
+ *      date "YYYY", "YYYY-MM" or "YYYY-MM-DD"),
  *      "snippets": [{"page", "page_label" (paged only: the 1-based physical
  *                    page and the label printed on it, its number as a
  *                    string when the PDF defines none), "end_page",

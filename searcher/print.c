@@ -14,21 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The index folder holding a hit's document, when there are several. */
-static const char *index_of(const shelf_engine *e, const shelf_hit *hit)
-{
-    if (shelf_engine_part_count(e) < 2)
-        return NULL;
-    return shelf_engine_part_dir(e, shelf_engine_part_of(e, hit));
-}
-
 static int load_hit(shelf_engine *e, shelf_analyzer *a, const print_opts *po,
                     const query_result *qr, const shelf_hit *hit, shelf_buf *text,
                     shelf_layout *layout, output_hit *h, shelf_err *err)
 {
     h->score = hit->score;
     h->doc = hit->doc;
-    h->index = index_of(e, hit);
+    h->index = shelf_engine_origin(e, hit);
     h->layout = layout;
     /* Text first: with Xapian, the metadata's strings live in the engine's
      * buffer until its next document read. */
@@ -92,7 +84,7 @@ static int load_dups(shelf_engine *e, const print_opts *po, const shelf_results 
             return shelf_errf(err, SHELF_ENOMEM, "out of memory printing results");
         memcpy(path, meta.path + skip, meta.path_len - skip);
         path[meta.path_len - skip] = '\0';
-        h->dup_indexes[h->ndups] = index_of(e, &res->dups[d].doc);
+        h->dup_indexes[h->ndups] = shelf_engine_origin(e, &res->dups[d].doc);
         h->dup_paths[h->ndups++] = path;
     }
     return SHELF_OK;

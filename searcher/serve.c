@@ -57,10 +57,11 @@ static const char *missing_dir(const serve_config *cfg)
 static int open_index(const serve_config *cfg, snap_holder **holder)
 {
     shelf_err err = {0};
-    int rc = snap_holder_open(holder, cfg->index_dirs, cfg->nindexes, cfg->open_flags, &err);
+    int rc = snap_holder_open(holder, cfg->index_dirs, cfg->nindexes, cfg->remotes,
+                              cfg->open_flags, &err);
     if (rc == SHELF_OK)
         return 0;
-    if (rc == SHELF_ENOTFOUND)
+    if (rc == SHELF_ENOTFOUND && cfg->nindexes && !(cfg->remotes && cfg->remotes->count))
         index_hint_not_found(stderr, missing_dir(cfg), err.msg);
     else
         fprintf(stderr, "searcher: %s\n", err.msg);
@@ -84,6 +85,8 @@ static void say_serving(const serve_config *cfg, const listen_addr *la, const ht
     fputs("searcher: serving ", stderr);
     for (size_t i = 0; i < cfg->nindexes; i++)
         fprintf(stderr, "%s%s", i ? (i + 1 < cfg->nindexes ? ", " : " and ") : "", cfg->index_dirs[i]);
+    if (cfg->remotes && cfg->remotes->count)
+        fprintf(stderr, "%sremote shards", cfg->nindexes ? " with " : "");
     fprintf(stderr, " at http://%s%s%s:%u/ (%u threads, %u connections; Ctrl-C stops)\n", open,
             la->host, close, la->port, hc->threads, hc->max_connections);
     if (!la->loopback)

@@ -13,9 +13,12 @@
 
 #include <stddef.h>
 
+#include "backend/remotes.h"
+
 typedef struct serve_config {
-    const char *const *index_dirs; /* searched as one (snapshot.h) */
-    size_t nindexes;
+    const char *const *index_dirs; /* searched as one (snapshot.h); may be none */
+    size_t nindexes;               /* with remote shards */
+    const shelf_remotes *remotes;  /* --remote shards (NULL or empty: none) */
     const char *listen;      /* HOST:PORT (listen_addr.h) */
     unsigned open_flags;     /* SHELF_OPEN_VERIFY... */
     double request_seconds;  /* time limit of one request (--request-timeout) */

@@ -47,8 +47,9 @@ struct snapshot {
  * Xapian one opens tables: cheap either way), so each reloads on its own
  * commits. */
 struct snap_holder {
-    char **dirs;
+    char **dirs;          /* the index folders (none: remote shards only) */
     size_t ndirs;
+    const shelf_remotes *remotes; /* the caller's; NULL or empty: none */
     unsigned flags;
     char (*stamps)[PATH_MAX];
     const shelf_backend_row *row; /* chosen once, at open */
@@ -84,9 +85,12 @@ static bool same_id(const file_id *a, const file_id *b)
 
 #define PROBE_BUDGET_MS 10000
 
-static int snapshot_open(snapshot **out, char *const *dirs, size_t ndirs, unsigned flags,
-                         uint64_t serial, const shelf_backend_row *row, shelf_err *err)
+static int snapshot_open(snapshot **out, const snap_holder *h, uint64_t serial, shelf_err *err)
 {
+    char *const *dirs = h->dirs;
+    size_t ndirs = h->ndirs;
+    unsigned flags = h->flags;
+    const shelf_backend_row *row = h->row;
     /* A crash-prone backend's generation is tried in a child first:
      * libxapian can crash on a damaged table, and the server must survive
      * it (xapian_probe.h; Xapian is the only such backend). */
@@ -98,7 +102,8 @@ static int snapshot_open(snapshot **out, char *const *dirs, size_t ndirs, unsign
     snapshot *s = calloc(1, sizeof *s);
     if (!s)
         return shelf_errf(err, SHELF_ENOMEM, "out of memory");
-    int rc = shelf_engine_open_set(&s->engine, (const char *const *)dirs, ndirs, flags, err);
+    int rc = shelf_engine_open_remotes(&s->engine, (const char *const *)dirs, ndirs, h->remotes,
+                                       flags, err);
     if (rc != SHELF_OK) {
         free(s);
         return rc;
@@ -224,10 +229,11 @@ static int holder_new(snap_holder **out, const char *const *dirs, size_t n, unsi
     if (!h)
         return SHELF_ENOMEM;
     h->flags = flags;
-    h->dirs = calloc(n, sizeof *h->dirs);
-    h->stamps = calloc(n, sizeof *h->stamps);
-    h->current_ids = calloc(n, sizeof *h->current_ids);
-    h->failed_ids = calloc(n, sizeof *h->failed_ids);
+    size_t each = n ? n : 1; /* remote shards only: no folder */
+    h->dirs = calloc(each, sizeof *h->dirs);
+    h->stamps = calloc(each, sizeof *h->stamps);
+    h->current_ids = calloc(each, sizeof *h->current_ids);
+    h->failed_ids = calloc(each, sizeof *h->failed_ids);
     bool ok = h->dirs && h->stamps && h->current_ids && h->failed_ids;
     for (; ok && h->ndirs < n; h->ndirs++)
         ok = (h->dirs[h->ndirs] = strdup(dirs[h->ndirs])) != NULL;
@@ -245,18 +251,26 @@ static void stat_all(const snap_holder *h, file_id *ids)
         ids[i] = stat_id(h->stamps[i]);
 }
 
-int snap_holder_open(snap_holder **out, const char *const *dirs, size_t n, unsigned flags,
-                     shelf_err *err)
+int snap_holder_open(snap_holder **out, const char *const *dirs, size_t n,
+                     const shelf_remotes *remotes, unsigned flags, shelf_err *err)
 {
     snap_holder *h;
-    if (n == 0 || holder_new(&h, dirs, n, flags) != SHELF_OK)
-        return shelf_errf(err, n ? SHELF_ENOMEM : SHELF_EINVAL, n ? "out of memory" : "no index");
-    int rc = shelf_backend_detect(dirs[0], &h->row, err);
+    bool remote = remotes && remotes->count;
+    if (n == 0 && !remote)
+        return shelf_errf(err, SHELF_EINVAL, "no index");
+    if (holder_new(&h, dirs, n, flags) != SHELF_OK)
+        return shelf_errf(err, SHELF_ENOMEM, "out of memory");
+    h->remotes = remote ? remotes : NULL;
+    int rc = SHELF_OK;
+    if (n)
+        rc = shelf_backend_detect(dirs[0], &h->row, err);
+    else if (!(h->row = shelf_backend_by_name("xapian")))
+        rc = shelf_errf(err, SHELF_EINVAL, "remote shards need the Xapian backend");
     for (size_t i = 0; rc == SHELF_OK && i < n; i++)
         h->row->stamp_path(h->dirs[i], h->stamps[i], sizeof h->stamps[i]);
     if (rc == SHELF_OK) {
         stat_all(h, h->current_ids);
-        rc = snapshot_open(&h->current, h->dirs, n, flags, ++h->serial, h->row, err);
+        rc = snapshot_open(&h->current, h, ++h->serial, err);
     }
     if (rc != SHELF_OK) {
         holder_free(h);
@@ -326,7 +340,7 @@ static void reload(snap_holder *h, const file_id *ids)
     snapshot *fresh;
     char which[PATH_MAX];
     changed_dirs(h, ids, which, sizeof which);
-    int rc = snapshot_open(&fresh, h->dirs, h->ndirs, h->flags, h->serial + 1, h->row, &err);
+    int rc = snapshot_open(&fresh, h, h->serial + 1, &err);
     if (rc != SHELF_OK) {
         pthread_mutex_lock(&h->lock);
         memcpy(h->failed_ids, ids, h->ndirs * sizeof *ids);
@@ -347,6 +361,8 @@ static void reload(snap_holder *h, const file_id *ids)
 /* Swap in a new snapshot when a commit landed; requests never wait for it. */
 static void maybe_reload(snap_holder *h)
 {
+    if (h->ndirs == 0) /* remote shards only: no folder to watch */
+        return;
     file_id now[h->ndirs];
     stat_all(h, now);
     if (!stamp_changed(h, now) || pthread_mutex_trylock(&h->reload_lock) != 0)

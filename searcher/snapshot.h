@@ -53,9 +53,12 @@ typedef struct snap_lease {
 } snap_lease;
 
 /* Open the indexes in dirs as one collection (flags as shelf_engine_open;
- * shelf_engine_open_set).  A commit to any of them is noticed by its own
- * stamp and reopens the set. */
-int snap_holder_open(snap_holder **out, const char *const *dirs, size_t n, unsigned flags,
+ * shelf_engine_open_set), with the remote Xapian shards in remotes when not
+ * NULL and not empty (shelf_engine_open_remotes; the caller keeps them for
+ * the holder's life; n may then be 0).  A commit to any folder is noticed
+ * by its own stamp and reopens the set; remote shards are not watched. */
+int snap_holder_open(snap_holder **out, const char *const *dirs, size_t n,
+                     const shelf_remotes *remotes, unsigned flags,
                      shelf_err *err);
 /* Every lease must have been released. */
 void snap_holder_close(snap_holder *h);

@@ -3,7 +3,7 @@
  * and the plan translation on top of it (backend/xapian/xapian_query.h).
  *
  * Each test builds a small Xapian database in a temporary folder from the
- * documents in DOCS (body terms with positions and wdf 1, title terms under
+ * documents in DOCS (body terms under "Z" with positions and wdf 1, title terms under
  * "S" with wdf 0, the unique id "Q" + path, the path as data), commits, and
  * reopens it.  What is checked:
  *   - document count, term frequencies, data, positions (ours, from 0),
@@ -95,7 +95,7 @@ static shelf_xdoc *make_doc(const tdoc *d, const char *data)
 {
     shelf_xdoc *doc = shelf_xdoc_new();
     assert_non_null(doc);
-    add_words(doc, "", d->body, 1);
+    add_words(doc, SHELF_XAPIAN_BODY_PREFIX, d->body, 1);
     add_words(doc, SHELF_XAPIAN_TITLE_PREFIX, d->title, 0);
     char *id = ts_strf("%s%s", SHELF_XAPIAN_ID_PREFIX, d->path);
     shelf_err err = {0};
@@ -321,12 +321,12 @@ static void test_statistics(void **state)
     fixture fx;
     fixture_open(&fx);
     assert_int_equal(shelf_xdb_doc_count(fx.db), NDOCS);
-    assert_int_equal(df_of(fx.db, "quick"), 5);
-    assert_int_equal(df_of(fx.db, "fox"), 4);
+    assert_int_equal(df_of(fx.db, "Zquick"), 5);
+    assert_int_equal(df_of(fx.db, "Zfox"), 4);
     assert_int_equal(df_of(fx.db, "Squick"), 1);
     assert_int_equal(df_of(fx.db, "Sbeta"), 1);
     assert_int_equal(df_of(fx.db, "Qdocs/beta.md"), 1);
-    assert_int_equal(df_of(fx.db, "absent"), 0);
+    assert_int_equal(df_of(fx.db, "Zabsent"), 0);
     char value[32];
     shelf_err err = {0};
     int rc = shelf_xdb_get_metadata(fx.db, "language", value, sizeof value, &err);
@@ -386,14 +386,14 @@ static void test_positions(void **state)
 {
     fixture fx;
     fixture_open(&fx);
-    assert_positions(fx.db, 1, "alpha", "0");
-    assert_positions(fx.db, 1, "quick", "3");
-    assert_positions(fx.db, 4, "dog", "2 4");
+    assert_positions(fx.db, 1, "Zalpha", "0");
+    assert_positions(fx.db, 1, "Zquick", "3");
+    assert_positions(fx.db, 4, "Zdog", "2 4");
     assert_positions(fx.db, 5, "Squick", "1");
     assert_positions(fx.db, 5, "Sepsilon", "0");
-    assert_positions(fx.db, 1, "dog", "");
-    assert_positions(fx.db, 1, "never-seen", "");
-    assert_positions(fx.db, 77, "quick", "");
+    assert_positions(fx.db, 1, "Zdog", "");
+    assert_positions(fx.db, 1, "Znever-seen", "");
+    assert_positions(fx.db, 77, "Zquick", "");
     fixture_close(&fx);
 }
 
@@ -423,8 +423,8 @@ static void test_terms(void **state)
     assert_int_equal(shelf_xdb_terms(fx.db, "Qnotes/", 7, collect_term, &q, &err), SHELF_OK);
     assert_string_equal(q.text, "Qnotes/Gamma.txt:1 Qnotes/delta.txt:1 ");
     term_list stop = {"", 0, 2};
-    assert_int_equal(shelf_xdb_terms(fx.db, "b", 1, collect_term, &stop, &err), SHELF_OK);
-    assert_string_equal(stop.text, "beta:2 brown:4 ");
+    assert_int_equal(shelf_xdb_terms(fx.db, "Zb", 2, collect_term, &stop, &err), SHELF_OK);
+    assert_string_equal(stop.text, "Zbeta:2 Zbrown:4 ");
     fixture_close(&fx);
 }
 
@@ -447,8 +447,8 @@ static void test_replace_and_delete(void **state)
     assert_int_equal(shelf_xdb_doc_count(r), NDOCS - 1);
     assert_int_equal(find_id(r, "docs/beta.md"), 2);
     assert_data(r, 2, "new data");
-    assert_int_equal(df_of(r, "again"), 1);
-    assert_int_equal(df_of(r, "fox"), 3);
+    assert_int_equal(df_of(r, "Zagain"), 1);
+    assert_int_equal(df_of(r, "Zfox"), 3);
     assert_int_equal(df_of(r, "Sdelta"), 0);
     uint32_t docid;
     assert_int_equal(shelf_xdb_find(r, "notes/delta.txt", 15, &docid, &err), SHELF_ENOTFOUND);
@@ -480,7 +480,7 @@ static void test_transactions(void **state)
     assert_int_equal(shelf_xdb_doc_count(r), NDOCS + 1);
     assert_data(r, 1, "docs/Alpha.txt");
     assert_data(r, find_id(r, "tmp/extra.txt"), "extra");
-    assert_int_equal(df_of(r, "changed"), 0);
+    assert_int_equal(df_of(r, "Zchanged"), 0);
     assert_int_equal(shelf_xdb_cancel(r, &err), SHELF_EINVAL);
     assert_non_null(strstr(err.msg, "read-only"));
     shelf_xdb_close(r);
@@ -506,11 +506,16 @@ static void test_close_in_transaction(void **state)
 
 /* ---- tests: the query-building API ---- */
 
-static shelf_xq *q_term(const char *term)
+/* A term query; a bare word (lower case first) is a body word, so it gets
+ * the body prefix "Z" as the fixture's body terms do. */
+static shelf_xq *q_term(const char *word)
 {
     shelf_xq *q = NULL;
     shelf_err err = {0};
-    if (shelf_xq_term(&q, term, strlen(term), &err) != SHELF_OK)
+    char *term = ts_strf("%s%s", word[0] >= 'a' && word[0] <= 'z' ? SHELF_XAPIAN_BODY_PREFIX : "", word);
+    int rc = shelf_xq_term(&q, term, strlen(term), &err);
+    free(term);
+    if (rc != SHELF_OK)
         fail_msg("term %s: %s", term, err.msg);
     return q;
 }
@@ -584,7 +589,7 @@ static void test_query_api(void **state)
     fixture fx;
     fixture_open(&fx);
     shelf_xdb *db = fx.db;
-    result quick = run_all(db, q_term("quick"));
+    result quick = run_all(db, q_term("Zquick"));
     assert_int_equal(quick.set, D(1) | D(2) | D(3) | D(5) | D(6));
     assert_int_equal(run_all(db, q_term("Squick")).set, D(5)); /* the title term */
 
@@ -606,7 +611,7 @@ static void test_query_api(void **state)
     assert_int_equal(filtered.set, D(5));
     assert_true(score_of(&filtered, 5) == score_of(&quick, 5));
 
-    shelf_xq *q = q_term("quick"), *scaled = NULL, *none = NULL;
+    shelf_xq *q = q_term("Zquick"), *scaled = NULL, *none = NULL;
     shelf_err err = {0};
     assert_int_equal(shelf_xq_scale(&scaled, q, 0.0, &err), SHELF_OK);
     shelf_xq_free(q);
@@ -620,7 +625,7 @@ static void test_query_api(void **state)
     assert_int_equal(shelf_xq_or(&none, NULL, 0, &err), SHELF_OK);
     assert_int_equal(run_all(db, none).count, 0);
 
-    shelf_xq *half[] = {q_term("fox"), NULL};
+    shelf_xq *half[] = {q_term("Zfox"), NULL};
     shelf_xq *bad = (shelf_xq *)&bad;
     assert_int_equal(shelf_xq_and(&bad, half, 2, &err), SHELF_EINVAL);
     assert_null(bad);
@@ -807,8 +812,9 @@ static void big_open(big_db *b)
             /* skewed: low indexes are common, "gnu" is rare */
             uint64_t r = ts_rand_below(&seed, NVOCAB * NVOCAB);
             b->words[d][i] = (uint8_t)(NVOCAB - 1 - (size_t)sqrt((double)r));
-            const char *t = VOCAB[b->words[d][i]];
+            char *t = ts_strf("%s%s", SHELF_XAPIAN_BODY_PREFIX, VOCAB[b->words[d][i]]);
             assert_int_equal(shelf_xdoc_add_posting(doc, t, strlen(t), i, 1, &err), SHELF_OK);
+            free(t);
         }
         char *id = ts_strf("big/%03zu", d);
         assert_int_equal(shelf_xdb_replace(w, id, strlen(id), doc, NULL, &err), SHELF_OK);
@@ -1046,12 +1052,12 @@ static void test_delve(void **state)
     assert_non_null(strstr(out, "number of documents = 6"));
     free(cmd);
     free(out);
-    cmd = ts_strf("xapian-delve -t fox '%s'", fx.path);
+    cmd = ts_strf("xapian-delve -t Zfox '%s'", fx.path);
     assert_int_equal(ts_run(cmd, &out, NULL), 0);
     assert_non_null(strstr(out, "termfreq 4"));
     free(cmd);
     free(out);
-    cmd = ts_strf("xapian-delve -r 4 -t dog '%s'", fx.path);
+    cmd = ts_strf("xapian-delve -r 4 -t Zdog '%s'", fx.path);
     assert_int_equal(ts_run(cmd, &out, NULL), 0);
     assert_non_null(strstr(out, "3 5")); /* Xapian's positions: ours + 1 */
     free(cmd);

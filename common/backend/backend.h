@@ -59,7 +59,8 @@ typedef struct shelf_reader_ops {
     /* For messages: the file holding a part ("pos", "store") of a hit's
      * document; the index folder when the backend has no such file. */
     const char *(*file)(const shelf_engine *e, const shelf_hit *hit, const char *part);
-    /* Which of e->dirs holds a hit's document (0 for one folder). */
+    /* Which part (e->dirs: a folder, or a remote shard) holds a hit's
+     * document (0 for one). */
     size_t (*part)(const shelf_engine *e, const shelf_hit *hit);
     void (*close)(shelf_engine *e); /* release backend state, not the handle */
 } shelf_reader_ops;

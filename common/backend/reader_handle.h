@@ -15,6 +15,7 @@
 #include <stdbool.h>
 
 #include "backend/backend.h"
+#include "backend/remotes.h"
 
 typedef struct shelf_index shelf_index;
 typedef struct shelf_xdb shelf_xdb;
@@ -22,10 +23,14 @@ typedef struct shelf_xdb shelf_xdb;
 struct shelf_engine {
     const shelf_reader_ops *ops;
     shelf_backend backend;
-    char *dir;          /* the first index folder (dirs[0]) */
-    char **dirs;        /* every index folder, in the order given: the parts */
-    size_t ndirs;       /* at least 1 once opened */
+    char *dir;          /* the first index folder (dirs[0]); without one
+                           (remote shards only), their names, for messages */
+    char **dirs;        /* every part, in the order searched: the index
+                           folders given, then each remote shard's "HOST:PORT" */
+    size_t ndirs;       /* parts: at least 1 once opened */
+    size_t nlocal;      /* of them, index folders (the first nlocal) */
     size_t fault;       /* after a failed open: the part it failed on */
+    const shelf_remotes *remotes; /* during open only: shards to add (Xapian) */
     char language[SHELF_LANGUAGE_MAX + 1];
     shelf_index *idx;   /* native */
     bool borrowed;      /* idx belongs to the caller */

@@ -24,7 +24,7 @@ static bool borrow_dirs(shelf_engine *e, const shelf_index *idx)
     size_t n = shelf_index_part_count(idx);
     if (!(e->dirs = calloc(n, sizeof *e->dirs)) || !(e->dir = strdup(shelf_index_dir(idx))))
         return false;
-    for (; e->ndirs < n; e->ndirs++)
+    for (; e->ndirs < n; e->nlocal = ++e->ndirs)
         if (!(e->dirs[e->ndirs] = strdup(shelf_index_dir(shelf_index_part(idx, e->ndirs)))))
             return false;
     return true;
@@ -117,11 +117,12 @@ static bool has_relative_folder(const shelf_plan *p)
     return false;
 }
 
-/* The roots of every part, one list (as one index built from all their
- * folders would have); a part without ROOTS adds none. */
+/* The roots of every index folder, one list (as one index built from all
+ * their folders would have); a folder without ROOTS adds none (nor does a
+ * remote shard: its folders are on another machine). */
 static int read_all_roots(const shelf_engine *engine, shelf_roots *all)
 {
-    for (size_t i = 0; i < engine->ndirs; i++) {
+    for (size_t i = 0; i < engine->nlocal; i++) {
         shelf_roots roots = {0};
         shelf_err ignored;
         if (shelf_roots_read(engine->dirs[i], &roots, &ignored) != SHELF_OK) {
@@ -197,6 +198,11 @@ int shelf_engine_stored(shelf_engine *e, const shelf_hit *hit, shelf_buf *text,
 {
     return shelf_recovery_note(e->dir, e->ops->text(e, hit, text, checkpoints, layout, err),
                                err);
+}
+
+const char *shelf_engine_origin(const shelf_engine *e, const shelf_hit *hit)
+{
+    return e->ndirs > 1 ? e->dirs[shelf_engine_part_of(e, hit)] : NULL;
 }
 
 const char *shelf_engine_file(const shelf_engine *e, const shelf_hit *hit, const char *part)

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "backend/backend.h" /* shelf_backend, shelf_docview */
+#include "backend/remotes.h"
 #include "extract/layout.h"
 #include "query/parse.h"
 #include "query/plan.h"
@@ -46,11 +47,22 @@ int shelf_engine_open(shelf_engine **out, const char *dir, unsigned flags, shelf
 int shelf_engine_open_set(shelf_engine **out, const char *const *dirs, size_t n, unsigned flags,
                           shelf_err *err);
 void shelf_engine_close(shelf_engine *e);
-/* The folders searched (1 for shelf_engine_open), the i-th of them, and
- * the one holding a hit's document. */
+/* Index folders (dirs[0..ndirs), possibly none) and remote Xapian shards
+ * (backend/remotes.h, at least one) searched as one collection, in that
+ * order: their statistics are combined, so scores are those of one
+ * database holding every document.  Every folder must be a Xapian index
+ * (a native one is refused with SHELF_EINVAL), as must every shard (one
+ * that is not a shelf Xapian database, or of another layout or language,
+ * is an error naming it).  engine_remote.c. */
+int shelf_engine_open_remotes(shelf_engine **out, const char *const *dirs, size_t ndirs,
+                              const shelf_remotes *remotes, unsigned flags, shelf_err *err);
+/* The parts searched (1 for shelf_engine_open): the index folders given,
+ * then the remote shards ("HOST:PORT"); the i-th of them; the one holding a
+ * hit's document; and its name when there are several, else NULL. */
 size_t shelf_engine_part_count(const shelf_engine *e);
 const char *shelf_engine_part_dir(const shelf_engine *e, size_t i);
 size_t shelf_engine_part_of(const shelf_engine *e, const shelf_hit *hit);
+const char *shelf_engine_origin(const shelf_engine *e, const shelf_hit *hit);
 /* An engine over an index (or a set of indexes, index.h) the caller
  * already opened and keeps owning (closing the engine leaves it open).
  * NULL on ENOMEM. */

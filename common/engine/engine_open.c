@@ -54,7 +54,7 @@ static int copy_dirs(shelf_engine *e, const char *const *dirs, size_t n)
     for (size_t i = 0; i < n; i++) {
         if (!(e->dirs[i] = strdup(dirs[i])))
             return SHELF_ENOMEM;
-        e->ndirs = i + 1;
+        e->nlocal = e->ndirs = i + 1;
     }
     return SHELF_OK;
 }

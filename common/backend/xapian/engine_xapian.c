@@ -5,6 +5,7 @@
  */
 #include "backend/reader_handle.h"
 #include "backend/xapian/xapian_backend.h"
+#include "backend/xapian/record_value.h"
 #include "backend/xapian/xapdoc.h"
 #include "backend/xapian/xapian_c.h"
 #include "backend/xapian/xapian_query.h"
@@ -16,73 +17,81 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The analysis language recorded in one database folder. */
-static int read_language(const char *path, shelf_xdb *db, char *out, size_t size, shelf_err *err)
+/* The analysis language recorded in one shard into language (when still
+ * empty) or checked against it: a database without one is not ours, one of
+ * another layout was written by an older program (dir: the folder to name
+ * in the rebuild hint). */
+static int check_shard(shelf_xdb *db, const char *name, const char *dir, char *language, size_t size,
+                       shelf_err *err)
 {
-    int rc = shelf_xdb_get_metadata(db, SHELF_XAPIAN_LANGUAGE_KEY, out, size, err);
-    if (rc == SHELF_OK && out[0] == '\0')
-        rc = shelf_errf(err, SHELF_ECORRUPT, "%s: no analysis language recorded", path);
-    return rc;
-}
-
-/* Each of several databases on its own: readable, and of one language. */
-static int check_parts(shelf_engine *e, char (*paths)[PATH_MAX], shelf_err *err)
-{
-    for (size_t i = 0; i < e->ndirs; i++) {
-        char language[SHELF_LANGUAGE_MAX + 1];
-        shelf_xdb *db;
-        e->fault = i;
-        int rc = shelf_xdb_open(&db, paths[i], err);
-        if (rc == SHELF_OK)
-            rc = read_language(paths[i], db, i ? language : e->language,
-                               sizeof language, err);
-        shelf_xdb_close(db);
-        if (rc != SHELF_OK)
-            return rc;
-        if (i && strcmp(language, e->language) != 0)
-            return shelf_errf(err, SHELF_EINVAL, "%s is analysed as %s and %s as %s: indexes of "
-                              "different languages cannot be searched together", e->dirs[0],
-                              e->language, e->dirs[i], language);
-    }
+    char found[SHELF_LANGUAGE_MAX + 1], layout[16];
+    int rc = shelf_xdb_get_metadata(db, SHELF_XAPIAN_LANGUAGE_KEY, found, sizeof found, err);
+    if (rc == SHELF_OK)
+        rc = shelf_xdb_get_metadata(db, SHELF_XAPIAN_LAYOUT_KEY, layout, sizeof layout, err);
+    if (rc != SHELF_OK)
+        return rc;
+    if (found[0] == '\0')
+        return shelf_errf(err, SHELF_ECORRUPT,
+                          "%s: not a shelf index (no analysis language recorded): use a database "
+                          "written by `%s --backend xapian`", name, shelf_indexer_name());
+    if (strcmp(layout, SHELF_XAPIAN_LAYOUT) != 0)
+        return shelf_errf(err, SHELF_EVERSION,
+                          "%s: written by an older version of this program (Xapian layout '%s', "
+                          "not '%s'): rebuild it with `%s --rebuild --index %s PATH...`",
+                          name, layout, SHELF_XAPIAN_LAYOUT, shelf_indexer_name(), dir);
+    if (language[0] && strcmp(language, found) != 0)
+        return shelf_errf(err, SHELF_EINVAL, "%s: built with language '%s', the others with '%s'",
+                          name, found, language);
+    snprintf(language, size, "%s", found);
     return SHELF_OK;
 }
 
-/* Several folders: one Xapian database over all of them (xapian_c.h). */
-static int open_many(shelf_engine *e, shelf_err *err)
+/* Open part i (a folder, or a remote shard after the folders), check it,
+ * and make it e->xdb or add it to it. */
+static int add_part(shelf_engine *e, size_t i, shelf_err *err)
 {
-    char (*paths)[PATH_MAX] = calloc(e->ndirs, sizeof *paths);
-    const char **names = calloc(e->ndirs, sizeof *names);
-    int rc = paths && names ? SHELF_OK : shelf_errf(err, SHELF_ENOMEM, "out of memory");
-    for (size_t i = 0; rc == SHELF_OK && i < e->ndirs; i++) {
-        snprintf(paths[i], sizeof paths[i], "%s/%s", e->dirs[i], SHELF_XAPIAN_SUBDIR);
-        names[i] = paths[i];
+    shelf_xdb *one = NULL;
+    char path[PATH_MAX];
+    int rc;
+    e->fault = i;
+    if (i < e->nlocal) {
+        snprintf(path, sizeof path, "%s/%s", e->dirs[i], SHELF_XAPIAN_SUBDIR);
+        rc = shelf_xdb_open(&one, path, err);
+    } else {
+        const shelf_remotes *all = e->remotes;
+        const shelf_remote *r = &all->list[i - e->nlocal];
+        rc = shelf_xdb_open_remote(&one, r->host, r->port, all->timeout_ms, all->connect_ms, err);
+        snprintf(path, sizeof path, "%s", shelf_xdb_path(one));
     }
     if (rc == SHELF_OK)
-        rc = check_parts(e, paths, err);
-    if (rc == SHELF_OK)
-        rc = shelf_xdb_open_many(&e->xdb, names, e->ndirs, &e->fault, err);
-    free(paths);
-    free(names);
-    return rc;
+        rc = check_shard(one, path, i < e->nlocal ? e->dirs[i] : "DIR", e->language,
+                         sizeof e->language, err);
+    if (rc != SHELF_OK) {
+        shelf_xdb_close(one);
+        return rc;
+    }
+    if (!e->xdb) {
+        e->xdb = one;
+        return SHELF_OK;
+    }
+    return shelf_xdb_absorb(e->xdb, one, err);
 }
 
+/* Every part (index folders, then remote shards) as one Xapian database:
+ * Xapian combines their statistics (xapian_c.h, shards). */
 static int xapian_open(shelf_engine *e, unsigned flags, shelf_err *err)
 {
     (void)flags;
-    if (e->ndirs > 1)
-        return open_many(e, err);
-    char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/%s", e->dir, SHELF_XAPIAN_SUBDIR);
-    int rc = shelf_xdb_open(&e->xdb, path, err);
-    if (rc == SHELF_OK)
-        rc = read_language(path, e->xdb, e->language, sizeof e->language, err);
+    int rc = e->nlocal ? SHELF_OK : shelf_xdb_open_empty(&e->xdb, e->dir, err);
+    for (size_t i = 0; rc == SHELF_OK && i < e->ndirs; i++)
+        rc = add_part(e, i, err);
     return rc;
 }
 
-/* Xapian interleaves several databases' document ids (xapian_c.h). */
+/* Xapian interleaves its shards' document ids, in the order added. */
 static size_t xapian_part(const shelf_engine *e, const shelf_hit *hit)
 {
-    return hit->local ? (hit->local - 1) % e->ndirs : 0;
+    return shelf_xdb_shard_of(e->xdb, (uint32_t)hit->local, NULL);
 }
 
 static uint64_t xapian_doc_count(const shelf_engine *e)
@@ -149,22 +158,32 @@ static int xapian_explain(const shelf_engine *e, const shelf_plan *plan, const s
     return shelf_errf(err, SHELF_EINVAL, "--explain needs the native backend (this index is Xapian's)");
 }
 
+/* A document's record (xapdoc.h) into e->blob.  None in its value slot:
+ * the document data, where an older program kept it (its decoding then
+ * says "older"), else nothing ("damaged"). */
+static int read_record(shelf_engine *e, uint32_t docid, shelf_err *err)
+{
+    int rc = shelf_record_value_get(e->xdb, docid, &e->blob, err);
+    return rc == SHELF_ENOTFOUND ? SHELF_OK : rc; /* the data, decoded as a record */
+}
+
 static int xapian_blob(shelf_engine *e, uint32_t docid, shelf_docview *meta, shelf_buf *text,
                        shelf_buf *checkpoints, shelf_layout *layout, shelf_err *err)
 {
-    int rc = shelf_xdb_data(e->xdb, docid, &e->blob, err);
+    int rc = read_record(e, docid, err);
     if (rc != SHELF_OK)
         return rc;
     shelf_docview scratch;
+    const char *shard;
+    shelf_xdb_shard_of(e->xdb, docid, &shard);
     rc = shelf_xapdoc_decode(e->blob.data, e->blob.len, meta ? meta : &scratch, text, checkpoints,
                              layout);
     if (rc == SHELF_EVERSION)
-        return shelf_errf(err, rc, "%s/%s: document %u is stored in an older format than this "
+        return shelf_errf(err, rc, "%s: document %u is stored in an older format than this "
                                    "program's: rebuild it with `%s --rebuild --index %s PATH...`",
-                          e->dir, SHELF_XAPIAN_SUBDIR, docid, shelf_indexer_name(), e->dir);
+                          shard, docid, shelf_indexer_name(), e->nlocal ? e->dir : "DIR");
     if (rc != SHELF_OK)
-        return shelf_errf(err, rc, "%s/%s: document %u has damaged data", e->dir, SHELF_XAPIAN_SUBDIR,
-                          docid);
+        return shelf_errf(err, rc, "%s: document %u has damaged data", shard, docid);
     return SHELF_OK;
 }
 

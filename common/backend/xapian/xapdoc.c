@@ -6,10 +6,11 @@
 
 #include <string.h>
 
-#define MAGIC "SXD4"
-/* Older blobs: "SXD3" before author and date, "SXD2" before page labels;
- * read by no program of this version (rebuild the index). */
-static const char *const older_magics[] = {"SXD3", "SXD2"};
+#define MAGIC "SXD5"
+/* Older blobs: "SXD4" in the document data before the Xapian conventions
+ * (xapian_terms.h), "SXD3" before author and date, "SXD2" before page
+ * labels; read by no program of this version (rebuild the index). */
+static const char *const older_magics[] = {"SXD4", "SXD3", "SXD2"};
 #define FIXED_BYTES (8 + 8 + 8 + 4 + 4 + 4)
 
 int shelf_xapdoc_encode(shelf_buf *out, const shelf_docview *m, const char *text, size_t text_len,

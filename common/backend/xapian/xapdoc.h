@@ -1,9 +1,13 @@
 /*
- * xapdoc.h - what the Xapian backend keeps in each document's data blob, so
- * that results, snippets and citations need nothing but the database:
+ * xapdoc.h - what the Xapian backend keeps in each document's record (the
+ * value in slot SHELF_XAPIAN_RECORD_SLOT, xapian_terms.h; the document data
+ * holds Omega's lines, omega_data.h), so that results, snippets and
+ * citations need nothing but the database:
  *
- *   magic "SXD4"   ("SXD3", before author and date, and "SXD2", before page
- *                  labels, are refused as older versions)
+ *   magic "SXD5"   ("SXD4", the same record kept in the document data before
+ *                  the Xapian conventions, "SXD3", before author and date,
+ *                  and "SXD2", before page labels, are refused as older
+ *                  versions)
  *   path_len:varint path   title_len:varint title
  *   author_len:varint author   date_len:varint date   (length 0: unknown;
  *                  the date an ISO 8601 prefix "YYYY", "YYYY-MM", "YYYY-MM-DD")

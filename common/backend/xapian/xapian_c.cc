@@ -5,7 +5,13 @@
 // "<path>: <operation>: <Xapian error type>: <message>", so nothing thrown by
 // libxapian or the standard library crosses into C.  Xapian errors map to our
 // codes by their class (lock -> ELOCKED, missing database -> ENOTFOUND,
-// corruption -> ECORRUPT, version -> EVERSION, bad argument -> EINVAL...).
+// corruption -> ECORRUPT, version -> EVERSION, bad argument -> EINVAL,
+// network errors and timeouts -> EIO...); an error met on a remote shard
+// names it ("on shard HOST:PORT").
+//
+// A read-only handle may hold several databases (shards: Xapian's
+// add_database), local or remote; it keeps their names in order so that a
+// document id tells its shard.
 //
 // A handle keeps one Xapian::Database for reading; when it was opened
 // writable that object is the Xapian::WritableDatabase itself, so a writer
@@ -48,6 +54,8 @@ struct shelf_xdb {
     Xapian::WritableDatabase *wdb = nullptr;
     std::string path;
     bool in_txn = false;
+    std::vector<std::string> shards; // one name per database added, in order
+    bool remote = false;             // some shard is reached through the network
 };
 
 struct shelf_xdoc {
@@ -160,6 +168,23 @@ std::string damage_note(const Xapian::Error &e, const char *where) noexcept
     }
 }
 
+// " on shard HOST:PORT" when e happened talking to a remote shard (Xapian's
+// context for those is "remote:tcp(HOST:PORT)") other than where, else "".
+// Never throws.
+std::string shard_note(const Xapian::Error &e, const char *where) noexcept
+{
+    try {
+        const std::string &context = e.get_context();
+        const std::string tcp = "remote:tcp(";
+        if (context.compare(0, tcp.size(), tcp) != 0 || context.back() != ')')
+            return "";
+        std::string shard = context.substr(tcp.size(), context.size() - tcp.size() - 1);
+        return shard == where ? "" : " on shard " + shard;
+    } catch (...) {
+        return "";
+    }
+}
+
 // Run body() (returning a status); any exception becomes an error naming
 // where (usually the database path) and what was being done.
 template <class F>
@@ -170,9 +195,10 @@ int guarded(shelf_err *err, const char *where, const char *what, F &&body)
     } catch (const Xapian::Error &e) {
         const char *sys = e.get_error_string();
         int code = code_of_current_error();
-        return shelf_errf(err, code, "%s: %s: %s: %s%s%s%s%s", where, what, e.get_type(),
-                          e.get_msg().c_str(), sys ? " (" : "", sys ? sys : "", sys ? ")" : "",
-                          damage_note(e, where).c_str());
+        std::string shard = shard_note(e, where);
+        return shelf_errf(err, code, "%s: %s%s: %s: %s%s%s%s%s", where, what, shard.c_str(),
+                          e.get_type(), e.get_msg().c_str(), sys ? " (" : "", sys ? sys : "",
+                          sys ? ")" : "", damage_note(e, where).c_str());
     } catch (const std::bad_alloc &) {
         return shelf_errf(err, SHELF_ENOMEM, "%s: %s: out of memory", where, what);
     } catch (const out_of_time &) {
@@ -230,6 +256,7 @@ int open_handle(shelf_xdb **out, const char *path, bool writable, int create, sh
         } else {
             h->db.reset(new Xapian::Database(path));
         }
+        h->shards.push_back(path);
         *out = h.release();
         return SHELF_OK;
     });
@@ -298,8 +325,8 @@ int pair_query(shelf_xq **out, Xapian::Query::op op, const shelf_xq *a, const sh
 }
 
 // Run q: hits [offset, offset + k) into hits, the exact match count into *total.
-int run_query(const Xapian::Database &db, const Xapian::Query &q, const shelf_xsearch *params,
-              shelf_xhit *hits, size_t *count, uint64_t *total)
+int run_query(const Xapian::Database &db, bool remote, const Xapian::Query &q,
+              const shelf_xsearch *params, shelf_xhit *hits, size_t *count, uint64_t *total)
 {
     if (shelf_deadline_passed(params->deadline_ns))
         throw out_of_time();
@@ -312,7 +339,9 @@ int run_query(const Xapian::Database &db, const Xapian::Query &q, const shelf_xs
     Xapian::doccount first = (Xapian::doccount)std::min<uint64_t>(params->offset, n);
     Xapian::doccount want = (Xapian::doccount)std::min<uint64_t>(params->k, n);
     deadline_decider decider(params->deadline_ns);
-    Xapian::MSet mset = params->deadline_ns ? enquire.get_mset(first, want, n, nullptr, &decider)
+    // The remote backend takes no match decider: there the remote timeout
+    // bounds the search instead of our deadline.
+    Xapian::MSet mset = params->deadline_ns && !remote ? enquire.get_mset(first, want, n, nullptr, &decider)
                                             : enquire.get_mset(first, want, n);
     size_t got = 0;
     for (auto m = mset.begin(); m != mset.end() && got < params->k; ++m, ++got)
@@ -399,6 +428,74 @@ void shelf_xdb_close(shelf_xdb *db)
         // nothing to report to: the handle goes away either way
     }
     delete db;
+}
+
+int shelf_xdb_open_empty(shelf_xdb **db, const char *name, shelf_err *err)
+{
+    if (!db || !name)
+        return shelf_errf(err, SHELF_EINVAL, "xapian: open: no name");
+    *db = nullptr;
+    return guarded(err, name, "open", [&]() -> int {
+        std::unique_ptr<shelf_xdb> h(new shelf_xdb);
+        h->path = name;
+        h->db.reset(new Xapian::Database());
+        *db = h.release();
+        return SHELF_OK;
+    });
+}
+
+int shelf_xdb_open_remote(shelf_xdb **db, const char *host, unsigned port, unsigned timeout_ms,
+                          unsigned connect_ms, shelf_err *err)
+{
+    if (!db || !host)
+        return shelf_errf(err, SHELF_EINVAL, "xapian: open: no host");
+    *db = nullptr;
+    std::string name = std::string(host) + ":" + std::to_string(port);
+    return guarded(err, name.c_str(), "open remote shard", [&]() -> int {
+        std::unique_ptr<shelf_xdb> h(new shelf_xdb);
+        h->path = name;
+        h->db.reset(new Xapian::Database(Xapian::Remote::open(host, port, timeout_ms, connect_ms)));
+        h->shards.push_back(name);
+        h->remote = true;
+        *db = h.release();
+        return SHELF_OK;
+    });
+}
+
+int shelf_xdb_absorb(shelf_xdb *db, shelf_xdb *other, shelf_err *err)
+{
+    std::unique_ptr<shelf_xdb> owned(other);
+    if (db && other && (db->wdb || other->wdb))
+        return shelf_errf(err, SHELF_EINVAL, "%s: add shard: a writable database", db->path.c_str());
+    return on_db(db, err, "add shard", [&]() -> int {
+        if (!other)
+            throw bad_argument("no shard");
+        db->db->add_database(*other->db);
+        db->shards.insert(db->shards.end(), other->shards.begin(), other->shards.end());
+        db->remote = db->remote || other->remote;
+        return SHELF_OK;
+    });
+}
+
+size_t shelf_xdb_shard_count(const shelf_xdb *db)
+{
+    return db ? db->shards.size() : 0;
+}
+
+// Xapian numbers the documents of n combined databases round robin:
+// document d of shard s (from 0) is (d - 1) * n + s + 1.
+size_t shelf_xdb_shard_of(const shelf_xdb *db, uint32_t docid, const char **name)
+{
+    size_t n = db ? db->shards.size() : 0;
+    size_t shard = n && docid ? (docid - 1) % n : 0;
+    if (name)
+        *name = n ? db->shards[shard].c_str() : shelf_xdb_path(db);
+    return shard;
+}
+
+int shelf_xdb_is_remote(const shelf_xdb *db)
+{
+    return db && db->remote;
 }
 
 int shelf_xdb_begin(shelf_xdb *db, shelf_err *err)
@@ -506,6 +603,28 @@ int shelf_xdoc_set_data(shelf_xdoc *doc, const void *data, size_t len, shelf_err
     });
 }
 
+int shelf_xdoc_set_value(shelf_xdoc *doc, unsigned slot, const void *data, size_t len, shelf_err *err)
+{
+    return guarded(err, DOC_CONTEXT, "set value", [&]() -> int {
+        if (!doc || (!data && len))
+            throw bad_argument("no document or no value");
+        doc->doc.add_value(slot, std::string(static_cast<const char *>(data), len));
+        return SHELF_OK;
+    });
+}
+
+int shelf_xdoc_index_plain_words(shelf_xdoc *doc, const char *text, size_t len, shelf_err *err)
+{
+    return guarded(err, DOC_CONTEXT, "index plain words", [&]() -> int {
+        if (!doc || (!text && len))
+            throw bad_argument("no document or no text");
+        Xapian::TermGenerator generator;
+        generator.set_document(doc->doc);
+        generator.index_text(std::string(text ? text : "", len), 0);
+        return SHELF_OK;
+    });
+}
+
 int shelf_xdb_replace(shelf_xdb *db, const char *id, size_t id_len, shelf_xdoc *doc,
                       uint32_t *docid, shelf_err *err)
 {
@@ -550,6 +669,16 @@ int shelf_xdb_data(shelf_xdb *db, uint32_t docid, shelf_buf *out, shelf_err *err
             throw bad_argument("no output buffer");
         std::string data = db->db->get_document(docid).get_data();
         return buf_set(out, data.data(), data.size());
+    });
+}
+
+int shelf_xdb_value(shelf_xdb *db, uint32_t docid, unsigned slot, shelf_buf *out, shelf_err *err)
+{
+    return on_db(db, err, "read document value", [&]() -> int {
+        if (!out)
+            throw bad_argument("no output buffer");
+        std::string value = db->db->get_document(docid).get_value(slot);
+        return buf_set(out, value.data(), value.size());
     });
 }
 
@@ -680,7 +809,7 @@ int shelf_xdb_run(shelf_xdb *db, const shelf_xq *query, const shelf_xsearch *par
     return on_db(db, err, "search", [&]() -> int {
         if (!query || !params || !count || !total || (params->k && !hits))
             throw bad_argument("missing query, parameters or outputs");
-        return run_query(*db->db, query->query, params, hits, count, total);
+        return run_query(*db->db, db->remote, query->query, params, hits, count, total);
     });
 }
 

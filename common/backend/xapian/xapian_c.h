@@ -47,6 +47,35 @@ void shelf_xdb_close(shelf_xdb *db);
 /* The database's folder, for messages ("xapian" for no handle). */
 const char *shelf_xdb_path(const shelf_xdb *db);
 
+/* ---- shards ----
+ *
+ * A read-only handle may combine several databases (Xapian's
+ * Database::add_database): statistics (document count, lengths, term
+ * frequencies) are the sums over all of them, so a search ranks as over one
+ * database holding every document.  Each added database is one shard, named
+ * for messages and for telling hits apart (a folder, or "HOST:PORT"). */
+
+/* A read-only handle holding no database yet, named name for messages. */
+int shelf_xdb_open_empty(shelf_xdb **db, const char *name, shelf_err *err);
+/* Open the database served by `xapian-tcpsrv` at host:port (Xapian's remote
+ * backend, read-only).  timeout_ms bounds every operation on it, connect_ms
+ * the connection (0: no limit, never wanted); past either, or when the
+ * server goes away, calls fail with SHELF_EIO and a message naming
+ * "HOST:PORT".  A search over remote shards ignores its deadline (Xapian's
+ * remote backend takes no match decider): timeout_ms bounds it instead. */
+int shelf_xdb_open_remote(shelf_xdb **db, const char *host, unsigned port, unsigned timeout_ms,
+                          unsigned connect_ms, shelf_err *err);
+/* Add every shard of other to db (both read-only) and close the handle
+ * other (its databases live on inside db).  Freed either way. */
+int shelf_xdb_absorb(shelf_xdb *db, shelf_xdb *other, shelf_err *err);
+/* Number of shards in db (1 for a database opened by path). */
+size_t shelf_xdb_shard_count(const shelf_xdb *db);
+/* The shard holding document docid: its index (from 0), and its name in
+ * *name when name is not NULL. */
+size_t shelf_xdb_shard_of(const shelf_xdb *db, uint32_t docid, const char **name);
+/* Does db reach a shard through the network? */
+int shelf_xdb_is_remote(const shelf_xdb *db);
+
 /* Transactions on a writable database: everything between begin and commit
  * becomes visible atomically; cancel drops it. */
 int shelf_xdb_begin(shelf_xdb *db, shelf_err *err);
@@ -68,6 +97,14 @@ int shelf_xdoc_add_posting(shelf_xdoc *doc, const char *term, size_t len, uint32
                            uint32_t wdf_inc, shelf_err *err);
 int shelf_xdoc_add_boolean_term(shelf_xdoc *doc, const char *term, size_t len, shelf_err *err);
 int shelf_xdoc_set_data(shelf_xdoc *doc, const void *data, size_t len, shelf_err *err);
+/* The value in slot (Xapian's document values). */
+int shelf_xdoc_set_value(shelf_xdoc *doc, unsigned slot, const void *data, size_t len, shelf_err *err);
+/* Index text as Xapian's TermGenerator does without a stemmer (its own
+ * word splitting, lower-cased words, no prefix, positions from 1 in its own
+ * numbering) but with wdf 0, so the document's length, which BM25 reads,
+ * stays the sum of the terms we add with add_posting.  For Xapian's own
+ * tools (quest, Omega): our queries never read these terms. */
+int shelf_xdoc_index_plain_words(shelf_xdoc *doc, const char *text, size_t len, shelf_err *err);
 
 /* Documents are identified by their path: the wrapper stores and looks up
  * the boolean term "Q" + id itself, so id is the bare path. */
@@ -82,6 +119,8 @@ int shelf_xdb_delete(shelf_xdb *db, const char *id, size_t id_len, shelf_err *er
 int shelf_xdb_find(shelf_xdb *db, const char *id, size_t id_len, uint32_t *docid, shelf_err *err);
 /* A document's data blob into out (replacing its contents). */
 int shelf_xdb_data(shelf_xdb *db, uint32_t docid, shelf_buf *out, shelf_err *err);
+/* A document's value in slot into out (empty when unset). */
+int shelf_xdb_value(shelf_xdb *db, uint32_t docid, unsigned slot, shelf_buf *out, shelf_err *err);
 /* Positions (ours, from 0) of term in document docid, into out as uint32_t
  * values (replacing its contents); empty when the term is not there. */
 int shelf_xdb_positions(shelf_xdb *db, uint32_t docid, const char *term, size_t len, shelf_buf *out,

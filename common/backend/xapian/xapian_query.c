@@ -9,6 +9,7 @@
 #include "backend/xapian/xapian_query.h"
 #include "backend/xapian/xapian_terms.h"
 #include "backend/filter_match.h"
+#include "backend/xapian/record_value.h"
 #include "backend/xapian/xapdoc.h"
 
 #include <stdarg.h>
@@ -183,6 +184,21 @@ static bool needs_data(const shelf_plan *f)
     return f->kind == SHELF_P_FILTER && f->filter.kind != SHELF_FILTER_IN;
 }
 
+/* The record of document docid (path) decoded into *meta: a record that is
+ * missing or does not decode is a damaged one. */
+static int read_meta(path_walk *w, uint32_t docid, const char *path, size_t path_len,
+                     shelf_docview *meta)
+{
+    int rc = shelf_record_value_get(w->t->db, docid, &w->data, w->t->err);
+    if (rc != SHELF_OK && rc != SHELF_ENOTFOUND && rc != SHELF_ECORRUPT)
+        return rc;
+    if (rc != SHELF_OK ||
+        shelf_xapdoc_decode(w->data.data, w->data.len, meta, NULL, NULL, NULL) != SHELF_OK)
+        return shelf_errf(w->t->err, SHELF_ECORRUPT, "%s: damaged document record of %.*s",
+                          shelf_xdb_path(w->t->db), (int)path_len, path);
+    return SHELF_OK;
+}
+
 /* Does the document of this id (path) pass the walk's filter? */
 static int passes(path_walk *w, const char *path, size_t path_len, bool *pass)
 {
@@ -196,11 +212,7 @@ static int passes(path_walk *w, const char *path, size_t path_len, bool *pass)
         shelf_docview meta;
         int rc = shelf_xdb_find(w->t->db, path, path_len, &docid, w->t->err);
         if (rc == SHELF_OK)
-            rc = shelf_xdb_data(w->t->db, docid, &w->data, w->t->err);
-        if (rc == SHELF_OK &&
-            shelf_xapdoc_decode(w->data.data, w->data.len, &meta, NULL, NULL, NULL) != SHELF_OK)
-            rc = shelf_errf(w->t->err, SHELF_ECORRUPT, "%s: damaged document data of %.*s",
-                            shelf_xdb_path(w->t->db), (int)path_len, path);
+            rc = read_meta(w, docid, path, path_len, &meta);
         if (rc != SHELF_OK)
             return rc;
         doc.format = shelf_doc_format(meta.flags);

@@ -10,13 +10,16 @@ static bool is_title(uint8_t field)
     return field == SHELF_FIELD_TITLE_ID;
 }
 
+static char prefix_of(uint8_t field)
+{
+    return is_title(field) ? SHELF_XAPIAN_TITLE_PREFIX[0] : SHELF_XAPIAN_BODY_PREFIX[0];
+}
+
 size_t shelf_xapian_field_term(uint8_t field, const uint8_t *term, size_t len, char *out)
 {
-    size_t n = 0;
-    if (is_title(field))
-        out[n++] = SHELF_XAPIAN_TITLE_PREFIX[0];
-    memcpy(out + n, term, len);
-    return n + len;
+    out[0] = prefix_of(field);
+    memcpy(out + 1, term, len);
+    return len + 1;
 }
 
 size_t shelf_xapian_key_term(const uint8_t *key, size_t len, char *out)
@@ -27,14 +30,11 @@ size_t shelf_xapian_key_term(const uint8_t *key, size_t len, char *out)
 size_t shelf_xapian_term_key(uint8_t field, const char *term, size_t len, uint8_t *out,
                              size_t out_size)
 {
-    size_t skip = is_title(field) ? 1 : 0;
-    if (len <= skip || len - skip + 1 > out_size)
-        return 0;
-    if (skip && term[0] != SHELF_XAPIAN_TITLE_PREFIX[0])
+    if (len <= 1 || len > out_size || term[0] != prefix_of(field))
         return 0;
     out[0] = field;
-    memcpy(out + 1, term + skip, len - skip);
-    return len - skip + 1;
+    memcpy(out + 1, term + 1, len - 1);
+    return len;
 }
 
 const char *shelf_xapian_id_path(const char *term, size_t len, size_t *path_len)

@@ -5,14 +5,26 @@
  * analysis language is recorded.  The writer, the reader and the plan
  * translation all go through here.
  *
- * Terms:
- *   body term   the term's own bytes
- *   title term  "S" + the term's bytes
+ * Terms (Xapian's own conventions, so that quest and Omega work on our
+ * databases):
+ *   body term   "Z" + the term's bytes (our stem: Xapian's stemmed-term prefix)
+ *   title term  "S" + the term's bytes (Omega's title prefix)
  *   id term     "Q" + the document's path (a boolean term, one per document)
- * Our analyzer's terms never start with an upper-case ASCII letter, so the
- * prefixes cannot collide.  Keys (the planner's and the engine's) are one
- * field byte, body or title, then the term's bytes: a key's term is never
- * longer than the key (the field byte becomes at most one prefix byte).
+ *   plain word  the word lower-cased, as Xapian's TermGenerator writes it
+ *               without a stemmer, with wdf 0 (xapian_c.h
+ *               shelf_xdoc_index_plain_words): for Xapian's tools only, never
+ *               read by our queries, and not counted in document lengths.
+ * Our analyzer's terms never start with an upper-case ASCII letter, and
+ * plain words are lower case, so the prefixes cannot collide.  Keys (the
+ * planner's and the engine's) are one field byte, body or title, then the
+ * term's bytes: a key's term is never longer than the key (the field byte
+ * becomes one prefix byte).
+ *
+ * Document data: the "field=value" lines Omega's templates read (url=,
+ * caption=, sample=, type=, modtime=, size=: xapdoc.h); our own record
+ * (xapdoc.h) is the value in slot SHELF_XAPIAN_RECORD_SLOT.  The layout's
+ * version is the metadata SHELF_XAPIAN_LAYOUT_KEY: a database without it
+ * (or with another) was written by an older program and must be rebuilt.
  *
  * Xapian refuses terms longer than SHELF_XAPIAN_TERM_MAX bytes, so a path
  * longer than SHELF_XAPIAN_TERM_MAX - 1 bytes cannot be an id.
@@ -29,6 +41,16 @@
 /* The metadata key recording the analysis language the index was built with. */
 #define SHELF_XAPIAN_LANGUAGE_KEY "shelf.language"
 
+/* The metadata key recording the database's layout (terms, data, values)
+ * and its value for this program: "2" since the Xapian conventions (Z
+ * terms, plain words, Omega data, the record in a value slot). */
+#define SHELF_XAPIAN_LAYOUT_KEY "shelf.layout"
+#define SHELF_XAPIAN_LAYOUT "2"
+
+/* The value slot holding our document record (xapdoc.h). */
+#define SHELF_XAPIAN_RECORD_SLOT 100
+
+#define SHELF_XAPIAN_BODY_PREFIX "Z"
 #define SHELF_XAPIAN_TITLE_PREFIX "S"
 #define SHELF_XAPIAN_ID_PREFIX "Q"
 #define SHELF_XAPIAN_ID_PREFIX_LEN 1

@@ -1,5 +1,7 @@
 /* xapwriter.c - writing the Xapian backend; see xapwriter.h. */
 #include "backend/xapian/xapwriter.h"
+#include "backend/xapian/omega_data.h"
+#include "backend/xapian/record_value.h"
 #include "backend/lock.h"
 #include "backend/path_under.h"
 #include "backend/pathmap.h"
@@ -9,6 +11,7 @@
 #include "backend/xapian/xapian_c.h"
 #include "backend/xapian/xapian_terms.h"
 #include "util/crashpoint.h"
+#include "util/progname.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -51,6 +54,25 @@ static int choose_language(shelf_xapwriter *w, const shelf_writer_opts *opts, sh
     return existing[0] ? SHELF_OK : shelf_xdb_set_metadata(w->db, SHELF_XAPIAN_LANGUAGE_KEY, language, err);
 }
 
+/* A database written by an older program (another layout) is added to
+ * only by a rebuild, which records this layout. */
+static int check_layout(shelf_xapwriter *w, const shelf_writer_opts *opts, shelf_err *err)
+{
+    char language[SHELF_LANGUAGE_MAX + 1], layout[16];
+    int rc = shelf_xdb_get_metadata(w->db, SHELF_XAPIAN_LANGUAGE_KEY, language, sizeof language, err);
+    if (rc == SHELF_OK)
+        rc = shelf_xdb_get_metadata(w->db, SHELF_XAPIAN_LAYOUT_KEY, layout, sizeof layout, err);
+    if (rc != SHELF_OK)
+        return rc;
+    bool fresh = language[0] == '\0';
+    if (!fresh && !opts->rebuild && strcmp(layout, SHELF_XAPIAN_LAYOUT) != 0)
+        return shelf_errf(err, SHELF_EVERSION,
+                          "%s: the Xapian index was written by an older version of this program: "
+                          "rebuild it with `%s --rebuild --index %s PATH...`",
+                          w->dir, shelf_indexer_name(), w->dir);
+    return shelf_xdb_set_metadata(w->db, SHELF_XAPIAN_LAYOUT_KEY, SHELF_XAPIAN_LAYOUT, err);
+}
+
 shelf_xapwriter *shelf_xapwriter_open(const char *dir, const shelf_writer_opts *opts, shelf_err *err)
 {
     shelf_xapwriter *w = calloc(1, sizeof *w);
@@ -71,6 +93,8 @@ shelf_xapwriter *shelf_xapwriter_open(const char *dir, const shelf_writer_opts *
     if (rc == SHELF_OK && (rc = shelf_xdb_begin(w->db, err)) == SHELF_OK)
         w->in_transaction = 1;
     if (rc == SHELF_OK)
+        rc = check_layout(w, opts, err);
+    if (rc == SHELF_OK)
         rc = choose_language(w, opts, err);
     if (rc == SHELF_OK && opts->rebuild)
         rc = remove_all(w, err);
@@ -87,7 +111,7 @@ static int stored_meta(shelf_xapwriter *w, const char *path, shelf_docview *meta
 {
     uint32_t docid;
     if (shelf_xdb_find(w->db, path, strlen(path), &docid, NULL) != SHELF_OK ||
-        shelf_xdb_data(w->db, docid, &w->scratch, NULL) != SHELF_OK)
+        shelf_record_value_get(w->db, docid, &w->scratch, NULL) != SHELF_OK)
         return -1;
     return shelf_xapdoc_decode(w->scratch.data, w->scratch.len, meta, NULL, NULL, NULL) == SHELF_OK ? 0 : -1;
 }
@@ -110,8 +134,8 @@ bool shelf_xapwriter_same_content(shelf_xapwriter *w, const char *path, uint64_t
 
 /* ---- adding ---- */
 
-/* Postings of one field's analysed records; title terms get the "S" prefix
- * and wdf 0. */
+/* Postings of one field's analysed records: body terms get the "Z" prefix,
+ * title terms the "S" prefix and wdf 0 (xapian_terms.h). */
 static int add_records(shelf_xdoc *doc, const shelf_buf *records, bool title, shelf_err *err)
 {
     char term[SHELF_MAX_KEY_BYTES + 1];
@@ -136,6 +160,10 @@ static int build_doc(shelf_xapwriter *w, shelf_xdoc *xd, const shelf_doc_input *
     int rc = add_records(xd, &an->body, false, err);
     if (rc == SHELF_OK)
         rc = add_records(xd, &an->title, true, err);
+    if (rc == SHELF_OK)
+        rc = shelf_xdoc_index_plain_words(xd, in->title, in->title_len, err);
+    if (rc == SHELF_OK)
+        rc = shelf_xdoc_index_plain_words(xd, in->text, in->text_len, err);
     if (rc != SHELF_OK)
         return rc;
     shelf_docview meta = {in->path, strlen(in->path), in->title, in->title_len, an->body_tokens,
@@ -148,7 +176,11 @@ static int build_doc(shelf_xapwriter *w, shelf_xdoc *xd, const shelf_doc_input *
                             (const uint64_t *)an->checkpoints.data,
                             an->checkpoints.len / sizeof(uint64_t), in->layout))
         return shelf_errf(err, SHELF_ENOMEM, "out of memory");
-    return shelf_xdoc_set_data(xd, w->blob.data, w->blob.len, err);
+    rc = shelf_record_value_set(xd, w->blob.data, w->blob.len, err);
+    shelf_buf_reset(&w->blob);
+    if (rc == SHELF_OK && shelf_omega_data(&w->blob, &meta, in->text, in->text_len))
+        return shelf_errf(err, SHELF_ENOMEM, "out of memory");
+    return rc == SHELF_OK ? shelf_xdoc_set_data(xd, w->blob.data, w->blob.len, err) : rc;
 }
 
 int shelf_xapwriter_add_analyzed(shelf_xapwriter *w, const shelf_doc_input *in,

@@ -384,33 +384,6 @@ int shelf_xdb_open(shelf_xdb **db, const char *path, shelf_err *err)
     return open_handle(db, path, false, 0, err);
 }
 
-int shelf_xdb_open_many(shelf_xdb **db, const char *const *paths, size_t n, size_t *fault,
-                        shelf_err *err)
-{
-    *db = nullptr;
-    if (!paths || n == 0)
-        return shelf_errf(err, SHELF_EINVAL, "xapian: open: no path");
-    std::unique_ptr<shelf_xdb> h(new (std::nothrow) shelf_xdb);
-    if (!h)
-        return shelf_errf(err, SHELF_ENOMEM, "out of memory opening %s", paths[0]);
-    int rc = guarded(err, paths[0], "open", [&]() -> int {
-        h->path = paths[0];
-        h->db.reset(new Xapian::Database());
-        return SHELF_OK;
-    });
-    // each on its own first, so an error names the database at fault
-    for (size_t i = 0; rc == SHELF_OK && i < n; i++) {
-        *fault = i;
-        rc = guarded(err, paths[i], "open", [&]() -> int {
-            h->db->add_database(Xapian::Database(paths[i]));
-            return SHELF_OK;
-        });
-    }
-    if (rc == SHELF_OK)
-        *db = h.release();
-    return rc;
-}
-
 const char *shelf_xdb_path(const shelf_xdb *db)
 {
     return db ? db->path.c_str() : "xapian";

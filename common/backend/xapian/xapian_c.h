@@ -37,12 +37,6 @@ typedef struct shelf_xq shelf_xq;
 int shelf_xdb_open_writable(shelf_xdb **db, const char *path, int create, shelf_err *err);
 /* Open read-only. */
 int shelf_xdb_open(shelf_xdb **db, const char *path, shelf_err *err);
-/* Open several databases read-only as one (Xapian's add_database: its
- * statistics are combined over all of them; document i of database j,
- * counting from 0, is docid (i - 1) * n + j + 1).  On an error *fault is
- * the database it names. */
-int shelf_xdb_open_many(shelf_xdb **db, const char *const *paths, size_t n, size_t *fault,
-                        shelf_err *err);
 void shelf_xdb_close(shelf_xdb *db);
 /* The database's folder, for messages ("xapian" for no handle). */
 const char *shelf_xdb_path(const shelf_xdb *db);

@@ -496,6 +496,36 @@ static void test_title_refusals(void **state)
     shelf_doctext_free(&d);
 }
 
+/* A cover title that the later pages repeat as their running head, in
+ * smaller type (DocBook and LaTeX specs): the cover's line is the title
+ * and stays in the text; the heads still go. */
+static void test_cover_title_repeated_as_running_head(void **state)
+{
+    fake f;
+    start(&f);
+    new_page(&f, NULL);
+    line_at(&f, "Shared Database", 160, 450, 72, 24, false);
+    f.y = 120;
+    for (int i = 0; i < 30; i++)
+        body(&f, "The first page says what this is.");
+    static const char *last[] = {"Two.", "Three.", "Four."};
+    for (int p = 0; p < 3; p++) {
+        new_page(&f, NULL);
+        line_at(&f, "Shared Database", LEFT, 200, 72, 9, false);
+        for (int i = 0; i < 30; i++)
+            body(&f, "Body text on a later page.");
+        body(&f, last[p]);
+    }
+    shelf_doctext d;
+    build(&f, &d);
+    assert_non_null(d.title);
+    assert_string_equal(d.title, "Shared Database");
+    char page[256];
+    assert_non_null(strstr(page_text(&d, 1, page, sizeof page), "Shared Database"));
+    assert_null(strstr(page_text(&d, 2, page, sizeof page), "Shared Database"));
+    shelf_doctext_free(&d);
+}
+
 static void test_no_text_layer(void **state)
 {
     fake f;
@@ -552,6 +582,7 @@ int main(void)
         cmocka_unit_test(test_page_break_new_paragraph),
         cmocka_unit_test(test_title_author_date),
         cmocka_unit_test(test_title_refusals),
+        cmocka_unit_test(test_cover_title_repeated_as_running_head),
         cmocka_unit_test(test_no_text_layer),
         cmocka_unit_test(test_labels),
     };

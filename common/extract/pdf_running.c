@@ -18,6 +18,7 @@
 #define SEPARATION 1.0f    /* the gap that sets a block apart, in its line heights */
 #define ZONE_SHARE 0.2f /* the top and bottom zones, as a share of the usual text block */
 #define SMALL_DOCUMENT_PAGES 6
+#define LARGER_TYPE_RATIO 1.15f /* a cover title against the running head repeating it */
 
 typedef struct candidate {
     size_t line;
@@ -143,6 +144,7 @@ typedef struct finder {
     by_y *ys;
     float top, bottom; /* the zones (see zones()) */
     float *reach; /* reach[i]: the largest y1 (lowest point) of ys[0..i] */
+    float *sizes; /* room for every candidate's type size (median_size) */
 } finder;
 
 static void add_candidate(finder *f, size_t line, bool top, const by_y *edge)
@@ -238,20 +240,59 @@ static bool same_key(const finder *f, const candidate *a, const candidate *b)
            memcmp(f->keys + a->key_at, f->keys + b->key_at, a->key_len) == 0;
 }
 
-/* Sets `recurs` on candidates whose mask is on at least min_pages pages. */
+static float candidate_size(const finder *f, const candidate *c)
+{
+    return f->m->lines[c->line].src->font_size;
+}
+
+static int cmp_float_desc(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return x > y ? -1 : x < y;
+}
+
+/* The median type size of candidates c[i..j). */
+static float median_size(const finder *f, size_t i, size_t j)
+{
+    float *sizes = f->sizes;
+    for (size_t k = i; k < j; k++)
+        sizes[k - i] = candidate_size(f, &f->c[k]);
+    qsort(sizes, j - i, sizeof *sizes, cmp_float_desc);
+    return sizes[(j - i) / 2];
+}
+
+/* Whether candidate c is set in larger type than its group's usual size:
+ * the title on a cover page that the later pages repeat as their running
+ * head, in smaller type. */
+static bool larger_than_group(const finder *f, const candidate *c, float usual)
+{
+    return candidate_size(f, c) > usual * LARGER_TYPE_RATIO;
+}
+
+/* Sets `recurs` on candidates whose mask is on at least min_pages pages,
+ * counting only those in their group's usual type (larger_than_group). */
 static void mark_recurring(finder *f, size_t min_pages)
 {
     g_keys = f->keys;
     qsort(f->c, f->nc, sizeof *f->c, cmp_by_key);
     for (size_t i = 0; i < f->nc;) {
-        size_t j = i + 1, pages = 1;
-        for (; j < f->nc && same_key(f, &f->c[i], &f->c[j]); j++)
-            pages += f->c[j].page != f->c[j - 1].page;
+        size_t j = i + 1;
+        while (j < f->nc && same_key(f, &f->c[i], &f->c[j]))
+            j++;
+        float usual = median_size(f, i, j);
+        size_t pages = 0;
+        uint32_t last_page = UINT32_MAX;
+        for (size_t k = i; k < j; k++) {
+            if (larger_than_group(f, &f->c[k], usual) || f->c[k].page == last_page)
+                continue;
+            pages++;
+            last_page = f->c[k].page;
+        }
         bool worded = false; /* a mask without letters is a number: the page test decides */
         for (size_t k = 0; k < f->c[i].key_len && !worded; k++)
             worded = is_ascii_letter(f->keys[f->c[i].key_at + k]);
         for (size_t k = i; k < j; k++)
-            f->c[k].recurs = worded && pages >= min_pages;
+            f->c[k].recurs = worded && pages >= min_pages && !larger_than_group(f, &f->c[k], usual);
         i = j;
     }
 }
@@ -337,7 +378,10 @@ int pdf_mark_running(pdf_model *m)
     f.keys = malloc(key_bytes * 2 < key_bytes ? key_bytes : key_bytes * 2);
     f.ys = calloc(max_page_lines(m) + 1, sizeof *f.ys);
     f.reach = calloc(max_page_lines(m) + 1, sizeof *f.reach);
-    if (!f.c || !f.keys || !f.ys || !f.reach || zones(m, &f.top, &f.bottom) != SHELF_OK) {
+    f.sizes = calloc(cap ? cap : 1, sizeof *f.sizes);
+    if (!f.c || !f.keys || !f.ys || !f.reach || !f.sizes ||
+        zones(m, &f.top, &f.bottom) != SHELF_OK) {
+        free(f.sizes);
         free(f.reach);
         free(f.c);
         free(f.keys);
@@ -364,6 +408,7 @@ int pdf_mark_running(pdf_model *m)
     free(f.keys);
     free(f.ys);
     free(f.reach);
+    free(f.sizes);
     return SHELF_OK;
 }
 

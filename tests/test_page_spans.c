@@ -170,7 +170,7 @@ static void test_unpaged_keeps_the_line_rule(void **state)
     assert_int_equal(shelf_sentence_end_paged(d->text, NULL, pos, d->len), at(d, "the\nNATO") + 3);
     assert_int_equal(shelf_sentence_end_paged(d->text, &d->layout, pos, d->len),
                      at(d, "spring.") + strlen("spring."));
-    assert_int_equal(shelf_sentence_start_paged(d->text, &d->layout, at(d, "Council"), floor),
+    assert_int_equal(shelf_sentence_start_paged(d->text, &d->layout, at(d, "Council"), floor, d->len),
                      at(d, "The sentence"));
     assert_int_equal(shelf_last_page_of(&d->layout, at(d, "Body"), at(d, "NATO") + 1), 4);
     assert_int_equal(shelf_last_page_of(&d->layout, at(d, "Body"), at(d, "NATO")), 3);
@@ -258,6 +258,60 @@ static void test_page_start_inside_a_line(void **state)
     shelf_layout_free(&l);
 }
 
+/* Inside a PDF paragraph every single line break is the typesetter's wrap:
+ * a sentence runs on whatever the next line starts with (a capital, a
+ * digit), but not into a list item, nor past a line that ends a sentence
+ * or ends short of its paragraph's width (pagespan.h). */
+static void quote_in(const char *text, const shelf_layout *l, const char *word, shelf_quote *q)
+{
+    size_t a = (size_t)(strstr(text, word) - text);
+    shelf_highlight h = {0, strlen(word)};
+    shelf_passage p = {.start = a, .end = a + strlen(word), .highlights = &h, .nhighlights = 1};
+    shelf_quote_of(text, strlen(text), l, &p, q);
+}
+
+static void assert_quoted(const char *text, const shelf_quote *q, const char *want)
+{
+    assert_true(q->whole_sentences);
+    if (q->end - q->start != strlen(want))
+        fail_msg("quoted \"%.*s\", want \"%s\"", (int)(q->end - q->start), text + q->start, want);
+    assert_memory_equal(text + q->start, want, strlen(want));
+}
+
+static void test_wrapped_lines_inside_a_pdf_paragraph(void **state)
+{
+    (void)state;
+    static const char text[] = "Formats\n"
+                               "\n"
+                               "Any file whose name matches will be given this\n"
+                               "MIME type (subject to rules). The default weight is\n"
+                               "50, and the maximum is 100.\n"
+                               "These are kept:\n"
+                               "\xe2\x80\xa2 first item here\n"
+                               "\xe2\x80\xa2 second item here\n"
+                               "2) numbered item\n"
+                               "Done.\n"
+                               "Next line.\n";
+    shelf_layout l = SHELF_LAYOUT_INIT;
+    assert_int_equal(shelf_layout_add_page(&l, 0), SHELF_OK);
+    shelf_quote q;
+    quote_in(text, &l, "MIME", &q);
+    assert_quoted(text, &q, "Any file whose name matches will be given this\nMIME type (subject to rules).");
+    quote_in(text, &l, "maximum", &q);
+    assert_quoted(text, &q, "The default weight is\n50, and the maximum is 100.");
+    quote_in(text, &l, "second", &q);
+    assert_quoted(text, &q, "\xe2\x80\xa2 second item here");
+    quote_in(text, &l, "numbered", &q);
+    assert_quoted(text, &q, "2) numbered item"); /* a short line ends where it was ended */
+    quote_in(text, &l, "Next", &q);
+    assert_quoted(text, &q, "Next line.");
+    /* unpaged (plain text), the capital and the digit still end the line's sentence */
+    shelf_layout plain = SHELF_LAYOUT_INIT;
+    quote_in(text, &plain, "maximum", &q);
+    assert_quoted(text, &q, "50, and the maximum is 100.");
+    shelf_layout_free(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -269,6 +323,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_passage_across_page_start, setup, teardown),
         cmocka_unit_test_setup_teardown(test_passage_stops_at_blank_line, setup, teardown),
         cmocka_unit_test(test_page_start_inside_a_line),
+        cmocka_unit_test(test_wrapped_lines_inside_a_pdf_paragraph),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

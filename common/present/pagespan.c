@@ -1,8 +1,12 @@
-/* pagespan.c - sentences across page starts; see pagespan.h. */
+/* pagespan.c - sentences across PDF line wraps and page starts; see pagespan.h. */
 #include "present/pagespan.h"
 #include "extract/textnav.h"
 
+#include <ctype.h>
 #include <stdbool.h>
+#include <string.h>
+
+#define FULL_LINE_TENTHS 7 /* a full line: at least 7/10 of its paragraph's widest */
 
 static bool is_page_start(const shelf_layout *layout, size_t pos)
 {
@@ -10,16 +14,91 @@ static bool is_page_start(const shelf_layout *layout, size_t pos)
     return page && shelf_layout_page_start(layout, page) == pos;
 }
 
-/* Is t[nl] a line break just before a page start, after a non-blank line
- * that does not end a sentence? */
-static bool runs_on_at(const char *t, const shelf_layout *layout, size_t nl)
+/* Does the line at t[at] (leading blanks skipped) open a list item: a
+ * bullet or dash, or "3." "b)" "(iv)" followed by a space? */
+static bool starts_list_item(const char *t, size_t at, size_t ceil)
 {
-    if (t[nl] != '\n' || !is_page_start(layout, nl + 1))
+    while (at < ceil && (t[at] == ' ' || t[at] == '\t'))
+        at++;
+    static const char *const bullets[] = {"\xe2\x80\xa2", "\xe2\x97\xa6", "\xe2\x96\xaa",
+                                          "\xe2\x80\xa3", "\xc2\xb7", "\xe2\x80\x93",
+                                          "\xe2\x80\x94", "-", "*"};
+    for (size_t i = 0; i < sizeof bullets / sizeof *bullets; i++) {
+        size_t n = strlen(bullets[i]);
+        if (at + n < ceil && memcmp(t + at, bullets[i], n) == 0 &&
+            (t[at + n] == ' ' || t[at + n] == '\t'))
+            return true;
+    }
+    bool opened = at < ceil && t[at] == '(';
+    size_t mark = at + opened, i = mark;
+    while (i < ceil && i - mark < 4 && isalnum((unsigned char)t[i]))
+        i++;
+    if (i == mark || i + 1 >= ceil)
+        return false;
+    bool closed = t[i] == ')' || (!opened && t[i] == '.');
+    return closed && (t[i + 1] == ' ' || t[i + 1] == '\t');
+}
+
+/* Is t[nl] a line break the PDF rules put inside a paragraph: a single
+ * one, with text on the lines either side? */
+static bool inside_paragraph(const char *t, size_t nl, size_t ceil)
+{
+    size_t next = nl + 1;
+    while (next < ceil && (t[next] == ' ' || t[next] == '\t' || t[next] == '\r'))
+        next++;
+    return next < ceil && t[next] != '\n';
+}
+
+static size_t chars_between(const char *t, size_t from, size_t to)
+{
+    size_t n = 0;
+    for (size_t i = from; i < to; i++)
+        n += ((unsigned char)t[i] & 0xC0) != 0x80;
+    return n;
+}
+
+/* Does the line that ends at t[nl] run (nearly) as wide as the widest line
+ * of its paragraph, as a line the typesetter wrapped does?  A short line
+ * (a code line, the end of a list item) ends where its writer ended it.
+ * Widths are counted in characters, so "nearly" allows for proportional
+ * type. */
+static bool line_is_full(const char *t, size_t nl, size_t ceil)
+{
+    size_t start = shelf_line_start(t, nl);
+    size_t width = chars_between(t, start, nl), widest = width;
+    size_t from = shelf_paragraph_start(t, nl, false);
+    for (size_t i = from; i < ceil && t[i] != '\0';) {
+        size_t end = i;
+        while (end < ceil && t[end] != '\n')
+            end++;
+        if (end == i)
+            break; /* a blank line: the paragraph's end */
+        size_t w = chars_between(t, i, end);
+        widest = w > widest ? w : widest;
+        i = end + 1;
+    }
+    return width * 10 >= widest * FULL_LINE_TENTHS;
+}
+
+/* Does the text run on across the line break t[nl] of a paged (PDF) text?
+ * It does after a non-blank line that does not end a sentence, when the
+ * break is just before a page start, or inside a paragraph (the PDF rules
+ * end every paragraph with a blank line, so a single break there is the
+ * typesetter's wrap) after a full line (line_is_full) unless the next line
+ * opens a list item.  Reads no further than ceil. */
+static bool runs_on_at(const char *t, const shelf_layout *layout, size_t nl, size_t ceil)
+{
+    if (nl >= ceil || t[nl] != '\n')
         return false;
     size_t prev = nl;
     while (prev > 0 && (t[prev - 1] == ' ' || t[prev - 1] == '\t' || t[prev - 1] == '\r'))
         prev--;
-    return prev > 0 && t[prev - 1] != '\n' && !shelf_ends_sentence(t, prev, 0);
+    if (prev == 0 || t[prev - 1] == '\n' || shelf_ends_sentence(t, prev, 0))
+        return false;
+    if (is_page_start(layout, nl + 1))
+        return true;
+    return inside_paragraph(t, nl, ceil) && !starts_list_item(t, nl + 1, ceil) &&
+           line_is_full(t, nl, ceil);
 }
 
 #define NO_BREAK ((size_t)-1)
@@ -27,24 +106,24 @@ static bool runs_on_at(const char *t, const shelf_layout *layout, size_t nl)
 /* The line break before the line holding start, when only white space lies
  * between it and start and the text runs on across it; else NO_BREAK. */
 static size_t run_on_break_before(const char *t, const shelf_layout *layout, size_t start,
-                                  size_t floor)
+                                  size_t floor, size_t ceil)
 {
     size_t line = shelf_line_start(t, start);
     for (size_t i = line; i < start; i++)
         if (!shelf_is_space(t[i]))
             return NO_BREAK;
-    if (line <= floor || !runs_on_at(t, layout, line - 1))
+    if (line <= floor || !runs_on_at(t, layout, line - 1, ceil))
         return NO_BREAK;
     return line - 1;
 }
 
 size_t shelf_sentence_start_paged(const char *t, const shelf_layout *layout, size_t pos,
-                                  size_t floor)
+                                  size_t floor, size_t ceil)
 {
     size_t start = shelf_sentence_start(t, pos, floor);
     if (!layout || !layout->npages)
         return start;
-    for (size_t nl; (nl = run_on_break_before(t, layout, start, floor)) != NO_BREAK;)
+    for (size_t nl; (nl = run_on_break_before(t, layout, start, floor, ceil)) != NO_BREAK;)
         start = shelf_sentence_start(t, nl, floor);
     return start;
 }
@@ -52,7 +131,7 @@ size_t shelf_sentence_start_paged(const char *t, const shelf_layout *layout, siz
 size_t shelf_sentence_end_paged(const char *t, const shelf_layout *layout, size_t pos, size_t ceil)
 {
     size_t end = shelf_sentence_end(t, pos, ceil);
-    while (layout && layout->npages && end + 1 < ceil && runs_on_at(t, layout, end))
+    while (layout && layout->npages && end + 1 < ceil && runs_on_at(t, layout, end, ceil))
         end = shelf_sentence_end(t, end + 1, ceil);
     return end;
 }

@@ -8,12 +8,19 @@
  * and is cited by both pages ("pp. 12-13").
  *
  * Sentences: textnav.h lets a sentence run on across a line break only when
- * the next line goes on with a lower-case letter; at a page start that the
- * PDF rules joined with a single line break, a sentence also runs on when the
- * next page starts with a capital ("...held by the" / "NATO Council."), as
- * long as the text before the break does not end a sentence.  A page start
- * that falls inside a line (a word rejoined across the page break) needs no
- * rule: it is no line break.
+ * the next line goes on with a lower-case letter.  A paged text (PDF) says
+ * more: its rules end every paragraph with a blank line, so a single line
+ * break is the typesetter's wrap.  There a sentence also runs on across a
+ * single line break whatever the next line starts with ("...given this" /
+ * "MIME type", "...value is" / "50, and"), as long as the line before
+ * does not end a sentence and runs nearly as wide as its paragraph's
+ * widest line (at least 7/10 of it in characters: a short line, such as a
+ * line of code, was ended by its writer), and the next line does not open
+ * a list item (a bullet or dash, or "3." "b)" "(iv)" then a space); and
+ * likewise across a
+ * page start that the PDF rules joined with a single line break ("...held
+ * by the" / "NATO Council.").  A page start that falls inside a line (a
+ * word rejoined across the page break) needs no rule: it is no line break.
  *
  * Invariants: with no layout or an unpaged one these are textnav.h's
  * sentence bounds; the results stay within [floor, ceil].
@@ -25,10 +32,11 @@
 
 #include "extract/layout.h"
 
-/* Start of the sentence holding pos (>= floor), across page starts. */
+/* Start of the sentence holding pos (>= floor), across wraps and page
+ * starts; reads no text at or past ceil (> pos). */
 size_t shelf_sentence_start_paged(const char *t, const shelf_layout *layout, size_t pos,
-                                  size_t floor);
-/* End of the sentence holding pos (<= ceil), across page starts. */
+                                  size_t floor, size_t ceil);
+/* End of the sentence holding pos (<= ceil), across wraps and page starts. */
 size_t shelf_sentence_end_paged(const char *t, const shelf_layout *layout, size_t pos, size_t ceil);
 
 /* The 1-based page holding the last byte of [start, end) (start's when the

@@ -138,7 +138,7 @@ static void cut_window(const doc_view *d, size_t a, size_t b, size_t width, size
     size_t para_end = paragraph_text_end(d, a);
     if (para_end < b)
         para_end = b;
-    size_t sentence = shelf_sentence_start_paged(text, d->layout, a, para_start);
+    size_t sentence = shelf_sentence_start_paged(text, d->layout, a, para_start, para_end);
     if (shelf_char_count(text, sentence, a) <= width * 6 / 10)
         *start = sentence;
     else

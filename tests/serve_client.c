@@ -33,7 +33,7 @@ static void sleep_ms(long ms)
     nanosleep(&ts, NULL);
 }
 
-static pid_t spawn(const char *const *idx, size_t n, const char *err_path)
+static pid_t spawn(const char *const *args, size_t nargs, const char *err_path)
 {
     pid_t pid = fork();
     if (pid != 0)
@@ -45,12 +45,10 @@ static pid_t spawn(const char *const *idx, size_t n, const char *err_path)
     dup2(null, 0);
     dup2(null, 1);
     dup2(err, 2);
-    const char *argv[2 * 16 + 5] = {SEARCHER_BIN, "--serve", "--listen", "127.0.0.1:0"};
+    const char *argv[SC_MAX_ARGS + 5] = {SEARCHER_BIN, "--serve", "--listen", "127.0.0.1:0"};
     size_t argc = 4;
-    for (size_t i = 0; i < n && i < 16; i++) {
-        argv[argc++] = "--index";
-        argv[argc++] = idx[i];
-    }
+    for (size_t i = 0; i < nargs && i < SC_MAX_ARGS; i++)
+        argv[argc++] = args[i];
     execv(SEARCHER_BIN, (char *const *)argv);
     _exit(127);
 }
@@ -74,10 +72,21 @@ void sc_start(sc_server *s, const char *idx, const char *scratch)
 
 void sc_start_many(sc_server *s, const char *const *idx, size_t n, const char *scratch)
 {
+    const char *args[SC_MAX_ARGS];
+    size_t nargs = 0;
+    for (size_t i = 0; i < n && nargs + 2 <= SC_MAX_ARGS; i++) {
+        args[nargs++] = "--index";
+        args[nargs++] = idx[i];
+    }
+    sc_start_args(s, args, nargs, scratch);
+}
+
+void sc_start_args(sc_server *s, const char *const *args, size_t nargs, const char *scratch)
+{
     static int count;
     s->err_path = ts_strf("%s/server-%d.err", scratch, count++);
     s->port = 0;
-    s->pid = spawn(idx, n, s->err_path);
+    s->pid = spawn(args, nargs, s->err_path);
     assert_true(s->pid > 0);
     for (int i = 0; i < START_SECONDS * 100 && !(s->port = announced_port(s->err_path)); i++) {
         int status;
@@ -91,7 +100,7 @@ void sc_start_many(sc_server *s, const char *const *idx, size_t n, const char *s
         fail_msg("the server did not say where it listens");
 }
 
-static bool sanitizer_clean(const sc_server *s)
+bool sc_sanitizer_clean(const sc_server *s)
 {
     char *err = ts_read_file(s->err_path, NULL);
     bool clean = !err || (!strstr(err, "Sanitizer") && !strstr(err, "runtime error"));
@@ -107,7 +116,7 @@ int sc_stop(sc_server *s)
     kill(s->pid, SIGTERM);
     for (int i = 0; i < 3000; i++) {
         if (waitpid(s->pid, &status, WNOHANG) == s->pid) {
-            bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && sanitizer_clean(s);
+            bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0 && sc_sanitizer_clean(s);
             return ok ? 0 : -1;
         }
         sleep_ms(10);
@@ -153,19 +162,15 @@ static void parse_response(const char *raw, size_t len, sc_resp *r)
     r->body[r->body_len] = '\0';
 }
 
-void sc_request(const sc_server *s, const char *method, const char *target,
-                const char *extra_headers, sc_resp *r)
+void sc_send(const sc_server *s, const char *request, size_t n, sc_resp *r)
 {
     memset(r, 0, sizeof *r);
-    char *req = ts_strf("%s %s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nConnection: close\r\n%s\r\n", method,
-                        target, s->port, extra_headers ? extra_headers : "");
     int fd = connect_to(s->port);
     assert_true(fd >= 0);
-    size_t n = strlen(req);
     for (size_t sent = 0; sent < n;) {
-        ssize_t w = send(fd, req + sent, n - sent, MSG_NOSIGNAL);
+        ssize_t w = send(fd, request + sent, n - sent, MSG_NOSIGNAL);
         if (w <= 0)
-            break;
+            break; /* the server may answer and close before reading it all */
         sent += (size_t)w;
     }
     ts_sbuf b = {0};
@@ -178,6 +183,14 @@ void sc_request(const sc_server *s, const char *method, const char *target,
     char *raw = ts_sb_take(&b);
     parse_response(raw ? raw : "", raw ? len : 0, r);
     free(raw);
+}
+
+void sc_request(const sc_server *s, const char *method, const char *target,
+                const char *extra_headers, sc_resp *r)
+{
+    char *req = ts_strf("%s %s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nConnection: close\r\n%s\r\n", method,
+                        target, s->port, extra_headers ? extra_headers : "");
+    sc_send(s, req, strlen(req), r);
     free(req);
 }
 

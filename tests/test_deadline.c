@@ -38,6 +38,7 @@
 #include "query/parse.h"
 #include "query/plan.h"
 #include "query/search.h"
+#include "serve_client.h"
 #include "support.h"
 #include "util/deadline.h"
 
@@ -47,7 +48,6 @@
 #define WORDS_PER_PREFIX 130
 #define LIMIT_SECONDS 1.0
 #define SLACK_SECONDS 1.0   /* the README's promise: the limit plus one second */
-#define START_SECONDS 60    /* sanitizer builds start slowly */
 
 static const char *const WORDS[] = {"alpha", "bravo", "charlie", "delta",
                                     "echo",  "foxtrot", "golf",  "hotel"};
@@ -253,87 +253,21 @@ static void test_prefix_budget(void **state)
 
 /* ---- the server ---- */
 
-typedef struct server {
-    pid_t pid;
-    unsigned port;
-    char *err_path;
-} server;
-
-static void sleep_ms(long ms)
+static void server_start(sc_server *s, const char *timeout)
 {
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
-static unsigned announced_port(const char *err_path)
-{
-    char *text = ts_read_file(err_path, NULL);
-    const char *url = text ? strstr(text, "http://127.0.0.1:") : NULL;
-    unsigned port = url ? (unsigned)strtoul(url + strlen("http://127.0.0.1:"), NULL, 10) : 0;
-    free(text);
-    return port;
-}
-
-static void server_start(server *s, const char *timeout)
-{
-    s->err_path = ts_strf("%s/server.err", g_tmp);
-    s->pid = fork();
-    if (s->pid == 0) {
-        int err = open(s->err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int null = open("/dev/null", O_RDWR);
-        if (err < 0 || null < 0)
-            _exit(127);
-        dup2(null, 0);
-        dup2(null, 1);
-        dup2(err, 2);
-        execl(SEARCHER_BIN, SEARCHER_BIN, "--serve", "--index", g_idx, "--listen", "127.0.0.1:0",
-              "--timeout", timeout, (char *)NULL);
-        _exit(127);
-    }
-    assert_true(s->pid > 0);
-    for (int i = 0; i < START_SECONDS * 100 && !(s->port = announced_port(s->err_path)); i++)
-        sleep_ms(10);
-    if (!s->port)
-        fail_msg("the server did not say where it listens");
-}
-
-static int server_stop(server *s)
-{
-    int status = 0;
-    kill(s->pid, SIGTERM);
-    waitpid(s->pid, &status, 0);
-    char *err = ts_read_file(s->err_path, NULL);
-    int clean = !err || (!strstr(err, "Sanitizer") && !strstr(err, "runtime error"));
-    if (!clean)
-        fprintf(stderr, "test_deadline: the server reported:\n%s\n", err);
-    free(err);
-    free(s->err_path);
-    return WIFEXITED(status) && clean ? WEXITSTATUS(status) : -1;
+    const char *args[] = {"--index", g_idx, "--timeout", timeout};
+    sc_start_args(s, args, 4, g_tmp);
 }
 
 /* GET target; the status, and the body in *body. */
-static int http_get(const server *s, const char *target, char **body)
+static int http_get(const sc_server *s, const char *target, char **body)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->port)};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    struct timeval tv = {60, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
-    char *req = ts_strf("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", target);
-    assert_int_equal(send(fd, req, strlen(req), MSG_NOSIGNAL), (ssize_t)strlen(req));
-    free(req);
-    ts_sbuf b = {0};
-    char chunk[16384];
-    ssize_t n;
-    while ((n = recv(fd, chunk, sizeof chunk, 0)) > 0)
-        ts_sb_addn(&b, chunk, (size_t)n);
-    close(fd);
-    char *raw = ts_sb_take(&b);
-    int status = strncmp(raw, "HTTP/1.", 7) == 0 ? atoi(raw + 9) : 0;
-    char *end = strstr(raw, "\r\n\r\n");
-    *body = strdup(end ? end + 4 : "");
-    free(raw);
+    sc_resp r;
+    sc_request(s, "GET", target, NULL, &r);
+    int status = r.status;
+    *body = r.body;
+    r.body = NULL;
+    sc_resp_free(&r);
     return status;
 }
 
@@ -352,7 +286,7 @@ static char *search_target(const char *query, const char *extra)
 static void test_server_timeout_holds(void **state)
 {
     (void)state;
-    server s;
+    sc_server s;
     server_start(&s, "1");
     char *body = NULL;
     char *target = search_target(g_expensive, "&n=100&passages=10&width=2000");
@@ -381,7 +315,8 @@ static void test_server_timeout_holds(void **state)
 
     assert_int_equal(http_get(&s, "/healthz", &body), 200);
     free(body);
-    assert_int_equal(server_stop(&s), 0);
+    assert_int_equal(sc_stop(&s), 0);
+    free(s.err_path);
 }
 
 /* ---- the library ---- */

@@ -5,9 +5,9 @@
  * The group setup indexes the sample shelf (CORPUS_DIR) plus a folder of
  * this test's own documents - one full of HTML, one PDF made with enscript
  * and ps2pdf, and tests/data/labels.pdf (printed page labels) - and starts SEARCHER_BIN --serve --listen 127.0.0.1:0 (the
- * kernel picks a free port; the server prints it on stderr).  A small HTTP
- * client written here sends raw requests, so malformed and hostile ones can
- * be sent as they are.  Answers are read with the strict JSON parser, and
+ * kernel picks a free port; the server prints it on stderr).  The raw HTTP
+ * client of serve_client.h sends requests as written, so malformed and
+ * hostile ones can be sent as they are.  Answers are read with the strict JSON parser, and
  * API answers are compared byte for byte with what `searcher --json`,
  * `--cite` and `--cite-format` print for the same query.
  */
@@ -36,239 +36,41 @@
 #include <unistd.h>
 
 #include "json_reader.h"
+#include "serve_client.h"
 #include "support.h"
-
-#define START_SECONDS 60 /* generous: sanitizer builds start slowly */
 
 static char *g_tmp, *g_docs, *g_idx, *g_hostile, *g_pdf, *g_labels;
 
-/* ================= the server process ================= */
+/* ================= the server and a raw client (serve_client.h) ================= */
 
-typedef struct server {
-    pid_t pid;
-    unsigned port;
-    char *err_path;
-} server;
+static sc_server g_srv;
 
-static server g_srv;
-
-static void sleep_ms(long ms)
+static void server_start(sc_server *s, const char *idx)
 {
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
+    sc_start(s, idx, g_tmp);
 }
 
-static pid_t spawn_server(const char *idx, const char *listen, const char *err_path)
+static void http_req(const char *method, const char *target, const char *extra_headers, sc_resp *r)
 {
-    pid_t pid = fork();
-    if (pid != 0)
-        return pid;
-    int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int null = open("/dev/null", O_RDWR);
-    if (err < 0 || null < 0)
-        _exit(127);
-    dup2(null, 0);
-    dup2(null, 1);
-    dup2(err, 2);
-    execl(SEARCHER_BIN, SEARCHER_BIN, "--serve", "--index", idx, "--listen", listen, (char *)NULL);
-    _exit(127);
+    sc_request(&g_srv, method, target, extra_headers, r);
 }
 
-/* The port from "serving ... at http://127.0.0.1:PORT/", or 0. */
-static unsigned announced_port(const char *err_path)
+static void http_get(const char *target, sc_resp *r)
 {
-    char *text = ts_read_file(err_path, NULL);
-    unsigned port = 0;
-    const char *at = text ? strstr(text, "serving ") : NULL;
-    const char *url = at ? strstr(at, "http://127.0.0.1:") : NULL;
-    if (url)
-        port = (unsigned)strtoul(url + strlen("http://127.0.0.1:"), NULL, 10);
-    free(text);
-    return port;
-}
-
-static void server_start(server *s, const char *idx)
-{
-    static int count;
-    s->err_path = ts_strf("%s/server-%d.err", g_tmp, count++);
-    s->pid = spawn_server(idx, "127.0.0.1:0", s->err_path);
-    assert_true(s->pid > 0);
-    for (int i = 0; i < START_SECONDS * 100 && !(s->port = announced_port(s->err_path)); i++) {
-        int status;
-        if (waitpid(s->pid, &status, WNOHANG) == s->pid) {
-            char *err = ts_read_file(s->err_path, NULL);
-            fail_msg("the server exited at start: %s", err ? err : "");
-        }
-        sleep_ms(10);
-    }
-    if (!s->port)
-        fail_msg("the server did not say where it listens");
-}
-
-/* A sanitizer report in the server's stderr fails the test that sees it. */
-static int sanitizer_clean(const server *s)
-{
-    char *err = ts_read_file(s->err_path, NULL);
-    int clean = !err || (!strstr(err, "Sanitizer") && !strstr(err, "runtime error"));
-    if (!clean)
-        fprintf(stderr, "test_serve: the server reported:\n%s\n", err);
-    free(err);
-    return clean;
-}
-
-/* SIGTERM, then the exit status (-1 when it had to be killed or a
- * sanitizer complained). */
-static int server_stop(server *s)
-{
-    int status = 0;
-    kill(s->pid, SIGTERM);
-    for (int i = 0; i < 3000; i++) {
-        if (waitpid(s->pid, &status, WNOHANG) == s->pid)
-            return WIFEXITED(status) && sanitizer_clean(s) ? WEXITSTATUS(status) : -1;
-        sleep_ms(10);
-    }
-    kill(s->pid, SIGKILL);
-    waitpid(s->pid, &status, 0);
-    return -1;
-}
-
-/* ================= a raw HTTP client ================= */
-
-typedef struct http_resp {
-    int status;
-    char *head;   /* status line and headers */
-    char *body;
-    size_t body_len;
-} http_resp;
-
-static void resp_free(http_resp *r)
-{
-    free(r->head);
-    free(r->body);
-    memset(r, 0, sizeof *r);
-}
-
-static int connect_to(unsigned port)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    struct timeval tv = {60, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-/* Everything the server sends until it closes the connection. */
-static char *read_all(int fd, size_t *len)
-{
-    ts_sbuf b = {0};
-    char chunk[16384];
-    ssize_t n;
-    while ((n = recv(fd, chunk, sizeof chunk, 0)) > 0)
-        ts_sb_addn(&b, chunk, (size_t)n);
-    *len = b.n;
-    return ts_sb_take(&b);
-}
-
-static void parse_response(char *raw, size_t len, http_resp *r)
-{
-    char *end = strstr(raw, "\r\n\r\n");
-    size_t head_len = end ? (size_t)(end - raw) : len;
-    r->head = strndup(raw, head_len);
-    r->status = strncmp(raw, "HTTP/1.", 7) == 0 ? atoi(raw + 9) : 0;
-    size_t body_at = end ? head_len + 4 : len;
-    r->body_len = len - body_at;
-    r->body = ts_exact_copy(raw + body_at, r->body_len + 1);
-    r->body[r->body_len] = '\0';
-}
-
-/* Send request bytes as they are; the answer in r (status 0: none). */
-static void http_send(const char *request, size_t n, http_resp *r)
-{
-    memset(r, 0, sizeof *r);
-    int fd = connect_to(g_srv.port);
-    assert_true(fd >= 0);
-    for (size_t sent = 0; sent < n;) {
-        ssize_t w = send(fd, request + sent, n - sent, MSG_NOSIGNAL);
-        if (w <= 0)
-            break; /* the server may answer and close before reading it all */
-        sent += (size_t)w;
-    }
-    size_t len;
-    char *raw = read_all(fd, &len);
-    close(fd);
-    parse_response(raw, len, r);
-    free(raw);
-}
-
-static void http_req(const char *method, const char *target, const char *extra_headers, http_resp *r)
-{
-    char *req = ts_strf("%s %s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nConnection: close\r\n%s\r\n", method,
-                        target, g_srv.port, extra_headers ? extra_headers : "");
-    http_send(req, strlen(req), r);
-    free(req);
-}
-
-static void http_get(const char *target, http_resp *r)
-{
-    http_req("GET", target, NULL, r);
-}
-
-/* The value of a header (case-insensitive name), malloc'd, or NULL. */
-static char *header(const http_resp *r, const char *name)
-{
-    size_t n = strlen(name);
-    for (const char *line = strstr(r->head, "\r\n"); line; line = strstr(line + 2, "\r\n")) {
-        const char *at = line + 2;
-        if (strncasecmp(at, name, n) == 0 && at[n] == ':') {
-            at += n + 1;
-            while (*at == ' ')
-                at++;
-            return strndup(at, strcspn(at, "\r\n"));
-        }
-    }
-    return NULL;
-}
-
-static void assert_header(const http_resp *r, const char *name, const char *want)
-{
-    char *v = header(r, name);
-    if (!v || !strstr(v, want))
-        fail_msg("header %s: want '%s', got '%s'", name, want, v ? v : "(none)");
-    free(v);
-}
-
-/* Percent-encode everything but unreserved characters. */
-static char *enc(const char *s)
-{
-    ts_sbuf b = {0};
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        char tmp[4];
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-            strchr("-._~", *p))
-            snprintf(tmp, sizeof tmp, "%c", *p);
-        else
-            snprintf(tmp, sizeof tmp, "%%%02X", *p);
-        ts_sb_add(&b, tmp);
-    }
-    return ts_sb_take(&b);
+    sc_request(&g_srv, "GET", target, NULL, r);
 }
 
 /* GET target; asserts the status and a JSON body, parsed into v. */
 static void get_json(const char *target, int status, jv *v)
 {
-    http_resp r;
+    sc_resp r;
     http_get(target, &r);
     if (r.status != status)
         fail_msg("GET %.200s: want %d, got %d: %.300s", target, status, r.status, r.body);
     if (!json_parse(r.body, r.body_len, v))
         fail_msg("GET %.200s: not JSON: %.300s", target, r.body);
-    assert_header(&r, "Content-Type", "application/json");
-    resp_free(&r);
+    sc_expect_header(&r, "Content-Type", "application/json");
+    sc_resp_free(&r);
 }
 
 /* The error answer of target: its status and message checked. */
@@ -353,7 +155,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    int rc = server_stop(&g_srv);
+    int rc = sc_stop(&g_srv);
     if (rc != 0)
         fprintf(stderr, "test_serve: the server exited with %d on SIGTERM\n", rc);
     ts_rmtree(g_tmp);
@@ -378,15 +180,15 @@ static void test_healthz_and_headers(void **state)
     assert_true(jget_type(&v, "generation", J_NUM)->num >= 1);
     assert_int_equal((int)jget_type(&v, "documents", J_NUM)->num, 5 + 3); /* corpus/, hostile, two PDFs */
     jv_free(&v);
-    http_resp r;
+    sc_resp r;
     http_req("GET", "/healthz", "Origin: http://evil.example\r\n", &r);
     assert_int_equal(r.status, 200);
-    assert_header(&r, "X-Content-Type-Options", "nosniff");
-    assert_header(&r, "Cache-Control", "no-store");
-    assert_header(&r, "Content-Security-Policy", "default-src 'none'");
+    sc_expect_header(&r, "X-Content-Type-Options", "nosniff");
+    sc_expect_header(&r, "Cache-Control", "no-store");
+    sc_expect_header(&r, "Content-Security-Policy", "default-src 'none'");
     for (const char *line = strstr(r.head, "\r\n"); line; line = strstr(line + 2, "\r\n"))
         assert_int_not_equal(strncasecmp(line + 2, "Access-Control-", 15), 0); /* CORS off */
-    resp_free(&r);
+    sc_resp_free(&r);
 }
 
 /* The API answers with exactly what --json prints. */
@@ -395,46 +197,46 @@ static void test_search_equals_cli_json(void **state)
     static const char *queries[] = {"deterrence", "\"collective defence\" OR nato", "title:nato",
                                     "zebrafish", "allian*", "cyber NEAR/4 defence"};
     for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
-        char *q = enc(queries[i]);
+        char *q = sc_enc(queries[i]);
         char *target = ts_strf("/api/search?q=%s&n=3", q);
-        http_resp r;
+        sc_resp r;
         http_get(target, &r);
         char *want = cli(g_idx, "--json", "-n", "3", queries[i]);
         assert_int_equal(r.status, 200);
         assert_string_equal(r.body, want);
-        resp_free(&r);
+        sc_resp_free(&r);
         free(want);
         free(target);
         free(q);
     }
-    http_resp r;
+    sc_resp r;
     http_get("/api/search?q=collective+defence&n=2&offset=1&passages=1&width=80", &r);
     char *out = NULL;
     run_bin(&out, NULL, SEARCHER_BIN, "--index", g_idx, "--json", "-n", "2", "--offset", "1",
             "--passages", "1", "--width", "80", "--", "collective defence", (char *)NULL);
     assert_string_equal(r.body, out);
     free(out);
-    resp_free(&r);
+    sc_resp_free(&r);
     /* in_order=1 is --passages-in-order */
     http_get("/api/search?q=nato+deterrence+ukraine&n=3&in_order=1", &r);
     run_bin(&out, NULL, SEARCHER_BIN, "--index", g_idx, "--json", "-n", "3", "--passages-in-order",
             "--", "nato deterrence ukraine", (char *)NULL);
     assert_string_equal(r.body, out);
     free(out);
-    resp_free(&r);
+    sc_resp_free(&r);
     /* sort= is --sort, collapse=0 is --no-collapse; filters in q as on the command line */
     http_get("/api/search?q=nato+type%3Atext&n=3&sort=-date&collapse=0", &r);
     run_bin(&out, NULL, SEARCHER_BIN, "--index", g_idx, "--json", "-n", "3", "--sort", "-date",
             "--no-collapse", "--", "nato type:text", (char *)NULL);
     assert_string_equal(r.body, out);
     free(out);
-    resp_free(&r);
+    sc_resp_free(&r);
     http_get("/api/search?q=nato&n=4&sort=path", &r);
     run_bin(&out, NULL, SEARCHER_BIN, "--index", g_idx, "--json", "-n", "4", "--sort", "path",
             "--", "nato", (char *)NULL);
     assert_string_equal(r.body, out);
     free(out);
-    resp_free(&r);
+    sc_resp_free(&r);
 }
 
 /* "did you mean" (present/suggest.h): GET /api/search says "suggestion",
@@ -451,12 +253,12 @@ static void test_search_suggestion(void **state)
     get_json("/api/search?q=Stoltenberg&n=3", 200, &v);
     assert_null(jget(&v, "suggestion"));
     jv_free(&v);
-    http_resp r;
+    sc_resp r;
     http_get("/api/search?q=deterence&n=3", &r);
     char *want = cli(g_idx, "--json", "-n", "3", "deterence");
     assert_string_equal(r.body, want);
     free(want);
-    resp_free(&r);
+    sc_resp_free(&r);
 }
 
 static void test_search_parameters(void **state)
@@ -501,7 +303,7 @@ static void test_malformed_queries(void **state)
     static const char *bad[] = {"\"unbalanced", "(nato", "nato AND", "-nato", "OR", "title:", "\"\"",
                                 "nato NEAR/x cyber", "!!!"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        char *q = enc(bad[i]);
+        char *q = sc_enc(bad[i]);
         char *target = ts_strf("/api/search?q=%s", q);
         jv got, want;
         get_json(target, 400, &got);
@@ -554,7 +356,7 @@ static void check_doc_lines(const jv *v, const char *path, size_t first, size_t 
 static void test_doc_around_a_line(void **state)
 {
     char *path = ts_strf("%s/nato-overview.txt", CORPUS_DIR);
-    char *id = enc(path);
+    char *id = sc_enc(path);
     char *target = ts_strf("/api/doc?doc=%s&line=5&context=2", id);
     jv v;
     get_json(target, 200, &v);
@@ -596,7 +398,7 @@ static void test_doc_around_a_line(void **state)
 /* With q, every highlight of every line covers a match of the query. */
 static void test_doc_marks_matches(void **state)
 {
-    char *id = enc(g_hostile);
+    char *id = sc_enc(g_hostile);
     char *target = ts_strf("/api/doc?doc=%s&line=3&context=5&q=zebrafish+OR+%%22an+image%%22", id);
     jv v;
     get_json(target, 200, &v);
@@ -635,7 +437,7 @@ static void test_doc_paged(void **state)
     size_t page = (size_t)jget_type(snip, "page", J_NUM)->num, line = (size_t)jget_type(snip, "line", J_NUM)->num;
     size_t column = (size_t)jget_type(snip, "column", J_NUM)->num;
     const char *snippet_text = jget_type(snip, "text", J_STR)->s;
-    char *id = enc(g_pdf);
+    char *id = sc_enc(g_pdf);
     char *target = ts_strf("/api/doc?doc=%s&page=%zu&line=%zu&context=0", id, page, line);
     jv d;
     get_json(target, 200, &d);
@@ -671,7 +473,7 @@ static void test_doc_page_label(void **state)
     const jv *snip = &jget_type(&jget_type(&s, "hits", J_ARR)->kids[0], "snippets", J_ARR)->kids[0];
     assert_int_equal((int)jget_type(snip, "page", J_NUM)->num, 3);
     assert_string_equal(jget_type(snip, "page_label", J_STR)->s, "1");
-    char *id = enc(g_labels);
+    char *id = sc_enc(g_labels);
     static const char *const printed[] = {"i", "ii", "1", "2"};
     for (size_t page = 1; page <= 4; page++) {
         char *target = ts_strf("/api/doc?doc=%s&page=%zu&line=1&context=0", id, page);
@@ -697,12 +499,12 @@ static char *first_citation(const char *out, bool markdown)
 static char *cite_target(const char *q, const char *format)
 {
     jv s;
-    char *eq = enc(q);
+    char *eq = sc_enc(q);
     char *search = ts_strf("/api/search?q=%s&n=1", eq);
     get_json(search, 200, &s);
     const jv *hit = &jget_type(&s, "hits", J_ARR)->kids[0];
     const jv *snip = &jget_type(hit, "snippets", J_ARR)->kids[0];
-    char *id = enc(jget_type(hit, "path", J_STR)->s);
+    char *id = sc_enc(jget_type(hit, "path", J_STR)->s);
     char *target = ts_strf("/api/cite?doc=%s&start=%.0f&end=%.0f&q=%s&format=%s", id,
                            jget_type(snip, "start", J_NUM)->num, jget_type(snip, "end", J_NUM)->num, eq,
                            format);
@@ -784,7 +586,7 @@ static void test_cite_reference_formats(void **state)
 
 static void test_cite_errors(void **state)
 {
-    char *id = enc(g_hostile);
+    char *id = sc_enc(g_hostile);
     const char *cafe = strstr(HOSTILE, "Caf");
     size_t at = (size_t)(cafe - HOSTILE);
     struct {
@@ -833,18 +635,18 @@ static void test_document_full_of_html(void **state)
     assert_true(script);
     assert_true(img);
     jv_free(&v);
-    char *id = enc(g_hostile);
+    char *id = sc_enc(g_hostile);
     char *target = ts_strf("/api/doc?doc=%s&line=4&context=0", id);
-    http_resp r;
+    sc_resp r;
     http_get(target, &r);
     assert_int_equal(r.status, 200);
-    assert_header(&r, "Content-Type", "application/json");
-    assert_header(&r, "X-Content-Type-Options", "nosniff");
+    sc_expect_header(&r, "Content-Type", "application/json");
+    sc_expect_header(&r, "X-Content-Type-Options", "nosniff");
     assert_true(json_parse(r.body, r.body_len, &v));
     assert_string_equal(jget_type(&jget_type(&v, "lines", J_ARR)->kids[0], "text", J_STR)->s,
                         "An image: <img src=x onerror=alert(2)> and a \"quote\" & an ampersand.");
     jv_free(&v);
-    resp_free(&r);
+    sc_resp_free(&r);
     free(target);
     free(id);
 }
@@ -860,7 +662,7 @@ static void test_path_traversal_in_the_url(void **state)
         "/API/SEARCH?q=nato", "/api/search/?q=nato", "/api/doc/../../etc/passwd?doc=x",
         "http://127.0.0.1/etc/passwd", "/proc/self/environ", "/app.js%3f", "/favicon.ico"};
     for (size_t i = 0; i < sizeof targets / sizeof *targets; i++) {
-        http_resp r;
+        sc_resp r;
         http_get(targets[i], &r);
         if (r.status != 404 && r.status != 400)
             fail_msg("GET %s answered %d", targets[i], r.status);
@@ -871,17 +673,17 @@ static void test_path_traversal_in_the_url(void **state)
             assert_true(json_parse(r.body, r.body_len, &v));
             jv_free(&v);
         }
-        resp_free(&r);
+        sc_resp_free(&r);
     }
 }
 
 static void test_path_traversal_in_parameters(void **state)
 {
     char *secret = ts_write_file(g_tmp, "secret.txt", "TOPSECRET-7731\n", 15);
-    char *outside = enc(secret);
-    char *inside = enc(g_hostile);
+    char *outside = sc_enc(secret);
+    char *inside = sc_enc(g_hostile);
     char *dotted = ts_strf("%s/../docs/hostile.txt", g_docs); /* the same file, another spelling */
-    char *dotted_id = enc(dotted);
+    char *dotted_id = sc_enc(dotted);
     const char *ids[] = {"..%2F..%2F..%2F..%2Fetc%2Fpasswd", "../../../../etc/passwd",
                          "%2e%2e%2f%2e%2e%2fetc%2fpasswd", "%2Fetc%2Fpasswd", "/etc/passwd",
                          outside, dotted_id, "hostile.txt", "docs/hostile.txt", "%2E"};
@@ -889,13 +691,13 @@ static void test_path_traversal_in_parameters(void **state)
         for (int route = 0; route < 2; route++) {
             char *target = route ? ts_strf("/api/cite?doc=%s&start=0&end=5", ids[i])
                                  : ts_strf("/api/doc?doc=%s", ids[i]);
-            http_resp r;
+            sc_resp r;
             http_get(target, &r);
             if (r.status != 404)
                 fail_msg("GET %s answered %d: %.200s", target, r.status, r.body);
             assert_null(strstr(r.body, "TOPSECRET"));
             assert_null(strstr(r.body, "root:"));
-            resp_free(&r);
+            sc_resp_free(&r);
             free(target);
         }
     }
@@ -922,23 +724,23 @@ static void test_methods(void **state)
 {
     static const char *methods[] = {"POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE"};
     for (size_t i = 0; i < sizeof methods / sizeof *methods; i++) {
-        http_resp r;
+        sc_resp r;
         http_req(methods[i], "/api/search?q=nato", "Content-Length: 0\r\n", &r);
         assert_int_equal(r.status, 405);
-        assert_header(&r, "Allow", "GET, HEAD");
+        sc_expect_header(&r, "Allow", "GET, HEAD");
         assert_non_null(strstr(r.body, "\"status\":405"));
-        resp_free(&r);
+        sc_resp_free(&r);
     }
-    http_resp r;
+    sc_resp r;
     http_req("HEAD", "/healthz", NULL, &r);
     assert_int_equal(r.status, 200);
     assert_int_equal(r.body_len, 0);
-    assert_header(&r, "Content-Type", "application/json");
-    resp_free(&r);
+    sc_expect_header(&r, "Content-Type", "application/json");
+    sc_resp_free(&r);
     http_req("GET", "/api/search?q=nato", "Content-Length: 5\r\n", &r);
     /* the body is not sent: the server must answer from the headers alone */
     assert_int_equal(r.status, 413);
-    resp_free(&r);
+    sc_resp_free(&r);
 }
 
 static void test_limits(void **state)
@@ -962,10 +764,10 @@ static void test_limits(void **state)
     char *giant = calloc(1, 200001); /* past libmicrohttpd's buffer: it answers itself */
     memset(giant, 'g', 200000);
     target = ts_strf("/api/search?q=%s", giant);
-    http_resp r;
+    sc_resp r;
     http_get(target, &r);
     assert_true(r.status >= 400 && r.status < 500);
-    resp_free(&r);
+    sc_resp_free(&r);
     free(target);
     jv v; /* still serving */
     get_json("/healthz", 200, &v);
@@ -988,11 +790,11 @@ static void test_host_header(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char *req = ts_strf("GET /healthz HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n",
                             cases[i].host);
-        http_resp r;
-        http_send(req, strlen(req), &r);
+        sc_resp r;
+        sc_send(&g_srv, req, strlen(req), &r);
         if (r.status != cases[i].status)
             fail_msg("Host: %s answered %d", cases[i].host, r.status);
-        resp_free(&r);
+        sc_resp_free(&r);
         free(req);
     }
 }
@@ -1009,12 +811,12 @@ static void test_page_assets(void **state)
                   {"/app.css", "text/css", "focus-visible"},
                   {"/favicon.svg", "image/svg+xml", "<svg"}};
     for (size_t i = 0; i < sizeof assets / sizeof *assets; i++) {
-        http_resp r;
+        sc_resp r;
         http_get(assets[i].path, &r);
         assert_int_equal(r.status, 200);
-        assert_header(&r, "Content-Type", assets[i].type);
-        assert_header(&r, "Content-Security-Policy", "default-src 'self'");
-        assert_header(&r, "X-Content-Type-Options", "nosniff");
+        sc_expect_header(&r, "Content-Type", assets[i].type);
+        sc_expect_header(&r, "Content-Security-Policy", "default-src 'self'");
+        sc_expect_header(&r, "X-Content-Type-Options", "nosniff");
         assert_non_null(strstr(r.body, assets[i].contains));
         if (strcmp(assets[i].path, "/app.js") == 0) {
             static const char *sinks[] = {"innerHTML", "outerHTML", "insertAdjacentHTML",
@@ -1025,7 +827,7 @@ static void test_page_assets(void **state)
         }
         if (assets[i].type[5] == 'h') /* no resource from another host */
             assert_null(strstr(r.body, "http"));
-        resp_free(&r);
+        sc_resp_free(&r);
     }
 }
 
@@ -1042,7 +844,7 @@ static void *hammer_run(void *arg)
     static const char *targets[] = {"/api/search?q=nato+OR+defence&n=5", "/api/search?q=zebrafish",
                                     "/healthz", "/api/search?q=%22collective+defence%22"};
     for (int i = 0; !*h->stop; i++) {
-        http_resp r;
+        sc_resp r;
         http_get(targets[i % 4], &r);
         jv v;
         bool ok = r.status == 200 && json_parse(r.body, r.body_len, &v);
@@ -1050,7 +852,7 @@ static void *hammer_run(void *arg)
             jv_free(&v);
         h->failures += !ok;
         h->requests++;
-        resp_free(&r);
+        sc_resp_free(&r);
     }
     return NULL;
 }
@@ -1118,7 +920,7 @@ static void test_reindex_picked_up(void **state)
     assert_true(requests > 0);
     assert_true(health_field("generation") >= gen + 3);
     char *doc = ts_strf("%s/new-2.txt", g_docs);
-    char *id = enc(doc);
+    char *id = sc_enc(doc);
     char *target = ts_strf("/api/doc?doc=%s&line=3&q=quokkaword", id);
     jv v;
     get_json(target, 200, &v); /* a new document can be opened at once */
@@ -1185,9 +987,9 @@ static void test_command_line(void **state)
 /* SIGINT and SIGTERM stop the server cleanly (exit 0). */
 static void test_graceful_stop(void **state)
 {
-    server s = {0};
+    sc_server s = {0};
     server_start(&s, g_idx);
-    server saved = g_srv;
+    sc_server saved = g_srv;
     g_srv = s;
     jv v;
     get_json("/api/search?q=nato", 200, &v);
@@ -1200,7 +1002,7 @@ static void test_graceful_stop(void **state)
     assert_int_equal(WEXITSTATUS(status), 0);
     char *err = ts_read_file(s.err_path, NULL);
     assert_non_null(strstr(err, "stopped"));
-    assert_true(sanitizer_clean(&s));
+    assert_true(sc_sanitizer_clean(&s));
     free(err);
     free(s.err_path);
 }
@@ -1210,16 +1012,16 @@ static void test_xapian_backend(void **state)
 {
     char *xidx = ts_strf("%s/xapian-index", g_tmp);
     run_indexer(xidx, "xapian");
-    server s = {0};
+    sc_server s = {0};
     server_start(&s, xidx);
-    server saved = g_srv;
+    sc_server saved = g_srv;
     g_srv = s;
-    http_resp r;
+    sc_resp r;
     http_get("/api/search?q=deterrence&n=3", &r);
     char *want = cli(xidx, "--json", "-n", "3", "deterrence");
     assert_int_equal(r.status, 200);
     assert_string_equal(r.body, want);
-    resp_free(&r);
+    sc_resp_free(&r);
     free(want);
     char *target = cite_target("zebrafish", "plain");
     jv v;
@@ -1231,7 +1033,7 @@ static void test_xapian_backend(void **state)
     run_indexer(xidx, "xapian");
     assert_int_equal((int)total_of("/api/search?q=wombatword"), 1);
     g_srv = saved;
-    assert_int_equal(server_stop(&s), 0);
+    assert_int_equal(sc_stop(&s), 0);
     free(s.err_path);
     free(xidx);
 }

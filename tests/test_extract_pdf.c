@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "extract/extract.h"
+#include "present/place.h"
 #include "support.h"
 
 #define BUDGET_MS 60000u
@@ -46,6 +47,7 @@
 
 typedef struct pdf_page {
     const char *const *lines; /* NULL-terminated; NULL for a graphics-only page */
+    const char *footer;       /* NULL, or a line set apart at the page's foot */
 } pdf_page;
 
 static void pdf_escape(ts_sbuf *b, const char *s)
@@ -74,6 +76,11 @@ static char *page_content(const pdf_page *pg)
         ts_sb_add(&b, ") Tj\n");
     }
     ts_sb_add(&b, "ET\n");
+    if (pg->footer) {
+        ts_sb_add(&b, "BT\n/F1 10 Tf\n300 40 Td\n(");
+        pdf_escape(&b, pg->footer);
+        ts_sb_add(&b, ") Tj\nET\n");
+    }
     return ts_sb_take(&b);
 }
 
@@ -548,7 +555,7 @@ static char *make_large_pdf(size_t n, size_t *len)
     pdf_page *pages = malloc(n * sizeof *pages);
     assert_non_null(pages);
     for (size_t k = 0; k < n; k++)
-        pages[k].lines = many;
+        pages[k] = (pdf_page){many, NULL};
     char *pdf = make_pdf("Large", pages, n, len);
     free(pages);
     return pdf;
@@ -670,6 +677,45 @@ static bool ascii_only(const char *s)
     return true;
 }
 
+/* A report without page labels whose footers print its page numbers: a
+ * cover, a contents page "ii", then 1, 2, an unnumbered chapter opening,
+ * 4.  Each page's label is its printed number, the footers leave the text,
+ * and a passage on the fifth sheet is cited "p. 3". */
+static void test_printed_numbers_become_labels(void **state)
+{
+    static const char *const cover[] = {"Annual Report", NULL};
+    static const char *const contents[] = {"Contents", "Introduction 1", "Findings 3", NULL};
+    static const char *const b1[] = {"The introduction opens the report.", NULL};
+    static const char *const b2[] = {"The second printed page goes on.", NULL};
+    static const char *const b3[] = {"Findings", "The third printed page has no number.", NULL};
+    static const char *const b4[] = {"The fourth printed page closes it.", NULL};
+    pdf_page pages[] = {{cover, NULL}, {contents, "ii"}, {b1, "1"},
+                        {b2, "Page 2"}, {b3, NULL},     {b4, "4"}};
+    size_t len;
+    char *pdf = make_pdf(NULL, pages, 6, &len);
+    shelf_doctext d;
+    shelf_err err = {0};
+    int rc = shelf_extract_pdf("report.pdf", pdf, len, BUDGET_MS, &d, &err);
+    if (rc != SHELF_OK)
+        fail_msg("%s", err.msg);
+    assert_well_formed(&d);
+    static const char *const want[] = {"i", "ii", "1", "2", "3", "4"};
+    assert_int_equal(d.layout.nlabels, 6);
+    for (size_t p = 1; p <= 6; p++)
+        assert_string_equal(shelf_layout_page_label(&d.layout, p), want[p - 1]);
+    char *text = page_text(&d, 4);
+    assert_null(strstr(text, "Page 2"));
+    free(text);
+    text = page_text(&d, 6);
+    assert_null(strstr(text, "4"));
+    free(text);
+    size_t pos = (size_t)(strstr(d.text, "third printed") - d.text);
+    char name[SHELF_PAGE_NAME_BYTES];
+    assert_string_equal(shelf_page_name(&d.layout, shelf_layout_page_of(&d.layout, pos), name), "3");
+    shelf_doctext_free(&d);
+    free(pdf);
+}
+
 #define ENSCRIPT_LINES_PER_PAGE 60
 #define CORPUS_LINES 300
 #define CORPUS_FILE "secretary-generals-annual-report-2023.txt"
@@ -784,6 +830,7 @@ int main(void)
         cmocka_unit_test(test_budget_kills_hung_reader),
         cmocka_unit_test(test_concurrent_extractions),
         cmocka_unit_test(test_corpus_printed_by_enscript),
+        cmocka_unit_test(test_printed_numbers_become_labels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

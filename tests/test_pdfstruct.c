@@ -526,6 +526,115 @@ static void test_cover_title_repeated_as_running_head(void **state)
     shelf_doctext_free(&d);
 }
 
+/* ------------------------------------------------------------ printed numbers */
+
+static const char *label_of(const shelf_doctext *d, size_t page)
+{
+    const char *l = shelf_layout_page_label(&d->layout, page);
+    return l ? l : "";
+}
+
+/* A report without page labels: a cover, a contents page printed "ii",
+ * then a body printed 1, 2, (an unnumbered chapter opening), 4, 5 in its
+ * footers.  The printed numbers become the labels and leave the text. */
+static void test_printed_numbers_without_labels(void **state)
+{
+    static const char *const footer[] = {NULL, "ii", "1", "Page 2", NULL, "- 4 -", "5"};
+    static char words[7][40];
+    fake f;
+    start(&f);
+    for (int p = 0; p < 7; p++) {
+        new_page(&f, NULL);
+        snprintf(words[p], sizeof words[p], "Body text of sheet %d.", p + 1);
+        for (int i = 0; i < 20; i++)
+            body(&f, words[p]);
+        if (footer[p])
+            line_at(&f, footer[p], 290, 320, 750, 9, false);
+    }
+    shelf_doctext d;
+    build(&f, &d);
+    static const char *const want[] = {"i", "ii", "1", "2", "3", "4", "5"};
+    assert_int_equal(d.layout.nlabels, 7);
+    for (size_t p = 1; p <= 7; p++)
+        assert_string_equal(label_of(&d, p), want[p - 1]);
+    assert_false(contains(&d, "Page 2"));
+    assert_false(contains(&d, "- 4 -"));
+    assert_false(contains(&d, "\nii"));
+    shelf_doctext_free(&d);
+}
+
+/* No roman front matter: the sheets before the body's numbers, numbered
+ * below 1, are unnumbered pages "[N]". */
+static void test_unnumbered_front_pages(void **state)
+{
+    fake f;
+    start(&f);
+    static char numbers[6][8];
+    for (int p = 0; p < 6; p++) {
+        new_page(&f, NULL);
+        for (int i = 0; i < 20; i++)
+            body(&f, "Some body text that goes on.");
+        if (p >= 2) {
+            snprintf(numbers[p], sizeof numbers[p], "%d", p - 1);
+            line_at(&f, numbers[p], 290, 320, 750, 9, false);
+        }
+    }
+    shelf_doctext d;
+    build(&f, &d);
+    static const char *const want[] = {"[1]", "[2]", "1", "2", "3", "4"};
+    assert_int_equal(d.layout.nlabels, 6);
+    for (size_t p = 1; p <= 6; p++)
+        assert_string_equal(label_of(&d, p), want[p - 1]);
+    shelf_doctext_free(&d);
+}
+
+/* Labels the PDF defines are trusted; numbers that are the physical ones,
+ * or too few or disagreeing, change nothing. */
+static void test_printed_numbers_left_alone(void **state)
+{
+    fake f;
+    shelf_doctext d;
+    /* the PDF's own labels (front matter "a", "b") stay */
+    start(&f);
+    static char numbers[5][8];
+    for (int p = 0; p < 5; p++) {
+        new_page(&f, p == 0 ? "a" : p == 1 ? "b" : NULL);
+        for (int i = 0; i < 20; i++)
+            body(&f, "Text.");
+        snprintf(numbers[p], sizeof numbers[p], "%d", p + 7);
+        line_at(&f, numbers[p], 290, 320, 750, 9, false);
+    }
+    build(&f, &d);
+    assert_string_equal(label_of(&d, 1), "a");
+    assert_string_equal(label_of(&d, 3), "3");
+    shelf_doctext_free(&d);
+    /* printed numbers equal to the physical ones: no labels */
+    start(&f);
+    for (int p = 0; p < 5; p++) {
+        new_page(&f, NULL);
+        for (int i = 0; i < 20; i++)
+            body(&f, "Text.");
+        snprintf(numbers[p], sizeof numbers[p], "%d", p + 1);
+        line_at(&f, numbers[p], 290, 320, 750, 9, false);
+    }
+    build(&f, &d);
+    assert_int_equal(d.layout.nlabels, 0);
+    shelf_doctext_free(&d);
+    /* numbers in the footers that agree on no offset (a table's totals) */
+    start(&f);
+    static const char *const totals[] = {"12", "40", "7", "93", "18"};
+    for (int p = 0; p < 5; p++) {
+        new_page(&f, NULL);
+        for (int i = 0; i < 20; i++)
+            body(&f, "Text.");
+        line_at(&f, totals[p], 290, 320, 750, 9, false);
+    }
+    build(&f, &d);
+    assert_int_equal(d.layout.nlabels, 0);
+    assert_true(contains(&d, "93"));
+    shelf_doctext_free(&d);
+}
+
 static void test_no_text_layer(void **state)
 {
     fake f;
@@ -585,6 +694,9 @@ int main(void)
         cmocka_unit_test(test_cover_title_repeated_as_running_head),
         cmocka_unit_test(test_no_text_layer),
         cmocka_unit_test(test_labels),
+        cmocka_unit_test(test_printed_numbers_without_labels),
+        cmocka_unit_test(test_unnumbered_front_pages),
+        cmocka_unit_test(test_printed_numbers_left_alone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -181,8 +181,20 @@ int pdf_model_build(const shelf_pdfdoc *doc, pdf_model *m)
     return SHELF_OK;
 }
 
+const char *pdf_page_label(const pdf_model *m, size_t p, size_t *len)
+{
+    if (m->printed) {
+        const char *printed = m->printed + p * PDF_PRINTED_BYTES;
+        *len = strlen(printed);
+        return printed;
+    }
+    *len = m->doc->pages[p].label_len;
+    return m->doc->pages[p].label;
+}
+
 void pdf_model_free(pdf_model *m)
 {
+    free(m->printed);
     free(m->text);
     free(m->lines);
     free(m->page_first);

@@ -43,11 +43,20 @@ typedef struct pdf_model {
     size_t npages;
     float body_size;      /* the size most characters are set in (0: unknown) */
     bool body_bold;       /* most body-size characters are bold */
+    char *printed;        /* NULL, or PDF_PRINTED_BYTES per page: the page's
+                             label as its printed number says (pdf_printed.h),
+                             overriding the PDF's own label */
 } pdf_model;
+
+#define PDF_PRINTED_BYTES 16 /* "mmmdccclxxxviii", "[1234]" and a NUL */
 
 /* SHELF_OK or SHELF_ENOMEM (model all zero). */
 int pdf_model_build(const shelf_pdfdoc *doc, pdf_model *m);
 void pdf_model_free(pdf_model *m);
+
+/* The label of 0-based page p: the printed number found for it, else the
+ * PDF's label (or physical number) as poppler gives it; sets *len. */
+const char *pdf_page_label(const pdf_model *m, size_t p, size_t *len);
 
 static inline const char *pdf_line_text(const pdf_model *m, const pdf_line *l)
 {

@@ -33,10 +33,11 @@ static bool has_word_at_end(const char *s, size_t n, const char *w, size_t wn)
 
 void pdf_page_numbers_of(const pdf_model *m, uint32_t p, pdf_page_numbers *pn)
 {
-    const shelf_pdf_page *pg = &m->doc->pages[p];
-    size_t raw = pg->label_len < SHELF_PAGE_LABEL_MAX_BYTES + 4 ? pg->label_len
-                                                                : SHELF_PAGE_LABEL_MAX_BYTES + 4;
-    pn->label_len = raw ? pdf_clean_metadata(pg->label, raw, pn->label) : 0;
+    size_t label_len;
+    const char *label = pdf_page_label(m, p, &label_len);
+    size_t raw = label_len < SHELF_PAGE_LABEL_MAX_BYTES + 4 ? label_len
+                                                            : SHELF_PAGE_LABEL_MAX_BYTES + 4;
+    pn->label_len = raw ? pdf_clean_metadata(label, raw, pn->label) : 0;
     pn->physical_len = (size_t)snprintf(pn->physical, sizeof pn->physical, "%u", p + 1);
 }
 

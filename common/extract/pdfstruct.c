@@ -37,6 +37,7 @@
  * n log n in the number of lines.
  */
 #include "extract/pdfstruct.h"
+#include "extract/pdf_printed.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -296,7 +297,9 @@ static int write_page(writer *w, size_t p, pdf_join *carried)
             return SHELF_ENOMEM;
         put(w, "\n", 1);
     }
-    return add_label(&w->out->layout, m->doc->pages[p].label, m->doc->pages[p].label_len);
+    size_t label_len;
+    const char *label = pdf_page_label(m, p, &label_len);
+    return add_label(&w->out->layout, label, label_len);
 }
 
 static int write_text(const char *path, const pdf_model *m, const pdf_join *joins,
@@ -331,7 +334,8 @@ static int apply_rules(pdf_model *m, pdf_join **joins)
 {
     /* the type over every line first: the running-head rules spare lines
      * in heading type; found again below without the running lines */
-    if (pdf_find_body_type(m) != SHELF_OK || pdf_mark_running(m) != SHELF_OK)
+    if (pdf_find_body_type(m) != SHELF_OK || pdf_find_printed_numbers(m) != SHELF_OK ||
+        pdf_mark_running(m) != SHELF_OK)
         return SHELF_ENOMEM;
     if (!has_body_text(m))
         for (size_t i = 0; i < m->nlines; i++)

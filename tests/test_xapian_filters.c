@@ -254,6 +254,8 @@ static void test_relative_folder_without_roots(void **state)
     expect_same("in:a", false, "docs/a/one.html docs/a/sub/three.md");
     expect_same("in:a/sub", false, "docs/a/sub/three.md");
     expect_same("in:b", false, "");
+    expect_same("in:./", false, NULL);
+    expect_same("seven in:./", false, "seven.txt");
     expect_same("alpha (in:other OR in:ab)", false, "docs/ab/two.txt other/docs/six.md other/four.html");
 }
 

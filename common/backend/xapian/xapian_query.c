@@ -320,6 +320,8 @@ static int folder_terms(const translation *t, const char *folder, query_list *te
 {
     char term[SHELF_XAPIAN_TERM_MAX + 1];
     size_t len, n = strlen(folder);
+    if (n == 0) /* "in:./" with no roots: holds every (absolute) path */
+        folder = "/", n = 1;
     if (folder[0] != '/') {
         relative_match m = {t, folder, n, terms, SHELF_OK};
         int rc = shelf_xdb_terms(t->db, SHELF_XAPIAN_FOLDER_PREFIX, strlen(SHELF_XAPIAN_FOLDER_PREFIX),

@@ -5,23 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* How an original is served, beyond its MIME type (the readers table's). */
 typedef struct type_row {
     const char *reader; /* the readers table row's name */
-    const char *mime;
     bool charset;       /* text: the stored encoding is named */
     bool sandbox;
 } type_row;
 
-/* Rows for readers another branch adds (docx, odt, epub) are harmless until
- * then: a format without a row here is served as application/octet-stream. */
+/* A format without a row here is served as application/octet-stream. */
 static const type_row rows[] = {
-    {"text", "text/plain", true, true},
-    {"markdown", "text/markdown", true, true},
-    {"html", "text/html", true, true},
-    {"pdf", "application/pdf", false, false},
-    {"docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", false, true},
-    {"odt", "application/vnd.oasis.opendocument.text", false, true},
-    {"epub", "application/epub+zip", false, true},
+    {"text", true, true},  {"markdown", true, true}, {"html", true, true}, {"pdf", false, false},
+    {"docx", false, true}, {"odt", false, true},     {"epub", false, true},
 };
 
 static const type_row *row_of(shelf_format format)
@@ -38,18 +32,19 @@ static const type_row *row_of(shelf_format format)
 void original_type(shelf_format format, shelf_encoding encoding, char out[ORIGINAL_TYPE_MAX])
 {
     const type_row *row = row_of(format);
-    if (!row) {
+    const char *mime = row ? shelf_reader_of_format(format)->mime : NULL;
+    if (!row || !mime) {
         snprintf(out, ORIGINAL_TYPE_MAX, "application/octet-stream");
         return;
     }
     if (!row->charset || encoding == SHELF_ENC_OTHER) {
-        snprintf(out, ORIGINAL_TYPE_MAX, "%s", row->mime);
+        snprintf(out, ORIGINAL_TYPE_MAX, "%s", mime);
         return;
     }
     const char *name = shelf_encoding_name(encoding);
     if (strcmp(name, "unknown") == 0)
         name = "utf-8";
-    snprintf(out, ORIGINAL_TYPE_MAX, "%s; charset=%s", row->mime, name);
+    snprintf(out, ORIGINAL_TYPE_MAX, "%s; charset=%s", mime, name);
 }
 
 bool original_sandboxed(shelf_format format)

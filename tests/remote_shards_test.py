@@ -138,6 +138,9 @@ QUERIES = [
     "readiness NEAR/5 training", "cap*", "title:section", "title:\"section 1\"",
     "path:part1", "type:pdf", "type:markdown policy", "+strategy -doctrine",
     "(operation OR mission) AND partner", "structure", "heading", "zzznothing",
+    # filters from the filter terms and the day value, through the network
+    "alliance type:text", "defence after:2020", "council before:2020 OR summit",
+    "budget -type:markdown after:2000-01-01",
 ]
 
 
@@ -297,12 +300,14 @@ def main():
         remote_all = ["--remote", ",".join(addrs)]
         mixed = ["--index", shards[0], "--remote", addrs[1], "--remote", addrs[2]]
 
-        for q in QUERIES:
+        # in: an absolute folder (a relative one means another thing without
+        # the roots of an index folder: README, "Query language")
+        for q in QUERIES + ["alliance in:%s" % parts[1], "in:%s type:pdf" % parts[2]]:
             one = search(searcher, ["--index", whole], q)
             compare(q, one, search(searcher, remote_all, q))
             compare(q, one, search(searcher, mixed, q))
         print("ok: %d queries equal on one database, three remote shards, and a folder "
-              "with two remote shards" % len(QUERIES))
+              "with two remote shards" % (len(QUERIES) + 2))
 
         # Hits name their shard.
         res = search(searcher, remote_all, "alliance")

@@ -11,6 +11,8 @@
  *   - path: under the default OR filters instead of adding zero-score hits
  *     (it used to add every document under the path);
  *   - malformed values are query errors (exit 2) with the column.
+ * Every test runs twice: on a native index, then on a Xapian one (whose
+ * filters come from its filter terms, backend/xapian/filter_terms.h).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -28,6 +30,7 @@
 #include "support_run.h"
 
 static char *g_tmp, *g_src, *g_idx;
+static const char *g_backend; /* of the group running */
 
 static void write_src(const char *name, const char *text)
 {
@@ -67,11 +70,24 @@ static int setup(void **state)
     g_idx = ts_strf("%s/idx", g_tmp);
     make_shelf();
     char *err = NULL;
-    int rc = ts_runf(NULL, &err, "'%s' --quiet --index '%s' '%s'", INDEXER_BIN, g_idx, g_src);
+    int rc = ts_runf(NULL, &err, "'%s' --quiet --backend %s --index '%s' '%s'", INDEXER_BIN,
+                     g_backend, g_idx, g_src);
     if (rc != 0)
         fail_msg("indexer exit %d: %s", rc, err);
     free(err);
     return 0;
+}
+
+static int setup_native(void **state)
+{
+    g_backend = "native";
+    return setup(state);
+}
+
+static int setup_xapian(void **state)
+{
+    g_backend = "xapian";
+    return setup(state);
 }
 
 static int teardown(void **state)
@@ -286,5 +302,6 @@ int main(void)
         cmocka_unit_test(test_filters_do_not_score),
         cmocka_unit_test(test_malformed_values),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    int failed = cmocka_run_group_tests_name("native", tests, setup_native, teardown);
+    return failed + cmocka_run_group_tests_name("xapian", tests, setup_xapian, teardown);
 }

@@ -35,6 +35,10 @@ static void test_every_row_is_complete(void **state)
         assert_non_null(r->name);
         assert_true(r->name[0] != '\0');
         assert_non_null(r->label);
+        assert_non_null(r->mime); /* one MIME type a row (Xapian's "T" terms) */
+        assert_non_null(strchr(r->mime, '/'));
+        for (size_t j = 0; j < i; j++)
+            assert_string_not_equal(shelf_reader_at(j)->mime, r->mime);
         assert_non_null(r->extensions);
         assert_non_null(r->extensions[0]);
         for (const char *const *e = r->extensions; *e; e++)

@@ -2,7 +2,10 @@
  * test_xapian_terms.c - the Xapian backend's naming rules
  * (backend/xapian/xapian_terms.h): a body key's term is "Z" + its bytes, a title
  * key's term is "S" + its bytes, listing a term back gives the same key,
- * and an id term is "Q" + the path.
+ * and an id term is "Q" + the path; the filter terms (filter_terms.h):
+ * "T" + MIME type, "XD" + folder, "A" + lower-cased author word, each
+ * refused when too long for Xapian; the day value is "YYYYMMDD" in day
+ * order, clamped to years 0..9999.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,7 +15,10 @@
 
 #include <cmocka.h>
 
+#include "backend/xapian/filter_terms.h"
 #include "backend/xapian/xapian_terms.h"
+#include "extract/readers.h"
+#include "query/filter.h"
 #include "query/plan.h" /* the key layout: field bytes, SHELF_MAX_KEY_BYTES */
 
 static size_t make_key(uint8_t field, const char *term, uint8_t *key)
@@ -66,12 +72,72 @@ static void test_id_terms(void **state)
     assert_int_equal(strlen(SHELF_XAPIAN_ID_PREFIX), SHELF_XAPIAN_ID_PREFIX_LEN);
 }
 
+static void expect_day(int year, int month, int day, const char *want)
+{
+    char out[SHELF_XAPIAN_DAY_BYTES + 1];
+    shelf_xapian_day_value(shelf_days_from_civil(year, month, day), out);
+    assert_string_equal(out, want);
+}
+
+static void test_day_values(void **state)
+{
+    (void)state;
+    char out[SHELF_XAPIAN_DAY_BYTES + 1];
+    shelf_xapian_day_value(0, out);
+    assert_string_equal(out, "19700101");
+    shelf_xapian_day_value(-1, out);
+    assert_string_equal(out, "19691231");
+    expect_day(2024, 2, 29, "20240229");
+    expect_day(2024, 3, 1, "20240301");
+    expect_day(2000, 12, 31, "20001231");
+    expect_day(1900, 3, 1, "19000301");
+    expect_day(1, 1, 1, "00010101");
+    expect_day(9999, 12, 31, "99991231");
+    shelf_xapian_day_value(INT32_MIN, out);
+    assert_string_equal(out, "00000101");
+    shelf_xapian_day_value(INT32_MAX, out);
+    assert_string_equal(out, "99991231");
+    /* byte order is day order, day after day across years */
+    char prev[SHELF_XAPIAN_DAY_BYTES + 1] = "";
+    for (int32_t d = shelf_days_from_civil(1999, 12, 1); d < shelf_days_from_civil(2001, 3, 2); d++) {
+        shelf_xapian_day_value(d, out);
+        assert_true(strcmp(prev, out) < 0);
+        memcpy(prev, out, sizeof out);
+    }
+}
+
+static void test_filter_terms(void **state)
+{
+    (void)state;
+    char term[SHELF_XAPIAN_TERM_MAX + 1];
+    size_t len;
+    assert_true(shelf_xapian_type_term(SHELF_FORMAT_PDF, term, &len));
+    assert_string_equal(term, "Tapplication/pdf");
+    assert_int_equal(len, 16);
+    assert_true(shelf_xapian_type_term(SHELF_FORMAT_TEXT, term, &len));
+    assert_string_equal(term, "Ttext/plain");
+    assert_false(shelf_xapian_type_term(99, term, &len));
+    assert_true(shelf_xapian_folder_term("/home/me", 8, term, &len));
+    assert_string_equal(term, "XD/home/me");
+    assert_true(shelf_xapian_author_term("LoveLace", 8, term, &len));
+    assert_string_equal(term, "Alovelace");
+    char longest[SHELF_XAPIAN_TERM_MAX];
+    memset(longest, 'x', sizeof longest);
+    assert_true(shelf_xapian_author_term(longest, SHELF_XAPIAN_TERM_MAX - 1, term, &len));
+    assert_int_equal(len, SHELF_XAPIAN_TERM_MAX);
+    assert_false(shelf_xapian_author_term(longest, SHELF_XAPIAN_TERM_MAX, term, &len));
+    assert_true(shelf_xapian_folder_term(longest, SHELF_XAPIAN_TERM_MAX - 2, term, &len));
+    assert_false(shelf_xapian_folder_term(longest, SHELF_XAPIAN_TERM_MAX - 1, term, &len));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_key_terms),
         cmocka_unit_test(test_terms_back_to_keys),
         cmocka_unit_test(test_id_terms),
+        cmocka_unit_test(test_day_values),
+        cmocka_unit_test(test_filter_terms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

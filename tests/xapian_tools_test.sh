@@ -4,7 +4,8 @@
 # common/backend/xapian/xapian_terms.h), and an older layout is refused.
 #   - quest with its defaults (English stemming, Z prefix) finds a word, and
 #     a quoted phrase through the plain (unstemmed) words, printing Omega's
-#     url= and caption= lines;
+#     url= and caption= lines; with boolean prefixes it filters by our type
+#     ("T" + MIME type) and folder ("XD" + folder) terms;
 #   - Omega's CGI (/usr/lib/cgi-bin/omega/omega), run from the command line
 #     with a config file naming the index folder, lists our document's url
 #     and title;
@@ -45,6 +46,13 @@ if command -v quest >/dev/null; then
     out=$(quest -d "$db" '"annual report"' 2>&1) || bad "quest phrase: $out"
     expect_in "$out" "Exactly 1 matches" "quest phrase over plain words"
     expect_in "$out" "url=$src/corpus/secretary-generals-annual-report-2023.txt" "quest phrase"
+    out=$(quest -d "$db" -b type:T 'alliance type:text/plain' 2>&1) || bad "quest type: $out"
+    expect_in "$out" "FILTER Ttext/plain" "quest's type filter"
+    expect_in "$out" "Exactly 5 matches" "quest's type filter"
+    out=$(quest -d "$db" -b type:T 'alliance type:application/pdf' 2>&1) || bad "quest type: $out"
+    expect_in "$out" "Exactly 0 matches" "quest's type filter (no PDF)"
+    out=$(quest -d "$db" -b in:XD "alliance in:$src/corpus" 2>&1) || bad "quest folder: $out"
+    expect_in "$out" "Exactly 5 matches" "quest's folder filter"
     echo "ok: quest"
 else
     echo "skipped: quest is not installed (Debian package xapian-tools)"

@@ -72,18 +72,25 @@ static bool has_word(const char *text, size_t len, const char *word, size_t n)
     return false;
 }
 
+bool shelf_next_word(const char *text, size_t len, size_t *pos, size_t *start, size_t *word_len)
+{
+    size_t i = *pos;
+    while (i < len && !word_byte((unsigned char)text[i]))
+        i++;
+    *start = i;
+    while (i < len && word_byte((unsigned char)text[i]))
+        i++;
+    *word_len = i - *start;
+    *pos = i;
+    return *word_len > 0;
+}
+
 bool shelf_author_matches(const char *author, size_t author_len, const char *value)
 {
     bool any = false;
-    for (size_t i = 0; value[i];) {
-        if (!word_byte((unsigned char)value[i])) {
-            i++;
-            continue;
-        }
-        size_t start = i;
-        while (value[i] && word_byte((unsigned char)value[i]))
-            i++;
-        if (!has_word(author, author_len, value + start, i - start))
+    size_t pos = 0, start, n, len = strlen(value);
+    while (shelf_next_word(value, len, &pos, &start, &n)) {
+        if (!has_word(author, author_len, value + start, n))
             return false;
         any = true;
     }

@@ -41,6 +41,10 @@ int shelf_doc_format(uint32_t flags);
 
 /* A folder of the in: filter holds dir. */
 bool shelf_folder_holds(const char *folder, const char *dir, size_t dir_len);
+/* The next word of text[0..len) at or after *pos, the words author:
+ * compares (runs of ASCII letters and digits and of bytes >= 0x80): sets
+ * *start and *word_len and moves *pos past it; false when none is left. */
+bool shelf_next_word(const char *text, size_t len, size_t *pos, size_t *start, size_t *word_len);
 /* Every word of value is a word of author (ASCII case ignored). */
 bool shelf_author_matches(const char *author, size_t author_len, const char *value);
 /* path contains fragment, ASCII case ignored. */

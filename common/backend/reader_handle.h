@@ -35,6 +35,7 @@ struct shelf_engine {
     shelf_index *idx;   /* native */
     bool borrowed;      /* idx belongs to the caller */
     shelf_xdb *xdb;     /* Xapian */
+    bool walk_filters;  /* Xapian: a part has no filter terms (layout 2) */
     shelf_buf blob;     /* the last document data read (Xapian's blob, a native
                            record's strings): what a docview points into */
 };

@@ -438,6 +438,7 @@ const shelf_reader shelf_reader_docx = {
     .format = SHELF_FORMAT_DOCX,
     .name = "docx",
     .label = "DOCX",
+    .mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     .extensions = docx_extensions,
     .sniff = sniff_docx,
     .extract = read_row,

@@ -315,6 +315,7 @@ const shelf_reader shelf_reader_epub = {
     .format = SHELF_FORMAT_EPUB,
     .name = "epub",
     .label = "EPUB",
+    .mime = "application/epub+zip",
     .extensions = epub_extensions,
     .sniff = sniff_epub,
     .extract = read_row,

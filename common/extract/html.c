@@ -862,6 +862,7 @@ const shelf_reader shelf_reader_html = {
     .format = SHELF_FORMAT_HTML,
     .name = "html",
     .label = "HTML",
+    .mime = "text/html",
     .extensions = html_extensions,
     .sniff = sniff_html_row,
     .extract = shelf_extract_html,

@@ -695,6 +695,7 @@ const shelf_reader shelf_reader_markdown = {
     .format = SHELF_FORMAT_MARKDOWN,
     .name = "markdown",
     .label = "Markdown",
+    .mime = "text/markdown",
     .extensions = markdown_extensions,
     .sniff = shelf_sniff_by_name_only,
     .extract = read_markdown,

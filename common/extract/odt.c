@@ -248,6 +248,7 @@ const shelf_reader shelf_reader_odt = {
     .format = SHELF_FORMAT_ODT,
     .name = "odt",
     .label = "ODT",
+    .mime = "application/vnd.oasis.opendocument.text",
     .extensions = odt_extensions,
     .sniff = sniff_odt,
     .extract = read_row,

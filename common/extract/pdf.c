@@ -197,6 +197,7 @@ const shelf_reader shelf_reader_pdf = {
     .format = SHELF_FORMAT_PDF,
     .name = "pdf",
     .label = "PDF",
+    .mime = "application/pdf",
     .extensions = pdf_extensions,
     .sniff = sniff_pdf,
     .extract = read_pdf,

@@ -16,9 +16,10 @@
  *      SHELF_SNIFF_NO;
  *   3. else plain text.
  *
- * Invariants: every row has a name, a NULL-terminated non-empty list of
- * extensions (each ".x", lower case, no two rows sharing one), a sniff and
- * an extract function; rows' formats are distinct.  Readers never print.
+ * Invariants: every row has a name, a MIME type (no two rows sharing one),
+ * a NULL-terminated non-empty list of extensions (each ".x", lower case, no
+ * two rows sharing one), a sniff and an extract function; rows' formats are
+ * distinct.  Readers never print.
  */
 #ifndef SHELF_READERS_H
 #define SHELF_READERS_H
@@ -58,6 +59,7 @@ typedef struct shelf_reader {
     shelf_format format;
     const char *name;              /* "pdf": --list and messages */
     const char *label;             /* "PDF": in sentences */
+    const char *mime;              /* "application/pdf": served originals, Xapian's type terms */
     const char *const *extensions; /* ".pdf", ..., NULL */
     shelf_sniff (*sniff)(const char *data, size_t len);
     shelf_reader_fn extract;

@@ -172,6 +172,7 @@ const shelf_reader shelf_reader_text = {
     .format = SHELF_FORMAT_TEXT,
     .name = "text",
     .label = "text",
+    .mime = "text/plain",
     .extensions = text_extensions,
     .sniff = shelf_sniff_by_name_only,
     .extract = shelf_decode_text,

@@ -20,9 +20,10 @@
 /* The analysis language recorded in one shard into language (when still
  * empty) or checked against it: a database without one is not ours, one of
  * another layout was written by an older program (dir: the folder to name
- * in the rebuild hint). */
+ * in the rebuild hint), except layout 2, searched with filters that walk
+ * (*walk_filters set). */
 static int check_shard(shelf_xdb *db, const char *name, const char *dir, char *language, size_t size,
-                       shelf_err *err)
+                       bool *walk_filters, shelf_err *err)
 {
     char found[SHELF_LANGUAGE_MAX + 1], layout[16];
     int rc = shelf_xdb_get_metadata(db, SHELF_XAPIAN_LANGUAGE_KEY, found, sizeof found, err);
@@ -34,7 +35,9 @@ static int check_shard(shelf_xdb *db, const char *name, const char *dir, char *l
         return shelf_errf(err, SHELF_ECORRUPT,
                           "%s: not a shelf index (no analysis language recorded): use a database "
                           "written by `%s --backend xapian`", name, shelf_indexer_name());
-    if (strcmp(layout, SHELF_XAPIAN_LAYOUT) != 0)
+    if (strcmp(layout, SHELF_XAPIAN_LAYOUT_NO_FILTER_TERMS) == 0)
+        *walk_filters = true;
+    else if (strcmp(layout, SHELF_XAPIAN_LAYOUT) != 0)
         return shelf_errf(err, SHELF_EVERSION,
                           "%s: written by an older version of this program (Xapian layout '%s', "
                           "not '%s'): rebuild it with `%s --rebuild --index %s PATH...`",
@@ -65,7 +68,7 @@ static int add_part(shelf_engine *e, size_t i, shelf_err *err)
     }
     if (rc == SHELF_OK)
         rc = check_shard(one, path, i < e->nlocal ? e->dirs[i] : "DIR", e->language,
-                         sizeof e->language, err);
+                         sizeof e->language, &e->walk_filters, err);
     if (rc != SHELF_OK) {
         shelf_xdb_close(one);
         return rc;
@@ -141,7 +144,7 @@ static int xapian_search(const shelf_engine *e, const shelf_plan *plan, const sh
         return shelf_errf(err, SHELF_ENOMEM, "out of memory for %zu hits", o->k);
     }
     shelf_xsearch params = {.k1 = o->k1, .b = o->b, .offset = 0, .k = o->k,
-                            .deadline_ns = o->deadline_ns};
+                            .deadline_ns = o->deadline_ns, .walk_filters = e->walk_filters};
     size_t count = 0;
     int rc = shelf_xapian_search_plan(e->xdb, plan, &params, xh, &count, &out->total, err);
     for (size_t i = 0; rc == SHELF_OK && i < count; i++)

@@ -762,6 +762,20 @@ int shelf_xq_filter(shelf_xq **out, const shelf_xq *a, const shelf_xq *b, shelf_
     return pair_query(out, Xapian::Query::OP_FILTER, a, b, err, "filter");
 }
 
+int shelf_xq_value_ge(shelf_xq **out, unsigned slot, const char *value, size_t len, shelf_err *err)
+{
+    return build_query(out, err, "value at least", [&]() {
+        return Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, term_string(value, len));
+    });
+}
+
+int shelf_xq_value_le(shelf_xq **out, unsigned slot, const char *value, size_t len, shelf_err *err)
+{
+    return build_query(out, err, "value at most", [&]() {
+        return Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, term_string(value, len));
+    });
+}
+
 int shelf_xq_scale(shelf_xq **out, const shelf_xq *q, double factor, shelf_err *err)
 {
     return build_query(out, err, "scale weight", [&]() {

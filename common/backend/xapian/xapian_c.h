@@ -159,6 +159,11 @@ int shelf_xq_and_maybe(shelf_xq **out, const shelf_xq *a, const shelf_xq *b, she
 int shelf_xq_and_not(shelf_xq **out, const shelf_xq *a, const shelf_xq *b, shelf_err *err);
 /* OP_FILTER: matches of a that b matches too, weighted by a alone. */
 int shelf_xq_filter(shelf_xq **out, const shelf_xq *a, const shelf_xq *b, shelf_err *err);
+/* OP_VALUE_GE / OP_VALUE_LE: documents whose value in slot is >= / <=
+ * value[0..len) byte by byte (weightless; a document without one never
+ * matches). */
+int shelf_xq_value_ge(shelf_xq **out, unsigned slot, const char *value, size_t len, shelf_err *err);
+int shelf_xq_value_le(shelf_xq **out, unsigned slot, const char *value, size_t len, shelf_err *err);
 /* OP_SCALE_WEIGHT: q with every weight multiplied by factor (>= 0; 0 makes
  * q a weightless filter). */
 int shelf_xq_scale(shelf_xq **out, const shelf_xq *q, double factor, shelf_err *err);
@@ -173,6 +178,8 @@ typedef struct shelf_xhit {
 
 typedef struct shelf_xsearch {
     double k1, b;         /* BM25Weight parameters; k2 = 0, k3 = 1, min_normlen = 0 */
+    int walk_filters;     /* for the plan translation (xapian_query.h): the
+                             database has no filter terms (layout 2) */
     size_t offset, k;     /* hits [offset, offset + k) of the ranking */
     uint64_t deadline_ns; /* CLOCK_MONOTONIC time to give up by (deadline.h); 0: none */
 } shelf_xsearch;

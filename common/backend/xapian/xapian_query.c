@@ -8,6 +8,8 @@
  */
 #include "backend/xapian/xapian_query.h"
 #include "backend/xapian/xapian_terms.h"
+#include "backend/xapian/filter_terms.h"
+#include "query/filter.h"
 #include "backend/filter_match.h"
 #include "backend/xapian/record_value.h"
 #include "backend/xapian/xapdoc.h"
@@ -21,6 +23,7 @@
 typedef struct translation {
     shelf_xdb *db;
     shelf_err *err;
+    bool walk_filters; /* no filter terms (layout 2): every FILTER walks */
 } translation;
 
 /* ---- errors ---- */
@@ -264,6 +267,155 @@ static int path_query(const translation *t, const shelf_plan *p, shelf_xq **out)
     return rc;
 }
 
+/* ---- FILTER from the filter terms and the day value (filter_terms.h) ---- */
+
+/* A weightless query of one term. */
+static int boolean_term(const translation *t, const char *term, size_t len, shelf_xq **out)
+{
+    int rc = shelf_xq_term(out, term, len, t->err);
+    return rc == SHELF_OK ? make_weightless(t, out) : rc;
+}
+
+static int type_query(const translation *t, const shelf_plan *f, shelf_xq **out)
+{
+    char term[SHELF_XAPIAN_TERM_MAX + 1];
+    size_t len;
+    if (!shelf_xapian_type_term(f->filter.format, term, &len))
+        return shelf_xq_nothing(out, t->err);
+    return boolean_term(t, term, len, out);
+}
+
+/* Collects the folder terms that end with "/" + a relative folder (or are
+ * it): the folders holding it at a component boundary. */
+typedef struct relative_match {
+    const translation *t;
+    const char *folder;
+    size_t n;
+    query_list *terms;
+    int status;
+} relative_match;
+
+static int visit_folder_term(void *ctx, const char *term, size_t len, uint64_t df)
+{
+    (void)df;
+    relative_match *m = ctx;
+    const char *folder = term + strlen(SHELF_XAPIAN_FOLDER_PREFIX);
+    size_t n = len - strlen(SHELF_XAPIAN_FOLDER_PREFIX);
+    bool whole = n == m->n && memcmp(folder, m->folder, n) == 0;
+    bool tail = n > m->n && folder[n - m->n - 1] == '/' &&
+                memcmp(folder + n - m->n, m->folder, m->n) == 0;
+    if (!whole && !tail)
+        return 0;
+    shelf_xq *q;
+    m->status = boolean_term(m->t, term, len, &q);
+    if (m->status == SHELF_OK)
+        m->status = list_push(m->t, m->terms, q);
+    return m->status != SHELF_OK;
+}
+
+/* The terms of the folders in:folder stands for, into terms: one for an
+ * absolute folder, those of every folder ending with it for a relative one
+ * (no indexed roots to resolve it: filter_match.h). */
+static int folder_terms(const translation *t, const char *folder, query_list *terms)
+{
+    char term[SHELF_XAPIAN_TERM_MAX + 1];
+    size_t len, n = strlen(folder);
+    if (n == 0) /* "in:./" with no roots: holds every (absolute) path */
+        folder = "/", n = 1;
+    if (folder[0] != '/') {
+        relative_match m = {t, folder, n, terms, SHELF_OK};
+        int rc = shelf_xdb_terms(t->db, SHELF_XAPIAN_FOLDER_PREFIX, strlen(SHELF_XAPIAN_FOLDER_PREFIX),
+                                 visit_folder_term, &m, t->err);
+        return rc == SHELF_OK ? m.status : rc;
+    }
+    if (!shelf_xapian_folder_term(folder, n, term, &len))
+        return SHELF_OK; /* longer than any document's folder */
+    shelf_xq *q;
+    int rc = boolean_term(t, term, len, &q);
+    return rc == SHELF_OK ? list_push(t, terms, q) : rc;
+}
+
+static int in_query(const translation *t, const shelf_plan *f, shelf_xq **out)
+{
+    query_list terms = {0};
+    int rc = SHELF_OK;
+    if (f->nfolders == 0)
+        rc = folder_terms(t, f->text, &terms);
+    for (size_t i = 0; rc == SHELF_OK && i < f->nfolders; i++)
+        rc = folder_terms(t, f->folders[i], &terms);
+    if (rc == SHELF_OK)
+        rc = shelf_xq_or(out, terms.items, terms.count, t->err);
+    list_free(&terms);
+    return rc;
+}
+
+/* Every word of the value as an author term; *too_long when a word cannot
+ * be a term (the caller then walks). */
+static int author_query(const translation *t, const shelf_plan *f, shelf_xq **out, bool *too_long)
+{
+    char term[SHELF_XAPIAN_TERM_MAX + 1];
+    size_t pos = 0, start, n, len, value_len = strlen(f->text);
+    query_list words = {0};
+    int rc = SHELF_OK;
+    *too_long = false;
+    while (rc == SHELF_OK && !*too_long && shelf_next_word(f->text, value_len, &pos, &start, &n)) {
+        shelf_xq *q;
+        *too_long = !shelf_xapian_author_term(f->text + start, n, term, &len);
+        if (!*too_long && (rc = boolean_term(t, term, len, &q)) == SHELF_OK)
+            rc = list_push(t, &words, q);
+    }
+    if (rc == SHELF_OK && !*too_long)
+        rc = words.count ? shelf_xq_and(out, words.items, words.count, t->err)
+                         : shelf_xq_nothing(out, t->err);
+    list_free(&words);
+    return rc;
+}
+
+/* after: day >= the value's day; before: day <= the day before it. */
+static int day_query(const translation *t, const shelf_plan *f, shelf_xq **out)
+{
+    char day[SHELF_XAPIAN_DAY_BYTES + 1];
+    if (f->filter.kind == SHELF_FILTER_AFTER) {
+        shelf_xapian_day_value(f->filter.day, day);
+        return shelf_xq_value_ge(out, SHELF_XAPIAN_DAY_SLOT, day, SHELF_XAPIAN_DAY_BYTES, t->err);
+    }
+    if (f->filter.day <= shelf_days_from_civil(0, 1, 1))
+        return shelf_xq_nothing(out, t->err); /* no day value is earlier */
+    shelf_xapian_day_value(f->filter.day - 1, day);
+    return shelf_xq_value_le(out, SHELF_XAPIAN_DAY_SLOT, day, SHELF_XAPIAN_DAY_BYTES, t->err);
+}
+
+/* A FILTER node as a weightless query over the filter terms, or the walk
+ * when the database has none or the value cannot be a term. */
+static int filter_query(const translation *t, const shelf_plan *f, shelf_xq **out)
+{
+    *out = NULL;
+    bool walk = t->walk_filters;
+    int rc = SHELF_OK;
+    if (!walk) {
+        switch (f->filter.kind) {
+        case SHELF_FILTER_TYPE:
+            rc = type_query(t, f, out);
+            break;
+        case SHELF_FILTER_IN:
+            rc = in_query(t, f, out);
+            break;
+        case SHELF_FILTER_AUTHOR:
+            rc = author_query(t, f, out, &walk);
+            break;
+        case SHELF_FILTER_AFTER:
+        case SHELF_FILTER_BEFORE:
+            rc = day_query(t, f, out);
+            break;
+        default:
+            return bad_plan(t, "filter of unknown kind %d", (int)f->filter.kind);
+        }
+    }
+    if (walk)
+        return path_query(t, f, out);
+    return rc == SHELF_OK ? make_weightless(t, out) : rc;
+}
+
 /* ---- BOOL ---- */
 
 static int plan_query(const translation *t, const shelf_plan *p, shelf_xq **out);
@@ -363,8 +515,9 @@ static int plan_query(const translation *t, const shelf_plan *p, shelf_xq **out)
     case SHELF_P_BOOL:
         return bool_query(t, p, out);
     case SHELF_P_PATH:
-    case SHELF_P_FILTER:
         return path_query(t, p, out);
+    case SHELF_P_FILTER:
+        return filter_query(t, p, out);
     case SHELF_P_NONE:
         return shelf_xq_nothing(out, t->err);
     }
@@ -374,7 +527,7 @@ static int plan_query(const translation *t, const shelf_plan *p, shelf_xq **out)
 int shelf_xapian_search_plan(shelf_xdb *db, const shelf_plan *plan, const shelf_xsearch *params,
                              shelf_xhit *hits, size_t *count, uint64_t *total, shelf_err *err)
 {
-    translation t = {db, err};
+    translation t = {db, err, params && params->walk_filters};
     if (!db || !plan)
         return bad_plan(&t, "missing database or plan");
     shelf_xq *query;

@@ -11,7 +11,16 @@
  *             MUST_NOT: OP_AND_NOT of the OR of them;
  *   PATH   -> the "Q" ids whose path contains the fragment (ASCII case
  *             ignored; an empty fragment matches every document), as a
- *             weightless OR;
+ *             weightless OR: a walk over every id term (a substring is no
+ *             term);
+ *   FILTER -> weightless, from the filter terms (filter_terms.h): type: the
+ *             "T" term; in: the OR of the "XD" terms of its folders (a
+ *             relative folder: of every folder term ending with it);
+ *             author: the AND of its words' "A" terms; after:/before:
+ *             OP_VALUE_GE / OP_VALUE_LE on the day value.  With
+ *             params->walk_filters (a layout-2 database, which has none),
+ *             or an author word too long to be a term, the filter walks the
+ *             ids as PATH does and reads each document's record;
  *   NONE   -> MatchNothing.
  * Title terms carry wdf 0, so BM25 would give them no weight -- or NaN
  * (0 / 0) when k1 = 0 or a document has length 0 and b = 1: the translation

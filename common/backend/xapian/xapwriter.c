@@ -1,5 +1,6 @@
 /* xapwriter.c - writing the Xapian backend; see xapwriter.h. */
 #include "backend/xapian/xapwriter.h"
+#include "backend/xapian/filter_terms.h"
 #include "backend/xapian/omega_data.h"
 #include "backend/xapian/record_value.h"
 #include "backend/lock.h"
@@ -171,6 +172,9 @@ static int build_doc(shelf_xapwriter *w, shelf_xdoc *xd, const shelf_doc_input *
                           in->flags | (an->invalid_bytes ? SHELF_DOC_FLAG_INVALID_UTF8 : 0),
                           in->author, in->author ? strlen(in->author) : 0,
                           in->date, in->date ? strlen(in->date) : 0};
+    rc = shelf_xapian_add_filter_terms(xd, &meta, err);
+    if (rc != SHELF_OK)
+        return rc;
     shelf_buf_reset(&w->blob);
     if (shelf_xapdoc_encode(&w->blob, &meta, in->text, in->text_len,
                             (const uint64_t *)an->checkpoints.data,

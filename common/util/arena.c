@@ -34,6 +34,7 @@ static int next_block(shelf_arena *a)
             return -1;
         next = block;
         next->next = NULL;
+        a->mapped += a->block_size;
         if (a->current)
             a->current->next = next;
         else
@@ -62,12 +63,21 @@ size_t shelf_arena_used(const shelf_arena *a)
     return a->used;
 }
 
-static void unmap_chain(shelf_arena_block *b, size_t block_size)
+size_t shelf_arena_mapped(const shelf_arena *a)
 {
+    return a->mapped;
+}
+
+/* Unmap the chain from b on; returns the bytes given back. */
+static size_t unmap_chain(shelf_arena_block *b, size_t block_size)
+{
+    size_t bytes = 0;
     for (shelf_arena_block *next; b; b = next) {
         next = b->next;
         munmap(b, block_size);
+        bytes += block_size;
     }
+    return bytes;
 }
 
 void shelf_arena_reset(shelf_arena *a, size_t keep_bytes)
@@ -77,7 +87,7 @@ void shelf_arena_reset(shelf_arena *a, size_t keep_bytes)
         last_kept = b;
         b = b->next;
     }
-    unmap_chain(b, a->block_size);
+    a->mapped -= unmap_chain(b, a->block_size);
     if (last_kept)
         last_kept->next = NULL;
     else
@@ -85,6 +95,18 @@ void shelf_arena_reset(shelf_arena *a, size_t keep_bytes)
     a->current = NULL;
     a->offset = 0;
     a->used = 0;
+}
+
+void shelf_arena_trim(shelf_arena *a, size_t keep_bytes)
+{
+    if (a->mapped <= keep_bytes || a->mapped == a->used)
+        return;
+    /* the blocks in use are first .. current: used bytes of them */
+    shelf_arena_block **link = a->current ? &a->current->next : &a->first;
+    for (size_t held = a->used; *link && held + a->block_size <= keep_bytes; held += a->block_size)
+        link = &(*link)->next;
+    a->mapped -= unmap_chain(*link, a->block_size);
+    *link = NULL;
 }
 
 void shelf_arena_free(shelf_arena *a)

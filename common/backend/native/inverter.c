@@ -182,12 +182,19 @@ static term_acc *find_or_add_from(shelf_inverter *inv, size_t i, uint8_t field, 
     return insert_at(inv, i, field, term, term_len, hash);
 }
 
+/* What the budget leaves the arena beside the slot arrays. */
+static size_t arena_share(const shelf_inverter *inv)
+{
+    size_t slots = slot_bytes(inv->slot_count);
+    return inv->budget > slots ? inv->budget - slots : 0;
+}
+
 static void table_clear(shelf_inverter *inv)
 {
     memset(inv->slots, 0, inv->slot_count * sizeof *inv->slots); /* tags mean nothing where empty */
     inv->term_count = 0;
     /* keep the blocks the budget, which may have shrunk, still allows */
-    shelf_arena_reset(&inv->arena, inv->budget);
+    shelf_arena_reset(&inv->arena, arena_share(inv));
     count_memory(inv);
 }
 
@@ -548,9 +555,13 @@ int shelf_inverter_end_doc(shelf_inverter *inv, shelf_err *err)
     return write_run(inv, err);
 }
 
+/* A smaller budget also gives back the arena's kept blocks it no longer
+ * allows: they are resident but not counted in inv->memory (which counts the
+ * blocks in use), and the owner has handed that memory to something else. */
 void shelf_inverter_set_budget(shelf_inverter *inv, size_t budget)
 {
     inv->budget = budget;
+    shelf_arena_trim(&inv->arena, arena_share(inv));
 }
 
 size_t shelf_inverter_memory(const shelf_inverter *inv)

@@ -85,7 +85,8 @@ int shelf_inverter_add(shelf_inverter *inv, const uint8_t *key, size_t key_len, 
                        uint32_t position, shelf_err *err);
 
 /* Change the budget (the writer lowers it as what else it holds grows);
- * the next add or end_doc spills when over it. */
+ * the next add or end_doc spills when over it.  Memory kept for reuse since
+ * the last spill beyond a lowered budget is given back at once. */
 void shelf_inverter_set_budget(shelf_inverter *inv, size_t budget);
 
 /* Call after each document: spills a run when over budget (adding also

@@ -240,7 +240,26 @@ static void random_block(uint64_t *rng, unsigned w, int force_max, uint32_t out[
         out[ts_rand_below(rng, SHELF_BLOCK_LEN)] = mask;
 }
 
-/* Encode, check size and width byte, decode from an exact-size copy. */
+/* Decode the n-byte block enc followed by `slack` bytes of all ones (the
+ * decoder may read them, as it reads the next block of a posting list, but
+ * must not let their bits into a value) and compare with in. */
+static void decode_with_slack(const uint8_t *enc, size_t n, size_t slack, const uint32_t in[SHELF_BLOCK_LEN])
+{
+    uint8_t padded[SHELF_BITPACK_MAX_BYTES + 64];
+    memcpy(padded, enc, n);
+    memset(padded + n, 0xFF, slack);
+    uint8_t *buf = ts_exact_copy(padded, n + slack);
+    const uint8_t *p = buf;
+    uint32_t out[SHELF_BLOCK_LEN];
+    assert_int_equal(shelf_bitpack_decode(&p, buf + n + slack, out), 0);
+    assert_ptr_equal(p, buf + n);
+    assert_memory_equal(out, in, sizeof out);
+    free(buf);
+}
+
+/* Encode, check size and width byte, decode from an exact-size copy and
+ * from copies followed by other bytes (read in place, without a copy, when
+ * there are enough of them). */
 static void bitpack_roundtrip(const uint32_t in[SHELF_BLOCK_LEN])
 {
     unsigned w = width_of(in);
@@ -258,6 +277,9 @@ static void bitpack_roundtrip(const uint32_t in[SHELF_BLOCK_LEN])
     assert_ptr_equal(p, buf + n);
     assert_memory_equal(out, in, sizeof out);
     free(buf);
+    decode_with_slack(enc, n, 8, in);
+    decode_with_slack(enc, n, 16, in);
+    decode_with_slack(enc, n, 64, in);
 }
 
 /* ---- bitpack tests ---- */

@@ -25,6 +25,17 @@ static const uint8_t *skip_entry(const shelf_postings *p, uint64_t b)
     return p->skips + b * SHELF_SKIP_ENTRY_BYTES;
 }
 
+/* Cache lines of the following block asked for ahead: a list walked
+ * document by document reads its blocks in order, and the first byte of a
+ * block not yet in cache was a fifth of the time of decoding it. */
+#define PREFETCH_LINES 4
+
+static inline void prefetch_next_block(const shelf_postings *p, const uint8_t *next)
+{
+    for (int i = 0; i < PREFETCH_LINES && next + 64 * i < p->blocks_end; i++)
+        __builtin_prefetch(next + 64 * i);
+}
+
 /* Decodes the doc gaps; the tfs that follow are only located and checked to
  * fit (shelf_postings_load_tfs unpacks them when first needed). */
 static int decode_full_block(shelf_postings *p, const uint8_t **q, int64_t prev)
@@ -38,6 +49,7 @@ static int decode_full_block(shelf_postings *p, const uint8_t **q, int64_t prev)
     p->tfs_at = *q;
     p->tfs_ready = false;
     *q += tfs_size;
+    prefetch_next_block(p, *q);
     /* Ids strictly increase, so the last one alone is checked against the
      * document count (which is below UINT32_MAX). */
     for (int i = 0; i < SHELF_BLOCK_LEN; i++) {

@@ -179,12 +179,16 @@ static void run_api(http_server *s, struct MHD_Connection *c, api_route fn, repl
     rq.deadline_ns = shelf_deadline_after(s->cfg.request_seconds);
     snap_lease lease;
     shelf_err err = {0};
-    if (snap_acquire(s->cfg.holder, &lease, &err) != SHELF_OK) {
-        reply_error(r, 500, "%s", err.msg);
+    int rc = snap_acquire(s->cfg.holder, &lease, &err);
+    if (rc != SHELF_OK) {
+        reply_error(r, rc == SNAP_UNREACHABLE ? 503 : 500, "%s", err.msg);
         return;
     }
     rq.lease = &lease;
     fn(&rq, r);
+    const char *lost = snap_lease_lost(&lease);
+    if (lost) /* whatever the route made of it: a shard failed under it */
+        reply_error(r, 502, "%s", lost);
     snap_release(s->cfg.holder, &lease);
 }
 

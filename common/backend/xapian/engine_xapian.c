@@ -244,6 +244,11 @@ static const char *xapian_file(const shelf_engine *e, const shelf_hit *hit, cons
     return e->dir;
 }
 
+static const char *xapian_lost(const shelf_engine *e)
+{
+    return shelf_xdb_lost(e->xdb);
+}
+
 static void xapian_close(shelf_engine *e)
 {
     if (e->xdb)
@@ -264,5 +269,6 @@ const shelf_reader_ops shelf_xapian_ops = {
     .each_doc = xapian_each_doc,
     .file = xapian_file,
     .part = xapian_part,
+    .lost = xapian_lost,
     .close = xapian_close,
 };

@@ -331,7 +331,7 @@ def check_serve_restart(searcher, shards, log, rounds=3):
     searcher."""
     servers = [start_server(os.path.join(s, "xapian"), log) for s in shards[:2]]
     addrs = ["127.0.0.1:%d" % port for _, port in servers]
-    serve, sport = start_serve(searcher, ["--remote", ",".join(addrs), "--remote-timeout", "5"])
+    serve, sport = start_serve(searcher, ["--remote", ",".join(addrs), "--remote-timeout", "2"])
     params = {"q": "budget report", "n": 20, "passages": 2}
     try:
         status, before = http_status(sport, "/api/search", params)
@@ -347,7 +347,7 @@ def check_serve_restart(searcher, shards, log, rounds=3):
                 if status not in (502, 503) or addrs[1] not in body.get("error", "") \
                         or body.get("status") != status:
                     fail("--serve, %s: %d %s" % (what, status, json.dumps(body)[:300]))
-                if took > 8:
+                if took > 2 + 4:
                     fail("--serve, %s: took %.1f s" % (what, took))
                 print("ok: --serve, %s (%.2f s): %d %s" % (what, took, status, body["error"]))
             servers[1] = (restart_server(os.path.join(shards[1], "xapian"), port, log), port)
@@ -361,6 +361,31 @@ def check_serve_restart(searcher, shards, log, rounds=3):
                 fail("--serve after the shard came back: %d %s" % (status, json.dumps(after)[:300]))
             print("ok: --serve recovered %.2f s after the shard came back (round %d)"
                   % (time.time() - start, round_ + 1))
+        # A shard that stops answering (stopped, not dead): the request fails
+        # after the remote timeout, not later; once it answers again, so
+        # does the searcher.
+        proc, port = servers[1]
+        os.killpg(proc.pid, signal.SIGSTOP)
+        try:
+            start = time.time()
+            status, body = http_status(sport, "/api/search", params)
+            took = time.time() - start
+        finally:
+            os.killpg(proc.pid, signal.SIGCONT)
+        if status not in (502, 503) or addrs[1] not in body.get("error", "") or took > 2 + 4:
+            fail("--serve, a shard that stopped answering: %d after %.1f s: %s"
+                 % (status, took, json.dumps(body)[:300]))
+        print("ok: --serve, a shard that stopped answering (%.2f s): %d %s"
+              % (took, status, body["error"]))
+        start = time.time()
+        while True:
+            status, after = http_status(sport, "/api/search", params)
+            if status == 200 or time.time() - start > 10:
+                break
+            time.sleep(0.1)
+        if status != 200 or ranked(after) != ranked(before):
+            fail("--serve after the shard answered again: %d %s" % (status, json.dumps(after)[:300]))
+        print("ok: --serve recovered %.2f s after the shard answered again" % (time.time() - start))
     finally:
         serve.terminate()
         serve.wait(timeout=30)

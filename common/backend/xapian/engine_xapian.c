@@ -158,13 +158,24 @@ static int xapian_explain(const shelf_engine *e, const shelf_plan *plan, const s
     return shelf_errf(err, SHELF_EINVAL, "--explain needs the native backend (this index is Xapian's)");
 }
 
-/* A document's record (xapdoc.h) into e->blob.  None in its value slot:
- * the document data, where an older program kept it (its decoding then
- * says "older"), else nothing ("damaged"). */
+/* A document's record (xapdoc.h) into e->blob, unless it is there already
+ * (e->blob_doc).  None in its value slot: the document data, where an older
+ * program kept it (its decoding then says "older"), else nothing
+ * ("damaged"). */
 static int read_record(shelf_engine *e, uint32_t docid, shelf_err *err)
 {
+    uint64_t reopens = shelf_xdb_reopens(e->xdb);
+    if (docid && e->blob_doc == docid && e->blob_reopens == reopens)
+        return SHELF_OK;
+    e->blob_doc = 0;
     int rc = shelf_record_value_get(e->xdb, docid, &e->blob, err);
-    return rc == SHELF_ENOTFOUND ? SHELF_OK : rc; /* the data, decoded as a record */
+    if (rc == SHELF_ENOTFOUND)
+        rc = SHELF_OK; /* the data, decoded as a record */
+    if (rc == SHELF_OK) {
+        e->blob_doc = docid;
+        e->blob_reopens = shelf_xdb_reopens(e->xdb); /* reading may have reopened it */
+    }
+    return rc;
 }
 
 static int xapian_blob(shelf_engine *e, uint32_t docid, shelf_docview *meta, shelf_buf *text,

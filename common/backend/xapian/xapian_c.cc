@@ -57,6 +57,7 @@ struct shelf_xdb {
     std::vector<std::string> shards; // one name per database added, in order
     bool remote = false;             // some shard is reached through the network
     std::string lost;                // why a remote shard was lost, once one was
+    uint64_t reopens = 0;            // times reopened after DatabaseModifiedError
 };
 
 struct shelf_xdoc {
@@ -246,6 +247,7 @@ int on_db(shelf_xdb *db, shelf_err *err, const char *what, F &&body)
                 if (db->wdb)
                     throw;
                 db->db->reopen();
+                db->reopens++;
                 return body();
             }
         } catch (const Xapian::NetworkError &e) {
@@ -493,6 +495,11 @@ size_t shelf_xdb_shard_of(const shelf_xdb *db, uint32_t docid, const char **name
 int shelf_xdb_is_remote(const shelf_xdb *db)
 {
     return db && db->remote;
+}
+
+uint64_t shelf_xdb_reopens(const shelf_xdb *db)
+{
+    return db ? db->reopens : 0;
 }
 
 const char *shelf_xdb_lost(const shelf_xdb *db)

@@ -74,6 +74,9 @@ int shelf_xdb_is_remote(const shelf_xdb *db);
  * <operation>: NetworkError: ...".  Its connection is then unusable and
  * stays so: open the shards anew. */
 const char *shelf_xdb_lost(const shelf_xdb *db);
+/* How many times a read-only handle reopened its database (a writer
+ * committed twice under it): what was read before may have changed. */
+uint64_t shelf_xdb_reopens(const shelf_xdb *db);
 
 /* Transactions on a writable database: everything between begin and commit
  * becomes visible atomically; cancel drops it. */

@@ -361,9 +361,19 @@ def check_serve_restart(searcher, shards, log, rounds=3):
                 fail("--serve after the shard came back: %d %s" % (status, json.dumps(after)[:300]))
             print("ok: --serve recovered %.2f s after the shard came back (round %d)"
                   % (time.time() - start, round_ + 1))
+        # A shard that restarts between two requests (or closes a connection
+        # idle too long): the next request reconnects and answers at once.
+        proc, port = servers[1]
+        crash_server(proc)
+        servers[1] = (restart_server(os.path.join(shards[1], "xapian"), port, log), port)
+        status, after = http_status(sport, "/api/search", params)
+        if status != 200 or ranked(after) != ranked(before):
+            fail("--serve, the first request after a restart unseen: %d %s"
+                 % (status, json.dumps(after)[:300]))
+        print("ok: --serve, the first request after a shard restarted unseen answers")
         # A shard that stops answering (stopped, not dead): the request fails
-        # after the remote timeout, not later; once it answers again, so
-        # does the searcher.
+        # after the remote timeout and one try to reconnect (as long again),
+        # not later; once it answers again, so does the searcher.
         proc, port = servers[1]
         os.killpg(proc.pid, signal.SIGSTOP)
         try:
@@ -372,7 +382,7 @@ def check_serve_restart(searcher, shards, log, rounds=3):
             took = time.time() - start
         finally:
             os.killpg(proc.pid, signal.SIGCONT)
-        if status not in (502, 503) or addrs[1] not in body.get("error", "") or took > 2 + 4:
+        if status not in (502, 503) or addrs[1] not in body.get("error", "") or took > 2 * 2 + 4:
             fail("--serve, a shard that stopped answering: %d after %.1f s: %s"
                  % (status, took, json.dumps(body)[:300]))
         print("ok: --serve, a shard that stopped answering (%.2f s): %d %s"

@@ -142,7 +142,7 @@ static void usage(FILE *out)
 "  --remote-timeout SECONDS\n"
 "                      give up on a shard that does not connect or answer within\n"
 "                      this long (default 10; exit status 2, naming HOST:PORT;\n"
-"                      --serve answers 502 and reconnects on later requests)\n"
+"                      --serve reconnects; 503 while the shard is down)\n"
 "  -n, --limit N       hits to show (default 10)\n"
 "  --offset K          skip the first K hits (paging)\n"
 "  --all               make AND the default operator between words\n"

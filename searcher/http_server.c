@@ -172,20 +172,42 @@ static api_route find_route(const char *path)
     return NULL;
 }
 
+/* Run the route on a lease; true when a remote shard was lost under it
+ * (r is then the 502 naming it, unless retry: then r is untouched). */
+static bool run_leased(http_server *s, api_request *rq, api_route fn, reply *r, bool retry)
+{
+    snap_lease lease;
+    shelf_err err = {0};
+    int rc = snap_acquire(s->cfg.holder, &lease, &err);
+    if (rc != SHELF_OK) {
+        reply_error(r, rc == SNAP_UNREACHABLE ? 503 : 500, "%s", err.msg);
+        return false;
+    }
+    reply mine = {0};
+    rq->lease = &lease;
+    fn(rq, retry ? &mine : r);
+    const char *lost = snap_lease_lost(&lease);
+    if (retry && !lost) {
+        reply_free(r);
+        *r = mine;
+    } else if (retry) {
+        reply_free(&mine);
+    } else if (lost) { /* whatever the route made of it: a shard failed under it */
+        reply_error(r, 502, "%s", lost);
+    }
+    snap_release(s->cfg.holder, &lease);
+    return lost != NULL;
+}
+
+/* A shard lost during the request (most often a connection its server
+ * closed while idle) is reconnected and the request run once more. */
 static void run_api(http_server *s, struct MHD_Connection *c, api_route fn, reply *r)
 {
     api_request rq = {.conn = c, .limit_seconds = s->cfg.request_seconds};
     clock_gettime(CLOCK_MONOTONIC, &rq.started);
     rq.deadline_ns = shelf_deadline_after(s->cfg.request_seconds);
-    snap_lease lease;
-    shelf_err err = {0};
-    if (snap_acquire(s->cfg.holder, &lease, &err) != SHELF_OK) {
-        reply_error(r, 500, "%s", err.msg);
-        return;
-    }
-    rq.lease = &lease;
-    fn(&rq, r);
-    snap_release(s->cfg.holder, &lease);
+    if (run_leased(s, &rq, fn, r, true))
+        run_leased(s, &rq, fn, r, false);
 }
 
 /* Steps 0-3, decided from the headers alone: true with r filled. */

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 /* The file a commit replaces, as seen by stat(). */
 typedef struct file_id {
@@ -34,6 +35,7 @@ struct snapshot {
     const shelf_backend_row *row;
     shelf_backend backend;
     bool numbered;        /* the backend counts generations (native) */
+    bool lost;            /* a remote shard's connection failed (under the holder's lock) */
     uint64_t generation, serial;
     unsigned refs;        /* under the holder's lock */
     pthread_mutex_t pool_lock;
@@ -58,6 +60,12 @@ struct snap_holder {
     snapshot *current;
     file_id *current_ids, *failed_ids; /* one per folder */
     uint64_t serial;
+    /* Reconnecting after a lost remote shard (under lock): not before
+     * retry_at, then waiting backoff_ms more after each failure; the last
+     * failure's message answers requests meanwhile. */
+    struct timespec retry_at;
+    unsigned backoff_ms;
+    char last_error[SHELF_ERR_MAX];
 };
 
 static file_id stat_id(const char *path)
@@ -372,9 +380,108 @@ static void maybe_reload(snap_holder *h)
     pthread_mutex_unlock(&h->reload_lock);
 }
 
+/* ---- lost remote shards ---- */
+
+#define RECONNECT_BACKOFF_MIN_MS 250
+#define RECONNECT_BACKOFF_MAX_MS 2000
+
+static struct timespec now_plus_ms(unsigned ms)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    t.tv_sec += ms / 1000;
+    t.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (t.tv_nsec >= 1000000000L) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000L;
+    }
+    return t;
+}
+
+static bool reached(struct timespec when)
+{
+    struct timespec now = now_plus_ms(0);
+    return now.tv_sec > when.tv_sec || (now.tv_sec == when.tv_sec && now.tv_nsec >= when.tv_nsec);
+}
+
+/* A request met a network error on a remote shard of s: s is done for;
+ * when it is current, the next request reconnects at once. */
+static void mark_lost(snap_holder *h, snapshot *s, const char *why)
+{
+    pthread_mutex_lock(&h->lock);
+    bool first = !s->lost && s == h->current;
+    s->lost = true;
+    if (first) {
+        h->retry_at = now_plus_ms(0);
+        h->backoff_ms = 0;
+        snprintf(h->last_error, sizeof h->last_error, "%s", why);
+    }
+    pthread_mutex_unlock(&h->lock);
+    if (first)
+        fprintf(stderr, "searcher: lost a remote shard: %s (reconnecting)\n", why);
+}
+
+/* Open the shards (and folders) anew; on failure wait longer before the
+ * next try.  Holds reload_lock. */
+static void reconnect(snap_holder *h)
+{
+    shelf_err err = {0};
+    snapshot *fresh;
+    file_id ids[h->ndirs ? h->ndirs : 1];
+    stat_all(h, ids);
+    if (snapshot_open(&fresh, h, h->serial + 1, &err) == SHELF_OK) {
+        h->serial++;
+        swap_in(h, fresh, ids);
+        fprintf(stderr, "searcher: reconnected to the remote shards\n");
+        return;
+    }
+    pthread_mutex_lock(&h->lock);
+    h->backoff_ms = h->backoff_ms ? h->backoff_ms * 2 : RECONNECT_BACKOFF_MIN_MS;
+    if (h->backoff_ms > RECONNECT_BACKOFF_MAX_MS)
+        h->backoff_ms = RECONNECT_BACKOFF_MAX_MS;
+    h->retry_at = now_plus_ms(h->backoff_ms);
+    snprintf(h->last_error, sizeof h->last_error, "%s", err.msg);
+    pthread_mutex_unlock(&h->lock);
+}
+
+static bool current_lost(snap_holder *h, bool *due)
+{
+    pthread_mutex_lock(&h->lock);
+    bool lost = h->current->lost;
+    *due = lost && reached(h->retry_at);
+    pthread_mutex_unlock(&h->lock);
+    return lost;
+}
+
+/* SHELF_OK when the current snapshot's shards answer (reconnecting first
+ * when one was lost and a retry is due; one request at a time, the others
+ * do not wait), else SNAP_UNREACHABLE with the last failure in err. */
+static int maybe_reconnect(snap_holder *h, shelf_err *err)
+{
+    bool due;
+    if (!current_lost(h, &due))
+        return SHELF_OK;
+    if (due && pthread_mutex_trylock(&h->reload_lock) == 0) {
+        if (current_lost(h, &due) && due) /* not done by another request meanwhile */
+            reconnect(h);
+        pthread_mutex_unlock(&h->reload_lock);
+    }
+    pthread_mutex_lock(&h->lock);
+    bool lost = h->current->lost;
+    if (lost)
+        shelf_errf(err, SHELF_EIO, "%s", h->last_error);
+    pthread_mutex_unlock(&h->lock);
+    return lost ? SNAP_UNREACHABLE : SHELF_OK;
+}
+
+/* ---- leases ---- */
+
 int snap_acquire(snap_holder *h, snap_lease *out, shelf_err *err)
 {
     maybe_reload(h);
+    int reachable = maybe_reconnect(h, err);
+    if (reachable != SHELF_OK)
+        return reachable;
     pthread_mutex_lock(&h->lock);
     snapshot *s = h->current;
     s->refs++;
@@ -389,10 +496,18 @@ int snap_acquire(snap_holder *h, snap_lease *out, shelf_err *err)
     return SHELF_OK;
 }
 
+const char *snap_lease_lost(const snap_lease *lease)
+{
+    return lease->engine ? shelf_engine_lost_shard(lease->engine) : NULL;
+}
+
 void snap_release(snap_holder *h, snap_lease *lease)
 {
     if (!lease->snap)
         return;
+    const char *lost = snap_lease_lost(lease);
+    if (lost)
+        mark_lost(h, lease->snap, lost);
     put_worker(lease->snap, lease->worker);
     snapshot_unref(h, lease->snap);
     lease->snap = NULL;

@@ -25,6 +25,14 @@
  *   identity changed, one request (the others do not wait) opens the new
  *   index and swaps it in for later requests.  A failed open keeps the old
  *   snapshot and is reported once per identity.
+ * - A remote shard that fails (its server went away, a network timeout)
+ *   leaves its Xapian connection dead for good: the request that met the
+ *   failure answers it (snap_lease_lost), its release marks the snapshot
+ *   lost, and the next snap_acquire opens every part anew (one request at
+ *   a time; a failed try is retried after 250 ms, doubling up to 2 s, and
+ *   requests meanwhile fail at once with SNAP_UNREACHABLE and the last
+ *   failure's message).  Leases already taken on the lost snapshot keep
+ *   it until released.
  * - A Xapian generation (at start-up and on every reload) is first opened
  *   and probed in a child process (xapian_probe.h): when libxapian crashes
  *   on a damaged table there, the open fails and the server lives on.
@@ -41,6 +49,10 @@
 typedef struct snap_holder snap_holder;
 typedef struct snapshot snapshot;
 typedef struct snap_worker snap_worker;
+
+/* snap_acquire: a lost remote shard is still unreachable (not an error code
+ * of util/error.h: those are negative). */
+#define SNAP_UNREACHABLE 1
 
 typedef struct snap_lease {
     shelf_engine *engine;     /* for this request only */
@@ -63,8 +75,14 @@ int snap_holder_open(snap_holder **out, const char *const *dirs, size_t n,
 /* Every lease must have been released. */
 void snap_holder_close(snap_holder *h);
 
-/* A lease on the current snapshot (reloading first when a commit landed). */
+/* A lease on the current snapshot (reloading first when a commit landed).
+ * SNAP_UNREACHABLE (err naming HOST:PORT) when a remote shard was lost and
+ * could not be reached again yet. */
 int snap_acquire(snap_holder *h, snap_lease *out, shelf_err *err);
+/* NULL, or why a remote shard was lost during this lease (a network error
+ * or timeout; the message names HOST:PORT): the request's answer is then
+ * that failure, and releasing the lease marks its snapshot lost. */
+const char *snap_lease_lost(const snap_lease *lease);
 void snap_release(snap_holder *h, snap_lease *lease);
 
 #endif

@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -273,6 +274,139 @@ def check_serve(searcher, where, whole, parts, addrs):
         proc.wait(timeout=30)
 
 
+def http_status(port, path, params, timeout=60):
+    """(HTTP status, decoded JSON body) of a GET, error statuses included."""
+    url = "http://127.0.0.1:%d%s?%s" % (port, path, urllib.parse.urlencode(params))
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as r:
+            return r.status, json.loads(r.read().decode())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read().decode())
+
+
+def start_serve(searcher, where):
+    for _ in range(10):
+        port = free_port()
+        proc = subprocess.Popen([searcher, "--serve", "--listen", "127.0.0.1:%d" % port] + where,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 20
+        while time.time() < deadline and proc.poll() is None and not port_answers(port):
+            time.sleep(0.05)
+        if proc.poll() is None:
+            return proc, port
+    fail("searcher --serve did not start")
+
+
+def crash_server(proc):
+    """Kill a server and the children serving its connections at once, as a
+    crash or a power cut would (its session is its process group)."""
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+def restart_server(db, port, log):
+    """xapian-tcpsrv again on the same port (retried while the port is busy)."""
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        proc = subprocess.Popen(["xapian-tcpsrv", "--interface", "127.0.0.1", "--port",
+                                 str(port), "--quiet", db], stdout=log, stderr=log,
+                                start_new_session=True)
+        until = time.time() + 5
+        while time.time() < until and proc.poll() is None:
+            if port_answers(port):
+                return proc
+            time.sleep(0.05)
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        time.sleep(0.2)
+    fail("could not restart xapian-tcpsrv on port %d" % port)
+
+
+def ranked(result):
+    return [(h["path"], h["score"], h.get("index")) for h in result["hits"]]
+
+
+def check_serve_restart(searcher, shards, log, rounds=3):
+    """--serve over two remote shards, one of which crashes and comes back:
+    while it is down each request fails soon with 502 or 503 naming it; once
+    it is back the next requests answer as before, without restarting the
+    searcher."""
+    servers = [start_server(os.path.join(s, "xapian"), log) for s in shards[:2]]
+    addrs = ["127.0.0.1:%d" % port for _, port in servers]
+    serve, sport = start_serve(searcher, ["--remote", ",".join(addrs), "--remote-timeout", "2"])
+    params = {"q": "budget report", "n": 20, "passages": 2}
+    try:
+        status, before = http_status(sport, "/api/search", params)
+        if status != 200 or not before["hits"]:
+            fail("--serve over two shards: %d %s" % (status, json.dumps(before)[:300]))
+        for round_ in range(rounds):
+            proc, port = servers[1]
+            crash_server(proc)
+            for what in ("the first request after the crash", "a request while it is down"):
+                start = time.time()
+                status, body = http_status(sport, "/api/search", params)
+                took = time.time() - start
+                if status not in (502, 503) or addrs[1] not in body.get("error", "") \
+                        or body.get("status") != status:
+                    fail("--serve, %s: %d %s" % (what, status, json.dumps(body)[:300]))
+                if took > 2 + 4:
+                    fail("--serve, %s: took %.1f s" % (what, took))
+                print("ok: --serve, %s (%.2f s): %d %s" % (what, took, status, body["error"]))
+            servers[1] = (restart_server(os.path.join(shards[1], "xapian"), port, log), port)
+            start = time.time()
+            while True:  # a failed reconnection is retried after a short pause
+                status, after = http_status(sport, "/api/search", params)
+                if status == 200 or time.time() - start > 10:
+                    break
+                time.sleep(0.1)
+            if status != 200 or ranked(after) != ranked(before) or after["total"] != before["total"]:
+                fail("--serve after the shard came back: %d %s" % (status, json.dumps(after)[:300]))
+            print("ok: --serve recovered %.2f s after the shard came back (round %d)"
+                  % (time.time() - start, round_ + 1))
+        # A shard that restarts between two requests (or closes a connection
+        # idle too long): the next request reconnects and answers at once.
+        proc, port = servers[1]
+        crash_server(proc)
+        servers[1] = (restart_server(os.path.join(shards[1], "xapian"), port, log), port)
+        status, after = http_status(sport, "/api/search", params)
+        if status != 200 or ranked(after) != ranked(before):
+            fail("--serve, the first request after a restart unseen: %d %s"
+                 % (status, json.dumps(after)[:300]))
+        print("ok: --serve, the first request after a shard restarted unseen answers")
+        # A shard that stops answering (stopped, not dead): the request fails
+        # after the remote timeout and one try to reconnect (as long again),
+        # not later; once it answers again, so does the searcher.
+        proc, port = servers[1]
+        os.killpg(proc.pid, signal.SIGSTOP)
+        try:
+            start = time.time()
+            status, body = http_status(sport, "/api/search", params)
+            took = time.time() - start
+        finally:
+            os.killpg(proc.pid, signal.SIGCONT)
+        if status not in (502, 503) or addrs[1] not in body.get("error", "") or took > 2 * 2 + 4:
+            fail("--serve, a shard that stopped answering: %d after %.1f s: %s"
+                 % (status, took, json.dumps(body)[:300]))
+        print("ok: --serve, a shard that stopped answering (%.2f s): %d %s"
+              % (took, status, body["error"]))
+        start = time.time()
+        while True:
+            status, after = http_status(sport, "/api/search", params)
+            if status == 200 or time.time() - start > 10:
+                break
+            time.sleep(0.1)
+        if status != 200 or ranked(after) != ranked(before):
+            fail("--serve after the shard answered again: %d %s" % (status, json.dumps(after)[:300]))
+        print("ok: --serve recovered %.2f s after the shard answered again" % (time.time() - start))
+    finally:
+        serve.terminate()
+        serve.wait(timeout=30)
+        for proc, _ in servers:
+            if proc.poll() is None:
+                crash_server(proc)
+
+
 def main():
     if len(sys.argv) != 4:
         print(__doc__, file=sys.stderr)
@@ -334,6 +468,7 @@ def main():
         print("ok: citations with pages over the network")
 
         check_serve(searcher, mixed, whole, parts, addrs)
+        check_serve_restart(searcher, shards, log)
 
         # Malformed options and a native --index are refused up front.
         native = os.path.join(root, "native")

@@ -54,6 +54,7 @@ static void every_row_has_every_op(void **state)
         assert_non_null(r->each_doc);
         assert_non_null(r->file);
         assert_non_null(r->part);
+        assert_non_null(r->lost);
         assert_non_null(r->close);
         const shelf_writer_ops *w = row->writer;
         assert_non_null(w);

@@ -62,6 +62,9 @@ typedef struct shelf_reader_ops {
     /* Which part (e->dirs: a folder, or a remote shard) holds a hit's
      * document (0 for one). */
     size_t (*part)(const shelf_engine *e, const shelf_hit *hit);
+    /* NULL, or why a part reached through the network was lost (its
+     * connection failed: the engine must be opened anew to use it again). */
+    const char *(*lost)(const shelf_engine *e);
     void (*close)(shelf_engine *e); /* release backend state, not the handle */
 } shelf_reader_ops;
 

@@ -38,6 +38,11 @@ struct shelf_engine {
     bool walk_filters;  /* Xapian: a part has no filter terms (layout 2) */
     shelf_buf blob;     /* the last document data read (Xapian's blob, a native
                            record's strings): what a docview points into */
+    uint32_t blob_doc;  /* Xapian: the document whose record blob holds (0:
+                           none), so reading a hit's metadata then its text
+                           fetches the record once (a round trip each on a
+                           remote shard), while the database is not reopened: */
+    uint64_t blob_reopens; /* shelf_xdb_reopens when blob was read */
 };
 
 #endif

@@ -67,6 +67,11 @@ size_t shelf_engine_part_of(const shelf_engine *e, const shelf_hit *hit)
     return e->ndirs > 1 ? e->ops->part(e, hit) : 0;
 }
 
+const char *shelf_engine_lost_shard(const shelf_engine *e)
+{
+    return e->ops->lost(e);
+}
+
 shelf_backend shelf_engine_backend(const shelf_engine *e) { return e->backend; }
 const char *shelf_engine_language(const shelf_engine *e) { return e->language; }
 const shelf_index *shelf_engine_native(const shelf_engine *e) { return e->idx; }

@@ -63,6 +63,12 @@ size_t shelf_engine_part_count(const shelf_engine *e);
 const char *shelf_engine_part_dir(const shelf_engine *e, size_t i);
 size_t shelf_engine_part_of(const shelf_engine *e, const shelf_hit *hit);
 const char *shelf_engine_origin(const shelf_engine *e, const shelf_hit *hit);
+/* NULL while every remote shard answers (always, without remote shards);
+ * once an operation failed on the network to one, why, naming it
+ * ("HOST:PORT: search: NetworkError: ..."): that shard's connection is
+ * dead, so every later call may fail; open the engine anew
+ * (shelf_engine_open_remotes) to reconnect. */
+const char *shelf_engine_lost_shard(const shelf_engine *e);
 /* An engine over an index (or a set of indexes, index.h) the caller
  * already opened and keeps owning (closing the engine leaves it open).
  * NULL on ENOMEM. */

@@ -164,6 +164,13 @@ static void native_close(shelf_engine *e)
     e->idx = NULL;
 }
 
+/* A native index is never remote. */
+static const char *native_lost(const shelf_engine *e)
+{
+    (void)e;
+    return NULL;
+}
+
 const shelf_reader_ops shelf_native_ops = {
     .open = native_open,
     .doc_count = native_doc_count,
@@ -177,5 +184,6 @@ const shelf_reader_ops shelf_native_ops = {
     .each_doc = native_each_doc,
     .file = native_file,
     .part = native_part,
+    .lost = native_lost,
     .close = native_close,
 };

@@ -161,13 +161,24 @@ static int xapian_explain(const shelf_engine *e, const shelf_plan *plan, const s
     return shelf_errf(err, SHELF_EINVAL, "--explain needs the native backend (this index is Xapian's)");
 }
 
-/* A document's record (xapdoc.h) into e->blob.  None in its value slot:
- * the document data, where an older program kept it (its decoding then
- * says "older"), else nothing ("damaged"). */
+/* A document's record (xapdoc.h) into e->blob, unless it is there already
+ * (e->blob_doc).  None in its value slot: the document data, where an older
+ * program kept it (its decoding then says "older"), else nothing
+ * ("damaged"). */
 static int read_record(shelf_engine *e, uint32_t docid, shelf_err *err)
 {
+    uint64_t reopens = shelf_xdb_reopens(e->xdb);
+    if (docid && e->blob_doc == docid && e->blob_reopens == reopens)
+        return SHELF_OK;
+    e->blob_doc = 0;
     int rc = shelf_record_value_get(e->xdb, docid, &e->blob, err);
-    return rc == SHELF_ENOTFOUND ? SHELF_OK : rc; /* the data, decoded as a record */
+    if (rc == SHELF_ENOTFOUND)
+        rc = SHELF_OK; /* the data, decoded as a record */
+    if (rc == SHELF_OK) {
+        e->blob_doc = docid;
+        e->blob_reopens = shelf_xdb_reopens(e->xdb); /* reading may have reopened it */
+    }
+    return rc;
 }
 
 static int xapian_blob(shelf_engine *e, uint32_t docid, shelf_docview *meta, shelf_buf *text,
@@ -247,6 +258,11 @@ static const char *xapian_file(const shelf_engine *e, const shelf_hit *hit, cons
     return e->dir;
 }
 
+static const char *xapian_lost(const shelf_engine *e)
+{
+    return shelf_xdb_lost(e->xdb);
+}
+
 static void xapian_close(shelf_engine *e)
 {
     if (e->xdb)
@@ -267,5 +283,6 @@ const shelf_reader_ops shelf_xapian_ops = {
     .each_doc = xapian_each_doc,
     .file = xapian_file,
     .part = xapian_part,
+    .lost = xapian_lost,
     .close = xapian_close,
 };

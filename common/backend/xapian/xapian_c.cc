@@ -56,6 +56,8 @@ struct shelf_xdb {
     bool in_txn = false;
     std::vector<std::string> shards; // one name per database added, in order
     bool remote = false;             // some shard is reached through the network
+    std::string lost;                // why a remote shard was lost, once one was
+    uint64_t reopens = 0;            // times reopened after DatabaseModifiedError
 };
 
 struct shelf_xdoc {
@@ -212,8 +214,26 @@ int guarded(shelf_err *err, const char *where, const char *what, F &&body)
     }
 }
 
+// Remember the first network error met on a remote shard of db: its
+// connection is then unusable (shelf_xdb_lost).  Never throws.
+void note_lost(shelf_xdb *db, const Xapian::NetworkError &e, const char *what) noexcept
+{
+    if (!db->remote || !db->lost.empty())
+        return;
+    try {
+        std::string shard = shard_note(e, "");
+        const char *sys = e.get_error_string();
+        db->lost = (shard.empty() ? db->path : shard.substr(std::strlen(" on shard "))) + ": " +
+                   what + ": " + e.get_type() + ": " + e.get_msg() +
+                   (sys ? std::string(" (") + sys + ")" : std::string());
+    } catch (...) {
+        db->lost = "a remote shard was lost";
+    }
+}
+
 // guarded() for an operation on an open handle; a read-only handle retries
-// once after reopening when the database changed underneath it.
+// once after reopening when the database changed underneath it, and a
+// network error marks the handle lost.
 template <class F>
 int on_db(shelf_xdb *db, shelf_err *err, const char *what, F &&body)
 {
@@ -221,12 +241,18 @@ int on_db(shelf_xdb *db, shelf_err *err, const char *what, F &&body)
         return shelf_errf(err, SHELF_EINVAL, "xapian: %s: no database", what);
     return guarded(err, db->path.c_str(), what, [&]() -> int {
         try {
-            return body();
-        } catch (const Xapian::DatabaseModifiedError &) {
-            if (db->wdb)
-                throw;
-            db->db->reopen();
-            return body();
+            try {
+                return body();
+            } catch (const Xapian::DatabaseModifiedError &) {
+                if (db->wdb)
+                    throw;
+                db->db->reopen();
+                db->reopens++;
+                return body();
+            }
+        } catch (const Xapian::NetworkError &e) {
+            note_lost(db, e, what);
+            throw;
         }
     });
 }
@@ -469,6 +495,16 @@ size_t shelf_xdb_shard_of(const shelf_xdb *db, uint32_t docid, const char **name
 int shelf_xdb_is_remote(const shelf_xdb *db)
 {
     return db && db->remote;
+}
+
+uint64_t shelf_xdb_reopens(const shelf_xdb *db)
+{
+    return db ? db->reopens : 0;
+}
+
+const char *shelf_xdb_lost(const shelf_xdb *db)
+{
+    return db && !db->lost.empty() ? db->lost.c_str() : nullptr;
 }
 
 int shelf_xdb_begin(shelf_xdb *db, shelf_err *err)

@@ -69,6 +69,14 @@ size_t shelf_xdb_shard_count(const shelf_xdb *db);
 size_t shelf_xdb_shard_of(const shelf_xdb *db, uint32_t docid, const char **name);
 /* Does db reach a shard through the network? */
 int shelf_xdb_is_remote(const shelf_xdb *db);
+/* NULL while every remote shard answers; once an operation met a network
+ * error on one (the server went away, a timeout), why: "HOST:PORT:
+ * <operation>: NetworkError: ...".  Its connection is then unusable and
+ * stays so: open the shards anew. */
+const char *shelf_xdb_lost(const shelf_xdb *db);
+/* How many times a read-only handle reopened its database (a writer
+ * committed twice under it): what was read before may have changed. */
+uint64_t shelf_xdb_reopens(const shelf_xdb *db);
 
 /* Transactions on a writable database: everything between begin and commit
  * becomes visible atomically; cancel drops it. */

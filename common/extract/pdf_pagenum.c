@@ -58,6 +58,11 @@ static bool is_word(const char *s, size_t n, const char *w)
     return true;
 }
 
+bool pdf_is_page_word(const char *s, size_t n)
+{
+    return is_word(s, n, "page") || is_word(s, n, "p") || is_word(s, n, "of");
+}
+
 /* A lone page number: the page's own label or number, maybe decorated
  * ("- 5 -") or worded ("Page 3", "Page 3 of 9", "p. iv"): no other word,
  * at most one further number. */
@@ -74,8 +79,7 @@ bool pdf_is_lone_page_number(const char *s, size_t n, const pdf_page_numbers *pn
         size_t j = i;
         while (j < n && (is_ascii_letter(s[j]) || is_digit(s[j])))
             j++;
-        if (is_word(s + i, j - i, "page") || is_word(s + i, j - i, "p") ||
-            is_word(s + i, j - i, "of")) {
+        if (pdf_is_page_word(s + i, j - i)) {
             i = j;
             continue;
         }

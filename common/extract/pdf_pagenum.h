@@ -24,6 +24,10 @@ typedef struct pdf_page_numbers {
     size_t physical_len;
 } pdf_page_numbers;
 
+/* Whether the word s[0..n) is one that words a page number: "page", "p"
+ * or "of", in any case. */
+bool pdf_is_page_word(const char *s, size_t n);
+
 /* The label and physical number of 0-based page p. */
 void pdf_page_numbers_of(const pdf_model *m, uint32_t p, pdf_page_numbers *pn);
 

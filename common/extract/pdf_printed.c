@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "extract/pdf_pagenum.h"
 #include "util/error.h"
 
 #define ARABIC_MAX 9999
@@ -39,16 +40,6 @@ static bool is_digit(char c)
 static bool is_ascii_letter(char c)
 {
     return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
-}
-
-static bool is_word(const char *s, size_t n, const char *w)
-{
-    if (strlen(w) != n)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if ((char)(s[i] | 0x20) != w[i])
-            return false;
-    return true;
 }
 
 /* The canonical roman numeral of v (1..ROMAN_MAX) into out (room for 16). */
@@ -138,9 +129,7 @@ static bool read_lone_number(const char *s, size_t n, page_number *out)
         size_t j = i;
         while (j < n && (is_ascii_letter(s[j]) || is_digit(s[j])))
             j++;
-        bool worded = is_word(s + i, j - i, "page") || is_word(s + i, j - i, "p") ||
-                      is_word(s + i, j - i, "of");
-        if (!worded) {
+        if (!pdf_is_page_word(s + i, j - i)) {
             page_number pn;
             if (numbers == 0 && !read_arabic(s + i, j - i, &pn) && !read_roman(s + i, j - i, &pn))
                 return false;

@@ -262,6 +262,13 @@ int shelf_maxscore_segment(const shelf_index *idx, size_t seg, const shelf_plan 
         uint32_t doc = e < s.n ? next_candidate(&s, e) : SHELF_DOC_END;
         if (doc == SHELF_DOC_END)
             break;
+        uint32_t passing = filter ? shelf_segfilter_next(filter, doc) : doc;
+        if (passing != doc) { /* no document before passing can match: skip their postings */
+            if (passing == SHELF_DOC_END)
+                break;
+            skip_past(&s, e, passing - 1);
+            continue;
+        }
         uint32_t upto;
         if (block_bounds(&s, doc, &upto) <= threshold) {
             /* No document up to upto can beat the k-th score (ties lose:

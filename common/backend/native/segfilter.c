@@ -139,6 +139,16 @@ bool shelf_segfilter_accepts(shelf_segfilter *f, uint32_t d)
     return true;
 }
 
+uint32_t shelf_segfilter_next(shelf_segfilter *f, uint32_t d)
+{
+    for (size_t i = 0; i < f->n; i++)
+        if (f->items[i].f->kind == SHELF_P_PATH)
+            return d; /* each look reads a record: no scan ahead */
+    while (d < f->cols->count && !shelf_segfilter_accepts(f, d))
+        d++;
+    return d < f->cols->count ? d : SHELF_DOC_END;
+}
+
 int shelf_segfilter_status(const shelf_segfilter *f, shelf_err *err)
 {
     if (f->status != SHELF_OK && err)

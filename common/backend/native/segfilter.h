@@ -29,6 +29,12 @@ shelf_segfilter *shelf_segfilter_new(const shelf_segment *s, const shelf_plan *c
 /* Document d passes every filter.  Damage met (a record for path:, an id
  * out of range) fails it and leaves the error in the status. */
 bool shelf_segfilter_accepts(shelf_segfilter *f, uint32_t d);
+/* The first document at or after d that passes (SHELF_DOC_END: none), so
+ * a search can skip the postings of documents a selective filter rejects;
+ * d itself when a path: filter makes each look read a record (the caller
+ * then asks shelf_segfilter_accepts as before).  Costs one column look per
+ * document passed over. */
+uint32_t shelf_segfilter_next(shelf_segfilter *f, uint32_t d);
 /* SHELF_OK, or the first error met (then copied into err). */
 int shelf_segfilter_status(const shelf_segfilter *f, shelf_err *err);
 void shelf_segfilter_free(shelf_segfilter *f);

@@ -12,10 +12,14 @@
  * passage across a page start records its last page and line.
  */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -167,11 +171,12 @@ static void test_unpaged_keeps_the_line_rule(void **state)
     const paged *d = *state;
     size_t pos = at(d, "crosses");
     size_t floor = at(d, "Body");
-    assert_int_equal(shelf_sentence_end_paged(d->text, NULL, pos, d->len), at(d, "the\nNATO") + 3);
-    assert_int_equal(shelf_sentence_end_paged(d->text, &d->layout, pos, d->len),
-                     at(d, "spring.") + strlen("spring."));
-    assert_int_equal(shelf_sentence_start_paged(d->text, &d->layout, at(d, "Council"), floor, d->len),
-                     at(d, "The sentence"));
+    shelf_paged_paragraph unpaged, paged_para;
+    shelf_paged_paragraph_init(&unpaged, d->text, NULL, floor, d->len);
+    shelf_paged_paragraph_init(&paged_para, d->text, &d->layout, floor, d->len);
+    assert_int_equal(shelf_sentence_end_paged(&unpaged, pos), at(d, "the\nNATO") + 3);
+    assert_int_equal(shelf_sentence_end_paged(&paged_para, pos), at(d, "spring.") + strlen("spring."));
+    assert_int_equal(shelf_sentence_start_paged(&paged_para, at(d, "Council")), at(d, "The sentence"));
     assert_int_equal(shelf_last_page_of(&d->layout, at(d, "Body"), at(d, "NATO") + 1), 4);
     assert_int_equal(shelf_last_page_of(&d->layout, at(d, "Body"), at(d, "NATO")), 3);
     assert_int_equal(shelf_last_page_of(NULL, 0, 10), 0);
@@ -312,6 +317,45 @@ static void test_wrapped_lines_inside_a_pdf_paragraph(void **state)
     shelf_layout_free(&l);
 }
 
+/* A PDF table or listing can be one paragraph of thousands of lines with
+ * no full stop: every line is full and starts with a capital, so a
+ * sentence runs on across every break.  Quoting a word in it must cost
+ * time in proportion to the lines crossed: it measured the paragraph's
+ * widest line again at every break: 40,000 lines took 37 s, 60,000 over a
+ * minute (the alarm fails the test); now milliseconds. */
+static void on_alarm(int sig)
+{
+    (void)sig;
+    static const char msg[] = "quoting in a long PDF paragraph took over 30 s\n";
+    ssize_t ignored = write(2, msg, sizeof msg - 1);
+    (void)ignored;
+    _exit(1);
+}
+
+static void test_long_paragraph_quotes_in_linear_time(void **state)
+{
+    (void)state;
+    enum { LINES = 60000 };
+    size_t cap = (size_t)LINES * 48 + 64;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    size_t len = 0;
+    for (int i = 0; i < LINES; i++)
+        len += (size_t)snprintf(text + len, cap - len, "Row %05d alpha beta gamma delta epsilon\n", i);
+    shelf_layout l = SHELF_LAYOUT_INIT;
+    for (int page = 0; page < LINES / 50; page++)
+        assert_int_equal(shelf_layout_add_page(&l, (size_t)page * (len / LINES) * 50), SHELF_OK);
+    signal(SIGALRM, on_alarm);
+    alarm(30);
+    shelf_quote q;
+    quote_in(text, &l, "Row 20000", &q);
+    alarm(0);
+    assert_false(q.whole_sentences); /* longer than a quotation may be */
+    assert_int_equal(q.start, (size_t)(strstr(text, "Row 20000") - text));
+    shelf_layout_free(&l);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -324,6 +368,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_passage_stops_at_blank_line, setup, teardown),
         cmocka_unit_test(test_page_start_inside_a_line),
         cmocka_unit_test(test_wrapped_lines_inside_a_pdf_paragraph),
+        cmocka_unit_test(test_long_paragraph_quotes_in_linear_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

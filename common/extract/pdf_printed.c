@@ -253,6 +253,24 @@ static bool arabic_offset(const pdf_model *m, const page_votes *votes, long *off
 }
 
 /* The roman offset most pages before page `until` vote for; false when none. */
+/* A page's candidate of the given kind. */
+static const page_number *candidate(const page_votes *v, number_kind kind)
+{
+    return kind == NUMBER_ARABIC ? &v->arabic : &v->roman;
+}
+
+/* The first page before until whose candidate of the given kind votes for
+ * offset (until: none). */
+static size_t first_voter(const page_votes *votes, size_t until, number_kind kind, long offset)
+{
+    for (size_t p = 0; p < until; p++) {
+        const page_number *pn = candidate(&votes[p], kind);
+        if (pn->kind == kind && pn->value - (long)(p + 1) == offset)
+            return p;
+    }
+    return until;
+}
+
 static bool roman_offset(const page_votes *votes, size_t until, long *offsets, long *offset,
                          bool *upper)
 {
@@ -262,23 +280,13 @@ static bool roman_offset(const page_votes *votes, size_t until, long *offsets, l
             offsets[n++] = votes[p].roman.value - (long)(p + 1);
     size_t count;
     *offset = winning_offset(offsets, n, &count);
-    for (size_t p = 0; p < until && count; p++)
-        if (votes[p].roman.kind == NUMBER_ROMAN &&
-            votes[p].roman.value - (long)(p + 1) == *offset) {
-            *upper = votes[p].roman.upper;
-            return true;
-        }
-    return false;
-}
-
-/* The first page voting for the arabic offset (npages: none). */
-static size_t first_voter(const pdf_model *m, const page_votes *votes, long arabic)
-{
-    for (size_t p = 0; p < m->npages; p++)
-        if (votes[p].arabic.kind == NUMBER_ARABIC &&
-            votes[p].arabic.value - (long)(p + 1) == arabic)
-            return p;
-    return m->npages;
+    if (!count)
+        return false;
+    size_t p = first_voter(votes, until, NUMBER_ROMAN, *offset);
+    if (p == until)
+        return false;
+    *upper = votes[p].roman.upper;
+    return true;
 }
 
 typedef struct numbering {
@@ -324,7 +332,7 @@ int pdf_find_printed_numbers(pdf_model *m)
     numbering nb = {0};
     int rc = SHELF_OK;
     if (arabic_offset(m, votes, offsets, &nb.arabic)) {
-        nb.first_arabic = first_voter(m, votes, nb.arabic);
+        nb.first_arabic = first_voter(votes, m->npages, NUMBER_ARABIC, nb.arabic);
         nb.has_roman = roman_offset(votes, nb.first_arabic, offsets, &nb.roman, &nb.upper);
         m->printed = calloc(m->npages, PDF_PRINTED_BYTES);
         if (m->printed)

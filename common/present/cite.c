@@ -16,8 +16,10 @@ void shelf_quote_of(const char *text, size_t len, const shelf_layout *layout, co
     }
     size_t para_start = shelf_paragraph_start(text, first, by_lines);
     size_t para_end = shelf_paragraph_end(text, len, last > first ? last - 1 : first, by_lines);
-    q->start = shelf_sentence_start_paged(text, layout, first, para_start, para_end);
-    q->end = shelf_sentence_end_paged(text, layout, last > first ? last - 1 : last, para_end);
+    shelf_paged_paragraph para;
+    shelf_paged_paragraph_init(&para, text, layout, para_start, para_end);
+    q->start = shelf_sentence_start_paged(&para, first);
+    q->end = shelf_sentence_end_paged(&para, last > first ? last - 1 : last);
     q->whole_sentences = 1;
     if (q->end - q->start > SHELF_QUOTE_MAX_BYTES || q->end <= q->start) {
         q->start = p->start;

@@ -57,26 +57,38 @@ static size_t chars_between(const char *t, size_t from, size_t to)
     return n;
 }
 
+static bool paged(const shelf_paged_paragraph *p)
+{
+    return p->layout && p->layout->npages;
+}
+
+void shelf_paged_paragraph_init(shelf_paged_paragraph *p, const char *text,
+                                const shelf_layout *layout, size_t start, size_t end)
+{
+    *p = (shelf_paged_paragraph){.text = text, .layout = layout, .start = start, .end = end};
+    if (!paged(p))
+        return;
+    for (size_t i = start; i < end;) {
+        const char *nl = memchr(text + i, '\n', end - i);
+        size_t line_end = nl ? (size_t)(nl - text) : end;
+        size_t w = chars_between(text, i, line_end);
+        p->widest = w > p->widest ? w : p->widest;
+        i = line_end + 1;
+    }
+}
+
 /* Does the line that ends at t[nl] run (nearly) as wide as the widest line
  * of its paragraph, as a line the typesetter wrapped does?  A short line
  * (a code line, the end of a list item) ends where its writer ended it.
  * Widths are counted in characters, so "nearly" allows for proportional
  * type. */
-static bool line_is_full(const char *t, size_t nl, size_t ceil)
+static bool line_is_full(const shelf_paged_paragraph *p, size_t nl)
 {
-    size_t start = shelf_line_start(t, nl);
-    size_t width = chars_between(t, start, nl), widest = width;
-    size_t from = shelf_paragraph_start(t, nl, false);
-    for (size_t i = from; i < ceil && t[i] != '\0';) {
-        size_t end = i;
-        while (end < ceil && t[end] != '\n')
-            end++;
-        if (end == i)
-            break; /* a blank line: the paragraph's end */
-        size_t w = chars_between(t, i, end);
-        widest = w > widest ? w : widest;
-        i = end + 1;
-    }
+    size_t start = shelf_line_start(p->text, nl);
+    if (start < p->start)
+        start = p->start;
+    size_t width = chars_between(p->text, start, nl);
+    size_t widest = width > p->widest ? width : p->widest;
     return width * 10 >= widest * FULL_LINE_TENTHS;
 }
 
@@ -86,8 +98,10 @@ static bool line_is_full(const char *t, size_t nl, size_t ceil)
  * end every paragraph with a blank line, so a single break there is the
  * typesetter's wrap) after a full line (line_is_full) unless the next line
  * opens a list item.  Reads no further than ceil. */
-static bool runs_on_at(const char *t, const shelf_layout *layout, size_t nl, size_t ceil)
+static bool runs_on_at(const shelf_paged_paragraph *p, size_t nl)
 {
+    const char *t = p->text;
+    size_t ceil = p->end;
     if (nl >= ceil || t[nl] != '\n')
         return false;
     size_t prev = nl;
@@ -95,44 +109,45 @@ static bool runs_on_at(const char *t, const shelf_layout *layout, size_t nl, siz
         prev--;
     if (prev == 0 || t[prev - 1] == '\n' || shelf_ends_sentence(t, prev, 0))
         return false;
-    if (is_page_start(layout, nl + 1))
+    if (is_page_start(p->layout, nl + 1))
         return true;
     return inside_paragraph(t, nl, ceil) && !starts_list_item(t, nl + 1, ceil) &&
-           line_is_full(t, nl, ceil);
+           line_is_full(p, nl);
 }
 
 #define NO_BREAK ((size_t)-1)
 
 /* The line break before the line holding start, when only white space lies
  * between it and start and the text runs on across it; else NO_BREAK. */
-static size_t run_on_break_before(const char *t, const shelf_layout *layout, size_t start,
-                                  size_t floor, size_t ceil)
+static size_t run_on_break_before(const shelf_paged_paragraph *p, size_t start)
 {
-    size_t line = shelf_line_start(t, start);
+    const char *t = p->text;
+    size_t line = start;
+    while (line > p->start && t[line - 1] != '\n')
+        line--;
     for (size_t i = line; i < start; i++)
         if (!shelf_is_space(t[i]))
             return NO_BREAK;
-    if (line <= floor || !runs_on_at(t, layout, line - 1, ceil))
+    if (line <= p->start || !runs_on_at(p, line - 1))
         return NO_BREAK;
     return line - 1;
 }
 
-size_t shelf_sentence_start_paged(const char *t, const shelf_layout *layout, size_t pos,
-                                  size_t floor, size_t ceil)
+size_t shelf_sentence_start_paged(const shelf_paged_paragraph *p, size_t pos)
 {
-    size_t start = shelf_sentence_start(t, pos, floor);
-    if (!layout || !layout->npages)
+    size_t start = shelf_sentence_start(p->text, pos, p->start);
+    if (!paged(p))
         return start;
-    for (size_t nl; (nl = run_on_break_before(t, layout, start, floor, ceil)) != NO_BREAK;)
-        start = shelf_sentence_start(t, nl, floor);
+    for (size_t nl; (nl = run_on_break_before(p, start)) != NO_BREAK;)
+        start = shelf_sentence_start(p->text, nl, p->start);
     return start;
 }
 
-size_t shelf_sentence_end_paged(const char *t, const shelf_layout *layout, size_t pos, size_t ceil)
+size_t shelf_sentence_end_paged(const shelf_paged_paragraph *p, size_t pos)
 {
-    size_t end = shelf_sentence_end(t, pos, ceil);
-    while (layout && layout->npages && end + 1 < ceil && runs_on_at(t, layout, end, ceil))
-        end = shelf_sentence_end(t, end + 1, ceil);
+    size_t end = shelf_sentence_end(p->text, pos, p->end);
+    while (paged(p) && end + 1 < p->end && runs_on_at(p, end))
+        end = shelf_sentence_end(p->text, end + 1, p->end);
     return end;
 }
 

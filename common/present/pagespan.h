@@ -23,7 +23,11 @@
  * word rejoined across the page break) needs no rule: it is no line break.
  *
  * Invariants: with no layout or an unpaged one these are textnav.h's
- * sentence bounds; the results stay within [floor, ceil].
+ * sentence bounds; the results stay within the paragraph [start, end).
+ * The paragraph's widest line is measured once, when the view is made, so
+ * a search across many wrapped lines costs time in proportion to the
+ * lines it crosses, not to their number times the paragraph's length (a
+ * PDF table or listing can be one paragraph of thousands of lines).
  */
 #ifndef SHELF_PAGESPAN_H
 #define SHELF_PAGESPAN_H
@@ -32,12 +36,24 @@
 
 #include "extract/layout.h"
 
-/* Start of the sentence holding pos (>= floor), across wraps and page
- * starts; reads no text at or past ceil (> pos). */
-size_t shelf_sentence_start_paged(const char *t, const shelf_layout *layout, size_t pos,
-                                  size_t floor, size_t ceil);
-/* End of the sentence holding pos (<= ceil), across wraps and page starts. */
-size_t shelf_sentence_end_paged(const char *t, const shelf_layout *layout, size_t pos, size_t ceil);
+/* The paragraph a sentence is looked for in: text[start, end), with the
+ * layout that says whether the text is paged. */
+typedef struct shelf_paged_paragraph {
+    const char *text;
+    const shelf_layout *layout; /* NULL, or no pages: not paged */
+    size_t start, end;
+    size_t widest; /* characters in the widest line of [start, end), when paged */
+} shelf_paged_paragraph;
+
+/* Make the view of text[start, end) (start <= end); reads only that range. */
+void shelf_paged_paragraph_init(shelf_paged_paragraph *p, const char *text,
+                                const shelf_layout *layout, size_t start, size_t end);
+
+/* Start of the sentence holding pos (start <= pos < end), across wraps and
+ * page starts; reads no text outside the paragraph. */
+size_t shelf_sentence_start_paged(const shelf_paged_paragraph *p, size_t pos);
+/* End of the sentence holding pos (<= end), across wraps and page starts. */
+size_t shelf_sentence_end_paged(const shelf_paged_paragraph *p, size_t pos);
 
 /* The 1-based page holding the last byte of [start, end) (start's when the
  * range is empty); 0 when unpaged. */

@@ -138,7 +138,9 @@ static void cut_window(const doc_view *d, size_t a, size_t b, size_t width, size
     size_t para_end = paragraph_text_end(d, a);
     if (para_end < b)
         para_end = b;
-    size_t sentence = shelf_sentence_start_paged(text, d->layout, a, para_start, para_end);
+    shelf_paged_paragraph para;
+    shelf_paged_paragraph_init(&para, text, d->layout, para_start, para_end);
+    size_t sentence = shelf_sentence_start_paged(&para, a);
     if (shelf_char_count(text, sentence, a) <= width * 6 / 10)
         *start = sentence;
     else
@@ -148,7 +150,7 @@ static void cut_window(const doc_view *d, size_t a, size_t b, size_t width, size
     size_t limit = shelf_chars_forward(text, *start, width, para_end);
     if (limit < b)
         limit = b;
-    size_t sentence_end = shelf_sentence_end_paged(text, d->layout, b, para_end);
+    size_t sentence_end = shelf_sentence_end_paged(&para, b);
     size_t slack = shelf_chars_forward(text, limit, width / 5, para_end);
     if (sentence_end <= slack && shelf_char_count(text, *start, sentence_end) >= width / 2)
         *end = sentence_end;

@@ -22,7 +22,7 @@
 #include <time.h>
 
 #include "extract/layout.h"
-#include "extract/readers.h"
+#include "extract/formats.h"
 #include "http_reply.h"
 #include "query/plan.h"
 #include "snapshot.h"

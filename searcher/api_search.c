@@ -34,8 +34,8 @@ void api_types(api_request *rq, reply *r)
     FILE *f = jbody_open(&b);
     if (f) {
         fputs("{\"types\":[", f);
-        for (size_t i = 0; i < shelf_reader_count(); i++)
-            fprintf(f, "%s\"%s\"", i ? "," : "", shelf_reader_at(i)->name);
+        for (size_t i = 0; i < shelf_format_count(); i++)
+            fprintf(f, "%s\"%s\"", i ? "," : "", shelf_format_at(i)->name);
         fputs("]}\n", f);
     }
     reply_json(r, 200, &b);

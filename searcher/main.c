@@ -29,7 +29,7 @@
 #include "serve_limits.h"
 #include "util/deadline.h"
 #include "engine/arrange.h"
-#include "extract/readers.h"
+#include "extract/formats.h"
 #include "util/progname.h"
 
 #include <errno.h>
@@ -77,9 +77,9 @@ static void format_names(char *out, size_t size)
 {
     size_t used = 0;
     out[0] = '\0';
-    for (size_t i = 0; i < shelf_reader_count() && used < size; i++)
+    for (size_t i = 0; i < shelf_format_count() && used < size; i++)
         used += (size_t)snprintf(out + used, size - used, "%s%s", i ? ", " : "",
-                                 shelf_reader_at(i)->name);
+                                 shelf_format_at(i)->name);
 }
 
 /* --help: the programs named as they were called (util/progname.h), so the

@@ -20,11 +20,11 @@ static const type_row rows[] = {
 
 static const type_row *row_of(shelf_format format)
 {
-    const shelf_reader *reader = shelf_reader_of_format(format);
-    if (!reader)
+    const shelf_format_info *info = shelf_format_info_of(format);
+    if (!info)
         return NULL;
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
-        if (strcmp(rows[i].reader, reader->name) == 0)
+        if (strcmp(rows[i].reader, info->name) == 0)
             return &rows[i];
     return NULL;
 }
@@ -32,7 +32,7 @@ static const type_row *row_of(shelf_format format)
 void original_type(shelf_format format, shelf_encoding encoding, char out[ORIGINAL_TYPE_MAX])
 {
     const type_row *row = row_of(format);
-    const char *mime = row ? shelf_reader_of_format(format)->mime : NULL;
+    const char *mime = row ? shelf_format_info_of(format)->mime : NULL;
     if (!row || !mime) {
         snprintf(out, ORIGINAL_TYPE_MAX, "application/octet-stream");
         return;

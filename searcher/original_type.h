@@ -4,7 +4,7 @@
  * whether it is sandboxed by its Content-Security-Policy.
  *
  * The type comes from the format the indexer recorded for the document (the
- * name of its row in the readers table, extract/readers.h), never from the
+ * name of its row in the formats table, extract/formats.h), never from the
  * file name alone, so a PDF indexed from "report.txt" is served as a PDF.
  * Text formats get the charset their reader found (the stored encoding);
  * an HTML file whose own declaration named another charset gets none, so
@@ -22,7 +22,7 @@
 #include <stddef.h>
 
 #include "extract/doctext.h"
-#include "extract/readers.h"
+#include "extract/formats.h"
 
 #define ORIGINAL_TYPE_MAX 128
 

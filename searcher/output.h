@@ -34,7 +34,7 @@
 
 #include "engine/engine.h"
 #include "extract/layout.h"
-#include "extract/readers.h"
+#include "extract/formats.h"
 #include "present/passage.h"
 #include "query/plan.h"
 #include "query/search.h"

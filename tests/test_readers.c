@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,27 +30,40 @@ static void test_every_row_is_complete(void **state)
 {
     (void)state;
     assert_int_equal(shelf_reader_count(), 7);
+    assert_int_equal(shelf_format_count(), 7);
     for (size_t i = 0; i < shelf_reader_count(); i++) {
         const shelf_reader *r = shelf_reader_at(i);
         assert_non_null(r);
-        assert_non_null(r->name);
-        assert_true(r->name[0] != '\0');
-        assert_non_null(r->label);
-        assert_non_null(r->mime); /* one MIME type a row (Xapian's "T" terms) */
-        assert_non_null(strchr(r->mime, '/'));
-        for (size_t j = 0; j < i; j++)
-            assert_string_not_equal(shelf_reader_at(j)->mime, r->mime);
-        assert_non_null(r->extensions);
-        assert_non_null(r->extensions[0]);
-        for (const char *const *e = r->extensions; *e; e++)
+        const shelf_format_info *f = r->info;
+        assert_ptr_equal(f, shelf_format_at(i)); /* the same order: sniffing order */
+        assert_non_null(f->name);
+        assert_true(f->name[0] != '\0');
+        assert_non_null(f->label);
+        assert_non_null(f->mime); /* one MIME type a row (Xapian's "T" terms) */
+        assert_non_null(strchr(f->mime, '/'));
+        for (size_t j = 0; j < i; j++) {
+            assert_string_not_equal(shelf_format_at(j)->mime, f->mime);
+            assert_int_not_equal(shelf_format_at(j)->format, f->format);
+        }
+        assert_non_null(f->extensions);
+        assert_non_null(f->extensions[0]);
+        for (const char *const *e = f->extensions; *e; e++) {
             assert_int_equal((*e)[0], '.');
+            char name[32];
+            snprintf(name, sizeof name, "report%s", *e);
+            assert_ptr_equal(shelf_format_named(name), f);
+            assert_null(shelf_format_named(*e)); /* an extension alone names no file */
+        }
         assert_non_null(r->sniff);
         assert_non_null(r->extract);
-        assert_ptr_equal(shelf_reader_of_format(r->format), r);
-        assert_string_equal(shelf_format_name(r->format), r->name);
+        assert_ptr_equal(shelf_reader_of_format(f->format), r);
+        assert_ptr_equal(shelf_format_info_of(f->format), f);
+        assert_string_equal(shelf_format_name(f->format), f->name);
     }
     assert_null(shelf_reader_at(shelf_reader_count()));
+    assert_null(shelf_format_at(shelf_format_count()));
     assert_null(shelf_reader_of_format((shelf_format)99));
+    assert_null(shelf_format_info_of((shelf_format)99));
     assert_string_equal(shelf_format_name((shelf_format)99), "unknown");
 }
 
@@ -74,20 +88,20 @@ static void test_sandboxed_rows(void **state)
 static void test_extension_lookup(void **state)
 {
     (void)state;
-    assert_ptr_equal(shelf_reader_named("a/notes.txt"), &shelf_reader_text);
-    assert_ptr_equal(shelf_reader_named("a/notes.TEXT"), &shelf_reader_text);
-    assert_ptr_equal(shelf_reader_named("README.md"), &shelf_reader_markdown);
-    assert_ptr_equal(shelf_reader_named("x.Markdown"), &shelf_reader_markdown);
-    assert_ptr_equal(shelf_reader_named("page.html"), &shelf_reader_html);
-    assert_ptr_equal(shelf_reader_named("page.htm"), &shelf_reader_html);
-    assert_ptr_equal(shelf_reader_named("page.xhtml"), &shelf_reader_html);
-    assert_ptr_equal(shelf_reader_named("paper.PDF"), &shelf_reader_pdf);
-    assert_ptr_equal(shelf_reader_named("report.DOCX"), &shelf_reader_docx);
-    assert_ptr_equal(shelf_reader_named("report.odt"), &shelf_reader_odt);
-    assert_ptr_equal(shelf_reader_named("book.epub"), &shelf_reader_epub);
-    assert_null(shelf_reader_named("photo.jpg"));
-    assert_null(shelf_reader_named("README"));
-    assert_null(shelf_reader_named(".md")); /* the extension alone is a name */
+    assert_ptr_equal(shelf_format_named("a/notes.txt"), &shelf_text_format);
+    assert_ptr_equal(shelf_format_named("a/notes.TEXT"), &shelf_text_format);
+    assert_ptr_equal(shelf_format_named("README.md"), &shelf_markdown_format);
+    assert_ptr_equal(shelf_format_named("x.Markdown"), &shelf_markdown_format);
+    assert_ptr_equal(shelf_format_named("page.html"), &shelf_html_format);
+    assert_ptr_equal(shelf_format_named("page.htm"), &shelf_html_format);
+    assert_ptr_equal(shelf_format_named("page.xhtml"), &shelf_html_format);
+    assert_ptr_equal(shelf_format_named("paper.PDF"), &shelf_pdf_format);
+    assert_ptr_equal(shelf_format_named("report.DOCX"), &shelf_docx_format);
+    assert_ptr_equal(shelf_format_named("report.odt"), &shelf_odt_format);
+    assert_ptr_equal(shelf_format_named("book.epub"), &shelf_epub_format);
+    assert_null(shelf_format_named("photo.jpg"));
+    assert_null(shelf_format_named("README"));
+    assert_null(shelf_format_named(".md")); /* the extension alone is a name */
 }
 
 static void test_supported_names(void **state)

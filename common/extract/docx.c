@@ -432,14 +432,8 @@ static shelf_sniff sniff_docx(const char *data, size_t len)
     return shelf_zip_signature(data, len) ? SHELF_SNIFF_IF_NAMED : SHELF_SNIFF_NO;
 }
 
-static const char *const docx_extensions[] = {".docx", NULL};
-
 const shelf_reader shelf_reader_docx = {
-    .format = SHELF_FORMAT_DOCX,
-    .name = "docx",
-    .label = "DOCX",
-    .mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    .extensions = docx_extensions,
+    .info = &shelf_docx_format,
     .sniff = sniff_docx,
     .extract = read_row,
     .sandboxed = true,

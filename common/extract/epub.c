@@ -309,14 +309,8 @@ static shelf_sniff sniff_epub(const char *data, size_t len)
     return shelf_zip_signature(data, len) ? SHELF_SNIFF_IF_NAMED : SHELF_SNIFF_NO;
 }
 
-static const char *const epub_extensions[] = {".epub", NULL};
-
 const shelf_reader shelf_reader_epub = {
-    .format = SHELF_FORMAT_EPUB,
-    .name = "epub",
-    .label = "EPUB",
-    .mime = "application/epub+zip",
-    .extensions = epub_extensions,
+    .info = &shelf_epub_format,
     .sniff = sniff_epub,
     .extract = read_row,
     .sandboxed = true,

@@ -22,13 +22,7 @@
 
 shelf_format shelf_detect_format(const char *path, const char *data, size_t len)
 {
-    return shelf_reader_detect(path, data, len)->format;
-}
-
-const char *shelf_format_name(shelf_format f)
-{
-    const shelf_reader *r = shelf_reader_of_format(f);
-    return r ? r->name : "unknown";
+    return shelf_reader_detect(path, data, len)->info->format;
 }
 
 static int read_all(int fd, const char *path, char *buf, size_t size, shelf_err *err)
@@ -173,10 +167,10 @@ static int load(source *src, shelf_extracted *out, const shelf_reader **reader, 
     if (rc != SHELF_OK)
         return rc;
     *reader = shelf_reader_detect(src->path, src->bytes, src->have);
-    out->format = (*reader)->format;
+    out->format = (*reader)->info->format;
     if ((*reader)->sandboxed && out->size > (*reader)->max_file_bytes)
         return shelf_errf(err, SHELF_ESKIP, "%s: %s larger than %d MiB (skipped)", src->path,
-                          (*reader)->label, (int)((*reader)->max_file_bytes >> 20));
+                          (*reader)->info->label, (int)((*reader)->max_file_bytes >> 20));
     if ((*reader)->sandboxed)
         rc = read_upto(src, (size_t)out->size, err);
     if (rc == SHELF_OK && out->size <= src->have) {
@@ -265,7 +259,7 @@ int shelf_extract_fd(int fd, const char *path, shelf_readbuf *buf, shelf_extract
     out->title_buf = d.title;
     out->author = shelf_author_clean(d.author);
     out->date = checked_date(d.date);
-    if (!out->date && reader->format == SHELF_FORMAT_TEXT)
+    if (!out->date && reader->info->format == SHELF_FORMAT_TEXT)
         out->date = shelf_dateline_of(d.text, d.len);
     out->layout = d.layout;
     out->encoding = d.encoding;

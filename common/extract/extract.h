@@ -99,8 +99,5 @@ void shelf_extracted_free(shelf_extracted *e);
 /* The format the content and name select (readers.h). */
 shelf_format shelf_detect_format(const char *path, const char *data, size_t len);
 
-/* The format's name for --list and messages ("text", "markdown", "html",
- * "pdf"); "unknown" for a value no reader has. */
-const char *shelf_format_name(shelf_format f);
 
 #endif

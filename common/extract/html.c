@@ -856,14 +856,8 @@ static shelf_sniff sniff_html_row(const char *data, size_t len)
     return shelf_looks_binary(data, len) ? SHELF_SNIFF_NO : SHELF_SNIFF_IF_NAMED;
 }
 
-static const char *const html_extensions[] = {".html", ".htm", ".xhtml", NULL};
-
 const shelf_reader shelf_reader_html = {
-    .format = SHELF_FORMAT_HTML,
-    .name = "html",
-    .label = "HTML",
-    .mime = "text/html",
-    .extensions = html_extensions,
+    .info = &shelf_html_format,
     .sniff = sniff_html_row,
     .extract = shelf_extract_html,
     .sandboxed = false,

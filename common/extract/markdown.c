@@ -689,14 +689,8 @@ static int read_markdown(const char *path, const char *data, size_t len, shelf_d
     return rc;
 }
 
-static const char *const markdown_extensions[] = {".md", ".markdown", NULL};
-
 const shelf_reader shelf_reader_markdown = {
-    .format = SHELF_FORMAT_MARKDOWN,
-    .name = "markdown",
-    .label = "Markdown",
-    .mime = "text/markdown",
-    .extensions = markdown_extensions,
+    .info = &shelf_markdown_format,
     .sniff = shelf_sniff_by_name_only,
     .extract = read_markdown,
     .sandboxed = false,

@@ -242,14 +242,8 @@ static shelf_sniff sniff_odt(const char *data, size_t len)
     return shelf_zip_signature(data, len) ? SHELF_SNIFF_IF_NAMED : SHELF_SNIFF_NO;
 }
 
-static const char *const odt_extensions[] = {".odt", NULL};
-
 const shelf_reader shelf_reader_odt = {
-    .format = SHELF_FORMAT_ODT,
-    .name = "odt",
-    .label = "ODT",
-    .mime = "application/vnd.oasis.opendocument.text",
-    .extensions = odt_extensions,
+    .info = &shelf_odt_format,
     .sniff = sniff_odt,
     .extract = read_row,
     .sandboxed = true,

@@ -191,14 +191,8 @@ static int read_pdf(const char *path, const char *data, size_t len, shelf_doctex
     return shelf_extract_pdf(path, data, len, SHELF_PDF_BUDGET_MS, out, err);
 }
 
-static const char *const pdf_extensions[] = {".pdf", NULL};
-
 const shelf_reader shelf_reader_pdf = {
-    .format = SHELF_FORMAT_PDF,
-    .name = "pdf",
-    .label = "PDF",
-    .mime = "application/pdf",
-    .extensions = pdf_extensions,
+    .info = &shelf_pdf_format,
     .sniff = sniff_pdf,
     .extract = read_pdf,
     .sandboxed = true,

@@ -5,8 +5,6 @@
  */
 #include "extract/readers.h"
 
-#include <string.h>
-#include <strings.h>
 
 /* In sniffing order: the zip formats first (a zip starts with "PK\3\4",
  * which nothing else does, though a stored member may hold "%PDF-"); a PDF
@@ -43,26 +41,16 @@ shelf_sniff shelf_sniff_by_name_only(const char *data, size_t len)
 const shelf_reader *shelf_reader_of_format(shelf_format f)
 {
     for (size_t i = 0; i < READER_COUNT; i++)
-        if (readers[i]->format == f)
+        if (readers[i]->info->format == f)
             return readers[i];
     return NULL;
 }
 
-/* The path's tail is ext (case-insensitive) and something comes before. */
-static bool ends_with_extension(const char *path, size_t path_len, const char *ext)
+/* The reader of the format whose extension the path ends with, or NULL. */
+static const shelf_reader *reader_named(const char *path)
 {
-    size_t e = strlen(ext);
-    return path_len > e && strcasecmp(path + path_len - e, ext) == 0;
-}
-
-const shelf_reader *shelf_reader_named(const char *path)
-{
-    size_t len = strlen(path);
-    for (size_t i = 0; i < READER_COUNT; i++)
-        for (const char *const *ext = readers[i]->extensions; *ext; ext++)
-            if (ends_with_extension(path, len, *ext))
-                return readers[i];
-    return NULL;
+    const shelf_format_info *named = shelf_format_named(path);
+    return named ? shelf_reader_of_format(named->format) : NULL;
 }
 
 const shelf_reader *shelf_reader_detect(const char *path, const char *data, size_t len)
@@ -70,18 +58,8 @@ const shelf_reader *shelf_reader_detect(const char *path, const char *data, size
     for (size_t i = 0; i < READER_COUNT; i++)
         if (readers[i]->sniff(data, len) == SHELF_SNIFF_YES)
             return readers[i];
-    const shelf_reader *named = shelf_reader_named(path);
+    const shelf_reader *named = reader_named(path);
     if (named && named->sniff(data, len) != SHELF_SNIFF_NO)
         return named;
     return &shelf_reader_text;
-}
-
-bool shelf_extract_supported(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    const char *base = slash ? slash + 1 : path;
-    const char *dot = strrchr(base, '.');
-    if (!dot || dot == base)
-        return true; /* no extension: README, NOTES, ... */
-    return shelf_reader_named(path) != NULL;
 }

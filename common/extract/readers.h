@@ -16,10 +16,9 @@
  *      SHELF_SNIFF_NO;
  *   3. else plain text.
  *
- * Invariants: every row has a name, a MIME type (no two rows sharing one),
- * a NULL-terminated non-empty list of extensions (each ".x", lower case, no
- * two rows sharing one), a sniff and an extract function; rows' formats are
- * distinct.  Readers never print.
+ * Invariants: every row has its format's row (formats.h; the tables are
+ * in the same order, one reader per format), a sniff and an extract
+ * function.  Readers never print.
  */
 #ifndef SHELF_READERS_H
 #define SHELF_READERS_H
@@ -29,18 +28,8 @@
 #include <stdint.h>
 
 #include "extract/doctext.h"
+#include "extract/formats.h"
 #include "util/error.h"
-
-/* Public values: stored with each document (listings, the index). */
-typedef enum shelf_format {
-    SHELF_FORMAT_TEXT = 0,
-    SHELF_FORMAT_MARKDOWN = 1,
-    SHELF_FORMAT_HTML = 2,
-    SHELF_FORMAT_PDF = 3,
-    SHELF_FORMAT_DOCX = 4,
-    SHELF_FORMAT_ODT = 5,
-    SHELF_FORMAT_EPUB = 6
-} shelf_format;
 
 /* What a reader's sniff makes of a file's first bytes. */
 typedef enum shelf_sniff {
@@ -56,11 +45,7 @@ typedef int (*shelf_reader_fn)(const char *path, const char *data, size_t len,
                                shelf_doctext *out, shelf_err *err);
 
 typedef struct shelf_reader {
-    shelf_format format;
-    const char *name;              /* "pdf": --list and messages */
-    const char *label;             /* "PDF": in sentences */
-    const char *mime;              /* "application/pdf": served originals, Xapian's type terms */
-    const char *const *extensions; /* ".pdf", ..., NULL */
+    const shelf_format_info *info; /* its format's row (formats.h) */
     shelf_sniff (*sniff)(const char *data, size_t len);
     shelf_reader_fn extract;
     /* The parser runs in a child process (util/sandbox.h) with a time
@@ -90,15 +75,8 @@ const shelf_reader *shelf_reader_at(size_t i);
 /* The row of a format; NULL for a value no row has. */
 const shelf_reader *shelf_reader_of_format(shelf_format f);
 
-/* The row whose extension the path ends with, or NULL. */
-const shelf_reader *shelf_reader_named(const char *path);
-
 /* The row the rules above choose (never NULL). */
 const shelf_reader *shelf_reader_detect(const char *path, const char *data, size_t len);
-
-/* True when the file name is one the walk reads without --include: it has
- * no extension (no '.' in the base name but at its start) or a row's. */
-bool shelf_extract_supported(const char *path);
 
 /* ---- the readers' own entry points (each file documents its rules) ---- */
 

@@ -166,14 +166,8 @@ int shelf_decode_text(const char *path, const char *data, size_t len, shelf_doct
 }
 
 /* Text is also what readers.c falls back to for a file no row claims. */
-static const char *const text_extensions[] = {".txt", ".text", NULL};
-
 const shelf_reader shelf_reader_text = {
-    .format = SHELF_FORMAT_TEXT,
-    .name = "text",
-    .label = "text",
-    .mime = "text/plain",
-    .extensions = text_extensions,
+    .info = &shelf_text_format,
     .sniff = shelf_sniff_by_name_only,
     .extract = shelf_decode_text,
     .sandboxed = false,

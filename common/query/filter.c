@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "extract/readers.h"
+#include "extract/formats.h"
 
 static const char *const filter_names[] = {"type", "in", "author", "after", "before"};
 
@@ -103,16 +103,16 @@ int32_t shelf_day_of_ns(int64_t ns)
 
 static bool type_value(const char *value, size_t len, shelf_filter *out, char *msg, size_t size)
 {
-    for (size_t i = 0; i < shelf_reader_count(); i++) {
-        const shelf_reader *r = shelf_reader_at(i);
-        if (strlen(r->name) == len && strncasecmp(r->name, value, len) == 0) {
-            out->format = (int)r->format;
+    for (size_t i = 0; i < shelf_format_count(); i++) {
+        const shelf_format_info *f = shelf_format_at(i);
+        if (strlen(f->name) == len && strncasecmp(f->name, value, len) == 0) {
+            out->format = (int)f->format;
             return true;
         }
     }
     int n = snprintf(msg, size, "type:%.*s is not a format; the formats are", (int)len, value);
-    for (size_t i = 0; i < shelf_reader_count() && n > 0 && (size_t)n < size; i++)
-        n += snprintf(msg + n, size - (size_t)n, "%s %s", i ? "," : "", shelf_reader_at(i)->name);
+    for (size_t i = 0; i < shelf_format_count() && n > 0 && (size_t)n < size; i++)
+        n += snprintf(msg + n, size - (size_t)n, "%s %s", i ? "," : "", shelf_format_at(i)->name);
     return false;
 }
 

@@ -1,7 +1,7 @@
 /* filter_terms.c - a document's filter terms and day value; see filter_terms.h. */
 #include "backend/xapian/filter_terms.h"
 #include "backend/filter_match.h"
-#include "extract/readers.h"
+#include "extract/formats.h"
 
 #include <string.h>
 
@@ -20,8 +20,8 @@ static bool prefixed(const char *prefix, const char *bytes, size_t n, char *out,
 
 bool shelf_xapian_type_term(int format, char *out, size_t *len)
 {
-    const shelf_reader *r = shelf_reader_of_format((shelf_format)format);
-    return r && r->mime && prefixed(SHELF_XAPIAN_TYPE_PREFIX, r->mime, strlen(r->mime), out, len);
+    const shelf_format_info *f = shelf_format_info_of((shelf_format)format);
+    return f && f->mime && prefixed(SHELF_XAPIAN_TYPE_PREFIX, f->mime, strlen(f->mime), out, len);
 }
 
 bool shelf_xapian_folder_term(const char *folder, size_t n, char *out, size_t *len)

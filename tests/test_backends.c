@@ -33,6 +33,7 @@
 #include "query/parse.h"
 #include "query/plan.h"
 #include "support.h"
+#include "support_engine.h"
 
 typedef struct fixture {
     char *tmp, *native, *xapian;
@@ -75,18 +76,8 @@ static int teardown(void **state)
 /* Run a query; returns the hits (paths joined by '\n', in rank order). */
 static char *run(const char *dir, const char *query, size_t k, uint64_t *total)
 {
-    shelf_err err = {0};
-    shelf_engine *e;
-    if (shelf_engine_open(&e, dir, 0, &err) != SHELF_OK)
-        fail_msg("open %s: %s", dir, err.msg);
-    shelf_analyzer *a = shelf_analyzer_new(shelf_engine_language(e), &err);
-    int column = 0;
-    shelf_qnode *tree = shelf_query_parse(query, NULL, &err, &column);
-    if (!tree)
-        fail_msg("parse %s: %s", query, err.msg);
-    shelf_plan *plan = shelf_plan_for_engine(e, a, tree, NULL, 0, &err, &column);
-    if (!plan)
-        fail_msg("plan %s: %s", query, err.msg);
+    ts_engine_query q;
+    ts_engine_query_open(&q, dir, query, true);
     shelf_search_opts o;
     shelf_search_opts_default(&o);
     o.title_weight = 0;
@@ -94,14 +85,12 @@ static char *run(const char *dir, const char *query, size_t k, uint64_t *total)
     o.heading_weight = 0;
     o.k = k;
     shelf_results res;
-    if (shelf_engine_search(e, plan, &o, &res, &err) != SHELF_OK)
-        fail_msg("search %s on %s: %s", query, dir, err.msg);
+    ts_engine_query_search(&q, &o, &res);
     size_t cap = 1, len = 0;
     char *out = calloc(1, cap);
     for (size_t i = 0; i < res.count; i++) {
         shelf_docview v;
-        if (shelf_engine_doc(e, &res.hits[i], &v, &err) != SHELF_OK)
-            fail_msg("doc: %s", err.msg);
+        ts_engine_query_doc(&q, &res.hits[i], &v);
         out = realloc(out, cap += v.path_len + 1);
         memcpy(out + len, v.path, v.path_len);
         len += v.path_len;
@@ -110,10 +99,7 @@ static char *run(const char *dir, const char *query, size_t k, uint64_t *total)
     }
     *total = res.total;
     shelf_results_free(&res);
-    shelf_plan_free(plan);
-    shelf_query_free(tree);
-    shelf_analyzer_free(a);
-    shelf_engine_close(e);
+    ts_engine_query_close(&q);
     return out;
 }
 

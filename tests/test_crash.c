@@ -41,6 +41,7 @@
 
 #include "backend/native/index.h"
 #include "support.h"
+#include "support_results.h"
 
 extern char **environ;
 
@@ -244,45 +245,6 @@ static unsigned long count_of(const char *index, const char *query, const char *
     return n;
 }
 
-static void normalise_line(ts_sbuf *b, const char *line, size_t qno)
-{
-    if (strstr(line, ",\"error\":"))
-        fail_msg("query %zu failed: %s", qno, line);
-    const char *t = strstr(line, ",\"total\":");
-    unsigned long total;
-    if (!t || sscanf(t, ",\"total\":%lu", &total) != 1)
-        fail_msg("no total in: %s", line);
-    if (total > 100)
-        fail_msg("query %zu has %lu hits, more than the 100 compared", qno, total);
-    if (!strstr(line, "\"total_exact\":true"))
-        fail_msg("query %zu: total not exact with --exact-total: %.300s", qno, line);
-    char **hits = NULL;
-    size_t n = 0;
-    for (const char *h = strstr(line, "{\"rank\":"); h; h = strstr(h + 1, "{\"rank\":")) {
-        char score[64];
-        int at = 0;
-        if (sscanf(h, "{\"rank\":%*u,\"score\":%63[^,],\"doc\":%*u,\"path\":\"%n", score, &at) != 1 ||
-            at == 0)
-            fail_msg("unexpected hit format: %.200s", h);
-        const char *p = h + at, *q = strchr(p, '"');
-        assert_non_null(q);
-        hits = realloc(hits, (n + 1) * sizeof *hits);
-        hits[n++] = ts_strf("  %.*s %s\n", (int)(q - p), p, score);
-    }
-    if (n != total)
-        fail_msg("query %zu: total %lu but %zu hits listed", qno, total, n);
-    if (n > 1)
-        qsort(hits, n, sizeof *hits, cmp_str);
-    char *head = ts_strf("q%zu total=%lu\n", qno, total);
-    ts_sb_add(b, head);
-    free(head);
-    for (size_t i = 0; i < n; i++) {
-        ts_sb_add(b, hits[i]);
-        free(hits[i]);
-    }
-    free(hits);
-}
-
 /* The (path, score) sets and totals of every query in the file. */
 static char *signature(const char *index, const char *queries, const char *when)
 {
@@ -290,18 +252,10 @@ static char *signature(const char *index, const char *queries, const char *when)
     int rc = searcher(&out, &err, "--index", index, "--json", "--exact-total", "-n", "100", "--queries", queries, NULL);
     if (rc != 0 && rc != 1)
         fail_msg("%s: searcher: exit %d: %s", when, rc, err);
-    ts_sbuf b = {0};
-    size_t qno = 0;
-    for (char *line = out; line && *line;) {
-        char *end = strchr(line, '\n');
-        if (end)
-            *end = '\0';
-        normalise_line(&b, line, ++qno);
-        line = end ? end + 1 : NULL;
-    }
+    char *sig = ts_results_signature(out);
     free(out);
     free(err);
-    return ts_sb_take(&b);
+    return sig;
 }
 
 /* A segment's files: the five of every segment, its written words and its

@@ -38,6 +38,7 @@
 #include "query/parse.h"
 #include "query/plan.h"
 #include "support.h"
+#include "support_engine.h"
 #include "support_run.h"
 #include "util/editdist.h"
 
@@ -67,31 +68,18 @@ static int teardown(void **state)
  * searcher does; NULL when none. */
 static char *suggest_on(const char *dir, const char *query)
 {
-    shelf_err err = {0};
-    shelf_engine *e;
-    if (shelf_engine_open(&e, dir, 0, &err) != SHELF_OK)
-        fail_msg("open %s: %s", dir, err.msg);
-    shelf_analyzer *a = shelf_analyzer_new(shelf_engine_language(e), &err);
-    int column = 0;
-    shelf_qnode *tree = shelf_query_parse(query, NULL, &err, &column);
-    if (!tree)
-        fail_msg("parse %s: %s", query, err.msg);
-    shelf_plan *plan = shelf_plan_for_engine(e, a, tree, NULL, 0, &err, &column);
-    if (!plan)
-        fail_msg("plan %s: %s", query, err.msg);
+    ts_engine_query q;
+    ts_engine_query_open(&q, dir, query, true);
     shelf_search_opts o;
     shelf_search_opts_default(&o);
     shelf_results res;
-    if (shelf_engine_search(e, plan, &o, &res, &err) != SHELF_OK)
-        fail_msg("search %s: %s", query, err.msg);
+    ts_engine_query_search(&q, &o, &res);
     char *out = NULL;
-    if (shelf_suggest(e, a, query, false, res.total, 0, &out, &err) != SHELF_OK)
+    shelf_err err = {0};
+    if (shelf_suggest(q.engine, q.analyzer, query, false, res.total, 0, &out, &err) != SHELF_OK)
         fail_msg("suggest %s: %s", query, err.msg);
     shelf_results_free(&res);
-    shelf_plan_free(plan);
-    shelf_query_free(tree);
-    shelf_analyzer_free(a);
-    shelf_engine_close(e);
+    ts_engine_query_close(&q);
     return out;
 }
 

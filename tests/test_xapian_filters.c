@@ -38,6 +38,7 @@
 #include "query/parse.h"
 #include "query/plan.h"
 #include "support.h"
+#include "support_engine.h"
 #include "support_run.h"
 
 static char *g_tmp, *g_src, *g_native, *g_xapian;
@@ -106,27 +107,8 @@ typedef struct hits {
  * over remote shards) instead of the index's. */
 static hits search(const char *dir, const char *query, bool roots)
 {
-    shelf_err err = {0};
-    shelf_engine *e;
-    if (shelf_engine_open(&e, dir, 0, &err) != SHELF_OK)
-        fail_msg("open %s: %s", dir, err.msg);
-    shelf_analyzer *a = shelf_analyzer_new(shelf_engine_language(e), &err);
-    int column = 0;
-    shelf_qnode *tree = shelf_query_parse(query, NULL, &err, &column);
-    if (!tree)
-        fail_msg("parse %s: %s", query, err.msg);
-    shelf_plan *plan = NULL;
-    if (roots) {
-        plan = shelf_plan_for_engine(e, a, tree, NULL, 0, &err, &column);
-    } else {
-        shelf_stats stats;
-        shelf_engine_stats(e, &stats);
-        plan = shelf_plan_build(&stats, a, tree, NULL, 0, &err, &column);
-        if (plan && shelf_plan_resolve_folders(plan, NULL, 0, &err) != SHELF_OK)
-            fail_msg("resolve %s: %s", query, err.msg);
-    }
-    if (!plan)
-        fail_msg("plan %s: %s", query, err.msg);
+    ts_engine_query q;
+    ts_engine_query_open(&q, dir, query, roots);
     shelf_search_opts o;
     shelf_search_opts_default(&o);
     o.title_weight = 0;
@@ -134,22 +116,17 @@ static hits search(const char *dir, const char *query, bool roots)
     o.heading_weight = 0;
     o.k = 16;
     shelf_results res;
-    if (shelf_engine_search(e, plan, &o, &res, &err) != SHELF_OK)
-        fail_msg("search %s on %s: %s", query, dir, err.msg);
+    ts_engine_query_search(&q, &o, &res);
     hits h = {.n = res.count, .total = res.total};
     size_t skip = strlen(g_src) + 1;
     for (size_t i = 0; i < res.count && i < 16; i++) {
         shelf_docview v;
-        if (shelf_engine_doc(e, &res.hits[i], &v, &err) != SHELF_OK)
-            fail_msg("doc: %s", err.msg);
+        ts_engine_query_doc(&q, &res.hits[i], &v);
         snprintf(h.path[i], sizeof h.path[i], "%.*s", (int)(v.path_len - skip), v.path + skip);
         h.score[i] = res.hits[i].score;
     }
     shelf_results_free(&res);
-    shelf_plan_free(plan);
-    shelf_query_free(tree);
-    shelf_analyzer_free(a);
-    shelf_engine_close(e);
+    ts_engine_query_close(&q);
     return h;
 }
 

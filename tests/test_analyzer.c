@@ -483,6 +483,41 @@ static void test_stems_match_snowball_across_many_words(void **state)
     shelf_analyzer_free(a);
 }
 
+/* A term is found whatever bytes follow it in the key's buffer and in the
+ * slot (terms are compared a word at a time, the bytes past them masked),
+ * and a term differing in its last byte, or in the first byte of the
+ * fourth word, is not. */
+static void test_stem_cache_compares_whole_terms_only(void **state)
+{
+    (void)state;
+    shelf_stem_cache *c = shelf_stem_cache_new();
+    assert_non_null(c);
+    uint32_t stamp = shelf_stem_cache_next_stamp(c);
+    char put[SHELF_STEM_KEY_READABLE], ask[SHELF_STEM_KEY_READABLE];
+    const char *stem;
+    size_t len;
+    uint64_t hash;
+    bool met;
+    for (size_t n = 1; n <= SHELF_STEM_SLOT_BYTES; n++) {
+        memset(put, 'x', sizeof put);
+        memset(ask, 'y', sizeof ask);
+        for (size_t i = 0; i < n; i++)
+            put[i] = ask[i] = (char)('a' + i % 26);
+        shelf_stem_key kp = {put, n, n * 977, stamp}, ka = {ask, n, n * 977, stamp};
+        assert_non_null(shelf_stem_cache_put(c, &kp, "s", 1, n));
+        assert_true(shelf_stem_cache_get(c, &ka, &stem, &len, &hash, &met));
+        assert_true(hash == n);
+        ask[n - 1] = 'Z';
+        assert_false(shelf_stem_cache_get(c, &ka, &stem, &len, &hash, &met));
+        if (n > 24) {
+            ask[n - 1] = put[n - 1];
+            ask[24] = 'Z';
+            assert_false(shelf_stem_cache_get(c, &ka, &stem, &len, &hash, &met));
+        }
+    }
+    shelf_stem_cache_free(c);
+}
+
 /* Two terms whose hashes pick the same set both stay in the cache (two
  * ways); a third replaces the one used less recently; a term longer than a
  * slot is never kept but stems right every time. */
@@ -492,8 +527,12 @@ static void test_stem_cache_ways_and_long_terms(void **state)
     shelf_stem_cache *c = shelf_stem_cache_new();
     assert_non_null(c);
     uint32_t stamp = shelf_stem_cache_next_stamp(c);
-    shelf_stem_key ka = {"alpha", 5, 42, stamp}, kb = {"bravo", 5, 42, stamp},
-                   kc = {"charlie", 7, 42, stamp};
+    /* keys are readable for SHELF_STEM_KEY_READABLE bytes */
+    char alpha[SHELF_STEM_KEY_READABLE] = "alpha", bravo[SHELF_STEM_KEY_READABLE] = "bravo",
+         charlie[SHELF_STEM_KEY_READABLE] = "charlie",
+         longest[SHELF_STEM_KEY_READABLE] = "internationalisationalisations";
+    shelf_stem_key ka = {alpha, 5, 42, stamp}, kb = {bravo, 5, 42, stamp},
+                   kc = {charlie, 7, 42, stamp};
     const char *stem;
     size_t len;
     uint64_t hash;
@@ -514,7 +553,7 @@ static void test_stem_cache_ways_and_long_terms(void **state)
     assert_true(shelf_stem_cache_get(c, &ka, &stem, &len, &hash, &met));
     assert_true(shelf_stem_cache_get(c, &kc, &stem, &len, &hash, &met));
     assert_memory_equal(stem, "charli", 6);
-    shelf_stem_key klong = {"internationalisationalisations", 30, 7, stamp};
+    shelf_stem_key klong = {longest, 30, 7, stamp};
     assert_null(shelf_stem_cache_put(c, &klong, "internationalisationalis", 24, 4));
     assert_false(shelf_stem_cache_get(c, &klong, &stem, &len, &hash, &met));
     shelf_stem_cache_free(c);
@@ -652,6 +691,7 @@ int main(void)
         cmocka_unit_test(test_fifty_megabyte_line),
         cmocka_unit_test(test_token_word_and_met),
         cmocka_unit_test(test_stem_cache_ways_and_long_terms),
+        cmocka_unit_test(test_stem_cache_compares_whole_terms_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

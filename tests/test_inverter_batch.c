@@ -5,7 +5,10 @@
  * terms sharing a 64-bit hash, with terms sharing the slot tag (the top half
  * of the hash) or the home slot (the bottom half), with the table growing
  * mid-batch, and with a budget so small that runs spill after almost every
- * batch (run boundaries then differ, the merged result must not).
+ * batch (run boundaries then differ, the merged result must not).  Also:
+ * finishing straight from the table when nothing was spilled gives what
+ * merging spilled runs gives (two documents repeat one word thousands of
+ * times, so one posting's positions outgrow the chunks they are copied in).
  */
 #include <setjmp.h>
 #include <stdbool.h>
@@ -25,6 +28,7 @@
 #define DOCS 400
 #define TOKENS_PER_DOC 37 /* not a multiple of the batch */
 #define VOCABULARY 3000
+#define LONG_DOC_TOKENS 5000 /* documents 7 and 300: one word repeated after the usual tokens */
 
 typedef struct word {
     char text[24];
@@ -50,10 +54,17 @@ static void make_words(bool clash)
     g_words[7].hash = g_words[6].hash;
 }
 
+static uint32_t tokens_in(uint32_t d)
+{
+    return d == 7 || d == 300 ? LONG_DOC_TOKENS : TOKENS_PER_DOC;
+}
+
 /* Token k of document d: a skewed choice, so some words recur often and
- * within one batch. */
+ * within one batch; past TOKENS_PER_DOC, word 9 again and again. */
 static const word *token(uint32_t d, uint32_t k)
 {
+    if (k >= TOKENS_PER_DOC)
+        return &g_words[9];
     uint32_t x = (d * 2654435761u) ^ (k * 40503u);
     x ^= x >> 13;
     x *= 0x5bd1e995u;
@@ -95,10 +106,10 @@ static output invert_all(const char *dir, const char *name, size_t batch_size, s
     assert_non_null(inv);
     static uint32_t lengths[DOCS];
     for (uint32_t d = 0; d < DOCS; d++) {
-        lengths[d] = TOKENS_PER_DOC;
+        lengths[d] = tokens_in(d);
         shelf_occurrence occ[SHELF_INVERTER_BATCH];
         size_t n = 0;
-        for (uint32_t k = 0; k < TOKENS_PER_DOC; k++) {
+        for (uint32_t k = 0; k < lengths[d]; k++) {
             const word *w = token(d, k);
             if (batch_size == 0) {
                 assert_int_equal(shelf_inverter_add_term(inv, SHELF_FIELD_BODY, (const uint8_t *)w->text,
@@ -107,7 +118,7 @@ static output invert_all(const char *dir, const char *name, size_t batch_size, s
                 continue;
             }
             occ[n++] = (shelf_occurrence){(const uint8_t *)w->text, (uint8_t)strlen(w->text), w->hash, k};
-            if (n == batch_size || k + 1 == TOKENS_PER_DOC) {
+            if (n == batch_size || k + 1 == lengths[d]) {
                 assert_int_equal(shelf_inverter_add_batch(inv, SHELF_FIELD_BODY, occ, n, d, &err),
                                  SHELF_OK);
                 n = 0;
@@ -117,6 +128,8 @@ static output invert_all(const char *dir, const char *name, size_t batch_size, s
     }
     if (budget < 100000)
         assert_true(shelf_inverter_runs(inv) > 10);
+    else
+        assert_int_equal(shelf_inverter_runs(inv), 0);
     shelf_dictwriter dict;
     shelf_postwriter post;
     assert_int_equal(shelf_dictwriter_open(&dict, dict_path, &err), SHELF_OK);
@@ -191,11 +204,27 @@ static void test_batch_equals_one_by_one_spilling(void **state)
     compare((size_t)48 << 10);
 }
 
+/* Nothing spilled (the table is written straight) against runs merged. */
+static void test_table_finish_equals_merged_runs(void **state)
+{
+    (void)state;
+    make_words(false);
+    char *dir = ts_mkdtemp();
+    output table = invert_all(dir, "table", SHELF_INVERTER_BATCH, (size_t)64 << 20);
+    output merged = invert_all(dir, "merged", SHELF_INVERTER_BATCH, (size_t)48 << 10);
+    expect_same(&table, &merged);
+    output_free(&table);
+    output_free(&merged);
+    ts_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_batch_equals_one_by_one),
         cmocka_unit_test(test_batch_equals_one_by_one_spilling),
+        cmocka_unit_test(test_table_finish_equals_merged_runs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,6 +31,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+/* The hash of every token: inlined from the header (the same XXH3 as the
+ * library's, without a call through the PLT for a few bytes). */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include "analysis/stem_cache.h"
@@ -155,9 +158,10 @@ const char *shelf_analyzer_language(const shelf_analyzer *a)
 
 /* ------------------------------------------------------- character classes */
 
-/* ASCII byte -> its folded form when it is a letter or digit, else 0 (the
- * tokeniser's inner loop reads this instead of testing ranges). */
-static const uint8_t ASCII_FOLD[128] = {
+/* Byte -> its folded form when it is an ASCII letter or digit, else 0;
+ * every byte from 0x80 on is 0 (the UTF-8 path takes those).  The
+ * tokeniser's inner loops read this instead of testing ranges. */
+static const uint8_t ASCII_FOLD[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -270,29 +274,32 @@ static bool skip_to_word(shelf_token_iter *it)
 }
 
 /* Consume the run of ASCII letters and digits at it->pos, folding them into
- * it->fold; stops at any other byte.  (Works on local copies: it->fold is
- * char, so writing it through it would make the compiler reload it->pos and
- * the length after every byte.) */
+ * it->fold; stops at any other byte.  The bytes that fit are folded by a
+ * loop that tests nothing else; if the run goes on past the room left (or
+ * the token was cut before), the rest is stepped over and the token is
+ * cut.  (Works on local copies: it->fold is char, so writing it through it
+ * would make the compiler reload it->pos and the length after every byte.) */
 static void consume_ascii(shelf_token_iter *it, token_build *build)
 {
     const uint8_t *text = it->text;
     size_t pos = it->pos, len = it->len, fold_len = build->fold_len;
-    bool cut = build->cut;
     char *fold = it->fold;
-    for (; pos < len && text[pos] < 0x80; pos++) {
-        uint8_t folded = ASCII_FOLD[text[pos]];
-        if (!folded)
-            break;
-        if (cut)
-            continue;
-        if (fold_len == SHELF_MAX_TERM_BYTES)
-            cut = true;
-        else
+    if (!build->cut) {
+        size_t room = SHELF_MAX_TERM_BYTES - fold_len;
+        size_t stop = len - pos < room ? len : pos + room;
+        uint8_t folded;
+        while (pos < stop && (folded = ASCII_FOLD[text[pos]]) != 0) {
             fold[fold_len++] = (char)folded;
+            pos++;
+        }
+    }
+    if (pos < len && ASCII_FOLD[text[pos]]) {
+        build->cut = true;
+        while (pos < len && ASCII_FOLD[text[pos]])
+            pos++;
     }
     it->pos = pos;
     build->fold_len = fold_len;
-    build->cut = cut;
 }
 
 /* Consume the run of word characters at it->pos, folding it into it->fold.
@@ -321,9 +328,11 @@ static void consume_word(shelf_token_iter *it, token_build *build)
 /* Byte length of an apostrophe (' or U+2019) at pos, or 0 if there is none. */
 static size_t apostrophe_length(const uint8_t *text, size_t len, size_t pos)
 {
-    if (pos < len && text[pos] == '\'')
+    if (pos >= len)
+        return 0;
+    if (text[pos] == '\'')
         return 1;
-    if (len - pos >= 3 && text[pos] == 0xE2 && text[pos + 1] == 0x80 && text[pos + 2] == 0x99)
+    if (text[pos] == 0xE2 && len - pos >= 3 && text[pos + 1] == 0x80 && text[pos + 2] == 0x99)
         return 3;
     return 0;
 }

@@ -14,36 +14,10 @@
 
 #include "analysis/analyzer.h"
 
-/* 8,192 sets of two 64-byte entries: 1 MiB, the memory of the earlier
- * direct-mapped cache of 8,192 entries of 138 bytes (terms of up to 64
- * bytes) but twice the entries, each in one cache line, and two ways: on
- * the kernel docs (80,000 distinct words, 4.0 M tokens) the stemmer's
- * runs fall from 368,514 to 214,150 (callgrind): conflicts, not capacity,
- * were most of the misses.  (Twice the sets, 2 MiB, would save about a
- * further 40,000, for a megabyte more per analyzer.) */
-#define STEM_CACHE_SETS 8192 /* a power of two */
-#define STEM_CACHE_WAYS 2
-#define SLOT_BYTES 27 /* longest term or stem kept; longer ones are stemmed each time */
-
-typedef struct stem_cache_slot {
-    uint64_t stem_hash;
-    uint8_t term_len; /* 0 when the slot is empty */
-    uint8_t stem_len;
-    char term[SLOT_BYTES];
-    char stem[SLOT_BYTES];
-} stem_cache_slot;
-
-_Static_assert(sizeof(stem_cache_slot) == 64, "one entry, one cache line");
-
-/* The stamps apart from the slots (64 KiB): stamping a hit writes there,
- * so the slots' lines stay clean.  recent[set] is the way used last; a put
- * replaces the other one. */
-struct shelf_stem_cache {
-    uint32_t last_stamp;
-    uint32_t stamps[STEM_CACHE_SETS * STEM_CACHE_WAYS]; /* last pass that used each slot; 0: none */
-    uint8_t recent[STEM_CACHE_SETS];
-    stem_cache_slot slots[STEM_CACHE_SETS * STEM_CACHE_WAYS];
-};
+const uint8_t shelf_stem_prefix_mask[2 * SHELF_STEM_KEY_READABLE] = {
+    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+}; /* then 32 zero bytes */
 
 shelf_stem_cache *shelf_stem_cache_new(void)
 {
@@ -57,41 +31,19 @@ void shelf_stem_cache_free(shelf_stem_cache *cache)
 
 static size_t set_of(const shelf_stem_key *key)
 {
-    return (size_t)(key->term_hash & (STEM_CACHE_SETS - 1));
-}
-
-bool shelf_stem_cache_get(shelf_stem_cache *cache, const shelf_stem_key *key, const char **stem,
-                          size_t *stem_len, uint64_t *stem_hash, bool *met_before)
-{
-    if (key->term_len == 0 || key->term_len > SLOT_BYTES)
-        return false;
-    size_t set = set_of(key);
-    for (size_t way = 0; way < STEM_CACHE_WAYS; way++) {
-        size_t at = set * STEM_CACHE_WAYS + way;
-        const stem_cache_slot *slot = &cache->slots[at];
-        if (slot->term_len != key->term_len || memcmp(slot->term, key->term, key->term_len) != 0)
-            continue;
-        *stem = slot->stem;
-        *stem_len = slot->stem_len;
-        *stem_hash = slot->stem_hash;
-        *met_before = cache->stamps[at] == key->stamp;
-        cache->stamps[at] = key->stamp;
-        cache->recent[set] = (uint8_t)way;
-        return true;
-    }
-    return false;
+    return (size_t)(key->term_hash & (SHELF_STEM_CACHE_SETS - 1));
 }
 
 const char *shelf_stem_cache_put(shelf_stem_cache *cache, const shelf_stem_key *key,
                                  const char *stem, size_t stem_len, uint64_t stem_hash)
 {
-    if (key->term_len == 0 || key->term_len > SLOT_BYTES || stem_len == 0 ||
-        stem_len > SLOT_BYTES)
+    if (key->term_len == 0 || key->term_len > SHELF_STEM_SLOT_BYTES || stem_len == 0 ||
+        stem_len > SHELF_STEM_SLOT_BYTES)
         return NULL;
     size_t set = set_of(key);
     size_t way = cache->recent[set] ^ 1u; /* the one used less recently */
-    size_t at = set * STEM_CACHE_WAYS + way;
-    stem_cache_slot *slot = &cache->slots[at];
+    size_t at = set * SHELF_STEM_CACHE_WAYS + way;
+    shelf_stem_slot *slot = &cache->slots[at];
     memcpy(slot->term, key->term, key->term_len);
     memcpy(slot->stem, stem, stem_len);
     slot->term_len = (uint8_t)key->term_len;

@@ -30,7 +30,10 @@ static uint64_t heading_end(const shelf_heading *h)
     return h->start + h->len;
 }
 
-void shelf_span_builder_token(shelf_span_builder *b, uint32_t position, size_t start)
+/* A token at or past the start of heading done (shelf_span_builder_token
+ * leaves out those before it: for them the loops below do nothing, as a
+ * heading has len > 0). */
+void shelf_span_builder_token_at_heading(shelf_span_builder *b, uint32_t position, size_t start)
 {
     const shelf_heading *h = b->headings.at;
     size_t n = b->headings.n;

@@ -36,8 +36,15 @@ typedef struct shelf_span_builder {
  * memory is kept from one document to the next.  SHELF_OK or SHELF_ENOMEM. */
 int shelf_span_builder_begin(shelf_span_builder *b, const char *text, size_t len,
                              const shelf_layout *layout);
-/* The next body token, in text order: its position and first byte. */
-void shelf_span_builder_token(shelf_span_builder *b, uint32_t position, size_t start);
+/* The next body token, in text order: its position and first byte.  Inline
+ * for the common case, a token before the next heading, which changes
+ * nothing (it runs for every token of every document). */
+void shelf_span_builder_token_at_heading(shelf_span_builder *b, uint32_t position, size_t start);
+static inline void shelf_span_builder_token(shelf_span_builder *b, uint32_t position, size_t start)
+{
+    if (b->done < b->headings.n && start >= b->headings.at[b->done].start)
+        shelf_span_builder_token_at_heading(b, position, start);
+}
 /* Append the stored form of the spans to out (nothing when there are none).  SHELF_OK or SHELF_ENOMEM. */
 int shelf_span_builder_encode(const shelf_span_builder *b, shelf_buf *out);
 void shelf_span_builder_free(shelf_span_builder *b);

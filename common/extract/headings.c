@@ -166,10 +166,9 @@ static bool title_like(const char *t, size_t len, line_span l, bool by_lines, si
     return !shelf_is_byline(t + *a, *b - *a) && !byline_office(t, len, l, *a, *b);
 }
 
-bool shelf_plain_heading_line(const char *t, size_t len, size_t line_start, bool by_lines, size_t *a,
-                              size_t *b)
+/* shelf_plain_heading_line for the line l, whose end is known. */
+static bool plain_heading(const char *t, size_t len, line_span l, bool by_lines, size_t *a, size_t *b)
 {
-    line_span l = {line_start, shelf_line_end(t, len, line_start)};
     if (is_blank(t, l))
         return false;
     if (atx_heading(t, l, a, b))
@@ -183,6 +182,13 @@ bool shelf_plain_heading_line(const char *t, size_t len, size_t line_start, bool
         return true;
     }
     return title_like(t, len, l, by_lines, a, b);
+}
+
+bool shelf_plain_heading_line(const char *t, size_t len, size_t line_start, bool by_lines, size_t *a,
+                              size_t *b)
+{
+    line_span l = {line_start, shelf_line_end(t, len, line_start)};
+    return plain_heading(t, len, l, by_lines, a, b);
 }
 
 static int add(shelf_heading_list *l, shelf_heading h)
@@ -208,7 +214,7 @@ static int plain_headings(const char *t, size_t len, const shelf_layout *layout,
     size_t next = 0, nlayout = layout ? layout->nheadings : 0;
     for (size_t at = 0; at < len;) {
         size_t a, b, end = shelf_line_end(t, len, at);
-        if (shelf_plain_heading_line(t, len, at, by_lines, &a, &b)) {
+        if (plain_heading(t, len, (line_span){at, end}, by_lines, &a, &b)) {
             for (; next < nlayout && layout->headings[next].start <= a; next++)
                 if (layout->headings[next].len && add(out, layout->headings[next]) != SHELF_OK)
                     return SHELF_ENOMEM;

@@ -62,11 +62,32 @@ static void measure(const char *t, size_t len, line_stats *s)
     }
 }
 
+/* Whether the text has SHELF_LONG_LINES_MIN long lines, the first test of
+ * the rule, found cheaply: a line of at most SHELF_LONG_LINE_CHARS bytes
+ * cannot hold more characters, so only longer ones are counted (most text
+ * has none, and needs no more than this). */
+static bool has_enough_long_lines(const char *t, size_t len)
+{
+    size_t at = 0, long_lines = 0;
+    while (at < len && long_lines < SHELF_LONG_LINES_MIN) {
+        size_t end = shelf_line_end(t, len, at);
+        if (end - at > SHELF_LONG_LINE_CHARS) {
+            size_t a = at, b = end;
+            trim(t, &a, &b);
+            long_lines += shelf_char_count(t, a, b) > SHELF_LONG_LINE_CHARS;
+        }
+        at = end + 1;
+    }
+    return long_lines >= SHELF_LONG_LINES_MIN;
+}
+
 bool shelf_one_paragraph_per_line(const char *text, size_t len, const shelf_layout *layout)
 {
     if (layout && (layout->structured || layout->npages))
         return false;
     size_t sample = len < SHELF_PARAGRAPH_SAMPLE_BYTES ? len : SHELF_PARAGRAPH_SAMPLE_BYTES;
+    if (!has_enough_long_lines(text, sample))
+        return false;
     line_stats s = {0};
     measure(text, sample, &s);
     return s.long_lines >= SHELF_LONG_LINES_MIN && s.long_chars * 2 >= s.chars &&

@@ -21,7 +21,9 @@
 #define MAX_SLICE 4080          /* data bytes of the largest slice */
 #define MIN_BLOCK ((size_t)16 << 10)
 #define MAX_BLOCK ((size_t)1 << 20)
-#define OCCURRENCE_MAX (2 * SHELF_VARINT_MAX)
+/* Bytes of one encoded occurrence at most: a position (below 2^32) shifted
+ * left once fits in 33 bits, 5 varint bytes, and so does a doc gap. */
+#define OCCURRENCE_MAX 10
 
 /* A piece of a term's occurrence stream, in the arena. */
 typedef struct slice {
@@ -151,9 +153,26 @@ static slice *first_slice(const term_acc *t)
     return (slice *)((uint8_t *)t + term_record_bytes(t->key_len));
 }
 
+/* Whether a and b hold the same n bytes: eight at a time, then one by one
+ * (terms are a few bytes long: a call to memcmp cost more than comparing). */
+static bool same_bytes(const uint8_t *a, const uint8_t *b, size_t n)
+{
+    for (; n >= 8; a += 8, b += 8, n -= 8) {
+        uint64_t x, y;
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        if (x != y)
+            return false;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
 static bool holds_key(const term_acc *t, uint8_t field, const uint8_t *term, size_t term_len)
 {
-    return t->key_len == term_len + 1 && t->key[0] == field && memcmp(t->key + 1, term, term_len) == 0;
+    return t->key_len == term_len + 1 && t->key[0] == field && same_bytes(t->key + 1, term, term_len);
 }
 
 /* Puts a new term in empty slot i. */
@@ -359,21 +378,35 @@ static int append_stream(shelf_inverter *inv, term_acc *t, const uint8_t *bytes,
     return SHELF_OK;
 }
 
-/* Appends one occurrence to t's stream. */
-static int add_occurrence(shelf_inverter *inv, term_acc *t, uint32_t doc, uint32_t position)
+/* Encodes one occurrence of t at out (room for OCCURRENCE_MAX bytes) and
+ * moves t's last doc and position on; returns the bytes written. */
+static size_t encode_occurrence(term_acc *t, uint32_t doc, uint32_t position, uint8_t *out)
 {
-    uint8_t bytes[OCCURRENCE_MAX];
     size_t n;
     if (t->last_doc != doc) {
         int64_t prev = t->last_doc == NO_DOC ? -1 : (int64_t)t->last_doc;
-        n = shelf_varint_put(bytes, (uint64_t)position << 1 | 1);
-        n += shelf_varint_put(bytes + n, (uint64_t)((int64_t)doc - prev - 1));
+        n = shelf_varint_put(out, (uint64_t)position << 1 | 1);
+        n += shelf_varint_put(out + n, (uint64_t)((int64_t)doc - prev - 1));
         t->last_doc = doc;
     } else {
-        n = shelf_varint_put(bytes, (uint64_t)(position - t->last_pos - 1) << 1);
+        n = shelf_varint_put(out, (uint64_t)(position - t->last_pos - 1) << 1);
     }
     t->last_pos = position;
-    return append_stream(inv, t, bytes, n);
+    return n;
+}
+
+/* Appends one occurrence to t's stream: straight into its last slice when
+ * a whole occurrence fits there (nearly always), else through append_stream,
+ * which opens the next slice; the stream's bytes are the same either way. */
+static int add_occurrence(shelf_inverter *inv, term_acc *t, uint32_t doc, uint32_t position)
+{
+    slice *s = t->tail;
+    if (s->cap - s->len >= OCCURRENCE_MAX) {
+        s->len += (uint32_t)encode_occurrence(t, doc, position, s->data + s->len);
+        return SHELF_OK;
+    }
+    uint8_t bytes[OCCURRENCE_MAX];
+    return append_stream(inv, t, bytes, encode_occurrence(t, doc, position, bytes));
 }
 
 /* ---- run files ----
@@ -1013,6 +1046,92 @@ static int compact_runs(shelf_inverter *inv, shelf_err *err)
     return rc;
 }
 
+/* ---- the final merge when nothing was spilled ----
+ *
+ * Then the sorted table is the only source, and each term's stream goes
+ * straight to the postings writer.  Its positions are copied varint by
+ * varint, not decoded, handed over one by one and encoded again: an
+ * occurrence's value shifted right once is exactly what .pos holds (the
+ * posting's first position, then each gap less one). */
+
+#define TABLE_FEED_BYTES 4096
+
+typedef struct encoded_positions {
+    uint8_t bytes[TABLE_FEED_BYTES + SHELF_VARINT_MAX];
+    size_t len;
+    uint32_t count, last;
+} encoded_positions;
+
+static int put_encoded(postings_sink *f, encoded_positions *e, shelf_err *err)
+{
+    int rc = shelf_postwriter_put_encoded(f->post, e->bytes, e->len, e->count, e->last, err);
+    e->len = 0;
+    e->count = 0;
+    return rc;
+}
+
+static int end_table_posting(postings_sink *f, encoded_positions *e, uint32_t doc, shelf_err *err)
+{
+    int rc = put_encoded(f, e, err);
+    return rc == SHELF_OK ? shelf_postwriter_end_posting(f->post, doc, f->lengths[doc], err) : rc;
+}
+
+/* The postings of the table source's current term. */
+static int table_term_postings(source *s, postings_sink *f, encoded_positions *e, shelf_err *err)
+{
+    int64_t doc = -1;
+    uint64_t v, gap;
+    int rc;
+    e->len = 0;
+    e->count = 0;
+    while (stream_varint(s, &v) == 0) {
+        if (v & 1) {
+            if (doc >= 0 && (rc = end_table_posting(f, e, (uint32_t)doc, err)) != SHELF_OK)
+                return rc;
+            if (stream_varint(s, &gap) != 0 || doc + (int64_t)gap + 1 > UINT32_MAX)
+                return shelf_errf(err, SHELF_ECORRUPT, "damaged occurrence stream");
+            doc = doc + (int64_t)gap + 1;
+            if (doc >= f->doc_count)
+                return shelf_errf(err, SHELF_ECORRUPT, "postings name doc %u of %u",
+                                  (uint32_t)doc, f->doc_count);
+            e->last = (uint32_t)(v >> 1);
+        } else if (doc >= 0) {
+            e->last += (uint32_t)(v >> 1) + 1;
+        } else {
+            return shelf_errf(err, SHELF_ECORRUPT, "damaged occurrence stream");
+        }
+        e->len += shelf_varint_put(e->bytes + e->len, v >> 1);
+        e->count++;
+        if (e->len >= TABLE_FEED_BYTES && (rc = put_encoded(f, e, err)) != SHELF_OK)
+            return rc;
+    }
+    if (s->mem < s->mem_end)
+        return shelf_errf(err, SHELF_ECORRUPT, "damaged occurrence stream");
+    return doc >= 0 ? end_table_posting(f, e, (uint32_t)doc, err) : SHELF_OK;
+}
+
+static int finish_from_table(shelf_inverter *inv, postings_sink *f, shelf_err *err)
+{
+    source mem = {0};
+    encoded_positions *e = malloc(sizeof *e);
+    if (!e)
+        return shelf_errf(err, SHELF_ENOMEM, "out of memory merging runs");
+    mem.sorted = table_sorted(inv);
+    mem.count = inv->term_count;
+    int rc = source_advance(&mem, err);
+    while (rc == SHELF_OK && mem.key_len) {
+        rc = postings_begin_term(&f->ops, mem.key, mem.key_len, err);
+        if (rc == SHELF_OK)
+            rc = table_term_postings(&mem, f, e, err);
+        if (rc == SHELF_OK)
+            rc = postings_end_term(&f->ops, mem.key, mem.key_len, err);
+        if (rc == SHELF_OK)
+            rc = source_advance(&mem, err);
+    }
+    free(e);
+    return rc;
+}
+
 int shelf_inverter_finish(shelf_inverter *inv, shelf_dictwriter *dict, shelf_postwriter *post,
                           const uint32_t *const doc_lengths[3], uint32_t doc_count,
                           uint64_t *term_count, shelf_err *err)
@@ -1030,10 +1149,15 @@ int shelf_inverter_finish(shelf_inverter *inv, shelf_dictwriter *dict, shelf_pos
     f->dict = dict;
     f->doc_lengths = doc_lengths;
     f->doc_count = doc_count;
-    int rc = open_sources(inv, true, sources, &nsrc, err);
-    if (rc == SHELF_OK)
-        rc = merge_sources(sources, nsrc, &f->ops, err);
-    close_sources(sources, nsrc);
+    int rc = SHELF_OK;
+    if (inv->runs == 0) {
+        rc = finish_from_table(inv, f, err);
+    } else {
+        rc = open_sources(inv, true, sources, &nsrc, err);
+        if (rc == SHELF_OK)
+            rc = merge_sources(sources, nsrc, &f->ops, err);
+        close_sources(sources, nsrc);
+    }
     *term_count = f->terms;
     free(sources);
     free(f);

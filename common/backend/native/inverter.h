@@ -18,7 +18,9 @@
  * written as a sorted run file next to the index and emptied: emptying is
  * rewinding the arena (unmapping the blocks the budget no longer allows).  At the end,
  * the runs and what is left in memory are merged term by term, in key order,
- * into the segment's dictionary and postings writers; a document whose
+ * into the segment's dictionary and postings writers (when nothing was
+ * spilled, the table is written straight, each stream's positions copied
+ * into .pos's encoding varint by varint); a document whose
  * postings of a term were split over consecutive runs becomes one posting
  * (summed tf, positions in order).  The merge reads runs through stdio
  * buffers and hands positions on in small chunks, so memory stays within the

@@ -80,6 +80,19 @@ int shelf_postwriter_put_positions(shelf_postwriter *w, const uint32_t *position
     return w->pos.status;
 }
 
+int shelf_postwriter_put_encoded(shelf_postwriter *w, const uint8_t *bytes, size_t n, uint32_t count,
+                                 uint32_t last_pos, shelf_err *err)
+{
+    if (count > UINT32_MAX - w->open_tf)
+        return shelf_errf(err, SHELF_EINVAL, "%s: too many positions in one posting", w->pos.path);
+    shelf_fw_write(&w->pos, bytes, n);
+    w->open_tf += count;
+    w->open_last_pos = last_pos;
+    if (w->pos.status != SHELF_OK && err)
+        *err = w->pos.err;
+    return w->pos.status;
+}
+
 int shelf_postwriter_end_posting(shelf_postwriter *w, uint32_t doc, uint32_t doc_len, shelf_err *err)
 {
     uint32_t tf = w->open_tf;

@@ -51,6 +51,12 @@ int shelf_postwriter_add(shelf_postwriter *w, uint32_t doc, uint32_t tf, const u
  * positions put since the last posting. */
 int shelf_postwriter_put_positions(shelf_postwriter *w, const uint32_t *positions, size_t n,
                                    shelf_err *err);
+/* The same for positions already in .pos's encoding (the posting's first
+ * position, then each gap less one, as varints): n bytes holding count
+ * positions, the last of them last_pos.  The caller vouches that they are
+ * in order (it copies them from a stream that can hold them no other way). */
+int shelf_postwriter_put_encoded(shelf_postwriter *w, const uint8_t *bytes, size_t n, uint32_t count,
+                                 uint32_t last_pos, shelf_err *err);
 int shelf_postwriter_end_posting(shelf_postwriter *w, uint32_t doc, uint32_t doc_len, shelf_err *err);
 int shelf_postwriter_end_term(shelf_postwriter *w, shelf_term_stats *stats, shelf_err *err);
 int shelf_postwriter_finish(shelf_postwriter *w, shelf_err *err);

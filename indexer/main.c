@@ -487,6 +487,8 @@ static int consume(void *ctx, const char *path, int rc, const shelf_err *err, sh
     int stop = 0;
     char buf[PATH_MAX];
     const char *stored = run_paths_stored(st->paths, path, buf, sizeof buf);
+    if (st->pipe) /* what is in flight counts against --memory */
+        shelf_indexwriter_note_outside(st->writer, pipeline_held(st->pipe));
     if (shelf_indexwriter_same_content(st->writer, stored, ex->hash))
         st->unchanged++;
     else

@@ -19,7 +19,10 @@
  *     long paths, the first of many distinct words: the path table pushes
  *     the inverter to its floor after its table has grown, and runs stay
  *     large all the same (the summary's counters); every document's words
- *     are found.
+ *     are found;
+ *   - bytes the caller says it holds for documents on their way
+ *     (shelf_indexwriter_note_outside: indexer --threads) shrink the
+ *     inverter's share: runs are spilled that would not be without them.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -358,12 +361,58 @@ static void test_writer_floor_keeps_runs_large(void **state)
     free(dir);
 }
 
+/* ---- bytes held outside the writer count against its budget ---- */
+
+/* Indexes 2,000 small documents under an 8 MiB budget, telling the writer
+ * before each that `outside` bytes are held for documents on their way;
+ * returns the runs spilled. */
+static unsigned runs_with_outside(size_t outside)
+{
+    char *dir = ts_mkdtemp();
+    char *index = ts_strf("%s/index", dir);
+    shelf_writer_opts wo = {.language = "english", .memory_budget = (size_t)8 << 20};
+    shelf_err err = {0};
+    shelf_indexwriter *w = shelf_indexwriter_open(index, &wo, &err);
+    if (!w)
+        fail_msg("open: %s", err.msg);
+    for (uint32_t d = 1; d <= 2000; d++) {
+        size_t len;
+        char *text = writer_text(d, &len);
+        char *path = ts_strf("/shelf/%06u.txt", d);
+        shelf_doc_input in = {.path = path, .title = "t", .title_len = 1, .text = text,
+                              .text_len = len, .size = len};
+        shelf_indexwriter_note_outside(w, outside);
+        if (shelf_indexwriter_add(w, &in, NULL, &err) != SHELF_OK)
+            fail_msg("add %u: %s", d, err.msg);
+        free(path);
+        free(text);
+    }
+    shelf_commit_summary sum;
+    if (shelf_indexwriter_commit(w, &sum, &err) != SHELF_OK)
+        fail_msg("commit: %s", err.msg);
+    shelf_indexwriter_free(w);
+    ts_rmtree(dir);
+    free(index);
+    free(dir);
+    return sum.segment.runs;
+}
+
+static void test_outside_bytes_counted(void **state)
+{
+    (void)state;
+    unsigned alone = runs_with_outside(0), shared = runs_with_outside((size_t)6 << 20);
+    print_message("8 MiB budget: %u runs, %u with 6 MiB held outside\n", alone, shared);
+    assert_int_equal(alone, 0);
+    assert_true(shared >= 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lowered_budget_keeps_runs_large),
         cmocka_unit_test(test_many_spills_merge_in_levels),
         cmocka_unit_test(test_writer_floor_keeps_runs_large),
+        cmocka_unit_test(test_outside_bytes_counted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

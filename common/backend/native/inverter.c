@@ -192,14 +192,18 @@ static size_t arena_share(const shelf_inverter *inv)
     return inv->budget > slots ? inv->budget - slots : 0;
 }
 
-/* The largest slot arrays an empty table keeps: a quarter of the budget.
- * The arrays never shrink while terms are in them, so a table grown while
- * the budget was large would otherwise stay larger than a budget lowered
- * since, and leave the arena no room: a run would be spilled after every
- * batch of occurrences. */
+/* The slot arrays an empty table keeps: all of them while they take at
+ * most half the budget, else shrunk to a quarter of it.  The arrays never
+ * shrink while terms are in them, so a table grown while the budget was
+ * large would otherwise stay larger than a budget lowered since, and leave
+ * the arena no room: a run would be spilled after every batch of
+ * occurrences.  (Shrinking at every spill would not do either: arrays
+ * freed and grown again each run leave holes in the allocator's heap.) */
 static size_t slots_to_keep(const shelf_inverter *inv)
 {
     size_t count = inv->slot_count;
+    if (slot_bytes(count) <= inv->budget / 2)
+        return count;
     while (count > FIRST_SLOTS && slot_bytes(count) > inv->budget / 4)
         count /= 2;
     return count;

@@ -487,6 +487,8 @@ static int consume(void *ctx, const char *path, int rc, const shelf_err *err, sh
     int stop = 0;
     char buf[PATH_MAX];
     const char *stored = run_paths_stored(st->paths, path, buf, sizeof buf);
+    if (st->pipe) /* what is in flight counts against --memory */
+        shelf_indexwriter_note_outside(st->writer, pipeline_held(st->pipe));
     if (shelf_indexwriter_same_content(st->writer, stored, ex->hash))
         st->unchanged++;
     else
@@ -649,6 +651,18 @@ static uint64_t folder_bytes(const char *dir, int depth)
     return total;
 }
 
+/* The sorted runs the inverter spilled for --memory, when it spilled any:
+ * their bytes, and the bytes written again combining them on the way. */
+static void print_runs(const shelf_segment_summary *s)
+{
+    if (!s->runs)
+        return;
+    fprintf(stderr, " (%u sorted runs spilled for --memory, %.1f MB", s->runs, (double)s->run_bytes / 1e6);
+    if (s->run_merges)
+        fprintf(stderr, ", %.1f MB more combining them", (double)s->run_merge_bytes / 1e6);
+    fputc(')', stderr);
+}
+
 static void print_summary(const run_state *st, const shelf_commit_summary *c, unsigned merges,
                           double seconds)
 {
@@ -659,6 +673,7 @@ static void print_summary(const run_state *st, const shelf_commit_summary *c, un
     fprintf(stderr, "; %llu tokens", (unsigned long long)st->tokens);
     if (c->segment.term_count)
         fprintf(stderr, ", %llu unique terms in the new segment", (unsigned long long)c->segment.term_count);
+    print_runs(&c->segment);
     fprintf(stderr, "; read %.2f MB in %.2f s (%.1f MB/s)", mb, seconds, seconds > 0 ? mb / seconds : 0);
     if (c->committed && c->generation)
         fprintf(stderr, "; index %s at generation %llu", st->opt->index_dir,

@@ -8,6 +8,7 @@
 #include "pipeline.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@ typedef struct slot {
     shelf_err err;
     shelf_extracted ex;
     shelf_analyzed an;
+    uint64_t counted; /* what the slot adds to held: slot_bytes when last counted */
 } slot;
 
 struct pipeline {
@@ -46,7 +48,43 @@ struct pipeline {
     char language[SHELF_LANGUAGE_MAX + 1];
     pipeline_consume consume;
     void *ctx;
+    _Atomic uint64_t held; /* bytes the slots hold (slot_bytes), and the workers' buffers */
 };
+
+/* The heap bytes a slot holds: the text read and its analysis in flight,
+ * and the analysis buffers kept for reuse once they are consumed. */
+static uint64_t slot_bytes(const slot *s)
+{
+    const shelf_analyzed *an = &s->an;
+    uint64_t n = an->body.cap + an->title.cap + an->checkpoints.cap + an->headings.cap + an->words.cap +
+                 an->spans.cap * sizeof *an->spans.spans +
+                 an->spans.headings.cap * sizeof *an->spans.headings.at;
+    if (s->path && s->ex.text)
+        n += s->ex.len + (s->ex.title_buf ? s->ex.title_len : 0);
+    return n;
+}
+
+/* Bring the slot's share of p->held up to date (the slot's owner of the
+ * moment calls this: a worker, or the writer). */
+static void recount(pipeline *p, slot *s)
+{
+    uint64_t now = slot_bytes(s);
+    if (now >= s->counted)
+        atomic_fetch_add(&p->held, now - s->counted);
+    else
+        atomic_fetch_sub(&p->held, s->counted - now);
+    s->counted = now;
+}
+
+/* The same for a worker's reading buffer. */
+static void recount_buf(pipeline *p, const shelf_readbuf *buf, uint64_t *counted)
+{
+    if (buf->cap >= *counted)
+        atomic_fetch_add(&p->held, buf->cap - *counted);
+    else
+        atomic_fetch_sub(&p->held, *counted - buf->cap);
+    *counted = buf->cap;
+}
 
 static void process(shelf_analyzer *a, shelf_readbuf *buf, slot *s)
 {
@@ -72,6 +110,7 @@ static void *worker_main(void *arg)
     shelf_err err;
     shelf_analyzer *a = p->language[0] ? shelf_analyzer_new(p->language, &err) : NULL;
     shelf_readbuf buf = {0};
+    uint64_t buf_counted = 0;
     pthread_mutex_lock(&p->mu);
     for (;;) {
         while (p->claimed == p->submitted && !p->closing) {
@@ -86,8 +125,11 @@ static void *worker_main(void *arg)
             n = PIPELINE_CLAIM;
         p->claimed += n;
         pthread_mutex_unlock(&p->mu);
-        for (uint64_t seq = first; seq < first + n; seq++)
+        for (uint64_t seq = first; seq < first + n; seq++) {
             process(a, &buf, slot_of(p, seq));
+            recount(p, slot_of(p, seq));
+        }
+        recount_buf(p, &buf, &buf_counted);
         pthread_mutex_lock(&p->mu);
         for (uint64_t seq = first; seq < first + n; seq++)
             slot_of(p, seq)->ready = true;
@@ -96,6 +138,7 @@ static void *worker_main(void *arg)
     }
     pthread_mutex_unlock(&p->mu);
     shelf_readbuf_free(&buf);
+    recount_buf(p, &buf, &buf_counted);
     shelf_analyzer_free(a);
     return NULL;
 }
@@ -138,8 +181,10 @@ static int consume_run(pipeline *p, uint64_t first, uint64_t n, bool stopped)
             stop = p->consume(p->ctx, s->path, s->rc, &s->err, &s->ex, an);
     }
     pthread_mutex_unlock(&p->writer_mu);
-    for (uint64_t seq = first; seq < first + n; seq++)
+    for (uint64_t seq = first; seq < first + n; seq++) {
         release(slot_of(p, seq));
+        recount(p, slot_of(p, seq));
+    }
     return stop;
 }
 
@@ -246,6 +291,11 @@ int pipeline_submit(pipeline *p, char *path, int dirfd, const char *name, bool f
         free(path);
     }
     return stopped;
+}
+
+uint64_t pipeline_held(pipeline *p)
+{
+    return atomic_load(&p->held);
 }
 
 void pipeline_lock(pipeline *p)

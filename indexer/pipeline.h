@@ -12,7 +12,9 @@
  * alone).  Workers analyse only texts of at most PIPELINE_ANALYSE_MAX bytes;
  * a larger one reaches the consumer unanalysed (an == NULL) and is analysed
  * while it is inverted, so its token list is never held whole.  A slot's
- * analysis buffers are kept for reuse only up to PIPELINE_KEEP_BYTES.  The
+ * analysis buffers are kept for reuse only up to PIPELINE_KEEP_BYTES; the
+ * bytes all this holds are counted (pipeline_held), so that the index
+ * writer's memory budget can cover them.  The
  * index writer is shared between the walk (which asks it whether a file
  * changed) and the writer thread: both hold the pipeline's writer lock while
  * they use it (pipeline_lock / pipeline_unlock around the walk's calls; the
@@ -55,6 +57,10 @@ pipeline *pipeline_start(unsigned workers, const char *language, pipeline_consum
  * `bytes` bytes (the byte window).  Blocks while the window is full.
  * Returns nonzero once the consumer asked to stop. */
 int pipeline_submit(pipeline *p, char *path, int dirfd, const char *name, bool follow, uint64_t bytes);
+/* Bytes the pipeline's buffers hold now: texts and analyses in flight, the
+ * analysis buffers its slots keep for reuse, the workers' reading buffers
+ * (the consumer tells the index writer, whose budget counts them). */
+uint64_t pipeline_held(pipeline *p);
 void pipeline_lock(pipeline *p);
 void pipeline_unlock(pipeline *p);
 /* Wait for everything queued to be consumed, stop the threads, free. */

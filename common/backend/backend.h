@@ -90,6 +90,11 @@ typedef struct shelf_writer_ops {
     int (*add_analyzed)(void *w, const shelf_doc_input *doc, const shelf_analyzed *an,
                         shelf_doc_report *report, shelf_err *err);
     const char *(*language)(const void *w);
+    /* Bytes the caller holds for documents on their way to the writer
+     * (indexer --threads: files and their analyses in flight), to be
+     * counted against the memory budget; NULL when the backend keeps no
+     * budget of its own. */
+    void (*note_outside)(void *w, size_t bytes);
     int (*remove)(void *w, const char *path, uint64_t *count, shelf_err *err);
     int (*prune)(void *w, char *const *roots, size_t root_count, uint64_t *count, shelf_err *err);
     int (*commit)(void *w, shelf_commit_summary *summary, shelf_err *err);

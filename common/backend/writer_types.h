@@ -47,6 +47,9 @@ typedef struct shelf_segment_summary {
     uint64_t term_count;   /* unique keys (body and title terms) */
     uint64_t bytes;        /* size of the five files */
     unsigned runs;         /* spill runs the inverter wrote */
+    uint64_t run_bytes;    /* their bytes */
+    unsigned run_merges;   /* merges of runs into one run on the way */
+    uint64_t run_merge_bytes; /* bytes those merges wrote */
 } shelf_segment_summary;
 
 typedef struct shelf_writer_opts {

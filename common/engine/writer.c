@@ -142,6 +142,12 @@ const char *shelf_indexwriter_language(const shelf_indexwriter *w)
     return w->row->writer->language(w->impl);
 }
 
+void shelf_indexwriter_note_outside(shelf_indexwriter *w, size_t bytes)
+{
+    if (w->row->writer->note_outside)
+        w->row->writer->note_outside(w->impl, bytes);
+}
+
 int shelf_indexwriter_remove(shelf_indexwriter *w, const char *path, uint64_t *count, shelf_err *err)
 {
     return w->row->writer->remove(w->impl, path, count, err);

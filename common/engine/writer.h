@@ -63,6 +63,11 @@ int shelf_indexwriter_add_analyzed(shelf_indexwriter *w, const shelf_doc_input *
                                    const shelf_analyzed *an, shelf_doc_report *report, shelf_err *err);
 /* The analysis language the writer uses. */
 const char *shelf_indexwriter_language(const shelf_indexwriter *w);
+/* Bytes the caller holds for documents on their way to the writer (read
+ * and analysed ahead on other threads): the native writer counts them
+ * against its memory budget, as it counts its own table of paths.  The
+ * latest call counts; the Xapian backend ignores it. */
+void shelf_indexwriter_note_outside(shelf_indexwriter *w, size_t bytes);
 
 /* Delete the live documents whose path is `path` or lies under the folder
  * `path` (path_under.h); *count receives how many. */

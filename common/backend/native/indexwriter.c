@@ -41,6 +41,7 @@ struct shelf_native_writer {
     shelf_deletions *dels;
     bool *dirty;
     shelf_pathmap paths;
+    size_t outside;           /* bytes held for documents on their way (note_outside) */
     shelf_segwriter *fresh;
     uint32_t fresh_number, fresh_docs;
     uint32_t *fresh_deleted;  /* fresh docs replaced later in the same run */
@@ -265,6 +266,20 @@ static int delete_entry(shelf_native_writer *w, shelf_pathentry *e)
     return SHELF_OK;
 }
 
+/* What the fresh segment's budget must leave to others: the table of paths
+ * and what is held for documents on their way. */
+static void note_held(shelf_native_writer *w)
+{
+    if (w->fresh)
+        shelf_segwriter_note_held(w->fresh, shelf_pathmap_memory(&w->paths) + w->outside);
+}
+
+void shelf_native_writer_note_outside(shelf_native_writer *w, size_t bytes)
+{
+    w->outside = bytes;
+    note_held(w);
+}
+
 static int open_fresh(shelf_native_writer *w, shelf_err *err)
 {
     if (w->fresh)
@@ -272,6 +287,7 @@ static int open_fresh(shelf_native_writer *w, shelf_err *err)
     w->fresh_number = w->next_segment;
     w->fresh = shelf_segwriter_open(w->dir, w->fresh_number, w->analyzer, w->opts.memory_budget,
                                     w->opts.threads > 1, err);
+    note_held(w);
     return w->fresh ? SHELF_OK : (err && err->code ? err->code : SHELF_EIO);
 }
 
@@ -291,7 +307,7 @@ static int note_added(shelf_native_writer *w, const char *path, const shelf_doc_
         return shelf_errf(err, SHELF_ENOMEM, "out of memory");
     e->seen = 1;
     w->fresh_docs++;
-    shelf_segwriter_note_held(w->fresh, shelf_pathmap_memory(&w->paths));
+    note_held(w);
     return SHELF_OK;
 }
 

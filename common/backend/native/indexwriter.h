@@ -53,6 +53,9 @@ int shelf_native_writer_add_analyzed(shelf_native_writer *w, const shelf_doc_inp
                                      const shelf_analyzed *an, shelf_doc_report *report, shelf_err *err);
 /* The analysis language the writer uses. */
 const char *shelf_native_writer_language(const shelf_native_writer *w);
+/* Bytes held outside the writer for documents on their way to it, counted
+ * against the memory budget with the table of paths (engine/writer.h). */
+void shelf_native_writer_note_outside(shelf_native_writer *w, size_t bytes);
 
 /* Delete the live documents whose path is `path` or lies under the folder
  * `path`; *count receives how many. */

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #define NO_DOC UINT32_MAX
@@ -51,8 +52,10 @@ struct shelf_inverter {
     size_t slot_count; /* power of two */
     size_t term_count;
     size_t memory;     /* the slot arrays plus the arena's blocks in use */
-    unsigned runs;    /* run files now (run-0 .. run-(runs-1)) */
-    unsigned spilled; /* runs written in all, before any compaction */
+    unsigned runs;    /* run files now (run-0 .. run-(runs-1)), oldest first */
+    uint8_t levels[SHELF_INVERTER_MAX_RUNS];     /* each run's merge level, never rising */
+    uint64_t run_bytes[SHELF_INVERTER_MAX_RUNS]; /* each run file's size */
+    shelf_inverter_stats stats;
 };
 
 /* ---- the term table ---- */
@@ -208,8 +211,39 @@ static size_t arena_share(const shelf_inverter *inv)
     return inv->budget > slots ? inv->budget - slots : 0;
 }
 
+/* The slot arrays an empty table keeps: all of them while they take at
+ * most half the budget, else shrunk to a quarter of it.  The arrays never
+ * shrink while terms are in them, so a table grown while the budget was
+ * large would otherwise stay larger than a budget lowered since, and leave
+ * the arena no room: a run would be spilled after every batch of
+ * occurrences.  (Shrinking at every spill would not do either: arrays
+ * freed and grown again each run leave holes in the allocator's heap.) */
+static size_t slots_to_keep(const shelf_inverter *inv)
+{
+    size_t count = inv->slot_count;
+    if (slot_bytes(count) <= inv->budget / 2)
+        return count;
+    while (count > FIRST_SLOTS && slot_bytes(count) > inv->budget / 4)
+        count /= 2;
+    return count;
+}
+
+/* Empties the table, shrinking its slot arrays to what the budget keeps. */
 static void table_clear(shelf_inverter *inv)
 {
+    size_t keep = slots_to_keep(inv);
+    if (keep < inv->slot_count) {
+        term_acc **slots = calloc(keep, sizeof *slots);
+        uint32_t *tags = malloc(keep * sizeof *tags);
+        if (slots && tags) {
+            free_slots(inv->slots, inv->slot_tags);
+            inv->slots = slots;
+            inv->slot_tags = tags;
+            inv->slot_count = keep;
+        } else {
+            free_slots(slots, tags); /* keep the larger arrays: still correct */
+        }
+    }
     memset(inv->slots, 0, inv->slot_count * sizeof *inv->slots); /* tags mean nothing where empty */
     inv->term_count = 0;
     /* keep the blocks the budget, which may have shrunk, still allows */
@@ -435,10 +469,13 @@ static int put_key(FILE *f, const uint8_t *key, size_t key_len)
     return fputc((int)key_len, f) != EOF && fwrite(key, 1, key_len, f) == key_len ? 0 : -1;
 }
 
-static int close_run_file(FILE *f, const char *path, int rc, shelf_err *err)
+/* Ends and closes a run file; *bytes receives its size. */
+static int close_run_file(FILE *f, const char *path, int rc, uint64_t *bytes, shelf_err *err)
 {
-    if (f && rc == SHELF_OK && (fputc(0, f) == EOF || fflush(f) != 0))
+    off_t size = -1;
+    if (f && rc == SHELF_OK && (fputc(0, f) == EOF || fflush(f) != 0 || (size = ftello(f)) < 0))
         rc = shelf_errno(err, errno, "%s: cannot write run file", path);
+    *bytes = size > 0 ? (uint64_t)size : 0;
     if (f && fclose(f) != 0 && rc == SHELF_OK)
         rc = shelf_errno(err, errno, "%s: cannot write run file", path);
     if (rc != SHELF_OK && path)
@@ -446,7 +483,7 @@ static int close_run_file(FILE *f, const char *path, int rc, shelf_err *err)
     return rc;
 }
 
-static int compact_runs(shelf_inverter *inv, shelf_err *err);
+static int merge_full_levels(shelf_inverter *inv, shelf_err *err);
 
 static int write_run(shelf_inverter *inv, shelf_err *err)
 {
@@ -466,16 +503,18 @@ static int write_run(shelf_inverter *inv, shelf_err *err)
         if (!ok || put_varint(f, 0) != 0)
             rc = shelf_errno(err, errno, "%s: cannot write run file", path);
     }
-    rc = close_run_file(f, path, rc, err);
+    uint64_t bytes = 0;
+    rc = close_run_file(f, path, rc, &bytes, err);
     if (rc == SHELF_OK) {
+        inv->levels[inv->runs] = 0;
+        inv->run_bytes[inv->runs] = bytes;
         inv->runs++;
-        inv->spilled++;
+        inv->stats.spills++;
+        inv->stats.spill_bytes += bytes;
         table_clear(inv);
     }
     free(path);
-    if (rc == SHELF_OK && inv->runs == SHELF_INVERTER_MAX_RUNS)
-        rc = compact_runs(inv, err);
-    return rc;
+    return rc == SHELF_OK ? merge_full_levels(inv, err) : rc;
 }
 
 /* The budget is checked after every batch of at most SHELF_INVERTER_BATCH
@@ -604,7 +643,12 @@ size_t shelf_inverter_memory(const shelf_inverter *inv)
 
 unsigned shelf_inverter_runs(const shelf_inverter *inv)
 {
-    return inv->spilled;
+    return inv->stats.spills;
+}
+
+void shelf_inverter_get_stats(const shelf_inverter *inv, shelf_inverter_stats *out)
+{
+    *out = inv->stats;
 }
 
 /* ---- merging: a source is a run file or the sorted in-memory table ----
@@ -969,13 +1013,13 @@ static int merge_sources(source *sources, size_t nsrc, sink *k, shelf_err *err)
     return rc;
 }
 
-/* Open the run files as sources, and the table as the last one when
- * with_table. */
-static int open_sources(shelf_inverter *inv, bool with_table, source *sources, size_t *nsrc,
-                        shelf_err *err)
+/* Open the run files from run `first` on as sources, and the table as the
+ * last one when with_table. */
+static int open_sources(shelf_inverter *inv, unsigned first, bool with_table, source *sources,
+                        size_t *nsrc, shelf_err *err)
 {
     *nsrc = 0;
-    for (unsigned i = 0; i < inv->runs; i++) {
+    for (unsigned i = first; i < inv->runs; i++) {
         source *s = &sources[(*nsrc)++];
         s->stream_done = true; /* nothing to skip before the first key */
         s->path = run_path(inv, i);
@@ -1004,12 +1048,13 @@ static void close_sources(source *sources, size_t nsrc)
     }
 }
 
-/* Merge every run into one (named as run 0), so that no more than
- * SHELF_INVERTER_MAX_RUNS files are ever open or merged at once. */
-static int compact_runs(shelf_inverter *inv, shelf_err *err)
+/* Merge the runs from run `first` to the newest into one run of the given
+ * level, named as run `first` (the runs stay in the order written, so a
+ * merged stream's documents still increase). */
+static int merge_runs_from(shelf_inverter *inv, unsigned first, uint8_t level, shelf_err *err)
 {
     size_t nsrc = 0;
-    source *sources = calloc(inv->runs, sizeof *sources);
+    source *sources = calloc(inv->runs - first, sizeof *sources);
     run_sink *r = calloc(1, sizeof *r);
     char *path = run_path(inv, inv->runs);
     int rc = sources && r && path ? SHELF_OK : shelf_errf(err, SHELF_ENOMEM, "out of memory merging runs");
@@ -1021,25 +1066,33 @@ static int compact_runs(shelf_inverter *inv, shelf_err *err)
             rc = shelf_errno(err, errno, "%s: cannot create run file", path);
     }
     if (rc == SHELF_OK)
-        rc = open_sources(inv, false, sources, &nsrc, err);
+        rc = open_sources(inv, first, false, sources, &nsrc, err);
     if (rc == SHELF_OK)
         rc = merge_sources(sources, nsrc, &r->ops, err);
     if (sources)
         close_sources(sources, nsrc);
+    uint64_t bytes = 0;
     if (r && r->f)
-        rc = close_run_file(r->f, path, rc, err);
-    char *first = rc == SHELF_OK ? run_path(inv, 0) : NULL;
-    if (rc == SHELF_OK && (!first || rename(path, first) != 0))
-        rc = shelf_errno(err, first ? errno : ENOMEM, "%s: cannot rename run file", path);
-    for (unsigned i = 1; rc == SHELF_OK && i < inv->runs; i++) {
+        rc = close_run_file(r->f, path, rc, &bytes, err);
+    char *target = rc == SHELF_OK ? run_path(inv, first) : NULL;
+    if (rc == SHELF_OK && (!target || rename(path, target) != 0))
+        rc = shelf_errno(err, target ? errno : ENOMEM, "%s: cannot rename run file", path);
+    for (unsigned i = first + 1; rc == SHELF_OK && i < inv->runs; i++) {
         char *old = run_path(inv, i);
         if (old)
             unlink(old);
         free(old);
     }
-    if (rc == SHELF_OK)
-        inv->runs = 1;
-    free(first);
+    if (rc == SHELF_OK) {
+        for (unsigned i = first; i < inv->runs; i++)
+            inv->stats.merge_read_bytes += inv->run_bytes[i];
+        inv->stats.merge_write_bytes += bytes;
+        inv->stats.merges++;
+        inv->levels[first] = level;
+        inv->run_bytes[first] = bytes;
+        inv->runs = first + 1;
+    }
+    free(target);
     free(path);
     free(r);
     free(sources);
@@ -1132,6 +1185,25 @@ static int finish_from_table(shelf_inverter *inv, postings_sink *f, shelf_err *e
     return rc;
 }
 
+/* After a spill: while the newest SHELF_INVERTER_FAN_IN runs share a level,
+ * merge them into one of the next level (levels never rise from the oldest
+ * run to the newest, so this is a counter in base FAN_IN); at
+ * SHELF_INVERTER_MAX_RUNS runs all the same, merge them all. */
+static int merge_full_levels(shelf_inverter *inv, shelf_err *err)
+{
+    int rc = SHELF_OK;
+    while (rc == SHELF_OK && inv->runs >= SHELF_INVERTER_FAN_IN) {
+        unsigned first = inv->runs - SHELF_INVERTER_FAN_IN;
+        uint8_t level = inv->levels[inv->runs - 1];
+        if (inv->levels[first] != level)
+            break;
+        rc = merge_runs_from(inv, first, (uint8_t)(level + 1), err);
+    }
+    if (rc == SHELF_OK && inv->runs == SHELF_INVERTER_MAX_RUNS)
+        rc = merge_runs_from(inv, 0, (uint8_t)(inv->levels[0] + 1), err);
+    return rc;
+}
+
 int shelf_inverter_finish(shelf_inverter *inv, shelf_dictwriter *dict, shelf_postwriter *post,
                           const uint32_t *const doc_lengths[3], uint32_t doc_count,
                           uint64_t *term_count, shelf_err *err)
@@ -1153,7 +1225,7 @@ int shelf_inverter_finish(shelf_inverter *inv, shelf_dictwriter *dict, shelf_pos
     if (inv->runs == 0) {
         rc = finish_from_table(inv, f, err);
     } else {
-        rc = open_sources(inv, true, sources, &nsrc, err);
+        rc = open_sources(inv, 0, true, sources, &nsrc, err);
         if (rc == SHELF_OK)
             rc = merge_sources(sources, nsrc, &f->ops, err);
         close_sources(sources, nsrc);

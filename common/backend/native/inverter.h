@@ -25,9 +25,13 @@
  * (summed tf, positions in order).  The merge reads runs through stdio
  * buffers and hands positions on in small chunks, so memory stays within the
  * budget (plus a few KiB per run) however large the corpus or one document.
- * When SHELF_INVERTER_MAX_RUNS runs exist they are merged into one run the
- * same way, so however small the budget, at most that many run files are
- * ever open.
+ * Runs are merged on the way as an external sort's are, with a bounded
+ * fan-in: a spilled run has level 0, and whenever the newest
+ * SHELF_INVERTER_FAN_IN runs have the same level they are merged into one
+ * run of the next level.  So each spilled byte is read and written again
+ * once per level (log base FAN_IN of the number of spills), never once per
+ * spill, and few run files exist at once; should SHELF_INVERTER_MAX_RUNS
+ * exist all the same (tens of thousands of spills), all are merged into one.
  *
  * Occurrence stream of one term (in memory and in runs), per occurrence:
  *   varint (delta << 1 | new_doc)    new_doc = 1 on a document's first occurrence
@@ -52,6 +56,7 @@
 #include "util/error.h"
 
 #define SHELF_INVERTER_MAX_RUNS 32
+#define SHELF_INVERTER_FAN_IN 8
 #define SHELF_INVERTER_BATCH 16
 
 /* One occurrence of a term in a batch: the term's bytes (1 .. 
@@ -99,6 +104,18 @@ int shelf_inverter_end_doc(shelf_inverter *inv, shelf_err *err);
 size_t shelf_inverter_memory(const shelf_inverter *inv);
 /* Runs written so far (counting those compacted since). */
 unsigned shelf_inverter_runs(const shelf_inverter *inv);
+
+/* What spilling cost so far: the runs written from the table, and the
+ * merges of runs into one run (not the final merge into the segment). */
+typedef struct shelf_inverter_stats {
+    unsigned spills;            /* runs written from the table */
+    uint64_t spill_bytes;       /* their bytes */
+    unsigned merges;            /* merges of runs into one run */
+    uint64_t merge_read_bytes;  /* bytes of the runs those merges read */
+    uint64_t merge_write_bytes; /* bytes of the runs they wrote */
+} shelf_inverter_stats;
+
+void shelf_inverter_get_stats(const shelf_inverter *inv, shelf_inverter_stats *out);
 
 /* Merge everything into the writers.  doc_lengths[field][doc] gives the
  * length of each document in each field (index 1 body, 2 title), used for

@@ -37,6 +37,11 @@ static const char *language(const void *w)
     return shelf_native_writer_language(w);
 }
 
+static void note_outside(void *w, size_t bytes)
+{
+    shelf_native_writer_note_outside(w, bytes);
+}
+
 static int remove_path(void *w, const char *path, uint64_t *count, shelf_err *err)
 {
     return shelf_native_writer_remove(w, path, count, err);
@@ -69,6 +74,7 @@ const shelf_writer_ops shelf_native_writer_ops = {
     .add = add,
     .add_analyzed = add_analyzed,
     .language = language,
+    .note_outside = note_outside,
     .remove = remove_path,
     .prune = prune,
     .commit = commit,

@@ -362,7 +362,8 @@ int shelf_segwriter_finish(shelf_segwriter *w, shelf_segment_summary *summary, s
     w->postings_open = 1;
     uint64_t terms = 0;
     const uint32_t *const lengths[3] = {NULL, w->lengths[1], w->lengths[2]};
-    unsigned runs = shelf_inverter_runs(w->inverter);
+    shelf_inverter_stats runs;
+    shelf_inverter_get_stats(w->inverter, &runs);
     rc = shelf_inverter_finish(w->inverter, &w->dict, &w->post, lengths, w->doc_count, &terms, err);
     if (rc == SHELF_OK)
         rc = shelf_dictwriter_finish(&w->dict, err);
@@ -380,7 +381,10 @@ int shelf_segwriter_finish(shelf_segwriter *w, shelf_segment_summary *summary, s
         summary->total_title_tokens = w->docs.total_title_tokens;
         summary->term_count = terms;
         summary->bytes = segment_bytes(w, 0);
-        summary->runs = runs;
+        summary->runs = runs.spills;
+        summary->run_bytes = runs.spill_bytes;
+        summary->run_merges = runs.merges;
+        summary->run_merge_bytes = runs.merge_write_bytes;
     }
     return SHELF_OK;
 }

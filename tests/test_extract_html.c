@@ -133,6 +133,26 @@ static void heading_ranges_exact(void **state)
     shelf_doctext_free(&d);
 }
 
+/* Sphinx and MkDocs put a permalink "¶" after each heading, shown only on
+ * hover: it is no part of the heading (the section a passage is cited
+ * under) nor of the text.  A heading written as its own link stays. */
+static void permalink_markers_left_out(void **state)
+{
+    (void)state;
+    shelf_doctext d = extract_ok(
+        "<!DOCTYPE html><html><body>"
+        "<h1><span class=\"section-number\">5. </span>Managing Packages"
+        "<a class=\"headerlink\" href=\"#managing-packages\" title=\"Permalink\">\xc2\xb6</a></h1>"
+        "<p>A new package.<a class=\"reference headerlink\" href=\"#p\">#</a></p>"
+        "<h2 id=\"x\"><a class=\"anchor\" href=\"#x\">Install</a></h2>"
+        "<p>Footnote<a class=\"anchor\" href=\"other.html\">\xc2\xa7</a></p>"
+        "</body></html>");
+    assert_text(&d, "5. Managing Packages\n\nA new package.\n\nInstall\n\nFootnote\xc2\xa7");
+    assert_heading(&d, 0, "5. Managing Packages", 1);
+    assert_heading(&d, 1, "Install", 2);
+    shelf_doctext_free(&d);
+}
+
 static void no_headings_still_structured(void **state)
 {
     (void)state;
@@ -431,6 +451,7 @@ int main(void)
         cmocka_unit_test(escaped_markup_stays_text),
         cmocka_unit_test(heading_ranges_exact),
         cmocka_unit_test(no_headings_still_structured),
+        cmocka_unit_test(permalink_markers_left_out),
         cmocka_unit_test(paragraphs_breaks_and_pre),
         cmocka_unit_test(inline_elements_do_not_break),
         cmocka_unit_test(meta_charset_windows1252),

@@ -31,7 +31,8 @@
  *   - skipped with everything inside: head (the title is read from the
  *     first <title> anywhere), title, script, style, noscript, template,
  *     svg, object, iframe, embed, applet, noembed, noframes, canvas,
- *     elements with a `hidden` attribute, comments and processing
+ *     elements with a `hidden` attribute, permalink markers ("¶" beside
+ *     a Sphinx heading: htmlchrome.h), comments and processing
  *     instructions.  Entities are decoded by the parser.
  *   - white space (space, tab, CR, LF, FF) collapses to one space as in a
  *     browser; none is kept at a line's start or end.  Inside <pre> and
@@ -84,6 +85,7 @@
 
 #include "extract/charset.h"
 #include "extract/encoding.h"
+#include "extract/htmlchrome.h"
 #include "extract/htmlmeta.h"
 #include "extract/htmlscan.h"
 #include "extract/htmlsource.h"
@@ -294,7 +296,8 @@ static element_kind kind_of(const xmlNode *element)
 {
     if (!element->name)
         return KIND_INLINE;
-    if (xmlHasProp((xmlNode *)element, (const xmlChar *)"hidden"))
+    if (xmlHasProp((xmlNode *)element, (const xmlChar *)"hidden") ||
+        shelf_html_is_permalink(element))
         return KIND_SKIP;
     const element_rule *rule =
         bsearch(element->name, element_rules, sizeof element_rules / sizeof *element_rules,

@@ -1,0 +1,28 @@
+/*
+ * htmlchrome.h - parts of a generated HTML page that are its generator's
+ * furniture, not its text: left out of the visible text (html.c) so that
+ * they are never indexed, quoted or made part of a section heading.
+ *
+ * A permalink marker: an <a> whose href starts with '#', whose class list
+ * holds one of headerlink (Sphinx, MkDocs), hash-link (Docusaurus), anchor
+ * (rustdoc, Asciidoctor, GitHub) or anchorjs-link (AnchorJS), and whose
+ * text holds no ASCII letter or digit ("¶", "§", "#", nothing).  Browsers
+ * show it only on hover, beside a heading or a definition; a writer copying
+ * "5.1. New packages" from a Sphinx page does not get "¶".  A link of that
+ * class whose text has a letter or digit (a heading written as its own
+ * link) is text, and stays.
+ *
+ * Invariants: reads only the parsed tree; allocates nothing that outlives
+ * a call; never prints.
+ */
+#ifndef SHELF_HTMLCHROME_H
+#define SHELF_HTMLCHROME_H
+
+#include <stdbool.h>
+
+#include <libxml/tree.h>
+
+/* Is element a permalink marker (above)? */
+bool shelf_html_is_permalink(const xmlNode *element);
+
+#endif

@@ -328,6 +328,7 @@ typedef struct text_builder {
                              character follows them on the same line */
     int pre_depth;        /* inside pre/textarea: white space kept */
     int list_depth;
+    bool skip_navigation; /* navigation left out (htmlchrome.h) */
     const xmlNode *heading; /* the open heading element, or NULL */
     uint32_t heading_level;
     size_t heading_start; /* offset of its first character */
@@ -589,6 +590,11 @@ static int list_break(const text_builder *tb)
 static bool open_element(text_builder *tb, const xmlNode *element)
 {
     element_kind kind = kind_of(element);
+    if (tb->hidden_depth == 0 && kind != KIND_SKIP && tb->skip_navigation &&
+        shelf_html_is_navigation(element)) {
+        owe_break(tb, 1); /* a block left out still ends the line before it */
+        kind = KIND_SKIP;
+    }
     if (tb->hidden_depth > 0 || kind == KIND_SKIP) {
         if (!tb->source)
             return false;
@@ -791,18 +797,33 @@ static int finish_utf8(shelf_buf *buf, shelf_layout *layout)
     return shelf_buf_put_u8(buf, 0);
 }
 
+/* The visible text into *tb, navigation left out or not, with a fresh
+ * source map and layout. */
+static void read_visible(text_builder *tb, xmlDoc *doc, const shelf_html_input *in,
+                         shelf_html_source *source, shelf_layout *layout, bool skip_navigation)
+{
+    shelf_html_source_init(source, in->bytes, in->len);
+    shelf_layout_reset(layout);
+    layout->structured = true;
+    *tb = (text_builder){0};
+    tb->layout = layout;
+    tb->source = source;
+    tb->skip_navigation = skip_navigation;
+    walk_visible(tb, doc);
+    shelf_buf_free(&tb->pre_blanks);
+    shelf_node_map_free(&tb->node_map);
+}
+
 static int extract_document(const char *path, xmlDoc *doc, const shelf_html_input *in,
                             shelf_doctext *out, shelf_err *err)
 {
     shelf_html_source source;
-    shelf_html_source_init(&source, in->bytes, in->len);
-    text_builder tb = {0};
-    tb.layout = &out->layout;
-    tb.source = &source;
-    out->layout.structured = true;
-    walk_visible(&tb, doc);
-    shelf_buf_free(&tb.pre_blanks);
-    shelf_node_map_free(&tb.node_map);
+    text_builder tb;
+    read_visible(&tb, doc, in, &source, &out->layout, true);
+    if (tb.rc == SHELF_OK && tb.out.len == 0) { /* nothing but navigation */
+        shelf_buf_free(&tb.out);
+        read_visible(&tb, doc, in, &source, &out->layout, false);
+    }
     int rc = tb.rc;
     if (rc == SHELF_OK && tb.out.len == 0) {
         shelf_buf_free(&tb.out);

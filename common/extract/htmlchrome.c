@@ -32,17 +32,24 @@ static bool has_token(const char *s, const char *w)
     return false;
 }
 
-static bool has_permalink_class(const xmlNode *element)
+/* Does the attribute's token list hold one of tokens (n of them)? */
+static bool attribute_holds(const xmlNode *element, const char *attribute,
+                            const char *const *tokens, size_t n)
 {
-    static const char *const classes[] = {"headerlink", "hash-link", "anchor", "anchorjs-link"};
-    xmlChar *value = xmlGetProp((xmlNode *)element, (const xmlChar *)"class");
+    xmlChar *value = xmlGetProp((xmlNode *)element, (const xmlChar *)attribute);
     if (!value)
         return false;
     bool found = false;
-    for (size_t i = 0; i < sizeof classes / sizeof *classes && !found; i++)
-        found = has_token((const char *)value, classes[i]);
+    for (size_t i = 0; i < n && !found; i++)
+        found = has_token((const char *)value, tokens[i]);
     xmlFree(value);
     return found;
+}
+
+static bool has_permalink_class(const xmlNode *element)
+{
+    static const char *const classes[] = {"headerlink", "hash-link", "anchor", "anchorjs-link"};
+    return attribute_holds(element, "class", classes, sizeof classes / sizeof *classes);
 }
 
 static bool links_within_page(const xmlNode *element)
@@ -90,4 +97,22 @@ bool shelf_html_is_permalink(const xmlNode *element)
 {
     return is_name(element, "a") && has_permalink_class(element) && links_within_page(element) &&
            !text_has_letter_or_digit(element);
+}
+
+bool shelf_html_is_navigation(const xmlNode *element)
+{
+    static const char *const roles[] = {"navigation", "doc-toc"};
+    static const char *const classes[] = {"toc",
+                                          "navheader",
+                                          "navfooter",
+                                          "list-of-tables",
+                                          "list-of-figures",
+                                          "list-of-examples",
+                                          "toctree-wrapper",
+                                          "nav-panel"};
+    if (element->type != XML_ELEMENT_NODE || !element->name)
+        return false;
+    return is_name(element, "nav") ||
+           attribute_holds(element, "role", roles, sizeof roles / sizeof *roles) ||
+           attribute_holds(element, "class", classes, sizeof classes / sizeof *classes);
 }

@@ -270,6 +270,39 @@ static void test_outline_entry_position_chooses_line(void **state)
     shelf_doctext_free(&d);
 }
 
+/* Outline titles and heading lines often differ in punctuation beyond
+ * ASCII (a typeset ’ for the outline's ', an en dash) and in the case of
+ * accented letters: they still match (the beamer user guide's "1.4 How to
+ * Read this User’s Guide" used to be no heading). */
+static void test_outline_matches_beyond_ascii(void **state)
+{
+    fake f;
+    start(&f);
+    new_page(&f, NULL);
+    heading(&f, "1.4 How to Read this User\xe2\x80\x99s Guide", 12, true);
+    body(&f, "Read it front to back.");
+    heading(&f, "1.5 Tutorial \xe2\x80\x93 Euclid", 12, true);
+    body(&f, "A presentation.");
+    heading(&f, "2 \xc3\x89TUDE DES CAS", 12, true);
+    body(&f, "Cases.");
+    f.outline[0] = (shelf_pdf_outline_entry){"How to Read this User's Guide", 29, 2, 1, -1};
+    f.outline[1] = (shelf_pdf_outline_entry){"Tutorial - Euclid", 17, 2, 1, -1};
+    f.outline[2] = (shelf_pdf_outline_entry){"\xc3\x89tude des cas", 15, 1, 1, -1};
+    f.doc.noutline = 3;
+    shelf_doctext d;
+    build(&f, &d);
+    assert_int_equal(d.layout.nheadings, 3);
+    char h[128];
+    heading_text(&d, 0, h, sizeof h);
+    assert_string_equal(h, "1.4 How to Read this User\xe2\x80\x99s Guide");
+    heading_text(&d, 1, h, sizeof h);
+    assert_string_equal(h, "1.5 Tutorial \xe2\x80\x93 Euclid");
+    heading_text(&d, 2, h, sizeof h);
+    assert_string_equal(h, "2 \xc3\x89TUDE DES CAS");
+    assert_int_equal(d.layout.headings[2].level, 1);
+    shelf_doctext_free(&d);
+}
+
 static void test_headings_from_type(void **state)
 {
     fake f;
@@ -682,6 +715,7 @@ int main(void)
         cmocka_unit_test(test_other_numbers_at_the_foot_kept),
         cmocka_unit_test(test_headings_from_outline),
         cmocka_unit_test(test_outline_entry_position_chooses_line),
+        cmocka_unit_test(test_outline_matches_beyond_ascii),
         cmocka_unit_test(test_headings_from_type),
         cmocka_unit_test(test_bold_headings_stand_apart),
         cmocka_unit_test(test_paragraphs_from_layout),

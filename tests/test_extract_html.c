@@ -189,6 +189,22 @@ static void navigation_only_page_kept(void **state)
     shelf_doctext_free(&d);
 }
 
+/* DocBook XSL sets a book's authors on its title page as <h3
+ * class="author">: a name, not a section, so the abstract after it is not
+ * cited under "Osamu Aoki". */
+static void byline_heading_is_no_section(void **state)
+{
+    (void)state;
+    shelf_doctext d = extract_ok("<html><body><div class=\"titlepage\">"
+                                 "<h1 class=\"title\">Debian Reference</h1>"
+                                 "<div class=\"author\"><h3 class=\"author\">Osamu Aoki</h3></div>"
+                                 "<p>This book is free.</p></div></body></html>");
+    assert_text(&d, "Debian Reference\n\nOsamu Aoki\n\nThis book is free.");
+    assert_int_equal(d.layout.nheadings, 1);
+    assert_heading(&d, 0, "Debian Reference", 1);
+    shelf_doctext_free(&d);
+}
+
 static void no_headings_still_structured(void **state)
 {
     (void)state;
@@ -490,6 +506,7 @@ int main(void)
         cmocka_unit_test(permalink_markers_left_out),
         cmocka_unit_test(navigation_left_out),
         cmocka_unit_test(navigation_only_page_kept),
+        cmocka_unit_test(byline_heading_is_no_section),
         cmocka_unit_test(paragraphs_breaks_and_pre),
         cmocka_unit_test(inline_elements_do_not_break),
         cmocka_unit_test(meta_charset_windows1252),

@@ -49,8 +49,9 @@
  *   - h1-h6: each heading's text is a paragraph of its own, on one line
  *     (line breaks inside a heading become spaces), and its exact byte range
  *     in the text goes to the layout with its level; a heading inside a
- *     heading is plain text of the outer one, set off by spaces.  layout.structured is true
- *     even when there are no headings.
+ *     heading is plain text of the outer one, set off by spaces.  A heading
+ *     of class author and the like is a plain paragraph (htmlchrome.h).
+ *     layout.structured is true even when there are no headings.
  *   - the tree is walked through parent/sibling pointers, without recursion
  *     or a stack, so any nesting depth is safe.
  * No visible text → SHELF_ESKIP "PATH: no visible text".
@@ -302,6 +303,8 @@ static element_kind kind_of(const xmlNode *element)
     const element_rule *rule =
         bsearch(element->name, element_rules, sizeof element_rules / sizeof *element_rules,
                 sizeof *element_rules, compare_rule);
+    if (rule && rule->kind == KIND_HEADING && shelf_html_is_byline_heading(element))
+        return KIND_PARAGRAPH; /* an author's name, not a section */
     return rule ? rule->kind : KIND_INLINE;
 }
 

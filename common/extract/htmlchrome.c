@@ -116,3 +116,13 @@ bool shelf_html_is_navigation(const xmlNode *element)
            attribute_holds(element, "role", roles, sizeof roles / sizeof *roles) ||
            attribute_holds(element, "class", classes, sizeof classes / sizeof *classes);
 }
+
+bool shelf_html_is_byline_heading(const xmlNode *element)
+{
+    static const char *const classes[] = {"author", "editor", "corpauthor", "othercredit"};
+    if (element->type != XML_ELEMENT_NODE || !element->name)
+        return false;
+    const char *name = (const char *)element->name;
+    return (name[0] == 'h' || name[0] == 'H') && name[1] >= '1' && name[1] <= '6' && !name[2] &&
+           attribute_holds(element, "class", classes, sizeof classes / sizeof *classes);
+}

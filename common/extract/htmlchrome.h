@@ -2,7 +2,7 @@
  * htmlchrome.h - parts of a generated HTML page that are its generator's
  * furniture, not its text: left out of the visible text (html.c) so that
  * they are never indexed, quoted or made part of a section heading:
- * permalink markers and navigation.
+ * permalink markers and navigation; and headings that are bylines.
  *
  * A permalink marker: an <a> whose href starts with '#', whose class list
  * holds one of headerlink (Sphinx, MkDocs), hash-link (Docusaurus), anchor
@@ -39,5 +39,12 @@ bool shelf_html_is_permalink(const xmlNode *element);
 
 /* Is element navigation (above)? */
 bool shelf_html_is_navigation(const xmlNode *element);
+
+/* Is element a heading element (h1-h6) that names a person, not a
+ * section: class author, editor, corpauthor or othercredit (DocBook XSL
+ * sets a book's authors on its title page as <h3 class="author">)?  Its
+ * text stays, as a paragraph; the passages after it are not cited under
+ * the author's name. */
+bool shelf_html_is_byline_heading(const xmlNode *element);
 
 #endif

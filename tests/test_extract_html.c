@@ -133,6 +133,78 @@ static void heading_ranges_exact(void **state)
     shelf_doctext_free(&d);
 }
 
+/* Sphinx and MkDocs put a permalink "¶" after each heading, shown only on
+ * hover: it is no part of the heading (the section a passage is cited
+ * under) nor of the text.  A heading written as its own link stays. */
+static void permalink_markers_left_out(void **state)
+{
+    (void)state;
+    shelf_doctext d = extract_ok(
+        "<!DOCTYPE html><html><body>"
+        "<h1><span class=\"section-number\">5. </span>Managing Packages"
+        "<a class=\"headerlink\" href=\"#managing-packages\" title=\"Permalink\">\xc2\xb6</a></h1>"
+        "<p>A new package.<a class=\"reference headerlink\" href=\"#p\">#</a></p>"
+        "<h2 id=\"x\"><a class=\"anchor\" href=\"#x\">Install</a></h2>"
+        "<p>Footnote<a class=\"anchor\" href=\"other.html\">\xc2\xa7</a></p>"
+        "</body></html>");
+    assert_text(&d, "5. Managing Packages\n\nA new package.\n\nInstall\n\nFootnote\xc2\xa7");
+    assert_heading(&d, 0, "5. Managing Packages", 1);
+    assert_heading(&d, 1, "Install", 2);
+    shelf_doctext_free(&d);
+}
+
+/* Tables of contents and Prev/Next bars repeat other sections' titles:
+ * left out, so a search for a topic quotes its section, not a contents
+ * line naming it (DocBook XSL, Sphinx, <nav>).  A block left out still
+ * ends the line before it. */
+static void navigation_left_out(void **state)
+{
+    (void)state;
+    shelf_doctext d = extract_ok(
+        "<!DOCTYPE html><html><body>"
+        "<div class=\"navheader\"><table><tr><th>Chapter 3. Boot</th></tr></table></div>"
+        "<div class=\"chapter\"><h1>Chapter 3. Boot</h1>"
+        "<div class=\"toc\"><p><strong>Table of Contents</strong></p>"
+        "<dl class=\"toc\"><dt>3.1. The boot loader</dt></dl></div>"
+        "<h2>3.1. The boot loader</h2><p>Intro<nav>Home</nav>text.</p></div>"
+        "<div class=\"sphinxsidebar\" role=\"navigation\"><h3>Table of Contents</h3>"
+        "<ul><li>3.1. The boot loader</li></ul></div>"
+        "<div class=\"navfooter\">Chapter 4. Access</div>"
+        "</body></html>");
+    assert_text(&d, "Chapter 3. Boot\n\n3.1. The boot loader\n\nIntro\ntext.");
+    assert_int_equal(d.layout.nheadings, 2);
+    assert_heading(&d, 0, "Chapter 3. Boot", 1);
+    assert_heading(&d, 1, "3.1. The boot loader", 2);
+    shelf_doctext_free(&d);
+}
+
+/* A page that is nothing but a table of contents keeps it. */
+static void navigation_only_page_kept(void **state)
+{
+    (void)state;
+    shelf_doctext d = extract_ok("<html><body><nav><h2>Contents</h2><ul><li>One</li>"
+                                 "<li>Two</li></ul></nav></body></html>");
+    assert_text(&d, "Contents\n\nOne\nTwo");
+    assert_heading(&d, 0, "Contents", 2);
+    shelf_doctext_free(&d);
+}
+
+/* DocBook XSL sets a book's authors on its title page as <h3
+ * class="author">: a name, not a section, so the abstract after it is not
+ * cited under "Osamu Aoki". */
+static void byline_heading_is_no_section(void **state)
+{
+    (void)state;
+    shelf_doctext d = extract_ok("<html><body><div class=\"titlepage\">"
+                                 "<h1 class=\"title\">Debian Reference</h1>"
+                                 "<div class=\"author\"><h3 class=\"author\">Osamu Aoki</h3></div>"
+                                 "<p>This book is free.</p></div></body></html>");
+    assert_text(&d, "Debian Reference\n\nOsamu Aoki\n\nThis book is free.");
+    assert_int_equal(d.layout.nheadings, 1);
+    assert_heading(&d, 0, "Debian Reference", 1);
+    shelf_doctext_free(&d);
+}
+
 static void no_headings_still_structured(void **state)
 {
     (void)state;
@@ -431,6 +503,10 @@ int main(void)
         cmocka_unit_test(escaped_markup_stays_text),
         cmocka_unit_test(heading_ranges_exact),
         cmocka_unit_test(no_headings_still_structured),
+        cmocka_unit_test(permalink_markers_left_out),
+        cmocka_unit_test(navigation_left_out),
+        cmocka_unit_test(navigation_only_page_kept),
+        cmocka_unit_test(byline_heading_is_no_section),
         cmocka_unit_test(paragraphs_breaks_and_pre),
         cmocka_unit_test(inline_elements_do_not_break),
         cmocka_unit_test(meta_charset_windows1252),

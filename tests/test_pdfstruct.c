@@ -177,6 +177,74 @@ static void test_alternating_heads_left_out(void **state)
     shelf_doctext_free(&d);
 }
 
+/* A chapter too short for its running head to recur (the FHS's "Appendix",
+ * on one page) loses it all the same: it sits where the document's
+ * recurring heads sit, in their type, set apart; a paragraph running on
+ * over the page break no longer takes it in.  A larger line there (a
+ * chapter's title) and the body stay. */
+static void test_short_chapter_head_left_out(void **state)
+{
+    static char lines[8][30][48];
+    fake f;
+    start(&f);
+    for (int p = 0; p < 8; p++) {
+        new_page(&f, NULL);
+        if (p < 6)
+            line_at(&f, "The Root Filesystem", 250, 350, 40, 9, false);
+        else if (p == 6)
+            line_at(&f, "Appendix", 280, 320, 40, 9, false);
+        else
+            line_at(&f, "Appendix Two", LEFT, 250, 40, 14, false);
+        if (p == 6)
+            body(&f, "wider arena including other systems, and more.");
+        for (int k = 0; k < 30; k++) {
+            snprintf(lines[p][k], sizeof lines[p][k], "Body line %d of page %d says this.", k, p);
+            body(&f, lines[p][k]);
+        }
+        if (p == 5)
+            body(&f, "It builds on earlier work but in a");
+    }
+    shelf_doctext d;
+    build(&f, &d);
+    assert_false(contains(&d, "Root Filesystem"));
+    assert_false(contains(&d, "Appendix\n"));
+    if (!contains(&d, "but in a\nwider arena"))
+        fail_msg("text: [%s]", d.text);
+    assert_true(contains(&d, "Appendix Two"));
+    shelf_doctext_free(&d);
+}
+
+/* Without running heads or footers, the foot of a full text block is body
+ * text: a body line that happens to recur there set apart ("Examples:"
+ * closing 3 pages of 12) makes no running slot, and another page's last
+ * paragraph ending on that baseline stays. */
+static void test_text_block_foot_kept(void **state)
+{
+    static const char *const words[] = {"alpha", "bravo", "charlie", "delta", "echo",
+                                        "foxtrot", "golf", "hotel", "india", "juliet",
+                                        "kilo", "lima", "mike", "november", "oscar"};
+    static char lines[12][20][64];
+    fake f;
+    start(&f);
+    for (int p = 0; p < 12; p++) {
+        new_page(&f, NULL);
+        for (int k = 0; k < 20; k++) {
+            snprintf(lines[p][k], sizeof lines[p][k], "Body %s %s words that differ.", words[k % 15],
+                     words[(p + k / 15) % 15]);
+            body(&f, lines[p][k]);
+        }
+        add_space(&f, 20);
+        if (p < 3)
+            body_short(&f, "Examples:");
+        else if (p == 3)
+            body(&f, "A unique closing line of the last paragraph.");
+    }
+    shelf_doctext d;
+    build(&f, &d);
+    assert_true(contains(&d, "A unique closing line of the last paragraph."));
+    shelf_doctext_free(&d);
+}
+
 /* A top line that merely looks like a head stays: no recurrence, no page
  * number; a lone page number (here the roman label) goes. */
 static void test_lookalike_body_line_kept(void **state)
@@ -267,6 +335,39 @@ static void test_outline_entry_position_chooses_line(void **state)
     assert_int_equal(d.layout.nheadings, 1);
     assert_true(strncmp(d.text + d.layout.headings[0].start, "Results\n\nOther", 14) == 0);
     assert_int_equal(d.layout.headings[0].level, 2);
+    shelf_doctext_free(&d);
+}
+
+/* Outline titles and heading lines often differ in punctuation beyond
+ * ASCII (a typeset ’ for the outline's ', an en dash) and in the case of
+ * accented letters: they still match (the beamer user guide's "1.4 How to
+ * Read this User’s Guide" used to be no heading). */
+static void test_outline_matches_beyond_ascii(void **state)
+{
+    fake f;
+    start(&f);
+    new_page(&f, NULL);
+    heading(&f, "1.4 How to Read this User\xe2\x80\x99s Guide", 12, true);
+    body(&f, "Read it front to back.");
+    heading(&f, "1.5 Tutorial \xe2\x80\x93 Euclid", 12, true);
+    body(&f, "A presentation.");
+    heading(&f, "2 \xc3\x89TUDE DES CAS", 12, true);
+    body(&f, "Cases.");
+    f.outline[0] = (shelf_pdf_outline_entry){"How to Read this User's Guide", 29, 2, 1, -1};
+    f.outline[1] = (shelf_pdf_outline_entry){"Tutorial - Euclid", 17, 2, 1, -1};
+    f.outline[2] = (shelf_pdf_outline_entry){"\xc3\x89tude des cas", 15, 1, 1, -1};
+    f.doc.noutline = 3;
+    shelf_doctext d;
+    build(&f, &d);
+    assert_int_equal(d.layout.nheadings, 3);
+    char h[128];
+    heading_text(&d, 0, h, sizeof h);
+    assert_string_equal(h, "1.4 How to Read this User\xe2\x80\x99s Guide");
+    heading_text(&d, 1, h, sizeof h);
+    assert_string_equal(h, "1.5 Tutorial \xe2\x80\x93 Euclid");
+    heading_text(&d, 2, h, sizeof h);
+    assert_string_equal(h, "2 \xc3\x89TUDE DES CAS");
+    assert_int_equal(d.layout.headings[2].level, 1);
     shelf_doctext_free(&d);
 }
 
@@ -678,10 +779,13 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_running_heads_and_footers_left_out),
         cmocka_unit_test(test_alternating_heads_left_out),
+        cmocka_unit_test(test_short_chapter_head_left_out),
+        cmocka_unit_test(test_text_block_foot_kept),
         cmocka_unit_test(test_lookalike_body_line_kept),
         cmocka_unit_test(test_other_numbers_at_the_foot_kept),
         cmocka_unit_test(test_headings_from_outline),
         cmocka_unit_test(test_outline_entry_position_chooses_line),
+        cmocka_unit_test(test_outline_matches_beyond_ascii),
         cmocka_unit_test(test_headings_from_type),
         cmocka_unit_test(test_bold_headings_stand_apart),
         cmocka_unit_test(test_paragraphs_from_layout),

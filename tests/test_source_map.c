@@ -127,6 +127,30 @@ static void test_converted_charset_counts_source_characters(void **state)
     shelf_extracted_free(&e);
 }
 
+/* Navigation left out of the text (a DocBook table of contents naming
+ * the section below it) is still walked in the source, so the section's
+ * own words are placed on their own lines, not on the contents line. */
+static const char toc_html[] =
+    "<html><body>\n"                                                  /* 1 */
+    "<div class=\"toc\"><dl>\n"                                       /* 2 */
+    "<dt><a href=\"#b\">3.1. The boot loader</a></dt>\n"              /* 3 */
+    "</dl></div>\n"                                                   /* 4 */
+    "<h2 id=\"b\">3.1. The boot loader</h2>\n"                         /* 5 */
+    "<p>The boot loader starts the kernel.</p>\n"                     /* 6 */
+    "</body></html>\n";                                               /* 7 */
+
+static void test_navigation_left_out_keeps_places(void **state)
+{
+    (void)state;
+    static const expected_place want[] = {{"3.1.", 5, 12}, {"starts", 6, 20}};
+    shelf_extracted e;
+    extract_written("toc.html", toc_html, sizeof toc_html - 1, &e);
+    if (strcmp(e.text, "3.1. The boot loader\n\nThe boot loader starts the kernel.") != 0)
+        fail_msg("text: [%s]", e.text);
+    check_places(&e, want, sizeof want / sizeof *want);
+    shelf_extracted_free(&e);
+}
+
 static void test_crlf_lines(void **state)
 {
     (void)state;
@@ -406,6 +430,7 @@ int main(void)
         cmocka_unit_test(test_words_cite_their_source_line_and_column),
         cmocka_unit_test(test_converted_charset_counts_source_characters),
         cmocka_unit_test(test_crlf_lines),
+        cmocka_unit_test(test_navigation_left_out_keeps_places),
         cmocka_unit_test(test_markdown_columns),
         cmocka_unit_test(test_plain_text_has_no_source_map),
         cmocka_unit_test(test_source_map_round_trip),

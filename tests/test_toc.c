@@ -45,6 +45,32 @@ static void test_entries(void **state)
     expect_entry("It went on .. 3", false);                            /* two dots: no leader */
     expect_entry(". . . . 12", false);                                 /* no title before it */
     expect_entry("Chapter 1 . . . 123456", false);                     /* no page number */
+    /* the number read elsewhere (Sphinx's LaTeX contents through poppler):
+     * a long leader alone ends the entry; a short one is an ellipsis */
+    expect_entry("7.1 Bug reporting . . . . . . . . . . . . . . . . . .", true);
+    expect_entry("6.8.7 Make transition packages compliant ......", true);
+    expect_entry("and so on . . . .", false);
+    expect_entry(". . . . . . . . .", false);
+}
+
+/* A chapter's entry has no leader; it is a contents line beside an entry
+ * of its paragraph, not beside a blank line or in the body. */
+static void test_entry_neighbours(void **state)
+{
+    (void)state;
+    static const char text[] = "Contents\n\nBeyond Packaging\n"
+                               "7.1 Bug reporting . . . . . . . . . . . . . . . .\n"
+                               "7.2 Quality . . . . . . . . 85\n\n"
+                               "11 Customized programs 103\n"
+                               "11.1 Architecture strings . . . . . . . . . . . .\n\n"
+                               "Customized programs are built with care.\nA second line.\n";
+    size_t len = strlen(text);
+    assert_true(shelf_toc_line_at(text, len, (size_t)(strstr(text, "Beyond") - text)));
+    assert_true(shelf_toc_line_at(text, len, (size_t)(strstr(text, "Bug") - text)));
+    assert_true(shelf_toc_line_at(text, len, (size_t)(strstr(text, "11 Customized") - text)));
+    assert_false(shelf_toc_line_at(text, len, (size_t)(strstr(text, "Customized programs are") - text)));
+    assert_false(shelf_toc_line_at(text, len, (size_t)(strstr(text, "A second") - text)));
+    assert_false(shelf_toc_line_at(text, len, len - 1)); /* the last, blank-free line's end */
 }
 
 static void test_contents_heading(void **state)
@@ -160,6 +186,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_entries),
         cmocka_unit_test(test_contents_heading),
+        cmocka_unit_test(test_entry_neighbours),
         cmocka_unit_test(test_long_line),
         cmocka_unit_test(test_native_quotes_body),
         cmocka_unit_test(test_xapian_quotes_body),

@@ -31,7 +31,8 @@
  *   - skipped with everything inside: head (the title is read from the
  *     first <title> anywhere), title, script, style, noscript, template,
  *     svg, object, iframe, embed, applet, noembed, noframes, canvas,
- *     elements with a `hidden` attribute, comments and processing
+ *     elements with a `hidden` attribute, permalink markers ("¶" beside
+ *     a Sphinx heading: htmlchrome.h), comments and processing
  *     instructions.  Entities are decoded by the parser.
  *   - white space (space, tab, CR, LF, FF) collapses to one space as in a
  *     browser; none is kept at a line's start or end.  Inside <pre> and
@@ -48,8 +49,9 @@
  *   - h1-h6: each heading's text is a paragraph of its own, on one line
  *     (line breaks inside a heading become spaces), and its exact byte range
  *     in the text goes to the layout with its level; a heading inside a
- *     heading is plain text of the outer one, set off by spaces.  layout.structured is true
- *     even when there are no headings.
+ *     heading is plain text of the outer one, set off by spaces.  A heading
+ *     of class author and the like is a plain paragraph (htmlchrome.h).
+ *     layout.structured is true even when there are no headings.
  *   - the tree is walked through parent/sibling pointers, without recursion
  *     or a stack, so any nesting depth is safe.
  * No visible text → SHELF_ESKIP "PATH: no visible text".
@@ -84,6 +86,7 @@
 
 #include "extract/charset.h"
 #include "extract/encoding.h"
+#include "extract/htmlchrome.h"
 #include "extract/htmlmeta.h"
 #include "extract/htmlscan.h"
 #include "extract/htmlsource.h"
@@ -294,11 +297,14 @@ static element_kind kind_of(const xmlNode *element)
 {
     if (!element->name)
         return KIND_INLINE;
-    if (xmlHasProp((xmlNode *)element, (const xmlChar *)"hidden"))
+    if (xmlHasProp((xmlNode *)element, (const xmlChar *)"hidden") ||
+        shelf_html_is_permalink(element))
         return KIND_SKIP;
     const element_rule *rule =
         bsearch(element->name, element_rules, sizeof element_rules / sizeof *element_rules,
                 sizeof *element_rules, compare_rule);
+    if (rule && rule->kind == KIND_HEADING && shelf_html_is_byline_heading(element))
+        return KIND_PARAGRAPH; /* an author's name, not a section */
     return rule ? rule->kind : KIND_INLINE;
 }
 
@@ -325,6 +331,7 @@ typedef struct text_builder {
                              character follows them on the same line */
     int pre_depth;        /* inside pre/textarea: white space kept */
     int list_depth;
+    bool skip_navigation; /* navigation left out (htmlchrome.h) */
     const xmlNode *heading; /* the open heading element, or NULL */
     uint32_t heading_level;
     size_t heading_start; /* offset of its first character */
@@ -586,6 +593,11 @@ static int list_break(const text_builder *tb)
 static bool open_element(text_builder *tb, const xmlNode *element)
 {
     element_kind kind = kind_of(element);
+    if (tb->hidden_depth == 0 && kind != KIND_SKIP && tb->skip_navigation &&
+        shelf_html_is_navigation(element)) {
+        owe_break(tb, 1); /* a block left out still ends the line before it */
+        kind = KIND_SKIP;
+    }
     if (tb->hidden_depth > 0 || kind == KIND_SKIP) {
         if (!tb->source)
             return false;
@@ -788,18 +800,33 @@ static int finish_utf8(shelf_buf *buf, shelf_layout *layout)
     return shelf_buf_put_u8(buf, 0);
 }
 
+/* The visible text into *tb, navigation left out or not, with a fresh
+ * source map and layout. */
+static void read_visible(text_builder *tb, xmlDoc *doc, const shelf_html_input *in,
+                         shelf_html_source *source, shelf_layout *layout, bool skip_navigation)
+{
+    shelf_html_source_init(source, in->bytes, in->len);
+    shelf_layout_reset(layout);
+    layout->structured = true;
+    *tb = (text_builder){0};
+    tb->layout = layout;
+    tb->source = source;
+    tb->skip_navigation = skip_navigation;
+    walk_visible(tb, doc);
+    shelf_buf_free(&tb->pre_blanks);
+    shelf_node_map_free(&tb->node_map);
+}
+
 static int extract_document(const char *path, xmlDoc *doc, const shelf_html_input *in,
                             shelf_doctext *out, shelf_err *err)
 {
     shelf_html_source source;
-    shelf_html_source_init(&source, in->bytes, in->len);
-    text_builder tb = {0};
-    tb.layout = &out->layout;
-    tb.source = &source;
-    out->layout.structured = true;
-    walk_visible(&tb, doc);
-    shelf_buf_free(&tb.pre_blanks);
-    shelf_node_map_free(&tb.node_map);
+    text_builder tb;
+    read_visible(&tb, doc, in, &source, &out->layout, true);
+    if (tb.rc == SHELF_OK && tb.out.len == 0) { /* nothing but navigation */
+        shelf_buf_free(&tb.out);
+        read_visible(&tb, doc, in, &source, &out->layout, false);
+    }
     int rc = tb.rc;
     if (rc == SHELF_OK && tb.out.len == 0) {
         shelf_buf_free(&tb.out);

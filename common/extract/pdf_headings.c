@@ -9,7 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "util/error.h"
+#include "util/utf8.h"
 
 #define HEADING_SIZE_RATIO 1.15f
 #define HEADING_MAX_BYTES 120
@@ -77,8 +80,35 @@ static bool is_section_number(const char *s, size_t n)
     return digit;
 }
 
+/* Whether the code point is a letter or a number (utf8proc's categories). */
+static bool is_letter_or_number(int32_t cp)
+{
+    utf8proc_category_t c = utf8proc_category(cp);
+    return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
+           (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO);
+}
+
+/* Appends the non-ASCII character at s[i..) to dst at o when it is a letter
+ * or a number, in lower case when that is no longer; returns its length in
+ * s (an invalid byte: 1, dropped). */
+static size_t key_char(const char *s, size_t n, size_t i, char *dst, size_t *o)
+{
+    int32_t cp;
+    size_t len = shelf_utf8_decode((const uint8_t *)s, n, i, &cp);
+    if (cp == SHELF_UTF8_INVALID)
+        return len;
+    if (!is_letter_or_number(cp))
+        return len;
+    int32_t lower = utf8proc_tolower(cp);
+    if (shelf_utf8_length(lower) <= len)
+        cp = lower;
+    *o += shelf_utf8_encode(cp, (uint8_t *)dst + *o);
+    return len;
+}
+
 /* The matching key of a title or line at dst (room for n bytes): a leading
- * section number dropped, then only letters and digits, ASCII in lower case. */
+ * section number dropped, then only letters and digits (of any script;
+ * punctuation such as ’ and – dropped as ' and - are), in lower case. */
 static size_t heading_key(const char *s, size_t n, char *dst)
 {
     size_t i = 0;
@@ -90,12 +120,17 @@ static size_t heading_key(const char *s, size_t n, char *dst)
     if (t < n && is_section_number(s + i, t - i))
         i = t;
     size_t o = 0;
-    for (; i < n; i++) {
+    while (i < n) {
         unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80) {
+            i += key_char(s, n, i, dst, &o);
+            continue;
+        }
         if (c >= 'A' && c <= 'Z')
             dst[o++] = (char)(c | 0x20);
-        else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80)
+        else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
             dst[o++] = (char)c;
+        i++;
     }
     return o;
 }

@@ -6,6 +6,7 @@
 #include "extract/pdf_running.h"
 
 #include <float.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,10 @@
 #define ZONE_SHARE 0.2f /* the top and bottom zones, as a share of the usual text block */
 #define SMALL_DOCUMENT_PAGES 6
 #define LARGER_TYPE_RATIO 1.15f /* a cover title against the running head repeating it */
+#define MAX_SLOTS 16
+#define SLOT_SHARE 3 /* a slot holds recurring lines on 1 page in SLOT_SHARE */
+#define SLOT_BASELINE_TOLERANCE 1.0f /* points */
+#define SLOT_SIZE_TOLERANCE 0.05f   /* a share of the slot's type size */
 
 typedef struct candidate {
     size_t line;
@@ -26,6 +31,7 @@ typedef struct candidate {
     uint32_t page;
     bool top;
     bool extreme; /* on the page's topmost (bottommost) baseline */
+    bool apart;   /* its block is set apart from the page by a gap */
     bool recurs;
 } candidate;
 
@@ -147,14 +153,14 @@ typedef struct finder {
     float *sizes; /* room for every candidate's type size (median_size) */
 } finder;
 
-static void add_candidate(finder *f, size_t line, bool top, const by_y *edge)
+static void add_candidate(finder *f, size_t line, bool top, bool apart, const by_y *edge)
 {
     const pdf_line *l = &f->m->lines[line];
     candidate *c = &f->c[f->nc++];
     float tolerance = (edge->y1 - edge->y0) * 0.5f;
     bool extreme = l->src->y1 >= edge->y1 - tolerance && l->src->y1 <= edge->y1 + tolerance;
     *c = (candidate){.line = line, .page = l->page, .top = top, .extreme = extreme,
-                     .key_at = f->keys_len};
+                     .apart = apart, .key_at = f->keys_len};
     c->key_len = mask_text(pdf_line_text(f->m, l), l->len, f->keys + f->keys_len);
     f->keys_len += c->key_len;
 }
@@ -166,15 +172,19 @@ static bool same_baseline(const by_y *a, const by_y *b)
 }
 
 /* The top block of a sorted page: the lines before the first gap of
- * SEPARATION line heights, when they are few and in the top zone; else
- * the lines on the topmost baseline.  Returns how many (0: none). */
-static size_t top_block(const finder *f, size_t n, float top)
+ * SEPARATION line heights, when they are few and in the top zone (*apart
+ * set); else the lines on the topmost baseline.  Returns how many (0:
+ * none). */
+static size_t top_block(const finder *f, size_t n, float top, bool *apart)
 {
+    *apart = false;
     if (!(f->ys[0].y0 < top))
         return 0;
     for (size_t i = 0; i + 1 < n && i < BLOCK_MAX_PIECES && f->ys[i].y0 < top; i++)
-        if (f->ys[i + 1].y0 - f->reach[i] >= SEPARATION * height_of(&f->ys[i]))
+        if (f->ys[i + 1].y0 - f->reach[i] >= SEPARATION * height_of(&f->ys[i])) {
+            *apart = true;
             return i + 1;
+        }
     size_t k = 1;
     while (k < n && k < BLOCK_MAX_PIECES && same_baseline(&f->ys[0], &f->ys[k]))
         k++;
@@ -184,15 +194,18 @@ static size_t top_block(const finder *f, size_t n, float top)
 /* The bottom block likewise: the lines after the last such gap, else the
  * lines on the bottommost baseline; returns the index of its first line in
  * ys (n: none).  It never takes lines of the top block. */
-static size_t bottom_block(const finder *f, size_t n, float bottom, size_t top_lines)
+static size_t bottom_block(const finder *f, size_t n, float bottom, size_t top_lines, bool *apart)
 {
     float highest = f->ys[n - 1].y0;
+    *apart = false;
     for (size_t j = n - 1; j > 0 && j >= top_lines && n - j <= BLOCK_MAX_PIECES; j--) {
         if (!(f->ys[j].y1 > bottom))
             break;
         highest = f->ys[j].y0 < highest ? f->ys[j].y0 : highest;
-        if (highest - f->reach[j - 1] >= SEPARATION * height_of(&f->ys[j]))
+        if (highest - f->reach[j - 1] >= SEPARATION * height_of(&f->ys[j])) {
+            *apart = true;
             return j;
+        }
     }
     size_t j = n;
     while (j > top_lines && n - j < BLOCK_MAX_PIECES && f->ys[j - 1].y1 > bottom &&
@@ -213,11 +226,12 @@ static void collect_page(finder *f, uint32_t p)
     qsort(f->ys, n, sizeof *f->ys, cmp_by_y);
     for (size_t i = 0; i < n; i++)
         f->reach[i] = i == 0 || f->ys[i].y1 > f->reach[i - 1] ? f->ys[i].y1 : f->reach[i - 1];
-    size_t ntop = top_block(f, n, f->top);
+    bool apart;
+    size_t ntop = top_block(f, n, f->top, &apart);
     for (size_t i = 0; i < ntop; i++)
-        add_candidate(f, f->ys[i].line, true, &f->ys[0]);
-    for (size_t j = bottom_block(f, n, f->bottom, ntop); j < n; j++)
-        add_candidate(f, f->ys[j].line, false, &f->ys[n - 1]);
+        add_candidate(f, f->ys[i].line, true, apart, &f->ys[0]);
+    for (size_t j = bottom_block(f, n, f->bottom, ntop, &apart); j < n; j++)
+        add_candidate(f, f->ys[j].line, false, apart, &f->ys[n - 1]);
 }
 
 static const char *g_keys; /* qsort has no context argument */
@@ -350,6 +364,73 @@ static void mark_numbered_heads(finder *f, bool top, size_t pages_with_text)
     free(hit);
 }
 
+/* A running slot: the baseline and type size of recurring running lines
+ * set apart at one end of their pages. */
+typedef struct slot {
+    float y1, size;
+    bool top;
+    size_t pages;
+    uint32_t last_page;
+} slot;
+
+static bool in_slot(const slot *s, const pdf_model *m, const candidate *c)
+{
+    const shelf_pdf_line *l = m->lines[c->line].src;
+    return s->top == c->top && fabsf(l->y1 - s->y1) <= SLOT_BASELINE_TOLERANCE &&
+           fabsf(l->font_size - s->size) <= SLOT_SIZE_TOLERANCE * s->size;
+}
+
+/* The slots of the recurring lines (at most MAX_SLOTS), with the number of
+ * pages each holds one on. */
+static size_t find_slots(const finder *f, slot *slots)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < f->nc; i++) {
+        const candidate *c = &f->c[i];
+        if (!c->recurs || !c->extreme || !c->apart)
+            continue;
+        size_t k = 0;
+        while (k < n && !in_slot(&slots[k], f->m, c))
+            k++;
+        if (k == n) {
+            if (n == MAX_SLOTS)
+                continue;
+            const shelf_pdf_line *l = f->m->lines[c->line].src;
+            slots[n++] = (slot){l->y1, l->font_size, c->top, 0, UINT32_MAX};
+        }
+        if (slots[k].last_page != c->page) {
+            slots[k].pages++;
+            slots[k].last_page = c->page;
+        }
+    }
+    return n;
+}
+
+/* The running-slot test: a line set apart on its page's topmost
+ * (bottommost) baseline, at the baseline and in the type size of running
+ * lines set apart that recur on min_pages pages and on a third of the
+ * pages with text or more, is a running line whatever it says (the head
+ * of a chapter or section too short to recur).  The share keeps out the
+ * foot of a full text block, where a recurring body line ("Examples:")
+ * may end a few pages. */
+static void mark_slot_heads(finder *f, size_t min_pages, size_t pages_with_text)
+{
+    slot slots[MAX_SLOTS];
+    size_t n = find_slots(f, slots);
+    if (min_pages * SLOT_SHARE < pages_with_text)
+        min_pages = (pages_with_text + SLOT_SHARE - 1) / SLOT_SHARE;
+    for (size_t i = 0; i < f->nc; i++) {
+        candidate *c = &f->c[i];
+        if (c->recurs || !c->extreme || !c->apart)
+            continue;
+        for (size_t k = 0; k < n; k++)
+            if (slots[k].pages >= min_pages && in_slot(&slots[k], f->m, c)) {
+                f->m->lines[c->line].running = true;
+                break;
+            }
+    }
+}
+
 static size_t count_pages_with_text(const pdf_model *m)
 {
     size_t n = 0;
@@ -394,6 +475,7 @@ int pdf_mark_running(pdf_model *m)
     mark_numbered_heads(&f, true, pages_with_text);
     mark_numbered_heads(&f, false, pages_with_text);
     mark_recurring(&f, pages_with_text <= SMALL_DOCUMENT_PAGES ? 2 : 3);
+    mark_slot_heads(&f, pages_with_text <= SMALL_DOCUMENT_PAGES ? 2 : 3, pages_with_text);
     pdf_page_numbers pn;
     for (size_t i = 0; i < f.nc; i++) {
         const candidate *c = &f.c[i];

@@ -23,6 +23,12 @@
  *     physical number as a word, or sits beside a lone page number, and at
  *     least half the pages with text (and 2 or more) have such a line in
  *     the same zone (book-style alternating heads, whose text changes).
+ *   - or, set apart (its block found by the gap), on that baseline, it
+ *     lies within 1 pt of the baseline and within 5% of the type size of
+ *     running lines set apart that recur (first test) on at least 3 pages
+ *     (2 in a small document) and on a third of the pages with text: the
+ *     running head of a chapter too short for it to recur (the FHS's
+ *     "Appendix"); the share keeps out the foot of a full text block;
  *   - a line in heading type (pdf_headings.h, pdf_heading_sized, against
  *     the type of all lines) is spared the two page-number tests: "2
  *     Results" opening printed page 2, its "2" maybe a piece of its own,

@@ -39,30 +39,30 @@ static size_t page_number_start(const char *t, size_t a, size_t b)
     return i > a && is_roman(t[i - 1]) ? b : i;
 }
 
-/* A tab or a dot leader ends t[a..end): where it starts, else end. */
-static size_t leader_start(const char *t, size_t a, size_t end)
+/* A tab (when tabs count) or a dot leader of at least min_dots dots ends
+ * t[a..end): where it starts, else end. */
+static size_t leader_start(const char *t, size_t a, size_t end, bool tab, size_t min_dots)
 {
     size_t i = end;
     while (i > a && t[i - 1] == ' ')
         i--;
-    if (i > a && t[i - 1] == '\t')
+    if (tab && i > a && t[i - 1] == '\t')
         return i - 1;
     size_t dots = 0;
     while (i > a && (t[i - 1] == '.' || t[i - 1] == ' ')) {
         dots += t[i - 1] == '.';
         i--;
     }
-    return dots >= SHELF_TOC_LEADER_DOTS ? i : end;
+    return dots >= min_dots ? i : end;
 }
 
 bool shelf_toc_entry(const char *t, size_t a, size_t b)
 {
     trim(t, &a, &b);
     size_t number = page_number_start(t, a, b);
-    if (number == b)
-        return false;
-    size_t leader = leader_start(t, a, number);
-    if (leader == number)
+    size_t leader = number == b ? leader_start(t, a, b, false, SHELF_TOC_BARE_LEADER_DOTS)
+                                : leader_start(t, a, number, true, SHELF_TOC_LEADER_DOTS);
+    if (leader == (number == b ? b : number))
         return false;
     while (leader > a && shelf_is_space(t[leader - 1]))
         leader--;
@@ -92,10 +92,22 @@ static bool short_line_at(const char *t, size_t len, size_t pos, size_t *a, size
     return (*a == 0 || t[*a - 1] == '\n') && (nl || ceil == len) && *b - *a <= SHELF_TOC_LINE_MAX;
 }
 
+/* Is the line holding pos (not a blank line) a short contents entry? */
+static bool entry_line_at(const char *t, size_t len, size_t pos)
+{
+    size_t a, b;
+    return pos < len && t[pos] != '\n' && short_line_at(t, len, pos, &a, &b) &&
+           shelf_toc_entry(t, a, b);
+}
+
 bool shelf_toc_line_at(const char *t, size_t len, size_t pos)
 {
     size_t a, b;
     if (!short_line_at(t, len, pos, &a, &b))
         return false;
-    return shelf_toc_entry(t, a, b) || is_contents_heading(t, a, b);
+    if (shelf_toc_entry(t, a, b) || is_contents_heading(t, a, b))
+        return true;
+    if (a == b || b - a > SHELF_TOC_NEIGHBOUR_MAX)
+        return false;
+    return (b < len && entry_line_at(t, len, b + 1)) || (a >= 2 && entry_line_at(t, len, a - 2));
 }

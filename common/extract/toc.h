@@ -10,9 +10,16 @@
  * numerals (i v x l c) - before which, after optional spaces, stands a tab
  * or a dot leader: SHELF_TOC_LEADER_DOTS or more '.' with nothing but
  * spaces between them ("....", ". . ."); and something other than the
- * leader comes first (the entry's title).
+ * leader comes first (the entry's title).  It is one too when it ends in a
+ * dot leader of SHELF_TOC_BARE_LEADER_DOTS or more with no number after
+ * it: poppler often reads a contents page's numbers (hyperlinks, set
+ * flush right) as a column of their own, away from their entries (the
+ * PDFs that Sphinx makes through LaTeX).
  * A line is a contents heading when it is "Contents" or "Table of
- * Contents" (any case).  Both are table-of-contents lines.  A line longer
+ * Contents" (any case).  Both are table-of-contents lines, and so is a
+ * line of at most SHELF_TOC_NEIGHBOUR_MAX bytes right above or below an
+ * entry (no blank line between): a chapter's entry, which LaTeX sets with
+ * no leader ("11 Customized programs 103", "Beyond Packaging").  A line longer
  * than SHELF_TOC_LINE_MAX bytes is neither, and is not read to its ends:
  * asking costs O(SHELF_TOC_LINE_MAX) whatever the text (a passage asks once
  * per match).
@@ -24,6 +31,8 @@
 #include <stddef.h>
 
 #define SHELF_TOC_LEADER_DOTS 3
+#define SHELF_TOC_BARE_LEADER_DOTS 6 /* a leader with no page number after it */
+#define SHELF_TOC_NEIGHBOUR_MAX 120  /* bytes; a leaderless line beside an entry */
 #define SHELF_TOC_LINE_MAX 400 /* bytes; a longer line is never a contents line */
 
 /* Is t[a..b) (one line, no '\n') a table-of-contents entry? */

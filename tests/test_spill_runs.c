@@ -303,26 +303,34 @@ static void expect_doc(const shelf_segment *s, uint32_t d, uint32_t word)
     assert_int_equal(st.df, 1);
 }
 
-static void test_writer_floor_keeps_runs_large(void **state)
+/* Opens a native writer on dir/index under a budget of budget bytes. */
+static shelf_indexwriter *open_writer(const char *index, size_t budget)
 {
-    (void)state;
-    char *dir = ts_mkdtemp();
-    char *index = ts_strf("%s/index", dir);
-    shelf_writer_opts wo = {.language = "english", .memory_budget = WRITER_BUDGET};
+    shelf_writer_opts wo = {.language = "english", .memory_budget = budget};
     shelf_err err = {0};
     shelf_indexwriter *w = shelf_indexwriter_open(index, &wo, &err);
     if (!w)
         fail_msg("open: %s", err.msg);
-    char pad[201];
-    memset(pad, 'p', 200);
-    pad[200] = '\0';
+    return w;
+}
+
+/* Adds writer_text's documents first..last, each at /shelf/[folder/]NNNNNN.txt
+ * (folder NULL: none); with outside not NULL, tells the writer before each
+ * that *outside bytes are held for documents on their way.  Returns the
+ * tokens added. */
+static uint64_t add_writer_docs(shelf_indexwriter *w, uint32_t first, uint32_t last,
+                                const char *folder, const size_t *outside)
+{
     uint64_t tokens = 0;
-    for (uint32_t d = 0; d < WRITER_DOCS; d++) {
+    shelf_err err = {0};
+    for (uint32_t d = first; d <= last; d++) {
         size_t len;
         char *text = writer_text(d, &len);
-        char *path = ts_strf("/shelf/%s/%06u.txt", pad, d);
+        char *path = folder ? ts_strf("/shelf/%s/%06u.txt", folder, d) : ts_strf("/shelf/%06u.txt", d);
         shelf_doc_input in = {.path = path, .title = "t", .title_len = 1, .text = text,
                               .text_len = len, .size = len};
+        if (outside)
+            shelf_indexwriter_note_outside(w, *outside);
         shelf_doc_report rep;
         if (shelf_indexwriter_add(w, &in, &rep, &err) != SHELF_OK)
             fail_msg("add %u: %s", d, err.msg);
@@ -330,10 +338,31 @@ static void test_writer_floor_keeps_runs_large(void **state)
         free(path);
         free(text);
     }
+    return tokens;
+}
+
+/* Commits and frees the writer; returns what the commit reports. */
+static shelf_commit_summary commit_writer(shelf_indexwriter *w)
+{
     shelf_commit_summary sum;
+    shelf_err err = {0};
     if (shelf_indexwriter_commit(w, &sum, &err) != SHELF_OK)
         fail_msg("commit: %s", err.msg);
     shelf_indexwriter_free(w);
+    return sum;
+}
+
+static void test_writer_floor_keeps_runs_large(void **state)
+{
+    (void)state;
+    char *dir = ts_mkdtemp();
+    char *index = ts_strf("%s/index", dir);
+    shelf_indexwriter *w = open_writer(index, WRITER_BUDGET);
+    char pad[201];
+    memset(pad, 'p', 200);
+    pad[200] = '\0';
+    uint64_t tokens = add_writer_docs(w, 0, WRITER_DOCS - 1, pad, NULL);
+    shelf_commit_summary sum = commit_writer(w);
     const shelf_segment_summary *seg = &sum.segment;
     print_message("%u documents, %llu tokens under 1 MiB: %u runs of %llu bytes, %u merges (%llu "
                   "bytes)\n",
@@ -346,6 +375,7 @@ static void test_writer_floor_keeps_runs_large(void **state)
     assert_true(seg->runs <= tokens / 1000);
     assert_true(seg->run_merge_bytes <= merge_levels(seg->runs) * seg->run_bytes);
     shelf_index *idx;
+    shelf_err err = {0};
     if (shelf_index_open(&idx, index, SHELF_OPEN_VERIFY, &err) != SHELF_OK)
         fail_msg("open %s: %s", index, err.msg);
     const shelf_segment *s = shelf_index_segment(idx, 0);
@@ -370,27 +400,9 @@ static unsigned runs_with_outside(size_t outside)
 {
     char *dir = ts_mkdtemp();
     char *index = ts_strf("%s/index", dir);
-    shelf_writer_opts wo = {.language = "english", .memory_budget = (size_t)8 << 20};
-    shelf_err err = {0};
-    shelf_indexwriter *w = shelf_indexwriter_open(index, &wo, &err);
-    if (!w)
-        fail_msg("open: %s", err.msg);
-    for (uint32_t d = 1; d <= 2000; d++) {
-        size_t len;
-        char *text = writer_text(d, &len);
-        char *path = ts_strf("/shelf/%06u.txt", d);
-        shelf_doc_input in = {.path = path, .title = "t", .title_len = 1, .text = text,
-                              .text_len = len, .size = len};
-        shelf_indexwriter_note_outside(w, outside);
-        if (shelf_indexwriter_add(w, &in, NULL, &err) != SHELF_OK)
-            fail_msg("add %u: %s", d, err.msg);
-        free(path);
-        free(text);
-    }
-    shelf_commit_summary sum;
-    if (shelf_indexwriter_commit(w, &sum, &err) != SHELF_OK)
-        fail_msg("commit: %s", err.msg);
-    shelf_indexwriter_free(w);
+    shelf_indexwriter *w = open_writer(index, (size_t)8 << 20);
+    add_writer_docs(w, 1, 2000, NULL, &outside);
+    shelf_commit_summary sum = commit_writer(w);
     ts_rmtree(dir);
     free(index);
     free(dir);

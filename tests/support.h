@@ -49,6 +49,13 @@ char *ts_sb_take(ts_sbuf *b);
 /* malloc'd printf. */
 char *ts_strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* A small HTML page, as a string literal, with a title, an author and a
+ * date in its head and one paragraph of body (all four string literals):
+ * the filter tests' documents with metadata. */
+#define TS_HTML_PAGE(title, author, date, body)                                                    \
+    "<!doctype html><html><head><title>" title "</title><meta name=\"author\" content=\"" author  \
+    "\"><meta name=\"date\" content=\"" date "\"></head><body><p>" body "</p></body></html>"
+
 /* ---- pseudo-random numbers and exact-size buffers (index tests) ---- */
 #include <stdint.h>
 

@@ -37,10 +37,6 @@
 
 static char *g_tmp, *g_src, *g_idx;
 
-#define HTML(title, author, date, body)                                                            \
-    "<!doctype html><html><head><title>" title "</title><meta name=\"author\" content=\"" author  \
-    "\"><meta name=\"date\" content=\"" date "\"></head><body><p>" body "</p></body></html>"
-
 static void write_src(const char *name, const char *text)
 {
     free(ts_write_file(g_src, name, text, strlen(text)));
@@ -62,11 +58,11 @@ static int setup(void **state)
     g_src = ts_strf("%s/src", g_tmp);
     g_idx = ts_strf("%s/idx", g_tmp);
     write_src("docs/a/one.html",
-              HTML("One", "Ada Lovelace", "2021-03-04", "nato defence budget alliance"));
+              TS_HTML_PAGE("One", "Ada Lovelace", "2021-03-04", "nato defence budget alliance"));
     write_src("docs/ab/two.txt", "Two\n\nnato defence nato readiness\n");
     write_src("docs/a/sub/three.md", "# Three\n\ndefence alliance nato budget\n");
     write_src("other/four.html",
-              HTML("Four", "Grace Hopper", "2023-07", "nato cyber defence alliance"));
+              TS_HTML_PAGE("Four", "Grace Hopper", "2023-07", "nato cyber defence alliance"));
     write_src("other/five.txt", "Five\n\nalliance budget defence cyber\n");
     write_src("other/copy-of-five.txt", "Five\n\nalliance budget defence cyber\n");
     free(ts_run_ok("touch -d '2019-06-01 12:00 UTC' '%s/docs/ab/two.txt'", g_src));

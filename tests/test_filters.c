@@ -42,17 +42,13 @@ static void touch(const char *name, const char *when)
     free(ts_run_ok("touch -d '%s' '%s/%s'", when, g_src, name));
 }
 
-#define HTML(title, author, date, body)                                                            \
-    "<!doctype html><html><head><title>" title "</title><meta name=\"author\" content=\"" author  \
-    "\"><meta name=\"date\" content=\"" date "\"></head><body><p>" body "</p></body></html>"
-
 static void make_shelf(void)
 {
-    write_src("docs/a/one.html", HTML("One", "Ada Lovelace", "2021-03-04",
+    write_src("docs/a/one.html", TS_HTML_PAGE("One", "Ada Lovelace", "2021-03-04",
                                       "nato defence budget alliance defence"));
     write_src("docs/ab/two.txt", "Two\n\nnato defence nato readiness\n");
     write_src("docs/a/sub/three.md", "# Three\n\ndefence alliance nato nato nato budget\n");
-    write_src("other/four.html", HTML("Four", "Grace Hopper", "2023-07",
+    write_src("other/four.html", TS_HTML_PAGE("Four", "Grace Hopper", "2023-07",
                                       "nato cyber defence alliance"));
     write_src("other/five.txt", "Five\n\nalliance budget defence cyber\n");
     write_src("other/six.md", "# Six\n\nbudget readiness cyber nato\n");

@@ -43,10 +43,6 @@
 
 static char *g_tmp, *g_src, *g_native, *g_xapian;
 
-#define HTML(title, author, date, body)                                                            \
-    "<!doctype html><html><head><title>" title "</title><meta name=\"author\" content=\"" author  \
-    "\"><meta name=\"date\" content=\"" date "\"></head><body><p>" body "</p></body></html>"
-
 static void write_src(const char *name, const char *text)
 {
     free(ts_write_file(g_src, name, text, strlen(text)));
@@ -54,11 +50,11 @@ static void write_src(const char *name, const char *text)
 
 static void make_shelf(void)
 {
-    write_src("docs/a/one.html", HTML("One", "Ada King-Lovelace", "2021-03-04",
+    write_src("docs/a/one.html", TS_HTML_PAGE("One", "Ada King-Lovelace", "2021-03-04",
                                       "alpha beta gamma beta"));
     write_src("docs/ab/two.txt", "Two\n\nalpha beta alpha delta\n");
     write_src("docs/a/sub/three.md", "# Three\n\nbeta gamma alpha alpha alpha\n");
-    write_src("other/four.html", HTML("Four", "Grace Brewster Hopper", "2023-07",
+    write_src("other/four.html", TS_HTML_PAGE("Four", "Grace Brewster Hopper", "2023-07",
                                       "alpha delta beta gamma"));
     write_src("other/five.txt", "Five\n\ngamma beta delta\n");
     write_src("other/docs/six.md", "# Six\n\nbeta delta alpha gamma gamma\n");

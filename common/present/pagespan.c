@@ -49,14 +49,6 @@ static bool inside_paragraph(const char *t, size_t nl, size_t ceil)
     return next < ceil && t[next] != '\n';
 }
 
-static size_t chars_between(const char *t, size_t from, size_t to)
-{
-    size_t n = 0;
-    for (size_t i = from; i < to; i++)
-        n += ((unsigned char)t[i] & 0xC0) != 0x80;
-    return n;
-}
-
 static bool paged(const shelf_paged_paragraph *p)
 {
     return p->layout && p->layout->npages;
@@ -71,7 +63,7 @@ void shelf_paged_paragraph_init(shelf_paged_paragraph *p, const char *text,
     for (size_t i = start; i < end;) {
         const char *nl = memchr(text + i, '\n', end - i);
         size_t line_end = nl ? (size_t)(nl - text) : end;
-        size_t w = chars_between(text, i, line_end);
+        size_t w = shelf_char_count(text, i, line_end);
         p->widest = w > p->widest ? w : p->widest;
         i = line_end + 1;
     }
@@ -82,12 +74,18 @@ void shelf_paged_paragraph_init(shelf_paged_paragraph *p, const char *text,
  * (a code line, the end of a list item) ends where its writer ended it.
  * Widths are counted in characters, so "nearly" allows for proportional
  * type. */
+/* Start of the line holding pos, or the paragraph's start if that is later. */
+static size_t line_start_in(const shelf_paged_paragraph *p, size_t pos)
+{
+    while (pos > p->start && p->text[pos - 1] != '\n')
+        pos--;
+    return pos;
+}
+
 static bool line_is_full(const shelf_paged_paragraph *p, size_t nl)
 {
-    size_t start = shelf_line_start(p->text, nl);
-    if (start < p->start)
-        start = p->start;
-    size_t width = chars_between(p->text, start, nl);
+    size_t start = line_start_in(p, nl);
+    size_t width = shelf_char_count(p->text, start, nl);
     size_t widest = width > p->widest ? width : p->widest;
     return width * 10 >= widest * FULL_LINE_TENTHS;
 }
@@ -122,9 +120,7 @@ static bool runs_on_at(const shelf_paged_paragraph *p, size_t nl)
 static size_t run_on_break_before(const shelf_paged_paragraph *p, size_t start)
 {
     const char *t = p->text;
-    size_t line = start;
-    while (line > p->start && t[line - 1] != '\n')
-        line--;
+    size_t line = line_start_in(p, start);
     for (size_t i = line; i < start; i++)
         if (!shelf_is_space(t[i]))
             return NO_BREAK;

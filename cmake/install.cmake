@@ -14,7 +14,15 @@
 #                                                  completion/shelf.bash, once per
 #                                                  name (bash-completion loads by name)
 #   share/shelf/corpus/                            the sample shelf (indexer/sample_shelf.h)
+#   libexec/shelf/shelf-helper                     the readers of untrusted files, run
+#                                                  by the indexer (common/util/helperprog.h)
 include(GNUInstallDirs)
+
+install(PROGRAMS $<TARGET_FILE:shelf-helper> DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/shelf)
+install(CODE "if(CMAKE_INSTALL_DO_STRIP)
+  execute_process(COMMAND \"${CMAKE_STRIP}\"
+    \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_LIBEXECDIR}/shelf/shelf-helper\")
+endif()")
 
 foreach(prog indexer searcher)
   install(PROGRAMS $<TARGET_FILE:${prog}> DESTINATION ${CMAKE_INSTALL_BINDIR}

@@ -1,83 +1,62 @@
-/* xapian_probe.c - a Xapian database tried in a child first; see xapian_probe.h. */
+/* xapian_probe.c - a Xapian database tried in shelf-helper first; see xapian_probe.h. */
 #include "xapian_probe.h"
 
-#include "engine/engine.h"
+#include <limits.h>
+#include <stdio.h>
+
+#include "engine/probe.h"
+#include "util/helperprog.h"
 #include "util/sandbox.h"
 
-#include <stdint.h>
-#include <stdio.h>
-#include <string.h>
-#include <sys/mman.h>
+#define PROBE_ANSWER_MAX (4 + SHELF_ERR_MAX)
 
-typedef struct probe {
-    const char *dir;
-    shelf_err *result; /* shared with the parent (an anonymous shared mapping) */
-} probe;
-
-typedef struct term_lookup {
-    const shelf_engine *engine;
-    shelf_err *err;
-    int rc;
-} term_lookup;
-
-/* The first body term's document frequency: one lookup in the postings. */
-static int look_up_first_term(void *ctx, const uint8_t *key, size_t len)
+/* What the finished probe says: its own verdict, or what its end says. */
+static int judge(const shelf_collected *got, const char *index_dir, unsigned budget_ms,
+                 shelf_err *err)
 {
-    term_lookup *t = ctx;
-    uint64_t df;
-    t->rc = shelf_engine_df(t->engine, key, len, &df, t->err);
-    return 1;
-}
-
-static int stop_at_first_doc(void *ctx, const shelf_docview *view)
-{
-    return 1;
-}
-
-/* In the child: what a request reads, in little. */
-static int probe_child(void *ctx)
-{
-    probe *p = ctx;
-    shelf_engine *e;
-    int rc = shelf_engine_open(&e, p->dir, 0, p->result);
-    if (rc != SHELF_OK)
-        return 1;
-    (void)shelf_engine_doc_count(e);
-    const uint8_t body[1] = {SHELF_FIELD_BODY};
-    term_lookup lookup = {e, p->result, SHELF_OK};
-    rc = shelf_engine_terms(e, body, sizeof body, look_up_first_term, &lookup, p->result);
-    if (rc == SHELF_OK)
-        rc = lookup.rc;
-    if (rc == SHELF_OK)
-        rc = shelf_engine_each_doc(e, stop_at_first_doc, NULL, p->result);
-    shelf_engine_close(e);
-    return rc == SHELF_OK ? 0 : 1;
+    char name[32];
+    int code;
+    switch (got->end) {
+    case SHELF_COLLECT_COMPLETE:
+        if (shelf_probe_decode(&got->result, &code, err))
+            return code;
+        return shelf_errf(err, SHELF_ECORRUPT, "trying the Xapian database of %s gave no answer",
+                          index_dir);
+    case SHELF_COLLECT_TIMED_OUT:
+        return shelf_errf(err, SHELF_ECORRUPT,
+                          "damaged Xapian table? opening it took longer than %u ms: %s", budget_ms,
+                          index_dir);
+    default:
+        if (got->child.end == SHELF_SANDBOX_SIGNALED)
+            return shelf_errf(err, SHELF_ECORRUPT,
+                              "damaged Xapian table (opening it crashed with %s): %s",
+                              shelf_signal_name(got->child.status, name, sizeof name), index_dir);
+        return shelf_errf(err, SHELF_ECORRUPT, "trying the Xapian database of %s failed (exit %d)",
+                          index_dir, got->child.status);
+    }
 }
 
 int xapian_probe(const char *index_dir, unsigned budget_ms, shelf_err *err)
 {
-    shelf_err *shared = mmap(NULL, sizeof *shared, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-                             -1, 0);
-    if (shared == MAP_FAILED)
-        return shelf_errf(err, SHELF_ENOMEM, "out of memory");
-    memset(shared, 0, sizeof *shared);
-    probe p = {index_dir, shared};
-    shelf_sandbox_result r;
-    int rc = shelf_sandbox_run(probe_child, &p, budget_ms, &r, err);
-    char name[32];
+    char program[PATH_MAX];
+    int rc = shelf_helper_path(program, sizeof program, err);
     if (rc != SHELF_OK)
-        ;
-    else if (r.end == SHELF_SANDBOX_SIGNALED)
-        rc = shelf_errf(err, SHELF_ECORRUPT, "damaged Xapian table (opening it crashed with %s): %s",
-                        shelf_signal_name(r.status, name, sizeof name), index_dir);
-    else if (r.end == SHELF_SANDBOX_TIMED_OUT)
-        rc = shelf_errf(err, SHELF_ECORRUPT, "damaged Xapian table? opening it took longer than %u ms: %s",
-                        budget_ms, index_dir);
-    else if (r.status != 0 && shared->code != SHELF_OK)
-        rc = shelf_errf(err, shared->code, "%.*s", SHELF_ERR_MAX - 1, shared->msg);
-    else if (r.status != 0)
-        rc = shelf_errf(err, SHELF_ECORRUPT, "trying the Xapian database of %s failed (exit %d)",
-                        index_dir, r.status);
-    munmap(shared, sizeof *shared);
+        return rc;
+    const char *args[] = {"probe", index_dir, NULL};
+    shelf_sandbox_job job = {.program = program,
+                             .args = args,
+                             .input = "",
+                             .input_len = 0,
+                             .budget_ms = budget_ms,
+                             .max_result = PROBE_ANSWER_MAX,
+                             .memory_headroom = 0,
+                             .subject = index_dir,
+                             .worker = "the Xapian probe"};
+    shelf_collected got;
+    rc = shelf_sandbox_collect(&job, &got, err);
+    if (rc != SHELF_OK)
+        return rc;
+    rc = judge(&got, index_dir, budget_ms, err);
+    shelf_buf_free(&got.result);
     return rc;
 }

@@ -54,6 +54,15 @@ hits=$(cd / && "$prefix/bin/shelf-searcher" --index "$scratch/index" deterrence)
 [[ $hits == *"$want/"*".txt:"* ]] || problem "no hit in the installed sample shelf: $hits"
 
 # The man pages as man reads them, when man-db is here.
+# A PDF is read by the installed helper (PREFIX/libexec/shelf/shelf-helper).
+mkdir -p "$scratch/pdfs"
+cp "$(dirname "$0")/data/structure.pdf" "$scratch/pdfs/"
+if ! out=$("$prefix/bin/shelf-indexer" -q --index "$scratch/pdfindex" "$scratch/pdfs" 2>&1); then
+    problem "shelf-indexer on a PDF failed: $out"
+fi
+count=$("$prefix/bin/shelf-searcher" --index "$scratch/pdfindex" --count a 2>&1)
+[ "$count" != 0 ] && [ -n "$count" ] || problem "the installed indexer read nothing of a PDF: $count"
+
 if command -v man >/dev/null; then
     for prog in indexer searcher; do
         page=$(MANWIDTH=80 man -l "$prefix/share/man/man1/shelf-$prog.1.gz" 2>&1 |

@@ -83,6 +83,14 @@ static void test_sandboxed_rows(void **state)
     assert_false(shelf_reader_text.sandboxed);
     assert_false(shelf_reader_markdown.sandboxed);
     assert_false(shelf_reader_html.sandboxed);
+    /* A sandboxed row has its half for shelf-helper, found by its name. */
+    for (size_t i = 0; i < shelf_reader_count(); i++) {
+        const shelf_reader *r = shelf_reader_at(i);
+        assert_int_equal(r->sandboxed, r->read_in_helper != NULL);
+        assert_ptr_equal(shelf_reader_of_name(r->info->name), r);
+    }
+    assert_null(shelf_reader_of_name("pdfx"));
+    assert_null(shelf_reader_of_name(""));
 }
 
 static void test_extension_lookup(void **state)
@@ -164,124 +172,6 @@ static void test_text_row_reads(void **state)
     shelf_doctext_free(&d);
 }
 
-/* ---- the sandbox's collect form ------------------------------------------ */
-
-static int produce_greeting(void *ctx, shelf_buf *result)
-{
-    const char *s = ctx;
-    return shelf_buf_append(result, s, strlen(s));
-}
-
-static int produce_crash(void *ctx, shelf_buf *result)
-{
-    (void)ctx;
-    (void)result;
-    signal(SIGSEGV, SIG_DFL); /* sanitizers catch it otherwise */
-    raise(SIGSEGV);
-    return SHELF_OK;
-}
-
-static int produce_failure(void *ctx, shelf_buf *result)
-{
-    (void)ctx;
-    (void)result;
-    return SHELF_EIO;
-}
-
-static int produce_slowly(void *ctx, shelf_buf *result)
-{
-    (void)ctx;
-    (void)result;
-    struct timespec long_nap = {30, 0};
-    nanosleep(&long_nap, NULL);
-    return SHELF_OK;
-}
-
-static shelf_sandbox_job job_of(int (*produce)(void *, shelf_buf *), void *ctx)
-{
-    return (shelf_sandbox_job){.produce = produce,
-                               .ctx = ctx,
-                               .budget_ms = 10000,
-                               .max_result = 1 << 20,
-                               .memory_headroom = 0,
-                               .subject = "sample",
-                               .worker = "the test child"};
-}
-
-static void test_collect_returns_data(void **state)
-{
-    (void)state;
-    shelf_sandbox_job job = job_of(produce_greeting, (void *)"hello from the child");
-    shelf_collected got;
-    shelf_err err;
-    assert_int_equal(shelf_sandbox_collect(&job, &got, &err), SHELF_OK);
-    assert_int_equal(got.end, SHELF_COLLECT_COMPLETE);
-    assert_int_equal(got.child.end, SHELF_SANDBOX_EXITED);
-    assert_int_equal(got.child.status, 0);
-    assert_int_equal(got.result.len, strlen("hello from the child"));
-    assert_memory_equal(got.result.data, "hello from the child", got.result.len);
-    shelf_buf_free(&got.result);
-
-    job = job_of(produce_greeting, (void *)""); /* an empty result is a result */
-    assert_int_equal(shelf_sandbox_collect(&job, &got, &err), SHELF_OK);
-    assert_int_equal(got.end, SHELF_COLLECT_COMPLETE);
-    assert_int_equal(got.result.len, 0);
-    shelf_buf_free(&got.result);
-}
-
-static void test_collect_reports_crash(void **state)
-{
-    (void)state;
-    shelf_sandbox_job job = job_of(produce_crash, NULL);
-    shelf_collected got;
-    shelf_err err;
-    assert_int_equal(shelf_sandbox_collect(&job, &got, &err), SHELF_OK);
-    assert_int_equal(got.end, SHELF_COLLECT_FAILED);
-    assert_int_equal(got.child.end, SHELF_SANDBOX_SIGNALED);
-    assert_int_equal(got.child.status, SIGSEGV);
-    assert_null(got.result.data);
-}
-
-static void test_collect_reports_failure(void **state)
-{
-    (void)state;
-    shelf_sandbox_job job = job_of(produce_failure, NULL);
-    shelf_collected got;
-    shelf_err err;
-    assert_int_equal(shelf_sandbox_collect(&job, &got, &err), SHELF_OK);
-    assert_int_equal(got.end, SHELF_COLLECT_FAILED);
-    assert_int_equal(got.child.end, SHELF_SANDBOX_EXITED);
-    assert_int_not_equal(got.child.status, 0);
-}
-
-static void test_collect_refuses_too_large(void **state)
-{
-    (void)state;
-    shelf_sandbox_job job = job_of(produce_greeting, (void *)"twelve bytes");
-    job.max_result = 11;
-    shelf_collected got;
-    shelf_err err;
-    assert_int_equal(shelf_sandbox_collect(&job, &got, &err), SHELF_OK);
-    assert_int_equal(got.end, SHELF_COLLECT_TOO_LARGE);
-    assert_null(got.result.data);
-}
-
-static void test_collect_reports_timeout(void **state)
-{
-    (void)state;
-    shelf_sandbox_job job = job_of(produce_slowly, NULL);
-    job.budget_ms = 200;
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    shelf_collected got;
-    shelf_err err;
-    assert_int_equal(shelf_sandbox_collect(&job, &got, &err), SHELF_OK);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    assert_int_equal(got.end, SHELF_COLLECT_TIMED_OUT);
-    assert_int_equal(got.child.end, SHELF_SANDBOX_TIMED_OUT);
-    assert_true(t1.tv_sec - t0.tv_sec < 10); /* killed, not waited for */
-}
-
 /* ---- the shared UTF-8 rules -------------------------------------------- */
 
 static bool valid(const char *s)
@@ -320,11 +210,6 @@ int main(void)
         cmocka_unit_test(test_supported_names),
         cmocka_unit_test(test_sniffing_small_samples),
         cmocka_unit_test(test_text_row_reads),
-        cmocka_unit_test(test_collect_returns_data),
-        cmocka_unit_test(test_collect_reports_crash),
-        cmocka_unit_test(test_collect_reports_failure),
-        cmocka_unit_test(test_collect_refuses_too_large),
-        cmocka_unit_test(test_collect_reports_timeout),
         cmocka_unit_test(test_utf8_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

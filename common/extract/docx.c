@@ -410,13 +410,18 @@ static int read_docx(const char *path, shelf_zip *zip, shelf_doctext *out, shelf
 int shelf_extract_docx(const char *path, const char *data, size_t len, unsigned budget_ms,
                        shelf_doctext *out, shelf_err *err)
 {
-    return shelf_zipdoc_extract(path, LABEL, data, len, budget_ms, read_docx, out, err);
+    return shelf_zipdoc_extract(path, &shelf_docx_format, data, len, budget_ms, out, err);
 }
 
 int shelf_extract_docx_here(const char *path, const char *data, size_t len, shelf_doctext *out,
                             shelf_err *err)
 {
     return shelf_zipdoc_extract_here(path, LABEL, data, len, read_docx, out, err);
+}
+
+static int read_in_helper(const char *path, const char *data, size_t len, shelf_buf *wire)
+{
+    return shelf_zipdoc_encode(path, LABEL, data, len, read_docx, wire);
 }
 
 static int read_row(const char *path, const char *data, size_t len, shelf_doctext *out,
@@ -437,5 +442,6 @@ const shelf_reader shelf_reader_docx = {
     .sniff = sniff_docx,
     .extract = read_row,
     .sandboxed = true,
+    .read_in_helper = read_in_helper,
     .max_file_bytes = SHELF_MAX_ZIP_BYTES,
 };

@@ -220,13 +220,18 @@ static int read_odt(const char *path, shelf_zip *zip, shelf_doctext *out, shelf_
 int shelf_extract_odt(const char *path, const char *data, size_t len, unsigned budget_ms,
                       shelf_doctext *out, shelf_err *err)
 {
-    return shelf_zipdoc_extract(path, LABEL, data, len, budget_ms, read_odt, out, err);
+    return shelf_zipdoc_extract(path, &shelf_odt_format, data, len, budget_ms, out, err);
 }
 
 int shelf_extract_odt_here(const char *path, const char *data, size_t len, shelf_doctext *out,
                            shelf_err *err)
 {
     return shelf_zipdoc_extract_here(path, LABEL, data, len, read_odt, out, err);
+}
+
+static int read_in_helper(const char *path, const char *data, size_t len, shelf_buf *wire)
+{
+    return shelf_zipdoc_encode(path, LABEL, data, len, read_odt, wire);
 }
 
 static int read_row(const char *path, const char *data, size_t len, shelf_doctext *out,
@@ -247,5 +252,6 @@ const shelf_reader shelf_reader_odt = {
     .sniff = sniff_odt,
     .extract = read_row,
     .sandboxed = true,
+    .read_in_helper = read_in_helper,
     .max_file_bytes = SHELF_MAX_ZIP_BYTES,
 };

@@ -1,6 +1,6 @@
 /*
  * pdf.c - the PDF reader: the text, title, author, date and page layout of
- * a PDF, read with poppler-glib in a sandboxed child process.
+ * a PDF, read with poppler-glib in a process of its own (shelf-helper).
  *
  * As a row of the readers table (.pdf): chosen by content when "%PDF-"
  * occurs within the first 1 KiB (whatever the name), never by the name
@@ -13,14 +13,13 @@
  * title and layout of it.  This file runs the child and ties them up.
  *
  * Isolation.  Poppler parses untrusted bytes and can crash, hang or run away
- * with memory on a damaged file.  So all poppler work happens in a child
- * process made by shelf_sandbox_collect (util/sandbox.h: no inherited
- * descriptors, output silenced, no core dumps, a time budget, every child
- * reaped) on the inherited copy of `data`, with its address space capped at
- * what it started with + 1 GiB + 2 x the result limit (not under
- * AddressSanitizer).  The parent never calls poppler or glib, so no poppler
- * state or lock is ever shared with a child (each child initialises poppler
- * afresh: ~15 ms).
+ * with memory on a damaged file.  So all poppler work happens in
+ * shelf-helper, started afresh for each file (extract/isolated.h,
+ * util/sandbox.h: the bytes on its standard input, no other descriptor of
+ * ours, output silenced, no core dumps, a time budget, every child reaped),
+ * with its address space capped at what it started with + 1 GiB + 2 x the
+ * result limit (not under AddressSanitizer).  This process never calls
+ * poppler or glib.
  *
  * The result the child sends (the sandbox frames it).  Integers are
  * little-endian; f32 is an IEEE 754 single, its bits as a u32; str is
@@ -70,10 +69,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "extract/isolated.h"
 #include "extract/pdfstruct.h"
 #include "extract/pdfwire.h"
 #include "util/buf.h"
-#include "util/sandbox.h"
 
 #define RESULT_GROWTH 64                  /* body bytes allowed per input byte */
 #define RESULT_SLACK ((size_t)1 << 20)    /* plus this much */
@@ -97,18 +96,13 @@ static size_t memory_headroom(size_t input_len)
     return CHILD_MEMORY_HEADROOM + 2 * extra;
 }
 
-/* The bytes a child reads: the inherited copy of the caller's data. */
-typedef struct pdf_input {
-    const char *data;
-    size_t len;
-} pdf_input;
-
-/* The sandbox's produce(): runs in the child, which exits right after, so
- * nothing poppler allocated needs freeing. */
-static int collect_in_child(void *ctx, shelf_buf *body)
+/* The reader's half in shelf-helper (extract/isolated.h): poppler's
+ * reading of the bytes, encoded as above.  The helper exits right after,
+ * so nothing poppler allocated needs freeing. */
+static int read_in_helper(const char *path, const char *data, size_t len, shelf_buf *wire)
 {
-    const pdf_input *in = ctx;
-    return shelf_pdf_collect(in->data, in->len, result_limit(in->len), body);
+    (void)path;
+    return shelf_pdf_collect(data, len, result_limit(len), wire);
 }
 
 /* ------------------------------------------------------------------------
@@ -120,16 +114,16 @@ static int collect_in_child(void *ctx, shelf_buf *body)
 static int run_reader(const char *path, const char *data, size_t len, unsigned budget_ms,
                       shelf_buf *body, shelf_err *err)
 {
-    pdf_input in = {data, len};
-    shelf_sandbox_job job = {.produce = collect_in_child,
-                             .ctx = &in,
-                             .budget_ms = budget_ms,
-                             .max_result = result_limit(len),
-                             .memory_headroom = memory_headroom(len),
-                             .subject = path,
-                             .worker = "the PDF reader"};
+    shelf_isolated_job job = {.format = shelf_pdf_format.name,
+                              .path = path,
+                              .data = data,
+                              .len = len,
+                              .budget_ms = budget_ms,
+                              .max_result = result_limit(len),
+                              .memory_headroom = memory_headroom(len),
+                              .worker = "the PDF reader"};
     shelf_collected got;
-    int rc = shelf_sandbox_collect(&job, &got, err);
+    int rc = shelf_isolated_read(&job, &got, err);
     if (rc == SHELF_ENOMEM)
         return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory reading the PDF", path);
     if (rc != SHELF_OK)
@@ -196,5 +190,6 @@ const shelf_reader shelf_reader_pdf = {
     .sniff = sniff_pdf,
     .extract = read_pdf,
     .sandboxed = true,
+    .read_in_helper = read_in_helper,
     .max_file_bytes = SHELF_MAX_PDF_BYTES,
 };

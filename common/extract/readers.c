@@ -5,6 +5,8 @@
  */
 #include "extract/readers.h"
 
+#include <string.h>
+
 
 /* In sniffing order: the zip formats first (a zip starts with "PK\3\4",
  * which nothing else does, though a stored member may hold "%PDF-"); a PDF
@@ -42,6 +44,14 @@ const shelf_reader *shelf_reader_of_format(shelf_format f)
 {
     for (size_t i = 0; i < READER_COUNT; i++)
         if (readers[i]->info->format == f)
+            return readers[i];
+    return NULL;
+}
+
+const shelf_reader *shelf_reader_of_name(const char *name)
+{
+    for (size_t i = 0; i < READER_COUNT; i++)
+        if (strcmp(readers[i]->info->name, name) == 0)
             return readers[i];
     return NULL;
 }

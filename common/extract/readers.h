@@ -29,6 +29,7 @@
 
 #include "extract/doctext.h"
 #include "extract/formats.h"
+#include "util/buf.h"
 #include "util/error.h"
 
 /* What a reader's sniff makes of a file's first bytes. */
@@ -53,6 +54,11 @@ typedef struct shelf_reader {
      * max_file_bytes (larger files are skipped); a reader that is not
      * sandboxed is given at most SHELF_MAX_TEXT_BYTES (extract.h). */
     bool sandboxed;
+    /* A sandboxed reader's half that runs in shelf-helper
+     * (extract/isolated.h): reads data[0..len) and encodes into *wire what
+     * its extract decodes; SHELF_OK when *wire holds an answer.  NULL for
+     * the others. */
+    int (*read_in_helper)(const char *path, const char *data, size_t len, shelf_buf *wire);
     uint64_t max_file_bytes;
 } shelf_reader;
 
@@ -74,6 +80,9 @@ const shelf_reader *shelf_reader_at(size_t i);
 
 /* The row of a format; NULL for a value no row has. */
 const shelf_reader *shelf_reader_of_format(shelf_format f);
+
+/* The row whose format is named name ("pdf"); NULL when none is. */
+const shelf_reader *shelf_reader_of_name(const char *name);
 
 /* The row the rules above choose (never NULL). */
 const shelf_reader *shelf_reader_detect(const char *path, const char *data, size_t len);

@@ -1,4 +1,4 @@
-/* zipdoc.c - zip-based readers run in the sandbox, their result sent back
+/* zipdoc.c - zip-based readers run in shelf-helper, their result sent back
  * and checked; see zipdoc.h. */
 #include "extract/zipdoc.h"
 
@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "extract/isolated.h"
 #include "util/buf.h"
-#include "util/sandbox.h"
 #include "util/utf8.h"
 
 #define KIND_READ 0
@@ -82,9 +82,11 @@ static int read_and_encode(const zip_job *job, shelf_buf *body)
     return encode_refused(rc, &err, body);
 }
 
-static int produce_in_child(void *ctx, shelf_buf *body)
+int shelf_zipdoc_encode(const char *path, const char *label, const char *data, size_t len,
+                        shelf_zipdoc_fn fn, shelf_buf *wire)
 {
-    return read_and_encode(ctx, body);
+    zip_job job = {path, label, data, len, fn};
+    return read_and_encode(&job, wire);
 }
 
 /* ---- the parent's side: decode and check ---- */
@@ -212,26 +214,26 @@ static int decode(const char *path, const char *label, const shelf_buf *body, sh
     return code;
 }
 
-int shelf_zipdoc_extract(const char *path, const char *label, const char *data, size_t len,
-                         unsigned budget_ms, shelf_zipdoc_fn fn, shelf_doctext *out,
-                         shelf_err *err)
+int shelf_zipdoc_extract(const char *path, const shelf_format_info *format, const char *data,
+                         size_t len, unsigned budget_ms, shelf_doctext *out, shelf_err *err)
 {
     memset(out, 0, sizeof *out);
-    zip_job job = {path, label, data, len, fn};
+    const char *label = format->label;
     char worker[64];
     snprintf(worker, sizeof worker, "the %s reader", label);
     size_t limit = result_limit(len);
-    shelf_sandbox_job sj = {.produce = produce_in_child,
-                            .ctx = &job,
-                            .budget_ms = budget_ms,
-                            .max_result = limit,
-                            .memory_headroom = limit > (SIZE_MAX - CHILD_MEMORY_HEADROOM) / 2
-                                                   ? 0
-                                                   : CHILD_MEMORY_HEADROOM + 2 * limit,
-                            .subject = path,
-                            .worker = worker};
+    shelf_isolated_job job = {.format = format->name,
+                              .path = path,
+                              .data = data,
+                              .len = len,
+                              .budget_ms = budget_ms,
+                              .max_result = limit,
+                              .memory_headroom = limit > (SIZE_MAX - CHILD_MEMORY_HEADROOM) / 2
+                                                     ? 0
+                                                     : CHILD_MEMORY_HEADROOM + 2 * limit,
+                              .worker = worker};
     shelf_collected got;
-    int rc = shelf_sandbox_collect(&sj, &got, err);
+    int rc = shelf_isolated_read(&job, &got, err);
     if (rc == SHELF_ENOMEM)
         return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory reading the %s", path, label);
     if (rc != SHELF_OK)

@@ -1,10 +1,10 @@
 /*
  * zipdoc.h - running a zip-based format reader (DOCX, ODT, EPUB) on an
- * untrusted file: the whole reading (libzip, libxml2) happens in a child
- * process made by shelf_sandbox_collect (util/sandbox.h), as for PDF: no
- * inherited descriptors, output silenced, no core dumps, a wall-clock
- * budget, an address-space cap of what the child started with + 1 GiB + 2 x
- * the result limit (not under AddressSanitizer).  The parent gets back the
+ * untrusted file: the whole reading (libzip, libxml2) happens in
+ * shelf-helper, a process of its own (extract/isolated.h), as for PDF: no
+ * descriptor of ours, output silenced, no core dumps, a wall-clock budget,
+ * an address-space cap of what the helper started with + 1 GiB + 2 x the
+ * result limit (not under AddressSanitizer).  The parent gets back the
  * finished document and checks it before trusting it.
  *
  * What the child sends (little-endian; str is len:u32 then the bytes):
@@ -28,7 +28,9 @@
 #include <stddef.h>
 
 #include "extract/doctext.h"
+#include "extract/formats.h"
 #include "extract/zipread.h"
+#include "util/buf.h"
 #include "util/error.h"
 
 /* Same budget and size limit as PDF (readers.h). */
@@ -41,11 +43,17 @@
 typedef int (*shelf_zipdoc_fn)(const char *path, shelf_zip *zip, shelf_doctext *out,
                                shelf_err *err);
 
-/* Reads data[0..len) with fn in the sandbox (budget_ms 0: no limit); label
- * names the format in messages ("DOCX").  On error *out holds nothing. */
-int shelf_zipdoc_extract(const char *path, const char *label, const char *data, size_t len,
-                         unsigned budget_ms, shelf_zipdoc_fn fn, shelf_doctext *out,
-                         shelf_err *err);
+/* Reads data[0..len) in shelf-helper with the reader of format (budget_ms
+ * 0: no limit), whose read_in_helper is shelf_zipdoc_encode with its fn;
+ * format->label names it in messages ("DOCX").  On error *out holds
+ * nothing. */
+int shelf_zipdoc_extract(const char *path, const shelf_format_info *format, const char *data,
+                         size_t len, unsigned budget_ms, shelf_doctext *out, shelf_err *err);
+
+/* The helper's half: reads data[0..len) with fn and encodes the document or
+ * the refusal as above into *wire. */
+int shelf_zipdoc_encode(const char *path, const char *label, const char *data, size_t len,
+                        shelf_zipdoc_fn fn, shelf_buf *wire);
 
 /* The same without a child process (the fuzz targets and tests of the
  * formats' rules; never for untrusted files in the indexer). */

@@ -1,12 +1,14 @@
 /*
- * sandbox.c - a function run in a child process, answering with its exit
- * code (shelf_sandbox_run) or with bytes sent over a pipe
- * (shelf_sandbox_collect); the rules are in sandbox.h.
+ * sandbox.c - work done in another process: a function in a forked child
+ * answering with its exit code (shelf_sandbox_run), or a helper program
+ * answering with bytes sent over a pipe (shelf_sandbox_collect, and the
+ * helper's half: shelf_sandbox_child_*); the rules are in sandbox.h.
  *
- * Invariants: every child forked here is reaped before the call returns;
- * no pipe end outlives the call; a child never returns into the caller.
+ * Invariants: every child started here is reaped before the call returns;
+ * no pipe end or input file outlives the call; a forked child never
+ * returns into the caller.
  */
-#define _GNU_SOURCE /* pipe2, close_range */
+#define _GNU_SOURCE /* pipe2, memfd_create, posix_spawn_file_actions_addclosefrom_np */
 #include "util/sandbox.h"
 
 #include <errno.h>
@@ -14,10 +16,15 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <spawn.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/single_threaded.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,6 +42,8 @@
 #define HEADER_BYTES 8            /* the result's length: u64 little-endian */
 #define CHILD_EXIT_OK 0
 #define CHILD_EXIT_FAIL 1
+
+extern char **environ;
 
 /* ------------------------------------------------------------------------
  * Shared: the clock, reaping, the child's limits.
@@ -134,17 +143,8 @@ static bool write_all(int fd, const void *p, size_t n)
     return true;
 }
 
-static void silence_output(void)
-{
-    int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-    if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0 || dup2(fd, STDERR_FILENO) < 0)
-        _exit(CHILD_EXIT_FAIL);
-    if (fd > STDERR_FILENO)
-        close(fd);
-}
-
 #ifndef SHELF_UNDER_ASAN
-/* The child's address space as it starts (a copy of the parent's), or 0. */
+/* This process's address space now, or 0. */
 static size_t current_address_space(void)
 {
     int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
@@ -164,8 +164,8 @@ static size_t current_address_space(void)
 }
 #endif
 
-/* No core files, and the address space capped at the start + headroom (no
- * cap when headroom is 0, the sum overflows, or under AddressSanitizer). */
+/* No core files, and the address space capped at now + headroom (no cap
+ * when headroom is 0, the sum overflows, or under AddressSanitizer). */
 static void limit_resources(size_t headroom)
 {
     disable_core_dumps();
@@ -180,27 +180,52 @@ static void limit_resources(size_t headroom)
 #endif
 }
 
-/* Close every descriptor but stdio and keep. */
-static void close_inherited(int keep)
+/* ------------------------------------------------------------------------
+ * The program's half (a helper started by shelf_sandbox_collect)
+ * ------------------------------------------------------------------------ */
+
+int shelf_sandbox_child_begin(int argc, char **argv)
 {
-    if (keep > 3)
-        close_range(3, (unsigned)keep - 1, 0);
-    close_range((unsigned)keep + 1, ~0u, 0);
+    if (argc < 2 || !argv[1][0])
+        return SHELF_EINVAL;
+    char *end;
+    errno = 0;
+    unsigned long long headroom = strtoull(argv[1], &end, 10);
+    if (*end || errno || headroom > SIZE_MAX)
+        return SHELF_EINVAL;
+    limit_resources((size_t)headroom);
+    return SHELF_OK;
 }
 
-static _Noreturn void child_main(int wfd, const shelf_sandbox_job *job)
+int shelf_sandbox_child_input(shelf_buf *input)
 {
-    close_inherited(wfd);
-    limit_resources(job->memory_headroom);
-    silence_output();
-    shelf_buf result = SHELF_BUF_INIT;
-    if (job->produce(job->ctx, &result) != SHELF_OK)
-        _exit(CHILD_EXIT_FAIL);
+    struct stat st;
+    if (fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        shelf_buf_reserve(input, (size_t)st.st_size + 1) != SHELF_OK)
+        return SHELF_ENOMEM;
+    for (;;) {
+        if (input->cap - input->len < 4096 && shelf_buf_reserve(input, 65536) != SHELF_OK)
+            return SHELF_ENOMEM;
+        ssize_t n = read(STDIN_FILENO, input->data + input->len, input->cap - input->len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return SHELF_EIO;
+        if (n == 0)
+            return SHELF_OK;
+        input->len += (size_t)n;
+    }
+}
+
+int shelf_sandbox_child_send(const shelf_buf *result)
+{
     shelf_buf header = SHELF_BUF_INIT;
-    if (shelf_buf_put_u64le(&header, result.len) != SHELF_OK ||
-        !write_all(wfd, header.data, header.len) || !write_all(wfd, result.data, result.len))
-        _exit(CHILD_EXIT_FAIL);
-    _exit(CHILD_EXIT_OK);
+    int rc = shelf_buf_put_u64le(&header, result->len);
+    if (rc == SHELF_OK && (!write_all(STDOUT_FILENO, header.data, header.len) ||
+                           !write_all(STDOUT_FILENO, result->data, result->len)))
+        rc = SHELF_EIO;
+    shelf_buf_free(&header);
+    return rc;
 }
 
 /* ------------------------------------------------------------------------
@@ -327,38 +352,124 @@ static wait_outcome collect_from_child(pid_t pid, int fd, int64_t deadline, coll
  * shelf_sandbox_collect: starting the child, judging the end
  * ------------------------------------------------------------------------ */
 
-static pthread_mutex_t fork_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t spawn_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* Fork the child; *rfd receives the parent's (non-blocking) read end. */
+/* A sealed-off copy of the input for the child's standard input: a memory
+ * file holding input[0..len), at offset 0.  -1 with errno on failure. */
+static int input_file(const void *input, size_t len)
+{
+    int fd = memfd_create("shelf-input", MFD_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    if (!write_all(fd, input, len) || lseek(fd, 0, SEEK_SET) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e ? e : EIO;
+        return -1;
+    }
+    return fd;
+}
+
+/* The child's descriptors: stdin the input, stdout the pipe, stderr
+ * /dev/null, nothing else; its signals at their defaults and unblocked. */
+static int spawn_program(const shelf_sandbox_job *job, int in_fd, int out_fd, pid_t *pid)
+{
+    char headroom[32];
+    snprintf(headroom, sizeof headroom, "%zu", job->memory_headroom);
+    const char *argv[SHELF_SANDBOX_MAX_ARGS + 3] = {job->program, headroom};
+    size_t argc = 2;
+    for (size_t i = 0; job->args[i] && i < SHELF_SANDBOX_MAX_ARGS; i++)
+        argv[argc++] = job->args[i];
+    argv[argc] = NULL;
+
+    posix_spawn_file_actions_t acts;
+    posix_spawnattr_t attr;
+    int rc = posix_spawn_file_actions_init(&acts);
+    if (rc != 0)
+        return rc;
+    if ((rc = posix_spawnattr_init(&attr)) != 0) {
+        posix_spawn_file_actions_destroy(&acts);
+        return rc;
+    }
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    if ((rc = posix_spawn_file_actions_adddup2(&acts, in_fd, STDIN_FILENO)) == 0 &&
+        (rc = posix_spawn_file_actions_adddup2(&acts, out_fd, STDOUT_FILENO)) == 0 &&
+        (rc = posix_spawn_file_actions_addopen(&acts, STDERR_FILENO, "/dev/null", O_WRONLY, 0)) ==
+            0 &&
+        (rc = posix_spawn_file_actions_addclosefrom_np(&acts, STDERR_FILENO + 1)) == 0 &&
+        (rc = posix_spawnattr_setsigmask(&attr, &none)) == 0 &&
+        (rc = posix_spawnattr_setsigdefault(&attr, &all)) == 0 &&
+        (rc = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)) == 0)
+        rc = posix_spawn(pid, job->program, &acts, &attr, (char *const *)argv, environ);
+    posix_spawnattr_destroy(&attr);
+    posix_spawn_file_actions_destroy(&acts);
+    return rc;
+}
+
+/* The forked child of a process that has never started a thread: set up as
+ * a spawned program is (stdout the pipe, stderr /dev/null, nothing else
+ * open, the limits), then job->produce answers. */
+static _Noreturn void forked_child(const shelf_sandbox_job *job, int out_fd)
+{
+    int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (null_fd < 0 || dup2(out_fd, STDOUT_FILENO) < 0 || dup2(null_fd, STDERR_FILENO) < 0)
+        _exit(CHILD_EXIT_FAIL);
+    close_range(STDERR_FILENO + 1, ~0u, 0);
+    limit_resources(job->memory_headroom);
+    shelf_buf answer = SHELF_BUF_INIT;
+    if (job->produce(job->ctx, &answer) != SHELF_OK || shelf_sandbox_child_send(&answer) != SHELF_OK)
+        _exit(CHILD_EXIT_FAIL);
+    _exit(CHILD_EXIT_OK);
+}
+
+/* Fork when that is safe and the job can be done without its program. */
+static bool may_fork(const shelf_sandbox_job *job)
+{
+    return job->produce && __libc_single_threaded;
+}
+
+static int fork_child(const shelf_sandbox_job *job, int out_fd, pid_t *pid)
+{
+    *pid = fork();
+    if (*pid == 0)
+        forked_child(job, out_fd);
+    return *pid < 0 ? errno : 0;
+}
+
+/* Start the child; *rfd receives the parent's (non-blocking) read end. */
 static int start_child(const shelf_sandbox_job *job, pid_t *pid, int *rfd, shelf_err *err)
 {
     int fds[2];
-    pthread_mutex_lock(&fork_lock);
+    bool forking = may_fork(job);
+    int in_fd = forking ? -1 : input_file(job->input, job->input_len);
+    if (!forking && in_fd < 0)
+        return shelf_errno(err, errno, "%s: cannot hand the file to %s", job->subject, job->worker);
+    pthread_mutex_lock(&spawn_lock);
     if (pipe2(fds, O_CLOEXEC) != 0) {
         int e = errno;
-        pthread_mutex_unlock(&fork_lock);
+        pthread_mutex_unlock(&spawn_lock);
+        if (in_fd >= 0)
+            close(in_fd);
         return shelf_errno(err, e, "%s: cannot create a pipe for %s", job->subject, job->worker);
     }
     int fl = fcntl(fds[0], F_GETFL); /* the read end only: the child writes blocking */
-    if (fl < 0 || fcntl(fds[0], F_SETFL, fl | O_NONBLOCK) != 0) {
-        int e = errno;
-        close(fds[0]);
-        close(fds[1]);
-        pthread_mutex_unlock(&fork_lock);
-        return shelf_errno(err, e, "%s: cannot set up a pipe for %s", job->subject,
-                           job->worker);
-    }
-    *pid = fork();
-    if (*pid == 0) {
-        close(fds[0]);
-        child_main(fds[1], job);
-    }
-    int e = errno;
+    int e = 0;
+    if (fl < 0 || fcntl(fds[0], F_SETFL, fl | O_NONBLOCK) != 0)
+        e = errno;
+    else if (forking)
+        e = fork_child(job, fds[1], pid);
+    else
+        e = spawn_program(job, in_fd, fds[1], pid);
     close(fds[1]);
-    pthread_mutex_unlock(&fork_lock);
-    if (*pid < 0) {
+    if (in_fd >= 0)
+        close(in_fd);
+    pthread_mutex_unlock(&spawn_lock);
+    if (e != 0) {
         close(fds[0]);
-        return shelf_errno(err, e, "%s: cannot start %s", job->subject, job->worker);
+        return shelf_errno(err, e, "%s: cannot start %s (%s)", job->subject, job->worker,
+                           job->program);
     }
     *rfd = fds[0];
     return SHELF_OK;

@@ -1,0 +1,47 @@
+/*
+ * isolated.h - a sandboxed reader's parsing (PDF, DOCX, ODT, EPUB), done in
+ * shelf-helper, a program of its own started afresh for each file
+ * (util/helperprog.h finds it, util/sandbox.h runs it):
+ *
+ *     shelf-helper HEADROOM read FORMAT PATH    < the file's bytes
+ *
+ * The helper finds FORMAT's row in the readers table (readers.h), calls its
+ * read_in_helper on the bytes and sends back what that encoded (each
+ * reader's file documents its encoding; PATH is only for messages).  Its
+ * exit codes: 0 sent, 1 the reading failed without an answer, 2 bad
+ * arguments or an unknown format.
+ *
+ * Why a program and not a fork of ours: the caller may have other threads
+ * (the indexer's readers, the server's requests), and a child forked from a
+ * threaded process inherits whatever locks those threads held at that
+ * instant (the allocator's, the loader's) and can hang on them.  A process
+ * that has never started a thread (the indexer with one thread) takes
+ * sandbox.h's short cut instead: a fork that runs the same read_in_helper,
+ * without loading the helper (about 25 ms a file).  The helper must be
+ * found either way, so that a broken installation shows on the first file.
+ */
+#ifndef SHELF_ISOLATED_H
+#define SHELF_ISOLATED_H
+
+#include <stddef.h>
+
+#include "util/error.h"
+#include "util/sandbox.h"
+
+typedef struct shelf_isolated_job {
+    const char *format; /* the reader's format name, "pdf" (formats.h) */
+    const char *path;   /* the file, for messages */
+    const char *data;   /* its bytes */
+    size_t len;
+    unsigned budget_ms;     /* 0: no limit */
+    size_t max_result;      /* longest answer accepted */
+    size_t memory_headroom; /* the helper's address space on top of its start; 0: no cap */
+    const char *worker;     /* "the PDF reader", in messages */
+} shelf_isolated_job;
+
+/* Runs the helper on job; *got as shelf_sandbox_collect fills it.  Errors:
+ * those of shelf_sandbox_collect, and SHELF_ENOTFOUND when the helper
+ * program cannot be found (helperprog.h). */
+int shelf_isolated_read(const shelf_isolated_job *job, shelf_collected *got, shelf_err *err);
+
+#endif

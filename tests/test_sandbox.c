@@ -1,0 +1,332 @@
+/*
+ * test_sandbox.c - shelf_sandbox_collect (util/sandbox.h) with a helper
+ * program that misbehaves on demand (sandbox_child.c): the answer, the
+ * input on standard input, crashes, failures, over-long answers, the
+ * budget, the descriptors and memory cap the child gets, a program that is
+ * not there, the short cut (a fork, while the process has no thread), and
+ * many collections at once from threads that are busy allocating (a fork
+ * without exec hung there under AddressSanitizer: the child inherited an
+ * allocator lock another thread held).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <sys/single_threaded.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/sandbox.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
+static shelf_sandbox_job job_of(const char *const *args)
+{
+    return (shelf_sandbox_job){.program = SANDBOX_CHILD_BIN,
+                               .args = args,
+                               .input = "",
+                               .input_len = 0,
+                               .budget_ms = 20000,
+                               .max_result = 64 << 20,
+                               .memory_headroom = 0,
+                               .subject = "sample",
+                               .worker = "the test child"};
+}
+
+/* Runs args; asserts the answer is complete and returns it (caller frees). */
+static shelf_buf collect_ok(shelf_sandbox_job job)
+{
+    shelf_collected got;
+    shelf_err err = {0};
+    assert_int_equal(shelf_sandbox_collect(&job, &got, &err), SHELF_OK);
+    assert_int_equal(got.end, SHELF_COLLECT_COMPLETE);
+    assert_int_equal(got.child.end, SHELF_SANDBOX_EXITED);
+    assert_int_equal(got.child.status, 0);
+    return got.result;
+}
+
+static void assert_answer(shelf_buf b, const char *want)
+{
+    assert_int_equal(b.len, strlen(want));
+    if (b.len)
+        assert_memory_equal(b.data, want, b.len);
+}
+
+static void test_answer(void **state)
+{
+    (void)state;
+    const char *hello[] = {"greet", "hello from the child", NULL};
+    shelf_buf b = collect_ok(job_of(hello));
+    assert_answer(b, "hello from the child");
+    shelf_buf_free(&b);
+
+    const char *empty[] = {"greet", "", NULL}; /* an empty answer is an answer */
+    b = collect_ok(job_of(empty));
+    assert_int_equal(b.len, 0);
+    shelf_buf_free(&b);
+}
+
+static void test_input_and_large_answers(void **state)
+{
+    (void)state;
+    const char *echo[] = {"echo", NULL};
+    shelf_sandbox_job job = job_of(echo);
+    job.input = "bytes\0with a NUL";
+    job.input_len = 16;
+    shelf_buf b = collect_ok(job);
+    assert_int_equal(b.len, 16);
+    assert_memory_equal(b.data, "bytes\0with a NUL", 16);
+    shelf_buf_free(&b);
+
+    /* Far more than a pipe holds, both ways. */
+    size_t n = 5u << 20;
+    char *big = malloc(n);
+    assert_non_null(big);
+    for (size_t i = 0; i < n; i++)
+        big[i] = (char)(i * 7 + i / 4096);
+    job.input = big;
+    job.input_len = n;
+    b = collect_ok(job);
+    assert_int_equal(b.len, n);
+    assert_memory_equal(b.data, big, n);
+    shelf_buf_free(&b);
+    free(big);
+
+    const char *lots[] = {"big", "3000000", NULL};
+    b = collect_ok(job_of(lots));
+    assert_int_equal(b.len, 3000000);
+    assert_int_equal(b.data[0], 'x');
+    assert_int_equal(b.data[2999999], 'x');
+    shelf_buf_free(&b);
+}
+
+static void test_crash_failure_and_too_large(void **state)
+{
+    (void)state;
+    shelf_collected got;
+    shelf_err err = {0};
+    const char *crash[] = {"crash", NULL};
+    shelf_sandbox_job job = job_of(crash);
+    assert_int_equal(shelf_sandbox_collect(&job, &got, &err), SHELF_OK);
+    assert_int_equal(got.end, SHELF_COLLECT_FAILED);
+    assert_int_equal(got.child.end, SHELF_SANDBOX_SIGNALED);
+    assert_int_equal(got.child.status, SIGSEGV);
+    assert_null(got.result.data);
+
+    const char *fail[] = {"fail", NULL};
+    job = job_of(fail);
+    assert_int_equal(shelf_sandbox_collect(&job, &got, &err), SHELF_OK);
+    assert_int_equal(got.end, SHELF_COLLECT_FAILED);
+    assert_int_equal(got.child.end, SHELF_SANDBOX_EXITED);
+    assert_int_equal(got.child.status, 1);
+    assert_null(got.result.data);
+
+    const char *twelve[] = {"greet", "twelve bytes", NULL};
+    job = job_of(twelve);
+    job.max_result = 11;
+    assert_int_equal(shelf_sandbox_collect(&job, &got, &err), SHELF_OK);
+    assert_int_equal(got.end, SHELF_COLLECT_TOO_LARGE);
+    assert_null(got.result.data);
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static void test_budget(void **state)
+{
+    (void)state;
+    const char *nap[] = {"sleep", NULL};
+    shelf_sandbox_job job = job_of(nap);
+    job.budget_ms = 300;
+    shelf_collected got;
+    shelf_err err = {0};
+    int64_t t0 = now_ms();
+    assert_int_equal(shelf_sandbox_collect(&job, &got, &err), SHELF_OK);
+    int64_t took = now_ms() - t0;
+    assert_int_equal(got.end, SHELF_COLLECT_TIMED_OUT);
+    assert_int_equal(got.child.end, SHELF_SANDBOX_TIMED_OUT);
+    assert_true(took >= 300 && took < 10000); /* killed, not waited for */
+}
+
+/* The child holds stdin, stdout and stderr only, even when the parent has a
+ * descriptor open without close-on-exec; it has the parent's environment. */
+static void test_what_the_child_gets(void **state)
+{
+    (void)state;
+    int fd = open("/dev/null", O_RDONLY); /* inheritable on purpose */
+    assert_true(fd > 2);
+    const char *fds[] = {"fds", NULL};
+    shelf_buf b = collect_ok(job_of(fds));
+    assert_answer(b, "0 1 2");
+    shelf_buf_free(&b);
+    close(fd);
+
+    setenv("SANDBOX_TEST_VALUE", "kept", 1);
+    const char *env[] = {"env", "SANDBOX_TEST_VALUE", NULL};
+    b = collect_ok(job_of(env));
+    assert_answer(b, "kept");
+    shelf_buf_free(&b);
+}
+
+static void test_memory_cap(void **state)
+{
+    (void)state;
+    const char *cap[] = {"cap", NULL};
+    shelf_sandbox_job job = job_of(cap);
+    job.memory_headroom = 64u << 20;
+    shelf_buf b = collect_ok(job);
+#ifdef UNDER_ASAN
+    assert_answer(b, "allowed"); /* no cap: the shadow memory needs the room */
+#else
+    assert_answer(b, "refused");
+#endif
+    shelf_buf_free(&b);
+    job.memory_headroom = 0;
+    b = collect_ok(job);
+    assert_answer(b, "allowed");
+    shelf_buf_free(&b);
+}
+
+static void test_missing_program(void **state)
+{
+    (void)state;
+    const char *hello[] = {"greet", "hi", NULL};
+    shelf_sandbox_job job = job_of(hello);
+    job.program = "/nonexistent/shelf-helper";
+    shelf_collected got;
+    shelf_err err = {0};
+    assert_int_equal(shelf_sandbox_collect(&job, &got, &err), SHELF_EIO);
+    assert_non_null(strstr(err.msg, "sample: cannot start the test child (/nonexistent/shelf-helper)"));
+}
+
+/* ---- the short cut: a fork while the process has no other thread ---- */
+
+static int produce_greeting(void *ctx, shelf_buf *answer)
+{
+    return shelf_buf_append(answer, ctx, strlen(ctx));
+}
+
+/* A job whose program is missing but whose work is also a function. */
+static shelf_sandbox_job short_cut_job(void)
+{
+    static const char *const none[] = {NULL};
+    shelf_sandbox_job job = job_of(none);
+    job.program = "/nonexistent/shelf-helper";
+    job.produce = produce_greeting;
+    job.ctx = (void *)"forked, not started";
+    return job;
+}
+
+/* Runs first, before any test starts a thread. */
+static void test_short_cut_while_single_threaded(void **state)
+{
+    (void)state;
+    assert_true(__libc_single_threaded);
+    shelf_buf b = collect_ok(short_cut_job());
+    assert_answer(b, "forked, not started");
+    shelf_buf_free(&b);
+}
+
+/* ---- many at once, beside threads busy in the allocator ---- */
+
+#define COLLECTORS 4
+#define ROUNDS 25
+
+static volatile int churning;
+
+static void *churn(void *arg)
+{
+    (void)arg;
+    void *held[512];
+    while (churning) {
+        for (size_t i = 0; i < 512; i++)
+            held[i] = malloc(16 + (i * 37) % 2048);
+        for (size_t i = 0; i < 512; i++)
+            free(held[i]);
+    }
+    return NULL;
+}
+
+static void *collector(void *arg)
+{
+    int *failures = arg;
+    const char *echo[] = {"echo", NULL};
+    for (int r = 0; r < ROUNDS; r++) {
+        char text[64];
+        int n = snprintf(text, sizeof text, "round %d of %p", r, arg);
+        shelf_sandbox_job job = job_of(echo);
+        job.input = text;
+        job.input_len = (size_t)n;
+        job.budget_ms = 20000;
+        shelf_collected got;
+        shelf_err err = {0};
+        if (shelf_sandbox_collect(&job, &got, &err) != SHELF_OK ||
+            got.end != SHELF_COLLECT_COMPLETE || got.result.len != (size_t)n ||
+            memcmp(got.result.data, text, (size_t)n) != 0)
+            (*failures)++;
+        shelf_buf_free(&got.result);
+    }
+    return NULL;
+}
+
+static void test_concurrent_collections(void **state)
+{
+    (void)state;
+    pthread_t churners[2], collectors[COLLECTORS];
+    int failures[COLLECTORS] = {0};
+    churning = 1;
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(pthread_create(&churners[i], NULL, churn, NULL), 0);
+    for (int i = 0; i < COLLECTORS; i++)
+        assert_int_equal(pthread_create(&collectors[i], NULL, collector, &failures[i]), 0);
+    for (int i = 0; i < COLLECTORS; i++)
+        pthread_join(collectors[i], NULL);
+    churning = 0;
+    for (int i = 0; i < 2; i++)
+        pthread_join(churners[i], NULL);
+    for (int i = 0; i < COLLECTORS; i++)
+        assert_int_equal(failures[i], 0);
+
+    /* Threads have run: no more forks, the program is started (and here
+     * missing). */
+    assert_false(__libc_single_threaded);
+    shelf_sandbox_job job = short_cut_job();
+    shelf_collected got;
+    shelf_err err = {0};
+    assert_int_equal(shelf_sandbox_collect(&job, &got, &err), SHELF_EIO);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_short_cut_while_single_threaded),
+        cmocka_unit_test(test_answer),
+        cmocka_unit_test(test_input_and_large_answers),
+        cmocka_unit_test(test_crash_failure_and_too_large),
+        cmocka_unit_test(test_budget),
+        cmocka_unit_test(test_what_the_child_gets),
+        cmocka_unit_test(test_memory_cap),
+        cmocka_unit_test(test_missing_program),
+        cmocka_unit_test(test_concurrent_collections),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -125,7 +125,7 @@ int shelf_sandbox_run(int (*fn)(void *ctx), void *ctx, unsigned budget_ms,
 }
 
 /* ------------------------------------------------------------------------
- * shelf_sandbox_collect: the child
+ * Shared by both kinds of child: writing, limits
  * ------------------------------------------------------------------------ */
 
 static bool write_all(int fd, const void *p, size_t n)
@@ -378,7 +378,7 @@ static int spawn_program(const shelf_sandbox_job *job, int in_fd, int out_fd, pi
     snprintf(headroom, sizeof headroom, "%zu", job->memory_headroom);
     const char *argv[SHELF_SANDBOX_MAX_ARGS + 3] = {job->program, headroom};
     size_t argc = 2;
-    for (size_t i = 0; job->args[i] && i < SHELF_SANDBOX_MAX_ARGS; i++)
+    for (size_t i = 0; i < SHELF_SANDBOX_MAX_ARGS && job->args[i]; i++)
         argv[argc++] = job->args[i];
     argv[argc] = NULL;
 

@@ -6,7 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
+
+#include "util/progname.h"
 
 static bool is_folder(const char *path)
 {
@@ -18,16 +19,10 @@ static bool is_folder(const char *path)
  * the program's own path cannot be read or does not fit. */
 static bool beside_program(char *out, size_t size)
 {
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0)
+    char bin[PATH_MAX];
+    if (!shelf_program_folder(bin, sizeof bin)) /* PREFIX/bin */
         return false;
-    exe[n] = '\0';
-    char *slash = strrchr(exe, '/');
-    if (!slash)
-        return false;
-    *slash = '\0'; /* the program's folder, PREFIX/bin */
-    return (size_t)snprintf(out, size, "%s/../share/shelf/corpus", exe) < size;
+    return (size_t)snprintf(out, size, "%s/../share/shelf/corpus", bin) < size;
 }
 
 int sample_shelf_find(char *out, size_t size)

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <spawn.h>
 
 extern char **environ;
@@ -257,4 +258,48 @@ int ts_line_with(const char *text, const char *a, const char *b)
         line = end ? end + 1 : NULL;
     }
     return 0;
+}
+
+#define TS_CHURN_MAX 8
+#define TS_CHURN_HELD 512
+
+struct ts_churn {
+    pthread_t threads[TS_CHURN_MAX];
+    int count;
+    volatile int running;
+};
+
+static void *churn_main(void *arg)
+{
+    ts_churn *c = arg;
+    void *held[TS_CHURN_HELD];
+    while (c->running) {
+        for (size_t i = 0; i < TS_CHURN_HELD; i++)
+            held[i] = malloc(16 + (i * 37) % 2048);
+        for (size_t i = 0; i < TS_CHURN_HELD; i++)
+            free(held[i]);
+    }
+    return NULL;
+}
+
+ts_churn *ts_churn_start(int threads)
+{
+    ts_churn *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->running = 1;
+    for (int i = 0; i < threads && i < TS_CHURN_MAX; i++)
+        if (pthread_create(&c->threads[c->count], NULL, churn_main, c) == 0)
+            c->count++;
+    return c;
+}
+
+void ts_churn_stop(ts_churn *c)
+{
+    if (!c)
+        return;
+    c->running = 0;
+    for (int i = 0; i < c->count; i++)
+        pthread_join(c->threads[i], NULL);
+    free(c);
 }

@@ -70,4 +70,10 @@ void *ts_exact_copy(const void *data, size_t n);
 /* Does some line of text contain both a and b? */
 int ts_line_with(const char *text, const char *a, const char *b);
 
+/* Threads that allocate and free in a loop until stopped: what the
+ * indexer's other threads do while one of them starts a child process. */
+typedef struct ts_churn ts_churn;
+ts_churn *ts_churn_start(int threads);
+void ts_churn_stop(ts_churn *c);
+
 #endif

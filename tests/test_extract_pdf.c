@@ -633,22 +633,6 @@ static void *worker(void *p)
     return NULL;
 }
 
-static volatile int churning;
-
-/* What the indexer's other threads do meanwhile: allocate and free. */
-static void *churn(void *p)
-{
-    (void)p;
-    void *held[512];
-    while (churning) {
-        for (size_t i = 0; i < 512; i++)
-            held[i] = malloc(16 + (i * 37) % 2048);
-        for (size_t i = 0; i < 512; i++)
-            free(held[i]);
-    }
-    return NULL;
-}
-
 /* PDFs read from several threads at once while two more allocate: every
  * one is read, none runs into the budget.  The reader once forked this
  * process (no exec): under AddressSanitizer a child could inherit an
@@ -659,20 +643,17 @@ static void test_concurrent_extractions(void **state)
     pdf_page pages[] = {{P1}, {P2}, {P3}};
     size_t len;
     char *pdf = make_pdf("Threads", pages, 3, &len);
-    pthread_t threads[EXTRACTORS], churners[2];
+    pthread_t threads[EXTRACTORS];
     worker_arg args[EXTRACTORS];
-    churning = 1;
-    for (int i = 0; i < 2; i++)
-        assert_int_equal(pthread_create(&churners[i], NULL, churn, NULL), 0);
+    ts_churn *churn = ts_churn_start(2);
+    assert_non_null(churn);
     for (int i = 0; i < EXTRACTORS; i++) {
         args[i] = (worker_arg){pdf, len, 0};
         assert_int_equal(pthread_create(&threads[i], NULL, worker, &args[i]), 0);
     }
     for (int i = 0; i < EXTRACTORS; i++)
         pthread_join(threads[i], NULL);
-    churning = 0;
-    for (int i = 0; i < 2; i++)
-        pthread_join(churners[i], NULL);
+    ts_churn_stop(churn);
     for (int i = 0; i < EXTRACTORS; i++)
         assert_int_equal(args[i].failures, 0);
     assert_no_children();

@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "support.h"
 #include "util/sandbox.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -251,21 +252,6 @@ static void test_short_cut_while_single_threaded(void **state)
 #define COLLECTORS 4
 #define ROUNDS 25
 
-static volatile int churning;
-
-static void *churn(void *arg)
-{
-    (void)arg;
-    void *held[512];
-    while (churning) {
-        for (size_t i = 0; i < 512; i++)
-            held[i] = malloc(16 + (i * 37) % 2048);
-        for (size_t i = 0; i < 512; i++)
-            free(held[i]);
-    }
-    return NULL;
-}
-
 static void *collector(void *arg)
 {
     int *failures = arg;
@@ -291,18 +277,15 @@ static void *collector(void *arg)
 static void test_concurrent_collections(void **state)
 {
     (void)state;
-    pthread_t churners[2], collectors[COLLECTORS];
+    pthread_t collectors[COLLECTORS];
     int failures[COLLECTORS] = {0};
-    churning = 1;
-    for (int i = 0; i < 2; i++)
-        assert_int_equal(pthread_create(&churners[i], NULL, churn, NULL), 0);
+    ts_churn *churn = ts_churn_start(2);
+    assert_non_null(churn);
     for (int i = 0; i < COLLECTORS; i++)
         assert_int_equal(pthread_create(&collectors[i], NULL, collector, &failures[i]), 0);
     for (int i = 0; i < COLLECTORS; i++)
         pthread_join(collectors[i], NULL);
-    churning = 0;
-    for (int i = 0; i < 2; i++)
-        pthread_join(churners[i], NULL);
+    ts_churn_stop(churn);
     for (int i = 0; i < COLLECTORS; i++)
         assert_int_equal(failures[i], 0);
 

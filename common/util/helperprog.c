@@ -9,26 +9,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/progname.h"
+
 static bool is_program(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
-}
-
-/* The running program's folder into dir; false when it cannot be read. */
-static bool program_folder(char *dir, size_t size)
-{
-    if (size < 2)
-        return false;
-    ssize_t n = readlink("/proc/self/exe", dir, size - 1);
-    if (n <= 0)
-        return false;
-    dir[n] = '\0';
-    char *slash = strrchr(dir, '/');
-    if (!slash)
-        return false;
-    *slash = '\0';
-    return true;
 }
 
 /* Copies candidate into out when it is a program that fits. */
@@ -48,7 +34,7 @@ int shelf_helper_path(char *out, size_t size, shelf_err *err)
     }
     char dir[PATH_MAX];
     char candidate[PATH_MAX + 64];
-    bool have_dir = program_folder(dir, sizeof dir);
+    bool have_dir = shelf_program_folder(dir, sizeof dir);
     if (have_dir) {
         snprintf(candidate, sizeof candidate, "%s/%s", dir, SHELF_HELPER_NAME);
         if (take(candidate, out, size))

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 enum { NAME_MAX_LEN = 64 };
 
@@ -36,3 +37,18 @@ void shelf_progname_set(const char *argv0, const char *role)
 const char *shelf_progname(void) { return self; }
 const char *shelf_indexer_name(void) { return indexer; }
 const char *shelf_searcher_name(void) { return searcher; }
+
+bool shelf_program_folder(char *out, size_t size)
+{
+    if (size < 2)
+        return false;
+    ssize_t n = readlink("/proc/self/exe", out, size - 1);
+    if (n <= 0 || (size_t)n >= size - 1)
+        return false;
+    out[n] = '\0';
+    char *slash = strrchr(out, '/');
+    if (!slash)
+        return false;
+    *slash = '\0';
+    return true;
+}

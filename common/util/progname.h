@@ -1,7 +1,8 @@
 /*
  * progname.h - the names the two programs are called by, for what they
  * print about themselves (--help, --version) and for commands a message
- * tells the user to run ("recover with: indexer --index DIR --rebuild").
+ * tells the user to run ("recover with: indexer --index DIR --rebuild");
+ * and the folder the program was run from.
  *
  * The build tree has `indexer` and `searcher`; installed, they are
  * `shelf-indexer` and `shelf-searcher` (Debian's sphinxsearch already has an
@@ -18,6 +19,9 @@
 #ifndef SHELF_UTIL_PROGNAME_H
 #define SHELF_UTIL_PROGNAME_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 /* Record the program's names from argv[0] and its role, "indexer" or
  * "searcher". */
 void shelf_progname_set(const char *argv0, const char *role);
@@ -30,5 +34,11 @@ const char *shelf_progname(void);
  * "indexer" beside "searcher". */
 const char *shelf_indexer_name(void);
 const char *shelf_searcher_name(void);
+
+/* The folder of the running program's file (/proc/self/exe), where the
+ * files installed with it are looked for relative to: "PREFIX/bin" for
+ * PREFIX/bin/shelf-indexer.  False when it cannot be read or does not fit
+ * in size bytes. */
+bool shelf_program_folder(char *out, size_t size);
 
 #endif

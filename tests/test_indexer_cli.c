@@ -310,6 +310,55 @@ static void test_nothing_to_index(void **state)
     free(dir);
 }
 
+/* Without its helper program the indexer stops at the first PDF with a
+ * message, exit 2, the index as it was: the file is not skipped (it would be
+ * missing from the index with nothing but a warning); with the helper it is
+ * read, by one thread (a fork) and by two (the helper started). */
+static void test_missing_helper_stops_the_run(void **state)
+{
+    const char *tmp = *state;
+    char *dir = ts_strf("%s/index", tmp), *docs = ts_strf("%s/docs", tmp);
+    write_text(docs, "note.txt", "a note about deterrence\n");
+    size_t len;
+    char *pdf = ts_read_file(TEST_DATA_DIR "/structure.pdf", &len);
+    free(ts_write_file(docs, "report.pdf", pdf, len));
+    free(pdf);
+    index_into(dir, "'" CORPUS_DIR "'", 0);
+    char *manifest = ts_strf("%s/MANIFEST", dir);
+    size_t before_len, after_len;
+    char *before = ts_read_file(manifest, &before_len);
+
+    char *cmd = ts_strf("SHELF_HELPER=/nonexistent/shelf-helper '%s' -q --index '%s' '%s'",
+                        INDEXER_BIN, dir, docs);
+    char *err = NULL;
+    assert_int_equal(ts_run(cmd, NULL, &err), 2);
+    assert_non_null(strstr(err, "$SHELF_HELPER (/nonexistent/shelf-helper) is not an executable file"));
+    char *after = ts_read_file(manifest, &after_len);
+    assert_int_equal(after_len, before_len);
+    assert_memory_equal(after, before, before_len);
+    assert_int_equal(check_documents(dir, NULL), 5);
+
+    for (int threads = 1; threads <= 2; threads++) {
+        char *args = ts_strf("-q --threads %d --index '%s/t%d' '%s'", threads, tmp, threads, docs);
+        char *errs = NULL;
+        int rc = indexer(args, NULL, &errs);
+        if (rc != 0)
+            fail_msg("indexer %s: exit %d, stderr: %s", args, rc, errs);
+        char *idx = ts_strf("%s/t%d", tmp, threads);
+        assert_int_equal(check_documents(idx, NULL), 2);
+        free(idx);
+        free(errs);
+        free(args);
+    }
+    free(before);
+    free(after);
+    free(err);
+    free(cmd);
+    free(manifest);
+    free(docs);
+    free(dir);
+}
+
 static void test_rerun_replaces_index(void **state)
 {
     const char *tmp = *state;
@@ -419,6 +468,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_language_none_vs_english, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_language, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nothing_to_index, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_helper_stops_the_run, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rerun_replaces_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_memory_one_same_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_path_uses_sample_corpus, setup, teardown),

@@ -215,8 +215,18 @@ static void test_missing_program(void **state)
     job.program = "/nonexistent/shelf-helper";
     shelf_collected got;
     shelf_err err = {0};
-    assert_int_equal(shelf_sandbox_collect(&job, &got, &err), SHELF_EIO);
+    assert_int_equal(shelf_sandbox_collect(&job, &got, &err), SHELF_ENOTFOUND);
     assert_non_null(strstr(err.msg, "sample: cannot start the test child (/nonexistent/shelf-helper)"));
+
+    /* A file that is there but cannot be run is the same setup problem. */
+    char *dir = ts_mkdtemp();
+    char *plain = ts_write_file(dir, "not-a-program", "#!/bin/sh\n", 10);
+    job.program = plain;
+    assert_int_equal(shelf_sandbox_collect(&job, &got, &err), SHELF_ENOTFOUND);
+    assert_non_null(strstr(err.msg, "cannot start the test child"));
+    ts_rmtree(dir);
+    free(plain);
+    free(dir);
 }
 
 /* ---- the short cut: a fork while the process has no other thread ---- */
@@ -295,7 +305,7 @@ static void test_concurrent_collections(void **state)
     shelf_sandbox_job job = short_cut_job();
     shelf_collected got;
     shelf_err err = {0};
-    assert_int_equal(shelf_sandbox_collect(&job, &got, &err), SHELF_EIO);
+    assert_int_equal(shelf_sandbox_collect(&job, &got, &err), SHELF_ENOTFOUND);
 }
 
 int main(void)

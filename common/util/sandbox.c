@@ -438,6 +438,17 @@ static int fork_child(const shelf_sandbox_job *job, int out_fd, pid_t *pid)
     return *pid < 0 ? errno : 0;
 }
 
+/* A program that cannot be run at all (missing, not executable, on a
+ * noexec mount) fails every file alike: SHELF_ENOTFOUND, a setup problem
+ * the caller stops on.  A shortage (no process, no memory) is SHELF_EIO. */
+static int start_failed(const shelf_sandbox_job *job, int e, shelf_err *err)
+{
+    shelf_errno(err, e, "%s: cannot start %s (%s)", job->subject, job->worker, job->program);
+    if (e == ENOENT || e == EACCES || e == ENOEXEC || e == EPERM || e == ENOTDIR || e == ELIBBAD)
+        err->code = SHELF_ENOTFOUND;
+    return err->code;
+}
+
 /* Start the child; *rfd receives the parent's (non-blocking) read end. */
 static int start_child(const shelf_sandbox_job *job, pid_t *pid, int *rfd, shelf_err *err)
 {
@@ -468,8 +479,7 @@ static int start_child(const shelf_sandbox_job *job, pid_t *pid, int *rfd, shelf
     pthread_mutex_unlock(&spawn_lock);
     if (e != 0) {
         close(fds[0]);
-        return shelf_errno(err, e, "%s: cannot start %s (%s)", job->subject, job->worker,
-                           job->program);
+        return start_failed(job, e, err);
     }
     *rfd = fds[0];
     return SHELF_OK;

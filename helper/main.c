@@ -53,12 +53,14 @@ static int read_file(const char *format, const char *path)
         fprintf(stderr, "shelf-helper: no reader of '%s' runs here\n", format);
         return EXIT_USAGE;
     }
-    shelf_buf input = SHELF_BUF_INIT;
+    shelf_buf scratch = SHELF_BUF_INIT;
     shelf_buf wire = SHELF_BUF_INIT;
-    int rc = shelf_sandbox_child_input(&input);
+    const void *data;
+    size_t len;
+    int rc = shelf_sandbox_child_input(&data, &len, &scratch);
     if (rc == SHELF_OK)
-        rc = reader->read_in_helper(path, (const char *)input.data, input.len, &wire);
-    shelf_buf_free(&input);
+        rc = reader->read_in_helper(path, data, len, &wire);
+    shelf_buf_free(&scratch);
     return answer(rc, &wire);
 }
 

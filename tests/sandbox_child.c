@@ -60,10 +60,12 @@ int main(int argc, char **argv)
     if (strcmp(mode, "greet") == 0)
         return answer(text, strlen(text));
     if (strcmp(mode, "echo") == 0) {
-        shelf_buf in = SHELF_BUF_INIT;
-        int rc = shelf_sandbox_child_input(&in);
-        rc = rc ? 1 : answer((const char *)in.data, in.len);
-        shelf_buf_free(&in);
+        shelf_buf scratch = SHELF_BUF_INIT;
+        const void *data;
+        size_t len;
+        int rc = shelf_sandbox_child_input(&data, &len, &scratch);
+        rc = rc ? 1 : answer(data, len);
+        shelf_buf_free(&scratch);
         return rc;
     }
     if (strcmp(mode, "fds") == 0)

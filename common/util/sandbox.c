@@ -197,24 +197,41 @@ int shelf_sandbox_child_begin(int argc, char **argv)
     return SHELF_OK;
 }
 
-int shelf_sandbox_child_input(shelf_buf *input)
+/* Standard input as a regular file (the memory file shelf_sandbox_collect
+ * makes) is mapped, not copied: a 500 MB PDF is not held twice. */
+static bool map_input(const void **data, size_t *len)
 {
     struct stat st;
-    if (fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-        shelf_buf_reserve(input, (size_t)st.st_size + 1) != SHELF_OK)
-        return SHELF_ENOMEM;
+    if (fstat(STDIN_FILENO, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+        (uint64_t)st.st_size > SIZE_MAX)
+        return false;
+    void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, STDIN_FILENO, 0);
+    if (p == MAP_FAILED)
+        return false;
+    *data = p;
+    *len = (size_t)st.st_size;
+    return true;
+}
+
+int shelf_sandbox_child_input(const void **data, size_t *len, shelf_buf *scratch)
+{
+    if (map_input(data, len))
+        return SHELF_OK;
     for (;;) {
-        if (input->cap - input->len < 4096 && shelf_buf_reserve(input, 65536) != SHELF_OK)
+        if (scratch->cap - scratch->len < 4096 && shelf_buf_reserve(scratch, 65536) != SHELF_OK)
             return SHELF_ENOMEM;
-        ssize_t n = read(STDIN_FILENO, input->data + input->len, input->cap - input->len);
+        ssize_t n = read(STDIN_FILENO, scratch->data + scratch->len, scratch->cap - scratch->len);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
             return SHELF_EIO;
         if (n == 0)
-            return SHELF_OK;
-        input->len += (size_t)n;
+            break;
+        scratch->len += (size_t)n;
     }
+    *data = scratch->data ? (const void *)scratch->data : (const void *)"";
+    *len = scratch->len;
+    return SHELF_OK;
 }
 
 int shelf_sandbox_child_send(const shelf_buf *result)

@@ -135,11 +135,14 @@ int shelf_sandbox_collect(const shelf_sandbox_job *job, shelf_collected *out, sh
  * whose shadow memory needs a huge address space), so that a runaway
  * allocation fails rather than calling the OOM killer; SHELF_EINVAL when
  * argv[1] is not a number.  The helper's own arguments start at argv[2].
- * shelf_sandbox_child_input() reads the whole standard input into *input.
+ * shelf_sandbox_child_input() gives the whole standard input as
+ * (*data, *len): mapped when it is a regular file (the memory file made
+ * above; the mapping lasts until the helper exits), else read into
+ * *scratch (which the caller frees).
  * shelf_sandbox_child_send() writes the answer as the parent reads it.
  */
 int shelf_sandbox_child_begin(int argc, char **argv);
-int shelf_sandbox_child_input(shelf_buf *input);
+int shelf_sandbox_child_input(const void **data, size_t *len, shelf_buf *scratch);
 int shelf_sandbox_child_send(const shelf_buf *result);
 
 /* "SIGSEGV", "SIGBUS", ... or "signal N" (into buf) for the others. */

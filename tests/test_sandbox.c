@@ -247,6 +247,12 @@ static shelf_sandbox_job short_cut_job(void)
     return job;
 }
 
+static int exit_seven(void *ctx)
+{
+    (void)ctx;
+    return 7;
+}
+
 /* Runs first, before any test starts a thread. */
 static void test_short_cut_while_single_threaded(void **state)
 {
@@ -255,6 +261,12 @@ static void test_short_cut_while_single_threaded(void **state)
     shelf_buf b = collect_ok(short_cut_job());
     assert_answer(b, "forked, not started");
     shelf_buf_free(&b);
+
+    shelf_sandbox_result r;
+    shelf_err err = {0};
+    assert_int_equal(shelf_sandbox_run(exit_seven, NULL, 10000, &r, &err), SHELF_OK);
+    assert_int_equal(r.end, SHELF_SANDBOX_EXITED);
+    assert_int_equal(r.status, 7);
 }
 
 /* ---- many at once, beside threads busy in the allocator ---- */
@@ -306,6 +318,10 @@ static void test_concurrent_collections(void **state)
     shelf_collected got;
     shelf_err err = {0};
     assert_int_equal(shelf_sandbox_collect(&job, &got, &err), SHELF_ENOTFOUND);
+    /* and the plain fork refuses */
+    shelf_sandbox_result r;
+    assert_int_equal(shelf_sandbox_run(exit_seven, NULL, 10000, &r, &err), SHELF_EINVAL);
+    assert_non_null(strstr(err.msg, "cannot be forked safely once threads have run"));
 }
 
 int main(void)

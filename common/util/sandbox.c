@@ -102,6 +102,9 @@ static void disable_core_dumps(void)
 int shelf_sandbox_run(int (*fn)(void *ctx), void *ctx, unsigned budget_ms,
                       shelf_sandbox_result *out, shelf_err *err)
 {
+    if (!__libc_single_threaded) /* the child could hang on another thread's lock */
+        return shelf_errf(err, SHELF_EINVAL,
+                          "a child process cannot be forked safely once threads have run");
     pid_t pid = fork();
     if (pid < 0)
         return shelf_errno(err, errno, "cannot start a child process");

@@ -45,7 +45,9 @@ typedef struct shelf_sandbox_result {
     int status;
 } shelf_sandbox_result;
 
-/* SHELF_OK with *out filled, or SHELF_EIO when no child could be made. */
+/* SHELF_OK with *out filled, SHELF_EIO when no child could be made, or
+ * SHELF_EINVAL, without forking, when this process has ever started a
+ * thread (glibc's __libc_single_threaded). */
 int shelf_sandbox_run(int (*fn)(void *ctx), void *ctx, unsigned budget_ms,
                       shelf_sandbox_result *out, shelf_err *err);
 

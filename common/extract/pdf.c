@@ -14,7 +14,8 @@
  *
  * Isolation.  Poppler parses untrusted bytes and can crash, hang or run away
  * with memory on a damaged file.  So all poppler work happens in
- * shelf-helper, started afresh for each file (extract/isolated.h,
+ * shelf-helper, started afresh for each file, or in a process that has no
+ * thread in a fork running the same code (extract/isolated.h,
  * util/sandbox.h: the bytes on its standard input, no other descriptor of
  * ours, output silenced, no core dumps, a time budget, every child reaped),
  * with its address space capped at what it started with + 1 GiB + 2 x the
@@ -97,7 +98,7 @@ static size_t memory_headroom(size_t input_len)
 }
 
 /* The reader's half in shelf-helper (extract/isolated.h): poppler's
- * reading of the bytes, encoded as above.  The helper exits right after,
+ * reading of the bytes, encoded as above.  The child exits right after,
  * so nothing poppler allocated needs freeing. */
 static int read_in_helper(const char *path, const char *data, size_t len, shelf_buf *wire)
 {

@@ -188,6 +188,34 @@ static void test_what_the_child_gets(void **state)
     shelf_buf_free(&b);
 }
 
+/* A parent started with stdin and stdout closed: the input file and the
+ * pipe get descriptors 0 and 1, and the child's dup2 onto 0 and 1 must not
+ * cross them (the input file is made first, so it always has the lower
+ * number: copying it onto 0 never overwrites the pipe). */
+static void test_parent_without_stdio(void **state)
+{
+    (void)state;
+    int saved_in = dup(STDIN_FILENO), saved_out = dup(STDOUT_FILENO);
+    assert_true(saved_in > 2 && saved_out > 2);
+    close(STDIN_FILENO);
+    close(STDOUT_FILENO);
+    const char *echo[] = {"echo", NULL};
+    shelf_sandbox_job job = job_of(echo);
+    job.input = "through closed stdio";
+    job.input_len = 20;
+    shelf_collected got;
+    shelf_err err = {0};
+    int rc = shelf_sandbox_collect(&job, &got, &err);
+    dup2(saved_in, STDIN_FILENO);
+    dup2(saved_out, STDOUT_FILENO);
+    close(saved_in);
+    close(saved_out);
+    assert_int_equal(rc, SHELF_OK);
+    assert_int_equal(got.end, SHELF_COLLECT_COMPLETE);
+    assert_answer(got.result, "through closed stdio");
+    shelf_buf_free(&got.result);
+}
+
 static void test_memory_cap(void **state)
 {
     (void)state;
@@ -333,6 +361,7 @@ int main(void)
         cmocka_unit_test(test_crash_failure_and_too_large),
         cmocka_unit_test(test_budget),
         cmocka_unit_test(test_what_the_child_gets),
+        cmocka_unit_test(test_parent_without_stdio),
         cmocka_unit_test(test_memory_cap),
         cmocka_unit_test(test_missing_program),
         cmocka_unit_test(test_concurrent_collections),

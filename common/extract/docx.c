@@ -441,7 +441,6 @@ const shelf_reader shelf_reader_docx = {
     .info = &shelf_docx_format,
     .sniff = sniff_docx,
     .extract = read_row,
-    .sandboxed = true,
     .read_in_helper = read_in_helper,
     .max_file_bytes = SHELF_MAX_ZIP_BYTES,
 };

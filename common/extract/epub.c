@@ -318,7 +318,6 @@ const shelf_reader shelf_reader_epub = {
     .info = &shelf_epub_format,
     .sniff = sniff_epub,
     .extract = read_row,
-    .sandboxed = true,
     .read_in_helper = read_in_helper,
     .max_file_bytes = SHELF_MAX_ZIP_BYTES,
 };

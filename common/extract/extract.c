@@ -168,10 +168,10 @@ static int load(source *src, shelf_extracted *out, const shelf_reader **reader, 
         return rc;
     *reader = shelf_reader_detect(src->path, src->bytes, src->have);
     out->format = (*reader)->info->format;
-    if ((*reader)->sandboxed && out->size > (*reader)->max_file_bytes)
+    if (shelf_reader_sandboxed(*reader) && out->size > (*reader)->max_file_bytes)
         return shelf_errf(err, SHELF_ESKIP, "%s: %s larger than %d MiB (skipped)", src->path,
                           (*reader)->info->label, (int)((*reader)->max_file_bytes >> 20));
-    if ((*reader)->sandboxed)
+    if (shelf_reader_sandboxed(*reader))
         rc = read_upto(src, (size_t)out->size, err);
     if (rc == SHELF_OK && out->size <= src->have) {
         out->hash = XXH3_64bits(src->bytes, src->have);

@@ -887,5 +887,4 @@ const shelf_reader shelf_reader_html = {
     .info = &shelf_html_format,
     .sniff = sniff_html_row,
     .extract = shelf_extract_html,
-    .sandboxed = false,
 };

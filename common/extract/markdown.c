@@ -693,5 +693,4 @@ const shelf_reader shelf_reader_markdown = {
     .info = &shelf_markdown_format,
     .sniff = shelf_sniff_by_name_only,
     .extract = read_markdown,
-    .sandboxed = false,
 };

@@ -251,7 +251,6 @@ const shelf_reader shelf_reader_odt = {
     .info = &shelf_odt_format,
     .sniff = sniff_odt,
     .extract = read_row,
-    .sandboxed = true,
     .read_in_helper = read_in_helper,
     .max_file_bytes = SHELF_MAX_ZIP_BYTES,
 };

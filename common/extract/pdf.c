@@ -190,7 +190,6 @@ const shelf_reader shelf_reader_pdf = {
     .info = &shelf_pdf_format,
     .sniff = sniff_pdf,
     .extract = read_pdf,
-    .sandboxed = true,
     .read_in_helper = read_in_helper,
     .max_file_bytes = SHELF_MAX_PDF_BYTES,
 };

@@ -48,6 +48,11 @@ const shelf_reader *shelf_reader_of_format(shelf_format f)
     return NULL;
 }
 
+bool shelf_reader_sandboxed(const shelf_reader *r)
+{
+    return r->read_in_helper != NULL;
+}
+
 const shelf_reader *shelf_reader_of_name(const char *name)
 {
     for (size_t i = 0; i < READER_COUNT; i++)

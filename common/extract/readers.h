@@ -49,15 +49,13 @@ typedef struct shelf_reader {
     const shelf_format_info *info; /* its format's row (formats.h) */
     shelf_sniff (*sniff)(const char *data, size_t len);
     shelf_reader_fn extract;
-    /* The parser runs in a child process (util/sandbox.h) with a time
-     * budget and a memory cap, so it is given the whole file, up to
-     * max_file_bytes (larger files are skipped); a reader that is not
-     * sandboxed is given at most SHELF_MAX_TEXT_BYTES (extract.h). */
-    bool sandboxed;
-    /* A sandboxed reader's half that runs in shelf-helper
+    /* A sandboxed reader's half, which runs in a child process
      * (extract/isolated.h): reads data[0..len) and encodes into *wire what
-     * its extract decodes; SHELF_OK when *wire holds an answer.  NULL for
-     * the others. */
+     * its extract decodes; SHELF_OK when *wire holds an answer.  NULL for a
+     * reader that parses in this process.  A sandboxed reader has a time
+     * budget and a memory cap, so it is given the whole file, up to
+     * max_file_bytes (larger files are skipped); the others are given at
+     * most SHELF_MAX_TEXT_BYTES (extract.h). */
     int (*read_in_helper)(const char *path, const char *data, size_t len, shelf_buf *wire);
     uint64_t max_file_bytes;
 } shelf_reader;
@@ -80,6 +78,9 @@ const shelf_reader *shelf_reader_at(size_t i);
 
 /* The row of a format; NULL for a value no row has. */
 const shelf_reader *shelf_reader_of_format(shelf_format f);
+
+/* Does the row parse in a child process (it has a read_in_helper)? */
+bool shelf_reader_sandboxed(const shelf_reader *r);
 
 /* The row whose format is named name ("pdf"); NULL when none is. */
 const shelf_reader *shelf_reader_of_name(const char *name);

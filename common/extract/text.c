@@ -170,5 +170,4 @@ const shelf_reader shelf_reader_text = {
     .info = &shelf_text_format,
     .sniff = shelf_sniff_by_name_only,
     .extract = shelf_decode_text,
-    .sandboxed = false,
 };

@@ -486,8 +486,9 @@ static int start_child(const shelf_sandbox_job *job, pid_t *pid, int *rfd, shelf
         return shelf_errno(err, e, "%s: cannot create a pipe for %s", job->subject, job->worker);
     }
     int fl = fcntl(fds[0], F_GETFL); /* the read end only: the child writes blocking */
-    int e = 0;
-    if (fl < 0 || fcntl(fds[0], F_SETFL, fl | O_NONBLOCK) != 0)
+    bool piped = fl >= 0 && fcntl(fds[0], F_SETFL, fl | O_NONBLOCK) == 0;
+    int e;
+    if (!piped)
         e = errno;
     else if (forking)
         e = fork_child(job, fds[1], pid);
@@ -497,10 +498,12 @@ static int start_child(const shelf_sandbox_job *job, pid_t *pid, int *rfd, shelf
     if (in_fd >= 0)
         close(in_fd);
     pthread_mutex_unlock(&spawn_lock);
-    if (e != 0) {
+    if (e != 0)
         close(fds[0]);
+    if (!piped)
+        return shelf_errno(err, e, "%s: cannot set up a pipe for %s", job->subject, job->worker);
+    if (e != 0)
         return start_failed(job, e, err);
-    }
     *rfd = fds[0];
     return SHELF_OK;
 }

@@ -87,11 +87,12 @@ int shelf_sandbox_run(int (*fn)(void *ctx), void *ctx, unsigned budget_ms,
  *
  * Returns SHELF_OK with *out filled; SHELF_EIO when no input file, pipe or
  * child could be made ("<subject>: cannot hand the file to <worker>",
- * "... cannot create a pipe for <worker>", "... cannot start <worker>
- * (<program>)", with the system's reason); SHELF_ENOTFOUND, with that last
- * message, when the program cannot be run at all (missing, not executable:
- * every later job would fail the same way); SHELF_ENOMEM ("<subject>: out
- * of memory collecting the result of <worker>").  On any return but
+ * "... cannot create a pipe for <worker>", "... cannot set up a pipe for
+ * <worker>", "... cannot start <worker> (<program>)", with the system's
+ * reason); SHELF_ENOTFOUND, with that last message, when the program
+ * cannot be run at all (missing, not executable: every later job would
+ * fail the same way); SHELF_ENOMEM ("<subject>: out of memory collecting
+ * the result of <worker>").  On any return but
  * SHELF_OK with COMPLETE, out->result is empty.
  */
 #define SHELF_SANDBOX_MAX_ARGS 8

@@ -6,10 +6,12 @@
 #include "backend/native/format.h"
 #include "util/varint.h"
 #include "util/arena.h"
+#include "util/keysort.h"
 #include "analysis/analyzer.h"
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +44,9 @@ typedef struct term_acc {
     uint8_t key_len;
     uint8_t key[];
 } term_acc;
+
+/* key_len then key: a length-prefixed key, as util/keysort.h sorts them. */
+_Static_assert(offsetof(term_acc, key) == offsetof(term_acc, key_len) + 1, "key follows key_len");
 
 struct shelf_inverter {
     char *run_prefix;
@@ -251,76 +256,51 @@ static void table_clear(shelf_inverter *inv)
     count_memory(inv);
 }
 
+/* The key as util/keysort.h takes it: its length byte, then its bytes. */
+static const uint8_t *length_prefixed_key(const term_acc *t)
+{
+    return &t->key_len;
+}
+
+static term_acc *term_of_key(const uint8_t *lkey)
+{
+    return (term_acc *)(lkey - offsetof(term_acc, key_len));
+}
+
 static int compare_terms(const void *a, const void *b)
 {
     const term_acc *x = *(term_acc *const *)a, *y = *(term_acc *const *)b;
-    size_t n = x->key_len < y->key_len ? x->key_len : y->key_len;
-    int c = memcmp(x->key, y->key, n);
-    return c ? c : (int)x->key_len - (int)y->key_len;
+    return shelf_key_compare(length_prefixed_key(x), length_prefixed_key(y));
 }
 
-/* compare_terms' order, inline: the sort below makes millions of
- * comparisons of keys a few bytes long, where calling memcmp through qsort's
- * comparator cost more than the comparing. */
-static bool key_before(const term_acc *x, const term_acc *y)
+/* Sorts the n term pointers at the front of the slot array (which has room
+ * for 2n) by key, without allocating: each pointer is widened in place into
+ * a shelf_keyref, which holds the key's first eight bytes, so that most
+ * comparisons stay in the array instead of following two pointers into the
+ * arena; then they are narrowed back.  Bytes are moved with memcpy because
+ * the same memory is read as pointers and written as pairs. */
+static void sort_terms(term_acc **slots, size_t n)
 {
-    size_t n = x->key_len < y->key_len ? x->key_len : y->key_len;
-    for (size_t i = 0; i < n; i++)
-        if (x->key[i] != y->key[i])
-            return x->key[i] < y->key[i];
-    return x->key_len < y->key_len;
-}
-
-#define SORT_RUN 16 /* runs sorted by insertion before merging */
-
-static void insertion_sort(term_acc **a, size_t n)
-{
-    for (size_t i = 1; i < n; i++) {
-        term_acc *t = a[i];
-        size_t j = i;
-        for (; j > 0 && key_before(t, a[j - 1]); j--)
-            a[j] = a[j - 1];
-        a[j] = t;
+    uint8_t *mem = (uint8_t *)slots;
+    for (size_t i = n; i-- > 0;) { /* back to front: pair i covers pointers 2i and 2i+1 */
+        term_acc *t;
+        memcpy(&t, mem + i * sizeof t, sizeof t);
+        shelf_keyref ref = {shelf_key_prefix(length_prefixed_key(t)), length_prefixed_key(t)};
+        memcpy(mem + i * sizeof ref, &ref, sizeof ref);
     }
-}
-
-/* Merge the sorted a[lo, mid) and a[mid, hi) into out[lo, hi). */
-static void merge_runs(term_acc *const *a, term_acc **out, size_t lo, size_t mid, size_t hi)
-{
-    size_t i = lo, j = mid, k = lo;
-    while (i < mid && j < hi)
-        out[k++] = key_before(a[j], a[i]) ? a[j++] : a[i++];
-    while (i < mid)
-        out[k++] = a[i++];
-    while (j < hi)
-        out[k++] = a[j++];
-}
-
-/* Bottom-up merge sort of a[0, n) by key, with tmp[0, n) as scratch; the
- * result is in a. */
-static void sort_terms(term_acc **a, term_acc **tmp, size_t n)
-{
-    for (size_t lo = 0; lo < n; lo += SORT_RUN)
-        insertion_sort(a + lo, n - lo < SORT_RUN ? n - lo : SORT_RUN);
-    term_acc **from = a, **to = tmp;
-    for (size_t width = SORT_RUN; width < n; width *= 2) {
-        for (size_t lo = 0; lo < n; lo += 2 * width) {
-            size_t mid = lo + width < n ? lo + width : n;
-            size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
-            merge_runs(from, to, lo, mid, hi);
-        }
-        term_acc **swap = from;
-        from = to;
-        to = swap;
+    shelf_keysort((shelf_keyref *)mem, n);
+    for (size_t i = 0; i < n; i++) { /* front to back: pointer i lies within pair i/2 */
+        shelf_keyref ref;
+        memcpy(&ref, mem + i * sizeof ref, sizeof ref);
+        term_acc *t = term_of_key(ref.lkey);
+        memcpy(mem + i * sizeof t, &t, sizeof t);
     }
-    if (from != a)
-        memcpy(a, from, n * sizeof *a);
 }
 
 /* Sort the table's terms in place, at the front of the slot array, which is
  * then no hash table any more: only table_clear may follow.  The table is
- * at most half full, so the back half of the slot array is the sort's
- * scratch space (no allocation, unlike qsort's). */
+ * at most half full, so the whole slot array holds the n terms' sort pairs
+ * (no allocation, unlike qsort's). */
 static term_acc **table_sorted(shelf_inverter *inv)
 {
     size_t n = 0;
@@ -328,7 +308,7 @@ static term_acc **table_sorted(shelf_inverter *inv)
         if (inv->slots[i])
             inv->slots[n++] = inv->slots[i];
     if (2 * n <= inv->slot_count)
-        sort_terms(inv->slots, inv->slots + n, n);
+        sort_terms(inv->slots, n);
     else
         qsort(inv->slots, n, sizeof *inv->slots, compare_terms);
     for (size_t i = n; i < inv->slot_count; i++)

@@ -1,16 +1,26 @@
 /* wordswriter.c - a segment's written-words list; see wordswriter.h.
  * Counting: an open-addressing table keyed by the word's hash (the
  * analyzer's, computed once per token), each slot remembering the last
- * document that counted it, so a word counts once per document.  Writing:
- * the table's words sorted bytewise, merged with the given lists in order,
- * front-coded in blocks (FORMAT.md, ".words"). */
+ * document that counted it, so a word counts once per document.  Each
+ * word's bytes follow a 4-byte slot for its count and a length byte
+ * (WORD_HEADER), so that writing can sort the words in place as
+ * length-prefixed keys (util/keysort.h) and read each one's count back.
+ * Writing: the table's words sorted bytewise, merged with the given lists
+ * in order, front-coded in blocks (FORMAT.md, ".words"). */
 #include "backend/native/wordswriter.h"
 #include "backend/native/format.h"
 #include "backend/native/segpath.h"
+#include "util/keysort.h"
 
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Before each word in the builder's bytes: its count (int32, filled in when
+ * the list is written), then its length (one byte: words are at most
+ * SHELF_WORDS_MAX_WORD bytes). */
+#define WORD_HEADER 5
+_Static_assert(SHELF_WORDS_MAX_WORD <= 255, "a word's length fits its length byte");
 
 struct shelf_word_slot {
     uint64_t hash;
@@ -81,7 +91,7 @@ static void overflow(shelf_words_builder *b)
 static bool over_limit(const shelf_words_builder *b, size_t len)
 {
     size_t slots = 2 * (b->count + 1) > b->cap ? (b->cap ? 2 * b->cap : 4096) : b->cap;
-    return b->limit && slots * sizeof(shelf_word_slot) + b->bytes.len + len > b->limit;
+    return b->limit && slots * sizeof(shelf_word_slot) + b->bytes.len + WORD_HEADER + len > b->limit;
 }
 
 static int insert(shelf_words_builder *b, const char *w, size_t len, uint64_t hash, int sign)
@@ -93,7 +103,9 @@ static int insert(shelf_words_builder *b, const char *w, size_t len, uint64_t ha
     if (2 * (b->count + 1) > b->cap && grow(b) != SHELF_OK)
         return SHELF_ENOMEM;
     shelf_word_slot *s = slot_for(b, w, len, hash);
-    if (b->bytes.len > UINT32_MAX - len || shelf_buf_append(&b->bytes, w, len))
+    uint8_t header[WORD_HEADER] = {0, 0, 0, 0, (uint8_t)len};
+    if (b->bytes.len > UINT32_MAX - WORD_HEADER - len ||
+        shelf_buf_append(&b->bytes, header, sizeof header) || shelf_buf_append(&b->bytes, w, len))
         return SHELF_ENOMEM;
     *s = (shelf_word_slot){hash, (uint32_t)(b->bytes.len - len), sign, b->doc, (uint32_t)len};
     b->count++;
@@ -179,12 +191,6 @@ static int compare_words(const char *a, size_t la, const char *b, size_t lb)
     size_t n = la < lb ? la : lb;
     int c = n ? memcmp(a, b, n) : 0;
     return c ? c : (la > lb) - (la < lb);
-}
-
-static int bytewise(const void *x, const void *y)
-{
-    const entry *a = x, *b = y;
-    return compare_words(a->word, a->len, b->word, b->len);
 }
 
 /* The sorted words of the table and the lists' cursors, merged in order. */
@@ -292,18 +298,33 @@ static int write_trailer(list_out *o, shelf_err *err)
     return shelf_fw_finish(o->f, err);
 }
 
-/* The table's entries, sorted; *out NULL with count 0 when empty. */
-static int sorted_table(const shelf_words_builder *b, entry **out)
+/* The table's entries, sorted.  Each word's count is copied before its
+ * length byte, the words are sorted as length-prefixed keys, and each sort
+ * pair is turned into its entry in place (both are 16 bytes). */
+_Static_assert(sizeof(entry) == sizeof(shelf_keyref), "entries replace sort pairs in place");
+
+static int sorted_table(shelf_words_builder *b, entry **out)
 {
-    *out = malloc((b->count ? b->count : 1) * sizeof **out);
-    if (!*out)
+    shelf_keyref *refs = malloc((b->count ? b->count : 1) * sizeof *refs);
+    if (!refs)
         return SHELF_ENOMEM;
     size_t k = 0;
-    for (size_t i = 0; i < b->cap; i++)
-        if (b->slots[i].last_doc)
-            (*out)[k++] = (entry){(const char *)b->bytes.data + b->slots[i].offset,
-                                  b->slots[i].len, b->slots[i].df};
-    qsort(*out, k, sizeof **out, bytewise);
+    for (size_t i = 0; i < b->cap; i++) {
+        const shelf_word_slot *s = &b->slots[i];
+        if (!s->last_doc)
+            continue;
+        uint8_t *lkey = b->bytes.data + s->offset - 1;
+        memcpy(lkey - sizeof s->df, &s->df, sizeof s->df);
+        refs[k++] = (shelf_keyref){shelf_key_prefix(lkey), lkey};
+    }
+    shelf_keysort(refs, k);
+    for (size_t i = 0; i < k; i++) {
+        const uint8_t *lkey = refs[i].lkey;
+        entry e = {(const char *)lkey + 1, lkey[0], 0};
+        memcpy(&e.df, lkey - sizeof e.df, sizeof e.df);
+        memcpy(&refs[i], &e, sizeof e);
+    }
+    *out = (entry *)refs;
     return SHELF_OK;
 }
 

@@ -19,7 +19,8 @@
  * Listed words: 2 to 64 bytes, no ASCII digit (analyzer.h, shelf_word_listed).
  *
  * Memory: one table entry (24 bytes, the table at most half full) and the
- * bytes of each distinct word, in shelf_words_builder_bytes; the segment
+ * bytes of each distinct word with 5 bytes before them (its count and its
+ * length, for sorting in place), in shelf_words_builder_bytes; the segment
  * writer counts it in its budget.  Past the builder's limit the list is
  * given up (memory freed, no file written, `overflowed` set): a segment
  * without a list is what every reader already handles, while a list with

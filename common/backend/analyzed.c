@@ -4,15 +4,26 @@
 
 #include <string.h>
 
+/* Appends one record, a length byte, the n bytes, then the `after_len`
+ * bytes at after, with one capacity check (this runs for every token). */
+static int put_record(shelf_buf *out, const char *bytes, size_t n, const void *after, size_t after_len)
+{
+    size_t total = 1 + n + after_len;
+    if (total > out->cap - out->len && shelf_buf_reserve(out, total) != SHELF_OK)
+        return SHELF_ENOMEM;
+    uint8_t *p = out->data + out->len;
+    p[0] = (uint8_t)n;
+    memcpy(p + 1, bytes, n);
+    memcpy(p + 1 + n, after, after_len);
+    out->len += total;
+    return SHELF_OK;
+}
+
 static int add_word(shelf_buf *words, const shelf_token *tok)
 {
     if (tok->word_met || !shelf_word_listed(tok->word, tok->word_len))
         return SHELF_OK;
-    uint8_t n = (uint8_t)tok->word_len;
-    if (shelf_buf_append(words, &n, 1) || shelf_buf_append(words, tok->word, tok->word_len) ||
-        shelf_buf_append(words, &tok->word_hash, sizeof tok->word_hash))
-        return SHELF_ENOMEM;
-    return SHELF_OK;
+    return put_record(words, tok->word, tok->word_len, &tok->word_hash, sizeof tok->word_hash);
 }
 
 /* checkpoints, spans and words: NULL but for the body. */
@@ -23,10 +34,11 @@ static int add_field(shelf_analyzer *a, const char *text, size_t len, shelf_buf 
     shelf_token tok;
     shelf_tokens_begin(it, a, text, len);
     while (shelf_tokens_next(it, &tok)) {
-        uint8_t n = (uint8_t)tok.term_len;
         uint32_t pos = tok.position;
-        if (shelf_buf_append(out, &n, 1) || shelf_buf_append(out, tok.term, tok.term_len) ||
-            shelf_buf_append(out, &pos, sizeof pos) || shelf_buf_append(out, &tok.hash, sizeof tok.hash))
+        uint8_t after[sizeof pos + sizeof tok.hash];
+        memcpy(after, &pos, sizeof pos);
+        memcpy(after + sizeof pos, &tok.hash, sizeof tok.hash);
+        if (put_record(out, tok.term, tok.term_len, after, sizeof after) != SHELF_OK)
             return SHELF_ENOMEM;
         if (words && add_word(words, &tok) != SHELF_OK)
             return SHELF_ENOMEM;
@@ -65,36 +77,6 @@ int shelf_analyze_document(shelf_analyzer *a, const char *text, size_t text_len,
     out->invalid_bytes = body.invalid_bytes;
     out->cut_tokens = body.cut_tokens + head.cut_tokens;
     return SHELF_OK;
-}
-
-bool shelf_analyzed_next(shelf_analyzed_cursor *c, const uint8_t **term, size_t *len,
-                         uint32_t *position, uint64_t *hash)
-{
-    if (c->p >= c->end)
-        return false;
-    size_t n = *c->p++;
-    *term = c->p;
-    *len = n;
-    c->p += n;
-    memcpy(position, c->p, sizeof *position);
-    c->p += sizeof *position;
-    memcpy(hash, c->p, sizeof *hash);
-    c->p += sizeof *hash;
-    return true;
-}
-
-bool shelf_analyzed_next_word(shelf_analyzed_cursor *c, const uint8_t **word, size_t *len,
-                              uint64_t *hash)
-{
-    if (c->p >= c->end)
-        return false;
-    size_t n = *c->p++;
-    *word = c->p;
-    *len = n;
-    c->p += n;
-    memcpy(hash, c->p, sizeof *hash);
-    c->p += sizeof *hash;
-    return true;
 }
 
 void shelf_analyzed_free(shelf_analyzed *d)

@@ -18,7 +18,9 @@
 #ifndef SHELF_ANALYZED_H
 #define SHELF_ANALYZED_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "analysis/analyzer.h"
 #include "backend/heading_spans.h"
@@ -47,10 +49,36 @@ typedef struct shelf_analyzed_cursor {
     const uint8_t *p, *end;
 } shelf_analyzed_cursor;
 
-bool shelf_analyzed_next(shelf_analyzed_cursor *c, const uint8_t **term, size_t *len,
-                         uint32_t *position, uint64_t *hash);
+/* (Inline: the index writer's thread calls it for every token.) */
+static inline bool shelf_analyzed_next(shelf_analyzed_cursor *c, const uint8_t **term, size_t *len,
+                                       uint32_t *position, uint64_t *hash)
+{
+    if (c->p >= c->end)
+        return false;
+    size_t n = *c->p++;
+    *term = c->p;
+    *len = n;
+    c->p += n;
+    memcpy(position, c->p, sizeof *position);
+    c->p += sizeof *position;
+    memcpy(hash, c->p, sizeof *hash);
+    c->p += sizeof *hash;
+    return true;
+}
+
 /* Walk the words records. */
-bool shelf_analyzed_next_word(shelf_analyzed_cursor *c, const uint8_t **word, size_t *len,
-                              uint64_t *hash);
+static inline bool shelf_analyzed_next_word(shelf_analyzed_cursor *c, const uint8_t **word,
+                                            size_t *len, uint64_t *hash)
+{
+    if (c->p >= c->end)
+        return false;
+    size_t n = *c->p++;
+    *word = c->p;
+    *len = n;
+    c->p += n;
+    memcpy(hash, c->p, sizeof *hash);
+    c->p += sizeof *hash;
+    return true;
+}
 
 #endif

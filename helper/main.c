@@ -9,6 +9,11 @@
  *         DOCX, ODT and EPUB; extract/isolated.h).  FORMAT names a row of
  *         the readers table with a read_in_helper; PATH is the file's name,
  *         for messages only.
+ *     shelf-helper 0 serve
+ *         the same reading, file after file: each request on standard
+ *         input (a socket) is "read FORMAT PATH" with the bytes, each
+ *         answer goes back on it (sandbox.h, shelf_sandbox_child_serve);
+ *         the indexer's readers keep one running.
  *     shelf-helper HEADROOM probe DIR
  *         opens the index in DIR and reads a little of it
  *         (engine/probe.h; libxapian can crash on a damaged table).
@@ -64,15 +69,29 @@ static int read_file(const char *format, const char *path)
     return answer(rc, &wire);
 }
 
+/* One request of serve: "read FORMAT PATH". */
+static int serve_one(int argc, char **argv, const void *data, size_t len, shelf_buf *answer)
+{
+    if (argc != 3 || strcmp(argv[0], "read") != 0)
+        return SHELF_EINVAL;
+    const shelf_reader *reader = shelf_reader_of_name(argv[1]);
+    if (!reader || !reader->read_in_helper)
+        return SHELF_EINVAL;
+    return reader->read_in_helper(argv[2], data, len, answer);
+}
+
 int main(int argc, char **argv)
 {
     if (shelf_sandbox_child_begin(argc, argv) == SHELF_OK) {
+        if (argc == 3 && strcmp(argv[2], "serve") == 0)
+            return shelf_sandbox_child_serve(serve_one);
         if (argc == 5 && strcmp(argv[2], "read") == 0)
             return read_file(argv[3], argv[4]);
         if (argc == 4 && strcmp(argv[2], "probe") == 0)
             return probe(argv[3]);
     }
     fprintf(stderr, "usage: shelf-helper HEADROOM read FORMAT PATH < FILE\n"
+                    "       shelf-helper 0 serve\n"
                     "       shelf-helper HEADROOM probe DIR\n"
                     "(started by shelf-indexer and shelf-searcher, not by hand)\n");
     return EXIT_USAGE;

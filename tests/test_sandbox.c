@@ -3,10 +3,13 @@
  * program that misbehaves on demand (sandbox_child.c): the answer, the
  * input on standard input, crashes, failures, over-long answers, the
  * budget, the descriptors and memory cap the child gets, a program that is
- * not there, the short cut (a fork, while the process has no thread), and
- * many collections at once from threads that are busy allocating (a fork
- * without exec hung there under AddressSanitizer: the child inherited an
- * allocator lock another thread held).
+ * not there; the same through a kept program (shelf_sandbox_collect_kept:
+ * one program for many jobs, a fresh one after each failure, after it went
+ * away, after SHELF_KEPT_HELPER_JOBS jobs, a memory cap per job); the plain
+ * fork only while the process has no thread; and many collections at once
+ * from threads that are busy allocating (a fork without exec hung there
+ * under AddressSanitizer: the child inherited an allocator lock another
+ * thread held).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sys/single_threaded.h>
@@ -257,23 +261,7 @@ static void test_missing_program(void **state)
     free(dir);
 }
 
-/* ---- the short cut: a fork while the process has no other thread ---- */
-
-static int produce_greeting(void *ctx, shelf_buf *answer)
-{
-    return shelf_buf_append(answer, ctx, strlen(ctx));
-}
-
-/* A job whose program is missing but whose work is also a function. */
-static shelf_sandbox_job short_cut_job(void)
-{
-    static const char *const none[] = {NULL};
-    shelf_sandbox_job job = job_of(none);
-    job.program = "/nonexistent/shelf-helper";
-    job.produce = produce_greeting;
-    job.ctx = (void *)"forked, not started";
-    return job;
-}
+/* ---- shelf_sandbox_run: a fork, only while the process has no thread ---- */
 
 static int exit_seven(void *ctx)
 {
@@ -282,14 +270,10 @@ static int exit_seven(void *ctx)
 }
 
 /* Runs first, before any test starts a thread. */
-static void test_short_cut_while_single_threaded(void **state)
+static void test_run_while_single_threaded(void **state)
 {
     (void)state;
     assert_true(__libc_single_threaded);
-    shelf_buf b = collect_ok(short_cut_job());
-    assert_answer(b, "forked, not started");
-    shelf_buf_free(&b);
-
     shelf_sandbox_result r;
     shelf_err err = {0};
     assert_int_equal(shelf_sandbox_run(exit_seven, NULL, 10000, &r, &err), SHELF_OK);
@@ -297,15 +281,238 @@ static void test_short_cut_while_single_threaded(void **state)
     assert_int_equal(r.status, 7);
 }
 
+/* ---- kept helpers: one program, job after job ---- */
+
+static shelf_collected kept_collect(shelf_kept_helper *kept, shelf_sandbox_job job)
+{
+    shelf_collected got;
+    shelf_err err = {0};
+    if (shelf_sandbox_collect_kept(kept, &job, &got, &err) != SHELF_OK)
+        fail_msg("kept collect: %s", err.msg);
+    return got;
+}
+
+static shelf_buf kept_ok(shelf_kept_helper *kept, shelf_sandbox_job job)
+{
+    shelf_collected got = kept_collect(kept, job);
+    assert_int_equal(got.end, SHELF_COLLECT_COMPLETE);
+    return got.result;
+}
+
+/* The kept program's process id, asked of it. */
+static int kept_pid(shelf_kept_helper *kept)
+{
+    const char *pid[] = {"pid", NULL};
+    shelf_buf b = kept_ok(kept, job_of(pid));
+    char text[32] = "";
+    assert_true(b.len > 0 && b.len < sizeof text);
+    memcpy(text, b.data, b.len);
+    shelf_buf_free(&b);
+    assert_int_equal(atoi(text), kept->pid);
+    return atoi(text);
+}
+
+static bool process_gone(int pid)
+{
+    return kill(pid, 0) != 0 && errno == ESRCH;
+}
+
+static void test_kept_answers_job_after_job(void **state)
+{
+    (void)state;
+    shelf_kept_helper kept = SHELF_KEPT_HELPER_INIT;
+    int first = kept_pid(&kept);
+    const char *hello[] = {"greet", "hello again", NULL};
+    shelf_buf b = kept_ok(&kept, job_of(hello));
+    assert_answer(b, "hello again");
+    shelf_buf_free(&b);
+    const char *empty[] = {"greet", "", NULL};
+    b = kept_ok(&kept, job_of(empty));
+    assert_int_equal(b.len, 0);
+    shelf_buf_free(&b);
+
+    /* Far more than a socket holds, both ways, then a small one. */
+    const char *echo[] = {"echo", NULL};
+    shelf_sandbox_job job = job_of(echo);
+    size_t n = 5u << 20;
+    char *big = malloc(n);
+    assert_non_null(big);
+    for (size_t i = 0; i < n; i++)
+        big[i] = (char)(i * 7 + i / 4096);
+    job.input = big;
+    job.input_len = n;
+    b = kept_ok(&kept, job);
+    assert_int_equal(b.len, n);
+    assert_memory_equal(b.data, big, n);
+    shelf_buf_free(&b);
+    free(big);
+    job.input = "bytes\0with a NUL";
+    job.input_len = 16;
+    b = kept_ok(&kept, job);
+    assert_int_equal(b.len, 16);
+    assert_memory_equal(b.data, "bytes\0with a NUL", 16);
+    shelf_buf_free(&b);
+
+    assert_int_equal(kept_pid(&kept), first); /* the same program all along */
+    const char *fds[] = {"fds", NULL};
+    b = kept_ok(&kept, job_of(fds));
+    assert_answer(b, "0 1 2");
+    shelf_buf_free(&b);
+    shelf_kept_helper_stop(&kept);
+    assert_true(process_gone(first));
+    assert_int_equal(kept.pid, -1);
+    assert_int_equal(kept.fd, -1);
+}
+
+/* After a crash, a failure, an over-long answer or the budget the program
+ * is gone and the next job gets a fresh one, which works. */
+static void test_kept_after_each_failure(void **state)
+{
+    (void)state;
+    shelf_kept_helper kept = SHELF_KEPT_HELPER_INIT;
+    const char *crash[] = {"crash", NULL}, *fail[] = {"fail", NULL}, *twelve[] = {"greet", "twelve bytes", NULL},
+               *nap[] = {"sleep", NULL};
+    int before = kept_pid(&kept);
+    shelf_collected got = kept_collect(&kept, job_of(crash));
+    assert_int_equal(got.end, SHELF_COLLECT_FAILED);
+    assert_int_equal(got.child.end, SHELF_SANDBOX_SIGNALED);
+    assert_int_equal(got.child.status, SIGSEGV);
+    assert_null(got.result.data);
+    assert_true(process_gone(before));
+
+    int after = kept_pid(&kept);
+    assert_int_not_equal(after, before);
+    got = kept_collect(&kept, job_of(fail));
+    assert_int_equal(got.end, SHELF_COLLECT_FAILED);
+    assert_int_equal(got.child.end, SHELF_SANDBOX_EXITED);
+    assert_int_equal(got.child.status, 1);
+
+    kept_pid(&kept);
+    shelf_sandbox_job job = job_of(twelve);
+    job.max_result = 11;
+    got = kept_collect(&kept, job);
+    assert_int_equal(got.end, SHELF_COLLECT_TOO_LARGE);
+    assert_null(got.result.data);
+
+    kept_pid(&kept);
+    job = job_of(nap);
+    job.budget_ms = 300;
+    int64_t t0 = now_ms();
+    got = kept_collect(&kept, job);
+    assert_int_equal(got.end, SHELF_COLLECT_TIMED_OUT);
+    assert_true(now_ms() - t0 < 10000);
+    assert_int_equal(kept.pid, -1);
+
+    const char *hello[] = {"greet", "still here", NULL};
+    shelf_buf b = kept_ok(&kept, job_of(hello));
+    assert_answer(b, "still here");
+    shelf_buf_free(&b);
+    shelf_kept_helper_stop(&kept);
+}
+
+/* A program that went away between jobs, and a job that fails only in a
+ * program that served before: both are done in a fresh program. */
+static void test_kept_fresh_when_needed(void **state)
+{
+    (void)state;
+    shelf_kept_helper kept = SHELF_KEPT_HELPER_INIT;
+    const char *leave[] = {"leave", NULL};
+    for (int i = 0; i < 20; i++) { /* the exit races the next job */
+        shelf_buf b = kept_ok(&kept, job_of(leave));
+        assert_answer(b, "leaving");
+        shelf_buf_free(&b);
+    }
+    kept_pid(&kept);
+    const char *once[] = {"once", NULL};
+    for (int i = 0; i < 3; i++) {
+        shelf_buf b = kept_ok(&kept, job_of(once));
+        assert_answer(b, "fresh");
+        shelf_buf_free(&b);
+    }
+    shelf_kept_helper_stop(&kept);
+}
+
+/* Each job's memory cap is its own: a small headroom refuses, the next
+ * job without one is allowed, in the same program. */
+static void test_kept_memory_cap_per_job(void **state)
+{
+    (void)state;
+    shelf_kept_helper kept = SHELF_KEPT_HELPER_INIT;
+    const char *cap[] = {"cap", NULL};
+    shelf_sandbox_job job = job_of(cap);
+    job.memory_headroom = 64u << 20;
+    int pid = kept_pid(&kept);
+    shelf_buf b = kept_ok(&kept, job);
+#ifdef UNDER_ASAN
+    assert_answer(b, "allowed");
+#else
+    assert_answer(b, "refused");
+#endif
+    shelf_buf_free(&b);
+    job.memory_headroom = 0;
+    b = kept_ok(&kept, job);
+    assert_answer(b, "allowed");
+    shelf_buf_free(&b);
+    assert_int_equal(kept_pid(&kept), pid);
+    shelf_kept_helper_stop(&kept);
+}
+
+/* Started afresh after SHELF_KEPT_HELPER_JOBS jobs, and for another program. */
+static void test_kept_recycled(void **state)
+{
+    (void)state;
+    shelf_kept_helper kept = SHELF_KEPT_HELPER_INIT;
+    int first = kept_pid(&kept), changes = 0, last = first;
+    for (int i = 1; i < SHELF_KEPT_HELPER_JOBS + 10; i++) {
+        int now = kept_pid(&kept);
+        if (now != last) {
+            changes++;
+            assert_int_equal(i, SHELF_KEPT_HELPER_JOBS);
+            assert_true(process_gone(last));
+        }
+        last = now;
+    }
+    assert_int_equal(changes, 1);
+
+    const char *hello[] = {"greet", "hi", NULL};
+    shelf_sandbox_job job = job_of(hello);
+    job.program = "/nonexistent/shelf-helper";
+    shelf_collected got;
+    shelf_err err = {0};
+    assert_int_equal(shelf_sandbox_collect_kept(&kept, &job, &got, &err), SHELF_ENOTFOUND);
+    assert_non_null(strstr(err.msg, "sample: cannot start the test child (/nonexistent/shelf-helper)"));
+    assert_true(process_gone(last));
+    assert_int_equal(kept.pid, -1);
+    kept_pid(&kept);
+    shelf_kept_helper_stop(&kept);
+}
+
 /* ---- many at once, beside threads busy in the allocator ---- */
 
 #define COLLECTORS 4
 #define ROUNDS 25
+#define KEPT_ROUNDS 200
 
 static void *collector(void *arg)
 {
     int *failures = arg;
     const char *echo[] = {"echo", NULL};
+    shelf_kept_helper kept = SHELF_KEPT_HELPER_INIT;
+    for (int r = 0; r < KEPT_ROUNDS; r++) { /* kept, beside the others' spawns */
+        char text[64];
+        int n = snprintf(text, sizeof text, "kept round %d of %p", r, arg);
+        shelf_sandbox_job job = job_of(echo);
+        job.input = text;
+        job.input_len = (size_t)n;
+        shelf_collected got;
+        shelf_err err = {0};
+        if (shelf_sandbox_collect_kept(&kept, &job, &got, &err) != SHELF_OK ||
+            got.end != SHELF_COLLECT_COMPLETE || got.result.len != (size_t)n ||
+            memcmp(got.result.data, text, (size_t)n) != 0)
+            (*failures)++;
+        shelf_buf_free(&got.result);
+    }
+    shelf_kept_helper_stop(&kept);
     for (int r = 0; r < ROUNDS; r++) {
         char text[64];
         int n = snprintf(text, sizeof text, "round %d of %p", r, arg);
@@ -339,14 +546,9 @@ static void test_concurrent_collections(void **state)
     for (int i = 0; i < COLLECTORS; i++)
         assert_int_equal(failures[i], 0);
 
-    /* Threads have run: no more forks, the program is started (and here
-     * missing). */
+    /* Threads have run: the plain fork refuses. */
     assert_false(__libc_single_threaded);
-    shelf_sandbox_job job = short_cut_job();
-    shelf_collected got;
     shelf_err err = {0};
-    assert_int_equal(shelf_sandbox_collect(&job, &got, &err), SHELF_ENOTFOUND);
-    /* and the plain fork refuses */
     shelf_sandbox_result r;
     assert_int_equal(shelf_sandbox_run(exit_seven, NULL, 10000, &r, &err), SHELF_EINVAL);
     assert_non_null(strstr(err.msg, "cannot be forked safely once threads have run"));
@@ -355,7 +557,7 @@ static void test_concurrent_collections(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_short_cut_while_single_threaded),
+        cmocka_unit_test(test_run_while_single_threaded),
         cmocka_unit_test(test_answer),
         cmocka_unit_test(test_input_and_large_answers),
         cmocka_unit_test(test_crash_failure_and_too_large),
@@ -364,6 +566,11 @@ int main(void)
         cmocka_unit_test(test_parent_without_stdio),
         cmocka_unit_test(test_memory_cap),
         cmocka_unit_test(test_missing_program),
+        cmocka_unit_test(test_kept_answers_job_after_job),
+        cmocka_unit_test(test_kept_after_each_failure),
+        cmocka_unit_test(test_kept_fresh_when_needed),
+        cmocka_unit_test(test_kept_memory_cap_per_job),
+        cmocka_unit_test(test_kept_recycled),
         cmocka_unit_test(test_concurrent_collections),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

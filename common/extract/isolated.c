@@ -2,18 +2,31 @@
 #include "extract/isolated.h"
 
 #include <limits.h>
+#include <pthread.h>
 
-#include "extract/readers.h"
 #include "util/helperprog.h"
 
-/* The short cut's work (sandbox.h): the reader's half, in a fork. */
-static int read_here(void *ctx, shelf_buf *answer)
+/* Each thread's kept helper, stopped when the thread ends (the main
+ * thread's sees end of file and exits when the process does). */
+static _Thread_local shelf_kept_helper thread_helper = SHELF_KEPT_HELPER_INIT;
+static pthread_key_t helper_key;
+static pthread_once_t helper_key_once = PTHREAD_ONCE_INIT;
+
+static void stop_thread_helper(void *kept)
 {
-    const shelf_isolated_job *job = ctx;
-    const shelf_reader *reader = shelf_reader_of_name(job->format);
-    if (!reader || !reader->read_in_helper)
-        return SHELF_EINVAL;
-    return reader->read_in_helper(job->path, job->data, job->len, answer);
+    shelf_kept_helper_stop(kept);
+}
+
+static void make_helper_key(void)
+{
+    pthread_key_create(&helper_key, stop_thread_helper);
+}
+
+static shelf_kept_helper *this_threads_helper(void)
+{
+    pthread_once(&helper_key_once, make_helper_key);
+    pthread_setspecific(helper_key, &thread_helper);
+    return &thread_helper;
 }
 
 int shelf_isolated_read(const shelf_isolated_job *job, shelf_collected *got, shelf_err *err)
@@ -31,8 +44,6 @@ int shelf_isolated_read(const shelf_isolated_job *job, shelf_collected *got, she
                             .max_result = job->max_result,
                             .memory_headroom = job->memory_headroom,
                             .subject = job->path,
-                            .worker = job->worker,
-                            .produce = read_here,
-                            .ctx = (void *)job};
-    return shelf_sandbox_collect(&sj, got, err);
+                            .worker = job->worker};
+    return shelf_sandbox_collect_kept(this_threads_helper(), &sj, got, err);
 }

@@ -1,24 +1,23 @@
 /*
  * isolated.h - a sandboxed reader's parsing (PDF, DOCX, ODT, EPUB), done in
- * shelf-helper, a program of its own started afresh for each file
- * (util/helperprog.h finds it, util/sandbox.h runs it):
+ * shelf-helper, a program of its own (util/helperprog.h finds it), kept
+ * running by each reading thread from one file to the next
+ * (util/sandbox.h, shelf_sandbox_collect_kept):
  *
- *     shelf-helper HEADROOM read FORMAT PATH    < the file's bytes
+ *     shelf-helper 0 serve    requests: read FORMAT PATH, the file's bytes
  *
- * The helper finds FORMAT's row in the readers table (readers.h), calls its
- * read_in_helper on the bytes and sends back what that encoded (each
- * reader's file documents its encoding; PATH is only for messages).  Its
- * exit codes: 0 sent, 1 the reading failed without an answer, 2 bad
- * arguments or an unknown format.
+ * For each file the helper finds FORMAT's row in the readers table
+ * (readers.h), calls its read_in_helper on the bytes and sends back what
+ * that encoded (each reader's file documents its encoding; PATH is only
+ * for messages).  A crash, a failure or the budget ends that helper and
+ * the file is reported as sandbox.h says; the next file gets a fresh one.
  *
  * Why a program and not a fork of ours: the caller may have other threads
  * (the indexer's readers, the server's requests), and a child forked from a
  * threaded process inherits whatever locks those threads held at that
- * instant (the allocator's, the loader's) and can hang on them.  A process
- * that has never started a thread (the indexer with one thread) takes
- * sandbox.h's short cut instead: a fork that runs the same read_in_helper,
- * without loading the helper (about 25 ms a file).  The helper must be
- * found either way, so that a broken installation shows on the first file.
+ * instant (the allocator's, the loader's) and can hang on them.  Why kept:
+ * loading shelf-helper and its libraries costs about 25 ms, more than
+ * reading a small PDF.
  */
 #ifndef SHELF_ISOLATED_H
 #define SHELF_ISOLATED_H

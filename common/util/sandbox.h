@@ -8,7 +8,10 @@
  *   - shelf_sandbox_collect: a helper program (util/helperprog.h) started
  *     afresh with exec, given the input on its standard input; the bytes it
  *     writes are collected over a pipe, under a size limit, a memory cap and
- *     a budget.
+ *     a budget;
+ *   - shelf_sandbox_collect_kept: the same, but the program is kept running
+ *     between jobs (one job at a time), so that starting it (about 25 ms for
+ *     shelf-helper and its libraries) is paid once, not per file.
  *
  * shelf_sandbox_run() forks (no exec); the child disables core dumps, calls
  * fn(ctx) and leaves with _exit(its return value & 0xff) (never exit(): no
@@ -20,10 +23,9 @@
  * Only for single-threaded callers: forking copies the calling thread alone,
  * and a lock another thread held (an allocator's, the dynamic loader's,
  * a library's) stays held in the child, which then hangs on it.  That is
- * why shelf_sandbox_collect, which the indexer's reading threads and the
- * server's request threads use, forks without exec only in a process that
- * has never started a thread: otherwise it starts a program afresh, which
- * holds no lock of ours.
+ * why shelf_sandbox_collect, which the server's request threads use, and
+ * shelf_sandbox_collect_kept, which the indexer's readers use, never fork
+ * without exec: they start a program afresh, which holds no lock of ours.
  */
 #ifndef SHELF_SANDBOX_H
 #define SHELF_SANDBOX_H
@@ -66,15 +68,6 @@ int shelf_sandbox_run(int (*fn)(void *ctx), void *ctx, unsigned budget_ms,
  * helper built on the functions below caps its own memory, answers on the
  * pipe (u64 little-endian length, then the bytes) and exits 0.
  *
- * The short cut: when job->produce is set and this process has never
- * started a thread (glibc's __libc_single_threaded; the indexer with one
- * thread), nothing can hold a lock at the fork, so the child is a fork of
- * this process instead, set up the same way (stdout the pipe, stderr
- * /dev/null, no other descriptor, the same limits), in which
- * produce(ctx, &answer) does the program's work on the inherited memory and
- * the answer is sent as the program sends it.  That saves loading the
- * program and its libraries: about 25 ms a file for shelf-helper.
- *
  * The parent: waits at most job->budget_ms of wall-clock time from the
  * start (0: no limit), reading the pipe as data arrives (so a large result
  * cannot dead-lock on a full pipe) with poll() in slices of at most 100
@@ -108,9 +101,6 @@ typedef struct shelf_sandbox_job {
     size_t memory_headroom;  /* address space on top of the start; 0: no cap */
     const char *subject;     /* what is worked on, first in messages (a path) */
     const char *worker;      /* who works, in messages ("the PDF reader") */
-    /* The program's work as a function, for the short cut; NULL: none. */
-    int (*produce)(void *ctx, shelf_buf *answer);
-    void *ctx;
 } shelf_sandbox_job;
 
 typedef enum shelf_collect_end {
@@ -132,6 +122,48 @@ typedef struct shelf_collected {
 int shelf_sandbox_collect(const shelf_sandbox_job *job, shelf_collected *out, shelf_err *err);
 
 /*
+ * shelf_sandbox_collect_kept(kept, job, out, err)
+ *
+ * Does job as shelf_sandbox_collect does, with the same results, errors
+ * and messages, but in a program kept running in *kept between calls:
+ *     PROGRAM 0 serve
+ * started as above (the same descriptors, signals and environment), but
+ * with one socket as both its standard input and output.  Each job is a
+ * request on the socket: the input as a memory file passed with
+ * SCM_RIGHTS, the job's memory headroom (the helper caps its address
+ * space at what it has then + headroom, for that job) and its arguments.
+ * The answer comes back framed as shelf_sandbox_child_send frames it.
+ *
+ * The program is started when *kept holds none, when it has died since
+ * its last job, when the job names another program, and after SHELF_KEPT_HELPER_JOBS jobs (so that whatever a
+ * library leaks or fragments stays bounded).  It is kept only after a
+ * complete answer: after a failure, a crash, an over-long answer or the
+ * budget it is killed and reaped, and the next job starts a fresh one.
+ * A job that fails in a program that had done jobs before is done once
+ * more in a fresh one, within what is left of the budget, so that no file
+ * fails because of what an earlier file left behind.
+ *
+ * One *kept serves one thread at a time (each of the indexer's reading
+ * threads has its own).  shelf_kept_helper_stop ends the program (SIGKILL,
+ * reaped); a process that exits without it leaves the program to see end
+ * of file on the socket and exit by itself.
+ */
+#define SHELF_KEPT_HELPER_JOBS 256
+#define SHELF_KEPT_PROGRAM_MAX 4096
+
+typedef struct shelf_kept_helper {
+    int pid;       /* the program's process, or -1 */
+    int fd;        /* our end of the socket (non-blocking), or -1 */
+    unsigned jobs; /* jobs sent to this program */
+    char program[SHELF_KEPT_PROGRAM_MAX]; /* its path: another job's program starts another */
+} shelf_kept_helper;
+#define SHELF_KEPT_HELPER_INIT {-1, -1, 0, ""}
+
+int shelf_sandbox_collect_kept(shelf_kept_helper *kept, const shelf_sandbox_job *job,
+                               shelf_collected *out, shelf_err *err);
+void shelf_kept_helper_stop(shelf_kept_helper *kept);
+
+/*
  * The helper's half.  shelf_sandbox_child_begin(argc, argv) reads HEADROOM
  * (argv[1]), disables core dumps and caps the address space at what the
  * process has now + HEADROOM (no cap for 0, nor under AddressSanitizer,
@@ -143,10 +175,22 @@ int shelf_sandbox_collect(const shelf_sandbox_job *job, shelf_collected *out, sh
  * above; the mapping lasts until the helper exits), else read into
  * *scratch (which the caller frees).
  * shelf_sandbox_child_send() writes the answer as the parent reads it.
+ *
+ * A kept helper (PROGRAM 0 serve) calls shelf_sandbox_child_begin, then
+ * shelf_sandbox_child_serve(fn), which answers request after request:
+ * for each it caps the address space for that job, maps the input, calls
+ * fn(argc, argv, data, len, &answer) with the request's arguments, and
+ * sends the answer.  It returns the helper's exit code: 0 when the parent
+ * hung up, 1 when fn failed (no answer: the parent sees end of file) or a
+ * request could not be read or answered.
  */
 int shelf_sandbox_child_begin(int argc, char **argv);
 int shelf_sandbox_child_input(const void **data, size_t *len, shelf_buf *scratch);
 int shelf_sandbox_child_send(const shelf_buf *result);
+
+typedef int (*shelf_sandbox_serve_fn)(int argc, char **argv, const void *data, size_t len,
+                                      shelf_buf *answer);
+int shelf_sandbox_child_serve(shelf_sandbox_serve_fn fn);
 
 /* "SIGSEGV", "SIGBUS", ... or "signal N" (into buf) for the others. */
 const char *shelf_signal_name(int signo, char *buf, size_t size);

@@ -11,6 +11,7 @@
  * (runpaths.h); the PATHs of every committed run are remembered in the
  * index's ROOTS (engine/roots.h) and walked again by a run given none.
  */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include "analysis/analyzer.h"
 #include "extract/extract.h"
 #include "backend/native/format.h" /* SHELF_FORMAT_VERSION, for --version */
@@ -31,6 +32,7 @@
 #include "watch.h"
 
 #include <dirent.h>
+#include <sched.h>
 #include <getopt.h>
 #include <limits.h>
 #include <malloc.h>
@@ -150,7 +152,8 @@ static void usage(FILE *out)
 "  --optimize           merge all segments into one, dropping deleted documents\n"
 "  --merge-policy P     tiered (default: merge 8 segments of similar size) or none\n"
 "  --threads N          read and analyse files on N threads while one thread\n"
-"                       writes the index (default 1: everything on one thread)\n"
+"                       writes the index (default: the processors this process\n"
+"                       may run on, at most 8; 1: everything on one thread)\n"
 "  --memory MB          memory for postings before spilling sorted runs to\n"
 "                       disk (default 256)\n"
 "  --include GLOB       read only files matching GLOB (repeatable; a GLOB with\n"
@@ -272,6 +275,17 @@ static int check_combination(const options *opt)
     return 0;
 }
 
+/* --threads by default: the processors this process may run on (its CPU
+ * affinity), at most DEFAULT_THREADS_MAX; the index does not depend on it. */
+#define DEFAULT_THREADS_MAX 8
+
+static unsigned default_threads(void)
+{
+    cpu_set_t cpus;
+    int n = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus) : 1;
+    return n < 1 ? 1 : n > DEFAULT_THREADS_MAX ? DEFAULT_THREADS_MAX : (unsigned)n;
+}
+
 static int parse_options(int argc, char **argv, options *opt)
 {
     enum { O_INDEX = 256, O_LANGUAGE, O_MEMORY, O_CHECK, O_REBUILD, O_NOPRUNE, O_REMOVE, O_LIST,
@@ -296,7 +310,7 @@ static int parse_options(int argc, char **argv, options *opt)
         {"watch", no_argument, NULL, O_WATCH},
         {"watch-delay", required_argument, NULL, O_WATCH_DELAY},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    *opt = (options){.index_dir = "index", .memory_mb = 256, .prune = 1, .threads = 1,
+    *opt = (options){.index_dir = "index", .memory_mb = 256, .prune = 1, .threads = default_threads(),
                      .merge_policy = SHELF_MERGE_TIERED};
     int c, rc = 0;
     while (rc == 0 && (c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {

@@ -21,6 +21,9 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <time.h>
+#include <limits.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -313,7 +316,7 @@ static void test_nothing_to_index(void **state)
 /* Without its helper program the indexer stops at the first PDF with a
  * message, exit 2, the index as it was: the file is not skipped (it would be
  * missing from the index with nothing but a warning); with the helper it is
- * read, by one thread (a fork) and by two (the helper started). */
+ * read, by one thread and by two (each keeping a helper running). */
 static void test_missing_helper_stops_the_run(void **state)
 {
     const char *tmp = *state;
@@ -460,6 +463,78 @@ static void test_bad_options(void **state)
     assert_false(exists(tmp, "i/MANIFEST"));
 }
 
+/* Processes whose program is the file at path (from /proc/PID/exe). */
+static int processes_running(const char *path)
+{
+    int n = 0;
+    DIR *d = opendir("/proc");
+    assert_non_null(d);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] < '1' || e->d_name[0] > '9')
+            continue;
+        char link[300], exe[PATH_MAX];
+        snprintf(link, sizeof link, "/proc/%s/exe", e->d_name);
+        ssize_t len = readlink(link, exe, sizeof exe - 1);
+        if (len <= 0)
+            continue;
+        exe[len] = '\0';
+        if (strcmp(exe, path) == 0)
+            n++;
+    }
+    closedir(d);
+    return n;
+}
+
+/* Every reading thread keeps a helper for its files; none outlives the
+ * run, with one thread or several (a copy of the helper, so that other
+ * tests' helpers are not counted), and the index is the same either way. */
+static void test_kept_helpers_end_with_the_run(void **state)
+{
+    const char *tmp = *state;
+    char *docs = ts_strf("%s/docs", tmp);
+    size_t len;
+    char *pdf = ts_read_file(TEST_DATA_DIR "/structure.pdf", &len);
+    for (int i = 0; i < 6; i++) {
+        char *name = ts_strf("report-%d.pdf", i);
+        free(ts_write_file(docs, name, pdf, len));
+        free(name);
+    }
+    free(pdf);
+    char *bin_dir = ts_strf("%s", INDEXER_BIN);
+    *strrchr(bin_dir, '/') = '\0';
+    char *copy = ts_strf("%s/helper-copy", tmp);
+    char *cp = ts_strf("cp '%s/shelf-helper' '%s'", bin_dir, copy);
+    assert_int_equal(system(cp), 0);
+    for (int threads = 1; threads <= 3; threads++) {
+        char *cmd = ts_strf("SHELF_HELPER='%s' '%s' -q --threads %d --index '%s/k%d' '%s'", copy,
+                            INDEXER_BIN, threads, tmp, threads, docs);
+        char *err = NULL;
+        if (ts_run(cmd, NULL, &err) != 0)
+            fail_msg("%s: %s", cmd, err);
+        int left = processes_running(copy);
+        for (int waited = 0; left > 0 && waited < 300; waited++) { /* they see end of file */
+            struct timespec nap = {0, 10 * 1000000L};
+            nanosleep(&nap, NULL);
+            left = processes_running(copy);
+        }
+        assert_int_equal(left, 0);
+        char *idx = ts_strf("%s/k%d", tmp, threads);
+        assert_int_equal(check_documents(idx, NULL), 6);
+        free(idx);
+        free(err);
+        free(cmd);
+    }
+    char *same = ts_strf("for f in '%s'/k1/seg_*; do cmp -s \"$f\" '%s'/k3/\"$(basename \"$f\")\" || exit 1; done",
+                         tmp, tmp);
+    assert_int_equal(system(same), 0);
+    free(same);
+    free(cp);
+    free(copy);
+    free(bin_dir);
+    free(docs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -469,6 +544,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unknown_language, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nothing_to_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_helper_stops_the_run, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kept_helpers_end_with_the_run, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rerun_replaces_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_memory_one_same_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_path_uses_sample_corpus, setup, teardown),

@@ -300,6 +300,13 @@ static shelf_buf kept_ok(shelf_kept_helper *kept, shelf_sandbox_job job)
 }
 
 /* The kept program's process id, asked of it. */
+static void kept_expect(shelf_kept_helper *kept, shelf_sandbox_job job, const char *want)
+{
+    shelf_buf b = kept_ok(kept, job);
+    assert_answer(b, want);
+    shelf_buf_free(&b);
+}
+
 static int kept_pid(shelf_kept_helper *kept)
 {
     const char *pid[] = {"pid", NULL};
@@ -323,9 +330,7 @@ static void test_kept_answers_job_after_job(void **state)
     shelf_kept_helper kept = SHELF_KEPT_HELPER_INIT;
     int first = kept_pid(&kept);
     const char *hello[] = {"greet", "hello again", NULL};
-    shelf_buf b = kept_ok(&kept, job_of(hello));
-    assert_answer(b, "hello again");
-    shelf_buf_free(&b);
+    kept_expect(&kept, job_of(hello), "hello again");
     const char *empty[] = {"greet", "", NULL};
     b = kept_ok(&kept, job_of(empty));
     assert_int_equal(b.len, 0);
@@ -355,9 +360,7 @@ static void test_kept_answers_job_after_job(void **state)
 
     assert_int_equal(kept_pid(&kept), first); /* the same program all along */
     const char *fds[] = {"fds", NULL};
-    b = kept_ok(&kept, job_of(fds));
-    assert_answer(b, "0 1 2");
-    shelf_buf_free(&b);
+    kept_expect(&kept, job_of(fds), "0 1 2");
     shelf_kept_helper_stop(&kept);
     assert_true(process_gone(first));
     assert_int_equal(kept.pid, -1);
@@ -404,9 +407,7 @@ static void test_kept_after_each_failure(void **state)
     assert_int_equal(kept.pid, -1);
 
     const char *hello[] = {"greet", "still here", NULL};
-    shelf_buf b = kept_ok(&kept, job_of(hello));
-    assert_answer(b, "still here");
-    shelf_buf_free(&b);
+    kept_expect(&kept, job_of(hello), "still here");
     shelf_kept_helper_stop(&kept);
 }
 
@@ -418,16 +419,12 @@ static void test_kept_fresh_when_needed(void **state)
     shelf_kept_helper kept = SHELF_KEPT_HELPER_INIT;
     const char *leave[] = {"leave", NULL};
     for (int i = 0; i < 20; i++) { /* the exit races the next job */
-        shelf_buf b = kept_ok(&kept, job_of(leave));
-        assert_answer(b, "leaving");
-        shelf_buf_free(&b);
+        kept_expect(&kept, job_of(leave), "leaving");
     }
     kept_pid(&kept);
     const char *once[] = {"once", NULL};
     for (int i = 0; i < 3; i++) {
-        shelf_buf b = kept_ok(&kept, job_of(once));
-        assert_answer(b, "fresh");
-        shelf_buf_free(&b);
+        kept_expect(&kept, job_of(once), "fresh");
     }
     shelf_kept_helper_stop(&kept);
 }
@@ -450,9 +447,7 @@ static void test_kept_memory_cap_per_job(void **state)
 #endif
     shelf_buf_free(&b);
     job.memory_headroom = 0;
-    b = kept_ok(&kept, job);
-    assert_answer(b, "allowed");
-    shelf_buf_free(&b);
+    kept_expect(&kept, job, "allowed");
     assert_int_equal(kept_pid(&kept), pid);
     shelf_kept_helper_stop(&kept);
 }

@@ -332,7 +332,7 @@ static void test_kept_answers_job_after_job(void **state)
     const char *hello[] = {"greet", "hello again", NULL};
     kept_expect(&kept, job_of(hello), "hello again");
     const char *empty[] = {"greet", "", NULL};
-    b = kept_ok(&kept, job_of(empty));
+    shelf_buf b = kept_ok(&kept, job_of(empty));
     assert_int_equal(b.len, 0);
     shelf_buf_free(&b);
 
@@ -418,14 +418,12 @@ static void test_kept_fresh_when_needed(void **state)
     (void)state;
     shelf_kept_helper kept = SHELF_KEPT_HELPER_INIT;
     const char *leave[] = {"leave", NULL};
-    for (int i = 0; i < 20; i++) { /* the exit races the next job */
+    for (int i = 0; i < 20; i++) /* the exit races the next job */
         kept_expect(&kept, job_of(leave), "leaving");
-    }
     kept_pid(&kept);
     const char *once[] = {"once", NULL};
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 3; i++)
         kept_expect(&kept, job_of(once), "fresh");
-    }
     shelf_kept_helper_stop(&kept);
 }
 
@@ -488,41 +486,36 @@ static void test_kept_recycled(void **state)
 #define ROUNDS 25
 #define KEPT_ROUNDS 200
 
+/* One echo of a text naming the round, kept (kept not NULL) or not;
+ * whether the answer came back whole. */
+static bool echo_round(shelf_kept_helper *kept, int r, const void *who)
+{
+    const char *echo[] = {"echo", NULL};
+    char text[64];
+    int n = snprintf(text, sizeof text, "%s round %d of %p", kept ? "kept" : "spawned", r, who);
+    shelf_sandbox_job job = job_of(echo);
+    job.input = text;
+    job.input_len = (size_t)n;
+    shelf_collected got;
+    shelf_err err = {0};
+    int rc = kept ? shelf_sandbox_collect_kept(kept, &job, &got, &err)
+                  : shelf_sandbox_collect(&job, &got, &err);
+    bool ok = rc == SHELF_OK && got.end == SHELF_COLLECT_COMPLETE && got.result.len == (size_t)n &&
+              memcmp(got.result.data, text, (size_t)n) == 0;
+    if (rc == SHELF_OK)
+        shelf_buf_free(&got.result);
+    return ok;
+}
+
 static void *collector(void *arg)
 {
     int *failures = arg;
-    const char *echo[] = {"echo", NULL};
     shelf_kept_helper kept = SHELF_KEPT_HELPER_INIT;
-    for (int r = 0; r < KEPT_ROUNDS; r++) { /* kept, beside the others' spawns */
-        char text[64];
-        int n = snprintf(text, sizeof text, "kept round %d of %p", r, arg);
-        shelf_sandbox_job job = job_of(echo);
-        job.input = text;
-        job.input_len = (size_t)n;
-        shelf_collected got;
-        shelf_err err = {0};
-        if (shelf_sandbox_collect_kept(&kept, &job, &got, &err) != SHELF_OK ||
-            got.end != SHELF_COLLECT_COMPLETE || got.result.len != (size_t)n ||
-            memcmp(got.result.data, text, (size_t)n) != 0)
-            (*failures)++;
-        shelf_buf_free(&got.result);
-    }
+    for (int r = 0; r < KEPT_ROUNDS; r++) /* kept, beside the others' spawns */
+        *failures += !echo_round(&kept, r, arg);
     shelf_kept_helper_stop(&kept);
-    for (int r = 0; r < ROUNDS; r++) {
-        char text[64];
-        int n = snprintf(text, sizeof text, "round %d of %p", r, arg);
-        shelf_sandbox_job job = job_of(echo);
-        job.input = text;
-        job.input_len = (size_t)n;
-        job.budget_ms = 20000;
-        shelf_collected got;
-        shelf_err err = {0};
-        if (shelf_sandbox_collect(&job, &got, &err) != SHELF_OK ||
-            got.end != SHELF_COLLECT_COMPLETE || got.result.len != (size_t)n ||
-            memcmp(got.result.data, text, (size_t)n) != 0)
-            (*failures)++;
-        shelf_buf_free(&got.result);
-    }
+    for (int r = 0; r < ROUNDS; r++)
+        *failures += !echo_round(NULL, r, arg);
     return NULL;
 }
 

@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -25,7 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <malloc.h>
 #include <sys/resource.h>
 #include <sys/single_threaded.h>
 #include <sys/socket.h>
@@ -376,15 +376,19 @@ static bool map_request_input(int fd, void **map, size_t *len)
     return true;
 }
 
+/* One job, capped as a one-shot helper is: the cap counts from before the
+ * input is mapped, so the mapping is inside it. */
 static int serve_request(shelf_sandbox_serve_fn fn, request *r)
 {
     void *map;
     size_t len;
+    cap_for_job(r->headroom);
     bool mapped = map_request_input(r->input_fd, &map, &len);
     close(r->input_fd);
-    if (!mapped)
+    if (!mapped) {
+        cap_for_job(0);
         return SHELF_EIO;
-    cap_for_job(r->headroom);
+    }
     shelf_buf answer = SHELF_BUF_INIT;
     int rc = fn(r->argc, r->argv, map ? map : "", len, &answer);
     if (map)
@@ -857,9 +861,14 @@ int shelf_sandbox_collect_kept(shelf_kept_helper *kept, const shelf_sandbox_job 
     *out = (shelf_collected){.end = SHELF_COLLECT_FAILED, .result = SHELF_BUF_INIT};
     int64_t deadline = job->budget_ms ? now_ms() + (int64_t)job->budget_ms : -1;
     shelf_buf req = SHELF_BUF_INIT;
-    if (encode_request(job, &req) != SHELF_OK) {
+    int encoded = encode_request(job, &req);
+    if (encoded != SHELF_OK) {
         shelf_buf_free(&req);
-        return shelf_errf(err, SHELF_EINVAL, "%s: arguments too long for %s", job->subject, job->worker);
+        return encoded == SHELF_ENOMEM
+                   ? shelf_errf(err, SHELF_ENOMEM, "%s: out of memory handing the file to %s",
+                                job->subject, job->worker)
+                   : shelf_errf(err, SHELF_EINVAL, "%s: arguments too long for %s", job->subject,
+                                job->worker);
     }
     int input_fd = input_file(job->input, job->input_len);
     if (input_fd < 0) {

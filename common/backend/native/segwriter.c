@@ -9,6 +9,7 @@
 #include "backend/native/wordswriter.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,7 @@ struct shelf_segwriter {
     shelf_words_builder words; /* the written-words list (wordswriter.h) */
     int postings_open;
     int finished;
+    bool threads_allowed; /* the owner runs threads (async_store): the list may be written beside */
 };
 
 shelf_segwriter *shelf_segwriter_open(const char *dir, uint32_t number, shelf_analyzer *analyzer,
@@ -49,6 +51,7 @@ shelf_segwriter *shelf_segwriter_open(const char *dir, uint32_t number, shelf_an
     w->number = number;
     w->analyzer = analyzer;
     w->budget = memory_budget;
+    w->threads_allowed = async_store;
     char path[PATH_MAX], store[PATH_MAX], cols[PATH_MAX], prefix[PATH_MAX];
     shelf_segment_path(path, sizeof path, dir, number, "docs");
     shelf_segment_path(store, sizeof store, dir, number, "store");
@@ -340,18 +343,28 @@ static uint64_t segment_bytes(const shelf_segwriter *w, int committed)
     return total;
 }
 
-int shelf_segwriter_finish(shelf_segwriter *w, shelf_segment_summary *summary, shelf_err *err)
+/* The written-words list, on a thread of its own beside the postings. */
+typedef struct words_job {
+    shelf_segwriter *w;
+    int rc;
+    shelf_err err;
+} words_job;
+
+static void *write_words_list(void *arg)
+{
+    words_job *job = arg;
+    job->rc = shelf_words_builder_write(&job->w->words, job->w->dir, job->w->number, NULL, 0, &job->err);
+    return NULL;
+}
+
+/* The dictionary, postings, positions and document files. */
+static int write_postings(shelf_segwriter *w, uint64_t *terms, shelf_err *err)
 {
     char dict[PATH_MAX], post[PATH_MAX], pos[PATH_MAX];
     shelf_segment_path(dict, sizeof dict, w->dir, w->number, "dict");
     shelf_segment_path(post, sizeof post, w->dir, w->number, "post");
     shelf_segment_path(pos, sizeof pos, w->dir, w->number, "pos");
-    /* first, so the words table's memory is gone before the inverter's
-     * final merge needs its own */
-    int rc = shelf_words_builder_write(&w->words, w->dir, w->number, NULL, 0, err);
-    if (rc != SHELF_OK)
-        return rc;
-    rc = shelf_dictwriter_open(&w->dict, dict, err);
+    int rc = shelf_dictwriter_open(&w->dict, dict, err);
     if (rc != SHELF_OK)
         return rc;
     rc = shelf_postwriter_open(&w->post, post, pos, err);
@@ -360,17 +373,48 @@ int shelf_segwriter_finish(shelf_segwriter *w, shelf_segment_summary *summary, s
         return rc;
     }
     w->postings_open = 1;
-    uint64_t terms = 0;
     const uint32_t *const lengths[3] = {NULL, w->lengths[1], w->lengths[2]};
-    shelf_inverter_stats runs;
-    shelf_inverter_get_stats(w->inverter, &runs);
-    rc = shelf_inverter_finish(w->inverter, &w->dict, &w->post, lengths, w->doc_count, &terms, err);
+    rc = shelf_inverter_finish(w->inverter, &w->dict, &w->post, lengths, w->doc_count, terms, err);
     if (rc == SHELF_OK)
         rc = shelf_dictwriter_finish(&w->dict, err);
     if (rc == SHELF_OK)
         rc = shelf_postwriter_finish(&w->post, err);
     if (rc == SHELF_OK)
         rc = shelf_docwriter_finish(&w->docs, err);
+    return rc;
+}
+
+/*
+ * The written-words list is written first, so that its table's memory is
+ * gone before the inverter's final merge of spilled runs needs its own;
+ * when nothing was spilled, that write needs no memory of its own, and a
+ * writer whose owner runs threads writes the list on a thread beside it
+ * (the two share nothing but the folder).
+ */
+int shelf_segwriter_finish(shelf_segwriter *w, shelf_segment_summary *summary, shelf_err *err)
+{
+    shelf_inverter_stats runs;
+    shelf_inverter_get_stats(w->inverter, &runs);
+    words_job words = {w, SHELF_OK, {0}};
+    pthread_t beside;
+    bool started = w->threads_allowed && shelf_inverter_runs(w->inverter) == 0 &&
+                   pthread_create(&beside, NULL, write_words_list, &words) == 0;
+    if (!started) {
+        write_words_list(&words);
+        if (words.rc != SHELF_OK) {
+            *err = words.err;
+            return words.rc;
+        }
+    }
+    uint64_t terms = 0;
+    int rc = write_postings(w, &terms, err);
+    if (started) {
+        pthread_join(beside, NULL);
+        if (rc == SHELF_OK && words.rc != SHELF_OK) {
+            *err = words.err;
+            rc = words.rc;
+        }
+    }
     if (rc != SHELF_OK)
         return rc;
     w->finished = 1;

@@ -14,12 +14,12 @@
  *
  * Isolation.  Poppler parses untrusted bytes and can crash, hang or run away
  * with memory on a damaged file.  So all poppler work happens in
- * shelf-helper, started afresh for each file, or in a process that has no
- * thread in a fork running the same code (extract/isolated.h,
- * util/sandbox.h: the bytes on its standard input, no other descriptor of
- * ours, output silenced, no core dumps, a time budget, every child reaped),
- * with its address space capped at what it started with + 1 GiB + 2 x the
- * result limit (not under AddressSanitizer).  This process never calls
+ * shelf-helper, which each reading thread keeps running from file to file
+ * and replaces after any file it fails on (extract/isolated.h,
+ * util/sandbox.h: the bytes passed as a memory file, no other descriptor
+ * of ours, output silenced, no core dumps, a time budget), with its address
+ * space capped, for each file, at what it holds when the file arrives +
+ * 1 GiB + 2 x the result limit (not under AddressSanitizer).  This process never calls
  * poppler or glib.
  *
  * The result the child sends (the sandbox frames it).  Integers are
@@ -98,8 +98,8 @@ static size_t memory_headroom(size_t input_len)
 }
 
 /* The reader's half in shelf-helper (extract/isolated.h): poppler's
- * reading of the bytes, encoded as above.  The child exits right after,
- * so nothing poppler allocated needs freeing. */
+ * reading of the bytes, encoded as above.  The helper goes on to the next
+ * file, so everything poppler allocated is released (pdf_collect.c). */
 static int read_in_helper(const char *path, const char *data, size_t len, shelf_buf *wire)
 {
     (void)path;

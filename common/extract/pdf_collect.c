@@ -533,16 +533,9 @@ static const char *damage_reason(GError *gerr)
     return gerr->message;
 }
 
-int shelf_pdf_collect(const char *data, size_t len, size_t limit, shelf_buf *body)
+/* What an opened document holds, encoded into body. */
+static int collect_document(PopplerDocument *doc, size_t limit, shelf_buf *body)
 {
-    GError *gerr = NULL;
-    GBytes *bytes = g_bytes_new_static(data, len);
-    PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, &gerr);
-    if (!doc) {
-        if (gerr && g_error_matches(gerr, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED))
-            return shelf_buf_put_u8(body, SHELF_PDF_RESULT_ENCRYPTED);
-        return encode_damaged(body, damage_reason(gerr));
-    }
     if (shelf_buf_put_u8(body, SHELF_PDF_RESULT_OK) != SHELF_OK ||
         put_metadata(doc, body) != SHELF_OK)
         return SHELF_ENOMEM;
@@ -550,4 +543,25 @@ int shelf_pdf_collect(const char *data, size_t len, size_t limit, shelf_buf *bod
     if (!put_pages_and_outline(doc, body, limit, &rc))
         return rc != SHELF_OK ? rc : encode_damaged(body, "extracted text too large");
     return SHELF_OK;
+}
+
+/* Everything poppler made is released: the helper that runs this reads
+ * file after file (util/sandbox.h, kept helpers). */
+int shelf_pdf_collect(const char *data, size_t len, size_t limit, shelf_buf *body)
+{
+    GError *gerr = NULL;
+    GBytes *bytes = g_bytes_new_static(data, len);
+    PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, &gerr);
+    int rc;
+    if (doc)
+        rc = collect_document(doc, limit, body);
+    else if (gerr && g_error_matches(gerr, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED))
+        rc = shelf_buf_put_u8(body, SHELF_PDF_RESULT_ENCRYPTED);
+    else
+        rc = encode_damaged(body, damage_reason(gerr));
+    if (doc)
+        g_object_unref(doc);
+    g_bytes_unref(bytes);
+    g_clear_error(&gerr);
+    return rc;
 }

@@ -36,7 +36,6 @@ struct shelf_segwriter {
     shelf_words_builder words; /* the written-words list (wordswriter.h) */
     int postings_open;
     int finished;
-    bool threads_allowed; /* the owner runs threads (async_store): the list may be written beside */
 };
 
 shelf_segwriter *shelf_segwriter_open(const char *dir, uint32_t number, shelf_analyzer *analyzer,
@@ -51,7 +50,6 @@ shelf_segwriter *shelf_segwriter_open(const char *dir, uint32_t number, shelf_an
     w->number = number;
     w->analyzer = analyzer;
     w->budget = memory_budget;
-    w->threads_allowed = async_store;
     char path[PATH_MAX], store[PATH_MAX], cols[PATH_MAX], prefix[PATH_MAX];
     shelf_segment_path(path, sizeof path, dir, number, "docs");
     shelf_segment_path(store, sizeof store, dir, number, "store");
@@ -397,7 +395,8 @@ int shelf_segwriter_finish(shelf_segwriter *w, shelf_segment_summary *summary, s
     shelf_inverter_get_stats(w->inverter, &runs);
     words_job words = {w, SHELF_OK, {0}};
     pthread_t beside;
-    bool started = w->threads_allowed && shelf_inverter_runs(w->inverter) == 0 &&
+    bool owner_runs_threads = w->docs.queue != NULL; /* opened with async_store */
+    bool started = owner_runs_threads && shelf_inverter_runs(w->inverter) == 0 &&
                    pthread_create(&beside, NULL, write_words_list, &words) == 0;
     if (!started) {
         write_words_list(&words);

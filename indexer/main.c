@@ -32,6 +32,8 @@
 #include "watch.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <getopt.h>
 #include <limits.h>
@@ -74,13 +76,20 @@ typedef struct pending_file {
     int dirfd;
     const char *name;
     bool via_link;
+    int fd;              /* open already (owned), or -1 */
+    struct stat fd_stat; /* fd's fstat, when it is open */
     uint64_t size;
     int64_t mtime_ns;
 } pending_file;
 
 /* --threads: files are asked about in batches of up to this many, so the
- * walk takes the writer lock once per batch, not once per file. */
+ * walk takes the writer lock once per batch, not once per file.  On a
+ * fresh index the pending files are open already, so their batch is
+ * smaller: with the pipeline's window the run holds at most
+ * PIPELINE_WINDOW + PENDING_OPEN_MAX files open, well under the usual
+ * limit of 1024 descriptors. */
 #define PENDING_MAX 256
+#define PENDING_OPEN_MAX 64
 
 typedef struct run_state {
     const options *opt;
@@ -97,6 +106,7 @@ typedef struct run_state {
     int failed;
     bool (*should_stop)(void); /* --watch: a signal asks to stop (NULL: never) */
     bool stopped;              /* the walk was stopped for it: nothing is committed */
+    bool fresh;                /* the index had no documents: every file is read */
     char index_canon[PATH_MAX]; /* the index folder, never walked into ("" unknown) */
     shelf_err err;
 } run_state;
@@ -547,13 +557,55 @@ static int flush_pending(void *ctx)
     int stop = 0;
     for (size_t i = 0; i < st->pending_count; i++) {
         pending_file *f = &st->pending[i];
-        if (wanted[i] && !stop)
-            stop = pipeline_submit(st->pipe, f->path, f->dirfd, f->name, f->via_link, f->size);
-        else
-            free(f->path);
+        pipeline_source src = {f->dirfd, f->name, f->via_link, f->fd, &f->fd_stat};
+        if (wanted[i] && !stop) {
+            stop = pipeline_submit(st->pipe, f->path, &src, f->size);
+            continue;
+        }
+        if (f->fd >= 0)
+            close(f->fd);
+        free(f->path);
     }
     st->pending_count = 0;
     return stop;
+}
+
+/* A file the walk handed over unstatted (a fresh index): open it and stat
+ * the descriptor, the one path lookup the file costs.  False (nothing
+ * open) when either fails or it is no longer a regular file: the caller
+ * then stats it by name, as the walk would have, and goes the usual way
+ * (a file that cannot be opened is reported when it is opened again). */
+static bool open_and_stat(const walk_file *f, int *fd, struct stat *sb)
+{
+    shelf_err err;
+    if (shelf_source_open(f->dirfd, f->name, f->path, false, fd, &err) != SHELF_OK)
+        return false;
+    if (fstat(*fd, sb) == 0 && S_ISREG(sb->st_mode))
+        return true;
+    close(*fd);
+    *fd = -1;
+    return false;
+}
+
+/* The stat of a walked file: the walk's, or (unstatted) that of the
+ * descriptor open_and_stat opened (*fd >= 0), or one by name (*fd -1).
+ * NULL, reported, when there is none. */
+static const struct stat *stat_walked(run_state *st, const walk_file *f, int *fd, struct stat *sb)
+{
+    *fd = -1;
+    if (f->st)
+        return f->st;
+    if (open_and_stat(f, fd, sb))
+        return sb;
+    if (fstatat(f->dirfd, f->name, sb, AT_SYMLINK_NOFOLLOW) != 0) {
+        on_problem(st, f->path, strerror(errno));
+        return NULL;
+    }
+    if (!S_ISREG(sb->st_mode)) {
+        on_problem(st, f->path, "not a regular file or folder");
+        return NULL;
+    }
+    return sb;
 }
 
 static int on_file(void *ctx, const walk_file *f)
@@ -567,26 +619,42 @@ static int on_file(void *ctx, const walk_file *f)
         st->ignored++;
         return 0;
     }
-    uint64_t size = (uint64_t)f->st->st_size;
+    struct stat own;
+    int fd;
+    const struct stat *sb = stat_walked(st, f, &fd, &own);
+    if (!sb)
+        return 0;
+    const struct stat *fd_stat = fd >= 0 ? sb : NULL; /* the stat of the open fd */
+    uint64_t size = (uint64_t)sb->st_size;
     if (st->pipe) {
         char *copy = strdup(f->path);
         if (!copy) {
+            if (fd >= 0)
+                close(fd);
             shelf_errf(&st->err, SHELF_ENOMEM, "out of memory");
             st->failed = 1;
             return 1;
         }
-        st->pending[st->pending_count++] =
-            (pending_file){copy, f->dirfd, f->name, f->via_link, size, mtime_of(f->st)};
-        return st->pending_count == PENDING_MAX ? flush_pending(st) : 0;
+        pending_file *p = &st->pending[st->pending_count++];
+        *p = (pending_file){copy, f->dirfd, f->name, f->via_link, fd, .size = size,
+                            .mtime_ns = mtime_of(sb)};
+        if (fd_stat)
+            p->fd_stat = *fd_stat;
+        size_t batch = st->fresh ? PENDING_OPEN_MAX : PENDING_MAX;
+        return st->pending_count == batch ? flush_pending(st) : 0;
     }
-    if (!needs_reading(st, f->path, size, mtime_of(f->st)))
+    if (!needs_reading(st, f->path, size, mtime_of(sb))) {
+        if (fd >= 0)
+            close(fd);
         return 0;
+    }
     shelf_extracted ex;
     shelf_err err = {0};
-    int fd;
-    int rc = shelf_source_open(f->dirfd, f->name, f->path, f->via_link, &fd, &err);
+    int rc = SHELF_OK;
+    if (fd < 0)
+        rc = shelf_source_open(f->dirfd, f->name, f->path, f->via_link, &fd, &err);
     if (rc == SHELF_OK)
-        rc = shelf_extract_fd(fd, f->path, &st->buf, &ex, &err);
+        rc = shelf_extract_fd_statted(fd, fd_stat, f->path, &st->buf, &ex, &err);
     else
         memset(&ex, 0, sizeof ex);
     int stop = consume(st, f->path, rc, &err, &ex, NULL);
@@ -823,14 +891,15 @@ static void walk_list(run_state *st, char *const *paths, size_t count, bool bar)
     const options *opt = st->opt;
     if (bar && !opt->quiet && isatty(STDERR_FILENO)) {
         totals t = {.filter = &opt->filter};
-        walk_callbacks counter = {count_file, ignore_problem, wanted_dir_of_filter, &t, NULL, NULL};
+        walk_callbacks counter = {count_file, ignore_problem, wanted_dir_of_filter, &t, NULL, NULL, false};
         walk_paths(paths, count, &counter, opt->links);
         progress_start(&st->bar, t.files, t.bytes);
     }
     if (opt->threads > 1) {
         st->pipe = pipeline_start(opt->threads, shelf_indexwriter_language(st->writer), consume, st);
     }
-    walk_callbacks cb = {on_file, on_problem, wanted_dir, st, on_link_skipped, flush_pending};
+    walk_callbacks cb = {on_file, on_problem, wanted_dir, st, on_link_skipped, flush_pending,
+                         .files_unstatted = st->fresh};
     walk_paths(paths, count, &cb, opt->links);
     for (size_t i = 0; i < st->pending_count; i++) /* left by a stop */
         free(st->pending[i].path);
@@ -905,6 +974,7 @@ static int index_once(const options *opt, shelf_roots *roots, const run_paths *r
                       bool (*should_stop)(void))
 {
     run_state st = {.opt = opt, .paths = rp, .should_stop = should_stop};
+    st.fresh = opt->rebuild || !index_exists(opt);
     st.writer = open_writer(opt, &st.err);
     if (!st.writer) {
         say_failed(opt, &st.err);

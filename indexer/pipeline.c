@@ -20,6 +20,8 @@ typedef struct slot {
     uint64_t bytes; /* the file's size when submitted (the byte window) */
     char *path;
     int fd;         /* open file for the worker; -1 when opening failed (rc says why) */
+    bool fd_statted;  /* fd_stat is fd's fstat, taken by the walk */
+    struct stat fd_stat;
     int rc;
     shelf_err err;
     shelf_extracted ex;
@@ -90,7 +92,8 @@ static void process(shelf_analyzer *a, shelf_readbuf *buf, slot *s)
 {
     if (s->fd < 0)
         return; /* opening failed: rc and err are set */
-    s->rc = shelf_extract_fd(s->fd, s->path, buf, &s->ex, &s->err);
+    s->rc = shelf_extract_fd_statted(s->fd, s->fd_statted ? &s->fd_stat : NULL, s->path, buf, &s->ex,
+                                     &s->err);
     s->fd = -1;
     s->analysed = s->rc == SHELF_OK && a && s->ex.len <= PIPELINE_ANALYSE_MAX;
     if (s->analysed &&
@@ -254,12 +257,16 @@ static void offer_work(pipeline *p)
         pthread_cond_signal(&p->work);
 }
 
-int pipeline_submit(pipeline *p, char *path, int dirfd, const char *name, bool follow, uint64_t bytes)
+int pipeline_submit(pipeline *p, char *path, const pipeline_source *src, uint64_t bytes)
 {
-    int fd = -1;
+    int fd = src->fd;
     shelf_err open_err;
     shelf_err_clear(&open_err);
-    int open_rc = path ? shelf_source_open(dirfd, name, path, follow, &fd, &open_err) : SHELF_ENOMEM;
+    int open_rc = SHELF_OK;
+    if (!path)
+        open_rc = SHELF_ENOMEM;
+    else if (fd < 0)
+        open_rc = shelf_source_open(src->dirfd, src->name, path, src->follow, &fd, &open_err);
     pthread_mutex_lock(&p->mu);
     while (!has_room(p, bytes) && !p->stopped) {
         if (p->submitted > p->claimed && p->idle_workers > 0)
@@ -276,6 +283,9 @@ int pipeline_submit(pipeline *p, char *path, int dirfd, const char *name, bool f
         s->rc = open_rc;
         s->err = open_err;
         s->fd = fd;
+        s->fd_statted = src->fd >= 0 && src->fd_stat;
+        if (s->fd_statted)
+            s->fd_stat = *src->fd_stat;
         s->analysed = false;
         s->bytes = bytes;
         p->bytes_in_flight += bytes;

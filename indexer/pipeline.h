@@ -52,11 +52,22 @@ typedef int (*pipeline_consume)(void *ctx, const char *path, int rc, const shelf
 
 /* language NULL: workers only read files (the consumer analyses). */
 pipeline *pipeline_start(unsigned workers, const char *language, pipeline_consume consume, void *ctx);
-/* Queue one file: `path` (taken: freed by the pipeline), opened here as
- * `name` relative to dirfd (following a symlink only when follow), of
- * `bytes` bytes (the byte window).  Blocks while the window is full.
- * Returns nonzero once the consumer asked to stop. */
-int pipeline_submit(pipeline *p, char *path, int dirfd, const char *name, bool follow, uint64_t bytes);
+/* Where a queued file is: open already (fd >= 0, taken by the pipeline,
+ * and fd_stat its fstat, so the worker does not stat it again), or to be
+ * opened by pipeline_submit as `name` relative to dirfd, following a
+ * symlink only when follow (fd -1). */
+typedef struct pipeline_source {
+    int dirfd;
+    const char *name;
+    bool follow;
+    int fd;
+    const struct stat *fd_stat;
+} pipeline_source;
+
+/* Queue one file: `path` (taken: freed by the pipeline) of `bytes` bytes
+ * (the byte window).  Blocks while the window is full.  Returns nonzero
+ * once the consumer asked to stop (an open fd is closed then). */
+int pipeline_submit(pipeline *p, char *path, const pipeline_source *src, uint64_t bytes);
 /* Bytes the pipeline's buffers hold now: texts and analyses in flight, the
  * analysis buffers its slots keep for reuse, the workers' reading buffers
  * (the consumer tells the index writer, whose budget counts them). */

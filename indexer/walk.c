@@ -41,9 +41,15 @@ static int seen_before(walker *w, const struct stat *st)
     return 0;
 }
 
-static int compare_names(const void *a, const void *b)
+/* A folder entry: its name and what the listing says it is (d_type). */
+typedef struct dir_entry {
+    char *name;
+    unsigned char type;
+} dir_entry;
+
+static int compare_entries(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(((const dir_entry *)a)->name, ((const dir_entry *)b)->name);
 }
 
 static char *join(const char *dir, const char *name)
@@ -60,11 +66,11 @@ static char *join(const char *dir, const char *name)
     return p;
 }
 
-/* Sorted names of an open folder's visible entries; NULL on error (errno
+/* An open folder's visible entries sorted by name; NULL on error (errno
  * set).  The stream stays open (its descriptor is the folder's). */
-static char **list_dir(DIR *d, size_t *count)
+static dir_entry *list_dir(DIR *d, size_t *count)
 {
-    char **names = NULL;
+    dir_entry *entries = NULL;
     size_t n = 0, cap = 0;
     struct dirent *e;
     errno = 0;
@@ -73,22 +79,22 @@ static char **list_dir(DIR *d, size_t *count)
             continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 32;
-            char **p = realloc(names, cap * sizeof *p);
+            dir_entry *p = realloc(entries, cap * sizeof *p);
             if (!p)
                 break;
-            names = p;
+            entries = p;
         }
-        if (!(names[n] = strdup(e->d_name)))
+        if (!(entries[n].name = strdup(e->d_name)))
             break;
-        n++;
+        entries[n++].type = e->d_type;
     }
     if (n > 1)
-        qsort(names, n, sizeof *names, compare_names);
+        qsort(entries, n, sizeof *entries, compare_entries);
     *count = n;
-    return names ? names : calloc(1, sizeof *names);
+    return entries ? entries : calloc(1, sizeof *entries);
 }
 
-static int visit_child(walker *w, int dirfd, const char *name, const char *path);
+static int visit_child(walker *w, int dirfd, const dir_entry *entry, const char *path);
 
 static int leave(walker *w)
 {
@@ -111,8 +117,8 @@ static int visit_dir(walker *w, int fd, const char *path, const struct stat *st)
         return 0;
     }
     size_t count = 0;
-    char **names = list_dir(d, &count);
-    if (!names) {
+    dir_entry *entries = list_dir(d, &count);
+    if (!entries) {
         int e = errno;
         closedir(d);
         w->cb->problem(w->cb->ctx, path, strerror(e));
@@ -120,16 +126,16 @@ static int visit_dir(walker *w, int fd, const char *path, const struct stat *st)
     }
     int rc = 0;
     for (size_t i = 0; i < count; i++) {
-        char *child = rc == 0 ? join(path, names[i]) : NULL;
+        char *child = rc == 0 ? join(path, entries[i].name) : NULL;
         if (child)
-            rc = visit_child(w, dirfd(d), names[i], child);
+            rc = visit_child(w, dirfd(d), &entries[i], child);
         free(child);
     }
     int left = leave(w); /* before the descriptor closes */
     closedir(d);
     for (size_t i = 0; i < count; i++)
-        free(names[i]);
-    free(names);
+        free(entries[i].name);
+    free(entries);
     return rc ? rc : left;
 }
 
@@ -191,8 +197,13 @@ static int visit_stat(walker *w, int dirfd, const char *name, const char *path, 
     return 0;
 }
 
-static int visit_child(walker *w, int dirfd, const char *name, const char *path)
+static int visit_child(walker *w, int dirfd, const dir_entry *entry, const char *path)
 {
+    const char *name = entry->name;
+    if (entry->type == DT_REG && w->cb->files_unstatted) {
+        walk_file f = {.path = path, .dirfd = dirfd, .name = name, .st = NULL, .via_link = false};
+        return w->cb->file(w->cb->ctx, &f);
+    }
     struct stat st;
     if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
         w->cb->problem(w->cb->ctx, path, strerror(errno));

@@ -20,6 +20,13 @@
  * over with its folder's descriptor, its name in it and that stat, so the
  * caller can open it with openat and need not stat it again.  The folder's
  * descriptor stays open until `leaving_dir` has been called for it.
+ *
+ * A caller that will open nearly every file (a fresh index) sets
+ * `files_unstatted`: an entry the folder listing already calls a regular
+ * file (d_type) is then handed over without a stat (st NULL), and the
+ * caller opens it and stats the descriptor, one path lookup a file instead
+ * of two.  Other entries (folders, symlinks, a file system that gives no
+ * d_type) are stat'ed as always.
  */
 #ifndef SHELF_WALK_H
 #define SHELF_WALK_H
@@ -34,7 +41,8 @@ typedef struct walk_file {
     const char *path;      /* the given path joined with the names below it */
     int dirfd;             /* its folder, or AT_FDCWD for a path named explicitly */
     const char *name;      /* its name relative to dirfd */
-    const struct stat *st; /* its stat (the target's, for a symlink followed) */
+    const struct stat *st; /* its stat (the target's, for a symlink followed);
+                              NULL: left to the caller (files_unstatted) */
     bool via_link;         /* a symlink (followed): opening must follow it too */
 } walk_file;
 
@@ -52,6 +60,9 @@ typedef struct walk_callbacks {
     /* Called before a folder's descriptor given in `file` calls is closed
      * (and once at the end).  Return nonzero to stop.  NULL: not told. */
     int (*leaving_dir)(void *ctx);
+    /* Hand regular files over unstatted when the listing says what they
+     * are (above). */
+    bool files_unstatted;
 } walk_callbacks;
 
 typedef enum walk_links { WALK_LINKS_SKIP, WALK_LINKS_INSIDE, WALK_LINKS_ANY } walk_links;

@@ -9,8 +9,9 @@
  * problem, only the good documents indexed); `--language none` against the
  * default English stemming; an unknown language; nothing to index (exit 2,
  * previous index untouched); a re-run replacing the index; `--memory 1`
- * giving the same index; a run without PATH indexing the sample corpus; bad
- * options.
+ * giving the same index; a fresh run (files stat'ed once opened) followed by
+ * a run that finds nothing changed; a run without PATH indexing the sample
+ * corpus; bad options.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -424,6 +425,72 @@ static void test_memory_one_same_index(void **state)
     free(b);
 }
 
+/* Every document's stored size and time are its file's, as stat by name
+ * gives them; returns the number of documents. */
+static uint32_t assert_stored_stats_match(const char *dir)
+{
+    shelf_index *idx = open_index(dir);
+    uint32_t docs = 0;
+    for (size_t i = 0; i < shelf_index_segment_count(idx); i++) {
+        const shelf_segment *s = shelf_index_segment(idx, i);
+        for (uint32_t d = 0; d < shelf_segment_doc_count(s); d++, docs++) {
+            shelf_docmeta m;
+            assert_int_equal(shelf_segment_doc(s, d, &m, NULL), SHELF_OK);
+            char *path = ts_strf("%.*s", (int)m.path_len, m.path);
+            struct stat sb;
+            assert_int_equal(stat(path, &sb), 0);
+            if (m.size != (uint64_t)sb.st_size ||
+                m.mtime_ns != (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec)
+                fail_msg("%s: stored size %llu time %lld, the file's %lld %lld", path,
+                         (unsigned long long)m.size, (long long)m.mtime_ns, (long long)sb.st_size,
+                         (long long)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec);
+            free(path);
+        }
+    }
+    shelf_index_close(idx);
+    return docs;
+}
+
+/* A fresh index opens each file the folder listing calls regular and
+ * stats the open descriptor (one path lookup); an existing index stats by
+ * name first.  The two must store the same size and time: after a fresh
+ * run with 1 or 3 threads each document has its file's, and a second run
+ * finds every file unchanged.  A FIFO
+ * in the tree (listed as such) is reported, not opened. */
+static void test_fresh_run_then_nothing_changed(void **state)
+{
+    const char *tmp = *state;
+    char *src = ts_strf("%s/src", tmp);
+    for (int i = 0; i < 40; i++) {
+        char *name = ts_strf("d%d/e%d/file%02d.txt", i % 3, i % 2, i);
+        char *text = ts_strf("File %d of the tree, with words %d\n", i, i * 7);
+        write_text(src, name, text);
+        free(text);
+        free(name);
+    }
+    char *fifo = ts_strf("%s/d0/pipe.txt", src);
+    assert_int_equal(mkfifo(fifo, 0644), 0);
+    for (int threads = 1; threads <= 3; threads += 2) {
+        char *dir = ts_strf("%s/index%d", tmp, threads);
+        char *args = ts_strf("--threads %d --index '%s' '%s'", threads, dir, src);
+        char *err = NULL;
+        assert_int_equal(indexer(args, NULL, &err), 0);
+        if (!strstr(err, "added 40,") || !ts_line_with(err, "pipe.txt", "not a regular file"))
+            fail_msg("fresh run, %d threads: %s", threads, err);
+        assert_int_equal(assert_stored_stats_match(dir), 40);
+        free(err);
+        err = NULL;
+        assert_int_equal(indexer(args, NULL, &err), 0);
+        if (!strstr(err, "added 0, updated 0, unchanged 40,"))
+            fail_msg("second run, %d threads: %s", threads, err);
+        free(err);
+        free(args);
+        free(dir);
+    }
+    free(fifo);
+    free(src);
+}
+
 static void test_no_path_uses_sample_corpus(void **state)
 {
     const char *tmp = *state;
@@ -547,6 +614,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_kept_helpers_end_with_the_run, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rerun_replaces_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_memory_one_same_index, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fresh_run_then_nothing_changed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_path_uses_sample_corpus, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_options, setup, teardown),
     };

@@ -72,13 +72,17 @@ int shelf_source_open(int dirfd, const char *name, const char *path, bool follow
     return SHELF_OK;
 }
 
-static int stat_source(source *src, shelf_extracted *out, shelf_err *err)
+/* The open file's size and time: from fd_stat when the caller has its
+ * fstat, else from one here. */
+static int stat_source(source *src, const struct stat *fd_stat, shelf_extracted *out, shelf_err *err)
 {
-    struct stat st;
-    if (fstat(src->fd, &st) != 0 || !S_ISREG(st.st_mode))
+    struct stat own;
+    if (!fd_stat && fstat(src->fd, &own) == 0)
+        fd_stat = &own;
+    if (!fd_stat || !S_ISREG(fd_stat->st_mode))
         return shelf_errf(err, SHELF_ESKIP, "%s: not a regular file", src->path);
-    out->size = (uint64_t)st.st_size;
-    out->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+    out->size = (uint64_t)fd_stat->st_size;
+    out->mtime_ns = (int64_t)fd_stat->st_mtim.tv_sec * 1000000000 + fd_stat->st_mtim.tv_nsec;
     if (out->size == 0)
         return shelf_errf(err, SHELF_ESKIP, "%s: empty file", src->path);
     return SHELF_OK;
@@ -240,11 +244,17 @@ int shelf_extract_file(const char *path, shelf_extracted *out, shelf_err *err)
 
 int shelf_extract_fd(int fd, const char *path, shelf_readbuf *buf, shelf_extracted *out, shelf_err *err)
 {
+    return shelf_extract_fd_statted(fd, NULL, path, buf, out, err);
+}
+
+int shelf_extract_fd_statted(int fd, const struct stat *fd_stat, const char *path,
+                             shelf_readbuf *buf, shelf_extracted *out, shelf_err *err)
+{
     memset(out, 0, sizeof *out);
     source src = {.path = path, .fd = fd, .buf = buf, .bytes = buf->data};
     shelf_doctext d = {0};
     const shelf_reader *reader = NULL;
-    int rc = stat_source(&src, out, err);
+    int rc = stat_source(&src, fd_stat, out, err);
     if (rc == SHELF_OK)
         rc = load(&src, out, &reader, err);
     if (rc == SHELF_OK)

@@ -40,6 +40,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "extract/doctext.h"
 #include "extract/layout.h"
@@ -94,6 +95,11 @@ int shelf_source_open(int dirfd, const char *name, const char *path, bool follow
  * reading through buf: its size and time come from fstat, small files take
  * one read. */
 int shelf_extract_fd(int fd, const char *path, shelf_readbuf *buf, shelf_extracted *out, shelf_err *err);
+/* The same when the caller has stat'ed the descriptor already: fd_stat is
+ * fstat of this very fd (not a stat by name, which could be of another
+ * file by now), and is used in place of a second fstat. */
+int shelf_extract_fd_statted(int fd, const struct stat *fd_stat, const char *path,
+                             shelf_readbuf *buf, shelf_extracted *out, shelf_err *err);
 void shelf_extracted_free(shelf_extracted *e);
 
 /* The format the content and name select (readers.h). */

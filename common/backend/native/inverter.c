@@ -752,6 +752,10 @@ static int source_advance_run(source *s, shelf_err *err)
     return SHELF_OK;
 }
 
+/* How far ahead of the term being written the table's terms are fetched
+ * into the cache (their records and first slices, read in key order). */
+#define TERMS_AHEAD 8
+
 static int source_advance(source *s, shelf_err *err)
 {
     if (s->run)
@@ -759,6 +763,13 @@ static int source_advance(source *s, shelf_err *err)
     if (s->next >= s->count) {
         s->key_len = 0;
         return SHELF_OK;
+    }
+    if (s->next + TERMS_AHEAD < s->count) {
+        /* the term a few ahead in key order and the start of its first
+         * slice: the table's terms lie at random in the arena */
+        const uint8_t *ahead = (const uint8_t *)s->sorted[s->next + TERMS_AHEAD];
+        __builtin_prefetch(ahead);
+        __builtin_prefetch(ahead + 64);
     }
     term_acc *t = s->sorted[s->next++];
     memcpy(s->key, t->key, t->key_len);

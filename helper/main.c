@@ -10,9 +10,9 @@
  *         request on standard input (a socket) is "read FORMAT PATH" with
  *         the file's bytes and its memory headroom, each answer goes back on
  *         it (sandbox.h, shelf_sandbox_child_serve).  FORMAT names a row of
- *         the readers table with a read_in_helper; PATH is the file's name,
- *         for messages only.  Each of the indexer's reading threads keeps
- *         one running.
+ *         the readers table that is sandboxed (its half: helper_halves.h);
+ *         PATH is the file's name, for messages only.  Each of the
+ *         indexer's reading threads keeps one running.
  *     shelf-helper HEADROOM probe DIR
  *         opens the index in DIR and reads a little of it
  *         (engine/probe.h; libxapian can crash on a damaged table); HEADROOM
@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "engine/probe.h"
+#include "extract/helper_halves.h"
 #include "extract/readers.h"
 #include "util/buf.h"
 #include "util/sandbox.h"
@@ -57,9 +58,10 @@ static int serve_one(int argc, char **argv, const void *data, size_t len, shelf_
     if (argc != 3 || strcmp(argv[0], "read") != 0)
         return SHELF_EINVAL;
     const shelf_reader *reader = shelf_reader_of_name(argv[1]);
-    if (!reader || !reader->read_in_helper)
+    shelf_helper_half read = reader ? shelf_helper_half_of(reader->info->format) : NULL;
+    if (!read)
         return SHELF_EINVAL;
-    return reader->read_in_helper(argv[2], data, len, answer);
+    return read(argv[2], data, len, answer);
 }
 
 int main(int argc, char **argv)

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "extract/extract.h"
+#include "extract/helper_halves.h"
 #include "extract/readers.h"
 #include "util/error.h"
 #include "util/sandbox.h"
@@ -83,11 +84,14 @@ static void test_sandboxed_rows(void **state)
     assert_false(shelf_reader_sandboxed(&shelf_reader_text));
     assert_false(shelf_reader_sandboxed(&shelf_reader_markdown));
     assert_false(shelf_reader_sandboxed(&shelf_reader_html));
-    /* Every row is found by its format's name, as shelf-helper finds it. */
+    /* Every row is found by its format's name, as shelf-helper finds it,
+     * and has a half there (helper_halves.h) exactly when it is sandboxed. */
     for (size_t i = 0; i < shelf_reader_count(); i++) {
         const shelf_reader *r = shelf_reader_at(i);
         assert_ptr_equal(shelf_reader_of_name(r->info->name), r);
+        assert_int_equal(shelf_helper_half_of(r->info->format) != NULL, shelf_reader_sandboxed(r));
     }
+    assert_null(shelf_helper_half_of((shelf_format)99));
     assert_null(shelf_reader_of_name("pdfx"));
     assert_null(shelf_reader_of_name(""));
 }

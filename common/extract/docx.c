@@ -419,7 +419,7 @@ int shelf_extract_docx_here(const char *path, const char *data, size_t len, shel
     return shelf_zipdoc_extract_here(path, LABEL, data, len, read_docx, out, err);
 }
 
-static int read_in_helper(const char *path, const char *data, size_t len, shelf_buf *wire)
+int shelf_docx_read_in_helper(const char *path, const char *data, size_t len, shelf_buf *wire)
 {
     return shelf_zipdoc_encode(path, LABEL, data, len, read_docx, wire);
 }
@@ -441,6 +441,6 @@ const shelf_reader shelf_reader_docx = {
     .info = &shelf_docx_format,
     .sniff = sniff_docx,
     .extract = read_row,
-    .read_in_helper = read_in_helper,
+    .sandboxed = true,
     .max_file_bytes = SHELF_MAX_ZIP_BYTES,
 };

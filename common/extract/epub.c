@@ -296,7 +296,7 @@ int shelf_extract_epub_here(const char *path, const char *data, size_t len, shel
     return shelf_zipdoc_extract_here(path, LABEL, data, len, read_epub, out, err);
 }
 
-static int read_in_helper(const char *path, const char *data, size_t len, shelf_buf *wire)
+int shelf_epub_read_in_helper(const char *path, const char *data, size_t len, shelf_buf *wire)
 {
     return shelf_zipdoc_encode(path, LABEL, data, len, read_epub, wire);
 }
@@ -318,6 +318,6 @@ const shelf_reader shelf_reader_epub = {
     .info = &shelf_epub_format,
     .sniff = sniff_epub,
     .extract = read_row,
-    .read_in_helper = read_in_helper,
+    .sandboxed = true,
     .max_file_bytes = SHELF_MAX_ZIP_BYTES,
 };

@@ -6,8 +6,8 @@
  *
  *     shelf-helper 0 serve    requests: read FORMAT PATH, the file's bytes
  *
- * For each file the helper finds FORMAT's row in the readers table
- * (readers.h), calls its read_in_helper on the bytes and sends back what
+ * For each file the helper finds FORMAT's half (helper_halves.h), calls
+ * it on the bytes and sends back what
  * that encoded (each reader's file documents its encoding; PATH is only
  * for messages).  A crash, a failure or the budget ends that helper and
  * the file is reported as sandbox.h says; the next file gets a fresh one.

@@ -229,7 +229,7 @@ int shelf_extract_odt_here(const char *path, const char *data, size_t len, shelf
     return shelf_zipdoc_extract_here(path, LABEL, data, len, read_odt, out, err);
 }
 
-static int read_in_helper(const char *path, const char *data, size_t len, shelf_buf *wire)
+int shelf_odt_read_in_helper(const char *path, const char *data, size_t len, shelf_buf *wire)
 {
     return shelf_zipdoc_encode(path, LABEL, data, len, read_odt, wire);
 }
@@ -251,6 +251,6 @@ const shelf_reader shelf_reader_odt = {
     .info = &shelf_odt_format,
     .sniff = sniff_odt,
     .extract = read_row,
-    .read_in_helper = read_in_helper,
+    .sandboxed = true,
     .max_file_bytes = SHELF_MAX_ZIP_BYTES,
 };

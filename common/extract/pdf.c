@@ -80,7 +80,7 @@
 #define CHILD_MEMORY_HEADROOM ((size_t)1 << 30) /* address space for poppler */
 #define SIGNATURE_SNIFF_BYTES 1024            /* "%PDF-" is looked for this far */
 
-static size_t result_limit(size_t input_len)
+size_t shelf_pdf_result_limit(size_t input_len)
 {
     if (input_len > (SIZE_MAX - RESULT_SLACK) / RESULT_GROWTH)
         return SIZE_MAX;
@@ -91,19 +91,10 @@ static size_t result_limit(size_t input_len)
  * twice the result limit (SIZE_MAX, no cap, when that overflows). */
 static size_t memory_headroom(size_t input_len)
 {
-    size_t extra = result_limit(input_len);
+    size_t extra = shelf_pdf_result_limit(input_len);
     if (extra > (SIZE_MAX - CHILD_MEMORY_HEADROOM) / 2)
         return SIZE_MAX;
     return CHILD_MEMORY_HEADROOM + 2 * extra;
-}
-
-/* The reader's half in shelf-helper (extract/isolated.h): poppler's
- * reading of the bytes, encoded as above.  The helper goes on to the next
- * file, so everything poppler allocated is released (pdf_collect.c). */
-static int read_in_helper(const char *path, const char *data, size_t len, shelf_buf *wire)
-{
-    (void)path;
-    return shelf_pdf_collect(data, len, result_limit(len), wire);
 }
 
 /* ------------------------------------------------------------------------
@@ -120,7 +111,7 @@ static int run_reader(const char *path, const char *data, size_t len, unsigned b
                               .data = data,
                               .len = len,
                               .budget_ms = budget_ms,
-                              .max_result = result_limit(len),
+                              .max_result = shelf_pdf_result_limit(len),
                               .memory_headroom = memory_headroom(len),
                               .worker = "the PDF reader"};
     shelf_collected got;
@@ -190,6 +181,6 @@ const shelf_reader shelf_reader_pdf = {
     .info = &shelf_pdf_format,
     .sniff = sniff_pdf,
     .extract = read_pdf,
-    .read_in_helper = read_in_helper,
+    .sandboxed = true,
     .max_file_bytes = SHELF_MAX_PDF_BYTES,
 };

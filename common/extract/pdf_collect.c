@@ -565,3 +565,9 @@ int shelf_pdf_collect(const char *data, size_t len, size_t limit, shelf_buf *bod
     g_clear_error(&gerr);
     return rc;
 }
+
+int shelf_pdf_read_in_helper(const char *path, const char *data, size_t len, shelf_buf *wire)
+{
+    (void)path;
+    return shelf_pdf_collect(data, len, shelf_pdf_result_limit(len), wire);
+}

@@ -48,6 +48,13 @@ typedef struct shelf_pdf_read {
  * replaced by DAMAGED "extracted text too large").  SHELF_OK, or
  * SHELF_ENOMEM when memory ran out. */
 int shelf_pdf_collect(const char *data, size_t len, size_t limit, shelf_buf *body);
+/* The reader's half in shelf-helper (helper_halves.h): shelf_pdf_collect
+ * within shelf_pdf_result_limit(len).  The helper goes on to the next
+ * file, so everything poppler allocated is released. */
+int shelf_pdf_read_in_helper(const char *path, const char *data, size_t len, shelf_buf *wire);
+/* The most bytes a result may have for an input of input_len bytes (pdf.c;
+ * SIZE_MAX when that overflows). */
+size_t shelf_pdf_result_limit(size_t input_len);
 
 /* The parent's side (pdf_decode.c): decode *body, which the read takes
  * over (*body is left empty whatever happens), into out.  SHELF_OK;

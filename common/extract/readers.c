@@ -50,7 +50,7 @@ const shelf_reader *shelf_reader_of_format(shelf_format f)
 
 bool shelf_reader_sandboxed(const shelf_reader *r)
 {
-    return r->read_in_helper != NULL;
+    return r->sandboxed;
 }
 
 const shelf_reader *shelf_reader_of_name(const char *name)

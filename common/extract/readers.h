@@ -49,14 +49,14 @@ typedef struct shelf_reader {
     const shelf_format_info *info; /* its format's row (formats.h) */
     shelf_sniff (*sniff)(const char *data, size_t len);
     shelf_reader_fn extract;
-    /* A sandboxed reader's half, which runs in a child process
-     * (extract/isolated.h): reads data[0..len) and encodes into *wire what
-     * its extract decodes; SHELF_OK when *wire holds an answer.  NULL for a
-     * reader that parses in this process.  A sandboxed reader has a time
-     * budget and a memory cap, so it is given the whole file, up to
-     * max_file_bytes (larger files are skipped); the others are given at
-     * most SHELF_MAX_TEXT_BYTES (extract.h). */
-    int (*read_in_helper)(const char *path, const char *data, size_t len, shelf_buf *wire);
+    /* Whether the reader parses in shelf-helper (extract/isolated.h), its
+     * half there being the row of extract/helper_halves.h for its format
+     * (not a pointer here: then every program that links this table would
+     * link the parsers' libraries).  A sandboxed reader has a time budget
+     * and a memory cap, so it is given the whole file, up to max_file_bytes
+     * (larger files are skipped); the others are given at most
+     * SHELF_MAX_TEXT_BYTES (extract.h). */
+    bool sandboxed;
     uint64_t max_file_bytes;
 } shelf_reader;
 
@@ -79,7 +79,7 @@ const shelf_reader *shelf_reader_at(size_t i);
 /* The row of a format; NULL for a value no row has. */
 const shelf_reader *shelf_reader_of_format(shelf_format f);
 
-/* Does the row parse in a child process (it has a read_in_helper)? */
+/* Does the row parse in a child process (shelf-helper)? */
 bool shelf_reader_sandboxed(const shelf_reader *r);
 
 /* The row whose format is named name ("pdf"); NULL when none is. */
@@ -135,5 +135,9 @@ int shelf_extract_epub(const char *path, const char *data, size_t len, unsigned 
                        shelf_doctext *out, shelf_err *err);
 int shelf_extract_epub_here(const char *path, const char *data, size_t len, shelf_doctext *out,
                             shelf_err *err);
+/* Their halves in shelf-helper (helper_halves.h). */
+int shelf_docx_read_in_helper(const char *path, const char *data, size_t len, shelf_buf *wire);
+int shelf_odt_read_in_helper(const char *path, const char *data, size_t len, shelf_buf *wire);
+int shelf_epub_read_in_helper(const char *path, const char *data, size_t len, shelf_buf *wire);
 
 #endif

@@ -44,7 +44,7 @@ typedef int (*shelf_zipdoc_fn)(const char *path, shelf_zip *zip, shelf_doctext *
                                shelf_err *err);
 
 /* Reads data[0..len) in shelf-helper with the reader of format (budget_ms
- * 0: no limit), whose read_in_helper is shelf_zipdoc_encode with its fn;
+ * 0: no limit), whose half there is shelf_zipdoc_encode with its fn;
  * format->label names it in messages ("DOCX").  On error *out holds
  * nothing. */
 int shelf_zipdoc_extract(const char *path, const shelf_format_info *format, const char *data,

@@ -483,6 +483,66 @@ static void test_stems_match_snowball_across_many_words(void **state)
     shelf_analyzer_free(a);
 }
 
+/* The iterator works one word ahead (the next word is folded into the
+ * other of two buffers and its stem-cache set fetched while a token is
+ * stemmed): over a running text of 30,000 words, every token must be what
+ * its word gives alone (term, folded word, hashes, offsets, position), with
+ * a long word cut every 97th and a possessive every 13th, and the counters
+ * must be whole at the end. */
+static void test_running_text_matches_words_alone(void **state)
+{
+    (void)state;
+    enum { WORDS = 30000 };
+    shelf_analyzer *a = new_analyzer("english");
+    char long_word[SHELF_MAX_TERM_BYTES + 11];
+    memset(long_word, 'q', sizeof long_word - 1);
+    long_word[sizeof long_word - 1] = '\0';
+    size_t cap = (size_t)WORDS * (sizeof long_word + 8), len = 0;
+    char *text = malloc(cap);
+    size_t *starts = malloc(WORDS * sizeof *starts), *ends = malloc(WORDS * sizeof *ends);
+    assert_true(text && starts && ends);
+    for (unsigned i = 0; i < WORDS; i++) {
+        char word[32];
+        vocabulary_word(i * 7919 % 50000, word);
+        const char *w = i % 97 == 0 ? long_word : word;
+        starts[i] = len;
+        len += (size_t)sprintf(text + len, "%s", w);
+        ends[i] = len;
+        len += (size_t)sprintf(text + len, "%s", i % 13 == 0 ? "'s, " : i % 5 == 0 ? ".\n" : " ");
+    }
+    shelf_token_iter it;
+    shelf_token tok;
+    shelf_tokens_begin(&it, a, text, len);
+    for (unsigned i = 0; i < WORDS; i++) {
+        assert_true(shelf_tokens_next(&it, &tok));
+        char got_term[SHELF_MAX_TERM_BYTES], got_word[SHELF_MAX_TERM_BYTES];
+        memcpy(got_term, tok.term, tok.term_len); /* before the cache is used again */
+        memcpy(got_word, tok.word, tok.word_len);
+        const char *w = text + starts[i];
+        size_t n = ends[i] - starts[i];
+        char term[SHELF_MAX_TERM_BYTES + 1], folded[SHELF_MAX_TERM_BYTES + 1];
+        size_t term_len = shelf_analyze_word(a, w, n, term, NULL);
+        size_t folded_len = shelf_fold_word(a, w, n, folded, NULL);
+        assert_int_equal(tok.position, i);
+        assert_int_equal(tok.start, starts[i]);
+        assert_int_equal(tok.end, ends[i]);
+        assert_int_equal(tok.term_len, term_len);
+        assert_memory_equal(got_term, term, term_len);
+        assert_int_equal(tok.word_len, folded_len);
+        assert_memory_equal(got_word, folded, folded_len);
+        assert_true(tok.hash == shelf_term_hash(term, term_len));
+        assert_true(tok.word_hash == shelf_term_hash(folded, folded_len));
+    }
+    assert_false(shelf_tokens_next(&it, &tok));
+    assert_int_equal(it.next_position, WORDS);
+    assert_int_equal(it.cut_tokens, (WORDS + 96) / 97);
+    assert_int_equal(it.invalid_bytes, 0);
+    free(text);
+    free(starts);
+    free(ends);
+    shelf_analyzer_free(a);
+}
+
 /* A term is found whatever bytes follow it in the key's buffer and in the
  * slot (terms are compared a word at a time, the bytes past them masked),
  * and a term differing in its last byte, or in the first byte of the
@@ -690,6 +750,7 @@ int main(void)
         cmocka_unit_test(test_analyze_word_accepts_null_more),
         cmocka_unit_test(test_fifty_megabyte_line),
         cmocka_unit_test(test_token_word_and_met),
+        cmocka_unit_test(test_running_text_matches_words_alone),
         cmocka_unit_test(test_stem_cache_ways_and_long_terms),
         cmocka_unit_test(test_stem_cache_compares_whole_terms_only),
     };

@@ -2,24 +2,27 @@
  * analyzer.c - UTF-8 text to index terms: tokenise, fold, cut, stem.  The
  * pipeline and the public contract are described in analyzer.h.
  *
- * How a token is produced (shelf_tokens_next):
+ * How a token is produced (scan_word, then shelf_tokens_next):
  *   1. skip separators (counting invalid UTF-8 bytes) up to a letter or digit;
  *   2. consume the run of letters, digits and marks, folding each character
- *      into it->fold as it goes; once a folded character no longer fits in
- *      SHELF_MAX_TERM_BYTES the token is marked cut and the rest of the run is
- *      consumed without folding;
+ *      into one of it->fold's two buffers as it goes; once a folded
+ *      character no longer fits in SHELF_MAX_TERM_BYTES the token is marked
+ *      cut and the rest of the run is consumed without folding;
  *   3. drop a possessive 's / ’s that directly follows the run;
- *   4. hash the folded word once and stem it through the analyzer's stem
- *      cache; the token's term points at the cached stem, its word at
- *      it->fold (the folded word, unstemmed);
- *   5. give the term's hash: the stem cache keeps each stem's hash, so only
- *      a cache miss hashes the stem.
+ *   4. hash the folded word once and fetch its stem-cache set into the CPU
+ *      cache: this is done one word ahead, so that the set has arrived when
+ *      the word is stemmed on the next call;
+ *   5. stem the word through the analyzer's stem cache; the token's term
+ *      points at the cached stem, its word at its fold buffer (the folded
+ *      word, unstemmed), its term's hash comes from the cache (each stem's
+ *      hash is kept there, so only a cache miss hashes the stem).
  *
  * Invariants:
  *   - it->pos only grows and never passes it->len; no byte at or beyond len
  *     is ever read.
- *   - it->fold always holds whole UTF-8 characters, at most
- *     SHELF_MAX_TERM_BYTES bytes of them.
+ *   - each fold buffer always holds whole UTF-8 characters, at most
+ *     SHELF_MAX_TERM_BYTES bytes of them; the one of the token last given
+ *     is not written until the next call.
  *   - No allocation happens per token: folding uses a fixed stack buffer, the
  *     stem cache has a fixed size and the stemmer reuses its own memory.
  *   - ASCII letters and digits never reach utf8proc.
@@ -62,8 +65,9 @@ typedef enum char_kind {
     KIND_MARK       /* a combining mark: extends a word, never starts */
 } char_kind;
 
-/* The state of the token being built. */
+/* The state of the token being built: its folded form so far. */
 typedef struct token_build {
+    char *fold;
     size_t fold_len;
     bool cut;
 } token_build;
@@ -217,21 +221,21 @@ static char_kind read_char(const uint8_t *text, size_t len, size_t pos, int32_t 
 /* ----------------------------------------------------------------- folding */
 
 /* Append one folded code point, or mark the token cut when it does not fit. */
-static void append_code_point(shelf_token_iter *it, token_build *build, int32_t cp)
+static void append_code_point(token_build *build, int32_t cp)
 {
     size_t n = shelf_utf8_length(cp);
     if (build->fold_len + n > SHELF_MAX_TERM_BYTES) {
         build->cut = true;
         return;
     }
-    shelf_utf8_encode(cp, (uint8_t *)it->fold + build->fold_len);
+    shelf_utf8_encode(cp, (uint8_t *)build->fold + build->fold_len);
     build->fold_len += n;
 }
 
 /* Fold a non-ASCII word character: case fold, NFKD, drop marks.  Only letters
  * and numbers of the result are kept (a compatibility decomposition such as
  * "⑴" -> "(1)" must not bring punctuation into a term). */
-static void append_folded(shelf_token_iter *it, token_build *build, int32_t cp)
+static void append_folded(token_build *build, int32_t cp)
 {
     utf8proc_int32_t folded[FOLD_SCRATCH];
     utf8proc_ssize_t count = utf8proc_decompose_char(cp, folded, FOLD_SCRATCH, FOLD_OPTIONS, NULL);
@@ -239,7 +243,7 @@ static void append_folded(shelf_token_iter *it, token_build *build, int32_t cp)
         return;
     for (utf8proc_ssize_t i = 0; i < count && !build->cut; i++) {
         if (kind_of_code_point(folded[i]) == KIND_WORD)
-            append_code_point(it, build, folded[i]);
+            append_code_point(build, folded[i]);
     }
 }
 
@@ -274,16 +278,16 @@ static bool skip_to_word(shelf_token_iter *it)
 }
 
 /* Consume the run of ASCII letters and digits at it->pos, folding them into
- * it->fold; stops at any other byte.  The bytes that fit are folded by a
+ * build->fold; stops at any other byte.  The bytes that fit are folded by a
  * loop that tests nothing else; if the run goes on past the room left (or
  * the token was cut before), the rest is stepped over and the token is
- * cut.  (Works on local copies: it->fold is char, so writing it through it
+ * cut.  (Works on local copies: the fold is char, so writing it through it
  * would make the compiler reload it->pos and the length after every byte.) */
 static void consume_ascii(shelf_token_iter *it, token_build *build)
 {
     const uint8_t *text = it->text;
     size_t pos = it->pos, len = it->len, fold_len = build->fold_len;
-    char *fold = it->fold;
+    char *fold = build->fold;
     if (!build->cut) {
         size_t room = SHELF_MAX_TERM_BYTES - fold_len;
         size_t stop = len - pos < room ? len : pos + room;
@@ -302,7 +306,7 @@ static void consume_ascii(shelf_token_iter *it, token_build *build)
     build->fold_len = fold_len;
 }
 
-/* Consume the run of word characters at it->pos, folding it into it->fold.
+/* Consume the run of word characters at it->pos, folding it into build->fold.
  * Stops before the first separator or invalid byte. */
 static void consume_word(shelf_token_iter *it, token_build *build)
 {
@@ -320,7 +324,7 @@ static void consume_word(shelf_token_iter *it, token_build *build)
         if (kind != KIND_WORD && kind != KIND_MARK)
             return;
         if (!build->cut)
-            append_folded(it, build, cp);
+            append_folded(build, cp);
         it->pos += n;
     }
 }
@@ -382,26 +386,28 @@ uint64_t shelf_term_hash(const void *term, size_t len)
     return XXH3_64bits(term, len);
 }
 
-/* Fill tok's term and word from the folded word in it->fold: the term is
+/* Fill tok's term and word from the word scanned into fold: the term is
  * its stem (the cache's copy, or the stemmer's output on a miss), or the
  * folded word itself with no stemmer or when the stemmer gives nothing.
- * The folded word is hashed once; the stem is hashed only on a miss. */
-static void stem_fold(shelf_token_iter *it, size_t fold_len, shelf_token *tok)
+ * The folded word was hashed when it was scanned; the stem is hashed only
+ * on a miss. */
+static void stem_fold(shelf_token_iter *it, const char *fold, const shelf_scanned_word *w,
+                      shelf_token *tok)
 {
     shelf_analyzer *a = it->analyzer;
-    uint64_t fold_hash = shelf_term_hash(it->fold, fold_len);
-    tok->word = tok->term = it->fold;
+    size_t fold_len = w->fold_len;
+    tok->word = tok->term = fold;
     tok->word_len = tok->term_len = fold_len;
-    tok->word_hash = tok->hash = fold_hash;
+    tok->word_hash = tok->hash = w->hash;
     tok->word_met = false;
     if (!a || !a->stemmer)
         return;
-    shelf_stem_key key = {it->fold, fold_len, fold_hash, it->stamp};
+    shelf_stem_key key = {fold, fold_len, w->hash, it->stamp};
     const char *stem;
     size_t stem_len;
     uint64_t stem_hash;
     if (!shelf_stem_cache_get(a->stems, &key, &stem, &stem_len, &stem_hash, &tok->word_met)) {
-        stem_len = run_stemmer(a->stemmer, it->fold, fold_len, &stem);
+        stem_len = run_stemmer(a->stemmer, fold, fold_len, &stem);
         if (stem_len == 0)
             return;
         stem_hash = shelf_term_hash(stem, stem_len);
@@ -416,6 +422,29 @@ static void stem_fold(shelf_token_iter *it, size_t fold_len, shelf_token *tok)
 
 /* ------------------------------------------------------------------ tokens */
 
+/* Find the next word, fold it into it->fold[which] and hash it, and fetch
+ * its stem-cache set; false at the end of the text. */
+static bool scan_word(shelf_token_iter *it, unsigned which, shelf_scanned_word *w)
+{
+    while (skip_to_word(it)) {
+        size_t start = it->pos;
+        token_build build = {it->fold[which], 0, false};
+        consume_word(it, &build);
+        size_t end = it->pos;
+        skip_possessive(it);
+        if (build.fold_len == 0)
+            continue; /* folded to nothing: not a term */
+        if (build.cut)
+            it->cut_tokens++;
+        *w = (shelf_scanned_word){start, end, build.fold_len,
+                                  shelf_term_hash(build.fold, build.fold_len)};
+        if (it->analyzer && it->analyzer->stems)
+            shelf_stem_cache_prefetch(it->analyzer->stems, w->hash);
+        return true;
+    }
+    return false;
+}
+
 void shelf_tokens_begin(shelf_token_iter *it, shelf_analyzer *a, const char *text, size_t len)
 {
     memset(it, 0, sizeof *it);
@@ -424,27 +453,22 @@ void shelf_tokens_begin(shelf_token_iter *it, shelf_analyzer *a, const char *tex
     it->len = text ? len : 0;
     if (a && a->stems)
         it->stamp = shelf_stem_cache_next_stamp(a->stems);
+    it->have_ahead = scan_word(it, 0, &it->ahead);
 }
 
 bool shelf_tokens_next(shelf_token_iter *it, shelf_token *tok)
 {
-    while (skip_to_word(it)) {
-        size_t start = it->pos;
-        token_build build = {0, false};
-        consume_word(it, &build);
-        size_t end = it->pos;
-        skip_possessive(it);
-        if (build.fold_len == 0)
-            continue; /* folded to nothing: not a term */
-        if (build.cut)
-            it->cut_tokens++;
-        stem_fold(it, build.fold_len, tok);
-        tok->position = it->next_position++;
-        tok->start = start;
-        tok->end = end;
-        return true;
-    }
-    return false;
+    if (!it->have_ahead)
+        return false;
+    shelf_scanned_word w = it->ahead;
+    const char *fold = it->fold[it->ahead_fold];
+    it->ahead_fold ^= 1;
+    it->have_ahead = scan_word(it, it->ahead_fold, &it->ahead);
+    stem_fold(it, fold, &w, tok);
+    tok->position = it->next_position++;
+    tok->start = w.start;
+    tok->end = w.end;
+    return true;
 }
 
 bool shelf_word_listed(const char *word, size_t len)

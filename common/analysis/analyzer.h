@@ -85,18 +85,32 @@ typedef struct shelf_token {
  * every thread and every analyzer. */
 uint64_t shelf_term_hash(const void *term, size_t len);
 
+/* A word found and folded but not yet stemmed (private). */
+typedef struct shelf_scanned_word {
+    size_t start, end; /* its bytes in the text */
+    size_t fold_len;   /* its folded form's length */
+    uint64_t hash;     /* the folded form's shelf_term_hash */
+} shelf_scanned_word;
+
 /* Iterator over the tokens of one buffer.  Fields other than the counters are
- * private. */
+ * private.  The iterator works one word ahead: while a token is stemmed,
+ * the next word has been found, folded and hashed, and its stem-cache set
+ * fetched into the cache.  So invalid_bytes and cut_tokens are final only
+ * once the iterator has given its last token (next_position is always the
+ * count of tokens given). */
 typedef struct shelf_token_iter {
     shelf_analyzer *analyzer;
     const uint8_t *text;
     size_t len;
     size_t pos;              /* next byte to look at */
-    uint32_t next_position;
+    uint32_t next_position;  /* public: tokens given so far */
     uint64_t invalid_bytes;  /* public: invalid UTF-8 bytes seen so far   */
     uint64_t cut_tokens;     /* public: tokens cut by the 64-byte rule    */
     uint32_t stamp;          /* this pass's stem-cache stamp (word_met)    */
-    char fold[SHELF_MAX_TERM_BYTES + 8];
+    bool have_ahead;         /* ahead holds the next word                  */
+    unsigned ahead_fold;     /* the fold buffer ahead's folded form is in  */
+    shelf_scanned_word ahead;
+    char fold[2][SHELF_MAX_TERM_BYTES + 8]; /* the given token's word, the next one's */
 } shelf_token_iter;
 
 void shelf_tokens_begin(shelf_token_iter *it, shelf_analyzer *a, const char *text, size_t len);

@@ -8,7 +8,9 @@
  * batch (run boundaries then differ, the merged result must not).  Also:
  * finishing straight from the table when nothing was spilled gives what
  * merging spilled runs gives (two documents repeat one word thousands of
- * times, so one posting's positions outgrow the chunks they are copied in).
+ * times, so one posting's positions outgrow the chunks they are copied in),
+ * and finishing with the second half of the terms written on a thread
+ * gives what one thread gives.
  */
 #include <setjmp.h>
 #include <stdbool.h>
@@ -27,7 +29,7 @@
 
 #define DOCS 400
 #define TOKENS_PER_DOC 37 /* not a multiple of the batch */
-#define VOCABULARY 3000
+#define VOCABULARY 12000 /* about 4,600 of them used: past the split finish's threshold */
 #define LONG_DOC_TOKENS 5000 /* documents 7 and 300: one word repeated after the usual tokens */
 
 typedef struct word {
@@ -74,7 +76,7 @@ static const word *token(uint32_t d, uint32_t k)
         return &g_words[x % 8]; /* the clashing words, often */
     if (r < 60)
         return &g_words[8 + x % 40];
-    return &g_words[x % VOCABULARY];
+    return &g_words[(x >> 7) % VOCABULARY];
 }
 
 typedef struct output {
@@ -93,8 +95,10 @@ static char *read_tmp(const char *dir, const char *name, size_t *len)
 }
 
 /* Inverts every document, in batches of batch_size (0: one by one through
- * shelf_inverter_add_term), within budget bytes, and returns the files. */
-static output invert_all(const char *dir, const char *name, size_t batch_size, size_t budget)
+ * shelf_inverter_add_term), within budget bytes, finishing with the second
+ * half of the terms on a thread when split, and returns the files. */
+static output invert_all(const char *dir, const char *name, size_t batch_size, size_t budget,
+                         bool split)
 {
     char *prefix = ts_strf("%s/%s.", dir, name);
     char *dict_name = ts_strf("%s.dict", name), *post_name = ts_strf("%s.post", name),
@@ -136,9 +140,14 @@ static output invert_all(const char *dir, const char *name, size_t batch_size, s
     assert_int_equal(shelf_postwriter_open(&post, post_path, pos_path, &err), SHELF_OK);
     const uint32_t *doc_lengths[3] = {NULL, lengths, lengths};
     uint64_t terms = 0;
+    shelf_inverter_allow_split_finish(inv, split);
     if (shelf_inverter_finish(inv, &dict, &post, doc_lengths, DOCS, &terms, &err) != SHELF_OK)
         fail_msg("finish: %s", err.msg);
-    assert_true(terms > 1000);
+    assert_true(terms > 4096);
+    shelf_inverter_stats stats;
+    shelf_inverter_get_stats(inv, &stats);
+    /* split only when asked and nothing was spilled */
+    assert_int_equal(stats.split_finishes, split && shelf_inverter_runs(inv) == 0);
     assert_int_equal(shelf_dictwriter_finish(&dict, &err), SHELF_OK);
     assert_int_equal(shelf_postwriter_finish(&post, &err), SHELF_OK);
     output o;
@@ -177,13 +186,13 @@ static void compare(size_t budget)
 {
     make_words(false);
     char *dir = ts_mkdtemp();
-    output one = invert_all(dir, "one", 0, budget);
+    output one = invert_all(dir, "one", 0, budget, false);
     make_words(true);
     const size_t sizes[] = {0, 1, 5, SHELF_INVERTER_BATCH};
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
         char name[16];
         snprintf(name, sizeof name, "batch%zu", sizes[i]);
-        output batched = invert_all(dir, name, sizes[i], budget);
+        output batched = invert_all(dir, name, sizes[i], budget, false);
         expect_same(&one, &batched);
         output_free(&batched);
     }
@@ -210,11 +219,30 @@ static void test_table_finish_equals_merged_runs(void **state)
     (void)state;
     make_words(false);
     char *dir = ts_mkdtemp();
-    output table = invert_all(dir, "table", SHELF_INVERTER_BATCH, (size_t)64 << 20);
-    output merged = invert_all(dir, "merged", SHELF_INVERTER_BATCH, (size_t)48 << 10);
+    output table = invert_all(dir, "table", SHELF_INVERTER_BATCH, (size_t)64 << 20, false);
+    output merged = invert_all(dir, "merged", SHELF_INVERTER_BATCH, (size_t)48 << 10, true);
     expect_same(&table, &merged);
     output_free(&table);
     output_free(&merged);
+    ts_rmtree(dir);
+    free(dir);
+}
+
+/* The table written with the second half of its terms on a thread (scratch
+ * files appended, dictionary offsets shifted) against one thread, with and
+ * without clashing hashes. */
+static void test_split_finish_equals_one_thread(void **state)
+{
+    (void)state;
+    char *dir = ts_mkdtemp();
+    for (int clash = 0; clash <= 1; clash++) {
+        make_words(clash);
+        output one = invert_all(dir, "whole", SHELF_INVERTER_BATCH, (size_t)64 << 20, false);
+        output split = invert_all(dir, "split", SHELF_INVERTER_BATCH, (size_t)64 << 20, true);
+        expect_same(&one, &split);
+        output_free(&one);
+        output_free(&split);
+    }
     ts_rmtree(dir);
     free(dir);
 }
@@ -225,6 +253,7 @@ int main(void)
         cmocka_unit_test(test_batch_equals_one_by_one),
         cmocka_unit_test(test_batch_equals_one_by_one_spilling),
         cmocka_unit_test(test_table_finish_equals_merged_runs),
+        cmocka_unit_test(test_split_finish_equals_one_thread),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -41,7 +41,8 @@ static void fold_crc(shelf_fwriter *w)
 
 static int flush_buffer(shelf_fwriter *w)
 {
-    fold_crc(w);
+    if (!w->scratch)
+        fold_crc(w);
     size_t done = 0;
     while (done < w->buffered) {
         ssize_t n = write(w->fd, w->buf + done, w->buffered - done);
@@ -78,6 +79,73 @@ int shelf_fw_open(shelf_fwriter *w, const char *path, const char *magic, shelf_e
     memcpy(header, magic, 8);
     shelf_store_u32le(header + 8, SHELF_FORMAT_VERSION);
     return shelf_fw_write(w, header, sizeof header);
+}
+
+static int report(shelf_fwriter *w, shelf_err *err)
+{
+    if (w->status != SHELF_OK && err)
+        *err = w->err;
+    return w->status;
+}
+
+int shelf_fw_open_scratch(shelf_fwriter *w, const char *near_path, shelf_err *err)
+{
+    memset(w, 0, sizeof *w);
+    w->fd = -1;
+    w->scratch = 1;
+    w->tmp_path = concat(near_path, ".scratch.XXXXXX");
+    w->buf = malloc(SHELF_FW_BUFFER);
+    if (!w->tmp_path || !w->buf) {
+        shelf_fw_abort(w);
+        return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", near_path);
+    }
+    w->fd = mkstemp(w->tmp_path);
+    if (w->fd >= 0)
+        fcntl(w->fd, F_SETFD, FD_CLOEXEC);
+    if (w->fd < 0) {
+        int rc = shelf_errno(err, errno, "%s: cannot create", w->tmp_path);
+        shelf_fw_abort(w);
+        return rc;
+    }
+    unlink(w->tmp_path); /* the name stays for messages; abort unlinks nothing */
+    return SHELF_OK;
+}
+
+int shelf_fw_read_back(shelf_fwriter *src, uint64_t at, void *out, size_t n, shelf_err *err)
+{
+    if (src->status == SHELF_OK && src->buffered > 0)
+        flush_buffer(src);
+    if (src->status != SHELF_OK)
+        return report(src, err);
+    uint8_t *p = out;
+    while (n > 0) {
+        ssize_t got = pread(src->fd, p, n, (off_t)at);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            return shelf_errno(err, got < 0 ? errno : EIO, "%s: cannot read back", src->tmp_path);
+        p += got;
+        at += (uint64_t)got;
+        n -= (size_t)got;
+    }
+    return SHELF_OK;
+}
+
+int shelf_fw_append(shelf_fwriter *w, shelf_fwriter *src, shelf_err *err)
+{
+    enum { CHUNK = 1 << 16 };
+    uint8_t *chunk = malloc(CHUNK);
+    if (!chunk)
+        return shelf_errf(err, SHELF_ENOMEM, "%s: out of memory", w->tmp_path);
+    int rc = SHELF_OK;
+    for (uint64_t at = 0; at < src->offset && rc == SHELF_OK; at += CHUNK) {
+        size_t n = src->offset - at < CHUNK ? (size_t)(src->offset - at) : CHUNK;
+        rc = shelf_fw_read_back(src, at, chunk, n, err);
+        if (rc == SHELF_OK && shelf_fw_write(w, chunk, n) != SHELF_OK)
+            rc = report(w, err);
+    }
+    free(chunk);
+    return rc;
 }
 
 int shelf_fw_write(shelf_fwriter *w, const void *data, size_t n)
@@ -132,13 +200,6 @@ int shelf_fw_varint(shelf_fwriter *w, uint64_t v)
     return shelf_fw_write(w, b, shelf_varint_put(b, v));
 }
 
-static int report(shelf_fwriter *w, shelf_err *err)
-{
-    if (w->status != SHELF_OK && err)
-        *err = w->err;
-    return w->status;
-}
-
 int shelf_fw_finish(shelf_fwriter *w, shelf_err *err)
 {
     uint8_t tail[12];
@@ -181,7 +242,7 @@ void shelf_fw_abort(shelf_fwriter *w)
     if (w->fd >= 0)
         close(w->fd);
     w->fd = -1;
-    if (w->tmp_path)
+    if (w->tmp_path && !w->scratch)
         unlink(w->tmp_path);
     free(w->tmp_path);
     free(w->path);

@@ -33,6 +33,7 @@ typedef struct shelf_fwriter {
     shelf_err err;  /* the first failure */
     size_t buffered;
     uint8_t *buf;
+    int scratch;    /* a scratch writer (below): unlinked, no framing */
 } shelf_fwriter;
 
 /* Create <path>.tmp and write the header with the given 8-byte magic. */
@@ -52,6 +53,20 @@ int shelf_fw_commit(shelf_fwriter *w, shelf_err *err);
 /* Close and remove the temporary file; frees the writer's memory.  Safe to
  * call after commit (then it only frees). */
 void shelf_fw_abort(shelf_fwriter *w);
+
+/* A scratch writer: the same buffered writes into a temporary file next to
+ * near_path, unlinked at once, with no header (offset counts from 0) and
+ * no CRC: for bytes that another writer takes over later
+ * (shelf_fw_append).  Never finished or committed; abort it when done. */
+int shelf_fw_open_scratch(shelf_fwriter *w, const char *near_path, shelf_err *err);
+
+/* Append everything scratch writer src holds to w, as if written to w
+ * (counted in its offset and CRC).  src stays open. */
+int shelf_fw_append(shelf_fwriter *w, shelf_fwriter *src, shelf_err *err);
+
+/* Read back n bytes of scratch writer src from offset at (after its
+ * buffered bytes are flushed); SHELF_OK or an I/O error naming the file. */
+int shelf_fw_read_back(shelf_fwriter *src, uint64_t at, void *out, size_t n, shelf_err *err);
 
 /* A temporary file next to near_path ("<near_path>.temp.XXXXXX"), unlinked
  * at once, so nothing is left behind however the process ends: for what a

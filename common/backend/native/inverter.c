@@ -10,6 +10,7 @@
 #include "analysis/analyzer.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -61,6 +62,7 @@ struct shelf_inverter {
     uint8_t levels[SHELF_INVERTER_MAX_RUNS];     /* each run's merge level, never rising */
     uint64_t run_bytes[SHELF_INVERTER_MAX_RUNS]; /* each run file's size */
     shelf_inverter_stats stats;
+    bool split_finish; /* finish may write half the table's terms on a thread */
 };
 
 /* ---- the term table ---- */
@@ -626,6 +628,11 @@ unsigned shelf_inverter_runs(const shelf_inverter *inv)
     return inv->stats.spills;
 }
 
+void shelf_inverter_allow_split_finish(shelf_inverter *inv, bool allow)
+{
+    inv->split_finish = allow;
+}
+
 void shelf_inverter_get_stats(const shelf_inverter *inv, shelf_inverter_stats *out)
 {
     *out = inv->stats;
@@ -809,7 +816,8 @@ struct sink {
 typedef struct postings_sink {
     sink ops; /* first: a sink * is a postings_sink * */
     shelf_postwriter *post;
-    shelf_dictwriter *dict;
+    shelf_dictwriter *dict;   /* NULL: the terms' entries go to entries */
+    shelf_fwriter *entries;   /* a scratch file of (key, stats) records */
     const uint32_t *const *doc_lengths;
     const uint32_t *lengths; /* of the current term's field */
     uint32_t doc_count;
@@ -865,6 +873,31 @@ static int postings_occurrence(sink *k, uint32_t doc, uint32_t pos, shelf_err *e
     return f->npos == FEED_CHUNK ? postings_flush(f, err) : SHELF_OK;
 }
 
+/* A term's dictionary entry kept for later (the second half of a split
+ * finish): key_len:u8, key, then df, cf, post_offset, post_len,
+ * pos_offset, pos_len as varints. */
+#define ENTRY_MAX_BYTES (1 + SHELF_MAX_KEY_BYTES + 6 * SHELF_VARINT_MAX)
+
+static int put_entry(shelf_fwriter *out, const uint8_t *key, size_t key_len,
+                     const shelf_term_stats *st, shelf_err *err)
+{
+    uint8_t rec[ENTRY_MAX_BYTES];
+    size_t n = 0;
+    rec[n++] = (uint8_t)key_len;
+    memcpy(rec + n, key, key_len);
+    n += key_len;
+    const uint64_t fields[6] = {st->df, st->cf, st->post_offset, st->post_len, st->pos_offset,
+                                st->pos_len};
+    for (size_t i = 0; i < 6; i++)
+        n += shelf_varint_put(rec + n, fields[i]);
+    if (shelf_fw_write(out, rec, n) != SHELF_OK) {
+        if (err)
+            *err = out->err;
+        return out->status;
+    }
+    return SHELF_OK;
+}
+
 static int postings_end_term(sink *k, const uint8_t *key, size_t key_len, shelf_err *err)
 {
     postings_sink *f = (postings_sink *)k;
@@ -872,8 +905,10 @@ static int postings_end_term(sink *k, const uint8_t *key, size_t key_len, shelf_
     shelf_term_stats stats;
     if (rc == SHELF_OK)
         rc = shelf_postwriter_end_term(f->post, &stats, err);
-    if (rc == SHELF_OK)
+    if (rc == SHELF_OK && f->dict)
         rc = shelf_dictwriter_add(f->dict, key, key_len, &stats, err);
+    else if (rc == SHELF_OK)
+        rc = put_entry(f->entries, key, key_len, &stats, err);
     f->terms++;
     return rc;
 }
@@ -1154,14 +1189,15 @@ static int table_term_postings(source *s, postings_sink *f, encoded_positions *e
     return doc >= 0 ? end_table_posting(f, e, (uint32_t)doc, err) : SHELF_OK;
 }
 
-static int finish_from_table(shelf_inverter *inv, postings_sink *f, shelf_err *err)
+/* The postings of the sorted terms [0, count) into f. */
+static int write_table_terms(term_acc **sorted, size_t count, postings_sink *f, shelf_err *err)
 {
     source mem = {0};
     encoded_positions *e = malloc(sizeof *e);
     if (!e)
         return shelf_errf(err, SHELF_ENOMEM, "out of memory merging runs");
-    mem.sorted = table_sorted(inv);
-    mem.count = inv->term_count;
+    mem.sorted = sorted;
+    mem.count = count;
     int rc = source_advance(&mem, err);
     while (rc == SHELF_OK && mem.key_len) {
         rc = postings_begin_term(&f->ops, mem.key, mem.key_len, err);
@@ -1174,6 +1210,176 @@ static int finish_from_table(shelf_inverter *inv, postings_sink *f, shelf_err *e
     }
     free(e);
     return rc;
+}
+
+/*
+ * A split finish: the second half of the table's terms (in key order) is
+ * written by a thread of its own into scratch files (postings, positions,
+ * and its terms' dictionary entries, with offsets from 0) while the first
+ * half is written as usual; then the scratch postings are appended to the
+ * segment's files and the entries added to the dictionary with their
+ * offsets shifted by where the first half ended.  The files are the same,
+ * byte for byte, as one thread's.  The scratch files are on disk, not in
+ * memory, so the budget holds.
+ */
+#define SPLIT_MIN_TERMS 4096
+
+typedef struct second_half {
+    term_acc **sorted;
+    size_t count;
+    postings_sink sink;
+    shelf_postwriter post;
+    shelf_fwriter entries;
+    int rc;
+    shelf_err err;
+} second_half;
+
+static void *write_second_half(void *arg)
+{
+    second_half *h = arg;
+    h->rc = write_table_terms(h->sorted, h->count, &h->sink, &h->err);
+    return NULL;
+}
+
+/* The scratch entries read back in chunks: [at, at + len) of the file is
+ * in buf. */
+typedef struct entry_reader {
+    shelf_fwriter *in;
+    uint8_t buf[1 << 16];
+    uint64_t at;
+    size_t used, len;
+} entry_reader;
+
+/* Read the next entry; its key is copied out (the buffer moves on). */
+static int read_entry(entry_reader *r, uint8_t *key, size_t *key_len, shelf_term_stats *st,
+                      shelf_err *err)
+{
+    if (r->len - r->used < ENTRY_MAX_BYTES) { /* refill: keep the rest, read more */
+        r->at += r->used;
+        uint64_t left = r->in->offset - r->at;
+        size_t want = left < sizeof r->buf ? (size_t)left : sizeof r->buf;
+        int rc = shelf_fw_read_back(r->in, r->at, r->buf, want, err);
+        if (rc != SHELF_OK)
+            return rc;
+        r->used = 0;
+        r->len = want;
+    }
+    const uint8_t *p = r->buf + r->used, *end = r->buf + r->len;
+    if (p >= end || (size_t)(end - p) < (size_t)p[0] + 1)
+        return shelf_errf(err, SHELF_EIO, "%s: entry cut short", r->in->tmp_path);
+    *key_len = p[0];
+    memcpy(key, p + 1, *key_len);
+    p += 1 + *key_len;
+    uint64_t fields[6];
+    for (size_t i = 0; i < 6; i++)
+        if (shelf_varint_get(&p, end, &fields[i]) != 0)
+            return shelf_errf(err, SHELF_EIO, "%s: entry cut short", r->in->tmp_path);
+    *st = (shelf_term_stats){0, fields[0], fields[1], fields[2], fields[3], fields[4], fields[5]};
+    r->used = (size_t)(p - r->buf);
+    return SHELF_OK;
+}
+
+/* Append the second half's postings and its entries, shifted. */
+static int join_second_half(second_half *h, postings_sink *f, shelf_err *err)
+{
+    uint64_t post_shift = f->post->post.offset, pos_shift = f->post->pos.offset;
+    int rc = shelf_fw_append(&f->post->post, &h->post.post, err);
+    if (rc == SHELF_OK)
+        rc = shelf_fw_append(&f->post->pos, &h->post.pos, err);
+    entry_reader *r = rc == SHELF_OK ? calloc(1, sizeof *r) : NULL;
+    if (rc == SHELF_OK && !r)
+        rc = shelf_errf(err, SHELF_ENOMEM, "out of memory writing postings");
+    if (r)
+        r->in = &h->entries;
+    uint8_t key[SHELF_MAX_KEY_BYTES];
+    while (rc == SHELF_OK && r->at + r->used < h->entries.offset) {
+        size_t key_len = 0;
+        shelf_term_stats st = {0};
+        rc = read_entry(r, key, &key_len, &st, err);
+        st.post_offset += post_shift;
+        st.pos_offset += pos_shift;
+        if (rc == SHELF_OK)
+            rc = shelf_dictwriter_add(f->dict, key, key_len, &st, err);
+    }
+    free(r);
+    f->terms += h->sink.terms;
+    return rc;
+}
+
+/* The bytes of a term's occurrence stream: the lengths of its slices. */
+static uint64_t stream_bytes(const term_acc *t)
+{
+    uint64_t n = 0;
+    for (const slice *s = first_slice(t); s; s = s->next)
+        n += s->len;
+    return n;
+}
+
+/* Where to split the sorted terms so that both halves have about as many
+ * bytes to write: the stream sizes of every SPLIT_SAMPLE-th term, summed
+ * in key order, halved.  (The terms are not of a size: in key order the
+ * body's come before the titles', and a few frequent words hold much of
+ * the text.) */
+#define SPLIT_SAMPLE 8
+
+static size_t split_point(term_acc **sorted, size_t count)
+{
+    uint64_t total = 0;
+    for (size_t i = 0; i < count; i += SPLIT_SAMPLE)
+        total += stream_bytes(sorted[i]) + 1;
+    uint64_t half = 0;
+    for (size_t i = 0; i < count; i += SPLIT_SAMPLE) {
+        half += stream_bytes(sorted[i]) + 1;
+        if (half * 2 >= total)
+            return i + 1 < count ? i + 1 : count / 2;
+    }
+    return count / 2;
+}
+
+static int split_finish(shelf_inverter *inv, term_acc **sorted, postings_sink *f, shelf_err *err)
+{
+    size_t first = split_point(sorted, inv->term_count);
+    second_half *h = calloc(1, sizeof *h);
+    if (!h)
+        return shelf_errf(err, SHELF_ENOMEM, "out of memory writing postings");
+    h->sorted = sorted + first;
+    h->count = inv->term_count - first;
+    h->sink = *f;
+    h->sink.post = &h->post;
+    h->sink.dict = NULL;
+    h->sink.entries = &h->entries;
+    h->entries.fd = -1;
+    int rc = shelf_postwriter_open_scratch(&h->post, inv->run_prefix, err);
+    if (rc == SHELF_OK)
+        rc = shelf_fw_open_scratch(&h->entries, inv->run_prefix, err);
+    pthread_t beside;
+    bool started = rc == SHELF_OK && pthread_create(&beside, NULL, write_second_half, h) == 0;
+    if (rc == SHELF_OK && !started)
+        write_second_half(h); /* no thread to be had: in turn */
+    if (rc == SHELF_OK)
+        rc = write_table_terms(sorted, first, f, err);
+    if (started)
+        pthread_join(beside, NULL);
+    if (rc == SHELF_OK && h->rc != SHELF_OK) {
+        *err = h->err;
+        rc = h->rc;
+    }
+    if (rc == SHELF_OK)
+        rc = join_second_half(h, f, err);
+    shelf_postwriter_close(&h->post);
+    shelf_fw_abort(&h->entries);
+    free(h);
+    return rc;
+}
+
+static int finish_from_table(shelf_inverter *inv, postings_sink *f, shelf_err *err)
+{
+    term_acc **sorted = table_sorted(inv);
+    if (inv->split_finish && inv->term_count >= SPLIT_MIN_TERMS) {
+        inv->stats.split_finishes++;
+        return split_finish(inv, sorted, f, err);
+    }
+    return write_table_terms(sorted, inv->term_count, f, err);
 }
 
 /* After a spill: while the newest SHELF_INVERTER_FAN_IN runs share a level,

@@ -48,6 +48,7 @@
 #ifndef SHELF_INVERTER_H
 #define SHELF_INVERTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -104,6 +105,11 @@ int shelf_inverter_end_doc(shelf_inverter *inv, shelf_err *err);
 size_t shelf_inverter_memory(const shelf_inverter *inv);
 /* Runs written so far (counting those compacted since). */
 unsigned shelf_inverter_runs(const shelf_inverter *inv);
+/* Let shelf_inverter_finish write the second half of the terms (in key
+ * order) on a thread of its own when nothing was spilled and the table
+ * holds enough terms (inverter.c, split_finish): for an owner that runs
+ * threads.  The files are the same either way. */
+void shelf_inverter_allow_split_finish(shelf_inverter *inv, bool allow);
 
 /* What spilling cost so far: the runs written from the table, and the
  * merges of runs into one run (not the final merge into the segment). */
@@ -113,6 +119,7 @@ typedef struct shelf_inverter_stats {
     unsigned merges;            /* merges of runs into one run */
     uint64_t merge_read_bytes;  /* bytes of the runs those merges read */
     uint64_t merge_write_bytes; /* bytes of the runs they wrote */
+    unsigned split_finishes;    /* finishes that wrote half the terms on a thread */
 } shelf_inverter_stats;
 
 void shelf_inverter_get_stats(const shelf_inverter *inv, shelf_inverter_stats *out);

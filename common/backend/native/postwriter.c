@@ -17,6 +17,18 @@ int shelf_postwriter_open(shelf_postwriter *w, const char *post_path, const char
     return rc;
 }
 
+int shelf_postwriter_open_scratch(shelf_postwriter *w, const char *near_path, shelf_err *err)
+{
+    memset(w, 0, sizeof *w);
+    w->pos.fd = -1;
+    int rc = shelf_fw_open_scratch(&w->post, near_path, err);
+    if (rc == SHELF_OK)
+        rc = shelf_fw_open_scratch(&w->pos, near_path, err);
+    if (rc != SHELF_OK)
+        shelf_postwriter_close(w);
+    return rc;
+}
+
 static void reset_block(shelf_postwriter *w)
 {
     w->in_block = 0;

@@ -41,6 +41,11 @@ typedef struct shelf_postwriter {
 
 int shelf_postwriter_open(shelf_postwriter *w, const char *post_path, const char *pos_path,
                           shelf_err *err);
+/* Postings written to two scratch files next to near_path (filewriter.h),
+ * offsets from 0, for a writer that appends them to its own later
+ * (shelf_fw_append on post and pos, the terms' offsets shifted by its
+ * own).  Close it when done; it is never finished. */
+int shelf_postwriter_open_scratch(shelf_postwriter *w, const char *near_path, shelf_err *err);
 void shelf_postwriter_begin_term(shelf_postwriter *w);
 /* positions: tf strictly increasing positions. doc_len: the document's length
  * in the field (for the block score bounds). */

@@ -372,6 +372,7 @@ static int write_postings(shelf_segwriter *w, uint64_t *terms, shelf_err *err)
     }
     w->postings_open = 1;
     const uint32_t *const lengths[3] = {NULL, w->lengths[1], w->lengths[2]};
+    shelf_inverter_allow_split_finish(w->inverter, w->docs.queue != NULL); /* the owner runs threads */
     rc = shelf_inverter_finish(w->inverter, &w->dict, &w->post, lengths, w->doc_count, terms, err);
     if (rc == SHELF_OK)
         rc = shelf_dictwriter_finish(&w->dict, err);

@@ -7,6 +7,7 @@
  * folder), hidden entries, a FIFO, an unreadable file, a folder of more
  * files than the pipeline's window and a file larger than its byte window
  * gives the same documents, in the walk's order, with any thread count.
+ * Enough distinct words that the final write is split over two threads.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -45,15 +46,21 @@ static void assert_same_file(const char *a, const char *b)
     free(y);
 }
 
-/* A folder with many small documents, an empty file and a binary one. */
+/* A folder with many small documents, an empty file and a binary one.
+ * Each document also has 20 words of its own, so the segment has more than
+ * 6,000 terms: with threads, the final write puts half of them on a thread
+ * of its own (inverter.c, split_finish), and the files must not change. */
 static char *make_folder(const char *tmp)
 {
     char *dir = ts_strf("%s/docs", tmp);
     for (int i = 0; i < 300; i++) {
-        char name[32], text[256];
+        char name[32], text[1024];
         snprintf(name, sizeof name, "d%03d/f%03d.txt", i % 7, i);
         int n = snprintf(text, sizeof text, "Report %d\n\nThe alliance discussed item %d and deterrence %s.\n",
                          i, i * 7, i % 3 ? "again" : "twice");
+        for (int k = 0; k < 20; k++)
+            n += snprintf(text + n, sizeof text - (size_t)n, " w%dq%c", i * 20 + k, 'a' + k);
+        text[n++] = '\n';
         free(ts_write_file(dir, name, text, (size_t)n));
     }
     free(ts_write_file(dir, "empty.txt", "", 0));

@@ -4,6 +4,7 @@
 #include "util/varint.h"
 #include "util/bytes.h"
 #include "util/crashpoint.h"
+#include "util/fdio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -117,17 +118,9 @@ int shelf_fw_read_back(shelf_fwriter *src, uint64_t at, void *out, size_t n, she
         flush_buffer(src);
     if (src->status != SHELF_OK)
         return report(src, err);
-    uint8_t *p = out;
-    while (n > 0) {
-        ssize_t got = pread(src->fd, p, n, (off_t)at);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0)
-            return shelf_errno(err, got < 0 ? errno : EIO, "%s: cannot read back", src->tmp_path);
-        p += got;
-        at += (uint64_t)got;
-        n -= (size_t)got;
-    }
+    int got = shelf_pread_full(src->fd, at, out, n);
+    if (got != 0)
+        return shelf_errno(err, got < 0 ? errno : EIO, "%s: cannot read back", src->tmp_path);
     return SHELF_OK;
 }
 

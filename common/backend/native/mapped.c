@@ -2,6 +2,7 @@
 #include "backend/native/mapped.h"
 #include "backend/native/format.h"
 #include "util/bytes.h"
+#include "util/fdio.h"
 #include "util/progname.h"
 
 #include <errno.h>
@@ -133,18 +134,11 @@ int shelf_map_pread(const shelf_mapped *m, uint64_t off, void *buf, size_t len, 
         memcpy(buf, m->data + off, len);
         return SHELF_OK;
     }
-    uint8_t *to = buf;
-    while (len > 0) {
-        ssize_t n = pread(m->fd, to, len, (off_t)off);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return n < 0 ? shelf_errno(err, errno, "%s: cannot read", m->path)
-                         : shelf_errf(err, SHELF_EIO, "%s: cannot read (file shrank)", m->path);
-        to += n;
-        off += (uint64_t)n;
-        len -= (size_t)n;
-    }
+    int got = shelf_pread_full(m->fd, off, buf, len);
+    if (got < 0)
+        return shelf_errno(err, errno, "%s: cannot read", m->path);
+    if (got > 0)
+        return shelf_errf(err, SHELF_EIO, "%s: cannot read (file shrank)", m->path);
     return SHELF_OK;
 }
 

@@ -1317,23 +1317,27 @@ static uint64_t stream_bytes(const term_acc *t)
 
 /* Where to split the sorted terms so that both halves have about as many
  * bytes to write: the stream sizes of every SPLIT_SAMPLE-th term, summed
- * in key order, halved.  (The terms are not of a size: in key order the
+ * in key order (each chain walked once), then the first sample where the
+ * running sum reaches half.  (The terms are not of a size: in key order the
  * body's come before the titles', and a few frequent words hold much of
- * the text.) */
+ * the text.)  By count when out of memory. */
 #define SPLIT_SAMPLE 8
 
 static size_t split_point(term_acc **sorted, size_t count)
 {
+    size_t samples = (count + SPLIT_SAMPLE - 1) / SPLIT_SAMPLE;
+    uint64_t *running = malloc(samples * sizeof *running);
+    if (!running)
+        return count / 2;
     uint64_t total = 0;
-    for (size_t i = 0; i < count; i += SPLIT_SAMPLE)
-        total += stream_bytes(sorted[i]) + 1;
-    uint64_t half = 0;
-    for (size_t i = 0; i < count; i += SPLIT_SAMPLE) {
-        half += stream_bytes(sorted[i]) + 1;
-        if (half * 2 >= total)
-            return i + 1 < count ? i + 1 : count / 2;
-    }
-    return count / 2;
+    for (size_t k = 0; k < samples; k++)
+        running[k] = total += stream_bytes(sorted[k * SPLIT_SAMPLE]) + 1;
+    size_t k = 0;
+    while (k + 1 < samples && running[k] * 2 < total)
+        k++;
+    free(running);
+    size_t at = k * SPLIT_SAMPLE + 1;
+    return at < count ? at : count / 2;
 }
 
 static int split_finish(shelf_inverter *inv, term_acc **sorted, postings_sink *f, shelf_err *err)

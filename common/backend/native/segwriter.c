@@ -341,6 +341,14 @@ static uint64_t segment_bytes(const shelf_segwriter *w, int committed)
     return total;
 }
 
+/* Whether the writer's owner runs threads: its document writer was opened
+ * with a compressor queue (async_store).  Then the written-words list and
+ * half of the final postings may be written on threads of their own. */
+static bool owner_runs_threads(const shelf_segwriter *w)
+{
+    return w->docs.queue != NULL;
+}
+
 /* The written-words list, on a thread of its own beside the postings. */
 typedef struct words_job {
     shelf_segwriter *w;
@@ -372,7 +380,7 @@ static int write_postings(shelf_segwriter *w, uint64_t *terms, shelf_err *err)
     }
     w->postings_open = 1;
     const uint32_t *const lengths[3] = {NULL, w->lengths[1], w->lengths[2]};
-    shelf_inverter_allow_split_finish(w->inverter, w->docs.queue != NULL); /* the owner runs threads */
+    shelf_inverter_allow_split_finish(w->inverter, owner_runs_threads(w));
     rc = shelf_inverter_finish(w->inverter, &w->dict, &w->post, lengths, w->doc_count, terms, err);
     if (rc == SHELF_OK)
         rc = shelf_dictwriter_finish(&w->dict, err);
@@ -396,8 +404,7 @@ int shelf_segwriter_finish(shelf_segwriter *w, shelf_segment_summary *summary, s
     shelf_inverter_get_stats(w->inverter, &runs);
     words_job words = {w, SHELF_OK, {0}};
     pthread_t beside;
-    bool owner_runs_threads = w->docs.queue != NULL; /* opened with async_store */
-    bool started = owner_runs_threads && shelf_inverter_runs(w->inverter) == 0 &&
+    bool started = owner_runs_threads(w) && shelf_inverter_runs(w->inverter) == 0 &&
                    pthread_create(&beside, NULL, write_words_list, &words) == 0;
     if (!started) {
         write_words_list(&words);

@@ -370,6 +370,11 @@ async function checkFiltersAndSort(page, base) {
   await page.locator('#q').press('Enter');
   await page.waitForFunction(() => new URL(location.href).searchParams.get('q') ===
     'deterrence after:2024-01-01 before:2024-10-01');
+  /* the previous query's hits stay on the page until this one's answer is
+   * rendered, and they have marks too: wait for the title the page sets
+   * when it renders this query's results */
+  await page.waitForFunction(() =>
+    document.title === 'deterrence after:2024-01-01 before:2024-10-01 — shelf');
   await page.waitForSelector('.hit .passage mark');
   paths = await page.locator('.hit .hit-path').allTextContents();
   assert.ok(paths.some((p) => p.endsWith('/briefs/newer.html')) &&
